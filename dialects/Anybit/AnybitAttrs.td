@@ -1,0 +1,123 @@
+//===- AnybitAttrs.td - anybit attributes ------------------*- tablegen -*-===//
+
+#ifndef ANYBIT_ATTRS_TD
+#define ANYBIT_ATTRS_TD
+
+include "Anybit/AnybitDialect.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
+include "mlir/IR/TensorEncoding.td"
+
+//===----------------------------------------------------------------------===//
+// Packed encoding
+//===----------------------------------------------------------------------===//
+
+// `[4, 1]`: a bracketed list, so it can sit among other struct fields.
+def Anybit_BracketedShapeParameter : OptionalArrayRefParameter<"int64_t"> {
+  let parser = [{ ::anybit::parseBracketedShape($_parser) }];
+  let printer = [{
+    $_printer << '[';
+    ::llvm::interleaveComma($_self, $_printer);
+    $_printer << ']';
+  }];
+}
+
+def Anybit_PackedEncodingAttr : AttrDef<Anybit_Dialect, "PackedEncoding",
+    [DeclareAttrInterfaceMethods<VerifiableTensorEncoding>]> {
+  let mnemonic = "packed";
+  let summary = "Dense LSB-first bit packing with optional block scales";
+  let description = [{
+    States exactly how a tensor's elements sit in memory. Elements are taken
+    in row-major order; element `i` of an `n`-bit type occupies bits
+    `[i*n, (i+1)*n)` of the data buffer, where bit `b` is bit `b % 8` of byte
+    `b / 8`, so odd widths straddle bytes. The buffer is made of `word`-bit
+    little-endian container words (8, 16, 32 or 64) and its size is rounded
+    up to a whole word. With `straddle = false`, an element never crosses a
+    word boundary: each word holds `word / n` elements and its high bits are
+    padding.
+
+    With `block = [b0, b1, ...]` the tensor is divided into blocks of that
+    shape (each `bi` divides dimension `i`); each block has one scale of
+    type `scale` (f32, f16, bf16 or an 8-bit exponent-only format such as
+    `f8E8M0FNU`, as in OCP MX) and, when `zero_point` is given, one zero
+    point of that type. Scales and zero points are separate buffers, packed
+    densely (LSB-first) in row-major block order. Per-tensor scaling is a
+    block equal to the shape, per-channel `[1, K]`, per-group `[1, 32]`.
+
+    ```mlir
+    tensor<64x32xi3, #anybit.packed<>>
+    tensor<64x32xi4, #anybit.packed<word = 32, block = [32, 1], scale = f16>>
+    tensor<4x64xui4, #anybit.packed<block = [1, 64], scale = f32, zero_point = ui4>>
+    ```
+  }];
+  let parameters = (ins
+    DefaultValuedParameter<"unsigned", "8">:$word,
+    DefaultValuedParameter<"bool", "true">:$straddle,
+    Anybit_BracketedShapeParameter:$block,
+    OptionalParameter<"::mlir::Type">:$scale,
+    OptionalParameter<"::mlir::Type">:$zeroPoint);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// Bit placement of the elements of `elementType` (n = its bit width).
+    ::anybit::BitLayout getBitLayout(::mlir::Type elementType) const;
+    /// Bytes of the element data buffer of a tensor of this shape.
+    uint64_t getDataBytes(::llvm::ArrayRef<int64_t> shape,
+                          ::mlir::Type elementType) const;
+    /// Whether the tensor carries block scales (and zero points).
+    bool hasBlocks() const { return !getBlock().empty(); }
+    /// Number of blocks per dimension, i.e. the shape of the scale tensor.
+    ::llvm::SmallVector<int64_t> getBlockGridShape(
+        ::llvm::ArrayRef<int64_t> shape) const;
+    uint64_t getScaleBytes(::llvm::ArrayRef<int64_t> shape) const;
+    uint64_t getZeroPointBytes(::llvm::ArrayRef<int64_t> shape) const;
+    /// All bytes the tensor occupies: data, scales and zero points.
+    uint64_t getTotalBytes(::llvm::ArrayRef<int64_t> shape,
+                           ::mlir::Type elementType) const;
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Register layout
+//===----------------------------------------------------------------------===//
+
+def Anybit_LayoutAttr : AttrDef<Anybit_Dialect, "Layout"> {
+  let mnemonic = "layout";
+  let summary = "A Tilus register layout: (thread, local index) -> element";
+  let description = [{
+    A register layout built from the primitives `local`, `spatial`,
+    `column_local`, `column_spatial` and `replicated`, composed with `.` (a
+    Kronecker product), and `reshape`/`permute`. The layout text is quoted
+    because MLIR's lexer has no `.` token; it is the same text the
+    `anybit::Layout` library prints and parses.
+
+    ```mlir
+    #anybit.layout<"local(2, 1).spatial(8, 4).local(1, 2)">
+    ```
+  }];
+  let parameters = (ins "::anybit::Layout":$layout);
+  let hasCustomAssemblyFormat = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Memory tier
+//===----------------------------------------------------------------------===//
+
+def Anybit_MemoryTier : I32EnumAttr<"MemoryTier", "a level of the memory hierarchy", [
+    I32EnumAttrCase<"Register", 0, "register">,
+    I32EnumAttrCase<"Shared", 1, "shared">,
+    I32EnumAttrCase<"Global", 2, "global">,
+    I32EnumAttrCase<"Host", 3, "host">,
+    I32EnumAttrCase<"Bram", 4, "bram">,
+    I32EnumAttrCase<"Uram", 5, "uram">,
+    I32EnumAttrCase<"Dram", 6, "dram">]> {
+  let cppNamespace = "::anybit";
+  let genSpecializedAttr = 0;
+}
+
+def Anybit_MemoryTierAttr : EnumAttr<Anybit_Dialect, Anybit_MemoryTier, "tier"> {
+  let summary = "The memory tier a buffer is placed in";
+  let assemblyFormat = "`<` $value `>`";
+}
+
+#endif // ANYBIT_ATTRS_TD

@@ -1,0 +1,19 @@
+//===- AnybitDialect.cpp - The anybit dialect -----------------------------===//
+
+#include "Anybit/AnybitDialect.h"
+
+#include "mlir/IR/Builders.h"
+
+using namespace mlir;
+using namespace anybit;
+
+#include "Anybit/AnybitDialect.cpp.inc"
+
+void AnybitDialect::initialize() {
+  registerTypes();
+  registerAttributes();
+  addOperations<
+#define GET_OP_LIST
+#include "Anybit/AnybitOps.cpp.inc"
+      >();
+}

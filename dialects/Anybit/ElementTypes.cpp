@@ -1,0 +1,83 @@
+//===- ElementTypes.cpp - Queries over any-width element types ------------===//
+
+#include "Anybit/AnybitDialect.h"
+
+using namespace mlir;
+using ::anybit::FloatFormat;
+using ::anybit::NonFinite;
+
+namespace anybit {
+
+static FloatFormat makeFormat(unsigned e, unsigned m, NonFinite nonFinite,
+                              bool isSigned = true, bool hasZero = true) {
+  FloatFormat f = FloatFormat::get(e, m);
+  f.nonFinite = nonFinite;
+  f.isSigned = isSigned;
+  f.hasZero = hasZero;
+  return f;
+}
+
+std::optional<FloatFormat> getFloatFormat(Type type) {
+  if (auto t = dyn_cast<mlir::FloatType>(type)) {
+    if (isa<Float4E2M1FNType>(t))
+      return makeFormat(2, 1, NonFinite::None);
+    if (isa<Float6E2M3FNType>(t))
+      return makeFormat(2, 3, NonFinite::None);
+    if (isa<Float6E3M2FNType>(t))
+      return makeFormat(3, 2, NonFinite::None);
+    if (isa<Float8E4M3FNType>(t))
+      return makeFormat(4, 3, NonFinite::NanOnly);
+    if (isa<Float8E5M2Type>(t))
+      return makeFormat(5, 2, NonFinite::IEEE);
+    if (isa<Float8E4M3Type>(t))
+      return makeFormat(4, 3, NonFinite::IEEE);
+    if (isa<Float8E3M4Type>(t))
+      return makeFormat(3, 4, NonFinite::IEEE);
+    if (isa<Float8E8M0FNUType>(t))
+      return makeFormat(8, 0, NonFinite::NanOnly, /*isSigned=*/false,
+                        /*hasZero=*/false);
+    if (t.isF16())
+      return makeFormat(5, 10, NonFinite::IEEE);
+    if (t.isBF16())
+      return makeFormat(8, 7, NonFinite::IEEE);
+    return std::nullopt;
+  }
+  if (auto t = dyn_cast<anybit::FloatFormatType>(type))
+    return t.getFormat();
+  return std::nullopt;
+}
+
+bool isAnyFloat(Type type) {
+  return isa<anybit::FloatFormatType>(type) || type.isF32() || type.isF64() ||
+         getFloatFormat(type).has_value();
+}
+
+bool isNumericElementType(Type type) {
+  if (auto i = dyn_cast<IntegerType>(type))
+    return i.getWidth() >= 1 && i.getWidth() <= 64;
+  return type.isIndex() || isAnyFloat(type);
+}
+
+unsigned getElementBitWidth(Type type) {
+  if (type.isIndex())
+    return 64;
+  if (auto f = dyn_cast<anybit::FloatFormatType>(type))
+    return f.getWidth();
+  return type.getIntOrFloatBitWidth();
+}
+
+bool isUnsignedInteger(Type type) {
+  auto i = dyn_cast<IntegerType>(type);
+  return i && i.isUnsigned();
+}
+
+FailureOr<SmallVector<int64_t>> parseBracketedShape(AsmParser &parser) {
+  SmallVector<int64_t> shape;
+  if (parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, [&] {
+        return parser.parseInteger(shape.emplace_back());
+      }))
+    return failure();
+  return shape;
+}
+
+} // namespace anybit

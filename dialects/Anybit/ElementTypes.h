@@ -1,0 +1,43 @@
+//===- ElementTypes.h - Queries over any-width element types ----*- C++ -*-===//
+//
+// One place that says which element types Anybit handles and how wide they
+// are, shared by verifiers, the reference VM and the lowerings.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ANYBIT_DIALECT_ANYBIT_ELEMENTTYPES_H
+#define ANYBIT_DIALECT_ANYBIT_ELEMENTTYPES_H
+
+#include "anybit/Support/FloatFormat.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/Types.h"
+#include <optional>
+
+namespace anybit {
+
+/// Integers of width 1..64 (any signedness), index, f16/bf16/f32/f64, the
+/// builtin small floats Anybit models, and !anybit.float.
+bool isNumericElementType(mlir::Type type);
+
+/// Storage width in bits of a numeric element type (index: 64).
+unsigned getElementBitWidth(mlir::Type type);
+
+/// The number format of a float element type of at most 16 bits (builtin
+/// small floats, f16, bf16, !anybit.float); std::nullopt for f32, f64 and
+/// non-floats, and for builtin formats Anybit does not model (the FNUZ
+/// variants).
+std::optional<::anybit::FloatFormat> getFloatFormat(mlir::Type type);
+
+/// True for every float element type Anybit models, builtin or not.
+bool isAnyFloat(mlir::Type type);
+
+/// True for unsigned integers (uiN); signless and signed are two's complement.
+bool isUnsignedInteger(mlir::Type type);
+
+/// Parses `[d0, d1, ...]` (possibly empty) for attribute parameters.
+mlir::FailureOr<llvm::SmallVector<int64_t>>
+parseBracketedShape(mlir::AsmParser &parser);
+
+} // namespace anybit
+
+#endif // ANYBIT_DIALECT_ANYBIT_ELEMENTTYPES_H

@@ -1,0 +1,67 @@
+//===- ElementCodec.h - Exact values of element bit patterns ----*- C++ -*-===//
+//
+// Reads and writes the bit patterns of every numeric element type Anybit
+// handles, with the project's conversion rules: round to nearest even,
+// integer narrowing that wraps or saturates, small floats as FloatFormat
+// defines them. Shared by the reference VM and the tools that feed it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ANYBIT_INTERP_ELEMENTCODEC_H
+#define ANYBIT_INTERP_ELEMENTCODEC_H
+
+#include "anybit/Support/FloatFormat.h"
+#include "mlir/IR/Types.h"
+#include <cstdint>
+#include <vector>
+
+namespace anybit {
+
+/// Exact integer values, wide enough for both i64 and ui64.
+using Int128 = __int128;
+
+class ElementCodec {
+public:
+  enum class Kind { SignedInt, UnsignedInt, F32, F64, SmallFloat };
+
+  /// `type` must satisfy anybit::isNumericElementType.
+  explicit ElementCodec(mlir::Type type);
+
+  Kind getKind() const { return kind; }
+  unsigned getWidth() const { return width; }
+  bool isFloat() const { return kind >= Kind::F32; }
+  bool isInteger() const { return !isFloat(); }
+  uint64_t getMask() const { return mask; }
+
+  /// The exact value of a pattern (integers up to 2^53 exactly).
+  double toDouble(uint64_t bits) const {
+    if (kind == Kind::SmallFloat && !table.empty())
+      return table[bits];
+    return toDoubleSlow(bits);
+  }
+  /// The exact value of an integer pattern (signless read as signed).
+  Int128 toInt(uint64_t bits) const;
+
+  /// Rounds to nearest even. Integers: NaN gives 0; out-of-range values wrap
+  /// modulo 2^width unless `saturate`, which clamps. Floats: see FloatFormat
+  /// (f32/f64 overflow to infinity unless `saturate`).
+  uint64_t fromDouble(double value, bool saturate = false) const;
+  /// Exact integer to this type (one rounding for floats).
+  uint64_t fromInt(Int128 value, bool saturate = false) const;
+
+  Int128 minInt() const;
+  Int128 maxInt() const;
+
+private:
+  double toDoubleSlow(uint64_t bits) const;
+
+  Kind kind;
+  unsigned width;
+  uint64_t mask;
+  FloatFormat format;
+  std::vector<double> table; // decode table of small floats
+};
+
+} // namespace anybit
+
+#endif // ANYBIT_INTERP_ELEMENTCODEC_H

@@ -1,0 +1,31 @@
+//===- Interpreter.h - The Anybit reference VM ------------------*- C++ -*-===//
+//
+// Executes func, arith, tensor, scf and anybit IR with exact semantics. It is
+// the oracle every lowering is tested against. Errors (an op it cannot run,
+// undefined behaviour such as division by zero, a bad argument) are emitted
+// as diagnostics at the offending location and the run fails.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ANYBIT_INTERP_INTERPRETER_H
+#define ANYBIT_INTERP_INTERPRETER_H
+
+#include "anybit/Interp/Value.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/LLVM.h"
+
+namespace anybit {
+
+/// Runs the function `entry` of `module` on `args`, which must match its
+/// signature. Diagnostics go to the module's context.
+mlir::FailureOr<llvm::SmallVector<RtValue>>
+interpret(mlir::ModuleOp module, llvm::StringRef entry,
+          llvm::ArrayRef<RtValue> args);
+
+/// Registers every dialect the VM executes (func, arith, tensor, scf,
+/// anybit).
+void registerInterpreterDialects(mlir::DialectRegistry &registry);
+
+} // namespace anybit
+
+#endif // ANYBIT_INTERP_INTERPRETER_H

@@ -1,0 +1,59 @@
+//===- Value.h - Runtime values of the reference VM -------------*- C++ -*-===//
+//
+// The reference VM keeps every value exactly: logical scalars and tensors hold
+// one element per uint64 (the element's bit pattern, zero-extended), packed
+// tensors hold their bytes exactly as their #anybit.packed encoding lays
+// them out.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ANYBIT_INTERP_VALUE_H
+#define ANYBIT_INTERP_VALUE_H
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/ArrayRef.h"
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace anybit {
+
+/// The three byte planes of a packed tensor, each laid out as the
+/// `#anybit.packed` encoding says.
+struct PackedPlanes {
+  std::vector<uint8_t> data, scales, zeroPoints;
+};
+
+/// A runtime value: a scalar (integer, index or float) or a statically
+/// shaped tensor. Copies share storage; ops never mutate an operand's
+/// storage in place.
+class RtValue {
+public:
+  RtValue() = default;
+
+  static RtValue scalar(mlir::Type type, uint64_t bits);
+  static RtValue tensor(mlir::RankedTensorType type,
+                        std::vector<uint64_t> elements);
+  static RtValue packedTensor(mlir::RankedTensorType type, PackedPlanes planes);
+
+  mlir::Type getType() const { return type; }
+  mlir::Type getElementType() const;
+  bool isTensor() const { return llvm::isa<mlir::RankedTensorType>(type); }
+  bool isPacked() const { return packed != nullptr; }
+  llvm::ArrayRef<int64_t> getShape() const;
+  int64_t getNumElements() const;
+
+  /// Element bit patterns of a logical value (a scalar has one).
+  llvm::ArrayRef<uint64_t> getElements() const { return *elements; }
+  uint64_t getScalarBits() const { return (*elements)[0]; }
+  const PackedPlanes &getPlanes() const { return *packed; }
+
+private:
+  mlir::Type type;
+  std::shared_ptr<const std::vector<uint64_t>> elements;
+  std::shared_ptr<const PackedPlanes> packed;
+};
+
+} // namespace anybit
+
+#endif // ANYBIT_INTERP_VALUE_H

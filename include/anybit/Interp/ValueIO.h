@@ -1,0 +1,44 @@
+//===- ValueIO.h - Moving VM values in and out ------------------*- C++ -*-===//
+//
+// Builds runtime values from .npy arrays and MLIR literals, and writes them
+// back, with the conventions of the tools and the Python module:
+// - integers of width N travel as the smallest numpy integer dtype holding
+//   N bits (signed for iN/siN, unsigned for uiN, bool for i1), wrapped to N
+//   bits on the way in;
+// - f16 as float16, f32/bf16 and every small float as float32 (exact),
+//   f64 as float64; float inputs round to nearest even into the type;
+// - a packed tensor travels as a 1-D uint8 array: its data, scale and
+//   zero-point planes concatenated, sizes as the encoding states.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ANYBIT_INTERP_VALUEIO_H
+#define ANYBIT_INTERP_VALUEIO_H
+
+#include "anybit/Interp/Value.h"
+#include "anybit/Support/Npy.h"
+#include "mlir/IR/Location.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace anybit {
+
+/// Converts `array` into a value of `type`; emits an error at `loc` and
+/// fails when the dtype or shape does not fit.
+mlir::FailureOr<RtValue> valueFromNpy(const NpyArray &array, mlir::Type type,
+                                      mlir::Location loc);
+
+/// Parses an MLIR literal for `type`: a number (`3`, `-1.5`), a dense
+/// literal (`dense<[[1, 2], [3, 4]]>`) or `dense<1.0>` splats.
+mlir::FailureOr<RtValue> valueFromLiteral(llvm::StringRef text,
+                                          mlir::Type type, mlir::Location loc);
+
+/// The numpy array a value travels as.
+NpyArray valueToNpy(const RtValue &value);
+
+/// Prints `type = values`, nested brackets for tensors, floats shortest
+/// round-trip, packed tensors as their bytes in hex.
+void printValue(llvm::raw_ostream &os, const RtValue &value);
+
+} // namespace anybit
+
+#endif // ANYBIT_INTERP_VALUEIO_H

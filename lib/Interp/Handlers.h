@@ -1,0 +1,37 @@
+//===- Handlers.h - Op handlers of the reference VM -------------*- C++ -*-===//
+//
+// Ops without regions are executed by handlers: functions from the op and
+// its operand values to its result values. Each dialect's handlers live in
+// their own file and register themselves in a table keyed by op TypeID.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ANYBIT_LIB_INTERP_HANDLERS_H
+#define ANYBIT_LIB_INTERP_HANDLERS_H
+
+#include "anybit/Interp/ElementCodec.h"
+#include "anybit/Interp/Value.h"
+#include "mlir/IR/Operation.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/DenseMap.h"
+
+namespace anybit::detail {
+
+using OpHandler = mlir::LogicalResult (*)(mlir::Operation *op,
+                                          llvm::ArrayRef<RtValue> operands,
+                                          llvm::SmallVectorImpl<RtValue> &results);
+using HandlerMap = llvm::DenseMap<mlir::TypeID, OpHandler>;
+
+void addArithHandlers(HandlerMap &map);
+void addTensorHandlers(HandlerMap &map);
+void addAnybitHandlers(HandlerMap &map);
+
+/// A scalar or tensor value of `type` (a tensor type or a scalar type).
+RtValue makeValue(mlir::Type type, std::vector<uint64_t> elements);
+
+/// Row-major strides of `shape`.
+llvm::SmallVector<int64_t> rowMajorStrides(llvm::ArrayRef<int64_t> shape);
+
+} // namespace anybit::detail
+
+#endif // ANYBIT_LIB_INTERP_HANDLERS_H

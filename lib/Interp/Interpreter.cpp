@@ -1,0 +1,248 @@
+//===- Interpreter.cpp - Control flow and calls of the reference VM -------===//
+
+#include "anybit/Interp/Interpreter.h"
+
+#include "Anybit/AnybitDialect.h"
+#include "Handlers.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+
+namespace anybit {
+namespace detail {
+
+RtValue makeValue(Type type, std::vector<uint64_t> elements) {
+  if (auto tensor = dyn_cast<RankedTensorType>(type))
+    return RtValue::tensor(tensor, std::move(elements));
+  return RtValue::scalar(type, elements.front());
+}
+
+SmallVector<int64_t> rowMajorStrides(ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> strides(shape.size(), 1);
+  for (int64_t i = static_cast<int64_t>(shape.size()) - 2; i >= 0; --i)
+    strides[i] = strides[i + 1] * shape[i + 1];
+  return strides;
+}
+
+namespace {
+
+/// Calls nested deeper than this are reported instead of overflowing the
+/// native stack.
+constexpr unsigned kMaxCallDepth = 256;
+
+class Machine {
+public:
+  explicit Machine(ModuleOp module) : symbols(module) {
+    addArithHandlers(handlers);
+    addTensorHandlers(handlers);
+    addAnybitHandlers(handlers);
+  }
+
+  FailureOr<SmallVector<RtValue>> call(func::FuncOp func,
+                                       ArrayRef<RtValue> args);
+
+private:
+  using Env = DenseMap<Value, RtValue>;
+
+  FailureOr<SmallVector<RtValue>> runRegion(Region &region,
+                                            ArrayRef<RtValue> args, Env &env);
+  LogicalResult exec(Operation *op, Env &env);
+  LogicalResult execFor(scf::ForOp op, Env &env);
+  LogicalResult execWhile(scf::WhileOp op, Env &env);
+  LogicalResult execGenerate(tensor::GenerateOp op, Env &env);
+  LogicalResult bindResults(Operation *op, ArrayRef<RtValue> values, Env &env);
+
+  SymbolTable symbols;
+  HandlerMap handlers;
+  unsigned depth = 0;
+};
+
+} // namespace
+
+FailureOr<SmallVector<RtValue>> Machine::call(func::FuncOp func,
+                                              ArrayRef<RtValue> args) {
+  if (func.isExternal())
+    return func.emitError("the reference VM cannot call external function '")
+           << func.getSymName() << "'";
+  if (depth >= kMaxCallDepth)
+    return func.emitError("call depth exceeds ") << kMaxCallDepth;
+  ++depth;
+  Env env;
+  auto results = runRegion(func.getBody(), args, env);
+  --depth;
+  return results;
+}
+
+FailureOr<SmallVector<RtValue>>
+Machine::runRegion(Region &region, ArrayRef<RtValue> args, Env &env) {
+  if (!region.hasOneBlock())
+    return emitError(region.getLoc(),
+                     "the reference VM runs structured control flow only; "
+                     "this region has ")
+           << llvm::range_size(region.getBlocks()) << " blocks";
+  Block &block = region.front();
+  for (auto [arg, value] : llvm::zip_equal(block.getArguments(), args))
+    env[arg] = value;
+  for (Operation &op : block.without_terminator())
+    if (failed(exec(&op, env)))
+      return failure();
+  SmallVector<RtValue> results;
+  for (Value v : block.getTerminator()->getOperands())
+    results.push_back(env.lookup(v));
+  return results;
+}
+
+LogicalResult Machine::bindResults(Operation *op, ArrayRef<RtValue> values,
+                                   Env &env) {
+  for (auto [result, value] : llvm::zip_equal(op->getResults(), values))
+    env[result] = value;
+  return success();
+}
+
+LogicalResult Machine::execFor(scf::ForOp op, Env &env) {
+  ElementCodec codec(op.getInductionVar().getType());
+  Int128 lb = codec.toInt(env.lookup(op.getLowerBound()).getScalarBits());
+  Int128 ub = codec.toInt(env.lookup(op.getUpperBound()).getScalarBits());
+  Int128 step = codec.toInt(env.lookup(op.getStep()).getScalarBits());
+  if (op.getUnsignedCmp()) {
+    lb = codec.fromInt(lb) & codec.getMask();
+    ub = codec.fromInt(ub) & codec.getMask();
+    step = codec.fromInt(step) & codec.getMask();
+  }
+  if (step <= 0)
+    return op.emitError("scf.for step must be positive, got ")
+           << static_cast<int64_t>(step);
+  SmallVector<RtValue> carried;
+  for (Value v : op.getInitArgs())
+    carried.push_back(env.lookup(v));
+  for (Int128 iv = lb; iv < ub; iv += step) {
+    SmallVector<RtValue> args{RtValue::scalar(op.getInductionVar().getType(),
+                                              codec.fromInt(iv))};
+    args.append(carried);
+    auto next = runRegion(op.getRegion(), args, env);
+    if (failed(next))
+      return failure();
+    carried = std::move(*next);
+  }
+  return bindResults(op, carried, env);
+}
+
+LogicalResult Machine::execWhile(scf::WhileOp op, Env &env) {
+  SmallVector<RtValue> carried;
+  for (Value v : op.getInits())
+    carried.push_back(env.lookup(v));
+  while (true) {
+    auto before = runRegion(op.getBefore(), carried, env);
+    if (failed(before))
+      return failure();
+    // The terminator is scf.condition(%cond, %args...).
+    bool proceed = before->front().getScalarBits() & 1;
+    SmallVector<RtValue> forwarded(before->begin() + 1, before->end());
+    if (!proceed)
+      return bindResults(op, forwarded, env);
+    auto after = runRegion(op.getAfter(), forwarded, env);
+    if (failed(after))
+      return failure();
+    carried = std::move(*after);
+  }
+}
+
+LogicalResult Machine::execGenerate(tensor::GenerateOp op, Env &env) {
+  auto type = op.getType();
+  if (!type.hasStaticShape())
+    return op.emitError("the reference VM needs static tensor shapes");
+  Type indexType = IndexType::get(op.getContext());
+  std::vector<uint64_t> elements(type.getNumElements());
+  SmallVector<int64_t> strides = rowMajorStrides(type.getShape());
+  for (int64_t linear = 0, e = type.getNumElements(); linear < e; ++linear) {
+    SmallVector<RtValue> indices;
+    for (auto [dim, stride] : llvm::enumerate(strides))
+      indices.push_back(RtValue::scalar(
+          indexType, (linear / stride) % type.getDimSize(dim)));
+    auto yielded = runRegion(op.getBody(), indices, env);
+    if (failed(yielded))
+      return failure();
+    elements[linear] = yielded->front().getScalarBits();
+  }
+  return bindResults(op, {RtValue::tensor(type, std::move(elements))}, env);
+}
+
+LogicalResult Machine::exec(Operation *op, Env &env) {
+  return TypeSwitch<Operation *, LogicalResult>(op)
+      .Case([&](scf::ForOp forOp) { return execFor(forOp, env); })
+      .Case([&](scf::WhileOp whileOp) { return execWhile(whileOp, env); })
+      .Case([&](tensor::GenerateOp gen) { return execGenerate(gen, env); })
+      .Case([&](scf::IfOp ifOp) -> LogicalResult {
+        bool cond = env.lookup(ifOp.getCondition()).getScalarBits() & 1;
+        Region &region = cond ? ifOp.getThenRegion() : ifOp.getElseRegion();
+        if (region.empty())
+          return success();
+        auto results = runRegion(region, {}, env);
+        if (failed(results))
+          return failure();
+        return bindResults(ifOp, *results, env);
+      })
+      .Case([&](scf::ExecuteRegionOp exe) -> LogicalResult {
+        auto results = runRegion(exe.getRegion(), {}, env);
+        if (failed(results))
+          return failure();
+        return bindResults(exe, *results, env);
+      })
+      .Case([&](func::CallOp callOp) -> LogicalResult {
+        auto callee = symbols.lookup<func::FuncOp>(callOp.getCallee());
+        if (!callee)
+          return callOp.emitError("unknown callee '")
+                 << callOp.getCallee() << "'";
+        SmallVector<RtValue> args;
+        for (Value v : callOp.getOperands())
+          args.push_back(env.lookup(v));
+        auto results = call(callee, args);
+        if (failed(results))
+          return failure();
+        return bindResults(callOp, *results, env);
+      })
+      .Default([&](Operation *op) -> LogicalResult {
+        if (op->getNumRegions() != 0 || !handlers.count(op->getName().getTypeID()))
+          return op->emitError("the reference VM cannot execute '")
+                 << op->getName() << "'";
+        SmallVector<RtValue> operands;
+        for (Value v : op->getOperands())
+          operands.push_back(env.lookup(v));
+        SmallVector<RtValue> results;
+        if (failed(handlers.lookup(op->getName().getTypeID())(op, operands,
+                                                               results)))
+          return failure();
+        return bindResults(op, results, env);
+      });
+}
+
+} // namespace detail
+
+FailureOr<SmallVector<RtValue>> interpret(ModuleOp module, StringRef entry,
+                                          ArrayRef<RtValue> args) {
+  auto func = SymbolTable(module).lookup<func::FuncOp>(entry);
+  if (!func)
+    return emitError(module.getLoc(), "no function named '") << entry << "'";
+  FunctionType type = func.getFunctionType();
+  if (type.getNumInputs() != args.size())
+    return func.emitError("'") << entry << "' takes " << type.getNumInputs()
+                               << " arguments, got " << args.size();
+  for (auto [i, expected, arg] : llvm::enumerate(type.getInputs(), args))
+    if (arg.getType() != expected)
+      return func.emitError("argument ")
+             << i << " of '" << entry << "' must be " << expected << ", got "
+             << arg.getType();
+  return detail::Machine(module).call(func, args);
+}
+
+void registerInterpreterDialects(DialectRegistry &registry) {
+  registry.insert<arith::ArithDialect, func::FuncDialect, scf::SCFDialect,
+                  tensor::TensorDialect, anybit::AnybitDialect>();
+}
+
+} // namespace anybit

@@ -1,0 +1,47 @@
+//===- Value.cpp - Runtime values of the reference VM ---------------------===//
+
+#include "anybit/Interp/Value.h"
+
+using namespace mlir;
+
+namespace anybit {
+
+RtValue RtValue::scalar(Type type, uint64_t bits) {
+  RtValue v;
+  v.type = type;
+  v.elements = std::make_shared<const std::vector<uint64_t>>(1, bits);
+  return v;
+}
+
+RtValue RtValue::tensor(RankedTensorType type, std::vector<uint64_t> elements) {
+  RtValue v;
+  v.type = type;
+  v.elements =
+      std::make_shared<const std::vector<uint64_t>>(std::move(elements));
+  return v;
+}
+
+RtValue RtValue::packedTensor(RankedTensorType type, PackedPlanes planes) {
+  RtValue v;
+  v.type = type;
+  v.packed = std::make_shared<const PackedPlanes>(std::move(planes));
+  return v;
+}
+
+Type RtValue::getElementType() const {
+  if (auto tensor = dyn_cast<RankedTensorType>(type))
+    return tensor.getElementType();
+  return type;
+}
+
+ArrayRef<int64_t> RtValue::getShape() const {
+  if (auto tensor = dyn_cast<RankedTensorType>(type))
+    return tensor.getShape();
+  return {};
+}
+
+int64_t RtValue::getNumElements() const {
+  return ShapedType::getNumElements(getShape());
+}
+
+} // namespace anybit

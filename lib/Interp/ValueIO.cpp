@@ -1,0 +1,242 @@
+//===- ValueIO.cpp - Moving VM values in and out --------------------------===//
+
+#include "anybit/Interp/ValueIO.h"
+
+#include "Anybit/AnybitDialect.h"
+#include "Handlers.h"
+#include "anybit/Interp/ElementCodec.h"
+#include "mlir/AsmParser/AsmParser.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/APFloat.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/bit.h"
+#include "llvm/Support/Format.h"
+#include <cmath>
+#include <cstring>
+
+using namespace mlir;
+using anybit::PackedEncodingAttr;
+
+namespace anybit {
+
+static PackedEncodingAttr packedEncodingOf(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  return tensor ? dyn_cast_or_null<PackedEncodingAttr>(tensor.getEncoding())
+                : PackedEncodingAttr();
+}
+
+static std::string shapeString(ArrayRef<int64_t> shape) {
+  std::string s = "(";
+  for (auto [i, d] : llvm::enumerate(shape))
+    s += (i ? ", " : "") + std::to_string(d);
+  return s + (shape.size() == 1 ? ",)" : ")");
+}
+
+static FailureOr<RtValue> packedFromNpy(const NpyArray &array,
+                                        RankedTensorType type, Location loc) {
+  PackedEncodingAttr enc = packedEncodingOf(type);
+  uint64_t data = enc.getDataBytes(type.getShape(), type.getElementType());
+  uint64_t scales = enc.getScaleBytes(type.getShape());
+  uint64_t total = enc.getTotalBytes(type.getShape(), type.getElementType());
+  if (array.dtype != "u1" || array.shape.size() != 1 ||
+      static_cast<uint64_t>(array.shape[0]) != total)
+    return emitError(loc) << "a packed " << type << " travels as a 1-D uint8 "
+                          << "array of " << total << " bytes, got dtype '"
+                          << array.dtype << "' shape "
+                          << shapeString(array.shape);
+  PackedPlanes planes;
+  const uint8_t *p = array.data.data();
+  planes.data.assign(p, p + data);
+  planes.scales.assign(p + data, p + data + scales);
+  planes.zeroPoints.assign(p + data + scales, p + total);
+  return RtValue::packedTensor(type, std::move(planes));
+}
+
+FailureOr<RtValue> valueFromNpy(const NpyArray &array, Type type,
+                                Location loc) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (packedEncodingOf(type))
+    return packedFromNpy(array, tensor, loc);
+  ArrayRef<int64_t> shape = tensor ? tensor.getShape() : ArrayRef<int64_t>();
+  if (ArrayRef<int64_t>(array.shape) != shape)
+    return emitError(loc) << "expected an array of shape " << shapeString(shape)
+                          << " for " << type << ", got shape "
+                          << shapeString(array.shape);
+  Type elementType = getElementTypeOrSelf(type);
+  ElementCodec codec(elementType);
+  char kind = array.dtype[0];
+  size_t size = array.elementSize();
+  if (codec.isInteger() && kind == 'f')
+    return emitError(loc) << "expected integer data for " << type
+                          << ", got float dtype '" << array.dtype << "'";
+  std::optional<ElementCodec> half;
+  if (array.dtype == "f2")
+    half.emplace(Float16Type::get(type.getContext()));
+  std::vector<uint64_t> elements(array.numElements());
+  for (size_t i = 0; i < elements.size(); ++i) {
+    uint64_t raw = 0;
+    std::memcpy(&raw, array.data.data() + i * size, size);
+    if (kind == 'f') {
+      double v = size == 2   ? half->toDouble(raw)
+                 : size == 4 ? llvm::bit_cast<float>(static_cast<uint32_t>(raw))
+                             : llvm::bit_cast<double>(raw);
+      elements[i] = codec.fromDouble(v);
+      continue;
+    }
+    Int128 v = kind == 'i' ? Int128(signExtend(raw, 8 * size)) : Int128(raw);
+    elements[i] = codec.fromInt(v);
+  }
+  return detail::makeValue(type, std::move(elements));
+}
+
+FailureOr<RtValue> valueFromLiteral(StringRef text, Type type, Location loc) {
+  MLIRContext *ctx = type.getContext();
+  if (packedEncodingOf(type))
+    return emitError(loc) << "a packed " << type
+                          << " cannot be given as a literal; pass a .npy file";
+  Type elementType = getElementTypeOrSelf(type);
+  ElementCodec codec(elementType);
+  // Literals are read as i64 or f64 and converted with the VM's rules, so
+  // every element type, !anybit.float included, takes the same syntax.
+  Type wide = codec.isInteger() ? Type(IntegerType::get(ctx, 64))
+                                : Type(Float64Type::get(ctx));
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  Type parseType =
+      tensor ? Type(RankedTensorType::get(tensor.getShape(), wide)) : wide;
+  size_t numRead = 0;
+  Attribute attr = parseAttribute(text, ctx, parseType, &numRead);
+  if (!attr || numRead != text.size())
+    return emitError(loc) << "cannot read '" << text << "' as a literal of "
+                          << type;
+  std::vector<uint64_t> elements;
+  auto convert = [&](Attribute a) {
+    if (auto i = dyn_cast<IntegerAttr>(a))
+      return codec.fromInt(i.getValue().getSExtValue());
+    return codec.fromDouble(cast<FloatAttr>(a).getValueAsDouble());
+  };
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    for (Attribute a : dense.getValues<Attribute>())
+      elements.push_back(convert(a));
+  } else if (isa<IntegerAttr, FloatAttr>(attr) && !tensor) {
+    elements.push_back(convert(attr));
+  } else {
+    return emitError(loc) << "expected a " << (tensor ? "dense<...>" : "number")
+                          << " literal for " << type << ", got '" << text
+                          << "'";
+  }
+  return detail::makeValue(type, std::move(elements));
+}
+
+/// The numpy dtype a logical element type travels as.
+static std::string npyDtypeOf(Type elementType) {
+  ElementCodec codec(elementType);
+  if (codec.isFloat()) {
+    if (elementType.isF16())
+      return "f2";
+    return elementType.isF64() ? "f8" : "f4";
+  }
+  if (elementType.isSignlessInteger(1))
+    return "b1";
+  unsigned w = codec.getWidth();
+  unsigned bytes = w <= 8 ? 1 : w <= 16 ? 2 : w <= 32 ? 4 : 8;
+  char kind = codec.getKind() == ElementCodec::Kind::UnsignedInt ? 'u' : 'i';
+  return std::string(1, kind) + std::to_string(bytes);
+}
+
+NpyArray valueToNpy(const RtValue &value) {
+  NpyArray array;
+  if (value.isPacked()) {
+    const PackedPlanes &p = value.getPlanes();
+    array.dtype = "u1";
+    array.data = p.data;
+    array.data.insert(array.data.end(), p.scales.begin(), p.scales.end());
+    array.data.insert(array.data.end(), p.zeroPoints.begin(),
+                      p.zeroPoints.end());
+    array.shape = {static_cast<int64_t>(array.data.size())};
+    return array;
+  }
+  Type elementType = value.getElementType();
+  ElementCodec codec(elementType);
+  array.dtype = npyDtypeOf(elementType);
+  array.shape.assign(value.getShape().begin(), value.getShape().end());
+  size_t size = array.elementSize();
+  array.data.resize(size * value.getNumElements());
+  bool nativeBits = elementType.isF16() || elementType.isF32() ||
+                    elementType.isF64();
+  for (auto [i, bits] : llvm::enumerate(value.getElements())) {
+    uint64_t raw;
+    if (nativeBits || codec.isInteger())
+      raw = codec.isInteger() ? static_cast<uint64_t>(codec.toInt(bits)) : bits;
+    else
+      raw = llvm::bit_cast<uint32_t>(static_cast<float>(codec.toDouble(bits)));
+    std::memcpy(array.data.data() + i * size, &raw, size);
+  }
+  return array;
+}
+
+static void printElement(raw_ostream &os, const ElementCodec &codec,
+                         uint64_t bits) {
+  if (codec.isInteger()) {
+    Int128 v = codec.toInt(bits);
+    if (v < 0)
+      os << static_cast<int64_t>(v);
+    else
+      os << static_cast<uint64_t>(v);
+    return;
+  }
+  double v = codec.toDouble(bits);
+  if (std::isnan(v)) {
+    os << "nan";
+    return;
+  }
+  if (std::isinf(v)) {
+    os << (v < 0 ? "-inf" : "inf");
+    return;
+  }
+  // Shortest text that reads back to the same value.
+  SmallString<32> text;
+  if (codec.getKind() == ElementCodec::Kind::F32)
+    APFloat(static_cast<float>(v)).toString(text);
+  else
+    APFloat(v).toString(text);
+  os << text;
+}
+
+void printValue(raw_ostream &os, const RtValue &value) {
+  os << value.getType() << " = ";
+  if (value.isPacked()) {
+    NpyArray bytes = valueToNpy(value);
+    os << "bytes[";
+    for (auto [i, b] : llvm::enumerate(bytes.data))
+      os << (i ? " " : "") << llvm::format_hex_no_prefix(b, 2);
+    os << "]\n";
+    return;
+  }
+  ElementCodec codec(value.getElementType());
+  ArrayRef<int64_t> shape = value.getShape();
+  ArrayRef<uint64_t> elements = value.getElements();
+  SmallVector<int64_t> strides = detail::rowMajorStrides(shape);
+  int64_t e = value.getNumElements();
+  if (e == 0 && !shape.empty())
+    os << std::string(shape.size(), '[') << std::string(shape.size(), ']');
+  for (int64_t i = 0; i < e; ++i) {
+    // Open a bracket for every dimension the first element starts.
+    if (i == 0)
+      os << std::string(shape.size(), '[');
+    printElement(os, codec, elements[i]);
+    // Close the dimensions this element ends, then separate.
+    unsigned closed = 0;
+    for (int64_t d = static_cast<int64_t>(shape.size()) - 1; d >= 0; --d) {
+      if ((i + 1) % (strides[d] * shape[d]) != 0)
+        break;
+      ++closed;
+    }
+    os << std::string(closed, ']');
+    if (i + 1 < e)
+      os << ", " << std::string(closed, '[');
+  }
+  os << "\n";
+}
+
+} // namespace anybit
