@@ -1,0 +1,31 @@
+"""Writes reproducible random inputs for the examples as .npy files.
+
+Usage: /usr/bin/python3 examples/make_inputs.py OUT_DIR [SEED]
+"""
+import os
+import sys
+
+import numpy as np
+
+
+def make_inputs(out_dir, seed=0):
+    rng = np.random.default_rng(seed)
+    os.makedirs(out_dir, exist_ok=True)
+    arrays = {
+        # mixed_precision_matmul.mlir
+        "x": rng.standard_normal((2, 64)).astype(np.float32),
+        "w": rng.integers(-4, 4, size=(64, 16), dtype=np.int8),
+        "s": (rng.random((2, 16)) * 0.1 + 0.01).astype(np.float16),
+        "wf": rng.standard_normal((64, 16)).astype(np.float32),
+        # e3m2_cast_roundtrip.mlir: ties, saturation, subnormals, signs
+        "c": np.array([0.0, -0.0, 0.0625, 0.03125, 0.09375, 1.0, 1.125, 1.375,
+                       2.5, 3.0, -3.25, 27.9, 28.0, 30.0, 1e6, -1e6],
+                      dtype=np.float32),
+    }
+    for name, array in arrays.items():
+        np.save(os.path.join(out_dir, name + ".npy"), array)
+    return arrays
+
+
+if __name__ == "__main__":
+    make_inputs(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 0)
