@@ -22,11 +22,9 @@ ElementCodec::ElementCodec(Type type) {
   } else if (auto f = anybit::getFloatFormat(type)) {
     kind = Kind::SmallFloat;
     format = *f;
-    // Every small float decodes through a table: the VM's hot loops read
+    // Small floats decode through a table: the VM's hot loops read
     // elements one at a time.
-    table.resize(size_t(1) << width);
-    for (uint64_t bits = 0; bits < table.size(); ++bits)
-      table[bits] = format.decode(bits);
+    table = &format.decodeTable();
   } else {
     kind = anybit::isUnsignedInteger(type) ||
                    (type.isInteger(1) && type.isSignlessInteger())

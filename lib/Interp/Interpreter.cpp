@@ -35,6 +35,35 @@ namespace {
 /// native stack.
 constexpr unsigned kMaxCallDepth = 256;
 
+/// Tensors larger than this are reported instead of exhausting memory.
+constexpr int64_t kMaxElements = int64_t(1) << 32;
+
+/// The VM holds scalars of numeric types and statically shaped tensors of
+/// them; anything else (vectors, memrefs, i128, dynamic shapes) is reported
+/// before an op touches it.
+LogicalResult checkRuntimeType(Operation *op, Type type) {
+  if (!isRuntimeType(type))
+    return op->emitError("the reference VM holds numbers and statically "
+                         "shaped tensors of numbers, not ")
+           << type;
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (tensor && tensor.getNumElements() > kMaxElements)
+    return op->emitError("tensor ")
+           << type << " is larger than the reference VM's limit of 2^32 "
+           << "elements";
+  return success();
+}
+
+LogicalResult checkRuntimeTypes(Operation *op) {
+  for (Type t : op->getOperandTypes())
+    if (failed(checkRuntimeType(op, t)))
+      return failure();
+  for (Type t : op->getResultTypes())
+    if (failed(checkRuntimeType(op, t)))
+      return failure();
+  return success();
+}
+
 class Machine {
 public:
   explicit Machine(ModuleOp module) : symbols(module) {
@@ -173,6 +202,8 @@ LogicalResult Machine::execGenerate(tensor::GenerateOp op, Env &env) {
 }
 
 LogicalResult Machine::exec(Operation *op, Env &env) {
+  if (failed(checkRuntimeTypes(op)))
+    return failure();
   return TypeSwitch<Operation *, LogicalResult>(op)
       .Case([&](scf::ForOp forOp) { return execFor(forOp, env); })
       .Case([&](scf::WhileOp whileOp) { return execWhile(whileOp, env); })
@@ -232,6 +263,9 @@ FailureOr<SmallVector<RtValue>> interpret(ModuleOp module, StringRef entry,
   if (type.getNumInputs() != args.size())
     return func.emitError("'") << entry << "' takes " << type.getNumInputs()
                                << " arguments, got " << args.size();
+  for (Type t : llvm::concat<const Type>(type.getInputs(), type.getResults()))
+    if (failed(detail::checkRuntimeType(func, t)))
+      return failure();
   for (auto [i, expected, arg] : llvm::enumerate(type.getInputs(), args))
     if (arg.getType() != expected)
       return func.emitError("argument ")

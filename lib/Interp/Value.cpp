@@ -2,9 +2,18 @@
 
 #include "anybit/Interp/Value.h"
 
+#include "Anybit/AnybitDialect.h"
+
 using namespace mlir;
 
 namespace anybit {
+
+bool isRuntimeType(Type type) {
+  if (auto tensor = dyn_cast<RankedTensorType>(type))
+    return tensor.hasStaticShape() &&
+           isNumericElementType(tensor.getElementType());
+  return isNumericElementType(type);
+}
 
 RtValue RtValue::scalar(Type type, uint64_t bits) {
   RtValue v;

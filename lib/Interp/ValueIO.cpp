@@ -53,8 +53,17 @@ static FailureOr<RtValue> packedFromNpy(const NpyArray &array,
   return RtValue::packedTensor(type, std::move(planes));
 }
 
+static LogicalResult checkArgumentType(Type type, Location loc) {
+  if (isRuntimeType(type))
+    return success();
+  return emitError(loc) << "the reference VM cannot take an argument of type "
+                        << type;
+}
+
 FailureOr<RtValue> valueFromNpy(const NpyArray &array, Type type,
                                 Location loc) {
+  if (failed(checkArgumentType(type, loc)))
+    return failure();
   auto tensor = dyn_cast<RankedTensorType>(type);
   if (packedEncodingOf(type))
     return packedFromNpy(array, tensor, loc);
@@ -91,6 +100,8 @@ FailureOr<RtValue> valueFromNpy(const NpyArray &array, Type type,
 }
 
 FailureOr<RtValue> valueFromLiteral(StringRef text, Type type, Location loc) {
+  if (failed(checkArgumentType(type, loc)))
+    return failure();
   MLIRContext *ctx = type.getContext();
   if (packedEncodingOf(type))
     return emitError(loc) << "a packed " << type

@@ -5,6 +5,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "Anybit/AnybitDialect.h"
+#include "anybit/Conversion/Passes.h"
+#include "anybit/Pipelines/Pipelines.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -14,6 +16,8 @@
 
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
+  anybit::registerAnybitConversionPasses();
+  anybit::registerAnybitPipelines();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);

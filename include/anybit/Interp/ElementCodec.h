@@ -35,8 +35,8 @@ public:
 
   /// The exact value of a pattern (integers up to 2^53 exactly).
   double toDouble(uint64_t bits) const {
-    if (kind == Kind::SmallFloat && !table.empty())
-      return table[bits];
+    if (kind == Kind::SmallFloat)
+      return (*table)[bits];
     return toDoubleSlow(bits);
   }
   /// The exact value of an integer pattern (signless read as signed).
@@ -59,7 +59,7 @@ private:
   unsigned width;
   uint64_t mask;
   FloatFormat format;
-  std::vector<double> table; // decode table of small floats
+  const std::vector<double> *table = nullptr; // FloatFormat's cached table
 };
 
 } // namespace anybit

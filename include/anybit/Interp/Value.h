@@ -18,6 +18,10 @@
 
 namespace anybit {
 
+/// Whether the VM can hold a value of `type`: a numeric scalar or a
+/// statically shaped tensor of numbers.
+bool isRuntimeType(mlir::Type type);
+
 /// The three byte planes of a packed tensor, each laid out as the
 /// `#anybit.packed` encoding says.
 struct PackedPlanes {

@@ -127,8 +127,10 @@ struct FloatFormat {
   static std::optional<FloatFormat> parse(llvm::StringRef text,
                                           std::string *error = nullptr);
 
-private:
+  /// The exponent and mantissa bits (every bit but the sign).
   uint64_t magMask() const { return (uint64_t(1) << (expBits + manBits)) - 1; }
+
+private:
   uint64_t signBit() const {
     return isSigned ? uint64_t(1) << (expBits + manBits) : 0;
   }

@@ -1,0 +1,23 @@
+//===- Passes.h - Anybit lowerings to upstream dialects ---------*- C++ -*-===//
+
+#ifndef ANYBIT_CONVERSION_PASSES_H
+#define ANYBIT_CONVERSION_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace anybit {
+
+#define GEN_PASS_DECL
+#include "anybit/Conversion/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "anybit/Conversion/Passes.h.inc"
+
+} // namespace anybit
+
+#endif // ANYBIT_CONVERSION_PASSES_H

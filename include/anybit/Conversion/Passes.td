@@ -1,0 +1,43 @@
+//===- Passes.td - Anybit lowerings to upstream dialects ---*- tablegen -*-===//
+
+#ifndef ANYBIT_CONVERSION_PASSES_TD
+#define ANYBIT_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertAnybitToStandard : Pass<"convert-anybit-to-standard", "mlir::ModuleOp"> {
+  let summary = "Lowers anybit ops and types to tensor, linalg, arith and math";
+  let description = [{
+    Replaces every `anybit` op by code on upstream dialects with exactly the
+    reference VM's semantics, and every any-width type by its storage form:
+    - small floats (`!anybit.float`, `f4E2M1FN`, `f6*`, `f8*`) become
+      signless integers holding their bit patterns, `siN`/`uiN` become `iN`;
+    - a tensor with a `#anybit.packed` encoding becomes a 1-D `i8` tensor of
+      its bytes (data, then scales, then zero points), read and written with
+      shift-and-mask code;
+    - `anybit.cast` and `anybit.dequantize` become element-wise code,
+      `anybit.matmul` a `linalg.generic` contraction over dequantized
+      operands in the accumulator type.
+    Function signatures, calls, returns and structured control flow are
+    converted along. Anything it cannot lower is reported at its location.
+  }];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect", "mlir::linalg::LinalgDialect",
+    "mlir::math::MathDialect", "mlir::tensor::TensorDialect"
+  ];
+}
+
+def AnybitCPUCallingConvention : Pass<"anybit-cpu-calling-convention",
+                                      "mlir::ModuleOp"> {
+  let summary = "Gives public functions the CPU calling convention";
+  let description = [{
+    Marks the tensor arguments of public functions read-only for
+    bufferization (`bufferization.writable = false`) and turns their scalar
+    results into 0-d tensors, so that after bufferization and
+    `buffer-results-to-out-params` every result is a caller-provided buffer.
+    Calls inside the module extract the scalar back.
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect"];
+}
+
+#endif // ANYBIT_CONVERSION_PASSES_TD

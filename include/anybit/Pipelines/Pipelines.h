@@ -1,0 +1,28 @@
+//===- Pipelines.h - Named pass pipelines -----------------------*- C++ -*-===//
+
+#ifndef ANYBIT_PIPELINES_PIPELINES_H
+#define ANYBIT_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+
+namespace anybit {
+
+struct CPUPipelineOptions {
+  /// 0: no optimization of the generated loops; higher levels run the
+  /// upstream loop and LLVM optimizations.
+  unsigned optLevel = 3;
+};
+
+/// Tensor-level anybit IR down to the LLVM dialect for the host CPU: lower
+/// anybit ops, bufferize with caller-provided result buffers, lower loops,
+/// and convert to LLVM with the bare-pointer calling convention (one plain
+/// pointer per tensor argument and result, scalars by value).
+void buildCPUPipeline(mlir::OpPassManager &pm,
+                      const CPUPipelineOptions &options);
+
+/// Registers `anybit-cpu-pipeline` for anybit-opt.
+void registerAnybitPipelines();
+
+} // namespace anybit
+
+#endif // ANYBIT_PIPELINES_PIPELINES_H

@@ -1,0 +1,82 @@
+//===- CPU.h - Compiling and running kernels on the host CPU ----*- C++ -*-===//
+//
+// Lowers tensor-level Anybit IR through the CPU pipeline to LLVM and either
+// JIT-compiles it (CPUExecutable) or emits LLVM IR, assembly or an object
+// file. Arguments and results travel as the reference VM's RtValues, so a
+// compiled kernel and the VM can be compared directly.
+//
+// Calling convention of a compiled public function (one C function per
+// entry): one pointer per tensor argument, scalars by value, then one
+// pointer per result buffer, which the caller allocates. A logical tensor is
+// a dense row-major array whose elements take 1, 2, 4 or 8 bytes (the
+// smallest that holds their width; small floats hold their bit pattern); a
+// packed tensor is its bytes (data, scales, zero points). The high bits of
+// integer result elements narrower than their storage are unspecified.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ANYBIT_TARGET_CPU_H
+#define ANYBIT_TARGET_CPU_H
+
+#include "anybit/Interp/Value.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/LLVM.h"
+#include "llvm/ADT/StringMap.h"
+#include <memory>
+#include <string>
+
+namespace mlir {
+class ExecutionEngine;
+} // namespace mlir
+
+namespace anybit {
+
+struct CPUCompileOptions {
+  unsigned optLevel = 3;
+  /// Target CPU and features; empty means the host's.
+  std::string cpu, features;
+  /// Print the pass pipeline / per-pass timing to stderr.
+  bool printPipeline = false, timePasses = false;
+};
+
+/// Runs the CPU pipeline on `module` in place, down to the LLVM dialect.
+mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module,
+                                       const CPUCompileOptions &options);
+
+enum class CPUEmitKind { LLVMIR, Assembly, Object };
+
+/// Translates an LLVM-dialect module (lowerToLLVMDialect's output) to LLVM
+/// IR, optimizes it for the target and emits it.
+mlir::FailureOr<std::string> emitForCPU(mlir::ModuleOp llvmModule,
+                                        const CPUCompileOptions &options,
+                                        CPUEmitKind kind);
+
+/// The size in bytes one element of `elementType` takes in a compiled
+/// kernel's logical buffers.
+unsigned getCPUStorageBytes(mlir::Type elementType);
+
+/// A module JIT-compiled for the host CPU.
+class CPUExecutable {
+public:
+  /// Compiles a copy of `module` (tensor-level IR); diagnostics go to its
+  /// context.
+  static mlir::FailureOr<std::unique_ptr<CPUExecutable>>
+  compile(mlir::ModuleOp module, const CPUCompileOptions &options);
+  ~CPUExecutable();
+
+  /// Calls the public function `entry`. Arguments must match its
+  /// tensor-level signature; errors are emitted at `loc`.
+  mlir::FailureOr<llvm::SmallVector<RtValue>>
+  run(llvm::StringRef entry, llvm::ArrayRef<RtValue> args,
+      mlir::Location loc);
+
+private:
+  CPUExecutable() = default;
+  std::unique_ptr<mlir::ExecutionEngine> engine;
+  /// Tensor-level signatures of the public functions.
+  llvm::StringMap<mlir::FunctionType> signatures;
+};
+
+} // namespace anybit
+
+#endif // ANYBIT_TARGET_CPU_H

@@ -1,0 +1,286 @@
+//===- CPU.cpp - Compiling and running kernels on the host CPU ------------===//
+
+#include "anybit/Target/CPU.h"
+
+#include "Anybit/AnybitDialect.h"
+#include "anybit/Interp/ElementCodec.h"
+#include "anybit/Pipelines/Pipelines.h"
+#include "anybit/Support/BitPacking.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/SubtargetFeature.h"
+#include <cstring>
+
+using namespace mlir;
+
+namespace anybit {
+
+static void initializeNativeTarget() {
+  static bool done = [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    llvm::InitializeNativeTargetAsmParser();
+    return true;
+  }();
+  (void)done;
+}
+
+static void registerTranslations(MLIRContext *ctx) {
+  DialectRegistry registry;
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  ctx->appendDialectRegistry(registry);
+}
+
+LogicalResult lowerToLLVMDialect(ModuleOp module,
+                                 const CPUCompileOptions &options) {
+  PassManager pm(module.getContext());
+  if (options.timePasses)
+    pm.enableTiming();
+  CPUPipelineOptions pipeline;
+  pipeline.optLevel = options.optLevel;
+  buildCPUPipeline(pm, pipeline);
+  if (options.printPipeline) {
+    pm.printAsTextualPipeline(llvm::errs());
+    llvm::errs() << "\n";
+  }
+  return pm.run(module);
+}
+
+static FailureOr<std::unique_ptr<llvm::TargetMachine>>
+createTargetMachine(const CPUCompileOptions &options, Location loc) {
+  initializeNativeTarget();
+  auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!builder)
+    return emitError(loc) << "cannot describe the host CPU: "
+                          << llvm::toString(builder.takeError());
+  if (!options.cpu.empty()) {
+    builder->setCPU(options.cpu);
+    builder->getFeatures() = llvm::SubtargetFeatures();
+  }
+  if (!options.features.empty())
+    builder->addFeatures(llvm::SubtargetFeatures(options.features).getFeatures());
+  builder->setCodeGenOptLevel(options.optLevel == 0
+                                  ? llvm::CodeGenOptLevel::None
+                                  : llvm::CodeGenOptLevel::Aggressive);
+  std::string error;
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(
+      builder->getTargetTriple(), error);
+  if (!target)
+    return emitError(loc) << "no LLVM target: " << error;
+  if (!options.cpu.empty()) {
+    std::unique_ptr<llvm::MCSubtargetInfo> info(target->createMCSubtargetInfo(
+        builder->getTargetTriple(), options.cpu, ""));
+    if (!info || !info->isCPUStringValid(options.cpu))
+      return emitError(loc) << "unknown CPU '" << options.cpu << "'";
+  }
+  auto tm = builder->createTargetMachine();
+  if (!tm)
+    return emitError(loc) << "cannot create a target machine: "
+                          << llvm::toString(tm.takeError());
+  return std::move(*tm);
+}
+
+FailureOr<std::string> emitForCPU(ModuleOp module,
+                                  const CPUCompileOptions &options,
+                                  CPUEmitKind kind) {
+  Location loc = module.getLoc();
+  auto tm = createTargetMachine(options, loc);
+  if (failed(tm))
+    return failure();
+  registerTranslations(module.getContext());
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(module, llvmContext);
+  if (!llvmModule)
+    return emitError(loc) << "cannot translate the module to LLVM IR";
+  llvmModule->setDataLayout((*tm)->createDataLayout());
+  llvmModule->setTargetTriple((*tm)->getTargetTriple());
+  auto optimize = makeOptimizingTransformer(options.optLevel, 0, tm->get());
+  if (llvm::Error err = optimize(llvmModule.get()))
+    return emitError(loc) << "LLVM optimization failed: "
+                          << llvm::toString(std::move(err));
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  if (kind == CPUEmitKind::LLVMIR) {
+    llvmModule->print(os, nullptr);
+    return out;
+  }
+  llvm::SmallString<0> buffer;
+  llvm::raw_svector_ostream bufferStream(buffer);
+  llvm::legacy::PassManager codegen;
+  auto fileType = kind == CPUEmitKind::Assembly
+                      ? llvm::CodeGenFileType::AssemblyFile
+                      : llvm::CodeGenFileType::ObjectFile;
+  if ((*tm)->addPassesToEmitFile(codegen, bufferStream, nullptr, fileType))
+    return emitError(loc) << "the target cannot emit this file type";
+  codegen.run(*llvmModule);
+  return std::string(buffer.str());
+}
+
+unsigned getCPUStorageBytes(Type elementType) {
+  unsigned bits = getElementBitWidth(elementType);
+  return bits <= 8 ? 1 : bits <= 16 ? 2 : bits <= 32 ? 4 : 8;
+}
+
+CPUExecutable::~CPUExecutable() = default;
+
+FailureOr<std::unique_ptr<CPUExecutable>>
+CPUExecutable::compile(ModuleOp module, const CPUCompileOptions &options) {
+  std::unique_ptr<CPUExecutable> exe(new CPUExecutable());
+  OwningOpRef<ModuleOp> clone = module.clone();
+  for (auto func : clone->getOps<func::FuncOp>())
+    if (func.isPublic() && !func.isExternal())
+      exe->signatures[func.getSymName()] = func.getFunctionType();
+  if (failed(lowerToLLVMDialect(*clone, options)))
+    return failure();
+  auto tm = createTargetMachine(options, module.getLoc());
+  if (failed(tm))
+    return failure();
+  registerTranslations(module.getContext());
+  // The options hold a function_ref: keep the transformer alive here.
+  auto transformer = makeOptimizingTransformer(options.optLevel, 0, tm->get());
+  ExecutionEngineOptions engineOptions;
+  engineOptions.transformer = transformer;
+  engineOptions.jitCodeGenOptLevel = options.optLevel == 0
+                                         ? llvm::CodeGenOptLevel::None
+                                         : llvm::CodeGenOptLevel::Aggressive;
+  auto engine = ExecutionEngine::create(*clone, engineOptions, std::move(*tm));
+  if (!engine)
+    return emitError(module.getLoc()) << "JIT compilation failed: "
+                                      << llvm::toString(engine.takeError());
+  exe->engine = std::move(*engine);
+  return exe;
+}
+
+namespace {
+
+/// One argument or result buffer of a compiled call.
+struct Buffer {
+  std::vector<uint8_t> bytes;
+  void *data = nullptr;
+};
+
+Buffer makeBuffer(Type type) {
+  Buffer buffer;
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  Type element = tensor ? tensor.getElementType() : type;
+  int64_t count = tensor ? tensor.getNumElements() : 1;
+  uint64_t size = getCPUStorageBytes(element) * count;
+  if (auto enc = tensor ? dyn_cast_or_null<PackedEncodingAttr>(
+                              tensor.getEncoding())
+                        : PackedEncodingAttr())
+    size = enc.getTotalBytes(tensor.getShape(), element);
+  buffer.bytes.assign(std::max<uint64_t>(size, 8), 0);
+  buffer.data = buffer.bytes.data();
+  return buffer;
+}
+
+void writeValue(const RtValue &value, Buffer &buffer) {
+  if (value.isPacked()) {
+    const PackedPlanes &p = value.getPlanes();
+    uint8_t *out = buffer.bytes.data();
+    for (const std::vector<uint8_t> *plane : {&p.data, &p.scales, &p.zeroPoints}) {
+      std::memcpy(out, plane->data(), plane->size());
+      out += plane->size();
+    }
+    return;
+  }
+  unsigned size = getCPUStorageBytes(value.getElementType());
+  for (auto [i, bits] : llvm::enumerate(value.getElements()))
+    std::memcpy(buffer.bytes.data() + i * size, &bits, size);
+}
+
+RtValue readValue(Type type, const Buffer &buffer) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  Type element = tensor ? tensor.getElementType() : type;
+  if (auto enc = tensor ? dyn_cast_or_null<PackedEncodingAttr>(
+                              tensor.getEncoding())
+                        : PackedEncodingAttr()) {
+    PackedPlanes planes;
+    const uint8_t *p = buffer.bytes.data();
+    uint64_t data = enc.getDataBytes(tensor.getShape(), element);
+    uint64_t scales = enc.getScaleBytes(tensor.getShape());
+    uint64_t zeros = enc.getZeroPointBytes(tensor.getShape());
+    planes.data.assign(p, p + data);
+    planes.scales.assign(p + data, p + data + scales);
+    planes.zeroPoints.assign(p + data + scales, p + data + scales + zeros);
+    return RtValue::packedTensor(tensor, std::move(planes));
+  }
+  unsigned size = getCPUStorageBytes(element);
+  ElementCodec codec(element);
+  int64_t count = tensor ? tensor.getNumElements() : 1;
+  std::vector<uint64_t> elements(count);
+  for (int64_t i = 0; i < count; ++i) {
+    uint64_t bits = 0;
+    std::memcpy(&bits, buffer.bytes.data() + i * size, size);
+    elements[i] = bits & codec.getMask(); // high bits are unspecified
+  }
+  if (tensor)
+    return RtValue::tensor(tensor, std::move(elements));
+  return RtValue::scalar(type, elements[0]);
+}
+
+} // namespace
+
+FailureOr<SmallVector<RtValue>>
+CPUExecutable::run(StringRef entry, ArrayRef<RtValue> args, Location loc) {
+  auto it = signatures.find(entry);
+  if (it == signatures.end())
+    return emitError(loc) << "no public function named '" << entry << "'";
+  FunctionType type = it->second;
+  if (args.size() != type.getNumInputs())
+    return emitError(loc) << "'" << entry << "' takes " << type.getNumInputs()
+                          << " arguments, got " << args.size();
+  for (auto [i, arg, expected] : llvm::enumerate(args, type.getInputs()))
+    if (arg.getType() != expected)
+      return emitError(loc) << "argument " << i << " of '" << entry
+                            << "' must be " << expected << ", got "
+                            << arg.getType();
+
+  // Scalars travel by value, tensors as a pointer to their buffer; the
+  // packed wrapper takes a pointer to each.
+  SmallVector<Buffer> inputs, outputs;
+  inputs.reserve(args.size());
+  for (const RtValue &arg : args) {
+    inputs.push_back(makeBuffer(arg.getType()));
+    writeValue(arg, inputs.back());
+  }
+  for (Type result : type.getResults())
+    outputs.push_back(makeBuffer(result));
+  SmallVector<void *> packed;
+  for (auto [arg, buffer] : llvm::zip(args, inputs))
+    packed.push_back(arg.isTensor() ? static_cast<void *>(&buffer.data)
+                                    : buffer.data);
+  for (Buffer &buffer : outputs)
+    packed.push_back(&buffer.data);
+  if (llvm::Error err = engine->invokePacked(entry, packed))
+    return emitError(loc) << "cannot call '" << entry
+                          << "': " << llvm::toString(std::move(err));
+  SmallVector<RtValue> results;
+  for (auto [result, buffer] : llvm::zip(type.getResults(), outputs))
+    results.push_back(readValue(isa<ShapedType>(result)
+                                    ? result
+                                    : RankedTensorType::get({}, result),
+                                buffer));
+  // Scalar results come back from their 0-d buffers as scalars.
+  for (auto [result, value] : llvm::zip(type.getResults(), results))
+    if (!isa<ShapedType>(result))
+      value = RtValue::scalar(result, value.getElements()[0]);
+  return results;
+}
+
+} // namespace anybit

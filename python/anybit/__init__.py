@@ -1,0 +1,318 @@
+"""Anybit: numbers of any bit width, computed exactly.
+
+This package runs Anybit kernels (MLIR ``func``/``arith``/``tensor``/``scf``
+and ``anybit`` IR) on the reference VM and packs, unpacks, quantizes and
+dequantizes tensors exactly as the ``anybit`` ops do.
+
+Functions
+---------
+interpret(source, entry, *arrays)
+    Run a function of an MLIR module on the reference VM.
+pack(array, dtype, encoding=None, scales=None, zero_points=None)
+    Values to a :class:`PackedArray` (``anybit.pack``).
+unpack(packed)
+    A :class:`PackedArray`'s values as a numpy array (``anybit.unpack``).
+quantize(array, dtype, group_size=32, symmetric=True, axis=-1, scale_dtype="f16")
+    Block-scaled quantization (``anybit.quantize``).
+dequantize(packed, dtype="f32")
+    Codes times scales (``anybit.dequantize``).
+mlir_type, canonical_dtype, encoding_text, tensor_type
+    Spell dtypes, encodings and tensor types the way MLIR does, e.g. to
+    write a kernel signature for an array.
+
+Classes: :class:`PackedArray`; errors: :class:`CompileError` (diagnostics
+from MLIR: parse, verify or run), ``ValueError`` (bad arguments).
+
+Dtype strings
+-------------
+``"iN"``, ``"uiN"``, ``"siN"`` for N in 1..64 (signless ``iN`` is two's
+complement, ``i1`` a boolean); float formats in the syntax of
+``anybit::FloatFormat`` (``"e3m2"``, ``"e2m1"``, ``"e4m3, fn"``,
+``"e8m0, unsigned, fn, nozero"``, ``"e3m2, bias = 5"``, also ``"e4m3fn"``
+and ``"e8m0fnu"``); the MLIR builtin number types ``"f4E2M1FN"``,
+``"f6E2M3FN"``, ``"f6E3M2FN"``, ``"f8E4M3FN"``, ``"f8E5M2"``, ``"f8E4M3"``,
+``"f8E3M4"``, ``"f8E8M0FNU"``, ``"f16"``, ``"bf16"``, ``"f32"``, ``"f64"``,
+``"index"``; numpy names (``"int8"``, ``"uint16"``, ``"float32"``, ``"bool"``)
+and numpy dtypes.
+
+How values travel
+-----------------
+As the ``anybit-run`` tool and ``include/anybit/Interp/ValueIO.h`` define:
+integers of width N as the smallest numpy integer dtype holding N bits
+(signed for ``iN``/``siN``, unsigned for ``uiN``, bool for ``i1``), wrapped
+to N bits on the way in; ``f16`` as float16, ``f64`` as float64, every other
+float (``f32``, ``bf16``, every small float) as float32, exactly; float inputs
+round to nearest even into the element type. Integer arrays are accepted
+for float parameters (one correct rounding); float arrays are rejected for
+integer parameters. Packed tensors travel as :class:`PackedArray`.
+
+Encodings
+---------
+``None`` (dense: ``#anybit.packed<>``), an MLIR attribute string
+(``"#anybit.packed<block = [1, 32], scale = f16>"``, or just
+``"block = [1, 32], scale = f16"``), or a dict with keys ``word`` (8, 16, 32,
+64), ``straddle`` (bool), ``block`` (list of ints), ``scale`` and
+``zero_point`` (dtype strings), e.g. ``{"block": [1, 32], "scale": "f16"}``.
+"""
+
+import os as _os
+
+from . import _anybit
+from ._anybit import CompileError, PackedArray
+
+__all__ = [
+    "CompileError",
+    "PackedArray",
+    "canonical_dtype",
+    "dequantize",
+    "encoding_text",
+    "interpret",
+    "mlir_type",
+    "pack",
+    "quantize",
+    "tensor_type",
+    "unpack",
+]
+
+CompileError.__module__ = "anybit"
+CompileError.__doc__ = """An error reported by MLIR: the source does not parse or verify, or the
+reference VM cannot run it (an unsupported op, undefined behaviour such as
+division by zero, a value an op cannot take). ``str(error)`` is the
+diagnostic text, each diagnostic with its location (``file:line:col:``)."""
+PackedArray.__module__ = "anybit"
+
+
+def _read_source(source):
+    """(MLIR text, name for diagnostics) of a text or a path."""
+    if isinstance(source, _os.PathLike):
+        path = _os.fspath(source)
+        with open(path, encoding="utf-8") as f:
+            return f.read(), str(path)
+    if isinstance(source, (bytes, bytearray)):
+        source = bytes(source).decode("utf-8")
+    if not isinstance(source, str):
+        raise ValueError(
+            "source is MLIR text or the path of a .mlir file, got %r" % (type(source),)
+        )
+    looks_like_path = (
+        "\n" not in source and "{" not in source and source.strip() == source
+    )
+    if looks_like_path and (source.endswith(".mlir") or _os.path.isfile(source)):
+        with open(source, encoding="utf-8") as f:
+            return f.read(), source
+    return source, "<source>"
+
+
+def interpret(source, entry, *arrays):
+    """Run the function ``entry`` of an MLIR module on the reference VM.
+
+    Args:
+        source: MLIR text, or the path of a ``.mlir`` file (a ``str`` without
+            newlines naming an existing file or ending in ``.mlir``, or an
+            ``os.PathLike``).
+        entry: the function's name (a leading ``@`` is ignored).
+        *arrays: one argument per function parameter: numpy arrays (any
+            layout and byte order), numpy scalars, Python bools, ints and
+            floats for scalar and tensor parameters, :class:`PackedArray`
+            for ``#anybit.packed`` parameters (whose type must match the
+            parameter's exactly).
+
+    Returns:
+        None for a function without results, the single result, or a tuple
+        of results. Logical tensors and scalars come back as numpy arrays
+        (0-d for scalars) in the dtype they travel as (see the module
+        documentation); packed tensors as :class:`PackedArray`.
+
+    Raises:
+        CompileError: the source does not parse or verify, or the VM reports
+            an error while running (with the diagnostics and their
+            locations).
+        ValueError: no such function, wrong number of arguments, or an
+            argument of the wrong shape or dtype.
+        FileNotFoundError: ``source`` names a ``.mlir`` file that does not
+            exist.
+
+    Example:
+        >>> k = '''func.func @add(%a: tensor<4xi3>, %b: tensor<4xi3>) -> tensor<4xi3> {
+        ...   %c = arith.addi %a, %b : tensor<4xi3>
+        ...   return %c : tensor<4xi3>
+        ... }'''
+        >>> interpret(k, "add", [3, 3, -4, 1], [1, 0, -1, 1])
+        array([-4,  3,  3,  2], dtype=int8)
+    """
+    text, name = _read_source(source)
+    if not isinstance(entry, str):
+        raise ValueError("entry is a function name, got %r" % (entry,))
+    if entry.startswith("@"):
+        entry = entry[1:]
+    return _anybit.interpret(text, name, entry, list(arrays))
+
+
+def pack(array, dtype, encoding=None, scales=None, zero_points=None):
+    """Pack values into ``dtype`` with ``encoding``, exactly as ``anybit.pack``.
+
+    Args:
+        array: the values (array-like, any shape). Integers are wrapped to the
+            element width; floats round to nearest even into a float dtype;
+            float values for an integer dtype are rejected.
+        dtype: the element dtype string (``"i3"``, ``"ui4"``, ``"e3m2"``,
+            ``"f8E4M3FN"``...).
+        encoding: None for dense LSB-first bits, or an ``#anybit.packed``
+            encoding as a string or dict (see the module documentation).
+        scales: for a block encoding, the scale of each block: an array of
+            the block-grid shape (``shape / block``), converted to the
+            encoding's scale type.
+        zero_points: likewise, when the encoding has a ``zero_point`` type.
+
+    Returns:
+        PackedArray: element ``i`` (row-major) of an ``n``-bit dtype at bits
+        ``[i*n, (i+1)*n)`` of ``.data``, bit ``b`` being bit ``b % 8`` of
+        byte ``b // 8`` (or the word layout with ``straddle = false``).
+
+    Raises:
+        ValueError: unknown dtype, invalid encoding (or one that does not fit
+            the shape), missing or misshapen scales, unsupported array dtype.
+    """
+    return _anybit.pack(array, dtype, encoding, scales, zero_points)
+
+
+def unpack(packed):
+    """The element values of a :class:`PackedArray`, as ``anybit.unpack``.
+
+    Returns a numpy array of ``packed.shape`` in the dtype the element type
+    travels as (e.g. int8 for ``i3``, uint8 for ``ui4``, float32 for
+    ``e3m2``). Scales and zero points are ``packed.scales`` and
+    ``packed.zero_points``. ``unpack(pack(x, d))`` equals ``x`` converted to
+    ``d``.
+    """
+    if not isinstance(packed, PackedArray):
+        raise ValueError("unpack takes a PackedArray, got %r" % (type(packed),))
+    return _anybit.unpack(packed)
+
+
+def quantize(array, dtype, group_size=32, symmetric=True, axis=-1, scale_dtype="f16"):
+    """Quantize a float array into block-scaled codes with ``anybit.quantize``.
+
+    The blocks are ``group_size`` consecutive elements along ``axis`` (1
+    along every other dimension); ``group_size=None`` or ``-1`` gives one
+    scale per channel (the whole axis). Per block, as ``docs/semantics.md``
+    states (all in double precision, the scale rounded to ``scale_dtype``
+    first and that rounded scale used for the codes):
+
+    - integer codes, symmetric: ``s = max|x| / qmax``,
+      ``q = clamp(rne(x / s), qmin, qmax)``;
+    - integer codes, asymmetric (``symmetric=False``; zero points of the
+      code dtype): ``lo = min(min x, 0)``, ``hi = max(max x, 0)``,
+      ``s = (hi - lo) / (qmax - qmin)``, ``z = clamp(rne(qmin - lo / s))``,
+      ``q = clamp(rne(x / s) + z, qmin, qmax)``;
+    - float codes: ``s = max|x| / maxFinite``, ``q = x / s`` rounded into
+      the format (saturating);
+    - an exponent-only scale dtype (``"f8E8M0FNU"``, OCP MX):
+      ``s = 2^(floor(log2 max|x|) - floor(log2 qmax))``.
+
+    A block of zeros gets ``s = 1``.
+
+    Args:
+        array: float (or integer) array of rank >= 1; float16/float32 are
+            read as f16/f32, everything else as f64.
+        dtype: the code dtype (``"i4"``, ``"ui4"``, ``"e2m1"``, ``"f4E2M1FN"``...).
+        group_size: elements per block along ``axis``; must divide it.
+        symmetric: False for asymmetric integer quantization with zero points.
+        axis: the axis the groups run along.
+        scale_dtype: f16, bf16, f32 or an exponent-only format such as
+            ``"f8E8M0FNU"``.
+
+    Returns:
+        PackedArray with ``.scales`` (and ``.zero_points`` when asymmetric).
+
+    Raises:
+        ValueError: bad arguments (rank 0, axis out of range, group size not
+            dividing the axis, asymmetric float codes, unknown dtypes).
+        CompileError: the VM rejects the data (a non-finite value, a scale
+            the scale dtype cannot represent).
+    """
+    shape = _shape_of(array)
+    if len(shape) == 0:
+        raise ValueError("quantize needs an array of rank 1 or more, got a scalar")
+    if isinstance(axis, bool) or not hasattr(axis, "__index__"):
+        raise ValueError("axis must be an int, got %r" % (axis,))
+    axis = axis.__index__()
+    if not -len(shape) <= axis < len(shape):
+        raise ValueError(
+            "axis %d is out of range for an array of rank %d" % (axis, len(shape))
+        )
+    axis %= len(shape)
+    length = shape[axis]
+    if group_size is None or (
+        not isinstance(group_size, bool)
+        and hasattr(group_size, "__index__")
+        and group_size.__index__() == -1
+    ):
+        group = length
+    elif isinstance(group_size, bool) or not hasattr(group_size, "__index__"):
+        raise ValueError("group_size must be an int or None, got %r" % (group_size,))
+    else:
+        group = group_size.__index__()
+        if group <= 0:
+            raise ValueError("group_size must be positive, None or -1, got %d" % group)
+        if length % group != 0:
+            raise ValueError(
+                "group_size %d does not divide axis %d of size %d"
+                % (group, axis, length)
+            )
+    if group == 0:  # an empty axis: one (empty) block
+        group = 1
+    block = [1] * len(shape)
+    block[axis] = group
+    encoding = {"block": block, "scale": scale_dtype}
+    if not symmetric:
+        encoding["zero_point"] = dtype
+    return _anybit.quantize(array, dtype, encoding)
+
+
+def dequantize(packed, dtype="f32"):
+    """``(q - z) * s`` for every element, as ``anybit.dequantize``.
+
+    Computed exactly and rounded once to ``dtype`` (a float dtype: ``"f32"``,
+    ``"f64"``, ``"f16"``, ``"bf16"``, a small float...), returned as the
+    numpy array that dtype travels as. ``packed`` must be block-scaled.
+    """
+    if not isinstance(packed, PackedArray):
+        raise ValueError("dequantize takes a PackedArray, got %r" % (type(packed),))
+    return _anybit.dequantize(packed, dtype)
+
+
+def _shape_of(array):
+    import numpy as np
+
+    if isinstance(array, PackedArray):
+        raise ValueError("quantize takes float values, not a PackedArray")
+    try:
+        return np.shape(array)
+    except Exception as e:  # ragged nested sequences
+        raise ValueError("cannot read the shape of %r: %s" % (type(array), e)) from None
+
+
+def mlir_type(dtype):
+    """The MLIR spelling of a dtype: ``mlir_type("e3m2") == "!anybit.float<e3m2>"``."""
+    return _anybit.mlir_type(dtype)
+
+
+def canonical_dtype(dtype):
+    """The canonical dtype string (what ``PackedArray.dtype`` reports):
+    ``canonical_dtype("e4m3fn") == "e4m3, fn"``, ``canonical_dtype(numpy.int8) == "i8"``."""
+    return _anybit.canonical_dtype(dtype)
+
+
+def encoding_text(encoding):
+    """The MLIR text of an encoding (None, string or dict):
+    ``encoding_text({"block": [1, 32], "scale": "f16"}) ==
+    "#anybit.packed<block = [1, 32], scale = f16>"``."""
+    return _anybit.encoding_text(encoding)
+
+
+def tensor_type(shape, dtype, encoding=None):
+    """The MLIR tensor type of a shape, dtype and optional encoding, for
+    writing kernel signatures: ``tensor_type((4, 64), "i4", {"block": [1, 32],
+    "scale": "f16"}) == "tensor<4x64xi4, #anybit.packed<block = [1, 32], scale = f16>>"``."""
+    return _anybit.tensor_type(shape, dtype, encoding)

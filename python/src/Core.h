@@ -1,0 +1,184 @@
+//===- Core.h - Shared pieces of the _anybit extension ----------*- C++ -*-===//
+//
+// The process-wide MLIR context, error reporting (CompileError for MLIR
+// diagnostics, ValueError for bad arguments), dtype and encoding parsing,
+// numpy conversions and the PackedArray class. Every entry point locks
+// contextMutex() while it holds the GIL and never releases the GIL, so MLIR
+// is only ever used by one thread at a time.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ANYBIT_PYTHON_CORE_H
+#define ANYBIT_PYTHON_CORE_H
+
+#include "Anybit/AnybitDialect.h"
+#include "anybit/Interp/Value.h"
+#include "anybit/Support/Npy.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <mutex>
+#include <stdexcept>
+#include <string>
+
+namespace anybit::python {
+
+namespace py = pybind11;
+
+//===----------------------------------------------------------------------===//
+// Context and errors
+//===----------------------------------------------------------------------===//
+
+/// The one MLIRContext of the process, created on first use with every
+/// dialect the reference VM executes. Never destroyed.
+mlir::MLIRContext &getContext();
+
+/// Held by every entry point for as long as it touches MLIR.
+std::mutex &contextMutex();
+
+/// Raised as anybit.CompileError: diagnostics from parsing, verifying or
+/// running IR.
+class CompileError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Raised as ValueError.
+[[noreturn]] void throwValueError(const std::string &message);
+
+/// Collects every diagnostic emitted while it is alive (it shadows handlers
+/// registered before it) as "location: severity: message" lines, notes
+/// included. Messages only (no location) with `withLocations = false`.
+class DiagnosticCapture {
+public:
+  explicit DiagnosticCapture(bool withLocations = true);
+  ~DiagnosticCapture();
+  DiagnosticCapture(const DiagnosticCapture &) = delete;
+  DiagnosticCapture &operator=(const DiagnosticCapture &) = delete;
+
+  /// Everything captured so far, one diagnostic per line, or `fallback`
+  /// when nothing was emitted.
+  std::string text(const std::string &fallback = "unknown error") const;
+
+private:
+  mlir::DiagnosticEngine::HandlerID id;
+  std::string buffer;
+  bool withLocations;
+};
+
+/// "file:line:col" for file locations, the name for named locations, the
+/// printed location otherwise.
+std::string locationString(mlir::Location loc);
+
+//===----------------------------------------------------------------------===//
+// Types and encodings
+//===----------------------------------------------------------------------===//
+
+/// Parses a dtype string: "iN", "uiN", "siN" (N in 1..64), a float format
+/// FloatFormat::parse accepts ("e3m2", "e4m3, fn"), an MLIR element type
+/// ("f8E4M3FN", "bf16", "index", "!anybit.float<e3m2>") or a numpy-style
+/// name ("int8", "float32", "bool"). Throws ValueError when unknown.
+mlir::Type parseDtype(const std::string &text);
+
+/// Accepts a dtype string or a numpy dtype (or type object such as
+/// numpy.int8).
+mlir::Type dtypeFromObject(py::handle obj);
+
+/// The dtype string of an element type: "i3", "ui4", "f8E4M3FN", and for
+/// !anybit.float its format text ("e3m2", "e4m3, fn").
+std::string dtypeName(mlir::Type type);
+
+/// The MLIR text of a type or attribute.
+std::string printed(mlir::Type type);
+std::string printed(mlir::Attribute attr);
+
+/// An encoding from None (dense `#anybit.packed<>`), an attribute string
+/// (`#anybit.packed<...>`, `<...>` or the bare parameters
+/// `block = [1, 32], scale = f16`) or a dict with keys word, straddle,
+/// block, scale, zero_point. Throws ValueError when invalid.
+PackedEncodingAttr encodingFromObject(py::handle obj);
+
+/// A shape from a Python int or sequence of ints; ValueError on negatives.
+llvm::SmallVector<int64_t> shapeFromObject(py::handle obj);
+
+/// tensor<shape x element, encoding> after checking the encoding fits the
+/// shape and element type (ValueError otherwise). A null encoding gives an
+/// unencoded tensor.
+mlir::RankedTensorType makeTensorType(llvm::ArrayRef<int64_t> shape,
+                                      mlir::Type element,
+                                      PackedEncodingAttr encoding = {});
+
+//===----------------------------------------------------------------------===//
+// numpy
+//===----------------------------------------------------------------------===//
+
+/// A C-contiguous little-endian copy of `obj` (numpy array, numpy scalar,
+/// Python bool/int/float, nested sequence). Python ints become int64, or
+/// uint64 above its range. ValueError for unsupported dtypes (complex,
+/// object, ...) or ints beyond 64 bits. `what` prefixes messages.
+NpyArray npyFromObject(py::handle obj, const std::string &what);
+
+/// A new numpy array holding a copy of `array`.
+py::array npyToNumpy(const NpyArray &array);
+
+/// Converts `array` into a value of the logical (unencoded) type `type`
+/// with ValueIO's rules; ValueError with the reason when it does not fit.
+RtValue logicalFromNpy(const NpyArray &array, mlir::Type type,
+                       const std::string &what);
+
+/// Converts `obj` into a value of the logical (unencoded) type `type` with
+/// ValueIO's rules; ValueError with the reason when it does not fit.
+RtValue logicalFromObject(py::handle obj, mlir::Type type,
+                          const std::string &what);
+
+/// The numpy array a logical value travels as (ValueIO's valueToNpy).
+py::array logicalToNumpy(const RtValue &value);
+
+//===----------------------------------------------------------------------===//
+// PackedArray
+//===----------------------------------------------------------------------===//
+
+/// A packed tensor: an RtValue whose type carries an #anybit.packed encoding
+/// and whose planes hold the exact bytes.
+class PackedArray {
+public:
+  explicit PackedArray(RtValue value) : value(std::move(value)) {}
+
+  const RtValue &getValue() const { return value; }
+  mlir::RankedTensorType getType() const {
+    return llvm::cast<mlir::RankedTensorType>(value.getType());
+  }
+  PackedEncodingAttr getEncoding() const {
+    return llvm::cast<PackedEncodingAttr>(getType().getEncoding());
+  }
+
+private:
+  RtValue value;
+};
+
+/// Builds the packed value of `type` from a data plane and logical scale
+/// and zero-point tensors (block-grid shaped), all validated.
+RtValue makePackedValue(mlir::RankedTensorType type, py::handle data,
+                        py::handle scales, py::handle zeroPoints);
+
+/// The scale (or zero-point) plane of a packed value as a logical tensor of
+/// the block-grid shape; std::nullopt when the encoding has none.
+std::optional<RtValue> scalesOf(const RtValue &packed);
+std::optional<RtValue> zeroPointsOf(const RtValue &packed);
+
+//===----------------------------------------------------------------------===//
+// Bindings, one function per source file
+//===----------------------------------------------------------------------===//
+
+void bindTypes(py::module_ &m);
+void bindPacked(py::module_ &m);
+void bindRun(py::module_ &m);
+
+} // namespace anybit::python
+
+#endif // ANYBIT_PYTHON_CORE_H

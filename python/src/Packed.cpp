@@ -1,0 +1,335 @@
+//===- Packed.cpp - PackedArray, pack and unpack --------------------------===//
+//
+// pack and unpack do exactly what anybit.pack / anybit.unpack do in the
+// reference VM: values are converted with ValueIO's rules (floats round to
+// nearest even into the element type, integers wrap) and laid out by the
+// encoding's BitLayout; scales and zero points are packed densely.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Core.h"
+
+#include "anybit/Support/BitPacking.h"
+
+#include <pybind11/stl.h>
+
+using namespace mlir;
+
+namespace anybit::python {
+
+static BitLayout denseLayout(Type elementType) {
+  BitLayout layout;
+  layout.bits = getElementBitWidth(elementType);
+  return layout;
+}
+
+static std::vector<uint8_t> packPlane(ArrayRef<uint64_t> values,
+                                      const BitLayout &layout) {
+  std::vector<uint8_t> bytes(layout.storageBytes(values.size()));
+  packBits(values.data(), values.size(), layout, bytes.data());
+  return bytes;
+}
+
+static std::vector<uint64_t> unpackPlane(ArrayRef<uint8_t> bytes,
+                                         uint64_t count,
+                                         const BitLayout &layout) {
+  std::vector<uint64_t> values(count);
+  if (count)
+    unpackBits(bytes.data(), count, layout, values.data());
+  return values;
+}
+
+static std::string shapeString(ArrayRef<int64_t> shape) {
+  std::string s = "(";
+  for (auto [i, d] : llvm::enumerate(shape))
+    s += (i ? ", " : "") + std::to_string(d);
+  return s + (shape.size() == 1 ? ",)" : ")");
+}
+
+/// The logical tensor type of the scale or zero-point plane.
+static RankedTensorType gridType(RankedTensorType packed, Type element) {
+  auto enc = cast<PackedEncodingAttr>(packed.getEncoding());
+  return RankedTensorType::get(enc.getBlockGridShape(packed.getShape()),
+                               element);
+}
+
+/// Packs one block plane (scales or zero points) given as logical values.
+static std::vector<uint8_t> blockPlane(RankedTensorType packed, Type element,
+                                       py::handle values,
+                                       const std::string &what) {
+  auto enc = cast<PackedEncodingAttr>(packed.getEncoding());
+  if (!element) {
+    if (!values.is_none())
+      throwValueError("the encoding " + printed(enc) + " has no " + what +
+                      ", but " + what + " were given");
+    return {};
+  }
+  RankedTensorType type = gridType(packed, element);
+  if (values.is_none())
+    throwValueError("the encoding " + printed(enc) + " needs " + what +
+                    ": an array of shape " + shapeString(type.getShape()) +
+                    " (the block grid) of " + dtypeName(element) + " values");
+  RtValue logical = logicalFromObject(values, type, what);
+  return packPlane(logical.getElements(), denseLayout(element));
+}
+
+static RtValue assemblePacked(RankedTensorType type, std::vector<uint8_t> data,
+                              py::handle scales, py::handle zeroPoints) {
+  auto enc = cast<PackedEncodingAttr>(type.getEncoding());
+  PackedPlanes planes;
+  planes.data = std::move(data);
+  planes.scales = blockPlane(type, enc.getScale(), scales, "scales");
+  planes.zeroPoints =
+      blockPlane(type, enc.getZeroPoint(), zeroPoints, "zero points");
+  return RtValue::packedTensor(type, std::move(planes));
+}
+
+RtValue makePackedValue(RankedTensorType type, py::handle data,
+                        py::handle scales, py::handle zeroPoints) {
+  auto enc = cast<PackedEncodingAttr>(type.getEncoding());
+  uint64_t expected = enc.getDataBytes(type.getShape(), type.getElementType());
+  NpyArray bytes = npyFromObject(data, "data");
+  if (bytes.dtype != "u1" || bytes.shape.size() != 1 ||
+      static_cast<uint64_t>(bytes.shape[0]) != expected)
+    throwValueError("the data plane of " + printed(type) +
+                    " is a 1-D uint8 array of " + std::to_string(expected) +
+                    " bytes, got dtype '" + bytes.dtype + "' shape " +
+                    shapeString(bytes.shape));
+  return assemblePacked(type, std::move(bytes.data), scales, zeroPoints);
+}
+
+static std::optional<RtValue> blockValues(const RtValue &packed, Type element,
+                                          ArrayRef<uint8_t> plane) {
+  if (!element)
+    return std::nullopt;
+  auto type = cast<RankedTensorType>(packed.getType());
+  RankedTensorType grid = gridType(type, element);
+  return RtValue::tensor(grid, unpackPlane(plane, grid.getNumElements(),
+                                           denseLayout(element)));
+}
+
+std::optional<RtValue> scalesOf(const RtValue &packed) {
+  auto enc = cast<PackedEncodingAttr>(
+      cast<RankedTensorType>(packed.getType()).getEncoding());
+  return blockValues(packed, enc.getScale(), packed.getPlanes().scales);
+}
+
+std::optional<RtValue> zeroPointsOf(const RtValue &packed) {
+  auto enc = cast<PackedEncodingAttr>(
+      cast<RankedTensorType>(packed.getType()).getEncoding());
+  return blockValues(packed, enc.getZeroPoint(),
+                     packed.getPlanes().zeroPoints);
+}
+
+static py::object optionalArray(const std::optional<RtValue> &value) {
+  if (!value)
+    return py::none();
+  return logicalToNumpy(*value);
+}
+
+static uint64_t totalBytes(const PackedArray &p) {
+  const PackedPlanes &planes = p.getValue().getPlanes();
+  return planes.data.size() + planes.scales.size() + planes.zeroPoints.size();
+}
+
+static py::tuple shapeTuple(ArrayRef<int64_t> shape) {
+  py::tuple t(shape.size());
+  for (auto [i, d] : llvm::enumerate(shape))
+    t[i] = py::int_(d);
+  return t;
+}
+
+//===----------------------------------------------------------------------===//
+// pack / unpack
+//===----------------------------------------------------------------------===//
+
+static PackedArray pack(py::handle array, py::handle dtype,
+                        py::handle encoding, py::handle scales,
+                        py::handle zeroPoints) {
+  std::lock_guard<std::mutex> lock(contextMutex());
+  Type element = dtypeFromObject(dtype);
+  PackedEncodingAttr enc = encodingFromObject(encoding);
+  NpyArray npy = npyFromObject(array, "array");
+  RankedTensorType type = makeTensorType(npy.shape, element, enc);
+  RtValue logical =
+      logicalFromNpy(npy, makeTensorType(npy.shape, element), "array");
+  std::vector<uint8_t> data =
+      packPlane(logical.getElements(), enc.getBitLayout(element));
+  return PackedArray(assemblePacked(type, std::move(data), scales, zeroPoints));
+}
+
+static py::array unpack(const PackedArray &packed) {
+  std::lock_guard<std::mutex> lock(contextMutex());
+  RankedTensorType type = packed.getType();
+  PackedEncodingAttr enc = packed.getEncoding();
+  Type element = type.getElementType();
+  RankedTensorType logical = RankedTensorType::get(type.getShape(), element);
+  return logicalToNumpy(RtValue::tensor(
+      logical, unpackPlane(packed.getValue().getPlanes().data,
+                           logical.getNumElements(),
+                           enc.getBitLayout(element))));
+}
+
+//===----------------------------------------------------------------------===//
+// Bindings
+//===----------------------------------------------------------------------===//
+
+static const char *kPackedArrayDoc = R"doc(A tensor in an ``#anybit.packed`` encoding, bit for bit.
+
+Attributes:
+    data: the data plane, a read-only 1-D ``uint8`` numpy array laid out as
+        the encoding states (element ``i`` at bits ``[i*n, (i+1)*n)``,
+        LSB-first, rounded up to whole container words).
+    scales: the block scales as a numpy array of the block-grid shape
+        (``float16`` for f16 scales, ``float32`` for every other scale type),
+        or None when the encoding has no blocks.
+    zero_points: the block zero points (the smallest numpy integer dtype
+        holding the zero-point type), or None.
+    dtype: the element dtype string, e.g. ``"i3"``, ``"ui4"``, ``"e3m2"``,
+        ``"e4m3, fn"``, ``"f8E4M3FN"``.
+    shape: the logical shape, a tuple.
+    encoding: the MLIR encoding text, e.g.
+        ``#anybit.packed<block = [1, 32], scale = f16>``.
+    type: the full MLIR tensor type, e.g.
+        ``tensor<4x64xi4, #anybit.packed<block = [1, 32], scale = f16>>``,
+        as a kernel signature states it.
+    nbytes: bytes of all planes together (data, scales, zero points).
+
+Build one with :func:`anybit.pack` or :func:`anybit.quantize`, or from its
+planes: ``PackedArray(data, dtype, shape, encoding=None, scales=None,
+zero_points=None)``, where ``data`` is exactly the data plane and scales and
+zero points are logical values of the block-grid shape. PackedArrays are
+immutable; two compare equal when their types and bytes are equal.
+)doc";
+
+void bindPacked(py::module_ &m) {
+  py::class_<PackedArray>(m, "PackedArray", kPackedArrayDoc)
+      .def(py::init([](py::handle data, py::handle dtype, py::handle shape,
+                       py::handle encoding, py::handle scales,
+                       py::handle zeroPoints) {
+             std::lock_guard<std::mutex> lock(contextMutex());
+             RankedTensorType type =
+                 makeTensorType(shapeFromObject(shape), dtypeFromObject(dtype),
+                                encodingFromObject(encoding));
+             return PackedArray(
+                 makePackedValue(type, data, scales, zeroPoints));
+           }),
+           py::arg("data"), py::arg("dtype"), py::arg("shape"),
+           py::arg("encoding") = py::none(), py::arg("scales") = py::none(),
+           py::arg("zero_points") = py::none(),
+           "Builds a PackedArray from its data plane (1-D uint8, exactly as "
+           "many bytes as the encoding states), dtype, shape, encoding "
+           "(None, an MLIR string or a dict) and, for block encodings, the "
+           "scales and zero points as logical values of the block-grid "
+           "shape.")
+      .def_property_readonly(
+          "data",
+          [](py::object self) {
+            const PackedArray &p = self.cast<const PackedArray &>();
+            const std::vector<uint8_t> &bytes = p.getValue().getPlanes().data;
+            py::array_t<uint8_t> view(
+                {static_cast<py::ssize_t>(bytes.size())}, {py::ssize_t(1)},
+                bytes.data(), self);
+            view.attr("setflags")(py::arg("write") = false);
+            return view;
+          },
+          "The data plane: a read-only 1-D uint8 array.")
+      .def_property_readonly(
+          "scales",
+          [](const PackedArray &p) {
+            std::lock_guard<std::mutex> lock(contextMutex());
+            return optionalArray(scalesOf(p.getValue()));
+          },
+          "The block scales (block-grid shape; float16 for f16 scales, else "
+          "float32), or None.")
+      .def_property_readonly(
+          "zero_points",
+          [](const PackedArray &p) {
+            std::lock_guard<std::mutex> lock(contextMutex());
+            return optionalArray(zeroPointsOf(p.getValue()));
+          },
+          "The block zero points (block-grid shape), or None.")
+      .def_property_readonly(
+          "dtype",
+          [](const PackedArray &p) {
+            std::lock_guard<std::mutex> lock(contextMutex());
+            return dtypeName(p.getType().getElementType());
+          },
+          "The element dtype string, e.g. 'i3', 'ui4', 'e3m2', 'f8E4M3FN'.")
+      .def_property_readonly(
+          "shape",
+          [](const PackedArray &p) { return shapeTuple(p.getType().getShape()); },
+          "The logical shape.")
+      .def_property_readonly(
+          "ndim", [](const PackedArray &p) { return p.getType().getRank(); },
+          "The number of dimensions.")
+      .def_property_readonly(
+          "size",
+          [](const PackedArray &p) { return p.getType().getNumElements(); },
+          "The number of elements.")
+      .def_property_readonly(
+          "encoding",
+          [](const PackedArray &p) {
+            std::lock_guard<std::mutex> lock(contextMutex());
+            return printed(p.getEncoding());
+          },
+          "The MLIR encoding text, e.g. "
+          "'#anybit.packed<block = [1, 32], scale = f16>'.")
+      .def_property_readonly(
+          "type",
+          [](const PackedArray &p) {
+            std::lock_guard<std::mutex> lock(contextMutex());
+            return printed(p.getType());
+          },
+          "The MLIR tensor type, as a kernel signature states it.")
+      .def_property_readonly("nbytes", &totalBytes,
+                             "Bytes of the data, scale and zero-point planes "
+                             "together.")
+      .def(
+          "tobytes",
+          [](const PackedArray &p) {
+            const PackedPlanes &planes = p.getValue().getPlanes();
+            std::string bytes(planes.data.begin(), planes.data.end());
+            bytes.append(planes.scales.begin(), planes.scales.end());
+            bytes.append(planes.zeroPoints.begin(), planes.zeroPoints.end());
+            return py::bytes(bytes);
+          },
+          "The planes concatenated (data, scales, zero points): how a packed "
+          "tensor travels across tools (anybit-run .npy files).")
+      .def(
+          "__eq__",
+          [](const PackedArray &a, py::handle other) -> py::object {
+            if (!py::isinstance<PackedArray>(other))
+              return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+            const PackedArray &b = other.cast<const PackedArray &>();
+            const PackedPlanes &pa = a.getValue().getPlanes();
+            const PackedPlanes &pb = b.getValue().getPlanes();
+            return py::bool_(a.getType() == b.getType() &&
+                             pa.data == pb.data && pa.scales == pb.scales &&
+                             pa.zeroPoints == pb.zeroPoints);
+          },
+          py::is_operator())
+      .def("__repr__", [](const PackedArray &p) {
+        std::lock_guard<std::mutex> lock(contextMutex());
+        std::string shape;
+        for (auto [i, d] : llvm::enumerate(p.getType().getShape()))
+          shape += (i ? ", " : "") + std::to_string(d);
+        if (p.getType().getRank() == 1)
+          shape += ",";
+        return "PackedArray(dtype='" + dtypeName(p.getType().getElementType()) +
+               "', shape=(" + shape + "), encoding='" +
+               printed(p.getEncoding()) + "', nbytes=" +
+               std::to_string(totalBytes(p)) + ")";
+      });
+  // Unhashable, like numpy arrays (it defines __eq__).
+  m.attr("PackedArray").attr("__hash__") = py::none();
+
+  m.def("pack", &pack, py::arg("array"), py::arg("dtype"),
+        py::arg("encoding") = py::none(), py::arg("scales") = py::none(),
+        py::arg("zero_points") = py::none(),
+        "Packs array into dtype with encoding; see anybit.pack.");
+  m.def("unpack", &unpack, py::arg("packed"),
+        "The element values of a PackedArray; see anybit.unpack.");
+}
+
+} // namespace anybit::python

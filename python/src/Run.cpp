@@ -1,0 +1,288 @@
+//===- Run.cpp - interpret, quantize and dequantize on the VM -------------===//
+//
+// Modules are parsed once and kept in a small cache keyed by their text, so
+// calling the same kernel again (or quantizing arrays of the same shape)
+// skips parsing and verification. quantize and dequantize generate a
+// one-op function and run it: they are exactly anybit.quantize and
+// anybit.dequantize.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Core.h"
+
+#include "anybit/Interp/Interpreter.h"
+#include "anybit/Interp/ValueIO.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Parser/Parser.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <list>
+
+using namespace mlir;
+
+namespace anybit::python {
+namespace {
+
+/// A parsed, verified module and the source its locations point into.
+struct ParsedModule {
+  std::string name, text;
+  std::unique_ptr<llvm::SourceMgr> sourceMgr;
+  OwningOpRef<ModuleOp> module;
+};
+
+/// Diagnostics printed with file:line:col and the source line, as the tools
+/// print them.
+class SourceCapture {
+public:
+  explicit SourceCapture(llvm::SourceMgr &mgr)
+      : os(buffer), handler(mgr, &getContext(), os) {}
+
+  std::string text(const std::string &fallback) {
+    os.flush();
+    std::string t = llvm::StringRef(buffer).rtrim().str();
+    return t.empty() ? fallback : t;
+  }
+
+private:
+  std::string buffer;
+  llvm::raw_string_ostream os;
+  SourceMgrDiagnosticHandler handler;
+};
+
+constexpr size_t kCacheSize = 32;
+
+std::list<ParsedModule> &moduleCache() {
+  static auto *cache = new std::list<ParsedModule>();
+  return *cache;
+}
+
+/// The parsed module of `text`; CompileError with the diagnostics when it
+/// does not parse or verify.
+ParsedModule &getModule(const std::string &text, const std::string &name) {
+  std::list<ParsedModule> &cache = moduleCache();
+  for (auto it = cache.begin(); it != cache.end(); ++it) {
+    if (it->text == text && it->name == name) {
+      cache.splice(cache.begin(), cache, it);
+      return cache.front();
+    }
+  }
+  ParsedModule pm;
+  pm.name = name;
+  pm.text = text;
+  pm.sourceMgr = std::make_unique<llvm::SourceMgr>();
+  pm.sourceMgr->AddNewSourceBuffer(
+      llvm::MemoryBuffer::getMemBufferCopy(text, name), llvm::SMLoc());
+  std::string diagnostics;
+  {
+    SourceCapture capture(*pm.sourceMgr);
+    pm.module = parseSourceFile<ModuleOp>(*pm.sourceMgr,
+                                          ParserConfig(&getContext()));
+    diagnostics = capture.text("cannot parse " + name);
+  }
+  if (!pm.module)
+    throw CompileError(diagnostics);
+  cache.push_front(std::move(pm));
+  if (cache.size() > kCacheSize)
+    cache.pop_back();
+  return cache.front();
+}
+
+std::string listFunctions(ModuleOp module) {
+  std::string names;
+  for (auto fn : module.getOps<func::FuncOp>())
+    names += (names.empty() ? "" : ", ") + fn.getSymName().str();
+  return names.empty() ? "none" : names;
+}
+
+/// Converts one Python argument into a value of `type`.
+RtValue convertArgument(py::handle obj, Type type, unsigned index) {
+  std::string what = "argument " + std::to_string(index);
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  bool packed = tensor && isa_and_nonnull<PackedEncodingAttr>(tensor.getEncoding());
+  if (py::isinstance<PackedArray>(obj)) {
+    const PackedArray &p = obj.cast<const PackedArray &>();
+    if (!packed || p.getType() != type)
+      throwValueError(what + " is a PackedArray of type " +
+                      printed(p.getType()) + ", but the function takes " +
+                      printed(type));
+    return p.getValue();
+  }
+  // A packed parameter also takes its travel form: a 1-D uint8 array of the
+  // data, scale and zero-point planes (as anybit-run does).
+  return logicalFromObject(obj, type, what);
+}
+
+py::object convertResult(const RtValue &value) {
+  if (value.isPacked())
+    return py::cast(PackedArray(value));
+  return logicalToNumpy(value);
+}
+
+/// Runs `entry` of a parsed module on converted values; CompileError with
+/// the VM's diagnostics when it fails.
+SmallVector<RtValue> execute(ParsedModule &pm, const std::string &entry,
+                             ArrayRef<RtValue> values) {
+  FailureOr<SmallVector<RtValue>> results = failure();
+  std::string diagnostics;
+  {
+    SourceCapture capture(*pm.sourceMgr);
+    results = anybit::interpret(*pm.module, entry, values);
+    diagnostics = capture.text("the reference VM failed");
+  }
+  if (failed(results))
+    throw CompileError(diagnostics);
+  return std::move(*results);
+}
+
+/// Runs `entry` of the module `text` on `args`; the caller holds the lock.
+SmallVector<RtValue> run(const std::string &text, const std::string &name,
+                         const std::string &entry, py::sequence args) {
+  ParsedModule &pm = getModule(text, name);
+  ModuleOp module = *pm.module;
+  auto fn = module.lookupSymbol<func::FuncOp>(entry);
+  if (!fn)
+    throwValueError("no function named '" + entry + "' in " + name +
+                    "; its functions: " + listFunctions(module));
+  ArrayRef<Type> argTypes = fn.getFunctionType().getInputs();
+  size_t given = py::len(args);
+  if (given != argTypes.size())
+    throwValueError("'" + entry + "' takes " + std::to_string(argTypes.size()) +
+                    " argument" + (argTypes.size() == 1 ? "" : "s") +
+                    ", got " + std::to_string(given));
+
+  // Types the VM cannot hold are an error of the IR, reported at the
+  // function like interpret() does.
+  for (Type t : llvm::concat<const Type>(fn.getFunctionType().getInputs(),
+                                         fn.getFunctionType().getResults())) {
+    if (!isRuntimeType(t)) {
+      std::string diagnostics;
+      {
+        SourceCapture capture(*pm.sourceMgr);
+        fn.emitError("the reference VM cannot take or return a value of "
+                     "type ")
+            << t;
+        diagnostics = capture.text("unsupported type");
+      }
+      throw CompileError(diagnostics);
+    }
+  }
+
+  SmallVector<RtValue> values;
+  for (auto [i, type] : llvm::enumerate(argTypes))
+    values.push_back(convertArgument(args[i], type, i));
+
+  return execute(pm, entry, values);
+}
+
+py::object interpret(const std::string &source, const std::string &name,
+                     const std::string &entry, py::sequence args) {
+  std::lock_guard<std::mutex> lock(contextMutex());
+  SmallVector<RtValue> results = run(source, name, entry, args);
+  if (results.empty())
+    return py::none();
+  if (results.size() == 1)
+    return convertResult(results.front());
+  py::tuple out(results.size());
+  for (auto [i, v] : llvm::enumerate(results))
+    out[i] = convertResult(v);
+  return out;
+}
+
+/// A function `name` of one op: `%r = <op> %x : IN -> OUT`.
+std::string oneOpFunction(StringRef name, StringRef op, Type in, Type out) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << "func.func @" << name << "(%x: " << in << ") -> " << out << " {\n"
+     << "  %r = " << op << " %x : " << in << " -> " << out << "\n"
+     << "  return %r : " << out << "\n"
+     << "}\n";
+  return text;
+}
+
+/// The float type an input array of numpy dtype `dtype` is read as.
+Type floatTypeOf(const NpyArray &array) {
+  MLIRContext *ctx = &getContext();
+  if (array.dtype == "f2")
+    return Float16Type::get(ctx);
+  if (array.dtype == "f4")
+    return Float32Type::get(ctx);
+  return Float64Type::get(ctx);
+}
+
+PackedArray quantize(py::handle array, py::handle dtype, py::handle encoding) {
+  std::lock_guard<std::mutex> lock(contextMutex());
+  Type code = dtypeFromObject(dtype);
+  if (code.isIndex())
+    throwValueError("index is not a code type");
+  PackedEncodingAttr enc = encodingFromObject(encoding);
+  if (!enc.hasBlocks())
+    throwValueError("quantize needs an encoding with a block shape and a "
+                    "scale type, got " +
+                    printed(enc));
+  if (Type zp = enc.getZeroPoint()) {
+    if (!isa<IntegerType>(code))
+      throwValueError("asymmetric quantization (zero points) needs integer "
+                      "codes, got " +
+                      dtypeName(code));
+    if (!isa<IntegerType>(zp))
+      throwValueError("zero points must be integers, got " + dtypeName(zp));
+  }
+  NpyArray npy = npyFromObject(array, "array");
+  if (npy.shape.empty())
+    throwValueError("quantize needs an array of rank 1 or more, got a scalar");
+  RankedTensorType in = makeTensorType(npy.shape, floatTypeOf(npy));
+  RankedTensorType out = makeTensorType(npy.shape, code, enc);
+  RtValue x = logicalFromNpy(npy, in, "array");
+  std::string text = oneOpFunction("quantize", "anybit.quantize", in, out);
+  ParsedModule &pm = getModule(text, "<anybit.quantize>");
+  return PackedArray(execute(pm, "quantize", {x}).front());
+}
+
+py::array dequantize(py::handle packedObj, py::handle dtype) {
+  if (!py::isinstance<PackedArray>(packedObj))
+    throwValueError("dequantize takes a PackedArray, got " +
+                    py::repr(packedObj).cast<std::string>());
+  const PackedArray &packed = packedObj.cast<const PackedArray &>();
+  std::lock_guard<std::mutex> lock(contextMutex());
+  if (!packed.getEncoding().hasBlocks())
+    throwValueError("dequantize needs a block-scaled PackedArray (an encoding "
+                    "with a block shape and a scale), got " +
+                    printed(packed.getType()));
+  Type element = dtypeFromObject(dtype);
+  if (!isAnyFloat(element))
+    throwValueError("dequantize produces floats, got dtype " +
+                    dtypeName(element));
+  RankedTensorType in = packed.getType();
+  RankedTensorType out = makeTensorType(in.getShape(), element);
+  std::string text = oneOpFunction("dequantize", "anybit.dequantize", in, out);
+  ParsedModule &pm = getModule(text, "<anybit.dequantize>");
+  return logicalToNumpy(execute(pm, "dequantize", {packed.getValue()}).front());
+}
+
+} // namespace
+
+void bindRun(py::module_ &m) {
+  m.def("interpret", &interpret, py::arg("source"), py::arg("name"),
+        py::arg("entry"), py::arg("args"),
+        "Runs `entry` of the MLIR text `source` (diagnostics name it "
+        "`name`) on the reference VM; see anybit.interpret.");
+  m.def("quantize", &quantize, py::arg("array"), py::arg("dtype"),
+        py::arg("encoding"),
+        "Runs anybit.quantize of `array` into tensor<shape x dtype, "
+        "encoding>.");
+  m.def("dequantize", &dequantize, py::arg("packed"), py::arg("dtype"),
+        "Runs anybit.dequantize of `packed` into a tensor of `dtype`.");
+  m.def(
+      "clear_cache",
+      [] {
+        std::lock_guard<std::mutex> lock(contextMutex());
+        moduleCache().clear();
+      },
+      "Drops every cached parsed module.");
+}
+
+} // namespace anybit::python

@@ -1,0 +1,279 @@
+//===- anybitc.cpp - The Anybit compiler driver ---------------------------===//
+//
+//   anybitc kernel.mlir --target=cpu [-O0..3] [--emit=mlir|llvm|asm|obj]
+//           [-o OUT] [--mcpu=CPU] [--mattr=+avx2,...]
+//   anybitc kernel.mlir --run=ENTRY --inputs a.npy 'dense<[1, 2]>' ...
+//           [--outputs DIR] [--check]
+//
+// --run JIT-compiles the module and calls ENTRY; --check also runs the
+// reference VM on the same inputs and fails on any difference (integers and
+// packed bytes bit for bit, floats to a relative 1e-5 of the magnitude of
+// the result). Reads '-' as stdin. Every error is a diagnostic with a
+// location and exit status 1.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Anybit/AnybitDialect.h"
+#include "anybit/Interp/ElementCodec.h"
+#include "anybit/Interp/Interpreter.h"
+#include "anybit/Interp/ValueIO.h"
+#include "anybit/Support/Npy.h"
+#include "anybit/Target/CPU.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Pass.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include <cmath>
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input.mlir>"),
+                                      cl::init("-"));
+static cl::opt<std::string> target("target", cl::desc("Target (cpu)"),
+                                   cl::init("cpu"));
+static cl::opt<unsigned> optLevel("O", cl::desc("Optimization level 0..3"),
+                                  cl::Prefix, cl::init(3));
+enum class Emit { MLIR, LLVM, Asm, Obj };
+static cl::opt<Emit> emit(
+    "emit", cl::desc("What to produce"), cl::init(Emit::Obj),
+    cl::values(clEnumValN(Emit::MLIR, "mlir", "LLVM-dialect MLIR"),
+               clEnumValN(Emit::LLVM, "llvm", "LLVM IR"),
+               clEnumValN(Emit::Asm, "asm", "assembly"),
+               clEnumValN(Emit::Obj, "obj", "an object file")));
+static cl::opt<std::string> outputFile("o", cl::desc("Output file"),
+                                       cl::value_desc("file"), cl::init("-"));
+static cl::opt<std::string> mcpu("mcpu", cl::desc("Target CPU (default: host)"));
+static cl::opt<std::string> mattr("mattr",
+                                  cl::desc("Target features, e.g. +avx2,-avx512f"));
+static cl::opt<std::string> runEntry("run",
+                                     cl::desc("JIT-compile and call ENTRY"),
+                                     cl::value_desc("ENTRY"));
+static cl::list<std::string>
+    inputs("inputs", cl::desc("Arguments of --run: .npy paths or MLIR "
+                              "literals (several may follow one --inputs)"));
+static cl::opt<std::string>
+    outputDir("outputs", cl::desc("Write each result to DIR/result<i>.npy"),
+              cl::value_desc("DIR"));
+static cl::opt<bool> check("check",
+                           cl::desc("Also run the reference VM and compare"));
+static cl::opt<bool> printPipeline("print-pipeline",
+                                   cl::desc("Print the pass pipeline"));
+
+/// `--inputs a b c` takes every following argument up to the next option.
+static SmallVector<const char *> expandInputs(int argc, char **argv,
+                                              std::vector<std::string> &store) {
+  SmallVector<const char *> out;
+  store.reserve(argc);
+  for (int i = 0; i < argc; ++i) {
+    StringRef arg(argv[i]);
+    if (arg != "--inputs" && arg != "-inputs") {
+      out.push_back(argv[i]);
+      continue;
+    }
+    while (i + 1 < argc && !StringRef(argv[i + 1]).starts_with("--")) {
+      store.push_back(std::string("--inputs=") + argv[++i]);
+      out.push_back(store.back().c_str());
+    }
+  }
+  return out;
+}
+
+static FailureOr<SmallVector<anybit::RtValue>>
+readArguments(MLIRContext &context, func::FuncOp fn) {
+  ArrayRef<Type> argTypes = fn.getFunctionType().getInputs();
+  if (inputs.size() != argTypes.size())
+    return fn.emitError("'") << fn.getSymName() << "' takes "
+                             << argTypes.size() << " arguments, got "
+                             << inputs.size() << " --inputs";
+  SmallVector<anybit::RtValue> args;
+  for (auto [i, text, type] : llvm::enumerate(inputs, argTypes)) {
+    Location loc = NameLoc::get(StringAttr::get(
+        &context, "argument " + std::to_string(i) + " ('" + text + "')"));
+    FailureOr<anybit::RtValue> value;
+    if (StringRef(text).ends_with(".npy")) {
+      auto array = anybit::readNpy(text);
+      if (!array)
+        return emitError(loc) << llvm::toString(array.takeError());
+      value = anybit::valueFromNpy(*array, type, loc);
+    } else {
+      value = anybit::valueFromLiteral(text, type, loc);
+    }
+    if (failed(value))
+      return failure();
+    args.push_back(*value);
+  }
+  return args;
+}
+
+/// Compares a compiled result with the VM's: bit-exact except for floats
+/// whose reduction order may differ.
+static bool sameResult(const anybit::RtValue &got,
+                       const anybit::RtValue &want, std::string &why) {
+  if (got.isPacked()) {
+    const anybit::PackedPlanes &a = got.getPlanes(), &b = want.getPlanes();
+    if (a.data == b.data && a.scales == b.scales && a.zeroPoints == b.zeroPoints)
+      return true;
+    why = "packed bytes differ";
+    return false;
+  }
+  anybit::ElementCodec codec(got.getElementType());
+  ArrayRef<uint64_t> a = got.getElements(), b = want.getElements();
+  double scale = 0;
+  if (codec.isFloat())
+    for (uint64_t bits : b)
+      if (std::isfinite(codec.toDouble(bits)))
+        scale = std::max(scale, std::fabs(codec.toDouble(bits)));
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i] == b[i])
+      continue;
+    if (codec.isFloat()) {
+      double x = codec.toDouble(a[i]), y = codec.toDouble(b[i]);
+      if ((std::isnan(x) && std::isnan(y)) ||
+          std::fabs(x - y) <= 1e-5 * scale)
+        continue;
+      why = "element " + std::to_string(i) + ": compiled " +
+            std::to_string(x) + ", reference VM " + std::to_string(y);
+      return false;
+    }
+    why = "element " + std::to_string(i) + ": compiled " +
+          std::to_string(static_cast<long long>(codec.toInt(a[i]))) +
+          ", reference VM " +
+          std::to_string(static_cast<long long>(codec.toInt(b[i])));
+    return false;
+  }
+  return true;
+}
+
+static LogicalResult runEntryPoint(MLIRContext &context, ModuleOp module,
+                                   const anybit::CPUCompileOptions &options) {
+  auto fn = module.lookupSymbol<func::FuncOp>(runEntry);
+  if (!fn)
+    return emitError(module.getLoc(), "no function named '") << runEntry << "'";
+  auto args = readArguments(context, fn);
+  if (failed(args))
+    return failure();
+  auto exe = anybit::CPUExecutable::compile(module, options);
+  if (failed(exe))
+    return failure();
+  auto results = (*exe)->run(runEntry, *args, fn.getLoc());
+  if (failed(results))
+    return failure();
+  if (!outputDir.empty())
+    if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
+      return emitError(fn.getLoc(), "cannot create '")
+             << outputDir << "': " << ec.message();
+  for (auto [i, value] : llvm::enumerate(*results)) {
+    llvm::outs() << "result" << i << ": ";
+    anybit::printValue(llvm::outs(), value);
+    if (outputDir.empty())
+      continue;
+    SmallString<128> path(outputDir);
+    llvm::sys::path::append(path, "result" + std::to_string(i) + ".npy");
+    if (llvm::Error err = anybit::writeNpy(path, anybit::valueToNpy(value)))
+      return emitError(fn.getLoc()) << llvm::toString(std::move(err));
+  }
+  if (!check)
+    return success();
+  auto reference = anybit::interpret(module, runEntry, *args);
+  if (failed(reference))
+    return failure();
+  bool ok = true;
+  for (auto [i, got, want] : llvm::enumerate(*results, *reference)) {
+    std::string why;
+    if (!sameResult(got, want, why)) {
+      emitError(fn.getLoc()) << "result " << i
+                             << " differs from the reference VM: " << why;
+      ok = false;
+    }
+  }
+  if (ok)
+    llvm::outs() << "check: " << results->size()
+                 << " results match the reference VM\n";
+  return success(ok);
+}
+
+static LogicalResult compileToFile(ModuleOp module,
+                                   const anybit::CPUCompileOptions &options) {
+  if (failed(anybit::lowerToLLVMDialect(module, options)))
+    return failure();
+  std::string text;
+  if (emit == Emit::MLIR) {
+    llvm::raw_string_ostream os(text);
+    module.print(os);
+  } else {
+    auto kind = emit == Emit::LLVM  ? anybit::CPUEmitKind::LLVMIR
+                : emit == Emit::Asm ? anybit::CPUEmitKind::Assembly
+                                    : anybit::CPUEmitKind::Object;
+    auto emitted = anybit::emitForCPU(module, options, kind);
+    if (failed(emitted))
+      return failure();
+    text = std::move(*emitted);
+  }
+  std::string error;
+  auto out = openOutputFile(outputFile, &error);
+  if (!out)
+    return emitError(module.getLoc()) << error;
+  out->os() << text;
+  out->keep();
+  return success();
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM y(argc, argv);
+  std::vector<std::string> store;
+  SmallVector<const char *> args = expandInputs(argc, argv, store);
+  cl::ParseCommandLineOptions(int(args.size()), args.data(),
+                              "Anybit compiler driver\n");
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  anybit::registerInterpreterDialects(registry);
+  MLIRContext context(registry);
+
+  std::string error;
+  auto file = openInputFile(inputFile, &error);
+  if (!file) {
+    llvm::errs() << "anybitc: " << error << "\n";
+    return 1;
+  }
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+  if (target != "cpu") {
+    llvm::errs() << "anybitc: unknown target '" << target
+                 << "' (supported: cpu)\n";
+    return 1;
+  }
+  if (optLevel > 3) {
+    llvm::errs() << "anybitc: -O" << optLevel << " is not 0..3\n";
+    return 1;
+  }
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return 1;
+  anybit::CPUCompileOptions options;
+  options.optLevel = optLevel;
+  options.cpu = mcpu;
+  options.features = mattr;
+  options.printPipeline = printPipeline;
+  // LLVM owns --time-passes; it times the MLIR passes here too.
+  options.timePasses = llvm::TimePassesIsEnabled;
+  LogicalResult result = runEntry.empty()
+                             ? compileToFile(*module, options)
+                             : runEntryPoint(context, *module, options);
+  return failed(result) ? 1 : 0;
+}
