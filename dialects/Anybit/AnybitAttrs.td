@@ -55,7 +55,7 @@ def Anybit_PackedEncodingAttr : AttrDef<Anybit_Dialect, "PackedEncoding",
     DefaultValuedParameter<"bool", "true">:$straddle,
     Anybit_BracketedShapeParameter:$block,
     OptionalParameter<"::mlir::Type">:$scale,
-    OptionalParameter<"::mlir::Type">:$zeroPoint);
+    OptionalParameter<"::mlir::Type">:$zero_point);
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{

@@ -111,12 +111,6 @@ bool isCastSupported(Type from, Type to, std::string &why) {
     why = "only numeric element types are supported";
     return false;
   }
-  if (from.isIntOrIndex() && intWidth(from) > 53 && isEmulatedFloat(to) &&
-      anybit::getFloatFormat(to)->maxFinite() >= 0x1p53) {
-    why = "an integer wider than 53 bits cannot be rounded into a format "
-          "whose largest value reaches 2^53";
-    return false;
-  }
   return true;
 }
 
@@ -124,8 +118,12 @@ Value buildFloatToF64(OpBuilder &b, Location loc, Value value, Type type) {
   Emitter e{b, loc};
   if (type.isF64())
     return value;
-  if (isNativeFloat(type))
+  if (type.isF32())
     return arith::ExtFOp::create(b, loc, e.f64(), value);
+  // f16 and bf16 are decoded from their bits like every small float: no
+  // dependence on conversion routines the JIT may not find.
+  if (type.isF16() || type.isBF16())
+    value = arith::BitcastOp::create(b, loc, b.getI16Type(), value);
   FloatFormat f = *anybit::getFloatFormat(type);
   unsigned m = f.manBits, ex = f.expBits;
   Value bits = e.zext(e.i64(), value);
@@ -262,8 +260,12 @@ static Value buildF64ToFloat(OpBuilder &b, Location loc, Value v, Type to,
   Emitter e{b, loc};
   if (to.isF64())
     return v;
-  if (isEmulatedFloat(to))
-    return buildEncodeF64(b, loc, v, *anybit::getFloatFormat(to), saturate);
+  if (!to.isF32()) {
+    Value bits = buildEncodeF64(b, loc, v, *anybit::getFloatFormat(to), saturate);
+    if (isEmulatedFloat(to))
+      return bits;
+    return arith::BitcastOp::create(b, loc, to, bits); // f16, bf16
+  }
   Value r = arith::TruncFOp::create(b, loc, to, v);
   if (!saturate)
     return r;
@@ -280,6 +282,32 @@ static Value buildF64ToFloat(OpBuilder &b, Location loc, Value v, Type to,
   Value clamped = e.sel(e.cmpf(arith::CmpFPredicate::OLT, v, e.f64c(0)),
                         negMax, max);
   return e.sel(overflowed, clamped, r);
+}
+
+/// An integer as f64, rounded to odd when it has more than 53 significant
+/// bits: the later rounding into any format of at most 51 significand bits
+/// is then exactly the single rounding of the integer itself.
+static Value buildIntToF64RoundToOdd(OpBuilder &b, Location loc, Value v,
+                                     unsigned width, bool isUnsigned) {
+  Emitter e{b, loc};
+  if (width <= 53)
+    return isUnsigned ? Value(arith::UIToFPOp::create(b, loc, e.f64(), v))
+                      : Value(arith::SIToFPOp::create(b, loc, e.f64(), v));
+  Type i65 = b.getIntegerType(65);
+  Value wide = isUnsigned ? e.zext(i65, v) : e.sext(i65, v);
+  Value zero65 = arith::ConstantOp::create(b, loc, b.getIntegerAttr(i65, 0));
+  Value neg = e.cmpi(arith::CmpIPredicate::slt, wide, zero65);
+  Value mag = e.trunc(e.i64(), e.sel(neg, e.sub(zero65, wide), wide));
+  Value lz = math::CountLeadingZerosOp::create(b, loc, mag);
+  Value shift = arith::MaxSIOp::create(b, loc, e.sub(e.i64c(11), lz), e.i64c(0));
+  Value kept = e.shr(mag, shift);
+  Value dropped = e.and_(mag, e.sub(e.shl(e.i64c(1), shift), e.i64c(1)));
+  Value sticky = e.zext(e.i64(), e.cmpi(arith::CmpIPredicate::ne, dropped,
+                                        e.i64c(0)));
+  Value f = arith::MulFOp::create(
+      b, loc, arith::UIToFPOp::create(b, loc, e.f64(), e.or_(kept, sticky)),
+      e.pow2(shift));
+  return e.sel(neg, arith::NegFOp::create(b, loc, f), f);
 }
 
 Value buildCast(OpBuilder &b, Location loc, Value value, Type from, Type to,
@@ -309,38 +337,12 @@ Value buildCast(OpBuilder &b, Location loc, Value value, Type from, Type to,
       }
       return i64ToStorage(b, loc, e.trunc(e.i64(), wide), to);
     }
-    if (!isEmulatedFloat(to) && !to.isF16() && !to.isBF16()) {
-      Type t = getStorageType(to);
-      return srcUnsigned ? Value(arith::UIToFPOp::create(b, loc, t, v))
-                         : Value(arith::SIToFPOp::create(b, loc, t, v));
-    }
-    if (!isEmulatedFloat(to)) {
-      // f16/bf16: one correct rounding, then saturation like any float.
-      Value r = srcUnsigned ? Value(arith::UIToFPOp::create(b, loc, to, v))
-                            : Value(arith::SIToFPOp::create(b, loc, to, v));
-      if (!saturate)
-        return r;
-      Value f = arith::ExtFOp::create(b, loc, e.f64(), r);
-      return buildF64ToFloat(b, loc, f, to, true);
-    }
-    // Into a small float through f64: exact for up to 53 bits; wider
-    // values saturate or overflow anyway (isCastSupported checked that).
-    if (w > 53) {
-      Type i65 = b.getIntegerType(65);
-      Value wide = srcUnsigned ? e.zext(i65, v) : e.sext(i65, v);
-      APInt lim(65, uint64_t(1) << 53);
-      wide = arith::MinSIOp::create(
-          b, loc, wide,
-          arith::ConstantOp::create(b, loc, b.getIntegerAttr(i65, lim)));
-      wide = arith::MaxSIOp::create(
-          b, loc, wide,
-          arith::ConstantOp::create(b, loc, b.getIntegerAttr(i65, -lim)));
-      v = e.trunc(e.i64(), wide);
-      srcUnsigned = false;
-    }
-    Value f = srcUnsigned ? Value(arith::UIToFPOp::create(b, loc, e.f64(), v))
-                          : Value(arith::SIToFPOp::create(b, loc, e.f64(), v));
-    return buildEncodeF64(b, loc, f, *anybit::getFloatFormat(to), saturate);
+    if (to.isF32() || to.isF64()) // one correctly rounded instruction
+      return srcUnsigned ? Value(arith::UIToFPOp::create(b, loc, to, v))
+                         : Value(arith::SIToFPOp::create(b, loc, to, v));
+    return buildF64ToFloat(b, loc, buildIntToF64RoundToOdd(b, loc, v, w,
+                                                           srcUnsigned),
+                           to, saturate);
   }
   Value f = buildFloatToF64(b, loc, value, from);
   if (to.isIntOrIndex())
