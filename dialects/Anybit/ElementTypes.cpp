@@ -2,6 +2,9 @@
 
 #include "Anybit/AnybitDialect.h"
 
+#include <cmath>
+#include <limits>
+
 using namespace mlir;
 using ::anybit::FloatFormat;
 using ::anybit::NonFinite;
@@ -69,6 +72,22 @@ unsigned getElementBitWidth(Type type) {
 bool isUnsignedInteger(Type type) {
   auto i = dyn_cast<IntegerType>(type);
   return i && i.isUnsigned();
+}
+
+std::pair<double, double> getCodeRange(Type codeType) {
+  if (auto intType = dyn_cast<IntegerType>(codeType)) {
+    unsigned w = intType.getWidth();
+    if (intType.isUnsigned() || w == 1) // signless i1 is a boolean
+      return {0.0, std::ldexp(1.0, w) - 1};
+    return {-std::ldexp(1.0, w - 1), std::ldexp(1.0, w - 1) - 1};
+  }
+  if (auto format = getFloatFormat(codeType)) {
+    double max = format->maxFinite();
+    return {format->isSigned ? -max : 0.0, max};
+  }
+  double max = codeType.isF32() ? double(std::numeric_limits<float>::max())
+                                : std::numeric_limits<double>::max();
+  return {-max, max};
 }
 
 FailureOr<SmallVector<int64_t>> parseBracketedShape(AsmParser &parser) {

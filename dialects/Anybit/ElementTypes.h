@@ -34,6 +34,11 @@ bool isAnyFloat(mlir::Type type);
 /// True for unsigned integers (uiN); signless and signed are two's complement.
 bool isUnsignedInteger(mlir::Type type);
 
+/// The range [qmin, qmax] of quantization codes of `codeType` (an integer
+/// or float element type): the integer's range, or +-(largest finite value)
+/// of a float (0 as the bottom for unsigned formats).
+std::pair<double, double> getCodeRange(mlir::Type codeType);
+
 /// Parses `[d0, d1, ...]` (possibly empty) for attribute parameters.
 mlir::FailureOr<llvm::SmallVector<int64_t>>
 parseBracketedShape(mlir::AsmParser &parser);

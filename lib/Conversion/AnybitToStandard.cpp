@@ -245,49 +245,210 @@ struct UnpackLowering : OpConversionPattern<UnpackOp> {
   }
 };
 
+/// The bytes of a packed tensor of type `type` from its logical planes (in
+/// storage form): data, then scales and zero points when given.
+Value buildPackedTensor(OpBuilder &b, Location loc, RankedTensorType type,
+                        Value values, Value scales, Value zeroPoints) {
+  PackedEncodingAttr enc = packedEncodingOf(type);
+  Type i8 = b.getI8Type();
+  int64_t total = enc.getTotalBytes(type.getShape(), type.getElementType());
+  Value result = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{total}, i8);
+  int64_t offset = 0;
+  auto addPlane = [&](Value source, const BitLayout &layout) {
+    auto sourceType = cast<RankedTensorType>(source.getType());
+    int64_t count = sourceType.getNumElements();
+    int64_t bytes = layout.storageBytes(count);
+    Value plane = buildGenerate(
+        b, loc, RankedTensorType::get({bytes}, i8),
+        [&](OpBuilder &nb, Location l, ValueRange indices) {
+          return buildPackedByte(
+              nb, l, count, layout, indices[0], [&](OpBuilder &eb, Value i) {
+                Value e = tensor::ExtractOp::create(
+                    eb, l, source, delinearize(eb, l, i, sourceType.getShape()));
+                return buildBitsOf(eb, l, e);
+              });
+        });
+    result = tensor::InsertSliceOp::create(
+        b, loc, plane, result, ArrayRef<OpFoldResult>{b.getIndexAttr(offset)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(bytes)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+    offset += bytes;
+  };
+  addPlane(values, enc.getBitLayout(type.getElementType()));
+  if (scales)
+    addPlane(scales, denseLayout(enc.getScale()));
+  if (zeroPoints)
+    addPlane(zeroPoints, denseLayout(enc.getZeroPoint()));
+  return result;
+}
+
 struct PackLowering : OpConversionPattern<PackOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(PackOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, buildPackedTensor(rewriter, op.getLoc(),
+                                             op.getType(), adaptor.getInput(),
+                                             adaptor.getScales(),
+                                             adaptor.getZeroPoints()));
+    return success();
+  }
+};
+
+/// anybit.quantize: per-block statistics, scales (and zero points), codes,
+/// then packing; the formulas of QuantizeOp's description, in f64.
+struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(QuantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto type = op.getType();
+    RankedTensorType type = op.getType();
     PackedEncodingAttr enc = packedEncodingOf(type);
-    Type i8 = rewriter.getI8Type();
-    int64_t total = enc.getTotalBytes(type.getShape(), type.getElementType());
-    Value result = tensor::EmptyOp::create(rewriter, loc,
-                                           ArrayRef<int64_t>{total}, i8);
-    // One plane at a time: the bytes of `source` (logical, storage form)
-    // laid out by `layout`, inserted at byte `offset` of the result.
-    int64_t offset = 0;
-    auto addPlane = [&](Value source, const BitLayout &layout) {
-      auto sourceType = cast<RankedTensorType>(source.getType());
-      int64_t count = sourceType.getNumElements();
-      int64_t bytes = layout.storageBytes(count);
-      Value plane = buildGenerate(
-          rewriter, loc, RankedTensorType::get({bytes}, i8),
-          [&](OpBuilder &b, Location l, ValueRange indices) {
-            return buildPackedByte(
-                b, l, count, layout, indices[0], [&](OpBuilder &eb, Value i) {
-                  Value e = tensor::ExtractOp::create(
-                      eb, l, source,
-                      delinearize(eb, l, i, sourceType.getShape()));
-                  return buildBitsOf(eb, l, e);
-                });
-          });
-      result = tensor::InsertSliceOp::create(
-          rewriter, loc, plane, result,
-          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(offset)},
-          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(bytes)},
-          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1)});
-      offset += bytes;
+    Type inElement = op.getInput().getType().getElementType();
+    Type codeType = type.getElementType();
+    Type scaleType = enc.getScale(), zpType = enc.getZeroPoint();
+    ArrayRef<int64_t> shape = type.getShape(), block = enc.getBlock();
+    SmallVector<int64_t> grid = enc.getBlockGridShape(shape);
+    Value input = adaptor.getInput();
+    Type f64 = rewriter.getF64Type();
+
+    std::pair<double, double> range = getCodeRange(codeType);
+    double qmin = range.first, qmax = range.second;
+    auto scaleFormat = getFloatFormat(scaleType);
+    bool powerOfTwo = scaleFormat && scaleFormat->manBits == 0;
+    auto f64c = [&](OpBuilder &b, Location l, double v) -> Value {
+      return arith::ConstantFloatOp::create(b, l, b.getF64Type(), APFloat(v));
     };
-    addPlane(adaptor.getInput(), enc.getBitLayout(type.getElementType()));
-    if (adaptor.getScales())
-      addPlane(adaptor.getScales(), denseLayout(enc.getScale()));
-    if (adaptor.getZeroPoints())
-      addPlane(adaptor.getZeroPoints(), denseLayout(enc.getZeroPoint()));
-    rewriter.replaceOp(op, result);
+    auto valueAt = [&](OpBuilder &b, Location l, ValueRange indices) {
+      Value x = tensor::ExtractOp::create(b, l, input, indices);
+      return buildCast(b, l, x, inElement, b.getF64Type(), false);
+    };
+    int64_t blockElems = ShapedType::getNumElements(block);
+
+    // min(min x, 0) or max(max x, 0) over block `indices` of the grid.
+    auto blockExtreme = [&](bool isMax) {
+      return buildGenerate(
+          rewriter, loc, RankedTensorType::get(grid, f64),
+          [&](OpBuilder &b, Location l, ValueRange gridIdx) {
+            Value zero = arith::ConstantIndexOp::create(b, l, 0);
+            Value one = arith::ConstantIndexOp::create(b, l, 1);
+            Value count = arith::ConstantIndexOp::create(b, l, blockElems);
+            auto loop = scf::ForOp::create(
+                b, l, zero, count, one, ValueRange{f64c(b, l, 0.0)},
+                [&](OpBuilder &lb, Location ll, Value t, ValueRange acc) {
+                  SmallVector<Value> idx = delinearize(lb, ll, t, block);
+                  for (auto [d, g] : llvm::enumerate(gridIdx))
+                    idx[d] = arith::AddIOp::create(
+                        lb, ll, idx[d],
+                        arith::MulIOp::create(
+                            lb, ll, g,
+                            arith::ConstantIndexOp::create(lb, ll, block[d])));
+                  Value v = valueAt(lb, ll, idx);
+                  Value r = isMax ? Value(arith::MaximumFOp::create(lb, ll, acc[0], v))
+                                  : Value(arith::MinimumFOp::create(lb, ll, acc[0], v));
+                  scf::YieldOp::create(lb, ll, r);
+                });
+            return loop.getResult(0);
+          });
+    };
+    Value lo = blockExtreme(false), hi = blockExtreme(true);
+
+    // The scale as its type holds it.
+    Value scales = buildGenerate(
+        rewriter, loc,
+        RankedTensorType::get(grid, getStorageType(scaleType)),
+        [&](OpBuilder &b, Location l, ValueRange g) {
+          Value l0 = tensor::ExtractOp::create(b, l, lo, g);
+          Value h0 = tensor::ExtractOp::create(b, l, hi, g);
+          Value absmax = arith::MaximumFOp::create(
+              b, l, arith::NegFOp::create(b, l, l0), h0);
+          Value s;
+          if (zpType) {
+            s = arith::DivFOp::create(b, l, arith::SubFOp::create(b, l, h0, l0),
+                                      f64c(b, l, qmax - qmin));
+          } else if (powerOfTwo) {
+            // 2^(floor(log2 absmax) - floor(log2 qmax)) as ldexp computes
+            // it: subnormal or zero below 2^-1022, infinite above 2^1023.
+            auto i64c = [&](int64_t v) -> Value {
+              return arith::ConstantIntOp::create(b, l, v, 64);
+            };
+            // floor(log2 absmax), subnormal absmax included (ilogb).
+            Value bits = arith::BitcastOp::create(b, l, b.getI64Type(), absmax);
+            Value field = arith::ShRUIOp::create(b, l, bits, i64c(52));
+            Value subExp = arith::SubIOp::create(
+                b, l, i64c(63 - 1074),
+                math::CountLeadingZerosOp::create(b, l, bits));
+            Value exp = arith::SelectOp::create(
+                b, l,
+                arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, field,
+                                      i64c(0)),
+                subExp, arith::SubIOp::create(b, l, field, i64c(1023)));
+            Value n = arith::SubIOp::create(b, l, exp, i64c(std::ilogb(qmax)));
+            n = arith::MaxSIOp::create(b, l, n, i64c(-1075));
+            n = arith::MinSIOp::create(b, l, n, i64c(1024));
+            Value normalBits = arith::ShLIOp::create(
+                b, l, arith::AddIOp::create(b, l, n, i64c(1023)), i64c(52));
+            Value subnormalBits = arith::ShLIOp::create(
+                b, l, i64c(1),
+                arith::MaxSIOp::create(
+                    b, l, arith::AddIOp::create(b, l, n, i64c(1074)),
+                    i64c(0)));
+            Value isNormal = arith::CmpIOp::create(
+                b, l, arith::CmpIPredicate::sge, n, i64c(-1022));
+            Value isZero = arith::CmpIOp::create(
+                b, l, arith::CmpIPredicate::slt, n, i64c(-1074));
+            Value powBits = arith::SelectOp::create(
+                b, l, isNormal, normalBits,
+                arith::SelectOp::create(b, l, isZero, i64c(0), subnormalBits));
+            Value pow = arith::BitcastOp::create(b, l, b.getF64Type(), powBits);
+            Value none = arith::CmpFOp::create(
+                b, l, arith::CmpFPredicate::OEQ, absmax, f64c(b, l, 0.0));
+            s = arith::SelectOp::create(b, l, none, f64c(b, l, 1.0), pow);
+          } else {
+            s = arith::DivFOp::create(b, l, absmax, f64c(b, l, qmax));
+          }
+          Value isZero = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ,
+                                               s, f64c(b, l, 0.0));
+          s = arith::SelectOp::create(b, l, isZero, f64c(b, l, 1.0), s);
+          return buildCast(b, l, s, b.getF64Type(), scaleType, true);
+        });
+    auto scaleAt = [&](OpBuilder &b, Location l, ValueRange g) {
+      Value bits = tensor::ExtractOp::create(b, l, scales, g);
+      return buildCast(b, l, bits, scaleType, b.getF64Type(), false);
+    };
+
+    Value zeroPoints;
+    if (zpType)
+      zeroPoints = buildGenerate(
+          rewriter, loc, RankedTensorType::get(grid, getStorageType(zpType)),
+          [&](OpBuilder &b, Location l, ValueRange g) {
+            Value l0 = tensor::ExtractOp::create(b, l, lo, g);
+            Value z = arith::SubFOp::create(
+                b, l, f64c(b, l, qmin),
+                arith::DivFOp::create(b, l, l0, scaleAt(b, l, g)));
+            return buildCast(b, l, z, b.getF64Type(), zpType, true);
+          });
+
+    Value codes = buildGenerate(
+        rewriter, loc, RankedTensorType::get(shape, getStorageType(codeType)),
+        [&](OpBuilder &b, Location l, ValueRange indices) {
+          SmallVector<Value> g;
+          for (auto [index, size] : llvm::zip(indices, block))
+            g.push_back(arith::DivUIOp::create(
+                b, l, index, arith::ConstantIndexOp::create(b, l, size)));
+          Value q = arith::DivFOp::create(b, l, valueAt(b, l, indices),
+                                          scaleAt(b, l, g));
+          if (zpType) {
+            Value zbits = tensor::ExtractOp::create(b, l, zeroPoints, g);
+            q = arith::AddFOp::create(
+                b, l, math::RoundEvenOp::create(b, l, q),
+                buildCast(b, l, zbits, zpType, b.getF64Type(), false));
+          }
+          return buildCast(b, l, q, b.getF64Type(), codeType, true);
+        });
+    rewriter.replaceOp(op, buildPackedTensor(rewriter, loc, type, codes,
+                                             scales, zeroPoints));
     return success();
   }
 };
@@ -445,7 +606,7 @@ struct ConvertAnybitToStandardPass
              converter.isLegal(&op.getBody());
     });
     RewritePatternSet patterns(ctx);
-    patterns.add<CastLowering, PackLowering, UnpackLowering,
+    patterns.add<CastLowering, PackLowering, UnpackLowering, QuantizeLowering,
                  DequantizeLowering, MatmulLowering, TensorOpTypeConversion>(
         converter, ctx);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,

@@ -177,16 +177,8 @@ LogicalResult quantizeHandler(Operation *op, ArrayRef<RtValue> operands,
   if (zpType)
     zpCodec.emplace(zpType);
 
-  // The code range [qmin, qmax].
-  double qmax, qmin;
-  if (code.isInteger()) {
-    qmax = static_cast<double>(code.maxInt());
-    qmin = static_cast<double>(code.minInt());
-  } else {
-    FloatFormat f = *anybit::getFloatFormat(type.getElementType());
-    qmax = f.maxFinite();
-    qmin = f.isSigned ? -qmax : 0;
-  }
+  std::pair<double, double> range = getCodeRange(type.getElementType());
+  double qmin = range.first, qmax = range.second;
   auto scaleFormat = anybit::getFloatFormat(enc.getScale());
   bool powerOfTwoScale = scaleFormat && scaleFormat->manBits == 0;
 

@@ -61,9 +61,10 @@ NpyArray npyFromObject(py::handle obj, const std::string &what) {
     throwValueError(what + ": numpy dtype " + py::str(dt).cast<std::string>() +
                     " is not supported; expected bool, an integer dtype or "
                     "float16/float32/float64");
-  // C order, little-endian.
+  // C order, little-endian (ascontiguousarray would turn 0-d into 1-d).
   py::object little = dt.attr("newbyteorder")("<");
-  py::array contiguous = np.attr("ascontiguousarray")(arr, little);
+  py::array contiguous =
+      np.attr("asarray")(arr, py::arg("dtype") = little, py::arg("order") = "C");
 
   NpyArray out;
   out.dtype = std::string(1, kind) + std::to_string(size);

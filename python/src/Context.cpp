@@ -20,13 +20,15 @@ MLIRContext &getContext() {
     registerInterpreterDialects(registry);
     auto *ctx = new MLIRContext(registry, MLIRContext::Threading::DISABLED);
     ctx->loadAllAvailableDialects();
+    // The source line is shown already; the generic op dump is noise.
+    ctx->printOpOnDiagnostic(false);
     return ctx;
   }();
   return *context;
 }
 
-std::mutex &contextMutex() {
-  static std::mutex mutex;
+std::recursive_mutex &contextMutex() {
+  static std::recursive_mutex mutex;
   return mutex;
 }
 

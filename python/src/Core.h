@@ -2,9 +2,8 @@
 //
 // The process-wide MLIR context, error reporting (CompileError for MLIR
 // diagnostics, ValueError for bad arguments), dtype and encoding parsing,
-// numpy conversions and the PackedArray class. Every entry point locks
-// contextMutex() while it holds the GIL and never releases the GIL, so MLIR
-// is only ever used by one thread at a time.
+// numpy conversions and the PackedArray class. Every entry point holds a
+// ContextLock while it uses MLIR, so one thread at a time does.
 //
 //===----------------------------------------------------------------------===//
 
@@ -39,7 +38,25 @@ namespace py = pybind11;
 mlir::MLIRContext &getContext();
 
 /// Held by every entry point for as long as it touches MLIR.
-std::mutex &contextMutex();
+std::recursive_mutex &contextMutex();
+
+/// Locks contextMutex() without deadlocking against the GIL: when another
+/// thread holds the lock (and may be waiting for the GIL, e.g. after numpy
+/// released it during a copy), the GIL is released while waiting.
+/// Re-entrant, for Python code (an __array__ method) that calls back into
+/// anybit while an entry point converts its arguments.
+class ContextLock {
+public:
+  ContextLock() : lock(contextMutex(), std::defer_lock) {
+    if (!lock.try_lock()) {
+      py::gil_scoped_release release;
+      lock.lock();
+    }
+  }
+
+private:
+  std::unique_lock<std::recursive_mutex> lock;
+};
 
 /// Raised as anybit.CompileError: diagnostics from parsing, verifying or
 /// running IR.

@@ -143,10 +143,10 @@ static py::tuple shapeTuple(ArrayRef<int64_t> shape) {
 // pack / unpack
 //===----------------------------------------------------------------------===//
 
-static PackedArray pack(py::handle array, py::handle dtype,
-                        py::handle encoding, py::handle scales,
-                        py::handle zeroPoints) {
-  std::lock_guard<std::mutex> lock(contextMutex());
+static PackedArray pack(py::object array, py::object dtype,
+                        py::object encoding, py::object scales,
+                        py::object zeroPoints) {
+  ContextLock lock;
   Type element = dtypeFromObject(dtype);
   PackedEncodingAttr enc = encodingFromObject(encoding);
   NpyArray npy = npyFromObject(array, "array");
@@ -159,7 +159,7 @@ static PackedArray pack(py::handle array, py::handle dtype,
 }
 
 static py::array unpack(const PackedArray &packed) {
-  std::lock_guard<std::mutex> lock(contextMutex());
+  ContextLock lock;
   RankedTensorType type = packed.getType();
   PackedEncodingAttr enc = packed.getEncoding();
   Type element = type.getElementType();
@@ -204,10 +204,10 @@ immutable; two compare equal when their types and bytes are equal.
 
 void bindPacked(py::module_ &m) {
   py::class_<PackedArray>(m, "PackedArray", kPackedArrayDoc)
-      .def(py::init([](py::handle data, py::handle dtype, py::handle shape,
-                       py::handle encoding, py::handle scales,
-                       py::handle zeroPoints) {
-             std::lock_guard<std::mutex> lock(contextMutex());
+      .def(py::init([](py::object data, py::object dtype, py::object shape,
+                       py::object encoding, py::object scales,
+                       py::object zeroPoints) {
+             ContextLock lock;
              RankedTensorType type =
                  makeTensorType(shapeFromObject(shape), dtypeFromObject(dtype),
                                 encodingFromObject(encoding));
@@ -237,7 +237,7 @@ void bindPacked(py::module_ &m) {
       .def_property_readonly(
           "scales",
           [](const PackedArray &p) {
-            std::lock_guard<std::mutex> lock(contextMutex());
+            ContextLock lock;
             return optionalArray(scalesOf(p.getValue()));
           },
           "The block scales (block-grid shape; float16 for f16 scales, else "
@@ -245,14 +245,14 @@ void bindPacked(py::module_ &m) {
       .def_property_readonly(
           "zero_points",
           [](const PackedArray &p) {
-            std::lock_guard<std::mutex> lock(contextMutex());
+            ContextLock lock;
             return optionalArray(zeroPointsOf(p.getValue()));
           },
           "The block zero points (block-grid shape), or None.")
       .def_property_readonly(
           "dtype",
           [](const PackedArray &p) {
-            std::lock_guard<std::mutex> lock(contextMutex());
+            ContextLock lock;
             return dtypeName(p.getType().getElementType());
           },
           "The element dtype string, e.g. 'i3', 'ui4', 'e3m2', 'f8E4M3FN'.")
@@ -270,7 +270,7 @@ void bindPacked(py::module_ &m) {
       .def_property_readonly(
           "encoding",
           [](const PackedArray &p) {
-            std::lock_guard<std::mutex> lock(contextMutex());
+            ContextLock lock;
             return printed(p.getEncoding());
           },
           "The MLIR encoding text, e.g. "
@@ -278,7 +278,7 @@ void bindPacked(py::module_ &m) {
       .def_property_readonly(
           "type",
           [](const PackedArray &p) {
-            std::lock_guard<std::mutex> lock(contextMutex());
+            ContextLock lock;
             return printed(p.getType());
           },
           "The MLIR tensor type, as a kernel signature states it.")
@@ -298,7 +298,7 @@ void bindPacked(py::module_ &m) {
           "tensor travels across tools (anybit-run .npy files).")
       .def(
           "__eq__",
-          [](const PackedArray &a, py::handle other) -> py::object {
+          [](const PackedArray &a, py::object other) -> py::object {
             if (!py::isinstance<PackedArray>(other))
               return py::reinterpret_borrow<py::object>(Py_NotImplemented);
             const PackedArray &b = other.cast<const PackedArray &>();
@@ -310,7 +310,7 @@ void bindPacked(py::module_ &m) {
           },
           py::is_operator())
       .def("__repr__", [](const PackedArray &p) {
-        std::lock_guard<std::mutex> lock(contextMutex());
+        ContextLock lock;
         std::string shape;
         for (auto [i, d] : llvm::enumerate(p.getType().getShape()))
           shape += (i ? ", " : "") + std::to_string(d);

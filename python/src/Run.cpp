@@ -55,40 +55,43 @@ private:
 
 constexpr size_t kCacheSize = 32;
 
-std::list<ParsedModule> &moduleCache() {
-  static auto *cache = new std::list<ParsedModule>();
+/// Most recently used first. Entries are shared so that a module in use
+/// stays alive even if a re-entrant call evicts it.
+std::list<std::shared_ptr<ParsedModule>> &moduleCache() {
+  static auto *cache = new std::list<std::shared_ptr<ParsedModule>>();
   return *cache;
 }
 
 /// The parsed module of `text`; CompileError with the diagnostics when it
 /// does not parse or verify.
-ParsedModule &getModule(const std::string &text, const std::string &name) {
-  std::list<ParsedModule> &cache = moduleCache();
+std::shared_ptr<ParsedModule> getModule(const std::string &text,
+                                        const std::string &name) {
+  std::list<std::shared_ptr<ParsedModule>> &cache = moduleCache();
   for (auto it = cache.begin(); it != cache.end(); ++it) {
-    if (it->text == text && it->name == name) {
+    if ((*it)->text == text && (*it)->name == name) {
       cache.splice(cache.begin(), cache, it);
       return cache.front();
     }
   }
-  ParsedModule pm;
-  pm.name = name;
-  pm.text = text;
-  pm.sourceMgr = std::make_unique<llvm::SourceMgr>();
-  pm.sourceMgr->AddNewSourceBuffer(
+  auto pm = std::make_shared<ParsedModule>();
+  pm->name = name;
+  pm->text = text;
+  pm->sourceMgr = std::make_unique<llvm::SourceMgr>();
+  pm->sourceMgr->AddNewSourceBuffer(
       llvm::MemoryBuffer::getMemBufferCopy(text, name), llvm::SMLoc());
   std::string diagnostics;
   {
-    SourceCapture capture(*pm.sourceMgr);
-    pm.module = parseSourceFile<ModuleOp>(*pm.sourceMgr,
-                                          ParserConfig(&getContext()));
+    SourceCapture capture(*pm->sourceMgr);
+    pm->module = parseSourceFile<ModuleOp>(*pm->sourceMgr,
+                                           ParserConfig(&getContext()));
     diagnostics = capture.text("cannot parse " + name);
   }
-  if (!pm.module)
+  if (!pm->module)
     throw CompileError(diagnostics);
-  cache.push_front(std::move(pm));
+  cache.push_front(pm);
   if (cache.size() > kCacheSize)
     cache.pop_back();
-  return cache.front();
+  return pm;
 }
 
 std::string listFunctions(ModuleOp module) {
@@ -141,8 +144,8 @@ SmallVector<RtValue> execute(ParsedModule &pm, const std::string &entry,
 /// Runs `entry` of the module `text` on `args`; the caller holds the lock.
 SmallVector<RtValue> run(const std::string &text, const std::string &name,
                          const std::string &entry, py::sequence args) {
-  ParsedModule &pm = getModule(text, name);
-  ModuleOp module = *pm.module;
+  std::shared_ptr<ParsedModule> pm = getModule(text, name);
+  ModuleOp module = *pm->module;
   auto fn = module.lookupSymbol<func::FuncOp>(entry);
   if (!fn)
     throwValueError("no function named '" + entry + "' in " + name +
@@ -161,7 +164,7 @@ SmallVector<RtValue> run(const std::string &text, const std::string &name,
     if (!isRuntimeType(t)) {
       std::string diagnostics;
       {
-        SourceCapture capture(*pm.sourceMgr);
+        SourceCapture capture(*pm->sourceMgr);
         fn.emitError("the reference VM cannot take or return a value of "
                      "type ")
             << t;
@@ -175,12 +178,12 @@ SmallVector<RtValue> run(const std::string &text, const std::string &name,
   for (auto [i, type] : llvm::enumerate(argTypes))
     values.push_back(convertArgument(args[i], type, i));
 
-  return execute(pm, entry, values);
+  return execute(*pm, entry, values);
 }
 
 py::object interpret(const std::string &source, const std::string &name,
                      const std::string &entry, py::sequence args) {
-  std::lock_guard<std::mutex> lock(contextMutex());
+  ContextLock lock;
   SmallVector<RtValue> results = run(source, name, entry, args);
   if (results.empty())
     return py::none();
@@ -213,11 +216,17 @@ Type floatTypeOf(const NpyArray &array) {
   return Float64Type::get(ctx);
 }
 
-PackedArray quantize(py::handle array, py::handle dtype, py::handle encoding) {
-  std::lock_guard<std::mutex> lock(contextMutex());
+PackedArray quantize(py::object array, py::object dtype, py::object encoding) {
+  ContextLock lock;
   Type code = dtypeFromObject(dtype);
   if (code.isIndex())
     throwValueError("index is not a code type");
+  // The VM's quantize reads the code range of a float from its FloatFormat,
+  // which f32 and f64 do not have.
+  if (!isa<IntegerType>(code) && !getFloatFormat(code))
+    throwValueError("quantize takes integer codes or float formats of at "
+                    "most 16 bits, got " +
+                    dtypeName(code));
   PackedEncodingAttr enc = encodingFromObject(encoding);
   if (!enc.hasBlocks())
     throwValueError("quantize needs an encoding with a block shape and a "
@@ -238,16 +247,16 @@ PackedArray quantize(py::handle array, py::handle dtype, py::handle encoding) {
   RankedTensorType out = makeTensorType(npy.shape, code, enc);
   RtValue x = logicalFromNpy(npy, in, "array");
   std::string text = oneOpFunction("quantize", "anybit.quantize", in, out);
-  ParsedModule &pm = getModule(text, "<anybit.quantize>");
-  return PackedArray(execute(pm, "quantize", {x}).front());
+  std::shared_ptr<ParsedModule> pm = getModule(text, "<anybit.quantize>");
+  return PackedArray(execute(*pm, "quantize", {x}).front());
 }
 
-py::array dequantize(py::handle packedObj, py::handle dtype) {
+py::array dequantize(py::object packedObj, py::object dtype) {
   if (!py::isinstance<PackedArray>(packedObj))
     throwValueError("dequantize takes a PackedArray, got " +
                     py::repr(packedObj).cast<std::string>());
   const PackedArray &packed = packedObj.cast<const PackedArray &>();
-  std::lock_guard<std::mutex> lock(contextMutex());
+  ContextLock lock;
   if (!packed.getEncoding().hasBlocks())
     throwValueError("dequantize needs a block-scaled PackedArray (an encoding "
                     "with a block shape and a scale), got " +
@@ -259,8 +268,9 @@ py::array dequantize(py::handle packedObj, py::handle dtype) {
   RankedTensorType in = packed.getType();
   RankedTensorType out = makeTensorType(in.getShape(), element);
   std::string text = oneOpFunction("dequantize", "anybit.dequantize", in, out);
-  ParsedModule &pm = getModule(text, "<anybit.dequantize>");
-  return logicalToNumpy(execute(pm, "dequantize", {packed.getValue()}).front());
+  std::shared_ptr<ParsedModule> pm = getModule(text, "<anybit.dequantize>");
+  return logicalToNumpy(
+      execute(*pm, "dequantize", {packed.getValue()}).front());
 }
 
 } // namespace
@@ -279,7 +289,7 @@ void bindRun(py::module_ &m) {
   m.def(
       "clear_cache",
       [] {
-        std::lock_guard<std::mutex> lock(contextMutex());
+        ContextLock lock;
         moduleCache().clear();
       },
       "Drops every cached parsed module.");

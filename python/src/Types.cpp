@@ -143,7 +143,8 @@ Type parseDtype(const std::string &raw) {
 Type dtypeFromObject(py::handle obj) {
   if (py::isinstance<py::str>(obj))
     return parseDtype(obj.cast<std::string>());
-  py::object np = py::module_::import("numpy");
+  if (obj.is_none())
+    throwValueError(std::string("a dtype is required; ") + kDtypeHelp);
   py::dtype dt;
   try {
     dt = py::dtype::from_args(py::reinterpret_borrow<py::object>(obj));
@@ -335,8 +336,8 @@ RankedTensorType makeTensorType(ArrayRef<int64_t> shape, Type element,
 void bindTypes(py::module_ &m) {
   m.def(
       "mlir_type",
-      [](py::handle dtype) {
-        std::lock_guard<std::mutex> lock(contextMutex());
+      [](py::object dtype) {
+        ContextLock lock;
         return printed(dtypeFromObject(dtype));
       },
       py::arg("dtype"),
@@ -344,8 +345,8 @@ void bindTypes(py::module_ &m) {
       "'!anybit.float<e3m2>', mlir_type('ui4') == 'ui4'.");
   m.def(
       "canonical_dtype",
-      [](py::handle dtype) {
-        std::lock_guard<std::mutex> lock(contextMutex());
+      [](py::object dtype) {
+        ContextLock lock;
         return dtypeName(dtypeFromObject(dtype));
       },
       py::arg("dtype"),
@@ -353,8 +354,8 @@ void bindTypes(py::module_ &m) {
       "canonical_dtype(numpy.uint8) == 'ui8'.");
   m.def(
       "encoding_text",
-      [](py::handle encoding) {
-        std::lock_guard<std::mutex> lock(contextMutex());
+      [](py::object encoding) {
+        ContextLock lock;
         return printed(encodingFromObject(encoding));
       },
       py::arg("encoding"),
@@ -363,8 +364,8 @@ void bindTypes(py::module_ &m) {
       "'#anybit.packed<block = [1, 32], scale = f16>'.");
   m.def(
       "tensor_type",
-      [](py::handle shape, py::handle dtype, py::handle encoding) {
-        std::lock_guard<std::mutex> lock(contextMutex());
+      [](py::object shape, py::object dtype, py::object encoding) {
+        ContextLock lock;
         PackedEncodingAttr enc =
             encoding.is_none() ? PackedEncodingAttr()
                                : encodingFromObject(encoding);
