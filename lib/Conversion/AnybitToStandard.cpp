@@ -496,6 +496,8 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
                                               nb.getF64Type(), acc, false);
                            });
     }
+    if (element == acc)
+      return converted;
     return buildElementwise(
         b, loc, accType, converted,
         [&](OpBuilder &nb, Location l, ValueRange args) {
@@ -549,6 +551,10 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
         });
     Type out = resultType.getElementType();
     Type accOriginal = op.getAccumulator();
+    if (out == accOriginal) {
+      rewriter.replaceOp(op, product.getResult(0));
+      return success();
+    }
     rewriter.replaceOp(
         op, buildElementwise(
                 rewriter, loc,

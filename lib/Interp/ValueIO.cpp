@@ -139,6 +139,29 @@ FailureOr<RtValue> valueFromLiteral(StringRef text, Type type, Location loc) {
   return detail::makeValue(type, std::move(elements));
 }
 
+FailureOr<SmallVector<RtValue>> valuesFromInputs(ArrayRef<std::string> inputs,
+                                                 ArrayRef<Type> types,
+                                                 MLIRContext *context) {
+  SmallVector<RtValue> values;
+  for (auto [i, text, type] : llvm::enumerate(inputs, types)) {
+    Location loc = FileLineColLoc::get(
+        context, "argument " + std::to_string(i) + " ('" + text + "')", 1, 1);
+    FailureOr<RtValue> value;
+    if (StringRef(text).ends_with(".npy")) {
+      auto array = readNpy(text);
+      if (!array)
+        return emitError(loc) << llvm::toString(array.takeError());
+      value = valueFromNpy(*array, type, loc);
+    } else {
+      value = valueFromLiteral(text, type, loc);
+    }
+    if (failed(value))
+      return failure();
+    values.push_back(*value);
+  }
+  return values;
+}
+
 /// The numpy dtype a logical element type travels as.
 static std::string npyDtypeOf(Type elementType) {
   ElementCodec codec(elementType);

@@ -56,26 +56,11 @@ static LogicalResult run(MLIRContext &context, llvm::SourceMgr &sourceMgr) {
                                << " arguments, got " << inputs.size()
                                << " --input";
 
-  SmallVector<anybit::RtValue> args;
-  for (auto [i, text, type] : llvm::enumerate(inputs, argTypes)) {
-    Location loc = NameLoc::get(
-        StringAttr::get(&context, "argument " + std::to_string(i) + " ('" +
-                                      text + "')"));
-    FailureOr<anybit::RtValue> value;
-    if (StringRef(text).ends_with(".npy")) {
-      auto array = anybit::readNpy(text);
-      if (!array)
-        return emitError(loc) << llvm::toString(array.takeError());
-      value = anybit::valueFromNpy(*array, type, loc);
-    } else {
-      value = anybit::valueFromLiteral(text, type, loc);
-    }
-    if (failed(value))
-      return failure();
-    args.push_back(*value);
-  }
+  auto args = anybit::valuesFromInputs(inputs, argTypes, &context);
+  if (failed(args))
+    return failure();
 
-  auto results = anybit::interpret(*module, entry, args);
+  auto results = anybit::interpret(*module, entry, *args);
   if (failed(results))
     return failure();
   if (!outputDir.empty()) {

@@ -99,24 +99,7 @@ readArguments(MLIRContext &context, func::FuncOp fn) {
     return fn.emitError("'") << fn.getSymName() << "' takes "
                              << argTypes.size() << " arguments, got "
                              << inputs.size() << " --inputs";
-  SmallVector<anybit::RtValue> args;
-  for (auto [i, text, type] : llvm::enumerate(inputs, argTypes)) {
-    Location loc = NameLoc::get(StringAttr::get(
-        &context, "argument " + std::to_string(i) + " ('" + text + "')"));
-    FailureOr<anybit::RtValue> value;
-    if (StringRef(text).ends_with(".npy")) {
-      auto array = anybit::readNpy(text);
-      if (!array)
-        return emitError(loc) << llvm::toString(array.takeError());
-      value = anybit::valueFromNpy(*array, type, loc);
-    } else {
-      value = anybit::valueFromLiteral(text, type, loc);
-    }
-    if (failed(value))
-      return failure();
-    args.push_back(*value);
-  }
-  return args;
+  return anybit::valuesFromInputs(inputs, argTypes, &context);
 }
 
 /// Compares a compiled result with the VM's: bit-exact except for floats

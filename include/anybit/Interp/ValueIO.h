@@ -32,6 +32,13 @@ mlir::FailureOr<RtValue> valueFromNpy(const NpyArray &array, mlir::Type type,
 mlir::FailureOr<RtValue> valueFromLiteral(llvm::StringRef text,
                                           mlir::Type type, mlir::Location loc);
 
+/// The arguments of a function with parameter types `types` from the tools'
+/// command-line form: each text is a `.npy` path or an MLIR literal.
+/// Errors are reported at `argument <i> ('<text>')`.
+mlir::FailureOr<llvm::SmallVector<RtValue>>
+valuesFromInputs(llvm::ArrayRef<std::string> inputs,
+                 llvm::ArrayRef<mlir::Type> types, mlir::MLIRContext *context);
+
 /// The numpy array a value travels as.
 NpyArray valueToNpy(const RtValue &value);
 

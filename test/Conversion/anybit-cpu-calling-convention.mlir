@@ -1,0 +1,31 @@
+// RUN: anybit-opt %s --anybit-cpu-calling-convention | FileCheck %s
+
+// Public functions: inputs read-only, scalar results as 0-d tensors.
+// CHECK-LABEL: func.func @entry
+// CHECK-SAME: (%{{.*}}: tensor<4xf32> {bufferization.writable = false}, %{{.*}}: i32)
+// CHECK-SAME: -> (tensor<4xf32>, tensor<i32>)
+// CHECK: %[[W:.*]] = tensor.from_elements %{{.*}} : tensor<i32>
+// CHECK: return %{{.*}}, %[[W]]
+func.func @entry(%x: tensor<4xf32>, %n: i32) -> (tensor<4xf32>, i32) {
+  return %x, %n : tensor<4xf32>, i32
+}
+
+// Calls see the scalar again (and the caller, public too, wraps its own).
+// CHECK-LABEL: func.func @caller
+// CHECK: %[[R:.*]]:2 = call @entry
+// CHECK: %[[S:.*]] = tensor.extract %[[R]]#1[] : tensor<i32>
+// CHECK: %[[W:.*]] = tensor.from_elements %[[S]] : tensor<i32>
+// CHECK: return %[[W]]
+func.func @caller(%x: tensor<4xf32>) -> i32 {
+  %c = arith.constant 7 : i32
+  %r:2 = func.call @entry(%x, %c) : (tensor<4xf32>, i32) -> (tensor<4xf32>, i32)
+  return %r#1 : i32
+}
+
+// Private functions keep their signature.
+// CHECK-LABEL: func.func private @helper
+// CHECK-SAME: (%{{.*}}: tensor<4xf32>) -> i32
+func.func private @helper(%x: tensor<4xf32>) -> i32 {
+  %c = arith.constant 1 : i32
+  return %c : i32
+}

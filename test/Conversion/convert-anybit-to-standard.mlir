@@ -1,0 +1,106 @@
+// RUN: anybit-opt %s --convert-anybit-to-standard --split-input-file | FileCheck %s
+
+// Small floats become their bit patterns; a cast is element-wise code that
+// rounds through f64.
+// CHECK-LABEL: func.func @cast_to_e3m2
+// CHECK-SAME: (%[[X:.*]]: tensor<8xf32>) -> tensor<8xi6>
+// CHECK: linalg.generic
+// CHECK: arith.extf %{{.*}} : f32 to f64
+// CHECK: math.roundeven
+// CHECK: arith.trunci %{{.*}} : i64 to i6
+// CHECK-NOT: anybit.
+func.func @cast_to_e3m2(%x: tensor<8xf32>) -> tensor<8x!anybit.float<e3m2>> {
+  %0 = anybit.cast %x : tensor<8xf32> to tensor<8x!anybit.float<e3m2>>
+  return %0 : tensor<8x!anybit.float<e3m2>>
+}
+
+// -----
+
+// Signed and unsigned integers become signless; saturation clamps in 65
+// bits before truncating.
+// CHECK-LABEL: func.func @saturate
+// CHECK-SAME: (%{{.*}}: tensor<4xi16>) -> tensor<4xi3>
+// CHECK: arith.extui %{{.*}} : i16 to i65
+// CHECK: arith.maxsi
+// CHECK: arith.minsi
+// CHECK: arith.trunci %{{.*}} : i65 to i64
+// CHECK: arith.trunci %{{.*}} : i64 to i3
+func.func @saturate(%x: tensor<4xui16>) -> tensor<4xsi3> {
+  %0 = anybit.cast %x saturate : tensor<4xui16> to tensor<4xsi3>
+  return %0 : tensor<4xsi3>
+}
+
+// -----
+
+// A packed tensor is its bytes: 12 elements of 3 bits take 5 bytes, the
+// scales 3 x f16 = 6 more. Pack assembles each byte from the elements that
+// overlap it; unpack reads a field with shifts and masks.
+// CHECK-LABEL: func.func @pack_unpack
+// CHECK-SAME: -> (tensor<11xi8>, tensor<4x3xi3>)
+// CHECK: tensor.generate
+// CHECK: arith.shli
+// CHECK: arith.trunci %{{.*}} : i64 to i8
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0] [5] [1] : tensor<5xi8> into tensor<11xi8>
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[5] [6] [1] : tensor<6xi8> into tensor<11xi8>
+// CHECK: tensor.generate
+// CHECK: tensor.extract %{{.*}} : tensor<11xi8>
+// CHECK: arith.shrui
+// CHECK: arith.trunci %{{.*}} : i64 to i3
+!packed = tensor<4x3xi3, #anybit.packed<block = [4, 1], scale = f16>>
+func.func @pack_unpack(%w: tensor<4x3xi3>, %s: tensor<1x3xf16>) -> (!packed, tensor<4x3xi3>) {
+  %p = anybit.pack %w scales(%s) : tensor<4x3xi3>, tensor<1x3xf16> -> !packed
+  %u, %us = anybit.unpack %p : !packed -> tensor<4x3xi3>, tensor<1x3xf16>
+  return %p, %u : !packed, tensor<4x3xi3>
+}
+
+// -----
+
+// matmul dequantizes its packed operand into the accumulator type, then
+// contracts with one fused multiply-add per step.
+// CHECK-LABEL: func.func @matmul
+// CHECK-SAME: (%[[A:.*]]: tensor<2x64xf32>, %{{.*}}: tensor<36xi8>) -> tensor<2x3xf32>
+// CHECK: %[[B:.*]] = tensor.generate
+// CHECK: arith.mulf %{{.*}} : f64
+// CHECK: arith.truncf %{{.*}} : f64 to f32
+// CHECK: linalg.fill
+// CHECK: %[[C:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]{{.*}} ins(%[[A]], %[[B]] :
+// CHECK: math.fma
+// CHECK: return %[[C]]
+func.func @matmul(%a: tensor<2x64xf32>, %w: tensor<64x3xi1, #anybit.packed<block = [32, 1], scale = f16>>) -> tensor<2x3xf32> {
+  %c = anybit.matmul %a, %w {accumulator = f32} : tensor<2x64xf32>, tensor<64x3xi1, #anybit.packed<block = [32, 1], scale = f16>> -> tensor<2x3xf32>
+  return %c : tensor<2x3xf32>
+}
+
+// -----
+
+// quantize computes block statistics with a loop per block, the scales,
+// the codes, then packs all three planes.
+// CHECK-LABEL: func.func @quantize
+// CHECK-SAME: -> tensor<8xi8>
+// CHECK: scf.for
+// CHECK: arith.minimumf
+// CHECK: scf.for
+// CHECK: arith.maximumf
+// CHECK: arith.divf
+// CHECK: tensor.insert_slice
+// CHECK: tensor.insert_slice
+func.func @quantize(%x: tensor<2x8xf32>) -> tensor<2x8xi2, #anybit.packed<block = [1, 8], scale = f16>> {
+  %q = anybit.quantize %x : tensor<2x8xf32> -> tensor<2x8xi2, #anybit.packed<block = [1, 8], scale = f16>>
+  return %q : tensor<2x8xi2, #anybit.packed<block = [1, 8], scale = f16>>
+}
+
+// -----
+
+// Types change through control flow and tensor ops too.
+// CHECK-LABEL: func.func @through_scf
+// CHECK: scf.for {{.*}} -> (tensor<4xi5>)
+// CHECK: tensor.extract %{{.*}} : tensor<4xi5>
+func.func @through_scf(%x: tensor<4x!anybit.float<e2m2>>, %n: index) -> !anybit.float<e2m2> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%t = %x) -> (tensor<4x!anybit.float<e2m2>>) {
+    scf.yield %t : tensor<4x!anybit.float<e2m2>>
+  }
+  %e = tensor.extract %r[%c0] : tensor<4x!anybit.float<e2m2>>
+  return %e : !anybit.float<e2m2>
+}
