@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The main job: sets up, builds, then compiles and runs an example kernel.
-# Until the CPU backend lands, the example runs on the reference VM.
+# The main job: sets up, builds, then compiles the example kernels for the
+# CPU, runs them, and checks them against the reference VM.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -9,8 +9,8 @@ cmake --build "$BUILD_DIR"
 INPUTS="$BUILD_DIR/example-inputs"
 /usr/bin/python3 examples/make_inputs.py "$INPUTS"
 echo "== i3 x f32 group-scaled matmul (examples/mixed_precision_matmul.mlir)"
-"$BUILD_DIR/bin/anybit-run" examples/mixed_precision_matmul.mlir --entry main \
-  --input "$INPUTS/x.npy" --input "$INPUTS/w.npy" --input "$INPUTS/s.npy"
+"$BUILD_DIR/bin/anybitc" examples/mixed_precision_matmul.mlir --target=cpu \
+  --run=main --check --inputs "$INPUTS/x.npy" "$INPUTS/w.npy" "$INPUTS/s.npy"
 echo "== f32 -> e3m2 -> f32 (examples/e3m2_cast_roundtrip.mlir)"
-"$BUILD_DIR/bin/anybit-run" examples/e3m2_cast_roundtrip.mlir --entry main \
-  --input "$INPUTS/c.npy"
+"$BUILD_DIR/bin/anybitc" examples/e3m2_cast_roundtrip.mlir --target=cpu \
+  --run=main --check --inputs "$INPUTS/c.npy"

@@ -27,10 +27,18 @@ def check(name, ok, detail=""):
 
 
 def run(example, entry, inputs, out):
+    """Runs `entry` on the reference VM and returns its results; also
+    JIT-compiles it with anybitc, which must agree with the VM (--check)."""
+    paths = [os.path.join(WORK, "in", i + ".npy") for i in inputs]
     subprocess.run(["anybit-run", os.path.join(EXAMPLES, example),
                     "--entry", entry, "--quiet", "--outputs", out] +
-                   ["--input=" + os.path.join(WORK, "in", i + ".npy") for i in inputs],
-                   check=True)
+                   ["--input=" + p for p in paths], check=True)
+    compiled = subprocess.run(["anybitc", os.path.join(EXAMPLES, example),
+                               "--run=" + entry, "--check", "--inputs"] + paths,
+                              capture_output=True, text=True)
+    check("%s @%s compiled for the CPU agrees with the VM" % (example, entry),
+          compiled.returncode == 0 and "match the reference VM" in compiled.stdout,
+          compiled.stderr.strip())
     results = []
     i = 0
     while os.path.exists(os.path.join(out, "result%d.npy" % i)):
