@@ -18,3 +18,5 @@ config.environment["PATH"] = os.pathsep.join(
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%examples",
                              os.path.join(config.anybit_src_root, "examples")))
+# The C++ compiler that builds the C ABI example (installed by setup.sh).
+config.substitutions.append(("%cxx", "clang++-22"))

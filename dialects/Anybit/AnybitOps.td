@@ -126,7 +126,8 @@ def Anybit_DequantizeOp : Anybit_Op<"dequantize", [Pure]> {
   let description = [{
     `x = (q - z) * s` for every element, with `q` the code's value, `z` its
     block's zero point (0 when absent) and `s` its block's scale, computed
-    exactly and rounded once to the result element type.
+    in double precision and rounded once to the result element type (exact
+    while the product needs at most 53 significant bits).
 
     ```mlir
     %x = anybit.dequantize %q

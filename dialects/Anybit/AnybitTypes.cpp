@@ -4,6 +4,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -77,12 +78,21 @@ Type FloatFormatType::parse(AsmParser &parser) {
   FloatFormat format;
   format.expBits = expBits;
   format.manBits = manBits;
-  bool biasGiven = false;
+  bool biasGiven = false, nonFiniteGiven = false;
+  llvm::StringSet<> seen;
   while (succeeded(parser.parseOptionalComma())) {
     SMLoc optLoc = parser.getCurrentLocation();
     StringRef option;
     if (parser.parseKeyword(&option))
       return {};
+    // fn and ieee are two values of one setting.
+    bool isNonFinite = option == "fn" || option == "ieee";
+    if (!seen.insert(option).second || (isNonFinite && nonFiniteGiven)) {
+      parser.emitError(optLoc, "repeated or conflicting option '")
+          << option << "'";
+      return {};
+    }
+    nonFiniteGiven |= isNonFinite;
     if (option == "unsigned") {
       format.isSigned = false;
     } else if (option == "fn") {

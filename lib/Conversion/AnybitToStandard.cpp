@@ -602,6 +602,11 @@ struct ConvertAnybitToStandardPass
     : anybit::impl::ConvertAnybitToStandardBase<ConvertAnybitToStandardPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
+    // Later passes need the signedness the storage types drop (to extend
+    // results at the calling convention): keep the original signature.
+    for (auto func : getOperation().getOps<func::FuncOp>())
+      func->setAttr(kTensorSignatureAttrName,
+                    TypeAttr::get(func.getFunctionType()));
     StorageTypeConverter converter;
     ConversionTarget target(*ctx);
     target.addIllegalDialect<AnybitDialect>();

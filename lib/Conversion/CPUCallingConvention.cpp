@@ -1,7 +1,8 @@
-//===- CPUCallingConvention.cpp - Public functions take buffers -----------===//
+//===- CPUCallingConvention.cpp - Public functions take whole buffers -----===//
 
 #include "anybit/Conversion/Passes.h"
 
+#include "Anybit/AnybitDialect.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/SymbolTable.h"
@@ -15,61 +16,131 @@ using namespace mlir;
 
 namespace {
 
+/// The integer width a buffer element of `width` bits is stored in, or 0
+/// when it is already a whole machine width.
+unsigned storageWidth(unsigned width) {
+  if (width == 8 || width == 16 || width == 32 || width == 64)
+    return 0;
+  return width < 8 ? 8 : width < 16 ? 16 : width < 32 ? 32 : 64;
+}
+
+/// A tensor of narrow signless integers, widened; null if none is needed.
+RankedTensorType widenedType(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor || tensor.getEncoding())
+    return {};
+  auto element = dyn_cast<IntegerType>(tensor.getElementType());
+  if (!element || !element.isSignless() || !storageWidth(element.getWidth()))
+    return {};
+  return RankedTensorType::get(
+      tensor.getShape(),
+      IntegerType::get(type.getContext(), storageWidth(element.getWidth())));
+}
+
+/// Whether a result whose tensor-level type was `original` sign-extends.
+bool isSignedElement(Type original) {
+  Type element = getElementTypeOrSelf(original);
+  auto intType = dyn_cast<IntegerType>(element);
+  return intType && !intType.isUnsigned() && intType.getWidth() > 1;
+}
+
 struct AnybitCPUCallingConventionPass
     : anybit::impl::AnybitCPUCallingConventionBase<
           AnybitCPUCallingConventionPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    MLIRContext *ctx = &getContext();
     SymbolTableCollection symbols;
     SymbolUserMap users(symbols, module);
-    for (auto func : module.getOps<func::FuncOp>()) {
-      if (func.isExternal() || !func.isPublic())
-        continue;
-      // The caller owns the inputs: bufferization must not write them.
-      for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
-        if (isa<TensorType>(func.getArgument(i).getType()))
-          func.setArgAttr(i, bufferization::BufferizationDialect::
-                                 kWritableAttrName,
-                          BoolAttr::get(ctx, false));
-      wrapScalarResults(func, users);
-    }
+    for (auto func : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
+      if (!func.isExternal() && func.isPublic())
+        convert(func, users);
   }
 
-  /// Returns scalars as 0-d tensors, so every result becomes an out-param.
-  void wrapScalarResults(func::FuncOp func, SymbolUserMap &users) {
+  void convert(func::FuncOp func, SymbolUserMap &users) {
+    MLIRContext *ctx = func.getContext();
     FunctionType type = func.getFunctionType();
+    FunctionType original = type;
+    if (auto attr = func->getAttrOfType<TypeAttr>(anybit::kTensorSignatureAttrName))
+      original = cast<FunctionType>(attr.getValue());
+    Block &entry = func.getBody().front();
+    OpBuilder b(ctx);
+
+    // Arguments: narrow integers arrive widened and are truncated once.
+    SmallVector<Type> inputs(type.getInputs());
+    b.setInsertionPointToStart(&entry);
+    for (auto [i, t] : llvm::enumerate(inputs)) {
+      RankedTensorType wide = widenedType(t);
+      if (!wide)
+        continue;
+      BlockArgument arg = entry.getArgument(i);
+      arg.setType(wide);
+      auto narrow = arith::TruncIOp::create(b, func.getLoc(), t, arg);
+      arg.replaceAllUsesExcept(narrow, narrow);
+      t = wide;
+    }
+    // The caller owns the inputs: bufferization must not write them.
+    for (auto [i, t] : llvm::enumerate(inputs))
+      if (isa<TensorType>(t))
+        func.setArgAttr(i, bufferization::BufferizationDialect::kWritableAttrName,
+                        BoolAttr::get(ctx, false));
+
+    // Results: scalars as 0-d tensors, narrow integers widened.
     SmallVector<Type> results(type.getResults());
-    SmallVector<unsigned> wrapped;
-    for (auto [i, t] : llvm::enumerate(results))
+    SmallVector<bool> wrapped(results.size()), widened(results.size());
+    SmallVector<Type> narrowResults(results.size());
+    for (auto [i, t] : llvm::enumerate(results)) {
       if (!isa<ShapedType>(t)) {
         t = RankedTensorType::get({}, t);
-        wrapped.push_back(i);
+        wrapped[i] = true;
       }
-    if (wrapped.empty())
-      return;
-    func.setType(FunctionType::get(func.getContext(), type.getInputs(),
-                                   results));
+      narrowResults[i] = t;
+      if (RankedTensorType wide = widenedType(t)) {
+        t = wide;
+        widened[i] = true;
+      }
+    }
     func.walk([&](func::ReturnOp ret) {
-      OpBuilder b(ret);
-      for (unsigned i : wrapped)
-        ret.setOperand(i, tensor::FromElementsOp::create(
-                              b, ret.getLoc(), results[i],
-                              ValueRange{ret.getOperand(i)}));
+      b.setInsertionPoint(ret);
+      for (unsigned i = 0; i < results.size(); ++i) {
+        Value v = ret.getOperand(i);
+        if (wrapped[i])
+          v = tensor::FromElementsOp::create(b, ret.getLoc(), narrowResults[i],
+                                             ValueRange{v});
+        if (widened[i])
+          v = isSignedElement(original.getResult(i))
+                  ? Value(arith::ExtSIOp::create(b, ret.getLoc(), results[i], v))
+                  : Value(arith::ExtUIOp::create(b, ret.getLoc(), results[i], v));
+        ret.setOperand(i, v);
+      }
     });
+    auto newType = FunctionType::get(ctx, inputs, results);
+    if (newType == type)
+      return;
+    func.setType(newType);
+
+    // Calls inside the module see the old signature again.
     for (Operation *user : users.getUsers(func)) {
       auto call = dyn_cast<func::CallOp>(user);
       if (!call)
         continue;
-      OpBuilder b(call);
-      auto newCall = func::CallOp::create(b, call.getLoc(), func,
-                                          call.getOperands());
-      SmallVector<Value> replacements(newCall.getResults());
+      b.setInsertionPoint(call);
+      SmallVector<Value> operands;
+      for (auto [operand, t] : llvm::zip(call.getOperands(), inputs))
+        operands.push_back(operand.getType() == t
+                               ? operand
+                               : Value(arith::ExtUIOp::create(
+                                     b, call.getLoc(), t, operand)));
+      auto newCall = func::CallOp::create(b, call.getLoc(), func, operands);
       b.setInsertionPointAfter(newCall);
-      for (unsigned i : wrapped)
-        replacements[i] = tensor::ExtractOp::create(b, call.getLoc(),
-                                                    replacements[i],
-                                                    ValueRange{});
+      SmallVector<Value> replacements;
+      for (unsigned i = 0; i < results.size(); ++i) {
+        Value v = newCall.getResult(i);
+        if (widened[i])
+          v = arith::TruncIOp::create(b, call.getLoc(), narrowResults[i], v);
+        if (wrapped[i])
+          v = tensor::ExtractOp::create(b, call.getLoc(), v, ValueRange{});
+        replacements.push_back(v);
+      }
       call.replaceAllUsesWith(replacements);
       call.erase();
     }

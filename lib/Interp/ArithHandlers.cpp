@@ -237,6 +237,11 @@ enum class Conv { ExtS, ExtU, Trunc, FloatToFloat, SIToFP, UIToFP, FPToSI, FPToU
 template <Conv kind>
 LogicalResult convHandler(Operation *op, ArrayRef<RtValue> operands,
                           SmallVectorImpl<RtValue> &results) {
+  if (auto truncf = dyn_cast<arith::TruncFOp>(op))
+    if (auto mode = truncf.getRoundingmode();
+        mode && *mode != arith::RoundingMode::to_nearest_even)
+      return op->emitError("the reference VM rounds to nearest even only, not ")
+             << arith::stringifyRoundingMode(*mode);
   ElementCodec src(elementTypeOf(op->getOperand(0)));
   ElementCodec dst(elementTypeOf(op->getResult(0)));
   return mapElements(
@@ -265,12 +270,11 @@ LogicalResult convHandler(Operation *op, ArrayRef<RtValue> operands,
         case Conv::FPToSI:
         case Conv::FPToUI: {
           double t = std::trunc(src.toDouble(a));
-          Int128 lo = kind == Conv::FPToSI ? -(Int128(1) << (dst.getWidth() - 1)) : 0;
-          Int128 hi = kind == Conv::FPToSI
-                          ? (Int128(1) << (dst.getWidth() - 1)) - 1
-                          : (Int128(1) << dst.getWidth()) - 1;
-          if (std::isnan(t) || t < static_cast<double>(lo) ||
-              t > static_cast<double>(hi))
+          // The bounds are powers of two, exact in double: [lo, hi).
+          unsigned w = dst.getWidth();
+          double lo = kind == Conv::FPToSI ? -std::ldexp(1.0, w - 1) : 0.0;
+          double hi = std::ldexp(1.0, kind == Conv::FPToSI ? w - 1 : w);
+          if (std::isnan(t) || t < lo || t >= hi)
             return "float to integer conversion out of range (poison)";
           r = static_cast<uint64_t>(static_cast<Int128>(t)) & dst.getMask();
           return nullptr;

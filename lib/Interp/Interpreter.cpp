@@ -244,6 +244,22 @@ LogicalResult Machine::exec(Operation *op, Env &env) {
         SmallVector<RtValue> operands;
         for (Value v : op->getOperands())
           operands.push_back(env.lookup(v));
+        // Only anybit ops read and write packed bytes; everything else
+        // works on logical elements.
+        if (!isa<anybit::AnybitDialect>(op->getDialect())) {
+          auto isPackedType = [](Type t) {
+            auto tensor = dyn_cast<RankedTensorType>(t);
+            return tensor && isa_and_nonnull<anybit::PackedEncodingAttr>(
+                                 tensor.getEncoding());
+          };
+          if (llvm::any_of(operands,
+                           [](const RtValue &v) { return v.isPacked(); }) ||
+              llvm::any_of(op->getResultTypes(), isPackedType))
+            return op->emitError("the reference VM runs '")
+                   << op->getName()
+                   << "' on logical tensors only; use anybit.pack/unpack "
+                      "for packed ones";
+        }
         SmallVector<RtValue> results;
         if (failed(handlers.lookup(op->getName().getTypeID())(op, operands,
                                                                results)))

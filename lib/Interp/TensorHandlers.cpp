@@ -1,7 +1,7 @@
 //===- TensorHandlers.cpp - tensor ops in the reference VM ----------------===//
 //
-// The common tensor ops on statically shaped, logical (unencoded) tensors.
-// Packed tensors must be unpacked first: their bytes have no element grid.
+// The common tensor ops on statically shaped, logical (unencoded) tensors;
+// the interpreter checks both before an op runs.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,21 +16,6 @@ namespace {
 
 int64_t toIndex(const RtValue &v) {
   return static_cast<int64_t>(ElementCodec(v.getType()).toInt(v.getScalarBits()));
-}
-
-/// Fails on packed operands and on dynamic result shapes.
-LogicalResult checkLogical(Operation *op, ArrayRef<RtValue> operands) {
-  for (const RtValue &v : operands)
-    if (v.isPacked())
-      return op->emitError("the reference VM applies '")
-             << op->getName() << "' to logical tensors only; unpack "
-             << v.getType() << " first";
-  for (Type t : op->getResultTypes())
-    if (auto tensor = dyn_cast<RankedTensorType>(t);
-        tensor && !tensor.hasStaticShape())
-      return op->emitError("the reference VM needs static tensor shapes, got ")
-             << t;
-  return success();
 }
 
 /// Row-major linear index of `indices` in `shape`, or failure when out of
@@ -100,8 +85,6 @@ LogicalResult forEachInBox(Operation *op, ArrayRef<int64_t> shape,
 
 LogicalResult emptyHandler(Operation *op, ArrayRef<RtValue> operands,
                            SmallVectorImpl<RtValue> &results) {
-  if (failed(checkLogical(op, operands)))
-    return failure();
   auto type = cast<RankedTensorType>(op->getResult(0).getType());
   // The contents of tensor.empty are unspecified; the VM makes them zero.
   results.push_back(
@@ -111,8 +94,6 @@ LogicalResult emptyHandler(Operation *op, ArrayRef<RtValue> operands,
 
 LogicalResult extractHandler(Operation *op, ArrayRef<RtValue> operands,
                              SmallVectorImpl<RtValue> &results) {
-  if (failed(checkLogical(op, operands)))
-    return failure();
   const RtValue &source = operands[0];
   auto linear = linearize(op, source.getShape(), indicesOf(operands.drop_front()));
   if (failed(linear))
@@ -124,8 +105,6 @@ LogicalResult extractHandler(Operation *op, ArrayRef<RtValue> operands,
 
 LogicalResult insertHandler(Operation *op, ArrayRef<RtValue> operands,
                             SmallVectorImpl<RtValue> &results) {
-  if (failed(checkLogical(op, operands)))
-    return failure();
   const RtValue &dest = operands[1];
   auto linear = linearize(op, dest.getShape(), indicesOf(operands.drop_front(2)));
   if (failed(linear))
@@ -139,8 +118,6 @@ LogicalResult insertHandler(Operation *op, ArrayRef<RtValue> operands,
 
 LogicalResult fromElementsHandler(Operation *op, ArrayRef<RtValue> operands,
                                   SmallVectorImpl<RtValue> &results) {
-  if (failed(checkLogical(op, operands)))
-    return failure();
   std::vector<uint64_t> elements;
   for (const RtValue &v : operands)
     elements.push_back(v.getScalarBits());
@@ -150,8 +127,6 @@ LogicalResult fromElementsHandler(Operation *op, ArrayRef<RtValue> operands,
 
 LogicalResult splatHandler(Operation *op, ArrayRef<RtValue> operands,
                            SmallVectorImpl<RtValue> &results) {
-  if (failed(checkLogical(op, operands)))
-    return failure();
   auto type = cast<RankedTensorType>(op->getResult(0).getType());
   results.push_back(RtValue::tensor(
       type, std::vector<uint64_t>(type.getNumElements(),
@@ -163,8 +138,6 @@ LogicalResult splatHandler(Operation *op, ArrayRef<RtValue> operands,
 /// order: reshapes, casts and same-width bitcasts.
 LogicalResult reinterpretHandler(Operation *op, ArrayRef<RtValue> operands,
                                  SmallVectorImpl<RtValue> &results) {
-  if (failed(checkLogical(op, operands)))
-    return failure();
   std::vector<uint64_t> elements(operands[0].getElements().begin(),
                                  operands[0].getElements().end());
   results.push_back(makeValue(op->getResult(0).getType(), std::move(elements)));
@@ -184,8 +157,6 @@ LogicalResult dimHandler(Operation *op, ArrayRef<RtValue> operands,
 
 LogicalResult extractSliceHandler(Operation *op, ArrayRef<RtValue> operands,
                                   SmallVectorImpl<RtValue> &results) {
-  if (failed(checkLogical(op, operands)))
-    return failure();
   auto slice = cast<tensor::ExtractSliceOp>(op);
   ArrayRef<RtValue> dynamic = operands.drop_front();
   SmallVector<int64_t> offsets = resolve(slice.getStaticOffsets(), dynamic);
@@ -205,8 +176,6 @@ LogicalResult extractSliceHandler(Operation *op, ArrayRef<RtValue> operands,
 
 LogicalResult insertSliceHandler(Operation *op, ArrayRef<RtValue> operands,
                                  SmallVectorImpl<RtValue> &results) {
-  if (failed(checkLogical(op, operands)))
-    return failure();
   auto slice = cast<tensor::InsertSliceOp>(op);
   ArrayRef<RtValue> dynamic = operands.drop_front(2);
   SmallVector<int64_t> offsets = resolve(slice.getStaticOffsets(), dynamic);

@@ -13,7 +13,10 @@
 #include "llvm/ADT/bit.h"
 #include "llvm/Support/Format.h"
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <limits>
 
 using namespace mlir;
 using anybit::PackedEncodingAttr;
@@ -162,13 +165,23 @@ FailureOr<SmallVector<RtValue>> valuesFromInputs(ArrayRef<std::string> inputs,
   return values;
 }
 
+/// Whether every value of a float element type is exact in float32.
+static bool fitsFloat32(Type elementType) {
+  if (elementType.isF32())
+    return true;
+  auto format = anybit::getFloatFormat(elementType);
+  return format && format->maxFinite() <= std::numeric_limits<float>::max() &&
+         format->minPositive() >= std::ldexp(1.0, -149) &&
+         format->manBits <= 23;
+}
+
 /// The numpy dtype a logical element type travels as.
 static std::string npyDtypeOf(Type elementType) {
   ElementCodec codec(elementType);
   if (codec.isFloat()) {
     if (elementType.isF16())
       return "f2";
-    return elementType.isF64() ? "f8" : "f4";
+    return fitsFloat32(elementType) ? "f4" : "f8";
   }
   if (elementType.isSignlessInteger(1))
     return "b1";
@@ -202,6 +215,8 @@ NpyArray valueToNpy(const RtValue &value) {
     uint64_t raw;
     if (nativeBits || codec.isInteger())
       raw = codec.isInteger() ? static_cast<uint64_t>(codec.toInt(bits)) : bits;
+    else if (size == 8)
+      raw = llvm::bit_cast<uint64_t>(codec.toDouble(bits));
     else
       raw = llvm::bit_cast<uint32_t>(static_cast<float>(codec.toDouble(bits)));
     std::memcpy(array.data.data() + i * size, &raw, size);
@@ -228,12 +243,19 @@ static void printElement(raw_ostream &os, const ElementCodec &codec,
     os << (v < 0 ? "-inf" : "inf");
     return;
   }
-  // Shortest text that reads back to the same value.
-  SmallString<32> text;
-  if (codec.getKind() == ElementCodec::Kind::F32)
-    APFloat(static_cast<float>(v)).toString(text);
-  else
-    APFloat(v).toString(text);
+  // The shortest text that reads back to the same value (of the element's
+  // precision: f32 for f32, double otherwise, which every small float fits).
+  bool single = codec.getKind() == ElementCodec::Kind::F32;
+  char text[40];
+  for (int digits = 1; digits <= 17; ++digits) {
+    std::snprintf(text, sizeof(text), "%.*g", digits, v);
+    if (single ? std::strtof(text, nullptr) == static_cast<float>(v)
+               : std::strtod(text, nullptr) == v)
+      break;
+  }
+  // Integers print as integers (16777220, not 1.677722e+07).
+  if (std::strchr(text, 'e') && v == std::trunc(v) && std::fabs(v) < 1e17)
+    std::snprintf(text, sizeof(text), "%.0f", v);
   os << text;
 }
 

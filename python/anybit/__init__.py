@@ -1,11 +1,16 @@
 """Anybit: numbers of any bit width, computed exactly.
 
-This package runs Anybit kernels (MLIR ``func``/``arith``/``tensor``/``scf``
-and ``anybit`` IR) on the reference VM and packs, unpacks, quantizes and
-dequantizes tensors exactly as the ``anybit`` ops do.
+This package compiles Anybit kernels (MLIR ``func``/``arith``/``tensor``/
+``scf`` and ``anybit`` IR) for the CPU and calls them on numpy arrays, runs
+them on the reference VM, and packs, unpacks, quantizes and dequantizes
+tensors exactly as the ``anybit`` ops do.
 
 Functions
 ---------
+compile(source, target="cpu", opt_level=3)
+    Compile an MLIR module (JIT, through the CPU pipeline) into a
+    :class:`Module` whose public functions are called like ``interpret``
+    calls them: ``anybit.compile(k).add(x, y)``. Cached.
 interpret(source, entry, *arrays)
     Run a function of an MLIR module on the reference VM.
 pack(array, dtype, encoding=None, scales=None, zero_points=None)
@@ -20,8 +25,9 @@ mlir_type, canonical_dtype, encoding_text, tensor_type
     Spell dtypes, encodings and tensor types the way MLIR does, e.g. to
     write a kernel signature for an array.
 
-Classes: :class:`PackedArray`; errors: :class:`CompileError` (diagnostics
-from MLIR: parse, verify or run), ``ValueError`` (bad arguments).
+Classes: :class:`Module` and :class:`Function` (compiled code),
+:class:`PackedArray`; errors: :class:`CompileError` (diagnostics from MLIR:
+parse, verify, compile or run), ``ValueError`` (bad arguments).
 
 Dtype strings
 -------------
@@ -58,12 +64,16 @@ Encodings
 import os as _os
 
 from . import _anybit
-from ._anybit import CompileError, PackedArray
+from ._anybit import CompileError, Function, Module, PackedArray
 
 __all__ = [
     "CompileError",
+    "Function",
+    "Module",
     "PackedArray",
+    "TARGETS",
     "canonical_dtype",
+    "compile",
     "dequantize",
     "encoding_text",
     "interpret",
@@ -75,11 +85,15 @@ __all__ = [
 ]
 
 CompileError.__module__ = "anybit"
-CompileError.__doc__ = """An error reported by MLIR: the source does not parse or verify, or the
-reference VM cannot run it (an unsupported op, undefined behaviour such as
-division by zero, a value an op cannot take). ``str(error)`` is the
-diagnostic text, each diagnostic with its location (``file:line:col:``)."""
+CompileError.__doc__ = """An error reported by MLIR: the source does not parse or verify, the
+CPU pipeline of :func:`compile` rejects it, or the reference VM cannot run
+it (an unsupported op, undefined behaviour such as division by zero, a value
+an op cannot take). ``str(error)`` is the diagnostic text, each diagnostic
+with its location (``file:line:col:``)."""
 PackedArray.__module__ = "anybit"
+
+#: The targets :func:`compile` supports.
+TARGETS = tuple(_anybit.TARGETS)
 
 
 def _read_source(source):
@@ -146,6 +160,73 @@ def interpret(source, entry, *arrays):
     if entry.startswith("@"):
         entry = entry[1:]
     return _anybit.interpret(text, name, entry, list(arrays))
+
+
+def compile(source, target="cpu", opt_level=3):
+    """Compile an MLIR module for ``target``; call its public functions on numpy arrays.
+
+    The module (tensor-level Anybit IR, as :func:`interpret` runs it) goes
+    through the CPU pipeline (``anybitc``'s: anybit to standard dialects,
+    bufferization, LLVM) and is JIT-compiled for the host CPU.
+
+    Args:
+        source: MLIR text, or the path of a ``.mlir`` file (as for
+            :func:`interpret`).
+        target: ``"cpu"`` (:data:`TARGETS` lists the supported targets).
+        opt_level: 0..3, as ``anybitc -O``.
+
+    Returns:
+        Module: ``module.NAME(*arrays)`` (or ``module["NAME"](*arrays)``)
+        calls the public function ``NAME``. Arguments and results convert
+        exactly as in :func:`interpret` (numpy arrays, scalars and
+        :class:`PackedArray` in; None, one array or a tuple out), and the
+        results equal the VM's bit for bit (integers and packed bytes
+        always; floats too, matmul included, since both add products in
+        ascending k with fused multiply-add), so::
+
+            anybit.compile(k).f(x, y)  ==  anybit.interpret(k, "f", x, y)
+
+        Compiled modules are cached by (source text, target, opt_level):
+        compiling the same kernel again returns the same Module at once.
+
+    Raises:
+        CompileError: the source does not parse or verify, or the pipeline
+            rejects it (the diagnostics with their ``file:line:col:``
+            locations).
+        ValueError: an unknown target or an opt_level outside 0..3.
+        FileNotFoundError: ``source`` names a ``.mlir`` file that does not
+            exist.
+
+    Unlike the VM, compiled code does not check for undefined behaviour:
+    division by zero, an out-of-range shift or quantizing NaN give an
+    unspecified result (or a crash, for division by zero) instead of a
+    CompileError. Run such inputs through :func:`interpret`.
+
+    Example:
+        >>> k = '''func.func @add(%a: tensor<4xi3>, %b: tensor<4xi3>) -> tensor<4xi3> {
+        ...   %c = arith.addi %a, %b : tensor<4xi3>
+        ...   return %c : tensor<4xi3>
+        ... }'''
+        >>> m = compile(k)
+        >>> m.add([3, 3, -4, 1], [1, 0, -1, 1])
+        array([-4,  3,  3,  2], dtype=int8)
+    """
+    if not isinstance(target, str):
+        raise ValueError(
+            "target must be a string; supported targets: %s; got %r"
+            % (", ".join(TARGETS), target)
+        )
+    if target not in TARGETS:
+        raise ValueError(
+            "unknown target %r; supported targets: %s" % (target, ", ".join(TARGETS))
+        )
+    if isinstance(opt_level, bool) or not hasattr(opt_level, "__index__"):
+        raise ValueError("opt_level must be an int in 0..3, got %r" % (opt_level,))
+    opt_level = opt_level.__index__()
+    if not 0 <= opt_level <= 3:
+        raise ValueError("opt_level must be 0, 1, 2 or 3, got %d" % opt_level)
+    text, name = _read_source(source)
+    return _anybit.compile(text, name, target, opt_level)
 
 
 def pack(array, dtype, encoding=None, scales=None, zero_points=None):

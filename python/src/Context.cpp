@@ -6,6 +6,8 @@
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/Location.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -16,10 +18,19 @@ MLIRContext &getContext() {
   // Leaked on purpose: PackedArray objects hold types of this context and
   // may outlive any static destructor.
   static MLIRContext *context = [] {
+    // Every upstream dialect and extension is registered (loaded on demand),
+    // as anybitc does: the CPU pipeline of anybit.compile lowers through
+    // linalg, bufferization, memref, math, llvm... and needs their
+    // interface models. The dialects the VM executes are loaded up front.
+    DialectRegistry interpreterDialects;
+    registerInterpreterDialects(interpreterDialects);
     DialectRegistry registry;
+    registerAllDialects(registry);
+    registerAllExtensions(registry);
     registerInterpreterDialects(registry);
     auto *ctx = new MLIRContext(registry, MLIRContext::Threading::DISABLED);
-    ctx->loadAllAvailableDialects();
+    for (StringRef name : interpreterDialects.getDialectNames())
+      ctx->getOrLoadDialect(name);
     // The source line is shown already; the generic op dump is noise.
     ctx->printOpOnDiagnostic(false);
     return ctx;

@@ -14,13 +14,19 @@
 #include "anybit/Interp/Value.h"
 #include "anybit/Support/Npy.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -189,12 +195,63 @@ std::optional<RtValue> scalesOf(const RtValue &packed);
 std::optional<RtValue> zeroPointsOf(const RtValue &packed);
 
 //===----------------------------------------------------------------------===//
+// Parsed modules and calls (Run.cpp), shared by interpret and compile
+//===----------------------------------------------------------------------===//
+
+/// A parsed, verified module and the source its locations point into.
+/// Never modified once parsed (the CPU backend compiles a copy).
+struct ParsedModule {
+  std::string name, text;
+  std::unique_ptr<llvm::SourceMgr> sourceMgr;
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+};
+
+/// The parsed module of `text` (diagnostics name it `name`), from a small
+/// cache of recently used ones; CompileError with the diagnostics when it
+/// does not parse or verify. The caller holds a ContextLock.
+std::shared_ptr<ParsedModule> getModule(const std::string &text,
+                                        const std::string &name);
+
+/// Diagnostics printed with file:line:col and the source line, as the tools
+/// print them, while it is alive.
+class SourceCapture {
+public:
+  explicit SourceCapture(llvm::SourceMgr &mgr)
+      : os(buffer), handler(mgr, &getContext(), os) {}
+
+  std::string text(const std::string &fallback) {
+    os.flush();
+    std::string t = llvm::StringRef(buffer).rtrim().str();
+    return t.empty() ? fallback : t;
+  }
+
+private:
+  std::string buffer;
+  llvm::raw_string_ostream os;
+  mlir::SourceMgrDiagnosticHandler handler;
+};
+
+/// Checks the arguments of a call of `fn` (their count, and that every
+/// parameter and result type is one values can travel as; `engine` names
+/// what runs the call in that CompileError) and converts them, as
+/// anybit.interpret does. ValueError for bad arguments.
+llvm::SmallVector<RtValue> convertArguments(ParsedModule &pm,
+                                            mlir::func::FuncOp fn,
+                                            py::sequence args,
+                                            const std::string &engine);
+
+/// None, the single result or a tuple of them: numpy arrays for logical
+/// values, PackedArray for packed ones.
+py::object convertResults(llvm::ArrayRef<RtValue> results);
+
+//===----------------------------------------------------------------------===//
 // Bindings, one function per source file
 //===----------------------------------------------------------------------===//
 
 void bindTypes(py::module_ &m);
 void bindPacked(py::module_ &m);
 void bindRun(py::module_ &m);
+void bindCompile(py::module_ &m);
 
 } // namespace anybit::python
 

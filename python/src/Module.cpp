@@ -11,9 +11,10 @@ using namespace anybit::python;
 
 PYBIND11_MODULE(_anybit, m) {
   m.doc() = "Native engine of the anybit package (the Anybit reference VM, "
-            "bit packing and number formats). Use the `anybit` package.";
+            "the CPU compiler, bit packing and number formats). Use the `anybit` package.";
   py::register_exception<CompileError>(m, "CompileError", PyExc_Exception);
   bindTypes(m);
   bindPacked(m);
   bindRun(m);
+  bindCompile(m);
 }

@@ -27,32 +27,6 @@ using namespace mlir;
 namespace anybit::python {
 namespace {
 
-/// A parsed, verified module and the source its locations point into.
-struct ParsedModule {
-  std::string name, text;
-  std::unique_ptr<llvm::SourceMgr> sourceMgr;
-  OwningOpRef<ModuleOp> module;
-};
-
-/// Diagnostics printed with file:line:col and the source line, as the tools
-/// print them.
-class SourceCapture {
-public:
-  explicit SourceCapture(llvm::SourceMgr &mgr)
-      : os(buffer), handler(mgr, &getContext(), os) {}
-
-  std::string text(const std::string &fallback) {
-    os.flush();
-    std::string t = llvm::StringRef(buffer).rtrim().str();
-    return t.empty() ? fallback : t;
-  }
-
-private:
-  std::string buffer;
-  llvm::raw_string_ostream os;
-  SourceMgrDiagnosticHandler handler;
-};
-
 constexpr size_t kCacheSize = 32;
 
 /// Most recently used first. Entries are shared so that a module in use
@@ -62,8 +36,8 @@ std::list<std::shared_ptr<ParsedModule>> &moduleCache() {
   return *cache;
 }
 
-/// The parsed module of `text`; CompileError with the diagnostics when it
-/// does not parse or verify.
+} // namespace
+
 std::shared_ptr<ParsedModule> getModule(const std::string &text,
                                         const std::string &name) {
   std::list<std::shared_ptr<ParsedModule>> &cache = moduleCache();
@@ -93,6 +67,8 @@ std::shared_ptr<ParsedModule> getModule(const std::string &text,
     cache.pop_back();
   return pm;
 }
+
+namespace {
 
 std::string listFunctions(ModuleOp module) {
   std::string names;
@@ -141,33 +117,30 @@ SmallVector<RtValue> execute(ParsedModule &pm, const std::string &entry,
   return std::move(*results);
 }
 
-/// Runs `entry` of the module `text` on `args`; the caller holds the lock.
-SmallVector<RtValue> run(const std::string &text, const std::string &name,
-                         const std::string &entry, py::sequence args) {
-  std::shared_ptr<ParsedModule> pm = getModule(text, name);
-  ModuleOp module = *pm->module;
-  auto fn = module.lookupSymbol<func::FuncOp>(entry);
-  if (!fn)
-    throwValueError("no function named '" + entry + "' in " + name +
-                    "; its functions: " + listFunctions(module));
+} // namespace
+
+SmallVector<RtValue> convertArguments(ParsedModule &pm, func::FuncOp fn,
+                                      py::sequence args,
+                                      const std::string &engine) {
+  StringRef entry = fn.getSymName();
   ArrayRef<Type> argTypes = fn.getFunctionType().getInputs();
   size_t given = py::len(args);
   if (given != argTypes.size())
-    throwValueError("'" + entry + "' takes " + std::to_string(argTypes.size()) +
-                    " argument" + (argTypes.size() == 1 ? "" : "s") +
-                    ", got " + std::to_string(given));
+    throwValueError("'" + entry.str() + "' takes " +
+                    std::to_string(argTypes.size()) + " argument" +
+                    (argTypes.size() == 1 ? "" : "s") + ", got " +
+                    std::to_string(given));
 
-  // Types the VM cannot hold are an error of the IR, reported at the
+  // Types values cannot travel as are an error of the IR, reported at the
   // function like interpret() does.
   for (Type t : llvm::concat<const Type>(fn.getFunctionType().getInputs(),
                                          fn.getFunctionType().getResults())) {
     if (!isRuntimeType(t)) {
       std::string diagnostics;
       {
-        SourceCapture capture(*pm->sourceMgr);
-        fn.emitError("the reference VM cannot take or return a value of "
-                     "type ")
-            << t;
+        SourceCapture capture(*pm.sourceMgr);
+        fn.emitError() << engine << " cannot take or return a value of type "
+                       << t;
         diagnostics = capture.text("unsupported type");
       }
       throw CompileError(diagnostics);
@@ -177,14 +150,10 @@ SmallVector<RtValue> run(const std::string &text, const std::string &name,
   SmallVector<RtValue> values;
   for (auto [i, type] : llvm::enumerate(argTypes))
     values.push_back(convertArgument(args[i], type, i));
-
-  return execute(*pm, entry, values);
+  return values;
 }
 
-py::object interpret(const std::string &source, const std::string &name,
-                     const std::string &entry, py::sequence args) {
-  ContextLock lock;
-  SmallVector<RtValue> results = run(source, name, entry, args);
+py::object convertResults(ArrayRef<RtValue> results) {
   if (results.empty())
     return py::none();
   if (results.size() == 1)
@@ -193,6 +162,28 @@ py::object interpret(const std::string &source, const std::string &name,
   for (auto [i, v] : llvm::enumerate(results))
     out[i] = convertResult(v);
   return out;
+}
+
+namespace {
+
+/// Runs `entry` of the module `text` on `args`; the caller holds the lock.
+SmallVector<RtValue> run(const std::string &text, const std::string &name,
+                         const std::string &entry, py::sequence args) {
+  std::shared_ptr<ParsedModule> pm = getModule(text, name);
+  ModuleOp module = *pm->module;
+  auto fn = module.lookupSymbol<func::FuncOp>(entry);
+  if (!fn)
+    throwValueError("no function named '" + entry + "' in " + name +
+                    "; its functions: " + listFunctions(module));
+  SmallVector<RtValue> values =
+      convertArguments(*pm, fn, args, "the reference VM");
+  return execute(*pm, entry, values);
+}
+
+py::object interpret(const std::string &source, const std::string &name,
+                     const std::string &entry, py::sequence args) {
+  ContextLock lock;
+  return convertResults(run(source, name, entry, args));
 }
 
 /// A function `name` of one op: `%r = <op> %x : IN -> OUT`.
@@ -292,7 +283,7 @@ void bindRun(py::module_ &m) {
         ContextLock lock;
         moduleCache().clear();
       },
-      "Drops every cached parsed module.");
+      "Drops every cached parsed module (interpret, quantize, dequantize).");
 }
 
 } // namespace anybit::python

@@ -2,16 +2,16 @@
 // type, ties to even. Values are chosen to print exactly; f32 results that
 // are not short decimals are checked through their bits.
 
-// RUN: anybit-run %s --entry f32_ops | FileCheck %s --check-prefix=F32
-// RUN: anybit-run %s --entry f16_ops | FileCheck %s --check-prefix=F16
-// RUN: anybit-run %s --entry bf16_ops | FileCheck %s --check-prefix=BF16
-// RUN: anybit-run %s --entry f8_ops | FileCheck %s --check-prefix=F8
-// RUN: anybit-run %s --entry specials | FileCheck %s --check-prefix=SPECIAL
-// RUN: anybit-run %s --entry cmpf --input 1.0 --input 2.0 | FileCheck %s --check-prefix=CMPF-LT
-// RUN: anybit-run %s --entry cmpf --input 2.0 --input 2.0 | FileCheck %s --check-prefix=CMPF-EQ
-// RUN: anybit-run %s --entry cmpf_nan --input 1.0 | FileCheck %s --check-prefix=CMPF-NAN
-// RUN: anybit-run %s --entry conversions | FileCheck %s --check-prefix=CONV
-// RUN: anybit-run %s --entry f64_ops | FileCheck %s --check-prefix=F64
+// RUN: anybit-run %s --entry f32_ops | FileCheck %s --match-full-lines --check-prefix=F32
+// RUN: anybit-run %s --entry f16_ops | FileCheck %s --match-full-lines --check-prefix=F16
+// RUN: anybit-run %s --entry bf16_ops | FileCheck %s --match-full-lines --check-prefix=BF16
+// RUN: anybit-run %s --entry f8_ops | FileCheck %s --match-full-lines --check-prefix=F8
+// RUN: anybit-run %s --entry specials | FileCheck %s --match-full-lines --check-prefix=SPECIAL
+// RUN: anybit-run %s --entry cmpf --input 1.0 --input 2.0 | FileCheck %s --match-full-lines --check-prefix=CMPF-LT
+// RUN: anybit-run %s --entry cmpf --input 2.0 --input 2.0 | FileCheck %s --match-full-lines --check-prefix=CMPF-EQ
+// RUN: anybit-run %s --entry cmpf_nan --input 1.0 | FileCheck %s --match-full-lines --check-prefix=CMPF-NAN
+// RUN: anybit-run %s --entry conversions | FileCheck %s --match-full-lines --check-prefix=CONV
+// RUN: anybit-run %s --entry f64_ops | FileCheck %s --match-full-lines --check-prefix=F64
 
 // 1/3 in f32 is 0x3EAAAAAB; 2^24 + 1 ties to 2^24 (even), 2^24 + 3 ties to
 // 2^24 + 4; fmod keeps the sign of the dividend.
@@ -65,7 +65,7 @@ func.func @f32_ops() -> (f32, f32, f32, i32, f32, f32, f32, f32, f32, f32, f32, 
 // F16-NEXT: result2: f16 = 65504
 // F16-NEXT: result3: f16 = inf
 // F16-NEXT: result4: f16 = -inf
-// F16-NEXT: result5: f16 = 5.9604644775390625E-8
+// F16-NEXT: result5: f16 = 5.9604644775390625e-08
 // F16-NEXT: result6: f16 = 0
 // F16-NEXT: result7: f16 = 0.333251953125
 func.func @f16_ops() -> (f16, f16, f16, f16, f16, f16, f16, f16) {

@@ -1,26 +1,26 @@
 // Integer arith on the reference VM at odd widths: results wrap modulo 2^N
 // and print as signed numbers (signless integers are two's complement).
 
-// RUN: anybit-run %s --entry wrap | FileCheck %s --check-prefix=WRAP
-// RUN: anybit-run %s --entry divs --input 7 --input 2 | FileCheck %s --check-prefix=DIV-PP
-// RUN: anybit-run %s --entry divs --input -7 --input 2 | FileCheck %s --check-prefix=DIV-NP
-// RUN: anybit-run %s --entry divs --input 7 --input -2 | FileCheck %s --check-prefix=DIV-PN
-// RUN: anybit-run %s --entry divs --input -7 --input -2 | FileCheck %s --check-prefix=DIV-NN
-// RUN: anybit-run %s --entry divs --input -6 --input 2 | FileCheck %s --check-prefix=DIV-EXACT
-// RUN: anybit-run %s --entry divs --input -16 --input 3 | FileCheck %s --check-prefix=DIV-MIN
-// RUN: anybit-run %s --entry divs --input 0 --input -5 | FileCheck %s --check-prefix=DIV-ZERO
-// RUN: anybit-run %s --entry divu --input -7 --input 2 | FileCheck %s --check-prefix=DIVU
-// RUN: anybit-run %s --entry divu --input -1 --input -2 | FileCheck %s --check-prefix=DIVU-BIG
-// RUN: anybit-run %s --entry remsi_min | FileCheck %s --check-prefix=REMSI-MIN
-// RUN: anybit-run %s --entry shifts | FileCheck %s --check-prefix=SHIFT
-// RUN: anybit-run %s --entry compare --input -1 --input 1 | FileCheck %s --check-prefix=CMP-A
-// RUN: anybit-run %s --entry compare --input 2 --input 2 | FileCheck %s --check-prefix=CMP-B
-// RUN: anybit-run %s --entry compare --input -4 --input 3 | FileCheck %s --check-prefix=CMP-C
-// RUN: anybit-run %s --entry select | FileCheck %s --check-prefix=SELECT
-// RUN: anybit-run %s --entry ext_trunc | FileCheck %s --check-prefix=EXT
-// RUN: anybit-run %s --entry bitwise | FileCheck %s --check-prefix=BITWISE
-// RUN: anybit-run %s --entry index_ops --input 5 | FileCheck %s --check-prefix=INDEX
-// RUN: anybit-run %s --entry tensors --input 'dense<[1, -2, 3, -4]>' --input 'dense<[3, 3, -3, -3]>' | FileCheck %s --check-prefix=TENSOR
+// RUN: anybit-run %s --entry wrap | FileCheck %s --match-full-lines --check-prefix=WRAP
+// RUN: anybit-run %s --entry divs --input 7 --input 2 | FileCheck %s --match-full-lines --check-prefix=DIV-PP
+// RUN: anybit-run %s --entry divs --input -7 --input 2 | FileCheck %s --match-full-lines --check-prefix=DIV-NP
+// RUN: anybit-run %s --entry divs --input 7 --input -2 | FileCheck %s --match-full-lines --check-prefix=DIV-PN
+// RUN: anybit-run %s --entry divs --input -7 --input -2 | FileCheck %s --match-full-lines --check-prefix=DIV-NN
+// RUN: anybit-run %s --entry divs --input -6 --input 2 | FileCheck %s --match-full-lines --check-prefix=DIV-EXACT
+// RUN: anybit-run %s --entry divs --input -16 --input 3 | FileCheck %s --match-full-lines --check-prefix=DIV-MIN
+// RUN: anybit-run %s --entry divs --input 0 --input -5 | FileCheck %s --match-full-lines --check-prefix=DIV-ZERO
+// RUN: anybit-run %s --entry divu --input -7 --input 2 | FileCheck %s --match-full-lines --check-prefix=DIVU
+// RUN: anybit-run %s --entry divu --input -1 --input -2 | FileCheck %s --match-full-lines --check-prefix=DIVU-BIG
+// RUN: anybit-run %s --entry remsi_min | FileCheck %s --match-full-lines --check-prefix=REMSI-MIN
+// RUN: anybit-run %s --entry shifts | FileCheck %s --match-full-lines --check-prefix=SHIFT
+// RUN: anybit-run %s --entry compare --input -1 --input 1 | FileCheck %s --match-full-lines --check-prefix=CMP-A
+// RUN: anybit-run %s --entry compare --input 2 --input 2 | FileCheck %s --match-full-lines --check-prefix=CMP-B
+// RUN: anybit-run %s --entry compare --input -4 --input 3 | FileCheck %s --match-full-lines --check-prefix=CMP-C
+// RUN: anybit-run %s --entry select | FileCheck %s --match-full-lines --check-prefix=SELECT
+// RUN: anybit-run %s --entry ext_trunc | FileCheck %s --match-full-lines --check-prefix=EXT
+// RUN: anybit-run %s --entry bitwise | FileCheck %s --match-full-lines --check-prefix=BITWISE
+// RUN: anybit-run %s --entry index_ops --input 5 | FileCheck %s --match-full-lines --check-prefix=INDEX
+// RUN: anybit-run %s --entry tensors --input 'dense<[1, -2, 3, -4]>' --input 'dense<[3, 3, -3, -3]>' | FileCheck %s --match-full-lines --check-prefix=TENSOR
 
 // 3 + 1 = 4 wraps to -4 in i3; -4 - 1 = -5 wraps to 3; 3 * 3 = 9 = 1 mod 8.
 // i5: 15 + 1 = -16; 7 * 5 = 35 = 3 mod 32. i7: 63 + 1 = -64;

@@ -2,18 +2,18 @@
 // saturate), float results round to nearest even, float to integer rounds
 // to nearest even and then wraps or clamps, NaN becomes 0.
 
-// RUN: anybit-run %s --entry int_to_int --input 'dense<[100, -100, 3, -4, 4, -5, 32767, -32768]>' | FileCheck %s --check-prefix=INT
-// RUN: anybit-run %s --entry signedness | FileCheck %s --check-prefix=SIGN
-// RUN: anybit-run %s --entry float_to_int --input 'dense<[2.5, -2.5, 3.5, 0.5, -0.5, 1.5, 2.4999, -3.7, 300.0, -300.0]>' | FileCheck %s --check-prefix=F2I
-// RUN: anybit-run %s --entry float_specials_to_int | FileCheck %s --check-prefix=F2I-SPECIAL
-// RUN: anybit-run %s --entry to_e3m2 --input 'dense<[0.0, -0.0, 0.0625, 0.03125, 0.09375, 1.0, 1.125, 1.375, 2.5, 3.0, -3.25, 27.9, 28.0, 30.0, 1.0e6, -1.0e6]>' | FileCheck %s --check-prefix=E3M2
-// RUN: anybit-run %s --entry e3m2_specials | FileCheck %s --check-prefix=E3M2-SPECIAL
-// RUN: anybit-run %s --entry to_fp8 --input 'dense<[500.0, -500.0, 60000.0, 70000.0, 0.3, 3.0]>' | FileCheck %s --check-prefix=FP8
-// RUN: anybit-run %s --entry to_f16 --input 'dense<[65519.0, 65520.0, -1.0e9, 1.0e-8, 3.0e-8]>' | FileCheck %s --check-prefix=F16
-// RUN: anybit-run %s --entry to_e8m0 --input 'dense<[0.3, 3.0, 6.0, 0.0, -1.0, 1.0e-40, 1.0e39]>' | FileCheck %s --check-prefix=E8M0
-// RUN: anybit-run %s --entry int_to_float | FileCheck %s --check-prefix=I2F
-// RUN: anybit-run %s --entry custom_formats --input 'dense<[-1.0, 0.1, 1.0e6, 0.0078125]>' | FileCheck %s --check-prefix=CUSTOM
-// RUN: anybit-run %s --entry scalars --input 2.5 --input -9 | FileCheck %s --check-prefix=SCALAR
+// RUN: anybit-run %s --entry int_to_int --input 'dense<[100, -100, 3, -4, 4, -5, 32767, -32768]>' | FileCheck %s --match-full-lines --check-prefix=INT
+// RUN: anybit-run %s --entry signedness | FileCheck %s --match-full-lines --check-prefix=SIGN
+// RUN: anybit-run %s --entry float_to_int --input 'dense<[2.5, -2.5, 3.5, 0.5, -0.5, 1.5, 2.4999, -3.7, 300.0, -300.0]>' | FileCheck %s --match-full-lines --check-prefix=F2I
+// RUN: anybit-run %s --entry float_specials_to_int | FileCheck %s --match-full-lines --check-prefix=F2I-SPECIAL
+// RUN: anybit-run %s --entry to_e3m2 --input 'dense<[0.0, -0.0, 0.0625, 0.03125, 0.09375, 1.0, 1.125, 1.375, 2.5, 3.0, -3.25, 27.9, 28.0, 30.0, 1.0e6, -1.0e6]>' | FileCheck %s --match-full-lines --check-prefix=E3M2
+// RUN: anybit-run %s --entry e3m2_specials | FileCheck %s --match-full-lines --check-prefix=E3M2-SPECIAL
+// RUN: anybit-run %s --entry to_fp8 --input 'dense<[500.0, -500.0, 60000.0, 70000.0, 0.3, 3.0]>' | FileCheck %s --match-full-lines --check-prefix=FP8
+// RUN: anybit-run %s --entry to_f16 --input 'dense<[65519.0, 65520.0, -1.0e9, 1.0e-8, 3.0e-8]>' | FileCheck %s --match-full-lines --check-prefix=F16
+// RUN: anybit-run %s --entry to_e8m0 --input 'dense<[0.3, 3.0, 6.0, 0.0, -1.0, 1.0e-40, 1.0e39]>' | FileCheck %s --match-full-lines --check-prefix=E8M0
+// RUN: anybit-run %s --entry int_to_float | FileCheck %s --match-full-lines --check-prefix=I2F
+// RUN: anybit-run %s --entry custom_formats --input 'dense<[-1.0, 0.1, 1.0e6, 0.0078125]>' | FileCheck %s --match-full-lines --check-prefix=CUSTOM
+// RUN: anybit-run %s --entry scalars --input 2.5 --input -9 | FileCheck %s --match-full-lines --check-prefix=SCALAR
 
 // i16 to i3: 100 = 4 mod 8 -> -4; -100 = 4 mod 8 -> -4; 4 -> -4; -5 -> 3;
 // 32767 = 7 mod 8 -> -1; -32768 = 0 mod 8. Saturating clamps to [-4, 3].
@@ -162,8 +162,8 @@ func.func @to_fp8(%x: tensor<6xf32>)
 // f16: 65519 rounds down to 65504, 65520 (half an ulp above) overflows.
 // Subnormals: 1e-8 is below half of 2^-24 (5.96e-8) and flushes to 0;
 // 3e-8 is just above half and rounds up to 2^-24.
-// F16: result0: tensor<5xf16> = [65504, inf, -inf, 0, 5.9604644775390625E-8]
-// F16-NEXT: result1: tensor<5xf16> = [65504, 65504, -65504, 0, 5.9604644775390625E-8]
+// F16: result0: tensor<5xf16> = [65504, inf, -inf, 0, 5.9604644775390625e-08]
+// F16-NEXT: result1: tensor<5xf16> = [65504, 65504, -65504, 0, 5.9604644775390625e-08]
 func.func @to_f16(%x: tensor<5xf32>) -> (tensor<5xf16>, tensor<5xf16>) {
   %0 = anybit.cast %x : tensor<5xf32> to tensor<5xf16>
   %1 = anybit.cast %x saturate : tensor<5xf32> to tensor<5xf16>
@@ -175,7 +175,7 @@ func.func @to_f16(%x: tensor<5xf32>) -> (tensor<5xf16>, tensor<5xf16>) {
 // field (2 = field 128, 8 = field 130); 0, negative numbers and values
 // below 2^-127 give the smallest value, 2^-127; 1e39 (inf as an f32 input)
 // saturates to 2^127.
-// E8M0: result0: tensor<7xf8E8M0FNU> = [0.25, 2, 8, 5.8774717541114375E-39, 5.8774717541114375E-39, 5.8774717541114375E-39, 1.7014118346046923E+38]
+// E8M0: result0: tensor<7xf8E8M0FNU> = [0.25, 2, 8, 5.877471754111438e-39, 5.877471754111438e-39, 5.877471754111438e-39, 1.7014118346046923e+38]
 func.func @to_e8m0(%x: tensor<7xf32>) -> tensor<7xf8E8M0FNU> {
   %0 = anybit.cast %x : tensor<7xf32> to tensor<7xf8E8M0FNU>
   return %0 : tensor<7xf8E8M0FNU>

@@ -4,14 +4,14 @@
 // multiply-add; block-scaled operands are dequantized first; the result is
 // converted with anybit.cast rules. Expected values checked with NumPy.
 
-// RUN: anybit-run %s --entry int_acc --input 'dense<[[1, -2, 3, 127], [-128, 5, 0, -1]]>' --input 'dense<[[1, -4, 3], [2, 3, -1], [-3, 0, 1], [3, -4, 2]]>' | FileCheck %s --check-prefix=INT
-// RUN: anybit-run %s --entry i32_wrap | FileCheck %s --check-prefix=WRAP
-// RUN: anybit-run %s --entry packed_int | FileCheck %s --check-prefix=PACKED-INT
-// RUN: anybit-run %s --entry group_scaled --input 'dense<[[1.0, 0.5, -1.0, 2.0, 0.25, -0.5, 1.5, 1.0]]>' --input 'dense<[[1, -8], [2, 7], [3, -1], [-4, 0], [5, 2], [6, -3], [7, 4], [-1, -5]]>' --input 'dense<[[0.5, 0.25], [0.125, 2.0]]>' | FileCheck %s --check-prefix=GROUP
-// RUN: anybit-run %s --entry e3m2 --input 'dense<[[1.0, 0.5, -2.0], [0.375, 3.0, 1.0]]>' --input 'dense<[[1.5, -0.25], [2.5, 4.0], [0.0625, 28.0]]>' | FileCheck %s --check-prefix=E3M2
-// RUN: anybit-run %s --entry mx | FileCheck %s --check-prefix=MX
-// RUN: anybit-run %s --entry accumulators | FileCheck %s --check-prefix=ACC
-// RUN: anybit-run %s --entry fma_order | FileCheck %s --check-prefix=FMA
+// RUN: anybit-run %s --entry int_acc --input 'dense<[[1, -2, 3, 127], [-128, 5, 0, -1]]>' --input 'dense<[[1, -4, 3], [2, 3, -1], [-3, 0, 1], [3, -4, 2]]>' | FileCheck %s --match-full-lines --check-prefix=INT
+// RUN: anybit-run %s --entry i32_wrap | FileCheck %s --match-full-lines --check-prefix=WRAP
+// RUN: anybit-run %s --entry packed_int | FileCheck %s --match-full-lines --check-prefix=PACKED-INT
+// RUN: anybit-run %s --entry group_scaled --input 'dense<[[1.0, 0.5, -1.0, 2.0, 0.25, -0.5, 1.5, 1.0]]>' --input 'dense<[[1, -8], [2, 7], [3, -1], [-4, 0], [5, 2], [6, -3], [7, 4], [-1, -5]]>' --input 'dense<[[0.5, 0.25], [0.125, 2.0]]>' | FileCheck %s --match-full-lines --check-prefix=GROUP
+// RUN: anybit-run %s --entry e3m2 --input 'dense<[[1.0, 0.5, -2.0], [0.375, 3.0, 1.0]]>' --input 'dense<[[1.5, -0.25], [2.5, 4.0], [0.0625, 28.0]]>' | FileCheck %s --match-full-lines --check-prefix=E3M2
+// RUN: anybit-run %s --entry mx | FileCheck %s --match-full-lines --check-prefix=MX
+// RUN: anybit-run %s --entry accumulators | FileCheck %s --match-full-lines --check-prefix=ACC
+// RUN: anybit-run %s --entry fma_order | FileCheck %s --match-full-lines --check-prefix=FMA
 
 // A (i8) x B (i3) = [[369, -518, 262], [-121, 531, -391]] exactly.
 // Accumulated in i8 the sums wrap mod 256; an i32 sum converted to an i4

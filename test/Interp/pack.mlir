@@ -4,14 +4,14 @@
 // the scale plane and the zero-point plane.
 // Expected bytes were computed independently with Python.
 
-// RUN: anybit-run %s --entry i3_dense --input 'dense<[1, 2, 3, -1, -4, 0, -3, 2]>' | FileCheck %s --check-prefix=I3
-// RUN: anybit-run %s --entry i3_words --input 'dense<[1, 2, 3, -1, -4, 0, -3, 2, 1, 1, 3, -2]>' | FileCheck %s --check-prefix=I3-WORDS
-// RUN: anybit-run %s --entry i5 --input 'dense<[1, -1, 15, -16, 7, 10, 3, -3]>' | FileCheck %s --check-prefix=I5
-// RUN: anybit-run %s --entry other_widths | FileCheck %s --check-prefix=WIDTHS
-// RUN: anybit-run %s --entry floats | FileCheck %s --check-prefix=FLOATS
-// RUN: anybit-run %s --entry scales | FileCheck %s --check-prefix=SCALES
+// RUN: anybit-run %s --entry i3_dense --input 'dense<[1, 2, 3, -1, -4, 0, -3, 2]>' | FileCheck %s --match-full-lines --check-prefix=I3
+// RUN: anybit-run %s --entry i3_words --input 'dense<[1, 2, 3, -1, -4, 0, -3, 2, 1, 1, 3, -2]>' | FileCheck %s --match-full-lines --check-prefix=I3-WORDS
+// RUN: anybit-run %s --entry i5 --input 'dense<[1, -1, 15, -16, 7, 10, 3, -3]>' | FileCheck %s --match-full-lines --check-prefix=I5
+// RUN: anybit-run %s --entry other_widths | FileCheck %s --match-full-lines --check-prefix=WIDTHS
+// RUN: anybit-run %s --entry floats | FileCheck %s --match-full-lines --check-prefix=FLOATS
+// RUN: anybit-run %s --entry scales | FileCheck %s --match-full-lines --check-prefix=SCALES
 // RUN: %python -c "import numpy as np; np.save('%t.npy', np.array([0xd1, 0x4e, 0x54], dtype=np.uint8))"
-// RUN: anybit-run %s --entry unpack_npy --input %t.npy | FileCheck %s --check-prefix=UNPACK-NPY
+// RUN: anybit-run %s --entry unpack_npy --input %t.npy | FileCheck %s --match-full-lines --check-prefix=UNPACK-NPY
 
 // 1, 2, 3, 7, 4, 0, 5, 2 in 3-bit fields: 0x544ED1.
 // I3: result0: tensor<8xi3, #anybit.packed<>> = bytes[d1 4e 54]

@@ -4,9 +4,9 @@
 // and back x = (q - z) * s. Expected values computed by hand and checked
 // with NumPy.
 
-// RUN: anybit-run %s --entry ui4 --input 'dense<[[-1.0, 0.375, 2.75, 0.3, 1.0, 3.0, 2.0, 7.5], [-3.75, -1.0, -2.0, -0.6, 0.0, 0.0, 0.0, 0.0]]>' | FileCheck %s --check-prefix=UI4
-// RUN: anybit-run %s --entry f16_scale --input 'dense<[-0.5, 1.0, 0.25, 0.875]>' | FileCheck %s --check-prefix=F16-SCALE
-// RUN: anybit-run %s --entry i8 --input 'dense<[-1.0, 3.0, 0.0, 1.0]>' | FileCheck %s --check-prefix=I8
+// RUN: anybit-run %s --entry ui4 --input 'dense<[[-1.0, 0.375, 2.75, 0.3, 1.0, 3.0, 2.0, 7.5], [-3.75, -1.0, -2.0, -0.6, 0.0, 0.0, 0.0, 0.0]]>' | FileCheck %s --match-full-lines --check-prefix=UI4
+// RUN: anybit-run %s --entry f16_scale --input 'dense<[-0.5, 1.0, 0.25, 0.875]>' | FileCheck %s --match-full-lines --check-prefix=F16-SCALE
+// RUN: anybit-run %s --entry i8 --input 'dense<[-1.0, 3.0, 0.0, 1.0]>' | FileCheck %s --match-full-lines --check-prefix=I8
 
 // ui4 codes in [0, 15], groups of 4, f32 scales, ui4 zero points:
 //   [-1, 0.375, 2.75, 0.3]    s = 3.75 / 15 = 0.25, z = 4,

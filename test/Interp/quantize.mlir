@@ -3,11 +3,11 @@
 // absmax / qmax rounded to the scale type, code = clamp(rne(x / scale))).
 // Asymmetric quantization (zero points) is in quantize-asymmetric.mlir.
 
-// RUN: anybit-run %s --entry symmetric_i4 --input 'dense<[[1.0, -2.0, 3.5, 7.0, 0.25, -0.5, 0.625, -1.75], [0.0, 0.0, 0.0, 0.0, 0.1, -0.3, 0.2, 0.7]]>' | FileCheck %s --check-prefix=SYM
-// RUN: anybit-run %s --entry mx_e2m1 --input 'dense<[[1.0, -2.0, 3.0, 6.0, 0.5, 0.25, -4.0, 5.0], [10.0, -20.0, 30.0, 0.7, 100.0, -3.0, 1.0, 0.0]]>' | FileCheck %s --check-prefix=MX
-// RUN: anybit-run %s --entry float_codes --input 'dense<[14.0, -7.0, 3.5, 1.75, 1.0, 2.0, -0.5, 0.0]>' | FileCheck %s --check-prefix=FCODE
-// RUN: anybit-run %s --entry per_tensor --input 'dense<[[0.3, -100.0], [50.0, 1.0]]>' | FileCheck %s --check-prefix=TENSOR
-// RUN: anybit-run %s --entry dequantize_given --input 'dense<[[1, -8], [7, 0]]>' --input 'dense<[[0.5], [-2.0]]>' | FileCheck %s --check-prefix=DEQ
+// RUN: anybit-run %s --entry symmetric_i4 --input 'dense<[[1.0, -2.0, 3.5, 7.0, 0.25, -0.5, 0.625, -1.75], [0.0, 0.0, 0.0, 0.0, 0.1, -0.3, 0.2, 0.7]]>' | FileCheck %s --match-full-lines --check-prefix=SYM
+// RUN: anybit-run %s --entry mx_e2m1 --input 'dense<[[1.0, -2.0, 3.0, 6.0, 0.5, 0.25, -4.0, 5.0], [10.0, -20.0, 30.0, 0.7, 100.0, -3.0, 1.0, 0.0]]>' | FileCheck %s --match-full-lines --check-prefix=MX
+// RUN: anybit-run %s --entry float_codes --input 'dense<[14.0, -7.0, 3.5, 1.75, 1.0, 2.0, -0.5, 0.0]>' | FileCheck %s --match-full-lines --check-prefix=FCODE
+// RUN: anybit-run %s --entry per_tensor --input 'dense<[[0.3, -100.0], [50.0, 1.0]]>' | FileCheck %s --match-full-lines --check-prefix=TENSOR
+// RUN: anybit-run %s --entry dequantize_given --input 'dense<[[1, -8], [7, 0]]>' --input 'dense<[[0.5], [-2.0]]>' | FileCheck %s --match-full-lines --check-prefix=DEQ
 
 // Groups of 4 along each row, i4 codes in [-8, 7], f16 scales:
 //   [1, -2, 3.5, 7]          absmax 7    scale 1     codes 1 -2 4 7 (3.5 ties to 4)

@@ -1,21 +1,21 @@
 // Structured control flow and calls on the reference VM.
 
-// RUN: anybit-run %s --entry sum_to --input 10 | FileCheck %s --check-prefix=FOR
-// RUN: anybit-run %s --entry sum_to --input 0 | FileCheck %s --check-prefix=FOR-ZERO
-// RUN: anybit-run %s --entry for_step | FileCheck %s --check-prefix=STEP
-// RUN: anybit-run %s --entry for_i5 | FileCheck %s --check-prefix=FOR-I5
-// RUN: anybit-run %s --entry for_unsigned | FileCheck %s --check-prefix=FOR-UNSIGNED
-// RUN: anybit-run %s --entry nested | FileCheck %s --check-prefix=NESTED
-// RUN: anybit-run %s --entry if_else --input 5 | FileCheck %s --check-prefix=IF-POS
-// RUN: anybit-run %s --entry if_else --input -5 | FileCheck %s --check-prefix=IF-NEG
-// RUN: anybit-run %s --entry if_no_else --input 1 | FileCheck %s --check-prefix=IF-NOELSE
-// RUN: anybit-run %s --entry collatz --input 27 | FileCheck %s --check-prefix=WHILE
-// RUN: anybit-run %s --entry collatz --input 1 | FileCheck %s --check-prefix=WHILE-ONCE
-// RUN: anybit-run %s --entry while_forward | FileCheck %s --check-prefix=WHILE-FWD
-// RUN: anybit-run %s --entry calls --input 6 | FileCheck %s --check-prefix=CALL
-// RUN: anybit-run %s --entry fib --input 20 | FileCheck %s --check-prefix=FIB
-// RUN: anybit-run %s --entry execute_region | FileCheck %s --check-prefix=EXEC
-// RUN: anybit-run %s --entry nothing | FileCheck %s --check-prefix=NOTHING --allow-empty
+// RUN: anybit-run %s --entry sum_to --input 10 | FileCheck %s --match-full-lines --check-prefix=FOR
+// RUN: anybit-run %s --entry sum_to --input 0 | FileCheck %s --match-full-lines --check-prefix=FOR-ZERO
+// RUN: anybit-run %s --entry for_step | FileCheck %s --match-full-lines --check-prefix=STEP
+// RUN: anybit-run %s --entry for_i5 | FileCheck %s --match-full-lines --check-prefix=FOR-I5
+// RUN: anybit-run %s --entry for_unsigned | FileCheck %s --match-full-lines --check-prefix=FOR-UNSIGNED
+// RUN: anybit-run %s --entry nested | FileCheck %s --match-full-lines --check-prefix=NESTED
+// RUN: anybit-run %s --entry if_else --input 5 | FileCheck %s --match-full-lines --check-prefix=IF-POS
+// RUN: anybit-run %s --entry if_else --input -5 | FileCheck %s --match-full-lines --check-prefix=IF-NEG
+// RUN: anybit-run %s --entry if_no_else --input 1 | FileCheck %s --match-full-lines --check-prefix=IF-NOELSE
+// RUN: anybit-run %s --entry collatz --input 27 | FileCheck %s --match-full-lines --check-prefix=WHILE
+// RUN: anybit-run %s --entry collatz --input 1 | FileCheck %s --match-full-lines --check-prefix=WHILE-ONCE
+// RUN: anybit-run %s --entry while_forward | FileCheck %s --match-full-lines --check-prefix=WHILE-FWD
+// RUN: anybit-run %s --entry calls --input 6 | FileCheck %s --match-full-lines --check-prefix=CALL
+// RUN: anybit-run %s --entry fib --input 20 | FileCheck %s --match-full-lines --check-prefix=FIB
+// RUN: anybit-run %s --entry execute_region | FileCheck %s --match-full-lines --check-prefix=EXEC
+// RUN: anybit-run %s --entry nothing | FileCheck %s --match-full-lines --check-prefix=NOTHING --allow-empty
 
 // 0 + 1 + ... + 9 = 45, in i7 wrapping is not reached; the second result
 // sums in i5: 45 = 13 mod 32.

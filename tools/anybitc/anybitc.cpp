@@ -34,6 +34,8 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/Program.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include <cmath>
@@ -47,13 +49,16 @@ static cl::opt<std::string> target("target", cl::desc("Target (cpu)"),
                                    cl::init("cpu"));
 static cl::opt<unsigned> optLevel("O", cl::desc("Optimization level 0..3"),
                                   cl::Prefix, cl::init(3));
-enum class Emit { MLIR, LLVM, Asm, Obj };
+enum class Emit { MLIR, LLVM, Asm, Obj, SO, Header };
 static cl::opt<Emit> emit(
     "emit", cl::desc("What to produce"), cl::init(Emit::Obj),
     cl::values(clEnumValN(Emit::MLIR, "mlir", "LLVM-dialect MLIR"),
                clEnumValN(Emit::LLVM, "llvm", "LLVM IR"),
                clEnumValN(Emit::Asm, "asm", "assembly"),
-               clEnumValN(Emit::Obj, "obj", "an object file")));
+               clEnumValN(Emit::Obj, "obj", "an object file"),
+               clEnumValN(Emit::SO, "so", "a shared library (needs -o)"),
+               clEnumValN(Emit::Header, "header",
+                          "a C header declaring each entry")));
 static cl::opt<std::string> outputFile("o", cl::desc("Output file"),
                                        cl::value_desc("file"), cl::init("-"));
 static cl::opt<std::string> mcpu("mcpu", cl::desc("Target CPU (default: host)"));
@@ -189,12 +194,64 @@ static LogicalResult runEntryPoint(MLIRContext &context, ModuleOp module,
   return success(ok);
 }
 
+/// Links an object file into a shared library with the system C compiler.
+static LogicalResult linkSharedLibrary(Location loc, StringRef object,
+                                       StringRef output) {
+  auto cc = llvm::sys::findProgramByName("clang-22");
+  if (!cc)
+    cc = llvm::sys::findProgramByName("cc");
+  if (!cc)
+    return emitError(loc) << "--emit=so needs a C compiler to link (clang-22 "
+                             "or cc on PATH)";
+  std::string error;
+  int rc = llvm::sys::ExecuteAndWait(
+      *cc, {*cc, "-shared", "-o", output, object, "-lm"}, std::nullopt, {}, 0,
+      0, &error);
+  if (rc != 0)
+    return emitError(loc) << "linking '" << output << "' with " << *cc
+                          << " failed" << (error.empty() ? "" : ": ") << error;
+  return success();
+}
+
 static LogicalResult compileToFile(ModuleOp module,
                                    const anybit::CPUCompileOptions &options) {
-  if (failed(anybit::lowerToLLVMDialect(module, options)))
-    return failure();
   std::string text;
-  if (emit == Emit::MLIR) {
+  if (emit == Emit::Header) {
+    std::string guard = "ANYBIT_" +
+                        llvm::sys::path::stem(outputFile == "-" ? inputFile
+                                                                : outputFile)
+                            .upper() +
+                        "_H";
+    for (char &c : guard)
+      if (!llvm::isAlnum(c))
+        c = '_';
+    text = anybit::emitCHeader(module, guard);
+  } else if (failed(anybit::lowerToLLVMDialect(module, options))) {
+    return failure();
+  }
+  if (emit == Emit::SO) {
+    if (outputFile == "-")
+      return emitError(module.getLoc()) << "--emit=so needs -o FILE";
+    auto object = anybit::emitForCPU(module, options, anybit::CPUEmitKind::Object);
+    if (failed(object))
+      return failure();
+    SmallString<128> objectPath;
+    if (std::error_code ec = llvm::sys::fs::createTemporaryFile("anybitc", "o",
+                                                                objectPath))
+      return emitError(module.getLoc()) << "cannot create a temporary file: "
+                                        << ec.message();
+    llvm::FileRemover remover(objectPath);
+    {
+      std::error_code ec;
+      llvm::raw_fd_ostream os(objectPath, ec);
+      if (ec)
+        return emitError(module.getLoc()) << ec.message();
+      os << *object;
+    }
+    return linkSharedLibrary(module.getLoc(), objectPath, outputFile);
+  }
+  if (emit == Emit::Header) {
+  } else if (emit == Emit::MLIR) {
     llvm::raw_string_ostream os(text);
     module.print(os);
   } else {

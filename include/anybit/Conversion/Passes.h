@@ -12,6 +12,10 @@
 
 namespace anybit {
 
+/// The tensor-level signature of a function before its types were lowered
+/// to storage types (a TypeAttr of its original FunctionType).
+constexpr llvm::StringLiteral kTensorSignatureAttrName = "anybit.signature";
+
 #define GEN_PASS_DECL
 #include "anybit/Conversion/Passes.h.inc"
 

@@ -36,8 +36,15 @@ def AnybitCPUCallingConvention : Pass<"anybit-cpu-calling-convention",
     results into 0-d tensors, so that after bufferization and
     `buffer-results-to-out-params` every result is a caller-provided buffer.
     Calls inside the module extract the scalar back.
+
+    Integer tensors whose width is not 8, 16, 32 or 64 travel in the next
+    such width: arguments are truncated on entry (their high bits are
+    ignored) and results extended on exit (sign-extended when the original
+    type in `anybit.signature` is signed, zero-extended when unsigned or a
+    small float's bit pattern), so callers see whole, well-defined bytes.
   }];
-  let dependentDialects = ["mlir::tensor::TensorDialect"];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::tensor::TensorDialect"];
 }
 
 #endif // ANYBIT_CONVERSION_PASSES_TD

@@ -5,8 +5,10 @@
 // - integers of width N travel as the smallest numpy integer dtype holding
 //   N bits (signed for iN/siN, unsigned for uiN, bool for i1), wrapped to N
 //   bits on the way in;
-// - f16 as float16, f32/bf16 and every small float as float32 (exact),
-//   f64 as float64; float inputs round to nearest even into the type;
+// - f16 as float16, f64 as float64, f32, bf16 and every small float as
+//   float32 (exact), except formats whose range or precision float32 cannot
+//   hold (unusual biases), which travel as float64; float inputs round to
+//   nearest even into the type;
 // - a packed tensor travels as a 1-D uint8 array: its data, scale and
 //   zero-point planes concatenated, sizes as the encoding states.
 //
@@ -42,8 +44,9 @@ valuesFromInputs(llvm::ArrayRef<std::string> inputs,
 /// The numpy array a value travels as.
 NpyArray valueToNpy(const RtValue &value);
 
-/// Prints `type = values`, nested brackets for tensors, floats shortest
-/// round-trip, packed tensors as their bytes in hex.
+/// Prints `type = values`, nested brackets for tensors, floats as the
+/// shortest text that reads back to the same value, packed tensors as their
+/// bytes in hex.
 void printValue(llvm::raw_ostream &os, const RtValue &value);
 
 } // namespace anybit

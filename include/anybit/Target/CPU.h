@@ -10,8 +10,9 @@
 // pointer per result buffer, which the caller allocates. A logical tensor is
 // a dense row-major array whose elements take 1, 2, 4 or 8 bytes (the
 // smallest that holds their width; small floats hold their bit pattern); a
-// packed tensor is its bytes (data, scales, zero points). The high bits of
-// integer result elements narrower than their storage are unspecified.
+// packed tensor is its bytes (data, scales, zero points). Integers narrower
+// than their storage ignore the high bits of inputs and come back sign- or
+// zero-extended by their signedness.
 //
 //===----------------------------------------------------------------------===//
 
@@ -50,6 +51,10 @@ enum class CPUEmitKind { LLVMIR, Assembly, Object };
 mlir::FailureOr<std::string> emitForCPU(mlir::ModuleOp llvmModule,
                                         const CPUCompileOptions &options,
                                         CPUEmitKind kind);
+
+/// A C header declaring one function per public entry of `module`
+/// (tensor-level IR), with each parameter's layout in a comment.
+std::string emitCHeader(mlir::ModuleOp module, llvm::StringRef guard);
 
 /// The size in bytes one element of `elementType` takes in a compiled
 /// kernel's logical buffers.

@@ -45,8 +45,33 @@ static void registerTranslations(MLIRContext *ctx) {
   ctx->appendDialectRegistry(registry);
 }
 
+/// The CPU pipeline works on statically shaped tensors of the numbers the
+/// reference VM holds; anything else is reported at the op that has it.
+static LogicalResult checkSupportedTypes(ModuleOp module) {
+  auto check = [](Operation *op, Type type) -> LogicalResult {
+    if (isa<FunctionType>(type) || isRuntimeType(type))
+      return success();
+    return op->emitError("the CPU backend compiles numbers and statically "
+                         "shaped tensors of numbers, not ")
+           << type;
+  };
+  WalkResult result = module.walk([&](Operation *op) {
+    if (auto fn = dyn_cast<func::FuncOp>(op))
+      for (Type t : fn.getFunctionType().getInputs())
+        if (failed(check(op, t)))
+          return WalkResult::interrupt();
+    for (Type t : op->getResultTypes())
+      if (failed(check(op, t)))
+        return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  return failure(result.wasInterrupted());
+}
+
 LogicalResult lowerToLLVMDialect(ModuleOp module,
                                  const CPUCompileOptions &options) {
+  if (failed(checkSupportedTypes(module)))
+    return failure();
   PassManager pm(module.getContext());
   if (options.timePasses)
     pm.enableTiming();
@@ -60,8 +85,11 @@ LogicalResult lowerToLLVMDialect(ModuleOp module,
   return pm.run(module);
 }
 
+/// `forObjectFile`: position-independent code with the small code model, as
+/// a shared library needs; otherwise the JIT's defaults.
 static FailureOr<std::unique_ptr<llvm::TargetMachine>>
-createTargetMachine(const CPUCompileOptions &options, Location loc) {
+createTargetMachine(const CPUCompileOptions &options, Location loc,
+                    bool forObjectFile) {
   initializeNativeTarget();
   auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!builder)
@@ -73,6 +101,10 @@ createTargetMachine(const CPUCompileOptions &options, Location loc) {
   }
   if (!options.features.empty())
     builder->addFeatures(llvm::SubtargetFeatures(options.features).getFeatures());
+  if (forObjectFile) {
+    builder->setRelocationModel(llvm::Reloc::PIC_);
+    builder->setCodeModel(llvm::CodeModel::Small);
+  }
   builder->setCodeGenOptLevel(options.optLevel == 0
                                   ? llvm::CodeGenOptLevel::None
                                   : llvm::CodeGenOptLevel::Aggressive);
@@ -98,7 +130,7 @@ FailureOr<std::string> emitForCPU(ModuleOp module,
                                   const CPUCompileOptions &options,
                                   CPUEmitKind kind) {
   Location loc = module.getLoc();
-  auto tm = createTargetMachine(options, loc);
+  auto tm = createTargetMachine(options, loc, /*forObjectFile=*/true);
   if (failed(tm))
     return failure();
   registerTranslations(module.getContext());
@@ -147,7 +179,8 @@ CPUExecutable::compile(ModuleOp module, const CPUCompileOptions &options) {
       exe->signatures[func.getSymName()] = func.getFunctionType();
   if (failed(lowerToLLVMDialect(*clone, options)))
     return failure();
-  auto tm = createTargetMachine(options, module.getLoc());
+  auto tm = createTargetMachine(options, module.getLoc(),
+                                /*forObjectFile=*/false);
   if (failed(tm))
     return failure();
   registerTranslations(module.getContext());

@@ -1,0 +1,349 @@
+//===- Compile.cpp - anybit.compile, Module and Function ------------------===//
+//
+// A source is parsed (through Run.cpp's cache of parsed modules), compiled
+// by the CPU backend (anybit::CPUExecutable: the CPU pipeline and a JIT)
+// and wrapped as a Module whose public functions are called like
+// anybit.interpret calls them: the same argument conversion
+// (convertArguments), CPUExecutable::run instead of the VM, the same result
+// conversion (convertResults).
+//
+// Compiled modules are kept in a cache keyed by (source text, target,
+// optimization level), most recently used first. Everything that touches
+// MLIR (and the cache) holds a ContextLock; the GIL is released while
+// LLVM compiles and while compiled code runs, so other Python threads go on
+// (and wait for the lock only when they need MLIR themselves).
+//
+//===----------------------------------------------------------------------===//
+
+#include "Core.h"
+
+#include "anybit/Target/CPU.h"
+
+#include "mlir/IR/SymbolTable.h"
+
+#include <algorithm>
+#include <list>
+
+using namespace mlir;
+
+namespace anybit::python {
+namespace {
+
+const char *const kTargets[] = {"cpu"};
+
+std::string supportedTargets() {
+  std::string list;
+  for (const char *t : kTargets)
+    list += (list.empty() ? "" : ", ") + std::string(t);
+  return list;
+}
+
+/// A module compiled for a target. Immutable once built, so the Python
+/// wrappers read its names and signatures without the lock.
+struct CompiledModule {
+  std::string target;
+  unsigned optLevel = 3;
+  std::shared_ptr<ParsedModule> parsed;
+  std::unique_ptr<CPUExecutable> executable;
+  /// The public functions with a body, in source order, and their
+  /// signatures as MLIR prints them.
+  std::vector<std::string> entries;
+  llvm::StringMap<std::string> signatures;
+
+  CompiledModule() = default;
+  CompiledModule(const CompiledModule &) = delete;
+  CompiledModule &operator=(const CompiledModule &) = delete;
+  /// The last Python reference may go away on any thread: release the IR
+  /// and the JIT under the lock like every other use of MLIR.
+  ~CompiledModule() {
+    ContextLock lock;
+    executable.reset();
+    parsed.reset();
+  }
+
+  bool hasEntry(const std::string &name) const {
+    return signatures.count(name) != 0;
+  }
+
+  std::string entryList() const {
+    std::string list;
+    for (const std::string &e : entries)
+      list += (list.empty() ? "" : ", ") + e;
+    return list.empty() ? "none" : list;
+  }
+
+  /// The reason `name` cannot be called, listing the entries.
+  std::string missing(const std::string &name) const {
+    std::string why = "no public function named '" + name + "' in " +
+                      parsed->name;
+    if (auto fn = parsed->module->lookupSymbol<func::FuncOp>(name))
+      why = "'" + name + "' in " + parsed->name + " is " +
+            (fn.isExternal() ? "an external declaration"
+                             : "private (compiled modules export public "
+                               "functions only)");
+    return why + "; its entries: " + entryList();
+  }
+};
+
+using CompiledPtr = std::shared_ptr<CompiledModule>;
+
+constexpr size_t kCompileCacheSize = 64;
+
+/// Most recently used first; an evicted module lives on while Python holds
+/// it.
+std::list<CompiledPtr> &compileCache() {
+  static auto *cache = new std::list<CompiledPtr>();
+  return *cache;
+}
+
+CompiledPtr compile(const std::string &text, const std::string &name,
+                    const std::string &target, int optLevel) {
+  if (std::find(std::begin(kTargets), std::end(kTargets), target) ==
+      std::end(kTargets))
+    throwValueError("unknown target '" + target +
+                    "'; supported targets: " + supportedTargets());
+  if (optLevel < 0 || optLevel > 3)
+    throwValueError("opt_level must be 0, 1, 2 or 3, got " +
+                    std::to_string(optLevel));
+  ContextLock lock;
+  std::list<CompiledPtr> &cache = compileCache();
+  for (auto it = cache.begin(); it != cache.end(); ++it) {
+    const CompiledModule &c = **it;
+    if (c.optLevel == unsigned(optLevel) && c.target == target &&
+        c.parsed->text == text) {
+      cache.splice(cache.begin(), cache, it);
+      return cache.front();
+    }
+  }
+
+  auto compiled = std::make_shared<CompiledModule>();
+  compiled->target = target;
+  compiled->optLevel = unsigned(optLevel);
+  compiled->parsed = getModule(text, name);
+  ParsedModule &pm = *compiled->parsed;
+  for (auto fn : pm.module->getOps<func::FuncOp>()) {
+    if (!fn.isPublic() || fn.isExternal())
+      continue;
+    std::string sig;
+    llvm::raw_string_ostream os(sig);
+    os << fn.getFunctionType();
+    compiled->entries.push_back(fn.getSymName().str());
+    compiled->signatures[fn.getSymName()] = sig;
+  }
+
+  CPUCompileOptions options;
+  options.optLevel = unsigned(optLevel);
+  FailureOr<std::unique_ptr<CPUExecutable>> executable = failure();
+  std::string diagnostics;
+  {
+    SourceCapture capture(*pm.sourceMgr);
+    {
+      py::gil_scoped_release release;
+      executable = CPUExecutable::compile(*pm.module, options);
+    }
+    diagnostics = capture.text("compiling " + name + " for the CPU failed");
+  }
+  if (failed(executable))
+    throw CompileError(diagnostics);
+  compiled->executable = std::move(*executable);
+
+  cache.push_front(compiled);
+  if (cache.size() > kCompileCacheSize)
+    cache.pop_back();
+  return compiled;
+}
+
+/// A public function of a compiled module.
+struct Function {
+  CompiledPtr module;
+  std::string name;
+};
+
+py::object call(const CompiledModule &c, const std::string &entry,
+                py::sequence args) {
+  ContextLock lock;
+  ParsedModule &pm = *c.parsed;
+  auto fn = pm.module->lookupSymbol<func::FuncOp>(entry);
+  if (!fn || !c.hasEntry(entry))
+    throwValueError(c.missing(entry));
+  SmallVector<RtValue> values =
+      convertArguments(pm, fn, args, "compiled code");
+  FailureOr<SmallVector<RtValue>> results = failure();
+  std::string diagnostics;
+  {
+    SourceCapture capture(*pm.sourceMgr);
+    {
+      py::gil_scoped_release release;
+      results = c.executable->run(entry, values, fn.getLoc());
+    }
+    diagnostics = capture.text("calling '" + entry + "' failed");
+  }
+  if (failed(results))
+    throw CompileError(diagnostics);
+  return convertResults(*results);
+}
+
+std::string moduleRepr(const CompiledModule &c) {
+  std::string entries;
+  for (const std::string &e : c.entries)
+    entries += (entries.empty() ? "" : ", ") + e;
+  return "<anybit.Module " + c.parsed->name + " target=" + c.target +
+         " opt_level=" + std::to_string(c.optLevel) + " entries: " +
+         (entries.empty() ? "none" : entries) + ">";
+}
+
+Function getFunction(const CompiledPtr &c, const std::string &name) {
+  return Function{c, name};
+}
+
+} // namespace
+
+void bindCompile(py::module_ &m) {
+  py::tuple targets(std::size(kTargets));
+  for (size_t i = 0; i < std::size(kTargets); ++i)
+    targets[i] = py::str(kTargets[i]);
+  m.attr("TARGETS") = targets;
+
+  py::class_<CompiledModule, CompiledPtr> module(
+      m, "Module",
+      R"doc(A module compiled by :func:`anybit.compile`: its public functions as
+callables.
+
+``module.NAME(*arrays)`` or ``module["NAME"](*arrays)`` calls the public
+function ``NAME`` on numpy arrays (or :class:`PackedArray`) and returns numpy
+arrays: None, one result or a tuple, converted exactly as
+:func:`anybit.interpret` converts them, so a compiled kernel and the
+reference VM can be compared directly. ``module.NAME`` is a
+:class:`Function` (``.signature`` gives its MLIR type).
+
+An entry whose name is also an attribute of Module (``entries``,
+``target``...) is reached with ``module["NAME"]``.
+
+Attributes: ``entries`` (the public function names, in source order),
+``target``, ``opt_level``, ``source_name``. ``dir(module)`` lists the entries
+too; ``"NAME" in module`` tests for one.
+
+Unknown names raise AttributeError (``module.NAME``) or KeyError
+(``module["NAME"]``) listing the entries; bad arguments ValueError; a
+failing call CompileError.)doc");
+  py::class_<Function> function(
+      m, "Function",
+      R"doc(A public function of a compiled :class:`Module`. Call it with one
+argument per parameter (numpy arrays, scalars, :class:`PackedArray`); it
+returns None, one result or a tuple, exactly as :func:`anybit.interpret`
+would. ``name``, ``signature`` (the MLIR function type) and ``module``
+describe it.)doc");
+  module
+      .def_property_readonly(
+          "entries",
+          [](const CompiledModule &c) {
+            py::tuple t(c.entries.size());
+            for (size_t i = 0; i < c.entries.size(); ++i)
+              t[i] = py::str(c.entries[i]);
+            return t;
+          },
+          "The public functions (with a body) that can be called, in source "
+          "order.")
+      .def_property_readonly(
+          "target", [](const CompiledModule &c) { return c.target; },
+          "The target the module was compiled for ('cpu').")
+      .def_property_readonly(
+          "opt_level", [](const CompiledModule &c) { return c.optLevel; },
+          "The optimization level it was compiled at (0..3).")
+      .def_property_readonly(
+          "source_name",
+          [](const CompiledModule &c) { return c.parsed->name; },
+          "The name diagnostics give the source: its path, or '<source>'.")
+      .def(
+          "__getattr__",
+          [](const CompiledPtr &c, const std::string &name) {
+            if (!c->hasEntry(name))
+              throw py::attribute_error(c->missing(name));
+            return getFunction(c, name);
+          },
+          py::arg("name"), "The entry `name` as a Function.")
+      .def(
+          "__getitem__",
+          [](const CompiledPtr &c, py::handle key) {
+            if (!py::isinstance<py::str>(key))
+              throw py::key_error("entries are named by strings, got " +
+                                  py::repr(key).cast<std::string>() +
+                                  "; the entries: " + c->entryList());
+            std::string name = key.cast<std::string>();
+            if (!c->hasEntry(name))
+              throw py::key_error(c->missing(name));
+            return getFunction(c, name);
+          },
+          py::arg("name"), "The entry `name` as a Function.")
+      .def(
+          "__contains__",
+          [](const CompiledModule &c, py::handle name) {
+            return py::isinstance<py::str>(name) &&
+                   c.hasEntry(name.cast<std::string>());
+          },
+          "Whether `name` is an entry.")
+      .def(
+          "__dir__",
+          [](py::object self) {
+            // object.__dir__ gives the class attributes; the entries are
+            // attributes too.
+            py::list names = py::module_::import("builtins")
+                                 .attr("object")
+                                 .attr("__dir__")(self);
+            for (const std::string &e : self.cast<const CompiledModule &>().entries)
+              names.append(py::str(e));
+            return names;
+          },
+          "The attributes, entries included.")
+      .def("__repr__", &moduleRepr);
+  module.attr("__module__") = "anybit";
+
+  function
+      .def(
+          "__call__",
+          [](const Function &f, py::args args) {
+            return call(*f.module, f.name, args);
+          },
+          "Calls the compiled function on the arguments.")
+      .def_property_readonly(
+          "name", [](const Function &f) { return f.name; },
+          "The function's name.")
+      .def_property_readonly(
+          "signature",
+          [](const Function &f) {
+            return f.module->signatures.lookup(f.name);
+          },
+          "The MLIR function type, e.g. "
+          "'(tensor<4xi3>, tensor<4xi3>) -> tensor<4xi3>'.")
+      .def_property_readonly(
+          "module", [](const Function &f) { return f.module; },
+          "The Module it belongs to.")
+      .def("__repr__", [](const Function &f) {
+        return "<anybit.Function @" + f.name + " : " +
+               f.module->signatures.lookup(f.name) + " of " +
+               f.module->parsed->name + ">";
+      });
+  function.attr("__module__") = "anybit";
+
+  m.def("compile", &compile, py::arg("source"), py::arg("name"),
+        py::arg("target"), py::arg("opt_level"),
+        "Compiles the MLIR text `source` (diagnostics name it `name`) for "
+        "`target` at `opt_level`, or returns the cached Module; see "
+        "anybit.compile.");
+  m.def(
+      "clear_compile_cache",
+      [] {
+        ContextLock lock;
+        compileCache().clear();
+      },
+      "Drops every cached compiled module (those Python holds live on).");
+  m.def(
+      "compile_cache_size",
+      [] {
+        ContextLock lock;
+        return compileCache().size();
+      },
+      "The number of cached compiled modules.");
+}
+
+} // namespace anybit::python

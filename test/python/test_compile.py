@@ -1,0 +1,793 @@
+"""anybit.compile: kernels JIT-compiled for the CPU, called on numpy arrays,
+against the reference VM (anybit.interpret) on the same inputs and against
+independent numpy references."""
+
+import random
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import anybit
+import numpy_reference as ref
+
+RNG = np.random.default_rng(20240612)
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------
+
+
+def same(got, want):
+    """Bit-for-bit equality of two results (arrays, PackedArrays, None or
+    tuples of them); NaNs equal NaNs."""
+    if want is None:
+        return got is None
+    if isinstance(want, tuple):
+        return (isinstance(got, tuple) and len(got) == len(want)
+                and all(same(g, w) for g, w in zip(got, want)))
+    if isinstance(want, anybit.PackedArray):
+        return (isinstance(got, anybit.PackedArray) and got.type == want.type
+                and got.tobytes() == want.tobytes())
+    if not isinstance(got, np.ndarray) or got.dtype != want.dtype or got.shape != want.shape:
+        return False
+    if want.dtype.kind != "f":
+        return np.array_equal(got, want)
+    bits = np.dtype("u%d" % want.dtype.itemsize)
+    equal = got.view(bits) == want.view(bits)
+    return bool(np.all(equal | (np.isnan(got) & np.isnan(want))))
+
+
+def describe(got, want):
+    return "compiled:\n%r\nreference VM:\n%r" % (got, want)
+
+
+def check(kernel, entry, *args, opt_level=3):
+    """Calls `entry` compiled and on the VM; asserts identical results and
+    returns them."""
+    module = anybit.compile(kernel, opt_level=opt_level)
+    got = getattr(module, entry)(*args)
+    want = anybit.interpret(kernel, entry, *args)
+    assert same(got, want), describe(got, want)
+    return got
+
+
+def as_ints(array):
+    return [int(v) for v in np.asarray(array).ravel()]
+
+
+# ---------------------------------------------------------------------------
+# Integer arithmetic
+# ---------------------------------------------------------------------------
+
+SMALL_INTS = """
+func.func @i3(%a: tensor<64xi3>, %b: tensor<64xi3>)
+    -> (tensor<64xi3>, tensor<64xi3>, tensor<64xi3>) {
+  %s = arith.addi %a, %b : tensor<64xi3>
+  %d = arith.subi %a, %b : tensor<64xi3>
+  %p = arith.muli %a, %b : tensor<64xi3>
+  return %s, %d, %p : tensor<64xi3>, tensor<64xi3>, tensor<64xi3>
+}
+func.func @i5(%a: tensor<4x16xi5>, %b: tensor<4x16xi5>)
+    -> (tensor<4x16xi5>, tensor<4x16xi5>, tensor<4x16xi1>, tensor<4x16xi5>) {
+  %s = arith.addi %a, %b : tensor<4x16xi5>
+  %p = arith.muli %a, %b : tensor<4x16xi5>
+  %c = arith.cmpi slt, %a, %b : tensor<4x16xi5>
+  %m = arith.maxsi %a, %b : tensor<4x16xi5>
+  return %s, %p, %c, %m : tensor<4x16xi5>, tensor<4x16xi5>, tensor<4x16xi1>, tensor<4x16xi5>
+}
+func.func @ui6(%a: tensor<48xui6>, %b: tensor<48xui6>)
+    -> (tensor<48xui6>, tensor<48xui6>, tensor<48xi16>) {
+  %x = anybit.cast %a : tensor<48xui6> to tensor<48xi6>
+  %y = anybit.cast %b : tensor<48xui6> to tensor<48xi6>
+  %s = arith.addi %x, %y : tensor<48xi6>
+  %p = arith.muli %x, %y : tensor<48xi6>
+  %su = anybit.cast %s : tensor<48xi6> to tensor<48xui6>
+  %pu = anybit.cast %p : tensor<48xi6> to tensor<48xui6>
+  %w = anybit.cast %a : tensor<48xui6> to tensor<48xi16>
+  return %su, %pu, %w : tensor<48xui6>, tensor<48xui6>, tensor<48xi16>
+}
+"""
+
+
+def test_i3_wraparound():
+    a = RNG.integers(-4, 4, 64)
+    b = RNG.integers(-4, 4, 64)
+    s, d, p = check(SMALL_INTS, "i3", a, b)
+    assert s.dtype == np.int8 and s.shape == (64,)
+    for got, want in [(s, a + b), (d, a - b), (p, a * b)]:
+        assert as_ints(got) == ref.wrap(want, 3, signed=True)
+
+
+def test_i3_inputs_wrap_on_the_way_in():
+    a = np.array([5, 12, -5] + [0] * 61, dtype=np.int64)
+    s, _, _ = check(SMALL_INTS, "i3", a, np.zeros(64, np.int32))
+    assert as_ints(s[:3]) == [-3, -4, 3]
+
+
+def test_i5_wraparound_compare_and_max():
+    a = RNG.integers(-16, 16, (4, 16))
+    b = RNG.integers(-16, 16, (4, 16))
+    s, p, c, m = check(SMALL_INTS, "i5", a, b)
+    assert s.shape == (4, 16) and c.dtype == np.bool_
+    assert as_ints(s) == ref.wrap(a + b, 5, signed=True)
+    assert as_ints(p) == ref.wrap(a * b, 5, signed=True)
+    np.testing.assert_array_equal(c, a < b)
+    np.testing.assert_array_equal(m, np.maximum(a, b))
+
+
+def test_ui6_wraparound():
+    a = RNG.integers(0, 64, 48)
+    b = RNG.integers(0, 64, 48)
+    s, p, w = check(SMALL_INTS, "ui6", a, b)
+    assert s.dtype == np.uint8 and w.dtype == np.int16
+    assert as_ints(s) == ref.wrap(a + b, 6, signed=False)
+    assert as_ints(p) == ref.wrap(a * b, 6, signed=False)
+    np.testing.assert_array_equal(w, a)
+
+
+def random_ints(rnd, n, count):
+    """Python ints in the signed n-bit range, at its edges, and anywhere in
+    64 bits (wrapped on the way in)."""
+    lo, hi = -(1 << (n - 1)), (1 << (n - 1)) - 1
+    out = []
+    for _ in range(count):
+        kind = rnd.randrange(3)
+        if kind == 0:
+            out.append(rnd.randint(lo, hi))
+        elif kind == 1:
+            out.append(rnd.choice([lo, hi, 0, 1, -1]))
+        else:
+            out.append(rnd.randint(-(1 << 63), (1 << 63) - 1))
+    return out
+
+
+def int_kernel(n, count):
+    t = "tensor<%dxi%d>" % (count, n)
+    return f"""
+// add/sub/mul/xor at i{n}, on tensors and on scalars
+func.func @ops(%a: {t}, %b: {t}) -> ({t}, {t}, {t}, {t}) {{
+  %s = arith.addi %a, %b : {t}
+  %d = arith.subi %a, %b : {t}
+  %p = arith.muli %a, %b : {t}
+  %x = arith.xori %a, %b : {t}
+  return %s, %d, %p, %x : {t}, {t}, {t}, {t}
+}}
+func.func @scalar(%a: i{n}, %b: i{n}) -> (i{n}, i{n}) {{
+  %s = arith.addi %a, %b : i{n}
+  %p = arith.muli %a, %b : i{n}
+  return %s, %p : i{n}, i{n}
+}}
+"""
+
+
+def test_random_widths_add_mul():
+    rnd = random.Random(1234)
+    widths = [rnd.randint(1, 64) for _ in range(30)] + [1, 8, 63, 64]
+    for n in widths:
+        count = rnd.randint(1, 40)
+        opt = rnd.randint(0, 3)
+        kernel = int_kernel(n, count)
+        module = anybit.compile(kernel, opt_level=opt)
+        if n == 1:  # i1 travels as bool
+            a = np.array([rnd.random() < 0.5 for _ in range(count)])
+            b = np.array([rnd.random() < 0.5 for _ in range(count)])
+            ia, ib = as_ints(a), as_ints(b)
+        else:
+            ia, ib = random_ints(rnd, n, count), random_ints(rnd, n, count)
+            a, b = np.array(ia, dtype=np.int64), np.array(ib, dtype=np.int64)
+        got = module.ops(a, b)
+        want = anybit.interpret(kernel, "ops", a, b)
+        assert same(got, want), "i%d -O%d\n%s" % (n, opt, describe(got, want))
+        travel = ref.travel_dtype(n, None if n == 1 else True)
+        assert all(r.dtype == travel and r.shape == (count,) for r in got)
+        wa, wb = ref.wrap(ia, n, True), ref.wrap(ib, n, True)
+        for r, op in zip(got, [lambda x, y: x + y, lambda x, y: x - y,
+                               lambda x, y: x * y, lambda x, y: x ^ y]):
+            want_ints = ref.wrap([op(x, y) for x, y in zip(wa, wb)], n, True)
+            if n == 1:
+                want_ints = [v & 1 for v in want_ints]
+            assert as_ints(r) == want_ints, "i%d" % n
+        # Scalars: 0-d arrays in and out.
+        sa, sb = (a[0], b[0])
+        got = module.scalar(sa, sb)
+        want = anybit.interpret(kernel, "scalar", sa, sb)
+        assert same(got, want), "i%d scalars\n%s" % (n, describe(got, want))
+        assert got[0].shape == ()
+
+
+# ---------------------------------------------------------------------------
+# Casts
+# ---------------------------------------------------------------------------
+
+CASTS = """
+func.func @cast(%x: tensor<600xf32>)
+    -> (tensor<600x!anybit.float<e3m2>>, tensor<600x!anybit.float<e2m1>>,
+        tensor<600xf16>, tensor<600xf6E3M2FN>, tensor<600xf4E2M1FN>) {
+  %a = anybit.cast %x : tensor<600xf32> to tensor<600x!anybit.float<e3m2>>
+  %b = anybit.cast %x : tensor<600xf32> to tensor<600x!anybit.float<e2m1>>
+  %c = anybit.cast %x : tensor<600xf32> to tensor<600xf16>
+  %d = anybit.cast %x : tensor<600xf32> to tensor<600xf6E3M2FN>
+  %e = anybit.cast %x : tensor<600xf32> to tensor<600xf4E2M1FN>
+  return %a, %b, %c, %d, %e : tensor<600x!anybit.float<e3m2>>, tensor<600x!anybit.float<e2m1>>,
+      tensor<600xf16>, tensor<600xf6E3M2FN>, tensor<600xf4E2M1FN>
+}
+func.func @from_ints(%x: tensor<40xi7>) -> (tensor<40x!anybit.float<e2m1>>, tensor<40xf16>, tensor<40xui3>) {
+  %a = anybit.cast %x : tensor<40xi7> to tensor<40x!anybit.float<e2m1>>
+  %b = anybit.cast %x : tensor<40xi7> to tensor<40xf16>
+  %c = anybit.cast %x saturate : tensor<40xi7> to tensor<40xui3>
+  return %a, %b, %c : tensor<40x!anybit.float<e2m1>>, tensor<40xf16>, tensor<40xui3>
+}
+func.func @widen(%x: tensor<16x!anybit.float<e3m2>>) -> tensor<16xf32> {
+  %y = anybit.cast %x : tensor<16x!anybit.float<e3m2>> to tensor<16xf32>
+  return %y : tensor<16xf32>
+}
+"""
+
+
+def edge_values(fmt):
+    mags = fmt.magnitudes
+    mids = (mags[1:] + mags[:-1]) / 2  # ties: to the even pattern
+    return np.concatenate([mags, -mags, mids, -mids,
+                           [fmt.max * 1.2, -fmt.max * 5, -0.0, 1e-30, -1e-30]])
+
+
+@pytest.mark.parametrize("opt_level", [0, 3])
+def test_cast_to_e3m2_e2m1_f16(opt_level):
+    x = np.concatenate([edge_values(ref.E3M2), edge_values(ref.E2M1),
+                        [np.inf, -np.inf, np.nan, 65504.0, 65520.0, 1e-8, 6e-8]])
+    x = np.concatenate([x, RNG.uniform(-40, 40, 600 - x.size)]).astype(np.float32)
+    a, b, c, d, e = check(CASTS, "cast", x, opt_level=opt_level)
+    finite = np.isfinite(x)
+    for got, fmt in [(a, ref.E3M2), (b, ref.E2M1), (d, ref.E3M2), (e, ref.E2M1)]:
+        assert got.dtype == np.float32
+        want = fmt.decode(fmt.encode(x)).astype(np.float32)
+        np.testing.assert_array_equal(got[finite], want[finite])
+        np.testing.assert_array_equal(np.signbit(got[finite]), np.signbit(want[finite]))
+    assert c.dtype == np.float16
+    with np.errstate(over="ignore"):  # 65520 rounds to infinity
+        np.testing.assert_array_equal(c, x.astype(np.float16))  # nearest even
+
+
+def test_cast_from_integers():
+    x = RNG.integers(-64, 64, 40)
+    a, b, c = check(CASTS, "from_ints", x)
+    np.testing.assert_array_equal(a, ref.E2M1.decode(ref.E2M1.encode(x)).astype(np.float32))
+    np.testing.assert_array_equal(b, x.astype(np.float16))
+    np.testing.assert_array_equal(c, np.clip(x, 0, 7))
+
+
+def test_cast_from_small_float():
+    x = ref.E3M2.decode(RNG.integers(0, 64, 16)).astype(np.float32)
+    y = check(CASTS, "widen", x)
+    np.testing.assert_array_equal(y, x)
+
+
+def test_f16_arithmetic():
+    k = """
+    func.func @h(%x: tensor<6xf16>, %y: tensor<6xf16>) -> tensor<6xf16> {
+      %z = arith.addf %x, %y : tensor<6xf16>
+      return %z : tensor<6xf16>
+    }
+    """
+    x = np.array([1.0, 0.1, 30000.0, -3.0, 65504.0, 1e-7], dtype=np.float32)
+    y = np.array([2.0, 0.2, 40000.0, 3.0, 65504.0, 1e-7], dtype=np.float32)
+    z = check(k, "h", x, y)
+    assert z.dtype == np.float16
+    with np.errstate(over="ignore"):  # 65504 + 65504 overflows to infinity
+        want = (x.astype(np.float16).astype(np.float64) + y.astype(np.float16)).astype(np.float16)
+    assert np.isinf(z[4])
+    np.testing.assert_array_equal(z, want)
+
+
+# ---------------------------------------------------------------------------
+# pack / unpack, PackedArray arguments and results
+# ---------------------------------------------------------------------------
+
+PACK = """
+func.func @pack(%v: tensor<37xi5>) -> tensor<37xi5, #anybit.packed<>> {
+  %p = anybit.pack %v : tensor<37xi5> -> tensor<37xi5, #anybit.packed<>>
+  return %p : tensor<37xi5, #anybit.packed<>>
+}
+func.func @unpack(%p: tensor<37xi5, #anybit.packed<>>) -> tensor<37xi5> {
+  %v = anybit.unpack %p : tensor<37xi5, #anybit.packed<>> -> tensor<37xi5>
+  return %v : tensor<37xi5>
+}
+func.func @words(%v: tensor<4x9xui7>)
+    -> tensor<4x9xui7, #anybit.packed<word = 32, straddle = false>> {
+  %p = anybit.pack %v : tensor<4x9xui7>
+         -> tensor<4x9xui7, #anybit.packed<word = 32, straddle = false>>
+  return %p : tensor<4x9xui7, #anybit.packed<word = 32, straddle = false>>
+}
+func.func @scaled(%v: tensor<4x32xi3>, %s: tensor<4x2xf16>)
+    -> tensor<4x32xi3, #anybit.packed<block = [1, 16], scale = f16>> {
+  %p = anybit.pack %v scales(%s) : tensor<4x32xi3>, tensor<4x2xf16>
+         -> tensor<4x32xi3, #anybit.packed<block = [1, 16], scale = f16>>
+  return %p : tensor<4x32xi3, #anybit.packed<block = [1, 16], scale = f16>>
+}
+func.func @unscaled(%p: tensor<4x32xi3, #anybit.packed<block = [1, 16], scale = f16>>)
+    -> (tensor<4x32xi3>, tensor<4x2xf16>) {
+  %v, %s = anybit.unpack %p : tensor<4x32xi3, #anybit.packed<block = [1, 16], scale = f16>>
+             -> tensor<4x32xi3>, tensor<4x2xf16>
+  return %v, %s : tensor<4x32xi3>, tensor<4x2xf16>
+}
+func.func @floats(%x: tensor<10xf32>) -> tensor<10x!anybit.float<e2m1>, #anybit.packed<>> {
+  %c = anybit.cast %x : tensor<10xf32> to tensor<10x!anybit.float<e2m1>>
+  %p = anybit.pack %c : tensor<10x!anybit.float<e2m1>> -> tensor<10x!anybit.float<e2m1>, #anybit.packed<>>
+  return %p : tensor<10x!anybit.float<e2m1>, #anybit.packed<>>
+}
+"""
+
+
+def test_pack_result_is_a_packed_array():
+    v = RNG.integers(-16, 16, 37)
+    p = check(PACK, "pack", v)
+    assert isinstance(p, anybit.PackedArray)
+    assert p.type == "tensor<37xi5, #anybit.packed<>>"
+    np.testing.assert_array_equal(p.data, ref.pack_bits(ref.wrap(v, 5, signed=False), 5))
+    assert p == anybit.pack(v, "i5")
+
+
+def test_packed_array_argument():
+    v = RNG.integers(-16, 16, 37)
+    p = anybit.pack(v, "i5")
+    u = check(PACK, "unpack", p)
+    np.testing.assert_array_equal(u, v)
+    # Round trip through two compiled functions.
+    m = anybit.compile(PACK)
+    np.testing.assert_array_equal(m.unpack(m.pack(v)), v)
+
+
+def test_word_layout_and_block_scales():
+    v = RNG.integers(0, 128, (4, 9))
+    p = check(PACK, "words", v)
+    np.testing.assert_array_equal(p.data, ref.pack_bits(v, 7, word=32, straddle=False))
+    v = RNG.integers(-4, 4, (4, 32))
+    s = RNG.uniform(0.1, 4, (4, 2)).astype(np.float16)
+    p = check(PACK, "scaled", v, s)
+    assert p == anybit.pack(v, "i3", {"block": [1, 16], "scale": "f16"}, scales=s)
+    np.testing.assert_array_equal(p.scales, s)
+    u, us = check(PACK, "unscaled", p)
+    np.testing.assert_array_equal(u, v)
+    np.testing.assert_array_equal(us, s)
+
+
+def test_packed_small_floats():
+    x = np.array([0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, -6.0, 2.5], dtype=np.float32)
+    p = check(PACK, "floats", x)
+    np.testing.assert_array_equal(p.data, ref.pack_bits(ref.E2M1.encode(x), 4))
+
+
+def test_packed_argument_of_the_wrong_type_is_a_value_error():
+    m = anybit.compile(PACK)
+    with pytest.raises(ValueError, match=r"PackedArray of type tensor<37xi4"):
+        m.unpack(anybit.pack(np.zeros(37, np.int8), "i4"))
+
+
+# ---------------------------------------------------------------------------
+# quantize / dequantize
+# ---------------------------------------------------------------------------
+
+QUANT = """
+func.func @q(%x: tensor<4x64xf32>)
+    -> (tensor<4x64xi4, #anybit.packed<block = [1, 32], scale = f16>>, tensor<4x64xf32>) {
+  %q = anybit.quantize %x : tensor<4x64xf32>
+         -> tensor<4x64xi4, #anybit.packed<block = [1, 32], scale = f16>>
+  %d = anybit.dequantize %q : tensor<4x64xi4, #anybit.packed<block = [1, 32], scale = f16>>
+         -> tensor<4x64xf32>
+  return %q, %d : tensor<4x64xi4, #anybit.packed<block = [1, 32], scale = f16>>, tensor<4x64xf32>
+}
+func.func @asym(%x: tensor<4x64xf32>)
+    -> tensor<4x64xui4, #anybit.packed<block = [1, 64], scale = f16, zero_point = ui4>> {
+  %q = anybit.quantize %x : tensor<4x64xf32>
+         -> tensor<4x64xui4, #anybit.packed<block = [1, 64], scale = f16, zero_point = ui4>>
+  return %q : tensor<4x64xui4, #anybit.packed<block = [1, 64], scale = f16, zero_point = ui4>>
+}
+func.func @mx(%x: tensor<2x64xf32>)
+    -> tensor<2x64xf4E2M1FN, #anybit.packed<block = [1, 32], scale = f8E8M0FNU>> {
+  %q = anybit.quantize %x : tensor<2x64xf32>
+         -> tensor<2x64xf4E2M1FN, #anybit.packed<block = [1, 32], scale = f8E8M0FNU>>
+  return %q : tensor<2x64xf4E2M1FN, #anybit.packed<block = [1, 32], scale = f8E8M0FNU>>
+}
+func.func @deq(%q: tensor<4x64xi4, #anybit.packed<block = [1, 32], scale = f16>>)
+    -> (tensor<4x64xf32>, tensor<4x64xf16>) {
+  %d = anybit.dequantize %q : tensor<4x64xi4, #anybit.packed<block = [1, 32], scale = f16>>
+         -> tensor<4x64xf32>
+  %h = anybit.dequantize %q : tensor<4x64xi4, #anybit.packed<block = [1, 32], scale = f16>>
+         -> tensor<4x64xf16>
+  return %d, %h : tensor<4x64xf32>, tensor<4x64xf16>
+}
+"""
+
+
+def weights(shape):
+    x = RNG.standard_normal(shape) * RNG.uniform(0.01, 10, shape[:-1] + (1,))
+    x = x.astype(np.float32)
+    x.reshape(-1)[:3] = [0.0, -0.0, 1.0]
+    return x
+
+
+def test_quantize_dequantize_symmetric_i4():
+    x = weights((4, 64))
+    q, d = check(QUANT, "q", x)
+    assert q == anybit.quantize(x, "i4", group_size=32)
+    codes, scales = ref.quantize_int_symmetric(x, 4, 32)
+    np.testing.assert_array_equal(anybit.unpack(q), codes)
+    np.testing.assert_array_equal(q.scales.astype(np.float64), scales)
+    np.testing.assert_array_equal(d, (codes * ref.expand(scales, x.shape, 32, -1)).astype(np.float32))
+
+
+def test_quantize_asymmetric_and_mx():
+    x = weights((4, 64)) + 1.5
+    q = check(QUANT, "asym", x)
+    assert q == anybit.quantize(x, "ui4", group_size=64, symmetric=False)
+    codes, scales, zps = ref.quantize_uint_asymmetric(x, 4, 64)
+    np.testing.assert_array_equal(anybit.unpack(q), codes)
+    np.testing.assert_array_equal(q.zero_points, zps)
+    x = weights((2, 64))
+    q = check(QUANT, "mx", x)
+    assert q == anybit.quantize(x, "f4E2M1FN", group_size=32, scale_dtype="f8E8M0FNU")
+
+
+def test_dequantize_packed_argument():
+    x = weights((4, 64))
+    q = anybit.quantize(x, "i4", group_size=32)
+    d, h = check(QUANT, "deq", q)
+    np.testing.assert_array_equal(d, anybit.dequantize(q))
+    np.testing.assert_array_equal(h, anybit.dequantize(q, "f16"))
+    assert h.dtype == np.float16
+
+
+# ---------------------------------------------------------------------------
+# matmul
+# ---------------------------------------------------------------------------
+
+MATMUL = """
+func.func @int(%a: tensor<6x40xi8>, %b: tensor<40x5xi5>) -> (tensor<6x5xi32>, tensor<6x5xi12>) {
+  %c = anybit.matmul %a, %b {accumulator = i32}
+         : tensor<6x40xi8>, tensor<40x5xi5> -> tensor<6x5xi32>
+  %d = anybit.matmul %a, %b {accumulator = i12}
+         : tensor<6x40xi8>, tensor<40x5xi5> -> tensor<6x5xi12>
+  return %c, %d : tensor<6x5xi32>, tensor<6x5xi12>
+}
+func.func @f32(%a: tensor<8x48xf32>, %b: tensor<48x16xf32>) -> tensor<8x16xf32> {
+  %c = anybit.matmul %a, %b {accumulator = f32}
+         : tensor<8x48xf32>, tensor<48x16xf32> -> tensor<8x16xf32>
+  return %c : tensor<8x16xf32>
+}
+func.func @w4(%a: tensor<3x64xf32>, %w: tensor<64x8xi4, #anybit.packed<block = [32, 1], scale = f16>>)
+    -> (tensor<3x8xf32>, tensor<3x8xf16>) {
+  %c = anybit.matmul %a, %w {accumulator = f32}
+         : tensor<3x64xf32>, tensor<64x8xi4, #anybit.packed<block = [32, 1], scale = f16>>
+         -> tensor<3x8xf32>
+  %h = anybit.matmul %a, %w {accumulator = f32}
+         : tensor<3x64xf32>, tensor<64x8xi4, #anybit.packed<block = [32, 1], scale = f16>>
+         -> tensor<3x8xf16>
+  return %c, %h : tensor<3x8xf32>, tensor<3x8xf16>
+}
+"""
+
+
+def test_integer_matmul_bit_exact():
+    a = RNG.integers(-128, 128, (6, 40))
+    b = RNG.integers(-16, 16, (40, 5))
+    c, d = check(MATMUL, "int", a, b)
+    exact = a.astype(np.int64) @ b.astype(np.int64)
+    assert c.dtype == np.int32 and d.dtype == np.int16
+    np.testing.assert_array_equal(c, exact)
+    assert as_ints(d) == ref.wrap(exact, 12, signed=True)
+
+
+@pytest.mark.parametrize("opt_level", [0, 1, 2, 3])
+def test_f32_matmul_same_bits_as_the_vm(opt_level):
+    a = RNG.standard_normal((8, 48)).astype(np.float32)
+    b = RNG.standard_normal((48, 16)).astype(np.float32)
+    c = check(MATMUL, "f32", a, b, opt_level=opt_level)  # bit for bit
+    assert c.dtype == np.float32 and c.shape == (8, 16)
+    np.testing.assert_allclose(c, a.astype(np.float64) @ b.astype(np.float64), rtol=1e-4, atol=1e-4)
+
+
+def test_matmul_with_packed_block_scaled_weights():
+    a = RNG.standard_normal((3, 64)).astype(np.float32)
+    w = anybit.quantize(weights((64, 8)), "i4", group_size=32, axis=0)
+    c, h = check(MATMUL, "w4", a, w)
+    want = a.astype(np.float64) @ anybit.dequantize(w, "f64")
+    np.testing.assert_allclose(c, want, rtol=1e-4, atol=1e-3)
+    assert h.dtype == np.float16
+
+
+# ---------------------------------------------------------------------------
+# Results, argument conversion
+# ---------------------------------------------------------------------------
+
+SHAPES = """
+func.func @none(%a: i8) { return }
+func.func @one(%a: tensor<2xf64>) -> tensor<2xf64> { return %a : tensor<2xf64> }
+func.func @scalars(%a: i7, %b: i7, %x: f32) -> (i7, f32, i1) {
+  %s = arith.addi %a, %b : i7
+  %y = arith.mulf %x, %x : f32
+  %c = arith.cmpi slt, %a, %b : i7
+  return %s, %y, %c : i7, f32, i1
+}
+func.func @id(%a: tensor<3x4xi16>, %b: tensor<3x4xf32>) -> (tensor<3x4xi16>, tensor<3x4xf32>) {
+  return %a, %b : tensor<3x4xi16>, tensor<3x4xf32>
+}
+func.func private @helper(%a: i8) -> i8 { return %a : i8 }
+func.func private @external(i8) -> i8
+"""
+
+
+def test_none_one_and_tuple_results():
+    m = anybit.compile(SHAPES)
+    assert m.none(1) is None
+    r = m.one([0.1, -2.0])
+    assert isinstance(r, np.ndarray) and r.dtype == np.float64
+    np.testing.assert_array_equal(r, [0.1, -2.0])
+    s, y, c = check(SHAPES, "scalars", 60, np.int16(10), 1.5)
+    assert s.shape == () and s.dtype == np.int8 and int(s) == 70 - 128
+    assert y.dtype == np.float32 and float(y) == 2.25
+    assert c.dtype == np.bool_ and not bool(c)
+
+
+def test_inputs_of_any_layout_and_byte_order():
+    a = np.arange(12, dtype=">i4").reshape(4, 3).T  # big-endian, transposed
+    b = (np.arange(24, dtype=np.float64).reshape(3, 8) / 3)[:, ::2]  # strided
+    ra, rb = check(SHAPES, "id", a, b)
+    np.testing.assert_array_equal(ra, a.astype(np.int16))
+    np.testing.assert_array_equal(rb, b.astype(np.float32))
+
+
+def test_wrong_arguments_are_value_errors():
+    m = anybit.compile(SHAPES)
+    with pytest.raises(ValueError, match=r"'id' takes 2 arguments, got 1"):
+        m.id(np.zeros((3, 4)))
+    with pytest.raises(ValueError, match=r"'none' takes 1 argument, got 0"):
+        m.none()
+    with pytest.raises(ValueError, match=r"argument 0: .*shape \(3, 4\).*\(4, 3\)"):
+        m.id(np.zeros((4, 3), np.int16), np.zeros((3, 4)))
+    with pytest.raises(ValueError, match=r"argument 0"):
+        m.id(np.zeros((3, 4), np.float32), np.zeros((3, 4)))  # floats for i16
+    with pytest.raises(ValueError, match=r"argument 1: numpy dtype complex"):
+        m.id(np.zeros((3, 4), np.int16), np.zeros((3, 4), np.complex64))
+    # The same messages as interpret.
+    for call in (lambda f: f(np.zeros((4, 3), np.int16), np.zeros((3, 4))),):
+        with pytest.raises(ValueError) as compiled:
+            call(m.id)
+        with pytest.raises(ValueError) as interpreted:
+            call(lambda *a: anybit.interpret(SHAPES, "id", *a))
+        assert str(compiled.value) == str(interpreted.value)
+
+
+# ---------------------------------------------------------------------------
+# The Module object
+# ---------------------------------------------------------------------------
+
+
+def test_module_entries_dir_repr_and_lookup():
+    m = anybit.compile(SHAPES, opt_level=2)
+    assert isinstance(m, anybit.Module)
+    assert m.entries == ("none", "one", "scalars", "id")
+    assert m.target == "cpu" and m.opt_level == 2 and m.source_name == "<source>"
+    assert set(m.entries) <= set(dir(m))
+    assert "entries" in dir(m)
+    assert "one" in m and "helper" not in m and 3 not in m
+    r = repr(m)
+    assert "anybit.Module" in r and "cpu" in r and "opt_level=2" in r and "scalars" in r
+    f = m.one
+    assert isinstance(f, anybit.Function)
+    assert f.name == "one" and f.module is m
+    assert f.signature == "(tensor<2xf64>) -> tensor<2xf64>"
+    assert "one" in repr(f) and f.signature in repr(f)
+    np.testing.assert_array_equal(m["one"]([1.0, 2.0]), [1.0, 2.0])
+    assert anybit.Module.__doc__ and anybit.Function.__doc__ and anybit.compile.__doc__
+    assert anybit.Module.__module__ == "anybit"
+
+
+def test_unknown_entries():
+    m = anybit.compile(SHAPES)
+    with pytest.raises(AttributeError, match=r"no public function named 'nope'.*entries: none, one, scalars, id"):
+        m.nope
+    assert not hasattr(m, "nope")
+    with pytest.raises(KeyError, match=r"no public function named 'nope'.*entries: none, one"):
+        m["nope"]
+    with pytest.raises(KeyError, match=r"'helper' in <source> is private"):
+        m["helper"]
+    with pytest.raises(AttributeError, match=r"'external' in <source> is an external declaration"):
+        m.external
+    with pytest.raises(KeyError, match=r"strings"):
+        m[0]
+
+
+def test_entry_names_shadowed_by_attributes_are_items():
+    k = "func.func @entries(%a: i8) -> i8 { return %a : i8 }"
+    m = anybit.compile(k)
+    assert m.entries == ("entries",)
+    assert int(m["entries"](5)) == 5
+
+
+def test_source_from_a_file(tmp_path):
+    path = tmp_path / "kernel.mlir"
+    path.write_text(SMALL_INTS)
+    a = np.array([3] * 64)
+    for source in (str(path), path):
+        s, _, _ = anybit.compile(source).i3(a, a)
+        np.testing.assert_array_equal(s, [-2] * 64)
+
+
+# ---------------------------------------------------------------------------
+# The cache
+# ---------------------------------------------------------------------------
+
+
+def test_cached_compile_is_instant():
+    k = int_kernel(13, 17) + "// cache test %d\n" % time.time_ns()
+    t0 = time.perf_counter()
+    m1 = anybit.compile(k)
+    first = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    m2 = anybit.compile(k)
+    second = time.perf_counter() - t0
+    assert m2 is m1
+    assert second < 0.005, "cached compile took %.2f ms (first %.1f ms)" % (second * 1e3, first * 1e3)
+    assert second < first
+    # The key is (text, target, opt_level).
+    m3 = anybit.compile(k, opt_level=1)
+    assert m3 is not m1 and m3.opt_level == 1
+    assert anybit.compile(k, "cpu", 1) is m3
+    assert anybit.compile(k + "\n") is not m1
+    # Dropping the cache does not invalidate modules Python holds.
+    anybit._anybit.clear_compile_cache()
+    assert anybit._anybit.compile_cache_size() == 0
+    a = np.arange(17)
+    np.testing.assert_array_equal(m1.ops(a, a)[0], ref.wrap(2 * a, 13, True))
+    m4 = anybit.compile(k)
+    assert m4 is not m1
+    assert anybit._anybit.compile_cache_size() == 1
+
+
+def test_cache_is_bounded_and_lru():
+    base = "func.func @f(%a: i8) -> i8 {{ %c = arith.constant {0} : i8\n %b = arith.addi %a, %c : i8\n return %b : i8 }}"
+    anybit._anybit.clear_compile_cache()
+    keep = anybit.compile(base.format(0), opt_level=0)
+    for i in range(1, 80):
+        anybit.compile(base.format(i), opt_level=0)
+        if i % 10 == 0:
+            assert anybit.compile(base.format(0), opt_level=0) is keep  # recently used
+    assert anybit._anybit.compile_cache_size() == 64
+    assert int(keep.f(5)) == 5
+    assert int(anybit.compile(base.format(79), opt_level=0).f(1)) == 80
+
+
+# ---------------------------------------------------------------------------
+# Errors
+# ---------------------------------------------------------------------------
+
+
+def test_parse_errors_are_compile_errors_with_locations():
+    bad = "func.func @f(%a: i8) -> i8 {\n  %b = arith.frobnicate %a : i8\n  return %b : i8\n}\n"
+    with pytest.raises(anybit.CompileError) as e:
+        anybit.compile(bad)
+    text = str(e.value)
+    assert "<source>:2:8: error:" in text
+    assert "arith.frobnicate" in text
+
+
+def test_compile_errors_name_the_file(tmp_path):
+    path = tmp_path / "broken.mlir"
+    path.write_text("func.func @f() {\n  return %x : i8\n}\n")
+    with pytest.raises(anybit.CompileError, match=r"broken\.mlir:2:\d+: error: "):
+        anybit.compile(str(path))
+    with pytest.raises(FileNotFoundError):
+        anybit.compile(str(tmp_path / "missing.mlir"))
+
+
+def test_verifier_errors_are_compile_errors():
+    k = """func.func @f(%a: tensor<4xi3>) -> tensor<5xi3> {
+  %b = anybit.cast %a : tensor<4xi3> to tensor<5xi3>
+  return %b : tensor<5xi3>
+}"""
+    with pytest.raises(anybit.CompileError, match=r"<source>:2:\d+: error: .*shapes differ"):
+        anybit.compile(k)
+
+
+def test_errors_are_not_cached():
+    bad = "func.func @f(%a: i8) -> i8 {\n  return %a : i9\n}\n"
+    for _ in range(2):
+        with pytest.raises(anybit.CompileError, match=r"<source>:2:\d+: error:"):
+            anybit.compile(bad)
+
+
+def test_unsupported_types_are_compile_errors():
+    # Rejected by the pipeline, or (were it compiled) when called.
+    k = "func.func @f(%a: tensor<?xi8>) -> tensor<?xi8> { return %a : tensor<?xi8> }"
+    with pytest.raises(anybit.CompileError, match=r"<source>:1:1: error"):
+        anybit.compile(k).f(np.zeros(3, np.int8))
+    k = "func.func @f(%a: i128) -> i128 { return %a : i128 }"
+    with pytest.raises(anybit.CompileError, match=r"<source>:1:\d+: error"):
+        anybit.compile(k).f(1)
+
+
+def test_upstream_dialects_compile():
+    # math and linalg are registered for compile (the VM does not run them).
+    k = """func.func @f(%a: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+  %b = math.exp %a : tensor<4xf32>
+  %e = tensor.empty() : tensor<4xf32>
+  %c = linalg.abs ins(%a : tensor<4xf32>) outs(%e : tensor<4xf32>) -> tensor<4xf32>
+  return %b, %c : tensor<4xf32>, tensor<4xf32>
+}"""
+    x = np.array([0.0, 1.0, -2.0, 3.5], np.float32)
+    e, a = anybit.compile(k).f(x)
+    np.testing.assert_allclose(e, np.exp(x), rtol=1e-6)
+    np.testing.assert_array_equal(a, np.abs(x))
+    with pytest.raises(anybit.CompileError, match=r"<source>:2:\d+: error: the reference VM cannot execute 'math.exp'"):
+        anybit.interpret(k, "f", x)
+
+
+def test_unknown_target_and_bad_opt_level():
+    k = "func.func @f(%a: i8) -> i8 { return %a : i8 }"
+    with pytest.raises(ValueError, match=r"unknown target 'gpu'; supported targets: cpu"):
+        anybit.compile(k, target="gpu")
+    with pytest.raises(ValueError, match=r"supported targets: cpu"):
+        anybit.compile(k, target=None)
+    assert anybit.TARGETS == ("cpu",)
+    for bad in (-1, 4, 10):
+        with pytest.raises(ValueError, match=r"opt_level must be 0, 1, 2 or 3, got %d" % bad):
+            anybit.compile(k, opt_level=bad)
+    for bad in ("3", 2.0, True, None):
+        with pytest.raises(ValueError, match=r"opt_level must be an int"):
+            anybit.compile(k, opt_level=bad)
+    # The native entry point checks too.
+    with pytest.raises(ValueError, match="supported targets: cpu"):
+        anybit._anybit.compile(k, "<source>", "tpu", 3)
+    with pytest.raises(ValueError, match="opt_level"):
+        anybit._anybit.compile(k, "<source>", "cpu", 7)
+    assert int(anybit.compile(k, opt_level=np.int64(0)).f(3)) == 3
+
+
+# ---------------------------------------------------------------------------
+# Threads and re-entrancy
+# ---------------------------------------------------------------------------
+
+
+def test_threads_compile_and_call():
+    errors = []
+    kernels = [int_kernel(n, 16) for n in (3, 11, 29, 64)]
+
+    def work(i):
+        try:
+            for j in range(20):
+                k = kernels[(i + j) % len(kernels)]
+                m = anybit.compile(k, opt_level=j % 4)
+                a = np.full(16, i, np.int64)
+                b = np.full(16, j, np.int64)
+                got = m.ops(a, b)
+                want = anybit.interpret(k, "ops", a, b)
+                assert same(got, want)
+                anybit.quantize(np.arange(4096, dtype=np.float32).reshape(64, -1), "i4")
+        except Exception as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+
+
+def test_reentrant_calls_from_argument_conversion():
+    """An argument whose conversion compiles and calls kernels (and drops
+    the caches) neither deadlocks nor disturbs the outer call."""
+
+    class Lazy:
+        def __array__(self, dtype=None):
+            anybit._anybit.clear_compile_cache()
+            anybit._anybit.clear_cache()
+            inner = anybit.compile(SMALL_INTS).i3([1] * 64, [2] * 64)[0]
+            return np.asarray(inner, dtype=dtype)
+
+    m = anybit.compile(SMALL_INTS)
+    s, _, _ = m.i3(Lazy(), Lazy())
+    np.testing.assert_array_equal(s, [-2] * 64)
