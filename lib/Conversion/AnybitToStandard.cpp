@@ -477,7 +477,20 @@ struct DequantizeLowering : OpConversionPattern<DequantizeOp> {
 struct MatmulLowering : OpConversionPattern<MatmulOp> {
   using OpConversionPattern::OpConversionPattern;
 
-  /// The operand's values in the accumulator type, as the VM rounds them.
+  /// Element `indices` of a packed operand in the accumulator type, as the
+  /// VM rounds it: integers converted, block-scaled values dequantized
+  /// exactly and rounded once.
+  static Value packedInAccumulator(OpBuilder &b, Location l,
+                                   const PackedView &view, ValueRange indices,
+                                   Type acc) {
+    if (isa<IntegerType>(acc))
+      return buildCast(b, l, view.element(b, l, indices),
+                       view.type.getElementType(), acc, false);
+    return buildCast(b, l, view.dequantized(b, l, indices), b.getF64Type(),
+                     acc, false);
+  }
+
+  /// The operand's values in the accumulator type, as a tensor.
   Value toAccumulator(OpBuilder &b, Location loc, Value original,
                       Value converted, Type acc) const {
     auto type = cast<RankedTensorType>(original.getType());
@@ -487,13 +500,8 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
       PackedView view{converted, type, enc};
       return buildGenerate(b, loc, accType,
                            [&](OpBuilder &nb, Location l, ValueRange indices) {
-                             if (isa<IntegerType>(acc))
-                               return buildCast(nb, l,
-                                                view.element(nb, l, indices),
-                                                element, acc, false);
-                             return buildCast(nb, l,
-                                              view.dequantized(nb, l, indices),
-                                              nb.getF64Type(), acc, false);
+                             return packedInAccumulator(nb, l, view, indices,
+                                                        acc);
                            });
     }
     if (element == acc)
@@ -518,7 +526,16 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     if (!acc.isSignlessInteger() && !acc.isF32() && !acc.isF64())
       acc = getStorageType(acc); // siN / uiN accumulate like iN
     Value lhs = toAccumulator(rewriter, loc, op.getLhs(), adaptor.getLhs(), acc);
-    Value rhs = toAccumulator(rewriter, loc, op.getRhs(), adaptor.getRhs(), acc);
+    // A packed right-hand side (the weights) is read in place inside the
+    // contraction rather than expanded into a dequantized copy.
+    auto rhsType = op.getRhs().getType();
+    std::optional<PackedView> rhsView;
+    SmallVector<Value> inputs = {lhs};
+    if (PackedEncodingAttr enc = packedEncodingOf(rhsType))
+      rhsView = PackedView{adaptor.getRhs(), rhsType, enc};
+    else
+      inputs.push_back(
+          toAccumulator(rewriter, loc, op.getRhs(), adaptor.getRhs(), acc));
     auto resultType = op.getType();
     int64_t m = resultType.getDimSize(0), n = resultType.getDimSize(1);
     Value init = tensor::EmptyOp::create(rewriter, loc, ArrayRef<int64_t>{m, n},
@@ -527,26 +544,36 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
                                            rewriter.getZeroAttr(acc));
     init = linalg::FillOp::create(rewriter, loc, zero, init).getResult(0);
     MLIRContext *ctx = rewriter.getContext();
-    AffineExpr i, j, k;
-    bindDims(ctx, i, j, k);
-    SmallVector<AffineMap> maps = {
-        AffineMap::get(3, 0, {i, k}, ctx), AffineMap::get(3, 0, {k, j}, ctx),
-        AffineMap::get(3, 0, {i, j}, ctx)};
+    // Loops (i, k, j) with j innermost: every output still sees its
+    // products in ascending k, and the inner loop runs along contiguous
+    // rows of the weights and the output.
+    AffineExpr i, k, j;
+    bindDims(ctx, i, k, j);
+    SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {i, k}, ctx)};
+    if (!rhsView)
+      maps.push_back(AffineMap::get(3, 0, {k, j}, ctx));
+    maps.push_back(AffineMap::get(3, 0, {i, j}, ctx));
     SmallVector<utils::IteratorType> iterators = {
-        utils::IteratorType::parallel, utils::IteratorType::parallel,
-        utils::IteratorType::reduction};
-    // Ascending k per output, one fused multiply-add per step: the VM's
-    // order and rounding.
+        utils::IteratorType::parallel, utils::IteratorType::reduction,
+        utils::IteratorType::parallel};
+    // One fused multiply-add (or wrapping multiply-add) per step: the VM's
+    // rounding.
     auto product = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{init.getType()}, ValueRange{lhs, rhs},
-        ValueRange{init}, maps, iterators,
-        [&](OpBuilder &b, Location l, ValueRange args) {
+        rewriter, loc, TypeRange{init.getType()}, inputs, ValueRange{init},
+        maps, iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+          Value a = args[0], out = args.back();
+          Value w = rhsView ? packedInAccumulator(
+                                  b, l, *rhsView,
+                                  {linalg::IndexOp::create(b, l, 1),
+                                   linalg::IndexOp::create(b, l, 2)},
+                                  acc)
+                            : args[1];
           Value r;
           if (isa<IntegerType>(acc))
-            r = arith::AddIOp::create(
-                b, l, args[2], arith::MulIOp::create(b, l, args[0], args[1]));
+            r = arith::AddIOp::create(b, l, out,
+                                      arith::MulIOp::create(b, l, a, w));
           else
-            r = math::FmaOp::create(b, l, args[0], args[1], args[2]);
+            r = math::FmaOp::create(b, l, a, w, out);
           linalg::YieldOp::create(b, l, r);
         });
     Type out = resultType.getElementType();

@@ -55,15 +55,18 @@ func.func @pack_unpack(%w: tensor<4x3xi3>, %s: tensor<1x3xf16>) -> (!packed, ten
 
 // -----
 
-// matmul dequantizes its packed operand into the accumulator type, then
-// contracts with one fused multiply-add per step.
+// matmul reads its packed weights in place inside the contraction (loops
+// i, k, j with j innermost), dequantizing each one exactly and rounding it
+// once into the accumulator type, then one fused multiply-add per step.
 // CHECK-LABEL: func.func @matmul
-// CHECK-SAME: (%[[A:.*]]: tensor<2x64xf32>, %{{.*}}: tensor<36xi8>) -> tensor<2x3xf32>
-// CHECK: %[[B:.*]] = tensor.generate
+// CHECK-SAME: (%[[A:.*]]: tensor<2x64xf32>, %[[W:.*]]: tensor<36xi8>) -> tensor<2x3xf32>
+// CHECK: %[[INIT:.*]] = linalg.fill
+// CHECK: %[[C:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "reduction", "parallel"]{{.*}} ins(%[[A]] : tensor<2x64xf32>) outs(%[[INIT]] :
+// CHECK: linalg.index 1
+// CHECK: linalg.index 2
+// CHECK: tensor.extract %[[W]]
 // CHECK: arith.mulf %{{.*}} : f64
 // CHECK: arith.truncf %{{.*}} : f64 to f32
-// CHECK: linalg.fill
-// CHECK: %[[C:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]{{.*}} ins(%[[A]], %[[B]] :
 // CHECK: math.fma
 // CHECK: return %[[C]]
 func.func @matmul(%a: tensor<2x64xf32>, %w: tensor<64x3xi1, #anybit.packed<block = [32, 1], scale = f16>>) -> tensor<2x3xf32> {

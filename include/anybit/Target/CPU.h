@@ -75,6 +75,13 @@ public:
   run(llvm::StringRef entry, llvm::ArrayRef<RtValue> args,
       mlir::Location loc);
 
+  /// The compiled entry in its packed form, for callers that manage their
+  /// own buffers (benchmarks): `fn(args)` where args[i] points to argument
+  /// i (a scalar, or the address of a tensor's buffer), then to each result
+  /// buffer's address, in the calling convention described above.
+  mlir::FailureOr<void (*)(void **)> lookupPacked(llvm::StringRef entry,
+                                                  mlir::Location loc);
+
 private:
   CPUExecutable() = default;
   std::unique_ptr<mlir::ExecutionEngine> engine;

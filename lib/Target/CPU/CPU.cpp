@@ -269,6 +269,17 @@ RtValue readValue(Type type, const Buffer &buffer) {
 
 } // namespace
 
+FailureOr<void (*)(void **)> CPUExecutable::lookupPacked(StringRef entry,
+                                                       Location loc) {
+  if (!signatures.count(entry))
+    return emitError(loc) << "no public function named '" << entry << "'";
+  auto fn = engine->lookupPacked(entry);
+  if (!fn)
+    return emitError(loc) << "cannot find '" << entry
+                          << "': " << llvm::toString(fn.takeError());
+  return *fn;
+}
+
 FailureOr<SmallVector<RtValue>>
 CPUExecutable::run(StringRef entry, ArrayRef<RtValue> args, Location loc) {
   auto it = signatures.find(entry);
