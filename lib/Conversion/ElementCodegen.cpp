@@ -257,31 +257,24 @@ static Value buildF64ToInt(OpBuilder &b, Location loc, Value v, Type to,
 /// f64 (exact) rounded once into a float type.
 static Value buildF64ToFloat(OpBuilder &b, Location loc, Value v, Type to,
                              bool saturate) {
-  Emitter e{b, loc};
-  if (to.isF64())
-    return v;
-  if (!to.isF32()) {
+  if (!to.isF32() && !to.isF64()) {
     Value bits = buildEncodeF64(b, loc, v, *anybit::getFloatFormat(to), saturate);
     if (isEmulatedFloat(to))
       return bits;
     return arith::BitcastOp::create(b, loc, to, bits); // f16, bf16
   }
-  Value r = arith::TruncFOp::create(b, loc, to, v);
+  Value r = to.isF64() ? v : Value(arith::TruncFOp::create(b, loc, to, v));
   if (!saturate)
     return r;
-  // Finite overflow saturates instead of becoming infinity.
+  // Saturation clamps into the finite range, infinities included.
   const llvm::fltSemantics &sem = cast<mlir::FloatType>(to).getFloatSemantics();
   Value max = arith::ConstantFloatOp::create(
       b, loc, cast<mlir::FloatType>(to), APFloat::getLargest(sem));
   Value negMax = arith::NegFOp::create(b, loc, max);
-  Value rf = arith::ExtFOp::create(b, loc, e.f64(), r);
-  Value overflowed = arith::AndIOp::create(
-      b, loc, e.isInf(rf),
-      arith::XOrIOp::create(b, loc, e.isInf(v),
-                            arith::ConstantIntOp::create(b, loc, 1, 1)));
-  Value clamped = e.sel(e.cmpf(arith::CmpFPredicate::OLT, v, e.f64c(0)),
-                        negMax, max);
-  return e.sel(overflowed, clamped, r);
+  Value clamped = arith::MaximumFOp::create(
+      b, loc, arith::MinimumFOp::create(b, loc, r, max), negMax);
+  // maximumf/minimumf propagate NaN, which stays NaN.
+  return clamped;
 }
 
 /// An integer as f64, rounded to odd when it has more than 53 significant

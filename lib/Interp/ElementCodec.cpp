@@ -95,12 +95,16 @@ uint64_t ElementCodec::fromInt(Int128 value, bool saturate) const {
 uint64_t ElementCodec::fromDouble(double value, bool saturate) const {
   switch (kind) {
   case Kind::F32: {
+    // Saturation clamps into the finite range, infinities included, as
+    // FloatFormat does for the small formats.
     float f = static_cast<float>(value);
-    if (saturate && std::isinf(f) && !std::isinf(value))
+    if (saturate && std::isinf(f))
       f = std::copysign(std::numeric_limits<float>::max(), f);
     return llvm::bit_cast<uint32_t>(f);
   }
   case Kind::F64:
+    if (saturate && std::isinf(value))
+      value = std::copysign(std::numeric_limits<double>::max(), value);
     return llvm::bit_cast<uint64_t>(value);
   case Kind::SmallFloat:
     return format.encode(value, saturate);
