@@ -11,7 +11,9 @@
 #include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/bit.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/Path.h"
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -173,6 +175,27 @@ static bool fitsFloat32(Type elementType) {
   return format && format->maxFinite() <= std::numeric_limits<float>::max() &&
          format->minPositive() >= std::ldexp(1.0, -149) &&
          format->manBits <= 23;
+}
+
+LogicalResult writeResults(ArrayRef<RtValue> results, StringRef outputDir,
+                           bool quiet, Location loc) {
+  if (!outputDir.empty())
+    if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
+      return emitError(loc) << "cannot create '" << outputDir
+                            << "': " << ec.message();
+  for (auto [i, value] : llvm::enumerate(results)) {
+    if (!quiet) {
+      llvm::outs() << "result" << i << ": ";
+      printValue(llvm::outs(), value);
+    }
+    if (outputDir.empty())
+      continue;
+    SmallString<128> path(outputDir);
+    llvm::sys::path::append(path, "result" + std::to_string(i) + ".npy");
+    if (llvm::Error err = writeNpy(path, valueToNpy(value)))
+      return emitError(loc) << llvm::toString(std::move(err));
+  }
+  return success();
 }
 
 /// The numpy dtype a logical element type travels as.

@@ -22,9 +22,7 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 
@@ -64,25 +62,7 @@ static LogicalResult run(MLIRContext &context, llvm::SourceMgr &sourceMgr) {
   auto results = anybit::interpret(*module, entry, *args);
   if (failed(results))
     return failure();
-  if (!outputDir.empty()) {
-    if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
-      return emitError(UnknownLoc::get(&context), "cannot create '")
-             << outputDir << "': " << ec.message();
-  }
-  for (auto [i, value] : llvm::enumerate(*results)) {
-    if (!quiet) {
-      llvm::outs() << "result" << i << ": ";
-      anybit::printValue(llvm::outs(), value);
-    }
-    if (outputDir.empty())
-      continue;
-    SmallString<128> path(outputDir);
-    llvm::sys::path::append(path, "result" + std::to_string(i) + ".npy");
-    if (llvm::Error err = anybit::writeNpy(path, anybit::valueToNpy(value)))
-      return emitError(UnknownLoc::get(&context))
-             << llvm::toString(std::move(err));
-  }
-  return success();
+  return anybit::writeResults(*results, outputDir, quiet, module->getLoc());
 }
 
 int main(int argc, char **argv) {

@@ -160,20 +160,9 @@ static LogicalResult runEntryPoint(MLIRContext &context, ModuleOp module,
   auto results = (*exe)->run(runEntry, *args, fn.getLoc());
   if (failed(results))
     return failure();
-  if (!outputDir.empty())
-    if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
-      return emitError(fn.getLoc(), "cannot create '")
-             << outputDir << "': " << ec.message();
-  for (auto [i, value] : llvm::enumerate(*results)) {
-    llvm::outs() << "result" << i << ": ";
-    anybit::printValue(llvm::outs(), value);
-    if (outputDir.empty())
-      continue;
-    SmallString<128> path(outputDir);
-    llvm::sys::path::append(path, "result" + std::to_string(i) + ".npy");
-    if (llvm::Error err = anybit::writeNpy(path, anybit::valueToNpy(value)))
-      return emitError(fn.getLoc()) << llvm::toString(std::move(err));
-  }
+  if (failed(anybit::writeResults(*results, outputDir, /*quiet=*/false,
+                                  fn.getLoc())))
+    return failure();
   if (!check)
     return success();
   auto reference = anybit::interpret(module, runEntry, *args);

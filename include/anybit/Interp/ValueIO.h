@@ -41,6 +41,13 @@ mlir::FailureOr<llvm::SmallVector<RtValue>>
 valuesFromInputs(llvm::ArrayRef<std::string> inputs,
                  llvm::ArrayRef<mlir::Type> types, mlir::MLIRContext *context);
 
+/// The tools' output: prints each result as `result<i>: ` and printValue's
+/// text (unless `quiet`), and with a non-empty `outputDir` writes it to
+/// `outputDir/result<i>.npy`. File errors are reported at `loc`.
+mlir::LogicalResult writeResults(llvm::ArrayRef<RtValue> results,
+                                 llvm::StringRef outputDir, bool quiet,
+                                 mlir::Location loc);
+
 /// The numpy array a value travels as.
 NpyArray valueToNpy(const RtValue &value);
 
