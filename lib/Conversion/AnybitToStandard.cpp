@@ -10,6 +10,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/Patterns.h"
 #include "mlir/Transforms/DialectConversion.h"
+#include "llvm/ADT/TypeSwitch.h"
 
 namespace anybit {
 #define GEN_PASS_DEF_CONVERTANYBITTOSTANDARD
@@ -594,6 +595,129 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
   }
 };
 
+/// arith on small floats the CPU has no type for: each value is decoded to
+/// f64, computed there and rounded once back, as the reference VM does;
+/// constants become their bit patterns, select and bitcast move bits.
+struct EmulatedFloatArith : ConversionPattern {
+  EmulatedFloatArith(const TypeConverter &converter, MLIRContext *ctx)
+      : ConversionPattern(converter, MatchAnyOpTypeTag(), 1, ctx) {}
+
+  /// One element of the op's result, from its operands' storage values.
+  static FailureOr<Value> emitScalar(OpBuilder &b, Location l, Operation *op,
+                                     ValueRange args) {
+    MLIRContext *ctx = op->getContext();
+    Type f64 = b.getF64Type();
+    Type out = getElementTypeOrSelf(op->getResult(0).getType());
+    auto in = [&](unsigned i) {
+      return getElementTypeOrSelf(op->getOperand(i).getType());
+    };
+    auto decode = [&](unsigned i) { return buildFloatToF64(b, l, args[i], in(i)); };
+    auto encode = [&](Value v) { return buildCast(b, l, v, f64, out, false); };
+    auto binary = [&](auto tag) -> Value {
+      using OpT = decltype(tag);
+      return encode(OpT::create(b, l, decode(0), decode(1)));
+    };
+    return TypeSwitch<Operation *, FailureOr<Value>>(op)
+        .Case([&](arith::AddFOp) { return binary(arith::AddFOp()); })
+        .Case([&](arith::SubFOp) { return binary(arith::SubFOp()); })
+        .Case([&](arith::MulFOp) { return binary(arith::MulFOp()); })
+        .Case([&](arith::DivFOp) { return binary(arith::DivFOp()); })
+        .Case([&](arith::RemFOp) { return binary(arith::RemFOp()); })
+        .Case([&](arith::MaximumFOp) { return binary(arith::MaximumFOp()); })
+        .Case([&](arith::MinimumFOp) { return binary(arith::MinimumFOp()); })
+        .Case([&](arith::MaxNumFOp) { return binary(arith::MaxNumFOp()); })
+        .Case([&](arith::MinNumFOp) { return binary(arith::MinNumFOp()); })
+        .Case([&](arith::NegFOp) -> Value {
+          return encode(arith::NegFOp::create(b, l, decode(0)));
+        })
+        .Case([&](arith::CmpFOp cmp) -> Value {
+          return arith::CmpFOp::create(b, l, cmp.getPredicate(), decode(0),
+                                       decode(1));
+        })
+        .Case<arith::ExtFOp, arith::TruncFOp>([&](Operation *) -> Value {
+          return buildCast(b, l, args[0], in(0), out, false);
+        })
+        .Case([&](arith::SIToFPOp) -> Value {
+          auto signedType = IntegerType::get(ctx, in(0).getIntOrFloatBitWidth(),
+                                             IntegerType::Signed);
+          return buildCast(b, l, args[0], signedType, out, false);
+        })
+        .Case([&](arith::UIToFPOp) -> Value {
+          auto unsignedType = IntegerType::get(
+              ctx, in(0).getIntOrFloatBitWidth(), IntegerType::Unsigned);
+          return buildCast(b, l, args[0], unsignedType, out, false);
+        })
+        .Case([&](arith::FPToSIOp) -> Value {
+          return arith::FPToSIOp::create(b, l, out, decode(0));
+        })
+        .Case([&](arith::FPToUIOp) -> Value {
+          return arith::FPToUIOp::create(b, l, out, decode(0));
+        })
+        .Default([](Operation *) { return failure(); });
+  }
+
+  /// A constant in storage form: small floats as their bit patterns,
+  /// signed and unsigned integers as signless ones.
+  static Attribute bitsOf(Attribute value, Type storage) {
+    auto bits = [](const APFloat &f) { return f.bitcastToAPInt(); };
+    if (auto f = dyn_cast<FloatAttr>(value))
+      return IntegerAttr::get(storage, bits(f.getValue()));
+    if (auto i = dyn_cast<IntegerAttr>(value))
+      return IntegerAttr::get(storage, i.getValue());
+    auto dense = cast<DenseElementsAttr>(value);
+    if (isa<IntegerType>(dense.getElementType()))
+      return dense.bitcast(getElementTypeOrSelf(storage));
+    return dense.mapValues(getElementTypeOrSelf(storage), bits);
+  }
+
+  LogicalResult
+  matchAndRewrite(Operation *op, ArrayRef<Value> operands,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isa<arith::ArithDialect>(op->getDialect()) ||
+        getTypeConverter()->isLegal(op) || op->getNumResults() != 1)
+      return failure();
+    Type resultType = getTypeConverter()->convertType(op->getResult(0).getType());
+    if (!resultType)
+      return failure();
+    Location loc = op->getLoc();
+    if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
+      if (!isa<FloatAttr, IntegerAttr, DenseElementsAttr>(constant.getValue()))
+        return failure();
+      rewriter.replaceOpWithNewOp<arith::ConstantOp>(
+          op, cast<TypedAttr>(bitsOf(constant.getValue(), resultType)));
+      return success();
+    }
+    if (isa<arith::BitcastOp>(op) && operands[0].getType() == resultType) {
+      rewriter.replaceOp(op, operands[0]);
+      return success();
+    }
+    if (isa<arith::SelectOp>(op)) {
+      rewriter.replaceOpWithNewOp<arith::SelectOp>(op, operands[0], operands[1],
+                                                   operands[2]);
+      return success();
+    }
+    auto tensorType = dyn_cast<RankedTensorType>(resultType);
+    if (!tensorType) {
+      FailureOr<Value> r = emitScalar(rewriter, loc, op, operands);
+      if (failed(r))
+        return rewriter.notifyMatchFailure(op, "no emulation for this op");
+      rewriter.replaceOp(op, *r);
+      return success();
+    }
+    bool supported = true;
+    Value r = buildElementwise(rewriter, loc, tensorType, operands,
+                               [&](OpBuilder &b, Location l, ValueRange args) {
+                                 FailureOr<Value> v = emitScalar(b, l, op, args);
+                                 supported &= succeeded(v);
+                                 return succeeded(v) ? *v : args[0];
+                               });
+    if (!supported)
+      return rewriter.notifyMatchFailure(op, "no emulation for this op");
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
 /// Ops of the tensor dialect are indifferent to element types: convert
 /// their operand and result types in place.
 struct TensorOpTypeConversion : ConversionPattern {
@@ -645,16 +769,20 @@ struct ConvertAnybitToStandardPass
     });
     RewritePatternSet patterns(ctx);
     patterns.add<CastLowering, PackLowering, UnpackLowering, QuantizeLowering,
-                 DequantizeLowering, MatmulLowering, TensorOpTypeConversion>(
-        converter, ctx);
+                 DequantizeLowering, MatmulLowering, EmulatedFloatArith,
+                 TensorOpTypeConversion>(converter, ctx);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);
     populateCallOpTypeConversionPattern(patterns, converter);
     populateReturnOpTypeConversionPattern(patterns, converter);
     scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
                                                          target);
-    if (failed(applyFullConversion(getOperation(), target,
-                                   std::move(patterns))))
+    // Upstream folders round small floats by APFloat's rules (an f8E4M3FN
+    // overflow folds to NaN), not Anybit's: never fold here.
+    ConversionConfig config;
+    config.foldingMode = DialectConversionFoldingMode::Never;
+    if (failed(applyFullConversion(getOperation(), target, std::move(patterns),
+                                   config)))
       signalPassFailure();
   }
 };

@@ -17,6 +17,7 @@ using namespace mlir;
 namespace anybit {
 
 void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
+  pm.addNestedPass<func::FuncOp>(createAnybitWidenLoopIndices());
   pm.addPass(createConvertAnybitToStandard());
   pm.addPass(createAnybitCPUCallingConvention());
   pm.addPass(createCanonicalizerPass());
@@ -33,13 +34,15 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   outParams.hoistStaticAllocs = true;
   outParams.modifyPublicFunctions = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  pm.addNestedPass<func::FuncOp>(createAnybitMemRefCopyToLinalg());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   bufferization::BufferDeallocationPipelineOptions dealloc;
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
 
+  // Strided metadata expands into affine.apply, so affine lowers after it.
+  pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
-  pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertMathToLLVMPass());

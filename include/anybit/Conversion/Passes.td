@@ -47,4 +47,30 @@ def AnybitCPUCallingConvention : Pass<"anybit-cpu-calling-convention",
                            "mlir::tensor::TensorDialect"];
 }
 
+def AnybitMemRefCopyToLinalg : Pass<"anybit-memref-copy-to-linalg",
+                                    "mlir::func::FuncOp"> {
+  let summary = "Turns memref.copy into linalg.copy";
+  let description = [{
+    The LLVM lowering of `memref.copy` between strided (non-contiguous)
+    memrefs calls `memrefCopy` from MLIR's C runner library; as a
+    `linalg.copy` it becomes plain loops, so compiled kernels and the shared
+    libraries built from them need no runtime library.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
+def AnybitWidenLoopIndices : Pass<"anybit-widen-loop-indices",
+                                  "mlir::func::FuncOp"> {
+  let summary = "Runs scf.for loops over narrow integers on 64-bit indices";
+  let description = [{
+    An `scf.for` whose induction variable is an integer narrower than 64
+    bits is rewritten to iterate over i64 (bounds sign-extended, or
+    zero-extended with `unsignedCmp`) and to truncate the index for its
+    body. This is the reference VM's meaning (the index never wraps), and
+    it keeps upstream folds, which compute trip counts in the index's own
+    width, from miscounting loops such as -16 to 15 over i5.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::scf::SCFDialect"];
+}
+
 #endif // ANYBIT_CONVERSION_PASSES_TD
