@@ -1,0 +1,908 @@
+//===- gemv.cpp - GEMV benchmark: Anybit packed weights vs OpenBLAS f32 ---===//
+//
+//   anybit-bench-gemv [--quick]
+//
+// y = W·x with f32 activations x (B x K) and weights W of N x K stored, as
+// Anybit's matmul takes them, as a K x N tensor of iW / small-float codes
+// with one f16 scale per group of G consecutive k (#anybit.packed<block =
+// [G, 1], scale = f16>). Measured in the same run, nothing hard-coded:
+//   - the machine's read bandwidth (streaming sum of a large buffer, best
+//     sample of the run);
+//   - OpenBLAS f32 with 1 and 2 threads (cblas_sgemv for B = 1; for B > 1
+//     one cblas_sgemm and B cblas_sgemv calls, the faster is the baseline);
+//   - for each weight type, group, shape and batch: the kernel's compile
+//     time, its time per call (median of several cold-weight runs after a
+//     warm-up), the effective weight traffic in GB/s, its share of the
+//     measured bandwidth and its speedup over OpenBLAS.
+// Each kernel's result is first checked against a plain C++
+// dequantize-and-multiply (relative tolerance 1e-4 of the largest |y|).
+// Progress goes to stderr; the tables, printed at the end, to stdout.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Anybit/AnybitDialect.h"
+#include "anybit/Interp/Interpreter.h"
+#include "anybit/Support/BitPacking.h"
+#include "anybit/Target/CPU.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Parser/Parser.h"
+
+#include <cblas.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
+// OpenBLAS's own extension; declared here so that a cblas.h from another
+// BLAS vendor does not hide it (the library linked is always OpenBLAS).
+extern "C" void openblas_set_num_threads(int numThreads);
+
+using Clock = std::chrono::steady_clock;
+
+static double seconds(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+//===----------------------------------------------------------------------===//
+// Buffers and the cache
+//===----------------------------------------------------------------------===//
+
+/// A 64-byte aligned, page-touched buffer.
+struct AlignedBuffer {
+  uint8_t *data = nullptr;
+  size_t size = 0;
+  AlignedBuffer() = default;
+  explicit AlignedBuffer(size_t bytes) : size(bytes) {
+    size_t rounded = (std::max<size_t>(bytes, 64) + 63) / 64 * 64;
+    data = static_cast<uint8_t *>(std::aligned_alloc(64, rounded));
+    if (!data) {
+      std::fprintf(stderr, "anybit-bench-gemv: out of memory (%zu bytes)\n",
+                   bytes);
+      std::exit(1);
+    }
+    std::memset(data, 0, rounded);
+  }
+  AlignedBuffer(const AlignedBuffer &) = delete;
+  AlignedBuffer &operator=(const AlignedBuffer &) = delete;
+  AlignedBuffer(AlignedBuffer &&o) noexcept : data(o.data), size(o.size) {
+    o.data = nullptr;
+    o.size = 0;
+  }
+  AlignedBuffer &operator=(AlignedBuffer &&o) noexcept {
+    std::swap(data, o.data);
+    std::swap(size, o.size);
+    return *this;
+  }
+  ~AlignedBuffer() { std::free(data); }
+  template <typename T> T *as() { return reinterpret_cast<T *>(data); }
+};
+
+/// Evicts [p, p + bytes) from every cache level, so that the next timed call
+/// reads it from memory, as a GEMV over weights much larger than the cache
+/// does.
+static void flushFromCache(const void *p, size_t bytes) {
+#if defined(__x86_64__) || defined(__i386__)
+  const char *c = static_cast<const char *>(p);
+  for (size_t i = 0; i < bytes; i += 64)
+    _mm_clflush(c + i);
+  _mm_mfence();
+#else
+  // No portable flush: read a buffer much larger than any cache instead.
+  static std::vector<uint64_t> big(size_t(1) << 26, 1);
+  volatile uint64_t sink = 0;
+  uint64_t s = 0;
+  for (uint64_t v : big)
+    s += v;
+  sink = s;
+  (void)p;
+  (void)bytes;
+  (void)sink;
+#endif
+}
+
+//===----------------------------------------------------------------------===//
+// Read bandwidth
+//===----------------------------------------------------------------------===//
+
+/// Sum of n uint64 words, one sequential stream: the plain streaming read.
+__attribute__((noinline)) static uint64_t sumWordsPlain(const uint64_t *p,
+                                                        size_t n) {
+  uint64_t s = 0;
+  for (size_t i = 0; i < n; ++i)
+    s += p[i];
+  return s;
+}
+
+/// Sum of n uint64 words read as 4 concurrent streams with software
+/// prefetch: one core keeps more cache misses in flight this way and gets
+/// closer to what the memory system can deliver (as tuned BLAS kernels do).
+__attribute__((noinline)) static uint64_t sumWordsStreams(const uint64_t *p,
+                                                          size_t n) {
+  constexpr int S = 4;
+  constexpr size_t ahead = 512; // words, i.e. 4 KiB ahead in each stream
+  size_t len = n / S / 8 * 8, tail = 0;
+#if defined(__SSE2__)
+  __m128i acc[S][4];
+  for (auto &a : acc)
+    for (__m128i &v : a)
+      v = _mm_setzero_si128();
+  for (size_t i = 0; i < len; i += 8) {
+    for (int s = 0; s < S; ++s) {
+      const uint64_t *q = p + s * len + i;
+      __builtin_prefetch(q + ahead);
+      for (int j = 0; j < 4; ++j)
+        acc[s][j] = _mm_add_epi64(
+            acc[s][j],
+            _mm_load_si128(reinterpret_cast<const __m128i *>(q + 2 * j)));
+    }
+  }
+  __m128i total = _mm_setzero_si128();
+  for (auto &a : acc)
+    for (__m128i &v : a)
+      total = _mm_add_epi64(total, v);
+  uint64_t lanes[2];
+  std::memcpy(lanes, &total, sizeof lanes);
+  uint64_t sum = lanes[0] + lanes[1];
+#else
+  uint64_t acc[S][8] = {};
+  for (size_t i = 0; i < len; i += 8)
+    for (int s = 0; s < S; ++s) {
+      const uint64_t *q = p + s * len + i;
+      __builtin_prefetch(q + ahead);
+      for (int j = 0; j < 8; ++j)
+        acc[s][j] += q[j];
+    }
+  uint64_t sum = 0;
+  for (auto &a : acc)
+    for (uint64_t v : a)
+      sum += v;
+#endif
+  for (tail = size_t(S) * len; tail < n; ++tail)
+    sum += p[tail];
+  return sum;
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+/// sumWordsStreams with 256-bit loads, for hosts with AVX2.
+__attribute__((noinline, target("avx2"))) static uint64_t
+sumWordsStreamsAVX2(const uint64_t *p, size_t n) {
+  constexpr int S = 4;
+  constexpr size_t ahead = 512;
+  size_t len = n / S / 8 * 8;
+  __m256i acc[S][2];
+  for (auto &a : acc)
+    for (__m256i &v : a)
+      v = _mm256_setzero_si256();
+  for (size_t i = 0; i < len; i += 8) {
+    for (int s = 0; s < S; ++s) {
+      const uint64_t *q = p + s * len + i;
+      __builtin_prefetch(q + ahead);
+      for (int j = 0; j < 2; ++j)
+        acc[s][j] = _mm256_add_epi64(
+            acc[s][j],
+            _mm256_load_si256(reinterpret_cast<const __m256i *>(q + 4 * j)));
+    }
+  }
+  __m256i total = _mm256_setzero_si256();
+  for (auto &a : acc)
+    for (__m256i &v : a)
+      total = _mm256_add_epi64(total, v);
+  uint64_t lanes[4];
+  std::memcpy(lanes, &total, sizeof lanes);
+  uint64_t sum = lanes[0] + lanes[1] + lanes[2] + lanes[3];
+  for (size_t i = size_t(S) * len; i < n; ++i)
+    sum += p[i];
+  return sum;
+}
+#endif
+
+/// The best multi-stream read kernel the host supports.
+static uint64_t (*streamsKernel())(const uint64_t *, size_t) {
+#if defined(__x86_64__) || defined(__i386__)
+  if (__builtin_cpu_supports("avx2"))
+    return sumWordsStreamsAVX2;
+#endif
+  return sumWordsStreams;
+}
+
+static volatile uint64_t bandwidthSink;
+
+/// Best-of-`passes` streaming-read bandwidth in GB/s (1e9 bytes/s) of
+/// `buffer`, split into `threads` contiguous parts, each summed by
+/// `kernel` on its own thread.
+static double readBandwidth(const AlignedBuffer &buffer,
+                            uint64_t (*kernel)(const uint64_t *, size_t),
+                            int threads, int passes) {
+  // Parts start on 64-byte boundaries (the SSE2 kernel loads aligned).
+  size_t words = buffer.size / 8;
+  size_t chunk = words / threads / 8 * 8;
+  const uint64_t *p = reinterpret_cast<const uint64_t *>(buffer.data);
+  double best = 0;
+  for (int pass = 0; pass < passes; ++pass) {
+    uint64_t total = 0;
+    auto t0 = Clock::now();
+    if (threads == 1) {
+      total = kernel(p, words);
+    } else {
+      std::vector<uint64_t> partial(threads);
+      std::vector<std::thread> pool;
+      for (int t = 0; t < threads; ++t)
+        pool.emplace_back([&, t] {
+          size_t begin = t * chunk,
+                 end = t + 1 == threads ? words : begin + chunk;
+          partial[t] = kernel(p + begin, end - begin);
+        });
+      for (std::thread &th : pool)
+        th.join();
+      for (uint64_t v : partial)
+        total += v;
+    }
+    auto t1 = Clock::now();
+    bandwidthSink = total;
+    best = std::max(best, double(buffer.size) / seconds(t0, t1) / 1e9);
+  }
+  return best;
+}
+
+//===----------------------------------------------------------------------===//
+// Weight formats and a plain reference
+//===----------------------------------------------------------------------===//
+
+struct Format {
+  const char *name;     // column label
+  const char *mlirType; // element type in the kernel
+  unsigned bits;
+  bool isFloat;
+  unsigned expBits, manBits; // floats: sign + exp + man, bias 2^(e-1)-1,
+                             // every pattern finite (OCP MX e2m1, e3m2)
+};
+
+static const Format kFormats[] = {
+    {"i2", "i2", 2, false, 0, 0},
+    {"i3", "i3", 3, false, 0, 0},
+    {"i4", "i4", 4, false, 0, 0},
+    {"i5", "i5", 5, false, 0, 0},
+    {"i6", "i6", 6, false, 0, 0},
+    {"i8", "i8", 8, false, 0, 0},
+    {"e2m1", "f4E2M1FN", 4, true, 2, 1},
+    {"e3m2", "!anybit.float<e3m2>", 6, true, 3, 2},
+};
+
+/// The value of code `bits` of `f`, written out from the format's
+/// definition (two's complement integers; sign/exponent/mantissa floats with
+/// subnormals at exponent 0 and no infinities or NaNs).
+static double decodeCode(const Format &f, uint32_t bits) {
+  if (!f.isFloat) {
+    int64_t v = bits;
+    if (bits >> (f.bits - 1))
+      v -= int64_t(1) << f.bits;
+    return double(v);
+  }
+  uint32_t man = bits & ((1u << f.manBits) - 1);
+  uint32_t exp = (bits >> f.manBits) & ((1u << f.expBits) - 1);
+  bool neg = (bits >> (f.expBits + f.manBits)) & 1;
+  int bias = (1 << (f.expBits - 1)) - 1;
+  double v = exp == 0 ? std::ldexp(double(man), 1 - bias - int(f.manBits))
+                      : std::ldexp(double((1u << f.manBits) + man),
+                                   int(exp) - bias - int(f.manBits));
+  return neg ? -v : v;
+}
+
+/// IEEE half to double (normal, subnormal; the benchmark uses no inf/NaN).
+static double decodeHalf(uint16_t h) {
+  int exp = (h >> 10) & 0x1f, man = h & 0x3ff;
+  double v = exp == 0 ? std::ldexp(double(man), -24)
+                      : std::ldexp(double(1024 + man), exp - 25);
+  return (h >> 15) ? -v : v;
+}
+
+/// splitmix64: fast, reproducible pseudo-random numbers.
+struct Rng {
+  uint64_t state;
+  explicit Rng(uint64_t seed) : state(seed) {}
+  uint64_t next() {
+    uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+  }
+  /// Uniform in [-1, 1).
+  float symmetric() { return float(int64_t(next() >> 40) - (1 << 23)) / float(1 << 23); }
+};
+
+/// The weights of one (shape, format, group): logical codes and scales, and
+/// their packed bytes in the kernel's layout.
+struct Weights {
+  int64_t K = 0, N = 0, G = 0;
+  std::vector<uint8_t> codes;   // K x N bit patterns
+  std::vector<uint16_t> scales; // (K/G) x N f16 bit patterns
+  AlignedBuffer packed;         // codes LSB-first, then the scales
+  size_t dataBytes = 0, scaleBytes = 0;
+};
+
+static Weights makeWeights(const Format &f, int64_t K, int64_t N, int64_t G,
+                           uint64_t seed) {
+  Weights w;
+  w.K = K;
+  w.N = N;
+  w.G = G;
+  Rng rng(seed);
+  w.codes.resize(size_t(K * N));
+  uint64_t mask = (uint64_t(1) << f.bits) - 1;
+  for (uint8_t &c : w.codes)
+    c = uint8_t(rng.next() & mask);
+  w.scales.resize(size_t(K / G * N));
+  // f16 patterns 0x3800..0x3fff: scales in [0.5, 2).
+  for (uint16_t &s : w.scales)
+    s = uint16_t(0x3800 + (rng.next() & 0x7ff));
+
+  w.dataBytes = size_t(K * N * f.bits / 8);
+  w.scaleBytes = w.scales.size() * 2;
+  w.packed = AlignedBuffer(w.dataBytes + w.scaleBytes);
+  anybit::BitLayout layout{f.bits, 8, true};
+  std::vector<uint64_t> row(static_cast<size_t>(N));
+  // N * bits is a whole number of bytes: pack row by row.
+  for (int64_t k = 0; k < K; ++k) {
+    for (int64_t n = 0; n < N; ++n)
+      row[n] = w.codes[size_t(k * N + n)];
+    anybit::packBits(row.data(), uint64_t(N), layout,
+                     w.packed.data + size_t(k * N * f.bits / 8));
+  }
+  for (size_t i = 0; i < w.scales.size(); ++i) {
+    w.packed.data[w.dataBytes + 2 * i] = uint8_t(w.scales[i] & 0xff);
+    w.packed.data[w.dataBytes + 2 * i + 1] = uint8_t(w.scales[i] >> 8);
+  }
+  return w;
+}
+
+/// y[b, n] = sum_k x[b, k] * code(k, n) * scale(k / G, n), in double.
+static std::vector<double> referenceGemv(const Format &f, const Weights &w,
+                                         const float *x, int64_t B) {
+  std::vector<double> lut(size_t(1) << f.bits);
+  for (uint32_t c = 0; c < lut.size(); ++c)
+    lut[c] = decodeCode(f, c);
+  std::vector<double> y(size_t(B * w.N), 0.0), deq(size_t(w.N));
+  for (int64_t k = 0; k < w.K; ++k) {
+    const uint8_t *codes = &w.codes[size_t(k * w.N)];
+    const uint16_t *scales = &w.scales[size_t(k / w.G * w.N)];
+    for (int64_t n = 0; n < w.N; ++n)
+      deq[n] = lut[codes[n]] * decodeHalf(scales[n]);
+    for (int64_t b = 0; b < B; ++b) {
+      double xv = x[b * w.K + k];
+      double *yb = &y[size_t(b * w.N)];
+      for (int64_t n = 0; n < w.N; ++n)
+        yb[n] += xv * deq[n];
+    }
+  }
+  return y;
+}
+
+/// Compares with a tolerance of 1e-4 of the largest |reference|; returns an
+/// empty string when they agree, else the first mismatch.
+static std::string compare(const float *got, const std::vector<double> &want) {
+  double scale = 0;
+  for (double v : want)
+    scale = std::max(scale, std::fabs(v));
+  for (size_t i = 0; i < want.size(); ++i) {
+    double d = std::fabs(double(got[i]) - want[i]);
+    if (!(d <= 1e-4 * scale)) {
+      char msg[160];
+      std::snprintf(msg, sizeof msg, "element %zu: got %.9g, expected %.9g",
+                    i, double(got[i]), want[i]);
+      return msg;
+    }
+  }
+  return "";
+}
+
+//===----------------------------------------------------------------------===//
+// Timing
+//===----------------------------------------------------------------------===//
+
+struct Timing {
+  double median = 0; // seconds per call
+  int runs = 0;
+};
+
+/// Median over timed calls of `call`, each after evicting `cold` (the
+/// weights) from the cache. The caller has already made one warm-up call.
+/// Takes at least 3 runs, at most 50, and stops adding runs once `budget`
+/// seconds of timed calls have passed.
+template <typename Call>
+static Timing timeCalls(Call &&call, const void *cold, size_t coldBytes,
+                        double budget) {
+  std::vector<double> times;
+  double spent = 0;
+  while (times.size() < 3 || (times.size() < 50 && spent < budget)) {
+    flushFromCache(cold, coldBytes);
+    auto t0 = Clock::now();
+    call();
+    auto t1 = Clock::now();
+    times.push_back(seconds(t0, t1));
+    spent += times.back();
+  }
+  std::sort(times.begin(), times.end());
+  size_t n = times.size();
+  Timing t;
+  t.runs = int(n);
+  t.median = n % 2 ? times[n / 2] : 0.5 * (times[n / 2 - 1] + times[n / 2]);
+  return t;
+}
+
+//===----------------------------------------------------------------------===//
+// OpenBLAS baseline
+//===----------------------------------------------------------------------===//
+
+/// How OpenBLAS computes a batch: one cblas_sgemv (B = 1), one cblas_sgemm
+/// (B x K times K x N), or B cblas_sgemv calls. For B > 1 both of the
+/// latter are timed and the faster is the baseline.
+enum class BlasCall { Sgemv, Sgemm, SgemvPerRow };
+
+struct BlasResult {
+  BlasCall how = BlasCall::Sgemv;
+  Timing t[2]; // 1 and 2 threads
+  bool ok = true;
+};
+
+static const char *blasCallName(BlasCall how) {
+  return how == BlasCall::Sgemv   ? "sgemv"
+         : how == BlasCall::Sgemm ? "sgemm"
+                                  : "Bxsgemv";
+}
+
+/// y[b, n] = sum_k x[b, k] * W[n, k] in double, W N x K row-major.
+static std::vector<double> referenceDense(int64_t N, int64_t K, int64_t B,
+                                          const float *w, const float *x) {
+  std::vector<double> want(size_t(B * N), 0.0);
+  for (int64_t b = 0; b < B; ++b)
+    for (int64_t n = 0; n < N; ++n) {
+      double s = 0;
+      const float *row = w + n * K;
+      for (int64_t k = 0; k < K; ++k)
+        s += double(x[b * K + k]) * row[k];
+      want[size_t(b * N + n)] = s;
+    }
+  return want;
+}
+
+static BlasResult runOpenBLAS(BlasCall how, int64_t N, int64_t K, int64_t B,
+                              const AlignedBuffer &wDense, const float *x,
+                              float *y, const std::vector<double> &want,
+                              double budget) {
+  const float *w = reinterpret_cast<const float *>(wDense.data);
+  auto call = [&] {
+    switch (how) {
+    case BlasCall::Sgemv:
+      cblas_sgemv(CblasRowMajor, CblasNoTrans, int(N), int(K), 1.0f, w,
+                  int(K), x, 1, 0.0f, y, 1);
+      break;
+    case BlasCall::Sgemm: // Y (B x N) = X (B x K) * W^T
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(B), int(N),
+                  int(K), 1.0f, x, int(K), w, int(K), 0.0f, y, int(N));
+      break;
+    case BlasCall::SgemvPerRow:
+      for (int64_t b = 0; b < B; ++b)
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, int(N), int(K), 1.0f, w,
+                    int(K), x + b * K, 1, 0.0f, y + b * N, 1);
+      break;
+    }
+  };
+  BlasResult r;
+  r.how = how;
+  for (int threads = 1; threads <= 2; ++threads) {
+    openblas_set_num_threads(threads);
+    std::memset(y, 0xff, size_t(B * N) * 4); // NaNs
+    call(); // warm-up (and thread pool start), checked like the kernels
+    std::string why = compare(y, want);
+    if (!why.empty()) {
+      std::printf("  FAIL OpenBLAS %s %d thread(s) N=%lld K=%lld B=%lld: "
+                  "%s\n",
+                  blasCallName(how), threads, (long long)N, (long long)K,
+                  (long long)B, why.c_str());
+      r.ok = false;
+    }
+    r.t[threads - 1] = timeCalls(call, wDense.data, wDense.size, budget);
+  }
+  openblas_set_num_threads(1);
+  return r;
+}
+
+//===----------------------------------------------------------------------===//
+// Anybit kernels
+//===----------------------------------------------------------------------===//
+
+static std::string kernelSource(const Format &f, int64_t B, int64_t K,
+                                int64_t N, int64_t G) {
+  std::string w = "tensor<" + std::to_string(K) + "x" + std::to_string(N) +
+                  "x" + f.mlirType + ", #anybit.packed<block = [" +
+                  std::to_string(G) + ", 1], scale = f16>>";
+  std::string x = "tensor<" + std::to_string(B) + "x" + std::to_string(K) +
+                  "xf32>";
+  std::string y = "tensor<" + std::to_string(B) + "x" + std::to_string(N) +
+                  "xf32>";
+  return "func.func @gemv(%x: " + x + ", %w: " + w + ") -> " + y +
+         " {\n  %y = anybit.matmul %x, %w {accumulator = f32} : " + x + ", " +
+         w + " -> " + y + "\n  return %y : " + y + "\n}\n";
+}
+
+/// One Anybit case.
+struct Row {
+  std::string shape, type;
+  int64_t B = 0, G = 0;
+  bool compiled = false, ok = false;
+  double compileSeconds = 0;
+  Timing t;
+  size_t bytes = 0;       // packed weight bytes, codes and scales
+  double blasSeconds = 0; // the OpenBLAS f32 1-thread baseline
+};
+
+/// One OpenBLAS measurement.
+struct BlasRow {
+  std::string shape;
+  int64_t B = 0;
+  BlasResult r;
+  size_t bytes = 0;
+};
+
+/// The best read bandwidth seen so far, per thread count and kernel. It is
+/// sampled at the start, between shapes and at the end, and the tables use
+/// the best sample, so that a moment of load from other processes on a
+/// shared machine does not make the bandwidth look low.
+struct Bandwidth {
+  double plain[2] = {0, 0}, streams[2] = {0, 0};
+  int samples = 0;
+  double best(int threads) const {
+    return std::max(plain[threads - 1], streams[threads - 1]);
+  }
+  void sample(const AlignedBuffer &buffer, int passes) {
+    for (int t = 1; t <= 2; ++t) {
+      plain[t - 1] = std::max(
+          plain[t - 1], readBandwidth(buffer, sumWordsPlain, t, passes));
+      streams[t - 1] = std::max(
+          streams[t - 1], readBandwidth(buffer, streamsKernel(), t, passes));
+    }
+    ++samples;
+  }
+};
+
+int main(int argc, char **argv) {
+  bool quick = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--quick" || arg == "-quick") {
+      quick = true;
+    } else if (arg == "--help" || arg == "-h") {
+      std::printf("usage: %s [--quick]\n  --quick  4096x4096, batch 1, a "
+                  "subset of the weight types\n",
+                  argv[0]);
+      return 0;
+    } else {
+      std::fprintf(stderr, "anybit-bench-gemv: unknown argument '%s' (try "
+                           "--help)\n",
+                   argv[i]);
+      return 1;
+    }
+  }
+  auto start = Clock::now();
+  // Seconds of timed calls per measurement (at least 3 calls each).
+  const double budget = quick ? 0.15 : 0.3;
+
+  struct Shape {
+    int64_t N, K;
+  };
+  std::vector<Shape> shapes = {{4096, 4096}};
+  std::vector<int64_t> batches = {1}, groups = {32, 128};
+  std::vector<const Format *> formats;
+  if (quick) {
+    for (const char *name : {"i3", "i4", "e2m1", "e3m2"})
+      for (const Format &f : kFormats)
+        if (std::string(f.name) == name)
+          formats.push_back(&f);
+  } else {
+    shapes.push_back({14336, 4096});
+    batches.push_back(4);
+    for (const Format &f : kFormats)
+      formats.push_back(&f);
+  }
+  const int totalCases =
+      int(shapes.size() * formats.size() * groups.size() * batches.size());
+
+  // Read bandwidth: a buffer well beyond the last-level cache.
+  size_t bwBytes = size_t(512) << 20;
+  long llc = sysconf(_SC_LEVEL3_CACHE_SIZE);
+  if (llc > 0 && size_t(llc) * 2 > bwBytes)
+    bwBytes = std::min<size_t>(size_t(llc) * 2, size_t(2) << 30);
+  const int passes = quick ? 3 : 5;
+  AlignedBuffer bwBuffer(bwBytes);
+  for (size_t i = 0; i < bwBytes / 8; ++i)
+    bwBuffer.as<uint64_t>()[i] = i;
+  Bandwidth bw;
+  std::fprintf(stderr, "anybit-bench-gemv: measuring read bandwidth...\n");
+  bw.sample(bwBuffer, passes);
+
+  // The MLIR context for the kernels.
+  mlir::DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  anybit::registerInterpreterDialects(registry);
+  mlir::MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  mlir::ScopedDiagnosticHandler diagnostics(
+      &context, [](mlir::Diagnostic &diag) {
+        std::string text;
+        llvm::raw_string_ostream os(text);
+        os << diag;
+        std::fprintf(stderr, "  anybit: %s\n", text.c_str());
+        return mlir::success();
+      });
+
+  // One throwaway compile first, so that one-time JIT and target set-up
+  // is not charged to the first kernel's compile time.
+  {
+    mlir::OwningOpRef<mlir::ModuleOp> module =
+        mlir::parseSourceString<mlir::ModuleOp>(
+            kernelSource(kFormats[2], 1, 64, 8, 32), &context);
+    if (!module || mlir::failed(anybit::CPUExecutable::compile(*module, {}))) {
+      std::fprintf(stderr, "anybit-bench-gemv: cannot compile a small i4 "
+                           "GEMV kernel\n");
+      return 1;
+    }
+  }
+
+  std::vector<Row> rows;
+  std::vector<BlasRow> blasRows;
+  std::vector<std::string> failureLines;
+  Rng rng(42);
+
+  for (const Shape &shape : shapes) {
+    const int64_t N = shape.N, K = shape.K;
+    std::string shapeName = std::to_string(N) + "x" + std::to_string(K);
+    int64_t maxB = *std::max_element(batches.begin(), batches.end());
+    AlignedBuffer x(size_t(maxB * K) * 4), y(size_t(maxB * N) * 4);
+    for (int64_t i = 0; i < maxB * K; ++i)
+      x.as<float>()[i] = rng.symmetric();
+
+    // OpenBLAS f32 baseline (weights N x K row-major): per batch, the
+    // fastest way of calling it, 1 thread, is the baseline of xBLAS_1T.
+    std::vector<double> blasTime(batches.size(), 1e300);
+    {
+      AlignedBuffer wDense(size_t(N * K) * 4);
+      for (int64_t i = 0; i < N * K; ++i)
+        wDense.as<float>()[i] = rng.symmetric();
+      for (size_t bi = 0; bi < batches.size(); ++bi) {
+        int64_t B = batches[bi];
+        std::vector<double> want = referenceDense(
+            N, K, B, wDense.as<float>(), x.as<float>());
+        std::vector<BlasCall> calls = {BlasCall::Sgemv};
+        if (B > 1)
+          calls = {BlasCall::Sgemm, BlasCall::SgemvPerRow};
+        for (BlasCall how : calls) {
+          BlasRow row;
+          row.shape = shapeName;
+          row.B = B;
+          row.bytes = wDense.size;
+          row.r = runOpenBLAS(how, N, K, B, wDense, x.as<float>(),
+                              y.as<float>(), want, budget);
+          if (!row.r.ok)
+            failureLines.push_back("OpenBLAS " + shapeName + " B=" +
+                                   std::to_string(B) + " " +
+                                   blasCallName(how));
+          blasTime[bi] = std::min(blasTime[bi], row.r.t[0].median);
+          std::fprintf(stderr, "  OpenBLAS %s B=%lld %s: %.1f us (1T), %.1f "
+                               "us (2T)\n",
+                       shapeName.c_str(), (long long)B, blasCallName(how),
+                       row.r.t[0].median * 1e6, row.r.t[1].median * 1e6);
+          blasRows.push_back(std::move(row));
+        }
+      }
+    }
+
+    for (const Format *f : formats) {
+      for (int64_t G : groups) {
+        Weights w = makeWeights(*f, K, N, G, rng.next());
+        for (size_t bi = 0; bi < batches.size(); ++bi) {
+          int64_t B = batches[bi];
+          Row row;
+          row.shape = shapeName;
+          row.type = f->name;
+          row.B = B;
+          row.G = G;
+          row.bytes = w.packed.size;
+          row.blasSeconds = blasTime[bi];
+          std::string label = shapeName + " B=" + std::to_string(B) + " " +
+                              f->name + " G=" + std::to_string(G);
+
+          auto t0 = Clock::now();
+          mlir::OwningOpRef<mlir::ModuleOp> module =
+              mlir::parseSourceString<mlir::ModuleOp>(
+                  kernelSource(*f, B, K, N, G), &context);
+          std::unique_ptr<anybit::CPUExecutable> exe;
+          void (*fn)(void **) = nullptr;
+          if (module) {
+            auto compiled = anybit::CPUExecutable::compile(*module, {});
+            if (mlir::succeeded(compiled)) {
+              exe = std::move(*compiled);
+              auto packed = exe->lookupPacked("gemv", module->getLoc());
+              if (mlir::succeeded(packed))
+                fn = *packed;
+            }
+          }
+          auto t1 = Clock::now();
+          if (!fn) {
+            failureLines.push_back(label + ": does not compile");
+            rows.push_back(row);
+            std::fprintf(stderr, "  [%d/%d] %s: COMPILE-FAIL\n",
+                         int(rows.size()), totalCases, label.c_str());
+            continue;
+          }
+          row.compiled = true;
+          row.compileSeconds = seconds(t0, t1);
+          // The encoding's own idea of the packed size must match ours.
+          auto func = *module->getOps<mlir::func::FuncOp>().begin();
+          auto wType = mlir::cast<mlir::RankedTensorType>(
+              func.getFunctionType().getInput(1));
+          auto enc = mlir::cast<anybit::PackedEncodingAttr>(
+              wType.getEncoding());
+          if (enc.getTotalBytes(wType.getShape(), wType.getElementType()) !=
+              w.packed.size) {
+            std::fprintf(stderr,
+                         "anybit-bench-gemv: packed size mismatch for %s\n",
+                         f->name);
+            return 1;
+          }
+
+          void *xPtr = x.data, *wPtr = w.packed.data, *yPtr = y.data;
+          void *args[] = {&xPtr, &wPtr, &yPtr};
+          auto call = [&] { fn(args); };
+
+          // Warm-up, which is also the correctness check.
+          std::memset(y.data, 0xff, size_t(B * N) * 4); // NaNs
+          call();
+          std::string why =
+              compare(y.as<float>(), referenceGemv(*f, w, x.as<float>(), B));
+          row.ok = why.empty();
+          if (!row.ok)
+            failureLines.push_back(label + ": " + why);
+          row.t = timeCalls(call, w.packed.data, w.packed.size, budget);
+          rows.push_back(row);
+          std::fprintf(stderr, "  [%d/%d] %s: %.1f us%s\n", int(rows.size()),
+                       totalCases, label.c_str(), row.t.median * 1e6,
+                       row.ok ? "" : " FAIL");
+        }
+      }
+    }
+    bw.sample(bwBuffer, passes);
+  }
+
+  // The tables, against the best bandwidth sampled.
+  const double bw1 = bw.best(1), bw2 = bw.best(2);
+  std::printf("anybit-bench-gemv%s: y = W x, f32 activations, weights in "
+              "Anybit packed formats with f16 group scales\n",
+              quick ? " --quick" : "");
+  std::printf("host: %ld online CPUs; Anybit kernels run on 1 thread (its "
+              "CPU code is single-threaded), OpenBLAS on 1 and 2\n\n",
+              sysconf(_SC_NPROCESSORS_ONLN));
+  std::printf("read bandwidth (sum of a %zu MiB uint64 buffer; best of %d "
+              "samples over the run, %d passes each; plain loop / 4 streams "
+              "with prefetch):\n"
+              "  1 thread  %.2f GB/s (%.2f / %.2f)\n"
+              "  2 threads %.2f GB/s (%.2f / %.2f)\n",
+              bwBytes >> 20, bw.samples, passes, bw1, bw.plain[0],
+              bw.streams[0], bw2, bw.plain[1], bw.streams[1]);
+  std::printf("(GB = 1e9 bytes; every timed call starts with its weights "
+              "flushed from the cache; times are medians)\n");
+
+  double blasMinPct = 1e300, blasMaxPct = 0;
+  for (const Shape &shape : shapes) {
+    std::string shapeName =
+        std::to_string(shape.N) + "x" + std::to_string(shape.K);
+    std::printf("\nOpenBLAS f32, N x K = %s (weights %.1f MiB)\n",
+                shapeName.c_str(), double(shape.N * shape.K * 4) / (1 << 20));
+    std::printf("  %2s %-7s %11s %5s %8s %6s %11s %5s %8s %6s  %s\n", "B",
+                "call", "us/GEMV_1T", "runs", "GB/s_1T", "%BW_1T",
+                "us/GEMV_2T", "runs", "GB/s_2T", "%BW_2T", "check");
+    for (const BlasRow &b : blasRows) {
+      if (b.shape != shapeName)
+        continue;
+      double g1 = double(b.bytes) / b.r.t[0].median / 1e9;
+      double g2 = double(b.bytes) / b.r.t[1].median / 1e9;
+      blasMinPct = std::min(blasMinPct, 100 * g1 / bw1);
+      blasMaxPct = std::max(blasMaxPct, 100 * g1 / bw1);
+      std::printf("  %2lld %-7s %11.1f %5d %8.2f %5.1f%% %11.1f %5d %8.2f "
+                  "%5.1f%%  %s\n",
+                  (long long)b.B, blasCallName(b.r.how), b.r.t[0].median * 1e6,
+                  b.r.t[0].runs, g1, 100 * g1 / bw1, b.r.t[1].median * 1e6,
+                  b.r.t[1].runs, g2, 100 * g2 / bw2, b.r.ok ? "ok" : "FAIL");
+    }
+
+    std::printf("\nAnybit, N x K = %s (compile_ms: parse + compile + lookup; "
+                "xBLAS_1T: fastest OpenBLAS f32 1-thread time / Anybit time; "
+                "2T: Anybit's CPU code is single-threaded)\n",
+                shapeName.c_str());
+    std::printf("  %-10s %2s %-5s %4s %9s %10s %11s %5s %8s %6s %8s %10s  "
+                "%s\n",
+                "N x K", "B", "type", "G", "MiB", "compile_ms", "us/GEMV_1T",
+                "runs", "GB/s_1T", "%BW_1T", "xBLAS_1T", "us/GEMV_2T",
+                "check");
+    for (const Row &r : rows) {
+      if (r.shape != shapeName)
+        continue;
+      if (!r.compiled) {
+        std::printf("  %-10s %2lld %-5s %4lld %9.2f %10s %11s %5s %8s %6s %8s "
+                    "%10s  %s\n",
+                    r.shape.c_str(), (long long)r.B, r.type.c_str(),
+                    (long long)r.G, double(r.bytes) / (1 << 20), "-", "-", "-",
+                    "-", "-", "-", "n/a", "COMPILE-FAIL");
+        continue;
+      }
+      double gbps = double(r.bytes) / r.t.median / 1e9;
+      std::printf("  %-10s %2lld %-5s %4lld %9.2f %10.1f %11.1f %5d %8.2f "
+                  "%5.1f%% %7.3fx %10s  %s\n",
+                  r.shape.c_str(), (long long)r.B, r.type.c_str(),
+                  (long long)r.G, double(r.bytes) / (1 << 20),
+                  r.compileSeconds * 1e3, r.t.median * 1e6, r.t.runs, gbps,
+                  100 * gbps / bw1, r.blasSeconds / r.t.median, "n/a",
+                  r.ok ? "ok" : "FAIL");
+    }
+  }
+
+  if (!failureLines.empty()) {
+    std::printf("\nfailures:\n");
+    for (const std::string &line : failureLines)
+      std::printf("  FAIL %s\n", line.c_str());
+  }
+
+  // Summary.
+  double minPct = 1e300, maxPct = 0, logSpeed = 0, maxSpeed = 0;
+  int timed = 0;
+  const Row *best = nullptr;
+  for (const Row &r : rows) {
+    if (!r.compiled)
+      continue;
+    ++timed;
+    double pct = 100 * double(r.bytes) / r.t.median / 1e9 / bw1;
+    double speedup = r.blasSeconds / r.t.median;
+    minPct = std::min(minPct, pct);
+    maxPct = std::max(maxPct, pct);
+    logSpeed += std::log(speedup);
+    if (speedup > maxSpeed) {
+      maxSpeed = speedup;
+      best = &r;
+    }
+  }
+  double total = seconds(start, Clock::now());
+  std::printf("\n");
+  if (timed)
+    std::printf("summary: %d Anybit cases, %d FAIL; read bandwidth %.1f GB/s "
+                "(1 thread); Anybit 1 thread: %.2f-%.2f%% of it, %.4fx "
+                "OpenBLAS f32 (geomean; best %.3fx: %s %s G=%lld B=%lld); "
+                "OpenBLAS f32 1 thread: %.0f-%.0f%%; 2 threads: n/a for "
+                "Anybit (single-threaded); run took %.0f s\n",
+                int(rows.size()), int(failureLines.size()), bw1, minPct,
+                maxPct, std::exp(logSpeed / timed), maxSpeed,
+                best->type.c_str(), best->shape.c_str(), (long long)best->G,
+                (long long)best->B, blasMinPct, blasMaxPct, total);
+  else
+    std::printf("summary: %d Anybit cases, none compiled, %d FAIL; run took "
+                "%.0f s\n",
+                int(rows.size()), int(failureLines.size()), total);
+  return failureLines.empty() ? 0 : 1;
+}
