@@ -215,3 +215,41 @@ def quantize_mx(x, fmt, group, axis=-1):
 def expand(grid_values, shape, group, axis):
     """Block values repeated over their blocks (the shape of x)."""
     return np.repeat(np.asarray(grid_values), group, axis=axis).reshape(shape)
+
+
+def random_ints(rnd, n, count, signed=True):
+    """Python ints in the n-bit range, at its edges and anywhere in 64 bits
+    (to test wrapping)."""
+    lo64, hi64 = (-(1 << 63), (1 << 63) - 1) if signed else (0, (1 << 64) - 1)
+    lo, hi = (-(1 << (n - 1)), (1 << (n - 1)) - 1) if signed else (0, (1 << n) - 1)
+    out = []
+    for _ in range(count):
+        kind = rnd.randrange(3)
+        if kind == 0:
+            out.append(rnd.randint(lo, hi))
+        elif kind == 1:
+            out.append(rnd.choice([lo, hi, lo64, hi64, 0, 1]))
+        else:
+            out.append(rnd.randint(lo64, hi64))
+    return out
+
+
+def run_in_threads(work, count=4):
+    """Runs work(i) on `count` threads at once; returns the exceptions raised."""
+    import threading
+
+    errors = []
+
+    def guarded(i):
+        try:
+            work(i)
+        except Exception as e:  # reported to the caller
+            errors.append(e)
+
+    threads = [threading.Thread(target=guarded, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return errors
+

@@ -3,7 +3,6 @@ against the reference VM (anybit.interpret) on the same inputs and against
 independent numpy references."""
 
 import random
-import threading
 import time
 
 import numpy as np
@@ -128,22 +127,6 @@ def test_ui6_wraparound():
     np.testing.assert_array_equal(w, a)
 
 
-def random_ints(rnd, n, count):
-    """Python ints in the signed n-bit range, at its edges, and anywhere in
-    64 bits (wrapped on the way in)."""
-    lo, hi = -(1 << (n - 1)), (1 << (n - 1)) - 1
-    out = []
-    for _ in range(count):
-        kind = rnd.randrange(3)
-        if kind == 0:
-            out.append(rnd.randint(lo, hi))
-        elif kind == 1:
-            out.append(rnd.choice([lo, hi, 0, 1, -1]))
-        else:
-            out.append(rnd.randint(-(1 << 63), (1 << 63) - 1))
-    return out
-
-
 def int_kernel(n, count):
     t = "tensor<%dxi%d>" % (count, n)
     return f"""
@@ -176,7 +159,7 @@ def test_random_widths_add_mul():
             b = np.array([rnd.random() < 0.5 for _ in range(count)])
             ia, ib = as_ints(a), as_ints(b)
         else:
-            ia, ib = random_ints(rnd, n, count), random_ints(rnd, n, count)
+            ia, ib = ref.random_ints(rnd, n, count), ref.random_ints(rnd, n, count)
             a, b = np.array(ia, dtype=np.int64), np.array(ib, dtype=np.int64)
         got = module.ops(a, b)
         want = anybit.interpret(kernel, "ops", a, b)
@@ -752,29 +735,20 @@ def test_unknown_target_and_bad_opt_level():
 
 
 def test_threads_compile_and_call():
-    errors = []
     kernels = [int_kernel(n, 16) for n in (3, 11, 29, 64)]
 
     def work(i):
-        try:
-            for j in range(20):
-                k = kernels[(i + j) % len(kernels)]
-                m = anybit.compile(k, opt_level=j % 4)
-                a = np.full(16, i, np.int64)
-                b = np.full(16, j, np.int64)
-                got = m.ops(a, b)
-                want = anybit.interpret(k, "ops", a, b)
-                assert same(got, want)
-                anybit.quantize(np.arange(4096, dtype=np.float32).reshape(64, -1), "i4")
-        except Exception as e:  # pragma: no cover - reported below
-            errors.append(e)
+        for j in range(20):
+            k = kernels[(i + j) % len(kernels)]
+            m = anybit.compile(k, opt_level=j % 4)
+            a = np.full(16, i, np.int64)
+            b = np.full(16, j, np.int64)
+            got = m.ops(a, b)
+            want = anybit.interpret(k, "ops", a, b)
+            assert same(got, want)
+            anybit.quantize(np.arange(4096, dtype=np.float32).reshape(64, -1), "i4")
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert ref.run_in_threads(work) == []
 
 
 def test_reentrant_calls_from_argument_conversion():

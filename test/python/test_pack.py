@@ -11,23 +11,6 @@ import numpy_reference as ref
 RNG = np.random.default_rng(7)
 
 
-def random_ints(rnd, n, count, signed):
-    """Python ints in the n-bit range, at its edges and anywhere in 64 bits
-    (to test wrapping)."""
-    lo64, hi64 = (-(1 << 63), (1 << 63) - 1) if signed else (0, (1 << 64) - 1)
-    lo, hi = (-(1 << (n - 1)), (1 << (n - 1)) - 1) if signed else (0, (1 << n) - 1)
-    out = []
-    for _ in range(count):
-        kind = rnd.randrange(3)
-        if kind == 0:
-            out.append(rnd.randint(lo, hi))
-        elif kind == 1:
-            out.append(rnd.choice([lo, hi, lo64, hi64, 0, 1]))
-        else:
-            out.append(rnd.randint(lo64, hi64))
-    return out
-
-
 @pytest.mark.parametrize("seed", range(40))
 def test_integer_round_trip_random_widths_and_lengths(seed):
     rnd = random.Random(seed)
@@ -36,7 +19,7 @@ def test_integer_round_trip_random_widths_and_lengths(seed):
     for prefix, signed in (("i", True), ("ui", False), ("si", True)):
         if n == 1 and prefix == "i":
             continue  # i1 is a boolean, tested below
-        values = random_ints(rnd, n, count, signed)
+        values = ref.random_ints(rnd, n, count, signed)
         array = np.array(values, dtype=np.int64 if signed else np.uint64)
         p = anybit.pack(array, "%s%d" % (prefix, n))
         patterns = ref.wrap(values, n, signed=False)
