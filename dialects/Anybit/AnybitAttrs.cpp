@@ -55,6 +55,10 @@ PackedEncodingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 LogicalResult PackedEncodingAttr::verifyEncoding(
     ArrayRef<int64_t> shape, Type elementType,
     function_ref<InFlightDiagnostic()> emitError) const {
+  // The parser verifies encodings even after an element type failed to
+  // parse (and was reported); there is nothing more to say.
+  if (!elementType)
+    return failure();
   if (!isNumericElementType(elementType))
     return emitError() << "#anybit.packed cannot hold elements of type "
                        << elementType;

@@ -56,6 +56,8 @@ bool isAnyFloat(Type type) {
 }
 
 bool isNumericElementType(Type type) {
+  if (!type)
+    return false;
   if (auto i = dyn_cast<IntegerType>(type))
     return i.getWidth() >= 1 && i.getWidth() <= 64;
   return type.isIndex() || isAnyFloat(type);
