@@ -3,6 +3,7 @@
 #include "anybit/Interp/ElementCodec.h"
 
 #include "Anybit/AnybitDialect.h"
+#include "ModArith/ModArithDialect.h"
 #include "anybit/Support/BitPacking.h"
 #include "llvm/ADT/bit.h"
 #include <cmath>
@@ -13,6 +14,14 @@ using namespace mlir;
 namespace anybit {
 
 ElementCodec::ElementCodec(Type type) {
+  // A residue travels as an unsigned integer of its storage width.
+  if (auto residue = dyn_cast<modarith::ModIntType>(type)) {
+    kind = Kind::UnsignedInt;
+    width = residue.getWidth();
+    mask = width >= 64 ? ~uint64_t(0) : (uint64_t(1) << width) - 1;
+    modulus = residue.getModulus();
+    return;
+  }
   width = anybit::getElementBitWidth(type);
   mask = width >= 64 ? ~uint64_t(0) : (uint64_t(1) << width) - 1;
   if (type.isF32()) {

@@ -25,6 +25,7 @@ using HandlerMap = llvm::DenseMap<mlir::TypeID, OpHandler>;
 void addArithHandlers(HandlerMap &map);
 void addTensorHandlers(HandlerMap &map);
 void addAnybitHandlers(HandlerMap &map);
+void addModArithHandlers(HandlerMap &map);
 
 /// A scalar or tensor value of `type` (a tensor type or a scalar type).
 RtValue makeValue(mlir::Type type, std::vector<uint64_t> elements);

@@ -4,6 +4,7 @@
 
 #include "Anybit/AnybitDialect.h"
 #include "Handlers.h"
+#include "ModArith/ModArithDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -70,6 +71,7 @@ public:
     addArithHandlers(handlers);
     addTensorHandlers(handlers);
     addAnybitHandlers(handlers);
+    addModArithHandlers(handlers);
   }
 
   FailureOr<SmallVector<RtValue>> call(func::FuncOp func,
@@ -292,7 +294,8 @@ FailureOr<SmallVector<RtValue>> interpret(ModuleOp module, StringRef entry,
 
 void registerInterpreterDialects(DialectRegistry &registry) {
   registry.insert<arith::ArithDialect, func::FuncDialect, scf::SCFDialect,
-                  tensor::TensorDialect, anybit::AnybitDialect>();
+                  tensor::TensorDialect, anybit::AnybitDialect,
+                  anybit::modarith::ModArithDialect>();
 }
 
 } // namespace anybit

@@ -3,16 +3,23 @@
 #include "anybit/Interp/Value.h"
 
 #include "Anybit/AnybitDialect.h"
+#include "ModArith/ModArithDialect.h"
 
 using namespace mlir;
 
 namespace anybit {
 
+/// Numbers, and residues (!modarith.int), which the VM holds as their
+/// value in [0, Q).
+static bool isRuntimeElementType(Type type) {
+  return isNumericElementType(type) || isa<modarith::ModIntType>(type);
+}
+
 bool isRuntimeType(Type type) {
   if (auto tensor = dyn_cast<RankedTensorType>(type))
     return tensor.hasStaticShape() &&
-           isNumericElementType(tensor.getElementType());
-  return isNumericElementType(type);
+           isRuntimeElementType(tensor.getElementType());
+  return isRuntimeElementType(type);
 }
 
 RtValue RtValue::scalar(Type type, uint64_t bits) {

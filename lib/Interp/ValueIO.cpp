@@ -10,6 +10,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/bit.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
@@ -99,6 +100,11 @@ FailureOr<RtValue> valueFromNpy(const NpyArray &array, Type type,
       continue;
     }
     Int128 v = kind == 'i' ? Int128(signExtend(raw, 8 * size)) : Int128(raw);
+    if (uint64_t q = codec.getModulus(); q && (v < 0 || v >= Int128(q)))
+      return emitError(loc) << "element " << i << " of the array for " << type
+                            << " is " << (v < 0 ? "negative" : "too large")
+                            << ": a residue modulo " << q
+                            << " must be in [0, " << q << ")";
     elements[i] = codec.fromInt(v);
   }
   return detail::makeValue(type, std::move(elements));
@@ -115,8 +121,12 @@ FailureOr<RtValue> valueFromLiteral(StringRef text, Type type, Location loc) {
   ElementCodec codec(elementType);
   // Literals are read as i64 or f64 and converted with the VM's rules, so
   // every element type, !anybit.float included, takes the same syntax.
-  Type wide = codec.isInteger() ? Type(IntegerType::get(ctx, 64))
-                                : Type(Float64Type::get(ctx));
+  // Residues are read as i65 so that every value up to 2^64 - 1 and every
+  // negative one are told apart, then checked against [0, Q).
+  uint64_t modulus = codec.getModulus();
+  Type wide = codec.isInteger()
+                  ? Type(IntegerType::get(ctx, modulus ? 65 : 64))
+                  : Type(Float64Type::get(ctx));
   auto tensor = dyn_cast<RankedTensorType>(type);
   Type parseType =
       tensor ? Type(RankedTensorType::get(tensor.getShape(), wide)) : wide;
@@ -126,7 +136,17 @@ FailureOr<RtValue> valueFromLiteral(StringRef text, Type type, Location loc) {
     return emitError(loc) << "cannot read '" << text << "' as a literal of "
                           << type;
   std::vector<uint64_t> elements;
-  auto convert = [&](Attribute a) {
+  std::optional<APInt> badResidue;
+  auto convert = [&](Attribute a) -> uint64_t {
+    if (auto i = dyn_cast<IntegerAttr>(a); i && modulus) {
+      const APInt &v = i.getValue();
+      if (v.isNegative() || v.uge(modulus)) {
+        if (!badResidue)
+          badResidue = v;
+        return 0;
+      }
+      return v.getZExtValue();
+    }
     if (auto i = dyn_cast<IntegerAttr>(a))
       return codec.fromInt(i.getValue().getSExtValue());
     return codec.fromDouble(cast<FloatAttr>(a).getValueAsDouble());
@@ -141,6 +161,11 @@ FailureOr<RtValue> valueFromLiteral(StringRef text, Type type, Location loc) {
                           << " literal for " << type << ", got '" << text
                           << "'";
   }
+  if (badResidue)
+    return emitError(loc) << "value "
+                          << llvm::toString(*badResidue, 10, /*Signed=*/true)
+                          << " is not a residue of " << elementType
+                          << ": it must be in [0, " << modulus << ")";
   return detail::makeValue(type, std::move(elements));
 }
 

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Anybit/AnybitDialect.h"
+#include "ModArith/ModArithDialect.h"
 #include "anybit/Conversion/Passes.h"
 #include "anybit/Pipelines/Pipelines.h"
 
@@ -21,7 +22,7 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
-  registry.insert<anybit::AnybitDialect>();
+  registry.insert<anybit::AnybitDialect, anybit::modarith::ModArithDialect>();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "Anybit optimizer driver\n", registry));
 }

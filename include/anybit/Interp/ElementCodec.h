@@ -24,7 +24,9 @@ class ElementCodec {
 public:
   enum class Kind { SignedInt, UnsignedInt, F32, F64, SmallFloat };
 
-  /// `type` must satisfy anybit::isNumericElementType.
+  /// `type` must satisfy anybit::isNumericElementType or be a
+  /// !modarith.int<Q : iW>, which is coded as an unsigned W-bit integer
+  /// (its value in [0, Q)).
   explicit ElementCodec(mlir::Type type);
 
   Kind getKind() const { return kind; }
@@ -32,6 +34,9 @@ public:
   bool isFloat() const { return kind >= Kind::F32; }
   bool isInteger() const { return !isFloat(); }
   uint64_t getMask() const { return mask; }
+  /// Q for a !modarith.int<Q : iW> element type (whose valid values are
+  /// [0, Q)); 0 for every other type.
+  uint64_t getModulus() const { return modulus; }
 
   /// The exact value of a pattern (integers up to 2^53 exactly).
   double toDouble(uint64_t bits) const {
@@ -58,6 +63,7 @@ private:
   Kind kind;
   unsigned width;
   uint64_t mask;
+  uint64_t modulus = 0;
   FloatFormat format;
   const std::vector<double> *table = nullptr; // FloatFormat's cached table
 };

@@ -18,8 +18,8 @@
 
 namespace anybit {
 
-/// Whether the VM can hold a value of `type`: a numeric scalar or a
-/// statically shaped tensor of numbers.
+/// Whether the VM can hold a value of `type`: a number or a residue
+/// (!modarith.int), or a statically shaped tensor of them.
 bool isRuntimeType(mlir::Type type);
 
 /// The three byte planes of a packed tensor, each laid out as the

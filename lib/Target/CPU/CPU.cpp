@@ -49,7 +49,11 @@ static void registerTranslations(MLIRContext *ctx) {
 /// reference VM holds; anything else is reported at the op that has it.
 static LogicalResult checkSupportedTypes(ModuleOp module) {
   auto check = [](Operation *op, Type type) -> LogicalResult {
-    if (isa<FunctionType>(type) || isRuntimeType(type))
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    bool numeric =
+        isNumericElementType(tensor ? tensor.getElementType() : type);
+    if (isa<FunctionType>(type) ||
+        (numeric && (!tensor || tensor.hasStaticShape())))
       return success();
     return op->emitError("the CPU backend compiles numbers and statically "
                          "shaped tensors of numbers, not ")

@@ -1,0 +1,167 @@
+//===- ModArithOps.td - modarith operations ----------------*- tablegen -*-===//
+
+#ifndef MODARITH_OPS_TD
+#define MODARITH_OPS_TD
+
+include "ModArith/ModArithDialect.td"
+include "ModArith/ModArithTypes.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/IR/BuiltinAttributes.td"
+
+def ModArith_IntOrTensor : Type<
+    Or<[CPred<"::llvm::isa<::anybit::modarith::ModIntType>($_self)">,
+        And<[CPred<"::llvm::isa<::mlir::RankedTensorType>($_self)">,
+             CPred<"::llvm::cast<::mlir::RankedTensorType>($_self).hasStaticShape()">,
+             CPred<"!::llvm::cast<::mlir::RankedTensorType>($_self).getEncoding()">,
+             CPred<"::llvm::isa<::anybit::modarith::ModIntType>("
+                   "::llvm::cast<::mlir::RankedTensorType>($_self).getElementType())">]>]>,
+    "!modarith.int or statically shaped tensor of !modarith.int">;
+
+def ModArith_PlainIntOrTensor : Type<
+    Or<[CPred<"::llvm::isa<::mlir::IntegerType>($_self) && "
+              "::llvm::cast<::mlir::IntegerType>($_self).isSignless()">,
+        And<[CPred<"::llvm::isa<::mlir::RankedTensorType>($_self)">,
+             CPred<"::llvm::cast<::mlir::RankedTensorType>($_self).hasStaticShape()">,
+             CPred<"!::llvm::cast<::mlir::RankedTensorType>($_self).getEncoding()">,
+             CPred<"::llvm::cast<::mlir::RankedTensorType>($_self).getElementType()"
+                   ".isSignlessInteger()">]>]>,
+    "signless integer or statically shaped tensor of signless integers">;
+
+def ModArith_ConstantOp : ModArith_Op<"constant", [Pure]> {
+  let summary = "A residue constant (scalar or tensor)";
+  let description = [{
+    Produces residues given as integers in [0, Q); a value outside that range
+    is a verifier error (constants are never reduced implicitly). A tensor
+    constant takes a `dense<...>` literal of unsigned decimal integers (or a
+    single splat value). The `value` attribute holds the integers in the
+    storage type: an `iW` IntegerAttr or a DenseIntElementsAttr of
+    `tensor<...xiW>`, read as unsigned.
+
+    ```mlir
+    %c = modarith.constant 42 : !modarith.int<65537 : i32>
+    %t = modarith.constant dense<[1, 65536]> : tensor<2x!modarith.int<65537 : i32>>
+    ```
+  }];
+  let arguments = (ins AnyAttr:$value);
+  let results = (outs ModArith_IntOrTensor:$result);
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+}
+
+def ModArith_EncapsulateOp : ModArith_Op<"encapsulate", [Pure]> {
+  let summary = "A plain iW integer to a residue, reduced modulo Q";
+  let description = [{
+    Reads each element of the `iW` input as an unsigned integer x in
+    [0, 2^W) and returns x mod Q. The input's width must equal the storage
+    width W of the result type and the shapes must agree.
+
+    ```mlir
+    %r = modarith.encapsulate %x : i32 -> !modarith.int<65537 : i32>
+    ```
+  }];
+  let arguments = (ins ModArith_PlainIntOrTensor:$input);
+  let results = (outs ModArith_IntOrTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def ModArith_ExtractOp : ModArith_Op<"extract", [Pure]> {
+  let summary = "A residue to a plain iW integer in [0, Q)";
+  let description = [{
+    Returns the canonical representative in [0, Q) of each residue as a
+    plain `iW` integer (its bits are the residue's bits). The result width
+    must equal the storage width W and the shapes must agree.
+
+    ```mlir
+    %x = modarith.extract %r : !modarith.int<65537 : i32> -> i32
+    ```
+  }];
+  let arguments = (ins ModArith_IntOrTensor:$input);
+  let results = (outs ModArith_PlainIntOrTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def ModArith_ReduceOp : ModArith_Op<"reduce", [Pure]> {
+  let summary = "A wider plain unsigned integer reduced modulo Q";
+  let description = [{
+    Reads each element of the `iN` input as an unsigned integer x in
+    [0, 2^N), N > W, and returns x mod Q. Typical use: reducing a product
+    or a sum of products computed in plain wide integers. Use
+    `modarith.encapsulate` when N = W.
+
+    ```mlir
+    %r = modarith.reduce %x : i64 -> !modarith.int<65537 : i32>
+    ```
+  }];
+  let arguments = (ins ModArith_PlainIntOrTensor:$input);
+  let results = (outs ModArith_IntOrTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+class ModArith_BinaryOp<string mnemonic, string semantics>
+    : ModArith_Op<mnemonic, [Pure]> {
+  let summary = "Modular " # mnemonic;
+  let description = "Element-wise, exactly: result = " # semantics # [{.
+    Both operands and the result must have the same `!modarith.int` type
+    (or the same tensor type of it); the result is in [0, Q).
+
+    ```mlir
+    %c = modarith.}] # mnemonic # [{ %a, %b : !modarith.int<65537 : i32>
+    ```
+  }];
+  let arguments = (ins ModArith_IntOrTensor:$lhs, ModArith_IntOrTensor:$rhs);
+  let results = (outs ModArith_IntOrTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` custom<SameTypes>(type($result), type($lhs), type($rhs))
+  }];
+  let hasVerifier = 1;
+}
+
+def ModArith_AddOp : ModArith_BinaryOp<"add", "(lhs + rhs) mod Q">;
+def ModArith_SubOp : ModArith_BinaryOp<"sub", "(lhs - rhs) mod Q, in [0, Q)">;
+def ModArith_MulOp : ModArith_BinaryOp<"mul",
+    "(lhs * rhs) mod Q, the product taken exactly (up to 128 bits)">;
+
+def ModArith_NegOp : ModArith_Op<"neg", [Pure]> {
+  let summary = "Modular negation";
+  let description = [{
+    Element-wise: result = (Q - input) mod Q, so 0 stays 0. The operand and
+    the result must have the same `!modarith.int` type.
+
+    ```mlir
+    %n = modarith.neg %a : !modarith.int<65537 : i32>
+    ```
+  }];
+  let arguments = (ins ModArith_IntOrTensor:$input);
+  let results = (outs ModArith_IntOrTensor:$result);
+  let assemblyFormat = [{
+    $input attr-dict `:` custom<SameTypes>(type($result), type($input))
+  }];
+  let hasVerifier = 1;
+}
+
+def ModArith_MacOp : ModArith_Op<"mac", [Pure]> {
+  let summary = "Modular multiply-accumulate";
+  let description = [{
+    Element-wise, exactly: result = (lhs * rhs + acc) mod Q, with the
+    product and the sum taken exactly (up to 128 bits) and one reduction.
+    All three operands and the result must have the same `!modarith.int`
+    type.
+
+    ```mlir
+    %d = modarith.mac %a, %b, %c : !modarith.int<65537 : i32>
+    ```
+  }];
+  let arguments = (ins ModArith_IntOrTensor:$lhs, ModArith_IntOrTensor:$rhs,
+                       ModArith_IntOrTensor:$acc);
+  let results = (outs ModArith_IntOrTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs `,` $acc attr-dict `:`
+    custom<SameTypes>(type($result), type($lhs), type($rhs), type($acc))
+  }];
+  let hasVerifier = 1;
+}
+
+#endif // MODARITH_OPS_TD
