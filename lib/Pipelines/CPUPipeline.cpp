@@ -34,6 +34,7 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   outParams.hoistStaticAllocs = true;
   outParams.modifyPublicFunctions = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  pm.addPass(createAnybitNoAliasBuffers());
   pm.addNestedPass<func::FuncOp>(createAnybitMemRefCopyToLinalg());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   bufferization::BufferDeallocationPipelineOptions dealloc;

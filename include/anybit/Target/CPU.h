@@ -12,7 +12,8 @@
 // smallest that holds their width; small floats hold their bit pattern); a
 // packed tensor is its bytes (data, scales, zero points). Integers narrower
 // than their storage ignore the high bits of inputs and come back sign- or
-// zero-extended by their signedness.
+// zero-extended by their signedness. A result buffer must not overlap any
+// other argument (the arguments are noalias); inputs may overlap each other.
 //
 //===----------------------------------------------------------------------===//
 
