@@ -11,12 +11,6 @@ using namespace anybit;
 #define GET_OP_CLASSES
 #include "Anybit/AnybitOps.cpp.inc"
 
-static PackedEncodingAttr getPackedEncoding(Type type) {
-  auto tensor = dyn_cast<RankedTensorType>(type);
-  return tensor ? dyn_cast_or_null<PackedEncodingAttr>(tensor.getEncoding())
-                : PackedEncodingAttr();
-}
-
 /// Rejects encodings on tensors that must be logical (unpacked) values.
 static LogicalResult verifyLogical(Operation *op, Type type, StringRef what) {
   auto tensor = dyn_cast<RankedTensorType>(type);

@@ -76,6 +76,12 @@ bool isUnsignedInteger(Type type) {
   return i && i.isUnsigned();
 }
 
+PackedEncodingAttr getPackedEncoding(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  return tensor ? dyn_cast_or_null<PackedEncodingAttr>(tensor.getEncoding())
+                : PackedEncodingAttr();
+}
+
 std::pair<double, double> getCodeRange(Type codeType) {
   if (auto intType = dyn_cast<IntegerType>(codeType)) {
     unsigned w = intType.getWidth();

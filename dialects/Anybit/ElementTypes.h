@@ -34,6 +34,9 @@ bool isAnyFloat(mlir::Type type);
 /// True for unsigned integers (uiN); signless and signed are two's complement.
 bool isUnsignedInteger(mlir::Type type);
 
+/// The #anybit.packed encoding of a tensor type, or null for any other type.
+PackedEncodingAttr getPackedEncoding(mlir::Type type);
+
 /// The range [qmin, qmax] of quantization codes of `codeType` (an integer
 /// or float element type): the integer's range, or +-(largest finite value)
 /// of a float (0 as the bottom for unsigned formats).

@@ -23,12 +23,6 @@ using namespace anybit::codegen;
 
 namespace {
 
-PackedEncodingAttr packedEncodingOf(Type type) {
-  auto tensor = dyn_cast<RankedTensorType>(type);
-  return tensor ? dyn_cast_or_null<PackedEncodingAttr>(tensor.getEncoding())
-                : PackedEncodingAttr();
-}
-
 /// Storage types: small floats and signed/unsigned integers as signless
 /// integers, packed tensors as their bytes.
 class StorageTypeConverter : public TypeConverter {
@@ -41,7 +35,7 @@ public:
       return std::nullopt;
     });
     addConversion([](RankedTensorType t) -> Type {
-      if (auto enc = packedEncodingOf(t))
+      if (auto enc = getPackedEncoding(t))
         return RankedTensorType::get(
             {int64_t(enc.getTotalBytes(t.getShape(), t.getElementType()))},
             IntegerType::get(t.getContext(), 8));
@@ -216,7 +210,7 @@ struct UnpackLowering : OpConversionPattern<UnpackOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto type = cast<RankedTensorType>(op.getInput().getType());
-    PackedView view{adaptor.getInput(), type, packedEncodingOf(type)};
+    PackedView view{adaptor.getInput(), type, getPackedEncoding(type)};
     auto convert = [&](Value v) {
       return cast<RankedTensorType>(getTypeConverter()->convertType(v.getType()));
     };
@@ -250,7 +244,7 @@ struct UnpackLowering : OpConversionPattern<UnpackOp> {
 /// storage form): data, then scales and zero points when given.
 Value buildPackedTensor(OpBuilder &b, Location loc, RankedTensorType type,
                         Value values, Value scales, Value zeroPoints) {
-  PackedEncodingAttr enc = packedEncodingOf(type);
+  PackedEncodingAttr enc = getPackedEncoding(type);
   Type i8 = b.getI8Type();
   int64_t total = enc.getTotalBytes(type.getShape(), type.getElementType());
   Value result = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{total}, i8);
@@ -305,7 +299,7 @@ struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     RankedTensorType type = op.getType();
-    PackedEncodingAttr enc = packedEncodingOf(type);
+    PackedEncodingAttr enc = getPackedEncoding(type);
     Type inElement = op.getInput().getType().getElementType();
     Type codeType = type.getElementType();
     Type scaleType = enc.getScale(), zpType = enc.getZeroPoint();
@@ -460,7 +454,7 @@ struct DequantizeLowering : OpConversionPattern<DequantizeOp> {
   matchAndRewrite(DequantizeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     auto type = cast<RankedTensorType>(op.getInput().getType());
-    PackedView view{adaptor.getInput(), type, packedEncodingOf(type)};
+    PackedView view{adaptor.getInput(), type, getPackedEncoding(type)};
     Type out = op.getType().getElementType();
     auto resultType =
         cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
@@ -497,7 +491,7 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     auto type = cast<RankedTensorType>(original.getType());
     auto accType = RankedTensorType::get(type.getShape(), acc);
     Type element = type.getElementType();
-    if (PackedEncodingAttr enc = packedEncodingOf(type)) {
+    if (PackedEncodingAttr enc = getPackedEncoding(type)) {
       PackedView view{converted, type, enc};
       return buildGenerate(b, loc, accType,
                            [&](OpBuilder &nb, Location l, ValueRange indices) {
@@ -532,7 +526,7 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     auto rhsType = op.getRhs().getType();
     std::optional<PackedView> rhsView;
     SmallVector<Value> inputs = {lhs};
-    if (PackedEncodingAttr enc = packedEncodingOf(rhsType))
+    if (PackedEncodingAttr enc = getPackedEncoding(rhsType))
       rhsView = PackedView{adaptor.getRhs(), rhsType, enc};
     else
       inputs.push_back(
@@ -729,7 +723,7 @@ struct TensorOpTypeConversion : ConversionPattern {
     if (!isa<tensor::TensorDialect>(op->getDialect()))
       return failure();
     for (Type t : op->getResultTypes())
-      if (packedEncodingOf(t))
+      if (getPackedEncoding(t))
         return rewriter.notifyMatchFailure(
             op, "packed tensors only flow through anybit ops and calls");
     SmallVector<Type> resultTypes;

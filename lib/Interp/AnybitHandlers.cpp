@@ -17,11 +17,6 @@ using anybit::PackedEncodingAttr;
 namespace anybit::detail {
 namespace {
 
-PackedEncodingAttr encodingOf(Type type) {
-  return dyn_cast_or_null<PackedEncodingAttr>(
-      cast<RankedTensorType>(type).getEncoding());
-}
-
 BitLayout denseLayout(Type elementType) {
   BitLayout layout;
   layout.bits = anybit::getElementBitWidth(elementType);
@@ -71,7 +66,7 @@ struct ScaledCodes {
 
 ScaledCodes readScaled(const RtValue &packed) {
   auto type = cast<RankedTensorType>(packed.getType());
-  PackedEncodingAttr enc = encodingOf(type);
+  PackedEncodingAttr enc = getPackedEncoding(type);
   ScaledCodes r;
   const PackedPlanes &planes = packed.getPlanes();
   r.codes = unpackPlane(planes.data, type.getNumElements(),
@@ -117,7 +112,7 @@ LogicalResult packHandler(Operation *op, ArrayRef<RtValue> operands,
                           SmallVectorImpl<RtValue> &results) {
   auto pack = cast<anybit::PackOp>(op);
   auto type = pack.getType();
-  PackedEncodingAttr enc = encodingOf(type);
+  PackedEncodingAttr enc = getPackedEncoding(type);
   PackedPlanes planes;
   planes.data = packPlane(operands[0].getElements(),
                           enc.getBitLayout(type.getElementType()));
@@ -136,7 +131,7 @@ LogicalResult unpackHandler(Operation *op, ArrayRef<RtValue> operands,
                             SmallVectorImpl<RtValue> &results) {
   auto unpack = cast<anybit::UnpackOp>(op);
   auto type = cast<RankedTensorType>(unpack.getInput().getType());
-  PackedEncodingAttr enc = encodingOf(type);
+  PackedEncodingAttr enc = getPackedEncoding(type);
   const PackedPlanes &planes = operands[0].getPlanes();
   results.push_back(RtValue::tensor(
       unpack.getResult().getType(),
@@ -168,7 +163,7 @@ LogicalResult quantizeHandler(Operation *op, ArrayRef<RtValue> operands,
                               SmallVectorImpl<RtValue> &results) {
   auto quantize = cast<anybit::QuantizeOp>(op);
   auto type = quantize.getType();
-  PackedEncodingAttr enc = encodingOf(type);
+  PackedEncodingAttr enc = getPackedEncoding(type);
   ElementCodec in(getElementTypeOrSelf(quantize.getInput().getType()));
   ElementCodec code(type.getElementType());
   ElementCodec scaleCodec(enc.getScale());
@@ -245,7 +240,7 @@ template <typename T, typename Round>
 std::vector<T> decodeOperand(const RtValue &value, Round &&round) {
   auto type = cast<RankedTensorType>(value.getType());
   ElementCodec codec(type.getElementType());
-  PackedEncodingAttr enc = encodingOf(type);
+  PackedEncodingAttr enc = getPackedEncoding(type);
   std::vector<T> out(type.getNumElements());
   if (enc && enc.hasBlocks()) {
     ScaledCodes sc = readScaled(value);
@@ -287,7 +282,7 @@ LogicalResult dequantizeHandler(Operation *op, ArrayRef<RtValue> operands,
 std::vector<uint64_t> integerOperand(const RtValue &value) {
   auto type = cast<RankedTensorType>(value.getType());
   ElementCodec codec(type.getElementType());
-  PackedEncodingAttr enc = encodingOf(type);
+  PackedEncodingAttr enc = getPackedEncoding(type);
   std::vector<uint64_t> bits =
       enc ? unpackPlane(value.getPlanes().data, type.getNumElements(),
                         enc.getBitLayout(type.getElementType()))

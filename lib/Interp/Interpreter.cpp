@@ -250,9 +250,7 @@ LogicalResult Machine::exec(Operation *op, Env &env) {
         // works on logical elements.
         if (!isa<anybit::AnybitDialect>(op->getDialect())) {
           auto isPackedType = [](Type t) {
-            auto tensor = dyn_cast<RankedTensorType>(t);
-            return tensor && isa_and_nonnull<anybit::PackedEncodingAttr>(
-                                 tensor.getEncoding());
+            return static_cast<bool>(getPackedEncoding(t));
           };
           if (llvm::any_of(operands,
                            [](const RtValue &v) { return v.isPacked(); }) ||

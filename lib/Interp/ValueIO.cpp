@@ -26,12 +26,6 @@ using anybit::PackedEncodingAttr;
 
 namespace anybit {
 
-static PackedEncodingAttr packedEncodingOf(Type type) {
-  auto tensor = dyn_cast<RankedTensorType>(type);
-  return tensor ? dyn_cast_or_null<PackedEncodingAttr>(tensor.getEncoding())
-                : PackedEncodingAttr();
-}
-
 static std::string shapeString(ArrayRef<int64_t> shape) {
   std::string s = "(";
   for (auto [i, d] : llvm::enumerate(shape))
@@ -41,7 +35,7 @@ static std::string shapeString(ArrayRef<int64_t> shape) {
 
 static FailureOr<RtValue> packedFromNpy(const NpyArray &array,
                                         RankedTensorType type, Location loc) {
-  PackedEncodingAttr enc = packedEncodingOf(type);
+  PackedEncodingAttr enc = getPackedEncoding(type);
   uint64_t data = enc.getDataBytes(type.getShape(), type.getElementType());
   uint64_t scales = enc.getScaleBytes(type.getShape());
   uint64_t total = enc.getTotalBytes(type.getShape(), type.getElementType());
@@ -71,7 +65,7 @@ FailureOr<RtValue> valueFromNpy(const NpyArray &array, Type type,
   if (failed(checkArgumentType(type, loc)))
     return failure();
   auto tensor = dyn_cast<RankedTensorType>(type);
-  if (packedEncodingOf(type))
+  if (getPackedEncoding(type))
     return packedFromNpy(array, tensor, loc);
   ArrayRef<int64_t> shape = tensor ? tensor.getShape() : ArrayRef<int64_t>();
   if (ArrayRef<int64_t>(array.shape) != shape)
@@ -114,7 +108,7 @@ FailureOr<RtValue> valueFromLiteral(StringRef text, Type type, Location loc) {
   if (failed(checkArgumentType(type, loc)))
     return failure();
   MLIRContext *ctx = type.getContext();
-  if (packedEncodingOf(type))
+  if (getPackedEncoding(type))
     return emitError(loc) << "a packed " << type
                           << " cannot be given as a literal; pass a .npy file";
   Type elementType = getElementTypeOrSelf(type);

@@ -38,7 +38,7 @@ static std::string describe(Type type) {
     return text;
   }
   Type element = tensor.getElementType();
-  if (auto enc = dyn_cast_or_null<PackedEncodingAttr>(tensor.getEncoding())) {
+  if (auto enc = getPackedEncoding(type)) {
     os << type << ": " << enc.getTotalBytes(tensor.getShape(), element)
        << " bytes (" << enc.getDataBytes(tensor.getShape(), element)
        << " of LSB-first " << getElementBitWidth(element) << "-bit data";

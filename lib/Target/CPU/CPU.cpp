@@ -217,9 +217,7 @@ Buffer makeBuffer(Type type) {
   Type element = tensor ? tensor.getElementType() : type;
   int64_t count = tensor ? tensor.getNumElements() : 1;
   uint64_t size = getCPUStorageBytes(element) * count;
-  if (auto enc = tensor ? dyn_cast_or_null<PackedEncodingAttr>(
-                              tensor.getEncoding())
-                        : PackedEncodingAttr())
+  if (auto enc = getPackedEncoding(type))
     size = enc.getTotalBytes(tensor.getShape(), element);
   buffer.bytes.assign(std::max<uint64_t>(size, 8), 0);
   buffer.data = buffer.bytes.data();
@@ -244,9 +242,7 @@ void writeValue(const RtValue &value, Buffer &buffer) {
 RtValue readValue(Type type, const Buffer &buffer) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   Type element = tensor ? tensor.getElementType() : type;
-  if (auto enc = tensor ? dyn_cast_or_null<PackedEncodingAttr>(
-                              tensor.getEncoding())
-                        : PackedEncodingAttr()) {
+  if (auto enc = getPackedEncoding(type)) {
     PackedPlanes planes;
     const uint8_t *p = buffer.bytes.data();
     uint64_t data = enc.getDataBytes(tensor.getShape(), element);
