@@ -25,8 +25,6 @@ void AnybitDialect::registerAttributes() {
 // PackedEncodingAttr
 //===----------------------------------------------------------------------===//
 
-static uint64_t ceilDiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
-
 LogicalResult
 PackedEncodingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                            unsigned word, bool straddle,
@@ -103,12 +101,25 @@ PackedEncodingAttr::getBlockGridShape(ArrayRef<int64_t> shape) const {
   return grid;
 }
 
+static ::anybit::BitLayout denseLayout(Type type) {
+  ::anybit::BitLayout layout;
+  layout.bits = getElementBitWidth(type);
+  return layout;
+}
+
+::anybit::BitLayout PackedEncodingAttr::getScaleLayout() const {
+  return denseLayout(getScale());
+}
+
+::anybit::BitLayout PackedEncodingAttr::getZeroPointLayout() const {
+  return denseLayout(getZeroPoint());
+}
+
 static uint64_t planeBytes(ArrayRef<int64_t> grid, Type type) {
   if (!type)
     return 0;
-  return ceilDiv(static_cast<uint64_t>(ShapedType::getNumElements(grid)) *
-                     getElementBitWidth(type),
-                 8);
+  return denseLayout(type).storageBytes(
+      static_cast<uint64_t>(ShapedType::getNumElements(grid)));
 }
 
 uint64_t PackedEncodingAttr::getScaleBytes(ArrayRef<int64_t> shape) const {

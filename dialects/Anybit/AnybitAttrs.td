@@ -69,6 +69,10 @@ def Anybit_PackedEncodingAttr : AttrDef<Anybit_Dialect, "PackedEncoding",
     /// Number of blocks per dimension, i.e. the shape of the scale tensor.
     ::llvm::SmallVector<int64_t> getBlockGridShape(
         ::llvm::ArrayRef<int64_t> shape) const;
+    /// Bit placement of the scale and zero-point planes: dense, one value
+    /// per block in row-major block order.
+    ::anybit::BitLayout getScaleLayout() const;
+    ::anybit::BitLayout getZeroPointLayout() const;
     uint64_t getScaleBytes(::llvm::ArrayRef<int64_t> shape) const;
     uint64_t getZeroPointBytes(::llvm::ArrayRef<int64_t> shape) const;
     /// All bytes the tensor occupies: data, scales and zero points.

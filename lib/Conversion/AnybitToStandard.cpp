@@ -80,12 +80,6 @@ Value blockIndex(OpBuilder &b, Location loc, ValueRange indices,
   return linearize(b, loc, blockIndices, enc.getBlockGridShape(shape));
 }
 
-BitLayout denseLayout(Type elementType) {
-  BitLayout layout;
-  layout.bits = getElementBitWidth(elementType);
-  return layout;
-}
-
 /// How to read the planes of one packed tensor value.
 struct PackedView {
   Value bytes;
@@ -115,7 +109,9 @@ struct PackedView {
     int64_t base =
         dataBytes() + (zeroPoint ? enc.getScaleBytes(type.getShape()) : 0);
     Value bits =
-        buildReadField(b, loc, bytes, numBytes(), base, denseLayout(t), block);
+        buildReadField(b, loc, bytes, numBytes(), base,
+                       zeroPoint ? enc.getZeroPointLayout() : enc.getScaleLayout(),
+                       block);
     return buildFromBits(b, loc, bits, getStorageType(t));
   }
 
@@ -271,9 +267,9 @@ Value buildPackedTensor(OpBuilder &b, Location loc, RankedTensorType type,
   };
   addPlane(values, enc.getBitLayout(type.getElementType()));
   if (scales)
-    addPlane(scales, denseLayout(enc.getScale()));
+    addPlane(scales, enc.getScaleLayout());
   if (zeroPoints)
-    addPlane(zeroPoints, denseLayout(enc.getZeroPoint()));
+    addPlane(zeroPoints, enc.getZeroPointLayout());
   return result;
 }
 

@@ -17,12 +17,6 @@ using anybit::PackedEncodingAttr;
 namespace anybit::detail {
 namespace {
 
-BitLayout denseLayout(Type elementType) {
-  BitLayout layout;
-  layout.bits = anybit::getElementBitWidth(elementType);
-  return layout;
-}
-
 std::vector<uint8_t> packPlane(ArrayRef<uint64_t> values,
                                const BitLayout &layout) {
   std::vector<uint8_t> bytes(layout.storageBytes(values.size()));
@@ -76,13 +70,13 @@ ScaledCodes readScaled(const RtValue &packed) {
       ShapedType::getNumElements(enc.getBlockGridShape(type.getShape()));
   ElementCodec scaleCodec(enc.getScale());
   for (uint64_t bits :
-       unpackPlane(planes.scales, blocks, denseLayout(enc.getScale())))
+       unpackPlane(planes.scales, blocks, enc.getScaleLayout()))
     r.scales.push_back(scaleCodec.toDouble(bits));
   r.zeroPoints.assign(blocks, 0.0);
   if (Type zp = enc.getZeroPoint()) {
     ElementCodec zpCodec(zp);
     std::vector<uint64_t> bits =
-        unpackPlane(planes.zeroPoints, blocks, denseLayout(zp));
+        unpackPlane(planes.zeroPoints, blocks, enc.getZeroPointLayout());
     for (int64_t b = 0; b < blocks; ++b)
       r.zeroPoints[b] = zpCodec.toDouble(bits[b]);
   }
@@ -119,10 +113,10 @@ LogicalResult packHandler(Operation *op, ArrayRef<RtValue> operands,
   size_t next = 1;
   if (pack.getScales())
     planes.scales = packPlane(operands[next++].getElements(),
-                              denseLayout(enc.getScale()));
+                              enc.getScaleLayout());
   if (pack.getZeroPoints())
     planes.zeroPoints = packPlane(operands[next].getElements(),
-                                  denseLayout(enc.getZeroPoint()));
+                                  enc.getZeroPointLayout());
   results.push_back(RtValue::packedTensor(type, std::move(planes)));
   return success();
 }
@@ -144,11 +138,11 @@ LogicalResult unpackHandler(Operation *op, ArrayRef<RtValue> operands,
   if (Value scales = unpack.getScales())
     results.push_back(RtValue::tensor(
         cast<RankedTensorType>(scales.getType()),
-        unpackPlane(planes.scales, blocks, denseLayout(enc.getScale()))));
+        unpackPlane(planes.scales, blocks, enc.getScaleLayout())));
   if (Value zps = unpack.getZeroPoints())
     results.push_back(RtValue::tensor(
         cast<RankedTensorType>(zps.getType()),
-        unpackPlane(planes.zeroPoints, blocks, denseLayout(enc.getZeroPoint()))));
+        unpackPlane(planes.zeroPoints, blocks, enc.getZeroPointLayout())));
   return success();
 }
 
@@ -227,9 +221,9 @@ LogicalResult quantizeHandler(Operation *op, ArrayRef<RtValue> operands,
 
   PackedPlanes planes;
   planes.data = packPlane(codes, enc.getBitLayout(type.getElementType()));
-  planes.scales = packPlane(scaleBits, denseLayout(enc.getScale()));
+  planes.scales = packPlane(scaleBits, enc.getScaleLayout());
   if (zpType)
-    planes.zeroPoints = packPlane(zpBits, denseLayout(zpType));
+    planes.zeroPoints = packPlane(zpBits, enc.getZeroPointLayout());
   results.push_back(RtValue::packedTensor(type, std::move(planes)));
   return success();
 }
