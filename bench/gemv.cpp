@@ -3,9 +3,10 @@
 //   anybit-bench-gemv [--quick]
 //
 // y = W·x with f32 activations x (B x K) and weights W of N x K stored, as
-// Anybit's matmul takes them, as a K x N tensor of iW / small-float codes
-// with one f16 scale per group of G consecutive k (#anybit.packed<block =
-// [G, 1], scale = f16>). Measured in the same run, nothing hard-coded:
+// a linear layer stores them, as an N x K tensor of iW / small-float codes
+// (one output row after another) with one f16 scale per group of G
+// consecutive k (#anybit.packed<block = [1, G], scale = f16>), multiplied
+// with anybit.matmul {transpose_rhs}. Measured in the same run, nothing hard-coded:
 //   - the machine's read bandwidth (streaming sum of a large buffer, best
 //     sample of the run);
 //   - OpenBLAS f32 with 1 and 2 threads (cblas_sgemv for B = 1; for B > 1
@@ -334,7 +335,7 @@ struct Weights {
   int64_t K = 0, N = 0, G = 0;
   std::vector<uint8_t> codes;   // K x N bit patterns
   std::vector<uint16_t> scales; // (K/G) x N f16 bit patterns
-  AlignedBuffer packed;         // codes LSB-first, then the scales
+  AlignedBuffer packed;         // N x K codes LSB-first, then N x K/G scales
   size_t dataBytes = 0, scaleBytes = 0;
 };
 
@@ -358,18 +359,21 @@ static Weights makeWeights(const Format &f, int64_t K, int64_t N, int64_t G,
   w.scaleBytes = w.scales.size() * 2;
   w.packed = AlignedBuffer(w.dataBytes + w.scaleBytes);
   anybit::BitLayout layout{f.bits, 8, true};
-  std::vector<uint64_t> row(static_cast<size_t>(N));
-  // N * bits is a whole number of bytes: pack row by row.
-  for (int64_t k = 0; k < K; ++k) {
-    for (int64_t n = 0; n < N; ++n)
-      row[n] = w.codes[size_t(k * N + n)];
-    anybit::packBits(row.data(), uint64_t(N), layout,
-                     w.packed.data + size_t(k * N * f.bits / 8));
+  std::vector<uint64_t> row(static_cast<size_t>(K));
+  // Stored N x K; K * bits is a whole number of bytes: pack row by row.
+  for (int64_t n = 0; n < N; ++n) {
+    for (int64_t k = 0; k < K; ++k)
+      row[k] = w.codes[size_t(k * N + n)];
+    anybit::packBits(row.data(), uint64_t(K), layout,
+                     w.packed.data + size_t(n * K * f.bits / 8));
   }
-  for (size_t i = 0; i < w.scales.size(); ++i) {
-    w.packed.data[w.dataBytes + 2 * i] = uint8_t(w.scales[i] & 0xff);
-    w.packed.data[w.dataBytes + 2 * i + 1] = uint8_t(w.scales[i] >> 8);
-  }
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t g = 0; g < K / G; ++g) {
+      uint16_t s = w.scales[size_t(g * N + n)];
+      uint8_t *at = w.packed.data + w.dataBytes + 2 * size_t(n * (K / G) + g);
+      at[0] = uint8_t(s & 0xff);
+      at[1] = uint8_t(s >> 8);
+    }
   return w;
 }
 
@@ -531,15 +535,15 @@ static BlasResult runOpenBLAS(BlasCall how, int64_t N, int64_t K, int64_t B,
 
 static std::string kernelSource(const Format &f, int64_t B, int64_t K,
                                 int64_t N, int64_t G) {
-  std::string w = "tensor<" + std::to_string(K) + "x" + std::to_string(N) +
-                  "x" + f.mlirType + ", #anybit.packed<block = [" +
-                  std::to_string(G) + ", 1], scale = f16>>";
+  std::string w = "tensor<" + std::to_string(N) + "x" + std::to_string(K) +
+                  "x" + f.mlirType + ", #anybit.packed<block = [1, " +
+                  std::to_string(G) + "], scale = f16>>";
   std::string x = "tensor<" + std::to_string(B) + "x" + std::to_string(K) +
                   "xf32>";
   std::string y = "tensor<" + std::to_string(B) + "x" + std::to_string(N) +
                   "xf32>";
   return "func.func @gemv(%x: " + x + ", %w: " + w + ") -> " + y +
-         " {\n  %y = anybit.matmul %x, %w {accumulator = f32} : " + x + ", " +
+         " {\n  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : " + x + ", " +
          w + " -> " + y + "\n  return %y : " + y + "\n}\n";
 }
 
@@ -549,7 +553,8 @@ struct Row {
   int64_t B = 0, G = 0;
   bool compiled = false, ok = false;
   double compileSeconds = 0;
-  Timing t;
+  Timing t, t2;           // 1 thread; 2 threads (OpenMP)
+  bool has2 = false;      // t2 measured (an OpenMP runtime was found)
   size_t bytes = 0;       // packed weight bytes, codes and scales
   double blasSeconds = 0; // the OpenBLAS f32 1-thread baseline
 };
@@ -736,8 +741,10 @@ int main(int argc, char **argv) {
                   kernelSource(*f, B, K, N, G), &context);
           std::unique_ptr<anybit::CPUExecutable> exe;
           void (*fn)(void **) = nullptr;
+          anybit::CPUCompileOptions one;
+          one.threads = 1;
           if (module) {
-            auto compiled = anybit::CPUExecutable::compile(*module, {});
+            auto compiled = anybit::CPUExecutable::compile(*module, one);
             if (mlir::succeeded(compiled)) {
               exe = std::move(*compiled);
               auto packed = exe->lookupPacked("gemv", module->getLoc());
@@ -782,6 +789,31 @@ int main(int argc, char **argv) {
           if (!row.ok)
             failureLines.push_back(label + ": " + why);
           row.t = timeCalls(call, w.packed.data, w.packed.size, budget);
+          // The same kernel on 2 OpenMP threads.
+          anybit::CPUCompileOptions two;
+          two.threads = 2;
+          if (anybit::usesOpenMP(two)) {
+            auto compiled2 = anybit::CPUExecutable::compile(*module, two);
+            void (*fn2)(void **) = nullptr;
+            if (mlir::succeeded(compiled2)) {
+              auto packed2 = (*compiled2)->lookupPacked("gemv", module->getLoc());
+              if (mlir::succeeded(packed2))
+                fn2 = *packed2;
+            }
+            if (fn2) {
+              auto call2 = [&] { fn2(args); };
+              std::memset(y.data, 0xff, size_t(B * N) * 4);
+              call2();
+              std::string why2 = compare(
+                  y.as<float>(), referenceGemv(*f, w, x.as<float>(), B));
+              if (!why2.empty()) {
+                row.ok = false;
+                failureLines.push_back(label + " (2 threads): " + why2);
+              }
+              row.t2 = timeCalls(call2, w.packed.data, w.packed.size, budget);
+              row.has2 = true;
+            }
+          }
           rows.push_back(row);
           std::fprintf(stderr, "  [%d/%d] %s: %.1f us%s\n", int(rows.size()),
                        totalCases, label.c_str(), row.t.median * 1e6,
@@ -798,7 +830,7 @@ int main(int argc, char **argv) {
               "Anybit packed formats with f16 group scales\n",
               quick ? " --quick" : "");
   std::printf("host: %ld online CPUs; Anybit kernels run on 1 thread (its "
-              "CPU code is single-threaded), OpenBLAS on 1 and 2\n\n",
+              "CPU code on 1 and 2 OpenMP threads), OpenBLAS on 1 and 2\n\n",
               sysconf(_SC_NPROCESSORS_ONLN));
   std::printf("read bandwidth (sum of a %zu MiB uint64 buffer; best of %d "
               "samples over the run, %d passes each; plain loop / 4 streams "
@@ -835,31 +867,37 @@ int main(int argc, char **argv) {
 
     std::printf("\nAnybit, N x K = %s (compile_ms: parse + compile + lookup; "
                 "xBLAS_1T: fastest OpenBLAS f32 1-thread time / Anybit time; "
-                "2T: Anybit's CPU code is single-threaded)\n",
+                "2T: OpenMP, 2 threads, %%BW_2T of the 2-thread bandwidth)\n",
                 shapeName.c_str());
-    std::printf("  %-10s %2s %-5s %4s %9s %10s %11s %5s %8s %6s %8s %10s  "
-                "%s\n",
+    std::printf("  %-10s %2s %-5s %4s %9s %10s %11s %5s %8s %6s %8s %10s %8s "
+                "%6s  %s\n",
                 "N x K", "B", "type", "G", "MiB", "compile_ms", "us/GEMV_1T",
                 "runs", "GB/s_1T", "%BW_1T", "xBLAS_1T", "us/GEMV_2T",
-                "check");
+                "GB/s_2T", "%BW_2T", "check");
     for (const Row &r : rows) {
       if (r.shape != shapeName)
         continue;
       if (!r.compiled) {
         std::printf("  %-10s %2lld %-5s %4lld %9.2f %10s %11s %5s %8s %6s %8s "
-                    "%10s  %s\n",
+                    "%10s %8s %6s  %s\n",
                     r.shape.c_str(), (long long)r.B, r.type.c_str(),
                     (long long)r.G, double(r.bytes) / (1 << 20), "-", "-", "-",
-                    "-", "-", "-", "n/a", "COMPILE-FAIL");
+                    "-", "-", "-", "-", "-", "-", "COMPILE-FAIL");
         continue;
       }
       double gbps = double(r.bytes) / r.t.median / 1e9;
+      char two[64] = "         n/a      n/a    n/a";
+      if (r.has2) {
+        double g2 = double(r.bytes) / r.t2.median / 1e9;
+        std::snprintf(two, sizeof two, "%10.1f %8.2f %5.1f%%",
+                      r.t2.median * 1e6, g2, 100 * g2 / bw2);
+      }
       std::printf("  %-10s %2lld %-5s %4lld %9.2f %10.1f %11.1f %5d %8.2f "
-                  "%5.1f%% %7.3fx %10s  %s\n",
+                  "%5.1f%% %7.3fx %s  %s\n",
                   r.shape.c_str(), (long long)r.B, r.type.c_str(),
                   (long long)r.G, double(r.bytes) / (1 << 20),
                   r.compileSeconds * 1e3, r.t.median * 1e6, r.t.runs, gbps,
-                  100 * gbps / bw1, r.blasSeconds / r.t.median, "n/a",
+                  100 * gbps / bw1, r.blasSeconds / r.t.median, two,
                   r.ok ? "ok" : "FAIL");
     }
   }
@@ -872,6 +910,7 @@ int main(int argc, char **argv) {
 
   // Summary.
   double minPct = 1e300, maxPct = 0, logSpeed = 0, maxSpeed = 0;
+  double minPct2 = 1e300, maxPct2 = 0;
   int timed = 0;
   const Row *best = nullptr;
   for (const Row &r : rows) {
@@ -882,6 +921,11 @@ int main(int argc, char **argv) {
     double speedup = r.blasSeconds / r.t.median;
     minPct = std::min(minPct, pct);
     maxPct = std::max(maxPct, pct);
+    if (r.has2) {
+      double pct2 = 100 * double(r.bytes) / r.t2.median / 1e9 / bw2;
+      minPct2 = std::min(minPct2, pct2);
+      maxPct2 = std::max(maxPct2, pct2);
+    }
     logSpeed += std::log(speedup);
     if (speedup > maxSpeed) {
       maxSpeed = speedup;
@@ -894,12 +938,14 @@ int main(int argc, char **argv) {
     std::printf("summary: %d Anybit cases, %d FAIL; read bandwidth %.1f GB/s "
                 "(1 thread); Anybit 1 thread: %.2f-%.2f%% of it, %.4fx "
                 "OpenBLAS f32 (geomean; best %.3fx: %s %s G=%lld B=%lld); "
-                "OpenBLAS f32 1 thread: %.0f-%.0f%%; 2 threads: n/a for "
-                "Anybit (single-threaded); run took %.0f s\n",
+                "OpenBLAS f32 1 thread: %.0f-%.0f%%; Anybit 2 threads: "
+                "%.2f-%.2f%% of the 2-thread bandwidth %.1f GB/s; run took "
+                "%.0f s\n",
                 int(rows.size()), int(failureLines.size()), bw1, minPct,
                 maxPct, std::exp(logSpeed / timed), maxSpeed,
                 best->type.c_str(), best->shape.c_str(), (long long)best->G,
-                (long long)best->B, blasMinPct, blasMaxPct, total);
+                (long long)best->B, blasMinPct, blasMaxPct,
+                minPct2 > maxPct2 ? 0.0 : minPct2, maxPct2, bw2, total);
   else
     std::printf("summary: %d Anybit cases, none compiled, %d FAIL; run took "
                 "%.0f s\n",

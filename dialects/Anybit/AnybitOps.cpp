@@ -159,14 +159,15 @@ LogicalResult MatmulOp::verify() {
   if (lhs.getRank() != 2 || rhs.getRank() != 2 || result.getRank() != 2)
     return emitOpError("operands and result must be 2-D, got ")
            << lhs << ", " << rhs << " -> " << result;
-  if (lhs.getDimSize(1) != rhs.getDimSize(0))
+  int64_t rhsK = rhs.getDimSize(getTransposeRhs() ? 1 : 0);
+  int64_t rhsN = rhs.getDimSize(getTransposeRhs() ? 0 : 1);
+  if (lhs.getDimSize(1) != rhsK)
     return emitOpError("contraction sizes differ: lhs has K = ")
-           << lhs.getDimSize(1) << ", rhs has K = " << rhs.getDimSize(0);
+           << lhs.getDimSize(1) << ", rhs has K = " << rhsK;
   if (result.getDimSize(0) != lhs.getDimSize(0) ||
-      result.getDimSize(1) != rhs.getDimSize(1))
+      result.getDimSize(1) != rhsN)
     return emitOpError("result must be ")
-           << lhs.getDimSize(0) << "x" << rhs.getDimSize(1) << ", got "
-           << result;
+           << lhs.getDimSize(0) << "x" << rhsN << ", got " << result;
   if (failed(verifyLogical(*this, result, "result")))
     return failure();
   for (RankedTensorType operand : {lhs, rhs})

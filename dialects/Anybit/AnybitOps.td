@@ -144,7 +144,10 @@ def Anybit_MatmulOp : Anybit_Op<"matmul", [Pure]> {
   let summary = "Mixed-precision matrix multiplication";
   let description = [{
     `C[m, n] = sum_k A[m, k] * B[k, n]` for A of shape MxK and B of shape
-    KxN, with any numeric element types on either side; an operand with a
+    KxN, or, with `transpose_rhs`, `sum_k A[m, k] * B[n, k]` for B of shape
+    NxK (weights stored one output row after another, as `x @ W.T` of a
+    linear layer, with blocks `[1, G]` along K), with any numeric element
+    types on either side; an operand with a
     block-scaled `#anybit.packed` encoding is dequantized first. The sum is
     kept in `accumulator`: an integer type (exact products, wrapping sums;
     both operands must be unscaled integers) or f32/f64, where each operand
@@ -156,10 +159,13 @@ def Anybit_MatmulOp : Anybit_Op<"matmul", [Pure]> {
     %c = anybit.matmul %a, %w {accumulator = f32}
            : tensor<1x64xf32>, tensor<64x32xi3, #anybit.packed<block = [32, 1], scale = f16>>
            -> tensor<1x32xf32>
+    %d = anybit.matmul %a, %v {accumulator = f32, transpose_rhs}
+           : tensor<1x64xf32>, tensor<32x64xi4, #anybit.packed<block = [1, 32], scale = f16>>
+           -> tensor<1x32xf32>
     ```
   }];
   let arguments = (ins Anybit_NumericTensor:$lhs, Anybit_NumericTensor:$rhs,
-                       TypeAttr:$accumulator);
+                       TypeAttr:$accumulator, UnitAttr:$transpose_rhs);
   let results = (outs Anybit_NumericTensor:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)

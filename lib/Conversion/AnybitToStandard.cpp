@@ -5,6 +5,7 @@
 #include "Anybit/AnybitDialect.h"
 #include "ElementCodegen.h"
 #include "PackedCodegen.h"
+#include "VectorMatmulCodegen.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -466,7 +467,12 @@ struct DequantizeLowering : OpConversionPattern<DequantizeOp> {
 };
 
 struct MatmulLowering : OpConversionPattern<MatmulOp> {
-  using OpConversionPattern::OpConversionPattern;
+  MatmulLowering(const TypeConverter &converter, MLIRContext *ctx,
+                 bool vectorize)
+      : OpConversionPattern(converter, ctx), vectorize(vectorize) {}
+
+  /// Whether packed weights may take the vector code path.
+  bool vectorize;
 
   /// Element `indices` of a packed operand in the accumulator type, as the
   /// VM rounds it: integers converted, block-scaled values dequantized
@@ -509,14 +515,11 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
         });
   }
 
-  LogicalResult
-  matchAndRewrite(MatmulOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    Type acc = op.getAccumulator();
-    if (!acc.isSignlessInteger() && !acc.isF32() && !acc.isF64())
-      acc = getStorageType(acc); // siN / uiN accumulate like iN
-    Value lhs = toAccumulator(rewriter, loc, op.getLhs(), adaptor.getLhs(), acc);
+  /// The contraction as a linalg.generic, in the accumulator type, with the
+  /// VM's order of operations.
+  Value buildContraction(OpBuilder &b, Location loc, MatmulOp op,
+                         OpAdaptor adaptor, Value lhs, Type acc) const {
+    auto resultType = op.getType();
     // A packed right-hand side (the weights) is read in place inside the
     // contraction rather than expanded into a dequantized copy.
     auto rhsType = op.getRhs().getType();
@@ -526,23 +529,25 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
       rhsView = PackedView{adaptor.getRhs(), rhsType, enc};
     else
       inputs.push_back(
-          toAccumulator(rewriter, loc, op.getRhs(), adaptor.getRhs(), acc));
-    auto resultType = op.getType();
+          toAccumulator(b, loc, op.getRhs(), adaptor.getRhs(), acc));
     int64_t m = resultType.getDimSize(0), n = resultType.getDimSize(1);
-    Value init = tensor::EmptyOp::create(rewriter, loc, ArrayRef<int64_t>{m, n},
+    Value init = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{m, n},
                                          acc);
-    Value zero = arith::ConstantOp::create(rewriter, loc,
-                                           rewriter.getZeroAttr(acc));
-    init = linalg::FillOp::create(rewriter, loc, zero, init).getResult(0);
-    MLIRContext *ctx = rewriter.getContext();
+    Value zero = arith::ConstantOp::create(b, loc,
+                                           b.getZeroAttr(acc));
+    init = linalg::FillOp::create(b, loc, zero, init).getResult(0);
+    MLIRContext *ctx = b.getContext();
     // Loops (i, k, j) with j innermost: every output still sees its
     // products in ascending k, and the inner loop runs along contiguous
     // rows of the weights and the output.
     AffineExpr i, k, j;
     bindDims(ctx, i, k, j);
     SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {i, k}, ctx)};
+    bool transposed = op.getTransposeRhs();
     if (!rhsView)
-      maps.push_back(AffineMap::get(3, 0, {k, j}, ctx));
+      maps.push_back(AffineMap::get(3, 0, transposed ? SmallVector<AffineExpr>{j, k}
+                                                     : SmallVector<AffineExpr>{k, j},
+                                    ctx));
     maps.push_back(AffineMap::get(3, 0, {i, j}, ctx));
     SmallVector<utils::IteratorType> iterators = {
         utils::IteratorType::parallel, utils::IteratorType::reduction,
@@ -550,34 +555,57 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     // One fused multiply-add (or wrapping multiply-add) per step: the VM's
     // rounding.
     auto product = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{init.getType()}, inputs, ValueRange{init},
-        maps, iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+        b, loc, TypeRange{init.getType()}, inputs, ValueRange{init},
+        maps, iterators, [&](OpBuilder &nb, Location l, ValueRange args) {
           Value a = args[0], out = args.back();
-          Value w = rhsView ? packedInAccumulator(
-                                  b, l, *rhsView,
-                                  {linalg::IndexOp::create(b, l, 1),
-                                   linalg::IndexOp::create(b, l, 2)},
-                                  acc)
+          Value kIndex = linalg::IndexOp::create(nb, l, 1);
+          Value jIndex = linalg::IndexOp::create(nb, l, 2);
+          SmallVector<Value, 2> rhsIndices = {kIndex, jIndex};
+          if (transposed)
+            std::swap(rhsIndices[0], rhsIndices[1]);
+          Value w = rhsView ? packedInAccumulator(nb, l, *rhsView, rhsIndices,
+                                                  acc)
                             : args[1];
           Value r;
           if (isa<IntegerType>(acc))
-            r = arith::AddIOp::create(b, l, out,
-                                      arith::MulIOp::create(b, l, a, w));
+            r = arith::AddIOp::create(nb, l, out,
+                                      arith::MulIOp::create(nb, l, a, w));
           else
-            r = math::FmaOp::create(b, l, a, w, out);
-          linalg::YieldOp::create(b, l, r);
+            r = math::FmaOp::create(nb, l, a, w, out);
+          linalg::YieldOp::create(nb, l, r);
         });
+    return product.getResult(0);
+  }
+
+  LogicalResult
+  matchAndRewrite(MatmulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Type acc = op.getAccumulator();
+    if (!acc.isSignlessInteger() && !acc.isF32() && !acc.isF64())
+      acc = getStorageType(acc); // siN / uiN accumulate like iN
+    Value lhs = toAccumulator(rewriter, loc, op.getLhs(), adaptor.getLhs(), acc);
+    auto resultType = op.getType();
+    Value product;
+    if (vectorize && acc.isF32() &&
+        canVectorizePackedMatmul(cast<RankedTensorType>(lhs.getType()),
+                                 op.getRhs().getType(), op.getTransposeRhs()))
+      product = buildVectorizedPackedMatmul(rewriter, loc, lhs, adaptor.getRhs(),
+                                            op.getRhs().getType(),
+                                            op.getTransposeRhs());
+    else
+      product = buildContraction(rewriter, loc, op, adaptor, lhs, acc);
     Type out = resultType.getElementType();
     Type accOriginal = op.getAccumulator();
     if (out == accOriginal) {
-      rewriter.replaceOp(op, product.getResult(0));
+      rewriter.replaceOp(op, product);
       return success();
     }
     rewriter.replaceOp(
         op, buildElementwise(
                 rewriter, loc,
                 cast<RankedTensorType>(getTypeConverter()->convertType(resultType)),
-                product.getResult(0),
+                product,
                 [&](OpBuilder &b, Location l, ValueRange args) {
                   return buildCast(b, l, args[0], accOriginal, out, false);
                 }));
@@ -741,6 +769,7 @@ struct TensorOpTypeConversion : ConversionPattern {
 
 struct ConvertAnybitToStandardPass
     : anybit::impl::ConvertAnybitToStandardBase<ConvertAnybitToStandardPass> {
+  using Base::Base;
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     // Later passes need the signedness the storage types drop (to extend
@@ -759,8 +788,9 @@ struct ConvertAnybitToStandardPass
     });
     RewritePatternSet patterns(ctx);
     patterns.add<CastLowering, PackLowering, UnpackLowering, QuantizeLowering,
-                 DequantizeLowering, MatmulLowering, EmulatedFloatArith,
+                 DequantizeLowering, EmulatedFloatArith,
                  TensorOpTypeConversion>(converter, ctx);
+    patterns.add<MatmulLowering>(converter, ctx, vectorize);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);
     populateCallOpTypeConversionPattern(patterns, converter);

@@ -314,11 +314,21 @@ LogicalResult matmulHandler(Operation *op, ArrayRef<RtValue> operands,
   Type accType = matmul.getAccumulator();
   ElementCodec acc(accType), out(resultType.getElementType());
   std::vector<uint64_t> c(m * n);
+  // B as K x N, whichever way it is stored.
+  auto rhs = [&](auto values) {
+    if (!matmul.getTransposeRhs())
+      return values;
+    decltype(values) t(values.size());
+    for (int64_t j = 0; j < n; ++j)
+      for (int64_t kk = 0; kk < k; ++kk)
+        t[kk * n + j] = values[j * k + kk];
+    return t;
+  };
 
   if (acc.isInteger()) {
     uint64_t mask = acc.getMask();
     std::vector<uint64_t> prod = multiply<uint64_t>(
-        integerOperand(operands[0]), integerOperand(operands[1]), m, k, n,
+        integerOperand(operands[0]), rhs(integerOperand(operands[1])), m, k, n,
         [mask](uint64_t x, uint64_t y, uint64_t s) { return (s + x * y) & mask; });
     // One rounding, as anybit.cast does, even above 2^53.
     for (size_t i = 0; i < c.size(); ++i)
@@ -327,7 +337,7 @@ LogicalResult matmulHandler(Operation *op, ArrayRef<RtValue> operands,
     auto toF32 = [](double v) { return static_cast<float>(v); };
     std::vector<float> prod = multiply<float>(
         decodeOperand<float>(operands[0], toF32),
-        decodeOperand<float>(operands[1], toF32), m, k, n,
+        rhs(decodeOperand<float>(operands[1], toF32)), m, k, n,
         [](float x, float y, float s) { return std::fmaf(x, y, s); });
     for (size_t i = 0; i < c.size(); ++i)
       c[i] = out.fromDouble(prod[i]);
@@ -335,7 +345,7 @@ LogicalResult matmulHandler(Operation *op, ArrayRef<RtValue> operands,
     auto toF64 = [](double v) { return v; };
     std::vector<double> prod = multiply<double>(
         decodeOperand<double>(operands[0], toF64),
-        decodeOperand<double>(operands[1], toF64), m, k, n,
+        rhs(decodeOperand<double>(operands[1], toF64)), m, k, n,
         [](double x, double y, double s) { return std::fma(x, y, s); });
     for (size_t i = 0; i < c.size(); ++i)
       c[i] = out.fromDouble(prod[i]);

@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -43,8 +44,17 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   // Strided metadata expands into affine.apply, so affine lowers after it.
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
-  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createForallToParallelLoopPass());
+  if (options.openMP) {
+    ConvertSCFToOpenMPPassOptions omp;
+    omp.numThreads = options.threads;
+    pm.addPass(createConvertSCFToOpenMPPass(omp));
+  }
+  // memref.alloca_scope (the OpenMP loop bodies) must hold a single block:
+  // memrefs lower, and the scopes with them, before scf.for becomes blocks.
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
@@ -53,6 +63,8 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   funcToLLVM.useBarePtrCallConv = true;
   pm.addPass(createConvertFuncToLLVMPass(funcToLLVM));
   pm.addPass(createConvertControlFlowToLLVMPass());
+  if (options.openMP)
+    pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   if (options.optLevel > 0)
     pm.addPass(createCanonicalizerPass());
@@ -63,6 +75,13 @@ struct PipelineCLOptions : PassPipelineOptions<PipelineCLOptions> {
   Option<unsigned> optLevel{*this, "opt-level",
                             llvm::cl::desc("Optimization level 0..3"),
                             llvm::cl::init(3)};
+  Option<bool> openMP{*this, "openmp",
+                      llvm::cl::desc("Run parallel loops with OpenMP"),
+                      llvm::cl::init(false)};
+  Option<unsigned> threads{*this, "threads",
+                           llvm::cl::desc("OpenMP threads (0: the runtime's "
+                                          "choice)"),
+                           llvm::cl::init(0)};
 };
 } // namespace
 
@@ -73,6 +92,8 @@ void registerAnybitPipelines() {
       [](OpPassManager &pm, const PipelineCLOptions &cl) {
         CPUPipelineOptions options;
         options.optLevel = cl.optLevel;
+        options.openMP = cl.openMP;
+        options.threads = cl.threads;
         buildCPUPipeline(pm, options);
       });
 }

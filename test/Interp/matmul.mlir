@@ -12,6 +12,7 @@
 // RUN: anybit-run %s --entry mx | FileCheck %s --match-full-lines --check-prefix=MX
 // RUN: anybit-run %s --entry accumulators | FileCheck %s --match-full-lines --check-prefix=ACC
 // RUN: anybit-run %s --entry fma_order | FileCheck %s --match-full-lines --check-prefix=FMA
+// RUN: anybit-run %s --entry transposed | FileCheck %s --match-full-lines --check-prefix=TRANSPOSED
 
 // A (i8) x B (i3) = [[369, -518, 262], [-121, 531, -391]] exactly.
 // Accumulated in i8 the sums wrap mod 256; an i32 sum converted to an i4
@@ -170,4 +171,30 @@ func.func @fma_order() -> (tensor<1x1xi32>, tensor<1x1xi32>) {
   %0 = arith.bitcast %c0 : tensor<1x1xf32> to tensor<1x1xi32>
   %1 = arith.bitcast %c1 : tensor<1x1xf32> to tensor<1x1xi32>
   return %0, %1 : tensor<1x1xi32>, tensor<1x1xi32>
+}
+
+// transpose_rhs: B is stored N x K (rows 2 x 4 of i4, one f16 scale per
+// row and group of 2 along K). Dequantized B^T rows: [1*0.5, -2*0.5,
+// 3*2, 7*2] = [0.5, -1, 6, 14] and [-8*0.25, 0*0.25, 5*1, -1*1] = [-2, 0,
+// 5, -1]; x = [1, 2, 0.5, -1]: y = [0.5 - 2 + 3 - 14, -2 + 0 + 2.5 + 1]
+// = [-12.5, 1.5]. The same weights stored K x N give the same result.
+// TRANSPOSED: result0: tensor<1x2xf32> = {{\[\[}}-12.5, 1.5]]
+// TRANSPOSED-NEXT: result1: tensor<1x2xf32> = {{\[\[}}-12.5, 1.5]]
+func.func @transposed() -> (tensor<1x2xf32>, tensor<1x2xf32>) {
+  %x = arith.constant dense<[[1.0, 2.0, 0.5, -1.0]]> : tensor<1x4xf32>
+  %w = arith.constant dense<[[1, -2, 3, 7], [-8, 0, 5, -1]]> : tensor<2x4xi4>
+  %s = arith.constant dense<[[0.5, 2.0], [0.25, 1.0]]> : tensor<2x2xf16>
+  %p = anybit.pack %w scales(%s) : tensor<2x4xi4>, tensor<2x2xf16>
+         -> tensor<2x4xi4, #anybit.packed<block = [1, 2], scale = f16>>
+  %y = anybit.matmul %x, %p {accumulator = f32, transpose_rhs}
+         : tensor<1x4xf32>, tensor<2x4xi4, #anybit.packed<block = [1, 2], scale = f16>>
+         -> tensor<1x2xf32>
+  %wt = arith.constant dense<[[1, -8], [-2, 0], [3, 5], [7, -1]]> : tensor<4x2xi4>
+  %st = arith.constant dense<[[0.5, 0.25], [2.0, 1.0]]> : tensor<2x2xf16>
+  %pt = anybit.pack %wt scales(%st) : tensor<4x2xi4>, tensor<2x2xf16>
+          -> tensor<4x2xi4, #anybit.packed<block = [2, 1], scale = f16>>
+  %z = anybit.matmul %x, %pt {accumulator = f32}
+         : tensor<1x4xf32>, tensor<4x2xi4, #anybit.packed<block = [2, 1], scale = f16>>
+         -> tensor<1x2xf32>
+  return %y, %z : tensor<1x2xf32>, tensor<1x2xf32>
 }

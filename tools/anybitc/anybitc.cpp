@@ -62,6 +62,12 @@ static cl::opt<Emit> emit(
 static cl::opt<std::string> outputFile("o", cl::desc("Output file"),
                                        cl::value_desc("file"), cl::init("-"));
 static cl::opt<std::string> mcpu("mcpu", cl::desc("Target CPU (default: host)"));
+static cl::opt<unsigned>
+    numThreads("num-threads",
+            cl::desc("Threads for parallel loops: 1 runs them sequentially, "
+                     "N > 1 on N OpenMP threads, 0 lets the OpenMP runtime "
+                     "decide (all cores, or OMP_NUM_THREADS)"),
+            cl::init(1));
 static cl::opt<std::string> mattr("mattr",
                                   cl::desc("Target features, e.g. +avx2,-avx512f"));
 static cl::opt<std::string> runEntry("run",
@@ -185,7 +191,7 @@ static LogicalResult runEntryPoint(MLIRContext &context, ModuleOp module,
 
 /// Links an object file into a shared library with the system C compiler.
 static LogicalResult linkSharedLibrary(Location loc, StringRef object,
-                                       StringRef output) {
+                                       StringRef output, bool openMP) {
   auto cc = llvm::sys::findProgramByName("clang-22");
   if (!cc)
     cc = llvm::sys::findProgramByName("cc");
@@ -193,9 +199,15 @@ static LogicalResult linkSharedLibrary(Location loc, StringRef object,
     return emitError(loc) << "--emit=so needs a C compiler to link (clang-22 "
                              "or cc on PATH)";
   std::string error;
-  int rc = llvm::sys::ExecuteAndWait(
-      *cc, {*cc, "-shared", "-o", output, object, "-lm"}, std::nullopt, {}, 0,
-      0, &error);
+  SmallVector<StringRef> args = {*cc, "-shared", "-o", output, object, "-lm"};
+  // The OpenMP runtime by path, found again at load time through the rpath.
+  std::string rpath;
+  if (openMP) {
+    StringRef runtime = anybit::openMPRuntimePath();
+    rpath = ("-Wl,-rpath," + llvm::sys::path::parent_path(runtime)).str();
+    args.append({runtime, rpath});
+  }
+  int rc = llvm::sys::ExecuteAndWait(*cc, args, std::nullopt, {}, 0, 0, &error);
   if (rc != 0)
     return emitError(loc) << "linking '" << output << "' with " << *cc
                           << " failed" << (error.empty() ? "" : ": ") << error;
@@ -237,7 +249,8 @@ static LogicalResult compileToFile(ModuleOp module,
         return emitError(module.getLoc()) << ec.message();
       os << *object;
     }
-    return linkSharedLibrary(module.getLoc(), objectPath, outputFile);
+    return linkSharedLibrary(module.getLoc(), objectPath, outputFile,
+                             anybit::usesOpenMP(options));
   }
   if (emit == Emit::Header) {
   } else if (emit == Emit::MLIR) {
@@ -298,6 +311,7 @@ int main(int argc, char **argv) {
   options.optLevel = optLevel;
   options.cpu = mcpu;
   options.features = mattr;
+  options.threads = numThreads;
   options.printPipeline = printPipeline;
   // LLVM owns --time-passes; it times the MLIR passes here too.
   options.timePasses = llvm::TimePassesIsEnabled;

@@ -20,10 +20,22 @@ def ConvertAnybitToStandard : Pass<"convert-anybit-to-standard", "mlir::ModuleOp
       operands in the accumulator type.
     Function signatures, calls, returns and structured control flow are
     converted along. Anything it cannot lower is reported at its location.
+
+    With `vectorize` (the default), a matmul with an f32 accumulator whose
+    right-hand side is packed (weights of up to 8 bits, optionally with
+    [G, 1] block scales) becomes vector code instead: an `scf.forall` over
+    column tiles of the output, each unpacking 16 weights at a time with
+    byte shuffles and per-lane shifts and contracting them with `vector.fma`
+    into register tiles; each group's sum is scaled once.
   }];
+  let options = [
+    Option<"vectorize", "vectorize", "bool", /*default=*/"true",
+           "Lower packed-weight f32 matmuls to vector code">
+  ];
   let dependentDialects = [
     "mlir::arith::ArithDialect", "mlir::linalg::LinalgDialect",
-    "mlir::math::MathDialect", "mlir::tensor::TensorDialect"
+    "mlir::math::MathDialect", "mlir::scf::SCFDialect",
+    "mlir::tensor::TensorDialect", "mlir::vector::VectorDialect"
   ];
 }
 

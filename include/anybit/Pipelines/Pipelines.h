@@ -11,6 +11,10 @@ struct CPUPipelineOptions {
   /// 0: no optimization of the generated loops; higher levels run the
   /// upstream loop and LLVM optimizations.
   unsigned optLevel = 3;
+  /// Parallel loops become OpenMP worksharing loops on this many threads
+  /// (0: the runtime's choice); without `openMP` they run sequentially.
+  bool openMP = false;
+  unsigned threads = 0;
 };
 
 /// Tensor-level anybit IR down to the LLVM dialect for the host CPU: lower

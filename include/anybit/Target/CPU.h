@@ -39,7 +39,22 @@ struct CPUCompileOptions {
   std::string cpu, features;
   /// Print the pass pipeline / per-pass timing to stderr.
   bool printPipeline = false, timePasses = false;
+  /// Threads for parallel loops: 1 (the default) runs them sequentially,
+  /// N > 1 on N OpenMP threads, 0 lets the OpenMP runtime decide (all cores,
+  /// or OMP_NUM_THREADS). Sequential is the default because an idle OpenMP
+  /// team spins for a while after each call, which costs more than it gains
+  /// when several processes share the cores (a test suite, a server).
+  /// Without an OpenMP runtime (see openMPRuntimePath) loops always run
+  /// sequentially.
+  unsigned threads = 1;
 };
+
+/// The OpenMP runtime compiled code links when it runs parallel loops, or
+/// an empty string when the build found none.
+llvm::StringRef openMPRuntimePath();
+
+/// Whether compiled code with these options calls the OpenMP runtime.
+bool usesOpenMP(const CPUCompileOptions &options);
 
 /// Runs the CPU pipeline on `module` in place, down to the LLVM dialect.
 mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module,

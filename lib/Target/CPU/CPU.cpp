@@ -13,6 +13,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
@@ -42,6 +43,7 @@ static void registerTranslations(MLIRContext *ctx) {
   DialectRegistry registry;
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
+  registerOpenMPDialectTranslation(registry);
   ctx->appendDialectRegistry(registry);
 }
 
@@ -72,6 +74,18 @@ static LogicalResult checkSupportedTypes(ModuleOp module) {
   return failure(result.wasInterrupted());
 }
 
+llvm::StringRef openMPRuntimePath() {
+#ifdef ANYBIT_OPENMP_RUNTIME
+  return ANYBIT_OPENMP_RUNTIME;
+#else
+  return "";
+#endif
+}
+
+bool usesOpenMP(const CPUCompileOptions &options) {
+  return options.threads != 1 && !openMPRuntimePath().empty();
+}
+
 LogicalResult lowerToLLVMDialect(ModuleOp module,
                                  const CPUCompileOptions &options) {
   if (failed(checkSupportedTypes(module)))
@@ -81,6 +95,8 @@ LogicalResult lowerToLLVMDialect(ModuleOp module,
     pm.enableTiming();
   CPUPipelineOptions pipeline;
   pipeline.optLevel = options.optLevel;
+  pipeline.openMP = usesOpenMP(options);
+  pipeline.threads = options.threads;
   buildCPUPipeline(pm, pipeline);
   if (options.printPipeline) {
     pm.printAsTextualPipeline(llvm::errs());
@@ -192,6 +208,10 @@ CPUExecutable::compile(ModuleOp module, const CPUCompileOptions &options) {
   auto transformer = makeOptimizingTransformer(options.optLevel, 0, tm->get());
   ExecutionEngineOptions engineOptions;
   engineOptions.transformer = transformer;
+  SmallVector<StringRef, 1> libraries;
+  if (usesOpenMP(options))
+    libraries.push_back(openMPRuntimePath());
+  engineOptions.sharedLibPaths = libraries;
   engineOptions.jitCodeGenOptLevel = options.optLevel == 0
                                          ? llvm::CodeGenOptLevel::None
                                          : llvm::CodeGenOptLevel::Aggressive;

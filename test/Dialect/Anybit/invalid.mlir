@@ -676,3 +676,19 @@ func.func @f(%a: tensor<2x4xf32>, %b: tensor<4x5xf32>) {
   %0 = anybit.matmul %a, %b : tensor<2x4xf32>, tensor<4x5xf32> -> tensor<2x5xf32>
   return
 }
+
+// -----
+
+func.func @f(%a: tensor<2x4xf32>, %b: tensor<4x5xf32>) {
+  // expected-error @+1 {{'anybit.matmul' op contraction sizes differ: lhs has K = 4, rhs has K = 5}}
+  %0 = anybit.matmul %a, %b {accumulator = f32, transpose_rhs} : tensor<2x4xf32>, tensor<4x5xf32> -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<2x4xf32>, %b: tensor<5x4xf32>) {
+  // expected-error @+1 {{'anybit.matmul' op result must be 2x5, got 'tensor<2x4xf32>'}}
+  %0 = anybit.matmul %a, %b {accumulator = f32, transpose_rhs} : tensor<2x4xf32>, tensor<5x4xf32> -> tensor<2x4xf32>
+  return
+}

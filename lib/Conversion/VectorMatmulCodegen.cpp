@@ -1,0 +1,503 @@
+//===- VectorMatmulCodegen.cpp - Vector code for packed-weight matmuls ----===//
+
+#include "VectorMatmulCodegen.h"
+
+#include "ElementCodegen.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+
+namespace anybit::codegen {
+namespace {
+
+/// Elements unpacked per step: 16 elements of w bits are exactly 2w bytes,
+/// so every step starts on a byte and reads whole bytes.
+constexpr int64_t kLanes = 16;
+
+/// Vector-shaped constants and element-wise ops on vector<16 x T>.
+struct Lanes {
+  OpBuilder &b;
+  Location loc;
+
+  VectorType vec(Type element) { return VectorType::get({kLanes}, element); }
+  VectorType i32v() { return vec(b.getI32Type()); }
+  VectorType f32v() { return vec(b.getF32Type()); }
+
+  Value splat(Type element, int64_t v) {
+    VectorType t = vec(element);
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(t, b.getIntegerAttr(element, v)));
+  }
+  Value perLane(ArrayRef<int32_t> values) {
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(i32v(), values));
+  }
+  Value i32(int64_t v) { return splat(b.getI32Type(), v); }
+  Value and_(Value x, Value y) { return arith::AndIOp::create(b, loc, x, y); }
+  Value or_(Value x, Value y) { return arith::OrIOp::create(b, loc, x, y); }
+  Value shl(Value x, Value y) { return arith::ShLIOp::create(b, loc, x, y); }
+  Value shru(Value x, Value y) { return arith::ShRUIOp::create(b, loc, x, y); }
+  Value shrs(Value x, Value y) { return arith::ShRSIOp::create(b, loc, x, y); }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value sel(Value c, Value x, Value y) {
+    return arith::SelectOp::create(b, loc, c, x, y);
+  }
+  Value eq(Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, y);
+  }
+  Value ne(Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, x, y);
+  }
+  Value zeroF32() {
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(f32v(), b.getF32FloatAttr(0.0f)));
+  }
+};
+
+/// `count` bytes of `bytes` (a 1-D i8 tensor) from byte `offset` on.
+Value readBytes(Lanes &v, Value bytes, Value offset, int64_t count) {
+  Value pad = arith::ConstantIntOp::create(v.b, v.loc, 0, 8);
+  return vector::TransferReadOp::create(
+      v.b, v.loc, VectorType::get({count}, v.b.getI8Type()), bytes,
+      ValueRange{offset}, pad, ArrayRef<bool>{true});
+}
+
+/// The 16 fields of w <= 8 bits packed LSB-first in `raw` (2w bytes), as
+/// i32 lanes, sign-extended or zero-extended. A field spans at most two
+/// bytes: one shuffle gathers each lane's low byte, one its high byte (a
+/// zero past the end), and per-lane shifts move the field into place.
+Value unpackFields(Lanes &v, Value raw, unsigned w, bool signExtend) {
+  int64_t numBytes = 2 * w;
+  SmallVector<int64_t> loIndex, hiIndex;
+  SmallVector<int32_t> shift;
+  bool needHigh = false;
+  for (int64_t i = 0; i < kLanes; ++i) {
+    loIndex.push_back(i * w / 8);
+    hiIndex.push_back(i * w / 8 + 1); // numBytes picks the zero vector
+    shift.push_back(int32_t(i * w % 8));
+    needHigh |= i * w % 8 + w > 8;
+  }
+  Value zeros = arith::ConstantOp::create(
+      v.b, v.loc,
+      DenseElementsAttr::get(VectorType::get({numBytes}, v.b.getI8Type()),
+                             v.b.getI8IntegerAttr(0)));
+  Value lo = raw;
+  if (numBytes != kLanes || needHigh || w != 8)
+    lo = vector::ShuffleOp::create(v.b, v.loc, raw, zeros, loIndex);
+  if (w == 8)
+    return signExtend ? Value(arith::ExtSIOp::create(v.b, v.loc, v.i32v(), lo))
+                      : Value(arith::ExtUIOp::create(v.b, v.loc, v.i32v(), lo));
+  Value x = arith::ExtUIOp::create(v.b, v.loc, v.i32v(), lo);
+  if (needHigh) {
+    Value hi = vector::ShuffleOp::create(v.b, v.loc, raw, zeros, hiIndex);
+    x = v.or_(x, v.shl(arith::ExtUIOp::create(v.b, v.loc, v.i32v(), hi),
+                       v.i32(8)));
+  }
+  if (signExtend) {
+    SmallVector<int32_t> up;
+    for (int32_t s : shift)
+      up.push_back(32 - int32_t(w) - s);
+    return v.shrs(v.shl(x, v.perLane(up)), v.i32(32 - w));
+  }
+  return v.and_(v.shru(x, v.perLane(shift)), v.i32((1 << w) - 1));
+}
+
+/// Exact value of the float codes `code` (zero-extended i32 lanes) of
+/// format `f`, as f32. Computed in f32 when every power of two involved is
+/// a normal f32, otherwise in f64 and rounded once.
+/// The same by moving the exponent and mantissa fields into an f32 (where
+/// a subnormal of the format lands on an f32 subnormal) and multiplying by
+/// 2^(127 - bias): exact, and a few instructions, when every value of the
+/// format is an f32 and the format has a zero.
+Value decodeFloatByRebias(Lanes &v, Value code, const FloatFormat &f) {
+  OpBuilder &b = v.b;
+  int m = int(f.manBits), e = int(f.expBits);
+  Value mag = v.and_(code, v.i32(int64_t(f.magMask())));
+  Value bits = v.shl(mag, v.i32(23 - m));
+  if (f.isSigned) // the sign bit to bit 31
+    bits = v.or_(bits, v.shl(v.and_(code, v.i32(int64_t(1) << (e + m))),
+                             v.i32(31 - (e + m))));
+  auto splatF = [&](float x) -> Value {
+    return arith::ConstantOp::create(
+        b, v.loc, DenseElementsAttr::get(v.f32v(), b.getF32FloatAttr(x)));
+  };
+  Value value = arith::MulFOp::create(
+      b, v.loc, arith::BitcastOp::create(b, v.loc, v.f32v(), bits),
+      splatF(std::ldexp(1.0f, 127 - f.bias)));
+  if (f.nonFinite == NonFinite::NanOnly) {
+    value = v.sel(v.eq(mag, v.i32(int64_t(f.magMask()))), splatF(NAN), value);
+  } else if (f.nonFinite == NonFinite::IEEE) {
+    int64_t inf = ((int64_t(1) << e) - 1) << m;
+    Value special = v.sel(v.eq(mag, v.i32(inf)), splatF(INFINITY), splatF(NAN));
+    Value top = arith::CmpIOp::create(b, v.loc, arith::CmpIPredicate::uge, mag,
+                                      v.i32(inf));
+    Value negative = arith::CmpFOp::create(
+        b, v.loc, arith::CmpFPredicate::OLT,
+        arith::BitcastOp::create(b, v.loc, v.f32v(), bits), splatF(0));
+    special = v.sel(negative, arith::NegFOp::create(b, v.loc, special), special);
+    value = v.sel(top, special, value);
+  }
+  return value;
+}
+
+Value decodeFloat(Lanes &v, Value code, const FloatFormat &f) {
+  OpBuilder &b = v.b;
+  int m = int(f.manBits), e = int(f.expBits);
+  // Exponent fields below 255: the moved pattern is never an f32 inf/NaN.
+  if (f.hasZero && e <= 7 && m <= 23 && f.bias >= 0 && f.bias <= 127 &&
+      ((1 << e) - 1) - f.bias <= 127)
+    return decodeFloatByRebias(v, code, f);
+  int minExp2 = (f.hasZero ? 1 : 0) - f.bias - m;
+  int maxExp2 = ((1 << e) - 1) - f.bias - m;
+  bool inF32 = minExp2 >= -126 && maxExp2 <= 127;
+  FloatType ft = inF32 ? FloatType(b.getF32Type()) : FloatType(b.getF64Type());
+  Type it = inF32 ? b.getI32Type() : b.getI64Type();
+  unsigned fracBits = inF32 ? 23 : 52;
+  int64_t expBias = inF32 ? 127 : 1023;
+
+  Value man = v.and_(code, v.i32((int64_t(1) << m) - 1));
+  Value exp = v.and_(v.shru(code, v.i32(m)), v.i32((int64_t(1) << e) - 1));
+  Value mant = v.or_(man, v.i32(int64_t(1) << m));
+  Value exp2 = arith::SubIOp::create(b, v.loc, exp, v.i32(f.bias + m));
+  if (f.hasZero) { // subnormals: M * 2^(1 - bias - m)
+    Value sub = v.eq(exp, v.i32(0));
+    mant = v.sel(sub, man, mant);
+    exp2 = v.sel(sub, v.i32(1 - f.bias - m), exp2);
+  }
+  if (!inF32)
+    exp2 = arith::ExtSIOp::create(b, v.loc, v.vec(it), exp2);
+  Value pow2Bits =
+      v.shl(v.add(exp2, v.splat(it, expBias)), v.splat(it, fracBits));
+  Value pow2 = arith::BitcastOp::create(b, v.loc, v.vec(ft), pow2Bits);
+  Value mag = arith::MulFOp::create(
+      b, v.loc, arith::UIToFPOp::create(b, v.loc, v.vec(ft), mant), pow2);
+  auto splatF = [&](double x) -> Value {
+    return arith::ConstantOp::create(
+        b, v.loc, DenseElementsAttr::get(v.vec(ft), b.getFloatAttr(ft, x)));
+  };
+  if (f.nonFinite == NonFinite::NanOnly) {
+    Value magBits = v.and_(code, v.i32(int64_t(f.magMask())));
+    mag = v.sel(v.eq(magBits, v.i32(int64_t(f.magMask()))), splatF(NAN), mag);
+  } else if (f.nonFinite == NonFinite::IEEE) {
+    Value top = v.eq(exp, v.i32((int64_t(1) << e) - 1));
+    Value special =
+        v.sel(v.eq(man, v.i32(0)), splatF(INFINITY), splatF(NAN));
+    mag = v.sel(top, special, mag);
+  }
+  if (f.isSigned) {
+    Value neg = v.ne(v.shru(code, v.i32(e + m)), v.i32(0));
+    mag = v.sel(neg, arith::NegFOp::create(b, v.loc, mag), mag);
+  }
+  if (!inF32)
+    mag = arith::TruncFOp::create(b, v.loc, v.f32v(), mag);
+  return mag;
+}
+
+/// 16 consecutive elements of type `type` (at most 8 bits wide) as f32.
+Value decodeElements(Lanes &v, Value raw, Type type) {
+  unsigned w = getElementBitWidth(type);
+  if (std::optional<FloatFormat> f = getFloatFormat(type))
+    return decodeFloat(v, unpackFields(v, raw, w, false), *f);
+  bool isSigned = !isUnsignedInteger(type) && !type.isSignlessInteger(1);
+  Value x = unpackFields(v, raw, w, isSigned);
+  return arith::SIToFPOp::create(v.b, v.loc, v.f32v(), x);
+}
+
+/// 16 scales of type `type` (f32 or a float of 8 or 16 bits) as f32, from
+/// `lanes`: a vector of 16 integers of the type's width.
+Value decodeScaleLanes(Lanes &v, Value lanes, Type type) {
+  OpBuilder &b = v.b;
+  if (type.isF32())
+    return arith::BitcastOp::create(b, v.loc, v.f32v(), lanes);
+  Value code = arith::ExtUIOp::create(b, v.loc, v.i32v(), lanes);
+  if (type.isBF16()) // bf16 is the top half of an f32
+    return arith::BitcastOp::create(b, v.loc, v.f32v(), v.shl(code, v.i32(16)));
+  return decodeFloat(v, code, *getFloatFormat(type));
+}
+
+/// The integer type of a scale's bits.
+Type scaleBitsType(OpBuilder &b, Type scale) {
+  return b.getIntegerType(getElementBitWidth(scale));
+}
+
+bool isSupportedScale(Type t) {
+  if (t.isF32() || t.isBF16())
+    return true;
+  unsigned w = getElementBitWidth(t);
+  return getFloatFormat(t).has_value() && (w == 8 || w == 16);
+}
+
+/// An scf.for from 0 to `count` with `init` as iteration arguments, whose
+/// body `body(iv, args)` is built with `b` and returns the yielded values.
+SmallVector<Value>
+buildLoop(OpBuilder &b, Location loc, int64_t count, int64_t step,
+          ValueRange init,
+          function_ref<SmallVector<Value>(Value, ValueRange)> body) {
+  auto idx = [&](int64_t x) { return arith::ConstantIndexOp::create(b, loc, x); };
+  auto loop = scf::ForOp::create(b, loc, idx(0), idx(count), idx(step), init);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  scf::YieldOp::create(b, loc,
+                       body(loop.getInductionVar(), loop.getRegionIterArgs()));
+  return SmallVector<Value>(loop.getResults());
+}
+
+/// What both kernels share: the operands, the shapes and index arithmetic.
+struct KernelEmitter {
+  Lanes v;
+  Value lhs, bytes;
+  RankedTensorType rhsType;
+  PackedEncodingAttr enc;
+  int64_t m, k, n, group;
+  unsigned width;
+
+  OpBuilder &b() { return v.b; }
+  Value idx(int64_t x) { return arith::ConstantIndexOp::create(v.b, v.loc, x); }
+  Value mul(Value x, int64_t c) {
+    return arith::MulIOp::create(v.b, v.loc, x, idx(c));
+  }
+  Value add(Value x, Value y) {
+    return arith::AddIOp::create(v.b, v.loc, x, y);
+  }
+  Value add(Value x, int64_t c) { return c == 0 ? x : add(x, idx(c)); }
+
+  /// The 16 weights from element `linear` (row-major, a multiple of 16) on.
+  Value weights(Value linear) {
+    Value step = arith::DivUIOp::create(v.b, v.loc, linear, idx(kLanes));
+    Value raw = readBytes(v, bytes, mul(step, 2 * width), 2 * width);
+    return decodeElements(v, raw, rhsType.getElementType());
+  }
+
+  /// `count` scales (16, or 1 broadcast to 16 lanes) from scale `element`.
+  Value scales(Value element, int64_t count) {
+    Type t = enc.getScale();
+    int64_t bytesPer = getElementBitWidth(t) / 8;
+    int64_t base = enc.getDataBytes(rhsType.getShape(), rhsType.getElementType());
+    Value raw = readBytes(v, bytes, add(mul(element, bytesPer), base),
+                          count * bytesPer);
+    Value lanes = raw;
+    Type bits = scaleBitsType(v.b, t);
+    if (bytesPer != 1)
+      lanes = vector::BitCastOp::create(
+          v.b, v.loc, VectorType::get({count}, bits), raw);
+    if (count != kLanes)
+      lanes = vector::BroadcastOp::create(v.b, v.loc, v.vec(bits), lanes);
+    return decodeScaleLanes(v, lanes, t);
+  }
+
+  /// Sums over the groups of K: `contract(k0, count, acc)` adds a group's
+  /// products to zeroed accumulators, `scale(g, partial, acc)` adds the
+  /// scaled group sums to the running ones.
+  SmallVector<Value> overGroups(
+      int64_t numAcc,
+      function_ref<SmallVector<Value>(Value, int64_t, ValueRange)> contract,
+      function_ref<SmallVector<Value>(Value, ValueRange, ValueRange)> scale) {
+    SmallVector<Value> zeros(numAcc, v.zeroF32());
+    if (!enc.hasBlocks())
+      return contract(idx(0), k, zeros);
+    // Each group's products are summed first, then scaled once.
+    return buildLoop(v.b, v.loc, k / group, 1, zeros,
+                     [&](Value g, ValueRange sums) {
+                       SmallVector<Value> partial =
+                           contract(mul(g, group), group, zeros);
+                       return scale(g, partial, sums);
+                     });
+  }
+};
+
+/// B stored K x N: tiles of 16 * numVectors output columns, accumulated in
+/// registers along K (an axpy per row of B).
+struct ColumnTileKernel : KernelEmitter {
+  int64_t numVectors;
+
+  /// Rows [row0, row0 + rows) of the output at columns [col0, col0 + 16 *
+  /// numVectors), written into `tile` at columns from 0.
+  Value rowBlock(Value tile, Value row0, int64_t rows, Value col0) {
+    auto contract = [&](Value k0, int64_t count, ValueRange acc) {
+      return buildLoop(b(), v.loc, count, 1, acc, [&](Value kk, ValueRange sums) {
+        Value kIndex = add(k0, kk);
+        SmallVector<Value> q;
+        for (int64_t j = 0; j < numVectors; ++j)
+          q.push_back(weights(add(mul(kIndex, n), add(col0, j * kLanes))));
+        SmallVector<Value> next(sums.begin(), sums.end());
+        for (int64_t r = 0; r < rows; ++r) {
+          Value x = tensor::ExtractOp::create(v.b, v.loc, lhs,
+                                              ValueRange{add(row0, r), kIndex});
+          Value xs = vector::BroadcastOp::create(v.b, v.loc, v.f32v(), x);
+          for (int64_t j = 0; j < numVectors; ++j)
+            next[r * numVectors + j] = vector::FMAOp::create(
+                v.b, v.loc, xs, q[j], next[r * numVectors + j]);
+        }
+        return next;
+      });
+    };
+    auto scale = [&](Value g, ValueRange partial, ValueRange sums) {
+      SmallVector<Value> next(sums.begin(), sums.end());
+      for (int64_t j = 0; j < numVectors; ++j) {
+        Value s = scales(add(mul(g, n), add(col0, j * kLanes)), kLanes);
+        for (int64_t r = 0; r < rows; ++r)
+          next[r * numVectors + j] = vector::FMAOp::create(
+              v.b, v.loc, partial[r * numVectors + j], s,
+              next[r * numVectors + j]);
+      }
+      return next;
+    };
+    SmallVector<Value> acc = overGroups(rows * numVectors, contract, scale);
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t j = 0; j < numVectors; ++j)
+        tile = vector::TransferWriteOp::create(
+                   v.b, v.loc, acc[r * numVectors + j], tile,
+                   ValueRange{add(row0, r), idx(j * kLanes)},
+                   ArrayRef<bool>{true})
+                   .getResult();
+    return tile;
+  }
+};
+
+/// B stored N x K (transpose_rhs): each output is a dot product along a
+/// contiguous row of B; numRows rows of B are streamed side by side, and
+/// each accumulator is reduced across its lanes once at the end.
+struct RowDotKernel : KernelEmitter {
+  int64_t numRows;
+
+  /// Rows [row0, row0 + rows) of the output at columns [col0, col0 +
+  /// numRows), written into `tile` at columns from 0.
+  Value rowBlock(Value tile, Value row0, int64_t rows, Value col0) {
+    auto contract = [&](Value k0, int64_t count, ValueRange acc) {
+      return buildLoop(b(), v.loc, count, kLanes, acc,
+                       [&](Value kk, ValueRange sums) {
+        Value kIndex = add(k0, kk);
+        SmallVector<Value> x;
+        for (int64_t r = 0; r < rows; ++r)
+          x.push_back(vector::TransferReadOp::create(
+              v.b, v.loc, v.f32v(), lhs, ValueRange{add(row0, r), kIndex},
+              arith::ConstantFloatOp::create(v.b, v.loc, v.b.getF32Type(),
+                                             APFloat(0.0f)),
+              ArrayRef<bool>{true}));
+        SmallVector<Value> next(sums.begin(), sums.end());
+        for (int64_t c = 0; c < numRows; ++c) {
+          Value q = weights(add(mul(add(col0, c), k), kIndex));
+          for (int64_t r = 0; r < rows; ++r)
+            next[r * numRows + c] = vector::FMAOp::create(
+                v.b, v.loc, x[r], q, next[r * numRows + c]);
+        }
+        return next;
+      });
+    };
+    auto scale = [&](Value g, ValueRange partial, ValueRange sums) {
+      SmallVector<Value> next(sums.begin(), sums.end());
+      for (int64_t c = 0; c < numRows; ++c) {
+        Value s = scales(add(mul(add(col0, c), k / group), g), 1);
+        for (int64_t r = 0; r < rows; ++r)
+          next[r * numRows + c] = vector::FMAOp::create(
+              v.b, v.loc, partial[r * numRows + c], s, next[r * numRows + c]);
+      }
+      return next;
+    };
+    SmallVector<Value> acc = overGroups(rows * numRows, contract, scale);
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < numRows; ++c) {
+        // The lanes hold interleaved partial sums: any order of adding them
+        // is as good as another.
+        Value sum = vector::ReductionOp::create(
+            v.b, v.loc, vector::CombiningKind::ADD, acc[r * numRows + c],
+            arith::FastMathFlags::reassoc);
+        tile = tensor::InsertOp::create(v.b, v.loc, sum, tile,
+                                        ValueRange{add(row0, r), idx(c)});
+      }
+    return tile;
+  }
+};
+
+} // namespace
+
+bool canVectorizePackedMatmul(RankedTensorType lhsType,
+                              RankedTensorType rhsType, bool transposed) {
+  PackedEncodingAttr enc = getPackedEncoding(rhsType);
+  if (!enc || !lhsType.hasStaticShape() || !rhsType.hasStaticShape() ||
+      enc.getZeroPoint())
+    return false;
+  // 16-element steps along the contiguous dimension of B.
+  int64_t contiguous = rhsType.getDimSize(1);
+  if (contiguous % kLanes != 0)
+    return false;
+  Type element = rhsType.getElementType();
+  if (getElementBitWidth(element) > 8 ||
+      (!getFloatFormat(element) && !isa<IntegerType>(element)))
+    return false;
+  // Elements must sit at bit i * w: dense, or exactly filling their words.
+  BitLayout layout = enc.getBitLayout(element);
+  if (!layout.straddle && layout.wordBits % layout.bits != 0)
+    return false;
+  if (!enc.hasBlocks())
+    return true;
+  if (!isSupportedScale(enc.getScale()))
+    return false;
+  ArrayRef<int64_t> block = enc.getBlock();
+  // Groups along K: [G, 1] of a K x N tensor, or [1, G] of an N x K one
+  // with whole 16-element steps per group.
+  return transposed ? block[0] == 1 && block[1] % kLanes == 0
+                    : block[1] == 1;
+}
+
+Value buildVectorizedPackedMatmul(OpBuilder &b, Location loc, Value lhs,
+                                  Value rhsBytes, RankedTensorType rhsType,
+                                  bool transposed) {
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  PackedEncodingAttr enc = getPackedEncoding(rhsType);
+  int64_t m = lhsType.getDimSize(0), k = lhsType.getDimSize(1),
+          n = rhsType.getDimSize(transposed ? 0 : 1);
+  // Rows of A per pass and output columns per tile: about 16 accumulator
+  // registers of AVX-512, enough independent FMA chains to hide their
+  // latency, and (K x N) a tile row of B that covers most of a cache line.
+  int64_t rowsPerPass = std::min<int64_t>(m, 4);
+  int64_t perTile = rowsPerPass == 1 ? 8 : rowsPerPass == 2 ? 4 : 2;
+  int64_t columnsPer = transposed ? 1 : kLanes;
+  while (n % (perTile * columnsPer) != 0)
+    --perTile;
+  int64_t tileCols = perTile * columnsPer;
+  KernelEmitter base{Lanes{b, loc}, lhs, rhsBytes, rhsType, enc, m, k, n,
+                     enc.hasBlocks() ? enc.getBlock()[transposed ? 1 : 0] : k,
+                     getElementBitWidth(rhsType.getElementType())};
+  ColumnTileKernel columns{base, perTile};
+  RowDotKernel rows{base, perTile};
+  auto rowBlock = [&](Value tile, Value row0, int64_t count, Value col0) {
+    return transposed ? rows.rowBlock(tile, row0, count, col0)
+                      : columns.rowBlock(tile, row0, count, col0);
+  };
+
+  // Column tiles of the output are independent: an scf.forall.
+  Value init = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{m, n},
+                                       b.getF32Type());
+  auto forall = scf::ForallOp::create(
+      b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(n / tileCols)},
+      ValueRange{init}, std::nullopt);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(forall.getBody());
+  Value col0 = base.mul(forall.getInductionVar(0), tileCols);
+  Value out = forall.getRegionIterArgs()[0];
+  SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), col0};
+  SmallVector<OpFoldResult> sizes = {b.getIndexAttr(m),
+                                     b.getIndexAttr(tileCols)};
+  SmallVector<OpFoldResult> strides(2, b.getIndexAttr(1));
+  Value tile =
+      tensor::ExtractSliceOp::create(b, loc, out, offsets, sizes, strides);
+  int64_t fullPasses = m / rowsPerPass, rest = m % rowsPerPass;
+  if (fullPasses > 0)
+    tile = buildLoop(b, loc, fullPasses * rowsPerPass, rowsPerPass,
+                     ValueRange{tile}, [&](Value row0, ValueRange args) {
+                       return SmallVector<Value>{
+                           rowBlock(args[0], row0, rowsPerPass, col0)};
+                     })[0];
+  if (rest > 0)
+    tile = rowBlock(tile, base.idx(fullPasses * rowsPerPass), rest, col0);
+  b.setInsertionPointToStart(forall.getTerminator().getBody());
+  tensor::ParallelInsertSliceOp::create(b, loc, tile, out, offsets, sizes,
+                                        strides);
+  return forall.getResult(0);
+}
+
+} // namespace anybit::codegen

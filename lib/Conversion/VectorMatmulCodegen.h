@@ -1,0 +1,44 @@
+//===- VectorMatmulCodegen.h - Vector code for packed-weight matmuls -*- C++ -*-===//
+//
+// The fast path of anybit.matmul with an f32 accumulator and packed
+// right-hand-side weights (a K x N tensor of narrow integers or small floats,
+// optionally with group-wise scales along K): the weights are read in place,
+// 16 elements at a time, unpacked with byte shuffles and per-lane shifts,
+// converted to f32 in vector registers and contracted with fused
+// multiply-adds into register tiles of the output. Column tiles of the output
+// are independent (an scf.forall), so later passes may run them on threads.
+//
+// Each output still sums its products in exact arithmetic order per group,
+// but the group's sum is scaled once (sum_k x_k * q_k) * s instead of
+// sum_k x_k * (q_k * s): a reordering of the float reduction, which the
+// semantics allow for compiled code (docs/semantics.md).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ANYBIT_LIB_CONVERSION_VECTORMATMULCODEGEN_H
+#define ANYBIT_LIB_CONVERSION_VECTORMATMULCODEGEN_H
+
+#include "Anybit/AnybitDialect.h"
+#include "mlir/IR/Builders.h"
+
+namespace anybit::codegen {
+
+/// Whether buildVectorizedPackedMatmul handles these operands: static shapes,
+/// the contiguous dimension of B a multiple of 16, weights of at most 8 bits
+/// at bit i * w, no zero point, and groups along K ([G, 1] blocks of a K x N
+/// B, [1, G] with G a multiple of 16 of an N x K one) with f32 or 8/16-bit
+/// float scales.
+bool canVectorizePackedMatmul(mlir::RankedTensorType lhsType,
+                              mlir::RankedTensorType rhsType, bool transposed);
+
+/// Emits C = A · B (or A · B^T when `transposed`) in f32, where `lhs` is the
+/// M x K f32 tensor A and `rhsBytes` the 1-D i8 storage of the packed
+/// K x N (N x K) tensor of type `rhsType`. Returns the M x N f32 result.
+mlir::Value buildVectorizedPackedMatmul(mlir::OpBuilder &b, mlir::Location loc,
+                                        mlir::Value lhs, mlir::Value rhsBytes,
+                                        mlir::RankedTensorType rhsType,
+                                        bool transposed);
+
+} // namespace anybit::codegen
+
+#endif // ANYBIT_LIB_CONVERSION_VECTORMATMULCODEGEN_H

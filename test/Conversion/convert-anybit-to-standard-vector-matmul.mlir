@@ -1,0 +1,75 @@
+// RUN: anybit-opt %s --convert-anybit-to-standard --split-input-file | FileCheck %s
+// RUN: anybit-opt %s --convert-anybit-to-standard=vectorize=false --split-input-file | FileCheck %s --check-prefix=SCALAR
+
+// Packed K x N weights with an f32 accumulator: an scf.forall over column
+// tiles; per row of B, 16 i3 weights (6 bytes) are gathered with two byte
+// shuffles (each lane's low and high byte), shifted into place per lane,
+// sign-extended and converted, then contracted with vector.fma. Each group
+// of 32 rows is summed first and scaled once by its 16 f16 scales.
+// CHECK-LABEL: func.func @columns
+// CHECK: scf.forall
+// CHECK: tensor.extract_slice
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: vector.transfer_read %{{.*}} {in_bounds = [true]} : tensor<{{[0-9]+}}xi8>, vector<6xi8>
+// CHECK: vector.shuffle %{{.*}} [0, 0, 0, 1, 1, 1, 2, 2, 3, 3, 3, 4, 4, 4, 5, 5] : vector<6xi8>, vector<6xi8>
+// CHECK: vector.shuffle %{{.*}} [1, 1, 1, 2, 2, 2, 3, 3, 4, 4, 4, 5, 5, 5, 6, 6] : vector<6xi8>, vector<6xi8>
+// CHECK: arith.shrsi %{{.*}} : vector<16xi32>
+// CHECK: arith.sitofp %{{.*}} : vector<16xi32> to vector<16xf32>
+// CHECK: vector.broadcast %{{.*}} : f32 to vector<16xf32>
+// CHECK: vector.fma
+// CHECK: scf.yield
+// CHECK: vector.transfer_read %{{.*}} : tensor<{{[0-9]+}}xi8>, vector<32xi8>
+// CHECK: vector.bitcast %{{.*}} : vector<32xi8> to vector<16xi16>
+// CHECK: vector.fma
+// CHECK: vector.transfer_write
+// CHECK: scf.forall.in_parallel
+// CHECK: tensor.parallel_insert_slice
+// CHECK-NOT: linalg.generic
+// The scalar path: one linalg.generic reading each weight in place.
+// SCALAR-LABEL: func.func @columns
+// SCALAR-NOT: vector.
+// SCALAR: linalg.generic
+// SCALAR-NOT: vector.
+func.func @columns(%a: tensor<2x64xf32>, %w: tensor<64x32xi3, #anybit.packed<block = [32, 1], scale = f16>>) -> tensor<2x32xf32> {
+  %c = anybit.matmul %a, %w {accumulator = f32} : tensor<2x64xf32>, tensor<64x32xi3, #anybit.packed<block = [32, 1], scale = f16>> -> tensor<2x32xf32>
+  return %c : tensor<2x32xf32>
+}
+
+// -----
+
+// Packed N x K weights (transpose_rhs): each output is a dot product along
+// a row of B. 16 activations are read as a vector, 16 e2m1 weights (8
+// bytes, no straddling: one shuffle) are decoded to f32 by moving their
+// fields into an f32 and rescaling, each group's sum is scaled by one
+// broadcast scale, and the lanes are added once per output.
+// CHECK-LABEL: func.func @rows
+// CHECK: scf.forall
+// CHECK: vector.transfer_read %{{.*}} : tensor<3x64xf32>, vector<16xf32>
+// CHECK: vector.transfer_read %{{.*}} : tensor<{{[0-9]+}}xi8>, vector<8xi8>
+// CHECK-NOT: vector.shuffle %{{.*}} [1,
+// CHECK: arith.bitcast %{{.*}} : vector<16xi32> to vector<16xf32>
+// CHECK: arith.mulf
+// CHECK: vector.fma
+// CHECK: vector.broadcast %{{.*}} : vector<1xi16> to vector<16xi16>
+// CHECK: vector.reduction <add>, %{{.*}} fastmath<reassoc> : vector<16xf32> into f32
+// CHECK: tensor.insert
+// CHECK: tensor.parallel_insert_slice
+func.func @rows(%a: tensor<3x64xf32>, %w: tensor<8x64xf4E2M1FN, #anybit.packed<block = [1, 32], scale = f16>>) -> tensor<3x8xf32> {
+  %c = anybit.matmul %a, %w {accumulator = f32, transpose_rhs} : tensor<3x64xf32>, tensor<8x64xf4E2M1FN, #anybit.packed<block = [1, 32], scale = f16>> -> tensor<3x8xf32>
+  return %c : tensor<3x8xf32>
+}
+
+// -----
+
+// Shapes the vector kernels do not cover keep the scalar contraction: here
+// N = 12 is not a multiple of 16, and a zero point is not handled.
+// CHECK-LABEL: func.func @fallback
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK: linalg.generic
+func.func @fallback(%a: tensor<1x16xf32>, %w: tensor<16x12xi4, #anybit.packed<>>, %z: tensor<16x16xi4, #anybit.packed<block = [16, 1], scale = f16, zero_point = i4>>) -> (tensor<1x12xf32>, tensor<1x16xf32>) {
+  %c = anybit.matmul %a, %w {accumulator = f32} : tensor<1x16xf32>, tensor<16x12xi4, #anybit.packed<>> -> tensor<1x12xf32>
+  %d = anybit.matmul %a, %z {accumulator = f32} : tensor<1x16xf32>, tensor<16x16xi4, #anybit.packed<block = [16, 1], scale = f16, zero_point = i4>> -> tensor<1x16xf32>
+  return %c, %d : tensor<1x12xf32>, tensor<1x16xf32>
+}

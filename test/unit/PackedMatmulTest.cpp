@@ -1,0 +1,225 @@
+//===- PackedMatmulTest.cpp - Vectorized packed matmuls against the VM ----===//
+//
+// anybit.matmul with f32 accumulation and packed weights takes the vector
+// code path (VectorMatmulCodegen) when the contiguous dimension of B is a
+// multiple of 16 (N of a K x N B, K of an N x K B with transpose_rhs). It reorders the
+// float sum (each group's products are scaled once), so results are compared
+// with the reference VM within a tolerance relative to the largest output.
+// Shapes, element types (integers and floats of 1..8 bits, random formats),
+// encodings, group sizes, scale types and row counts are random; values are
+// finite, so that both sides compute numbers.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Anybit/AnybitDialect.h"
+#include "anybit/Interp/ElementCodec.h"
+#include "anybit/Interp/Interpreter.h"
+#include "anybit/Support/BitPacking.h"
+#include "anybit/Target/CPU.h"
+
+#include "mlir/AsmParser/AsmParser.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/Parser/Parser.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "gtest/gtest.h"
+#include <cmath>
+#include <random>
+
+using namespace mlir;
+
+namespace {
+
+class PackedMatmulTest : public ::testing::Test {
+protected:
+  PackedMatmulTest() {
+    DialectRegistry registry;
+    registerAllDialects(registry);
+    anybit::registerInterpreterDialects(registry);
+    context.appendDialectRegistry(registry);
+    context.loadAllAvailableDialects();
+  }
+
+  /// An element type of 1..8 bits: an integer or a small float.
+  std::string weightType() {
+    static const char *floats[] = {"f4E2M1FN", "f6E2M3FN", "f6E3M2FN",
+                                   "f8E4M3FN", "f8E5M2"};
+    switch (rng() % 3) {
+    case 0: {
+      const char *prefix[] = {"i", "ui", "si"};
+      return prefix[rng() % 3] + std::to_string(1 + rng() % 8);
+    }
+    case 1:
+      return floats[rng() % std::size(floats)];
+    default:
+      while (true) {
+        anybit::FloatFormat f;
+        f.expBits = 1 + rng() % 5;
+        f.manBits = rng() % 4;
+        f.bias = anybit::FloatFormat::defaultBias(f.expBits) +
+                 int(rng() % 5) - 2;
+        f.isSigned = rng() % 4 != 0;
+        f.nonFinite = static_cast<anybit::NonFinite>(rng() % 3);
+        f.hasZero = !(f.manBits == 0 && rng() % 3 == 0);
+        if (f.validate().empty() && f.width() <= 8)
+          return "!anybit.float<" + f.str() + ">";
+      }
+    }
+  }
+
+  /// Random finite codes of `type`.
+  std::vector<uint64_t> finiteCodes(Type type, int64_t count) {
+    anybit::ElementCodec codec(type);
+    std::vector<uint64_t> codes(count);
+    for (uint64_t &c : codes)
+      do
+        c = rng() & codec.getMask();
+      while (codec.isFloat() && !std::isfinite(codec.toDouble(c)));
+    return codes;
+  }
+
+  anybit::RtValue randomPacked(RankedTensorType type) {
+    auto enc = cast<anybit::PackedEncodingAttr>(type.getEncoding());
+    anybit::PackedPlanes planes;
+    std::vector<uint64_t> codes =
+        finiteCodes(type.getElementType(), type.getNumElements());
+    planes.data.assign(enc.getDataBytes(type.getShape(), type.getElementType()),
+                       0);
+    anybit::packBits(codes.data(), codes.size(),
+                     enc.getBitLayout(type.getElementType()),
+                     planes.data.data());
+    if (enc.hasBlocks()) {
+      // Scales in [1/8, 4): products stay far from f32's limits.
+      anybit::ElementCodec codec(enc.getScale());
+      int64_t blocks = 1;
+      for (int64_t d : enc.getBlockGridShape(type.getShape()))
+        blocks *= d;
+      std::vector<uint64_t> scales(blocks);
+      for (uint64_t &s : scales)
+        s = codec.fromDouble(std::ldexp(1.0 + double(rng() % 8) / 8,
+                                        int(rng() % 5) - 3));
+      planes.scales.assign(enc.getScaleBytes(type.getShape()), 0);
+      anybit::packBits(scales.data(), scales.size(), enc.getScaleLayout(),
+                       planes.scales.data());
+    }
+    return anybit::RtValue::packedTensor(type, std::move(planes));
+  }
+
+  anybit::RtValue randomActivations(RankedTensorType type) {
+    anybit::ElementCodec codec(type.getElementType());
+    std::vector<uint64_t> values(type.getNumElements());
+    for (uint64_t &v : values)
+      v = codec.fromDouble(double(int64_t(rng() % 4001) - 2000) / 1000);
+    return anybit::RtValue::tensor(type, std::move(values));
+  }
+
+  /// A random kernel: returns its source. Half of them store B as N x K
+  /// (transpose_rhs), with groups along its rows.
+  std::string randomKernel(int index) {
+    bool transposed = rng() % 2;
+    int64_t m = 1 + rng() % 9;
+    static const int64_t ns[] = {16, 32, 48, 64, 80, 128, 144};
+    int64_t n = transposed ? 1 + rng() % 24 : ns[rng() % std::size(ns)];
+    static const int64_t groups[] = {1, 2, 3, 8, 16, 32};
+    static const int64_t rowGroups[] = {16, 32, 48, 64, 8};
+    int64_t group = transposed ? rowGroups[rng() % std::size(rowGroups)]
+                               : groups[rng() % std::size(groups)];
+    int64_t k = group * (1 + rng() % 4);
+    std::string element = weightType();
+    std::vector<std::string> fields;
+    if (rng() % 4 == 0)
+      fields.push_back("word = " + std::to_string(8 << (rng() % 4)));
+    if (rng() % 4 == 0)
+      fields.push_back("straddle = false");
+    if (rng() % 4 != 0) {
+      static const char *scales[] = {"f32", "f16", "bf16", "f8E8M0FNU",
+                                     "f8E4M3FN"};
+      fields.push_back(transposed ? llvm::formatv("block = [1, {0}]", group)
+                                  : llvm::formatv("block = [{0}, 1]", group));
+      fields.push_back(std::string("scale = ") +
+                       scales[rng() % std::size(scales)]);
+    }
+    std::string enc = "#anybit.packed<" + llvm::join(fields, ", ") + ">";
+    std::string lhsElem = rng() % 4 ? "f32" : "f16";
+    std::string out = rng() % 4 ? "f32" : "f16";
+    std::string lhs = llvm::formatv("tensor<{0}x{1}x{2}>", m, k, lhsElem);
+    std::string rhs = llvm::formatv("tensor<{0}x{1}x{2}, {3}>",
+                                    transposed ? n : k, transposed ? k : n,
+                                    element, enc);
+    std::string res = llvm::formatv("tensor<{0}x{1}x{2}>", m, n, out);
+    return llvm::formatv(
+        "func.func @mm{0}(%a: {1}, %b: {2}) -> {3} {{\n"
+        "  %c = anybit.matmul %a, %b {{accumulator = f32{4}} : {1}, {2} -> "
+        "{3}\n"
+        "  return %c : {3}\n}\n",
+        index, lhs, rhs, res, transposed ? ", transpose_rhs" : "");
+  }
+
+  /// Largest |difference| allowed: 1e-4 of the largest finite |output|
+  /// (reordered f32 sums of at most 256 terms), one ulp more for f16
+  /// outputs; an f16 output may overflow on one side only at the edge of
+  /// its range.
+  static void expectClose(const anybit::RtValue &got,
+                          const anybit::RtValue &want, const std::string &what) {
+    anybit::ElementCodec codec(want.getElementType());
+    bool isF16 = want.getElementType().isF16();
+    double largest = 0;
+    for (uint64_t w : want.getElements())
+      if (std::isfinite(codec.toDouble(w)))
+        largest = std::max(largest, std::fabs(codec.toDouble(w)));
+    double tolerance = std::max(1e-4, isF16 ? 2e-3 : 0.0) * largest;
+    for (size_t i = 0; i < want.getElements().size(); ++i) {
+      double g = codec.toDouble(got.getElements()[i]);
+      double w = codec.toDouble(want.getElements()[i]);
+      if (g == w)
+        continue;
+      if (std::isfinite(g) && std::isfinite(w))
+        ASSERT_LE(std::fabs(g - w), tolerance)
+            << what << " element " << i << ": compiled " << g << ", VM " << w;
+      else
+        ASSERT_TRUE(isF16 && std::min(std::fabs(g), std::fabs(w)) > 65000)
+            << what << " element " << i << ": compiled " << g << ", VM " << w;
+    }
+  }
+
+  MLIRContext context;
+  std::mt19937_64 rng{0xa11b17};
+};
+
+TEST_F(PackedMatmulTest, MatchesTheReferenceVM) {
+  int cases = 0;
+  for (int module = 0; module < 8; ++module) {
+    std::string source;
+    for (int f = 0; f < 10; ++f)
+      source += randomKernel(f);
+    OwningOpRef<ModuleOp> parsed =
+        parseSourceString<ModuleOp>(source, &context);
+    ASSERT_TRUE(parsed) << source;
+    // Every other module runs its column tiles on 2 OpenMP threads.
+    anybit::CPUCompileOptions options;
+    options.threads = module % 2 ? 2 : 1;
+    auto exe = anybit::CPUExecutable::compile(*parsed, options);
+    ASSERT_TRUE(succeeded(exe)) << source;
+    for (auto fn : parsed->getOps<func::FuncOp>()) {
+      auto lhsType = cast<RankedTensorType>(fn.getArgumentTypes()[0]);
+      auto rhsType = cast<RankedTensorType>(fn.getArgumentTypes()[1]);
+      for (int run = 0; run < 2; ++run) {
+        SmallVector<anybit::RtValue> args = {randomActivations(lhsType),
+                                             randomPacked(rhsType)};
+        auto want = anybit::interpret(*parsed, fn.getSymName(), args);
+        ASSERT_TRUE(succeeded(want));
+        auto got = (*exe)->run(fn.getSymName(), args, fn.getLoc());
+        ASSERT_TRUE(succeeded(got));
+        std::string what;
+        llvm::raw_string_ostream os(what);
+        fn.print(os);
+        expectClose((*got)[0], (*want)[0], what);
+        ++cases;
+      }
+    }
+  }
+  EXPECT_EQ(cases, 160);
+}
+
+} // namespace
