@@ -8,6 +8,8 @@
 
 #include "ElementCodegen.h"
 
+#include "Emitter.h"
+
 #include "Anybit/AnybitDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -16,57 +18,6 @@ using namespace mlir;
 
 namespace anybit::codegen {
 namespace {
-
-/// Small helpers that keep the builders below readable.
-struct Emitter {
-  OpBuilder &b;
-  Location loc;
-
-  Type i64() { return b.getI64Type(); }
-  Type f64() { return b.getF64Type(); }
-  Value i64c(int64_t v) { return arith::ConstantIntOp::create(b, loc, v, 64); }
-  Value f64c(double v) {
-    return arith::ConstantFloatOp::create(b, loc, b.getF64Type(),
-                                          APFloat(v));
-  }
-  Value intc(Type t, int64_t v) {
-    return arith::ConstantOp::create(b, loc, b.getIntegerAttr(t, v));
-  }
-  Value and_(Value x, Value y) { return arith::AndIOp::create(b, loc, x, y); }
-  Value or_(Value x, Value y) { return arith::OrIOp::create(b, loc, x, y); }
-  Value shl(Value x, Value y) { return arith::ShLIOp::create(b, loc, x, y); }
-  Value shr(Value x, Value y) { return arith::ShRUIOp::create(b, loc, x, y); }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
-  Value sel(Value c, Value x, Value y) {
-    return arith::SelectOp::create(b, loc, c, x, y);
-  }
-  Value cmpi(arith::CmpIPredicate p, Value x, Value y) {
-    return arith::CmpIOp::create(b, loc, p, x, y);
-  }
-  Value cmpf(arith::CmpFPredicate p, Value x, Value y) {
-    return arith::CmpFOp::create(b, loc, p, x, y);
-  }
-  Value zext(Type t, Value x) {
-    return x.getType() == t ? x : arith::ExtUIOp::create(b, loc, t, x);
-  }
-  Value sext(Type t, Value x) {
-    return x.getType() == t ? x : arith::ExtSIOp::create(b, loc, t, x);
-  }
-  Value trunc(Type t, Value x) {
-    return x.getType() == t ? x : arith::TruncIOp::create(b, loc, t, x);
-  }
-  /// 2^e as f64 for an i64 `e` in the normal range [-1022, 1023].
-  Value pow2(Value e) {
-    Value bits = shl(add(e, i64c(1023)), i64c(52));
-    return arith::BitcastOp::create(b, loc, f64(), bits);
-  }
-  Value isInf(Value x) {
-    Value abs = math::AbsFOp::create(b, loc, x);
-    return cmpf(arith::CmpFPredicate::OEQ, abs,
-                f64c(std::numeric_limits<double>::infinity()));
-  }
-};
 
 bool isUnsignedElement(Type t) {
   return anybit::isUnsignedInteger(t) || t.isSignlessInteger(1);
@@ -114,23 +65,15 @@ bool isCastSupported(Type from, Type to, std::string &why) {
   return true;
 }
 
-Value buildFloatToF64(OpBuilder &b, Location loc, Value value, Type type) {
-  Emitter e{b, loc};
-  if (type.isF64())
-    return value;
-  if (type.isF32())
-    return arith::ExtFOp::create(b, loc, e.f64(), value);
-  // f16 and bf16 are decoded from their bits like every small float: no
-  // dependence on conversion routines the JIT may not find.
-  if (type.isF16() || type.isBF16())
-    value = arith::BitcastOp::create(b, loc, b.getI16Type(), value);
-  FloatFormat f = *anybit::getFloatFormat(type);
+Value buildFormatToF64(OpBuilder &b, Location loc, Value bits,
+                       const FloatFormat &f) {
+  Emitter e{b, loc, Emitter::shapeOf(bits)};
   unsigned m = f.manBits, ex = f.expBits;
-  Value bits = e.zext(e.i64(), value);
+  bits = e.zext(e.i64(), bits);
   Value man = e.and_(bits, e.i64c((int64_t(1) << m) - 1));
   Value exp = e.and_(e.shr(bits, e.i64c(m)), e.i64c((int64_t(1) << ex) - 1));
   Value zeroExp = e.cmpi(arith::CmpIPredicate::eq, exp, e.i64c(0));
-  Value isSub = f.hasZero ? zeroExp : Value(arith::ConstantIntOp::create(b, loc, 0, 1));
+  Value isSub = f.hasZero ? zeroExp : e.boolc(false);
   // Normal: (2^m + M) * 2^(E - bias - m); subnormal: M * 2^(1 - bias - m).
   Value mant = e.sel(isSub, man, e.or_(man, e.i64c(int64_t(1) << m)));
   Value exp2 = e.sel(isSub, e.i64c(1 - f.bias - int(m)),
@@ -154,6 +97,18 @@ Value buildFloatToF64(OpBuilder &b, Location loc, Value value, Type type) {
   Value neg = e.cmpi(arith::CmpIPredicate::ne,
                      e.shr(bits, e.i64c(ex + m)), e.i64c(0));
   return e.sel(neg, arith::NegFOp::create(b, loc, mag), mag);
+}
+
+Value buildFloatToF64(OpBuilder &b, Location loc, Value value, Type type) {
+  if (type.isF64())
+    return value;
+  if (type.isF32())
+    return arith::ExtFOp::create(b, loc, b.getF64Type(), value);
+  // f16 and bf16 are decoded from their bits like every small float: no
+  // dependence on conversion routines the JIT may not find.
+  if (type.isF16() || type.isBF16())
+    value = arith::BitcastOp::create(b, loc, b.getI16Type(), value);
+  return buildFormatToF64(b, loc, value, *anybit::getFloatFormat(type));
 }
 
 Value buildEncodeF64(OpBuilder &b, Location loc, Value x,

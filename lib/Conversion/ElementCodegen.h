@@ -32,6 +32,12 @@ bool isCastSupported(mlir::Type from, mlir::Type to, std::string &why);
 mlir::Value buildFloatToF64(mlir::OpBuilder &b, mlir::Location loc,
                             mlir::Value value, mlir::Type type);
 
+/// The exact value, as f64, of the bit patterns `bits` (an integer, or a
+/// vector of integers for a vector of f64, holding zero-extended codes) of
+/// a float in `format`.
+mlir::Value buildFormatToF64(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::Value bits, const FloatFormat &format);
+
 /// Rounds an f64 to nearest even into the small float `format`, returning
 /// its bits in an integer of the format's width (FloatFormat::encode).
 mlir::Value buildEncodeF64(mlir::OpBuilder &b, mlir::Location loc,

@@ -3,6 +3,7 @@
 #include "VectorMatmulCodegen.h"
 
 #include "ElementCodegen.h"
+#include "Emitter.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -17,44 +18,21 @@ namespace {
 /// so every step starts on a byte and reads whole bytes.
 constexpr int64_t kLanes = 16;
 
-/// Vector-shaped constants and element-wise ops on vector<16 x T>.
-struct Lanes {
-  OpBuilder &b;
-  Location loc;
+/// Builders for 16-lane vectors: Emitter with the shape set, and the few
+/// vector types and constants the kernels need besides.
+struct Lanes : Emitter {
+  explicit Lanes(OpBuilder &b, Location loc) : Emitter{b, loc, {kLanes}} {}
 
   VectorType vec(Type element) { return VectorType::get({kLanes}, element); }
   VectorType i32v() { return vec(b.getI32Type()); }
   VectorType f32v() { return vec(b.getF32Type()); }
-
-  Value splat(Type element, int64_t v) {
-    VectorType t = vec(element);
-    return arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(t, b.getIntegerAttr(element, v)));
-  }
+  Value f32c(float v) { return floatc(b.getF32Type(), v); }
+  /// A constant with one value per lane.
   Value perLane(ArrayRef<int32_t> values) {
     return arith::ConstantOp::create(
         b, loc, DenseElementsAttr::get(i32v(), values));
   }
-  Value i32(int64_t v) { return splat(b.getI32Type(), v); }
-  Value and_(Value x, Value y) { return arith::AndIOp::create(b, loc, x, y); }
-  Value or_(Value x, Value y) { return arith::OrIOp::create(b, loc, x, y); }
-  Value shl(Value x, Value y) { return arith::ShLIOp::create(b, loc, x, y); }
-  Value shru(Value x, Value y) { return arith::ShRUIOp::create(b, loc, x, y); }
-  Value shrs(Value x, Value y) { return arith::ShRSIOp::create(b, loc, x, y); }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value sel(Value c, Value x, Value y) {
-    return arith::SelectOp::create(b, loc, c, x, y);
-  }
-  Value eq(Value x, Value y) {
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, y);
-  }
-  Value ne(Value x, Value y) {
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, x, y);
-  }
-  Value zeroF32() {
-    return arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(f32v(), b.getF32FloatAttr(0.0f)));
-  }
+  Value eq(Value x, Value y) { return cmpi(arith::CmpIPredicate::eq, x, y); }
 };
 
 /// `count` bytes of `bytes` (a 1-D i8 tensor) from byte `offset` on.
@@ -88,112 +66,63 @@ Value unpackFields(Lanes &v, Value raw, unsigned w, bool signExtend) {
   if (numBytes != kLanes || needHigh || w != 8)
     lo = vector::ShuffleOp::create(v.b, v.loc, raw, zeros, loIndex);
   if (w == 8)
-    return signExtend ? Value(arith::ExtSIOp::create(v.b, v.loc, v.i32v(), lo))
-                      : Value(arith::ExtUIOp::create(v.b, v.loc, v.i32v(), lo));
-  Value x = arith::ExtUIOp::create(v.b, v.loc, v.i32v(), lo);
+    return signExtend ? v.sext(v.i32v(), lo) : v.zext(v.i32v(), lo);
+  Value x = v.zext(v.i32v(), lo);
   if (needHigh) {
     Value hi = vector::ShuffleOp::create(v.b, v.loc, raw, zeros, hiIndex);
-    x = v.or_(x, v.shl(arith::ExtUIOp::create(v.b, v.loc, v.i32v(), hi),
-                       v.i32(8)));
+    x = v.or_(x, v.shl(v.zext(v.i32v(), hi), v.i32c(8)));
   }
   if (signExtend) {
     SmallVector<int32_t> up;
     for (int32_t s : shift)
       up.push_back(32 - int32_t(w) - s);
-    return v.shrs(v.shl(x, v.perLane(up)), v.i32(32 - w));
+    return v.shrs(v.shl(x, v.perLane(up)), v.i32c(32 - w));
   }
-  return v.and_(v.shru(x, v.perLane(shift)), v.i32((1 << w) - 1));
+  return v.and_(v.shr(x, v.perLane(shift)), v.i32c((1 << w) - 1));
 }
 
-/// Exact value of the float codes `code` (zero-extended i32 lanes) of
-/// format `f`, as f32. Computed in f32 when every power of two involved is
-/// a normal f32, otherwise in f64 and rounded once.
-/// The same by moving the exponent and mantissa fields into an f32 (where
-/// a subnormal of the format lands on an f32 subnormal) and multiplying by
-/// 2^(127 - bias): exact, and a few instructions, when every value of the
-/// format is an f32 and the format has a zero.
+/// The exact value of the float codes `code` (zero-extended i32 lanes) of
+/// format `f` as f32, by moving the exponent and mantissa fields into an f32
+/// (where a subnormal of the format lands on an f32 subnormal) and
+/// multiplying by 2^(127 - bias): a few instructions, valid when every value
+/// of the format is an f32 and the format has a zero.
 Value decodeFloatByRebias(Lanes &v, Value code, const FloatFormat &f) {
   OpBuilder &b = v.b;
   int m = int(f.manBits), e = int(f.expBits);
-  Value mag = v.and_(code, v.i32(int64_t(f.magMask())));
-  Value bits = v.shl(mag, v.i32(23 - m));
+  Value mag = v.and_(code, v.i32c(int64_t(f.magMask())));
+  Value bits = v.shl(mag, v.i32c(23 - m));
   if (f.isSigned) // the sign bit to bit 31
-    bits = v.or_(bits, v.shl(v.and_(code, v.i32(int64_t(1) << (e + m))),
-                             v.i32(31 - (e + m))));
-  auto splatF = [&](float x) -> Value {
-    return arith::ConstantOp::create(
-        b, v.loc, DenseElementsAttr::get(v.f32v(), b.getF32FloatAttr(x)));
-  };
+    bits = v.or_(bits, v.shl(v.and_(code, v.i32c(int64_t(1) << (e + m))),
+                             v.i32c(31 - (e + m))));
   Value value = arith::MulFOp::create(
       b, v.loc, arith::BitcastOp::create(b, v.loc, v.f32v(), bits),
-      splatF(std::ldexp(1.0f, 127 - f.bias)));
+      v.f32c(std::ldexp(1.0f, 127 - f.bias)));
   if (f.nonFinite == NonFinite::NanOnly) {
-    value = v.sel(v.eq(mag, v.i32(int64_t(f.magMask()))), splatF(NAN), value);
+    value = v.sel(v.eq(mag, v.i32c(int64_t(f.magMask()))), v.f32c(NAN), value);
   } else if (f.nonFinite == NonFinite::IEEE) {
     int64_t inf = ((int64_t(1) << e) - 1) << m;
-    Value special = v.sel(v.eq(mag, v.i32(inf)), splatF(INFINITY), splatF(NAN));
-    Value top = arith::CmpIOp::create(b, v.loc, arith::CmpIPredicate::uge, mag,
-                                      v.i32(inf));
-    Value negative = arith::CmpFOp::create(
-        b, v.loc, arith::CmpFPredicate::OLT,
-        arith::BitcastOp::create(b, v.loc, v.f32v(), bits), splatF(0));
+    Value special = v.sel(v.eq(mag, v.i32c(inf)), v.f32c(INFINITY), v.f32c(NAN));
+    Value top = v.cmpi(arith::CmpIPredicate::uge, mag, v.i32c(inf));
+    Value negative =
+        v.cmpf(arith::CmpFPredicate::OLT,
+               arith::BitcastOp::create(b, v.loc, v.f32v(), bits), v.f32c(0));
     special = v.sel(negative, arith::NegFOp::create(b, v.loc, special), special);
     value = v.sel(top, special, value);
   }
   return value;
 }
 
+/// The float codes `code` (zero-extended i32 lanes) of format `f` as f32:
+/// exactly, or rounded once where a value is not an f32.
 Value decodeFloat(Lanes &v, Value code, const FloatFormat &f) {
-  OpBuilder &b = v.b;
-  int m = int(f.manBits), e = int(f.expBits);
+  int e = int(f.expBits);
   // Exponent fields below 255: the moved pattern is never an f32 inf/NaN.
-  if (f.hasZero && e <= 7 && m <= 23 && f.bias >= 0 && f.bias <= 127 &&
-      ((1 << e) - 1) - f.bias <= 127)
+  if (f.hasZero && e <= 7 && f.manBits <= 23 && f.bias >= 0 &&
+      f.bias <= 127 && ((1 << e) - 1) - f.bias <= 127)
     return decodeFloatByRebias(v, code, f);
-  int minExp2 = (f.hasZero ? 1 : 0) - f.bias - m;
-  int maxExp2 = ((1 << e) - 1) - f.bias - m;
-  bool inF32 = minExp2 >= -126 && maxExp2 <= 127;
-  FloatType ft = inF32 ? FloatType(b.getF32Type()) : FloatType(b.getF64Type());
-  Type it = inF32 ? b.getI32Type() : b.getI64Type();
-  unsigned fracBits = inF32 ? 23 : 52;
-  int64_t expBias = inF32 ? 127 : 1023;
-
-  Value man = v.and_(code, v.i32((int64_t(1) << m) - 1));
-  Value exp = v.and_(v.shru(code, v.i32(m)), v.i32((int64_t(1) << e) - 1));
-  Value mant = v.or_(man, v.i32(int64_t(1) << m));
-  Value exp2 = arith::SubIOp::create(b, v.loc, exp, v.i32(f.bias + m));
-  if (f.hasZero) { // subnormals: M * 2^(1 - bias - m)
-    Value sub = v.eq(exp, v.i32(0));
-    mant = v.sel(sub, man, mant);
-    exp2 = v.sel(sub, v.i32(1 - f.bias - m), exp2);
-  }
-  if (!inF32)
-    exp2 = arith::ExtSIOp::create(b, v.loc, v.vec(it), exp2);
-  Value pow2Bits =
-      v.shl(v.add(exp2, v.splat(it, expBias)), v.splat(it, fracBits));
-  Value pow2 = arith::BitcastOp::create(b, v.loc, v.vec(ft), pow2Bits);
-  Value mag = arith::MulFOp::create(
-      b, v.loc, arith::UIToFPOp::create(b, v.loc, v.vec(ft), mant), pow2);
-  auto splatF = [&](double x) -> Value {
-    return arith::ConstantOp::create(
-        b, v.loc, DenseElementsAttr::get(v.vec(ft), b.getFloatAttr(ft, x)));
-  };
-  if (f.nonFinite == NonFinite::NanOnly) {
-    Value magBits = v.and_(code, v.i32(int64_t(f.magMask())));
-    mag = v.sel(v.eq(magBits, v.i32(int64_t(f.magMask()))), splatF(NAN), mag);
-  } else if (f.nonFinite == NonFinite::IEEE) {
-    Value top = v.eq(exp, v.i32((int64_t(1) << e) - 1));
-    Value special =
-        v.sel(v.eq(man, v.i32(0)), splatF(INFINITY), splatF(NAN));
-    mag = v.sel(top, special, mag);
-  }
-  if (f.isSigned) {
-    Value neg = v.ne(v.shru(code, v.i32(e + m)), v.i32(0));
-    mag = v.sel(neg, arith::NegFOp::create(b, v.loc, mag), mag);
-  }
-  if (!inF32)
-    mag = arith::TruncFOp::create(b, v.loc, v.f32v(), mag);
-  return mag;
+  // Any other format: the scalar lowering's exact decoder, on f64 lanes.
+  return arith::TruncFOp::create(v.b, v.loc, v.f32v(),
+                                 buildFormatToF64(v.b, v.loc, code, f));
 }
 
 /// 16 consecutive elements of type `type` (at most 8 bits wide) as f32.
@@ -212,9 +141,9 @@ Value decodeScaleLanes(Lanes &v, Value lanes, Type type) {
   OpBuilder &b = v.b;
   if (type.isF32())
     return arith::BitcastOp::create(b, v.loc, v.f32v(), lanes);
-  Value code = arith::ExtUIOp::create(b, v.loc, v.i32v(), lanes);
+  Value code = v.zext(v.i32v(), lanes);
   if (type.isBF16()) // bf16 is the top half of an f32
-    return arith::BitcastOp::create(b, v.loc, v.f32v(), v.shl(code, v.i32(16)));
+    return arith::BitcastOp::create(b, v.loc, v.f32v(), v.shl(code, v.i32c(16)));
   return decodeFloat(v, code, *getFloatFormat(type));
 }
 
@@ -295,7 +224,7 @@ struct KernelEmitter {
       int64_t numAcc,
       function_ref<SmallVector<Value>(Value, int64_t, ValueRange)> contract,
       function_ref<SmallVector<Value>(Value, ValueRange, ValueRange)> scale) {
-    SmallVector<Value> zeros(numAcc, v.zeroF32());
+    SmallVector<Value> zeros(numAcc, v.f32c(0));
     if (!enc.hasBlocks())
       return contract(idx(0), k, zeros);
     // Each group's products are summed first, then scaled once.
@@ -459,7 +388,7 @@ Value buildVectorizedPackedMatmul(OpBuilder &b, Location loc, Value lhs,
   while (n % (perTile * columnsPer) != 0)
     --perTile;
   int64_t tileCols = perTile * columnsPer;
-  KernelEmitter base{Lanes{b, loc}, lhs, rhsBytes, rhsType, enc, m, k, n,
+  KernelEmitter base{Lanes(b, loc), lhs, rhsBytes, rhsType, enc, m, k, n,
                      enc.hasBlocks() ? enc.getBlock()[transposed ? 1 : 0] : k,
                      getElementBitWidth(rhsType.getElementType())};
   ColumnTileKernel columns{base, perTile};
