@@ -547,6 +547,26 @@ static std::string kernelSource(const Format &f, int64_t B, int64_t K,
          w + " -> " + y + "\n  return %y : " + y + "\n}\n";
 }
 
+/// A compiled kernel and its packed entry (null when it did not compile).
+struct Kernel {
+  std::unique_ptr<anybit::CPUExecutable> exe;
+  void (*fn)(void **) = nullptr;
+};
+
+static Kernel compileKernel(mlir::ModuleOp module, unsigned threads) {
+  Kernel kernel;
+  anybit::CPUCompileOptions options;
+  options.threads = threads;
+  auto compiled = anybit::CPUExecutable::compile(module, options);
+  if (mlir::failed(compiled))
+    return kernel;
+  kernel.exe = std::move(*compiled);
+  auto packed = kernel.exe->lookupPacked("gemv", module.getLoc());
+  if (mlir::succeeded(packed))
+    kernel.fn = *packed;
+  return kernel;
+}
+
 /// One Anybit case.
 struct Row {
   std::string shape, type;
@@ -739,21 +759,11 @@ int main(int argc, char **argv) {
           mlir::OwningOpRef<mlir::ModuleOp> module =
               mlir::parseSourceString<mlir::ModuleOp>(
                   kernelSource(*f, B, K, N, G), &context);
-          std::unique_ptr<anybit::CPUExecutable> exe;
-          void (*fn)(void **) = nullptr;
-          anybit::CPUCompileOptions one;
-          one.threads = 1;
-          if (module) {
-            auto compiled = anybit::CPUExecutable::compile(*module, one);
-            if (mlir::succeeded(compiled)) {
-              exe = std::move(*compiled);
-              auto packed = exe->lookupPacked("gemv", module->getLoc());
-              if (mlir::succeeded(packed))
-                fn = *packed;
-            }
-          }
+          Kernel oneThread;
+          if (module)
+            oneThread = compileKernel(*module, 1);
           auto t1 = Clock::now();
-          if (!fn) {
+          if (!oneThread.fn) {
             failureLines.push_back(label + ": does not compile");
             rows.push_back(row);
             std::fprintf(stderr, "  [%d/%d] %s: COMPILE-FAIL\n",
@@ -778,40 +788,34 @@ int main(int argc, char **argv) {
 
           void *xPtr = x.data, *wPtr = w.packed.data, *yPtr = y.data;
           void *args[] = {&xPtr, &wPtr, &yPtr};
-          auto call = [&] { fn(args); };
-
-          // Warm-up, which is also the correctness check.
-          std::memset(y.data, 0xff, size_t(B * N) * 4); // NaNs
-          call();
-          std::string why =
-              compare(y.as<float>(), referenceGemv(*f, w, x.as<float>(), B));
-          row.ok = why.empty();
-          if (!row.ok)
-            failureLines.push_back(label + ": " + why);
-          row.t = timeCalls(call, w.packed.data, w.packed.size, budget);
+          std::vector<double> want = referenceGemv(*f, w, x.as<float>(), B);
+          // A warm-up call, which is also the correctness check, then the
+          // timed calls.
+          row.ok = true;
+          auto checkAndTime = [&](void (*fn)(void **), const char *what,
+                                  Timing &t) {
+            auto call = [&] { fn(args); };
+            std::memset(y.data, 0xff, size_t(B * N) * 4); // NaNs
+            call();
+            std::string why = compare(y.as<float>(), want);
+            if (!why.empty()) {
+              row.ok = false;
+              failureLines.push_back(label + what + ": " + why);
+            }
+            t = timeCalls(call, w.packed.data, w.packed.size, budget);
+          };
+          checkAndTime(oneThread.fn, "", row.t);
           // The same kernel on 2 OpenMP threads.
           anybit::CPUCompileOptions two;
           two.threads = 2;
           if (anybit::usesOpenMP(two)) {
-            auto compiled2 = anybit::CPUExecutable::compile(*module, two);
-            void (*fn2)(void **) = nullptr;
-            if (mlir::succeeded(compiled2)) {
-              auto packed2 = (*compiled2)->lookupPacked("gemv", module->getLoc());
-              if (mlir::succeeded(packed2))
-                fn2 = *packed2;
-            }
-            if (fn2) {
-              auto call2 = [&] { fn2(args); };
-              std::memset(y.data, 0xff, size_t(B * N) * 4);
-              call2();
-              std::string why2 = compare(
-                  y.as<float>(), referenceGemv(*f, w, x.as<float>(), B));
-              if (!why2.empty()) {
-                row.ok = false;
-                failureLines.push_back(label + " (2 threads): " + why2);
-              }
-              row.t2 = timeCalls(call2, w.packed.data, w.packed.size, budget);
+            Kernel twoThreads = compileKernel(*module, 2);
+            if (twoThreads.fn) {
+              checkAndTime(twoThreads.fn, " (2 threads)", row.t2);
               row.has2 = true;
+            } else {
+              row.ok = false;
+              failureLines.push_back(label + " (2 threads): does not compile");
             }
           }
           rows.push_back(row);
