@@ -5,6 +5,7 @@
 #include "Anybit/AnybitDialect.h"
 #include "ElementCodegen.h"
 #include "PackedCodegen.h"
+#include "RetypeOp.h"
 #include "VectorMatmulCodegen.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
@@ -738,31 +739,14 @@ struct EmulatedFloatArith : ConversionPattern {
 
 /// Ops of the tensor dialect are indifferent to element types: convert
 /// their operand and result types in place.
-struct TensorOpTypeConversion : ConversionPattern {
-  TensorOpTypeConversion(const TypeConverter &converter, MLIRContext *ctx)
-      : ConversionPattern(converter, MatchAnyOpTypeTag(), 1, ctx) {}
-  LogicalResult
-  matchAndRewrite(Operation *op, ArrayRef<Value> operands,
-                  ConversionPatternRewriter &rewriter) const override {
-    if (!isa<tensor::TensorDialect>(op->getDialect()))
-      return failure();
+struct TensorOpTypeConversion : RetypeTensorOps {
+  using RetypeTensorOps::RetypeTensorOps;
+  LogicalResult accepts(Operation *op,
+                        ConversionPatternRewriter &rewriter) const override {
     for (Type t : op->getResultTypes())
       if (getPackedEncoding(t))
         return rewriter.notifyMatchFailure(
             op, "packed tensors only flow through anybit ops and calls");
-    SmallVector<Type> resultTypes;
-    if (failed(getTypeConverter()->convertTypes(op->getResultTypes(),
-                                                resultTypes)))
-      return failure();
-    OperationState state(op->getLoc(), op->getName(), operands, resultTypes,
-                         op->getAttrs(), op->getSuccessors());
-    for (Region &region : op->getRegions()) {
-      Region *newRegion = state.addRegion();
-      rewriter.inlineRegionBefore(region, *newRegion, newRegion->begin());
-      if (failed(rewriter.convertRegionTypes(newRegion, *getTypeConverter())))
-        return failure();
-    }
-    rewriter.replaceOp(op, rewriter.create(state)->getResults());
     return success();
   }
 };
@@ -773,10 +757,12 @@ struct ConvertAnybitToStandardPass
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     // Later passes need the signedness the storage types drop (to extend
-    // results at the calling convention): keep the original signature.
+    // results at the calling convention): keep the original signature,
+    // unless an earlier lowering (modarith's) already did.
     for (auto func : getOperation().getOps<func::FuncOp>())
-      func->setAttr(kTensorSignatureAttrName,
-                    TypeAttr::get(func.getFunctionType()));
+      if (!func->hasAttr(kTensorSignatureAttrName))
+        func->setAttr(kTensorSignatureAttrName,
+                      TypeAttr::get(func.getFunctionType()));
     StorageTypeConverter converter;
     ConversionTarget target(*ctx);
     target.addIllegalDialect<AnybitDialect>();

@@ -3,7 +3,7 @@
 // Small helpers that keep code builders readable. The same helpers build
 // scalar code or, with a `shape`, element-wise code on vectors of that shape
 // (constants are splatted), so one decoder serves the scalar lowering and
-// the vector kernels.
+// the vector kernels; with `tensorLike`, element-wise code on tensors.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,6 +22,8 @@ struct Emitter {
   mlir::Location loc;
   /// Empty for scalar code, else the shape of the vectors built.
   llvm::SmallVector<int64_t, 1> shape = {};
+  /// Non-null for element-wise code on tensors of this shape.
+  mlir::RankedTensorType tensorLike = {};
 
   /// The shape of `v`'s type: empty for a scalar.
   static llvm::SmallVector<int64_t, 1> shapeOf(mlir::Value v) {
@@ -32,6 +34,8 @@ struct Emitter {
 
   /// `element`, or a vector of it in `shape`.
   mlir::Type shaped(mlir::Type element) {
+    if (tensorLike)
+      return tensorLike.clone(element);
     if (shape.empty())
       return element;
     return mlir::VectorType::get(shape, element);
@@ -40,6 +44,9 @@ struct Emitter {
   mlir::Type f64() { return shaped(b.getF64Type()); }
 
   mlir::Value intc(mlir::Type element, int64_t v) {
+    return constant(b.getIntegerAttr(element, v));
+  }
+  mlir::Value intc(mlir::Type element, const llvm::APInt &v) {
     return constant(b.getIntegerAttr(element, v));
   }
   mlir::Value floatc(mlir::Type element, double v) {
@@ -70,6 +77,15 @@ struct Emitter {
   }
   mlir::Value sub(mlir::Value x, mlir::Value y) {
     return mlir::arith::SubIOp::create(b, loc, x, y);
+  }
+  mlir::Value mul(mlir::Value x, mlir::Value y) {
+    return mlir::arith::MulIOp::create(b, loc, x, y);
+  }
+  mlir::Value minu(mlir::Value x, mlir::Value y) {
+    return mlir::arith::MinUIOp::create(b, loc, x, y);
+  }
+  mlir::Value remu(mlir::Value x, mlir::Value y) {
+    return mlir::arith::RemUIOp::create(b, loc, x, y);
   }
   mlir::Value sel(mlir::Value c, mlir::Value x, mlir::Value y) {
     return mlir::arith::SelectOp::create(b, loc, c, x, y);
@@ -104,9 +120,9 @@ struct Emitter {
 
 private:
   mlir::Value constant(mlir::TypedAttr scalar) {
-    if (shape.empty())
+    if (shape.empty() && !tensorLike)
       return mlir::arith::ConstantOp::create(b, loc, scalar);
-    auto type = mlir::VectorType::get(shape, scalar.getType());
+    auto type = llvm::cast<mlir::ShapedType>(shaped(scalar.getType()));
     return mlir::arith::ConstantOp::create(
         b, loc, mlir::DenseElementsAttr::get(type, scalar));
   }

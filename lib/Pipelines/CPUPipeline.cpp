@@ -18,6 +18,9 @@ using namespace mlir;
 namespace anybit {
 
 void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
+  ConvertModArithToArithOptions modArith;
+  modArith.reduction = options.reduction;
+  pm.addPass(createConvertModArithToArith(modArith));
   pm.addNestedPass<func::FuncOp>(createAnybitWidenLoopIndices());
   pm.addPass(createConvertAnybitToStandard());
   pm.addPass(createAnybitCPUCallingConvention());
@@ -82,6 +85,16 @@ struct PipelineCLOptions : PassPipelineOptions<PipelineCLOptions> {
                            llvm::cl::desc("OpenMP threads (0: the runtime's "
                                           "choice)"),
                            llvm::cl::init(0)};
+  Option<ModularReduction> reduction{
+      *this, "modarith-reduction",
+      llvm::cl::desc("How modarith products are reduced modulo Q"),
+      llvm::cl::init(ModularReduction::Auto),
+      llvm::cl::values(
+          clEnumValN(ModularReduction::Auto, "auto", "Barrett, else remainder"),
+          clEnumValN(ModularReduction::Barrett, "barrett", "Barrett"),
+          clEnumValN(ModularReduction::Montgomery, "montgomery", "Montgomery"),
+          clEnumValN(ModularReduction::Shoup, "shoup", "Shoup for constants"),
+          clEnumValN(ModularReduction::Remainder, "remainder", "arith.remui"))};
 };
 } // namespace
 
@@ -94,6 +107,7 @@ void registerAnybitPipelines() {
         options.optLevel = cl.optLevel;
         options.openMP = cl.openMP;
         options.threads = cl.threads;
+        options.reduction = cl.reduction;
         buildCPUPipeline(pm, options);
       });
 }

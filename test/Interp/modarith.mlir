@@ -1,6 +1,7 @@
-// modarith on the reference VM. Every entry takes an argument: the CPU path
-// does not lower modarith yet, and test/examples/check_compiled.py compiles
-// every argument-free function of these files. Constants are still covered.
+// modarith on the reference VM (test/tools/anybitc-modarith.test runs these
+// entries compiled, too). Every entry takes an argument, so that
+// test/examples/check_compiled.py, which compiles every argument-free
+// function of these files, leaves them out. Constants are still covered.
 // Expected values were computed independently
 // with Python's arbitrary-precision integers, e.g.
 //   python3 -c 'q=4611686018427387847; print(4611686018427387000*3999999999999999999 % q)'

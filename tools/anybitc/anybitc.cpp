@@ -68,6 +68,22 @@ static cl::opt<unsigned>
                      "N > 1 on N OpenMP threads, 0 lets the OpenMP runtime "
                      "decide (all cores, or OMP_NUM_THREADS)"),
             cl::init(1));
+static cl::opt<anybit::ModularReduction> modArithReduction(
+    "modarith-reduction",
+    cl::desc("How modarith products are reduced modulo Q"),
+    cl::init(anybit::ModularReduction::Auto),
+    cl::values(
+        clEnumValN(anybit::ModularReduction::Auto, "auto",
+                   "Barrett where the modulus allows it, else remainder"),
+        clEnumValN(anybit::ModularReduction::Barrett, "barrett",
+                   "Barrett reduction (products need Q < 2^(W-1))"),
+        clEnumValN(anybit::ModularReduction::Montgomery, "montgomery",
+                   "Montgomery form inside functions (Q odd)"),
+        clEnumValN(anybit::ModularReduction::Shoup, "shoup",
+                   "Shoup for products with constants (2Q <= 2^W), else "
+                   "Barrett"),
+        clEnumValN(anybit::ModularReduction::Remainder, "remainder",
+                   "arith.remui on the double-width product")));
 static cl::opt<std::string> mattr("mattr",
                                   cl::desc("Target features, e.g. +avx2,-avx512f"));
 static cl::opt<std::string> runEntry("run",
@@ -312,6 +328,7 @@ int main(int argc, char **argv) {
   options.cpu = mcpu;
   options.features = mattr;
   options.threads = numThreads;
+  options.reduction = modArithReduction;
   options.printPipeline = printPipeline;
   // LLVM owns --time-passes; it times the MLIR passes here too.
   options.timePasses = llvm::TimePassesIsEnabled;

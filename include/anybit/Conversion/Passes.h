@@ -3,7 +3,9 @@
 #ifndef ANYBIT_CONVERSION_PASSES_H
 #define ANYBIT_CONVERSION_PASSES_H
 
+#include "anybit/Conversion/ReductionMethod.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"

@@ -47,7 +47,8 @@ def AnybitCPUCallingConvention : Pass<"anybit-cpu-calling-convention",
     bufferization (`bufferization.writable = false`) and turns their scalar
     results into 0-d tensors, so that after bufferization and
     `buffer-results-to-out-params` every result is a caller-provided buffer.
-    Calls inside the module extract the scalar back.
+    Calls inside the module extract the scalar back. A tensor returned
+    more than once is copied, so that every result has its own buffer.
 
     Integer tensors whose width is not 8, 16, 32 or 64 travel in the next
     such width: arguments are truncated on entry (their high bits are
@@ -56,6 +57,7 @@ def AnybitCPUCallingConvention : Pass<"anybit-cpu-calling-convention",
     small float's bit pattern), so callers see whole, well-defined bytes.
   }];
   let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::bufferization::BufferizationDialect",
                            "mlir::tensor::TensorDialect"];
 }
 
@@ -95,6 +97,52 @@ def AnybitNoAliasBuffers : Pass<"anybit-noalias-buffers", "mlir::ModuleOp"> {
     the results, hoist loop-invariant loads and vectorize without run-time
     overlap checks (about 3x on a packed GEMV).
   }];
+}
+
+def ConvertModArithToArith : Pass<"convert-modarith-to-arith", "mlir::ModuleOp"> {
+  let summary = "Lowers modarith residues and ops to arith on their words";
+  let description = [{
+    Replaces every `!modarith.int<Q : iW>` by its W-bit storage word and
+    every `modarith` op by arith code on scalars or tensors, with the
+    reference VM's exact results. Additions, subtractions and negations
+    are a wrapping operation and one branch-free conditional correction.
+    Products, `mac`, `reduce` and `encapsulate` use the `reduction` method:
+    - `barrett`: mu = floor(2^k / Q) with k and the shifts derived from Q
+      and the input's bound, products of W-bit words only, then one
+      conditional subtraction (two when the one-subtraction constants do
+      not fit the words); products of any Q < 2^(W-1) are handled, larger
+      moduli only when the constants happen to fit;
+    - `montgomery`: residues are held as a * 2^W mod Q inside each
+      function and converted at its borders (arguments, results, calls,
+      `encapsulate`, `extract`); products are one REDC; Q must be odd;
+    - `shoup`: a product with a `modarith.constant` uses the constant's
+      precomputed companion floor(c * 2^W / Q) (needs 2Q <= 2^W); other
+      products use Barrett;
+    - `remainder`: `arith.remui` on the double-width product, the naive
+      baseline;
+    - `auto` (the default): Barrett where the modulus allows it, else
+      `remainder`.
+    An explicitly chosen method that cannot handle a modulus at its width
+    is reported at the op, with the reason.
+  }];
+  let options = [
+    Option<"reduction", "reduction", "::anybit::ModularReduction",
+           /*default=*/"::anybit::ModularReduction::Auto",
+           "How products are reduced modulo Q",
+           [{::llvm::cl::values(
+             clEnumValN(::anybit::ModularReduction::Auto, "auto",
+                        "Barrett where it applies, else remainder"),
+             clEnumValN(::anybit::ModularReduction::Barrett, "barrett",
+                        "Barrett reduction"),
+             clEnumValN(::anybit::ModularReduction::Montgomery, "montgomery",
+                        "Montgomery form and REDC"),
+             clEnumValN(::anybit::ModularReduction::Shoup, "shoup",
+                        "Shoup for products with constants, else Barrett"),
+             clEnumValN(::anybit::ModularReduction::Remainder, "remainder",
+                        "arith.remui (the naive baseline)"))}]>
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::tensor::TensorDialect"];
 }
 
 #endif // ANYBIT_CONVERSION_PASSES_TD

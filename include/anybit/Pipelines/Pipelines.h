@@ -3,6 +3,7 @@
 #ifndef ANYBIT_PIPELINES_PIPELINES_H
 #define ANYBIT_PIPELINES_PIPELINES_H
 
+#include "anybit/Conversion/ReductionMethod.h"
 #include "mlir/Pass/PassManager.h"
 
 namespace anybit {
@@ -15,6 +16,8 @@ struct CPUPipelineOptions {
   /// (0: the runtime's choice); without `openMP` they run sequentially.
   bool openMP = false;
   unsigned threads = 0;
+  /// How modarith products are reduced modulo Q.
+  ModularReduction reduction = ModularReduction::Auto;
 };
 
 /// Tensor-level anybit IR down to the LLVM dialect for the host CPU: lower

@@ -20,6 +20,7 @@
 #ifndef ANYBIT_TARGET_CPU_H
 #define ANYBIT_TARGET_CPU_H
 
+#include "anybit/Conversion/ReductionMethod.h"
 #include "anybit/Interp/Value.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LLVM.h"
@@ -47,6 +48,8 @@ struct CPUCompileOptions {
   /// Without an OpenMP runtime (see openMPRuntimePath) loops always run
   /// sequentially.
   unsigned threads = 1;
+  /// How modarith products are reduced modulo Q.
+  ModularReduction reduction = ModularReduction::Auto;
 };
 
 /// The OpenMP runtime compiled code links when it runs parallel loops, or

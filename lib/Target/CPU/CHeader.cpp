@@ -9,6 +9,7 @@
 #include "anybit/Target/CPU.h"
 
 #include "Anybit/AnybitDialect.h"
+#include "ModArith/ModArithDialect.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -53,6 +54,8 @@ static std::string describe(Type type) {
   os << type << ": " << tensor.getNumElements() << " row-major elements";
   if (isa<FloatFormatType>(element) || getFloatFormat(element))
     os << " (bit patterns)";
+  else if (auto residue = dyn_cast<modarith::ModIntType>(element))
+    os << " (residues in [0, " << residue.getModulus() << "))";
   else if (getCPUStorageBytes(element) * 8 != getElementBitWidth(element))
     os << " (" << getElementBitWidth(element)
        << "-bit values: high bits of inputs are ignored, results are "

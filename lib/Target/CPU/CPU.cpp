@@ -3,6 +3,7 @@
 #include "anybit/Target/CPU.h"
 
 #include "Anybit/AnybitDialect.h"
+#include "ModArith/ModArithDialect.h"
 #include "anybit/Interp/ElementCodec.h"
 #include "anybit/Pipelines/Pipelines.h"
 #include "anybit/Support/BitPacking.h"
@@ -52,8 +53,9 @@ static void registerTranslations(MLIRContext *ctx) {
 static LogicalResult checkSupportedTypes(ModuleOp module) {
   auto check = [](Operation *op, Type type) -> LogicalResult {
     auto tensor = dyn_cast<RankedTensorType>(type);
-    bool numeric =
-        isNumericElementType(tensor ? tensor.getElementType() : type);
+    Type element = tensor ? tensor.getElementType() : type;
+    bool numeric = isNumericElementType(element) ||
+                   isa<modarith::ModIntType>(element);
     if (isa<FunctionType>(type) ||
         (numeric && (!tensor || tensor.hasStaticShape())))
       return success();
@@ -97,6 +99,7 @@ LogicalResult lowerToLLVMDialect(ModuleOp module,
   pipeline.optLevel = options.optLevel;
   pipeline.openMP = usesOpenMP(options);
   pipeline.threads = options.threads;
+  pipeline.reduction = options.reduction;
   buildCPUPipeline(pm, pipeline);
   if (options.printPipeline) {
     pm.printAsTextualPipeline(llvm::errs());
@@ -184,7 +187,9 @@ FailureOr<std::string> emitForCPU(ModuleOp module,
 }
 
 unsigned getCPUStorageBytes(Type elementType) {
-  unsigned bits = getElementBitWidth(elementType);
+  auto residue = dyn_cast<modarith::ModIntType>(elementType);
+  unsigned bits =
+      residue ? residue.getWidth() : getElementBitWidth(elementType);
   return bits <= 8 ? 1 : bits <= 16 ? 2 : bits <= 32 ? 4 : 8;
 }
 

@@ -1,0 +1,60 @@
+//===- RetypeOp.h - Convert an op's types in place ---------------*- C++ -*-===//
+//
+// Ops that are indifferent to their element types (the tensor dialect's)
+// survive a type conversion unchanged but for their operand, result and
+// region argument types.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ANYBIT_LIB_CONVERSION_RETYPEOP_H
+#define ANYBIT_LIB_CONVERSION_RETYPEOP_H
+
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace anybit::codegen {
+
+/// Replaces `op` by a copy with `operands` (already converted) and its
+/// result and region types converted by `converter`.
+inline mlir::LogicalResult
+retypeOp(mlir::Operation *op, mlir::ValueRange operands,
+         const mlir::TypeConverter &converter,
+         mlir::ConversionPatternRewriter &rewriter) {
+  llvm::SmallVector<mlir::Type> resultTypes;
+  if (mlir::failed(converter.convertTypes(op->getResultTypes(), resultTypes)))
+    return mlir::failure();
+  mlir::OperationState state(op->getLoc(), op->getName(), operands,
+                             resultTypes, op->getAttrs(), op->getSuccessors());
+  for (mlir::Region &region : op->getRegions()) {
+    mlir::Region *newRegion = state.addRegion();
+    rewriter.inlineRegionBefore(region, *newRegion, newRegion->begin());
+    if (mlir::failed(rewriter.convertRegionTypes(newRegion, converter)))
+      return mlir::failure();
+  }
+  rewriter.replaceOp(op, rewriter.create(state)->getResults());
+  return mlir::success();
+}
+
+/// Converts the types of every tensor-dialect op whose types the converter
+/// changes; `accepts` may refuse some.
+struct RetypeTensorOps : mlir::ConversionPattern {
+  RetypeTensorOps(const mlir::TypeConverter &converter,
+                  mlir::MLIRContext *ctx)
+      : ConversionPattern(converter, MatchAnyOpTypeTag(), 1, ctx) {}
+  mlir::LogicalResult
+  matchAndRewrite(mlir::Operation *op, llvm::ArrayRef<mlir::Value> operands,
+                  mlir::ConversionPatternRewriter &rewriter) const override {
+    if (!llvm::isa<mlir::tensor::TensorDialect>(op->getDialect()) ||
+        mlir::failed(accepts(op, rewriter)))
+      return mlir::failure();
+    return retypeOp(op, operands, *getTypeConverter(), rewriter);
+  }
+  virtual mlir::LogicalResult
+  accepts(mlir::Operation *, mlir::ConversionPatternRewriter &) const {
+    return mlir::success();
+  }
+};
+
+} // namespace anybit::codegen
+
+#endif // ANYBIT_LIB_CONVERSION_RETYPEOP_H

@@ -1,0 +1,466 @@
+//===- ModArithLoweringTest.cpp - modarith-to-arith, compiled and checked -===//
+//
+// - Exhaustive: for every modulus Q < 2^12 and every pair of residues, the
+//   Barrett, Montgomery and Shoup code that convert-modarith-to-arith emits
+//   (built by the same functions, with the plan's constants passed as
+//   arguments, so one compiled sweep serves every modulus) equals a * b
+//   mod Q.
+// - Random kernels: every modarith op, random moduli of 2..64 bits in
+//   random storage widths, compiled with each reduction method, equal the
+//   reference VM bit for bit; a method is refused exactly when its stated
+//   bound excludes the modulus.
+// - Random operands: moduli of 20..62 bits (primes and non-primes), a
+//   million products and multiply-adds per method against 128-bit
+//   arithmetic.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ModularReduction.h"
+#include "anybit/Interp/Interpreter.h"
+#include "anybit/Interp/ValueIO.h"
+#include "anybit/Target/CPU.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/Parser/Parser.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "gtest/gtest.h"
+#include <random>
+
+using namespace mlir;
+using namespace anybit;
+using namespace anybit::codegen;
+using llvm::APInt;
+
+namespace {
+
+using u128 = unsigned __int128;
+
+constexpr ModularReduction kMethods[] = {
+    ModularReduction::Auto, ModularReduction::Barrett,
+    ModularReduction::Montgomery, ModularReduction::Shoup,
+    ModularReduction::Remainder};
+
+const char *nameOf(ModularReduction m) {
+  switch (m) {
+  case ModularReduction::Auto:
+    return "auto";
+  case ModularReduction::Barrett:
+    return "barrett";
+  case ModularReduction::Montgomery:
+    return "montgomery";
+  case ModularReduction::Shoup:
+    return "shoup";
+  case ModularReduction::Remainder:
+    return "remainder";
+  }
+  return "?";
+}
+
+unsigned bitsOf(uint64_t v) { return 64 - llvm::countl_zero(v); }
+
+class ModArithLoweringTest : public ::testing::Test {
+protected:
+  ModArithLoweringTest() {
+    DialectRegistry registry;
+    registerAllDialects(registry);
+    registerInterpreterDialects(registry);
+    context.appendDialectRegistry(registry);
+    context.loadAllAvailableDialects();
+  }
+
+  /// Compiles `module`, or returns null and the diagnostics.
+  std::unique_ptr<CPUExecutable> compile(ModuleOp module,
+                                         ModularReduction method,
+                                         std::string &diagnostics) {
+    ScopedDiagnosticHandler capture(&context, [&](Diagnostic &d) {
+      diagnostics += d.str() + "\n";
+      return success();
+    });
+    CPUCompileOptions options;
+    options.reduction = method;
+    auto exe = CPUExecutable::compile(module, options);
+    return succeeded(exe) ? std::move(*exe) : nullptr;
+  }
+
+  MLIRContext context;
+  std::mt19937_64 rng{0x40d};
+};
+
+//===----------------------------------------------------------------------===//
+// Exhaustive sweeps over small moduli
+//===----------------------------------------------------------------------===//
+
+/// Builds `func @name(args: i64...) -> i64` that counts the pairs (a, b) in
+/// [0, Q)^2 where `body(a, b, args)` (16-bit words) differs from
+/// `expected(a, b, args)`; Q is the first argument.
+using SweepBody =
+    function_ref<Value(Emitter &, Value a, Value b, ValueRange args)>;
+
+void buildSweep(OpBuilder &b, Location loc, StringRef name, unsigned numArgs,
+                SweepBody body, SweepBody expected) {
+  Type i64 = b.getI64Type(), i16 = b.getI16Type();
+  SmallVector<Type> inputs(numArgs, i64);
+  auto fn = func::FuncOp::create(b, loc, name,
+                                 b.getFunctionType(inputs, {i64}));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(fn.addEntryBlock());
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  Value count0 = arith::ConstantIntOp::create(b, loc, i64, 0);
+  Value q = arith::IndexCastOp::create(b, loc, b.getIndexType(),
+                                       fn.getArgument(0));
+  ValueRange args = fn.getArguments();
+  auto outer = scf::ForOp::create(
+      b, loc, zero, q, one, ValueRange{count0},
+      [&](OpBuilder &b, Location loc, Value ia, ValueRange outerIter) {
+        auto inner = scf::ForOp::create(
+            b, loc, zero, q, one, outerIter,
+            [&](OpBuilder &b, Location loc, Value ib, ValueRange iter) {
+              Emitter e{b, loc};
+              auto toWord = [&](Value index) {
+                return e.trunc(i16, arith::IndexCastOp::create(
+                                        b, loc, i64, index));
+              };
+              Value a = toWord(ia), bb = toWord(ib);
+              Value got = body(e, a, bb, args);
+              Value want = expected(e, a, bb, args);
+              Value differs = e.zext(
+                  i64, e.cmpi(arith::CmpIPredicate::ne, got, want));
+              scf::YieldOp::create(b, loc, e.add(iter[0], differs));
+            });
+        scf::YieldOp::create(b, loc, inner.getResults());
+      });
+  func::ReturnOp::create(b, loc, outer.getResults());
+}
+
+/// (a * b) mod Q in 16 bits, by a floating-point division (which, unlike
+/// an integer one, vectorizes): a * b < 2^24, so the f64 quotient's floor
+/// is exact.
+Value productModQ(Emitter &e, Value a, Value b, Value q64) {
+  Type i32 = e.b.getI32Type(), f64 = e.b.getF64Type();
+  Value q = e.trunc(i32, q64);
+  Value x = e.mul(e.zext(i32, a), e.zext(i32, b));
+  Value ratio = arith::DivFOp::create(
+      e.b, e.loc, arith::UIToFPOp::create(e.b, e.loc, f64, x),
+      arith::UIToFPOp::create(e.b, e.loc, f64, q));
+  Value quotient = arith::FPToUIOp::create(e.b, e.loc, i32, ratio);
+  return e.trunc(e.b.getI16Type(), e.sub(x, e.mul(quotient, q)));
+}
+
+TEST_F(ModArithLoweringTest, ExhaustiveForEveryModulusBelow4096) {
+  constexpr unsigned kWidth = 16, kMaxQ = 4096;
+  // Every Q < 2^12 takes the one-subtraction plan with 16-bit words; the
+  // sweep compiles that structure once and passes each Q's constants.
+  APInt productMax(32, (kMaxQ - 2) * (kMaxQ - 2));
+  auto shape = planBarrett(kMaxQ - 1, productMax, kWidth);
+  ASSERT_TRUE(bool(shape)) << llvm::toString(shape.takeError());
+
+  OpBuilder b(&context);
+  Location loc = b.getUnknownLoc();
+  OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
+  b.setInsertionPointToEnd(module->getBody());
+  Type i16 = b.getI16Type(), i32 = b.getI32Type();
+
+  // barrett(Q, mu, inputShift, quotientShift)
+  buildSweep(
+      b, loc, "barrett", 4,
+      [&](Emitter &e, Value a, Value x, ValueRange args) {
+        Value product = e.mul(e.zext(i32, a), e.zext(i32, x));
+        BarrettValues v{e.trunc(i16, args[0]), e.trunc(i16, args[1]),
+                        e.trunc(i32, args[2]), e.trunc(i32, args[3])};
+        return emitBarrett(e, product, *shape, v, kWidth);
+      },
+      [&](Emitter &e, Value a, Value x, ValueRange args) {
+        return productModQ(e, a, x, args[0]);
+      });
+  // montgomery(Q, Q^-1 mod 2^16, 2^32 mod Q): into Montgomery form, one
+  // product, and back out, as the lowering does across a function.
+  buildSweep(
+      b, loc, "montgomery", 3,
+      [&](Emitter &e, Value a, Value x, ValueRange args) {
+        Value q = e.trunc(i16, args[0]), inverse = e.trunc(i16, args[1]);
+        Value r2 = e.trunc(i32, args[2]);
+        auto redc = [&](Value t) {
+          return emitRedc(e, t, q, inverse, kWidth);
+        };
+        Value am = redc(e.mul(e.zext(i32, a), r2));
+        Value xm = redc(e.mul(e.zext(i32, x), r2));
+        Value pm = redc(e.mul(e.zext(i32, am), e.zext(i32, xm)));
+        return redc(e.zext(i32, pm));
+      },
+      [&](Emitter &e, Value a, Value x, ValueRange args) {
+        return productModQ(e, a, x, args[0]);
+      });
+  // shoup(Q): every constant c = a with its companion floor(c * 2^16 / Q).
+  buildSweep(
+      b, loc, "shoup", 1,
+      [&](Emitter &e, Value c, Value x, ValueRange args) {
+        Value q = e.trunc(i16, args[0]);
+        Value companion = e.trunc(
+            i16, arith::DivUIOp::create(e.b, e.loc,
+                                        e.shl(e.zext(i32, c), e.intc(i32, 16)),
+                                        e.trunc(i32, args[0])));
+        return emitShoupMul(e, x, c, companion, q, kWidth);
+      },
+      [&](Emitter &e, Value a, Value x, ValueRange args) {
+        return productModQ(e, a, x, args[0]);
+      });
+
+  std::string diagnostics;
+  auto exe = compile(*module, ModularReduction::Auto, diagnostics);
+  ASSERT_TRUE(exe) << diagnostics;
+  Type i64 = b.getI64Type();
+  auto scalar = [&](uint64_t v) { return RtValue::scalar(i64, v); };
+  auto mismatches = [&](StringRef entry, ArrayRef<RtValue> args) {
+    auto result = exe->run(entry, args, loc);
+    EXPECT_TRUE(succeeded(result));
+    return succeeded(result) ? (*result)[0].getScalarBits() : ~0ull;
+  };
+  uint64_t pairs = 0;
+  for (uint64_t q = 2; q < kMaxQ; ++q) {
+    APInt xMax(32, (q - 1) * (q - 1));
+    auto plan = planBarrett(q, xMax, kWidth);
+    ASSERT_TRUE(bool(plan)) << llvm::toString(plan.takeError());
+    ASSERT_EQ(plan->subtractions, shape->subtractions) << "Q = " << q;
+    ASSERT_EQ(plan->remainderWidth, shape->remainderWidth) << "Q = " << q;
+    EXPECT_EQ(mismatches("barrett", {scalar(q), scalar(plan->mu.getZExtValue()),
+                                     scalar(plan->inputShift),
+                                     scalar(plan->quotientShift)}),
+              0u)
+        << "Barrett, Q = " << q;
+    EXPECT_EQ(mismatches("shoup", {scalar(q)}), 0u) << "Shoup, Q = " << q;
+    if (q % 2) {
+      auto mont = planMontgomery(q, kWidth);
+      ASSERT_TRUE(bool(mont));
+      EXPECT_EQ(mismatches("montgomery",
+                           {scalar(q), scalar(mont->inverse.getZExtValue()),
+                            scalar(mont->rSquared.getZExtValue())}),
+                0u)
+          << "Montgomery, Q = " << q;
+    }
+    pairs += q * q;
+  }
+  EXPECT_GT(pairs, 20'000'000'000ull);
+}
+
+//===----------------------------------------------------------------------===//
+// Random kernels against the reference VM
+//===----------------------------------------------------------------------===//
+
+/// What `method` promises for the random kernels' ops at modulus Q in iW.
+enum class Expect { Lowers, MayRefuse, Refuses };
+
+Expect expectation(ModularReduction method, uint64_t q, unsigned w) {
+  switch (method) {
+  case ModularReduction::Barrett:
+    // Guaranteed below 2^(W-1); above, when the constants happen to fit.
+    return bitsOf(q) < w ? Expect::Lowers : Expect::MayRefuse;
+  case ModularReduction::Shoup: // and Barrett for the other products
+    if (bitsOf(q) < w)
+      return Expect::Lowers;
+    return q > (1ull << (w - 1)) ? Expect::Refuses : Expect::MayRefuse;
+  case ModularReduction::Montgomery:
+    return q % 2 ? Expect::Lowers : Expect::Refuses;
+  default:
+    return Expect::Lowers;
+  }
+}
+
+TEST_F(ModArithLoweringTest, RandomKernelsMatchTheVM) {
+  constexpr int64_t kN = 37;
+  int compared = 0, refused = 0;
+  for (int trial = 0; trial < 36; ++trial) {
+    unsigned n = 2 + rng() % 63; // bits of Q
+    unsigned w = trial % 3 == 0 ? n + rng() % (65 - n)
+                                : std::max(n, 8u << (rng() % 4));
+    w = std::min(w, 64u);
+    uint64_t q = (n == 64 ? 1ull << 63 : 1ull << (n - 1)) |
+                 (rng() & (n == 64 ? ~0ull : (1ull << n) - 1));
+    if (trial % 4 == 0)
+      q |= 1; // odd moduli are Montgomery's
+    unsigned v = w < 64 ? w + 1 + rng() % (64 - w) : 0; // reduce's width
+    std::string m = llvm::formatv("!modarith.int<{0} : i{1}>", q, w);
+    std::string t = llvm::formatv("tensor<{0}x{1}>", kN, m);
+    std::string constants;
+    for (int64_t i = 0; i < kN; ++i)
+      constants += (i ? ", " : "") + std::to_string(rng() % q);
+    std::string reduceArgs = v ? llvm::formatv(", %y: tensor<{0}xi{1}>", kN, v)
+                               : std::string();
+    std::string source = llvm::formatv(R"mlir(
+func.func @k(%a: {0}, %b: {0}, %c: {0}, %x: tensor<{1}xi{2}>{3})
+    -> ({0}, {0}, {0}, {0}, {0}, {0}, {0}, tensor<{1}xi{2}>) {
+  %k = modarith.constant dense<[{4}]> : {0}
+  %p = modarith.mul %a, %b : {0}
+  %kp = modarith.mul %k, %a : {0}
+  %m = modarith.mac %a, %b, %c : {0}
+  %km = modarith.mac %b, %k, %c : {0}
+  %s = modarith.add %p, %kp : {0}
+  %d = modarith.sub %m, %s : {0}
+  %n = modarith.neg %d : {0}
+  %e = modarith.encapsulate %x : tensor<{1}xi{2}> -> {0}
+  {5}
+  %em = modarith.mac %e, %r, %km : {0}
+  %out = modarith.extract %em : {0} -> tensor<{1}xi{2}>
+  return %p, %kp, %m, %km, %n, %e, %em, %out
+    : {0}, {0}, {0}, {0}, {0}, {0}, {0}, tensor<{1}xi{2}>
+}
+)mlir",
+                                       t, kN, w, reduceArgs, constants,
+                                       v ? llvm::formatv(
+                                               "%r = modarith.reduce %y : "
+                                               "tensor<{0}xi{1}> -> {2}",
+                                               kN, v, t)
+                                               .str()
+                                         : std::string("%r = modarith.neg %e : ") + t);
+    OwningOpRef<ModuleOp> module =
+        parseSourceString<ModuleOp>(source, &context);
+    ASSERT_TRUE(module) << source;
+    auto fn = *module->getOps<func::FuncOp>().begin();
+
+    // Residues in [0, Q), plain words of random bits, edges weighted.
+    auto random = [&](Type type, uint64_t bound, unsigned bits) {
+      std::vector<uint64_t> elements(kN);
+      uint64_t mask = bits == 64 ? ~0ull : (1ull << bits) - 1;
+      for (uint64_t &x : elements) {
+        uint64_t r = rng() % 3 == 0 ? (rng() % 2 ? rng() % 3 : ~0ull - rng() % 3)
+                                    : rng();
+        x = bound ? (r & mask) % bound : r & mask;
+      }
+      return RtValue::tensor(cast<RankedTensorType>(type), std::move(elements));
+    };
+    SmallVector<RtValue> args;
+    for (auto [i, type] : llvm::enumerate(fn.getArgumentTypes()))
+      args.push_back(i < 3 ? random(type, q, 64)
+                           : random(type, 0, i == 3 ? w : v));
+    auto want = interpret(*module, "k", args);
+    ASSERT_TRUE(succeeded(want)) << source;
+
+    for (ModularReduction method : kMethods) {
+      std::string diagnostics;
+      auto exe = compile(*module, method, diagnostics);
+      Expect expect = expectation(method, q, w);
+      if (expect != Expect::MayRefuse)
+        ASSERT_EQ(bool(exe), expect == Expect::Lowers)
+            << nameOf(method) << " for Q = " << q << " in i" << w << ":\n"
+            << diagnostics;
+      if (!exe) {
+        EXPECT_NE(diagnostics.find("op cannot use"), std::string::npos)
+            << diagnostics;
+        ++refused;
+        continue;
+      }
+      auto got = exe->run("k", args, fn.getLoc());
+      ASSERT_TRUE(succeeded(got));
+      for (auto [i, g, r] : llvm::enumerate(*got, *want)) {
+        std::string text;
+        llvm::raw_string_ostream os(text);
+        printValue(os, g);
+        os << "\nVM:\n";
+        printValue(os, r);
+        EXPECT_EQ(g.getElements(), r.getElements())
+            << nameOf(method) << " result " << i << ", Q = " << q << " in i"
+            << w << "\ncompiled:\n"
+            << text << "\n"
+            << source;
+      }
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 100);
+  EXPECT_GT(refused, 5);
+}
+
+//===----------------------------------------------------------------------===//
+// Many operands against 128-bit arithmetic
+//===----------------------------------------------------------------------===//
+
+u128 mulMod(u128 a, u128 b, uint64_t q) { return a * b % q; }
+
+bool isPrime(uint64_t n) {
+  if (n < 2)
+    return false;
+  for (uint64_t p : {2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37})
+    if (n % p == 0)
+      return n == p;
+  uint64_t d = n - 1;
+  int s = 0;
+  for (; d % 2 == 0; d /= 2)
+    ++s;
+  for (uint64_t a : {2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37}) {
+    u128 x = 1, base = a, e = d;
+    for (; e; e >>= 1, base = mulMod(base, base, n))
+      if (e & 1)
+        x = mulMod(x, base, n);
+    if (x == 1 || x == n - 1)
+      continue;
+    bool witness = true;
+    for (int r = 1; r < s && witness; ++r)
+      if ((x = mulMod(x, x, n)) == n - 1)
+        witness = false;
+    if (witness)
+      return false;
+  }
+  return true;
+}
+
+TEST_F(ModArithLoweringTest, MillionsOfOperandsAgainst128BitArithmetic) {
+  constexpr int64_t kN = 1 << 16;
+  uint64_t operands = 0;
+  for (unsigned n : {20u, 25u, 30u, 31u, 40u, 50u, 60u, 62u}) {
+    for (bool prime : {true, false}) {
+      uint64_t q;
+      do {
+        q = (1ull << (n - 1)) | (rng() & ((1ull << n) - 1)) | 1;
+      } while (isPrime(q) != prime);
+      unsigned w = n <= 30 ? 32 : 64;
+      uint64_t c = rng() % q;
+      std::string source = llvm::formatv(R"mlir(
+!m = !modarith.int<{0} : i{1}>
+func.func @k(%a: tensor<{2}x!m>, %b: tensor<{2}x!m>)
+    -> (tensor<{2}x!m>, tensor<{2}x!m>) {
+  %c = modarith.constant dense<{3}> : tensor<{2}x!m>
+  %p = modarith.mul %a, %b : tensor<{2}x!m>
+  %m = modarith.mac %a, %c, %b : tensor<{2}x!m>
+  return %p, %m : tensor<{2}x!m>, tensor<{2}x!m>
+}
+)mlir",
+                                         q, w, kN, c);
+      OwningOpRef<ModuleOp> module =
+          parseSourceString<ModuleOp>(source, &context);
+      ASSERT_TRUE(module);
+      auto type = cast<RankedTensorType>(
+          (*module->getOps<func::FuncOp>().begin()).getArgumentTypes()[0]);
+      std::vector<uint64_t> a(kN), b(kN);
+      for (int64_t i = 0; i < kN; ++i) {
+        a[i] = i < 4 ? q - 1 - i : rng() % q;
+        b[i] = i < 4 ? q - 1 : rng() % q;
+      }
+      SmallVector<RtValue> args = {RtValue::tensor(type, a),
+                                   RtValue::tensor(type, b)};
+      for (ModularReduction method : kMethods) {
+        ASSERT_EQ(expectation(method, q, w), Expect::Lowers);
+        std::string diagnostics;
+        auto exe = compile(*module, method, diagnostics);
+        ASSERT_TRUE(exe) << nameOf(method) << ": " << diagnostics;
+        auto got = exe->run("k", args, UnknownLoc::get(&context));
+        ASSERT_TRUE(succeeded(got));
+        ArrayRef<uint64_t> products = (*got)[0].getElements();
+        ArrayRef<uint64_t> sums = (*got)[1].getElements();
+        int64_t wrong = 0;
+        for (int64_t i = 0; i < kN; ++i) {
+          wrong += products[i] != uint64_t(mulMod(a[i], b[i], q));
+          wrong += sums[i] != uint64_t((mulMod(a[i], c, q) + b[i]) % q);
+        }
+        EXPECT_EQ(wrong, 0) << nameOf(method) << ", Q = " << q << " in i"
+                            << w;
+        operands += 2 * kN;
+      }
+    }
+  }
+  EXPECT_GT(operands, 5'000'000u);
+}
+
+} // namespace
