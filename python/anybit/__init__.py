@@ -7,7 +7,7 @@ tensors exactly as the ``anybit`` ops do.
 
 Functions
 ---------
-compile(source, target="cpu", opt_level=3)
+compile(source, target="cpu", opt_level=3, *, threads=1, reduction="auto")
     Compile an MLIR module (JIT, through the CPU pipeline) into a
     :class:`Module` whose public functions are called like ``interpret``
     calls them: ``anybit.compile(k).add(x, y)``. Cached.
@@ -162,7 +162,7 @@ def interpret(source, entry, *arrays):
     return _anybit.interpret(text, name, entry, list(arrays))
 
 
-def compile(source, target="cpu", opt_level=3):
+def compile(source, target="cpu", opt_level=3, *, threads=1, reduction="auto"):
     """Compile an MLIR module for ``target``; call its public functions on numpy arrays.
 
     The module (tensor-level Anybit IR, as :func:`interpret` runs it) goes
@@ -174,6 +174,15 @@ def compile(source, target="cpu", opt_level=3):
             :func:`interpret`).
         target: ``"cpu"`` (:data:`TARGETS` lists the supported targets).
         opt_level: 0..3, as ``anybitc -O``.
+        threads: threads for parallel loops, as ``anybitc --num-threads``:
+            1 runs them sequentially, N > 1 on N OpenMP threads, 0 lets the
+            OpenMP runtime choose (all cores, or ``OMP_NUM_THREADS``).
+        reduction: how ``modarith`` products are reduced modulo Q, as
+            ``anybitc --modarith-reduction``: ``"auto"`` (Barrett where the
+            modulus allows it, else remainder), ``"barrett"``,
+            ``"montgomery"``, ``"shoup"`` or ``"remainder"``. Residues
+            travel as numpy integer arrays of their storage width, every
+            element in [0, Q).
 
     Returns:
         Module: ``module.NAME(*arrays)`` (or ``module["NAME"](*arrays)``)
@@ -186,14 +195,16 @@ def compile(source, target="cpu", opt_level=3):
 
             anybit.compile(k).f(x, y)  ==  anybit.interpret(k, "f", x, y)
 
-        Compiled modules are cached by (source text, target, opt_level):
+        Compiled modules are cached by (source text, target and options):
         compiling the same kernel again returns the same Module at once.
 
     Raises:
         CompileError: the source does not parse or verify, or the pipeline
             rejects it (the diagnostics with their ``file:line:col:``
-            locations).
-        ValueError: an unknown target or an opt_level outside 0..3.
+            locations), for example a reduction method that cannot handle
+            a modulus.
+        ValueError: an unknown target or reduction, an opt_level outside
+            0..3 or a negative thread count.
         FileNotFoundError: ``source`` names a ``.mlir`` file that does not
             exist.
 
@@ -225,8 +236,14 @@ def compile(source, target="cpu", opt_level=3):
     opt_level = opt_level.__index__()
     if not 0 <= opt_level <= 3:
         raise ValueError("opt_level must be 0, 1, 2 or 3, got %d" % opt_level)
+    for option, value in (("threads", threads),):
+        if isinstance(value, bool) or not hasattr(value, "__index__"):
+            raise ValueError("%s must be an int, got %r" % (option, value))
+    if not isinstance(reduction, str):
+        raise ValueError("reduction must be a string, got %r" % (reduction,))
     text, name = _read_source(source)
-    return _anybit.compile(text, name, target, opt_level)
+    return _anybit.compile(text, name, target, opt_level, threads.__index__(),
+                           reduction)
 
 
 def pack(array, dtype, encoding=None, scales=None, zero_points=None):

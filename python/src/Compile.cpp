@@ -43,6 +43,8 @@ std::string supportedTargets() {
 struct CompiledModule {
   std::string target;
   unsigned optLevel = 3;
+  unsigned threads = 1;
+  std::string reduction = "auto";
   std::shared_ptr<ParsedModule> parsed;
   std::unique_ptr<CPUExecutable> executable;
   /// The public functions with a body, in source order, and their
@@ -96,8 +98,27 @@ std::list<CompiledPtr> &compileCache() {
   return *cache;
 }
 
+const std::pair<const char *, ModularReduction> kReductions[] = {
+    {"auto", ModularReduction::Auto},
+    {"barrett", ModularReduction::Barrett},
+    {"montgomery", ModularReduction::Montgomery},
+    {"shoup", ModularReduction::Shoup},
+    {"remainder", ModularReduction::Remainder}};
+
+ModularReduction parseReduction(const std::string &name) {
+  std::string known;
+  for (auto [text, method] : kReductions) {
+    if (name == text)
+      return method;
+    known += (known.empty() ? "" : ", ") + std::string(text);
+  }
+  throwValueError("unknown reduction '" + name + "'; expected one of " +
+                  known);
+}
+
 CompiledPtr compile(const std::string &text, const std::string &name,
-                    const std::string &target, int optLevel) {
+                    const std::string &target, int optLevel, int threads,
+                    const std::string &reduction) {
   if (std::find(std::begin(kTargets), std::end(kTargets), target) ==
       std::end(kTargets))
     throwValueError("unknown target '" + target +
@@ -105,11 +126,17 @@ CompiledPtr compile(const std::string &text, const std::string &name,
   if (optLevel < 0 || optLevel > 3)
     throwValueError("opt_level must be 0, 1, 2 or 3, got " +
                     std::to_string(optLevel));
+  if (threads < 0)
+    throwValueError("threads must be 0 (the OpenMP runtime's choice) or "
+                    "more, got " +
+                    std::to_string(threads));
+  ModularReduction method = parseReduction(reduction);
   ContextLock lock;
   std::list<CompiledPtr> &cache = compileCache();
   for (auto it = cache.begin(); it != cache.end(); ++it) {
     const CompiledModule &c = **it;
     if (c.optLevel == unsigned(optLevel) && c.target == target &&
+        c.threads == unsigned(threads) && c.reduction == reduction &&
         c.parsed->text == text) {
       cache.splice(cache.begin(), cache, it);
       return cache.front();
@@ -119,6 +146,8 @@ CompiledPtr compile(const std::string &text, const std::string &name,
   auto compiled = std::make_shared<CompiledModule>();
   compiled->target = target;
   compiled->optLevel = unsigned(optLevel);
+  compiled->threads = unsigned(threads);
+  compiled->reduction = reduction;
   compiled->parsed = getModule(text, name);
   ParsedModule &pm = *compiled->parsed;
   for (auto fn : pm.module->getOps<func::FuncOp>()) {
@@ -133,6 +162,8 @@ CompiledPtr compile(const std::string &text, const std::string &name,
 
   CPUCompileOptions options;
   options.optLevel = unsigned(optLevel);
+  options.threads = unsigned(threads);
+  options.reduction = method;
   FailureOr<std::unique_ptr<CPUExecutable>> executable = failure();
   std::string diagnostics;
   {
@@ -251,6 +282,14 @@ describe it.)doc");
           "opt_level", [](const CompiledModule &c) { return c.optLevel; },
           "The optimization level it was compiled at (0..3).")
       .def_property_readonly(
+          "threads", [](const CompiledModule &c) { return c.threads; },
+          "The threads its parallel loops run on (1: sequential, 0: the "
+          "OpenMP runtime's choice).")
+      .def_property_readonly(
+          "reduction", [](const CompiledModule &c) { return c.reduction; },
+          "How its modarith products are reduced ('auto', 'barrett', "
+          "'montgomery', 'shoup' or 'remainder').")
+      .def_property_readonly(
           "source_name",
           [](const CompiledModule &c) { return c.parsed->name; },
           "The name diagnostics give the source: its path, or '<source>'.")
@@ -326,9 +365,10 @@ describe it.)doc");
   function.attr("__module__") = "anybit";
 
   m.def("compile", &compile, py::arg("source"), py::arg("name"),
-        py::arg("target"), py::arg("opt_level"),
+        py::arg("target"), py::arg("opt_level"), py::arg("threads") = 1,
+        py::arg("reduction") = "auto",
         "Compiles the MLIR text `source` (diagnostics name it `name`) for "
-        "`target` at `opt_level`, or returns the cached Module; see "
+        "`target` with the given options, or returns the cached Module; see "
         "anybit.compile.");
   m.def(
       "clear_compile_cache",

@@ -193,6 +193,32 @@ unsigned getCPUStorageBytes(Type elementType) {
   return bits <= 8 ? 1 : bits <= 16 ? 2 : bits <= 32 ? 4 : 8;
 }
 
+// 128-bit division helpers (libgcc's, linked into this library), which
+// LLVM calls for i128 division and remainder (a product of two 64-bit
+// residues reduced by arith.remui). The JIT resolves other symbols from the
+// process, which need not have loaded libgcc_s.
+extern "C" {
+unsigned __int128 __udivti3(unsigned __int128, unsigned __int128);
+unsigned __int128 __umodti3(unsigned __int128, unsigned __int128);
+__int128 __divti3(__int128, __int128);
+__int128 __modti3(__int128, __int128);
+}
+
+static void registerRuntimeHelpers(ExecutionEngine &engine) {
+  engine.registerSymbols([](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap symbols;
+    auto add = [&](StringRef name, void *address) {
+      symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(address),
+                                 llvm::JITSymbolFlags::Exported};
+    };
+    add("__udivti3", reinterpret_cast<void *>(&__udivti3));
+    add("__umodti3", reinterpret_cast<void *>(&__umodti3));
+    add("__divti3", reinterpret_cast<void *>(&__divti3));
+    add("__modti3", reinterpret_cast<void *>(&__modti3));
+    return symbols;
+  });
+}
+
 CPUExecutable::~CPUExecutable() = default;
 
 FailureOr<std::unique_ptr<CPUExecutable>>
@@ -225,6 +251,7 @@ CPUExecutable::compile(ModuleOp module, const CPUCompileOptions &options) {
     return emitError(module.getLoc()) << "JIT compilation failed: "
                                       << llvm::toString(engine.takeError());
   exe->engine = std::move(*engine);
+  registerRuntimeHelpers(*exe->engine);
   return exe;
 }
 
