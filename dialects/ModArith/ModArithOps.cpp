@@ -1,6 +1,7 @@
 //===- ModArithOps.cpp - modarith operations ------------------------------===//
 
 #include "ModArith/ModArithDialect.h"
+#include "ModArith/NumberTheory.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -300,3 +301,79 @@ LogicalResult SubOp::verify() { return verifySameModIntTypes(*this); }
 LogicalResult MulOp::verify() { return verifySameModIntTypes(*this); }
 LogicalResult NegOp::verify() { return verifySameModIntTypes(*this); }
 LogicalResult MacOp::verify() { return verifySameModIntTypes(*this); }
+
+//===----------------------------------------------------------------------===//
+// ntt / intt
+//===----------------------------------------------------------------------===//
+
+/// The root of a transform of length `n` modulo `q`: `given` once checked,
+/// else x^((q - 1) / order) for the smallest base x >= 2 that has the order
+/// (2n, or n when cyclic). Problems are reported through `emitError`.
+static FailureOr<uint64_t>
+resolveRoot(uint64_t q, int64_t n, bool cyclic, std::optional<uint64_t> given,
+            function_ref<InFlightDiagnostic()> emitError) {
+  const char *kind = cyclic ? "cyclic" : "negacyclic";
+  const char *orderName = cyclic ? "N" : "2N";
+  if (n < 2 || !llvm::isPowerOf2_64(n))
+    return emitError() << "the transform length N = " << n
+                       << " (the last dimension) must be a power of two of "
+                          "at least 2";
+  uint64_t order = cyclic ? n : 2 * n;
+  if ((q - 1) % order != 0)
+    return emitError() << "modulus " << q << " is not NTT-friendly for a "
+                       << kind << " transform of length " << n << ": Q - 1 = "
+                       << q - 1 << " is not a multiple of " << orderName
+                       << " = " << order;
+  // For a power of two, order exactly `order` means root^(order/2) = -1.
+  auto hasOrder = [&](uint64_t r) {
+    return powMod(r, order / 2, q) == q - 1;
+  };
+  if (given) {
+    if (*given >= q)
+      return emitError() << "root " << *given << " must be a residue, below Q = "
+                         << q;
+    if (!hasOrder(*given))
+      return emitError() << "root " << *given << " does not have order "
+                         << orderName << " = " << order << " modulo " << q
+                         << ": " << *given << "^" << order / 2 << " mod Q = "
+                         << powMod(*given, order / 2, q)
+                         << ", not Q - 1 = " << q - 1;
+    return *given;
+  }
+  uint64_t limit = std::min<uint64_t>(q - 1, 1 << 16);
+  for (uint64_t x = 2; x <= limit; ++x) {
+    uint64_t r = powMod(x, (q - 1) / order, q);
+    if (hasOrder(r))
+      return r;
+  }
+  return emitError() << "found no root of order " << orderName << " = "
+                     << order << " modulo " << q
+                     << " (is it prime?); give one with `root`";
+}
+
+template <typename Op> static LogicalResult verifyTransform(Op op) {
+  std::optional<uint64_t> root;
+  if (auto attr = op.getRootAttr())
+    root = attr.getValue().getZExtValue();
+  uint64_t q = getModIntElementType(op.getInput().getType()).getModulus();
+  return resolveRoot(q, op.getLength(), op.getCyclic(), root,
+                     [&] { return op.emitOpError(); });
+}
+
+template <typename Op> static uint64_t resolvedRoot(Op op) {
+  std::optional<uint64_t> root;
+  if (auto attr = op.getRootAttr())
+    root = attr.getValue().getZExtValue();
+  uint64_t q = getModIntElementType(op.getInput().getType()).getModulus();
+  // Verified ops always resolve; a detached diagnostic is dropped.
+  FailureOr<uint64_t> r = resolveRoot(
+      q, op.getLength(), op.getCyclic(), root, [&] {
+        return mlir::emitError(UnknownLoc::get(op.getContext()));
+      });
+  return succeeded(r) ? *r : 0;
+}
+
+LogicalResult NttOp::verify() { return verifyTransform(*this); }
+LogicalResult InttOp::verify() { return verifyTransform(*this); }
+uint64_t NttOp::getResolvedRoot() { return resolvedRoot(*this); }
+uint64_t InttOp::getResolvedRoot() { return resolvedRoot(*this); }

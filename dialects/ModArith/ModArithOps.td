@@ -164,4 +164,70 @@ def ModArith_MacOp : ModArith_Op<"mac", [Pure]> {
   let hasVerifier = 1;
 }
 
+def ModArith_Tensor : Type<
+    And<[CPred<"::llvm::isa<::mlir::RankedTensorType>($_self)">,
+         CPred<"::llvm::cast<::mlir::RankedTensorType>($_self).hasStaticShape()">,
+         CPred<"::llvm::cast<::mlir::RankedTensorType>($_self).getRank() >= 1">,
+         CPred<"!::llvm::cast<::mlir::RankedTensorType>($_self).getEncoding()">,
+         CPred<"::llvm::isa<::anybit::modarith::ModIntType>("
+               "::llvm::cast<::mlir::RankedTensorType>($_self).getElementType())">]>,
+    "statically shaped tensor of !modarith.int, of rank at least 1">;
+
+class ModArith_TransformOp<string mnemonic, string summary_, string formula>
+    : ModArith_Op<mnemonic, [Pure, AllTypesMatch<["input", "result"]>]> {
+  let summary = summary_;
+  let description = [{
+    Transforms each row (the last dimension, of length N, a power of two
+    at least 2) of the input; leading dimensions are a batch. Natural
+    order in and out.
+
+    Negacyclic (the default), with `root` = psi of order exactly 2N
+    modulo Q:
+  }] # formula # [{
+    With `cyclic`, `root` = omega of order exactly N and the cyclic
+    transform:
+      ntt:  X_k = sum_j x_j * omega^(k * j)
+      intt: x_j = N^-1 * sum_k X_k * omega^(-k * j)
+    so `intt` inverts `ntt` with the same attributes, and a negacyclic
+    `intt(ntt(a) * ntt(b))` is the product a * b modulo X^N + 1.
+
+    The verifier checks that Q - 1 is a multiple of 2N (N when cyclic) and
+    that the root has that order (root^N = Q - 1; root^(N/2) = Q - 1 when
+    cyclic: for a power of two that is order exactly 2N, resp. N). Without
+    `root` the transform uses psi = x^((Q - 1) / 2N) (omega =
+    x^((Q - 1) / N)) for the smallest x >= 2 that gives one of that order;
+    the verifier reports a modulus where none is found.
+
+    ```mlir
+    %X = modarith.}] # mnemonic # [{ %x {root = 9 : ui64} : tensor<4x!modarith.int<17 : i32>>
+    %Y = modarith.}] # mnemonic # [{ %y {cyclic} : tensor<16x1024x!modarith.int<1073479681 : i32>>
+    ```
+  }];
+  let arguments = (ins ModArith_Tensor:$input, OptionalAttr<UI64Attr>:$root,
+                       UnitAttr:$cyclic);
+  let results = (outs ModArith_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// N, the length of each transformed row.
+    int64_t getLength() {
+      return ::llvm::cast<::mlir::RankedTensorType>(getInput().getType())
+          .getShape().back();
+    }
+    /// The root the transform uses: `root`, or the one the verifier found.
+    uint64_t getResolvedRoot();
+  }];
+}
+
+def ModArith_NttOp : ModArith_TransformOp<"ntt",
+    "Number-theoretic transform (negacyclic, or cyclic)", [{
+      X_k = sum_j x_j * psi^((2k + 1) * j)   (mod Q)
+  }]>;
+
+def ModArith_InttOp : ModArith_TransformOp<"intt",
+    "Inverse number-theoretic transform", [{
+      x_j = N^-1 * sum_k X_k * psi^(-(2k + 1) * j)   (mod Q)
+    (the inverse of `modarith.ntt` with the same root).
+  }]>;
+
 #endif // MODARITH_OPS_TD

@@ -9,6 +9,7 @@
 #ifndef ANYBIT_LIB_CONVERSION_RETYPEOP_H
 #define ANYBIT_LIB_CONVERSION_RETYPEOP_H
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -35,8 +36,8 @@ retypeOp(mlir::Operation *op, mlir::ValueRange operands,
   return mlir::success();
 }
 
-/// Converts the types of every tensor-dialect op whose types the converter
-/// changes; `accepts` may refuse some.
+/// Converts the types of every tensor- or linalg-dialect op whose types the
+/// converter changes (their regions included); `accepts` may refuse some.
 struct RetypeTensorOps : mlir::ConversionPattern {
   RetypeTensorOps(const mlir::TypeConverter &converter,
                   mlir::MLIRContext *ctx)
@@ -44,7 +45,8 @@ struct RetypeTensorOps : mlir::ConversionPattern {
   mlir::LogicalResult
   matchAndRewrite(mlir::Operation *op, llvm::ArrayRef<mlir::Value> operands,
                   mlir::ConversionPatternRewriter &rewriter) const override {
-    if (!llvm::isa<mlir::tensor::TensorDialect>(op->getDialect()) ||
+    if (!llvm::isa<mlir::tensor::TensorDialect, mlir::linalg::LinalgDialect>(
+            op->getDialect()) ||
         mlir::failed(accepts(op, rewriter)))
       return mlir::failure();
     return retypeOp(op, operands, *getTypeConverter(), rewriter);

@@ -8,6 +8,7 @@
 
 #include "Handlers.h"
 #include "ModArith/ModArithDialect.h"
+#include "ModArith/NumberTheory.h"
 #include <array>
 
 using namespace mlir;
@@ -107,6 +108,46 @@ LogicalResult arithHandler(Operation *op, ArrayRef<RtValue> operands,
   return success();
 }
 
+/// ntt and intt by their definition, O(N^2) per row: each output is the
+/// sum of the row weighted by powers of the root, reduced term by term.
+template <typename Op>
+LogicalResult transformHandler(Operation *op, ArrayRef<RtValue> operands,
+                               SmallVectorImpl<RtValue> &results) {
+  auto transform = cast<Op>(op);
+  constexpr bool inverse = std::is_same_v<Op, modarith::InttOp>;
+  Type type = transform.getType();
+  uint64_t q = modulusOf(type);
+  uint64_t n = transform.getLength();
+  bool cyclic = transform.getCyclic();
+  uint64_t root = transform.getResolvedRoot();
+  if (inverse)
+    root = *modarith::inverseMod(root, q);
+  // powers[e] = root^e for the exponents taken mod the root's order.
+  uint64_t order = cyclic ? n : 2 * n;
+  std::vector<uint64_t> powers(order);
+  for (uint64_t e = 0, p = 1; e < order; ++e, p = modarith::mulMod(p, root, q))
+    powers[e] = p;
+  uint64_t scale = inverse ? *modarith::inverseMod(n % q, q) : 1;
+  ArrayRef<uint64_t> in = operands[0].getElements();
+  std::vector<uint64_t> out(in.size());
+  for (size_t row = 0; row < in.size(); row += n) {
+    for (uint64_t k = 0; k < n; ++k) {
+      U128 sum = 0;
+      for (uint64_t j = 0; j < n; ++j) {
+        // Output k, input j. Forward: psi^((2k+1)j), or omega^(kj);
+        // inverse: psi^-((2j+1)k), or omega^-(kj).
+        uint64_t e = cyclic    ? (k * j) % order
+                     : inverse ? ((2 * j + 1) * k) % order
+                               : ((2 * k + 1) * j) % order;
+        sum = (sum + U128(in[row + j]) * powers[e]) % q;
+      }
+      out[row + k] = static_cast<uint64_t>(sum * scale % q);
+    }
+  }
+  results.push_back(makeValue(type, std::move(out)));
+  return success();
+}
+
 } // namespace
 
 void addModArithHandlers(HandlerMap &map) {
@@ -120,6 +161,8 @@ void addModArithHandlers(HandlerMap &map) {
   map[TypeID::get<NegOp>()] = arithHandler<Arith::Neg>;
   map[TypeID::get<MulOp>()] = arithHandler<Arith::Mul>;
   map[TypeID::get<MacOp>()] = arithHandler<Arith::Mac>;
+  map[TypeID::get<NttOp>()] = transformHandler<NttOp>;
+  map[TypeID::get<InttOp>()] = transformHandler<InttOp>;
 }
 
 } // namespace anybit::detail

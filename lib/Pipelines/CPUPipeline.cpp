@@ -3,6 +3,7 @@
 #include "anybit/Pipelines/Pipelines.h"
 
 #include "anybit/Conversion/Passes.h"
+#include "anybit/Transforms/Passes.h"
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
@@ -18,6 +19,7 @@ using namespace mlir;
 namespace anybit {
 
 void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
+  pm.addPass(createModArithNttRadix2());
   ConvertModArithToArithOptions modArith;
   modArith.reduction = options.reduction;
   pm.addPass(createConvertModArithToArith(modArith));
@@ -29,6 +31,10 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   if (options.optLevel > 0)
     pm.addPass(createLinalgElementwiseOpFusionPass());
 
+  // tensor.empty destinations of insert_slice chains (the NTT stages write
+  // both halves of their result) become slices of the final tensor, so that
+  // bufferization writes in place instead of copying.
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
@@ -38,6 +44,10 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   outParams.hoistStaticAllocs = true;
   outParams.modifyPublicFunctions = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  // In-place writes leave copies of a subview onto an identical one: CSE
+  // makes them the same value and the canonicalizer drops the self-copies.
+  pm.addPass(createCSEPass());
+  pm.addPass(createCanonicalizerPass());
   pm.addPass(createAnybitNoAliasBuffers());
   pm.addNestedPass<func::FuncOp>(createAnybitMemRefCopyToLinalg());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());

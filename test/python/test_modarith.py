@@ -95,3 +95,30 @@ def test_options_are_part_of_the_cache_key():
     assert anybit.compile(source, reduction="montgomery") is not barrett
     two = anybit.compile(source, threads=2)
     assert two.threads == 2 and two is not anybit.compile(source, threads=1)
+
+
+def test_ntt_round_trip_and_negacyclic_product():
+    q, n = 1073479681, 256
+    t = "tensor<2x%dx!modarith.int<%d : i32>>" % (n, q)
+    source = """
+func.func @f(%%a: %(t)s, %%b: %(t)s) -> (%(t)s, %(t)s) {
+  %%fa = modarith.ntt %%a : %(t)s
+  %%fb = modarith.ntt %%b : %(t)s
+  %%p = modarith.mul %%fa, %%fb : %(t)s
+  %%c = modarith.intt %%p : %(t)s
+  return %%fa, %%c : %(t)s, %(t)s
+}""" % {"t": t}
+    a = np.array([[RNG.randrange(q) for _ in range(n)] for _ in range(2)], dtype=np.uint32)
+    b = np.array([[RNG.randrange(q) for _ in range(n)] for _ in range(2)], dtype=np.uint32)
+    fa, c = anybit.compile(source).f(a, b)
+    want_fa, want_c = anybit.interpret(source, "f", a, b)
+    assert np.array_equal(fa, want_fa) and np.array_equal(c, want_c)
+    # Schoolbook a * b mod (X^n + 1, q), with Python's integers.
+    for row in range(2):
+        x, y = [int(v) for v in a[row]], [int(v) for v in b[row]]
+        want = [0] * n
+        for i in range(n):
+            for j in range(n):
+                k, s = (i + j) % n, (1 if i + j < n else -1)
+                want[k] += s * x[i] * y[j]
+        assert [int(v) for v in c[row]] == [v % q for v in want]

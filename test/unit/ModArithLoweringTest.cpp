@@ -12,6 +12,10 @@
 // - Random operands: moduli of 20..62 bits (primes and non-primes), a
 //   million products and multiply-adds per method against 128-bit
 //   arithmetic.
+// - Transforms: modarith.ntt/intt (radix-2 butterflies) for N = 4..4096 and
+//   several NTT-friendly primes against the VM's O(N^2) definition;
+//   intt(ntt(x)) = x and negacyclic products against schoolbook
+//   multiplication modulo X^N + 1.
 //
 //===----------------------------------------------------------------------===//
 
@@ -461,6 +465,110 @@ func.func @k(%a: tensor<{2}x!m>, %b: tensor<{2}x!m>)
     }
   }
   EXPECT_GT(operands, 5'000'000u);
+}
+
+//===----------------------------------------------------------------------===//
+// Number-theoretic transforms
+//===----------------------------------------------------------------------===//
+
+/// a * b modulo (X^n + 1, q), schoolbook.
+std::vector<uint64_t> negacyclicProduct(ArrayRef<uint64_t> a,
+                                        ArrayRef<uint64_t> b, uint64_t q) {
+  size_t n = a.size();
+  std::vector<uint64_t> c(n, 0);
+  for (size_t i = 0; i < n; ++i)
+    for (size_t j = 0; j < n; ++j) {
+      uint64_t p = uint64_t(mulMod(a[i], b[j], q));
+      size_t k = (i + j) % n;
+      c[k] = i + j < n ? uint64_t((u128(c[k]) + p) % q)
+                       : uint64_t((u128(c[k]) + q - p) % q);
+    }
+  return c;
+}
+
+TEST_F(ModArithLoweringTest, TransformsMatchTheDefinition) {
+  struct Case {
+    uint64_t q;
+    unsigned width;
+    std::vector<int64_t> lengths; // 2N divides Q - 1
+  };
+  // 7681 = 15 * 2^9 + 1 in i16; 65537 = 2^16 + 1 in an odd 17-bit word;
+  // 2^30 - 2^18 + 1; a 60-bit prime = 1 mod 2^18. Compiling a transform
+  // takes about 0.1 s per stage, so the lengths are a sample of 4..4096.
+  const Case cases[] = {{7681, 16, {4, 8, 16, 32, 64, 128, 256}},
+                        {65537, 17, {4, 32, 512, 4096}},
+                        {1073479681, 32, {8, 64, 1024, 4096}},
+                        {1152921504606584833ull, 64, {16, 128, 2048}}};
+  int checked = 0;
+  for (const Case &c : cases) {
+    for (int64_t n : c.lengths) {
+      bool multiply = n <= 1024; // schoolbook costs N^2 per row
+      int64_t batch = n <= 64 ? 3 : 1;
+      ModularReduction method = kMethods[rng() % std::size(kMethods)];
+      if (expectation(method, c.q, c.width) != Expect::Lowers)
+        method = ModularReduction::Auto;
+      std::string t = llvm::formatv("tensor<{0}x{1}x!modarith.int<{2} : i{3}>>",
+                                    batch, n, c.q, c.width);
+      // The transforms (checked against the VM's defining sums), then a
+      // round trip and a negacyclic product (checked against x and
+      // schoolbook multiplication).
+      const char *transforms = R"mlir(
+  %f = modarith.ntt %x : {0}
+  %i = modarith.intt %x : {0}
+  %c = modarith.ntt %x {{cyclic} : {0}
+  %ic = modarith.intt %x {{cyclic} : {0})mlir";
+      std::string vmSource = llvm::formatv(
+          "func.func @k(%x: {0}) -> ({0}, {0}, {0}, {0}) {{{1}\n"
+          "  return %f, %i, %c, %ic : {0}, {0}, {0}, {0}\n}\n",
+          t, llvm::formatv(transforms, t).str());
+      std::string source = llvm::formatv(R"mlir(
+func.func @k(%x: {0}, %y: {0}) -> ({0}, {0}, {0}, {0}, {0}, {0}) {{{1}
+  %back = modarith.intt %f : {0}
+  %fy = modarith.ntt %y : {0}
+  %p = modarith.mul %f, %fy : {0}
+  %xy = modarith.intt %p : {0}
+  return %f, %i, %c, %ic, %back, %xy : {0}, {0}, {0}, {0}, {0}, {0}
+}
+)mlir",
+                                         t, llvm::formatv(transforms, t).str());
+      OwningOpRef<ModuleOp> module =
+          parseSourceString<ModuleOp>(source, &context);
+      OwningOpRef<ModuleOp> vmModule =
+          parseSourceString<ModuleOp>(vmSource, &context);
+      ASSERT_TRUE(module && vmModule) << source << vmSource;
+      auto type = cast<RankedTensorType>(
+          (*module->getOps<func::FuncOp>().begin()).getArgumentTypes()[0]);
+      std::vector<uint64_t> x(batch * n), y(batch * n);
+      for (int64_t i = 0; i < batch * n; ++i) {
+        x[i] = i < 2 ? c.q - 1 : rng() % c.q;
+        y[i] = rng() % c.q;
+      }
+      RtValue xv = RtValue::tensor(type, x), yv = RtValue::tensor(type, y);
+      std::string diagnostics;
+      auto exe = compile(*module, method, diagnostics);
+      ASSERT_TRUE(exe) << diagnostics;
+      auto got = exe->run("k", {xv, yv}, UnknownLoc::get(&context));
+      ASSERT_TRUE(succeeded(got));
+      std::string what = llvm::formatv("Q = {0}, N = {1}, {2}", c.q, n,
+                                       nameOf(method));
+      auto want = interpret(*vmModule, "k", {xv});
+      ASSERT_TRUE(succeeded(want));
+      for (auto [i, w] : llvm::enumerate(*want))
+        EXPECT_EQ((*got)[i].getElements(), w.getElements())
+            << what << ", result " << i;
+      // intt(ntt(x)) = x, and intt(ntt(x) * ntt(y)) = x * y mod X^N + 1.
+      EXPECT_EQ((*got)[4].getElements(), ArrayRef<uint64_t>(x)) << what;
+      ArrayRef<uint64_t> product = (*got)[5].getElements();
+      for (int64_t r = 0; multiply && r < batch; ++r)
+        EXPECT_EQ(product.slice(r * n, n),
+                  ArrayRef<uint64_t>(negacyclicProduct(
+                      ArrayRef<uint64_t>(x).slice(r * n, n),
+                      ArrayRef<uint64_t>(y).slice(r * n, n), c.q)))
+            << what << ", row " << r;
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 18);
 }
 
 } // namespace

@@ -8,6 +8,7 @@
 #include "ModArith/ModArithDialect.h"
 #include "anybit/Conversion/Passes.h"
 #include "anybit/Pipelines/Pipelines.h"
+#include "anybit/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -18,6 +19,7 @@
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   anybit::registerAnybitConversionPasses();
+  anybit::registerAnybitTransformsPasses();
   anybit::registerAnybitPipelines();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);

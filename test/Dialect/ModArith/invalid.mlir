@@ -176,3 +176,62 @@ func.func @f(%x: i64) {
   %0 = modarith.reduce %x : i64 -> i8
   return
 }
+
+// -----
+
+func.func @f(%x: tensor<4x!modarith.int<97 : i32>>) {
+  // expected-error @+1 {{'modarith.ntt' op root 3 does not have order 2N = 8 modulo 97: 3^4 mod Q = 81, not Q - 1 = 96}}
+  %a = modarith.ntt %x {root = 3 : ui64} : tensor<4x!modarith.int<97 : i32>>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<6x!modarith.int<97 : i32>>) {
+  // expected-error @+1 {{'modarith.ntt' op the transform length N = 6 (the last dimension) must be a power of two of at least 2}}
+  %a = modarith.ntt %x : tensor<6x!modarith.int<97 : i32>>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<64x!modarith.int<97 : i32>>) {
+  // expected-error @+1 {{'modarith.intt' op modulus 97 is not NTT-friendly for a negacyclic transform of length 64: Q - 1 = 96 is not a multiple of 2N = 128}}
+  %a = modarith.intt %x : tensor<64x!modarith.int<97 : i32>>
+  return
+}
+
+// -----
+
+// A cyclic transform of length 32 only needs 32 | Q - 1.
+func.func @f(%x: tensor<32x!modarith.int<97 : i32>>, %y: tensor<64x!modarith.int<97 : i32>>) {
+  %a = modarith.ntt %x {cyclic} : tensor<32x!modarith.int<97 : i32>>
+  // expected-error @+1 {{'modarith.ntt' op modulus 97 is not NTT-friendly for a cyclic transform of length 64: Q - 1 = 96 is not a multiple of N = 64}}
+  %b = modarith.ntt %y {cyclic} : tensor<64x!modarith.int<97 : i32>>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<16x!modarith.int<97 : i32>>) {
+  // expected-error @+1 {{'modarith.intt' op root 200 must be a residue, below Q = 97}}
+  %a = modarith.intt %x {root = 200 : ui64} : tensor<16x!modarith.int<97 : i32>>
+  return
+}
+
+// -----
+
+// 10^9 + 1 = 7 * 11 * 13 * 19 * 52579 has no element of order 8.
+func.func @f(%x: tensor<4x!modarith.int<1000000001 : i64>>) {
+  // expected-error @+1 {{'modarith.ntt' op found no root of order 2N = 8 modulo 1000000001 (is it prime?); give one with `root`}}
+  %a = modarith.ntt %x : tensor<4x!modarith.int<1000000001 : i64>>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<4x!modarith.int<17 : i32>>) {
+  // expected-error @+1 {{'modarith.ntt' op result #0 must be statically shaped tensor of !modarith.int, of rank at least 1, but got 'tensor<4xi32>'}}
+  %a = "modarith.ntt"(%x) : (tensor<4x!modarith.int<17 : i32>>) -> tensor<4xi32>
+  return
+}

@@ -64,3 +64,16 @@ func.func @tensors(%x: tensor<2x2xi64>) -> tensor<2x2xi64> {
   %wide = arith.extui %out : tensor<2x2xi32> to tensor<2x2xi64>
   return %wide : tensor<2x2xi64>
 }
+
+// CHECK-LABEL: func.func @transforms
+// CHECK: modarith.ntt %{{.*}} {root = 2 : ui64} : tensor<3x4x!modarith.int<17 : i32>>
+// CHECK: modarith.intt %{{.*}} : tensor<3x4x!modarith.int<17 : i32>>
+// CHECK: modarith.ntt %{{.*}} {cyclic, root = 4 : ui64} : tensor<3x4x!modarith.int<17 : i32>>
+// CHECK: modarith.intt %{{.*}} {cyclic} : tensor<3x4x!modarith.int<17 : i32>>
+func.func @transforms(%x: tensor<3x4x!modarith.int<17 : i32>>) -> tensor<3x4x!modarith.int<17 : i32>> {
+  %a = modarith.ntt %x {root = 2 : ui64} : tensor<3x4x!modarith.int<17 : i32>>
+  %b = modarith.intt %a : tensor<3x4x!modarith.int<17 : i32>>
+  %c = modarith.ntt %b {cyclic, root = 4 : ui64} : tensor<3x4x!modarith.int<17 : i32>>
+  %d = modarith.intt %c {cyclic} : tensor<3x4x!modarith.int<17 : i32>>
+  return %d : tensor<3x4x!modarith.int<17 : i32>>
+}

@@ -1,0 +1,223 @@
+//===- NttRadix2.cpp - modarith.ntt/intt as radix-2 butterflies -----------===//
+
+#include "anybit/Transforms/Passes.h"
+
+#include "ModArith/NumberTheory.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/WalkPatternRewriteDriver.h"
+
+namespace anybit {
+#define GEN_PASS_DEF_MODARITHNTTRADIX2
+#include "anybit/Transforms/Passes.h.inc"
+} // namespace anybit
+
+using namespace mlir;
+using namespace anybit;
+using namespace anybit::modarith;
+
+namespace {
+
+/// Builds the butterflies of one transform on [batch, N] rows of residues.
+class Radix2Builder {
+public:
+  Radix2Builder(PatternRewriter &b, Location loc, ModIntType residue,
+                int64_t batch, int64_t n)
+      : b(b), loc(loc), residue(residue), q(residue.getModulus()),
+        batch(batch), n(n) {}
+
+  RankedTensorType tensorOf(ArrayRef<int64_t> shape) {
+    return RankedTensorType::get(shape, residue);
+  }
+
+  /// A constant tensor of residues.
+  Value constant(ArrayRef<uint64_t> values) {
+    auto storage = RankedTensorType::get({int64_t(values.size())},
+                                         residue.getStorageType());
+    SmallVector<APInt> words;
+    for (uint64_t v : values)
+      words.push_back(APInt(residue.getWidth(), v));
+    auto attr = DenseIntElementsAttr::get(storage, words);
+    return ConstantOp::create(b, loc, tensorOf({int64_t(values.size())}), attr);
+  }
+
+  /// row[j] * factors[j] for every row of x ([batch, N]): one element-wise
+  /// pass with the factors indexed by the column alone.
+  Value scaleRows(Value x, ArrayRef<uint64_t> factors) {
+    MLIRContext *ctx = b.getContext();
+    AffineMap identity = AffineMap::getMultiDimIdentityMap(2, ctx);
+    AffineMap column = AffineMap::get(2, 0, b.getAffineDimExpr(1));
+    Value init = tensor::EmptyOp::create(b, loc, {batch, n}, residue);
+    return linalg::GenericOp::create(
+               b, loc, TypeRange{tensorOf({batch, n})},
+               ValueRange{x, constant(factors)}, ValueRange{init},
+               ArrayRef<AffineMap>{identity, column, identity},
+               SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
+               [&](OpBuilder &nb, Location l, ValueRange args) {
+                 Value p = MulOp::create(nb, l, residue, args[0], args[1]);
+                 linalg::YieldOp::create(nb, l, p);
+               })
+        .getResult(0);
+  }
+
+  /// powers[j] = root^j, j < count.
+  SmallVector<uint64_t> powers(uint64_t root, int64_t count) {
+    SmallVector<uint64_t> p(count);
+    uint64_t v = 1;
+    for (int64_t j = 0; j < count; ++j, v = mulMod(v, root, q))
+      p[j] = v;
+    return p;
+  }
+
+  /// One stage of the Stockham (self-sorting) Gentleman-Sande transform:
+  /// the row read as [A, 2, m] (A = N / 2m), the halves u = x[a, 0, j] and
+  /// v = x[a, 1, j] become y[0, a, j] = u + v and y[1, a, j] = (u - v) * w^j
+  /// (w of order 2m) of the row written as [2, A, m]. After the stages with
+  /// m = N/2, ..., 1 the row is in natural order: no bit reversal. Each half
+  /// is one element-wise pass writing its contiguous half of the result in
+  /// place (one op cannot write both halves of one tensor in place).
+  Value stage(Value x, int64_t m, uint64_t w) {
+    int64_t blocks = n / (2 * m);
+    auto halfType = tensorOf({batch, blocks, m});
+    SmallVector<ReassociationIndices> split = {{0}, {1, 2, 3}};
+    Value in = tensor::ExpandShapeOp::create(
+        b, loc, tensorOf({batch, blocks, 2, m}), x, split);
+    auto slice = [&](Value from, ArrayRef<int64_t> offsets,
+                     ArrayRef<int64_t> sizes) {
+      return tensor::ExtractSliceOp::create(
+          b, loc, halfType, from, indexAttrs(offsets), indexAttrs(sizes),
+          indexAttrs({1, 1, 1, 1}));
+    };
+    Value u = slice(in, {0, 0, 0, 0}, {batch, blocks, 1, m});
+    Value v = slice(in, {0, 0, 1, 0}, {batch, blocks, 1, m});
+    AffineMap identity = AffineMap::getMultiDimIdentityMap(3, b.getContext());
+    auto halfPass = [&](Value dest, int64_t which, Value twiddles) {
+      SmallVector<Value> inputs = {u, v};
+      SmallVector<AffineMap> maps = {identity, identity};
+      if (twiddles) {
+        inputs.push_back(twiddles);
+        maps.push_back(AffineMap::get(3, 0, b.getAffineDimExpr(2)));
+      }
+      maps.push_back(identity);
+      SmallVector<int64_t> offsets = {0, which, 0, 0};
+      SmallVector<int64_t> sizes = {batch, 1, blocks, m};
+      Value result =
+          linalg::GenericOp::create(
+              b, loc, TypeRange{halfType}, inputs,
+              ValueRange{slice(dest, offsets, sizes)}, maps,
+              SmallVector<utils::IteratorType>(3,
+                                               utils::IteratorType::parallel),
+              [&](OpBuilder &nb, Location l, ValueRange args) {
+                Value r;
+                if (which == 0) {
+                  r = AddOp::create(nb, l, residue, args[0], args[1]);
+                } else {
+                  r = SubOp::create(nb, l, residue, args[0], args[1]);
+                  if (twiddles)
+                    r = MulOp::create(nb, l, residue, r, args[2]);
+                }
+                linalg::YieldOp::create(nb, l, r);
+              })
+              .getResult(0);
+      return tensor::InsertSliceOp::create(b, loc, result, dest,
+                                           indexAttrs(offsets),
+                                           indexAttrs(sizes),
+                                           indexAttrs({1, 1, 1, 1}));
+    };
+    Value out = tensor::EmptyOp::create(b, loc, {batch, 2, blocks, m}, residue);
+    out = halfPass(out, 0, Value());
+    out = halfPass(out, 1, m > 1 ? constant(powers(w, m)) : Value());
+    return tensor::CollapseShapeOp::create(b, loc, tensorOf({batch, n}), out,
+                                           split);
+  }
+
+  /// The cyclic transform with `omega` (order N), natural order in and out.
+  Value cyclic(Value x, uint64_t omega) {
+    for (int64_t m = n / 2; m >= 1; m /= 2)
+      x = stage(x, m, powMod(omega, n / (2 * m), q));
+    return x;
+  }
+
+private:
+  SmallVector<OpFoldResult> indexAttrs(ArrayRef<int64_t> values) {
+    return llvm::map_to_vector(values, [&](int64_t v) -> OpFoldResult {
+      return b.getIndexAttr(v);
+    });
+  }
+
+  PatternRewriter &b;
+  Location loc;
+  ModIntType residue;
+  uint64_t q;
+  int64_t batch, n;
+};
+
+template <typename Op> struct TransformToRadix2 : OpRewritePattern<Op> {
+  using OpRewritePattern<Op>::OpRewritePattern;
+  LogicalResult matchAndRewrite(Op op,
+                                PatternRewriter &rewriter) const override {
+    constexpr bool inverse = std::is_same_v<Op, InttOp>;
+    auto type = cast<RankedTensorType>(op.getType());
+    auto residue = cast<ModIntType>(type.getElementType());
+    uint64_t q = residue.getModulus();
+    int64_t n = op.getLength();
+    int64_t batch = type.getNumElements() / n;
+    Location loc = op.getLoc();
+
+    // Rows as [batch, N].
+    Value x = op.getInput();
+    auto rows = RankedTensorType::get({batch, n}, residue);
+    SmallVector<ReassociationIndices> toRows(2);
+    for (int64_t d = 0; d + 1 < type.getRank(); ++d)
+      toRows[0].push_back(d);
+    toRows[1].push_back(type.getRank() - 1);
+    if (type.getRank() == 1)
+      x = tensor::ExpandShapeOp::create(
+          rewriter, loc, rows, x, ArrayRef<ReassociationIndices>{{0, 1}});
+    else if (type.getRank() > 2)
+      x = tensor::CollapseShapeOp::create(rewriter, loc, rows, x, toRows);
+
+    Radix2Builder builder(rewriter, loc, residue, batch, n);
+    uint64_t root = op.getResolvedRoot();
+    bool cyclic = op.getCyclic();
+    uint64_t omega = cyclic ? root : mulMod(root, root, q);
+    if (!inverse) {
+      if (!cyclic)
+        x = builder.scaleRows(x, builder.powers(root, n));
+      x = builder.cyclic(x, omega);
+    } else {
+      x = builder.cyclic(x, *inverseMod(omega, q));
+      // N^-1, and psi^-j when negacyclic, in one product.
+      uint64_t nInverse = *inverseMod(n % q, q);
+      SmallVector<uint64_t> post =
+          cyclic ? SmallVector<uint64_t>(n, 1)
+                 : builder.powers(*inverseMod(root, q), n);
+      for (uint64_t &f : post)
+        f = mulMod(f, nInverse, q);
+      x = builder.scaleRows(x, post);
+    }
+
+    if (type.getRank() == 1)
+      x = tensor::CollapseShapeOp::create(
+          rewriter, loc, type, x, ArrayRef<ReassociationIndices>{{0, 1}});
+    else if (type.getRank() > 2)
+      x = tensor::ExpandShapeOp::create(rewriter, loc, type, x, toRows);
+    rewriter.replaceOp(op, x);
+    return success();
+  }
+};
+
+struct ModArithNttRadix2Pass
+    : anybit::impl::ModArithNttRadix2Base<ModArithNttRadix2Pass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<TransformToRadix2<NttOp>, TransformToRadix2<InttOp>>(
+        &getContext());
+    // One walk, no folding: a greedy driver would also fold unrelated ops
+    // by upstream rules (an f8 overflow to NaN) before Anybit lowers them.
+    walkAndApplyPatterns(getOperation(), std::move(patterns));
+  }
+};
+
+} // namespace
