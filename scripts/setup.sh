@@ -8,6 +8,7 @@ PACKAGES=(
   cmake ninja-build ccache
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22
   libgtest-dev googletest libbenchmark-dev libopenblas-dev libomp-dev
+  libflint-dev
   pybind11-dev python3-pybind11 python3-numpy python3-pytest
 )
 

@@ -10,6 +10,7 @@
 #define ANYBIT_LIB_CONVERSION_RETYPEOP_H
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -36,8 +37,9 @@ retypeOp(mlir::Operation *op, mlir::ValueRange operands,
   return mlir::success();
 }
 
-/// Converts the types of every tensor- or linalg-dialect op whose types the
-/// converter changes (their regions included); `accepts` may refuse some.
+/// Converts the types of every tensor- or linalg-dialect op and scf.forall
+/// whose types the converter changes (their regions included; scf's other
+/// loops have upstream patterns); `accepts` may refuse some.
 struct RetypeTensorOps : mlir::ConversionPattern {
   RetypeTensorOps(const mlir::TypeConverter &converter,
                   mlir::MLIRContext *ctx)
@@ -45,8 +47,9 @@ struct RetypeTensorOps : mlir::ConversionPattern {
   mlir::LogicalResult
   matchAndRewrite(mlir::Operation *op, llvm::ArrayRef<mlir::Value> operands,
                   mlir::ConversionPatternRewriter &rewriter) const override {
-    if (!llvm::isa<mlir::tensor::TensorDialect, mlir::linalg::LinalgDialect>(
-            op->getDialect()) ||
+    if (!(llvm::isa<mlir::tensor::TensorDialect, mlir::linalg::LinalgDialect>(
+              op->getDialect()) ||
+          llvm::isa<mlir::scf::ForallOp>(op)) ||
         mlir::failed(accepts(op, rewriter)))
       return mlir::failure();
     return retypeOp(op, operands, *getTypeConverter(), rewriter);

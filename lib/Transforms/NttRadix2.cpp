@@ -4,6 +4,7 @@
 
 #include "ModArith/NumberTheory.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
@@ -76,8 +77,9 @@ public:
   /// (w of order 2m) of the row written as [2, A, m]. After the stages with
   /// m = N/2, ..., 1 the row is in natural order: no bit reversal. Each half
   /// is one element-wise pass writing its contiguous half of the result in
-  /// place (one op cannot write both halves of one tensor in place).
-  Value stage(Value x, int64_t m, uint64_t w) {
+  /// place (one op cannot write both halves of one tensor in place) into
+  /// `dest` ([batch, N], whose contents are dead).
+  Value stage(Value x, Value dest, int64_t m, uint64_t w) {
     int64_t blocks = n / (2 * m);
     auto halfType = tensorOf({batch, blocks, m});
     SmallVector<ReassociationIndices> split = {{0}, {1, 2, 3}};
@@ -125,7 +127,8 @@ public:
                                            indexAttrs(sizes),
                                            indexAttrs({1, 1, 1, 1}));
     };
-    Value out = tensor::EmptyOp::create(b, loc, {batch, 2, blocks, m}, residue);
+    Value out = tensor::ExpandShapeOp::create(
+        b, loc, tensorOf({batch, 2, blocks, m}), dest, split);
     out = halfPass(out, 0, Value());
     out = halfPass(out, 1, m > 1 ? constant(powers(w, m)) : Value());
     return tensor::CollapseShapeOp::create(b, loc, tensorOf({batch, n}), out,
@@ -133,9 +136,16 @@ public:
   }
 
   /// The cyclic transform with `omega` (order N), natural order in and out.
+  /// Stages ping-pong between two buffers: each overwrites the result of
+  /// the stage before last, which nothing reads any more (a fresh buffer
+  /// per stage costs page faults on every call for large batches).
   Value cyclic(Value x, uint64_t omega) {
-    for (int64_t m = n / 2; m >= 1; m /= 2)
-      x = stage(x, m, powMod(omega, n / (2 * m), q));
+    Value spare = tensor::EmptyOp::create(b, loc, {batch, n}, residue);
+    for (int64_t m = n / 2; m >= 1; m /= 2) {
+      Value y = stage(x, spare, m, powMod(omega, n / (2 * m), q));
+      spare = x;
+      x = y;
+    }
     return x;
   }
 
@@ -178,16 +188,18 @@ template <typename Op> struct TransformToRadix2 : OpRewritePattern<Op> {
     else if (type.getRank() > 2)
       x = tensor::CollapseShapeOp::create(rewriter, loc, rows, x, toRows);
 
-    Radix2Builder builder(rewriter, loc, residue, batch, n);
     uint64_t root = op.getResolvedRoot();
     bool cyclic = op.getCyclic();
     uint64_t omega = cyclic ? root : mulMod(root, root, q);
-    if (!inverse) {
-      if (!cyclic)
-        x = builder.scaleRows(x, builder.powers(root, n));
-      x = builder.cyclic(x, omega);
-    } else {
-      x = builder.cyclic(x, *inverseMod(omega, q));
+    // The transform of one [1, N] row, built at the rewriter's point.
+    auto transformRow = [&](Value row) {
+      Radix2Builder builder(rewriter, loc, residue, 1, n);
+      if (!inverse) {
+        if (!cyclic)
+          row = builder.scaleRows(row, builder.powers(root, n));
+        return builder.cyclic(row, omega);
+      }
+      row = builder.cyclic(row, *inverseMod(omega, q));
       // N^-1, and psi^-j when negacyclic, in one product.
       uint64_t nInverse = *inverseMod(n % q, q);
       SmallVector<uint64_t> post =
@@ -195,7 +207,34 @@ template <typename Op> struct TransformToRadix2 : OpRewritePattern<Op> {
                  : builder.powers(*inverseMod(root, q), n);
       for (uint64_t &f : post)
         f = mulMod(f, nInverse, q);
-      x = builder.scaleRows(x, post);
+      return builder.scaleRows(row, post);
+    };
+    if (batch == 1) {
+      x = transformRow(x);
+    } else {
+      // Rows one by one: a row and its stage buffers stay in the cache, and
+      // the loop is parallel (OpenMP threads with --num-threads).
+      Value init = tensor::EmptyOp::create(rewriter, loc, {batch, n}, residue);
+      auto forall = scf::ForallOp::create(
+          rewriter, loc, ArrayRef<OpFoldResult>{rewriter.getIndexAttr(batch)},
+          ValueRange{init}, std::nullopt);
+      Block *body = forall.getBody();
+      PatternRewriter::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(body);
+      SmallVector<OpFoldResult> offsets = {body->getArgument(0),
+                                           rewriter.getIndexAttr(0)};
+      SmallVector<OpFoldResult> sizes = {rewriter.getIndexAttr(1),
+                                         rewriter.getIndexAttr(n)};
+      SmallVector<OpFoldResult> strides(2, rewriter.getIndexAttr(1));
+      Value row = tensor::ExtractSliceOp::create(
+          rewriter, loc, RankedTensorType::get({1, n}, residue), x, offsets,
+          sizes, strides);
+      Value result = transformRow(row);
+      rewriter.setInsertionPointToStart(forall.getTerminator().getBody());
+      tensor::ParallelInsertSliceOp::create(rewriter, loc, result,
+                                            body->getArgument(1), offsets,
+                                            sizes, strides);
+      x = forall.getResult(0);
     }
 
     if (type.getRank() == 1)
