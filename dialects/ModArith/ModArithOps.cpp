@@ -377,3 +377,40 @@ LogicalResult NttOp::verify() { return verifyTransform(*this); }
 LogicalResult InttOp::verify() { return verifyTransform(*this); }
 uint64_t NttOp::getResolvedRoot() { return resolvedRoot(*this); }
 uint64_t InttOp::getResolvedRoot() { return resolvedRoot(*this); }
+
+//===----------------------------------------------------------------------===//
+// matmul
+//===----------------------------------------------------------------------===//
+
+LogicalResult MatmulOp::verify() {
+  auto lhs = cast<RankedTensorType>(getLhs().getType());
+  auto rhs = cast<RankedTensorType>(getRhs().getType());
+  auto result = cast<RankedTensorType>(getResult().getType());
+  if (lhs.getElementType() != rhs.getElementType() ||
+      lhs.getElementType() != result.getElementType())
+    return emitOpError() << "operands and result must have the same element "
+                            "type, got "
+                         << lhs.getElementType() << ", "
+                         << rhs.getElementType() << " and "
+                         << result.getElementType();
+  if (lhs.getRank() != 2)
+    return emitOpError() << "lhs must be a matrix [M, K], got " << lhs;
+  if (rhs.getRank() > 2)
+    return emitOpError() << "rhs must be a vector [K] or a matrix [K, N], got "
+                         << rhs;
+  if (rhs.getDimSize(0) != lhs.getDimSize(1))
+    return emitOpError() << "contraction sizes differ: lhs has K = "
+                         << lhs.getDimSize(1) << ", rhs has "
+                         << rhs.getDimSize(0);
+  SmallVector<int64_t> expected = {lhs.getDimSize(0)};
+  if (rhs.getRank() == 2)
+    expected.push_back(rhs.getDimSize(1));
+  if (result.getShape() != ArrayRef<int64_t>(expected)) {
+    std::string shape;
+    for (int64_t d : expected)
+      shape += (shape.empty() ? "" : ", ") + std::to_string(d);
+    return emitOpError() << "result must have shape [" << shape << "], got "
+                         << result;
+  }
+  return success();
+}

@@ -230,4 +230,29 @@ def ModArith_InttOp : ModArith_TransformOp<"intt",
     (the inverse of `modarith.ntt` with the same root).
   }]>;
 
+def ModArith_MatmulOp : ModArith_Op<"matmul", [Pure]> {
+  let summary = "Modular matrix product, or matrix-vector product";
+  let description = [{
+    result[m, n] = sum_k lhs[m, k] * rhs[k, n] mod Q, exactly (with a
+    rank-1 `rhs` of length K, the matrix-vector product result[m]). All
+    three have the same `!modarith.int` element type.
+
+    `--modarith-matmul-direct` lowers it to a contraction of
+    `modarith.mac`s; `--modarith-bat` rewrites a product whose `lhs` is a
+    constant into one int8 matrix product over the bytes of both operands
+    (the CROSS paper's BAT).
+
+    ```mlir
+    %y = modarith.matmul %t, %x : tensor<256x256x!modarith.int<1073692673 : i32>>,
+           tensor<256x!modarith.int<1073692673 : i32>> -> tensor<256x!modarith.int<1073692673 : i32>>
+    ```
+  }];
+  let arguments = (ins ModArith_Tensor:$lhs, ModArith_Tensor:$rhs);
+  let results = (outs ModArith_Tensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // MODARITH_OPS_TD

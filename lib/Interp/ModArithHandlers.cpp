@@ -148,6 +148,29 @@ LogicalResult transformHandler(Operation *op, ArrayRef<RtValue> operands,
   return success();
 }
 
+/// The exact sum of products per output; terms are reduced before they
+/// are added, so any modulus below 2^64 works.
+LogicalResult matmulHandler(Operation *op, ArrayRef<RtValue> operands,
+                            SmallVectorImpl<RtValue> &results) {
+  auto matmul = cast<modarith::MatmulOp>(op);
+  auto lhsType = cast<RankedTensorType>(matmul.getLhs().getType());
+  auto rhsType = cast<RankedTensorType>(matmul.getRhs().getType());
+  uint64_t q = modulusOf(lhsType);
+  int64_t m = lhsType.getDimSize(0), k = lhsType.getDimSize(1);
+  int64_t n = rhsType.getRank() == 2 ? rhsType.getDimSize(1) : 1;
+  ArrayRef<uint64_t> a = operands[0].getElements(), b = operands[1].getElements();
+  std::vector<uint64_t> out(m * n);
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t j = 0; j < n; ++j) {
+      U128 sum = 0;
+      for (int64_t l = 0; l < k; ++l)
+        sum = (sum + U128(a[i * k + l]) * b[l * n + j] % q) % q;
+      out[i * n + j] = static_cast<uint64_t>(sum);
+    }
+  results.push_back(makeValue(matmul.getType(), std::move(out)));
+  return success();
+}
+
 } // namespace
 
 void addModArithHandlers(HandlerMap &map) {
@@ -163,6 +186,7 @@ void addModArithHandlers(HandlerMap &map) {
   map[TypeID::get<MacOp>()] = arithHandler<Arith::Mac>;
   map[TypeID::get<NttOp>()] = transformHandler<NttOp>;
   map[TypeID::get<InttOp>()] = transformHandler<InttOp>;
+  map[TypeID::get<MatmulOp>()] = matmulHandler;
 }
 
 } // namespace anybit::detail

@@ -20,6 +20,9 @@ namespace anybit {
 
 void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   pm.addPass(createModArithNttRadix2());
+  if (options.bat)
+    pm.addPass(createModArithBat());
+  pm.addPass(createModArithMatmulDirect());
   ConvertModArithToArithOptions modArith;
   modArith.reduction = options.reduction;
   pm.addPass(createConvertModArithToArith(modArith));
@@ -105,6 +108,10 @@ struct PipelineCLOptions : PassPipelineOptions<PipelineCLOptions> {
           clEnumValN(ModularReduction::Montgomery, "montgomery", "Montgomery"),
           clEnumValN(ModularReduction::Shoup, "shoup", "Shoup for constants"),
           clEnumValN(ModularReduction::Remainder, "remainder", "arith.remui"))};
+  Option<bool> bat{*this, "modarith-bat",
+                   llvm::cl::desc("Modular matmuls with a constant lhs as "
+                                  "int8 matmuls (BAT)"),
+                   llvm::cl::init(false)};
 };
 } // namespace
 
@@ -118,6 +125,7 @@ void registerAnybitPipelines() {
         options.openMP = cl.openMP;
         options.threads = cl.threads;
         options.reduction = cl.reduction;
+        options.bat = cl.bat;
         buildCPUPipeline(pm, options);
       });
 }

@@ -7,7 +7,7 @@ tensors exactly as the ``anybit`` ops do.
 
 Functions
 ---------
-compile(source, target="cpu", opt_level=3, *, threads=1, reduction="auto")
+compile(source, target="cpu", opt_level=3, *, threads=1, reduction="auto", bat=False)
     Compile an MLIR module (JIT, through the CPU pipeline) into a
     :class:`Module` whose public functions are called like ``interpret``
     calls them: ``anybit.compile(k).add(x, y)``. Cached.
@@ -162,7 +162,8 @@ def interpret(source, entry, *arrays):
     return _anybit.interpret(text, name, entry, list(arrays))
 
 
-def compile(source, target="cpu", opt_level=3, *, threads=1, reduction="auto"):
+def compile(source, target="cpu", opt_level=3, *, threads=1, reduction="auto",
+            bat=False):
     """Compile an MLIR module for ``target``; call its public functions on numpy arrays.
 
     The module (tensor-level Anybit IR, as :func:`interpret` runs it) goes
@@ -183,6 +184,9 @@ def compile(source, target="cpu", opt_level=3, *, threads=1, reduction="auto"):
             ``"montgomery"``, ``"shoup"`` or ``"remainder"``. Residues
             travel as numpy integer arrays of their storage width, every
             element in [0, Q).
+        bat: rewrite ``modarith.matmul`` with a constant lhs (moduli of at
+            most 32 bits) as int8 matrix products over bytes (the CROSS
+            paper's BAT), as ``anybitc --modarith-bat``.
 
     Returns:
         Module: ``module.NAME(*arrays)`` (or ``module["NAME"](*arrays)``)
@@ -242,8 +246,10 @@ def compile(source, target="cpu", opt_level=3, *, threads=1, reduction="auto"):
     if not isinstance(reduction, str):
         raise ValueError("reduction must be a string, got %r" % (reduction,))
     text, name = _read_source(source)
+    if not isinstance(bat, bool):
+        raise ValueError("bat must be True or False, got %r" % (bat,))
     return _anybit.compile(text, name, target, opt_level, threads.__index__(),
-                           reduction)
+                           reduction, bat)
 
 
 def pack(array, dtype, encoding=None, scales=None, zero_points=None):

@@ -45,6 +45,7 @@ struct CompiledModule {
   unsigned optLevel = 3;
   unsigned threads = 1;
   std::string reduction = "auto";
+  bool bat = false;
   std::shared_ptr<ParsedModule> parsed;
   std::unique_ptr<CPUExecutable> executable;
   /// The public functions with a body, in source order, and their
@@ -118,7 +119,7 @@ ModularReduction parseReduction(const std::string &name) {
 
 CompiledPtr compile(const std::string &text, const std::string &name,
                     const std::string &target, int optLevel, int threads,
-                    const std::string &reduction) {
+                    const std::string &reduction, bool bat) {
   if (std::find(std::begin(kTargets), std::end(kTargets), target) ==
       std::end(kTargets))
     throwValueError("unknown target '" + target +
@@ -137,6 +138,7 @@ CompiledPtr compile(const std::string &text, const std::string &name,
     const CompiledModule &c = **it;
     if (c.optLevel == unsigned(optLevel) && c.target == target &&
         c.threads == unsigned(threads) && c.reduction == reduction &&
+        c.bat == bat &&
         c.parsed->text == text) {
       cache.splice(cache.begin(), cache, it);
       return cache.front();
@@ -148,6 +150,7 @@ CompiledPtr compile(const std::string &text, const std::string &name,
   compiled->optLevel = unsigned(optLevel);
   compiled->threads = unsigned(threads);
   compiled->reduction = reduction;
+  compiled->bat = bat;
   compiled->parsed = getModule(text, name);
   ParsedModule &pm = *compiled->parsed;
   for (auto fn : pm.module->getOps<func::FuncOp>()) {
@@ -164,6 +167,7 @@ CompiledPtr compile(const std::string &text, const std::string &name,
   options.optLevel = unsigned(optLevel);
   options.threads = unsigned(threads);
   options.reduction = method;
+  options.bat = bat;
   FailureOr<std::unique_ptr<CPUExecutable>> executable = failure();
   std::string diagnostics;
   {
@@ -290,6 +294,10 @@ describe it.)doc");
           "How its modarith products are reduced ('auto', 'barrett', "
           "'montgomery', 'shoup' or 'remainder').")
       .def_property_readonly(
+          "bat", [](const CompiledModule &c) { return c.bat; },
+          "Whether modular matmuls with a constant lhs became int8 matmuls "
+          "(BAT).")
+      .def_property_readonly(
           "source_name",
           [](const CompiledModule &c) { return c.parsed->name; },
           "The name diagnostics give the source: its path, or '<source>'.")
@@ -366,7 +374,7 @@ describe it.)doc");
 
   m.def("compile", &compile, py::arg("source"), py::arg("name"),
         py::arg("target"), py::arg("opt_level"), py::arg("threads") = 1,
-        py::arg("reduction") = "auto",
+        py::arg("reduction") = "auto", py::arg("bat") = false,
         "Compiles the MLIR text `source` (diagnostics name it `name`) for "
         "`target` with the given options, or returns the cached Module; see "
         "anybit.compile.");

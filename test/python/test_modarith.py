@@ -122,3 +122,24 @@ func.func @f(%%a: %(t)s, %%b: %(t)s) -> (%(t)s, %(t)s) {
                 k, s = (i + j) % n, (1 if i + j < n else -1)
                 want[k] += s * x[i] * y[j]
         assert [int(v) for v in c[row]] == [v % q for v in want]
+
+
+def test_bat_matvec_equals_direct_and_exact_integers():
+    q, r = 1073692673, 48
+    t = [[RNG.randrange(q) for _ in range(r)] for _ in range(r)]
+    e = "!modarith.int<%d : i32>" % q
+    source = """
+func.func @f(%%x: tensor<%(r)dx%(e)s>) -> tensor<%(r)dx%(e)s> {
+  %%t = modarith.constant dense<%(t)s> : tensor<%(r)dx%(r)dx%(e)s>
+  %%y = modarith.matmul %%t, %%x : tensor<%(r)dx%(r)dx%(e)s>, tensor<%(r)dx%(e)s> -> tensor<%(r)dx%(e)s>
+  return %%y : tensor<%(r)dx%(e)s>
+}""" % {"r": r, "e": e, "t": str(t)}
+    x = np.array([RNG.randrange(q) for _ in range(r)], dtype=np.uint32)
+    bat = anybit.compile(source, bat=True)
+    assert bat.bat and not anybit.compile(source).bat
+    got = bat.f(x)
+    assert np.array_equal(got, anybit.compile(source).f(x))
+    assert [int(v) for v in got] == [sum(t[i][j] * int(x[j]) for j in range(r)) % q
+                                     for i in range(r)]
+    with pytest.raises(ValueError, match="bat must be True or False"):
+        anybit.compile(source, bat=1)

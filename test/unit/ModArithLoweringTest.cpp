@@ -12,6 +12,8 @@
 // - Random operands: moduli of 20..62 bits (primes and non-primes), a
 //   million products and multiply-adds per method against 128-bit
 //   arithmetic.
+// - Modular matmuls: direct (a contraction of macs) and BAT (int8 matmuls
+//   over bytes) against the VM at random moduli, shapes and methods.
 // - Transforms: modarith.ntt/intt (radix-2 butterflies) for N = 4..4096 and
 //   several NTT-friendly primes against the VM's O(N^2) definition;
 //   intt(ntt(x)) = x and negacyclic products against schoolbook
@@ -569,6 +571,82 @@ func.func @k(%x: {0}, %y: {0}) -> ({0}, {0}, {0}, {0}, {0}, {0}) {{{1}
     }
   }
   EXPECT_EQ(checked, 18);
+}
+
+//===----------------------------------------------------------------------===//
+// Modular matrix products
+//===----------------------------------------------------------------------===//
+
+TEST_F(ModArithLoweringTest, ModularMatmulsMatchTheVM) {
+  int compared = 0;
+  for (int trial = 0; trial < 24; ++trial) {
+    bool bat = trial % 2 == 0;
+    unsigned n = 2 + rng() % (bat ? 31 : 63); // bits of Q
+    unsigned w = std::min(64u, std::max(n, 8u << (rng() % 4)));
+    uint64_t q = (1ull << (n - 1)) | (rng() & ((1ull << (n - 1)) - 1)) | 1;
+    int64_t m = 1 + rng() % 9, k = 1 + rng() % 40, cols = rng() % 4;
+    std::string e = llvm::formatv("!modarith.int<{0} : i{1}>", q, w);
+    std::string lhs = llvm::formatv("tensor<{0}x{1}x{2}>", m, k, e);
+    std::string rhs =
+        cols ? llvm::formatv("tensor<{0}x{1}x{2}>", k, cols, e).str()
+             : llvm::formatv("tensor<{0}x{1}>", k, e).str();
+    std::string out =
+        cols ? llvm::formatv("tensor<{0}x{1}x{2}>", m, cols, e).str()
+             : llvm::formatv("tensor<{0}x{1}>", m, e).str();
+    std::string values;
+    for (int64_t i = 0; i < m; ++i) {
+      values += i ? ", [" : "[";
+      for (int64_t j = 0; j < k; ++j)
+        values += (j ? ", " : "") +
+                  std::to_string(j == 0 ? q - 1 : rng() % q);
+      values += "]";
+    }
+    std::string source = llvm::formatv(R"mlir(
+func.func @k(%a: {0}, %x: {1}) -> ({2}, {2}) {
+  %t = modarith.constant dense<[{3}]> : {0}
+  %direct = modarith.matmul %a, %x : {0}, {1} -> {2}
+  %constant = modarith.matmul %t, %x : {0}, {1} -> {2}
+  return %direct, %constant : {2}, {2}
+}
+)mlir",
+                                       lhs, rhs, out, values);
+    OwningOpRef<ModuleOp> module =
+        parseSourceString<ModuleOp>(source, &context);
+    ASSERT_TRUE(module) << source;
+    auto fn = *module->getOps<func::FuncOp>().begin();
+    SmallVector<RtValue> args;
+    for (Type type : fn.getArgumentTypes()) {
+      auto tensor = cast<RankedTensorType>(type);
+      std::vector<uint64_t> elements(tensor.getNumElements());
+      for (uint64_t &v : elements)
+        v = rng() % 4 == 0 ? q - 1 : rng() % q;
+      args.push_back(RtValue::tensor(tensor, std::move(elements)));
+    }
+    auto want = interpret(*module, "k", args);
+    ASSERT_TRUE(succeeded(want));
+    ModularReduction method = kMethods[rng() % std::size(kMethods)];
+    if (expectation(method, q, w) != Expect::Lowers)
+      method = ModularReduction::Auto;
+    CPUCompileOptions options;
+    options.reduction = method;
+    options.bat = bat;
+    std::string diagnostics;
+    ScopedDiagnosticHandler capture(&context, [&](Diagnostic &d) {
+      diagnostics += d.str() + "\n";
+      return success();
+    });
+    auto exe = CPUExecutable::compile(*module, options);
+    ASSERT_TRUE(succeeded(exe)) << diagnostics << source;
+    auto got = (*exe)->run("k", args, fn.getLoc());
+    ASSERT_TRUE(succeeded(got));
+    for (auto [i, g, r] : llvm::enumerate(*got, *want))
+      EXPECT_EQ(g.getElements(), r.getElements())
+          << (bat ? "BAT" : "direct") << ", " << nameOf(method)
+          << ", result " << i << "\n"
+          << source;
+    ++compared;
+  }
+  EXPECT_EQ(compared, 24);
 }
 
 } // namespace

@@ -84,6 +84,10 @@ static cl::opt<anybit::ModularReduction> modArithReduction(
                    "Barrett"),
         clEnumValN(anybit::ModularReduction::Remainder, "remainder",
                    "arith.remui on the double-width product")));
+static cl::opt<bool> modArithBat(
+    "modarith-bat",
+    cl::desc("Rewrite modular matmuls with a constant lhs as int8 matmuls "
+             "(BAT)"));
 static cl::opt<std::string> mattr("mattr",
                                   cl::desc("Target features, e.g. +avx2,-avx512f"));
 static cl::opt<std::string> runEntry("run",
@@ -329,6 +333,7 @@ int main(int argc, char **argv) {
   options.features = mattr;
   options.threads = numThreads;
   options.reduction = modArithReduction;
+  options.bat = modArithBat;
   options.printPipeline = printPipeline;
   // LLVM owns --time-passes; it times the MLIR passes here too.
   options.timePasses = llvm::TimePassesIsEnabled;

@@ -18,6 +18,8 @@ struct CPUPipelineOptions {
   unsigned threads = 0;
   /// How modarith products are reduced modulo Q.
   ModularReduction reduction = ModularReduction::Auto;
+  /// Modular matmuls with a constant lhs become int8 matmuls (BAT).
+  bool bat = false;
 };
 
 /// Tensor-level anybit IR down to the LLVM dialect for the host CPU: lower

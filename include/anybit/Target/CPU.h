@@ -50,6 +50,8 @@ struct CPUCompileOptions {
   unsigned threads = 1;
   /// How modarith products are reduced modulo Q.
   ModularReduction reduction = ModularReduction::Auto;
+  /// Modular matmuls with a constant lhs become int8 matmuls (BAT).
+  bool bat = false;
 };
 
 /// The OpenMP runtime compiled code links when it runs parallel loops, or

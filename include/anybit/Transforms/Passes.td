@@ -29,4 +29,44 @@ def ModArithNttRadix2 : Pass<"modarith-ntt-radix2"> {
                            "mlir::tensor::TensorDialect"];
 }
 
+def ModArithMatmulDirect : Pass<"modarith-matmul-direct"> {
+  let summary = "Lowers modarith.matmul to a contraction of modarith.mac";
+  let description = [{
+    Rewrites every `modarith.matmul` into a `linalg.generic` contraction
+    (reduction over k) whose body is one scalar `modarith.mac` per term,
+    accumulating into zeros: every step reduces with the method
+    `convert-modarith-to-arith` is given (the direct baseline BAT is
+    measured against).
+  }];
+  let dependentDialects = ["::anybit::modarith::ModArithDialect",
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
+def ModArithBat : Pass<"modarith-bat"> {
+  let summary = "Rewrites modular matmuls with a constant lhs as int8 matmuls";
+  let description = [{
+    BAT (the CROSS paper): a `modarith.matmul` whose lhs T is a
+    `modarith.constant` (M x K, Q of at most 32 bits) becomes
+    - offline: T'[m, (k, i)] = T[m, k] * 2^(8i) mod Q for each byte i of
+      an input residue, written in D balanced base-256 digits in
+      [-128, 127], an int8 constant of shape [D * M, K * B] (B bytes per
+      residue);
+    - online: the bytes of x (unsigned, [K * B (, N)]), one int8 x uint8
+      -> int32 matrix product over (k, i), the D partial sums recombined
+      with shifts in int64 (plus a multiple of Q that makes them
+      non-negative) and one `modarith.reduce`.
+    The pass proves that nothing overflows: K * B products of at most
+    128 * 255 fit an int32 accumulator (K * B <= 65793), and the
+    recombined sum, bounded digit by digit from T's actual digits, stays
+    below 2^62. A constant it cannot handle (a modulus over 32 bits, too
+    long a contraction) is a diagnostic; products with a non-constant lhs
+    are left to `--modarith-matmul-direct`.
+  }];
+  let dependentDialects = ["::anybit::modarith::ModArithDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 #endif // ANYBIT_TRANSFORMS_PASSES_TD

@@ -100,6 +100,7 @@ LogicalResult lowerToLLVMDialect(ModuleOp module,
   pipeline.openMP = usesOpenMP(options);
   pipeline.threads = options.threads;
   pipeline.reduction = options.reduction;
+  pipeline.bat = options.bat;
   buildCPUPipeline(pm, pipeline);
   if (options.printPipeline) {
     pm.printAsTextualPipeline(llvm::errs());
