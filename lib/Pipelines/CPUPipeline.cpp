@@ -23,6 +23,9 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   if (options.bat)
     pm.addPass(createModArithBat());
   pm.addPass(createModArithMatmulDirect());
+  if (options.lazyReduction &&
+      options.reduction != ModularReduction::Montgomery)
+    pm.addPass(createModArithLazyReduction());
   ConvertModArithToArithOptions modArith;
   modArith.reduction = options.reduction;
   pm.addPass(createConvertModArithToArith(modArith));
@@ -112,6 +115,9 @@ struct PipelineCLOptions : PassPipelineOptions<PipelineCLOptions> {
                    llvm::cl::desc("Modular matmuls with a constant lhs as "
                                   "int8 matmuls (BAT)"),
                    llvm::cl::init(false)};
+  Option<bool> lazy{*this, "modarith-lazy-reduction",
+                    llvm::cl::desc("Reduce sums of products once"),
+                    llvm::cl::init(true)};
 };
 } // namespace
 
@@ -126,6 +132,7 @@ void registerAnybitPipelines() {
         options.threads = cl.threads;
         options.reduction = cl.reduction;
         options.bat = cl.bat;
+        options.lazyReduction = cl.lazy;
         buildCPUPipeline(pm, options);
       });
 }

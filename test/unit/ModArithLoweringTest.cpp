@@ -12,6 +12,8 @@
 // - Random operands: moduli of 20..62 bits (primes and non-primes), a
 //   million products and multiply-adds per method against 128-bit
 //   arithmetic.
+// - Lazy reduction: random sums of products (adds, muls, macs) at random
+//   moduli of 2..64 bits, reduced once in wide integers, against the VM.
 // - Modular matmuls: direct (a contraction of macs) and BAT (int8 matmuls
 //   over bytes) against the VM at random moduli, shapes and methods.
 // - Transforms: modarith.ntt/intt (radix-2 butterflies) for N = 4..4096 and
@@ -647,6 +649,77 @@ func.func @k(%a: {0}, %x: {1}) -> ({2}, {2}) {
     ++compared;
   }
   EXPECT_EQ(compared, 24);
+}
+
+//===----------------------------------------------------------------------===//
+// Lazy reduction
+//===----------------------------------------------------------------------===//
+
+TEST_F(ModArithLoweringTest, LazySumsOfProductsMatchTheVM) {
+  int compared = 0;
+  for (int trial = 0; trial < 20; ++trial) {
+    unsigned n = 2 + rng() % 63;
+    unsigned w = std::min(64u, std::max(n, 8u << (rng() % 4)));
+    uint64_t q = (n == 64 ? 1ull << 63 : 1ull << (n - 1)) |
+                 (rng() & ((1ull << (n - 1)) - 1));
+    int products = 1 + rng() % 6, terms = rng() % 4;
+    std::string t = llvm::formatv("tensor<17x!modarith.int<{0} : i{1}>>", q, w);
+    std::string params, body = "  %s0 = modarith.mul %a0, %b0 : " + t + "\n";
+    for (int i = 0; i < products; ++i)
+      params += llvm::formatv("{0}%a{1}: {2}, %b{1}: {2}", i ? ", " : "", i, t);
+    for (int i = 1; i < products; ++i)
+      body += i % 2
+                  ? llvm::formatv("  %s{0} = modarith.mac %a{0}, %b{0}, %s{1} : "
+                                  "{2}\n",
+                                  i, i - 1, t)
+                        .str()
+                  : llvm::formatv("  %p{0} = modarith.mul %a{0}, %b{0} : {2}\n"
+                                  "  %s{0} = modarith.add %p{0}, %s{1} : {2}\n",
+                                  i, i - 1, t)
+                        .str();
+    int last = products - 1;
+    for (int i = 0; i < terms; ++i) {
+      params += llvm::formatv(", %c{0}: {1}", i, t);
+      body += llvm::formatv("  %s{0} = modarith.add %s{1}, %c{2} : {3}\n",
+                            last + 1, last, i, t);
+      ++last;
+    }
+    std::string source = llvm::formatv(
+        "func.func @k({0}) -> {1} {{\n{2}  return %s{3} : {1}\n}\n", params,
+        t, body, last);
+    OwningOpRef<ModuleOp> module =
+        parseSourceString<ModuleOp>(source, &context);
+    ASSERT_TRUE(module) << source;
+    auto fn = *module->getOps<func::FuncOp>().begin();
+    SmallVector<RtValue> args;
+    for (Type type : fn.getArgumentTypes()) {
+      auto tensor = cast<RankedTensorType>(type);
+      std::vector<uint64_t> elements(tensor.getNumElements());
+      for (uint64_t &v : elements)
+        v = rng() % 3 == 0 ? q - 1 : rng() % q;
+      args.push_back(RtValue::tensor(tensor, std::move(elements)));
+    }
+    auto want = interpret(*module, "k", args);
+    ASSERT_TRUE(succeeded(want));
+    for (bool lazy : {true, false}) {
+      CPUCompileOptions options;
+      options.lazyReduction = lazy;
+      std::string diagnostics;
+      ScopedDiagnosticHandler capture(&context, [&](Diagnostic &d) {
+        diagnostics += d.str() + "\n";
+        return success();
+      });
+      auto exe = CPUExecutable::compile(*module, options);
+      ASSERT_TRUE(succeeded(exe)) << diagnostics << source;
+      auto got = (*exe)->run("k", args, fn.getLoc());
+      ASSERT_TRUE(succeeded(got));
+      EXPECT_EQ((*got)[0].getElements(), (*want)[0].getElements())
+          << (lazy ? "lazy" : "eager") << "\n"
+          << source;
+      ++compared;
+    }
+  }
+  EXPECT_EQ(compared, 40);
 }
 
 } // namespace

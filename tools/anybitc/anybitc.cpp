@@ -88,6 +88,11 @@ static cl::opt<bool> modArithBat(
     "modarith-bat",
     cl::desc("Rewrite modular matmuls with a constant lhs as int8 matmuls "
              "(BAT)"));
+static cl::opt<bool> modArithLazy(
+    "modarith-lazy-reduction",
+    cl::desc("Reduce sums of residue products once, in wide integers "
+             "(default on; not under Montgomery)"),
+    cl::init(true));
 static cl::opt<std::string> mattr("mattr",
                                   cl::desc("Target features, e.g. +avx2,-avx512f"));
 static cl::opt<std::string> runEntry("run",
@@ -334,6 +339,7 @@ int main(int argc, char **argv) {
   options.threads = numThreads;
   options.reduction = modArithReduction;
   options.bat = modArithBat;
+  options.lazyReduction = modArithLazy;
   options.printPipeline = printPipeline;
   // LLVM owns --time-passes; it times the MLIR passes here too.
   options.timePasses = llvm::TimePassesIsEnabled;

@@ -20,6 +20,8 @@ struct CPUPipelineOptions {
   ModularReduction reduction = ModularReduction::Auto;
   /// Modular matmuls with a constant lhs become int8 matmuls (BAT).
   bool bat = false;
+  /// Sums of products are reduced once (not under Montgomery).
+  bool lazyReduction = true;
 };
 
 /// Tensor-level anybit IR down to the LLVM dialect for the host CPU: lower

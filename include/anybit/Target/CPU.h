@@ -52,6 +52,8 @@ struct CPUCompileOptions {
   ModularReduction reduction = ModularReduction::Auto;
   /// Modular matmuls with a constant lhs become int8 matmuls (BAT).
   bool bat = false;
+  /// Sums of products of residues are reduced once (not under Montgomery).
+  bool lazyReduction = true;
 };
 
 /// The OpenMP runtime compiled code links when it runs parallel loops, or

@@ -69,4 +69,21 @@ def ModArithBat : Pass<"modarith-bat"> {
                            "mlir::tensor::TensorDialect"];
 }
 
+def ModArithLazyReduction : Pass<"modarith-lazy-reduction"> {
+  let summary = "Sums products in wide integers and reduces once";
+  let description = [{
+    Finds trees of `modarith.add`, `modarith.mul` and `modarith.mac`
+    whose inner results have no other use, such as a*b + c*d + e, and
+    computes them on plain integers instead: the residues' words are
+    extracted and widened, the products and sums taken exactly, and one
+    `modarith.reduce` replaces the tree's reductions. The bound
+    P * (Q - 1)^2 + S * (Q - 1) of P products and S other terms gives the
+    width (2W bits, or 64 or 128 when more are needed; larger trees are
+    left alone) and lets the reduction's Barrett constants use it. Not for
+    Montgomery form, where extracting a residue costs a REDC.
+  }];
+  let dependentDialects = ["::anybit::modarith::ModArithDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
 #endif // ANYBIT_TRANSFORMS_PASSES_TD
