@@ -27,13 +27,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "BenchSupport.h"
+#include "KernelSupport.h"
 
-#include "anybit/Interp/Interpreter.h"
 #include "anybit/Target/CPU.h"
 
 #include "mlir/IR/BuiltinOps.h"
-#include "mlir/IR/MLIRContext.h"
-#include "mlir/InitAllDialects.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -170,11 +168,8 @@ int benchMatvec(mlir::MLIRContext &context) {
       auto module = mlir::parseSourceString<mlir::ModuleOp>(source, &context);
       anybit::CPUCompileOptions options;
       options.bat = bat;
-      auto exe = anybit::CPUExecutable::compile(*module, options);
-      auto fn = mlir::succeeded(exe)
-                    ? (*exe)->lookupPacked("k", module->getLoc())
-                    : mlir::FailureOr<void (*)(void **)>(mlir::failure());
-      if (mlir::failed(fn)) {
+      CompiledKernel compiled = compileKernel(*module, options);
+      if (!compiled.fn) {
         std::printf("%-6lld %s does not compile\n", (long long)r,
                     bat ? "BAT" : "direct");
         ++failures;
@@ -182,7 +177,7 @@ int benchMatvec(mlir::MLIRContext &context) {
       }
       void *px = xs.data, *py = ys.data;
       void *args[] = {&px, &py};
-      auto call = [&] { (*fn)(args); };
+      auto call = [&] { compiled.fn(args); };
       call();
       for (int64_t i = 0; i < r; ++i) {
         u128 sum = 0;
@@ -206,18 +201,14 @@ int benchMatvec(mlir::MLIRContext &context) {
 } // namespace
 
 int main(int argc, char **argv) {
-  if (argc > 1) {
-    std::printf("usage: %s\n  times c = a * b mod Q over 2^20 residues with "
-                "every reduction method\n",
-                argv[0]);
-    return std::string(argv[1]) == "--help" ? 0 : 1;
-  }
-  std::setvbuf(stdout, nullptr, _IOLBF, 0);
-  mlir::DialectRegistry registry;
-  mlir::registerAllDialects(registry);
-  anybit::registerInterpreterDialects(registry);
-  mlir::MLIRContext context(registry);
-  context.loadAllAvailableDialects();
+  if (int status = handleArguments(
+          argc, argv,
+          "times c = a * b mod Q over 2^20 residues with every reduction "
+          "method, and BAT against direct modular matrix-vector products");
+      status >= 0)
+    return status;
+  auto owned = makeKernelContext();
+  mlir::MLIRContext &context = *owned;
 
   AlignedBuffer big(size_t(1) << 30);
   std::memset(big.data, 1, big.size);
@@ -272,17 +263,16 @@ int main(int argc, char **argv) {
             kernelSource(m, kernel, constant), &context);
         anybit::CPUCompileOptions options;
         options.reduction = method.value;
-        auto exe = anybit::CPUExecutable::compile(*module, options);
-        if (mlir::failed(exe)) {
+        CompiledKernel compiled = compileKernel(*module, options);
+        if (!compiled.fn) {
           std::printf("%-7s %-11s %-11s   does not compile\n", m.label,
                       kernelName(kernel), method.name);
           ++failures;
           continue;
         }
-        auto fn = (*exe)->lookupPacked("k", module->getLoc());
         void *pa = a.data, *pb = b.data, *pc = c.data;
         void *args[] = {&pa, &pb, &pc};
-        auto call = [&] { (*fn)(args); };
+        auto call = [&] { compiled.fn(args); };
         call();
         int64_t wrong = 0;
         for (int64_t i = 0; i < kElements; ++i)

@@ -22,13 +22,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "BenchSupport.h"
+#include "KernelSupport.h"
 
-#include "anybit/Interp/Interpreter.h"
 #include "anybit/Target/CPU.h"
 
 #include "mlir/IR/BuiltinOps.h"
-#include "mlir/IR/MLIRContext.h"
-#include "mlir/InitAllDialects.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -133,18 +131,14 @@ double hexlMicroseconds(int64_t n) {
 } // namespace
 
 int main(int argc, char **argv) {
-  if (argc > 1) {
-    std::printf("usage: %s\n  times negacyclic NTTs (batch 16, N = 2^12, "
-                "2^14, 2^16, 30-bit prime) against FLINT\n",
-                argv[0]);
-    return std::string(argv[1]) == "--help" ? 0 : 1;
-  }
-  std::setvbuf(stdout, nullptr, _IOLBF, 0);
-  mlir::DialectRegistry registry;
-  mlir::registerAllDialects(registry);
-  anybit::registerInterpreterDialects(registry);
-  mlir::MLIRContext context(registry);
-  context.loadAllAvailableDialects();
+  if (int status = handleArguments(argc, argv,
+                                   "times negacyclic NTTs (batch 16, N = "
+                                   "2^12, 2^14, 2^16, 30-bit prime) against "
+                                   "FLINT");
+      status >= 0)
+    return status;
+  auto owned = makeKernelContext();
+  mlir::MLIRContext &context = *owned;
 
   std::printf("Negacyclic NTT, batch %lld, Q = %llu (30 bits), 1 thread; "
               "time per transform\n\n",
@@ -197,18 +191,15 @@ int main(int argc, char **argv) {
       anybit::CPUCompileOptions options;
       options.reduction = method;
       auto t0 = Clock::now();
-      auto exe = anybit::CPUExecutable::compile(*module, options);
-      auto fn = mlir::succeeded(exe)
-                    ? (*exe)->lookupPacked("k", module->getLoc())
-                    : mlir::FailureOr<void (*)(void **)>(mlir::failure());
-      if (mlir::failed(fn)) {
+      CompiledKernel compiled = compileKernel(*module, options);
+      if (!compiled.fn) {
         std::printf("%-6lld %-24s does not compile\n", (long long)n, name);
         ++failures;
         continue;
       }
       void *pin = in.data, *pout = out.data;
       void *args[] = {&pin, &pout};
-      auto call = [&] { (*fn)(args); };
+      auto call = [&] { compiled.fn(args); };
       call();
       double compile = seconds(t0, Clock::now());
       if (std::memcmp(out.data, want.data, bytes) != 0) {

@@ -777,12 +777,7 @@ struct ConvertAnybitToStandardPass
                  DequantizeLowering, EmulatedFloatArith,
                  TensorOpTypeConversion>(converter, ctx);
     patterns.add<MatmulLowering>(converter, ctx, vectorize);
-    populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
-                                                                   converter);
-    populateCallOpTypeConversionPattern(patterns, converter);
-    populateReturnOpTypeConversionPattern(patterns, converter);
-    scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
-                                                         target);
+    populateStructuralTypeConversions(converter, patterns, target);
     // Upstream folders round small floats by APFloat's rules (an f8E4M3FN
     // overflow folds to NaN), not Anybit's: never fold here.
     ConversionConfig config;

@@ -296,14 +296,21 @@ struct NegLowering : ResiduePattern<modarith::NegOp> {
   }
 };
 
+/// The factors of a product, a constant one (if any) last, with its value.
+template <typename Op, typename Adaptor>
+std::tuple<Value, Value, Attribute> constantLast(Op op, Adaptor adaptor) {
+  Value a = adaptor.getLhs(), b = adaptor.getRhs();
+  Attribute constant = constantValue(op.getRhs());
+  if (!constant && (constant = constantValue(op.getLhs())))
+    std::swap(a, b);
+  return {a, b, constant};
+}
+
 struct MulLowering : ResiduePattern<modarith::MulOp> {
   using ResiduePattern::ResiduePattern;
   FailureOr<Value> lower(modarith::MulOp op, OpAdaptor adaptor,
                          ResidueCodegen &gen) const override {
-    Value a = adaptor.getLhs(), b = adaptor.getRhs();
-    Attribute constant = constantValue(op.getRhs());
-    if (!constant && (constant = constantValue(op.getLhs())))
-      std::swap(a, b);
+    auto [a, b, constant] = constantLast(op, adaptor);
     return gen.multiply(op, a, b, constant);
   }
 };
@@ -312,10 +319,7 @@ struct MacLowering : ResiduePattern<modarith::MacOp> {
   using ResiduePattern::ResiduePattern;
   FailureOr<Value> lower(modarith::MacOp op, OpAdaptor adaptor,
                          ResidueCodegen &gen) const override {
-    Value a = adaptor.getLhs(), b = adaptor.getRhs();
-    Attribute constant = constantValue(op.getRhs());
-    if (!constant && (constant = constantValue(op.getLhs())))
-      std::swap(a, b);
+    auto [a, b, constant] = constantLast(op, adaptor);
     return gen.multiplyAdd(op, a, b, adaptor.getAcc(), constant);
   }
 };
@@ -439,12 +443,7 @@ struct ConvertModArithToArithPass
                  ExtractLowering, AddLowering, SubLowering, NegLowering,
                  MulLowering, MacLowering>(converter, ctx, reduction, errors);
     patterns.add<RetypeTensorOps>(converter, ctx); // residues pass unchanged
-    populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
-                                                                   converter);
-    populateCallOpTypeConversionPattern(patterns, converter);
-    populateReturnOpTypeConversionPattern(patterns, converter);
-    scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
-                                                         target);
+    populateStructuralTypeConversions(converter, patterns, target);
     if (failed(applyFullConversion(module, target, std::move(patterns))) ||
         errors)
       return signalPassFailure();

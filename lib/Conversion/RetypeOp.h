@@ -1,16 +1,19 @@
-//===- RetypeOp.h - Convert an op's types in place ---------------*- C++ -*-===//
+//===- RetypeOp.h - Type conversion shared by the lowerings -----*- C++ -*-===//
 //
 // Ops that are indifferent to their element types (the tensor dialect's)
 // survive a type conversion unchanged but for their operand, result and
-// region argument types.
+// region argument types; functions, calls and control flow follow.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef ANYBIT_LIB_CONVERSION_RETYPEOP_H
 #define ANYBIT_LIB_CONVERSION_RETYPEOP_H
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/Patterns.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -59,6 +62,19 @@ struct RetypeTensorOps : mlir::ConversionPattern {
     return mlir::success();
   }
 };
+
+/// Function signatures, calls, returns and scf's structured control flow
+/// follow the converter.
+inline void populateStructuralTypeConversions(
+    const mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns,
+    mlir::ConversionTarget &target) {
+  mlir::populateFunctionOpInterfaceTypeConversionPattern<mlir::func::FuncOp>(
+      patterns, converter);
+  mlir::populateCallOpTypeConversionPattern(patterns, converter);
+  mlir::populateReturnOpTypeConversionPattern(patterns, converter);
+  mlir::scf::populateSCFStructuralTypeConversionsAndLegality(converter,
+                                                             patterns, target);
+}
 
 } // namespace anybit::codegen
 

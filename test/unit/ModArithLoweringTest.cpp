@@ -81,16 +81,35 @@ protected:
 
   /// Compiles `module`, or returns null and the diagnostics.
   std::unique_ptr<CPUExecutable> compile(ModuleOp module,
-                                         ModularReduction method,
+                                         const CPUCompileOptions &options,
                                          std::string &diagnostics) {
     ScopedDiagnosticHandler capture(&context, [&](Diagnostic &d) {
       diagnostics += d.str() + "\n";
       return success();
     });
-    CPUCompileOptions options;
-    options.reduction = method;
     auto exe = CPUExecutable::compile(module, options);
     return succeeded(exe) ? std::move(*exe) : nullptr;
+  }
+  std::unique_ptr<CPUExecutable> compile(ModuleOp module,
+                                         ModularReduction method,
+                                         std::string &diagnostics) {
+    CPUCompileOptions options;
+    options.reduction = method;
+    return compile(module, options, diagnostics);
+  }
+
+  /// Random residues modulo `q` for every argument of `fn` (tensors of
+  /// residues), Q - 1 one time in four.
+  SmallVector<RtValue> randomResidues(func::FuncOp fn, uint64_t q) {
+    SmallVector<RtValue> args;
+    for (Type type : fn.getArgumentTypes()) {
+      auto tensor = cast<RankedTensorType>(type);
+      std::vector<uint64_t> elements(tensor.getNumElements());
+      for (uint64_t &v : elements)
+        v = rng() % 4 == 0 ? q - 1 : rng() % q;
+      args.push_back(RtValue::tensor(tensor, std::move(elements)));
+    }
+    return args;
   }
 
   MLIRContext context;
@@ -616,14 +635,7 @@ func.func @k(%a: {0}, %x: {1}) -> ({2}, {2}) {
         parseSourceString<ModuleOp>(source, &context);
     ASSERT_TRUE(module) << source;
     auto fn = *module->getOps<func::FuncOp>().begin();
-    SmallVector<RtValue> args;
-    for (Type type : fn.getArgumentTypes()) {
-      auto tensor = cast<RankedTensorType>(type);
-      std::vector<uint64_t> elements(tensor.getNumElements());
-      for (uint64_t &v : elements)
-        v = rng() % 4 == 0 ? q - 1 : rng() % q;
-      args.push_back(RtValue::tensor(tensor, std::move(elements)));
-    }
+    SmallVector<RtValue> args = randomResidues(fn, q);
     auto want = interpret(*module, "k", args);
     ASSERT_TRUE(succeeded(want));
     ModularReduction method = kMethods[rng() % std::size(kMethods)];
@@ -633,13 +645,9 @@ func.func @k(%a: {0}, %x: {1}) -> ({2}, {2}) {
     options.reduction = method;
     options.bat = bat;
     std::string diagnostics;
-    ScopedDiagnosticHandler capture(&context, [&](Diagnostic &d) {
-      diagnostics += d.str() + "\n";
-      return success();
-    });
-    auto exe = CPUExecutable::compile(*module, options);
-    ASSERT_TRUE(succeeded(exe)) << diagnostics << source;
-    auto got = (*exe)->run("k", args, fn.getLoc());
+    auto exe = compile(*module, options, diagnostics);
+    ASSERT_TRUE(exe) << diagnostics << source;
+    auto got = exe->run("k", args, fn.getLoc());
     ASSERT_TRUE(succeeded(got));
     for (auto [i, g, r] : llvm::enumerate(*got, *want))
       EXPECT_EQ(g.getElements(), r.getElements())
@@ -691,27 +699,16 @@ TEST_F(ModArithLoweringTest, LazySumsOfProductsMatchTheVM) {
         parseSourceString<ModuleOp>(source, &context);
     ASSERT_TRUE(module) << source;
     auto fn = *module->getOps<func::FuncOp>().begin();
-    SmallVector<RtValue> args;
-    for (Type type : fn.getArgumentTypes()) {
-      auto tensor = cast<RankedTensorType>(type);
-      std::vector<uint64_t> elements(tensor.getNumElements());
-      for (uint64_t &v : elements)
-        v = rng() % 3 == 0 ? q - 1 : rng() % q;
-      args.push_back(RtValue::tensor(tensor, std::move(elements)));
-    }
+    SmallVector<RtValue> args = randomResidues(fn, q);
     auto want = interpret(*module, "k", args);
     ASSERT_TRUE(succeeded(want));
     for (bool lazy : {true, false}) {
       CPUCompileOptions options;
       options.lazyReduction = lazy;
       std::string diagnostics;
-      ScopedDiagnosticHandler capture(&context, [&](Diagnostic &d) {
-        diagnostics += d.str() + "\n";
-        return success();
-      });
-      auto exe = CPUExecutable::compile(*module, options);
-      ASSERT_TRUE(succeeded(exe)) << diagnostics << source;
-      auto got = (*exe)->run("k", args, fn.getLoc());
+      auto exe = compile(*module, options, diagnostics);
+      ASSERT_TRUE(exe) << diagnostics << source;
+      auto got = exe->run("k", args, fn.getLoc());
       ASSERT_TRUE(succeeded(got));
       EXPECT_EQ((*got)[0].getElements(), (*want)[0].getElements())
           << (lazy ? "lazy" : "eager") << "\n"
