@@ -21,6 +21,10 @@ def make_inputs(out_dir, seed=0):
         "c": np.array([0.0, -0.0, 0.0625, 0.03125, 0.09375, 1.0, 1.125, 1.375,
                        2.5, 3.0, -3.25, 27.9, 28.0, 30.0, 1e6, -1e6],
                       dtype=np.float32),
+        # he_kernels.mlir: residues modulo Q = 2^30 - 2^18 + 1
+        "pa": rng.integers(0, 1073479681, size=256, dtype=np.uint32),
+        "pb": rng.integers(0, 1073479681, size=256, dtype=np.uint32),
+        "hx": rng.integers(0, 1073479681, size=16, dtype=np.uint32),
     }
     for name, array in arrays.items():
         np.save(os.path.join(out_dir, name + ".npy"), array)

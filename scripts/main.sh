@@ -11,6 +11,11 @@ INPUTS="$BUILD_DIR/example-inputs"
 echo "== i3 x f32 group-scaled matmul (examples/mixed_precision_matmul.mlir)"
 "$BUILD_DIR/bin/anybitc" examples/mixed_precision_matmul.mlir --target=cpu \
   --run=main --check --inputs "$INPUTS/x.npy" "$INPUTS/w.npy" "$INPUTS/s.npy"
+echo "== negacyclic product via NTT, BAT matrix-vector product (examples/he_kernels.mlir)"
+"$BUILD_DIR/bin/anybitc" examples/he_kernels.mlir --target=cpu \
+  --run=polymul --check --inputs "$INPUTS/pa.npy" "$INPUTS/pb.npy" | tail -n 1
+"$BUILD_DIR/bin/anybitc" examples/he_kernels.mlir --target=cpu --modarith-bat \
+  --run=matvec --check --inputs "$INPUTS/hx.npy"
 echo "== f32 -> e3m2 -> f32 (examples/e3m2_cast_roundtrip.mlir)"
 "$BUILD_DIR/bin/anybitc" examples/e3m2_cast_roundtrip.mlir --target=cpu \
   --run=main --check --inputs "$INPUTS/c.npy"

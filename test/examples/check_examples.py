@@ -117,5 +117,23 @@ check("e3m2 values travel as exact float32",
 check("f6E3M2FN agrees with !anybit.float<e3m2>",
       np.array_equal(builtin.view(np.uint32), expected.view(np.uint32)))
 
+# 4. Residues modulo Q = 2^30 - 2^18 + 1, against Python's integers.
+Q = 1073479681
+pa, pb, hx = (inputs[k] for k in ("pa", "pb", "hx"))
+(product,) = run("he_kernels.mlir", "polymul", ["pa", "pb"],
+                 os.path.join(WORK, "polymul"))
+schoolbook = [0] * 256
+for i, u in enumerate(int(v) for v in pa):
+    for j, v in enumerate(int(v) for v in pb):
+        k = (i + j) % 256
+        schoolbook[k] += u * v if i + j < 256 else -u * v
+check("negacyclic product through the NTT equals schoolbook multiplication",
+      [int(v) for v in product] == [v % Q for v in schoolbook])
+(y,) = run("he_kernels.mlir", "matvec", ["hx"], os.path.join(WORK, "matvec"))
+T = [[((16 * i + j + 1) * 2654435761) % Q for j in range(16)] for i in range(16)]
+check("modular matrix-vector product",
+      [int(v) for v in y] == [sum(T[i][j] * int(hx[j]) for j in range(16)) % Q
+                              for i in range(16)])
+
 print("%d passed, %d failed" % (checks - len(failures), len(failures)))
 sys.exit(1 if failures else 0)
