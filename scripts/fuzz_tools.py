@@ -22,7 +22,10 @@ TOKENS = ["i3", "i0", "i65", "f8E4M3FNUZ", "!anybit.float<e9m1>",
           "99999999999999999999", "f16", "f32", "ui4", "scale = f16",
           "zero_point = i4", "{", "}", "saturate", "tensor<0xi3>",
           "tensor<1x0xf32>", '"local(2,1)."', "vector<4xi3>", "memref<4xi3>",
-          "index", "i1"]
+          "index", "i1", "!modarith.int<17 : i8>", "!modarith.int<16 : i8>",
+          "modarith.ntt", "modarith.intt", "modarith.matmul", "modarith.mul",
+          "{root = 3 : ui64}", "{cyclic}", "tensor<3x!modarith.int<97 : i32>>",
+          "tensor<4x4x!modarith.int<17 : i32>>"]
 
 
 def mutate(rnd, src):

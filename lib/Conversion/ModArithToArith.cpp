@@ -5,8 +5,6 @@
 #include "ModArith/ModArithDialect.h"
 #include "ModularReduction.h"
 #include "RetypeOp.h"
-#include "mlir/Dialect/Func/Transforms/FuncConversions.h"
-#include "mlir/Dialect/SCF/Transforms/Patterns.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace anybit {
