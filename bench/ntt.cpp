@@ -24,6 +24,8 @@
 #include "BenchSupport.h"
 #include "KernelSupport.h"
 
+#include "ModArith/NumberTheory.h"
+
 #include "anybit/Target/CPU.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -35,6 +37,8 @@
 
 #include <string>
 
+using anybit::modarith::mulMod;
+using anybit::modarith::powMod;
 using u128 = unsigned __int128;
 
 namespace {
@@ -42,22 +46,9 @@ namespace {
 constexpr uint64_t kQ = 1073479681; // 2^30 - 2^18 + 1
 constexpr int64_t kBatch = 16;
 
-uint64_t powMod(uint64_t a, uint64_t e, uint64_t q) {
-  uint64_t r = 1;
-  for (; e; e >>= 1, a = uint64_t(u128(a) * a % q))
-    if (e & 1)
-      r = uint64_t(u128(r) * a % q);
-  return r;
-}
-
-/// psi of order 2N: x^((Q-1)/2N) for the first x that has that order, as
-/// modarith.ntt chooses it.
+/// psi of order 2N, as modarith.ntt chooses it when given no root.
 uint64_t findPsi(int64_t n) {
-  for (uint64_t x = 2;; ++x) {
-    uint64_t r = powMod(x, (kQ - 1) / (2 * n), kQ);
-    if (powMod(r, n, kQ) == kQ - 1)
-      return r;
-  }
+  return *anybit::modarith::findRootOfOrder(2 * n, kQ);
 }
 
 /// An iterative negacyclic NTT on FLINT's Shoup multiplication: twist by
@@ -67,11 +58,11 @@ class FlintNtt {
 public:
   explicit FlintNtt(int64_t n) : n(n), scratch(n) {
     uint64_t psi = findPsi(n), omega = powMod(psi, 2, kQ);
-    for (int64_t j = 0, p = 1; j < n; ++j, p = int64_t(u128(p) * psi % kQ))
+    for (int64_t j = 0, p = 1; j < n; ++j, p = int64_t(mulMod(p, psi, kQ)))
       add(twist, uint64_t(p));
     for (int64_t m = n / 2; m >= 1; m /= 2) {
       uint64_t w = powMod(omega, n / (2 * m), kQ);
-      for (int64_t j = 0, p = 1; j < m; ++j, p = int64_t(u128(p) * w % kQ))
+      for (int64_t j = 0, p = 1; j < m; ++j, p = int64_t(mulMod(p, w, kQ)))
         add(twiddles, uint64_t(p));
     }
     unsigned bits = FLINT_BIT_COUNT(n) - 1;
@@ -167,7 +158,7 @@ int main(int argc, char **argv) {
     for (int64_t k : {int64_t(0), int64_t(1), n - 1}) {
       u128 sum = 0;
       uint64_t step = powMod(psi, 2 * k + 1, kQ), p = 1;
-      for (int64_t j = 0; j < n; ++j, p = uint64_t(u128(p) * step % kQ))
+      for (int64_t j = 0; j < n; ++j, p = mulMod(p, step, kQ))
         sum = (sum + u128(in.as<uint32_t>()[j]) * p) % kQ;
       if (uint64_t(sum) != want.as<uint32_t>()[k]) {
         std::printf("FLINT NTT output %lld is wrong\n", (long long)k);

@@ -324,15 +324,11 @@ resolveRoot(uint64_t q, int64_t n, bool cyclic, std::optional<uint64_t> given,
                        << kind << " transform of length " << n << ": Q - 1 = "
                        << q - 1 << " is not a multiple of " << orderName
                        << " = " << order;
-  // For a power of two, order exactly `order` means root^(order/2) = -1.
-  auto hasOrder = [&](uint64_t r) {
-    return powMod(r, order / 2, q) == q - 1;
-  };
   if (given) {
     if (*given >= q)
       return emitError() << "root " << *given << " must be a residue, below Q = "
                          << q;
-    if (!hasOrder(*given))
+    if (!hasPowerOfTwoOrder(*given, order, q))
       return emitError() << "root " << *given << " does not have order "
                          << orderName << " = " << order << " modulo " << q
                          << ": " << *given << "^" << order / 2 << " mod Q = "
@@ -340,36 +336,33 @@ resolveRoot(uint64_t q, int64_t n, bool cyclic, std::optional<uint64_t> given,
                          << ", not Q - 1 = " << q - 1;
     return *given;
   }
-  uint64_t limit = std::min<uint64_t>(q - 1, 1 << 16);
-  for (uint64_t x = 2; x <= limit; ++x) {
-    uint64_t r = powMod(x, (q - 1) / order, q);
-    if (hasOrder(r))
-      return r;
-  }
+  if (std::optional<uint64_t> found = findRootOfOrder(order, q))
+    return *found;
   return emitError() << "found no root of order " << orderName << " = "
                      << order << " modulo " << q
                      << " (is it prime?); give one with `root`";
 }
 
-template <typename Op> static LogicalResult verifyTransform(Op op) {
+/// resolveRoot for a transform op's modulus, length and attributes.
+template <typename Op>
+static FailureOr<uint64_t>
+resolveRoot(Op op, function_ref<InFlightDiagnostic()> emitError) {
   std::optional<uint64_t> root;
   if (auto attr = op.getRootAttr())
     root = attr.getValue().getZExtValue();
   uint64_t q = getModIntElementType(op.getInput().getType()).getModulus();
-  return resolveRoot(q, op.getLength(), op.getCyclic(), root,
-                     [&] { return op.emitOpError(); });
+  return resolveRoot(q, op.getLength(), op.getCyclic(), root, emitError);
+}
+
+template <typename Op> static LogicalResult verifyTransform(Op op) {
+  return resolveRoot(op, [&] { return op.emitOpError(); });
 }
 
 template <typename Op> static uint64_t resolvedRoot(Op op) {
-  std::optional<uint64_t> root;
-  if (auto attr = op.getRootAttr())
-    root = attr.getValue().getZExtValue();
-  uint64_t q = getModIntElementType(op.getInput().getType()).getModulus();
   // Verified ops always resolve; a detached diagnostic is dropped.
-  FailureOr<uint64_t> r = resolveRoot(
-      q, op.getLength(), op.getCyclic(), root, [&] {
-        return mlir::emitError(UnknownLoc::get(op.getContext()));
-      });
+  FailureOr<uint64_t> r = resolveRoot(op, [&] {
+    return mlir::emitError(UnknownLoc::get(op.getContext()));
+  });
   return succeeded(r) ? *r : 0;
 }
 

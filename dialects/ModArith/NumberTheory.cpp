@@ -18,4 +18,14 @@ std::optional<uint64_t> inverseMod(uint64_t a, uint64_t q) {
   return static_cast<uint64_t>(s0 < 0 ? s0 + q : s0);
 }
 
+std::optional<uint64_t> findRootOfOrder(uint64_t order, uint64_t q) {
+  uint64_t limit = q - 1 < (1u << 16) ? q - 1 : (1u << 16);
+  for (uint64_t x = 2; x <= limit; ++x) {
+    uint64_t r = powMod(x, (q - 1) / order, q);
+    if (hasPowerOfTwoOrder(r, order, q))
+      return r;
+  }
+  return std::nullopt;
+}
+
 } // namespace anybit::modarith

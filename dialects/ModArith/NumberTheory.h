@@ -28,6 +28,17 @@ inline uint64_t powMod(uint64_t a, uint64_t e, uint64_t q) {
 /// a^-1 mod q, if a is invertible.
 std::optional<uint64_t> inverseMod(uint64_t a, uint64_t q);
 
+/// Whether r has order exactly `order` (a power of two) modulo q:
+/// r^(order/2) = -1.
+inline bool hasPowerOfTwoOrder(uint64_t r, uint64_t order, uint64_t q) {
+  return powMod(r, order / 2, q) == q - 1;
+}
+
+/// x^((q - 1) / order) for the smallest x in [2, min(q - 1, 2^16)] that
+/// has order exactly `order` (a power of two dividing q - 1): the root
+/// modarith.ntt uses when none is given.
+std::optional<uint64_t> findRootOfOrder(uint64_t order, uint64_t q);
+
 } // namespace anybit::modarith
 
 #endif // ANYBIT_DIALECT_MODARITH_NUMBERTHEORY_H

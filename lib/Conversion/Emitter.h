@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/TypeUtilities.h"
 #include <limits>
 
 namespace anybit::codegen {
@@ -48,6 +49,10 @@ struct Emitter {
   }
   mlir::Value intc(mlir::Type element, const llvm::APInt &v) {
     return constant(b.getIntegerAttr(element, v));
+  }
+  /// `v` as a `width`-bit integer constant (truncated or zero-extended).
+  mlir::Value word(unsigned width, const llvm::APInt &v) {
+    return intc(b.getIntegerType(width), v.zextOrTrunc(width));
   }
   mlir::Value floatc(mlir::Type element, double v) {
     return constant(b.getFloatAttr(element, v));
@@ -106,6 +111,13 @@ struct Emitter {
   }
   mlir::Value trunc(mlir::Type t, mlir::Value x) {
     return x.getType() == t ? x : mlir::arith::TruncIOp::create(b, loc, t, x);
+  }
+  /// The integer `x` as `width` bits, truncated or zero-extended.
+  mlir::Value resize(mlir::Value x, unsigned width) {
+    mlir::Type t = shaped(b.getIntegerType(width));
+    unsigned from =
+        mlir::getElementTypeOrSelf(x.getType()).getIntOrFloatBitWidth();
+    return from > width ? trunc(t, x) : zext(t, x);
   }
   /// 2^e as f64 for an i64 `e` in the normal range [-1022, 1023].
   mlir::Value pow2(mlir::Value e) {

@@ -44,13 +44,7 @@ public:
         type(modarith::getModIntElementType(residueType)), method(method),
         w(type.getWidth()), q(type.getModulus()) {}
 
-  Value modulus(unsigned width) { return word(width, APInt(64, q)); }
-  Value word(unsigned width, const APInt &v) {
-    return e.intc(e.b.getIntegerType(width), v.zextOrTrunc(width));
-  }
-  Value extend(Value v, unsigned width) {
-    return e.zext(e.shaped(e.b.getIntegerType(width)), v);
-  }
+  Value modulus(unsigned width) { return e.word(width, APInt(64, q)); }
   APInt maxResidue(unsigned width) { return APInt(width, q - 1); }
 
   /// x mod Q for an unsigned x <= xMax, as a W-bit word; Barrett may use
@@ -59,14 +53,14 @@ public:
   FailureOr<Value> reduce(Operation *op, Value x, const APInt &xMax,
                           ArrayRef<unsigned> mulWidths) {
     unsigned xWidth = getElementTypeOrSelf(x.getType()).getIntOrFloatBitWidth();
-    Type wordType = e.shaped(e.b.getIntegerType(w));
+    auto remainder = [&] { return e.resize(e.remu(x, modulus(xWidth)), w); };
     if (xMax.ult(q))
-      return e.trunc(wordType, x);
+      return e.resize(x, w);
     APInt wideMax = xMax.zext(xMax.getBitWidth() + 1);
     if (wideMax.ult(APInt(wideMax.getBitWidth(), q).shl(1)))
-      return e.trunc(wordType, emitSubtractIfAtLeast(e, x, modulus(xWidth)));
+      return e.resize(emitSubtractIfAtLeast(e, x, modulus(xWidth)), w);
     if (method == ModularReduction::Remainder)
-      return e.trunc(wordType, e.remu(x, modulus(xWidth)));
+      return remainder();
     std::string why;
     for (unsigned mulWidth : mulWidths) {
       auto plan = planBarrett(q, xMax, mulWidth);
@@ -76,7 +70,7 @@ public:
       why = llvm::toString(plan.takeError());
     }
     if (method == ModularReduction::Auto)
-      return e.trunc(wordType, e.remu(x, modulus(xWidth)));
+      return remainder();
     return op->emitOpError() << "cannot use Barrett reduction for " << type
                              << ": " << why;
   }
@@ -90,14 +84,14 @@ public:
     return *plan;
   }
   Value redc(const MontgomeryPlan &plan, Value t) {
-    return emitRedc(e, t, modulus(w), word(w, plan.inverse), w);
+    return emitRedc(e, t, modulus(w), e.word(w, plan.inverse), w);
   }
   /// a * 2^W mod Q, for any W-bit a.
   Value toMontgomery(const MontgomeryPlan &plan, Value a) {
-    return redc(plan, e.mul(extend(a, 2 * w), word(2 * w, plan.rSquared)));
+    return redc(plan, e.mul(e.resize(a, 2 * w), e.word(2 * w, plan.rSquared)));
   }
   Value fromMontgomery(const MontgomeryPlan &plan, Value a) {
-    return redc(plan, extend(a, 2 * w));
+    return redc(plan, e.resize(a, 2 * w));
   }
 
   /// a * b mod Q; `constant` is b's value when it is a modarith.constant.
@@ -107,7 +101,7 @@ public:
       auto plan = montgomery(op);
       if (failed(plan))
         return failure();
-      return redc(*plan, e.mul(extend(a, 2 * w), extend(b, 2 * w)));
+      return redc(*plan, e.mul(e.resize(a, 2 * w), e.resize(b, 2 * w)));
     }
     if (method == ModularReduction::Shoup && constant) {
       if (llvm::Error err = checkShoup(q, w))
@@ -117,7 +111,7 @@ public:
       return emitShoupMul(e, a, b, shoupCompanions(constant), modulus(w), w);
     }
     APInt xMax = maxResidue(2 * w) * maxResidue(2 * w);
-    return reduce(op, e.mul(extend(a, 2 * w), extend(b, 2 * w)), xMax, {w});
+    return reduce(op, e.mul(e.resize(a, 2 * w), e.resize(b, 2 * w)), xMax, {w});
   }
 
   /// a * b + c mod Q with one reduction where the method allows.
@@ -131,8 +125,8 @@ public:
       return emitModAdd(e, *product, c, q);
     }
     APInt xMax = maxResidue(2 * w) * maxResidue(2 * w) + maxResidue(2 * w);
-    Value x = e.add(e.mul(extend(a, 2 * w), extend(b, 2 * w)),
-                    extend(c, 2 * w));
+    Value x = e.add(e.mul(e.resize(a, 2 * w), e.resize(b, 2 * w)),
+                    e.resize(c, 2 * w));
     return reduce(op, x, xMax, {w});
   }
 
@@ -146,7 +140,7 @@ private:
   /// floor(c * 2^W / Q) for each value of a constant.
   Value shoupCompanions(Attribute constant) {
     if (auto scalar = dyn_cast<IntegerAttr>(constant))
-      return word(w, shoupCompanion(scalar.getValue(), q, w));
+      return e.word(w, shoupCompanion(scalar.getValue(), q, w));
     auto dense = cast<DenseIntElementsAttr>(constant);
     return arith::ConstantOp::create(
         e.b, e.loc,

@@ -18,16 +18,6 @@ unsigned widthOf(Value v) {
   return getElementTypeOrSelf(v.getType()).getIntOrFloatBitWidth();
 }
 
-/// `v` as an integer of `width` bits (truncated or zero-extended).
-Value resize(Emitter &e, Value v, unsigned width) {
-  Type t = e.shaped(e.b.getIntegerType(width));
-  return widthOf(v) > width ? e.trunc(t, v) : e.zext(t, v);
-}
-
-Value constant(Emitter &e, unsigned width, const APInt &v) {
-  return e.intc(e.b.getIntegerType(width), v.zextOrTrunc(width));
-}
-
 /// The Barrett plan with q1 = x >> inputShift and k = inputShift +
 /// quotientShift, if q1 and mu fit in `maxMulWidth` bits and the quotient
 /// falls short by less than `subtractions`.
@@ -77,27 +67,27 @@ llvm::Expected<BarrettPlan> planBarrett(uint64_t q, const APInt &xMax,
 BarrettValues materializeBarrett(Emitter &e, const BarrettPlan &plan,
                                  unsigned xWidth) {
   BarrettValues v;
-  v.modulus = constant(e, plan.remainderWidth, APInt(64, plan.modulus));
-  v.mu = constant(e, plan.mulWidth, plan.mu);
-  v.inputShift = constant(e, xWidth, APInt(64, plan.inputShift));
+  v.modulus = e.word(plan.remainderWidth, APInt(64, plan.modulus));
+  v.mu = e.word(plan.mulWidth, plan.mu);
+  v.inputShift = e.word(xWidth, APInt(64, plan.inputShift));
   v.quotientShift =
-      constant(e, 2 * plan.mulWidth, APInt(64, plan.quotientShift));
+      e.word(2 * plan.mulWidth, APInt(64, plan.quotientShift));
   return v;
 }
 
 Value emitBarrett(Emitter &e, Value x, const BarrettPlan &plan,
                   const BarrettValues &values, unsigned resultWidth) {
   unsigned mul = plan.mulWidth;
-  Value q1 = resize(e, e.shr(x, values.inputShift), mul);
+  Value q1 = e.resize(e.shr(x, values.inputShift), mul);
   Value product =
-      e.mul(resize(e, q1, 2 * mul), resize(e, values.mu, 2 * mul));
+      e.mul(e.resize(q1, 2 * mul), e.resize(values.mu, 2 * mul));
   Value quotient = e.shr(product, values.quotientShift);
   unsigned rw = plan.remainderWidth;
-  Value r = e.sub(resize(e, x, rw),
-                  e.mul(resize(e, quotient, rw), values.modulus));
+  Value r = e.sub(e.resize(x, rw),
+                  e.mul(e.resize(quotient, rw), values.modulus));
   for (unsigned i = 0; i < plan.subtractions; ++i)
     r = emitSubtractIfAtLeast(e, r, values.modulus);
-  return resize(e, r, resultWidth);
+  return e.resize(r, resultWidth);
 }
 
 llvm::Expected<MontgomeryPlan> planMontgomery(uint64_t q, unsigned width) {
@@ -120,12 +110,12 @@ llvm::Expected<MontgomeryPlan> planMontgomery(uint64_t q, unsigned width) {
 
 Value emitRedc(Emitter &e, Value t, Value modulus, Value inverse,
                unsigned width) {
-  Value shift = constant(e, 2 * width, APInt(64, width));
-  Value low = resize(e, t, width);
-  Value high = resize(e, e.shr(t, shift), width);
+  Value shift = e.word(2 * width, APInt(64, width));
+  Value low = e.resize(t, width);
+  Value high = e.resize(e.shr(t, shift), width);
   Value m = e.mul(low, inverse);
-  Value mq = e.mul(resize(e, m, 2 * width), resize(e, modulus, 2 * width));
-  Value mqHigh = resize(e, e.shr(mq, shift), width);
+  Value mq = e.mul(e.resize(m, 2 * width), e.resize(modulus, 2 * width));
+  Value mqHigh = e.resize(e.shr(mq, shift), width);
   Value u = e.sub(high, mqHigh);
   return e.sel(e.cmpi(arith::CmpIPredicate::ult, high, mqHigh),
                e.add(u, modulus), u);
@@ -145,10 +135,10 @@ APInt shoupCompanion(const APInt &c, uint64_t q, unsigned width) {
 
 Value emitShoupMul(Emitter &e, Value a, Value c, Value companion,
                    Value modulus, unsigned width) {
-  Value shift = constant(e, 2 * width, APInt(64, width));
+  Value shift = e.word(2 * width, APInt(64, width));
   Value product =
-      e.mul(resize(e, a, 2 * width), resize(e, companion, 2 * width));
-  Value quotient = resize(e, e.shr(product, shift), width);
+      e.mul(e.resize(a, 2 * width), e.resize(companion, 2 * width));
+  Value quotient = e.resize(e.shr(product, shift), width);
   Value r = e.sub(e.mul(a, c), e.mul(quotient, modulus));
   return emitSubtractIfAtLeast(e, r, modulus);
 }
@@ -159,7 +149,7 @@ Value emitSubtractIfAtLeast(Emitter &e, Value r, Value q) {
 
 Value emitModAdd(Emitter &e, Value a, Value b, uint64_t q) {
   unsigned w = widthOf(a);
-  Value modulus = constant(e, w, APInt(64, q));
+  Value modulus = e.word(w, APInt(64, q));
   if (bitsOf(q - 1) < w) // a + b <= 2Q - 2 fits
     return emitSubtractIfAtLeast(e, e.add(a, b), modulus);
   Value complement = e.sub(modulus, b); // a + b >= Q iff a >= Q - b
@@ -169,7 +159,7 @@ Value emitModAdd(Emitter &e, Value a, Value b, uint64_t q) {
 
 Value emitModSub(Emitter &e, Value a, Value b, uint64_t q) {
   unsigned w = widthOf(a);
-  Value modulus = constant(e, w, APInt(64, q));
+  Value modulus = e.word(w, APInt(64, q));
   Value d = e.sub(a, b);
   if (bitsOf(q) < w) // d + Q < 2Q does not wrap when a >= b
     return e.minu(d, e.add(d, modulus));
@@ -177,7 +167,7 @@ Value emitModSub(Emitter &e, Value a, Value b, uint64_t q) {
 }
 
 Value emitModNeg(Emitter &e, Value a, uint64_t q) {
-  Value modulus = constant(e, widthOf(a), APInt(64, q));
+  Value modulus = e.word(widthOf(a), APInt(64, q));
   return emitSubtractIfAtLeast(e, e.sub(modulus, a), modulus);
 }
 

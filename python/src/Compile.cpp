@@ -99,20 +99,12 @@ std::list<CompiledPtr> &compileCache() {
   return *cache;
 }
 
-const std::pair<const char *, ModularReduction> kReductions[] = {
-    {"auto", ModularReduction::Auto},
-    {"barrett", ModularReduction::Barrett},
-    {"montgomery", ModularReduction::Montgomery},
-    {"shoup", ModularReduction::Shoup},
-    {"remainder", ModularReduction::Remainder}};
-
 ModularReduction parseReduction(const std::string &name) {
+  if (std::optional<ModularReduction> method = parseModularReduction(name))
+    return *method;
   std::string known;
-  for (auto [text, method] : kReductions) {
-    if (name == text)
-      return method;
-    known += (known.empty() ? "" : ", ") + std::string(text);
-  }
+  for (const ModularReductionName &entry : kModularReductions)
+    known += (known.empty() ? "" : ", ") + std::string(entry.name);
   throwValueError("unknown reduction '" + name + "'; expected one of " +
                   known);
 }

@@ -23,6 +23,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ModArith/NumberTheory.h"
 #include "ModularReduction.h"
 #include "anybit/Interp/Interpreter.h"
 #include "anybit/Interp/ValueIO.h"
@@ -41,6 +42,8 @@ using namespace mlir;
 using namespace anybit;
 using namespace anybit::codegen;
 using llvm::APInt;
+using modarith::mulMod;
+using modarith::powMod;
 
 namespace {
 
@@ -52,19 +55,7 @@ constexpr ModularReduction kMethods[] = {
     ModularReduction::Remainder};
 
 const char *nameOf(ModularReduction m) {
-  switch (m) {
-  case ModularReduction::Auto:
-    return "auto";
-  case ModularReduction::Barrett:
-    return "barrett";
-  case ModularReduction::Montgomery:
-    return "montgomery";
-  case ModularReduction::Shoup:
-    return "shoup";
-  case ModularReduction::Remainder:
-    return "remainder";
-  }
-  return "?";
+  return stringifyModularReduction(m);
 }
 
 unsigned bitsOf(uint64_t v) { return 64 - llvm::countl_zero(v); }
@@ -404,8 +395,6 @@ func.func @k(%a: {0}, %b: {0}, %c: {0}, %x: tensor<{1}xi{2}>{3})
 // Many operands against 128-bit arithmetic
 //===----------------------------------------------------------------------===//
 
-u128 mulMod(u128 a, u128 b, uint64_t q) { return a * b % q; }
-
 bool isPrime(uint64_t n) {
   if (n < 2)
     return false;
@@ -417,10 +406,7 @@ bool isPrime(uint64_t n) {
   for (; d % 2 == 0; d /= 2)
     ++s;
   for (uint64_t a : {2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37}) {
-    u128 x = 1, base = a, e = d;
-    for (; e; e >>= 1, base = mulMod(base, base, n))
-      if (e & 1)
-        x = mulMod(x, base, n);
+    uint64_t x = powMod(a, d, n);
     if (x == 1 || x == n - 1)
       continue;
     bool witness = true;
@@ -478,8 +464,8 @@ func.func @k(%a: tensor<{2}x!m>, %b: tensor<{2}x!m>)
         ArrayRef<uint64_t> sums = (*got)[1].getElements();
         int64_t wrong = 0;
         for (int64_t i = 0; i < kN; ++i) {
-          wrong += products[i] != uint64_t(mulMod(a[i], b[i], q));
-          wrong += sums[i] != uint64_t((mulMod(a[i], c, q) + b[i]) % q);
+          wrong += products[i] != mulMod(a[i], b[i], q);
+          wrong += sums[i] != uint64_t((u128(mulMod(a[i], c, q)) + b[i]) % q);
         }
         EXPECT_EQ(wrong, 0) << nameOf(method) << ", Q = " << q << " in i"
                             << w;
@@ -501,7 +487,7 @@ std::vector<uint64_t> negacyclicProduct(ArrayRef<uint64_t> a,
   std::vector<uint64_t> c(n, 0);
   for (size_t i = 0; i < n; ++i)
     for (size_t j = 0; j < n; ++j) {
-      uint64_t p = uint64_t(mulMod(a[i], b[j], q));
+      uint64_t p = mulMod(a[i], b[j], q);
       size_t k = (i + j) % n;
       c[k] = i + j < n ? uint64_t((u128(c[k]) + p) % q)
                        : uint64_t((u128(c[k]) + q - p) % q);
