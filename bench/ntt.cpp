@@ -6,7 +6,8 @@
 // the 30-bit prime Q = 2^30 - 2^18 + 1 (i32 words), one thread:
 //   - Anybit: `modarith.ntt` through the CPU pipeline (--modarith-ntt-radix2
 //     then convert-modarith-to-arith), with Barrett and with Montgomery
-//     reduction;
+//     reduction; and as MAT's three matmuls made int8 matmuls by BAT
+//     (--modarith-ntt=mat --modarith-bat);
 //   - a baseline measured in the same run: an iterative radix-2 NTT written
 //     on FLINT's n_mulmod_shoup (precomputed twiddles, the fastest scalar
 //     FLINT primitive for a fixed multiplier), natural order in and out like
@@ -173,14 +174,25 @@ int main(int argc, char **argv) {
                   name, seconds * 1e6, butterflies / (seconds * 1e9),
                   flintTime / seconds, hexl * 1e-6 / seconds);
     };
-    for (auto [name, method] :
-         {std::pair{"anybit radix-2 Barrett", anybit::ModularReduction::Barrett},
-          std::pair{"anybit radix-2 Montgomery",
-                    anybit::ModularReduction::Montgomery}}) {
+    struct Lowering {
+      const char *name;
+      anybit::ModularReduction method;
+      anybit::NttLowering ntt;
+    };
+    for (auto [name, method, ntt] :
+         {Lowering{"anybit radix-2 Barrett", anybit::ModularReduction::Barrett,
+                   anybit::NttLowering::Radix2},
+          Lowering{"anybit radix-2 Montgomery",
+                   anybit::ModularReduction::Montgomery,
+                   anybit::NttLowering::Radix2},
+          Lowering{"anybit MAT+BAT Barrett", anybit::ModularReduction::Barrett,
+                   anybit::NttLowering::Mat}}) {
       auto module = mlir::parseSourceString<mlir::ModuleOp>(kernelSource(n),
                                                             &context);
       anybit::CPUCompileOptions options;
       options.reduction = method;
+      options.ntt = ntt;
+      options.bat = ntt == anybit::NttLowering::Mat;
       auto t0 = Clock::now();
       CompiledKernel compiled = compileKernel(*module, options);
       if (!compiled.fn) {

@@ -19,6 +19,8 @@ using namespace mlir;
 namespace anybit {
 
 void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
+  if (options.ntt == NttLowering::Mat)
+    pm.addPass(createModArithMat());
   pm.addPass(createModArithNttRadix2());
   if (options.bat)
     pm.addPass(createModArithBat());
@@ -35,7 +37,7 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   if (options.optLevel > 0)
-    pm.addPass(createLinalgElementwiseOpFusionPass());
+    pm.addPass(createAnybitFuseElementwise());
 
   // tensor.empty destinations of insert_slice chains (the NTT stages write
   // both halves of their result) become slices of the final tensor, so that
@@ -115,6 +117,12 @@ struct PipelineCLOptions : PassPipelineOptions<PipelineCLOptions> {
                    llvm::cl::desc("Modular matmuls with a constant lhs as "
                                   "int8 matmuls (BAT)"),
                    llvm::cl::init(false)};
+  Option<NttLowering> ntt{
+      *this, "modarith-ntt", llvm::cl::desc("How modarith.ntt/intt lower"),
+      llvm::cl::init(NttLowering::Radix2),
+      llvm::cl::values(
+          clEnumValN(NttLowering::Radix2, "radix2", "radix-2 butterflies"),
+          clEnumValN(NttLowering::Mat, "mat", "three modular matmuls"))};
   Option<bool> lazy{*this, "modarith-lazy-reduction",
                     llvm::cl::desc("Reduce sums of products once"),
                     llvm::cl::init(true)};
@@ -132,6 +140,7 @@ void registerAnybitPipelines() {
         options.threads = cl.threads;
         options.reduction = cl.reduction;
         options.bat = cl.bat;
+        options.ntt = cl.ntt;
         options.lazyReduction = cl.lazy;
         buildCPUPipeline(pm, options);
       });

@@ -2,6 +2,7 @@
 
 #include "anybit/Transforms/Passes.h"
 
+#include "MatmulOperands.h"
 #include "ModArith/NumberTheory.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -38,6 +39,16 @@ SmallVector<int64_t> balancedDigits(uint64_t v, unsigned count) {
   return digits;
 }
 
+/// The fewest balanced base-256 digits that hold every value in [0, max]:
+/// D digits reach 127 * (256^D - 1) / 255 (a 30-bit Q needs 4, a 32-bit
+/// one 5).
+unsigned balancedDigitCount(uint64_t max) {
+  unsigned count = 1;
+  for (unsigned __int128 reach = 127; reach < max; ++count)
+    reach = reach * 256 + 127;
+  return count;
+}
+
 /// A constant the pass cannot handle is reported at its matmul and counted
 /// in `errors`, which fails the pass.
 struct MatmulToBat : OpRewritePattern<MatmulOp> {
@@ -67,7 +78,7 @@ struct MatmulToBat : OpRewritePattern<MatmulOp> {
     int64_t n = vector ? 1 : resultType.getDimSize(1);
     int64_t bytes = (bits + 7) / 8;           // of an input residue
     int64_t terms = k * bytes;                // the contraction length
-    unsigned digitCount = unsigned(bytes) + 1; // of T' < Q, balanced
+    unsigned digitCount = balancedDigitCount(q - 1); // of T' < Q
     if (terms > kMaxTerms) {
       ++errors;
       op.emitOpError() << "BAT contraction too long: K * " << bytes
@@ -128,28 +139,34 @@ struct MatmulToBat : OpRewritePattern<MatmulOp> {
       return AffineMap::get(count, 0, exprs, ctx);
     };
 
-    // Online 1: the bytes of x, [K, B(, N)] -> [K * B(, N)] (unsigned).
+    // Online 1: the bytes of x, [(N,) K, B] -> [(N,) K * B] (unsigned):
+    // each column's bytes contiguous, like T's rows, so that the product
+    // below is a dot product of two contiguous rows. Read from x^T
+    // ([N, K], contiguous too) when x is a transpose.
+    MatmulRhs rhs = MatmulRhs::of(op);
     SmallVector<int64_t> xShape = {k};
     if (!vector)
-      xShape.push_back(n);
+      xShape.insert(rhs.transposed ? xShape.begin() : xShape.end(), n);
     Value words = ExtractOp::create(rewriter, loc, shaped(xShape, word),
-                                    op.getRhs());
+                                    rhs.source);
     SmallVector<int64_t> byteShape = {k, bytes};
     if (!vector)
-      byteShape.push_back(n);
+      byteShape.insert(byteShape.begin(), n);
     unsigned byteDims = byteShape.size();
     Value byteInit = tensor::EmptyOp::create(rewriter, loc, byteShape, i8);
     Value xBytes =
         linalg::GenericOp::create(
             rewriter, loc, TypeRange{shaped(byteShape, i8)}, ValueRange{words},
             ValueRange{byteInit},
-            ArrayRef<AffineMap>{vector ? dims({0}, 2) : dims({0, 2}, 3),
+            ArrayRef<AffineMap>{vector            ? dims({0}, 2)
+                                : rhs.transposed ? dims({0, 1}, 3)
+                                                 : dims({1, 0}, 3),
                                 AffineMap::getMultiDimIdentityMap(byteDims,
                                                                   ctx)},
             parallel(byteDims),
             [&](OpBuilder &b, Location l, ValueRange args) {
               Value i = arith::IndexCastOp::create(
-                  b, l, word, linalg::IndexOp::create(b, l, 1));
+                  b, l, word, linalg::IndexOp::create(b, l, byteDims - 1));
               Value shift = arith::MulIOp::create(
                   b, l, i,
                   arith::ConstantOp::create(b, l, b.getIntegerAttr(word, 8)));
@@ -164,10 +181,10 @@ struct MatmulToBat : OpRewritePattern<MatmulOp> {
             .getResult(0);
     SmallVector<int64_t> flatShape = {terms};
     if (!vector)
-      flatShape.push_back(n);
+      flatShape.insert(flatShape.begin(), n);
     SmallVector<ReassociationIndices> flatten = {{0, 1}};
     if (!vector)
-      flatten.push_back({2});
+      flatten = {{0}, {1, 2}};
     xBytes = tensor::CollapseShapeOp::create(
         rewriter, loc, shaped(flatShape, i8), xBytes, flatten);
 
@@ -193,7 +210,7 @@ struct MatmulToBat : OpRewritePattern<MatmulOp> {
             ValueRange{tDigits, xBytes}, ValueRange{zeros},
             ArrayRef<AffineMap>{
                 dims({0, mmDims - 1}, mmDims),
-                vector ? dims({1}, 2) : dims({2, 1}, 3),
+                vector ? dims({1}, 2) : dims({1, 2}, 3),
                 vector ? dims({0}, 2) : dims({0, 1}, 3)},
             mmIterators,
             [&](OpBuilder &b, Location l, ValueRange args) {
@@ -254,7 +271,9 @@ struct MatmulToBat : OpRewritePattern<MatmulOp> {
             ? EncapsulateOp::create(rewriter, loc, resultType, combined)
                   .getResult()
             : ReduceOp::create(rewriter, loc, resultType, combined).getResult();
+    Value original = op.getRhs();
     rewriter.replaceOp(op, result);
+    rhs.eraseTransposeIfDead(rewriter, original);
     if (constant->use_empty())
       rewriter.eraseOp(constant);
     return success();

@@ -2,6 +2,8 @@
 
 #include "anybit/Transforms/Passes.h"
 
+#include "MatmulOperands.h"
+
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
@@ -25,6 +27,7 @@ struct MatmulToMacs : OpRewritePattern<MatmulOp> {
     auto type = cast<RankedTensorType>(op.getType());
     auto residue = cast<ModIntType>(type.getElementType());
     bool vector = type.getRank() == 1;
+    MatmulRhs rhs = MatmulRhs::of(op);
     // Iteration space (m, [n,] k).
     MLIRContext *ctx = rewriter.getContext();
     unsigned dims = vector ? 2 : 3;
@@ -33,8 +36,9 @@ struct MatmulToMacs : OpRewritePattern<MatmulOp> {
     AffineExpr k = rewriter.getAffineDimExpr(dims - 1);
     SmallVector<AffineMap> maps = {
         AffineMap::get(dims, 0, {m, k}, ctx),
-        vector ? AffineMap::get(dims, 0, {k}, ctx)
-               : AffineMap::get(dims, 0, {k, n}, ctx),
+        vector           ? AffineMap::get(dims, 0, {k}, ctx)
+        : rhs.transposed ? AffineMap::get(dims, 0, {n, k}, ctx)
+                         : AffineMap::get(dims, 0, {k, n}, ctx),
         vector ? AffineMap::get(dims, 0, {m}, ctx)
                : AffineMap::get(dims, 0, {m, n}, ctx)};
     SmallVector<utils::IteratorType> iterators(dims,
@@ -45,14 +49,16 @@ struct MatmulToMacs : OpRewritePattern<MatmulOp> {
         APInt(residue.getWidth(), 0));
     Value init = ConstantOp::create(rewriter, loc, type, zeros);
     auto contraction = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{type}, ValueRange{op.getLhs(), op.getRhs()},
+        rewriter, loc, TypeRange{type}, ValueRange{op.getLhs(), rhs.source},
         ValueRange{init}, maps, iterators,
         [&](OpBuilder &b, Location l, ValueRange args) {
           Value acc =
               MacOp::create(b, l, residue, args[0], args[1], args[2]);
           linalg::YieldOp::create(b, l, acc);
         });
+    Value original = op.getRhs();
     rewriter.replaceOp(op, contraction.getResults());
+    rhs.eraseTransposeIfDead(rewriter, original);
     return success();
   }
 };

@@ -3,8 +3,8 @@
 #include "anybit/Transforms/Passes.h"
 
 #include "ModArith/NumberTheory.h"
+#include "TransformRows.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
@@ -60,15 +60,6 @@ public:
                  linalg::YieldOp::create(nb, l, p);
                })
         .getResult(0);
-  }
-
-  /// powers[j] = root^j, j < count.
-  SmallVector<uint64_t> powers(uint64_t root, int64_t count) {
-    SmallVector<uint64_t> p(count);
-    uint64_t v = 1;
-    for (int64_t j = 0; j < count; ++j, v = mulMod(v, root, q))
-      p[j] = v;
-    return p;
   }
 
   /// One stage of the Stockham (self-sorting) Gentleman-Sande transform:
@@ -130,7 +121,7 @@ public:
     Value out = tensor::ExpandShapeOp::create(
         b, loc, tensorOf({batch, 2, blocks, m}), dest, split);
     out = halfPass(out, 0, Value());
-    out = halfPass(out, 1, m > 1 ? constant(powers(w, m)) : Value());
+    out = halfPass(out, 1, m > 1 ? constant(geometric(1, w, m, q)) : Value());
     return tensor::CollapseShapeOp::create(b, loc, tensorOf({batch, n}), out,
                                            split);
   }
@@ -167,82 +158,21 @@ template <typename Op> struct TransformToRadix2 : OpRewritePattern<Op> {
   using OpRewritePattern<Op>::OpRewritePattern;
   LogicalResult matchAndRewrite(Op op,
                                 PatternRewriter &rewriter) const override {
-    constexpr bool inverse = std::is_same_v<Op, InttOp>;
-    auto type = cast<RankedTensorType>(op.getType());
-    auto residue = cast<ModIntType>(type.getElementType());
-    uint64_t q = residue.getModulus();
+    auto residue = cast<ModIntType>(
+        cast<RankedTensorType>(op.getType()).getElementType());
     int64_t n = op.getLength();
-    int64_t batch = type.getNumElements() / n;
-    Location loc = op.getLoc();
-
-    // Rows as [batch, N].
-    Value x = op.getInput();
-    auto rows = RankedTensorType::get({batch, n}, residue);
-    SmallVector<ReassociationIndices> toRows(2);
-    for (int64_t d = 0; d + 1 < type.getRank(); ++d)
-      toRows[0].push_back(d);
-    toRows[1].push_back(type.getRank() - 1);
-    if (type.getRank() == 1)
-      x = tensor::ExpandShapeOp::create(
-          rewriter, loc, rows, x, ArrayRef<ReassociationIndices>{{0, 1}});
-    else if (type.getRank() > 2)
-      x = tensor::CollapseShapeOp::create(rewriter, loc, rows, x, toRows);
-
-    uint64_t root = op.getResolvedRoot();
-    bool cyclic = op.getCyclic();
-    uint64_t omega = cyclic ? root : mulMod(root, root, q);
-    // The transform of one [1, N] row, built at the rewriter's point.
-    auto transformRow = [&](Value row) {
-      Radix2Builder builder(rewriter, loc, residue, 1, n);
-      if (!inverse) {
-        if (!cyclic)
-          row = builder.scaleRows(row, builder.powers(root, n));
-        return builder.cyclic(row, omega);
-      }
-      row = builder.cyclic(row, *inverseMod(omega, q));
-      // N^-1, and psi^-j when negacyclic, in one product.
-      uint64_t nInverse = *inverseMod(n % q, q);
-      SmallVector<uint64_t> post =
-          cyclic ? SmallVector<uint64_t>(n, 1)
-                 : builder.powers(*inverseMod(root, q), n);
-      for (uint64_t &f : post)
-        f = mulMod(f, nInverse, q);
-      return builder.scaleRows(row, post);
-    };
-    if (batch == 1) {
-      x = transformRow(x);
-    } else {
-      // Rows one by one: a row and its stage buffers stay in the cache, and
-      // the loop is parallel (OpenMP threads with --num-threads).
-      Value init = tensor::EmptyOp::create(rewriter, loc, {batch, n}, residue);
-      auto forall = scf::ForallOp::create(
-          rewriter, loc, ArrayRef<OpFoldResult>{rewriter.getIndexAttr(batch)},
-          ValueRange{init}, std::nullopt);
-      Block *body = forall.getBody();
-      PatternRewriter::InsertionGuard guard(rewriter);
-      rewriter.setInsertionPointToStart(body);
-      SmallVector<OpFoldResult> offsets = {body->getArgument(0),
-                                           rewriter.getIndexAttr(0)};
-      SmallVector<OpFoldResult> sizes = {rewriter.getIndexAttr(1),
-                                         rewriter.getIndexAttr(n)};
-      SmallVector<OpFoldResult> strides(2, rewriter.getIndexAttr(1));
-      Value row = tensor::ExtractSliceOp::create(
-          rewriter, loc, RankedTensorType::get({1, n}, residue), x, offsets,
-          sizes, strides);
-      Value result = transformRow(row);
-      rewriter.setInsertionPointToStart(forall.getTerminator().getBody());
-      tensor::ParallelInsertSliceOp::create(rewriter, loc, result,
-                                            body->getArgument(1), offsets,
-                                            sizes, strides);
-      x = forall.getResult(0);
-    }
-
-    if (type.getRank() == 1)
-      x = tensor::CollapseShapeOp::create(
-          rewriter, loc, type, x, ArrayRef<ReassociationIndices>{{0, 1}});
-    else if (type.getRank() > 2)
-      x = tensor::ExpandShapeOp::create(rewriter, loc, type, x, toRows);
-    rewriter.replaceOp(op, x);
+    CyclicForm form =
+        CyclicForm::get(residue.getModulus(), n, op.getResolvedRoot(),
+                        op.getCyclic(), std::is_same_v<Op, InttOp>);
+    replaceRowByRow(rewriter, op, [&](Value row) {
+      Radix2Builder builder(rewriter, op.getLoc(), residue, 1, n);
+      if (form.hasPre())
+        row = builder.scaleRows(row, form.preFactors());
+      row = builder.cyclic(row, form.omega);
+      if (form.hasPost())
+        row = builder.scaleRows(row, form.postFactors());
+      return row;
+    });
     return success();
   }
 };

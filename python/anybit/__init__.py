@@ -7,7 +7,7 @@ tensors exactly as the ``anybit`` ops do.
 
 Functions
 ---------
-compile(source, target="cpu", opt_level=3, *, threads=1, reduction="auto", bat=False)
+compile(source, target="cpu", opt_level=3, *, threads=1, reduction="auto", bat=False, ntt="radix2")
     Compile an MLIR module (JIT, through the CPU pipeline) into a
     :class:`Module` whose public functions are called like ``interpret``
     calls them: ``anybit.compile(k).add(x, y)``. Cached.
@@ -163,7 +163,7 @@ def interpret(source, entry, *arrays):
 
 
 def compile(source, target="cpu", opt_level=3, *, threads=1, reduction="auto",
-            bat=False):
+            bat=False, ntt="radix2"):
     """Compile an MLIR module for ``target``; call its public functions on numpy arrays.
 
     The module (tensor-level Anybit IR, as :func:`interpret` runs it) goes
@@ -187,6 +187,10 @@ def compile(source, target="cpu", opt_level=3, *, threads=1, reduction="auto",
         bat: rewrite ``modarith.matmul`` with a constant lhs (moduli of at
             most 32 bits) as int8 matrix products over bytes (the CROSS
             paper's BAT), as ``anybitc --modarith-bat``.
+        ntt: how ``modarith.ntt``/``intt`` are lowered, as ``anybitc
+            --modarith-ntt``: ``"radix2"`` (Stockham butterflies) or
+            ``"mat"`` (three modular matrix products, the CROSS paper's
+            MAT; int8 products with ``bat=True``).
 
     Returns:
         Module: ``module.NAME(*arrays)`` (or ``module["NAME"](*arrays)``)
@@ -207,7 +211,7 @@ def compile(source, target="cpu", opt_level=3, *, threads=1, reduction="auto",
             rejects it (the diagnostics with their ``file:line:col:``
             locations), for example a reduction method that cannot handle
             a modulus.
-        ValueError: an unknown target or reduction, an opt_level outside
+        ValueError: an unknown target, reduction or ntt, an opt_level outside
             0..3 or a negative thread count.
         FileNotFoundError: ``source`` names a ``.mlir`` file that does not
             exist.
@@ -248,8 +252,10 @@ def compile(source, target="cpu", opt_level=3, *, threads=1, reduction="auto",
     text, name = _read_source(source)
     if not isinstance(bat, bool):
         raise ValueError("bat must be True or False, got %r" % (bat,))
+    if not isinstance(ntt, str):
+        raise ValueError("ntt must be a string, got %r" % (ntt,))
     return _anybit.compile(text, name, target, opt_level, threads.__index__(),
-                           reduction, bat)
+                           reduction, bat, ntt)
 
 
 def pack(array, dtype, encoding=None, scales=None, zero_points=None):

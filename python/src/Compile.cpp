@@ -46,6 +46,7 @@ struct CompiledModule {
   unsigned threads = 1;
   std::string reduction = "auto";
   bool bat = false;
+  std::string ntt = "radix2";
   std::shared_ptr<ParsedModule> parsed;
   std::unique_ptr<CPUExecutable> executable;
   /// The public functions with a body, in source order, and their
@@ -109,9 +110,20 @@ ModularReduction parseReduction(const std::string &name) {
                   known);
 }
 
+NttLowering parseNtt(const std::string &name) {
+  if (std::optional<NttLowering> lowering = parseNttLowering(name))
+    return *lowering;
+  std::string known;
+  for (const auto &entry : kNttLowerings)
+    known += (known.empty() ? "" : ", ") + std::string(entry.first);
+  throwValueError("unknown ntt lowering '" + name + "'; expected one of " +
+                  known);
+}
+
 CompiledPtr compile(const std::string &text, const std::string &name,
                     const std::string &target, int optLevel, int threads,
-                    const std::string &reduction, bool bat) {
+                    const std::string &reduction, bool bat,
+                    const std::string &ntt) {
   if (std::find(std::begin(kTargets), std::end(kTargets), target) ==
       std::end(kTargets))
     throwValueError("unknown target '" + target +
@@ -124,13 +136,14 @@ CompiledPtr compile(const std::string &text, const std::string &name,
                     "more, got " +
                     std::to_string(threads));
   ModularReduction method = parseReduction(reduction);
+  NttLowering nttLowering = parseNtt(ntt);
   ContextLock lock;
   std::list<CompiledPtr> &cache = compileCache();
   for (auto it = cache.begin(); it != cache.end(); ++it) {
     const CompiledModule &c = **it;
     if (c.optLevel == unsigned(optLevel) && c.target == target &&
         c.threads == unsigned(threads) && c.reduction == reduction &&
-        c.bat == bat &&
+        c.bat == bat && c.ntt == ntt &&
         c.parsed->text == text) {
       cache.splice(cache.begin(), cache, it);
       return cache.front();
@@ -143,6 +156,7 @@ CompiledPtr compile(const std::string &text, const std::string &name,
   compiled->threads = unsigned(threads);
   compiled->reduction = reduction;
   compiled->bat = bat;
+  compiled->ntt = ntt;
   compiled->parsed = getModule(text, name);
   ParsedModule &pm = *compiled->parsed;
   for (auto fn : pm.module->getOps<func::FuncOp>()) {
@@ -160,6 +174,7 @@ CompiledPtr compile(const std::string &text, const std::string &name,
   options.threads = unsigned(threads);
   options.reduction = method;
   options.bat = bat;
+  options.ntt = nttLowering;
   FailureOr<std::unique_ptr<CPUExecutable>> executable = failure();
   std::string diagnostics;
   {
@@ -290,6 +305,9 @@ describe it.)doc");
           "Whether modular matmuls with a constant lhs became int8 matmuls "
           "(BAT).")
       .def_property_readonly(
+          "ntt", [](const CompiledModule &c) { return c.ntt; },
+          "How its modarith.ntt/intt were lowered ('radix2' or 'mat').")
+      .def_property_readonly(
           "source_name",
           [](const CompiledModule &c) { return c.parsed->name; },
           "The name diagnostics give the source: its path, or '<source>'.")
@@ -367,6 +385,7 @@ describe it.)doc");
   m.def("compile", &compile, py::arg("source"), py::arg("name"),
         py::arg("target"), py::arg("opt_level"), py::arg("threads") = 1,
         py::arg("reduction") = "auto", py::arg("bat") = false,
+        py::arg("ntt") = "radix2",
         "Compiles the MLIR text `source` (diagnostics name it `name`) for "
         "`target` with the given options, or returns the cached Module; see "
         "anybit.compile.");

@@ -79,6 +79,10 @@ def test_bad_options_and_residues_raise_value_error():
     source, _ = kernel(97, 8, 4)
     with pytest.raises(ValueError, match="unknown reduction 'fast'"):
         anybit.compile(source, reduction="fast")
+    with pytest.raises(ValueError, match="unknown ntt lowering 'fft'; expected one of radix2, mat"):
+        anybit.compile(source, ntt="fft")
+    with pytest.raises(ValueError, match="ntt must be a string"):
+        anybit.compile(source, ntt=2)
     with pytest.raises(ValueError, match="threads must be"):
         anybit.compile(source, threads=-1)
     with pytest.raises(ValueError, match="threads must be an int"):
@@ -97,7 +101,8 @@ def test_options_are_part_of_the_cache_key():
     assert two.threads == 2 and two is not anybit.compile(source, threads=1)
 
 
-def test_ntt_round_trip_and_negacyclic_product():
+@pytest.mark.parametrize("ntt,bat", [("radix2", False), ("mat", False), ("mat", True)])
+def test_ntt_round_trip_and_negacyclic_product(ntt, bat):
     q, n = 1073479681, 256
     t = "tensor<2x%dx!modarith.int<%d : i32>>" % (n, q)
     source = """
@@ -110,7 +115,9 @@ func.func @f(%%a: %(t)s, %%b: %(t)s) -> (%(t)s, %(t)s) {
 }""" % {"t": t}
     a = np.array([[RNG.randrange(q) for _ in range(n)] for _ in range(2)], dtype=np.uint32)
     b = np.array([[RNG.randrange(q) for _ in range(n)] for _ in range(2)], dtype=np.uint32)
-    fa, c = anybit.compile(source).f(a, b)
+    module = anybit.compile(source, ntt=ntt, bat=bat)
+    assert module.ntt == ntt and module.bat == bat
+    fa, c = module.f(a, b)
     want_fa, want_c = anybit.interpret(source, "f", a, b)
     assert np.array_equal(fa, want_fa) and np.array_equal(c, want_c)
     # Schoolbook a * b mod (X^n + 1, q), with Python's integers.

@@ -16,7 +16,8 @@
 //   moduli of 2..64 bits, reduced once in wide integers, against the VM.
 // - Modular matmuls: direct (a contraction of macs) and BAT (int8 matmuls
 //   over bytes) against the VM at random moduli, shapes and methods.
-// - Transforms: modarith.ntt/intt (radix-2 butterflies) for N = 4..4096 and
+// - Transforms: modarith.ntt/intt (radix-2 butterflies, and MAT's matmuls
+//   with and without BAT) for N = 4..4096 and
 //   several NTT-friendly primes against the VM's O(N^2) definition;
 //   intt(ntt(x)) = x and negacyclic products against schoolbook
 //   multiplication modulo X^N + 1.
@@ -553,31 +554,42 @@ func.func @k(%x: {0}, %y: {0}) -> ({0}, {0}, {0}, {0}, {0}, {0}) {{{1}
         y[i] = rng() % c.q;
       }
       RtValue xv = RtValue::tensor(type, x), yv = RtValue::tensor(type, y);
-      std::string diagnostics;
-      auto exe = compile(*module, method, diagnostics);
-      ASSERT_TRUE(exe) << diagnostics;
-      auto got = exe->run("k", {xv, yv}, UnknownLoc::get(&context));
-      ASSERT_TRUE(succeeded(got));
-      std::string what = llvm::formatv("Q = {0}, N = {1}, {2}", c.q, n,
-                                       nameOf(method));
       auto want = interpret(*vmModule, "k", {xv});
       ASSERT_TRUE(succeeded(want));
-      for (auto [i, w] : llvm::enumerate(*want))
-        EXPECT_EQ((*got)[i].getElements(), w.getElements())
-            << what << ", result " << i;
-      // intt(ntt(x)) = x, and intt(ntt(x) * ntt(y)) = x * y mod X^N + 1.
-      EXPECT_EQ((*got)[4].getElements(), ArrayRef<uint64_t>(x)) << what;
-      ArrayRef<uint64_t> product = (*got)[5].getElements();
-      for (int64_t r = 0; multiply && r < batch; ++r)
-        EXPECT_EQ(product.slice(r * n, n),
-                  ArrayRef<uint64_t>(negacyclicProduct(
-                      ArrayRef<uint64_t>(x).slice(r * n, n),
-                      ArrayRef<uint64_t>(y).slice(r * n, n), c.q)))
-            << what << ", row " << r;
-      ++checked;
+      // Radix-2 butterflies, then MAT's three matmuls (int8 ones through
+      // BAT where the modulus allows it, every other time).
+      for (NttLowering lowering : {NttLowering::Radix2, NttLowering::Mat}) {
+        CPUCompileOptions options;
+        options.reduction = method;
+        options.ntt = lowering;
+        options.bat = lowering == NttLowering::Mat && bitsOf(c.q) <= 32 &&
+                      rng() % 2;
+        std::string diagnostics;
+        auto exe = compile(*module, options, diagnostics);
+        ASSERT_TRUE(exe) << diagnostics;
+        auto got = exe->run("k", {xv, yv}, UnknownLoc::get(&context));
+        ASSERT_TRUE(succeeded(got));
+        std::string what = llvm::formatv(
+            "Q = {0}, N = {1}, {2}, {3}{4}", c.q, n, nameOf(method),
+            lowering == NttLowering::Mat ? "MAT" : "radix-2",
+            options.bat ? " + BAT" : "");
+        for (auto [i, w] : llvm::enumerate(*want))
+          EXPECT_EQ((*got)[i].getElements(), w.getElements())
+              << what << ", result " << i;
+        // intt(ntt(x)) = x, and intt(ntt(x) * ntt(y)) = x * y mod X^N + 1.
+        EXPECT_EQ((*got)[4].getElements(), ArrayRef<uint64_t>(x)) << what;
+        ArrayRef<uint64_t> product = (*got)[5].getElements();
+        for (int64_t r = 0; multiply && r < batch; ++r)
+          EXPECT_EQ(product.slice(r * n, n),
+                    ArrayRef<uint64_t>(negacyclicProduct(
+                        ArrayRef<uint64_t>(x).slice(r * n, n),
+                        ArrayRef<uint64_t>(y).slice(r * n, n), c.q)))
+              << what << ", row " << r;
+        ++checked;
+      }
     }
   }
-  EXPECT_EQ(checked, 18);
+  EXPECT_EQ(checked, 36);
 }
 
 //===----------------------------------------------------------------------===//

@@ -88,6 +88,14 @@ static cl::opt<bool> modArithBat(
     "modarith-bat",
     cl::desc("Rewrite modular matmuls with a constant lhs as int8 matmuls "
              "(BAT)"));
+static cl::opt<anybit::NttLowering> modArithNtt(
+    "modarith-ntt", cl::desc("How modarith.ntt/intt are lowered"),
+    cl::init(anybit::NttLowering::Radix2),
+    cl::values(clEnumValN(anybit::NttLowering::Radix2, "radix2",
+                          "Stockham radix-2 butterflies (default)"),
+               clEnumValN(anybit::NttLowering::Mat, "mat",
+                          "three modular matmuls (MAT; int8 matmuls with "
+                          "--modarith-bat)")));
 static cl::opt<bool> modArithLazy(
     "modarith-lazy-reduction",
     cl::desc("Reduce sums of residue products once, in wide integers "
@@ -339,6 +347,7 @@ int main(int argc, char **argv) {
   options.threads = numThreads;
   options.reduction = modArithReduction;
   options.bat = modArithBat;
+  options.ntt = modArithNtt;
   options.lazyReduction = modArithLazy;
   options.printPipeline = printPipeline;
   // LLVM owns --time-passes; it times the MLIR passes here too.

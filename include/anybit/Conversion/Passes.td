@@ -87,6 +87,24 @@ def AnybitWidenLoopIndices : Pass<"anybit-widen-loop-indices",
   let dependentDialects = ["mlir::arith::ArithDialect", "mlir::scf::SCFDialect"];
 }
 
+def AnybitFuseElementwise : Pass<"anybit-fuse-elementwise"> {
+  let summary = "Fuses element-wise linalg ops unless that recomputes them";
+  let description = [{
+    Upstream `linalg-fuse-elementwise-ops` (element-wise fusion, reshape
+    propagation by expansion, and the canonicalizations that pass runs),
+    with one more condition on fusing a producer into a consumer: the
+    consumer must not be a reduction that reads the producer's result at
+    fewer than all of its loops. Fused into such a contraction the
+    producer runs once per iteration of the missing loops instead of once
+    per element: BAT's byte split of x (each byte read by every row of T)
+    would be redone for every row, from gathered words, inside the int8
+    product. Element-wise consumers, broadcasts included, still fuse.
+  }];
+  let dependentDialects = ["mlir::affine::AffineDialect",
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def AnybitNoAliasBuffers : Pass<"anybit-noalias-buffers", "mlir::ModuleOp"> {
   let summary = "Marks the buffer arguments of public functions noalias";
   let description = [{

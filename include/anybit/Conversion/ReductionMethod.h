@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string_view>
+#include <utility>
 
 namespace anybit {
 
@@ -37,6 +38,21 @@ parseModularReduction(std::string_view name) {
   for (const ModularReductionName &entry : kModularReductions)
     if (name == entry.name)
       return entry.method;
+  return std::nullopt;
+}
+
+/// How the CPU pipeline lowers modarith.ntt/intt: radix-2 butterflies
+/// (--modarith-ntt-radix2) or three modular matmuls (--modarith-mat, made
+/// int8 matmuls by BAT when that is on).
+enum class NttLowering { Radix2, Mat };
+
+inline constexpr std::pair<const char *, NttLowering> kNttLowerings[] = {
+    {"radix2", NttLowering::Radix2}, {"mat", NttLowering::Mat}};
+
+inline std::optional<NttLowering> parseNttLowering(std::string_view name) {
+  for (const auto &[entryName, lowering] : kNttLowerings)
+    if (name == entryName)
+      return lowering;
   return std::nullopt;
 }
 

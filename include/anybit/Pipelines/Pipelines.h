@@ -20,6 +20,8 @@ struct CPUPipelineOptions {
   ModularReduction reduction = ModularReduction::Auto;
   /// Modular matmuls with a constant lhs become int8 matmuls (BAT).
   bool bat = false;
+  /// How modarith.ntt/intt are lowered.
+  NttLowering ntt = NttLowering::Radix2;
   /// Sums of products are reduced once (not under Montgomery).
   bool lazyReduction = true;
 };

@@ -29,6 +29,34 @@ def ModArithNttRadix2 : Pass<"modarith-ntt-radix2"> {
                            "mlir::tensor::TensorDialect"];
 }
 
+def ModArithMat : Pass<"modarith-mat"> {
+  let summary = "Lowers modarith.ntt/intt to three dense modular matmuls (MAT)";
+  let description = [{
+    MAT (the CROSS paper): a transform of length N = R * C is the 3-step
+    form on each row x read as the R x C matrix X (x_j at [j / C, j % C],
+    the row as it lies in memory):
+      Y  = T1 . X      T1[a, r] = omega^(C r a) * pre^(C r)          (R x R)
+      Y' = Y .* T2     T2[a, c] = omega^(c a) * pre^c * ratio^a      (R x C)
+      Z  = T3 . Y'^T   T3[b, c] = omega^(R c b) * post * ratio^(R b) (C x C)
+    where the transform is X_k = post * ratio^k * sum_j omega^(jk) pre^j x_j
+    (the negacyclic twist pre = psi, the inverse's N^-1 and psi^-k folded
+    into the constants). Z is C x R with X_k at [k / R, k % R]: the row in
+    natural order again, so neither bit reversal nor a transpose is ever
+    materialized; the second product reads Y' through a `linalg.transpose`
+    that `--modarith-bat` and `--modarith-matmul-direct` fold into their
+    indexing. Both products have a constant lhs, so `--modarith-bat` turns
+    them into int8 matmuls. Batches go row by row in an `scf.forall`.
+  }];
+  let options = [
+    Option<"rows", "rows", "int64_t", /*default=*/"0",
+           "R, a power of two dividing N (0: 2^floor(log2(N) / 2))">
+  ];
+  let dependentDialects = ["::anybit::modarith::ModArithDialect",
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::scf::SCFDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def ModArithMatmulDirect : Pass<"modarith-matmul-direct"> {
   let summary = "Lowers modarith.matmul to a contraction of modarith.mac";
   let description = [{
@@ -51,9 +79,11 @@ def ModArithBat : Pass<"modarith-bat"> {
     - offline: T'[m, (k, i)] = T[m, k] * 2^(8i) mod Q for each byte i of
       an input residue, written in D balanced base-256 digits in
       [-128, 127], an int8 constant of shape [D * M, K * B] (B bytes per
-      residue);
-    - online: the bytes of x (unsigned, [K * B (, N)]), one int8 x uint8
-      -> int32 matrix product over (k, i), the D partial sums recombined
+      residue; D the fewest digits that reach Q - 1: 4 for a 30-bit Q);
+    - online: the bytes of x (unsigned, [(N,) K * B]: each column's bytes
+      contiguous like T's rows, and read straight from x^T when x is a
+      `linalg.transpose`), one int8 x uint8 -> int32 matrix product over
+      (k, i), the D partial sums recombined
       with shifts in int64 (plus a multiple of Q that makes them
       non-negative) and one `modarith.reduce`.
     The pass proves that nothing overflows: K * B products of at most

@@ -101,6 +101,7 @@ LogicalResult lowerToLLVMDialect(ModuleOp module,
   pipeline.threads = options.threads;
   pipeline.reduction = options.reduction;
   pipeline.bat = options.bat;
+  pipeline.ntt = options.ntt;
   pipeline.lazyReduction = options.lazyReduction;
   buildCPUPipeline(pm, pipeline);
   if (options.printPipeline) {
