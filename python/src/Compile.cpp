@@ -100,24 +100,17 @@ std::list<CompiledPtr> &compileCache() {
   return *cache;
 }
 
-ModularReduction parseReduction(const std::string &name) {
-  if (std::optional<ModularReduction> method = parseModularReduction(name))
-    return *method;
+/// The entry of `table` called `name`, else a ValueError listing them.
+template <typename E, size_t N>
+E parseOption(const OptionName<E> (&table)[N], const std::string &name,
+              const char *what) {
+  if (std::optional<E> value = parseOptionName(table, name))
+    return *value;
   std::string known;
-  for (const ModularReductionName &entry : kModularReductions)
+  for (const OptionName<E> &entry : table)
     known += (known.empty() ? "" : ", ") + std::string(entry.name);
-  throwValueError("unknown reduction '" + name + "'; expected one of " +
-                  known);
-}
-
-NttLowering parseNtt(const std::string &name) {
-  if (std::optional<NttLowering> lowering = parseNttLowering(name))
-    return *lowering;
-  std::string known;
-  for (const auto &entry : kNttLowerings)
-    known += (known.empty() ? "" : ", ") + std::string(entry.first);
-  throwValueError("unknown ntt lowering '" + name + "'; expected one of " +
-                  known);
+  throwValueError("unknown " + std::string(what) + " '" + name +
+                  "'; expected one of " + known);
 }
 
 CompiledPtr compile(const std::string &text, const std::string &name,
@@ -135,8 +128,9 @@ CompiledPtr compile(const std::string &text, const std::string &name,
     throwValueError("threads must be 0 (the OpenMP runtime's choice) or "
                     "more, got " +
                     std::to_string(threads));
-  ModularReduction method = parseReduction(reduction);
-  NttLowering nttLowering = parseNtt(ntt);
+  ModularReduction method =
+      parseOption(kModularReductions, reduction, "reduction");
+  NttLowering nttLowering = parseOption(kNttLowerings, ntt, "ntt lowering");
   ContextLock lock;
   std::list<CompiledPtr> &cache = compileCache();
   for (auto it = cache.begin(); it != cache.end(); ++it) {

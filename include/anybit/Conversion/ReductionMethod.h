@@ -1,11 +1,11 @@
-//===- ReductionMethod.h - How products are reduced modulo Q ----*- C++ -*-===//
+//===- ReductionMethod.h - How modarith ops are lowered ---------*- C++ -*-===//
 
 #ifndef ANYBIT_CONVERSION_REDUCTIONMETHOD_H
 #define ANYBIT_CONVERSION_REDUCTIONMETHOD_H
 
+#include <cstddef>
 #include <optional>
 #include <string_view>
-#include <utility>
 
 namespace anybit {
 
@@ -14,46 +14,47 @@ namespace anybit {
 /// Remainder.
 enum class ModularReduction { Auto, Barrett, Montgomery, Shoup, Remainder };
 
-/// The methods by the names the tools and Python use.
-struct ModularReductionName {
+/// How the CPU pipeline lowers modarith.ntt/intt: radix-2 butterflies
+/// (--modarith-ntt-radix2) or three modular matmuls (--modarith-mat, made
+/// int8 matmuls by BAT when that is on).
+enum class NttLowering { Radix2, Mat };
+
+/// A choice by the name the tools and Python use.
+template <typename E> struct OptionName {
   const char *name;
-  ModularReduction method;
+  E value;
 };
-inline constexpr ModularReductionName kModularReductions[] = {
+
+inline constexpr OptionName<ModularReduction> kModularReductions[] = {
     {"auto", ModularReduction::Auto},
     {"barrett", ModularReduction::Barrett},
     {"montgomery", ModularReduction::Montgomery},
     {"shoup", ModularReduction::Shoup},
     {"remainder", ModularReduction::Remainder}};
 
+inline constexpr OptionName<NttLowering> kNttLowerings[] = {
+    {"radix2", NttLowering::Radix2}, {"mat", NttLowering::Mat}};
+
+/// The entry of `table` called `name`.
+template <typename E, size_t N>
+std::optional<E> parseOptionName(const OptionName<E> (&table)[N],
+                                 std::string_view name) {
+  for (const OptionName<E> &entry : table)
+    if (name == entry.name)
+      return entry.value;
+  return std::nullopt;
+}
+
 inline const char *stringifyModularReduction(ModularReduction method) {
-  for (const ModularReductionName &entry : kModularReductions)
-    if (entry.method == method)
+  for (const OptionName<ModularReduction> &entry : kModularReductions)
+    if (entry.value == method)
       return entry.name;
   return "?";
 }
 
 inline std::optional<ModularReduction>
 parseModularReduction(std::string_view name) {
-  for (const ModularReductionName &entry : kModularReductions)
-    if (name == entry.name)
-      return entry.method;
-  return std::nullopt;
-}
-
-/// How the CPU pipeline lowers modarith.ntt/intt: radix-2 butterflies
-/// (--modarith-ntt-radix2) or three modular matmuls (--modarith-mat, made
-/// int8 matmuls by BAT when that is on).
-enum class NttLowering { Radix2, Mat };
-
-inline constexpr std::pair<const char *, NttLowering> kNttLowerings[] = {
-    {"radix2", NttLowering::Radix2}, {"mat", NttLowering::Mat}};
-
-inline std::optional<NttLowering> parseNttLowering(std::string_view name) {
-  for (const auto &[entryName, lowering] : kNttLowerings)
-    if (name == entryName)
-      return lowering;
-  return std::nullopt;
+  return parseOptionName(kModularReductions, name);
 }
 
 } // namespace anybit
