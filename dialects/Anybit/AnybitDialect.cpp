@@ -1,6 +1,7 @@
 //===- AnybitDialect.cpp - The anybit dialect -----------------------------===//
 
 #include "Anybit/AnybitDialect.h"
+#include "Anybit/X86Ops.h"
 
 #include "mlir/IR/Builders.h"
 
@@ -15,5 +16,9 @@ void AnybitDialect::initialize() {
   addOperations<
 #define GET_OP_LIST
 #include "Anybit/AnybitOps.cpp.inc"
+      >();
+  addOperations<
+#define GET_OP_LIST
+#include "Anybit/AnybitX86Ops.cpp.inc"
       >();
 }

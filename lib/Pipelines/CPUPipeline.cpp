@@ -38,6 +38,11 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   if (options.optLevel > 0)
     pm.addPass(createAnybitFuseElementwise());
+  if (options.x86Int8DotBits) {
+    AnybitX86Int8DotOptions dot;
+    dot.vectorBits = options.x86Int8DotBits;
+    pm.addPass(createAnybitX86Int8Dot(dot));
+  }
 
   // tensor.empty destinations of insert_slice chains (the NTT stages write
   // both halves of their result) become slices of the final tensor, so that
@@ -73,7 +78,9 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   }
   // memref.alloca_scope (the OpenMP loop bodies) must hold a single block:
   // memrefs lower, and the scopes with them, before scf.for becomes blocks.
-  pm.addPass(createConvertVectorToLLVMPass());
+  ConvertVectorToLLVMPassOptions vectorToLLVM;
+  vectorToLLVM.x86Vector = true; // anybit.x86_vpdpbusd
+  pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createArithToLLVMConversionPass());
@@ -123,6 +130,11 @@ struct PipelineCLOptions : PassPipelineOptions<PipelineCLOptions> {
       llvm::cl::values(
           clEnumValN(NttLowering::Radix2, "radix2", "radix-2 butterflies"),
           clEnumValN(NttLowering::Mat, "mat", "three modular matmuls"))};
+  Option<unsigned> x86Int8Dot{
+      *this, "x86-int8-dot-bits",
+      llvm::cl::desc("vpdpbusd width for int8 dot products (512, 256; 0: "
+                     "none)"),
+      llvm::cl::init(0)};
   Option<bool> lazy{*this, "modarith-lazy-reduction",
                     llvm::cl::desc("Reduce sums of products once"),
                     llvm::cl::init(true)};
@@ -142,6 +154,7 @@ void registerAnybitPipelines() {
         options.bat = cl.bat;
         options.ntt = cl.ntt;
         options.lazyReduction = cl.lazy;
+        options.x86Int8DotBits = cl.x86Int8Dot;
         buildCPUPipeline(pm, options);
       });
 }

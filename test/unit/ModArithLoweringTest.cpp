@@ -15,7 +15,8 @@
 // - Lazy reduction: random sums of products (adds, muls, macs) at random
 //   moduli of 2..64 bits, reduced once in wide integers, against the VM.
 // - Modular matmuls: direct (a contraction of macs) and BAT (int8 matmuls
-//   over bytes) against the VM at random moduli, shapes and methods.
+//   over bytes, as vpdpbusd where the host has VNNI) against the VM at
+//   random moduli, shapes and methods.
 // - Transforms: modarith.ntt/intt (radix-2 butterflies, and MAT's matmuls
 //   with and without BAT) for N = 4..4096 and
 //   several NTT-friendly primes against the VM's O(N^2) definition;
@@ -642,6 +643,10 @@ func.func @k(%a: {0}, %x: {1}) -> ({2}, {2}) {
     CPUCompileOptions options;
     options.reduction = method;
     options.bat = bat;
+    // BAT's int8 contraction as vpdpbusd on zmm (AVX-512 VNNI), on ymm
+    // (AVX-VNNI) and as plain vector code, as far as the host has them.
+    const char *features[] = {"", "-avx512vnni", "-avx512vnni,-avxvnni"};
+    options.features = features[trial / 2 % 3];
     std::string diagnostics;
     auto exe = compile(*module, options, diagnostics);
     ASSERT_TRUE(exe) << diagnostics << source;
@@ -649,7 +654,8 @@ func.func @k(%a: {0}, %x: {1}) -> ({2}, {2}) {
     ASSERT_TRUE(succeeded(got));
     for (auto [i, g, r] : llvm::enumerate(*got, *want))
       EXPECT_EQ(g.getElements(), r.getElements())
-          << (bat ? "BAT" : "direct") << ", " << nameOf(method)
+          << (bat ? "BAT" : "direct") << " (features '" << options.features
+          << "'), " << nameOf(method)
           << ", result " << i << "\n"
           << source;
     ++compared;

@@ -3,6 +3,7 @@
 #ifndef ANYBIT_CONVERSION_PASSES_H
 #define ANYBIT_CONVERSION_PASSES_H
 
+#include "Anybit/AnybitDialect.h"
 #include "anybit/Conversion/ReductionMethod.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"

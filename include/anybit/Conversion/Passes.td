@@ -105,6 +105,36 @@ def AnybitFuseElementwise : Pass<"anybit-fuse-elementwise"> {
                            "mlir::tensor::TensorDialect"];
 }
 
+def AnybitX86Int8Dot : Pass<"anybit-x86-int8-dot"> {
+  let summary = "Runs int8 dot-product contractions on x86 VNNI (vpdpbusd)";
+  let description = [{
+    Rewrites a `linalg.generic` that sums sext(s) * zext(u) into an i32
+    accumulator over the last, contiguous dimension of two i8 tensors (BAT's
+    contraction: out[m, n] += sum_l s[m, l] * u[n, l], or out[m] +=
+    sum_l s[m, l] * u[l]) into loops whose body is one `vpdpbusd` per
+    `vector-bits` / 8 bytes (`anybit.x86_vpdpbusd`, which
+    `convert-vector-to-llvm{enable-x86vector}` turns into
+    `llvm.x86.avx512.vpdpbusd.512` on 64 bytes with AVX-512 VNNI, `.256` on
+    32 bytes with AVX-VNNI): four u8 x s8
+    products summed into each 32-bit lane, then one horizontal sum per
+    output; a scalar loop takes the last L mod (vector-bits / 8) terms.
+    LLVM does not form `vpdpbusd` from the generic form itself (it widens
+    the bytes to 16 bits for `vpdpwssd`). The products are exact: each lane
+    adds four products of at most 255 * 128 to an accumulator whose total
+    the producer has bounded (BAT proves it fits in int32). The CPU
+    pipeline runs this pass only when the target has the instruction.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"512",
+           "512 (AVX-512 VNNI) or 256 (AVX-VNNI)">
+  ];
+  let dependentDialects = ["::anybit::AnybitDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::scf::SCFDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
 def AnybitNoAliasBuffers : Pass<"anybit-noalias-buffers", "mlir::ModuleOp"> {
   let summary = "Marks the buffer arguments of public functions noalias";
   let description = [{

@@ -24,6 +24,9 @@ struct CPUPipelineOptions {
   NttLowering ntt = NttLowering::Radix2;
   /// Sums of products are reduced once (not under Montgomery).
   bool lazyReduction = true;
+  /// The target's vpdpbusd width in bits (512: AVX-512 VNNI, 256:
+  /// AVX-VNNI), which int8 dot-product contractions use; 0: none.
+  unsigned x86Int8DotBits = 0;
 };
 
 /// Tensor-level anybit IR down to the LLVM dialect for the host CPU: lower

@@ -88,6 +88,25 @@ bool usesOpenMP(const CPUCompileOptions &options) {
   return options.threads != 1 && !openMPRuntimePath().empty();
 }
 
+static FailureOr<std::unique_ptr<llvm::TargetMachine>>
+createTargetMachine(const CPUCompileOptions &options, Location loc,
+                    bool forObjectFile);
+
+/// The width of the target's vpdpbusd: 512 with AVX-512 VNNI, 256 with
+/// AVX-VNNI, else 0.
+static FailureOr<unsigned> x86Int8DotBits(const CPUCompileOptions &options,
+                                          Location loc) {
+  auto tm = createTargetMachine(options, loc, /*forObjectFile=*/false);
+  if (failed(tm))
+    return failure();
+  if (!(*tm)->getTargetTriple().isX86())
+    return 0u;
+  const llvm::MCSubtargetInfo *info = (*tm)->getMCSubtargetInfo();
+  if (info->checkFeatures("+avx512vnni"))
+    return 512u;
+  return info->checkFeatures("+avxvnni") ? 256u : 0u;
+}
+
 LogicalResult lowerToLLVMDialect(ModuleOp module,
                                  const CPUCompileOptions &options) {
   if (failed(checkSupportedTypes(module)))
@@ -103,6 +122,10 @@ LogicalResult lowerToLLVMDialect(ModuleOp module,
   pipeline.bat = options.bat;
   pipeline.ntt = options.ntt;
   pipeline.lazyReduction = options.lazyReduction;
+  FailureOr<unsigned> dotBits = x86Int8DotBits(options, module.getLoc());
+  if (failed(dotBits))
+    return failure();
+  pipeline.x86Int8DotBits = *dotBits;
   buildCPUPipeline(pm, pipeline);
   if (options.printPipeline) {
     pm.printAsTextualPipeline(llvm::errs());

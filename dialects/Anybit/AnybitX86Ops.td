@@ -1,0 +1,51 @@
+//===- AnybitX86Ops.td - x86 instructions codegen needs ----*- tablegen -*-===//
+//
+// Target instructions that upstream x86vector does not wrap, produced by
+// the CPU pipeline's codegen and lowered to their LLVM intrinsics by
+// convert-vector-to-llvm{enable-x86vector} (they implement
+// X86IntrinsicOpInterface). Not part of the tensor-level language: the VM
+// does not run them.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ANYBIT_X86_OPS_TD
+#define ANYBIT_X86_OPS_TD
+
+include "Anybit/AnybitDialect.td"
+include "mlir/Dialect/X86Vector/X86VectorInterfaces.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def Anybit_X86VpdpbusdOp : Anybit_Op<"x86_vpdpbusd", [Pure,
+    X86IntrinsicOpInterface,
+    AllTypesMatch<["acc", "result"]>,
+    AllTypesMatch<["u", "s"]>,
+    TypesMatchWith<"`u` has four bytes per lane of `acc`", "acc", "u",
+                   "::mlir::VectorType::get({::llvm::cast<::mlir::VectorType>("
+                   "$_self).getNumElements() * 4}, ::mlir::IntegerType::get("
+                   "$_self.getContext(), 8))">]> {
+  let summary = "x86 vpdpbusd: four u8 x s8 products added to each i32 lane";
+  let description = [{
+    For each 32-bit lane i, result[i] = acc[i] + sum_j zext(u[4i + j]) *
+    sext(s[4i + j]) for j < 4, wrapping: AVX-512 VNNI on 16 lanes, AVX-VNNI
+    (or AVX-512 VNNI with VL) on 8.
+
+    ```mlir
+    %r = anybit.x86_vpdpbusd %acc, %u, %s : vector<64xi8> -> vector<16xi32>
+    ```
+  }];
+  let arguments = (ins VectorOfLengthAndType<[8, 16], [I32]>:$acc,
+                       VectorOfLengthAndType<[32, 64], [I8]>:$u,
+                       VectorOfLengthAndType<[32, 64], [I8]>:$s);
+  let results = (outs VectorOfLengthAndType<[8, 16], [I32]>:$result);
+  let assemblyFormat =
+      "$acc `,` $u `,` $s attr-dict `:` type($u) `->` type($result)";
+  let extraClassDeclaration = [{
+    std::string getIntrinsicName() {
+      unsigned bits = ::llvm::cast<::mlir::VectorType>(getResult().getType())
+                          .getNumElements() * 32;
+      return "llvm.x86.avx512.vpdpbusd." + std::to_string(bits);
+    }
+  }];
+}
+
+#endif // ANYBIT_X86_OPS_TD
