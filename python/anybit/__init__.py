@@ -21,6 +21,8 @@ quantize(array, dtype, group_size=32, symmetric=True, axis=-1, scale_dtype="f16"
     Block-scaled quantization (``anybit.quantize``).
 dequantize(packed, dtype="f32")
     Codes times scales (``anybit.dequantize``).
+from_gguf_blocks(data, kind), to_gguf_blocks(values, scales, kind), gguf_dequantize(data, kind)
+    llama.cpp's TQ2_0, TQ1_0 and Q4_0 blocks, byte-exact (``anybit.gguf``).
 mlir_type, canonical_dtype, encoding_text, tensor_type
     Spell dtypes, encodings and tensor types the way MLIR does, e.g. to
     write a kernel signature for an array.
@@ -65,10 +67,12 @@ import os as _os
 
 from . import _anybit
 from ._anybit import CompileError, Function, Module, PackedArray
+from .gguf import GGUF_BLOCKS, from_gguf_blocks, gguf_dequantize, to_gguf_blocks
 
 __all__ = [
     "CompileError",
     "Function",
+    "GGUF_BLOCKS",
     "Module",
     "PackedArray",
     "TARGETS",
@@ -76,11 +80,14 @@ __all__ = [
     "compile",
     "dequantize",
     "encoding_text",
+    "from_gguf_blocks",
+    "gguf_dequantize",
     "interpret",
     "mlir_type",
     "pack",
     "quantize",
     "tensor_type",
+    "to_gguf_blocks",
     "unpack",
 ]
 

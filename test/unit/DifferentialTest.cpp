@@ -14,6 +14,8 @@
 #include "anybit/Interp/ValueIO.h"
 #include "anybit/Target/CPU.h"
 
+#include "Sweep.h"
+
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -190,13 +192,13 @@ protected:
   }
 
   MLIRContext context;
-  std::mt19937_64 rng{0x5eed};
+  std::mt19937_64 rng{anybit::test::sweepSeed(0x5eed)};
   int cases = 0;
   bool finiteOnly = false;
 };
 
 TEST_F(DifferentialTest, CastsBetweenRandomTypes) {
-  for (int module = 0; module < 12; ++module) {
+  for (int module = 0; module < 12 * anybit::test::sweepScale(); ++module) {
     std::string source;
     for (int f = 0; f < 25; ++f) {
       std::string from = numericType(), to = numericType();
@@ -252,7 +254,7 @@ std::string randomEncoding(std::mt19937_64 &rng, unsigned bits,
 }
 
 TEST_F(DifferentialTest, PackUnpackAndDequantizeAtRandomWidths) {
-  for (int module = 0; module < 10; ++module) {
+  for (int module = 0; module < 10 * anybit::test::sweepScale(); ++module) {
     std::string source;
     for (int f = 0; f < 20; ++f) {
       std::string element = numericType();
@@ -301,7 +303,7 @@ TEST_F(DifferentialTest, PackUnpackAndDequantizeAtRandomWidths) {
 
 TEST_F(DifferentialTest, QuantizeAtRandomWidths) {
   finiteOnly = true; // quantizing NaN or infinity is an error
-  for (int module = 0; module < 6; ++module) {
+  for (int module = 0; module < 6 * anybit::test::sweepScale(); ++module) {
     std::string source;
     for (int f = 0; f < 15; ++f) {
       static const char *inputs[] = {"f32", "f16", "bf16", "f64"};
@@ -313,8 +315,10 @@ TEST_F(DifferentialTest, QuantizeAtRandomWidths) {
       SmallVector<int64_t> shape = {int64_t(1 + rng() % 5),
                                     int64_t(1 + rng() % 40)};
       std::string scale, zp, enc;
+      unsigned codeBits =
+          anybit::getElementBitWidth(parseType(code, &context));
       do {
-        enc = randomEncoding(rng, 16, shape, scale, zp);
+        enc = randomEncoding(rng, codeBits, shape, scale, zp);
       } while (scale.empty());
       if (!zp.empty() && !useInt) { // asymmetric needs integer codes
         enc = enc.substr(0, enc.find(", zero_point")) + ">";
@@ -335,7 +339,7 @@ TEST_F(DifferentialTest, QuantizeAtRandomWidths) {
 }
 
 TEST_F(DifferentialTest, MixedPrecisionMatmul) {
-  for (int module = 0; module < 8; ++module) {
+  for (int module = 0; module < 8 * anybit::test::sweepScale(); ++module) {
     std::string source;
     for (int f = 0; f < 12; ++f) {
       int64_t m = 1 + rng() % 4, k = 1 + rng() % 40, n = 1 + rng() % 9;

@@ -31,6 +31,8 @@
 #include "anybit/Interp/ValueIO.h"
 #include "anybit/Target/CPU.h"
 
+#include "Sweep.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/MLIRContext.h"
@@ -106,7 +108,7 @@ protected:
   }
 
   MLIRContext context;
-  std::mt19937_64 rng{0x40d};
+  std::mt19937_64 rng{test::sweepSeed(0x40d)};
 };
 
 //===----------------------------------------------------------------------===//
@@ -292,7 +294,7 @@ Expect expectation(ModularReduction method, uint64_t q, unsigned w) {
 TEST_F(ModArithLoweringTest, RandomKernelsMatchTheVM) {
   constexpr int64_t kN = 37;
   int compared = 0, refused = 0;
-  for (int trial = 0; trial < 36; ++trial) {
+  for (int trial = 0; trial < 36 * test::sweepScale(); ++trial) {
     unsigned n = 2 + rng() % 63; // bits of Q
     unsigned w = trial % 3 == 0 ? n + rng() % (65 - n)
                                 : std::max(n, 8u << (rng() % 4));
@@ -599,7 +601,7 @@ func.func @k(%x: {0}, %y: {0}) -> ({0}, {0}, {0}, {0}, {0}, {0}) {{{1}
 
 TEST_F(ModArithLoweringTest, ModularMatmulsMatchTheVM) {
   int compared = 0;
-  for (int trial = 0; trial < 24; ++trial) {
+  for (int trial = 0; trial < 24 * test::sweepScale(); ++trial) {
     bool bat = trial % 2 == 0;
     unsigned n = 2 + rng() % (bat ? 31 : 63); // bits of Q
     unsigned w = std::min(64u, std::max(n, 8u << (rng() % 4)));
@@ -660,7 +662,7 @@ func.func @k(%a: {0}, %x: {1}) -> ({2}, {2}) {
           << source;
     ++compared;
   }
-  EXPECT_EQ(compared, 24);
+  EXPECT_EQ(compared, 24 * test::sweepScale());
 }
 
 //===----------------------------------------------------------------------===//
@@ -669,7 +671,7 @@ func.func @k(%a: {0}, %x: {1}) -> ({2}, {2}) {
 
 TEST_F(ModArithLoweringTest, LazySumsOfProductsMatchTheVM) {
   int compared = 0;
-  for (int trial = 0; trial < 20; ++trial) {
+  for (int trial = 0; trial < 20 * test::sweepScale(); ++trial) {
     unsigned n = 2 + rng() % 63;
     unsigned w = std::min(64u, std::max(n, 8u << (rng() % 4)));
     uint64_t q = (n == 64 ? 1ull << 63 : 1ull << (n - 1)) |
@@ -720,7 +722,7 @@ TEST_F(ModArithLoweringTest, LazySumsOfProductsMatchTheVM) {
       ++compared;
     }
   }
-  EXPECT_EQ(compared, 40);
+  EXPECT_EQ(compared, 40 * test::sweepScale());
 }
 
 } // namespace

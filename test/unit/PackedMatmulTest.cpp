@@ -17,6 +17,8 @@
 #include "anybit/Support/BitPacking.h"
 #include "anybit/Target/CPU.h"
 
+#include "Sweep.h"
+
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -184,12 +186,12 @@ protected:
   }
 
   MLIRContext context;
-  std::mt19937_64 rng{0xa11b17};
+  std::mt19937_64 rng{anybit::test::sweepSeed(0xa11b17)};
 };
 
 TEST_F(PackedMatmulTest, MatchesTheReferenceVM) {
   int cases = 0;
-  for (int module = 0; module < 8; ++module) {
+  for (int module = 0; module < 8 * anybit::test::sweepScale(); ++module) {
     std::string source;
     for (int f = 0; f < 10; ++f)
       source += randomKernel(f);
@@ -219,7 +221,7 @@ TEST_F(PackedMatmulTest, MatchesTheReferenceVM) {
       }
     }
   }
-  EXPECT_EQ(cases, 160);
+  EXPECT_EQ(cases, 160 * anybit::test::sweepScale());
 }
 
 } // namespace
