@@ -11,6 +11,7 @@ using namespace anybit::modarith;
 
 void ModArithDialect::initialize() {
   registerTypes();
+  registerAttributes();
   addOperations<
 #define GET_OP_LIST
 #include "ModArith/ModArithOps.cpp.inc"

@@ -18,11 +18,15 @@ def ModArith_Dialect : Dialect {
     A value of type `!modarith.int<Q : iW>` is a residue modulo Q, always
     held as its canonical representative in [0, Q), stored in a W-bit word.
     Every op is element-wise over scalars and statically shaped tensors and
-    computes the exact mathematical result reduced into [0, Q).
+    computes the exact mathematical result reduced into [0, Q). RNS tensors
+    (`#modarith.rns`) hold integers modulo a product of moduli as one slice
+    of residues per modulus.
   }];
   let useDefaultTypePrinterParser = 1;
+  let useDefaultAttributePrinterParser = 1;
   let extraClassDeclaration = [{
     void registerTypes();
+    void registerAttributes();
   }];
 }
 

@@ -78,9 +78,12 @@ static LogicalResult verifyConversion(Operation *op, Type plain, Type residue,
                              << " and the residue type " << residue
                              << " must both be scalars or tensors of the "
                                 "same shape";
-  ModIntType modType = getModIntElementType(residue);
+  // The element type, or the RNS tensor type, whose storage width rules.
+  Type modType = getModIntElementType(residue);
+  if (!modType)
+    modType = residue;
   unsigned plainWidth = getElementTypeOrSelf(plain).getIntOrFloatBitWidth();
-  unsigned w = modType.getWidth();
+  unsigned w = ResidueLayout::get(residue)->getWidth();
   if (rule == PlainWidth::Same && plainWidth != w)
     return op->emitOpError() << "the plain integer type must be i" << w
                              << " (the storage width of " << modType

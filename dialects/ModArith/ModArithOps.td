@@ -5,6 +5,7 @@
 
 include "ModArith/ModArithDialect.td"
 include "ModArith/ModArithTypes.td"
+include "ModArith/ModArithAttrs.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/BuiltinAttributes.td"
 
@@ -16,6 +17,13 @@ def ModArith_IntOrTensor : Type<
              CPred<"::llvm::isa<::anybit::modarith::ModIntType>("
                    "::llvm::cast<::mlir::RankedTensorType>($_self).getElementType())">]>]>,
     "!modarith.int or statically shaped tensor of !modarith.int">;
+
+def ModArith_RnsTensor : Type<
+    CPred<"::anybit::modarith::getRnsEncoding($_self) != nullptr">,
+    "RNS tensor (#modarith.rns)">;
+
+def ModArith_Residues : AnyTypeOf<[ModArith_IntOrTensor, ModArith_RnsTensor],
+    "!modarith.int, a statically shaped tensor of it, or an RNS tensor">;
 
 def ModArith_PlainIntOrTensor : Type<
     Or<[CPred<"::llvm::isa<::mlir::IntegerType>($_self) && "
@@ -60,7 +68,7 @@ def ModArith_EncapsulateOp : ModArith_Op<"encapsulate", [Pure]> {
     ```
   }];
   let arguments = (ins ModArith_PlainIntOrTensor:$input);
-  let results = (outs ModArith_IntOrTensor:$result);
+  let results = (outs ModArith_Residues:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;
 }
@@ -76,7 +84,7 @@ def ModArith_ExtractOp : ModArith_Op<"extract", [Pure]> {
     %x = modarith.extract %r : !modarith.int<65537 : i32> -> i32
     ```
   }];
-  let arguments = (ins ModArith_IntOrTensor:$input);
+  let arguments = (ins ModArith_Residues:$input);
   let results = (outs ModArith_PlainIntOrTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;
@@ -95,7 +103,7 @@ def ModArith_ReduceOp : ModArith_Op<"reduce", [Pure]> {
     ```
   }];
   let arguments = (ins ModArith_PlainIntOrTensor:$input);
-  let results = (outs ModArith_IntOrTensor:$result);
+  let results = (outs ModArith_Residues:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;
 }
@@ -111,8 +119,8 @@ class ModArith_BinaryOp<string mnemonic, string semantics>
     %c = modarith.}] # mnemonic # [{ %a, %b : !modarith.int<65537 : i32>
     ```
   }];
-  let arguments = (ins ModArith_IntOrTensor:$lhs, ModArith_IntOrTensor:$rhs);
-  let results = (outs ModArith_IntOrTensor:$result);
+  let arguments = (ins ModArith_Residues:$lhs, ModArith_Residues:$rhs);
+  let results = (outs ModArith_Residues:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs attr-dict `:` custom<SameTypes>(type($result), type($lhs), type($rhs))
   }];
@@ -134,8 +142,8 @@ def ModArith_NegOp : ModArith_Op<"neg", [Pure]> {
     %n = modarith.neg %a : !modarith.int<65537 : i32>
     ```
   }];
-  let arguments = (ins ModArith_IntOrTensor:$input);
-  let results = (outs ModArith_IntOrTensor:$result);
+  let arguments = (ins ModArith_Residues:$input);
+  let results = (outs ModArith_Residues:$result);
   let assemblyFormat = [{
     $input attr-dict `:` custom<SameTypes>(type($result), type($input))
   }];
@@ -154,9 +162,9 @@ def ModArith_MacOp : ModArith_Op<"mac", [Pure]> {
     %d = modarith.mac %a, %b, %c : !modarith.int<65537 : i32>
     ```
   }];
-  let arguments = (ins ModArith_IntOrTensor:$lhs, ModArith_IntOrTensor:$rhs,
-                       ModArith_IntOrTensor:$acc);
-  let results = (outs ModArith_IntOrTensor:$result);
+  let arguments = (ins ModArith_Residues:$lhs, ModArith_Residues:$rhs,
+                       ModArith_Residues:$acc);
+  let results = (outs ModArith_Residues:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs `,` $acc attr-dict `:`
     custom<SameTypes>(type($result), type($lhs), type($rhs), type($acc))

@@ -29,6 +29,8 @@ public:
     addConversion([](RankedTensorType t) -> Type {
       if (auto residue = dyn_cast<ModIntType>(t.getElementType()))
         return t.clone(residue.getStorageType());
+      if (modarith::getRnsEncoding(t)) // its words, limb-major
+        return RankedTensorType::get(t.getShape(), t.getElementType());
       return t;
     });
   }
@@ -173,8 +175,14 @@ struct ResiduePattern : OpConversionPattern<Op> {
     Type residueType = isa<modarith::ExtractOp>(op)
                            ? op->getOperand(0).getType()
                            : op->getResult(0).getType();
-    ResidueCodegen gen(rewriter, op.getLoc(), residueType, method);
-    FailureOr<Value> result = lower(op, adaptor, gen);
+    FailureOr<Value> result;
+    if (auto rns = modarith::getRnsEncoding(residueType)) {
+      result = lowerLimbs(op, adaptor, rewriter, rns,
+                          cast<RankedTensorType>(residueType));
+    } else {
+      ResidueCodegen gen(rewriter, op.getLoc(), residueType, method);
+      result = lower(op, adaptor, gen);
+    }
     if (failed(result)) {
       ++errors;
       Type type = this->getTypeConverter()->convertType(op->getResultTypes()[0]);
@@ -189,6 +197,55 @@ struct ResiduePattern : OpConversionPattern<Op> {
   virtual FailureOr<Value> lower(Op op, typename Op::Adaptor adaptor,
                                  ResidueCodegen &gen) const = 0;
 
+  /// An RNS tensor op, limb by limb: slice l of every operand (all of the
+  /// tensor's shape, limb first) is lowered as a tensor of residues modulo
+  /// q_l and inserted into slice l of the result. Limbs stay in canonical
+  /// form (Montgomery applies to !modarith.int values only), so the
+  /// per-limb code reduces as `auto` does then.
+  FailureOr<Value> lowerLimbs(Op op, typename Op::Adaptor adaptor,
+                              ConversionPatternRewriter &rewriter,
+                              modarith::RnsAttr rns,
+                              RankedTensorType rnsType) const {
+    Location loc = op.getLoc();
+    ArrayRef<int64_t> shape = rnsType.getShape();
+    auto limbShape = shape.drop_front();
+    ModularReduction limbMethod =
+        method == ModularReduction::Montgomery ? ModularReduction::Auto
+                                               : method;
+    auto resultType = cast<RankedTensorType>(
+        this->getTypeConverter()->convertType(op->getResultTypes()[0]));
+    Value result = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                           resultType.getElementType());
+    SmallVector<OpFoldResult> sizes = {rewriter.getIndexAttr(1)};
+    for (int64_t d : limbShape)
+      sizes.push_back(rewriter.getIndexAttr(d));
+    SmallVector<OpFoldResult> strides(shape.size(), rewriter.getIndexAttr(1));
+    for (auto [l, q] : llvm::enumerate(rns.getModuli())) {
+      SmallVector<OpFoldResult> offsets(shape.size(), rewriter.getIndexAttr(0));
+      offsets[0] = rewriter.getIndexAttr(l);
+      auto slice = [&](Value v) -> Value {
+        auto type = cast<RankedTensorType>(v.getType());
+        return tensor::ExtractSliceOp::create(
+            rewriter, loc,
+            RankedTensorType::get(limbShape, type.getElementType()), v,
+            offsets, sizes, strides);
+      };
+      SmallVector<Value> limbOperands =
+          llvm::map_to_vector(adaptor.getOperands(), slice);
+      auto limbType = RankedTensorType::get(
+          limbShape, ModIntType::get(op.getContext(), q,
+                                     rnsType.getElementTypeBitWidth()));
+      ResidueCodegen gen(rewriter, loc, limbType, limbMethod);
+      FailureOr<Value> limb =
+          lower(op, typename Op::Adaptor(limbOperands, op), gen);
+      if (failed(limb))
+        return failure();
+      result = tensor::InsertSliceOp::create(rewriter, loc, *limb, result,
+                                             offsets, sizes, strides);
+    }
+    return result;
+  }
+
   ModularReduction method;
   unsigned &errors;
 };
@@ -198,7 +255,7 @@ struct ConstantLowering : ResiduePattern<modarith::ConstantOp> {
   FailureOr<Value> lower(modarith::ConstantOp op, OpAdaptor,
                          ResidueCodegen &gen) const override {
     auto value = cast<TypedAttr>(op.getValue());
-    if (method == ModularReduction::Montgomery) {
+    if (gen.method == ModularReduction::Montgomery) {
       // c * 2^W mod Q, folded here.
       unsigned w = gen.w;
       auto toMontgomery = [&](const APInt &c) {
@@ -222,7 +279,7 @@ struct EncapsulateLowering : ResiduePattern<modarith::EncapsulateOp> {
   using ResiduePattern::ResiduePattern;
   FailureOr<Value> lower(modarith::EncapsulateOp op, OpAdaptor adaptor,
                          ResidueCodegen &gen) const override {
-    if (method == ModularReduction::Montgomery) {
+    if (gen.method == ModularReduction::Montgomery) {
       // REDC(x * R^2) = x * R mod Q for every W-bit x, reduced or not.
       auto plan = gen.montgomery(op);
       if (failed(plan))
@@ -242,7 +299,7 @@ struct ReduceLowering : ResiduePattern<modarith::ReduceOp> {
     unsigned width = getElementTypeOrSelf(x.getType()).getIntOrFloatBitWidth();
     FailureOr<Value> r =
         gen.reduce(op, x, APInt::getMaxValue(width), {gen.w, width});
-    if (failed(r) || method != ModularReduction::Montgomery)
+    if (failed(r) || gen.method != ModularReduction::Montgomery)
       return r;
     auto plan = gen.montgomery(op);
     if (failed(plan))
@@ -255,7 +312,7 @@ struct ExtractLowering : ResiduePattern<modarith::ExtractOp> {
   using ResiduePattern::ResiduePattern;
   FailureOr<Value> lower(modarith::ExtractOp op, OpAdaptor adaptor,
                          ResidueCodegen &gen) const override {
-    if (method != ModularReduction::Montgomery)
+    if (gen.method != ModularReduction::Montgomery)
       return adaptor.getInput();
     auto plan = gen.montgomery(op);
     if (failed(plan))

@@ -23,16 +23,20 @@ uint64_t modulusOf(Type type) {
   return modarith::getModIntElementType(type).getModulus();
 }
 
-/// Applies `f` element-wise to the operands; the result has `resultType`.
+/// Applies `f(args, q)` element-wise to the operands, q the modulus of the
+/// element's position in `residueType` (the limb's in an RNS tensor); the
+/// result has `resultType`.
 template <typename F>
-RtValue elementwise(Type resultType, ArrayRef<RtValue> operands, F f) {
+RtValue elementwise(Type resultType, Type residueType,
+                    ArrayRef<RtValue> operands, F f) {
+  modarith::ResidueLayout layout = *modarith::ResidueLayout::get(residueType);
   size_t n = operands.front().getElements().size();
   std::vector<uint64_t> out(n);
   std::array<uint64_t, 3> args{};
   for (size_t i = 0; i < n; ++i) {
     for (auto [k, v] : llvm::enumerate(operands))
       args[k] = v.getElements()[i];
-    out[i] = f(args);
+    out[i] = f(args, layout.getModulusAt(i));
   }
   return makeValue(resultType, std::move(out));
 }
@@ -53,16 +57,17 @@ LogicalResult constantHandler(Operation *op, ArrayRef<RtValue>,
   return success();
 }
 
-/// encapsulate (iW) and reduce (iN, N > W): the unsigned input mod Q.
+/// encapsulate (iW) and reduce (iN, N > W): the unsigned input mod Q (the
+/// limb's modulus, in an RNS tensor).
 LogicalResult reduceHandler(Operation *op, ArrayRef<RtValue> operands,
                             SmallVectorImpl<RtValue> &results) {
   Type resultType = op->getResult(0).getType();
-  uint64_t q = modulusOf(resultType);
   ElementCodec in(getElementTypeOrSelf(op->getOperand(0).getType()));
   uint64_t mask = in.getMask();
-  results.push_back(elementwise(resultType, operands, [&](auto a) {
-    return (a[0] & mask) % q;
-  }));
+  results.push_back(elementwise(resultType, resultType, operands,
+                                [&](auto a, uint64_t q) {
+                                  return (a[0] & mask) % q;
+                                }));
   return success();
 }
 
@@ -81,9 +86,9 @@ template <Arith kind>
 LogicalResult arithHandler(Operation *op, ArrayRef<RtValue> operands,
                            SmallVectorImpl<RtValue> &results) {
   Type resultType = op->getResult(0).getType();
-  U128 q = modulusOf(resultType);
-  results.push_back(elementwise(resultType, operands, [&](auto a) {
-    U128 x = a[0], y = a[1], z = a[2];
+  results.push_back(elementwise(resultType, resultType, operands,
+                                [&](auto a, uint64_t modulus) {
+    U128 q = modulus, x = a[0], y = a[1], z = a[2];
     U128 r = 0;
     switch (kind) {
     case Arith::Add:

@@ -4,6 +4,7 @@
 
 #include "Anybit/AnybitDialect.h"
 #include "Handlers.h"
+#include "ModArith/ModArithDialect.h"
 #include "anybit/Interp/ElementCodec.h"
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -60,6 +61,25 @@ static LogicalResult checkArgumentType(Type type, Location loc) {
                         << type;
 }
 
+/// The codec of the elements of values of `type`: an RNS tensor's words
+/// are unsigned residues.
+static ElementCodec codecOf(Type type) {
+  auto layout = modarith::ResidueLayout::get(type);
+  if (layout && layout->isRns())
+    return ElementCodec(IntegerType::get(type.getContext(), layout->getWidth(),
+                                         IntegerType::Unsigned));
+  return ElementCodec(getElementTypeOrSelf(type));
+}
+
+/// The modulus element `index` of a value of `type` is a residue of (the
+/// limb's, in an RNS tensor), or 0 when it is no residue.
+static uint64_t modulusAt(Type type, const ElementCodec &codec, size_t index) {
+  auto layout = modarith::ResidueLayout::get(type);
+  if (layout && layout->isRns())
+    return layout->getModulusAt(index);
+  return codec.getModulus();
+}
+
 FailureOr<RtValue> valueFromNpy(const NpyArray &array, Type type,
                                 Location loc) {
   if (failed(checkArgumentType(type, loc)))
@@ -72,8 +92,7 @@ FailureOr<RtValue> valueFromNpy(const NpyArray &array, Type type,
     return emitError(loc) << "expected an array of shape " << shapeString(shape)
                           << " for " << type << ", got shape "
                           << shapeString(array.shape);
-  Type elementType = getElementTypeOrSelf(type);
-  ElementCodec codec(elementType);
+  ElementCodec codec = codecOf(type);
   char kind = array.dtype[0];
   size_t size = array.elementSize();
   if (codec.isInteger() && kind == 'f')
@@ -94,7 +113,7 @@ FailureOr<RtValue> valueFromNpy(const NpyArray &array, Type type,
       continue;
     }
     Int128 v = kind == 'i' ? Int128(signExtend(raw, 8 * size)) : Int128(raw);
-    if (uint64_t q = codec.getModulus(); q && (v < 0 || v >= Int128(q)))
+    if (uint64_t q = modulusAt(type, codec, i); q && (v < 0 || v >= Int128(q)))
       return emitError(loc) << "element " << i << " of the array for " << type
                             << " is " << (v < 0 ? "negative" : "too large")
                             << ": a residue modulo " << q
@@ -112,14 +131,14 @@ FailureOr<RtValue> valueFromLiteral(StringRef text, Type type, Location loc) {
     return emitError(loc) << "a packed " << type
                           << " cannot be given as a literal; pass a .npy file";
   Type elementType = getElementTypeOrSelf(type);
-  ElementCodec codec(elementType);
+  ElementCodec codec = codecOf(type);
   // Literals are read as i64 or f64 and converted with the VM's rules, so
   // every element type, !anybit.float included, takes the same syntax.
   // Residues are read as i65 so that every value up to 2^64 - 1 and every
   // negative one are told apart, then checked against [0, Q).
-  uint64_t modulus = codec.getModulus();
+  bool residues = modarith::ResidueLayout::get(type).has_value();
   Type wide = codec.isInteger()
-                  ? Type(IntegerType::get(ctx, modulus ? 65 : 64))
+                  ? Type(IntegerType::get(ctx, residues ? 65 : 64))
                   : Type(Float64Type::get(ctx));
   auto tensor = dyn_cast<RankedTensorType>(type);
   Type parseType =
@@ -131,12 +150,16 @@ FailureOr<RtValue> valueFromLiteral(StringRef text, Type type, Location loc) {
                           << type;
   std::vector<uint64_t> elements;
   std::optional<APInt> badResidue;
+  uint64_t badModulus = 0;
   auto convert = [&](Attribute a) -> uint64_t {
+    uint64_t modulus = modulusAt(type, codec, elements.size());
     if (auto i = dyn_cast<IntegerAttr>(a); i && modulus) {
       const APInt &v = i.getValue();
       if (v.isNegative() || v.uge(modulus)) {
-        if (!badResidue)
+        if (!badResidue) {
           badResidue = v;
+          badModulus = modulus;
+        }
         return 0;
       }
       return v.getZExtValue();
@@ -158,8 +181,9 @@ FailureOr<RtValue> valueFromLiteral(StringRef text, Type type, Location loc) {
   if (badResidue)
     return emitError(loc) << "value "
                           << llvm::toString(*badResidue, 10, /*Signed=*/true)
-                          << " is not a residue of " << elementType
-                          << ": it must be in [0, " << modulus << ")";
+                          << " is not a residue of "
+                          << (modarith::getRnsEncoding(type) ? type : elementType)
+                          << ": it must be in [0, " << badModulus << ")";
   return detail::makeValue(type, std::move(elements));
 }
 
@@ -217,9 +241,10 @@ LogicalResult writeResults(ArrayRef<RtValue> results, StringRef outputDir,
   return success();
 }
 
-/// The numpy dtype a logical element type travels as.
-static std::string npyDtypeOf(Type elementType) {
-  ElementCodec codec(elementType);
+/// The numpy dtype the elements of values of `type` travel as.
+static std::string npyDtypeOf(Type type) {
+  Type elementType = getElementTypeOrSelf(type);
+  ElementCodec codec = codecOf(type);
   if (codec.isFloat()) {
     if (elementType.isF16())
       return "f2";
@@ -246,8 +271,8 @@ NpyArray valueToNpy(const RtValue &value) {
     return array;
   }
   Type elementType = value.getElementType();
-  ElementCodec codec(elementType);
-  array.dtype = npyDtypeOf(elementType);
+  ElementCodec codec = codecOf(value.getType());
+  array.dtype = npyDtypeOf(value.getType());
   array.shape.assign(value.getShape().begin(), value.getShape().end());
   size_t size = array.elementSize();
   array.data.resize(size * value.getNumElements());
@@ -311,7 +336,7 @@ void printValue(raw_ostream &os, const RtValue &value) {
     os << "]\n";
     return;
   }
-  ElementCodec codec(value.getElementType());
+  ElementCodec codec = codecOf(value.getType());
   ArrayRef<int64_t> shape = value.getShape();
   ArrayRef<uint64_t> elements = value.getElements();
   SmallVector<int64_t> strides = detail::rowMajorStrides(shape);

@@ -62,11 +62,13 @@ struct LazySum : OpRewritePattern<AddOp> {
     // an enclosing one.
     if (op->hasOneUse() && isa<AddOp, MacOp>(*op->user_begin()))
       return rewriter.notifyMatchFailure(op, "not the root of its tree");
+    ModIntType residue = getModIntElementType(op.getType());
+    if (!residue) // an RNS tensor: limbs have their own moduli
+      return rewriter.notifyMatchFailure(op, "RNS sums are reduced per op");
     SumOfProducts sum;
     collect(op, sum);
     if (sum.ops.size() < 2 || sum.products.empty())
       return rewriter.notifyMatchFailure(op, "nothing to save");
-    ModIntType residue = getModIntElementType(op.getType());
     unsigned w = residue.getWidth();
     // The exact bound of the sum, and a width that holds it.
     APInt q1(256, residue.getModulus() - 1);

@@ -210,3 +210,30 @@ func.func @caller(%a: !q) -> !q {
   return %r : !q
 }
 func.func private @callee(!q, !q) -> !q
+
+// -----
+
+// An RNS tensor becomes its words; each op works limb by limb on slices of
+// the limb dimension, with the limb's modulus, and inserts each limb's
+// result into the plain result. Limbs stay canonical under Montgomery too.
+!r = tensor<2x4xi32, #modarith.rns<[1073479681, 998244353]>>
+// AUTO-LABEL: func.func @rns_add(
+// AUTO-SAME: %[[X:.*]]: tensor<2x4xi32>, %[[Y:.*]]: tensor<2x4xi32>) -> tensor<2x4xi32>
+// AUTO: %[[X0:.*]] = tensor.extract_slice %[[X]][0, 0] [1, 4] [1, 1] : tensor<2x4xi32> to tensor<4xi32>
+// AUTO: %[[Y0:.*]] = tensor.extract_slice %[[Y]][0, 0] [1, 4] [1, 1] : tensor<2x4xi32> to tensor<4xi32>
+// AUTO: %[[Q0:.*]] = arith.constant dense<1073479681> : tensor<4xi32>
+// AUTO: %[[S0:.*]] = arith.addi %[[X0]], %[[Y0]] : tensor<4xi32>
+// AUTO: arith.subi %[[S0]], %[[Q0]]
+// AUTO: arith.minui
+// AUTO: %[[R0:.*]] = tensor.insert_slice %{{.*}} into %{{.*}}[0, 0] [1, 4] [1, 1] : tensor<4xi32> into tensor<2x4xi32>
+// AUTO: tensor.extract_slice %[[X]][1, 0] [1, 4] [1, 1]
+// AUTO: arith.constant dense<998244353> : tensor<4xi32>
+// AUTO: %[[R1:.*]] = tensor.insert_slice %{{.*}} into %[[R0]][1, 0] [1, 4] [1, 1]
+// AUTO: return %[[R1]] : tensor<2x4xi32>
+// MONT-LABEL: func.func @rns_add(
+// MONT-NOT: arith.muli
+// MONT: return
+func.func @rns_add(%x: !r, %y: !r) -> !r {
+  %s = modarith.add %x, %y : !r
+  return %s : !r
+}

@@ -150,3 +150,30 @@ func.func @f(%%x: tensor<%(r)dx%(e)s>) -> tensor<%(r)dx%(e)s> {
                                      for i in range(r)]
     with pytest.raises(ValueError, match="bat must be True or False"):
         anybit.compile(source, bat=1)
+
+
+def test_rns_tensors_compile_and_check_their_limbs():
+    """An RNS tensor travels as its words, limb-major, unsigned; each limb's
+    residues must be below its own modulus."""
+    q = [1073479681, 998244353, 754974721]
+    t = "tensor<3x5xi32, #modarith.rns<[%s]>>" % ", ".join(map(str, q))
+    source = """
+func.func @f(%%x: %(t)s, %%y: %(t)s) -> %(t)s {
+  %%m = modarith.mul %%x, %%y : %(t)s
+  %%s = modarith.mac %%m, %%x, %%y : %(t)s
+  return %%s : %(t)s
+}""" % {"t": t}
+    x = np.array([[RNG.randrange(p) for _ in range(5)] for p in q], dtype=np.uint32)
+    y = np.array([[RNG.randrange(p) for _ in range(5)] for p in q], dtype=np.uint32)
+    x[:, 0] = [p - 1 for p in q]
+    got = anybit.compile(source).f(x, y)
+    assert got.dtype == np.uint32
+    assert np.array_equal(got, anybit.interpret(source, "f", x, y))
+    for limb, p in enumerate(q):
+        for i in range(5):
+            a, b = int(x[limb, i]), int(y[limb, i])
+            assert int(got[limb, i]) == (a * b * a + b) % p
+    bad = x.copy()
+    bad[1, 2] = q[1]
+    with pytest.raises(ValueError, match="a residue modulo 998244353 must be in"):
+        anybit.compile(source).f(bad, y)

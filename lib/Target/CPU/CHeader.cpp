@@ -56,6 +56,9 @@ static std::string describe(Type type) {
     os << " (bit patterns)";
   else if (auto residue = dyn_cast<modarith::ModIntType>(element))
     os << " (residues in [0, " << residue.getModulus() << "))";
+  else if (auto rns = modarith::getRnsEncoding(type))
+    os << " (RNS: slice l of the leading dimension holds residues modulo the "
+          "l-th modulus)";
   else if (getCPUStorageBytes(element) * 8 != getElementBitWidth(element))
     os << " (" << getElementBitWidth(element)
        << "-bit values: high bits of inputs are ignored, results are "

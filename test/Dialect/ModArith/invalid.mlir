@@ -76,7 +76,7 @@ func.func @f(%a: !modarith.int<17 : i8>) {
 // -----
 
 func.func @f(%a: i8) {
-  // expected-error @+1 {{'modarith.add' op operand #0 must be !modarith.int or statically shaped tensor of !modarith.int, but got 'i8'}}
+  // expected-error @+1 {{'modarith.add' op operand #0 must be !modarith.int, a statically shaped tensor of it, or an RNS tensor, but got 'i8'}}
   %0 = "modarith.add"(%a, %a) : (i8, i8) -> i8
   return
 }
@@ -172,7 +172,7 @@ func.func @f(%x: i8) {
 // -----
 
 func.func @f(%x: i64) {
-  // expected-error @+1 {{'modarith.reduce' op result #0 must be !modarith.int or statically shaped tensor of !modarith.int, but got 'i8'}}
+  // expected-error @+1 {{'modarith.reduce' op result #0 must be !modarith.int, a statically shaped tensor of it, or an RNS tensor, but got 'i8'}}
   %0 = modarith.reduce %x : i64 -> i8
   return
 }
