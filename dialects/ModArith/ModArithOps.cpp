@@ -303,6 +303,21 @@ LogicalResult AddOp::verify() { return verifySameModIntTypes(*this); }
 LogicalResult SubOp::verify() { return verifySameModIntTypes(*this); }
 LogicalResult MulOp::verify() { return verifySameModIntTypes(*this); }
 LogicalResult NegOp::verify() { return verifySameModIntTypes(*this); }
+
+LogicalResult MulShoupOp::verify() {
+  Type type = getType();
+  if (getLhs().getType() != type || getW().getType() != type)
+    return emitOpError() << "lhs, w and the result must have the same type, "
+                            "got "
+                         << getLhs().getType() << ", " << getW().getType()
+                         << " and " << type;
+  Type storage = getStorageTypeOf(type);
+  if (getWShoup().getType() != storage)
+    return emitOpError() << "w_shoup must have the storage type " << storage
+                         << " of " << type << ", got "
+                         << getWShoup().getType();
+  return success();
+}
 LogicalResult MacOp::verify() { return verifySameModIntTypes(*this); }
 
 //===----------------------------------------------------------------------===//

@@ -132,6 +132,33 @@ def ModArith_SubOp : ModArith_BinaryOp<"sub", "(lhs - rhs) mod Q, in [0, Q)">;
 def ModArith_MulOp : ModArith_BinaryOp<"mul",
     "(lhs * rhs) mod Q, the product taken exactly (up to 128 bits)">;
 
+def ModArith_MulShoupOp : ModArith_Op<"mul_shoup", [Pure]> {
+  let summary = "Modular product by a residue with its Shoup companion";
+  let description = [{
+    Element-wise, exactly: result = (lhs * w) mod Q, where `w_shoup` is w's
+    Shoup companion floor(w * 2^W / Q), precomputed with w (the transform
+    lowerings pass twiddles and their companions as constants). With it,
+    the product costs one high and two low W-bit multiplies and one
+    conditional subtraction (when 2Q <= 2^W; otherwise, and under
+    Montgomery, the companion is ignored and the product reduces as
+    `modarith.mul` does). A wrong companion is an error on the VM and
+    undefined in compiled code. `lhs`, `w` and the result have the same
+    type; `w_shoup` is its storage type.
+
+    ```mlir
+    %p = modarith.mul_shoup %a, %w, %wp : tensor<8x!modarith.int<7681 : i16>>, tensor<8xi16>
+    ```
+  }];
+  let arguments = (ins ModArith_IntOrTensor:$lhs, ModArith_IntOrTensor:$w,
+                       ModArith_PlainIntOrTensor:$w_shoup);
+  let results = (outs ModArith_IntOrTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $w `,` $w_shoup attr-dict `:`
+    custom<SameTypes>(type($result), type($lhs), type($w)) `,` type($w_shoup)
+  }];
+  let hasVerifier = 1;
+}
+
 def ModArith_NegOp : ModArith_Op<"neg", [Pure]> {
   let summary = "Modular negation";
   let description = [{

@@ -25,6 +25,16 @@ inline uint64_t powMod(uint64_t a, uint64_t e, uint64_t q) {
   return r;
 }
 
+/// Shoup's companion of a residue w < q in W-bit words: floor(w * 2^W / q).
+inline uint64_t shoupCompanion(uint64_t w, uint64_t q, unsigned width) {
+  return static_cast<uint64_t>(((unsigned __int128)w << width) / q);
+}
+
+/// Whether Shoup's product needs only one correction: 2Q <= 2^W.
+inline bool shoupFits(uint64_t q, unsigned width) {
+  return width == 64 ? q <= (uint64_t(1) << 63) : 2 * q <= (uint64_t(1) << width);
+}
+
 /// a^-1 mod q, if a is invertible.
 std::optional<uint64_t> inverseMod(uint64_t a, uint64_t q);
 

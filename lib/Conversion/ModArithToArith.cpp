@@ -3,6 +3,7 @@
 #include "anybit/Conversion/Passes.h"
 
 #include "ModArith/ModArithDialect.h"
+#include "ModArith/NumberTheory.h"
 #include "ModularReduction.h"
 #include "RetypeOp.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -364,6 +365,20 @@ struct MulLowering : ResiduePattern<modarith::MulOp> {
   }
 };
 
+struct MulShoupLowering : ResiduePattern<modarith::MulShoupOp> {
+  using ResiduePattern::ResiduePattern;
+  FailureOr<Value> lower(modarith::MulShoupOp op, OpAdaptor adaptor,
+                         ResidueCodegen &gen) const override {
+    // Under Montgomery w is in Montgomery form too, and its companion
+    // (of the canonical w) does not apply.
+    if (gen.method == ModularReduction::Montgomery ||
+        !modarith::shoupFits(gen.q, gen.w))
+      return gen.multiply(op, adaptor.getLhs(), adaptor.getW(), {});
+    return emitShoupMul(gen.e, adaptor.getLhs(), adaptor.getW(),
+                        adaptor.getWShoup(), gen.modulus(gen.w), gen.w);
+  }
+};
+
 struct MacLowering : ResiduePattern<modarith::MacOp> {
   using ResiduePattern::ResiduePattern;
   FailureOr<Value> lower(modarith::MacOp op, OpAdaptor adaptor,
@@ -490,7 +505,8 @@ struct ConvertModArithToArithPass
     RewritePatternSet patterns(ctx);
     patterns.add<ConstantLowering, EncapsulateLowering, ReduceLowering,
                  ExtractLowering, AddLowering, SubLowering, NegLowering,
-                 MulLowering, MacLowering>(converter, ctx, reduction, errors);
+                 MulLowering, MulShoupLowering, MacLowering>(
+        converter, ctx, reduction, errors);
     patterns.add<RetypeTensorOps>(converter, ctx); // residues pass unchanged
     populateStructuralTypeConversions(converter, patterns, target);
     if (failed(applyFullConversion(module, target, std::move(patterns))) ||

@@ -113,6 +113,31 @@ LogicalResult arithHandler(Operation *op, ArrayRef<RtValue> operands,
   return success();
 }
 
+/// lhs * w mod Q, once w_shoup is checked to be w's Shoup companion.
+LogicalResult mulShoupHandler(Operation *op, ArrayRef<RtValue> operands,
+                              SmallVectorImpl<RtValue> &results) {
+  auto mul = cast<modarith::MulShoupOp>(op);
+  modarith::ModIntType residue =
+      modarith::getModIntElementType(mul.getType());
+  uint64_t q = residue.getModulus();
+  unsigned w = residue.getWidth();
+  ArrayRef<uint64_t> a = operands[0].getElements(),
+                     c = operands[1].getElements(),
+                     companion = operands[2].getElements();
+  std::vector<uint64_t> out(a.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    uint64_t want = modarith::shoupCompanion(c[i], q, w);
+    if (companion[i] != want)
+      return op->emitOpError()
+             << "w_shoup " << companion[i] << " (element " << i
+             << ") is not the Shoup companion floor(w * 2^" << w
+             << " / Q) = " << want << " of w = " << c[i];
+    out[i] = modarith::mulMod(a[i], c[i], q);
+  }
+  results.push_back(makeValue(mul.getType(), std::move(out)));
+  return success();
+}
+
 /// ntt and intt by their definition, O(N^2) per row: each output is the
 /// sum of the row weighted by powers of the root, reduced term by term.
 template <typename Op>
@@ -189,6 +214,7 @@ void addModArithHandlers(HandlerMap &map) {
   map[TypeID::get<NegOp>()] = arithHandler<Arith::Neg>;
   map[TypeID::get<MulOp>()] = arithHandler<Arith::Mul>;
   map[TypeID::get<MacOp>()] = arithHandler<Arith::Mac>;
+  map[TypeID::get<MulShoupOp>()] = mulShoupHandler;
   map[TypeID::get<NttOp>()] = transformHandler<NttOp>;
   map[TypeID::get<InttOp>()] = transformHandler<InttOp>;
   map[TypeID::get<MatmulOp>()] = matmulHandler;

@@ -4,6 +4,7 @@
 
 #include "ModArith/NumberTheory.h"
 #include "TransformRows.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
@@ -86,8 +87,22 @@ template <typename Op> struct TransformToMat : OpRewritePattern<Op> {
                                         all);
       Value y = MatmulOp::create(rewriter, loc, tensorOf({r, c}),
                                  constant({r, r}, constants.t1), x);
-      y = MulOp::create(rewriter, loc, tensorOf({r, c}), y,
-                        constant({r, c}, constants.t2));
+      Value t2 = constant({r, c}, constants.t2);
+      unsigned width = residue.getWidth();
+      if (shoupFits(residue.getModulus(), width)) {
+        SmallVector<APInt> companions;
+        for (uint64_t v : constants.t2)
+          companions.push_back(
+              APInt(width, shoupCompanion(v, residue.getModulus(), width)));
+        Value t2Shoup = arith::ConstantOp::create(
+            rewriter, loc,
+            DenseIntElementsAttr::get(
+                RankedTensorType::get({r, c}, residue.getStorageType()),
+                companions));
+        y = MulShoupOp::create(rewriter, loc, tensorOf({r, c}), y, t2, t2Shoup);
+      } else {
+        y = MulOp::create(rewriter, loc, tensorOf({r, c}), y, t2);
+      }
       Value init = tensor::EmptyOp::create(rewriter, loc, {c, r}, residue);
       Value yT = linalg::TransposeOp::create(rewriter, loc, y, init,
                                              ArrayRef<int64_t>{1, 0})

@@ -4,6 +4,7 @@
 
 #include "ModArith/NumberTheory.h"
 #include "TransformRows.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
@@ -43,6 +44,31 @@ public:
     return ConstantOp::create(b, loc, tensorOf({int64_t(values.size())}), attr);
   }
 
+  /// The constant multipliers of a pass: the residues, then their Shoup
+  /// companions when Shoup's product fits the word (the multipliers are
+  /// constants, so their companions cost nothing at run time).
+  SmallVector<Value> multipliers(ArrayRef<uint64_t> values) {
+    SmallVector<Value> operands = {constant(values)};
+    unsigned width = residue.getWidth();
+    if (!shoupFits(q, width))
+      return operands;
+    auto storage = RankedTensorType::get({int64_t(values.size())},
+                                         residue.getStorageType());
+    SmallVector<APInt> companions;
+    for (uint64_t v : values)
+      companions.push_back(APInt(width, shoupCompanion(v, q, width)));
+    operands.push_back(arith::ConstantOp::create(
+        b, loc, DenseIntElementsAttr::get(storage, companions)));
+    return operands;
+  }
+
+  /// x * c for the multiplier c (and its companion, if any) in `args`.
+  Value multiply(OpBuilder &nb, Location l, Value x, ValueRange args) {
+    if (args.size() == 2)
+      return MulShoupOp::create(nb, l, residue, x, args[0], args[1]);
+    return MulOp::create(nb, l, residue, x, args[0]);
+  }
+
   /// row[j] * factors[j] for every row of x ([batch, N]): one element-wise
   /// pass with the factors indexed by the column alone.
   Value scaleRows(Value x, ArrayRef<uint64_t> factors) {
@@ -50,13 +76,18 @@ public:
     AffineMap identity = AffineMap::getMultiDimIdentityMap(2, ctx);
     AffineMap column = AffineMap::get(2, 0, b.getAffineDimExpr(1));
     Value init = tensor::EmptyOp::create(b, loc, {batch, n}, residue);
+    SmallVector<Value> inputs = {x};
+    llvm::append_range(inputs, multipliers(factors));
+    SmallVector<AffineMap> maps(inputs.size(), column);
+    maps.front() = identity;
+    maps.push_back(identity);
     return linalg::GenericOp::create(
-               b, loc, TypeRange{tensorOf({batch, n})},
-               ValueRange{x, constant(factors)}, ValueRange{init},
-               ArrayRef<AffineMap>{identity, column, identity},
+               b, loc, TypeRange{tensorOf({batch, n})}, inputs,
+               ValueRange{init}, maps,
                SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
                [&](OpBuilder &nb, Location l, ValueRange args) {
-                 Value p = MulOp::create(nb, l, residue, args[0], args[1]);
+                 Value p = multiply(nb, l, args[0],
+                                    args.slice(1, inputs.size() - 1));
                  linalg::YieldOp::create(nb, l, p);
                })
         .getResult(0);
@@ -85,11 +116,12 @@ public:
     Value u = slice(in, {0, 0, 0, 0}, {batch, blocks, 1, m});
     Value v = slice(in, {0, 0, 1, 0}, {batch, blocks, 1, m});
     AffineMap identity = AffineMap::getMultiDimIdentityMap(3, b.getContext());
-    auto halfPass = [&](Value dest, int64_t which, Value twiddles) {
+    auto halfPass = [&](Value dest, int64_t which,
+                        SmallVector<Value> twiddles) {
       SmallVector<Value> inputs = {u, v};
       SmallVector<AffineMap> maps = {identity, identity};
-      if (twiddles) {
-        inputs.push_back(twiddles);
+      for (Value t : twiddles) {
+        inputs.push_back(t);
         maps.push_back(AffineMap::get(3, 0, b.getAffineDimExpr(2)));
       }
       maps.push_back(identity);
@@ -107,8 +139,8 @@ public:
                   r = AddOp::create(nb, l, residue, args[0], args[1]);
                 } else {
                   r = SubOp::create(nb, l, residue, args[0], args[1]);
-                  if (twiddles)
-                    r = MulOp::create(nb, l, residue, r, args[2]);
+                  if (!twiddles.empty())
+                    r = multiply(nb, l, r, args.slice(2, twiddles.size()));
                 }
                 linalg::YieldOp::create(nb, l, r);
               })
@@ -120,8 +152,10 @@ public:
     };
     Value out = tensor::ExpandShapeOp::create(
         b, loc, tensorOf({batch, 2, blocks, m}), dest, split);
-    out = halfPass(out, 0, Value());
-    out = halfPass(out, 1, m > 1 ? constant(geometric(1, w, m, q)) : Value());
+    out = halfPass(out, 0, {});
+    out = halfPass(out, 1,
+                   m > 1 ? multipliers(geometric(1, w, m, q))
+                         : SmallVector<Value>());
     return tensor::CollapseShapeOp::create(b, loc, tensorOf({batch, n}), out,
                                            split);
   }

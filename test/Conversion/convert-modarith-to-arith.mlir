@@ -237,3 +237,27 @@ func.func @rns_add(%x: !r, %y: !r) -> !r {
   %s = modarith.add %x, %y : !r
   return %s : !r
 }
+
+// -----
+
+// mul_shoup with the companion c': q = hi(a * c'), r = a * w - q * Q in
+// W bits, one correction; under Montgomery the companion is unused (w is in
+// Montgomery form) and the product is a REDC.
+!s = !modarith.int<7681 : i16>
+// AUTO-LABEL: func.func @mul_shoup(
+// AUTO-SAME: %[[A:.*]]: i16, %[[W:.*]]: i16, %[[WP:.*]]: i16) -> i16
+// AUTO: %[[A32:.*]] = arith.extui %[[A]] : i16 to i32
+// AUTO: %[[WP32:.*]] = arith.extui %[[WP]] : i16 to i32
+// AUTO: %[[HI:.*]] = arith.muli %[[A32]], %[[WP32]] : i32
+// AUTO: arith.shrui %[[HI]]
+// AUTO: %[[AW:.*]] = arith.muli %[[A]], %[[W]] : i16
+// AUTO: arith.subi %[[AW]]
+// AUTO: arith.minui
+// MONT-LABEL: func.func @mul_shoup(
+// MONT-SAME: %{{.*}}: i16, %{{.*}}: i16, %[[WP:.*]]: i16) -> i16
+// MONT-NOT: %[[WP]]
+// MONT: return
+func.func @mul_shoup(%a: !s, %w: !s, %wp: i16) -> !s {
+  %p = modarith.mul_shoup %a, %w, %wp : !s, i16
+  return %p : !s
+}

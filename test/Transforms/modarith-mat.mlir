@@ -7,12 +7,14 @@
 //   T2[a, c] = omega^(ca) psi^c:           [[1, 2], [1, 4 * 2 = 8]]
 //   T3[b, c] = omega^(2cb):                [[1, 1], [1, 16]]
 // and Z = T3 . (T1 X .* T2)^T holds X_k at [k / 2, k % 2]: natural order.
+// T2's product is Shoup's, with companions floor(c * 2^8 / 17).
 // CHECK-LABEL: func.func @ntt4(
 // CHECK: %[[X:.*]] = tensor.expand_shape %{{.*}} {{\[\[}}0, 1]] output_shape [2, 2]
 // CHECK: %[[T1:.*]] = modarith.constant dense<{{\[\[}}1, 4], [1, 13]]> : tensor<2x2x!modarith.int<17 : i8>>
 // CHECK: %[[Y:.*]] = modarith.matmul %[[T1]], %[[X]]
 // CHECK: %[[T2:.*]] = modarith.constant dense<{{\[\[}}1, 2], [1, 8]]>
-// CHECK: %[[Y2:.*]] = modarith.mul %[[Y]], %[[T2]]
+// CHECK: %[[T2P:.*]] = arith.constant dense<{{\[\[}}15, 30], [15, 120]]> : tensor<2x2xi8>
+// CHECK: %[[Y2:.*]] = modarith.mul_shoup %[[Y]], %[[T2]], %[[T2P]]
 // CHECK: %[[YT:.*]] = linalg.transpose ins(%[[Y2]] : {{.*}}) outs({{.*}}) permutation = [1, 0]
 // CHECK: %[[T3:.*]] = modarith.constant dense<{{\[\[}}1, 1], [1, 16]]>
 // CHECK: %[[Z:.*]] = modarith.matmul %[[T3]], %[[YT]]

@@ -21,9 +21,13 @@ def ModArithNttRadix2 : Pass<"modarith-ntt-radix2"> {
     cache; the rows run on OpenMP threads with --num-threads). Negacyclic
     transforms multiply by psi^j before (forward) or by N^-1 psi^-j after
     (inverse) a cyclic transform with omega = psi^2; the inverse uses
-    omega^-1 and folds N^-1 into that last product. The reductions are then `convert-modarith-to-arith`'s.
+    omega^-1 and folds N^-1 into that last product. Products by twiddles
+    and factors are `modarith.mul_shoup` with the constants' Shoup
+    companions where 2Q <= 2^W, else `modarith.mul`; the reductions are
+    then `convert-modarith-to-arith`'s.
   }];
   let dependentDialects = ["::anybit::modarith::ModArithDialect",
+                           "mlir::arith::ArithDialect",
                            "mlir::linalg::LinalgDialect",
                            "mlir::scf::SCFDialect",
                            "mlir::tensor::TensorDialect"];
@@ -52,6 +56,7 @@ def ModArithMat : Pass<"modarith-mat"> {
            "R, a power of two dividing N (0: 2^floor(log2(N) / 2))">
   ];
   let dependentDialects = ["::anybit::modarith::ModArithDialect",
+                           "mlir::arith::ArithDialect",
                            "mlir::linalg::LinalgDialect",
                            "mlir::scf::SCFDialect",
                            "mlir::tensor::TensorDialect"];

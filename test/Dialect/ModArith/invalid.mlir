@@ -235,3 +235,11 @@ func.func @f(%x: tensor<4x!modarith.int<17 : i32>>) {
   %a = "modarith.ntt"(%x) : (tensor<4x!modarith.int<17 : i32>>) -> tensor<4xi32>
   return
 }
+
+// -----
+
+func.func @shoup_companion_type(%a: !modarith.int<17 : i32>, %wp: i16) {
+  // expected-error @+1 {{'modarith.mul_shoup' op w_shoup must have the storage type 'i32' of '!modarith.int<17 : i32>', got 'i16'}}
+  %p = modarith.mul_shoup %a, %a, %wp : !modarith.int<17 : i32>, i16
+  return
+}

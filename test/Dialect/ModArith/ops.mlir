@@ -34,8 +34,12 @@ func.func @scalar(%x: i32, %w: i64) -> i32 {
   %m = modarith.mul %n, %c : !modarith.int<65537 : i32>
   // CHECK: %[[MAC:.*]] = modarith.mac %[[M]], %[[N]], %[[A]] : !modarith.int<65537 : i32>
   %mac = modarith.mac %m, %n, %a : !modarith.int<65537 : i32>
-  // CHECK: modarith.extract %[[MAC]] : !modarith.int<65537 : i32> -> i32
-  %out = modarith.extract %mac : !modarith.int<65537 : i32> -> i32
+  // CHECK: %[[WP:.*]] = arith.constant 1 : i32
+  // CHECK: %[[SH:.*]] = modarith.mul_shoup %[[MAC]], %[[N]], %[[WP]] : !modarith.int<65537 : i32>, i32
+  %wp = arith.constant 1 : i32
+  %sh = modarith.mul_shoup %mac, %n, %wp : !modarith.int<65537 : i32>, i32
+  // CHECK: modarith.extract %[[SH]] : !modarith.int<65537 : i32> -> i32
+  %out = modarith.extract %sh : !modarith.int<65537 : i32> -> i32
   return %out : i32
 }
 
