@@ -4,7 +4,9 @@ insertions, deletions, substitutions) and feeds them to a tool. Any exit by
 a signal, an assertion or an LLVM fatal error is a bug: every bad input must
 be a diagnostic and exit status 1. Not part of the test suite.
 
-Usage: scripts/fuzz_tools.py BUILD_DIR {opt|lower|run|cc} [SEED] [COUNT]
+Usage: scripts/fuzz_tools.py BUILD_DIR {opt|lower|run|cc} [SEED] [COUNT] [FILTER]
+(FILTER: only the inputs whose path contains it; cc also passes random
+--modarith-bat, --modarith-ntt=mat and Montgomery flags).
 Crashing inputs are written to ./fuzz-crash<N>.mlir.
 """
 import glob
@@ -25,7 +27,10 @@ TOKENS = ["i3", "i0", "i65", "f8E4M3FNUZ", "!anybit.float<e9m1>",
           "index", "i1", "!modarith.int<17 : i8>", "!modarith.int<16 : i8>",
           "modarith.ntt", "modarith.intt", "modarith.matmul", "modarith.mul",
           "{root = 3 : ui64}", "{cyclic}", "tensor<3x!modarith.int<97 : i32>>",
-          "tensor<4x4x!modarith.int<17 : i32>>"]
+          "tensor<4x4x!modarith.int<17 : i32>>",
+          "#modarith.rns<[3, 5]>", "#modarith.rns<[6, 4]>",
+          "tensor<2x4xi8, #modarith.rns<[3, 5]>>", "modarith.mul_shoup",
+          "modarith.encapsulate", "modarith.extract", "linalg.transpose"]
 
 
 def mutate(rnd, src):
@@ -55,7 +60,9 @@ def command(build, tool, path, src, rnd):
         names = re.findall(r"func.func @(\w+)\(\)", src) or ["main"]
         return [os.path.join(bin_dir, "anybit-run"), path, "--entry",
                 rnd.choice(names)]
-    return [os.path.join(bin_dir, "anybitc"), path, "--emit=llvm", "-O0"]
+    flags = [f for f in ("--modarith-bat", "--modarith-ntt=mat",
+                         "--modarith-reduction=montgomery") if rnd.random() < 0.3]
+    return [os.path.join(bin_dir, "anybitc"), path, "--emit=llvm", "-O0"] + flags
 
 
 def main():
@@ -64,6 +71,8 @@ def main():
     count = int(sys.argv[4]) if len(sys.argv) > 4 else 300
     files = glob.glob(os.path.join(ROOT, "test", "**", "*.mlir"), recursive=True)
     files += glob.glob(os.path.join(ROOT, "examples", "**", "*.mlir"), recursive=True)
+    if len(sys.argv) > 5:  # only the inputs whose path contains FILTER
+        files = [f for f in files if sys.argv[5] in f]
     crashes = 0
     for _ in range(count):
         src = mutate(rnd, open(rnd.choice(files)).read())
