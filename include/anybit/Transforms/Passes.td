@@ -49,7 +49,9 @@ def ModArithMat : Pass<"modarith-mat"> {
     materialized; the second product reads Y' through a `linalg.transpose`
     that `--modarith-bat` and `--modarith-matmul-direct` fold into their
     indexing. Both products have a constant lhs, so `--modarith-bat` turns
-    them into int8 matmuls. Batches go row by row in an `scf.forall`.
+    them into int8 matmuls; the product by T2 is a `modarith.mul_shoup`
+    with T2's Shoup companions where 2Q <= 2^W. Batches go row by row in an
+    `scf.forall`.
   }];
   let options = [
     Option<"rows", "rows", "int64_t", /*default=*/"0",
