@@ -36,3 +36,41 @@ func.func @matvec(%x: tensor<16x!q>) -> tensor<16x!q> {
   %y = modarith.matmul %t, %x : tensor<16x16x!q>, tensor<16x!q> -> tensor<16x!q>
   return %y : tensor<16x!q>
 }
+
+// The same negacyclic product for N = 64 on integers modulo
+// P = 1073479681 * 998244353 (about 2^60), held in the residue number
+// system: limb l of an RNS tensor is the residues modulo q_l. Limb-wise
+// ops act on both limbs at once; each limb's transform runs on it as a
+// tensor of !modarith.int<q_l>. check_examples.py rebuilds the integers
+// modulo P by the Chinese remainder theorem.
+!rns = tensor<2x64xi32, #modarith.rns<[1073479681, 998244353]>>
+!q1 = !modarith.int<1073479681 : i32>
+!q2 = !modarith.int<998244353 : i32>
+func.func @rns_polymul(%a: !rns, %b: !rns) -> (!rns, !rns) {
+  %sum = modarith.add %a, %b : !rns
+  %aw = modarith.extract %a : !rns -> tensor<2x64xi32>
+  %bw = modarith.extract %b : !rns -> tensor<2x64xi32>
+  %a1w = tensor.extract_slice %aw[0, 0] [1, 64] [1, 1] : tensor<2x64xi32> to tensor<64xi32>
+  %b1w = tensor.extract_slice %bw[0, 0] [1, 64] [1, 1] : tensor<2x64xi32> to tensor<64xi32>
+  %a1 = modarith.encapsulate %a1w : tensor<64xi32> -> tensor<64x!q1>
+  %b1 = modarith.encapsulate %b1w : tensor<64xi32> -> tensor<64x!q1>
+  %fa1 = modarith.ntt %a1 : tensor<64x!q1>
+  %fb1 = modarith.ntt %b1 : tensor<64x!q1>
+  %p1 = modarith.mul %fa1, %fb1 : tensor<64x!q1>
+  %c1 = modarith.intt %p1 : tensor<64x!q1>
+  %c1w = modarith.extract %c1 : tensor<64x!q1> -> tensor<64xi32>
+  %a2w = tensor.extract_slice %aw[1, 0] [1, 64] [1, 1] : tensor<2x64xi32> to tensor<64xi32>
+  %b2w = tensor.extract_slice %bw[1, 0] [1, 64] [1, 1] : tensor<2x64xi32> to tensor<64xi32>
+  %a2 = modarith.encapsulate %a2w : tensor<64xi32> -> tensor<64x!q2>
+  %b2 = modarith.encapsulate %b2w : tensor<64xi32> -> tensor<64x!q2>
+  %fa2 = modarith.ntt %a2 : tensor<64x!q2>
+  %fb2 = modarith.ntt %b2 : tensor<64x!q2>
+  %p2 = modarith.mul %fa2, %fb2 : tensor<64x!q2>
+  %c2 = modarith.intt %p2 : tensor<64x!q2>
+  %c2w = modarith.extract %c2 : tensor<64x!q2> -> tensor<64xi32>
+  %empty = tensor.empty() : tensor<2x64xi32>
+  %with1 = tensor.insert_slice %c1w into %empty[0, 0] [1, 64] [1, 1] : tensor<64xi32> into tensor<2x64xi32>
+  %with2 = tensor.insert_slice %c2w into %with1[1, 0] [1, 64] [1, 1] : tensor<64xi32> into tensor<2x64xi32>
+  %product = modarith.encapsulate %with2 : tensor<2x64xi32> -> !rns
+  return %product, %sum : !rns, !rns
+}

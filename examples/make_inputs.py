@@ -26,6 +26,14 @@ def make_inputs(out_dir, seed=0):
         "pb": rng.integers(0, 1073479681, size=256, dtype=np.uint32),
         "hx": rng.integers(0, 1073479681, size=16, dtype=np.uint32),
     }
+    # he_kernels.mlir @rns_polymul: integers modulo P = q1 * q2 as their
+    # residues, limb l modulo q_l.
+    moduli = (1073479681, 998244353)
+    for name in ("ra", "rb"):
+        values = [int(v) for v in rng.integers(0, 2**62, size=64, dtype=np.uint64)]
+        values = [v % (moduli[0] * moduli[1]) for v in values]
+        arrays[name] = np.array([[v % q for v in values] for q in moduli],
+                                dtype=np.uint32)
     for name, array in arrays.items():
         np.save(os.path.join(out_dir, name + ".npy"), array)
     return arrays

@@ -16,6 +16,9 @@ echo "== negacyclic product via NTT, BAT matrix-vector product (examples/he_kern
   --run=polymul --check --inputs "$INPUTS/pa.npy" "$INPUTS/pb.npy" | tail -n 1
 "$BUILD_DIR/bin/anybitc" examples/he_kernels.mlir --target=cpu --modarith-bat \
   --run=matvec --check --inputs "$INPUTS/hx.npy"
+echo "== RNS negacyclic product modulo a 60-bit P, NTTs as MAT+BAT matmuls (examples/he_kernels.mlir)"
+"$BUILD_DIR/bin/anybitc" examples/he_kernels.mlir --target=cpu --modarith-ntt=mat \
+  --modarith-bat --run=rns_polymul --check --inputs "$INPUTS/ra.npy" "$INPUTS/rb.npy" | tail -n 1
 echo "== f32 -> e3m2 -> f32 (examples/e3m2_cast_roundtrip.mlir)"
 "$BUILD_DIR/bin/anybitc" examples/e3m2_cast_roundtrip.mlir --target=cpu \
   --run=main --check --inputs "$INPUTS/c.npy"

@@ -135,5 +135,30 @@ check("modular matrix-vector product",
       [int(v) for v in y] == [sum(T[i][j] * int(hx[j]) for j in range(16)) % Q
                               for i in range(16)])
 
+# RNS: rebuild the integers modulo P by the CRT and compare with Python's.
+q1, q2 = 1073479681, 998244353
+P = q1 * q2
+ra, rb = (np.load(os.path.join(WORK, "in", n + ".npy")) for n in ("ra", "rb"))
+
+
+def crt(limbs):
+    inverse = pow(q1, -1, q2)
+    return [(int(r1) + q1 * ((int(r2) - int(r1)) * inverse % q2)) % P
+            for r1, r2 in zip(limbs[0], limbs[1])]
+
+
+product, total = run("he_kernels.mlir", "rns_polymul", ["ra", "rb"],
+                     os.path.join(WORK, "rns_polymul"))
+a, b = crt(ra), crt(rb)
+schoolbook = [0] * 64
+for i, u in enumerate(a):
+    for j, v in enumerate(b):
+        k = (i + j) % 64
+        schoolbook[k] += u * v if i + j < 64 else -u * v
+check("RNS negacyclic product equals schoolbook multiplication modulo P",
+      crt(product) == [v % P for v in schoolbook])
+check("RNS sum equals the sum modulo P",
+      crt(total) == [(u + v) % P for u, v in zip(a, b)])
+
 print("%d passed, %d failed" % (checks - len(failures), len(failures)))
 sys.exit(1 if failures else 0)
