@@ -23,20 +23,21 @@ inline std::unique_ptr<mlir::MLIRContext> makeKernelContext() {
   return context;
 }
 
-/// A kernel compiled for the host and its packed entry `k` (null `fn`
-/// when it does not compile).
+/// A kernel compiled for the host and its packed entry (null `fn` when it
+/// does not compile).
 struct CompiledKernel {
   std::unique_ptr<anybit::CPUExecutable> exe;
   void (*fn)(void **) = nullptr;
 };
 inline CompiledKernel compileKernel(mlir::ModuleOp module,
-                                    const anybit::CPUCompileOptions &options) {
+                                    const anybit::CPUCompileOptions &options,
+                                    llvm::StringRef entry = "k") {
   CompiledKernel kernel;
   auto exe = anybit::CPUExecutable::compile(module, options);
   if (mlir::failed(exe))
     return kernel;
   kernel.exe = std::move(*exe);
-  auto fn = kernel.exe->lookupPacked("k", module.getLoc());
+  auto fn = kernel.exe->lookupPacked(entry, module.getLoc());
   if (mlir::succeeded(fn))
     kernel.fn = *fn;
   return kernel;

@@ -21,6 +21,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "KernelSupport.h"
+
 #include "Anybit/AnybitDialect.h"
 #include "anybit/Interp/Interpreter.h"
 #include "anybit/Support/BitPacking.h"
@@ -308,24 +310,11 @@ static std::string kernelSource(const Format &f, int64_t B, int64_t K,
          w + " -> " + y + "\n  return %y : " + y + "\n}\n";
 }
 
-/// A compiled kernel and its packed entry (null when it did not compile).
-struct Kernel {
-  std::unique_ptr<anybit::CPUExecutable> exe;
-  void (*fn)(void **) = nullptr;
-};
-
-static Kernel compileKernel(mlir::ModuleOp module, unsigned threads) {
-  Kernel kernel;
+/// The kernel's packed entry @gemv on `threads` threads.
+static CompiledKernel compileGemv(mlir::ModuleOp module, unsigned threads) {
   anybit::CPUCompileOptions options;
   options.threads = threads;
-  auto compiled = anybit::CPUExecutable::compile(module, options);
-  if (mlir::failed(compiled))
-    return kernel;
-  kernel.exe = std::move(*compiled);
-  auto packed = kernel.exe->lookupPacked("gemv", module.getLoc());
-  if (mlir::succeeded(packed))
-    kernel.fn = *packed;
-  return kernel;
+  return compileKernel(module, options, "gemv");
 }
 
 /// One Anybit case.
@@ -520,9 +509,9 @@ int main(int argc, char **argv) {
           mlir::OwningOpRef<mlir::ModuleOp> module =
               mlir::parseSourceString<mlir::ModuleOp>(
                   kernelSource(*f, B, K, N, G), &context);
-          Kernel oneThread;
+          CompiledKernel oneThread;
           if (module)
-            oneThread = compileKernel(*module, 1);
+            oneThread = compileGemv(*module, 1);
           auto t1 = Clock::now();
           if (!oneThread.fn) {
             failureLines.push_back(label + ": does not compile");
@@ -570,7 +559,7 @@ int main(int argc, char **argv) {
           anybit::CPUCompileOptions two;
           two.threads = 2;
           if (anybit::usesOpenMP(two)) {
-            Kernel twoThreads = compileKernel(*module, 2);
+            CompiledKernel twoThreads = compileGemv(*module, 2);
             if (twoThreads.fn) {
               checkAndTime(twoThreads.fn, " (2 threads)", row.t2);
               row.has2 = true;
