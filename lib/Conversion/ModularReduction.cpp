@@ -2,6 +2,8 @@
 
 #include "ModularReduction.h"
 
+#include "ModArith/NumberTheory.h"
+
 #include "mlir/IR/TypeUtilities.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -122,15 +124,14 @@ Value emitRedc(Emitter &e, Value t, Value modulus, Value inverse,
 }
 
 llvm::Error checkShoup(uint64_t q, unsigned width) {
-  if (bitsOf(q) < width || (bitsOf(q) == width && q == (1ull << (width - 1))))
+  if (modarith::shoupFits(q, width))
     return llvm::Error::success();
   return llvm::createStringError(llvm::formatv(
       "Shoup multiplication needs 2Q <= 2^{0}, got Q = {1}", width, q));
 }
 
 APInt shoupCompanion(const APInt &c, uint64_t q, unsigned width) {
-  APInt wide = c.zext(2 * width + 1).shl(width);
-  return wide.udiv(APInt(2 * width + 1, q)).trunc(width);
+  return APInt(width, modarith::shoupCompanion(c.getZExtValue(), q, width));
 }
 
 Value emitShoupMul(Emitter &e, Value a, Value c, Value companion,

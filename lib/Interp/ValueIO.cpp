@@ -61,24 +61,31 @@ static LogicalResult checkArgumentType(Type type, Location loc) {
                         << type;
 }
 
-/// The codec of the elements of values of `type`: an RNS tensor's words
-/// are unsigned residues.
-static ElementCodec codecOf(Type type) {
-  auto layout = modarith::ResidueLayout::get(type);
-  if (layout && layout->isRns())
-    return ElementCodec(IntegerType::get(type.getContext(), layout->getWidth(),
-                                         IntegerType::Unsigned));
-  return ElementCodec(getElementTypeOrSelf(type));
-}
+namespace {
+/// How the elements of values of one type are read and written: their
+/// codec (an RNS tensor's words are unsigned residues) and the modulus
+/// each must be below, if any (the limb's, in an RNS tensor).
+struct ElementRules {
+  explicit ElementRules(Type type)
+      : rns(modarith::ResidueLayout::get(type)),
+        codec(rns && rns->isRns()
+                  ? ElementCodec(IntegerType::get(type.getContext(),
+                                                  rns->getWidth(),
+                                                  IntegerType::Unsigned))
+                  : ElementCodec(getElementTypeOrSelf(type))) {
+    if (rns && !rns->isRns())
+      rns.reset(); // a !modarith.int's modulus is the codec's
+  }
 
-/// The modulus element `index` of a value of `type` is a residue of (the
-/// limb's, in an RNS tensor), or 0 when it is no residue.
-static uint64_t modulusAt(Type type, const ElementCodec &codec, size_t index) {
-  auto layout = modarith::ResidueLayout::get(type);
-  if (layout && layout->isRns())
-    return layout->getModulusAt(index);
-  return codec.getModulus();
-}
+  /// The modulus element `index` must be below, or 0 for none.
+  uint64_t modulusAt(size_t index) const {
+    return rns ? rns->getModulusAt(index) : codec.getModulus();
+  }
+
+  std::optional<modarith::ResidueLayout> rns;
+  ElementCodec codec;
+};
+} // namespace
 
 FailureOr<RtValue> valueFromNpy(const NpyArray &array, Type type,
                                 Location loc) {
@@ -92,7 +99,8 @@ FailureOr<RtValue> valueFromNpy(const NpyArray &array, Type type,
     return emitError(loc) << "expected an array of shape " << shapeString(shape)
                           << " for " << type << ", got shape "
                           << shapeString(array.shape);
-  ElementCodec codec = codecOf(type);
+  ElementRules rules(type);
+  const ElementCodec &codec = rules.codec;
   char kind = array.dtype[0];
   size_t size = array.elementSize();
   if (codec.isInteger() && kind == 'f')
@@ -113,7 +121,7 @@ FailureOr<RtValue> valueFromNpy(const NpyArray &array, Type type,
       continue;
     }
     Int128 v = kind == 'i' ? Int128(signExtend(raw, 8 * size)) : Int128(raw);
-    if (uint64_t q = modulusAt(type, codec, i); q && (v < 0 || v >= Int128(q)))
+    if (uint64_t q = rules.modulusAt(i); q && (v < 0 || v >= Int128(q)))
       return emitError(loc) << "element " << i << " of the array for " << type
                             << " is " << (v < 0 ? "negative" : "too large")
                             << ": a residue modulo " << q
@@ -131,12 +139,13 @@ FailureOr<RtValue> valueFromLiteral(StringRef text, Type type, Location loc) {
     return emitError(loc) << "a packed " << type
                           << " cannot be given as a literal; pass a .npy file";
   Type elementType = getElementTypeOrSelf(type);
-  ElementCodec codec = codecOf(type);
+  ElementRules rules(type);
+  const ElementCodec &codec = rules.codec;
   // Literals are read as i64 or f64 and converted with the VM's rules, so
   // every element type, !anybit.float included, takes the same syntax.
   // Residues are read as i65 so that every value up to 2^64 - 1 and every
   // negative one are told apart, then checked against [0, Q).
-  bool residues = modarith::ResidueLayout::get(type).has_value();
+  bool residues = rules.rns || codec.getModulus();
   Type wide = codec.isInteger()
                   ? Type(IntegerType::get(ctx, residues ? 65 : 64))
                   : Type(Float64Type::get(ctx));
@@ -152,7 +161,7 @@ FailureOr<RtValue> valueFromLiteral(StringRef text, Type type, Location loc) {
   std::optional<APInt> badResidue;
   uint64_t badModulus = 0;
   auto convert = [&](Attribute a) -> uint64_t {
-    uint64_t modulus = modulusAt(type, codec, elements.size());
+    uint64_t modulus = rules.modulusAt(elements.size());
     if (auto i = dyn_cast<IntegerAttr>(a); i && modulus) {
       const APInt &v = i.getValue();
       if (v.isNegative() || v.uge(modulus)) {
@@ -244,7 +253,7 @@ LogicalResult writeResults(ArrayRef<RtValue> results, StringRef outputDir,
 /// The numpy dtype the elements of values of `type` travel as.
 static std::string npyDtypeOf(Type type) {
   Type elementType = getElementTypeOrSelf(type);
-  ElementCodec codec = codecOf(type);
+  ElementCodec codec = ElementRules(type).codec;
   if (codec.isFloat()) {
     if (elementType.isF16())
       return "f2";
@@ -271,7 +280,7 @@ NpyArray valueToNpy(const RtValue &value) {
     return array;
   }
   Type elementType = value.getElementType();
-  ElementCodec codec = codecOf(value.getType());
+  ElementCodec codec = ElementRules(value.getType()).codec;
   array.dtype = npyDtypeOf(value.getType());
   array.shape.assign(value.getShape().begin(), value.getShape().end());
   size_t size = array.elementSize();
@@ -336,7 +345,7 @@ void printValue(raw_ostream &os, const RtValue &value) {
     os << "]\n";
     return;
   }
-  ElementCodec codec = codecOf(value.getType());
+  ElementCodec codec = ElementRules(value.getType()).codec;
   ArrayRef<int64_t> shape = value.getShape();
   ArrayRef<uint64_t> elements = value.getElements();
   SmallVector<int64_t> strides = detail::rowMajorStrides(shape);

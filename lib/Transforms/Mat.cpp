@@ -4,7 +4,6 @@
 
 #include "ModArith/NumberTheory.h"
 #include "TransformRows.h"
-#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
@@ -71,12 +70,7 @@ template <typename Op> struct TransformToMat : OpRewritePattern<Op> {
       return RankedTensorType::get(shape, residue);
     };
     auto constant = [&](ArrayRef<int64_t> shape, ArrayRef<uint64_t> values) {
-      SmallVector<APInt> words;
-      for (uint64_t v : values)
-        words.push_back(APInt(residue.getWidth(), v));
-      auto storage = RankedTensorType::get(shape, residue.getStorageType());
-      return ConstantOp::create(rewriter, loc, tensorOf(shape),
-                                DenseIntElementsAttr::get(storage, words));
+      return residueConstant(rewriter, loc, residue, shape, values);
     };
     SmallVector<ReassociationIndices> all = {{0, 1}};
     replaceRowByRow(rewriter, op, [&](Value row) {
@@ -88,21 +82,11 @@ template <typename Op> struct TransformToMat : OpRewritePattern<Op> {
       Value y = MatmulOp::create(rewriter, loc, tensorOf({r, c}),
                                  constant({r, r}, constants.t1), x);
       Value t2 = constant({r, c}, constants.t2);
-      unsigned width = residue.getWidth();
-      if (shoupFits(residue.getModulus(), width)) {
-        SmallVector<APInt> companions;
-        for (uint64_t v : constants.t2)
-          companions.push_back(
-              APInt(width, shoupCompanion(v, residue.getModulus(), width)));
-        Value t2Shoup = arith::ConstantOp::create(
-            rewriter, loc,
-            DenseIntElementsAttr::get(
-                RankedTensorType::get({r, c}, residue.getStorageType()),
-                companions));
+      if (Value t2Shoup =
+              shoupCompanions(rewriter, loc, residue, {r, c}, constants.t2))
         y = MulShoupOp::create(rewriter, loc, tensorOf({r, c}), y, t2, t2Shoup);
-      } else {
+      else
         y = MulOp::create(rewriter, loc, tensorOf({r, c}), y, t2);
-      }
       Value init = tensor::EmptyOp::create(rewriter, loc, {c, r}, residue);
       Value yT = linalg::TransposeOp::create(rewriter, loc, y, init,
                                              ArrayRef<int64_t>{1, 0})

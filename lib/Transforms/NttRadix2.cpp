@@ -4,7 +4,6 @@
 
 #include "ModArith/NumberTheory.h"
 #include "TransformRows.h"
-#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
@@ -33,32 +32,15 @@ public:
     return RankedTensorType::get(shape, residue);
   }
 
-  /// A constant tensor of residues.
-  Value constant(ArrayRef<uint64_t> values) {
-    auto storage = RankedTensorType::get({int64_t(values.size())},
-                                         residue.getStorageType());
-    SmallVector<APInt> words;
-    for (uint64_t v : values)
-      words.push_back(APInt(residue.getWidth(), v));
-    auto attr = DenseIntElementsAttr::get(storage, words);
-    return ConstantOp::create(b, loc, tensorOf({int64_t(values.size())}), attr);
-  }
-
   /// The constant multipliers of a pass: the residues, then their Shoup
   /// companions when Shoup's product fits the word (the multipliers are
   /// constants, so their companions cost nothing at run time).
   SmallVector<Value> multipliers(ArrayRef<uint64_t> values) {
-    SmallVector<Value> operands = {constant(values)};
-    unsigned width = residue.getWidth();
-    if (!shoupFits(q, width))
-      return operands;
-    auto storage = RankedTensorType::get({int64_t(values.size())},
-                                         residue.getStorageType());
-    SmallVector<APInt> companions;
-    for (uint64_t v : values)
-      companions.push_back(APInt(width, shoupCompanion(v, q, width)));
-    operands.push_back(arith::ConstantOp::create(
-        b, loc, DenseIntElementsAttr::get(storage, companions)));
+    int64_t size = values.size();
+    SmallVector<Value> operands = {
+        residueConstant(b, loc, residue, {size}, values)};
+    if (Value companions = shoupCompanions(b, loc, residue, {size}, values))
+      operands.push_back(companions);
     return operands;
   }
 

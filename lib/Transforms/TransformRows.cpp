@@ -3,6 +3,7 @@
 #include "TransformRows.h"
 
 #include "ModArith/NumberTheory.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
@@ -40,6 +41,34 @@ SmallVector<uint64_t> CyclicForm::preFactors() const {
 
 SmallVector<uint64_t> CyclicForm::postFactors() const {
   return geometric(post, postRatio, n, q);
+}
+
+/// Words of `residue`'s storage type holding `values`, as a dense attribute.
+static DenseIntElementsAttr words(ModIntType residue, ArrayRef<int64_t> shape,
+                                  ArrayRef<uint64_t> values) {
+  SmallVector<APInt> bits;
+  for (uint64_t v : values)
+    bits.push_back(APInt(residue.getWidth(), v));
+  return DenseIntElementsAttr::get(
+      RankedTensorType::get(shape, residue.getStorageType()), bits);
+}
+
+Value residueConstant(OpBuilder &b, Location loc, ModIntType residue,
+                      ArrayRef<int64_t> shape, ArrayRef<uint64_t> values) {
+  return ConstantOp::create(b, loc, RankedTensorType::get(shape, residue),
+                            words(residue, shape, values));
+}
+
+Value shoupCompanions(OpBuilder &b, Location loc, ModIntType residue,
+                      ArrayRef<int64_t> shape, ArrayRef<uint64_t> values) {
+  uint64_t q = residue.getModulus();
+  unsigned width = residue.getWidth();
+  if (!shoupFits(q, width))
+    return Value();
+  SmallVector<uint64_t> companions;
+  for (uint64_t v : values)
+    companions.push_back(shoupCompanion(v, q, width));
+  return arith::ConstantOp::create(b, loc, words(residue, shape, companions));
 }
 
 void replaceRowByRow(PatternRewriter &rewriter, Operation *op,

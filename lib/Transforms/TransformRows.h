@@ -9,6 +9,7 @@
 #ifndef ANYBIT_LIB_TRANSFORMS_TRANSFORMROWS_H
 #define ANYBIT_LIB_TRANSFORMS_TRANSFORMROWS_H
 
+#include "ModArith/ModArithDialect.h"
 #include "mlir/IR/PatternMatch.h"
 #include "llvm/ADT/SmallVector.h"
 
@@ -41,6 +42,18 @@ struct CyclicForm {
 /// scale * ratio^j for j < count, modulo q.
 llvm::SmallVector<uint64_t> geometric(uint64_t scale, uint64_t ratio,
                                       int64_t count, uint64_t q);
+
+/// A constant tensor of residues of type `residue` and shape `shape`.
+mlir::Value residueConstant(mlir::OpBuilder &b, mlir::Location loc,
+                            ModIntType residue, llvm::ArrayRef<int64_t> shape,
+                            llvm::ArrayRef<uint64_t> values);
+
+/// The Shoup companions floor(c * 2^W / Q) of constant multipliers c, as a
+/// plain iW constant of `shape` for modarith.mul_shoup; null when Shoup's
+/// product does not fit the word (2Q > 2^W).
+mlir::Value shoupCompanions(mlir::OpBuilder &b, mlir::Location loc,
+                            ModIntType residue, llvm::ArrayRef<int64_t> shape,
+                            llvm::ArrayRef<uint64_t> values);
 
 /// Replaces the ntt or intt `op` (rows: the last dimension of its input,
 /// of length N) by `transformRow` applied to each row as a [1, N] tensor:

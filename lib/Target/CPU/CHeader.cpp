@@ -56,7 +56,7 @@ static std::string describe(Type type) {
     os << " (bit patterns)";
   else if (auto residue = dyn_cast<modarith::ModIntType>(element))
     os << " (residues in [0, " << residue.getModulus() << "))";
-  else if (auto rns = modarith::getRnsEncoding(type))
+  else if (modarith::getRnsEncoding(type))
     os << " (RNS: slice l of the leading dimension holds residues modulo the "
           "l-th modulus)";
   else if (getCPUStorageBytes(element) * 8 != getElementBitWidth(element))

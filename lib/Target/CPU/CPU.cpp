@@ -94,23 +94,20 @@ createTargetMachine(const CPUCompileOptions &options, Location loc,
 
 /// The width of the target's vpdpbusd: 512 with AVX-512 VNNI, 256 with
 /// AVX-VNNI, else 0.
-static FailureOr<unsigned> x86Int8DotBits(const CPUCompileOptions &options,
-                                          Location loc) {
-  auto tm = createTargetMachine(options, loc, /*forObjectFile=*/false);
-  if (failed(tm))
-    return failure();
-  if (!(*tm)->getTargetTriple().isX86())
-    return 0u;
-  const llvm::MCSubtargetInfo *info = (*tm)->getMCSubtargetInfo();
+static unsigned x86Int8DotBits(const llvm::TargetMachine &tm) {
+  if (!tm.getTargetTriple().isX86())
+    return 0;
+  const llvm::MCSubtargetInfo *info = tm.getMCSubtargetInfo();
   if (info->checkFeatures("+avx512vnni"))
-    return 512u;
-  return info->checkFeatures("+avxvnni") ? 256u : 0u;
+    return 512;
+  return info->checkFeatures("+avxvnni") ? 256 : 0;
 }
 
-LogicalResult lowerToLLVMDialect(ModuleOp module,
-                                 const CPUCompileOptions &options) {
-  if (failed(checkSupportedTypes(module)))
-    return failure();
+/// The CPU pipeline on a module whose types are supported, for the
+/// features of `tm`.
+static LogicalResult runCPUPipeline(ModuleOp module,
+                                    const CPUCompileOptions &options,
+                                    const llvm::TargetMachine &tm) {
   PassManager pm(module.getContext());
   if (options.timePasses)
     pm.enableTiming();
@@ -122,16 +119,24 @@ LogicalResult lowerToLLVMDialect(ModuleOp module,
   pipeline.bat = options.bat;
   pipeline.ntt = options.ntt;
   pipeline.lazyReduction = options.lazyReduction;
-  FailureOr<unsigned> dotBits = x86Int8DotBits(options, module.getLoc());
-  if (failed(dotBits))
-    return failure();
-  pipeline.x86Int8DotBits = *dotBits;
+  pipeline.x86Int8DotBits = x86Int8DotBits(tm);
   buildCPUPipeline(pm, pipeline);
   if (options.printPipeline) {
     pm.printAsTextualPipeline(llvm::errs());
     llvm::errs() << "\n";
   }
   return pm.run(module);
+}
+
+LogicalResult lowerToLLVMDialect(ModuleOp module,
+                                 const CPUCompileOptions &options) {
+  if (failed(checkSupportedTypes(module)))
+    return failure();
+  auto tm = createTargetMachine(options, module.getLoc(),
+                                /*forObjectFile=*/false);
+  if (failed(tm))
+    return failure();
+  return runCPUPipeline(module, options, **tm);
 }
 
 /// `forObjectFile`: position-independent code with the small code model, as
@@ -254,11 +259,13 @@ CPUExecutable::compile(ModuleOp module, const CPUCompileOptions &options) {
   for (auto func : clone->getOps<func::FuncOp>())
     if (func.isPublic() && !func.isExternal())
       exe->signatures[func.getSymName()] = func.getFunctionType();
-  if (failed(lowerToLLVMDialect(*clone, options)))
+  // One target machine picks the pipeline's instructions and then runs
+  // the JIT.
+  if (failed(checkSupportedTypes(*clone)))
     return failure();
   auto tm = createTargetMachine(options, module.getLoc(),
                                 /*forObjectFile=*/false);
-  if (failed(tm))
+  if (failed(tm) || failed(runCPUPipeline(*clone, options, **tm)))
     return failure();
   registerTranslations(module.getContext());
   // The options hold a function_ref: keep the transformer alive here.
