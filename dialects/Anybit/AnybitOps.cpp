@@ -180,10 +180,10 @@ LogicalResult MatmulOp::verify() {
       return emitOpError("integer accumulator wider than 64 bits: ") << acc;
     for (RankedTensorType operand : {lhs, rhs}) {
       auto enc = getPackedEncoding(operand);
-      if (!isa<IntegerType>(operand.getElementType()) ||
+      if (!isa<IntegerType, TritType>(operand.getElementType()) ||
           (enc && enc.hasBlocks()))
         return emitOpError("an integer accumulator needs unscaled integer "
-                           "operands, got ")
+                           "or trit operands, got ")
                << operand;
     }
     return success();

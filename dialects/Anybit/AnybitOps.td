@@ -11,7 +11,8 @@ include "mlir/IR/BuiltinAttributes.td"
 
 def Anybit_NumericType : Type<
     CPred<"::anybit::isNumericElementType($_self)">,
-    "integer of width 1..64, index, builtin float or !anybit.float">;
+    "integer of width 1..64, index, builtin float, !anybit.float or "
+    "!anybit.trit">;
 
 def Anybit_NumericTensor : Type<
     And<[CPred<"::llvm::isa<::mlir::RankedTensorType>($_self)">,
@@ -169,6 +170,73 @@ def Anybit_MatmulOp : Anybit_Op<"matmul", [Pure]> {
   let results = (outs Anybit_NumericTensor:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Anybit_TernarizeOp : Anybit_Op<"ternarize", [Pure]> {
+  let summary = "Quantizes weights to trits by their absolute mean";
+  let description = [{
+    The weight quantization of BitNet b1.58 and MatMul-free LMs, over the
+    whole tensor: `m = max(mean(|W|), 1e-5)`, `s = 1 / m`,
+    `W~ = clamp(rne(W * s), -1, 1)`. Returns the trits `W~` and the scale
+    `m` (rounded to the scale's type), so that `W ~= m * W~`. The mean is
+    the sum of `|W|` in ascending row-major order divided by the element
+    count; all arithmetic is in double precision. The trits may carry any
+    unscaled `#anybit.packed` encoding.
+
+    ```mlir
+    %t, %m = anybit.ternarize %w : tensor<256x512xf32>
+               -> tensor<256x512x!anybit.trit, #anybit.packed<>>, tensor<f32>
+    ```
+  }];
+  let arguments = (ins Anybit_NumericTensor:$input);
+  let results = (outs Anybit_NumericTensor:$result,
+                      Anybit_NumericTensor:$scale);
+  let assemblyFormat = [{
+    $input attr-dict `:` type($input) `->` type($result) `,` type($scale)
+  }];
+  let hasVerifier = 1;
+}
+
+def Anybit_BitLinearOp : Anybit_Op<"bitlinear", [Pure]> {
+  let summary = "A BitLinear layer: RMSNorm, int8 activations, ternary matmul";
+  let description = [{
+    The dense layer of MatMul-free LMs, for input rows `x` (B x K), trit
+    weights `W~` (N x K, one output row after another) and their scale
+    `m` (a 0-d tensor, as `anybit.ternarize` returns it), with an optional
+    RMSNorm weight `g` (K). For each row, in double precision:
+
+    ```
+    r    = sqrt(sum_k x_k^2 / K + epsilon)        (sum in ascending k)
+    n_k  = x_k / r * g_k                          (g_k = 1 without a norm weight)
+    s    = 127 / max(max_k |n_k|, 1e-5)            (NaNs do not take part in the max)
+    q_k  = clamp(rne(n_k * s), -128, 127)         (absmax int8 per token; NaN gives 0)
+    a_j  = sum_k q_k * W~[j, k]                   (exact, in int32)
+    y_j  = a_j / s * m                            (rounded once to the result type)
+    ```
+
+    The trits may be packed (`#anybit.packed<>`, four per byte). The op
+    lowers to one fused kernel whose ternary product runs without
+    multiplications by weights (`convert-anybit-to-standard`'s `ternary`
+    option).
+
+    ```mlir
+    %y = anybit.bitlinear %x, %w, %m norm(%g) {epsilon = 1.0e-6 : f64}
+           : tensor<1x512xf32>, tensor<256x512x!anybit.trit, #anybit.packed<>>,
+             tensor<f32>, tensor<512xf32> -> tensor<1x256xf32>
+    ```
+  }];
+  let arguments = (ins Anybit_NumericTensor:$input,
+                       Anybit_NumericTensor:$weights,
+                       Anybit_NumericTensor:$weightScale,
+                       Optional<Anybit_NumericTensor>:$normWeight,
+                       DefaultValuedAttr<F64Attr, "1.0e-6">:$epsilon);
+  let results = (outs Anybit_NumericTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weights `,` $weightScale (`norm` `(` $normWeight^ `)`)?
+    attr-dict `:` type($input) `,` type($weights) `,` type($weightScale)
+    (`,` type($normWeight)^)? `->` type($result)
   }];
   let hasVerifier = 1;
 }

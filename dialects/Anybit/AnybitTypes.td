@@ -43,4 +43,25 @@ def Anybit_FloatType : TypeDef<Anybit_Dialect, "FloatFormat"> {
   }];
 }
 
+def Anybit_TritType : TypeDef<Anybit_Dialect, "Trit"> {
+  let mnemonic = "trit";
+  let summary = "A balanced ternary digit: -1, 0 or +1";
+  let description = [{
+    The weights of ternary (MatMul-free, BitNet b1.58) models. A trit is
+    held in 2 bits as its code `value + 1`: 0b00 is -1, 0b01 is 0 and 0b10
+    is +1 (0b11 is not a trit). A `#anybit.packed<>` tensor of trits is
+    therefore four codes per byte, LSB-first. Conversions into a trit round
+    to nearest even and clamp to [-1, 1]; there is no wrapping for three
+    values. As a matmul operand a trit is the integer it denotes.
+
+    ```mlir
+    tensor<256x2560x!anybit.trit, #anybit.packed<>>
+    ```
+  }];
+  let extraClassDeclaration = [{
+    /// Storage width in bits.
+    static constexpr unsigned kWidth = 2;
+  }];
+}
+
 #endif // ANYBIT_TYPES_TD

@@ -58,6 +58,8 @@ bool isAnyFloat(Type type) {
 bool isNumericElementType(Type type) {
   if (!type)
     return false;
+  if (isa<anybit::TritType>(type))
+    return true;
   if (auto i = dyn_cast<IntegerType>(type))
     return i.getWidth() >= 1 && i.getWidth() <= 64;
   return type.isIndex() || isAnyFloat(type);
@@ -68,6 +70,8 @@ unsigned getElementBitWidth(Type type) {
     return 64;
   if (auto f = dyn_cast<anybit::FloatFormatType>(type))
     return f.getWidth();
+  if (isa<anybit::TritType>(type))
+    return anybit::TritType::kWidth;
   return type.getIntOrFloatBitWidth();
 }
 
@@ -83,6 +87,8 @@ PackedEncodingAttr getPackedEncoding(Type type) {
 }
 
 std::pair<double, double> getCodeRange(Type codeType) {
+  if (isa<anybit::TritType>(codeType))
+    return {-1.0, 1.0};
   if (auto intType = dyn_cast<IntegerType>(codeType)) {
     unsigned w = intType.getWidth();
     if (intType.isUnsigned() || w == 1) // signless i1 is a boolean

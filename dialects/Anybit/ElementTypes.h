@@ -16,7 +16,7 @@
 namespace anybit {
 
 /// Integers of width 1..64 (any signedness), index, f16/bf16/f32/f64, the
-/// builtin small floats Anybit models, and !anybit.float.
+/// builtin small floats Anybit models, !anybit.float and !anybit.trit.
 bool isNumericElementType(mlir::Type type);
 
 /// Storage width in bits of a numeric element type (index: 64).

@@ -6,6 +6,8 @@
 #include "ElementCodegen.h"
 #include "PackedCodegen.h"
 #include "RetypeOp.h"
+#include "TernaryMatmulCodegen.h"
+#include "Anybit/X86Ops.h"
 #include "VectorMatmulCodegen.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -467,11 +469,16 @@ struct DequantizeLowering : OpConversionPattern<DequantizeOp> {
 
 struct MatmulLowering : OpConversionPattern<MatmulOp> {
   MatmulLowering(const TypeConverter &converter, MLIRContext *ctx,
-                 bool vectorize)
-      : OpConversionPattern(converter, ctx), vectorize(vectorize) {}
+                 bool vectorize, TernaryLowering ternary,
+                 unsigned x86Int8DotBits)
+      : OpConversionPattern(converter, ctx), vectorize(vectorize),
+        ternary(ternary), x86Int8DotBits(x86Int8DotBits) {}
 
   /// Whether packed weights may take the vector code path.
   bool vectorize;
+  /// How int8 x trit products are computed, and the vpdpbusd width.
+  TernaryLowering ternary;
+  unsigned x86Int8DotBits;
 
   /// Element `indices` of a packed operand in the accumulator type, as the
   /// VM rounds it: integers converted, block-scaled values dequantized
@@ -583,9 +590,16 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     Type acc = op.getAccumulator();
     if (!acc.isSignlessInteger() && !acc.isF32() && !acc.isF64())
       acc = getStorageType(acc); // siN / uiN accumulate like iN
-    Value lhs = toAccumulator(rewriter, loc, op.getLhs(), adaptor.getLhs(), acc);
-    auto resultType = op.getType();
     Value product;
+    if (ternary == TernaryLowering::AddSub &&
+        canLowerTernaryMatmul(op.getLhs().getType(), op.getRhs().getType(),
+                              op.getTransposeRhs(), acc)) {
+      product = buildTernaryMatmul(rewriter, loc, adaptor.getLhs(),
+                                   adaptor.getRhs(), op.getRhs().getType(),
+                                   x86Int8DotBits);
+      return finish(op, product, rewriter);
+    }
+    Value lhs = toAccumulator(rewriter, loc, op.getLhs(), adaptor.getLhs(), acc);
     if (vectorize && acc.isF32() &&
         canVectorizePackedMatmul(cast<RankedTensorType>(lhs.getType()),
                                  op.getRhs().getType(), op.getTransposeRhs()))
@@ -594,6 +608,15 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
                                             op.getTransposeRhs());
     else
       product = buildContraction(rewriter, loc, op, adaptor, lhs, acc);
+    return finish(op, product, rewriter);
+  }
+
+  /// Replaces `op` by `product` (in the accumulator type), converted to the
+  /// result element type.
+  LogicalResult finish(MatmulOp op, Value product,
+                       ConversionPatternRewriter &rewriter) const {
+    Location loc = op.getLoc();
+    auto resultType = op.getType();
     Type out = resultType.getElementType();
     Type accOriginal = op.getAccumulator();
     if (out == accOriginal) {
@@ -754,6 +777,13 @@ struct ConvertAnybitToStandardPass
   using Base::Base;
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
+    if (x86Int8DotBits != 0 && x86Int8DotBits != 256 && x86Int8DotBits != 512) {
+      getOperation()->emitError()
+          << "convert-anybit-to-standard: x86-int8-dot-bits must be 0, 256 "
+             "or 512, got "
+          << unsigned(x86Int8DotBits);
+      return signalPassFailure();
+    }
     // Later passes need the signedness the storage types drop (to extend
     // results at the calling convention): keep the original signature,
     // unless an earlier lowering (modarith's) already did.
@@ -764,6 +794,7 @@ struct ConvertAnybitToStandardPass
     StorageTypeConverter converter;
     ConversionTarget target(*ctx);
     target.addIllegalDialect<AnybitDialect>();
+    target.addLegalOp<X86VpdpbusdOp>(); // the ternary kernel's dot product
     target.markUnknownOpDynamicallyLegal(
         [&](Operation *op) { return converter.isLegal(op); });
     target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
@@ -774,7 +805,8 @@ struct ConvertAnybitToStandardPass
     patterns.add<CastLowering, PackLowering, UnpackLowering, QuantizeLowering,
                  DequantizeLowering, EmulatedFloatArith,
                  TensorOpTypeConversion>(converter, ctx);
-    patterns.add<MatmulLowering>(converter, ctx, vectorize);
+    patterns.add<MatmulLowering>(converter, ctx, vectorize, ternary,
+                                 x86Int8DotBits);
     populateStructuralTypeConversions(converter, patterns, target);
     // Upstream folders round small floats by APFloat's rules (an f8E4M3FN
     // overflow folds to NaN), not Anybit's: never fold here.

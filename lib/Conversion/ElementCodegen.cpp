@@ -52,7 +52,8 @@ bool isEmulatedFloat(Type t) {
 Type getStorageType(Type t) {
   // Signedness lives in the ops' semantics; lowered code (arith) only knows
   // signless integers.
-  if (isEmulatedFloat(t) || (t.isInteger() && !t.isSignlessInteger()))
+  if (isEmulatedFloat(t) || isa<TritType>(t) ||
+      (t.isInteger() && !t.isSignlessInteger()))
     return IntegerType::get(t.getContext(), getElementBitWidth(t));
   return t;
 }
@@ -261,6 +262,19 @@ static Value buildIntToF64RoundToOdd(OpBuilder &b, Location loc, Value v,
 Value buildCast(OpBuilder &b, Location loc, Value value, Type from, Type to,
                 bool saturate) {
   Emitter e{b, loc};
+  // A trit is the i8 its code denotes (code - 1), and every conversion into
+  // one clamps to [-1, 1].
+  Type i8 = b.getI8Type();
+  if (isa<TritType>(from)) {
+    Value v = e.sub(e.zext(i8, value), e.intc(i8, 1));
+    return buildCast(b, loc, v, i8, to, saturate);
+  }
+  if (isa<TritType>(to)) {
+    Value v = buildCast(b, loc, value, from, i8, /*saturate=*/true);
+    v = arith::MaxSIOp::create(b, loc, v, e.intc(i8, -1));
+    v = arith::MinSIOp::create(b, loc, v, e.intc(i8, 1));
+    return e.trunc(getStorageType(to), e.add(v, e.intc(i8, 1)));
+  }
   if (from.isIntOrIndex()) {
     Value v = indexToI64(b, loc, value);
     unsigned w = intWidth(from);

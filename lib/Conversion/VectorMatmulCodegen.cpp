@@ -130,6 +130,9 @@ Value decodeElements(Lanes &v, Value raw, Type type) {
   unsigned w = getElementBitWidth(type);
   if (std::optional<FloatFormat> f = getFloatFormat(type))
     return decodeFloat(v, unpackFields(v, raw, w, false), *f);
+  if (isa<TritType>(type)) // the code is the trit plus one
+    return arith::SIToFPOp::create(
+        v.b, v.loc, v.f32v(), v.sub(unpackFields(v, raw, w, false), v.i32c(1)));
   bool isSigned = !isUnsignedInteger(type) && !type.isSignlessInteger(1);
   Value x = unpackFields(v, raw, w, isSigned);
   return arith::SIToFPOp::create(v.b, v.loc, v.f32v(), x);
@@ -157,21 +160,6 @@ bool isSupportedScale(Type t) {
     return true;
   unsigned w = getElementBitWidth(t);
   return getFloatFormat(t).has_value() && (w == 8 || w == 16);
-}
-
-/// An scf.for from 0 to `count` with `init` as iteration arguments, whose
-/// body `body(iv, args)` is built with `b` and returns the yielded values.
-SmallVector<Value>
-buildLoop(OpBuilder &b, Location loc, int64_t count, int64_t step,
-          ValueRange init,
-          function_ref<SmallVector<Value>(Value, ValueRange)> body) {
-  auto idx = [&](int64_t x) { return arith::ConstantIndexOp::create(b, loc, x); };
-  auto loop = scf::ForOp::create(b, loc, idx(0), idx(count), idx(step), init);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(loop.getBody());
-  scf::YieldOp::create(b, loc,
-                       body(loop.getInductionVar(), loop.getRegionIterArgs()));
-  return SmallVector<Value>(loop.getResults());
 }
 
 /// What both kernels share: the operands, the shapes and index arithmetic.
@@ -343,6 +331,46 @@ struct RowDotKernel : KernelEmitter {
 
 } // namespace
 
+SmallVector<Value>
+buildLoop(OpBuilder &b, Location loc, int64_t count, int64_t step,
+          ValueRange init,
+          function_ref<SmallVector<Value>(Value, ValueRange)> body) {
+  auto idx = [&](int64_t x) { return arith::ConstantIndexOp::create(b, loc, x); };
+  auto loop = scf::ForOp::create(b, loc, idx(0), idx(count), idx(step), init);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  scf::YieldOp::create(b, loc,
+                       body(loop.getInductionVar(), loop.getRegionIterArgs()));
+  return SmallVector<Value>(loop.getResults());
+}
+
+Value buildColumnTiles(OpBuilder &b, Location loc, int64_t m, int64_t n,
+                       int64_t tileCols, Type element,
+                       function_ref<Value(Value, Value)> body) {
+  Value init = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{m, n},
+                                       element);
+  auto forall = scf::ForallOp::create(
+      b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(n / tileCols)},
+      ValueRange{init}, std::nullopt);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(forall.getBody());
+  Value col0 = arith::MulIOp::create(
+      b, loc, forall.getInductionVar(0),
+      arith::ConstantIndexOp::create(b, loc, tileCols));
+  Value out = forall.getRegionIterArgs()[0];
+  SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), col0};
+  SmallVector<OpFoldResult> sizes = {b.getIndexAttr(m),
+                                     b.getIndexAttr(tileCols)};
+  SmallVector<OpFoldResult> strides(2, b.getIndexAttr(1));
+  Value tile =
+      tensor::ExtractSliceOp::create(b, loc, out, offsets, sizes, strides);
+  tile = body(tile, col0);
+  b.setInsertionPointToStart(forall.getTerminator().getBody());
+  tensor::ParallelInsertSliceOp::create(b, loc, tile, out, offsets, sizes,
+                                        strides);
+  return forall.getResult(0);
+}
+
 bool canVectorizePackedMatmul(RankedTensorType lhsType,
                               RankedTensorType rhsType, bool transposed) {
   PackedEncodingAttr enc = getPackedEncoding(rhsType);
@@ -355,7 +383,7 @@ bool canVectorizePackedMatmul(RankedTensorType lhsType,
     return false;
   Type element = rhsType.getElementType();
   if (getElementBitWidth(element) > 8 ||
-      (!getFloatFormat(element) && !isa<IntegerType>(element)))
+      (!getFloatFormat(element) && !isa<IntegerType, TritType>(element)))
     return false;
   // Elements must sit at bit i * w: dense, or exactly filling their words.
   BitLayout layout = enc.getBitLayout(element);
@@ -399,34 +427,19 @@ Value buildVectorizedPackedMatmul(OpBuilder &b, Location loc, Value lhs,
   };
 
   // Column tiles of the output are independent: an scf.forall.
-  Value init = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{m, n},
-                                       b.getF32Type());
-  auto forall = scf::ForallOp::create(
-      b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(n / tileCols)},
-      ValueRange{init}, std::nullopt);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(forall.getBody());
-  Value col0 = base.mul(forall.getInductionVar(0), tileCols);
-  Value out = forall.getRegionIterArgs()[0];
-  SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), col0};
-  SmallVector<OpFoldResult> sizes = {b.getIndexAttr(m),
-                                     b.getIndexAttr(tileCols)};
-  SmallVector<OpFoldResult> strides(2, b.getIndexAttr(1));
-  Value tile =
-      tensor::ExtractSliceOp::create(b, loc, out, offsets, sizes, strides);
-  int64_t fullPasses = m / rowsPerPass, rest = m % rowsPerPass;
-  if (fullPasses > 0)
-    tile = buildLoop(b, loc, fullPasses * rowsPerPass, rowsPerPass,
-                     ValueRange{tile}, [&](Value row0, ValueRange args) {
-                       return SmallVector<Value>{
-                           rowBlock(args[0], row0, rowsPerPass, col0)};
-                     })[0];
-  if (rest > 0)
-    tile = rowBlock(tile, base.idx(fullPasses * rowsPerPass), rest, col0);
-  b.setInsertionPointToStart(forall.getTerminator().getBody());
-  tensor::ParallelInsertSliceOp::create(b, loc, tile, out, offsets, sizes,
-                                        strides);
-  return forall.getResult(0);
+  return buildColumnTiles(
+      b, loc, m, n, tileCols, b.getF32Type(), [&](Value tile, Value col0) {
+        int64_t fullPasses = m / rowsPerPass, rest = m % rowsPerPass;
+        if (fullPasses > 0)
+          tile = buildLoop(b, loc, fullPasses * rowsPerPass, rowsPerPass,
+                           ValueRange{tile}, [&](Value row0, ValueRange args) {
+                             return SmallVector<Value>{
+                                 rowBlock(args[0], row0, rowsPerPass, col0)};
+                           })[0];
+        if (rest > 0)
+          tile = rowBlock(tile, base.idx(fullPasses * rowsPerPass), rest, col0);
+        return tile;
+      });
 }
 
 } // namespace anybit::codegen

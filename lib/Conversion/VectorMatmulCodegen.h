@@ -39,6 +39,24 @@ mlir::Value buildVectorizedPackedMatmul(mlir::OpBuilder &b, mlir::Location loc,
                                         mlir::RankedTensorType rhsType,
                                         bool transposed);
 
+/// An scf.for from 0 to `count` with `init` as iteration arguments, whose
+/// body `body(iv, args)` is built with `b` and returns the yielded values.
+llvm::SmallVector<mlir::Value>
+buildLoop(mlir::OpBuilder &b, mlir::Location loc, int64_t count, int64_t step,
+          mlir::ValueRange init,
+          llvm::function_ref<llvm::SmallVector<mlir::Value>(mlir::Value,
+                                                            mlir::ValueRange)>
+              body);
+
+/// An M x N tensor of `element` computed by an scf.forall over its column
+/// tiles of width `tileCols` (which divides N): `body(tile, col0)` returns
+/// the M x tileCols tile whose first column is `col0`, given its initial
+/// value.
+mlir::Value
+buildColumnTiles(mlir::OpBuilder &b, mlir::Location loc, int64_t m, int64_t n,
+                 int64_t tileCols, mlir::Type element,
+                 llvm::function_ref<mlir::Value(mlir::Value, mlir::Value)> body);
+
 } // namespace anybit::codegen
 
 #endif // ANYBIT_LIB_CONVERSION_VECTORMATMULCODEGEN_H

@@ -356,6 +356,24 @@ LogicalResult matmulHandler(Operation *op, ArrayRef<RtValue> operands,
 
 } // namespace
 
+std::vector<double> exactValues(const RtValue &value) {
+  return decodeOperand<double>(value, [](double v) { return v; });
+}
+
+std::vector<int64_t> integerValues(const RtValue &value) {
+  std::vector<uint64_t> bits = integerOperand(value);
+  return std::vector<int64_t>(bits.begin(), bits.end());
+}
+
+RtValue makeTensor(RankedTensorType type, std::vector<uint64_t> bits) {
+  PackedEncodingAttr enc = getPackedEncoding(type);
+  if (!enc)
+    return RtValue::tensor(type, std::move(bits));
+  PackedPlanes planes;
+  planes.data = packPlane(bits, enc.getBitLayout(type.getElementType()));
+  return RtValue::packedTensor(type, std::move(planes));
+}
+
 void addAnybitHandlers(HandlerMap &map) {
   using namespace anybit;
   map[TypeID::get<CastOp>()] = castHandler;

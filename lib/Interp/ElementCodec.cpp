@@ -28,6 +28,8 @@ ElementCodec::ElementCodec(Type type) {
     kind = Kind::F32;
   } else if (type.isF64()) {
     kind = Kind::F64;
+  } else if (isa<anybit::TritType>(type)) {
+    kind = Kind::Trit;
   } else if (auto f = anybit::getFloatFormat(type)) {
     kind = Kind::SmallFloat;
     format = *f;
@@ -45,18 +47,24 @@ ElementCodec::ElementCodec(Type type) {
 Int128 ElementCodec::minInt() const {
   if (kind == Kind::UnsignedInt)
     return 0;
+  if (kind == Kind::Trit)
+    return -1;
   return -(Int128(1) << (width - 1));
 }
 
 Int128 ElementCodec::maxInt() const {
   if (kind == Kind::UnsignedInt)
     return (Int128(1) << width) - 1;
+  if (kind == Kind::Trit)
+    return 1;
   return (Int128(1) << (width - 1)) - 1;
 }
 
 Int128 ElementCodec::toInt(uint64_t bits) const {
   if (kind == Kind::UnsignedInt)
     return Int128(bits & mask);
+  if (kind == Kind::Trit)
+    return Int128(bits & mask) - 1;
   return Int128(signExtend(bits & mask, width));
 }
 
@@ -70,6 +78,8 @@ double ElementCodec::toDoubleSlow(uint64_t bits) const {
     return format.decode(bits);
   case Kind::UnsignedInt:
     return static_cast<double>(bits & mask);
+  case Kind::Trit:
+    return static_cast<double>(toInt(bits));
   case Kind::SignedInt:
     return static_cast<double>(signExtend(bits & mask, width));
   }
@@ -92,6 +102,8 @@ uint64_t ElementCodec::fromInt(Int128 value, bool saturate) const {
   case Kind::SmallFloat:
     return value < 0 ? format.encodeInt(static_cast<int64_t>(value), saturate)
                      : format.encodeUInt(static_cast<uint64_t>(value), saturate);
+  case Kind::Trit:
+    return static_cast<uint64_t>(std::min<Int128>(std::max<Int128>(value, -1), 1) + 1);
   case Kind::SignedInt:
   case Kind::UnsignedInt:
     if (saturate)
@@ -118,11 +130,12 @@ uint64_t ElementCodec::fromDouble(double value, bool saturate) const {
   case Kind::SmallFloat:
     return format.encode(value, saturate);
   case Kind::SignedInt:
-  case Kind::UnsignedInt: {
+  case Kind::UnsignedInt:
+  case Kind::Trit: {
     if (std::isnan(value))
-      return 0;
+      return fromInt(0);
     double r = std::nearbyint(value); // the default mode is nearest-even
-    if (saturate || std::isinf(r)) {
+    if (saturate || std::isinf(r) || kind == Kind::Trit) {
       if (r <= static_cast<double>(minInt()))
         return fromInt(minInt(), true);
       if (r >= static_cast<double>(maxInt()))

@@ -25,10 +25,23 @@ using HandlerMap = llvm::DenseMap<mlir::TypeID, OpHandler>;
 void addArithHandlers(HandlerMap &map);
 void addTensorHandlers(HandlerMap &map);
 void addAnybitHandlers(HandlerMap &map);
+void addTernaryHandlers(HandlerMap &map);
 void addModArithHandlers(HandlerMap &map);
 
 /// A scalar or tensor value of `type` (a tensor type or a scalar type).
 RtValue makeValue(mlir::Type type, std::vector<uint64_t> elements);
+
+/// The exact value of every element of a tensor, logical or packed (block
+/// scales and zero points applied).
+std::vector<double> exactValues(const RtValue &value);
+
+/// The value of every element of an unscaled integer or trit tensor,
+/// logical or packed.
+std::vector<int64_t> integerValues(const RtValue &value);
+
+/// A tensor of `type` holding the element bit patterns `bits`, packed into
+/// its encoding when it has one (without blocks).
+RtValue makeTensor(mlir::RankedTensorType type, std::vector<uint64_t> bits);
 
 /// Row-major strides of `shape`.
 llvm::SmallVector<int64_t> rowMajorStrides(llvm::ArrayRef<int64_t> shape);

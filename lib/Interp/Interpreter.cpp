@@ -71,6 +71,7 @@ public:
     addArithHandlers(handlers);
     addTensorHandlers(handlers);
     addAnybitHandlers(handlers);
+    addTernaryHandlers(handlers);
     addModArithHandlers(handlers);
   }
 

@@ -34,6 +34,20 @@ static std::string shapeString(ArrayRef<int64_t> shape) {
   return s + (shape.size() == 1 ? ",)" : ")");
 }
 
+/// The first element of packed trits whose 2-bit code is 3, if any.
+static std::optional<uint64_t> findNonTritCode(const uint8_t *data,
+                                               RankedTensorType type) {
+  BitLayout layout = getPackedEncoding(type).getBitLayout(type.getElementType());
+  uint64_t count = type.getNumElements();
+  std::vector<uint64_t> codes(count);
+  if (count)
+    unpackBits(data, count, layout, codes.data());
+  for (uint64_t i = 0; i < count; ++i)
+    if (codes[i] == 3)
+      return i;
+  return std::nullopt;
+}
+
 static FailureOr<RtValue> packedFromNpy(const NpyArray &array,
                                         RankedTensorType type, Location loc) {
   PackedEncodingAttr enc = getPackedEncoding(type);
@@ -46,8 +60,13 @@ static FailureOr<RtValue> packedFromNpy(const NpyArray &array,
                           << "array of " << total << " bytes, got dtype '"
                           << array.dtype << "' shape "
                           << shapeString(array.shape);
-  PackedPlanes planes;
   const uint8_t *p = array.data.data();
+  if (isa<TritType>(type.getElementType()))
+    if (std::optional<uint64_t> bad = findNonTritCode(p, type))
+      return emitError(loc) << "element " << *bad << " of the packed " << type
+                            << " has code 3, which is not a trit (codes are "
+                               "0, 1 and 2 for -1, 0 and +1)";
+  PackedPlanes planes;
   planes.data.assign(p, p + data);
   planes.scales.assign(p + data, p + data + scales);
   planes.zeroPoints.assign(p + data + scales, p + total);
@@ -87,6 +106,16 @@ struct ElementRules {
 };
 } // namespace
 
+/// Trits are not wrapped like integers: -1, 0 and +1 are the only values.
+static LogicalResult checkTrit(const ElementCodec &codec, Int128 value,
+                               size_t index, Type type, Location loc) {
+  if (codec.getKind() != ElementCodec::Kind::Trit || (value >= -1 && value <= 1))
+    return success();
+  return emitError(loc) << "element " << index << " of the value for " << type
+                        << " is " << static_cast<int64_t>(value)
+                        << ", not a trit (-1, 0 or +1)";
+}
+
 FailureOr<RtValue> valueFromNpy(const NpyArray &array, Type type,
                                 Location loc) {
   if (failed(checkArgumentType(type, loc)))
@@ -121,6 +150,8 @@ FailureOr<RtValue> valueFromNpy(const NpyArray &array, Type type,
       continue;
     }
     Int128 v = kind == 'i' ? Int128(signExtend(raw, 8 * size)) : Int128(raw);
+    if (failed(checkTrit(codec, v, i, type, loc)))
+      return failure();
     if (uint64_t q = rules.modulusAt(i); q && (v < 0 || v >= Int128(q)))
       return emitError(loc) << "element " << i << " of the array for " << type
                             << " is " << (v < 0 ? "negative" : "too large")
@@ -159,6 +190,7 @@ FailureOr<RtValue> valueFromLiteral(StringRef text, Type type, Location loc) {
                           << type;
   std::vector<uint64_t> elements;
   std::optional<APInt> badResidue;
+  bool badTrit = false;
   uint64_t badModulus = 0;
   auto convert = [&](Attribute a) -> uint64_t {
     uint64_t modulus = rules.modulusAt(elements.size());
@@ -173,8 +205,12 @@ FailureOr<RtValue> valueFromLiteral(StringRef text, Type type, Location loc) {
       }
       return v.getZExtValue();
     }
-    if (auto i = dyn_cast<IntegerAttr>(a))
+    if (auto i = dyn_cast<IntegerAttr>(a)) {
+      if (failed(checkTrit(codec, i.getValue().getSExtValue(), elements.size(),
+                           type, loc)))
+        badTrit = true;
       return codec.fromInt(i.getValue().getSExtValue());
+    }
     return codec.fromDouble(cast<FloatAttr>(a).getValueAsDouble());
   };
   if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
@@ -187,6 +223,8 @@ FailureOr<RtValue> valueFromLiteral(StringRef text, Type type, Location loc) {
                           << " literal for " << type << ", got '" << text
                           << "'";
   }
+  if (badTrit)
+    return failure();
   if (badResidue)
     return emitError(loc) << "value "
                           << llvm::toString(*badResidue, 10, /*Signed=*/true)

@@ -32,7 +32,11 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   modArith.reduction = options.reduction;
   pm.addPass(createConvertModArithToArith(modArith));
   pm.addNestedPass<func::FuncOp>(createAnybitWidenLoopIndices());
-  pm.addPass(createConvertAnybitToStandard());
+  pm.addPass(createAnybitLowerTernary());
+  ConvertAnybitToStandardOptions toStandard;
+  toStandard.ternary = options.ternary;
+  toStandard.x86Int8DotBits = options.x86Int8DotBits;
+  pm.addPass(createConvertAnybitToStandard(toStandard));
   pm.addPass(createAnybitCPUCallingConvention());
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
@@ -81,6 +85,8 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   ConvertVectorToLLVMPassOptions vectorToLLVM;
   vectorToLLVM.x86Vector = true; // anybit.x86_vpdpbusd
   pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
+  // Out-of-bounds vector reads pad with ub.poison lanes.
+  pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createArithToLLVMConversionPass());
@@ -135,6 +141,15 @@ struct PipelineCLOptions : PassPipelineOptions<PipelineCLOptions> {
       llvm::cl::desc("vpdpbusd width for int8 dot products (512, 256; 0: "
                      "none)"),
       llvm::cl::init(0)};
+  Option<TernaryLowering> ternary{
+      *this, "ternary",
+      llvm::cl::desc("How int8 x trit matmuls lower"),
+      llvm::cl::init(TernaryLowering::AddSub),
+      llvm::cl::values(
+          clEnumValN(TernaryLowering::AddSub, "addsub",
+                     "no multiplications by weights"),
+          clEnumValN(TernaryLowering::Generic, "generic",
+                     "the generic contraction"))};
   Option<bool> lazy{*this, "modarith-lazy-reduction",
                     llvm::cl::desc("Reduce sums of products once"),
                     llvm::cl::init(true)};
@@ -155,6 +170,7 @@ void registerAnybitPipelines() {
         options.ntt = cl.ntt;
         options.lazyReduction = cl.lazy;
         options.x86Int8DotBits = cl.x86Int8Dot;
+        options.ternary = cl.ternary;
         buildCPUPipeline(pm, options);
       });
 }

@@ -7,7 +7,7 @@ tensors exactly as the ``anybit`` ops do.
 
 Functions
 ---------
-compile(source, target="cpu", opt_level=3, *, threads=1, reduction="auto", bat=False, ntt="radix2")
+compile(source, target="cpu", opt_level=3, *, threads=1, reduction="auto", bat=False, ntt="radix2", ternary="addsub")
     Compile an MLIR module (JIT, through the CPU pipeline) into a
     :class:`Module` whose public functions are called like ``interpret``
     calls them: ``anybit.compile(k).add(x, y)``. Cached.
@@ -170,7 +170,7 @@ def interpret(source, entry, *arrays):
 
 
 def compile(source, target="cpu", opt_level=3, *, threads=1, reduction="auto",
-            bat=False, ntt="radix2"):
+            bat=False, ntt="radix2", ternary="addsub"):
     """Compile an MLIR module for ``target``; call its public functions on numpy arrays.
 
     The module (tensor-level Anybit IR, as :func:`interpret` runs it) goes
@@ -198,6 +198,11 @@ def compile(source, target="cpu", opt_level=3, *, threads=1, reduction="auto",
             --modarith-ntt``: ``"radix2"`` (Stockham butterflies) or
             ``"mat"`` (three modular matrix products, the CROSS paper's
             MAT; int8 products with ``bat=True``).
+        ternary: how int8 x trit matrix products (``anybit.bitlinear``'s,
+            or an ``anybit.matmul`` of i8 by packed ``!anybit.trit``) are
+            lowered, as ``anybitc --ternary``: ``"addsub"`` (no
+            multiplications by weights: byte dot products of the 2-bit
+            codes minus each row's sum) or ``"generic"``.
 
     Returns:
         Module: ``module.NAME(*arrays)`` (or ``module["NAME"](*arrays)``)
@@ -218,7 +223,7 @@ def compile(source, target="cpu", opt_level=3, *, threads=1, reduction="auto",
             rejects it (the diagnostics with their ``file:line:col:``
             locations), for example a reduction method that cannot handle
             a modulus.
-        ValueError: an unknown target, reduction or ntt, an opt_level outside
+        ValueError: an unknown target, reduction, ntt or ternary, an opt_level outside
             0..3 or a negative thread count.
         FileNotFoundError: ``source`` names a ``.mlir`` file that does not
             exist.
@@ -259,10 +264,11 @@ def compile(source, target="cpu", opt_level=3, *, threads=1, reduction="auto",
     text, name = _read_source(source)
     if not isinstance(bat, bool):
         raise ValueError("bat must be True or False, got %r" % (bat,))
-    if not isinstance(ntt, str):
-        raise ValueError("ntt must be a string, got %r" % (ntt,))
+    for option, value in (("ntt", ntt), ("ternary", ternary)):
+        if not isinstance(value, str):
+            raise ValueError("%s must be a string, got %r" % (option, value))
     return _anybit.compile(text, name, target, opt_level, threads.__index__(),
-                           reduction, bat, ntt)
+                           reduction, bat, ntt, ternary)
 
 
 def pack(array, dtype, encoding=None, scales=None, zero_points=None):

@@ -47,6 +47,7 @@ struct CompiledModule {
   std::string reduction = "auto";
   bool bat = false;
   std::string ntt = "radix2";
+  std::string ternary = "addsub";
   std::shared_ptr<ParsedModule> parsed;
   std::unique_ptr<CPUExecutable> executable;
   /// The public functions with a body, in source order, and their
@@ -116,7 +117,7 @@ E parseOption(const OptionName<E> (&table)[N], const std::string &name,
 CompiledPtr compile(const std::string &text, const std::string &name,
                     const std::string &target, int optLevel, int threads,
                     const std::string &reduction, bool bat,
-                    const std::string &ntt) {
+                    const std::string &ntt, const std::string &ternary) {
   if (std::find(std::begin(kTargets), std::end(kTargets), target) ==
       std::end(kTargets))
     throwValueError("unknown target '" + target +
@@ -131,13 +132,15 @@ CompiledPtr compile(const std::string &text, const std::string &name,
   ModularReduction method =
       parseOption(kModularReductions, reduction, "reduction");
   NttLowering nttLowering = parseOption(kNttLowerings, ntt, "ntt lowering");
+  TernaryLowering ternaryLowering =
+      parseOption(kTernaryLowerings, ternary, "ternary lowering");
   ContextLock lock;
   std::list<CompiledPtr> &cache = compileCache();
   for (auto it = cache.begin(); it != cache.end(); ++it) {
     const CompiledModule &c = **it;
     if (c.optLevel == unsigned(optLevel) && c.target == target &&
         c.threads == unsigned(threads) && c.reduction == reduction &&
-        c.bat == bat && c.ntt == ntt &&
+        c.bat == bat && c.ntt == ntt && c.ternary == ternary &&
         c.parsed->text == text) {
       cache.splice(cache.begin(), cache, it);
       return cache.front();
@@ -151,6 +154,7 @@ CompiledPtr compile(const std::string &text, const std::string &name,
   compiled->reduction = reduction;
   compiled->bat = bat;
   compiled->ntt = ntt;
+  compiled->ternary = ternary;
   compiled->parsed = getModule(text, name);
   ParsedModule &pm = *compiled->parsed;
   for (auto fn : pm.module->getOps<func::FuncOp>()) {
@@ -169,6 +173,7 @@ CompiledPtr compile(const std::string &text, const std::string &name,
   options.reduction = method;
   options.bat = bat;
   options.ntt = nttLowering;
+  options.ternary = ternaryLowering;
   FailureOr<std::unique_ptr<CPUExecutable>> executable = failure();
   std::string diagnostics;
   {
@@ -302,6 +307,10 @@ describe it.)doc");
           "ntt", [](const CompiledModule &c) { return c.ntt; },
           "How its modarith.ntt/intt were lowered ('radix2' or 'mat').")
       .def_property_readonly(
+          "ternary", [](const CompiledModule &c) { return c.ternary; },
+          "How its int8 x trit matmuls were lowered ('addsub' or "
+          "'generic').")
+      .def_property_readonly(
           "source_name",
           [](const CompiledModule &c) { return c.parsed->name; },
           "The name diagnostics give the source: its path, or '<source>'.")
@@ -379,7 +388,7 @@ describe it.)doc");
   m.def("compile", &compile, py::arg("source"), py::arg("name"),
         py::arg("target"), py::arg("opt_level"), py::arg("threads") = 1,
         py::arg("reduction") = "auto", py::arg("bat") = false,
-        py::arg("ntt") = "radix2",
+        py::arg("ntt") = "radix2", py::arg("ternary") = "addsub",
         "Compiles the MLIR text `source` (diagnostics name it `name`) for "
         "`target` with the given options, or returns the cached Module; see "
         "anybit.compile.");

@@ -96,6 +96,14 @@ static cl::opt<anybit::NttLowering> modArithNtt(
                clEnumValN(anybit::NttLowering::Mat, "mat",
                           "three modular matmuls (MAT; int8 matmuls with "
                           "--modarith-bat)")));
+static cl::opt<anybit::TernaryLowering> ternaryLowering(
+    "ternary", cl::desc("How int8 x trit matmuls (anybit.bitlinear) lower"),
+    cl::init(anybit::TernaryLowering::AddSub),
+    cl::values(clEnumValN(anybit::TernaryLowering::AddSub, "addsub",
+                          "no multiplications by weights: byte dot products "
+                          "of the 2-bit codes minus row sums (default)"),
+               clEnumValN(anybit::TernaryLowering::Generic, "generic",
+                          "the generic contraction")));
 static cl::opt<bool> modArithLazy(
     "modarith-lazy-reduction",
     cl::desc("Reduce sums of residue products once, in wide integers "
@@ -348,6 +356,7 @@ int main(int argc, char **argv) {
   options.reduction = modArithReduction;
   options.bat = modArithBat;
   options.ntt = modArithNtt;
+  options.ternary = ternaryLowering;
   options.lazyReduction = modArithLazy;
   options.printPipeline = printPipeline;
   // LLVM owns --time-passes; it times the MLIR passes here too.

@@ -27,10 +27,31 @@ def ConvertAnybitToStandard : Pass<"convert-anybit-to-standard", "mlir::ModuleOp
     column tiles of the output, each unpacking 16 weights at a time with
     byte shuffles and per-lane shifts and contracting them with `vector.fma`
     into register tiles; each group's sum is scaled once.
+
+    A matmul of logical i8 activations by packed trit weights (N x K,
+    `transpose_rhs`, K a multiple of 4) into i32 is, with `ternary=addsub`
+    (the default), computed without multiplying by weights: the 2-bit codes
+    c = t + 1 are contracted as unsigned bytes against the activations
+    (x86 `vpdpbusd` with `x86-int8-dot-bits`, else portable vector code)
+    and each row's activation sum is subtracted. The codes are read in
+    place, four planes per loaded vector, against activations permuted
+    once to the planes' order (see TernaryMatmulCodegen.h).
   }];
   let options = [
     Option<"vectorize", "vectorize", "bool", /*default=*/"true",
-           "Lower packed-weight f32 matmuls to vector code">
+           "Lower packed-weight f32 matmuls to vector code">,
+    Option<"ternary", "ternary", "::anybit::TernaryLowering",
+           /*default=*/"::anybit::TernaryLowering::AddSub",
+           "How int8 x packed-trit matmuls are lowered",
+           [{::llvm::cl::values(
+             clEnumValN(::anybit::TernaryLowering::AddSub, "addsub",
+                        "byte dot products of the codes, minus row sums"),
+             clEnumValN(::anybit::TernaryLowering::Generic, "generic",
+                        "the generic contraction (multiplies)"))}]>,
+    Option<"x86Int8DotBits", "x86-int8-dot-bits", "unsigned",
+           /*default=*/"0",
+           "vpdpbusd width the ternary kernel may use (512, 256; 0: "
+           "portable vector code)">
   ];
   let dependentDialects = [
     "mlir::arith::ArithDialect", "mlir::linalg::LinalgDialect",

@@ -1,4 +1,4 @@
-//===- ReductionMethod.h - How modarith ops are lowered ---------*- C++ -*-===//
+//===- ReductionMethod.h - Lowering choices of the pipeline -----*- C++ -*-===//
 
 #ifndef ANYBIT_CONVERSION_REDUCTIONMETHOD_H
 #define ANYBIT_CONVERSION_REDUCTIONMETHOD_H
@@ -19,6 +19,12 @@ enum class ModularReduction { Auto, Barrett, Montgomery, Shoup, Remainder };
 /// int8 matmuls by BAT when that is on).
 enum class NttLowering { Radix2, Mat };
 
+/// How anybit.matmul of int8 activations by packed trits is lowered: with
+/// no multiplications by weights (add/sub over the 2-bit codes, as byte
+/// dot products of the codes minus the activations' sum), or as the
+/// generic contraction that multiplies every weight.
+enum class TernaryLowering { AddSub, Generic };
+
 /// A choice by the name the tools and Python use.
 template <typename E> struct OptionName {
   const char *name;
@@ -34,6 +40,9 @@ inline constexpr OptionName<ModularReduction> kModularReductions[] = {
 
 inline constexpr OptionName<NttLowering> kNttLowerings[] = {
     {"radix2", NttLowering::Radix2}, {"mat", NttLowering::Mat}};
+
+inline constexpr OptionName<TernaryLowering> kTernaryLowerings[] = {
+    {"addsub", TernaryLowering::AddSub}, {"generic", TernaryLowering::Generic}};
 
 /// The entry of `table` called `name`.
 template <typename E, size_t N>

@@ -22,7 +22,8 @@ using Int128 = __int128;
 
 class ElementCodec {
 public:
-  enum class Kind { SignedInt, UnsignedInt, F32, F64, SmallFloat };
+  /// Trit: the code `value + 1` in 2 bits (!anybit.trit).
+  enum class Kind { SignedInt, UnsignedInt, Trit, F32, F64, SmallFloat };
 
   /// `type` must satisfy anybit::isNumericElementType or be a
   /// !modarith.int<Q : iW>, which is coded as an unsigned W-bit integer
@@ -48,7 +49,7 @@ public:
   Int128 toInt(uint64_t bits) const;
 
   /// Rounds to nearest even. Integers: NaN gives 0; out-of-range values wrap
-  /// modulo 2^width unless `saturate`, which clamps. Floats: see FloatFormat
+  /// modulo 2^width unless `saturate`, which clamps; trits always clamp. Floats: see FloatFormat
   /// (f32/f64 overflow to infinity unless `saturate`).
   uint64_t fromDouble(double value, bool saturate = false) const;
   /// Exact integer to this type (one rounding for floats).

@@ -56,6 +56,8 @@ struct CPUCompileOptions {
   NttLowering ntt = NttLowering::Radix2;
   /// Sums of products of residues are reduced once (not under Montgomery).
   bool lazyReduction = true;
+  /// How int8 x trit matmuls (anybit.bitlinear's product) are lowered.
+  TernaryLowering ternary = TernaryLowering::AddSub;
 };
 
 /// The OpenMP runtime compiled code links when it runs parallel loops, or

@@ -3,7 +3,9 @@
 #ifndef ANYBIT_TRANSFORMS_PASSES_H
 #define ANYBIT_TRANSFORMS_PASSES_H
 
+#include "Anybit/AnybitDialect.h"
 #include "ModArith/ModArithDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"

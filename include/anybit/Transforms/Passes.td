@@ -123,4 +123,23 @@ def ModArithLazyReduction : Pass<"modarith-lazy-reduction"> {
                            "mlir::arith::ArithDialect"];
 }
 
+def AnybitLowerTernary : Pass<"anybit-lower-ternary"> {
+  let summary = "Expands anybit.ternarize and anybit.bitlinear into their steps";
+  let description = [{
+    Rewrites each op into the steps of its definition, in the reference
+    VM's order of operations: element-wise f64 code and row reductions as
+    `linalg.generic` ops (sums in ascending order), `anybit.cast` for the
+    roundings into trits and int8, `anybit.pack` for packed trits. A
+    `bitlinear` becomes RMSNorm and absmax int8 quantization of each row,
+    one `anybit.matmul` of the int8 rows by the trits into i32 (which
+    `convert-anybit-to-standard` computes without multiplying by weights),
+    and the rescale `a / s * m`.
+  }];
+  let dependentDialects = ["::anybit::AnybitDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::math::MathDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 #endif // ANYBIT_TRANSFORMS_PASSES_TD

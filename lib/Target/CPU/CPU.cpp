@@ -120,6 +120,7 @@ static LogicalResult runCPUPipeline(ModuleOp module,
   pipeline.ntt = options.ntt;
   pipeline.lazyReduction = options.lazyReduction;
   pipeline.x86Int8DotBits = x86Int8DotBits(tm);
+  pipeline.ternary = options.ternary;
   buildCPUPipeline(pm, pipeline);
   if (options.printPipeline) {
     pm.printAsTextualPipeline(llvm::errs());

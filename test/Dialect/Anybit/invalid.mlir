@@ -284,7 +284,7 @@ func.func @f(%x: tensor<4xi8>) {
 // -----
 
 func.func @f(%x: tensor<?xf32>) {
-  // expected-error @+1 {{'anybit.cast' op operand #0 must be integer of width 1..64, index, builtin float or !anybit.float or statically shaped tensor of numbers, but got 'tensor<?xf32>'}}
+  // expected-error @+1 {{'anybit.cast' op operand #0 must be integer of width 1..64, index, builtin float, !anybit.float or !anybit.trit or statically shaped tensor of numbers, but got 'tensor<?xf32>'}}
   %0 = anybit.cast %x : tensor<?xf32> to tensor<4xf16>
   return
 }
@@ -292,7 +292,7 @@ func.func @f(%x: tensor<?xf32>) {
 // -----
 
 func.func @f(%x: i128) {
-  // expected-error @+1 {{'anybit.cast' op operand #0 must be integer of width 1..64, index, builtin float or !anybit.float or statically shaped tensor of numbers, but got 'i128'}}
+  // expected-error @+1 {{'anybit.cast' op operand #0 must be integer of width 1..64, index, builtin float, !anybit.float or !anybit.trit or statically shaped tensor of numbers, but got 'i128'}}
   %0 = anybit.cast %x : i128 to i64
   return
 }
@@ -300,7 +300,7 @@ func.func @f(%x: i128) {
 // -----
 
 func.func @f(%x: f32) {
-  // expected-error @+1 {{'anybit.cast' op result #0 must be integer of width 1..64, index, builtin float or !anybit.float or statically shaped tensor of numbers, but got 'f80'}}
+  // expected-error @+1 {{'anybit.cast' op result #0 must be integer of width 1..64, index, builtin float, !anybit.float or !anybit.trit or statically shaped tensor of numbers, but got 'f80'}}
   %0 = anybit.cast %x : f32 to f80
   return
 }
@@ -624,7 +624,7 @@ func.func @f(%a: tensor<2x4xi8>, %b: tensor<4x5xi8>) {
 // -----
 
 func.func @f(%a: tensor<2x4xf32>, %b: tensor<4x5xi8>) {
-  // expected-error @+1 {{'anybit.matmul' op an integer accumulator needs unscaled integer operands, got 'tensor<2x4xf32>'}}
+  // expected-error @+1 {{'anybit.matmul' op an integer accumulator needs unscaled integer or trit operands, got 'tensor<2x4xf32>'}}
   %0 = anybit.matmul %a, %b {accumulator = i32} : tensor<2x4xf32>, tensor<4x5xi8> -> tensor<2x5xi32>
   return
 }
@@ -632,7 +632,7 @@ func.func @f(%a: tensor<2x4xf32>, %b: tensor<4x5xi8>) {
 // -----
 
 func.func @f(%a: tensor<2x4xi8>, %b: tensor<4x5xindex>) {
-  // expected-error @+1 {{'anybit.matmul' op an integer accumulator needs unscaled integer operands, got 'tensor<4x5xindex>'}}
+  // expected-error @+1 {{'anybit.matmul' op an integer accumulator needs unscaled integer or trit operands, got 'tensor<4x5xindex>'}}
   %0 = anybit.matmul %a, %b {accumulator = i64} : tensor<2x4xi8>, tensor<4x5xindex> -> tensor<2x5xi64>
   return
 }
@@ -640,7 +640,7 @@ func.func @f(%a: tensor<2x4xi8>, %b: tensor<4x5xindex>) {
 // -----
 
 func.func @f(%a: tensor<2x64xi8>, %b: tensor<64x5xi3, #anybit.packed<block = [32, 1], scale = f16>>) {
-  // expected-error @+1 {{'anybit.matmul' op an integer accumulator needs unscaled integer operands, got 'tensor<64x5xi3, #anybit.packed<block = [32, 1], scale = f16>>'}}
+  // expected-error @+1 {{'anybit.matmul' op an integer accumulator needs unscaled integer or trit operands, got 'tensor<64x5xi3, #anybit.packed<block = [32, 1], scale = f16>>'}}
   %0 = anybit.matmul %a, %b {accumulator = i32} : tensor<2x64xi8>, tensor<64x5xi3, #anybit.packed<block = [32, 1], scale = f16>> -> tensor<2x5xi32>
   return
 }

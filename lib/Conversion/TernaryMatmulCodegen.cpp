@@ -1,0 +1,248 @@
+//===- TernaryMatmulCodegen.cpp - Multiply-free ternary matmuls -----------===//
+
+#include "TernaryMatmulCodegen.h"
+
+#include "Anybit/X86Ops.h"
+#include "VectorMatmulCodegen.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+
+namespace anybit::codegen {
+namespace {
+
+/// Rows of A and rows of W accumulated together: 4 x 4 accumulators (half
+/// of AVX-512's registers) are enough independent dot-product chains to
+/// hide their latency, and each row of A' loaded serves four rows of W.
+constexpr int64_t kRowsOfA = 4, kRowsOfW = 4;
+
+struct TernaryKernel {
+  OpBuilder &b;
+  Location loc;
+  Value planar; // A', M x Kp
+  Value bytes;  // W's storage
+  Value rowSums; // sum_k A[m, k], M
+  int64_t rowBytes;
+  int64_t vectorBytes; // V: bytes of W per load
+  unsigned dotBits;
+
+  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value mul(Value x, int64_t c) {
+    return arith::MulIOp::create(b, loc, x, idx(c));
+  }
+  Value add(Value x, int64_t c) {
+    return c ? arith::AddIOp::create(b, loc, x, idx(c)).getResult() : x;
+  }
+  VectorType byteVector() {
+    return VectorType::get({vectorBytes}, b.getI8Type());
+  }
+  VectorType laneVector() {
+    return VectorType::get({vectorBytes / 4}, b.getI32Type());
+  }
+  Value splat(VectorType type, int64_t v) {
+    return arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(type,
+                               b.getIntegerAttr(type.getElementType(), v)));
+  }
+  Value read(Value source, ValueRange at, bool inBounds) {
+    Value pad = arith::ConstantIntOp::create(b, loc, 0, 8);
+    return vector::TransferReadOp::create(b, loc, byteVector(), source, at,
+                                          pad, ArrayRef<bool>{inBounds});
+  }
+
+  /// acc + the byte dot products of `codes` (unsigned) and `activations`
+  /// (signed), four bytes per i32 lane.
+  Value dot(Value acc, Value codes, Value activations) {
+    if (dotBits)
+      return X86VpdpbusdOp::create(b, loc, laneVector(), acc, codes,
+                                   activations);
+    auto wide = VectorType::get({vectorBytes}, b.getI32Type());
+    Value products = arith::MulIOp::create(
+        b, loc, arith::ExtUIOp::create(b, loc, wide, codes),
+        arith::ExtSIOp::create(b, loc, wide, activations));
+    // Lane i sums products 4i..4i+3: four strided shuffles, added (1-D
+    // vectors only, which every later lowering handles).
+    for (int64_t j = 0; j < 4; ++j) {
+      SmallVector<int64_t> lanes;
+      for (int64_t i = 0; i < vectorBytes / 4; ++i)
+        lanes.push_back(4 * i + j);
+      acc = arith::AddIOp::create(
+          b, loc, acc,
+          vector::ShuffleOp::create(b, loc, products, products, lanes));
+    }
+    return acc;
+  }
+
+  /// Block `kb` (4V codes of each row) of rows n0.. of W against rows m0..
+  /// of A', added to `accs` (row of W major). Reads of W stay inside the
+  /// buffer when `inBounds`; the last block of a row may read past it
+  /// (into the next row, or padding at the end), where A' is zero.
+  SmallVector<Value> block(Value kb, bool inBounds, Value n0, int64_t rowsW,
+                           Value m0, int64_t rowsA, ValueRange accs) {
+    SmallVector<Value> next(accs);
+    Value blockStart = mul(kb, 4 * vectorBytes);
+    Value three = splat(byteVector(), 3);
+    for (int64_t r = 0; r < rowsW; ++r) {
+      Value offset = arith::AddIOp::create(b, loc, mul(add(n0, r), rowBytes),
+                                           mul(kb, vectorBytes));
+      Value w = read(bytes, offset, inBounds);
+      for (int64_t j = 0; j < 4; ++j) {
+        Value shifted =
+            j ? arith::ShRUIOp::create(b, loc, w, splat(byteVector(), 2 * j))
+                  .getResult()
+              : w;
+        Value plane = arith::AndIOp::create(b, loc, shifted, three);
+        for (int64_t a = 0; a < rowsA; ++a) {
+          Value activations =
+              read(planar, {add(m0, a), add(blockStart, j * vectorBytes)},
+                   /*inBounds=*/true);
+          next[r * rowsA + a] = dot(next[r * rowsA + a], plane, activations);
+        }
+      }
+    }
+    return next;
+  }
+
+  /// Rows m0..m0+rowsA of the tile of outputs n0..n0+rowsW, inserted into
+  /// `tile` (M x rowsW).
+  Value rowBlock(Value tile, Value m0, int64_t rowsA, Value n0,
+                 int64_t rowsW) {
+    int64_t fullBlocks = rowBytes / vectorBytes;
+    SmallVector<Value> accs(rowsW * rowsA, splat(laneVector(), 0));
+    accs = buildLoop(b, loc, fullBlocks, 1, accs,
+                     [&](Value kb, ValueRange args) {
+                       return block(kb, true, n0, rowsW, m0, rowsA, args);
+                     });
+    if (rowBytes % vectorBytes)
+      accs = block(idx(fullBlocks), false, n0, rowsW, m0, rowsA, accs);
+    for (int64_t r = 0; r < rowsW; ++r)
+      for (int64_t a = 0; a < rowsA; ++a) {
+        Value row = add(m0, a);
+        Value sum = vector::ReductionOp::create(
+            b, loc, vector::CombiningKind::ADD, accs[r * rowsA + a]);
+        Value codeSum = arith::SubIOp::create(
+            b, loc, sum, tensor::ExtractOp::create(b, loc, rowSums, row));
+        tile = tensor::InsertOp::create(b, loc, codeSum, tile,
+                                        ValueRange{row, idx(r)});
+      }
+    return tile;
+  }
+};
+
+/// A' (M x Kp, Kp a multiple of 4V): within each block of 4V columns,
+/// A'[m, 4V kb + V j + i] = A[m, 4V kb + 4i + j], zero past K.
+Value buildPlanarActivations(OpBuilder &b, Location loc, Value lhs,
+                             int64_t paddedK, int64_t vectorBytes) {
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  int64_t m = lhsType.getDimSize(0), k = lhsType.getDimSize(1);
+  auto type = RankedTensorType::get({m, paddedK}, b.getI8Type());
+  return tensor::GenerateOp::create(
+      b, loc, type, ValueRange{},
+      [&](OpBuilder &nb, Location l, ValueRange indices) {
+        auto c = [&](int64_t v) {
+          return arith::ConstantIndexOp::create(nb, l, v);
+        };
+        Value col = indices[1];
+        Value blockSize = c(4 * vectorBytes), v = c(vectorBytes);
+        Value inBlock = arith::RemUIOp::create(nb, l, col, blockSize);
+        Value blockStart = arith::SubIOp::create(nb, l, col, inBlock);
+        Value plane = arith::DivUIOp::create(nb, l, inBlock, v);
+        Value lane = arith::RemUIOp::create(nb, l, inBlock, v);
+        Value source = arith::AddIOp::create(
+            nb, l, blockStart,
+            arith::AddIOp::create(nb, l,
+                                  arith::MulIOp::create(nb, l, lane, c(4)),
+                                  plane));
+        Value inside = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult,
+                                             source, c(k));
+        Value clamped = arith::MinUIOp::create(nb, l, source, c(k - 1));
+        Value a = tensor::ExtractOp::create(nb, l, lhs,
+                                            ValueRange{indices[0], clamped});
+        Value zero = arith::ConstantIntOp::create(nb, l, 0, 8);
+        tensor::YieldOp::create(
+            nb, l, arith::SelectOp::create(nb, l, inside, a, zero).getResult());
+      });
+}
+
+/// sum_k A[m, k] for each row, in i32.
+Value buildRowSums(OpBuilder &b, Location loc, Value lhs) {
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  int64_t m = lhsType.getDimSize(0);
+  Type i32 = b.getI32Type();
+  Value init = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{m}, i32);
+  Value zero = arith::ConstantIntOp::create(b, loc, 0, 32);
+  init = linalg::FillOp::create(b, loc, zero, init).getResult(0);
+  MLIRContext *ctx = b.getContext();
+  AffineExpr i, k;
+  bindDims(ctx, i, k);
+  SmallVector<AffineMap> maps = {AffineMap::get(2, 0, {i, k}, ctx),
+                                 AffineMap::get(2, 0, {i}, ctx)};
+  SmallVector<utils::IteratorType> iterators = {utils::IteratorType::parallel,
+                                                utils::IteratorType::reduction};
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{init.getType()}, ValueRange{lhs},
+             ValueRange{init}, maps, iterators,
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               Value wide = arith::ExtSIOp::create(nb, l, i32, args[0]);
+               linalg::YieldOp::create(
+                   nb, l,
+                   arith::AddIOp::create(nb, l, args[1], wide).getResult());
+             })
+      .getResult(0);
+}
+
+} // namespace
+
+bool canLowerTernaryMatmul(RankedTensorType lhsType, RankedTensorType rhsType,
+                           bool transposed, Type accumulator) {
+  PackedEncodingAttr enc = getPackedEncoding(rhsType);
+  // Trits sit at bit 2i in every word size: no straddling, no padding.
+  return transposed && enc && !enc.hasBlocks() &&
+         isa<TritType>(rhsType.getElementType()) && !lhsType.getEncoding() &&
+         lhsType.getElementType().isSignlessInteger(8) &&
+         accumulator.isSignlessInteger(32) && lhsType.hasStaticShape() &&
+         rhsType.hasStaticShape() && rhsType.getDimSize(1) % 4 == 0 &&
+         rhsType.getDimSize(1) > 0;
+}
+
+Value buildTernaryMatmul(OpBuilder &b, Location loc, Value lhs, Value rhsBytes,
+                         RankedTensorType rhsType, unsigned dotBits) {
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  int64_t m = lhsType.getDimSize(0), k = lhsType.getDimSize(1),
+          n = rhsType.getDimSize(0);
+  int64_t vectorBytes = dotBits ? dotBits / 8 : 32;
+  int64_t blockCodes = 4 * vectorBytes;
+  int64_t paddedK = (k + blockCodes - 1) / blockCodes * blockCodes;
+  TernaryKernel kernel{b,
+                       loc,
+                       buildPlanarActivations(b, loc, lhs, paddedK,
+                                              vectorBytes),
+                       rhsBytes,
+                       buildRowSums(b, loc, lhs),
+                       k / 4,
+                       vectorBytes,
+                       dotBits};
+  int64_t rowsW = kRowsOfW;
+  while (n % rowsW != 0)
+    --rowsW;
+  return buildColumnTiles(
+      b, loc, m, n, rowsW, b.getI32Type(), [&](Value tile, Value n0) {
+        int64_t full = m / kRowsOfA, rest = m % kRowsOfA;
+        if (full > 0)
+          tile = buildLoop(b, loc, full * kRowsOfA, kRowsOfA, ValueRange{tile},
+                           [&](Value m0, ValueRange args) {
+                             return SmallVector<Value>{kernel.rowBlock(
+                                 args[0], m0, kRowsOfA, n0, rowsW)};
+                           })[0];
+        if (rest > 0)
+          tile = kernel.rowBlock(tile, kernel.idx(full * kRowsOfA), rest, n0,
+                                 rowsW);
+        return tile;
+      });
+}
+
+} // namespace anybit::codegen

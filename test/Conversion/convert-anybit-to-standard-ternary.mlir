@@ -1,0 +1,78 @@
+// RUN: anybit-opt %s --convert-anybit-to-standard=x86-int8-dot-bits=256 --split-input-file | FileCheck %s
+// RUN: anybit-opt %s --convert-anybit-to-standard --split-input-file | FileCheck %s --check-prefix=PORTABLE
+// RUN: anybit-opt %s --convert-anybit-to-standard="ternary=generic x86-int8-dot-bits=512" --split-input-file | FileCheck %s --check-prefix=GENERIC
+// RUN: not anybit-opt %s --convert-anybit-to-standard=x86-int8-dot-bits=128 --split-input-file 2>&1 | FileCheck %s --check-prefix=BITS
+
+// int8 activations times packed trits into i32, with no multiplication by
+// weights: sum_k a_k t_k = sum_k a_k c_k - sum_k a_k for the codes
+// c = t + 1. The activations are permuted once into A' (2 x 384: K = 260
+// padded to blocks of 4 V = 128 with V = 32 bytes of codes per load),
+// plane j of each block holding a[4 i + j]; each row's sum is a reduction.
+// An scf.forall runs over tiles of 3 rows of W (3 divides N = 6); each
+// loads 32 bytes of a row of W per block, splits them into the 4 planes
+// (c >> 2j) & 3 and takes vpdpbusd with both rows of A' (6 accumulators).
+// K / 4 = 65 bytes per row: 2 whole blocks, then one whose read may run
+// past the row (in_bounds = false), where A' is zero.
+// CHECK-LABEL: func.func @gemv(
+// CHECK-SAME: %[[A:[^:]*]]: tensor<2x260xi8>, %[[W:[^:]*]]: tensor<390xi8>)
+// CHECK: %[[AP:.*]] = tensor.generate
+// CHECK:   arith.cmpi ult
+// CHECK:   tensor.extract %[[A]]
+// CHECK:   arith.select
+// CHECK: } : tensor<2x384xi8>
+// CHECK: %[[SUMS:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[A]] : tensor<2x260xi8>) outs(%{{.*}} : tensor<2xi32>)
+// CHECK:   arith.extsi
+// CHECK:   arith.addi
+// CHECK: scf.forall (%{{.*}}) in (2)
+// CHECK:   tensor.extract_slice %{{.*}} [2, 3] [1, 1] : tensor<2x6xi32> to tensor<2x3xi32>
+// CHECK:   scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args({{.*}}) -> (vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>)
+// CHECK:     %[[CODES:.*]] = vector.transfer_read %[[W]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<390xi8>, vector<32xi8>
+// CHECK:     %[[P0:.*]] = arith.andi %[[CODES]], %{{.*}} : vector<32xi8>
+// CHECK:     %[[A0:.*]] = vector.transfer_read %[[AP]][%{{.*}}, %{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<2x384xi8>, vector<32xi8>
+// CHECK:     anybit.x86_vpdpbusd %{{.*}}, %[[P0]], %[[A0]] : vector<32xi8> -> vector<8xi32>
+// CHECK:     anybit.x86_vpdpbusd
+// CHECK:     arith.shrui %[[CODES]], %{{.*}} : vector<32xi8>
+// CHECK-NOT: arith.muli %{{.*}} : vector
+// CHECK:     scf.yield
+// CHECK:   vector.transfer_read %[[W]][%{{.*}}], %{{.*}} : tensor<390xi8>, vector<32xi8>
+// CHECK:   %[[SUM:.*]] = vector.reduction <add>, %{{.*}} : vector<8xi32> into i32
+// CHECK:   %[[ROWSUM:.*]] = tensor.extract %[[SUMS]]
+// CHECK:   %[[C:.*]] = arith.subi %[[SUM]], %[[ROWSUM]] : i32
+// CHECK:   tensor.insert %[[C]]
+// CHECK: scf.forall.in_parallel
+// CHECK:   tensor.parallel_insert_slice
+// Without vpdpbusd, the same kernel on portable vectors: the products of
+// codes and activations widened to i32, summed four by four with strided
+// shuffles.
+// PORTABLE-LABEL: func.func @gemv(
+// PORTABLE: scf.forall
+// PORTABLE: arith.extui %{{.*}} : vector<32xi8> to vector<32xi32>
+// PORTABLE: arith.extsi %{{.*}} : vector<32xi8> to vector<32xi32>
+// PORTABLE: arith.muli %{{.*}} : vector<32xi32>
+// PORTABLE: vector.shuffle %{{.*}}, %{{.*}} [0, 4, 8, 12, 16, 20, 24, 28] : vector<32xi32>, vector<32xi32>
+// PORTABLE: arith.addi %{{.*}} : vector<8xi32>
+// PORTABLE: vector.shuffle %{{.*}}, %{{.*}} [1, 5, 9, 13, 17, 21, 25, 29] : vector<32xi32>, vector<32xi32>
+// PORTABLE-NOT: anybit.x86_vpdpbusd
+// ternary=generic: the contraction multiplies each decoded trit.
+// GENERIC-LABEL: func.func @gemv(
+// GENERIC-NOT: anybit.x86_vpdpbusd
+// GENERIC: linalg.generic
+// GENERIC: arith.muli %{{.*}} : i32
+// BITS: error: convert-anybit-to-standard: x86-int8-dot-bits must be 0, 256 or 512, got 128
+func.func @gemv(%x: tensor<2x260xi8>, %w: tensor<6x260x!anybit.trit, #anybit.packed<>>) -> tensor<2x6xi32> {
+  %y = anybit.matmul %x, %w {accumulator = i32, transpose_rhs} : tensor<2x260xi8>, tensor<6x260x!anybit.trit, #anybit.packed<>> -> tensor<2x6xi32>
+  return %y : tensor<2x6xi32>
+}
+
+// -----
+
+// Rows of W that do not start on a byte (K = 6) take the generic
+// contraction.
+// CHECK-LABEL: func.func @odd_k
+// CHECK-NOT: anybit.x86_vpdpbusd
+// CHECK: linalg.generic
+// CHECK: arith.muli %{{.*}} : i32
+func.func @odd_k(%x: tensor<1x6xi8>, %w: tensor<3x6x!anybit.trit, #anybit.packed<>>) -> tensor<1x3xi32> {
+  %y = anybit.matmul %x, %w {accumulator = i32, transpose_rhs} : tensor<1x6xi8>, tensor<3x6x!anybit.trit, #anybit.packed<>> -> tensor<1x3xi32>
+  return %y : tensor<1x3xi32>
+}
