@@ -29,7 +29,10 @@ LogicalResult
 PackedEncodingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                            unsigned word, bool straddle,
                            ArrayRef<int64_t> block, Type scale,
-                           Type zeroPoint) {
+                           Type zeroPoint, bool base3) {
+  if (base3 && (word != 8 || !straddle || !block.empty()))
+    return emitError() << "base3 packing has no word size, straddle option "
+                          "or blocks";
   if (word != 8 && word != 16 && word != 32 && word != 64)
     return emitError() << "container word must be 8, 16, 32 or 64 bits, got "
                        << word;
@@ -62,6 +65,9 @@ LogicalResult PackedEncodingAttr::verifyEncoding(
                        << elementType;
   if (ShapedType::isDynamicShape(shape))
     return emitError() << "#anybit.packed needs a static shape";
+  if (getBase3() && !isa<TritType>(elementType))
+    return emitError() << "base3 packing holds !anybit.trit elements, not "
+                       << elementType;
   unsigned bits = getElementBitWidth(elementType);
   if (!getStraddle() && bits > getWord())
     return emitError() << bits << "-bit elements do not fit a " << getWord()
@@ -84,6 +90,7 @@ LogicalResult PackedEncodingAttr::verifyEncoding(
   layout.bits = getElementBitWidth(elementType);
   layout.wordBits = getWord();
   layout.straddle = getStraddle();
+  layout.base3 = getBase3();
   return layout;
 }
 

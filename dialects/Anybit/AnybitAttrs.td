@@ -44,8 +44,17 @@ def Anybit_PackedEncodingAttr : AttrDef<Anybit_Dialect, "PackedEncoding",
     densely (LSB-first) in row-major block order. Per-tensor scaling is a
     block equal to the shape, per-channel `[1, K]`, per-group `[1, 32]`.
 
+    With `base3 = true` (for `!anybit.trit` only, without blocks), five
+    trits share each byte as base-3 digits, 1.6 bits per trit: element
+    `5b + n` is digit `n` (from the most significant) of byte `b`, whose
+    value is `ceil(256 v / 243)` for `v = sum_n c_n 3^(4 - n)` and the codes
+    `c = t + 1`; digit `n` is `((byte * 3^n) mod 256) * 3 >> 8`. This is the
+    byte form of llama.cpp's TQ1_0 (which orders elements differently
+    within its blocks). A partial last byte pads with zero codes.
+
     ```mlir
     tensor<64x32xi3, #anybit.packed<>>
+    tensor<256x2560x!anybit.trit, #anybit.packed<base3 = true>>
     tensor<64x32xi4, #anybit.packed<word = 32, block = [32, 1], scale = f16>>
     tensor<4x64xui4, #anybit.packed<block = [1, 64], scale = f32, zero_point = ui4>>
     ```
@@ -55,7 +64,8 @@ def Anybit_PackedEncodingAttr : AttrDef<Anybit_Dialect, "PackedEncoding",
     DefaultValuedParameter<"bool", "true">:$straddle,
     Anybit_BracketedShapeParameter:$block,
     OptionalParameter<"::mlir::Type">:$scale,
-    OptionalParameter<"::mlir::Type">:$zero_point);
+    OptionalParameter<"::mlir::Type">:$zero_point,
+    DefaultValuedParameter<"bool", "false">:$base3);
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{

@@ -35,9 +35,70 @@ static Value bitOffset(OpBuilder &b, Location loc, const BitLayout &layout,
       arith::MulIOp::create(b, loc, slot, i64c(b, loc, n)));
 }
 
+/// Base-3 digit `index % 5` of byte `index / 5` (BitLayout::base3):
+/// ((byte * 3^digit) mod 256) * 3 >> 8, as an i64.
+static Value buildReadBase3(OpBuilder &b, Location loc, Value bytes,
+                            int64_t numBytes, int64_t baseByte, Value index) {
+  Value i = toI64(b, loc, index);
+  Value digits = i64c(b, loc, kBase3Digits);
+  Value byteIndex = arith::AddIOp::create(
+      b, loc, arith::DivUIOp::create(b, loc, i, digits),
+      i64c(b, loc, baseByte));
+  byteIndex = arith::MinUIOp::create(b, loc, byteIndex,
+                                     i64c(b, loc, numBytes - 1));
+  Value digit = arith::RemUIOp::create(b, loc, i, digits);
+  Value byte = arith::ExtUIOp::create(
+      b, loc, b.getI64Type(),
+      tensor::ExtractOp::create(b, loc, bytes,
+                                ValueRange{toIndex(b, loc, byteIndex)}));
+  Value power = i64c(b, loc, 81);
+  for (int64_t d = kBase3Digits - 2; d >= 0; --d) {
+    Value isD = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, digit,
+                                      i64c(b, loc, d));
+    int64_t p = 1;
+    for (int64_t k = 0; k < d; ++k)
+      p *= 3;
+    power = arith::SelectOp::create(b, loc, isD, i64c(b, loc, p), power);
+  }
+  Value low = arith::AndIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, byte, power), i64c(b, loc, 255));
+  return arith::ShRUIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, low, i64c(b, loc, 3)),
+      i64c(b, loc, 8));
+}
+
+/// Byte `byteIndex` of the base-3 packing of `count` codes:
+/// ceil(256 v / 243) for v = the five codes as base-3 digits.
+static Value buildBase3Byte(OpBuilder &b, Location loc, int64_t count,
+                            Value byteIndex,
+                            function_ref<Value(OpBuilder &, Value)> element) {
+  Value first = arith::MulIOp::create(b, loc, toI64(b, loc, byteIndex),
+                                      i64c(b, loc, kBase3Digits));
+  Value zero = i64c(b, loc, 0), v = zero;
+  for (int64_t d = 0; d < kBase3Digits; ++d) {
+    Value e = arith::AddIOp::create(b, loc, first, i64c(b, loc, d));
+    Value valid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, e,
+                                        i64c(b, loc, count));
+    Value safe = arith::MinUIOp::create(b, loc, e, i64c(b, loc, count - 1));
+    Value code = arith::AndIOp::create(
+        b, loc, element(b, toIndex(b, loc, safe)), i64c(b, loc, 3));
+    v = arith::AddIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, v, i64c(b, loc, 3)),
+        arith::SelectOp::create(b, loc, valid, code, zero));
+  }
+  Value scaled = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, v, i64c(b, loc, 256)),
+      i64c(b, loc, 242));
+  return arith::TruncIOp::create(
+      b, loc, b.getI8Type(),
+      arith::DivUIOp::create(b, loc, scaled, i64c(b, loc, 243)));
+}
+
 Value buildReadField(OpBuilder &b, Location loc, Value bytes,
                      int64_t numBytes, int64_t baseByte,
                      const BitLayout &layout, Value index) {
+  if (layout.base3)
+    return buildReadBase3(b, loc, bytes, numBytes, baseByte, index);
   unsigned n = layout.bits;
   Value bit = arith::AddIOp::create(
       b, loc, bitOffset(b, loc, layout, toI64(b, loc, index)),
@@ -82,6 +143,8 @@ Value buildReadField(OpBuilder &b, Location loc, Value bytes,
 Value buildPackedByte(OpBuilder &b, Location loc, int64_t count,
                       const BitLayout &layout, Value byteIndex,
                       function_ref<Value(OpBuilder &, Value)> element) {
+  if (layout.base3)
+    return buildBase3Byte(b, loc, count, byteIndex, element);
   int64_t n = layout.bits;
   Value bit0 = arith::MulIOp::create(b, loc, toI64(b, loc, byteIndex),
                                      i64c(b, loc, 8));

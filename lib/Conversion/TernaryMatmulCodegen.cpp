@@ -3,6 +3,7 @@
 #include "TernaryMatmulCodegen.h"
 
 #include "Anybit/X86Ops.h"
+#include "anybit/Support/BitPacking.h"
 #include "VectorMatmulCodegen.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -27,6 +28,7 @@ struct TernaryKernel {
   Value rowSums; // sum_k A[m, k], M
   int64_t rowBytes;
   int64_t vectorBytes; // V: bytes of W per load
+  int64_t codesPerByte; // P: 4 (2-bit codes) or 5 (base 3)
   unsigned dotBits;
 
   Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
@@ -77,30 +79,50 @@ struct TernaryKernel {
     return acc;
   }
 
-  /// Block `kb` (4V codes of each row) of rows n0.. of W against rows m0..
+  /// Plane j of the bytes `w`: the codes of elements P i + j, as bytes.
+  Value plane(Value w, int64_t j) {
+    if (codesPerByte == 4) {
+      Value shifted =
+          j ? arith::ShRUIOp::create(b, loc, w, splat(byteVector(), 2 * j))
+                  .getResult()
+            : w;
+      return arith::AndIOp::create(b, loc, shifted, splat(byteVector(), 3));
+    }
+    // Base 3: ((w * 3^j) mod 256) * 3 >> 8, the product in 16 bits.
+    int64_t power = 1;
+    for (int64_t k = 0; k < j; ++k)
+      power *= 3;
+    Value low = j ? arith::MulIOp::create(b, loc, w,
+                                          splat(byteVector(), power))
+                        .getResult()
+                  : w;
+    auto words = VectorType::get({vectorBytes}, b.getI16Type());
+    Value wide = arith::ExtUIOp::create(b, loc, words, low);
+    Value digit = arith::ShRUIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, wide, splat(words, 3)),
+        splat(words, 8));
+    return arith::TruncIOp::create(b, loc, byteVector(), digit);
+  }
+
+  /// Block `kb` (PV codes of each row) of rows n0.. of W against rows m0..
   /// of A', added to `accs` (row of W major). Reads of W stay inside the
   /// buffer when `inBounds`; the last block of a row may read past it
   /// (into the next row, or padding at the end), where A' is zero.
   SmallVector<Value> block(Value kb, bool inBounds, Value n0, int64_t rowsW,
                            Value m0, int64_t rowsA, ValueRange accs) {
     SmallVector<Value> next(accs);
-    Value blockStart = mul(kb, 4 * vectorBytes);
-    Value three = splat(byteVector(), 3);
+    Value blockStart = mul(kb, codesPerByte * vectorBytes);
     for (int64_t r = 0; r < rowsW; ++r) {
       Value offset = arith::AddIOp::create(b, loc, mul(add(n0, r), rowBytes),
                                            mul(kb, vectorBytes));
       Value w = read(bytes, offset, inBounds);
-      for (int64_t j = 0; j < 4; ++j) {
-        Value shifted =
-            j ? arith::ShRUIOp::create(b, loc, w, splat(byteVector(), 2 * j))
-                  .getResult()
-              : w;
-        Value plane = arith::AndIOp::create(b, loc, shifted, three);
+      for (int64_t j = 0; j < codesPerByte; ++j) {
+        Value codes = plane(w, j);
         for (int64_t a = 0; a < rowsA; ++a) {
           Value activations =
               read(planar, {add(m0, a), add(blockStart, j * vectorBytes)},
                    /*inBounds=*/true);
-          next[r * rowsA + a] = dot(next[r * rowsA + a], plane, activations);
+          next[r * rowsA + a] = dot(next[r * rowsA + a], codes, activations);
         }
       }
     }
@@ -133,10 +155,11 @@ struct TernaryKernel {
   }
 };
 
-/// A' (M x Kp, Kp a multiple of 4V): within each block of 4V columns,
-/// A'[m, 4V kb + V j + i] = A[m, 4V kb + 4i + j], zero past K.
+/// A' (M x Kp, Kp a multiple of PV): within each block of PV columns,
+/// A'[m, PV kb + V j + i] = A[m, PV kb + P i + j], zero past K.
 Value buildPlanarActivations(OpBuilder &b, Location loc, Value lhs,
-                             int64_t paddedK, int64_t vectorBytes) {
+                             int64_t paddedK, int64_t vectorBytes,
+                             int64_t codesPerByte) {
   auto lhsType = cast<RankedTensorType>(lhs.getType());
   int64_t m = lhsType.getDimSize(0), k = lhsType.getDimSize(1);
   auto type = RankedTensorType::get({m, paddedK}, b.getI8Type());
@@ -147,7 +170,7 @@ Value buildPlanarActivations(OpBuilder &b, Location loc, Value lhs,
           return arith::ConstantIndexOp::create(nb, l, v);
         };
         Value col = indices[1];
-        Value blockSize = c(4 * vectorBytes), v = c(vectorBytes);
+        Value blockSize = c(codesPerByte * vectorBytes), v = c(vectorBytes);
         Value inBlock = arith::RemUIOp::create(nb, l, col, blockSize);
         Value blockStart = arith::SubIOp::create(nb, l, col, inBlock);
         Value plane = arith::DivUIOp::create(nb, l, inBlock, v);
@@ -155,7 +178,8 @@ Value buildPlanarActivations(OpBuilder &b, Location loc, Value lhs,
         Value source = arith::AddIOp::create(
             nb, l, blockStart,
             arith::AddIOp::create(nb, l,
-                                  arith::MulIOp::create(nb, l, lane, c(4)),
+                                  arith::MulIOp::create(nb, l, lane,
+                                                        c(codesPerByte)),
                                   plane));
         Value inside = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult,
                                              source, c(k));
@@ -201,11 +225,15 @@ bool canLowerTernaryMatmul(RankedTensorType lhsType, RankedTensorType rhsType,
                            bool transposed, Type accumulator) {
   PackedEncodingAttr enc = getPackedEncoding(rhsType);
   // Trits sit at bit 2i in every word size: no straddling, no padding.
-  return transposed && enc && !enc.hasBlocks() &&
-         isa<TritType>(rhsType.getElementType()) && !lhsType.getEncoding() &&
+  if (!transposed || !enc || enc.hasBlocks() ||
+      !isa<TritType>(rhsType.getElementType()))
+    return false;
+  // Rows start on a byte: K a multiple of the codes per byte.
+  int64_t perByte = enc.getBase3() ? kBase3Digits : 4;
+  return !lhsType.getEncoding() &&
          lhsType.getElementType().isSignlessInteger(8) &&
          accumulator.isSignlessInteger(32) && lhsType.hasStaticShape() &&
-         rhsType.hasStaticShape() && rhsType.getDimSize(1) % 4 == 0 &&
+         rhsType.hasStaticShape() && rhsType.getDimSize(1) % perByte == 0 &&
          rhsType.getDimSize(1) > 0;
 }
 
@@ -215,16 +243,18 @@ Value buildTernaryMatmul(OpBuilder &b, Location loc, Value lhs, Value rhsBytes,
   int64_t m = lhsType.getDimSize(0), k = lhsType.getDimSize(1),
           n = rhsType.getDimSize(0);
   int64_t vectorBytes = dotBits ? dotBits / 8 : 32;
-  int64_t blockCodes = 4 * vectorBytes;
+  int64_t codesPerByte = getPackedEncoding(rhsType).getBase3() ? kBase3Digits : 4;
+  int64_t blockCodes = codesPerByte * vectorBytes;
   int64_t paddedK = (k + blockCodes - 1) / blockCodes * blockCodes;
   TernaryKernel kernel{b,
                        loc,
                        buildPlanarActivations(b, loc, lhs, paddedK,
-                                              vectorBytes),
+                                              vectorBytes, codesPerByte),
                        rhsBytes,
                        buildRowSums(b, loc, lhs),
-                       k / 4,
+                       k / codesPerByte,
                        vectorBytes,
+                       codesPerByte,
                        dotBits};
   int64_t rowsW = kRowsOfW;
   while (n % rowsW != 0)

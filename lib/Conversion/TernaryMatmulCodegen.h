@@ -10,11 +10,13 @@
 // as they lie in memory (x86 vpdpbusd, or portable vector code) and the
 // second is one sum per activation row, shared by all N outputs.
 //
-// The codes are never reordered: a load of V bytes holds 4V codes, and the
-// shift (x >> 2j) & 3 gives plane j, the codes of elements 4i + j. The
-// activations are permuted once instead (A' holds, within each block of 4V,
-// plane j's activations at [jV, (j+1)V)), so each plane meets its
-// activations in one contiguous load. Rows of W are independent: an
+// The codes are never reordered: a load of V bytes holds PV codes (P = 4
+// two-bit codes a byte, or P = 5 base-3 digits), and plane j, the codes of
+// elements P i + j, comes out of the bytes x with (x >> 2j) & 3, or for
+// base 3 with ((x * 3^j) mod 256) * 3 >> 8. The activations are permuted
+// once instead (A' holds, within each block of PV, plane j's activations at
+// [jV, (j+1)V)), so each plane meets its activations in one contiguous
+// load. Rows of W are independent: an
 // scf.forall over tiles of outputs, each tile accumulating a few rows of A
 // against a few rows of W in vector registers.
 //
@@ -30,8 +32,8 @@ namespace anybit::codegen {
 
 /// Whether buildTernaryMatmul handles these operands: A a logical M x K i8
 /// tensor, W (stored N x K, `transposed`) trits with an unscaled
-/// #anybit.packed encoding whose rows start on a byte (K % 4 == 0), and an
-/// i32 accumulator.
+/// #anybit.packed encoding (2-bit or base 3) whose rows start on a byte (K a
+/// multiple of 4, or of 5 for base 3), and an i32 accumulator.
 bool canLowerTernaryMatmul(mlir::RankedTensorType lhsType,
                            mlir::RankedTensorType rhsType, bool transposed,
                            mlir::Type accumulator);

@@ -65,8 +65,22 @@ uint64_t BitLayout::bitOffset(uint64_t i) const {
   return (i / per) * wordBits + (i % per) * bits;
 }
 
+uint8_t anybit::packBase3Byte(const uint64_t codes[kBase3Digits]) {
+  unsigned v = 0;
+  for (unsigned n = 0; n < kBase3Digits; ++n)
+    v = 3 * v + unsigned(codes[n] % 3);
+  return uint8_t((v * 256 + 242) / 243);
+}
+
+unsigned anybit::base3Digit(uint8_t byte, unsigned n) {
+  static const uint8_t pow3[kBase3Digits] = {1, 3, 9, 27, 81};
+  return (unsigned(uint8_t(byte * pow3[n])) * 3) >> 8;
+}
+
 uint64_t BitLayout::storageBytes(uint64_t count) const {
   assert(isValid(*this) && "invalid bit layout");
+  if (base3)
+    return ceilDiv(count, kBase3Digits);
   uint64_t totalBits =
       straddle ? count * bits : ceilDiv(count, wordBits / bits) * wordBits;
   return ceilDiv(totalBits, wordBits) * (wordBits / 8);
@@ -108,6 +122,16 @@ void anybit::packBits(const uint64_t *values, uint64_t count,
   assert(isValid(layout) && "invalid bit layout");
   unsigned n = layout.bits;
   uint64_t total = layout.storageBytes(count);
+  if (layout.base3) {
+    for (uint64_t b = 0; b < total; ++b) {
+      uint64_t codes[kBase3Digits] = {0, 0, 0, 0, 0};
+      for (unsigned d = 0; d < kBase3Digits && kBase3Digits * b + d < count;
+           ++d)
+        codes[d] = values[kBase3Digits * b + d];
+      out[b] = packBase3Byte(codes);
+    }
+    return;
+  }
 
   if (!isDense(layout)) {
     uint64_t per = layout.wordBits / n;
@@ -167,6 +191,11 @@ void anybit::unpackBits(const uint8_t *in, uint64_t count,
                         const BitLayout &layout, uint64_t *values) {
   assert(isValid(layout) && "invalid bit layout");
   unsigned n = layout.bits;
+  if (layout.base3) {
+    for (uint64_t i = 0; i < count; ++i)
+      values[i] = base3Digit(in[i / kBase3Digits], unsigned(i % kBase3Digits));
+    return;
+  }
 
   if (!isDense(layout)) {
     uint64_t per = layout.wordBits / n;

@@ -205,7 +205,7 @@ static PackedEncodingAttr encodingFromText(const std::string &raw) {
 static PackedEncodingAttr encodingFromDict(const py::dict &dict) {
   MLIRContext *ctx = &getContext();
   unsigned word = 8;
-  bool straddle = true;
+  bool straddle = true, base3 = false;
   llvm::SmallVector<int64_t> block;
   Type scale, zeroPoint;
   for (auto [key, value] : dict) {
@@ -218,6 +218,8 @@ static PackedEncodingAttr encodingFromDict(const py::dict &dict) {
         word = (w > 0 && w <= 1024) ? static_cast<unsigned>(w) : 0;
       } else if (name == "straddle") {
         straddle = value.cast<bool>();
+      } else if (name == "base3") {
+        base3 = value.cast<bool>();
       } else if (name == "block") {
         block = shapeFromObject(value);
       } else if (name == "scale") {
@@ -226,8 +228,8 @@ static PackedEncodingAttr encodingFromDict(const py::dict &dict) {
         zeroPoint = dtypeFromObject(value);
       } else {
         throwValueError("unknown encoding key '" + name +
-                        "'; expected word, straddle, block, scale or "
-                        "zero_point");
+                        "'; expected word, straddle, base3, block, scale "
+                        "or zero_point");
       }
     } catch (py::cast_error &) {
       throwValueError("encoding key '" + name + "' has a value of the wrong "
@@ -240,7 +242,7 @@ static PackedEncodingAttr encodingFromDict(const py::dict &dict) {
     DiagnosticCapture capture(/*withLocations=*/false);
     enc = PackedEncodingAttr::getChecked(
         [&] { return mlir::emitError(UnknownLoc::get(ctx)); }, ctx, word,
-        straddle, ArrayRef<int64_t>(block), scale, zeroPoint);
+        straddle, ArrayRef<int64_t>(block), scale, zeroPoint, base3);
     diagnostics = capture.text();
   }
   if (!enc)

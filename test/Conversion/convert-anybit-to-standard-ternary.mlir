@@ -76,3 +76,27 @@ func.func @odd_k(%x: tensor<1x6xi8>, %w: tensor<3x6x!anybit.trit, #anybit.packed
   %y = anybit.matmul %x, %w {accumulator = i32, transpose_rhs} : tensor<1x6xi8>, tensor<3x6x!anybit.trit, #anybit.packed<>> -> tensor<1x3xi32>
   return %y : tensor<1x3xi32>
 }
+
+// -----
+
+// Base-3 trits (K = 320, 64 bytes a row): planes are the base-3 digits,
+// ((x * 3^j) mod 256) * 3 >> 8 with the last product in 16 bits, five
+// planes per load, against A' in blocks of 5 V = 160.
+// CHECK-LABEL: func.func @base3(
+// CHECK: } : tensor<1x320xi8>
+// CHECK: scf.forall
+// CHECK:   scf.for
+// CHECK:     %[[B:.*]] = vector.transfer_read %{{.*}} {in_bounds = [true]} : tensor<256xi8>, vector<32xi8>
+// CHECK:     %[[W0:.*]] = arith.extui %[[B]] : vector<32xi8> to vector<32xi16>
+// CHECK:     %[[T0:.*]] = arith.muli %[[W0]], %{{.*}} : vector<32xi16>
+// CHECK:     arith.shrui %[[T0]], %{{.*}} : vector<32xi16>
+// CHECK:     arith.trunci %{{.*}} : vector<32xi16> to vector<32xi8>
+// CHECK:     anybit.x86_vpdpbusd
+// CHECK:     %[[P1:.*]] = arith.muli %[[B]], %{{.*}} : vector<32xi8>
+// CHECK:     arith.extui %[[P1]] : vector<32xi8> to vector<32xi16>
+// CHECK-COUNT-3: anybit.x86_vpdpbusd
+// CHECK:     scf.yield
+func.func @base3(%x: tensor<1x320xi8>, %w: tensor<4x320x!anybit.trit, #anybit.packed<base3 = true>>) -> tensor<1x4xi32> {
+  %y = anybit.matmul %x, %w {accumulator = i32, transpose_rhs} : tensor<1x320xi8>, tensor<4x320x!anybit.trit, #anybit.packed<base3 = true>> -> tensor<1x4xi32>
+  return %y : tensor<1x4xi32>
+}

@@ -4,6 +4,7 @@
 // RUN: anybit-run %s --entry ternarize | FileCheck %s --match-full-lines --check-prefix=TERN
 // RUN: anybit-run %s --entry zeros | FileCheck %s --match-full-lines --check-prefix=ZEROS
 // RUN: anybit-run %s --entry bitlinear | FileCheck %s --match-full-lines --check-prefix=BL
+// RUN: anybit-run %s --entry base3 | FileCheck %s --match-full-lines --check-prefix=BASE3
 // RUN: anybit-run %s --entry trit_values --input 'dense<[-1, 0, 1, 0]>' | FileCheck %s --match-full-lines --check-prefix=VALUES
 // RUN: not anybit-run %s --entry trit_values --input 'dense<[-1, 2, 1, 0]>' 2>&1 | FileCheck %s --check-prefix=NOT-TRIT
 
@@ -48,6 +49,23 @@ func.func @bitlinear() -> (tensor<1x3xf32>, tensor<1x3xf32>) {
   %z = anybit.bitlinear %x, %w, %m norm(%g) {epsilon = 0.0 : f64}
          : tensor<1x2xf32>, tensor<3x2x!anybit.trit>, tensor<f32>, tensor<2xf32> -> tensor<1x3xf32>
   return %y, %z : tensor<1x3xf32>, tensor<1x3xf32>
+}
+
+// Base-3 packing: codes [2, 0, 1, 2, 1] are v = 2*81 + 9 + 2*3 + 1 = 178,
+// byte ceil(178 * 256 / 243) = 188 = 0xbc; codes [1, 1] and three zero pads
+// are v = 81 + 27 = 108, byte ceil(108 * 256 / 243) = 114 = 0x72. The same
+// trits in 2-bit codes: 0b10_01_00_10 = 0x92, then 0b01_01_01 = 0x15.
+// BASE3: result0: tensor<7x!anybit.trit, #anybit.packed<base3 = true>> = bytes[bc 72]
+// BASE3-NEXT: result1: tensor<7x!anybit.trit, #anybit.packed<>> = bytes[92 15]
+// BASE3-NEXT: result2: tensor<7x!anybit.trit> = [1, -1, 0, 1, 0, 0, 0]
+func.func @base3() -> (tensor<7x!anybit.trit, #anybit.packed<base3 = true>>,
+                       tensor<7x!anybit.trit, #anybit.packed<>>, tensor<7x!anybit.trit>) {
+  %v = arith.constant dense<[1, -1, 0, 1, 0, 0, 0]> : tensor<7xi8>
+  %t = anybit.cast %v : tensor<7xi8> to tensor<7x!anybit.trit>
+  %p = anybit.pack %t : tensor<7x!anybit.trit> -> tensor<7x!anybit.trit, #anybit.packed<base3 = true>>
+  %q = anybit.pack %t : tensor<7x!anybit.trit> -> tensor<7x!anybit.trit, #anybit.packed<>>
+  %u = anybit.unpack %p : tensor<7x!anybit.trit, #anybit.packed<base3 = true>> -> tensor<7x!anybit.trit>
+  return %p, %q, %u : tensor<7x!anybit.trit, #anybit.packed<base3 = true>>, tensor<7x!anybit.trit, #anybit.packed<>>, tensor<7x!anybit.trit>
 }
 
 // Trits in and out as their values; anything else is rejected.

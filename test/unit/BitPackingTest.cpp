@@ -272,3 +272,34 @@ TEST(BitPackingTest, SignExtendAndTruncate) {
 }
 
 } // namespace
+
+// The base-3 packing: every one of the 243 digit combinations decodes back
+// (the fixed-point byte keeps each digit recoverable with two products),
+// bytes are the ceilings llama.cpp's TQ1_0 stores, and a partial last byte
+// pads with zero codes.
+TEST(BitPackingTest, Base3RoundTripsEveryByte) {
+  for (unsigned v = 0; v < 243; ++v) {
+    uint64_t codes[kBase3Digits];
+    for (unsigned n = 0, rest = v; n < kBase3Digits; ++n, rest /= 3)
+      codes[kBase3Digits - 1 - n] = rest % 3;
+    uint8_t byte = packBase3Byte(codes);
+    EXPECT_EQ(byte, (v * 256 + 242) / 243) << v;
+    for (unsigned n = 0; n < kBase3Digits; ++n)
+      EXPECT_EQ(base3Digit(byte, n), codes[n]) << "v = " << v << ", digit " << n;
+  }
+}
+
+TEST(BitPackingTest, Base3KnownValues) {
+  BitLayout layout{2, 8, true, /*base3=*/true};
+  // Codes 2,0,1,2,1 -> v = 2*81 + 0*27 + 1*9 + 2*3 + 1 = 178, byte
+  // ceil(178 * 256 / 243) = 188; then codes 1,1 (and three zero pads) ->
+  // v = 81 + 27 = 108, byte ceil(108 * 256 / 243) = 114.
+  std::vector<uint64_t> codes = {2, 0, 1, 2, 1, 1, 1};
+  EXPECT_EQ(layout.storageBytes(codes.size()), 2u);
+  std::vector<uint8_t> bytes(2);
+  packBits(codes.data(), codes.size(), layout, bytes.data());
+  EXPECT_EQ(bytes, (std::vector<uint8_t>{188, 114}));
+  std::vector<uint64_t> back(codes.size());
+  unpackBits(bytes.data(), back.size(), layout, back.data());
+  EXPECT_EQ(back, codes);
+}

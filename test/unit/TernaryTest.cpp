@@ -3,7 +3,8 @@
 // Random anybit.bitlinear, anybit.ternarize and int8 x trit anybit.matmul
 // kernels, compiled for the host and compared with the reference VM bit
 // for bit: random shapes (K not a multiple of the vector block, and K not
-// a multiple of 4, which takes the generic contraction), random trits,
+// a multiple of the codes per byte, which takes the generic contraction),
+// 2-bit and base-3 packings, random trits,
 // activations and scales; each lowering (add/sub with AVX-512 VNNI,
 // AVX-VNNI and portable vectors, and the generic contraction), on 1 and 2
 // threads.
@@ -57,13 +58,16 @@ protected:
 
   int64_t randomK() {
     // Mostly multiples of 4 around the 128- and 256-code blocks.
-    static const int64_t ks[] = {4, 8, 60, 64, 128, 132, 256, 260, 384, 520};
+    static const int64_t ks[] = {4,   8,   60,  64,  128, 132, 256,
+                                 260, 384, 520, 5,   160, 320, 645};
     return rng() % 5 == 0 ? 1 + rng() % 40 : ks[rng() % std::size(ks)];
   }
 
   std::string trits(int64_t n, int64_t k) {
     static const char *encodings[] = {"#anybit.packed<>",
+                                      "#anybit.packed<base3 = true>",
                                       "#anybit.packed<word = 32>",
+                                      "#anybit.packed<base3 = true>",
                                       "#anybit.packed<word = 16, straddle = "
                                       "false>"};
     return llvm::formatv("tensor<{0}x{1}x!anybit.trit, {2}>", n, k,

@@ -4,7 +4,8 @@
 // buffer is bit (b % 8) of byte (b / 8). The dense layout places element i at
 // bits [i*n, (i+1)*n), so odd widths straddle bytes. The word layout instead
 // fills little-endian container words of wordBits bits with wordBits / n
-// elements each and never lets an element straddle two words.
+// elements each and never lets an element straddle two words. The base-3
+// layout holds trits, five 2-bit codes in each byte as base-3 digits.
 //
 //===----------------------------------------------------------------------===//
 
@@ -23,8 +24,11 @@ struct BitLayout {
   unsigned wordBits = 8;
   /// True for the dense layout; false keeps each element inside one word.
   bool straddle = true;
+  /// Base-3 packing of 2-bit codes 0..2 (trits), five per byte instead of
+  /// bit fields: see packBase3Byte. Elements have no bit offset then.
+  bool base3 = false;
 
-  /// First bit of element \p i.
+  /// First bit of element \p i (not for base3).
   uint64_t bitOffset(uint64_t i) const;
   /// Bytes needed for \p count elements, rounded up to a whole word.
   uint64_t storageBytes(uint64_t count) const;
@@ -47,6 +51,19 @@ void packBits(const uint64_t *values, uint64_t count, const BitLayout &layout,
 /// elements, so \p in may stop at the last byte of the last element.
 void unpackBits(const uint8_t *in, uint64_t count, const BitLayout &layout,
                 uint64_t *values);
+
+/// Codes per byte of the base-3 packing.
+constexpr unsigned kBase3Digits = 5;
+
+/// The byte holding the five base-3 codes (each 0, 1 or 2) of elements
+/// 5b..5b+4, code n being digit n from the most significant: with
+/// v = sum_n codes[n] * 3^(4 - n) < 243, the byte is ceil(256 v / 243), the
+/// fixed-point form llama.cpp's TQ1_0 uses, so that digit n decodes with
+/// two multiplications (base3Digit).
+uint8_t packBase3Byte(const uint64_t codes[kBase3Digits]);
+
+/// Digit n (0..4) of a base-3 byte: ((byte * 3^n) mod 256) * 3 >> 8.
+unsigned base3Digit(uint8_t byte, unsigned n);
 
 /// Interprets the low n bits of \p v as a two's complement number.
 int64_t signExtend(uint64_t v, unsigned n);

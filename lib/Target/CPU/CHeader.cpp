@@ -41,8 +41,13 @@ static std::string describe(Type type) {
   Type element = tensor.getElementType();
   if (auto enc = getPackedEncoding(type)) {
     os << type << ": " << enc.getTotalBytes(tensor.getShape(), element)
-       << " bytes (" << enc.getDataBytes(tensor.getShape(), element)
-       << " of LSB-first " << getElementBitWidth(element) << "-bit data";
+       << " bytes (" << enc.getDataBytes(tensor.getShape(), element);
+    if (enc.getBase3())
+      os << " of base-3 bytes, five trit codes t + 1 each";
+    else
+      os << " of LSB-first " << getElementBitWidth(element) << "-bit data";
+    if (isa<TritType>(element) && !enc.getBase3())
+      os << ", codes t + 1";
     if (enc.hasBlocks())
       os << ", " << enc.getScaleBytes(tensor.getShape()) << " of scales";
     if (enc.getZeroPoint())
@@ -54,6 +59,8 @@ static std::string describe(Type type) {
   os << type << ": " << tensor.getNumElements() << " row-major elements";
   if (isa<FloatFormatType>(element) || getFloatFormat(element))
     os << " (bit patterns)";
+  else if (isa<TritType>(element))
+    os << " (trits as their codes t + 1: 0, 1, 2)";
   else if (auto residue = dyn_cast<modarith::ModIntType>(element))
     os << " (residues in [0, " << residue.getModulus() << "))";
   else if (modarith::getRnsEncoding(type))

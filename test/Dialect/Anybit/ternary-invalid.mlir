@@ -100,3 +100,17 @@ func.func @bitlinear_scale(%x: tensor<1x16xf32>, %w: tensor<8x16x!anybit.trit>, 
 func.func @bad_type(%t: tensor<4x!anybit.trits>) {
   return
 }
+
+// -----
+
+// expected-error @+1 {{base3 packing holds !anybit.trit elements, not 'i2'}}
+func.func @base3_ints(%t: tensor<10xi2, #anybit.packed<base3 = true>>) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{base3 packing has no word size, straddle option or blocks}}
+func.func @base3_word(%t: tensor<10x!anybit.trit, #anybit.packed<word = 32, base3 = true>>) {
+  return
+}

@@ -27,3 +27,12 @@ func.func @trits(%t: tensor<4x!anybit.trit>, %a: tensor<1x4xi8>, %w: tensor<2x4x
   %c = anybit.matmul %a, %w {accumulator = i32, transpose_rhs} : tensor<1x4xi8>, tensor<2x4x!anybit.trit, #anybit.packed<>> -> tensor<1x2xi32>
   return %i, %p, %c : tensor<4xi8>, tensor<4x!anybit.trit, #anybit.packed<word = 32>>, tensor<1x2xi32>
 }
+
+// The base-3 packing prints only when set.
+// CHECK-LABEL: func.func @base3
+// CHECK-SAME: tensor<3x10x!anybit.trit, #anybit.packed<base3 = true>>
+// CHECK: anybit.unpack %{{.*}} : tensor<3x10x!anybit.trit, #anybit.packed<base3 = true>> -> tensor<3x10x!anybit.trit>
+func.func @base3(%p: tensor<3x10x!anybit.trit, #anybit.packed<base3 = true>>) -> tensor<3x10x!anybit.trit> {
+  %t = anybit.unpack %p : tensor<3x10x!anybit.trit, #anybit.packed<base3 = true>> -> tensor<3x10x!anybit.trit>
+  return %t : tensor<3x10x!anybit.trit>
+}
