@@ -6,7 +6,7 @@
 #include "ElementCodegen.h"
 #include "PackedCodegen.h"
 #include "RetypeOp.h"
-#include "TernaryMatmulCodegen.h"
+#include "CodeDotMatmulCodegen.h"
 #include "Anybit/X86Ops.h"
 #include "VectorMatmulCodegen.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -591,10 +591,11 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     if (!acc.isSignlessInteger() && !acc.isF32() && !acc.isF64())
       acc = getStorageType(acc); // siN / uiN accumulate like iN
     Value product;
-    if (ternary == TernaryLowering::AddSub &&
-        canLowerTernaryMatmul(op.getLhs().getType(), op.getRhs().getType(),
+    bool trits = isa<TritType>(op.getRhs().getType().getElementType());
+    if ((!trits || ternary == TernaryLowering::AddSub) &&
+        canLowerCodeDotMatmul(op.getLhs().getType(), op.getRhs().getType(),
                               op.getTransposeRhs(), acc)) {
-      product = buildTernaryMatmul(rewriter, loc, adaptor.getLhs(),
+      product = buildCodeDotMatmul(rewriter, loc, adaptor.getLhs(),
                                    adaptor.getRhs(), op.getRhs().getType(),
                                    x86Int8DotBits);
       return finish(op, product, rewriter);

@@ -34,9 +34,8 @@ static std::string shapeString(ArrayRef<int64_t> shape) {
   return s + (shape.size() == 1 ? ",)" : ")");
 }
 
-/// The first element of packed trits whose 2-bit code is 3, if any.
-static std::optional<uint64_t> findNonTritCode(const uint8_t *data,
-                                               RankedTensorType type) {
+std::optional<uint64_t> findNonTritCode(const uint8_t *data,
+                                        RankedTensorType type) {
   BitLayout layout = getPackedEncoding(type).getBitLayout(type.getElementType());
   uint64_t count = type.getNumElements();
   std::vector<uint64_t> codes(count);

@@ -9,6 +9,7 @@
 
 #include "Core.h"
 
+#include "anybit/Interp/ValueIO.h"
 #include "anybit/Support/BitPacking.h"
 
 #include <pybind11/stl.h>
@@ -95,6 +96,12 @@ RtValue makePackedValue(RankedTensorType type, py::handle data,
                     " is a 1-D uint8 array of " + std::to_string(expected) +
                     " bytes, got dtype '" + bytes.dtype + "' shape " +
                     shapeString(bytes.shape));
+  if (isa<TritType>(type.getElementType()))
+    if (std::optional<uint64_t> bad = findNonTritCode(bytes.data.data(), type))
+      throwValueError("element " + std::to_string(*bad) + " of the packed " +
+                      printed(type) +
+                      " has code 3, which is not a trit (codes are 0, 1 "
+                      "and 2 for -1, 0 and +1)");
   return assemblePacked(type, std::move(bytes.data), scales, zeroPoints);
 }
 

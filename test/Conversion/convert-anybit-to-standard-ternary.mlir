@@ -37,7 +37,8 @@
 // CHECK:   vector.transfer_read %[[W]][%{{.*}}], %{{.*}} : tensor<390xi8>, vector<32xi8>
 // CHECK:   %[[SUM:.*]] = vector.reduction <add>, %{{.*}} : vector<8xi32> into i32
 // CHECK:   %[[ROWSUM:.*]] = tensor.extract %[[SUMS]]
-// CHECK:   %[[C:.*]] = arith.subi %[[SUM]], %[[ROWSUM]] : i32
+// CHECK:   %[[OFFSET:.*]] = arith.muli %[[ROWSUM]], %c1_i32 : i32
+// CHECK:   %[[C:.*]] = arith.subi %[[SUM]], %[[OFFSET]] : i32
 // CHECK:   tensor.insert %[[C]]
 // CHECK: scf.forall.in_parallel
 // CHECK:   tensor.parallel_insert_slice
@@ -98,5 +99,24 @@ func.func @odd_k(%x: tensor<1x6xi8>, %w: tensor<3x6x!anybit.trit, #anybit.packed
 // CHECK:     scf.yield
 func.func @base3(%x: tensor<1x320xi8>, %w: tensor<4x320x!anybit.trit, #anybit.packed<base3 = true>>) -> tensor<1x4xi32> {
   %y = anybit.matmul %x, %w {accumulator = i32, transpose_rhs} : tensor<1x320xi8>, tensor<4x320x!anybit.trit, #anybit.packed<base3 = true>> -> tensor<1x4xi32>
+  return %y : tensor<1x4xi32>
+}
+
+// -----
+
+// int8 weights are codes w + 128 (one plane, w ^ 0x80) in the same kernel,
+// minus 128 times each row's sum; activations keep their order.
+// CHECK-LABEL: func.func @int8(
+// CHECK: tensor.collapse_shape %{{.*}} {{\[\[}}0, 1]] : tensor<4x128xi8> into tensor<512xi8>
+// CHECK: scf.forall
+// CHECK:   %[[B:.*]] = vector.transfer_read %{{.*}} {in_bounds = [true]} : tensor<512xi8>, vector<32xi8>
+// CHECK:   %[[C:.*]] = arith.xori %[[B]], %{{.*}} : vector<32xi8>
+// CHECK:   anybit.x86_vpdpbusd %{{.*}}, %[[C]], %{{.*}} : vector<32xi8> -> vector<8xi32>
+// CHECK:   %[[S:.*]] = arith.muli %{{.*}}, %c128_i32 : i32
+// CHECK:   arith.subi %{{.*}}, %[[S]] : i32
+// GENERIC-LABEL: func.func @int8(
+// GENERIC: anybit.x86_vpdpbusd
+func.func @int8(%x: tensor<1x128xi8>, %w: tensor<4x128xi8>) -> tensor<1x4xi32> {
+  %y = anybit.matmul %x, %w {accumulator = i32, transpose_rhs} : tensor<1x128xi8>, tensor<4x128xi8> -> tensor<1x4xi32>
   return %y : tensor<1x4xi32>
 }

@@ -1,7 +1,7 @@
 //===- TernaryTest.cpp - Ternary kernels against the reference VM ---------===//
 //
-// Random anybit.bitlinear, anybit.ternarize and int8 x trit anybit.matmul
-// kernels, compiled for the host and compared with the reference VM bit
+// Random anybit.bitlinear, anybit.ternarize and int8 x trit (or int8 x
+// int8) anybit.matmul kernels, compiled for the host and compared with the reference VM bit
 // for bit: random shapes (K not a multiple of the vector block, and K not
 // a multiple of the codes per byte, which takes the generic contraction),
 // 2-bit and base-3 packings, random trits,
@@ -80,6 +80,13 @@ protected:
     std::string w = trits(n, k);
     switch (rng() % 3) {
     case 0: {
+      // int8 weights take the same kernel, as codes w + 128.
+      if (rng() % 4 == 0)
+        w = rng() % 2 ? llvm::formatv("tensor<{0}x{1}xi8>", n, k).str()
+                      : llvm::formatv("tensor<{0}x{1}xi8, #anybit.packed<word "
+                                      "= 64>>",
+                                      n, k)
+                            .str();
       std::string a = llvm::formatv("tensor<{0}x{1}xi8>", b, k);
       std::string c = llvm::formatv("tensor<{0}x{1}xi32>", b, n);
       return llvm::formatv(

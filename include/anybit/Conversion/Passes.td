@@ -35,7 +35,7 @@ def ConvertAnybitToStandard : Pass<"convert-anybit-to-standard", "mlir::ModuleOp
     (x86 `vpdpbusd` with `x86-int8-dot-bits`, else portable vector code)
     and each row's activation sum is subtracted. The codes are read in
     place, four planes per loaded vector, against activations permuted
-    once to the planes' order (see TernaryMatmulCodegen.h).
+    once to the planes' order (see CodeDotMatmulCodegen.h).
   }];
   let options = [
     Option<"vectorize", "vectorize", "bool", /*default=*/"true",

@@ -1,6 +1,6 @@
-//===- TernaryMatmulCodegen.cpp - Multiply-free ternary matmuls -----------===//
+//===- CodeDotMatmulCodegen.cpp - int8 products over unsigned codes -------===//
 
-#include "TernaryMatmulCodegen.h"
+#include "CodeDotMatmulCodegen.h"
 
 #include "Anybit/X86Ops.h"
 #include "anybit/Support/BitPacking.h"
@@ -20,7 +20,7 @@ namespace {
 /// hide their latency, and each row of A' loaded serves four rows of W.
 constexpr int64_t kRowsOfA = 4, kRowsOfW = 4;
 
-struct TernaryKernel {
+struct CodeDotKernel {
   OpBuilder &b;
   Location loc;
   Value planar; // A', M x Kp
@@ -28,7 +28,8 @@ struct TernaryKernel {
   Value rowSums; // sum_k A[m, k], M
   int64_t rowBytes;
   int64_t vectorBytes; // V: bytes of W per load
-  int64_t codesPerByte; // P: 4 (2-bit codes) or 5 (base 3)
+  int64_t codesPerByte; // P: 4 (2-bit codes), 5 (base 3) or 1 (int8)
+  int64_t codeOffset;   // o: 1 for trits, 128 for int8
   unsigned dotBits;
 
   Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
@@ -81,6 +82,8 @@ struct TernaryKernel {
 
   /// Plane j of the bytes `w`: the codes of elements P i + j, as bytes.
   Value plane(Value w, int64_t j) {
+    if (codesPerByte == 1) // w + 128 as an unsigned byte
+      return arith::XOrIOp::create(b, loc, w, splat(byteVector(), -128));
     if (codesPerByte == 4) {
       Value shifted =
           j ? arith::ShRUIOp::create(b, loc, w, splat(byteVector(), 2 * j))
@@ -135,10 +138,11 @@ struct TernaryKernel {
                  int64_t rowsW) {
     int64_t fullBlocks = rowBytes / vectorBytes;
     SmallVector<Value> accs(rowsW * rowsA, splat(laneVector(), 0));
-    accs = buildLoop(b, loc, fullBlocks, 1, accs,
-                     [&](Value kb, ValueRange args) {
-                       return block(kb, true, n0, rowsW, m0, rowsA, args);
-                     });
+    if (fullBlocks > 0) // the body is large: never emit it for no trips
+      accs = buildLoop(b, loc, fullBlocks, 1, accs,
+                       [&](Value kb, ValueRange args) {
+                         return block(kb, true, n0, rowsW, m0, rowsA, args);
+                       });
     if (rowBytes % vectorBytes)
       accs = block(idx(fullBlocks), false, n0, rowsW, m0, rowsA, accs);
     for (int64_t r = 0; r < rowsW; ++r)
@@ -146,8 +150,10 @@ struct TernaryKernel {
         Value row = add(m0, a);
         Value sum = vector::ReductionOp::create(
             b, loc, vector::CombiningKind::ADD, accs[r * rowsA + a]);
-        Value codeSum = arith::SubIOp::create(
-            b, loc, sum, tensor::ExtractOp::create(b, loc, rowSums, row));
+        Value offsetSum = arith::MulIOp::create(
+            b, loc, tensor::ExtractOp::create(b, loc, rowSums, row),
+            arith::ConstantIntOp::create(b, loc, codeOffset, 32));
+        Value codeSum = arith::SubIOp::create(b, loc, sum, offsetSum);
         tile = tensor::InsertOp::create(b, loc, codeSum, tile,
                                         ValueRange{row, idx(r)});
       }
@@ -221,15 +227,23 @@ Value buildRowSums(OpBuilder &b, Location loc, Value lhs) {
 
 } // namespace
 
-bool canLowerTernaryMatmul(RankedTensorType lhsType, RankedTensorType rhsType,
+bool canLowerCodeDotMatmul(RankedTensorType lhsType, RankedTensorType rhsType,
                            bool transposed, Type accumulator) {
   PackedEncodingAttr enc = getPackedEncoding(rhsType);
-  // Trits sit at bit 2i in every word size: no straddling, no padding.
-  if (!transposed || !enc || enc.hasBlocks() ||
-      !isa<TritType>(rhsType.getElementType()))
+  Type element = rhsType.getElementType();
+  if (!transposed || (rhsType.getEncoding() && !enc) ||
+      (enc && enc.hasBlocks()))
     return false;
-  // Rows start on a byte: K a multiple of the codes per byte.
-  int64_t perByte = enc.getBase3() ? kBase3Digits : 4;
+  // Trits sit at bit 2i in every word size (no straddling, no padding),
+  // int8 at byte i; rows start on a byte when K is a multiple of the codes
+  // per byte.
+  int64_t perByte;
+  if (isa<TritType>(element) && enc)
+    perByte = enc.getBase3() ? kBase3Digits : 4;
+  else if (element.isSignlessInteger(8))
+    perByte = 1;
+  else
+    return false;
   return !lhsType.getEncoding() &&
          lhsType.getElementType().isSignlessInteger(8) &&
          accumulator.isSignlessInteger(32) && lhsType.hasStaticShape() &&
@@ -237,16 +251,23 @@ bool canLowerTernaryMatmul(RankedTensorType lhsType, RankedTensorType rhsType,
          rhsType.getDimSize(1) > 0;
 }
 
-Value buildTernaryMatmul(OpBuilder &b, Location loc, Value lhs, Value rhsBytes,
+Value buildCodeDotMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
                          RankedTensorType rhsType, unsigned dotBits) {
   auto lhsType = cast<RankedTensorType>(lhs.getType());
   int64_t m = lhsType.getDimSize(0), k = lhsType.getDimSize(1),
           n = rhsType.getDimSize(0);
   int64_t vectorBytes = dotBits ? dotBits / 8 : 32;
-  int64_t codesPerByte = getPackedEncoding(rhsType).getBase3() ? kBase3Digits : 4;
+  bool trits = isa<TritType>(rhsType.getElementType());
+  int64_t codesPerByte =
+      !trits ? 1 : getPackedEncoding(rhsType).getBase3() ? kBase3Digits : 4;
+  // Logical int8 weights are read as their row-major bytes.
+  Value rhsBytes = rhs;
+  if (cast<RankedTensorType>(rhs.getType()).getRank() == 2)
+    rhsBytes = tensor::CollapseShapeOp::create(
+        b, loc, rhs, SmallVector<ReassociationIndices>{{0, 1}});
   int64_t blockCodes = codesPerByte * vectorBytes;
   int64_t paddedK = (k + blockCodes - 1) / blockCodes * blockCodes;
-  TernaryKernel kernel{b,
+  CodeDotKernel kernel{b,
                        loc,
                        buildPlanarActivations(b, loc, lhs, paddedK,
                                               vectorBytes, codesPerByte),
@@ -255,6 +276,7 @@ Value buildTernaryMatmul(OpBuilder &b, Location loc, Value lhs, Value rhsBytes,
                        k / codesPerByte,
                        vectorBytes,
                        codesPerByte,
+                       trits ? 1 : 128,
                        dotBits};
   int64_t rowsW = kRowsOfW;
   while (n % rowsW != 0)
