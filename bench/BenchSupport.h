@@ -231,6 +231,26 @@ inline double readBandwidth(const AlignedBuffer &buffer,
 }
 
 //===----------------------------------------------------------------------===//
+// Random numbers
+//===----------------------------------------------------------------------===//
+
+/// splitmix64: a fixed, fast stream of test data.
+struct Rng {
+  uint64_t state;
+  explicit Rng(uint64_t seed) : state(seed) {}
+  uint64_t next() {
+    uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+  }
+  /// Uniform in [-1, 1).
+  float symmetric() {
+    return float(int64_t(next() >> 40) - (1 << 23)) / float(1 << 23);
+  }
+};
+
+//===----------------------------------------------------------------------===//
 // Timing
 //===----------------------------------------------------------------------===//
 

@@ -112,20 +112,6 @@ static double decodeHalf(uint16_t h) {
   return (h >> 15) ? -v : v;
 }
 
-/// splitmix64: fast, reproducible pseudo-random numbers.
-struct Rng {
-  uint64_t state;
-  explicit Rng(uint64_t seed) : state(seed) {}
-  uint64_t next() {
-    uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-  /// Uniform in [-1, 1).
-  float symmetric() { return float(int64_t(next() >> 40) - (1 << 23)) / float(1 << 23); }
-};
-
 /// The weights of one (shape, format, group): logical codes and scales, and
 /// their packed bytes in the kernel's layout.
 struct Weights {

@@ -39,17 +39,6 @@ extern "C" void openblas_set_num_threads(int numThreads);
 
 namespace {
 
-struct Rng {
-  uint64_t state;
-  explicit Rng(uint64_t seed) : state(seed) {}
-  uint64_t next() {
-    uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-};
-
 std::string tensor(int64_t a, int64_t b, const std::string &element) {
   return "tensor<" + std::to_string(a) + "x" + std::to_string(b) + "x" +
          element + ">";

@@ -4,6 +4,9 @@ reference VM) against an independent numpy computation of the formulas of
 their op descriptions, bit for bit; llama.cpp TQ2_0 / TQ1_0 weights in a
 BitLinear layer."""
 
+import os
+import sys
+
 import numpy as np
 import pytest
 
@@ -14,31 +17,12 @@ RNG = np.random.default_rng(20261158)
 TRIT = "!anybit.trit"
 PACKED = "#anybit.packed<>"
 
-# ---------------------------------------------------------------------------
-# numpy references (float64 throughout; np.cumsum(...)[..., -1] adds in
-# ascending order, as the ops do; np.round rounds half to even)
-# ---------------------------------------------------------------------------
-
-
-def np_ternarize(w):
-    """m = max(mean |W|, 1e-5); trits = clamp(rne(W * (1 / m)), -1, 1)."""
-    w = w.astype(np.float64)
-    m = max(np.cumsum(np.abs(w).ravel())[-1] / w.size, 1e-5)
-    return np.clip(np.round(w * (1.0 / m)), -1, 1).astype(np.int8), np.float32(m)
-
-
-def np_bitlinear(x, t, m, g=None, eps=1e-6):
-    """RMSNorm (times g), absmax int8 per row, exact int product with the
-    trits, rescaled by 1 / s and m; rounded once to f32."""
-    x = x.astype(np.float64)
-    k = x.shape[1]
-    r = np.sqrt(np.cumsum(x * x, axis=1)[:, -1] / k + eps)
-    n = x / r[:, None]
-    if g is not None:
-        n = n * g.astype(np.float64)[None, :]
-    s = 127.0 / np.maximum(np.abs(n).max(axis=1), 1e-5)
-    q = np.clip(np.round(n * s[:, None]), -128, 127).astype(np.int64)
-    return ((q @ t.astype(np.int64).T) / s[:, None] * np.float64(m)).astype(np.float32)
+# The numpy references of the two ops (float64 throughout; sums in
+# ascending order, as the ops do; np.round rounds half to even) are the
+# MatMul-free example's, which states them once.
+EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples")
+sys.path.insert(0, os.path.normpath(EXAMPLES))
+from matmulfree_block import np_bitlinear, np_ternarize  # noqa: E402
 
 
 def assert_same_bits(got, want):
