@@ -765,3 +765,30 @@ def test_reentrant_calls_from_argument_conversion():
     m = anybit.compile(SMALL_INTS)
     s, _, _ = m.i3(Lazy(), Lazy())
     np.testing.assert_array_equal(s, [-2] * 64)
+
+
+def test_loop_carried_tensor_state():
+    """A loop may carry a tensor it computes anew each iteration (a
+    recurrent state): bufferization gives each iteration a fresh buffer and
+    frees the last one; compiled code equals the VM."""
+    src = """
+    func.func @f(%h0: tensor<4xf32>, %x: tensor<4xf32>, %n: index) -> tensor<4xf32> {
+      %c0 = arith.constant 0 : index
+      %c1 = arith.constant 1 : index
+      %h = scf.for %i = %c0 to %n step %c1 iter_args(%a = %h0) -> (tensor<4xf32>) {
+        %b = arith.mulf %a, %x : tensor<4xf32>
+        %c = arith.addf %b, %x : tensor<4xf32>
+        scf.yield %c : tensor<4xf32>
+      }
+      return %h : tensor<4xf32>
+    }"""
+    h0 = np.array([1, -2, 0.5, 3], np.float32)
+    x = np.array([0.5, 1.5, -1, 0.25], np.float32)
+    m = anybit.compile(src)
+    for n in (0, 1, 5):
+        want = h0.copy()
+        for _ in range(n):
+            want = want * x + x
+        got = m.f(h0, x, n)
+        assert np.array_equal(got, want)
+        assert np.array_equal(got, anybit.interpret(src, "f", h0, x, n))
