@@ -30,7 +30,11 @@ TOKENS = ["i3", "i0", "i65", "f8E4M3FNUZ", "!anybit.float<e9m1>",
           "tensor<4x4x!modarith.int<17 : i32>>",
           "#modarith.rns<[3, 5]>", "#modarith.rns<[6, 4]>",
           "tensor<2x4xi8, #modarith.rns<[3, 5]>>", "modarith.mul_shoup",
-          "modarith.encapsulate", "modarith.extract", "linalg.transpose"]
+          "modarith.encapsulate", "modarith.extract", "linalg.transpose",
+          "!anybit.trit", "tensor<4x!anybit.trit>",
+          "#anybit.packed<base3 = true>", "base3 = true", "anybit.ternarize",
+          "anybit.bitlinear", "norm(%x)", "{epsilon = -1.0 : f64}",
+          "tensor<8x6x!anybit.trit, #anybit.packed<>>", "tensor<f32>"]
 
 
 def mutate(rnd, src):
