@@ -161,6 +161,9 @@ int main(int argc, char **argv) {
         Result r{shapeName, "OpenBLAS f32", B, 1, dense32.size};
         for (int64_t i = 0; i < B * N; ++i)
           r.ok &= y.as<float>()[i] == float(want[size_t(i)]);
+        if (!r.ok)
+          failures.push_back(shapeName + " B=" + std::to_string(B) +
+                             " OpenBLAS f32: wrong result");
         r.seconds = timeCalls(call, dense32.data, dense32.size, budget).median;
         results.push_back(r);
       }
@@ -228,15 +231,15 @@ int main(int argc, char **argv) {
   }
 
   std::printf("anybit-bench-ternary%s: C = A W^T, int8 activations A (B x "
-              "K), trit weights W (N x K, 2-bit codes, 4 per byte), int32 "
-              "sums\n",
+              "K), trit weights W (N x K: 2-bit codes, 4 per byte, or base "
+              "3, 5 per byte; int8 for the int8 rows), int32 sums\n",
               quick ? " --quick" : "");
   std::printf("read bandwidth: %.2f GB/s (1 thread), %.2f GB/s (2 threads), "
               "best sample of the run; %ld online CPUs\n",
               bw[0], bw[1], sysconf(_SC_NPROCESSORS_ONLN));
   std::printf("(GB = 1e9 bytes; weights flushed from the cache before every "
-              "call; medians; Gw/s = G weights (N K B... per call: N K) per "
-              "second; xBLAS = OpenBLAS f32 1-thread time / this time; "
+              "call; medians; Gw/s = G weights (N K per call, whatever B) "
+              "per second; xBLAS = OpenBLAS f32 1-thread time / this time; "
               "xInt8 = Anybit int8 GEMV time / this time)\n\n");
   std::printf("  %-11s %2s %-14s %2s %10s %8s %8s %7s %7s %7s %10s  %s\n",
               "N x K", "B", "kernel", "T", "us/call", "GB/s", "Gw/s", "%BW",

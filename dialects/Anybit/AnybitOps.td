@@ -216,10 +216,12 @@ def Anybit_BitLinearOp : Anybit_Op<"bitlinear", [Pure]> {
     y_j  = a_j / s * m                            (rounded once to the result type)
     ```
 
-    The trits may be packed (`#anybit.packed<>`, four per byte). The op
-    lowers to one fused kernel whose ternary product runs without
-    multiplications by weights (`convert-anybit-to-standard`'s `ternary`
-    option).
+    The trits may carry any unscaled `#anybit.packed` encoding (2-bit codes
+    or base 3). `--anybit-lower-ternary` writes the op out as these steps
+    around one int8 x trit `anybit.matmul`, whose product
+    `convert-anybit-to-standard` computes without multiplying by weights
+    (its `ternary` option). K is below 2^24, which keeps `a_j` exact in
+    int32.
 
     ```mlir
     %y = anybit.bitlinear %x, %w, %m norm(%g) {epsilon = 1.0e-6 : f64}

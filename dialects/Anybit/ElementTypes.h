@@ -42,6 +42,11 @@ PackedEncodingAttr getPackedEncoding(mlir::Type type);
 /// of a float (0 as the bottom for unsigned formats).
 std::pair<double, double> getCodeRange(mlir::Type codeType);
 
+/// The floor anybit.ternarize and anybit.bitlinear put under a scale's
+/// denominator (the MatMul-free LM formulas' 1e-5), shared by the VM and the
+/// lowering so that both compare against the same double.
+constexpr double kTernaryScaleFloor = 1e-5;
+
 /// Parses `[d0, d1, ...]` (possibly empty) for attribute parameters.
 mlir::FailureOr<llvm::SmallVector<int64_t>>
 parseBracketedShape(mlir::AsmParser &parser);

@@ -64,6 +64,11 @@ LogicalResult BitLinearOp::verify() {
   if (failed(verifyTrits(*this, w, "the weights")))
     return failure();
   int64_t k = x.getDimSize(1);
+  // |sum_k q_k t_k| <= 128 K: exact in int32 below 2^24 features.
+  if (k >= (int64_t(1) << 24))
+    return emitOpError("at most 2^24 - 1 features keep the int32 sums "
+                       "exact, got K = ")
+           << k;
   if (w.getDimSize(1) != k)
     return emitOpError("contraction sizes differ: the input has K = ")
            << k << ", the weights have K = " << w.getDimSize(1);

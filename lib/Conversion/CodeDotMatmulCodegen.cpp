@@ -278,23 +278,40 @@ Value buildCodeDotMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
                        codesPerByte,
                        trits ? 1 : 128,
                        dotBits};
-  int64_t rowsW = kRowsOfW;
-  while (n % rowsW != 0)
-    --rowsW;
-  return buildColumnTiles(
-      b, loc, m, n, rowsW, b.getI32Type(), [&](Value tile, Value n0) {
-        int64_t full = m / kRowsOfA, rest = m % kRowsOfA;
-        if (full > 0)
-          tile = buildLoop(b, loc, full * kRowsOfA, kRowsOfA, ValueRange{tile},
-                           [&](Value m0, ValueRange args) {
-                             return SmallVector<Value>{kernel.rowBlock(
-                                 args[0], m0, kRowsOfA, n0, rowsW)};
-                           })[0];
-        if (rest > 0)
-          tile = kernel.rowBlock(tile, kernel.idx(full * kRowsOfA), rest, n0,
-                                 rowsW);
-        return tile;
-      });
+  // Outputs [first, first + count) in tiles of `rowsW` rows of W.
+  auto columns = [&](int64_t first, int64_t count, int64_t rowsW) {
+    return buildColumnTiles(
+        b, loc, m, count, rowsW, b.getI32Type(), [&](Value tile, Value col0) {
+          Value n0 = kernel.add(col0, first);
+          int64_t full = m / kRowsOfA, rest = m % kRowsOfA;
+          if (full > 0)
+            tile = buildLoop(b, loc, full * kRowsOfA, kRowsOfA,
+                             ValueRange{tile}, [&](Value m0, ValueRange args) {
+                               return SmallVector<Value>{kernel.rowBlock(
+                                   args[0], m0, kRowsOfA, n0, rowsW)};
+                             })[0];
+          if (rest > 0)
+            tile = kernel.rowBlock(tile, kernel.idx(full * kRowsOfA), rest,
+                                   n0, rowsW);
+          return tile;
+        });
+  };
+  // Whole tiles of kRowsOfW rows, then the last N mod kRowsOfW in one.
+  int64_t whole = n / kRowsOfW * kRowsOfW;
+  if (whole == n || whole == 0)
+    return columns(0, n, whole ? kRowsOfW : n);
+  Value result = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{m, n},
+                                         b.getI32Type());
+  auto insert = [&](Value part, int64_t first, int64_t count) {
+    return tensor::InsertSliceOp::create(
+               b, loc, part, result,
+               ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(first)},
+               ArrayRef<OpFoldResult>{b.getIndexAttr(m), b.getIndexAttr(count)},
+               ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)})
+        .getResult();
+  };
+  result = insert(columns(0, whole, kRowsOfW), 0, whole);
+  return insert(columns(whole, n - whole, n - whole), whole, n - whole);
 }
 
 } // namespace anybit::codegen

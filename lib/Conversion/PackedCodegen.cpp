@@ -80,7 +80,8 @@ static Value buildBase3Byte(OpBuilder &b, Location loc, int64_t count,
     Value valid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, e,
                                         i64c(b, loc, count));
     Value safe = arith::MinUIOp::create(b, loc, e, i64c(b, loc, count - 1));
-    Value code = arith::AndIOp::create(
+    // Codes are 0..2; anything else is reduced as packBase3Byte does.
+    Value code = arith::RemUIOp::create(
         b, loc, element(b, toIndex(b, loc, safe)), i64c(b, loc, 3));
     v = arith::AddIOp::create(
         b, loc, arith::MulIOp::create(b, loc, v, i64c(b, loc, 3)),

@@ -349,6 +349,8 @@ Value buildColumnTiles(OpBuilder &b, Location loc, int64_t m, int64_t n,
                        function_ref<Value(Value, Value)> body) {
   Value init = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{m, n},
                                        element);
+  if (m == 0 || n == 0) // nothing to compute, and no tile to slice
+    return init;
   auto forall = scf::ForallOp::create(
       b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(n / tileCols)},
       ValueRange{init}, std::nullopt);

@@ -51,7 +51,7 @@ buildLoop(mlir::OpBuilder &b, mlir::Location loc, int64_t count, int64_t step,
 /// An M x N tensor of `element` computed by an scf.forall over its column
 /// tiles of width `tileCols` (which divides N): `body(tile, col0)` returns
 /// the M x tileCols tile whose first column is `col0`, given its initial
-/// value.
+/// value. An empty M x N tensor has no tiles (`body` is not called).
 mlir::Value
 buildColumnTiles(mlir::OpBuilder &b, mlir::Location loc, int64_t m, int64_t n,
                  int64_t tileCols, mlir::Type element,

@@ -17,11 +17,10 @@ using namespace mlir;
 namespace anybit::detail {
 namespace {
 
-/// The floor both formulas put under a scale's denominator.
-constexpr double kScaleFloor = 1e-5;
-
 /// max(v, floor), with NaN (an empty mean) giving the floor.
-double floored(double v) { return v > kScaleFloor ? v : kScaleFloor; }
+double floored(double v) {
+  return v > kTernaryScaleFloor ? v : kTernaryScaleFloor;
+}
 
 LogicalResult ternarizeHandler(Operation *op, ArrayRef<RtValue> operands,
                                SmallVectorImpl<RtValue> &results) {

@@ -36,14 +36,19 @@ static std::string shapeString(ArrayRef<int64_t> shape) {
 
 std::optional<uint64_t> findNonTritCode(const uint8_t *data,
                                         RankedTensorType type) {
-  BitLayout layout = getPackedEncoding(type).getBitLayout(type.getElementType());
+  // Base-3 digits are at most 2 whatever the byte.
+  if (getPackedEncoding(type).getBase3())
+    return std::nullopt;
+  // 2-bit codes sit at bit 2i in every word size: a byte's codes 3 are its
+  // bit pairs with both bits set.
   uint64_t count = type.getNumElements();
-  std::vector<uint64_t> codes(count);
-  if (count)
-    unpackBits(data, count, layout, codes.data());
-  for (uint64_t i = 0; i < count; ++i)
-    if (codes[i] == 3)
-      return i;
+  for (uint64_t byte = 0; byte < (count + 3) / 4; ++byte) {
+    unsigned threes = data[byte] & (data[byte] >> 1) & 0x55;
+    uint64_t inByte = std::min<uint64_t>(4, count - 4 * byte);
+    threes &= (1u << (2 * inByte)) - 1;
+    if (threes)
+      return 4 * byte + llvm::countr_zero(threes) / 2;
+  }
   return std::nullopt;
 }
 
@@ -205,9 +210,9 @@ FailureOr<RtValue> valueFromLiteral(StringRef text, Type type, Location loc) {
       return v.getZExtValue();
     }
     if (auto i = dyn_cast<IntegerAttr>(a)) {
-      if (failed(checkTrit(codec, i.getValue().getSExtValue(), elements.size(),
-                           type, loc)))
-        badTrit = true;
+      if (!badTrit && failed(checkTrit(codec, i.getValue().getSExtValue(),
+                                       elements.size(), type, loc)))
+        badTrit = true; // one diagnostic, for the first
       return codec.fromInt(i.getValue().getSExtValue());
     }
     return codec.fromDouble(cast<FloatAttr>(a).getValueAsDouble());

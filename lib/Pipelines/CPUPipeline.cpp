@@ -73,7 +73,7 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
   // The deallocation of a buffer a loop carries calls a helper over dynamic
   // memrefs, which the bare-pointer calling convention cannot lower: inline
-  // it (and any other private function).
+  // it (and every other call).
   pm.addPass(createInlinerPass());
 
   // Strided metadata expands into affine.apply, so affine lowers after it.
@@ -90,7 +90,7 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   ConvertVectorToLLVMPassOptions vectorToLLVM;
   vectorToLLVM.x86Vector = true; // anybit.x86_vpdpbusd
   pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
-  // Out-of-bounds vector reads pad with ub.poison lanes.
+  // Vector lowerings may leave ub.poison (undefined padding operands).
   pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createSCFToControlFlowPass());

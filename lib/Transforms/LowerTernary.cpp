@@ -29,12 +29,9 @@ using namespace anybit;
 
 namespace {
 
-/// The floor both formulas put under a scale's denominator.
-constexpr double kScaleFloor = 1e-5;
-
 using BodyFn = function_ref<Value(OpBuilder &, Location, ValueRange)>;
 
-struct Builder {
+struct StepBuilder {
   OpBuilder &b;
   Location loc;
 
@@ -91,7 +88,8 @@ struct Builder {
 
   /// max(v, floor), a NaN giving the floor.
   Value floored(OpBuilder &nb, Location l, Value v) {
-    Value floor = arith::ConstantOp::create(nb, l, nb.getF64FloatAttr(kScaleFloor));
+    Value floor =
+        arith::ConstantOp::create(nb, l, nb.getF64FloatAttr(kTernaryScaleFloor));
     Value above =
         arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OGT, v, floor);
     return arith::SelectOp::create(nb, l, above, v, floor);
@@ -102,7 +100,7 @@ struct TernarizeSteps : OpRewritePattern<TernarizeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(TernarizeOp op,
                                 PatternRewriter &rewriter) const override {
-    Builder s{rewriter, op.getLoc()};
+    StepBuilder s{rewriter, op.getLoc()};
     Value w = s.cast(op.getInput(), s.f64());
     auto type = cast<RankedTensorType>(w.getType());
     unsigned rank = type.getRank();
@@ -149,7 +147,7 @@ struct BitLinearSteps : OpRewritePattern<BitLinearOp> {
   LogicalResult matchAndRewrite(BitLinearOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    Builder s{rewriter, loc};
+    StepBuilder s{rewriter, loc};
     Value x = s.cast(op.getInput(), s.f64());
     auto xType = cast<RankedTensorType>(x.getType());
     int64_t rows = xType.getDimSize(0), k = xType.getDimSize(1);

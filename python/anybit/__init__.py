@@ -40,8 +40,8 @@ complement, ``i1`` a boolean); float formats in the syntax of
 and ``"e8m0fnu"``); the MLIR builtin number types ``"f4E2M1FN"``,
 ``"f6E2M3FN"``, ``"f6E3M2FN"``, ``"f8E4M3FN"``, ``"f8E5M2"``, ``"f8E4M3"``,
 ``"f8E3M4"``, ``"f8E8M0FNU"``, ``"f16"``, ``"bf16"``, ``"f32"``, ``"f64"``,
-``"index"``; numpy names (``"int8"``, ``"uint16"``, ``"float32"``, ``"bool"``)
-and numpy dtypes.
+``"index"``; ``"!anybit.trit"`` (ternary weights: -1, 0, +1); numpy names
+(``"int8"``, ``"uint16"``, ``"float32"``, ``"bool"``) and numpy dtypes.
 
 How values travel
 -----------------
@@ -52,7 +52,9 @@ to N bits on the way in; ``f16`` as float16, ``f64`` as float64, every other
 float (``f32``, ``bf16``, every small float) as float32, exactly; float inputs
 round to nearest even into the element type. Integer arrays are accepted
 for float parameters (one correct rounding); float arrays are rejected for
-integer parameters. Packed tensors travel as :class:`PackedArray`.
+integer parameters. Trits travel as int8 -1, 0 and +1 and are never
+wrapped: any other value is a ``ValueError``. Packed tensors travel as
+:class:`PackedArray`.
 
 Encodings
 ---------
@@ -60,7 +62,12 @@ Encodings
 (``"#anybit.packed<block = [1, 32], scale = f16>"``, or just
 ``"block = [1, 32], scale = f16"``), or a dict with keys ``word`` (8, 16, 32,
 64), ``straddle`` (bool), ``block`` (list of ints), ``scale`` and
-``zero_point`` (dtype strings), e.g. ``{"block": [1, 32], "scale": "f16"}``.
+``zero_point`` (dtype strings), ``base3`` (bool: trits five per byte as
+base-3 digits instead of 2-bit codes), e.g.
+``{"block": [1, 32], "scale": "f16"}`` or ``{"base3": True}``. Packed trits
+are their codes t + 1, four per byte LSB-first, or with ``base3`` five per
+byte: element 5b + n is digit n (most significant first) of byte b, which
+holds ceil(256 v / 243) for v = sum_n c_n 3^(4-n).
 """
 
 import os as _os
@@ -276,7 +283,8 @@ def pack(array, dtype, encoding=None, scales=None, zero_points=None):
 
     Args:
         array: the values (array-like, any shape). Integers are wrapped to the
-            element width; floats round to nearest even into a float dtype;
+            element width (trits are not: a value other than -1, 0 or +1
+            is rejected); floats round to nearest even into a float dtype;
             float values for an integer dtype are rejected.
         dtype: the element dtype string (``"i3"``, ``"ui4"``, ``"e3m2"``,
             ``"f8E4M3FN"``...).

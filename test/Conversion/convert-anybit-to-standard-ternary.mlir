@@ -8,13 +8,13 @@
 // c = t + 1. The activations are permuted once into A' (2 x 384: K = 260
 // padded to blocks of 4 V = 128 with V = 32 bytes of codes per load),
 // plane j of each block holding a[4 i + j]; each row's sum is a reduction.
-// An scf.forall runs over tiles of 3 rows of W (3 divides N = 6); each
-// loads 32 bytes of a row of W per block, splits them into the 4 planes
-// (c >> 2j) & 3 and takes vpdpbusd with both rows of A' (6 accumulators).
+// An scf.forall runs over tiles of 4 rows of W (N = 8); each loads 32
+// bytes of a row of W per block, splits them into the 4 planes
+// (c >> 2j) & 3 and takes vpdpbusd with both rows of A' (8 accumulators).
 // K / 4 = 65 bytes per row: 2 whole blocks, then one whose read may run
 // past the row (in_bounds = false), where A' is zero.
 // CHECK-LABEL: func.func @gemv(
-// CHECK-SAME: %[[A:[^:]*]]: tensor<2x260xi8>, %[[W:[^:]*]]: tensor<390xi8>)
+// CHECK-SAME: %[[A:[^:]*]]: tensor<2x260xi8>, %[[W:[^:]*]]: tensor<520xi8>)
 // CHECK: %[[AP:.*]] = tensor.generate
 // CHECK:   arith.cmpi ult
 // CHECK:   tensor.extract %[[A]]
@@ -24,9 +24,9 @@
 // CHECK:   arith.extsi
 // CHECK:   arith.addi
 // CHECK: scf.forall (%{{.*}}) in (2)
-// CHECK:   tensor.extract_slice %{{.*}} [2, 3] [1, 1] : tensor<2x6xi32> to tensor<2x3xi32>
-// CHECK:   scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args({{.*}}) -> (vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>)
-// CHECK:     %[[CODES:.*]] = vector.transfer_read %[[W]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<390xi8>, vector<32xi8>
+// CHECK:   tensor.extract_slice %{{.*}} [2, 4] [1, 1] : tensor<2x8xi32> to tensor<2x4xi32>
+// CHECK:   scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args({{.*}}) -> (vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>)
+// CHECK:     %[[CODES:.*]] = vector.transfer_read %[[W]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<520xi8>, vector<32xi8>
 // CHECK:     %[[P0:.*]] = arith.andi %[[CODES]], %{{.*}} : vector<32xi8>
 // CHECK:     %[[A0:.*]] = vector.transfer_read %[[AP]][%{{.*}}, %{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<2x384xi8>, vector<32xi8>
 // CHECK:     anybit.x86_vpdpbusd %{{.*}}, %[[P0]], %[[A0]] : vector<32xi8> -> vector<8xi32>
@@ -34,7 +34,7 @@
 // CHECK:     arith.shrui %[[CODES]], %{{.*}} : vector<32xi8>
 // CHECK-NOT: arith.muli %{{.*}} : vector
 // CHECK:     scf.yield
-// CHECK:   vector.transfer_read %[[W]][%{{.*}}], %{{.*}} : tensor<390xi8>, vector<32xi8>
+// CHECK:   vector.transfer_read %[[W]][%{{.*}}], %{{.*}} : tensor<520xi8>, vector<32xi8>
 // CHECK:   %[[SUM:.*]] = vector.reduction <add>, %{{.*}} : vector<8xi32> into i32
 // CHECK:   %[[ROWSUM:.*]] = tensor.extract %[[SUMS]]
 // CHECK:   %[[OFFSET:.*]] = arith.muli %[[ROWSUM]], %c1_i32 : i32
@@ -60,9 +60,9 @@
 // GENERIC: linalg.generic
 // GENERIC: arith.muli %{{.*}} : i32
 // BITS: error: convert-anybit-to-standard: x86-int8-dot-bits must be 0, 256 or 512, got 128
-func.func @gemv(%x: tensor<2x260xi8>, %w: tensor<6x260x!anybit.trit, #anybit.packed<>>) -> tensor<2x6xi32> {
-  %y = anybit.matmul %x, %w {accumulator = i32, transpose_rhs} : tensor<2x260xi8>, tensor<6x260x!anybit.trit, #anybit.packed<>> -> tensor<2x6xi32>
-  return %y : tensor<2x6xi32>
+func.func @gemv(%x: tensor<2x260xi8>, %w: tensor<8x260x!anybit.trit, #anybit.packed<>>) -> tensor<2x8xi32> {
+  %y = anybit.matmul %x, %w {accumulator = i32, transpose_rhs} : tensor<2x260xi8>, tensor<8x260x!anybit.trit, #anybit.packed<>> -> tensor<2x8xi32>
+  return %y : tensor<2x8xi32>
 }
 
 // -----
@@ -119,4 +119,20 @@ func.func @base3(%x: tensor<1x320xi8>, %w: tensor<4x320x!anybit.trit, #anybit.pa
 func.func @int8(%x: tensor<1x128xi8>, %w: tensor<4x128xi8>) -> tensor<1x4xi32> {
   %y = anybit.matmul %x, %w {accumulator = i32, transpose_rhs} : tensor<1x128xi8>, tensor<4x128xi8> -> tensor<1x4xi32>
   return %y : tensor<1x4xi32>
+}
+
+// -----
+
+// N = 6: tiles of 4 rows of W for outputs 0..3, then one tile of the last
+// 2, each an scf.forall, inserted into the result side by side.
+// CHECK-LABEL: func.func @tail(
+// CHECK: %[[MAIN:.*]] = scf.forall (%{{.*}}) in (1)
+// CHECK:   tensor.extract_slice %{{.*}} [1, 4] [1, 1] : tensor<1x4xi32> to tensor<1x4xi32>
+// CHECK: %[[PART:.*]] = tensor.insert_slice %[[MAIN]] into %{{.*}}[0, 0] [1, 4] [1, 1] : tensor<1x4xi32> into tensor<1x6xi32>
+// CHECK: %[[REST:.*]] = scf.forall (%{{.*}}) in (1)
+// CHECK:   tensor.extract_slice %{{.*}} [1, 2] [1, 1] : tensor<1x2xi32> to tensor<1x2xi32>
+// CHECK: tensor.insert_slice %[[REST]] into %[[PART]][0, 4] [1, 2] [1, 1] : tensor<1x2xi32> into tensor<1x6xi32>
+func.func @tail(%x: tensor<1x64xi8>, %w: tensor<6x64x!anybit.trit, #anybit.packed<>>) -> tensor<1x6xi32> {
+  %y = anybit.matmul %x, %w {accumulator = i32, transpose_rhs} : tensor<1x64xi8>, tensor<6x64x!anybit.trit, #anybit.packed<>> -> tensor<1x6xi32>
+  return %y : tensor<1x6xi32>
 }

@@ -520,3 +520,50 @@ def test_tq2_0_codes_are_trit_codes():
     order[(4 * (32 * h + m) + n).ravel()] = (128 * h + 32 * n + m).ravel()
     for block, raw in zip(trits, data):
         np.testing.assert_array_equal(anybit.pack(block[order], TRIT).data, raw[:64])
+
+
+def test_empty_batches_compile_and_match_the_vm():
+    """M = 0 rows: every kernel (int8 x int8, int8 x trit, f32 x trit,
+    bitlinear) compiles and returns an empty result, as the VM does."""
+    src = EMPTY_BATCH_KERNELS
+    m = anybit.compile(src)
+    w8 = np.zeros((4, 8), np.int8)
+    w = anybit.pack(w8, TRIT)
+    wf = anybit.pack(np.zeros((4, 32), np.int8), TRIT)
+    calls = [("mm", (np.zeros((0, 8), np.int8), w8)),
+             ("mt", (np.zeros((0, 8), np.int8), w)),
+             ("mf", (np.zeros((0, 32), np.float32), wf)),
+             ("bl", (np.zeros((0, 8), np.float32), w, np.float32(1)))]
+    for name, args in calls:
+        got = m[name](*args)
+        assert got.shape == (0, 4)
+        assert got.shape == anybit.interpret(src, name, *args).shape
+
+
+EMPTY_BATCH_KERNELS = """
+func.func @mm(%x: tensor<0x8xi8>, %w: tensor<4x8xi8>) -> tensor<0x4xi32> {
+  %y = anybit.matmul %x, %w {accumulator = i32, transpose_rhs} : tensor<0x8xi8>, tensor<4x8xi8> -> tensor<0x4xi32>
+  return %y : tensor<0x4xi32>
+}
+func.func @mt(%x: tensor<0x8xi8>, %w: tensor<4x8x!anybit.trit, #anybit.packed<>>) -> tensor<0x4xi32> {
+  %y = anybit.matmul %x, %w {accumulator = i32, transpose_rhs} : tensor<0x8xi8>, tensor<4x8x!anybit.trit, #anybit.packed<>> -> tensor<0x4xi32>
+  return %y : tensor<0x4xi32>
+}
+func.func @mf(%x: tensor<0x32xf32>, %w: tensor<4x32x!anybit.trit, #anybit.packed<>>) -> tensor<0x4xf32> {
+  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<0x32xf32>, tensor<4x32x!anybit.trit, #anybit.packed<>> -> tensor<0x4xf32>
+  return %y : tensor<0x4xf32>
+}
+func.func @bl(%x: tensor<0x8xf32>, %w: tensor<4x8x!anybit.trit, #anybit.packed<>>, %m: tensor<f32>) -> tensor<0x4xf32> {
+  %y = anybit.bitlinear %x, %w, %m : tensor<0x8xf32>, tensor<4x8x!anybit.trit, #anybit.packed<>>, tensor<f32> -> tensor<0x4xf32>
+  return %y : tensor<0x4xf32>
+}
+"""
+
+
+def test_packed_code_three_is_found_past_the_first_byte_and_padding_is_ignored():
+    # Five trits in two bytes: codes 1,1,1,1 | 1 and three padding pairs.
+    ok = np.array([0x55, 0xFD], np.uint8)  # padding bits set: still trits
+    assert anybit.unpack(anybit.PackedArray(ok, TRIT, (5,))).tolist() == [0] * 5
+    bad = np.array([0x55, 0x03], np.uint8)  # element 4 has code 3
+    with pytest.raises(ValueError, match="element 4 .* has code 3"):
+        anybit.PackedArray(bad, TRIT, (5,))

@@ -68,8 +68,8 @@ protected:
                                       "#anybit.packed<base3 = true>",
                                       "#anybit.packed<word = 32>",
                                       "#anybit.packed<base3 = true>",
-                                      "#anybit.packed<word = 16, straddle = "
-                                      "false>"};
+                                      ("#anybit.packed<word = 16, straddle "
+                                       "= false>")};
     return llvm::formatv("tensor<{0}x{1}x!anybit.trit, {2}>", n, k,
                          encodings[rng() % std::size(encodings)]);
   }

@@ -101,7 +101,7 @@ static cl::opt<anybit::TernaryLowering> ternaryLowering(
     cl::init(anybit::TernaryLowering::AddSub),
     cl::values(clEnumValN(anybit::TernaryLowering::AddSub, "addsub",
                           "no multiplications by weights: byte dot products "
-                          "of the 2-bit codes minus row sums (default)"),
+                          "of the trits' codes minus row sums (default)"),
                clEnumValN(anybit::TernaryLowering::Generic, "generic",
                           "the generic contraction")));
 static cl::opt<bool> modArithLazy(

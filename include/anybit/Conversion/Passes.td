@@ -29,13 +29,16 @@ def ConvertAnybitToStandard : Pass<"convert-anybit-to-standard", "mlir::ModuleOp
     into register tiles; each group's sum is scaled once.
 
     A matmul of logical i8 activations by packed trit weights (N x K,
-    `transpose_rhs`, K a multiple of 4) into i32 is, with `ternary=addsub`
-    (the default), computed without multiplying by weights: the 2-bit codes
-    c = t + 1 are contracted as unsigned bytes against the activations
-    (x86 `vpdpbusd` with `x86-int8-dot-bits`, else portable vector code)
-    and each row's activation sum is subtracted. The codes are read in
-    place, four planes per loaded vector, against activations permuted
-    once to the planes' order (see CodeDotMatmulCodegen.h).
+    `transpose_rhs`, K > 0 a multiple of 4, or of 5 for base 3) into i32
+    is, with `ternary=addsub` (the default), computed without multiplying
+    by weights: the codes c = t + 1 are contracted as unsigned bytes
+    against the activations (x86 `vpdpbusd` with `x86-int8-dot-bits`, else
+    portable vector code) and each row's activation sum is subtracted. The
+    codes are read in place, four 2-bit planes (or five base-3 digit
+    planes) per loaded vector, against activations permuted once to the
+    planes' order (see CodeDotMatmulCodegen.h). An i8 x i8 matmul of the
+    same shape into i32 takes the same kernel with codes w + 128, whatever
+    `ternary` says.
   }];
   let options = [
     Option<"vectorize", "vectorize", "bool", /*default=*/"true",
@@ -50,8 +53,8 @@ def ConvertAnybitToStandard : Pass<"convert-anybit-to-standard", "mlir::ModuleOp
                         "the generic contraction (multiplies)"))}]>,
     Option<"x86Int8DotBits", "x86-int8-dot-bits", "unsigned",
            /*default=*/"0",
-           "vpdpbusd width the ternary kernel may use (512, 256; 0: "
-           "portable vector code)">
+           "vpdpbusd width the code-dot kernel (int8 x trit or int8) may "
+           "use (512, 256; 0: portable vector code)">
   ];
   let dependentDialects = [
     "mlir::arith::ArithDialect", "mlir::linalg::LinalgDialect",

@@ -22,7 +22,8 @@ using Int128 = __int128;
 
 class ElementCodec {
 public:
-  /// Trit: the code `value + 1` in 2 bits (!anybit.trit).
+  /// Trit: the code `value + 1` in 2 bits (!anybit.trit). The integer
+  /// kinds come first: isFloat() compares with F32.
   enum class Kind { SignedInt, UnsignedInt, Trit, F32, F64, SmallFloat };
 
   /// `type` must satisfy anybit::isNumericElementType or be a

@@ -114,3 +114,11 @@ func.func @base3_ints(%t: tensor<10xi2, #anybit.packed<base3 = true>>) {
 func.func @base3_word(%t: tensor<10x!anybit.trit, #anybit.packed<word = 32, base3 = true>>) {
   return
 }
+
+// -----
+
+func.func @bitlinear_long_rows(%x: tensor<1x16777216xf32>, %w: tensor<1x16777216x!anybit.trit>, %m: tensor<f32>) {
+  // expected-error @+1 {{'anybit.bitlinear' op at most 2^24 - 1 features keep the int32 sums exact, got K = 16777216}}
+  %y = anybit.bitlinear %x, %w, %m : tensor<1x16777216xf32>, tensor<1x16777216x!anybit.trit>, tensor<f32> -> tensor<1x1xf32>
+  return
+}
