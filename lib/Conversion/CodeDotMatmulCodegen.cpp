@@ -92,11 +92,8 @@ struct CodeDotKernel {
       return arith::AndIOp::create(b, loc, shifted, splat(byteVector(), 3));
     }
     // Base 3: ((w * 3^j) mod 256) * 3 >> 8, the product in 16 bits.
-    int64_t power = 1;
-    for (int64_t k = 0; k < j; ++k)
-      power *= 3;
-    Value low = j ? arith::MulIOp::create(b, loc, w,
-                                          splat(byteVector(), power))
+    Value low = j ? arith::MulIOp::create(
+                        b, loc, w, splat(byteVector(), base3Power(j)))
                         .getResult()
                   : w;
     auto words = VectorType::get({vectorBytes}, b.getI16Type());
@@ -283,17 +280,11 @@ Value buildCodeDotMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
     return buildColumnTiles(
         b, loc, m, count, rowsW, b.getI32Type(), [&](Value tile, Value col0) {
           Value n0 = kernel.add(col0, first);
-          int64_t full = m / kRowsOfA, rest = m % kRowsOfA;
-          if (full > 0)
-            tile = buildLoop(b, loc, full * kRowsOfA, kRowsOfA,
-                             ValueRange{tile}, [&](Value m0, ValueRange args) {
-                               return SmallVector<Value>{kernel.rowBlock(
-                                   args[0], m0, kRowsOfA, n0, rowsW)};
-                             })[0];
-          if (rest > 0)
-            tile = kernel.rowBlock(tile, kernel.idx(full * kRowsOfA), rest,
-                                   n0, rowsW);
-          return tile;
+          return buildRowChunks(
+              b, loc, m, kRowsOfA, tile,
+              [&](Value t, Value m0, int64_t rowsA) {
+                return kernel.rowBlock(t, m0, rowsA, n0, rowsW);
+              });
         });
   };
   // Whole tiles of kRowsOfW rows, then the last N mod kRowsOfW in one.

@@ -51,14 +51,12 @@ static Value buildReadBase3(OpBuilder &b, Location loc, Value bytes,
       b, loc, b.getI64Type(),
       tensor::ExtractOp::create(b, loc, bytes,
                                 ValueRange{toIndex(b, loc, byteIndex)}));
-  Value power = i64c(b, loc, 81);
+  Value power = i64c(b, loc, base3Power(kBase3Digits - 1));
   for (int64_t d = kBase3Digits - 2; d >= 0; --d) {
     Value isD = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, digit,
                                       i64c(b, loc, d));
-    int64_t p = 1;
-    for (int64_t k = 0; k < d; ++k)
-      p *= 3;
-    power = arith::SelectOp::create(b, loc, isD, i64c(b, loc, p), power);
+    power = arith::SelectOp::create(b, loc, isD, i64c(b, loc, base3Power(d)),
+                                    power);
   }
   Value low = arith::AndIOp::create(
       b, loc, arith::MulIOp::create(b, loc, byte, power), i64c(b, loc, 255));

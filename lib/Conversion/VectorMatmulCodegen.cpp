@@ -373,6 +373,22 @@ Value buildColumnTiles(OpBuilder &b, Location loc, int64_t m, int64_t n,
   return forall.getResult(0);
 }
 
+Value buildRowChunks(OpBuilder &b, Location loc, int64_t m, int64_t chunk,
+                     Value tile,
+                     function_ref<Value(Value, Value, int64_t)> rowBlock) {
+  int64_t whole = m / chunk * chunk;
+  if (whole > 0)
+    tile = buildLoop(b, loc, whole, chunk, ValueRange{tile},
+                     [&](Value row0, ValueRange args) {
+                       return SmallVector<Value>{
+                           rowBlock(args[0], row0, chunk)};
+                     })[0];
+  if (whole < m)
+    tile = rowBlock(tile, arith::ConstantIndexOp::create(b, loc, whole),
+                    m - whole);
+  return tile;
+}
+
 bool canVectorizePackedMatmul(RankedTensorType lhsType,
                               RankedTensorType rhsType, bool transposed) {
   PackedEncodingAttr enc = getPackedEncoding(rhsType);
@@ -431,16 +447,10 @@ Value buildVectorizedPackedMatmul(OpBuilder &b, Location loc, Value lhs,
   // Column tiles of the output are independent: an scf.forall.
   return buildColumnTiles(
       b, loc, m, n, tileCols, b.getF32Type(), [&](Value tile, Value col0) {
-        int64_t fullPasses = m / rowsPerPass, rest = m % rowsPerPass;
-        if (fullPasses > 0)
-          tile = buildLoop(b, loc, fullPasses * rowsPerPass, rowsPerPass,
-                           ValueRange{tile}, [&](Value row0, ValueRange args) {
-                             return SmallVector<Value>{
-                                 rowBlock(args[0], row0, rowsPerPass, col0)};
-                           })[0];
-        if (rest > 0)
-          tile = rowBlock(tile, base.idx(fullPasses * rowsPerPass), rest, col0);
-        return tile;
+        return buildRowChunks(b, loc, m, rowsPerPass, tile,
+                              [&](Value t, Value row0, int64_t count) {
+                                return rowBlock(t, row0, count, col0);
+                              });
       });
 }
 

@@ -57,6 +57,15 @@ buildColumnTiles(mlir::OpBuilder &b, mlir::Location loc, int64_t m, int64_t n,
                  int64_t tileCols, mlir::Type element,
                  llvm::function_ref<mlir::Value(mlir::Value, mlir::Value)> body);
 
+/// `tile` with its rows [0, m) computed by `rowBlock(tile, row0, count)` in
+/// chunks of `chunk` rows: an scf.for over the whole chunks, then one call
+/// for the last m mod chunk rows.
+mlir::Value buildRowChunks(
+    mlir::OpBuilder &b, mlir::Location loc, int64_t m, int64_t chunk,
+    mlir::Value tile,
+    llvm::function_ref<mlir::Value(mlir::Value, mlir::Value, int64_t)>
+        rowBlock);
+
 } // namespace anybit::codegen
 
 #endif // ANYBIT_LIB_CONVERSION_VECTORMATMULCODEGEN_H

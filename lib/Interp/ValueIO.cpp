@@ -34,8 +34,9 @@ static std::string shapeString(ArrayRef<int64_t> shape) {
   return s + (shape.size() == 1 ? ",)" : ")");
 }
 
-std::optional<uint64_t> findNonTritCode(const uint8_t *data,
-                                        RankedTensorType type) {
+/// The first element of packed trits whose 2-bit code is 3, if any.
+static std::optional<uint64_t> findNonTritCode(const uint8_t *data,
+                                               RankedTensorType type) {
   // Base-3 digits are at most 2 whatever the byte.
   if (getPackedEncoding(type).getBase3())
     return std::nullopt;
@@ -52,6 +53,18 @@ std::optional<uint64_t> findNonTritCode(const uint8_t *data,
   return std::nullopt;
 }
 
+LogicalResult checkPackedTrits(const uint8_t *data, RankedTensorType type,
+                               Location loc) {
+  if (!isa<TritType>(type.getElementType()))
+    return success();
+  std::optional<uint64_t> bad = findNonTritCode(data, type);
+  if (!bad)
+    return success();
+  return emitError(loc) << "element " << *bad << " of the packed " << type
+                        << " has code 3, which is not a trit (codes are 0, 1 "
+                           "and 2 for -1, 0 and +1)";
+}
+
 static FailureOr<RtValue> packedFromNpy(const NpyArray &array,
                                         RankedTensorType type, Location loc) {
   PackedEncodingAttr enc = getPackedEncoding(type);
@@ -65,11 +78,8 @@ static FailureOr<RtValue> packedFromNpy(const NpyArray &array,
                           << array.dtype << "' shape "
                           << shapeString(array.shape);
   const uint8_t *p = array.data.data();
-  if (isa<TritType>(type.getElementType()))
-    if (std::optional<uint64_t> bad = findNonTritCode(p, type))
-      return emitError(loc) << "element " << *bad << " of the packed " << type
-                            << " has code 3, which is not a trit (codes are "
-                               "0, 1 and 2 for -1, 0 and +1)";
+  if (failed(checkPackedTrits(p, type, loc)))
+    return failure();
   PackedPlanes planes;
   planes.data.assign(p, p + data);
   planes.scales.assign(p + data, p + data + scales);

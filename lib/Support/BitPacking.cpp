@@ -73,8 +73,7 @@ uint8_t anybit::packBase3Byte(const uint64_t codes[kBase3Digits]) {
 }
 
 unsigned anybit::base3Digit(uint8_t byte, unsigned n) {
-  static const uint8_t pow3[kBase3Digits] = {1, 3, 9, 27, 81};
-  return (unsigned(uint8_t(byte * pow3[n])) * 3) >> 8;
+  return (unsigned(uint8_t(byte * base3Power(n))) * 3) >> 8;
 }
 
 uint64_t BitLayout::storageBytes(uint64_t count) const {

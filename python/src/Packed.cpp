@@ -96,12 +96,12 @@ RtValue makePackedValue(RankedTensorType type, py::handle data,
                     " is a 1-D uint8 array of " + std::to_string(expected) +
                     " bytes, got dtype '" + bytes.dtype + "' shape " +
                     shapeString(bytes.shape));
-  if (isa<TritType>(type.getElementType()))
-    if (std::optional<uint64_t> bad = findNonTritCode(bytes.data.data(), type))
-      throwValueError("element " + std::to_string(*bad) + " of the packed " +
-                      printed(type) +
-                      " has code 3, which is not a trit (codes are 0, 1 "
-                      "and 2 for -1, 0 and +1)");
+  {
+    DiagnosticCapture capture(/*withLocations=*/false);
+    if (failed(checkPackedTrits(bytes.data.data(), type,
+                                UnknownLoc::get(&getContext()))))
+      throwValueError("data: " + capture.text());
+  }
   return assemblePacked(type, std::move(bytes.data), scales, zeroPoints);
 }
 

@@ -51,10 +51,12 @@ mlir::LogicalResult writeResults(llvm::ArrayRef<RtValue> results,
 /// The numpy array a value travels as.
 NpyArray valueToNpy(const RtValue &value);
 
-/// The first element of the packed trits `data` (of the packed tensor type
-/// `type`) whose 2-bit code is 3, which is not a trit; std::nullopt if none.
-std::optional<uint64_t> findNonTritCode(const uint8_t *data,
-                                        mlir::RankedTensorType type);
+/// Checks the data plane `data` of a packed tensor of type `type`: packed
+/// trits must not hold the 2-bit code 3, which is not a trit (a diagnostic
+/// at `loc` names the first). Other element types always pass.
+mlir::LogicalResult checkPackedTrits(const uint8_t *data,
+                                     mlir::RankedTensorType type,
+                                     mlir::Location loc);
 
 /// Prints `type = values`, nested brackets for tensors, floats as the
 /// shortest text that reads back to the same value, packed tensors as their

@@ -62,6 +62,10 @@ constexpr unsigned kBase3Digits = 5;
 /// two multiplications (base3Digit).
 uint8_t packBase3Byte(const uint64_t codes[kBase3Digits]);
 
+/// 3^n, the multiplier that brings digit n (0..4) of a base-3 byte to the
+/// top.
+constexpr unsigned base3Power(unsigned n) { return n ? 3 * base3Power(n - 1) : 1; }
+
 /// Digit n (0..4) of a base-3 byte: ((byte * 3^n) mod 256) * 3 >> 8.
 unsigned base3Digit(uint8_t byte, unsigned n);
 
