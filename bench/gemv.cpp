@@ -282,8 +282,11 @@ static BlasResult runOpenBLAS(BlasCall how, int64_t N, int64_t K, int64_t B,
 // Anybit kernels
 //===----------------------------------------------------------------------===//
 
+/// @gemv: y = x W^T. With `int8Activations`, x is first quantized to int8
+/// with one f32 scale per row (anybit.quantize, absmax), as llama.cpp's
+/// kernels quantize activations, and the matmul takes the int8 codes.
 static std::string kernelSource(const Format &f, int64_t B, int64_t K,
-                                int64_t N, int64_t G) {
+                                int64_t N, int64_t G, bool int8Activations) {
   std::string w = "tensor<" + std::to_string(N) + "x" + std::to_string(K) +
                   "x" + f.mlirType + ", #anybit.packed<block = [1, " +
                   std::to_string(G) + "], scale = f16>>";
@@ -291,9 +294,37 @@ static std::string kernelSource(const Format &f, int64_t B, int64_t K,
                   "xf32>";
   std::string y = "tensor<" + std::to_string(B) + "x" + std::to_string(N) +
                   "xf32>";
-  return "func.func @gemv(%x: " + x + ", %w: " + w + ") -> " + y +
-         " {\n  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : " + x + ", " +
-         w + " -> " + y + "\n  return %y : " + y + "\n}\n";
+  std::string body, a = "%x", aType = x;
+  if (int8Activations) {
+    aType = "tensor<" + std::to_string(B) + "x" + std::to_string(K) +
+            "xi8, #anybit.packed<block = [1, " + std::to_string(K) +
+            "], scale = f32>>";
+    body = "  %q = anybit.quantize %x : " + x + " -> " + aType + "\n";
+    a = "%q";
+  }
+  return "func.func @gemv(%x: " + x + ", %w: " + w + ") -> " + y + " {\n" +
+         body + "  %y = anybit.matmul " + a +
+         ", %w {accumulator = f32, transpose_rhs} : " + aType + ", " + w +
+         " -> " + y + "\n  return %y : " + y + "\n}\n";
+}
+
+/// x as anybit.quantize's int8 codes with one f32 scale per row make it
+/// (s = max|x| / 127 rounded to f32, q = clamp(rne(x / s))), dequantized:
+/// what the int8-activation kernels multiply.
+static std::vector<float> int8Activations(const float *x, int64_t B,
+                                          int64_t K) {
+  std::vector<float> out(size_t(B * K));
+  for (int64_t b = 0; b < B; ++b) {
+    double absmax = 0;
+    for (int64_t k = 0; k < K; ++k)
+      absmax = std::max(absmax, std::fabs(double(x[b * K + k])));
+    double s = absmax == 0 ? 1.0 : double(float(absmax / 127));
+    for (int64_t k = 0; k < K; ++k) {
+      double q = std::nearbyint(double(x[b * K + k]) / s);
+      out[size_t(b * K + k)] = float(std::clamp(q, -128.0, 127.0) * s);
+    }
+  }
+  return out;
 }
 
 /// The kernel's packed entry @gemv on `threads` threads.
@@ -306,6 +337,7 @@ static CompiledKernel compileGemv(mlir::ModuleOp module, unsigned threads) {
 /// One Anybit case.
 struct Row {
   std::string shape, type;
+  bool int8Activations = false;
   int64_t B = 0, G = 0;
   bool compiled = false, ok = false;
   double compileSeconds = 0;
@@ -383,8 +415,12 @@ int main(int argc, char **argv) {
     for (const Format &f : kFormats)
       formats.push_back(&f);
   }
-  const int totalCases =
-      int(shapes.size() * formats.size() * groups.size() * batches.size());
+  int integerFormats = 0;
+  for (const Format *f : formats)
+    integerFormats += !f->isFloat;
+  const int totalCases = int(shapes.size() *
+                             (formats.size() + integerFormats) *
+                             groups.size() * batches.size());
 
   // Read bandwidth: a buffer well beyond the last-level cache.
   size_t bwBytes = size_t(512) << 20;
@@ -420,7 +456,7 @@ int main(int argc, char **argv) {
   {
     mlir::OwningOpRef<mlir::ModuleOp> module =
         mlir::parseSourceString<mlir::ModuleOp>(
-            kernelSource(kFormats[2], 1, 64, 8, 32), &context);
+            kernelSource(kFormats[2], 1, 64, 8, 32, false), &context);
     if (!module || mlir::failed(anybit::CPUExecutable::compile(*module, {}))) {
       std::fprintf(stderr, "anybit-bench-gemv: cannot compile a small i4 "
                            "GEMV kernel\n");
@@ -479,22 +515,28 @@ int main(int argc, char **argv) {
     for (const Format *f : formats) {
       for (int64_t G : groups) {
         Weights w = makeWeights(*f, K, N, G, rng.next());
-        for (size_t bi = 0; bi < batches.size(); ++bi) {
+        for (size_t bi = 0; bi < batches.size(); ++bi)
+        for (bool a8 : {false, true}) {
+          // int8 activations: integer weights only (llama.cpp's form).
+          if (a8 && f->isFloat)
+            continue;
           int64_t B = batches[bi];
           Row row;
           row.shape = shapeName;
-          row.type = f->name;
+          row.type = std::string(f->name) + (a8 ? "/a8" : "");
+          row.int8Activations = a8;
           row.B = B;
           row.G = G;
           row.bytes = w.packed.size;
           row.blasSeconds = blasTime[bi];
           std::string label = shapeName + " B=" + std::to_string(B) + " " +
-                              f->name + " G=" + std::to_string(G);
+                              f->name + " G=" + std::to_string(G) +
+                              (a8 ? " a8" : "");
 
           auto t0 = Clock::now();
           mlir::OwningOpRef<mlir::ModuleOp> module =
               mlir::parseSourceString<mlir::ModuleOp>(
-                  kernelSource(*f, B, K, N, G), &context);
+                  kernelSource(*f, B, K, N, G, a8), &context);
           CompiledKernel oneThread;
           if (module)
             oneThread = compileGemv(*module, 1);
@@ -524,7 +566,11 @@ int main(int argc, char **argv) {
 
           void *xPtr = x.data, *wPtr = w.packed.data, *yPtr = y.data;
           void *args[] = {&xPtr, &wPtr, &yPtr};
-          std::vector<double> want = referenceGemv(*f, w, x.as<float>(), B);
+          std::vector<float> xa8;
+          if (a8)
+            xa8 = int8Activations(x.as<float>(), B, K);
+          std::vector<double> want =
+              referenceGemv(*f, w, a8 ? xa8.data() : x.as<float>(), B);
           // A warm-up call, which is also the correctness check, then the
           // timed calls.
           row.ok = true;
@@ -567,7 +613,9 @@ int main(int argc, char **argv) {
   // The tables, against the best bandwidth sampled.
   const double bw1 = bw.best(1), bw2 = bw.best(2);
   std::printf("anybit-bench-gemv%s: y = W x, f32 activations, weights in "
-              "Anybit packed formats with f16 group scales\n",
+              "Anybit packed formats with f16 group scales; type/a8: the "
+              "kernel quantizes x to int8 (one f32 scale per row) and "
+              "multiplies the int8 codes\n",
               quick ? " --quick" : "");
   std::printf("host: %ld online CPUs; Anybit kernels run on 1 thread (its "
               "CPU code on 1 and 2 OpenMP threads), OpenBLAS on 1 and 2\n\n",
@@ -609,7 +657,7 @@ int main(int argc, char **argv) {
                 "xBLAS_1T: fastest OpenBLAS f32 1-thread time / Anybit time; "
                 "2T: OpenMP, 2 threads, %%BW_2T of the 2-thread bandwidth)\n",
                 shapeName.c_str());
-    std::printf("  %-10s %2s %-5s %4s %9s %10s %11s %5s %8s %6s %8s %10s %8s "
+    std::printf("  %-10s %2s %-7s %4s %9s %10s %11s %5s %8s %6s %8s %10s %8s "
                 "%6s  %s\n",
                 "N x K", "B", "type", "G", "MiB", "compile_ms", "us/GEMV_1T",
                 "runs", "GB/s_1T", "%BW_1T", "xBLAS_1T", "us/GEMV_2T",
@@ -618,7 +666,7 @@ int main(int argc, char **argv) {
       if (r.shape != shapeName)
         continue;
       if (!r.compiled) {
-        std::printf("  %-10s %2lld %-5s %4lld %9.2f %10s %11s %5s %8s %6s %8s "
+        std::printf("  %-10s %2lld %-7s %4lld %9.2f %10s %11s %5s %8s %6s %8s "
                     "%10s %8s %6s  %s\n",
                     r.shape.c_str(), (long long)r.B, r.type.c_str(),
                     (long long)r.G, double(r.bytes) / (1 << 20), "-", "-", "-",
@@ -632,7 +680,7 @@ int main(int argc, char **argv) {
         std::snprintf(two, sizeof two, "%10.1f %8.2f %5.1f%%",
                       r.t2.median * 1e6, g2, 100 * g2 / bw2);
       }
-      std::printf("  %-10s %2lld %-5s %4lld %9.2f %10.1f %11.1f %5d %8.2f "
+      std::printf("  %-10s %2lld %-7s %4lld %9.2f %10.1f %11.1f %5d %8.2f "
                   "%5.1f%% %7.3fx %s  %s\n",
                   r.shape.c_str(), (long long)r.B, r.type.c_str(),
                   (long long)r.G, double(r.bytes) / (1 << 20),

@@ -48,4 +48,31 @@ def Anybit_X86VpdpbusdOp : Anybit_Op<"x86_vpdpbusd", [Pure,
   }];
 }
 
+def Anybit_X86VpmultishiftqbOp : Anybit_Op<"x86_vpmultishiftqb", [Pure,
+    X86IntrinsicOpInterface,
+    AllTypesMatch<["control", "data", "result"]>]> {
+  let summary = "x86 vpmultishiftqb: eight unaligned bytes of each qword";
+  let description = [{
+    For each 64-bit lane j and byte i of it, result[8j + i] holds bits
+    [c, c + 8) of qword j of `data`, rotating, where c = control[8j + i]
+    mod 64 (AVX-512 VBMI; the 32-byte form needs VBMI with VL). One
+    instruction unpacks eight fields of up to 8 bits from any bit offsets.
+
+    ```mlir
+    %r = anybit.x86_vpmultishiftqb %control, %data : vector<64xi8>
+    ```
+  }];
+  let arguments = (ins VectorOfLengthAndType<[32, 64], [I8]>:$control,
+                       VectorOfLengthAndType<[32, 64], [I8]>:$data);
+  let results = (outs VectorOfLengthAndType<[32, 64], [I8]>:$result);
+  let assemblyFormat = "$control `,` $data attr-dict `:` type($result)";
+  let extraClassDeclaration = [{
+    std::string getIntrinsicName() {
+      unsigned bits = ::llvm::cast<::mlir::VectorType>(getResult().getType())
+                          .getNumElements() * 8;
+      return "llvm.x86.avx512.pmultishift.qb." + std::to_string(bits);
+    }
+  }];
+}
+
 #endif // ANYBIT_X86_OPS_TD

@@ -317,33 +317,52 @@ struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
       Value x = tensor::ExtractOp::create(b, l, input, indices);
       return buildCast(b, l, x, inElement, b.getF64Type(), false);
     };
-    int64_t blockElems = ShapedType::getNumElements(block);
 
-    // min(min x, 0) or max(max x, 0) over block `indices` of the grid.
-    auto blockExtreme = [&](bool isMax) {
-      return buildGenerate(
-          rewriter, loc, RankedTensorType::get(grid, f64),
-          [&](OpBuilder &b, Location l, ValueRange gridIdx) {
-            Value zero = arith::ConstantIndexOp::create(b, l, 0);
-            Value one = arith::ConstantIndexOp::create(b, l, 1);
-            Value count = arith::ConstantIndexOp::create(b, l, blockElems);
-            auto loop = scf::ForOp::create(
-                b, l, zero, count, one, ValueRange{f64c(b, l, 0.0)},
-                [&](OpBuilder &lb, Location ll, Value t, ValueRange acc) {
-                  SmallVector<Value> idx = delinearize(lb, ll, t, block);
-                  for (auto [d, g] : llvm::enumerate(gridIdx))
-                    idx[d] = arith::AddIOp::create(
-                        lb, ll, idx[d],
-                        arith::MulIOp::create(
-                            lb, ll, g,
-                            arith::ConstantIndexOp::create(lb, ll, block[d])));
-                  Value v = valueAt(lb, ll, idx);
-                  Value r = isMax ? Value(arith::MaximumFOp::create(lb, ll, acc[0], v))
-                                  : Value(arith::MinimumFOp::create(lb, ll, acc[0], v));
-                  scf::YieldOp::create(lb, ll, r);
-                });
-            return loop.getResult(0);
-          });
+    // min(min x, 0) or max(max x, 0) of each block: one reduction over the
+    // input viewed as [grid_0, block_0, grid_1, block_1, ...]. A
+    // linalg.generic, not a tensor.generate, which the canonicalizer would
+    // inline into every code's computation (a whole block's loop per
+    // element).
+    auto blockExtreme = [&](bool isMax) -> Value {
+      MLIRContext *ctx = rewriter.getContext();
+      SmallVector<int64_t> split;
+      SmallVector<ReassociationIndices> pairs;
+      SmallVector<AffineExpr> gridDims;
+      SmallVector<utils::IteratorType> iterators;
+      for (auto [d, size] : llvm::enumerate(block)) {
+        split.append({grid[d], size});
+        pairs.push_back({int64_t(2 * d), int64_t(2 * d + 1)});
+        gridDims.push_back(getAffineDimExpr(2 * d, ctx));
+        iterators.append(
+            {utils::IteratorType::parallel, utils::IteratorType::reduction});
+      }
+      Value view = input;
+      if (!shape.empty())
+        view = tensor::ExpandShapeOp::create(
+            rewriter, loc,
+            RankedTensorType::get(
+                split, cast<RankedTensorType>(input.getType()).getElementType()),
+            input, pairs);
+      Value init = linalg::FillOp::create(
+                       rewriter, loc, f64c(rewriter, loc, 0.0),
+                       tensor::EmptyOp::create(rewriter, loc, grid, f64)
+                           .getResult())
+                       .getResult(0);
+      unsigned loops = split.size();
+      SmallVector<AffineMap> maps = {
+          AffineMap::getMultiDimIdentityMap(loops, ctx),
+          AffineMap::get(loops, 0, gridDims, ctx)};
+      return linalg::GenericOp::create(
+                 rewriter, loc, TypeRange{init.getType()}, ValueRange{view},
+                 ValueRange{init}, maps, iterators,
+                 [&](OpBuilder &b, Location l, ValueRange args) {
+                   Value v = buildCast(b, l, args[0], inElement, f64, false);
+                   Value r =
+                       isMax ? Value(arith::MaximumFOp::create(b, l, args[1], v))
+                             : Value(arith::MinimumFOp::create(b, l, args[1], v));
+                   linalg::YieldOp::create(b, l, r);
+                 })
+          .getResult(0);
     };
     Value lo = blockExtreme(false), hi = blockExtreme(true);
 
@@ -470,15 +489,18 @@ struct DequantizeLowering : OpConversionPattern<DequantizeOp> {
 struct MatmulLowering : OpConversionPattern<MatmulOp> {
   MatmulLowering(const TypeConverter &converter, MLIRContext *ctx,
                  bool vectorize, TernaryLowering ternary,
-                 unsigned x86Int8DotBits)
+                 unsigned x86Int8DotBits, bool x86Multishift)
       : OpConversionPattern(converter, ctx), vectorize(vectorize),
-        ternary(ternary), x86Int8DotBits(x86Int8DotBits) {}
+        ternary(ternary), x86Int8DotBits(x86Int8DotBits),
+        x86Multishift(x86Multishift) {}
 
   /// Whether packed weights may take the vector code path.
   bool vectorize;
-  /// How int8 x trit products are computed, and the vpdpbusd width.
+  /// How int8 x trit products are computed, the vpdpbusd width, and
+  /// whether vpmultishiftqb of that width unpacks straddling fields.
   TernaryLowering ternary;
   unsigned x86Int8DotBits;
+  bool x86Multishift;
 
   /// Element `indices` of a packed operand in the accumulator type, as the
   /// VM rounds it: integers converted, block-scaled values dequantized
@@ -596,8 +618,9 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
         canLowerCodeDotMatmul(op.getLhs().getType(), op.getRhs().getType(),
                               op.getTransposeRhs(), acc)) {
       product = buildCodeDotMatmul(rewriter, loc, adaptor.getLhs(),
-                                   adaptor.getRhs(), op.getRhs().getType(),
-                                   x86Int8DotBits);
+                                   op.getLhs().getType(), adaptor.getRhs(),
+                                   op.getRhs().getType(),
+                                   x86Int8DotBits, x86Multishift);
       return finish(op, product, rewriter);
     }
     Value lhs = toAccumulator(rewriter, loc, op.getLhs(), adaptor.getLhs(), acc);
@@ -795,7 +818,8 @@ struct ConvertAnybitToStandardPass
     StorageTypeConverter converter;
     ConversionTarget target(*ctx);
     target.addIllegalDialect<AnybitDialect>();
-    target.addLegalOp<X86VpdpbusdOp>(); // the ternary kernel's dot product
+    // The code-dot kernel's instructions.
+    target.addLegalOp<X86VpdpbusdOp, X86VpmultishiftqbOp>();
     target.markUnknownOpDynamicallyLegal(
         [&](Operation *op) { return converter.isLegal(op); });
     target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
@@ -807,7 +831,7 @@ struct ConvertAnybitToStandardPass
                  DequantizeLowering, EmulatedFloatArith,
                  TensorOpTypeConversion>(converter, ctx);
     patterns.add<MatmulLowering>(converter, ctx, vectorize, ternary,
-                                 x86Int8DotBits);
+                                 x86Int8DotBits, x86Multishift);
     populateStructuralTypeConversions(converter, patterns, target);
     // Upstream folders round small floats by APFloat's rules (an f8E4M3FN
     // overflow folds to NaN), not Anybit's: never fold here.

@@ -20,17 +20,85 @@ namespace {
 /// hide their latency, and each row of A' loaded serves four rows of W.
 constexpr int64_t kRowsOfA = 4, kRowsOfW = 4;
 
+/// How the stored bits of W become unsigned byte codes c = w + offset.
+enum class Decoding {
+  Planes, // widths 1, 2, 4, 8: plane j of a byte x is (x >> bits j) & mask
+  Base3,  // five base-3 digit planes a byte
+  Fields, // widths 3, 5, 6, 7: V codes in order out of V bits / 8 bytes
+};
+
+struct CodeFormat {
+  Decoding decoding;
+  unsigned bits;
+  int64_t planes;   // P: planes (codes) per loaded vector of V bytes
+  uint8_t flip;     // xor of each field that makes it the code
+  int64_t offset;   // c - w
+  int64_t group = 0; // G of the [1, G] scales, 0 when unscaled
+  Type scale;        // f16, bf16 or f32
+};
+
+/// The codes of W's elements: trits (c = t + 1), or integers of 1..8 bits
+/// at bit i * bits (signed ones biased by 2^(bits-1), which flips their
+/// sign bit), or nothing this kernel reads.
+std::optional<CodeFormat> getCodeFormat(RankedTensorType rhsType) {
+  PackedEncodingAttr enc = getPackedEncoding(rhsType);
+  Type element = rhsType.getElementType();
+  if (rhsType.getEncoding() && !enc)
+    return std::nullopt;
+  if (isa<TritType>(element)) {
+    if (!enc || enc.hasBlocks())
+      return std::nullopt;
+    if (enc.getBase3())
+      return CodeFormat{Decoding::Base3, 2, kBase3Digits, 0, 1, 0, Type()};
+    return CodeFormat{Decoding::Planes, 2, 4, 0, 1, 0, Type()};
+  }
+  auto integer = dyn_cast<IntegerType>(element);
+  if (!integer || integer.getWidth() > 8 ||
+      (!enc && !integer.isSignlessInteger(8)))
+    return std::nullopt;
+  int64_t group = 0;
+  Type scale;
+  if (enc && enc.hasBlocks()) {
+    scale = enc.getScale();
+    if (enc.getZeroPoint() || enc.getBlock()[0] != 1 ||
+        !(scale.isF16() || scale.isBF16() || scale.isF32()))
+      return std::nullopt;
+    group = enc.getBlock()[1];
+  }
+  unsigned bits = integer.getWidth();
+  if (enc) {
+    // Elements at bit i * bits: dense, or exactly filling their words.
+    BitLayout layout = enc.getBitLayout(element);
+    if (!layout.straddle && layout.wordBits % bits != 0)
+      return std::nullopt;
+  }
+  // Signless integers are signed from 2 bits on (i1 is a boolean).
+  bool isSigned = integer.isSigned() || (integer.isSignless() && bits > 1);
+  uint8_t flip = isSigned ? uint8_t(1u << (bits - 1)) : 0;
+  if (8 % bits == 0)
+    return CodeFormat{Decoding::Planes, bits, 8 / bits, flip, flip, group,
+                      scale};
+  return CodeFormat{Decoding::Fields, bits, 1, flip, flip, group, scale};
+}
+
 struct CodeDotKernel {
   OpBuilder &b;
   Location loc;
   Value planar; // A', M x Kp
   Value bytes;  // W's storage
-  Value rowSums; // sum_k A[m, k], M
+  Value rowSums; // sum_k A[m, k], M (unscaled, with an offset)
   int64_t rowBytes;
   int64_t vectorBytes; // V: bytes of W per load
-  int64_t codesPerByte; // P: 4 (2-bit codes), 5 (base 3) or 1 (int8)
-  int64_t codeOffset;   // o: 1 for trits, 128 for int8
+  CodeFormat format;
   unsigned dotBits;
+  bool multishift; // x86 vpmultishiftqb for Decoding::Fields
+  int64_t k;
+  int64_t scaleBase; // byte offset of the scales in `bytes`
+  // A's storage and the byte offset of its row scales, when A is packed
+  // with one scale per row.
+  Value lhsBytes;
+  int64_t lhsScaleBase;
+  Type lhsScale;
 
   Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
   Value mul(Value x, int64_t c) {
@@ -80,43 +148,128 @@ struct CodeDotKernel {
     return acc;
   }
 
-  /// Plane j of the bytes `w`: the codes of elements P i + j, as bytes.
-  Value plane(Value w, int64_t j) {
-    if (codesPerByte == 1) // w + 128 as an unsigned byte
-      return arith::XOrIOp::create(b, loc, w, splat(byteVector(), -128));
-    if (codesPerByte == 4) {
-      Value shifted =
-          j ? arith::ShRUIOp::create(b, loc, w, splat(byteVector(), 2 * j))
-                  .getResult()
-            : w;
-      return arith::AndIOp::create(b, loc, shifted, splat(byteVector(), 3));
-    }
-    // Base 3: ((w * 3^j) mod 256) * 3 >> 8, the product in 16 bits.
-    Value low = j ? arith::MulIOp::create(
-                        b, loc, w, splat(byteVector(), base3Power(j)))
-                        .getResult()
-                  : w;
-    auto words = VectorType::get({vectorBytes}, b.getI16Type());
-    Value wide = arith::ExtUIOp::create(b, loc, words, low);
-    Value digit = arith::ShRUIOp::create(
-        b, loc, arith::MulIOp::create(b, loc, wide, splat(words, 3)),
-        splat(words, 8));
-    return arith::TruncIOp::create(b, loc, byteVector(), digit);
+  Value bitwise(Value x, int64_t v, bool isAnd) {
+    Value c = splat(byteVector(), int8_t(v));
+    return isAnd ? arith::AndIOp::create(b, loc, x, c).getResult()
+                 : arith::XOrIOp::create(b, loc, x, c).getResult();
+  }
+  Value constant(VectorType type, ArrayRef<int64_t> values) {
+    SmallVector<Attribute> attrs;
+    for (int64_t v : values)
+      attrs.push_back(b.getIntegerAttr(type.getElementType(), v));
+    return arith::ConstantOp::create(b, loc,
+                                     DenseElementsAttr::get(type, attrs));
   }
 
-  /// Block `kb` (PV codes of each row) of rows n0.. of W against rows m0..
+  /// Bytes of W read per block.
+  int64_t blockBytes() const {
+    return format.decoding == Decoding::Fields
+               ? vectorBytes * format.bits / 8
+               : vectorBytes;
+  }
+
+  /// The loaded bytes `w` with the sign bit of every field flipped, once
+  /// per load, for planes (fields flip their codes).
+  Value prepare(Value w) {
+    if (format.decoding != Decoding::Planes || !format.flip)
+      return w;
+    int64_t pattern = 0;
+    for (unsigned i = 0; i < 8; i += format.bits)
+      pattern |= int64_t(format.flip) << i;
+    return bitwise(w, pattern, /*isAnd=*/false);
+  }
+
+  /// Plane j of the prepared bytes `w`: for planes and base 3 the codes of
+  /// elements P i + j, for fields the codes of elements i.
+  Value plane(Value w, int64_t j) {
+    switch (format.decoding) {
+    case Decoding::Planes: {
+      unsigned bits = format.bits;
+      Value shifted =
+          j ? arith::ShRUIOp::create(b, loc, w,
+                                     splat(byteVector(), bits * j))
+                  .getResult()
+            : w;
+      // The top field needs no mask.
+      return bits * (j + 1) == 8 ? shifted
+                                 : bitwise(shifted, (1 << bits) - 1, true);
+    }
+    case Decoding::Base3: {
+      // ((w * 3^j) mod 256) * 3 >> 8, the product in 16 bits.
+      Value low = j ? arith::MulIOp::create(
+                          b, loc, w, splat(byteVector(), base3Power(j)))
+                          .getResult()
+                    : w;
+      auto words = VectorType::get({vectorBytes}, b.getI16Type());
+      Value wide = arith::ExtUIOp::create(b, loc, words, low);
+      Value digit = arith::ShRUIOp::create(
+          b, loc, arith::MulIOp::create(b, loc, wide, splat(words, 3)),
+          splat(words, 8));
+      return arith::TruncIOp::create(b, loc, byteVector(), digit);
+    }
+    case Decoding::Fields:
+      return fields(w);
+    }
+    llvm_unreachable("covered switch");
+  }
+
+  /// The V codes in the first V bits / 8 bytes of `w`. Eight fields end on
+  /// a byte boundary, so group g (fields 8g..8g+7) is bytes [g bits,
+  /// (g+1) bits).
+  Value fields(Value w) {
+    int64_t bits = format.bits;
+    SmallVector<int64_t> first, second, shift;
+    for (int64_t i = 0; i < vectorBytes; ++i) {
+      int64_t bit = i * bits;
+      first.push_back(bit / 8);
+      second.push_back(bit / 8 + 1); // < V: the fields end at V bits / 8
+      shift.push_back(bit % 8);
+    }
+    Value codes;
+    if (multishift) {
+      // Group g's bytes into qword g, then field i of each group from its
+      // bit i * bits, all in one vpmultishiftqb.
+      SmallVector<int64_t> spread, control;
+      for (int64_t g = 0; g < vectorBytes / 8; ++g)
+        for (int64_t i = 0; i < 8; ++i) {
+          spread.push_back(g * bits + std::min(i, bits - 1));
+          control.push_back(i * bits);
+        }
+      Value grouped = vector::ShuffleOp::create(b, loc, w, w, spread);
+      codes = X86VpmultishiftqbOp::create(b, loc, byteVector(),
+                                          constant(byteVector(), control),
+                                          grouped);
+    } else {
+      // Each field out of the 16-bit word of its first two bytes.
+      auto words = VectorType::get({vectorBytes}, b.getI16Type());
+      auto widen = [&](ArrayRef<int64_t> at) {
+        return arith::ExtUIOp::create(
+            b, loc, words, vector::ShuffleOp::create(b, loc, w, w, at));
+      };
+      Value word = arith::OrIOp::create(
+          b, loc, widen(first),
+          arith::ShLIOp::create(b, loc, widen(second), splat(words, 8)));
+      codes = arith::TruncIOp::create(
+          b, loc, byteVector(),
+          arith::ShRUIOp::create(b, loc, word, constant(words, shift)));
+    }
+    codes = bitwise(codes, (1 << bits) - 1, /*isAnd=*/true);
+    return format.flip ? bitwise(codes, format.flip, /*isAnd=*/false) : codes;
+  }
+
+  /// Block `kb` (P V codes of each row) of rows n0.. of W against rows m0..
   /// of A', added to `accs` (row of W major). Reads of W stay inside the
-  /// buffer when `inBounds`; the last block of a row may read past it
+  /// buffer when `inBounds`; the last blocks of a row may read past it
   /// (into the next row, or padding at the end), where A' is zero.
   SmallVector<Value> block(Value kb, bool inBounds, Value n0, int64_t rowsW,
                            Value m0, int64_t rowsA, ValueRange accs) {
     SmallVector<Value> next(accs);
-    Value blockStart = mul(kb, codesPerByte * vectorBytes);
+    Value blockStart = mul(kb, format.planes * vectorBytes);
     for (int64_t r = 0; r < rowsW; ++r) {
       Value offset = arith::AddIOp::create(b, loc, mul(add(n0, r), rowBytes),
-                                           mul(kb, vectorBytes));
-      Value w = read(bytes, offset, inBounds);
-      for (int64_t j = 0; j < codesPerByte; ++j) {
+                                           mul(kb, blockBytes()));
+      Value w = prepare(read(bytes, offset, inBounds));
+      for (int64_t j = 0; j < format.planes; ++j) {
         Value codes = plane(w, j);
         for (int64_t a = 0; a < rowsA; ++a) {
           Value activations =
@@ -129,28 +282,182 @@ struct CodeDotKernel {
     return next;
   }
 
+  int64_t blockCodes() const { return format.planes * vectorBytes; }
+  VectorType floatLanes() {
+    return VectorType::get({vectorBytes / 4}, b.getF32Type());
+  }
+
+  /// `count` floats of type `type` (f16, bf16 or f32) at byte `at` of
+  /// `source`, as f32.
+  Value readFloats(Value source, Value at, int64_t count, Type type) {
+    int64_t bytesPer = type.getIntOrFloatBitWidth() / 8;
+    auto raw = VectorType::get({count * bytesPer}, b.getI8Type());
+    Value pad = arith::ConstantIntOp::create(b, loc, 0, 8);
+    Value read = vector::TransferReadOp::create(b, loc, raw, source, at, pad,
+                                                ArrayRef<bool>{true});
+    Value values = vector::BitCastOp::create(
+        b, loc, VectorType::get({count}, type), read);
+    if (type.isF32())
+      return values;
+    return arith::ExtFOp::create(
+        b, loc, VectorType::get({count}, b.getF32Type()), values);
+  }
+
+  /// The scales of groups [g0, g0 + count) of row `row` of W, as f32.
+  Value readScales(Value row, Value g0, int64_t count) {
+    int64_t bytesPer = format.scale.getIntOrFloatBitWidth() / 8;
+    Value group =
+        arith::AddIOp::create(b, loc, mul(row, k / format.group), g0);
+    return readFloats(bytes, add(mul(group, bytesPer), scaleBase), count,
+                      format.scale);
+  }
+
+  /// The scale of each i32 lane of unit `unit` of row `row` of W, whose
+  /// first code is `first` when the unit is the last of its row (else 0).
+  /// Lane l holds codes [4 P l, 4 P (l+1)) of its block (four bytes of each
+  /// of the P planes). A unit is one group, or one block of several; groups
+  /// at or past K (the last block of a row) get scale 0, whatever follows
+  /// in memory.
+  Value laneScales(Value row, Value unit, int64_t first) {
+    int64_t group = format.group;
+    if (group >= blockCodes())
+      return vector::BroadcastOp::create(
+          b, loc, floatLanes(),
+          vector::ExtractOp::create(b, loc, readScales(row, unit, 1),
+                                    ArrayRef<int64_t>{0}));
+    int64_t perBlock = blockCodes() / group;
+    int64_t valid = std::min(perBlock, (k - first) / group);
+    Value scales = readScales(row, mul(unit, perBlock), valid);
+    Value zeros = arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(VectorType::get({valid}, b.getF32Type()),
+                               b.getF32FloatAttr(0)));
+    SmallVector<int64_t> pick;
+    for (int64_t l = 0; l < vectorBytes / 4; ++l) {
+      int64_t g = 4 * format.planes * l / group;
+      pick.push_back(g < valid ? g : valid);
+    }
+    return vector::ShuffleOp::create(b, loc, scales, zeros, pick);
+  }
+
+  /// Unit `unit` of `blocks` blocks (`first`: see laneScales): their
+  /// products summed exactly per lane, offsets taken off per lane, then
+  /// scaled and added to the f32 `accs`.
+  SmallVector<Value> scaledUnit(Value unit, int64_t blocks, bool inBounds,
+                                int64_t first, Value n0, int64_t rowsW,
+                                Value m0, int64_t rowsA, ValueRange accs) {
+    SmallVector<Value> partial(rowsW * rowsA, splat(laneVector(), 0));
+    Value kb0 = mul(unit, blocks);
+    if (format.offset) {
+      // offset * (the lane's activation sum), the same for every row of W.
+      Value offsets = splat(byteVector(), int8_t(format.offset));
+      for (int64_t a = 0; a < rowsA; ++a) {
+        Value sum = splat(laneVector(), 0);
+        for (int64_t i = 0; i < blocks; ++i)
+          for (int64_t j = 0; j < format.planes; ++j) {
+            Value col = add(mul(add(kb0, i), blockCodes()), j * vectorBytes);
+            sum = dot(sum, offsets, read(planar, {add(m0, a), col}, true));
+          }
+        Value negated =
+            arith::SubIOp::create(b, loc, splat(laneVector(), 0), sum);
+        for (int64_t r = 0; r < rowsW; ++r)
+          partial[r * rowsA + a] = negated;
+      }
+    }
+    for (int64_t i = 0; i < blocks; ++i)
+      partial = block(add(kb0, i), inBounds, n0, rowsW, m0, rowsA, partial);
+    SmallVector<Value> next(accs);
+    for (int64_t r = 0; r < rowsW; ++r) {
+      Value scales = laneScales(add(n0, r), unit, first);
+      for (int64_t a = 0; a < rowsA; ++a) {
+        Value sums = arith::SIToFPOp::create(b, loc, floatLanes(),
+                                             partial[r * rowsA + a]);
+        next[r * rowsA + a] =
+            vector::FMAOp::create(b, loc, sums, scales, next[r * rowsA + a]);
+      }
+    }
+    return next;
+  }
+
+  /// rowBlock with [1, G] scales into f32: each group's (or, for groups
+  /// smaller than a block, each block's) int32 lane sums are scaled once.
+  Value rowBlockScaled(Value tile, Value m0, int64_t rowsA, Value n0,
+                       int64_t rowsW) {
+    int64_t step = blockBytes();
+    int64_t blocks = (rowBytes + step - 1) / step;
+    int64_t inRow = rowBytes < vectorBytes
+                        ? 0
+                        : std::min(blocks, (rowBytes - vectorBytes) / step + 1);
+    // Blocks per unit: a group's worth (K is a multiple of G, so whole
+    // units), or one block holding several groups.
+    int64_t perUnit = std::max<int64_t>(1, format.group / blockCodes());
+    int64_t units = (blocks + perUnit - 1) / perUnit;
+    int64_t inRowUnits = inRow / perUnit;
+    SmallVector<Value> accs(rowsW * rowsA, splat(floatLanes(), 0));
+    if (inRowUnits > 0)
+      accs = buildLoop(b, loc, inRowUnits, 1, accs,
+                       [&](Value u, ValueRange args) {
+                         return scaledUnit(u, perUnit, true, 0, n0, rowsW, m0,
+                                           rowsA, args);
+                       });
+    // The last units one by one: their reads may leave the row, and the
+    // last block's scales stop at K.
+    for (int64_t u = inRowUnits; u < units; ++u)
+      accs = scaledUnit(idx(u), perUnit, false, u * perUnit * blockCodes(),
+                        n0, rowsW, m0, rowsA, accs);
+    for (int64_t r = 0; r < rowsW; ++r)
+      for (int64_t a = 0; a < rowsA; ++a) {
+        Value sum = vector::ReductionOp::create(
+            b, loc, vector::CombiningKind::ADD, accs[r * rowsA + a]);
+        if (lhsBytes) { // times A's row scale, once
+          int64_t bytesPer = lhsScale.getIntOrFloatBitWidth() / 8;
+          Value at = add(mul(add(m0, a), bytesPer), lhsScaleBase);
+          Value scale = vector::ExtractOp::create(
+              b, loc, readFloats(lhsBytes, at, 1, lhsScale),
+              ArrayRef<int64_t>{0});
+          sum = arith::MulFOp::create(b, loc, sum, scale);
+        }
+        tile = tensor::InsertOp::create(b, loc, sum, tile,
+                                        ValueRange{add(m0, a), idx(r)});
+      }
+    return tile;
+  }
+
   /// Rows m0..m0+rowsA of the tile of outputs n0..n0+rowsW, inserted into
   /// `tile` (M x rowsW).
   Value rowBlock(Value tile, Value m0, int64_t rowsA, Value n0,
                  int64_t rowsW) {
-    int64_t fullBlocks = rowBytes / vectorBytes;
+    // Blocks whose V-byte read ends inside the row, then the rest.
+    int64_t step = blockBytes();
+    int64_t blocks = (rowBytes + step - 1) / step;
+    int64_t inRow = rowBytes < vectorBytes
+                        ? 0
+                        : std::min(blocks, (rowBytes - vectorBytes) / step + 1);
     SmallVector<Value> accs(rowsW * rowsA, splat(laneVector(), 0));
-    if (fullBlocks > 0) // the body is large: never emit it for no trips
-      accs = buildLoop(b, loc, fullBlocks, 1, accs,
-                       [&](Value kb, ValueRange args) {
-                         return block(kb, true, n0, rowsW, m0, rowsA, args);
-                       });
-    if (rowBytes % vectorBytes)
-      accs = block(idx(fullBlocks), false, n0, rowsW, m0, rowsA, accs);
+    auto blockLoop = [&](int64_t first, int64_t count, bool inBounds) {
+      if (count == 0) // the body is large: never emit it for no trips
+        return;
+      if (count == 1) {
+        accs = block(idx(first), inBounds, n0, rowsW, m0, rowsA, accs);
+        return;
+      }
+      accs = buildLoop(b, loc, count, 1, accs, [&](Value kb, ValueRange args) {
+        return block(add(kb, first), inBounds, n0, rowsW, m0, rowsA, args);
+      });
+    };
+    blockLoop(0, inRow, /*inBounds=*/true);
+    blockLoop(inRow, blocks - inRow, /*inBounds=*/false);
     for (int64_t r = 0; r < rowsW; ++r)
       for (int64_t a = 0; a < rowsA; ++a) {
         Value row = add(m0, a);
-        Value sum = vector::ReductionOp::create(
+        Value codeSum = vector::ReductionOp::create(
             b, loc, vector::CombiningKind::ADD, accs[r * rowsA + a]);
-        Value offsetSum = arith::MulIOp::create(
-            b, loc, tensor::ExtractOp::create(b, loc, rowSums, row),
-            arith::ConstantIntOp::create(b, loc, codeOffset, 32));
-        Value codeSum = arith::SubIOp::create(b, loc, sum, offsetSum);
+        if (format.offset) {
+          Value offsetSum = arith::MulIOp::create(
+              b, loc, tensor::ExtractOp::create(b, loc, rowSums, row),
+              arith::ConstantIntOp::create(b, loc, format.offset, 32));
+          codeSum = arith::SubIOp::create(b, loc, codeSum, offsetSum);
+        }
         tile = tensor::InsertOp::create(b, loc, codeSum, tile,
                                         ValueRange{row, idx(r)});
       }
@@ -224,66 +531,118 @@ Value buildRowSums(OpBuilder &b, Location loc, Value lhs) {
 
 } // namespace
 
-bool canLowerCodeDotMatmul(RankedTensorType lhsType, RankedTensorType rhsType,
-                           bool transposed, Type accumulator) {
-  PackedEncodingAttr enc = getPackedEncoding(rhsType);
-  Type element = rhsType.getElementType();
-  if (!transposed || (rhsType.getEncoding() && !enc) ||
-      (enc && enc.hasBlocks()))
+/// Whether `type` (M x K) is packed with one symmetric f16, bf16 or f32
+/// scale per row: [1, K] blocks, as anybit.quantize makes per token.
+static bool isRowScaled(RankedTensorType type) {
+  PackedEncodingAttr enc = getPackedEncoding(type);
+  if (!enc || !enc.hasBlocks() || enc.getZeroPoint() ||
+      enc.getBlock()[0] != 1 || enc.getBlock()[1] != type.getDimSize(1))
     return false;
-  // Trits sit at bit 2i in every word size (no straddling, no padding),
-  // int8 at byte i; rows start on a byte when K is a multiple of the codes
-  // per byte.
-  int64_t perByte;
-  if (isa<TritType>(element) && enc)
-    perByte = enc.getBase3() ? kBase3Digits : 4;
-  else if (element.isSignlessInteger(8))
-    perByte = 1;
-  else
-    return false;
-  return !lhsType.getEncoding() &&
-         lhsType.getElementType().isSignlessInteger(8) &&
-         accumulator.isSignlessInteger(32) && lhsType.hasStaticShape() &&
-         rhsType.hasStaticShape() && rhsType.getDimSize(1) % perByte == 0 &&
-         rhsType.getDimSize(1) > 0;
+  BitLayout layout = enc.getBitLayout(type.getElementType());
+  Type scale = enc.getScale();
+  return layout.bits == 8 && (layout.straddle || layout.wordBits % 8 == 0) &&
+         (scale.isF16() || scale.isBF16() || scale.isF32());
 }
 
-Value buildCodeDotMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
-                         RankedTensorType rhsType, unsigned dotBits) {
-  auto lhsType = cast<RankedTensorType>(lhs.getType());
+bool canLowerCodeDotMatmul(RankedTensorType lhsType, RankedTensorType rhsType,
+                           bool transposed, Type accumulator) {
+  std::optional<CodeFormat> format = getCodeFormat(rhsType);
+  if (!transposed || !format || !lhsType.hasStaticShape() ||
+      !rhsType.hasStaticShape())
+    return false;
+  // Rows of W start on a byte.
+  int64_t k = rhsType.getDimSize(1);
+  bool byteRows = format->decoding == Decoding::Base3
+                      ? k % kBase3Digits == 0
+                      : k * format->bits % 8 == 0;
+  if (!lhsType.getElementType().isSignlessInteger(8) || !byteRows || k <= 0)
+    return false;
+  if (lhsType.getEncoding() && !isRowScaled(lhsType))
+    return false;
+  if (!format->group)
+    return !lhsType.getEncoding() && accumulator.isSignlessInteger(32);
+  // Scaled: each i32 lane (4 codes of each plane) inside one group, and
+  // groups that tile the blocks of either vector width (or are whole
+  // blocks).
+  int64_t group = format->group, laneCodes = 4 * format->planes;
+  if (!accumulator.isF32() || group % laneCodes != 0 || k % group != 0)
+    return false;
+  for (int64_t vectorBytes : {32, 64}) {
+    int64_t blockCodes = format->planes * vectorBytes;
+    if (group % blockCodes != 0 && blockCodes % group != 0)
+      return false;
+  }
+  return true;
+}
+
+Value buildCodeDotMatmul(OpBuilder &b, Location loc, Value lhs,
+                         RankedTensorType lhsType, Value rhs,
+                         RankedTensorType rhsType, unsigned dotBits,
+                         bool multishift) {
   int64_t m = lhsType.getDimSize(0), k = lhsType.getDimSize(1),
           n = rhsType.getDimSize(0);
+  // Row-scaled A: its codes are the first M K bytes of its storage.
+  Value lhsBytes;
+  PackedEncodingAttr lhsEnc = getPackedEncoding(lhsType);
+  if (lhsEnc) {
+    lhsBytes = lhs;
+    Value codes = tensor::ExtractSliceOp::create(
+        b, loc, RankedTensorType::get({m * k}, b.getI8Type()), lhs,
+        ValueRange{}, ValueRange{}, ValueRange{}, ArrayRef<int64_t>{0},
+        ArrayRef<int64_t>{m * k}, ArrayRef<int64_t>{1});
+    lhs = tensor::ExpandShapeOp::create(
+        b, loc, RankedTensorType::get({m, k}, b.getI8Type()), codes,
+        SmallVector<ReassociationIndices>{{0, 1}});
+  }
   int64_t vectorBytes = dotBits ? dotBits / 8 : 32;
-  bool trits = isa<TritType>(rhsType.getElementType());
-  int64_t codesPerByte =
-      !trits ? 1 : getPackedEncoding(rhsType).getBase3() ? kBase3Digits : 4;
+  CodeFormat format = *getCodeFormat(rhsType);
+  PackedEncodingAttr enc = getPackedEncoding(rhsType);
   // Logical int8 weights are read as their row-major bytes.
   Value rhsBytes = rhs;
   if (cast<RankedTensorType>(rhs.getType()).getRank() == 2)
     rhsBytes = tensor::CollapseShapeOp::create(
         b, loc, rhs, SmallVector<ReassociationIndices>{{0, 1}});
-  int64_t blockCodes = codesPerByte * vectorBytes;
+  int64_t blockCodes = format.planes * vectorBytes;
   int64_t paddedK = (k + blockCodes - 1) / blockCodes * blockCodes;
+  int64_t rowBytes = format.decoding == Decoding::Base3
+                         ? k / kBase3Digits
+                         : k * format.bits / 8;
   CodeDotKernel kernel{b,
                        loc,
                        buildPlanarActivations(b, loc, lhs, paddedK,
-                                              vectorBytes, codesPerByte),
+                                              vectorBytes, format.planes),
                        rhsBytes,
-                       buildRowSums(b, loc, lhs),
-                       k / codesPerByte,
+                       format.offset && !format.group
+                           ? buildRowSums(b, loc, lhs)
+                           : Value(),
+                       rowBytes,
                        vectorBytes,
-                       codesPerByte,
-                       trits ? 1 : 128,
-                       dotBits};
+                       format,
+                       dotBits,
+                       multishift && dotBits != 0,
+                       k,
+                       int64_t(enc ? enc.getDataBytes(rhsType.getShape(),
+                                                      rhsType.getElementType())
+                                   : 0),
+                       lhsBytes,
+                       int64_t(lhsEnc ? lhsEnc.getDataBytes(
+                                            lhsType.getShape(),
+                                            lhsType.getElementType())
+                                      : 0),
+                       lhsEnc ? lhsEnc.getScale() : Type()};
+  Type resultElement =
+      format.group ? Type(b.getF32Type()) : Type(b.getI32Type());
   // Outputs [first, first + count) in tiles of `rowsW` rows of W.
   auto columns = [&](int64_t first, int64_t count, int64_t rowsW) {
     return buildColumnTiles(
-        b, loc, m, count, rowsW, b.getI32Type(), [&](Value tile, Value col0) {
+        b, loc, m, count, rowsW, resultElement, [&](Value tile, Value col0) {
           Value n0 = kernel.add(col0, first);
           return buildRowChunks(
               b, loc, m, kRowsOfA, tile,
               [&](Value t, Value m0, int64_t rowsA) {
-                return kernel.rowBlock(t, m0, rowsA, n0, rowsW);
+                return format.group
+                           ? kernel.rowBlockScaled(t, m0, rowsA, n0, rowsW)
+                           : kernel.rowBlock(t, m0, rowsA, n0, rowsW);
               });
         });
   };
@@ -292,7 +651,7 @@ Value buildCodeDotMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
   if (whole == n || whole == 0)
     return columns(0, n, whole ? kRowsOfW : n);
   Value result = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{m, n},
-                                         b.getI32Type());
+                                         resultElement);
   auto insert = [&](Value part, int64_t first, int64_t count) {
     return tensor::InsertSliceOp::create(
                b, loc, part, result,

@@ -3,7 +3,8 @@
 // anybit.matmul of int8 activations A (M x K) by weights W (N x K) into
 // int32 whose values are unsigned byte codes c = w + o minus an offset o:
 // trits (c = t + 1, packed four 2-bit codes or five base-3 digits a byte)
-// and int8 (c = w + 128, one a byte). Then
+// and integers of 1..8 bits (c = w + 2^(bits-1) for signed ones, which
+// flips the sign bit; c = w for unsigned ones). Then
 //
 //     sum_k A[m, k] * W[n, k] = sum_k c[n, k] * A[m, k] - o * sum_k A[m, k],
 //
@@ -13,13 +14,17 @@
 // lowering: no weight is ever multiplied, the codes select how often each
 // activation is added.
 //
-// The codes are never reordered: a load of V bytes holds PV codes (P = 4
-// two-bit codes a byte, P = 5 base-3 digits, P = 1 for int8), and plane j,
-// the codes of elements P i + j, comes out of the bytes x with
-// (x >> 2j) & 3, for base 3 with ((x * 3^j) mod 256) * 3 >> 8, for int8
-// with x ^ 0x80. The activations are permuted once instead (A' holds,
-// within each block of PV, plane j's activations at [jV, (j+1)V)), so each
-// plane meets its activations in one contiguous load. Rows of W are
+// The codes are never reordered. For widths that divide 8 a load of V
+// bytes holds PV codes (P = 8 / bits a byte, P = 5 base-3 digits), and
+// plane j, the codes of elements P i + j, comes out of the bytes x with
+// (x >> bits j) & mask, for base 3 with ((x * 3^j) mod 256) * 3 >> 8. The
+// activations are permuted once instead (A' holds, within each block of
+// PV, plane j's activations at [jV, (j+1)V)), so each plane meets its
+// activations in one contiguous load. Fields of 3, 5, 6 or 7 bits straddle
+// bytes; V of them are V bits / 8 bytes, eight to a whole number of bytes,
+// and come out in order: one vpmultishiftqb (x86 AVX-512 VBMI) picks each
+// field of a group of eight from its bit offset, or portable code shifts
+// the 16-bit word of its two bytes. Rows of W are
 // independent: an scf.forall over tiles of outputs, each tile accumulating
 // a few rows of A against a few rows of W in vector registers.
 //
@@ -34,21 +39,25 @@
 namespace anybit::codegen {
 
 /// Whether buildCodeDotMatmul handles these operands: A a logical M x K i8
-/// tensor, W stored N x K (`transposed`) and either trits with an unscaled
-/// #anybit.packed encoding (2-bit or base 3) whose rows start on a byte (K
-/// a multiple of 4, or of 5 for base 3), or i8 (logical or unscaled
-/// packed), and an i32 accumulator.
+/// tensor, W stored N x K (`transposed`), an i32 accumulator, and W either
+/// trits with an unscaled #anybit.packed encoding (2-bit or base 3), or
+/// integers of 1..8 bits with an unscaled one that puts element i at bit
+/// i * bits (or logical i8); rows of W start on a byte (K * bits a
+/// multiple of 8, K a multiple of 5 for base 3).
 bool canLowerCodeDotMatmul(mlir::RankedTensorType lhsType,
                            mlir::RankedTensorType rhsType, bool transposed,
                            mlir::Type accumulator);
 
 /// Emits C = A · W^T in i32, where `lhs` is A and `rhs` the storage of W
-/// (of type `rhsType`): its bytes, or the N x K i8 tensor itself. `dotBits` is the vpdpbusd width (512:
-/// AVX-512 VNNI, 256: AVX-VNNI), or 0 for portable 256-bit vector code.
+/// (of type `rhsType`): its bytes, or the N x K i8 tensor itself.
+/// `dotBits` is the vpdpbusd width (512: AVX-512 VNNI, 256: AVX-VNNI), or 0
+/// for portable 256-bit vector code; `multishift` lets straddling fields
+/// use vpmultishiftqb of that width (with a nonzero `dotBits`).
 mlir::Value buildCodeDotMatmul(mlir::OpBuilder &b, mlir::Location loc,
-                               mlir::Value lhs, mlir::Value rhs,
+                               mlir::Value lhs, mlir::RankedTensorType lhsType,
+                               mlir::Value rhs,
                                mlir::RankedTensorType rhsType,
-                               unsigned dotBits);
+                               unsigned dotBits, bool multishift);
 
 } // namespace anybit::codegen
 

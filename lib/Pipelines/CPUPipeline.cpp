@@ -36,6 +36,7 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   ConvertAnybitToStandardOptions toStandard;
   toStandard.ternary = options.ternary;
   toStandard.x86Int8DotBits = options.x86Int8DotBits;
+  toStandard.x86Multishift = options.x86Multishift;
   pm.addPass(createConvertAnybitToStandard(toStandard));
   pm.addPass(createAnybitCPUCallingConvention());
   pm.addPass(createCanonicalizerPass());
@@ -146,6 +147,10 @@ struct PipelineCLOptions : PassPipelineOptions<PipelineCLOptions> {
       llvm::cl::desc("vpdpbusd width for int8 dot products (512, 256; 0: "
                      "none)"),
       llvm::cl::init(0)};
+  Option<bool> x86Multishift{
+      *this, "x86-multishift",
+      llvm::cl::desc("vpmultishiftqb of the vpdpbusd width exists"),
+      llvm::cl::init(false)};
   Option<TernaryLowering> ternary{
       *this, "ternary",
       llvm::cl::desc("How int8 x trit matmuls lower"),
@@ -175,6 +180,7 @@ void registerAnybitPipelines() {
         options.ntt = cl.ntt;
         options.lazyReduction = cl.lazy;
         options.x86Int8DotBits = cl.x86Int8Dot;
+        options.x86Multishift = cl.x86Multishift;
         options.ternary = cl.ternary;
         buildCPUPipeline(pm, options);
       });

@@ -76,13 +76,16 @@ func.func @matmul(%a: tensor<2x64xf32>, %w: tensor<64x3xi1, #anybit.packed<block
 
 // -----
 
-// quantize computes block statistics with a loop per block, the scales,
-// the codes, then packs all three planes.
+// quantize computes block statistics with one reduction over the input
+// viewed as [grid_0, block_0, grid_1, block_1] (a linalg.generic, which
+// is not inlined into each code's computation), the scales, the codes,
+// then packs all three planes.
 // CHECK-LABEL: func.func @quantize
 // CHECK-SAME: -> tensor<8xi8>
-// CHECK: scf.for
+// CHECK: %[[VIEW:.*]] = tensor.expand_shape %{{.*}} {{\[\[}}0, 1], [2, 3]] output_shape [2, 1, 1, 8] : tensor<2x8xf32> into tensor<2x1x1x8xf32>
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel", "reduction"]} ins(%[[VIEW]] : tensor<2x1x1x8xf32>) outs(%{{.*}} : tensor<2x1xf64>)
 // CHECK: arith.minimumf
-// CHECK: scf.for
+// CHECK: linalg.generic {{.*}} ins(%[[VIEW]]
 // CHECK: arith.maximumf
 // CHECK: arith.divf
 // CHECK: tensor.insert_slice

@@ -7,7 +7,10 @@
 // with the reference VM within a tolerance relative to the largest output.
 // Shapes, element types (integers and floats of 1..8 bits, random formats),
 // encodings, group sizes, scale types and row counts are random; values are
-// finite, so that both sides compute numbers.
+// finite, so that both sides compute numbers. A third of the N x K cases
+// take int8 activations (plain, or packed with a scale per row), which
+// integer weights multiply in the code-dot kernel (CodeDotMatmulCodegen):
+// exact int32 sums per block, scaled once.
 //
 //===----------------------------------------------------------------------===//
 
@@ -112,7 +115,9 @@ protected:
     anybit::ElementCodec codec(type.getElementType());
     std::vector<uint64_t> values(type.getNumElements());
     for (uint64_t &v : values)
-      v = codec.fromDouble(double(int64_t(rng() % 4001) - 2000) / 1000);
+      v = codec.isInteger()
+              ? codec.fromInt(int64_t(rng() % 256) - 128)
+              : codec.fromDouble(double(int64_t(rng() % 4001) - 2000) / 1000);
     return anybit::RtValue::tensor(type, std::move(values));
   }
 
@@ -128,7 +133,14 @@ protected:
     int64_t group = transposed ? rowGroups[rng() % std::size(rowGroups)]
                                : groups[rng() % std::size(groups)];
     int64_t k = group * (1 + rng() % 4);
+    // int8 activations, plain or packed with one scale per row (as
+    // anybit.quantize makes them), times integer weights take the code-dot
+    // kernel (powers of two for G; other groups and scale types fall back).
+    bool int8 = transposed && rng() % 3 == 0;
     std::string element = weightType();
+    if (int8 && rng() % 4 != 0)
+      element = std::string(rng() % 2 ? "i" : "ui") +
+                std::to_string(1 + rng() % 8);
     std::vector<std::string> fields;
     if (rng() % 4 == 0)
       fields.push_back("word = " + std::to_string(8 << (rng() % 4)));
@@ -146,6 +158,14 @@ protected:
     std::string lhsElem = rng() % 4 ? "f32" : "f16";
     std::string out = rng() % 4 ? "f32" : "f16";
     std::string lhs = llvm::formatv("tensor<{0}x{1}x{2}>", m, k, lhsElem);
+    static const char *rowScales[] = {"f32", "f16", "bf16"};
+    if (int8)
+      lhs = rng() % 3 == 0
+                ? llvm::formatv("tensor<{0}x{1}xi8>", m, k).str()
+                : llvm::formatv("tensor<{0}x{1}xi8, #anybit.packed<block = "
+                                "[1, {1}], scale = {2}>>",
+                                m, k, rowScales[rng() % 3])
+                      .str();
     std::string rhs = llvm::formatv("tensor<{0}x{1}x{2}, {3}>",
                                     transposed ? n : k, transposed ? k : n,
                                     element, enc);
@@ -207,8 +227,10 @@ TEST_F(PackedMatmulTest, MatchesTheReferenceVM) {
       auto lhsType = cast<RankedTensorType>(fn.getArgumentTypes()[0]);
       auto rhsType = cast<RankedTensorType>(fn.getArgumentTypes()[1]);
       for (int run = 0; run < 2; ++run) {
-        SmallVector<anybit::RtValue> args = {randomActivations(lhsType),
-                                             randomPacked(rhsType)};
+        SmallVector<anybit::RtValue> args = {
+            lhsType.getEncoding() ? randomPacked(lhsType)
+                                  : randomActivations(lhsType),
+            randomPacked(rhsType)};
         auto want = anybit::interpret(*parsed, fn.getSymName(), args);
         ASSERT_TRUE(succeeded(want));
         auto got = (*exe)->run(fn.getSymName(), args, fn.getLoc());

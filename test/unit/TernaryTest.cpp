@@ -1,13 +1,14 @@
 //===- TernaryTest.cpp - Ternary kernels against the reference VM ---------===//
 //
 // Random anybit.bitlinear, anybit.ternarize and int8 x trit (or int8 x
-// int8) anybit.matmul kernels, compiled for the host and compared with the reference VM bit
-// for bit: random shapes (K not a multiple of the vector block, and K not
-// a multiple of the codes per byte, which takes the generic contraction),
-// 2-bit and base-3 packings, random trits,
-// activations and scales; each lowering (add/sub with AVX-512 VNNI,
-// AVX-VNNI and portable vectors, and the generic contraction), on 1 and 2
-// threads.
+// integer of 1..8 bits) anybit.matmul kernels, compiled for the host and
+// compared with the reference VM bit for bit: random shapes (K not a
+// multiple of the vector block, and K not a multiple of the codes per
+// byte, which takes the generic contraction), 2-bit and base-3 packings,
+// dense and word-aligned integer packings, random trits, integers,
+// activations and scales; each lowering (add/sub with AVX-512 VNNI and
+// VBMI, AVX-512 VNNI alone, AVX-VNNI and portable vectors, and the generic
+// contraction), on 1 and 2 threads.
 //
 //===----------------------------------------------------------------------===//
 
@@ -41,6 +42,7 @@ struct Lowering {
 
 constexpr Lowering kLowerings[] = {
     {"addsub-host", anybit::TernaryLowering::AddSub, ""},
+    {"addsub-no-vbmi", anybit::TernaryLowering::AddSub, "-avx512vbmi"},
     {"addsub-avxvnni", anybit::TernaryLowering::AddSub, "-avx512vnni"},
     {"addsub-portable", anybit::TernaryLowering::AddSub,
      "-avx512vnni,-avxvnni"},
@@ -74,19 +76,38 @@ protected:
                          encodings[rng() % std::size(encodings)]);
   }
 
+  /// An N x K tensor of a random integer type of 1..8 bits, packed so that
+  /// element i sits at bit i * bits (or not, where the words leave gaps).
+  std::string integers(int64_t n, int64_t k) {
+    static const char *prefixes[] = {"i", "si", "ui"};
+    static const char *encodings[] = {
+        "#anybit.packed<>", "#anybit.packed<word = 32>",
+        "#anybit.packed<word = 16, straddle = false>",
+        "#anybit.packed<word = 64, straddle = false>"};
+    return llvm::formatv("tensor<{0}x{1}x{2}{3}, {4}>", n, k,
+                         prefixes[rng() % 3], 1 + rng() % 8,
+                         encodings[rng() % std::size(encodings)]);
+  }
+
   /// One random kernel named @f<index>.
   std::string randomKernel(int index) {
     int64_t b = 1 + rng() % 9, n = 1 + rng() % 24, k = randomK();
     std::string w = trits(n, k);
     switch (rng() % 3) {
     case 0: {
-      // int8 weights take the same kernel, as codes w + 128.
+      // Integer weights take the same kernel, as codes w + 2^(bits-1) (or
+      // w); K a multiple of 8 keeps rows on a byte for every width.
       if (rng() % 4 == 0)
         w = rng() % 2 ? llvm::formatv("tensor<{0}x{1}xi8>", n, k).str()
                       : llvm::formatv("tensor<{0}x{1}xi8, #anybit.packed<word "
                                       "= 64>>",
                                       n, k)
                             .str();
+      else if (rng() % 3 == 0) {
+        if (rng() % 4)
+          k = (k + 7) / 8 * 8;
+        w = integers(n, k);
+      }
       std::string a = llvm::formatv("tensor<{0}x{1}xi8>", b, k);
       std::string c = llvm::formatv("tensor<{0}x{1}xi32>", b, n);
       return llvm::formatv(

@@ -36,9 +36,13 @@ def ConvertAnybitToStandard : Pass<"convert-anybit-to-standard", "mlir::ModuleOp
     portable vector code) and each row's activation sum is subtracted. The
     codes are read in place, four 2-bit planes (or five base-3 digit
     planes) per loaded vector, against activations permuted once to the
-    planes' order (see CodeDotMatmulCodegen.h). An i8 x i8 matmul of the
-    same shape into i32 takes the same kernel with codes w + 128, whatever
-    `ternary` says.
+    planes' order (see CodeDotMatmulCodegen.h). An i8 x integer matmul of
+    the same shape into i32, with weights of 1..8 bits (logical i8, or
+    unscaled #anybit.packed with element i at bit i * bits and K * bits a
+    multiple of 8), takes the same kernel whatever `ternary` says: signed
+    weights as codes w + 2^(bits-1), unsigned ones as they are. Fields of
+    3, 5, 6 and 7 bits straddle bytes; with `x86-multishift` one
+    `anybit.x86_vpmultishiftqb` unpacks a vector of them.
   }];
   let options = [
     Option<"vectorize", "vectorize", "bool", /*default=*/"true",
@@ -53,8 +57,11 @@ def ConvertAnybitToStandard : Pass<"convert-anybit-to-standard", "mlir::ModuleOp
                         "the generic contraction (multiplies)"))}]>,
     Option<"x86Int8DotBits", "x86-int8-dot-bits", "unsigned",
            /*default=*/"0",
-           "vpdpbusd width the code-dot kernel (int8 x trit or int8) may "
-           "use (512, 256; 0: portable vector code)">
+           "vpdpbusd width the code-dot kernel (int8 x trit or integer) "
+           "may use (512, 256; 0: portable vector code)">,
+    Option<"x86Multishift", "x86-multishift", "bool", /*default=*/"false",
+           "The code-dot kernel may use vpmultishiftqb of the vpdpbusd "
+           "width (AVX-512 VBMI, with VL for 256)">
   ];
   let dependentDialects = [
     "mlir::arith::ArithDialect", "mlir::linalg::LinalgDialect",

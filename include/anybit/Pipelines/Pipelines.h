@@ -27,6 +27,8 @@ struct CPUPipelineOptions {
   /// The target's vpdpbusd width in bits (512: AVX-512 VNNI, 256:
   /// AVX-VNNI), which int8 dot-product contractions use; 0: none.
   unsigned x86Int8DotBits = 0;
+  /// vpmultishiftqb of that width exists (AVX-512 VBMI, with VL for 256).
+  bool x86Multishift = false;
   /// How int8 x trit matmuls (the core of anybit.bitlinear) are lowered.
   TernaryLowering ternary = TernaryLowering::AddSub;
 };

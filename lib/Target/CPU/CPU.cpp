@@ -103,6 +103,14 @@ static unsigned x86Int8DotBits(const llvm::TargetMachine &tm) {
   return info->checkFeatures("+avxvnni") ? 256 : 0;
 }
 
+/// Whether vpmultishiftqb exists at the vpdpbusd width `dotBits`.
+static bool x86Multishift(const llvm::TargetMachine &tm, unsigned dotBits) {
+  const llvm::MCSubtargetInfo *info = tm.getMCSubtargetInfo();
+  return dotBits && tm.getTargetTriple().isX86() &&
+         info->checkFeatures(dotBits == 512 ? "+avx512vbmi"
+                                            : "+avx512vbmi,+avx512vl");
+}
+
 /// The CPU pipeline on a module whose types are supported, for the
 /// features of `tm`.
 static LogicalResult runCPUPipeline(ModuleOp module,
@@ -120,6 +128,7 @@ static LogicalResult runCPUPipeline(ModuleOp module,
   pipeline.ntt = options.ntt;
   pipeline.lazyReduction = options.lazyReduction;
   pipeline.x86Int8DotBits = x86Int8DotBits(tm);
+  pipeline.x86Multishift = x86Multishift(tm, pipeline.x86Int8DotBits);
   pipeline.ternary = options.ternary;
   buildCPUPipeline(pm, pipeline);
   if (options.printPipeline) {

@@ -1,0 +1,122 @@
+// RUN: anybit-opt %s --convert-anybit-to-standard="x86-int8-dot-bits=256 x86-multishift=true" --split-input-file | FileCheck %s
+// RUN: anybit-opt %s --convert-anybit-to-standard=x86-int8-dot-bits=256 --split-input-file | FileCheck %s --check-prefix=SHIFTS
+
+func.func @gemv_i3(%a: tensor<1x128xi8>, %w: tensor<4x128xi3, #anybit.packed<>>) -> tensor<1x4xi32> {
+  %c = anybit.matmul %a, %w {accumulator = i32, transpose_rhs} : tensor<1x128xi8>, tensor<4x128xi3, #anybit.packed<>> -> tensor<1x4xi32>
+  return %c : tensor<1x4xi32>
+}
+
+// int8 activations times packed integers into i32 take the code-dot kernel
+// (no product of decoded weights as numbers): sum_k a_k w_k =
+// sum_k a_k c_k - 4 sum_k a_k with the codes c = w + 4 (the sign bit
+// flipped). Fields of 3 bits straddle bytes: a block is V = 32 codes out
+// of 12 bytes, eight fields to 3 bytes; the activations keep their order.
+// With vpmultishiftqb, a shuffle moves each 3-byte group into its own
+// qword and one multishift picks fields 0, 3, 6, ... 21 of every qword;
+// then mask, flip, vpdpbusd. K * 3 / 8 = 48 bytes a row: blocks 0 and 1
+// read 32 bytes inside the row, blocks 2 and 3 may read past it.
+// CHECK-LABEL: func.func @gemv_i3(
+// CHECK-SAME: %{{[^:]*}}: tensor<1x128xi8>, %[[W:[^:]*]]: tensor<192xi8>)
+// CHECK: scf.forall
+// CHECK:   scf.for %{{.*}} = %{{.*}} to %c2 step
+// CHECK:     %[[B:.*]] = vector.transfer_read %[[W]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<192xi8>, vector<32xi8>
+// CHECK:     %[[G:.*]] = vector.shuffle %[[B]], %[[B]] [0, 1, 2, 2, 2, 2, 2, 2, 3, 4, 5, 5, 5, 5, 5, 5, 6, 7, 8, 8, 8, 8, 8, 8, 9, 10, 11, 11, 11, 11, 11, 11]
+// CHECK:     %[[CTRL:.*]] = arith.constant dense<[0, 3, 6, 9, 12, 15, 18, 21, 0, 3, 6, 9, 12, 15, 18, 21, 0, 3, 6, 9, 12, 15, 18, 21, 0, 3, 6, 9, 12, 15, 18, 21]> : vector<32xi8>
+// CHECK:     %[[F:.*]] = anybit.x86_vpmultishiftqb %[[CTRL]], %[[G]] : vector<32xi8>
+// CHECK:     %[[M:.*]] = arith.andi %[[F]], %{{.*}} : vector<32xi8>
+// CHECK:     %[[C:.*]] = arith.xori %[[M]], %{{.*}} : vector<32xi8>
+// CHECK:     anybit.x86_vpdpbusd %{{.*}}, %[[C]], %{{.*}} : vector<32xi8> -> vector<8xi32>
+// CHECK:   scf.for %{{.*}} = %{{.*}} to %c2{{.*}} step
+// CHECK:     vector.transfer_read %[[W]][%{{.*}}], %{{.*}} : tensor<192xi8>, vector<32xi8>
+// CHECK:   vector.reduction <add>
+// CHECK:   arith.muli %{{.*}}, %c4_i32 : i32
+// CHECK:   arith.subi
+// Without VBMI, each field comes out of the 16-bit word of its two bytes,
+// shifted by its bit offset.
+// SHIFTS-LABEL: func.func @gemv_i3(
+// SHIFTS: vector.shuffle %{{.*}}, %{{.*}} [0, 0, 0, 1, 1, 1, 2, 2, 3, 3, 3, 4, 4, 4, 5, 5,
+// SHIFTS: vector.shuffle %{{.*}}, %{{.*}} [1, 1, 1, 2, 2, 2, 3, 3, 4, 4, 4, 5, 5, 5, 6, 6,
+// SHIFTS: arith.ori %{{.*}} : vector<32xi16>
+// SHIFTS: arith.constant dense<[0, 3, 6, 1, 4, 7, 2, 5, 0, 3, 6, 1, 4, 7, 2, 5,
+// SHIFTS: arith.shrui %{{.*}} : vector<32xi16>
+// SHIFTS: arith.trunci %{{.*}} : vector<32xi16> to vector<32xi8>
+// SHIFTS-NOT: anybit.x86_vpmultishiftqb
+// SHIFTS: anybit.x86_vpdpbusd
+
+// -----
+
+func.func @gemv_ui4(%a: tensor<1x64xi8>, %w: tensor<4x64xui4, #anybit.packed<>>) -> tensor<1x4xi32> {
+  %c = anybit.matmul %a, %w {accumulator = i32, transpose_rhs} : tensor<1x64xi8>, tensor<4x64xui4, #anybit.packed<>> -> tensor<1x4xi32>
+  return %c : tensor<1x4xi32>
+}
+
+// Unsigned 4-bit weights are their own codes (no offset): two nibble
+// planes a byte, the top one without a mask, against activations permuted
+// to the planes' order.
+// CHECK-LABEL: func.func @gemv_ui4(
+// CHECK: %[[B:.*]] = vector.transfer_read %{{.*}} {in_bounds = [true]} : tensor<128xi8>, vector<32xi8>
+// CHECK: %[[LOW:.*]] = arith.andi %[[B]], %{{.*}} : vector<32xi8>
+// CHECK: anybit.x86_vpdpbusd %{{.*}}, %[[LOW]], %{{.*}}
+// CHECK: %[[HIGH:.*]] = arith.shrui %[[B]], %{{.*}} : vector<32xi8>
+// CHECK-NOT: arith.andi %[[HIGH]]
+// CHECK: anybit.x86_vpdpbusd %{{.*}}, %[[HIGH]], %{{.*}}
+// CHECK: vector.reduction <add>
+// CHECK-NOT: arith.subi
+// CHECK: tensor.insert
+
+// -----
+
+func.func @gemv_i4(%a: tensor<1x64xi8>, %w: tensor<4x64xi4, #anybit.packed<>>) -> tensor<1x4xi32> {
+  %c = anybit.matmul %a, %w {accumulator = i32, transpose_rhs} : tensor<1x64xi8>, tensor<4x64xi4, #anybit.packed<>> -> tensor<1x4xi32>
+  return %c : tensor<1x4xi32>
+}
+
+// Signed 4-bit weights: the sign bit of both nibbles flipped once per load
+// (xor 0x88), then the same planes, and 8 times each row sum subtracted.
+// CHECK-LABEL: func.func @gemv_i4(
+// CHECK: %[[B:.*]] = vector.transfer_read %{{.*}} {in_bounds = [true]} : tensor<128xi8>, vector<32xi8>
+// CHECK: %[[FLIP:.*]] = arith.constant dense<-120> : vector<32xi8>
+// CHECK: %[[X:.*]] = arith.xori %[[B]], %[[FLIP]] : vector<32xi8>
+// CHECK: arith.andi %[[X]], %{{.*}} : vector<32xi8>
+// CHECK: arith.shrui %[[X]], %{{.*}} : vector<32xi8>
+// CHECK: arith.muli %{{.*}}, %c8_i32 : i32
+
+// -----
+
+func.func @gemv_scaled(%a: tensor<1x128xi8, #anybit.packed<block = [1, 128], scale = f32>>, %w: tensor<4x128xi4, #anybit.packed<block = [1, 32], scale = f16>>) -> tensor<1x4xf32> {
+  %c = anybit.matmul %a, %w {accumulator = f32, transpose_rhs} : tensor<1x128xi8, #anybit.packed<block = [1, 128], scale = f32>>, tensor<4x128xi4, #anybit.packed<block = [1, 32], scale = f16>> -> tensor<1x4xf32>
+  return %c : tensor<1x4xf32>
+}
+
+// Int8 activations with one f32 scale per row (as anybit.quantize makes
+// them) times i4 weights with an f16 scale per 32 codes, into f32: A's
+// codes are the first 128 bytes of its storage. Per block of 64 codes
+// (V = 32 bytes, two nibble planes) and row of A, the offsets 8 sum_k a_k
+// of each lane come from vpdpbusd with 8s, once for all rows of W, and
+// seed every row's exact int32 sums. The block holds two groups: lanes
+// 0-3 (codes 0-31) take the first scale, lanes 4-7 the second; each lane
+// sum is converted and scaled once (vector.fma). A's row scale multiplies
+// each output once at the end.
+// CHECK-LABEL: func.func @gemv_scaled(
+// CHECK-SAME: %[[A:[^:]*]]: tensor<132xi8>, %[[W:[^:]*]]: tensor<288xi8>)
+// CHECK: %[[CODES:.*]] = tensor.extract_slice %[[A]][0] [128] [1] : tensor<132xi8> to tensor<128xi8>
+// CHECK: tensor.expand_shape %[[CODES]] {{.*}} into tensor<1x128xi8>
+// CHECK: scf.forall
+// CHECK:   scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
+// CHECK:     %[[EIGHTS:.*]] = arith.constant dense<8> : vector<32xi8>
+// CHECK:     %[[O0:.*]] = anybit.x86_vpdpbusd %{{.*}}, %[[EIGHTS]], %{{.*}}
+// CHECK:     %[[O1:.*]] = anybit.x86_vpdpbusd %[[O0]], %[[EIGHTS]], %{{.*}}
+// CHECK:     %[[SEED:.*]] = arith.subi %{{.*}}, %[[O1]] : vector<8xi32>
+// CHECK:     arith.xori
+// CHECK:     %[[P0:.*]] = anybit.x86_vpdpbusd %[[SEED]], %{{.*}}, %{{.*}}
+// CHECK:     %[[P1:.*]] = anybit.x86_vpdpbusd %[[P0]], %{{.*}}, %{{.*}}
+// CHECK:     %[[RAW:.*]] = vector.transfer_read %[[W]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<288xi8>, vector<4xi8>
+// CHECK:     %[[HALF:.*]] = vector.bitcast %[[RAW]] : vector<4xi8> to vector<2xf16>
+// CHECK:     %[[S:.*]] = arith.extf %[[HALF]] : vector<2xf16> to vector<2xf32>
+// CHECK:     %[[LANES:.*]] = vector.shuffle %[[S]], %{{.*}} [0, 0, 0, 0, 1, 1, 1, 1]
+// CHECK:     %[[F:.*]] = arith.sitofp %[[P1]] : vector<8xi32> to vector<8xf32>
+// CHECK:     vector.fma %[[F]], %[[LANES]], %{{.*}} : vector<8xf32>
+// CHECK:   %[[SUM:.*]] = vector.reduction <add>, %{{.*}} : vector<8xf32> into f32
+// CHECK:   vector.transfer_read %[[A]]
+// CHECK:   %[[ROW:.*]] = vector.extract
+// CHECK:   arith.mulf %[[SUM]], %[[ROW]] : f32
