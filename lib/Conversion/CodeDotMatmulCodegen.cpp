@@ -283,6 +283,17 @@ struct CodeDotKernel {
   }
 
   int64_t blockCodes() const { return format.planes * vectorBytes; }
+
+  /// The blocks of a row of W, and how many of them (from the first) read
+  /// V bytes inside the row.
+  std::pair<int64_t, int64_t> blockCounts() const {
+    int64_t step = blockBytes();
+    int64_t blocks = (rowBytes + step - 1) / step;
+    int64_t inRow = rowBytes < vectorBytes
+                        ? 0
+                        : std::min(blocks, (rowBytes - vectorBytes) / step + 1);
+    return {blocks, inRow};
+  }
   VectorType floatLanes() {
     return VectorType::get({vectorBytes / 4}, b.getF32Type());
   }
@@ -383,11 +394,7 @@ struct CodeDotKernel {
   /// smaller than a block, each block's) int32 lane sums are scaled once.
   Value rowBlockScaled(Value tile, Value m0, int64_t rowsA, Value n0,
                        int64_t rowsW) {
-    int64_t step = blockBytes();
-    int64_t blocks = (rowBytes + step - 1) / step;
-    int64_t inRow = rowBytes < vectorBytes
-                        ? 0
-                        : std::min(blocks, (rowBytes - vectorBytes) / step + 1);
+    auto [blocks, inRow] = blockCounts();
     // Blocks per unit: a group's worth (K is a multiple of G, so whole
     // units), or one block holding several groups.
     int64_t perUnit = std::max<int64_t>(1, format.group / blockCodes());
@@ -427,12 +434,8 @@ struct CodeDotKernel {
   /// `tile` (M x rowsW).
   Value rowBlock(Value tile, Value m0, int64_t rowsA, Value n0,
                  int64_t rowsW) {
-    // Blocks whose V-byte read ends inside the row, then the rest.
-    int64_t step = blockBytes();
-    int64_t blocks = (rowBytes + step - 1) / step;
-    int64_t inRow = rowBytes < vectorBytes
-                        ? 0
-                        : std::min(blocks, (rowBytes - vectorBytes) / step + 1);
+    // Blocks whose read ends inside the row, then the rest.
+    auto [blocks, inRow] = blockCounts();
     SmallVector<Value> accs(rowsW * rowsA, splat(laneVector(), 0));
     auto blockLoop = [&](int64_t first, int64_t count, bool inBounds) {
       if (count == 0) // the body is large: never emit it for no trips
