@@ -75,4 +75,32 @@ def Anybit_X86VpmultishiftqbOp : Anybit_Op<"x86_vpmultishiftqb", [Pure,
   }];
 }
 
+def Anybit_X86VpshufbOp : Anybit_Op<"x86_vpshufb", [Pure,
+    X86IntrinsicOpInterface,
+    AllTypesMatch<["table", "indices", "result"]>]> {
+  let summary = "x86 vpshufb: a 16-entry byte table lookup per 128-bit lane";
+  let description = [{
+    For each byte i, result[i] = 0 if bit 7 of indices[i] is set, else
+    table[16 (i / 16) + (indices[i] mod 16)]: every 128-bit lane looks up
+    its own 16 bytes of `table` (AVX-512 BW on 64 bytes, AVX2 on 32). With
+    the same 16 bytes in every lane it maps 4-bit codes to any bytes.
+
+    ```mlir
+    %r = anybit.x86_vpshufb %table, %indices : vector<64xi8>
+    ```
+  }];
+  let arguments = (ins VectorOfLengthAndType<[32, 64], [I8]>:$table,
+                       VectorOfLengthAndType<[32, 64], [I8]>:$indices);
+  let results = (outs VectorOfLengthAndType<[32, 64], [I8]>:$result);
+  let assemblyFormat = "$table `,` $indices attr-dict `:` type($result)";
+  let extraClassDeclaration = [{
+    std::string getIntrinsicName() {
+      unsigned lanes = ::llvm::cast<::mlir::VectorType>(getResult().getType())
+                           .getNumElements();
+      return lanes == 64 ? "llvm.x86.avx512.pshuf.b.512"
+                         : "llvm.x86.avx2.pshuf.b";
+    }
+  }];
+}
+
 #endif // ANYBIT_X86_OPS_TD

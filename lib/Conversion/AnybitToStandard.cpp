@@ -819,7 +819,7 @@ struct ConvertAnybitToStandardPass
     ConversionTarget target(*ctx);
     target.addIllegalDialect<AnybitDialect>();
     // The code-dot kernel's instructions.
-    target.addLegalOp<X86VpdpbusdOp, X86VpmultishiftqbOp>();
+    target.addLegalOp<X86VpdpbusdOp, X86VpmultishiftqbOp, X86VpshufbOp>();
     target.markUnknownOpDynamicallyLegal(
         [&](Operation *op) { return converter.isLegal(op); });
     target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {

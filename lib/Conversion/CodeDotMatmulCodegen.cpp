@@ -2,13 +2,17 @@
 
 #include "CodeDotMatmulCodegen.h"
 
+#include "Anybit/ElementTypes.h"
 #include "Anybit/X86Ops.h"
 #include "anybit/Support/BitPacking.h"
+#include "anybit/Support/FloatFormat.h"
 #include "VectorMatmulCodegen.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <cmath>
 
 using namespace mlir;
 
@@ -28,18 +32,78 @@ enum class Decoding {
 };
 
 struct CodeFormat {
-  Decoding decoding;
-  unsigned bits;
-  int64_t planes;   // P: planes (codes) per loaded vector of V bytes
-  uint8_t flip;     // xor of each field that makes it the code
-  int64_t offset;   // c - w
+  Decoding decoding = Decoding::Planes;
+  unsigned bits = 8;
+  int64_t planes = 1; // P: planes (codes) per loaded vector of V bytes
+  uint8_t flip = 0;   // xor of each field that makes it the code
+  int64_t offset = 0; // c - w (times 2^exponent for table codes)
   int64_t group = 0; // G of the [1, G] scales, 0 when unscaled
   Type scale;        // f16, bf16 or f32
+  // Small floats: the code of each bit pattern, value * 2^exponent +
+  // offset (one table lookup per plane); empty for integers and trits.
+  SmallVector<int64_t, 16> table;
+  int exponent = 0;
 };
 
-/// The codes of W's elements: trits (c = t + 1), or integers of 1..8 bits
-/// at bit i * bits (signed ones biased by 2^(bits-1), which flips their
-/// sign bit), or nothing this kernel reads.
+static CodeFormat makeFormat(Decoding decoding, unsigned bits, int64_t planes,
+                             uint8_t flip, int64_t offset) {
+  CodeFormat format;
+  format.decoding = decoding;
+  format.bits = bits;
+  format.planes = planes;
+  format.flip = flip;
+  format.offset = offset;
+  return format;
+}
+
+/// The [1, G] scales of `enc` this kernel reads (f16, bf16 or f32, no zero
+/// point), as {G, scale type}; {0, null} when unscaled; nothing otherwise.
+static std::optional<std::pair<int64_t, Type>>
+getGroupScales(PackedEncodingAttr enc) {
+  if (!enc || !enc.hasBlocks())
+    return std::pair<int64_t, Type>{0, Type()};
+  Type scale = enc.getScale();
+  if (enc.getZeroPoint() || enc.getBlock()[0] != 1 ||
+      !(scale.isF16() || scale.isBF16() || scale.isF32()))
+    return std::nullopt;
+  return std::pair<int64_t, Type>{enc.getBlock()[1], scale};
+}
+
+/// Codes for a small float of 2 or 4 bits whose values are all finite
+/// multiples of one power of two spanning at most 255 steps (e2m1 as
+/// -12..12 halves plus 12, say): value * 2^exponent + offset.
+static std::optional<CodeFormat> getTableFormat(const FloatFormat &f,
+                                                unsigned bits) {
+  if (bits != 2 && bits != 4)
+    return std::nullopt;
+  const std::vector<double> &values = f.decodeTable();
+  for (int exponent = 0; exponent <= 24; ++exponent) {
+    SmallVector<int64_t, 16> steps;
+    for (double v : values) {
+      double scaled = std::ldexp(v, exponent);
+      if (!std::isfinite(scaled) || scaled != std::trunc(scaled) ||
+          std::fabs(scaled) > 255)
+        break;
+      steps.push_back(int64_t(scaled));
+    }
+    if (steps.size() != values.size())
+      continue;
+    int64_t low = *llvm::min_element(steps), high = *llvm::max_element(steps);
+    if (high - low > 255)
+      return std::nullopt;
+    CodeFormat format = makeFormat(Decoding::Planes, bits, 8 / bits, 0, -low);
+    for (int64_t step : steps)
+      format.table.push_back(step - low);
+    format.exponent = exponent;
+    return format;
+  }
+  return std::nullopt;
+}
+
+/// The codes of W's elements: trits (c = t + 1), integers of 1..8 bits at
+/// bit i * bits (signed ones biased by 2^(bits-1), which flips their sign
+/// bit), small floats of 2 or 4 bits by a table (with scales), or nothing
+/// this kernel reads.
 std::optional<CodeFormat> getCodeFormat(RankedTensorType rhsType) {
   PackedEncodingAttr enc = getPackedEncoding(rhsType);
   Type element = rhsType.getElementType();
@@ -49,36 +113,42 @@ std::optional<CodeFormat> getCodeFormat(RankedTensorType rhsType) {
     if (!enc || enc.hasBlocks())
       return std::nullopt;
     if (enc.getBase3())
-      return CodeFormat{Decoding::Base3, 2, kBase3Digits, 0, 1, 0, Type()};
-    return CodeFormat{Decoding::Planes, 2, 4, 0, 1, 0, Type()};
+      return makeFormat(Decoding::Base3, 2, kBase3Digits, 0, 1);
+    return makeFormat(Decoding::Planes, 2, 4, 0, 1);
   }
-  auto integer = dyn_cast<IntegerType>(element);
-  if (!integer || integer.getWidth() > 8 ||
-      (!enc && !integer.isSignlessInteger(8)))
+  std::optional<std::pair<int64_t, Type>> scales = getGroupScales(enc);
+  if (!scales)
     return std::nullopt;
-  int64_t group = 0;
-  Type scale;
-  if (enc && enc.hasBlocks()) {
-    scale = enc.getScale();
-    if (enc.getZeroPoint() || enc.getBlock()[0] != 1 ||
-        !(scale.isF16() || scale.isBF16() || scale.isF32()))
-      return std::nullopt;
-    group = enc.getBlock()[1];
-  }
-  unsigned bits = integer.getWidth();
+  auto integer = dyn_cast<IntegerType>(element);
+  std::optional<FloatFormat> small = getFloatFormat(element);
+  unsigned bits = getElementBitWidth(element);
+  // Unpacked weights only as logical i8.
+  if (bits > 8 || (!integer && !small) ||
+      (!enc && !(integer && integer.isSignlessInteger(8))))
+    return std::nullopt;
+  // Elements at bit i * bits: dense, or exactly filling their words.
   if (enc) {
-    // Elements at bit i * bits: dense, or exactly filling their words.
     BitLayout layout = enc.getBitLayout(element);
-    if (!layout.straddle && layout.wordBits % bits != 0)
+    if (layout.base3 || (!layout.straddle && layout.wordBits % bits != 0))
       return std::nullopt;
   }
-  // Signless integers are signed from 2 bits on (i1 is a boolean).
-  bool isSigned = integer.isSigned() || (integer.isSignless() && bits > 1);
-  uint8_t flip = isSigned ? uint8_t(1u << (bits - 1)) : 0;
-  if (8 % bits == 0)
-    return CodeFormat{Decoding::Planes, bits, 8 / bits, flip, flip, group,
-                      scale};
-  return CodeFormat{Decoding::Fields, bits, 1, flip, flip, group, scale};
+  std::optional<CodeFormat> format;
+  if (small) {
+    // Fractional values need the f32 accumulator's scales.
+    if (!scales->first)
+      return std::nullopt;
+    format = getTableFormat(*small, bits);
+  } else {
+    // Signless integers are signed from 2 bits on (i1 is a boolean).
+    bool isSigned = integer.isSigned() || (integer.isSignless() && bits > 1);
+    uint8_t flip = isSigned ? uint8_t(1u << (bits - 1)) : 0;
+    format = 8 % bits == 0
+                 ? makeFormat(Decoding::Planes, bits, 8 / bits, flip, flip)
+                 : makeFormat(Decoding::Fields, bits, 1, flip, flip);
+  }
+  if (format)
+    std::tie(format->group, format->scale) = *scales;
+  return format;
 }
 
 struct CodeDotKernel {
@@ -191,8 +261,10 @@ struct CodeDotKernel {
                   .getResult()
             : w;
       // The top field needs no mask.
-      return bits * (j + 1) == 8 ? shifted
-                                 : bitwise(shifted, (1 << bits) - 1, true);
+      Value field = bits * (j + 1) == 8
+                        ? shifted
+                        : bitwise(shifted, (1 << bits) - 1, true);
+      return format.table.empty() ? field : lookUp(field);
     }
     case Decoding::Base3: {
       // ((w * 3^j) mod 256) * 3 >> 8, the product in 16 bits.
@@ -211,6 +283,32 @@ struct CodeDotKernel {
       return fields(w);
     }
     llvm_unreachable("covered switch");
+  }
+
+  /// The table codes of the bit patterns `field` (small floats): one
+  /// vpshufb with the table in every 128-bit lane, or a select per pattern.
+  Value lookUp(Value field) {
+    if (dotBits) {
+      SmallVector<int64_t> table;
+      for (int64_t i = 0; i < vectorBytes; ++i) {
+        size_t pattern = i % 16;
+        table.push_back(pattern < format.table.size()
+                            ? int8_t(format.table[pattern])
+                            : 0);
+      }
+      return X86VpshufbOp::create(b, loc, byteVector(),
+                                  constant(byteVector(), table), field);
+    }
+    Value codes = splat(byteVector(), int8_t(format.table[0]));
+    for (size_t pattern = 1; pattern < format.table.size(); ++pattern) {
+      Value is = arith::CmpIOp::create(
+          b, loc, arith::CmpIPredicate::eq, field,
+          splat(byteVector(), int8_t(pattern)));
+      codes = arith::SelectOp::create(
+          b, loc, is, splat(byteVector(), int8_t(format.table[pattern])),
+          codes);
+    }
+    return codes;
   }
 
   /// The V codes in the first V bits / 8 bytes of `w`. Eight fields end on
@@ -416,6 +514,12 @@ struct CodeDotKernel {
       for (int64_t a = 0; a < rowsA; ++a) {
         Value sum = vector::ReductionOp::create(
             b, loc, vector::CombiningKind::ADD, accs[r * rowsA + a]);
+        if (format.exponent) // table codes are value * 2^exponent
+          sum = arith::MulFOp::create(
+              b, loc, sum,
+              arith::ConstantOp::create(
+                  b, loc,
+                  b.getF32FloatAttr(std::ldexp(1.0f, -format.exponent))));
         if (lhsBytes) { // times A's row scale, once
           int64_t bytesPer = lhsScale.getIntOrFloatBitWidth() / 8;
           Value at = add(mul(add(m0, a), bytesPer), lhsScaleBase);

@@ -3,8 +3,10 @@
 // anybit.matmul of int8 activations A (M x K) by weights W (N x K) into
 // int32 whose values are unsigned byte codes c = w + o minus an offset o:
 // trits (c = t + 1, packed four 2-bit codes or five base-3 digits a byte)
-// and integers of 1..8 bits (c = w + 2^(bits-1) for signed ones, which
-// flips the sign bit; c = w for unsigned ones). Then
+// integers of 1..8 bits (c = w + 2^(bits-1) for signed ones, which flips
+// the sign bit; c = w for unsigned ones), and small floats of 2 or 4 bits
+// whose values are multiples of one power of two (c = w 2^e + o, looked up
+// in a 16-byte table: e2m1 is -12..12 halves). Then
 //
 //     sum_k A[m, k] * W[n, k] = sum_k c[n, k] * A[m, k] - o * sum_k A[m, k],
 //
@@ -38,12 +40,18 @@
 
 namespace anybit::codegen {
 
-/// Whether buildCodeDotMatmul handles these operands: A a logical M x K i8
-/// tensor, W stored N x K (`transposed`), an i32 accumulator, and W either
-/// trits with an unscaled #anybit.packed encoding (2-bit or base 3), or
-/// integers of 1..8 bits with an unscaled one that puts element i at bit
-/// i * bits (or logical i8); rows of W start on a byte (K * bits a
-/// multiple of 8, K a multiple of 5 for base 3).
+/// Whether buildCodeDotMatmul handles these operands: A an M x K i8
+/// tensor, W stored N x K (`transposed`) and either
+///  - an i32 accumulator, A logical, and W trits with an unscaled
+///    #anybit.packed encoding (2-bit or base 3), or integers of 1..8 bits
+///    with an unscaled one that puts element i at bit i * bits (or logical
+///    i8); or
+///  - an f32 accumulator, A logical or packed with one f16/bf16/f32 scale
+///    per row, and W integers of 1..8 bits or small floats of 2 or 4 bits
+///    (see above) packed that way with [1, G] f16/bf16/f32 scales, G
+///    tiling the kernel's blocks;
+/// rows of W start on a byte (K * bits a multiple of 8, K a multiple of 5
+/// for base 3).
 bool canLowerCodeDotMatmul(mlir::RankedTensorType lhsType,
                            mlir::RankedTensorType rhsType, bool transposed,
                            mlir::Type accumulator);

@@ -1,8 +1,9 @@
 """int8 activations times packed integer weights (the code-dot kernel):
 exact int32 products of every width 1..8 against numpy, and the
 llama.cpp-style GEMV (activations quantized to int8 with one scale per row
-by anybit.quantize, weights with f16 group scales) against the reference
-VM and against numpy's arithmetic on the same codes."""
+by anybit.quantize, weights with f16 group scales: integers, e2m1 through
+its table, e3m2 through the f32 kernel) against the reference VM and
+against numpy's arithmetic on the same codes."""
 
 import numpy as np
 import pytest
@@ -55,14 +56,18 @@ def quantized_gemv(b, k, n, dtype, group):
 
 @pytest.mark.parametrize("dtype,group", [("i2", 32), ("i3", 128),
                                          ("i4", 32), ("i5", 64),
-                                         ("ui6", 128), ("i8", 32)])
+                                         ("ui6", 128), ("i8", 32),
+                                         ("f4E2M1FN", 32),
+                                         ("!anybit.float<e2m1>", 128),
+                                         ("!anybit.float<e3m2>", 32)])
 @pytest.mark.parametrize("b", [1, 3])
 def test_quantized_activation_gemv(dtype, group, b):
     k, n = 1024, 12
     source = quantized_gemv(b, k, n, dtype, group)
     x = RNG.standard_normal((b, k)).astype(np.float32)
     w = anybit.quantize(RNG.standard_normal((n, k)).astype(np.float32),
-                        dtype, group_size=group)
+                        dtype.removeprefix("!anybit.float<").rstrip(">"),
+                        group_size=group)
     got = anybit.compile(source).gemv(x, w)
     want = anybit.interpret(source, "gemv", x, w)
     # Same real numbers; the kernel sums exact int32 products per group and
@@ -73,7 +78,7 @@ def test_quantized_activation_gemv(dtype, group, b):
     s = np.abs(x.astype(np.float64)).max(axis=1, keepdims=True) / 127
     s = s.astype(np.float32).astype(np.float64)
     q = np.clip(np.rint(x / s), -128, 127)
-    codes = anybit.unpack(w).astype(np.float64)
+    codes = anybit.unpack(w).astype(np.float64)  # values, for floats
     scales = np.repeat(w.scales.astype(np.float64), group, axis=1)
     reference = (q * s) @ (codes * scales).T
     assert np.max(np.abs(got - reference)) <= 1e-5 * np.max(np.abs(reference))

@@ -9,8 +9,8 @@
 // encodings, group sizes, scale types and row counts are random; values are
 // finite, so that both sides compute numbers. A third of the N x K cases
 // take int8 activations (plain, or packed with a scale per row), which
-// integer weights multiply in the code-dot kernel (CodeDotMatmulCodegen):
-// exact int32 sums per block, scaled once.
+// integer weights and small floats of 2 or 4 bits multiply in the code-dot
+// kernel (CodeDotMatmulCodegen): exact int32 sums per block, scaled once.
 //
 //===----------------------------------------------------------------------===//
 
@@ -70,6 +70,24 @@ protected:
         if (f.validate().empty() && f.width() <= 8)
           return "!anybit.float<" + f.str() + ">";
       }
+    }
+  }
+
+  /// A float of 2 or 4 bits (e2m1, or a random format, which the code-dot
+  /// kernel decodes by a table when its values fit one).
+  std::string tableFloat() {
+    if (rng() % 2)
+      return "f4E2M1FN";
+    while (true) {
+      anybit::FloatFormat f;
+      f.expBits = 1 + rng() % 3;
+      f.manBits = rng() % 3;
+      f.bias = anybit::FloatFormat::defaultBias(f.expBits) + int(rng() % 3) - 1;
+      f.isSigned = rng() % 4 != 0;
+      f.nonFinite = rng() % 3 ? anybit::NonFinite::None
+                              : static_cast<anybit::NonFinite>(rng() % 3);
+      if (f.validate().empty() && (f.width() == 2 || f.width() == 4))
+        return "!anybit.float<" + f.str() + ">";
     }
   }
 
@@ -138,7 +156,9 @@ protected:
     // kernel (powers of two for G; other groups and scale types fall back).
     bool int8 = transposed && rng() % 3 == 0;
     std::string element = weightType();
-    if (int8 && rng() % 4 != 0)
+    if (int8 && rng() % 4 == 0)
+      element = tableFloat();
+    else if (int8 && rng() % 3 != 0)
       element = std::string(rng() % 2 ? "i" : "ui") +
                 std::to_string(1 + rng() % 8);
     std::vector<std::string> fields;
@@ -218,9 +238,13 @@ TEST_F(PackedMatmulTest, MatchesTheReferenceVM) {
     OwningOpRef<ModuleOp> parsed =
         parseSourceString<ModuleOp>(source, &context);
     ASSERT_TRUE(parsed) << source;
-    // Every other module runs its column tiles on 2 OpenMP threads.
+    // Every other module runs its column tiles on 2 OpenMP threads; every
+    // fourth compiles the code-dot kernel as portable vector code (no
+    // vpdpbusd, vpshufb or vpmultishiftqb).
     anybit::CPUCompileOptions options;
     options.threads = module % 2 ? 2 : 1;
+    if (module % 4 == 3)
+      options.features = "-avx512vnni,-avxvnni";
     auto exe = anybit::CPUExecutable::compile(*parsed, options);
     ASSERT_TRUE(succeeded(exe)) << source;
     for (auto fn : parsed->getOps<func::FuncOp>()) {

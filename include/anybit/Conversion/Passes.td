@@ -42,7 +42,12 @@ def ConvertAnybitToStandard : Pass<"convert-anybit-to-standard", "mlir::ModuleOp
     multiple of 8), takes the same kernel whatever `ternary` says: signed
     weights as codes w + 2^(bits-1), unsigned ones as they are. Fields of
     3, 5, 6 and 7 bits straddle bytes; with `x86-multishift` one
-    `anybit.x86_vpmultishiftqb` unpacks a vector of them.
+    `anybit.x86_vpmultishiftqb` unpacks a vector of them. Into f32, with
+    `[1, G]` f16/bf16/f32 weight scales and int8 activations that are
+    plain or carry one such scale per row (`anybit.quantize`'s output),
+    the same kernel sums each group exactly in int32 and scales it once;
+    small floats of 2 or 4 bits whose values are multiples of one power of
+    two (e2m1) join it through a 16-byte table (`anybit.x86_vpshufb`).
   }];
   let options = [
     Option<"vectorize", "vectorize", "bool", /*default=*/"true",

@@ -1,5 +1,6 @@
 // RUN: anybit-opt %s --convert-anybit-to-standard="x86-int8-dot-bits=256 x86-multishift=true" --split-input-file | FileCheck %s
 // RUN: anybit-opt %s --convert-anybit-to-standard=x86-int8-dot-bits=256 --split-input-file | FileCheck %s --check-prefix=SHIFTS
+// RUN: anybit-opt %s --convert-anybit-to-standard --split-input-file | FileCheck %s --check-prefix=PORTABLE
 
 func.func @gemv_i3(%a: tensor<1x128xi8>, %w: tensor<4x128xi3, #anybit.packed<>>) -> tensor<1x4xi32> {
   %c = anybit.matmul %a, %w {accumulator = i32, transpose_rhs} : tensor<1x128xi8>, tensor<4x128xi3, #anybit.packed<>> -> tensor<1x4xi32>
@@ -120,3 +121,33 @@ func.func @gemv_scaled(%a: tensor<1x128xi8, #anybit.packed<block = [1, 128], sca
 // CHECK:   vector.transfer_read %[[A]]
 // CHECK:   %[[ROW:.*]] = vector.extract
 // CHECK:   arith.mulf %[[SUM]], %[[ROW]] : f32
+
+// -----
+
+func.func @gemv_e2m1(%a: tensor<1x128xi8, #anybit.packed<block = [1, 128], scale = f32>>, %w: tensor<4x128xf4E2M1FN, #anybit.packed<block = [1, 32], scale = f16>>) -> tensor<1x4xf32> {
+  %c = anybit.matmul %a, %w {accumulator = f32, transpose_rhs} : tensor<1x128xi8, #anybit.packed<block = [1, 128], scale = f32>>, tensor<4x128xf4E2M1FN, #anybit.packed<block = [1, 32], scale = f16>> -> tensor<1x4xf32>
+  return %c : tensor<1x4xf32>
+}
+
+// e2m1 weights are halves -12..12 of a half: their codes are 2 w + 12,
+// looked up per nibble plane in a 16-byte table (vpshufb; every 128-bit
+// lane holds the same table), offset 12 per lane seeded as for integers,
+// and the sums halved once at the end (exact).
+// CHECK-LABEL: func.func @gemv_e2m1(
+// CHECK: scf.for
+// CHECK:   %[[TWELVES:.*]] = arith.constant dense<12> : vector<32xi8>
+// CHECK:   anybit.x86_vpdpbusd %{{.*}}, %[[TWELVES]], %{{.*}}
+// CHECK:   %[[B:.*]] = vector.transfer_read %{{.*}} {in_bounds = [true]} : tensor<288xi8>, vector<32xi8>
+// CHECK:   %[[NIBBLE:.*]] = arith.andi %[[B]], %{{.*}} : vector<32xi8>
+// CHECK:   %[[TABLE:.*]] = arith.constant dense<[12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0, 12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0]> : vector<32xi8>
+// CHECK:   %[[CODES:.*]] = anybit.x86_vpshufb %[[TABLE]], %[[NIBBLE]] : vector<32xi8>
+// CHECK:   anybit.x86_vpdpbusd %{{.*}}, %[[CODES]], %{{.*}}
+// CHECK: vector.reduction <add>
+// CHECK: arith.mulf %{{.*}}, %cst{{.*}} : f32
+// Portable code (no vpdpbusd, so no vpshufb either): a select per bit
+// pattern.
+// PORTABLE-LABEL: func.func @gemv_e2m1(
+// PORTABLE: %[[IS1:.*]] = arith.cmpi eq, %[[F:.*]], %{{.*}} : vector<32xi8>
+// PORTABLE: arith.select %[[IS1]], %{{.*}}, %{{.*}} : vector<32xi1>, vector<32xi8>
+// PORTABLE: arith.cmpi eq, %[[F]], %{{.*}} : vector<32xi8>
+// PORTABLE-NOT: anybit.x86_vpshufb
