@@ -56,15 +56,24 @@ static CodeFormat makeFormat(Decoding decoding, unsigned bits, int64_t planes,
   return format;
 }
 
-/// The [1, G] scales of `enc` this kernel reads (f16, bf16 or f32, no zero
-/// point), as {G, scale type}; {0, null} when unscaled; nothing otherwise.
+/// Whether `type` is OCP MX's e8m0 (2^(e - 127), e = 255 NaN), the scale
+/// of MXFP4 blocks.
+static bool isE8M0(Type type) {
+  std::optional<FloatFormat> f = getFloatFormat(type);
+  return f && f->expBits == 8 && f->manBits == 0 && !f->isSigned &&
+         !f->hasZero && f->bias == 127 && f->nonFinite == NonFinite::NanOnly;
+}
+
+/// The [1, G] scales of `enc` this kernel reads (f16, bf16, f32 or e8m0, no
+/// zero point), as {G, scale type}; {0, null} when unscaled; nothing
+/// otherwise.
 static std::optional<std::pair<int64_t, Type>>
 getGroupScales(PackedEncodingAttr enc) {
   if (!enc || !enc.hasBlocks())
     return std::pair<int64_t, Type>{0, Type()};
   Type scale = enc.getScale();
   if (enc.getZeroPoint() || enc.getBlock()[0] != 1 ||
-      !(scale.isF16() || scale.isBF16() || scale.isF32()))
+      !(scale.isF16() || scale.isBF16() || scale.isF32() || isE8M0(scale)))
     return std::nullopt;
   return std::pair<int64_t, Type>{enc.getBlock()[1], scale};
 }
@@ -396,14 +405,30 @@ struct CodeDotKernel {
     return VectorType::get({vectorBytes / 4}, b.getF32Type());
   }
 
-  /// `count` floats of type `type` (f16, bf16 or f32) at byte `at` of
-  /// `source`, as f32.
+  /// `count` floats of type `type` (f16, bf16, f32 or e8m0) at byte `at`
+  /// of `source`, as f32.
   Value readFloats(Value source, Value at, int64_t count, Type type) {
-    int64_t bytesPer = type.getIntOrFloatBitWidth() / 8;
+    int64_t bytesPer = getElementBitWidth(type) / 8;
     auto raw = VectorType::get({count * bytesPer}, b.getI8Type());
     Value pad = arith::ConstantIntOp::create(b, loc, 0, 8);
     Value read = vector::TransferReadOp::create(b, loc, raw, source, at, pad,
                                                 ArrayRef<bool>{true});
+    if (isE8M0(type)) {
+      // The exponent into an f32's exponent field; 0 is the subnormal
+      // 2^-127 and 255 NaN.
+      auto words = VectorType::get({count}, b.getI32Type());
+      Value e = arith::ExtUIOp::create(b, loc, words, read);
+      Value bits = arith::ShLIOp::create(b, loc, e, splat(words, 23));
+      auto special = [&](int64_t code, int64_t value) {
+        Value is = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, e,
+                                         splat(words, code));
+        bits = arith::SelectOp::create(b, loc, is, splat(words, value), bits);
+      };
+      special(0, 0x00400000);
+      special(255, 0x7FC00000);
+      return arith::BitcastOp::create(
+          b, loc, VectorType::get({count}, b.getF32Type()), bits);
+    }
     Value values = vector::BitCastOp::create(
         b, loc, VectorType::get({count}, type), read);
     if (type.isF32())
@@ -414,7 +439,7 @@ struct CodeDotKernel {
 
   /// The scales of groups [g0, g0 + count) of row `row` of W, as f32.
   Value readScales(Value row, Value g0, int64_t count) {
-    int64_t bytesPer = format.scale.getIntOrFloatBitWidth() / 8;
+    int64_t bytesPer = getElementBitWidth(format.scale) / 8;
     Value group =
         arith::AddIOp::create(b, loc, mul(row, k / format.group), g0);
     return readFloats(bytes, add(mul(group, bytesPer), scaleBase), count,

@@ -48,8 +48,8 @@ namespace anybit::codegen {
 ///    i8); or
 ///  - an f32 accumulator, A logical or packed with one f16/bf16/f32 scale
 ///    per row, and W integers of 1..8 bits or small floats of 2 or 4 bits
-///    (see above) packed that way with [1, G] f16/bf16/f32 scales, G
-///    tiling the kernel's blocks;
+///    (see above) packed that way with [1, G] f16/bf16/f32/e8m0 scales, G
+///    tiling the kernel's blocks (e2m1 with e8m0 is MXFP4);
 /// rows of W start on a byte (K * bits a multiple of 8, K a multiple of 5
 /// for base 3).
 bool canLowerCodeDotMatmul(mlir::RankedTensorType lhsType,

@@ -82,3 +82,37 @@ def test_quantized_activation_gemv(dtype, group, b):
     scales = np.repeat(w.scales.astype(np.float64), group, axis=1)
     reference = (q * s) @ (codes * scales).T
     assert np.max(np.abs(got - reference)) <= 1e-5 * np.max(np.abs(reference))
+
+
+def test_mxfp4_gemv_with_e8m0_scales():
+    """e2m1 weights with OCP MX e8m0 scales per 32 (MXFP4) through the
+    table kernel, including the scale codes 0 (2^-127) and 255 (NaN)."""
+    k, n = 256, 6
+    w_type = (f"tensor<{n}x{k}xf4E2M1FN, #anybit.packed<block = [1, 32], "
+              "scale = f8E8M0FNU>>")
+    q = f"tensor<1x{k}xi8, #anybit.packed<block = [1, {k}], scale = f32>>"
+    source = (f"func.func @gemv(%x: tensor<1x{k}xf32>, %w: {w_type}) -> "
+              f"tensor<1x{n}xf32> {{\n"
+              f"  %q = anybit.quantize %x : tensor<1x{k}xf32> -> {q}\n"
+              f"  %y = anybit.matmul %q, %w {{accumulator = f32, "
+              f"transpose_rhs}} : {q}, {w_type} -> tensor<1x{n}xf32>\n"
+              f"  return %y : tensor<1x{n}xf32>\n}}\n")
+    values = RNG.choice([0, 0.5, 1, 1.5, 2, 3, 4, 6, -0.5, -1, -2, -6],
+                        (n, k)).astype(np.float32)
+    # 2^(e - 127): mostly near 1, row 4 all e = 0 (2^-127), row 5 with NaN.
+    scales = RNG.integers(120, 135, (n, k // 32)).astype(np.float64)
+    scales = np.exp2(scales - 127)
+    scales[4, :] = 2.0 ** -127
+    # NaN, not inf, must come out even where every product is positive.
+    scales[5, 1] = np.nan
+    values[5, 32:64] = 1.0
+    w = anybit.pack(values, "f4E2M1FN", "#anybit.packed<block = [1, 32], "
+                    "scale = f8E8M0FNU>", scales=scales)
+    x = (np.abs(RNG.standard_normal((1, k))) + 0.1).astype(np.float32)
+    got = anybit.compile(source).gemv(x, w)
+    want = anybit.interpret(source, "gemv", x, w)
+    assert np.isnan(got[0, 5]) and np.isnan(want[0, 5])
+    rows = [0, 1, 2, 3]
+    assert np.max(np.abs(got[0, rows] - want[0, rows])) <= \
+        1e-5 * np.max(np.abs(want[0, rows]))
+    assert want[0, 4] != 0 and abs(got[0, 4] - want[0, 4]) <= 1e-5 * abs(want[0, 4])

@@ -43,7 +43,7 @@ def ConvertAnybitToStandard : Pass<"convert-anybit-to-standard", "mlir::ModuleOp
     weights as codes w + 2^(bits-1), unsigned ones as they are. Fields of
     3, 5, 6 and 7 bits straddle bytes; with `x86-multishift` one
     `anybit.x86_vpmultishiftqb` unpacks a vector of them. Into f32, with
-    `[1, G]` f16/bf16/f32 weight scales and int8 activations that are
+    `[1, G]` f16/bf16/f32/e8m0 weight scales and int8 activations that are
     plain or carry one such scale per row (`anybit.quantize`'s output),
     the same kernel sums each group exactly in int32 and scales it once;
     small floats of 2 or 4 bits whose values are multiples of one power of
