@@ -22,7 +22,11 @@ namespace {
 /// Rows of A and rows of W accumulated together: 4 x 4 accumulators (half
 /// of AVX-512's registers) are enough independent dot-product chains to
 /// hide their latency, and each row of A' loaded serves four rows of W.
-constexpr int64_t kRowsOfA = 4, kRowsOfW = 4;
+/// A scaled GEMV (one row of A) takes 8 rows of W: its per-block work
+/// shared by the rows (A' loads, the offsets' dot products) is then spread
+/// thinner, measured 20-30% faster for 2-bit, 3-bit and e2m1 weights and
+/// the same for wider ones (it was not faster unscaled).
+constexpr int64_t kRowsOfA = 4, kRowsOfW = 4, kRowsOfWScaledGemv = 8;
 
 /// How the stored bits of W become unsigned byte codes c = w + offset.
 enum class Decoding {
@@ -778,10 +782,11 @@ Value buildCodeDotMatmul(OpBuilder &b, Location loc, Value lhs,
               });
         });
   };
-  // Whole tiles of kRowsOfW rows, then the last N mod kRowsOfW in one.
-  int64_t whole = n / kRowsOfW * kRowsOfW;
+  // Whole tiles of rowsOfW rows, then the last N mod rowsOfW in one.
+  int64_t rowsOfW = format.group && m == 1 ? kRowsOfWScaledGemv : kRowsOfW;
+  int64_t whole = n / rowsOfW * rowsOfW;
   if (whole == n || whole == 0)
-    return columns(0, n, whole ? kRowsOfW : n);
+    return columns(0, n, whole ? rowsOfW : n);
   Value result = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{m, n},
                                          resultElement);
   auto insert = [&](Value part, int64_t first, int64_t count) {
@@ -792,7 +797,7 @@ Value buildCodeDotMatmul(OpBuilder &b, Location loc, Value lhs,
                ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)})
         .getResult();
   };
-  result = insert(columns(0, whole, kRowsOfW), 0, whole);
+  result = insert(columns(0, whole, rowsOfW), 0, whole);
   return insert(columns(whole, n - whole, n - whole), whole, n - whole);
 }
 
