@@ -103,4 +103,30 @@ def Anybit_X86VpshufbOp : Anybit_Op<"x86_vpshufb", [Pure,
   }];
 }
 
+def Anybit_X86VpermbOp : Anybit_Op<"x86_vpermb", [Pure,
+    X86IntrinsicOpInterface,
+    AllTypesMatch<["table", "indices", "result"]>]> {
+  let summary = "x86 vpermb: a byte table lookup across the whole vector";
+  let description = [{
+    For each byte i, result[i] = table[indices[i] mod N] for N = 64 bytes
+    (AVX-512 VBMI) or 32 (VBMI with VL): a 64-entry table maps 6-bit codes
+    to any bytes in one instruction.
+
+    ```mlir
+    %r = anybit.x86_vpermb %table, %indices : vector<64xi8>
+    ```
+  }];
+  let arguments = (ins VectorOfLengthAndType<[32, 64], [I8]>:$table,
+                       VectorOfLengthAndType<[32, 64], [I8]>:$indices);
+  let results = (outs VectorOfLengthAndType<[32, 64], [I8]>:$result);
+  let assemblyFormat = "$table `,` $indices attr-dict `:` type($result)";
+  let extraClassDeclaration = [{
+    std::string getIntrinsicName() {
+      unsigned bits = ::llvm::cast<::mlir::VectorType>(getResult().getType())
+                          .getNumElements() * 8;
+      return "llvm.x86.avx512.permvar.qi." + std::to_string(bits);
+    }
+  }];
+}
+
 #endif // ANYBIT_X86_OPS_TD

@@ -616,7 +616,8 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     bool trits = isa<TritType>(op.getRhs().getType().getElementType());
     if ((!trits || ternary == TernaryLowering::AddSub) &&
         canLowerCodeDotMatmul(op.getLhs().getType(), op.getRhs().getType(),
-                              op.getTransposeRhs(), acc)) {
+                              op.getTransposeRhs(), acc,
+                              x86Multishift ? x86Int8DotBits / 8 : 0)) {
       product = buildCodeDotMatmul(rewriter, loc, adaptor.getLhs(),
                                    op.getLhs().getType(), adaptor.getRhs(),
                                    op.getRhs().getType(),
@@ -819,7 +820,8 @@ struct ConvertAnybitToStandardPass
     ConversionTarget target(*ctx);
     target.addIllegalDialect<AnybitDialect>();
     // The code-dot kernel's instructions.
-    target.addLegalOp<X86VpdpbusdOp, X86VpmultishiftqbOp, X86VpshufbOp>();
+    target.addLegalOp<X86VpdpbusdOp, X86VpmultishiftqbOp, X86VpshufbOp,
+                      X86VpermbOp>();
     target.markUnknownOpDynamicallyLegal(
         [&](Operation *op) { return converter.isLegal(op); });
     target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {

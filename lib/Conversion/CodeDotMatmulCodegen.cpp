@@ -45,8 +45,20 @@ struct CodeFormat {
   Type scale;        // f16, bf16 or f32
   // Small floats: the code of each bit pattern, value * 2^exponent +
   // offset (one table lookup per plane); empty for integers and trits.
-  SmallVector<int64_t, 16> table;
+  SmallVector<int64_t, 64> table;
   int exponent = 0;
+  // Floats whose value * 2^exponent = k spans more than a byte: `table`
+  // holds k mod 256 (offset 0) and `high` floor(k / 256) + highOffset, two
+  // byte products summed as 256 high + low.
+  SmallVector<int64_t, 64> high;
+  int64_t highOffset = 0;
+
+  /// Byte products per plane: 2 for split tables, else 1.
+  int64_t parts() const { return high.empty() ? 1 : 2; }
+  /// The offset of part `part`'s codes.
+  int64_t partOffset(int64_t part) const {
+    return part ? highOffset : offset;
+  }
 };
 
 static CodeFormat makeFormat(Decoding decoding, unsigned bits, int64_t planes,
@@ -82,32 +94,45 @@ getGroupScales(PackedEncodingAttr enc) {
   return std::pair<int64_t, Type>{enc.getBlock()[1], scale};
 }
 
-/// Codes for a small float of 2 or 4 bits whose values are all finite
-/// multiples of one power of two spanning at most 255 steps (e2m1 as
-/// -12..12 halves plus 12, say): value * 2^exponent + offset.
+/// Codes for a small float of 2 to 6 bits whose values are all finite
+/// multiples of one power of two: k = value * 2^exponent, as the byte
+/// k + offset when its range spans at most 255 (e2m1: -12..12 halves plus
+/// 12), else as two bytes, k mod 256 and floor(k / 256) + offset (e3m2's
+/// -448..448 sixteenths). Widths 2 and 4 are nibble or 2-bit planes
+/// (vpshufb tables), others straddling fields (vpermb tables).
 static std::optional<CodeFormat> getTableFormat(const FloatFormat &f,
                                                 unsigned bits) {
-  if (bits != 2 && bits != 4)
+  if (bits > 6 || bits == 1)
     return std::nullopt;
   const std::vector<double> &values = f.decodeTable();
   for (int exponent = 0; exponent <= 24; ++exponent) {
-    SmallVector<int64_t, 16> steps;
+    SmallVector<int64_t, 64> steps;
     for (double v : values) {
       double scaled = std::ldexp(v, exponent);
       if (!std::isfinite(scaled) || scaled != std::trunc(scaled) ||
-          std::fabs(scaled) > 255)
+          std::fabs(scaled) >= 32768)
         break;
       steps.push_back(int64_t(scaled));
     }
     if (steps.size() != values.size())
       continue;
-    int64_t low = *llvm::min_element(steps), high = *llvm::max_element(steps);
-    if (high - low > 255)
-      return std::nullopt;
-    CodeFormat format = makeFormat(Decoding::Planes, bits, 8 / bits, 0, -low);
-    for (int64_t step : steps)
-      format.table.push_back(step - low);
+    int64_t low = *llvm::min_element(steps), top = *llvm::max_element(steps);
+    CodeFormat format = 8 % bits == 0
+                            ? makeFormat(Decoding::Planes, bits, 8 / bits, 0, 0)
+                            : makeFormat(Decoding::Fields, bits, 1, 0, 0);
     format.exponent = exponent;
+    if (top - low <= 255) {
+      format.offset = -low;
+      for (int64_t step : steps)
+        format.table.push_back(step - low);
+      return format;
+    }
+    // k = 256 h + l, l in [0, 256): |k| < 2^15 keeps h in [-128, 127].
+    format.highOffset = -(low >> 8);
+    for (int64_t step : steps) {
+      format.table.push_back(step & 255);
+      format.high.push_back((step >> 8) + format.highOffset);
+    }
     return format;
   }
   return std::nullopt;
@@ -115,7 +140,7 @@ static std::optional<CodeFormat> getTableFormat(const FloatFormat &f,
 
 /// The codes of W's elements: trits (c = t + 1), integers of 1..8 bits at
 /// bit i * bits (signed ones biased by 2^(bits-1), which flips their sign
-/// bit), small floats of 2 or 4 bits by a table (with scales), or nothing
+/// bit), small floats of 2..6 bits by a table (with scales), or nothing
 /// this kernel reads.
 std::optional<CodeFormat> getCodeFormat(RankedTensorType rhsType) {
   PackedEncodingAttr enc = getPackedEncoding(rhsType);
@@ -264,7 +289,7 @@ struct CodeDotKernel {
 
   /// Plane j of the prepared bytes `w`: for planes and base 3 the codes of
   /// elements P i + j, for fields the codes of elements i.
-  Value plane(Value w, int64_t j) {
+  Value plane(Value w, int64_t j, int64_t part = 0) {
     switch (format.decoding) {
     case Decoding::Planes: {
       unsigned bits = format.bits;
@@ -277,7 +302,7 @@ struct CodeDotKernel {
       Value field = bits * (j + 1) == 8
                         ? shifted
                         : bitwise(shifted, (1 << bits) - 1, true);
-      return format.table.empty() ? field : lookUp(field);
+      return format.table.empty() ? field : lookUp(field, part);
     }
     case Decoding::Base3: {
       // ((w * 3^j) mod 256) * 3 >> 8, the product in 16 bits.
@@ -293,35 +318,38 @@ struct CodeDotKernel {
       return arith::TruncIOp::create(b, loc, byteVector(), digit);
     }
     case Decoding::Fields:
-      return fields(w);
+      return format.table.empty() ? fields(w) : lookUp(fields(w), part);
     }
     llvm_unreachable("covered switch");
   }
 
-  /// The table codes of the bit patterns `field` (small floats): one
-  /// vpshufb with the table in every 128-bit lane, or a select per pattern.
-  Value lookUp(Value field) {
-    if (dotBits) {
+  /// The table codes (part `part`) of the bit patterns `field` (small
+  /// floats): for up to 16 patterns one vpshufb with the table in every
+  /// 128-bit lane, for up to 64 (fields, with VBMI) one vpermb; a select
+  /// per pattern in portable code.
+  Value lookUp(Value field, int64_t part) {
+    ArrayRef<int64_t> codes = part ? format.high : format.table;
+    if (dotBits &&
+        (codes.size() <= 16 || (multishift && int64_t(codes.size()) <= vectorBytes))) {
+      int64_t period = codes.size() <= 16 ? 16 : vectorBytes;
       SmallVector<int64_t> table;
       for (int64_t i = 0; i < vectorBytes; ++i) {
-        size_t pattern = i % 16;
-        table.push_back(pattern < format.table.size()
-                            ? int8_t(format.table[pattern])
-                            : 0);
+        size_t pattern = i % period;
+        table.push_back(pattern < codes.size() ? int8_t(codes[pattern]) : 0);
       }
-      return X86VpshufbOp::create(b, loc, byteVector(),
-                                  constant(byteVector(), table), field);
+      Value entries = constant(byteVector(), table);
+      if (codes.size() <= 16)
+        return X86VpshufbOp::create(b, loc, byteVector(), entries, field);
+      return X86VpermbOp::create(b, loc, byteVector(), entries, field);
     }
-    Value codes = splat(byteVector(), int8_t(format.table[0]));
-    for (size_t pattern = 1; pattern < format.table.size(); ++pattern) {
-      Value is = arith::CmpIOp::create(
-          b, loc, arith::CmpIPredicate::eq, field,
-          splat(byteVector(), int8_t(pattern)));
-      codes = arith::SelectOp::create(
-          b, loc, is, splat(byteVector(), int8_t(format.table[pattern])),
-          codes);
+    Value result = splat(byteVector(), int8_t(codes[0]));
+    for (size_t pattern = 1; pattern < codes.size(); ++pattern) {
+      Value is = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, field,
+                                       splat(byteVector(), int8_t(pattern)));
+      result = arith::SelectOp::create(
+          b, loc, is, splat(byteVector(), int8_t(codes[pattern])), result);
     }
-    return codes;
+    return result;
   }
 
   /// The V codes in the first V bits / 8 bytes of `w`. Eight fields end on
@@ -369,7 +397,7 @@ struct CodeDotKernel {
   }
 
   /// Block `kb` (P V codes of each row) of rows n0.. of W against rows m0..
-  /// of A', added to `accs` (row of W major). Reads of W stay inside the
+  /// of A', added to `accs` (part, then row of W, then row of A). Reads of W stay inside the
   /// buffer when `inBounds`; the last blocks of a row may read past it
   /// (into the next row, or padding at the end), where A' is zero.
   SmallVector<Value> block(Value kb, bool inBounds, Value n0, int64_t rowsW,
@@ -380,15 +408,17 @@ struct CodeDotKernel {
       Value offset = arith::AddIOp::create(b, loc, mul(add(n0, r), rowBytes),
                                            mul(kb, blockBytes()));
       Value w = prepare(read(bytes, offset, inBounds));
-      for (int64_t j = 0; j < format.planes; ++j) {
-        Value codes = plane(w, j);
-        for (int64_t a = 0; a < rowsA; ++a) {
-          Value activations =
-              read(planar, {add(m0, a), add(blockStart, j * vectorBytes)},
-                   /*inBounds=*/true);
-          next[r * rowsA + a] = dot(next[r * rowsA + a], codes, activations);
+      for (int64_t j = 0; j < format.planes; ++j)
+        for (int64_t part = 0; part < format.parts(); ++part) {
+          Value codes = plane(w, j, part);
+          for (int64_t a = 0; a < rowsA; ++a) {
+            Value activations =
+                read(planar, {add(m0, a), add(blockStart, j * vectorBytes)},
+                     /*inBounds=*/true);
+            int64_t at = (part * rowsW + r) * rowsA + a;
+            next[at] = dot(next[at], codes, activations);
+          }
         }
-      }
     }
     return next;
   }
@@ -484,11 +514,16 @@ struct CodeDotKernel {
   SmallVector<Value> scaledUnit(Value unit, int64_t blocks, bool inBounds,
                                 int64_t first, Value n0, int64_t rowsW,
                                 Value m0, int64_t rowsA, ValueRange accs) {
-    SmallVector<Value> partial(rowsW * rowsA, splat(laneVector(), 0));
+    int64_t perPart = rowsW * rowsA;
+    SmallVector<Value> partial(format.parts() * perPart,
+                               splat(laneVector(), 0));
     Value kb0 = mul(unit, blocks);
-    if (format.offset) {
+    for (int64_t part = 0; part < format.parts(); ++part) {
+      int64_t offset = format.partOffset(part);
+      if (!offset)
+        continue;
       // offset * (the lane's activation sum), the same for every row of W.
-      Value offsets = splat(byteVector(), int8_t(format.offset));
+      Value offsets = splat(byteVector(), int8_t(offset));
       for (int64_t a = 0; a < rowsA; ++a) {
         Value sum = splat(laneVector(), 0);
         for (int64_t i = 0; i < blocks; ++i)
@@ -499,7 +534,7 @@ struct CodeDotKernel {
         Value negated =
             arith::SubIOp::create(b, loc, splat(laneVector(), 0), sum);
         for (int64_t r = 0; r < rowsW; ++r)
-          partial[r * rowsA + a] = negated;
+          partial[part * perPart + r * rowsA + a] = negated;
       }
     }
     for (int64_t i = 0; i < blocks; ++i)
@@ -508,8 +543,13 @@ struct CodeDotKernel {
     for (int64_t r = 0; r < rowsW; ++r) {
       Value scales = laneScales(add(n0, r), unit, first);
       for (int64_t a = 0; a < rowsA; ++a) {
-        Value sums = arith::SIToFPOp::create(b, loc, floatLanes(),
-                                             partial[r * rowsA + a]);
+        Value sum = partial[r * rowsA + a];
+        if (format.parts() == 2) // 256 high + low, exact in int32
+          sum = arith::AddIOp::create(
+              b, loc, sum,
+              arith::ShLIOp::create(b, loc, partial[perPart + r * rowsA + a],
+                                    splat(laneVector(), 8)));
+        Value sums = arith::SIToFPOp::create(b, loc, floatLanes(), sum);
         next[r * rowsA + a] =
             vector::FMAOp::create(b, loc, sums, scales, next[r * rowsA + a]);
       }
@@ -681,10 +721,14 @@ static bool isRowScaled(RankedTensorType type) {
 }
 
 bool canLowerCodeDotMatmul(RankedTensorType lhsType, RankedTensorType rhsType,
-                           bool transposed, Type accumulator) {
+                           bool transposed, Type accumulator,
+                           unsigned tableEntries) {
   std::optional<CodeFormat> format = getCodeFormat(rhsType);
   if (!transposed || !format || !lhsType.hasStaticShape() ||
       !rhsType.hasStaticShape())
+    return false;
+  // Tables of more than 16 entries are vpermbs.
+  if (format->table.size() > 16 && format->table.size() > tableEntries)
     return false;
   // Rows of W start on a byte.
   int64_t k = rhsType.getDimSize(1);

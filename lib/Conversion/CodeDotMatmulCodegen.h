@@ -47,14 +47,16 @@ namespace anybit::codegen {
 ///    with an unscaled one that puts element i at bit i * bits (or logical
 ///    i8); or
 ///  - an f32 accumulator, A logical or packed with one f16/bf16/f32 scale
-///    per row, and W integers of 1..8 bits or small floats of 2 or 4 bits
+///    per row, and W integers of 1..8 bits or small floats of 2..6 bits
 ///    (see above) packed that way with [1, G] f16/bf16/f32/e8m0 scales, G
 ///    tiling the kernel's blocks (e2m1 with e8m0 is MXFP4);
 /// rows of W start on a byte (K * bits a multiple of 8, K a multiple of 5
 /// for base 3).
+/// `tableEntries`: the entries of the target's vpermb tables (64 or 32
+/// with AVX-512 VBMI, else 0), which floats of 5 or 6 bits need.
 bool canLowerCodeDotMatmul(mlir::RankedTensorType lhsType,
                            mlir::RankedTensorType rhsType, bool transposed,
-                           mlir::Type accumulator);
+                           mlir::Type accumulator, unsigned tableEntries);
 
 /// Emits C = A · W^T in i32, where `lhs` is A and `rhs` the storage of W
 /// (of type `rhsType`): its bytes, or the N x K i8 tensor itself.

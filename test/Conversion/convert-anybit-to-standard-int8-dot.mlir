@@ -1,6 +1,7 @@
 // RUN: anybit-opt %s --convert-anybit-to-standard="x86-int8-dot-bits=256 x86-multishift=true" --split-input-file | FileCheck %s
 // RUN: anybit-opt %s --convert-anybit-to-standard=x86-int8-dot-bits=256 --split-input-file | FileCheck %s --check-prefix=SHIFTS
 // RUN: anybit-opt %s --convert-anybit-to-standard --split-input-file | FileCheck %s --check-prefix=PORTABLE
+// RUN: anybit-opt %s --convert-anybit-to-standard="x86-int8-dot-bits=512 x86-multishift=true" --split-input-file | FileCheck %s --check-prefix=ZMM
 
 func.func @gemv_i3(%a: tensor<1x128xi8>, %w: tensor<4x128xi3, #anybit.packed<>>) -> tensor<1x4xi32> {
   %c = anybit.matmul %a, %w {accumulator = i32, transpose_rhs} : tensor<1x128xi8>, tensor<4x128xi3, #anybit.packed<>> -> tensor<1x4xi32>
@@ -151,3 +152,37 @@ func.func @gemv_e2m1(%a: tensor<1x128xi8, #anybit.packed<block = [1, 128], scale
 // PORTABLE: arith.select %[[IS1]], %{{.*}}, %{{.*}} : vector<32xi1>, vector<32xi8>
 // PORTABLE: arith.cmpi eq, %[[F]], %{{.*}} : vector<32xi8>
 // PORTABLE-NOT: anybit.x86_vpshufb
+
+// -----
+
+func.func @gemv_e3m2(%a: tensor<1x256xi8>, %w: tensor<8x256x!anybit.float<e3m2>, #anybit.packed<block = [1, 64], scale = f16>>) -> tensor<1x8xf32> {
+  %c = anybit.matmul %a, %w {accumulator = f32, transpose_rhs} : tensor<1x256xi8>, tensor<8x256x!anybit.float<e3m2>, #anybit.packed<block = [1, 64], scale = f16>> -> tensor<1x8xf32>
+  return %c : tensor<1x8xf32>
+}
+
+// e3m2's values are -448..448 sixteenths, more than a byte: with 512-bit
+// VBMI each 6-bit field (one vpmultishiftqb per 64) is looked up twice with
+// vpermb (64-entry tables), k mod 256 and floor(k / 256) + 2, as two byte
+// products; the high part's offset 2 is seeded per lane, and the parts
+// are joined exactly in int32 (256 high + low) before the scale.
+// ZMM-LABEL: func.func @gemv_e3m2(
+// ZMM: %[[TWOS:.*]] = arith.constant dense<2> : vector<64xi8>
+// ZMM: anybit.x86_vpdpbusd %{{.*}}, %[[TWOS]], %{{.*}}
+// ZMM: %[[F:.*]] = anybit.x86_vpmultishiftqb
+// ZMM: %[[FIELD:.*]] = arith.andi %[[F]], %{{.*}} : vector<64xi8>
+// ZMM: %[[LOW:.*]] = anybit.x86_vpermb %{{.*}}, %[[FIELD]] : vector<64xi8>
+// ZMM: anybit.x86_vpdpbusd %{{.*}}, %[[LOW]], %{{.*}}
+// ZMM: %[[HIGH:.*]] = anybit.x86_vpermb %{{.*}}, %{{.*}} : vector<64xi8>
+// ZMM: anybit.x86_vpdpbusd %{{.*}}, %[[HIGH]], %{{.*}}
+// ZMM: %[[EIGHT:.*]] = arith.constant dense<8> : vector<16xi32>
+// ZMM: %[[SHIFTED:.*]] = arith.shli %{{.*}}, %[[EIGHT]] : vector<16xi32>
+// ZMM: %[[K:.*]] = arith.addi %{{.*}}, %[[SHIFTED]] : vector<16xi32>
+// ZMM: arith.sitofp %[[K]] : vector<16xi32> to vector<16xf32>
+// A 256-bit vpermb holds only 32 entries, and without VBMI there is none:
+// the f32 vector kernel.
+// CHECK-LABEL: func.func @gemv_e3m2(
+// CHECK-NOT: anybit.x86_vpdpbusd
+// CHECK: vector.fma
+// SHIFTS-LABEL: func.func @gemv_e3m2(
+// SHIFTS-NOT: anybit.x86_vpdpbusd
+// SHIFTS: vector.fma

@@ -73,20 +73,23 @@ protected:
     }
   }
 
-  /// A float of 2 or 4 bits (e2m1, or a random format, which the code-dot
-  /// kernel decodes by a table when its values fit one).
+  /// A float of 2..6 bits (e2m1, the FP6 formats, or a random format),
+  /// which the code-dot kernel decodes by a table when its values are
+  /// multiples of one power of two within 16 bits (two byte tables past
+  /// 255 steps, as e3m2).
   std::string tableFloat() {
+    static const char *named[] = {"f4E2M1FN", "f6E3M2FN", "f6E2M3FN"};
     if (rng() % 2)
-      return "f4E2M1FN";
+      return named[rng() % std::size(named)];
     while (true) {
       anybit::FloatFormat f;
-      f.expBits = 1 + rng() % 3;
+      f.expBits = 1 + rng() % 4;
       f.manBits = rng() % 3;
       f.bias = anybit::FloatFormat::defaultBias(f.expBits) + int(rng() % 3) - 1;
       f.isSigned = rng() % 4 != 0;
       f.nonFinite = rng() % 3 ? anybit::NonFinite::None
                               : static_cast<anybit::NonFinite>(rng() % 3);
-      if (f.validate().empty() && (f.width() == 2 || f.width() == 4))
+      if (f.validate().empty() && f.width() >= 2 && f.width() <= 6)
         return "!anybit.float<" + f.str() + ">";
     }
   }
@@ -156,7 +159,7 @@ protected:
     // kernel (powers of two for G; other groups and scale types fall back).
     bool int8 = transposed && rng() % 3 == 0;
     std::string element = weightType();
-    if (int8 && rng() % 4 == 0)
+    if (int8 && rng() % 3 == 0)
       element = tableFloat();
     else if (int8 && rng() % 3 != 0)
       element = std::string(rng() % 2 ? "i" : "ui") +
