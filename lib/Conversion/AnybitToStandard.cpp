@@ -614,7 +614,9 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
       acc = getStorageType(acc); // siN / uiN accumulate like iN
     Value product;
     bool trits = isa<TritType>(op.getRhs().getType().getElementType());
+    // Into f32 the code-dot kernel reorders the sum: a vector kernel too.
     if ((!trits || ternary == TernaryLowering::AddSub) &&
+        (isa<IntegerType>(acc) || vectorize) &&
         canLowerCodeDotMatmul(op.getLhs().getType(), op.getRhs().getType(),
                               op.getTransposeRhs(), acc,
                               x86Multishift ? x86Int8DotBits / 8 : 0)) {

@@ -42,7 +42,7 @@ struct CodeFormat {
   uint8_t flip = 0;   // xor of each field that makes it the code
   int64_t offset = 0; // c - w (times 2^exponent for table codes)
   int64_t group = 0; // G of the [1, G] scales, 0 when unscaled
-  Type scale;        // f16, bf16 or f32
+  Type scale;        // f16, bf16, f32 or e8m0
   // Small floats: the code of each bit pattern, value * 2^exponent +
   // offset (one table lookup per plane); empty for integers and trits.
   SmallVector<int64_t, 64> table;
@@ -116,7 +116,10 @@ static std::optional<CodeFormat> getTableFormat(const FloatFormat &f,
     }
     if (steps.size() != values.size())
       continue;
-    int64_t low = *llvm::min_element(steps), top = *llvm::max_element(steps);
+    // Codes count from min(k, 0), so offsets are never negative (formats
+    // without zero may have only positive values).
+    int64_t low = std::min<int64_t>(0, *llvm::min_element(steps));
+    int64_t top = *llvm::max_element(steps);
     CodeFormat format = 8 % bits == 0
                             ? makeFormat(Decoding::Planes, bits, 8 / bits, 0, 0)
                             : makeFormat(Decoding::Fields, bits, 1, 0, 0);
@@ -329,8 +332,8 @@ struct CodeDotKernel {
   /// per pattern in portable code.
   Value lookUp(Value field, int64_t part) {
     ArrayRef<int64_t> codes = part ? format.high : format.table;
-    if (dotBits &&
-        (codes.size() <= 16 || (multishift && int64_t(codes.size()) <= vectorBytes))) {
+    bool byteTable = multishift && int64_t(codes.size()) <= vectorBytes;
+    if (dotBits && (codes.size() <= 16 || byteTable)) {
       int64_t period = codes.size() <= 16 ? 16 : vectorBytes;
       SmallVector<int64_t> table;
       for (int64_t i = 0; i < vectorBytes; ++i) {
@@ -397,9 +400,10 @@ struct CodeDotKernel {
   }
 
   /// Block `kb` (P V codes of each row) of rows n0.. of W against rows m0..
-  /// of A', added to `accs` (part, then row of W, then row of A). Reads of W stay inside the
-  /// buffer when `inBounds`; the last blocks of a row may read past it
-  /// (into the next row, or padding at the end), where A' is zero.
+  /// of A', added to `accs` (part, then row of W, then row of A). Reads of
+  /// W stay inside the buffer when `inBounds`; the last blocks of a row may
+  /// read past it (into the next row, or padding at the end), where A' is
+  /// zero.
   SmallVector<Value> block(Value kb, bool inBounds, Value n0, int64_t rowsW,
                            Value m0, int64_t rowsA, ValueRange accs) {
     SmallVector<Value> next(accs);
@@ -480,12 +484,13 @@ struct CodeDotKernel {
                       format.scale);
   }
 
-  /// The scale of each i32 lane of unit `unit` of row `row` of W, whose
-  /// first code is `first` when the unit is the last of its row (else 0).
-  /// Lane l holds codes [4 P l, 4 P (l+1)) of its block (four bytes of each
-  /// of the P planes). A unit is one group, or one block of several; groups
-  /// at or past K (the last block of a row) get scale 0, whatever follows
-  /// in memory.
+  /// The scale of each i32 lane of unit `unit` of row `row` of W. `first`
+  /// is the unit's first code when it is one of the last units of the row
+  /// (whose scales may stop at K), else 0 (the unit is whole). Lane l holds
+  /// codes [4 P l, 4 P (l+1)) of its block (four bytes of each of the P
+  /// planes). A unit is one group, or one block of several; groups at or
+  /// past K (the last block of a row) get scale 0, whatever follows in
+  /// memory.
   Value laneScales(Value row, Value unit, int64_t first) {
     int64_t group = format.group;
     if (group >= blockCodes())
@@ -508,37 +513,65 @@ struct CodeDotKernel {
     return vector::ShuffleOp::create(b, loc, scales, zeros, pick);
   }
 
-  /// Unit `unit` of `blocks` blocks (`first`: see laneScales): their
-  /// products summed exactly per lane, offsets taken off per lane, then
-  /// scaled and added to the f32 `accs`.
-  SmallVector<Value> scaledUnit(Value unit, int64_t blocks, bool inBounds,
-                                int64_t first, Value n0, int64_t rowsW,
-                                Value m0, int64_t rowsA, ValueRange accs) {
+  /// Unit `unit` of `blocks` blocks, the first `inRowBlocks` of which read
+  /// inside the row (`first`: see laneScales): their products summed
+  /// exactly per lane, offsets taken off per lane, then scaled and added to
+  /// the f32 `accs`. Blocks are a loop, except those that may read past
+  /// the row.
+  SmallVector<Value> scaledUnit(Value unit, int64_t blocks,
+                                int64_t inRowBlocks, int64_t first, Value n0,
+                                int64_t rowsW, Value m0, int64_t rowsA,
+                                ValueRange accs) {
     int64_t perPart = rowsW * rowsA;
+    Value kb0 = mul(unit, blocks);
+    // `body(kb, values)` over the unit's blocks, carrying `values`.
+    auto overBlocks = [&](SmallVector<Value> values,
+                          function_ref<SmallVector<Value>(Value, bool,
+                                                          ValueRange)>
+                              body) {
+      if (inRowBlocks == 1)
+        values = body(kb0, true, values);
+      else if (inRowBlocks > 1)
+        values = buildLoop(b, loc, inRowBlocks, 1, values,
+                           [&](Value i, ValueRange args) {
+                             return body(arith::AddIOp::create(b, loc, kb0, i),
+                                         true, args);
+                           });
+      for (int64_t i = inRowBlocks; i < blocks; ++i)
+        values = body(add(kb0, i), false, values);
+      return values;
+    };
     SmallVector<Value> partial(format.parts() * perPart,
                                splat(laneVector(), 0));
-    Value kb0 = mul(unit, blocks);
     for (int64_t part = 0; part < format.parts(); ++part) {
       int64_t offset = format.partOffset(part);
       if (!offset)
         continue;
       // offset * (the lane's activation sum), the same for every row of W.
       Value offsets = splat(byteVector(), int8_t(offset));
+      SmallVector<Value> sums = overBlocks(
+          SmallVector<Value>(rowsA, splat(laneVector(), 0)),
+          [&](Value kb, bool, ValueRange args) {
+            SmallVector<Value> next(args);
+            for (int64_t a = 0; a < rowsA; ++a)
+              for (int64_t j = 0; j < format.planes; ++j) {
+                Value col = add(mul(kb, blockCodes()), j * vectorBytes);
+                next[a] =
+                    dot(next[a], offsets, read(planar, {add(m0, a), col}, true));
+              }
+            return next;
+          });
       for (int64_t a = 0; a < rowsA; ++a) {
-        Value sum = splat(laneVector(), 0);
-        for (int64_t i = 0; i < blocks; ++i)
-          for (int64_t j = 0; j < format.planes; ++j) {
-            Value col = add(mul(add(kb0, i), blockCodes()), j * vectorBytes);
-            sum = dot(sum, offsets, read(planar, {add(m0, a), col}, true));
-          }
         Value negated =
-            arith::SubIOp::create(b, loc, splat(laneVector(), 0), sum);
+            arith::SubIOp::create(b, loc, splat(laneVector(), 0), sums[a]);
         for (int64_t r = 0; r < rowsW; ++r)
           partial[part * perPart + r * rowsA + a] = negated;
       }
     }
-    for (int64_t i = 0; i < blocks; ++i)
-      partial = block(add(kb0, i), inBounds, n0, rowsW, m0, rowsA, partial);
+    partial = overBlocks(partial, [&](Value kb, bool inBounds,
+                                      ValueRange args) {
+      return block(kb, inBounds, n0, rowsW, m0, rowsA, args);
+    });
     SmallVector<Value> next(accs);
     for (int64_t r = 0; r < rowsW; ++r) {
       Value scales = laneScales(add(n0, r), unit, first);
@@ -571,14 +604,16 @@ struct CodeDotKernel {
     if (inRowUnits > 0)
       accs = buildLoop(b, loc, inRowUnits, 1, accs,
                        [&](Value u, ValueRange args) {
-                         return scaledUnit(u, perUnit, true, 0, n0, rowsW, m0,
-                                           rowsA, args);
+                         return scaledUnit(u, perUnit, perUnit, 0, n0, rowsW,
+                                           m0, rowsA, args);
                        });
     // The last units one by one: their reads may leave the row, and the
     // last block's scales stop at K.
     for (int64_t u = inRowUnits; u < units; ++u)
-      accs = scaledUnit(idx(u), perUnit, false, u * perUnit * blockCodes(),
-                        n0, rowsW, m0, rowsA, accs);
+      accs = scaledUnit(idx(u), perUnit,
+                        std::clamp<int64_t>(inRow - u * perUnit, 0, perUnit),
+                        u * perUnit * blockCodes(), n0, rowsW, m0, rowsA,
+                        accs);
     for (int64_t r = 0; r < rowsW; ++r)
       for (int64_t a = 0; a < rowsA; ++a) {
         Value sum = vector::ReductionOp::create(
@@ -714,9 +749,9 @@ static bool isRowScaled(RankedTensorType type) {
   if (!enc || !enc.hasBlocks() || enc.getZeroPoint() ||
       enc.getBlock()[0] != 1 || enc.getBlock()[1] != type.getDimSize(1))
     return false;
-  BitLayout layout = enc.getBitLayout(type.getElementType());
+  // Bytes fill every word size: the codes are M K bytes in order.
   Type scale = enc.getScale();
-  return layout.bits == 8 && (layout.straddle || layout.wordBits % 8 == 0) &&
+  return getElementBitWidth(type.getElementType()) == 8 &&
          (scale.isF16() || scale.isBF16() || scale.isF32());
 }
 

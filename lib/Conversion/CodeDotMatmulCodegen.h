@@ -1,18 +1,22 @@
 //===- CodeDotMatmulCodegen.h - int8 products over unsigned codes -*- C++ -*-===//
 //
 // anybit.matmul of int8 activations A (M x K) by weights W (N x K) into
-// int32 whose values are unsigned byte codes c = w + o minus an offset o:
-// trits (c = t + 1, packed four 2-bit codes or five base-3 digits a byte)
-// integers of 1..8 bits (c = w + 2^(bits-1) for signed ones, which flips
-// the sign bit; c = w for unsigned ones), and small floats of 2 or 4 bits
-// whose values are multiples of one power of two (c = w 2^e + o, looked up
-// in a 16-byte table: e2m1 is -12..12 halves). Then
+// int32 (or, with group scales, f32) whose values are unsigned byte codes
+// c = w + o minus an offset o: trits (c = t + 1, packed four 2-bit codes or
+// five base-3 digits a byte), integers of 1..8 bits (c = w + 2^(bits-1) for
+// signed ones, which flips the sign bit; c = w for unsigned ones), and
+// small floats of 2..6 bits whose values are multiples of one power of two
+// (c = w 2^e + o from a byte table, vpshufb for 16 patterns, vpermb for
+// 64: e2m1 is -12..12 halves; e3m2's -448..448 sixteenths take two tables,
+// the high and low bytes, and two products). Then
 //
 //     sum_k A[m, k] * W[n, k] = sum_k c[n, k] * A[m, k] - o * sum_k A[m, k],
 //
 // where the first sum is an unsigned-by-signed byte dot product (x86
 // vpdpbusd, or portable vector code) and the second is one sum per
-// activation row, shared by all N outputs. For trits this is the add/sub
+// activation row, shared by all N outputs (per lane and group when
+// scaled: each group's exact int32 lane sums are scaled once). For trits
+// this is the add/sub
 // lowering: no weight is ever multiplied, the codes select how often each
 // activation is added.
 //

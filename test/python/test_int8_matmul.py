@@ -55,17 +55,23 @@ def quantized_gemv(b, k, n, dtype, group):
 
 
 @pytest.mark.parametrize("dtype,group", [("i2", 32), ("i3", 128),
+                                         ("i3", 1024), ("i4", 1024),
                                          ("i4", 32), ("i5", 64),
                                          ("ui6", 128), ("i8", 32),
                                          ("f4E2M1FN", 32),
                                          ("!anybit.float<e2m1>", 128),
-                                         ("!anybit.float<e3m2>", 32)])
+                                         ("!anybit.float<e3m2>", 32),
+                                         ("!anybit.float<e3m0, unsigned, "
+                                          "nozero>", 32)])
 @pytest.mark.parametrize("b", [1, 3])
 def test_quantized_activation_gemv(dtype, group, b):
     k, n = 1024, 12
     source = quantized_gemv(b, k, n, dtype, group)
     x = RNG.standard_normal((b, k)).astype(np.float32)
-    w = anybit.quantize(RNG.standard_normal((n, k)).astype(np.float32),
+    values = RNG.standard_normal((n, k)).astype(np.float32)
+    if "unsigned" in dtype:  # only positive values (powers of two, no zero)
+        values = np.abs(values) + 0.01
+    w = anybit.quantize(values,
                         dtype.removeprefix("!anybit.float<").rstrip(">"),
                         group_size=group)
     got = anybit.compile(source).gemv(x, w)

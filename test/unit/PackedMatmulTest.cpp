@@ -89,6 +89,8 @@ protected:
       f.isSigned = rng() % 4 != 0;
       f.nonFinite = rng() % 3 ? anybit::NonFinite::None
                               : static_cast<anybit::NonFinite>(rng() % 3);
+      // No zero: all values positive for unsigned formats.
+      f.hasZero = !(f.manBits == 0 && rng() % 3 == 0);
       if (f.validate().empty() && f.width() >= 2 && f.width() <= 6)
         return "!anybit.float<" + f.str() + ">";
     }

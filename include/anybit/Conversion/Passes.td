@@ -46,8 +46,10 @@ def ConvertAnybitToStandard : Pass<"convert-anybit-to-standard", "mlir::ModuleOp
     `[1, G]` f16/bf16/f32/e8m0 weight scales and int8 activations that are
     plain or carry one such scale per row (`anybit.quantize`'s output),
     the same kernel sums each group exactly in int32 and scales it once;
-    small floats of 2 or 4 bits whose values are multiples of one power of
-    two (e2m1) join it through a 16-byte table (`anybit.x86_vpshufb`).
+    small floats of 2..6 bits whose values are multiples of one power of
+    two join it through byte tables (`anybit.x86_vpshufb` for e2m1,
+    `anybit.x86_vpermb` for 5- and 6-bit fields; e3m2 as two bytes). That
+    path reorders the f32 sum, so it follows `vectorize`.
   }];
   let options = [
     Option<"vectorize", "vectorize", "bool", /*default=*/"true",

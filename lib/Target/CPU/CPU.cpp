@@ -92,13 +92,14 @@ static FailureOr<std::unique_ptr<llvm::TargetMachine>>
 createTargetMachine(const CPUCompileOptions &options, Location loc,
                     bool forObjectFile);
 
-/// The width of the target's vpdpbusd: 512 with AVX-512 VNNI, 256 with
-/// AVX-VNNI, else 0.
+/// The width of the target's vpdpbusd: 512 with AVX-512 VNNI (and BW),
+/// 256 with AVX-VNNI, else 0.
 static unsigned x86Int8DotBits(const llvm::TargetMachine &tm) {
   if (!tm.getTargetTriple().isX86())
     return 0;
   const llvm::MCSubtargetInfo *info = tm.getMCSubtargetInfo();
-  if (info->checkFeatures("+avx512vnni"))
+  // Byte shuffles (vpshufb) at 512 bits need AVX-512 BW as well.
+  if (info->checkFeatures("+avx512vnni,+avx512bw"))
     return 512;
   return info->checkFeatures("+avxvnni") ? 256 : 0;
 }
