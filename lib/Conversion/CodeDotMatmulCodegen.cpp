@@ -513,33 +513,45 @@ struct CodeDotKernel {
     return vector::ShuffleOp::create(b, loc, scales, zeros, pick);
   }
 
+  /// `body(kb, inBounds, values)` over blocks [kb0, kb0 + blocks) of a
+  /// row, carrying `values`: the first `inRow` read inside the row, the
+  /// rest may read past it. A run of several blocks is an scf.for, of one
+  /// a single body, of none nothing (the body is large).
+  SmallVector<Value>
+  overBlocks(Value kb0, int64_t blocks, int64_t inRow,
+             SmallVector<Value> values,
+             function_ref<SmallVector<Value>(Value, bool, ValueRange)> body) {
+    auto run = [&](int64_t first, int64_t count, bool inBounds) {
+      Value start = add(kb0, first);
+      if (count == 1)
+        values = body(start, inBounds, values);
+      else if (count > 1)
+        values = buildLoop(b, loc, count, 1, values,
+                           [&](Value i, ValueRange args) {
+                             return body(arith::AddIOp::create(b, loc, start, i),
+                                         inBounds, args);
+                           });
+    };
+    run(0, inRow, /*inBounds=*/true);
+    run(inRow, blocks - inRow, /*inBounds=*/false);
+    return values;
+  }
+
   /// Unit `unit` of `blocks` blocks, the first `inRowBlocks` of which read
   /// inside the row (`first`: see laneScales): their products summed
   /// exactly per lane, offsets taken off per lane, then scaled and added to
-  /// the f32 `accs`. Blocks are a loop, except those that may read past
-  /// the row.
+  /// the f32 `accs`.
   SmallVector<Value> scaledUnit(Value unit, int64_t blocks,
                                 int64_t inRowBlocks, int64_t first, Value n0,
                                 int64_t rowsW, Value m0, int64_t rowsA,
                                 ValueRange accs) {
     int64_t perPart = rowsW * rowsA;
     Value kb0 = mul(unit, blocks);
-    // `body(kb, values)` over the unit's blocks, carrying `values`.
-    auto overBlocks = [&](SmallVector<Value> values,
-                          function_ref<SmallVector<Value>(Value, bool,
-                                                          ValueRange)>
-                              body) {
-      if (inRowBlocks == 1)
-        values = body(kb0, true, values);
-      else if (inRowBlocks > 1)
-        values = buildLoop(b, loc, inRowBlocks, 1, values,
-                           [&](Value i, ValueRange args) {
-                             return body(arith::AddIOp::create(b, loc, kb0, i),
-                                         true, args);
-                           });
-      for (int64_t i = inRowBlocks; i < blocks; ++i)
-        values = body(add(kb0, i), false, values);
-      return values;
+    auto overUnit = [&](SmallVector<Value> values,
+                        function_ref<SmallVector<Value>(Value, bool,
+                                                        ValueRange)>
+                            body) {
+      return overBlocks(kb0, blocks, inRowBlocks, std::move(values), body);
     };
     SmallVector<Value> partial(format.parts() * perPart,
                                splat(laneVector(), 0));
@@ -549,7 +561,7 @@ struct CodeDotKernel {
         continue;
       // offset * (the lane's activation sum), the same for every row of W.
       Value offsets = splat(byteVector(), int8_t(offset));
-      SmallVector<Value> sums = overBlocks(
+      SmallVector<Value> sums = overUnit(
           SmallVector<Value>(rowsA, splat(laneVector(), 0)),
           [&](Value kb, bool, ValueRange args) {
             SmallVector<Value> next(args);
@@ -568,8 +580,8 @@ struct CodeDotKernel {
           partial[part * perPart + r * rowsA + a] = negated;
       }
     }
-    partial = overBlocks(partial, [&](Value kb, bool inBounds,
-                                      ValueRange args) {
+    partial = overUnit(partial, [&](Value kb, bool inBounds,
+                                    ValueRange args) {
       return block(kb, inBounds, n0, rowsW, m0, rowsA, args);
     });
     SmallVector<Value> next(accs);
@@ -644,20 +656,12 @@ struct CodeDotKernel {
                  int64_t rowsW) {
     // Blocks whose read ends inside the row, then the rest.
     auto [blocks, inRow] = blockCounts();
-    SmallVector<Value> accs(rowsW * rowsA, splat(laneVector(), 0));
-    auto blockLoop = [&](int64_t first, int64_t count, bool inBounds) {
-      if (count == 0) // the body is large: never emit it for no trips
-        return;
-      if (count == 1) {
-        accs = block(idx(first), inBounds, n0, rowsW, m0, rowsA, accs);
-        return;
-      }
-      accs = buildLoop(b, loc, count, 1, accs, [&](Value kb, ValueRange args) {
-        return block(add(kb, first), inBounds, n0, rowsW, m0, rowsA, args);
-      });
-    };
-    blockLoop(0, inRow, /*inBounds=*/true);
-    blockLoop(inRow, blocks - inRow, /*inBounds=*/false);
+    SmallVector<Value> accs = overBlocks(
+        idx(0), blocks, inRow,
+        SmallVector<Value>(rowsW * rowsA, splat(laneVector(), 0)),
+        [&](Value kb, bool inBounds, ValueRange args) {
+          return block(kb, inBounds, n0, rowsW, m0, rowsA, args);
+        });
     for (int64_t r = 0; r < rowsW; ++r)
       for (int64_t a = 0; a < rowsA; ++a) {
         Value row = add(m0, a);

@@ -89,7 +89,7 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   // memref.alloca_scope (the OpenMP loop bodies) must hold a single block:
   // memrefs lower, and the scopes with them, before scf.for becomes blocks.
   ConvertVectorToLLVMPassOptions vectorToLLVM;
-  vectorToLLVM.x86Vector = true; // anybit.x86_vpdpbusd
+  vectorToLLVM.x86Vector = true; // the anybit.x86_* instructions
   pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
   // Vector lowerings may leave ub.poison (undefined padding operands).
   pm.addPass(createUBToLLVMConversionPass());

@@ -180,6 +180,14 @@ def caller(modules, runner):
     return lambda name, *args: modules[runner][name](*args)
 
 
+def source_caller(source, runner):
+    """Calls entries of `source` on the VM, or compiled with `runner`."""
+    if runner == "vm":
+        return lambda name, *args: anybit.interpret(source, name, *args)
+    module = anybit.compile(source, ternary=runner)
+    return lambda name, *args: module[name](*args)
+
+
 def activations(b, k):
     """Rows of very different scales; a zero row (r = sqrt(epsilon), q = 0,
     y = 0); a row with one outlier (most of its codes round to 0)."""
@@ -295,14 +303,7 @@ func.func @ties(%x: tensor<1x8xf32>, %w: tensor<3x8x!anybit.trit, #anybit.packed
 
 @pytest.mark.parametrize("runner", RUNNERS)
 def test_hand_checked_vectors(runner):
-    if runner == "vm":
-        def call(name, *args):
-            return anybit.interpret(HAND, name, *args)
-    else:
-        module = anybit.compile(HAND, ternary=runner)
-
-        def call(name, *args):
-            return module[name](*args)
+    call = source_caller(HAND, runner)
     # mean |W| = 16 / 8 = 2, 1 / m = 0.5: W / 2 = [.5, 1.5, -.5, -1.5, 2.5,
     # -1.5, 0, 0] rounds half to even to [0, 2, -0, -2, 2, -2, 0, 0] (not
     # half away from zero: [1, 2, -1, -2, 3, ...]) and clamps to
@@ -366,14 +367,7 @@ func.func @id(%t: tensor<4x!anybit.trit>) -> tensor<4x!anybit.trit> {
 
 @pytest.mark.parametrize("runner", RUNNERS)
 def test_bad_arguments_raise_value_error(runner):
-    if runner == "vm":
-        def call(name, *args):
-            return anybit.interpret(SMALL, name, *args)
-    else:
-        module = anybit.compile(SMALL, ternary=runner)
-
-        def call(name, *args):
-            return module[name](*args)
+    call = source_caller(SMALL, runner)
     x = np.ones((2, 6), np.float32)
     w = anybit.pack(np.zeros((3, 6), np.int8), TRIT)
     # Non-trits for a trit parameter.

@@ -58,18 +58,32 @@ protected:
     case 1:
       return floats[rng() % std::size(floats)];
     default:
-      while (true) {
-        anybit::FloatFormat f;
-        f.expBits = 1 + rng() % 5;
-        f.manBits = rng() % 4;
-        f.bias = anybit::FloatFormat::defaultBias(f.expBits) +
-                 int(rng() % 5) - 2;
-        f.isSigned = rng() % 4 != 0;
-        f.nonFinite = static_cast<anybit::NonFinite>(rng() % 3);
-        f.hasZero = !(f.manBits == 0 && rng() % 3 == 0);
-        if (f.validate().empty() && f.width() <= 8)
-          return "!anybit.float<" + f.str() + ">";
-      }
+      return randomFormat(5, 4, 2, 1, 8, /*mostlyFinite=*/false);
+    }
+  }
+
+  /// A random valid !anybit.float of [minWidth, maxWidth] bits: expBits in
+  /// [1, expSpan], manBits below manSpan, the default bias +- biasSpread,
+  /// unsigned a quarter of the time, sometimes without zero (all values
+  /// positive when unsigned), NaN/inf policies uniform or, `mostlyFinite`,
+  /// none two times out of three.
+  std::string randomFormat(unsigned expSpan, unsigned manSpan, int biasSpread,
+                           unsigned minWidth, unsigned maxWidth,
+                           bool mostlyFinite) {
+    while (true) {
+      anybit::FloatFormat f;
+      f.expBits = 1 + rng() % expSpan;
+      f.manBits = rng() % manSpan;
+      f.bias = anybit::FloatFormat::defaultBias(f.expBits) +
+               int(rng() % (2 * biasSpread + 1)) - biasSpread;
+      f.isSigned = rng() % 4 != 0;
+      f.nonFinite = mostlyFinite && rng() % 3
+                        ? anybit::NonFinite::None
+                        : static_cast<anybit::NonFinite>(rng() % 3);
+      f.hasZero = !(f.manBits == 0 && rng() % 3 == 0);
+      if (f.validate().empty() && f.width() >= minWidth &&
+          f.width() <= maxWidth)
+        return "!anybit.float<" + f.str() + ">";
     }
   }
 
@@ -81,19 +95,7 @@ protected:
     static const char *named[] = {"f4E2M1FN", "f6E3M2FN", "f6E2M3FN"};
     if (rng() % 2)
       return named[rng() % std::size(named)];
-    while (true) {
-      anybit::FloatFormat f;
-      f.expBits = 1 + rng() % 4;
-      f.manBits = rng() % 3;
-      f.bias = anybit::FloatFormat::defaultBias(f.expBits) + int(rng() % 3) - 1;
-      f.isSigned = rng() % 4 != 0;
-      f.nonFinite = rng() % 3 ? anybit::NonFinite::None
-                              : static_cast<anybit::NonFinite>(rng() % 3);
-      // No zero: all values positive for unsigned formats.
-      f.hasZero = !(f.manBits == 0 && rng() % 3 == 0);
-      if (f.validate().empty() && f.width() >= 2 && f.width() <= 6)
-        return "!anybit.float<" + f.str() + ">";
-    }
+    return randomFormat(4, 3, 1, 2, 6, /*mostlyFinite=*/true);
   }
 
   /// Random finite codes of `type`.
