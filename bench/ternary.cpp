@@ -114,7 +114,10 @@ int main(int argc, char **argv) {
     std::vector<int8_t> trits(size_t(N * K));
     for (int8_t &t : trits)
       t = int8_t(int(rng.next() % 3) - 1);
-    AlignedBuffer packed(size_t(N * K / 4)),
+    // Tiles of kLutRows rows: row n's codes of columns 4j..4j+3 in byte
+    // (n / kLutRows * K / 4 + j) * kLutRows + n % kLutRows.
+    constexpr int64_t kLutRows = 64;
+    AlignedBuffer packed(size_t(N * K / 4)), tiled(size_t(N * K / 4)),
         base3(size_t((N * K + anybit::kBase3Digits - 1) / anybit::kBase3Digits)),
         dense8(size_t(N * K)),
         dense32(size_t(N * K) * 4), x(size_t(maxB * K)),
@@ -127,6 +130,9 @@ int main(int argc, char **argv) {
     }
     for (int64_t i = 0; i < N * K; ++i) {
       packed.data[i / 4] |= uint8_t((trits[i] + 1) << (2 * (i % 4)));
+      int64_t n = i / K, k = i % K;
+      tiled.data[(n / kLutRows * (K / 4) + k / 4) * kLutRows + n % kLutRows] |=
+          uint8_t((trits[i] + 1) << (2 * (k % 4)));
       dense8.as<int8_t>()[i] = trits[i];
       dense32.as<float>()[i] = float(trits[i]);
     }
@@ -172,12 +178,24 @@ int main(int argc, char **argv) {
         std::string what, weights;
         anybit::TernaryLowering lowering;
         const AlignedBuffer *w;
+        std::string features = ""; // over the host's
       };
+      const std::string lutWeights =
+          "!anybit.trit, #anybit.packed<tile = [" + std::to_string(kLutRows) +
+          ", 4]>";
+      // AVX2 without any int8 dot product: the CPUs T-MAC was made for.
+      const std::string avx2 = "-avx512f,-avxvnni";
       std::vector<Variant> variants = {
           {"trit addsub", "!anybit.trit, #anybit.packed<>",
            anybit::TernaryLowering::AddSub, &packed},
+          {"trit lut", lutWeights, anybit::TernaryLowering::LookupTable,
+           &tiled},
           {"base3 addsub", "!anybit.trit, #anybit.packed<base3 = true>",
-           anybit::TernaryLowering::AddSub, &base3}};
+           anybit::TernaryLowering::AddSub, &base3},
+          {"addsub avx2", "!anybit.trit, #anybit.packed<>",
+           anybit::TernaryLowering::AddSub, &packed, avx2},
+          {"lut avx2", lutWeights, anybit::TernaryLowering::LookupTable,
+           &tiled, avx2}};
       if (B == 1) {
         variants.push_back({"int8 (Anybit)", "i8",
                             anybit::TernaryLowering::AddSub, &dense8});
@@ -193,9 +211,11 @@ int main(int argc, char **argv) {
           anybit::CPUCompileOptions options;
           options.threads = threads;
           options.ternary = v.lowering;
+          options.features = v.features;
           if (threads == 2 && !anybit::usesOpenMP(options))
             continue;
-          if (threads == 2 && v.what.find("addsub") == std::string::npos)
+          if (threads == 2 && v.what.find("addsub") == std::string::npos &&
+              v.what.find("lut") == std::string::npos)
             continue;
           Result r{shapeName, v.what, B, threads, v.w->size};
           auto t0 = Clock::now();

@@ -29,7 +29,8 @@ LogicalResult
 PackedEncodingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                            unsigned word, bool straddle,
                            ArrayRef<int64_t> block, Type scale,
-                           Type zeroPoint, bool base3) {
+                           Type zeroPoint, bool base3,
+                           ArrayRef<int64_t> tile) {
   if (base3 && (word != 8 || !straddle || !block.empty()))
     return emitError() << "base3 packing has no word size, straddle option "
                           "or blocks";
@@ -39,6 +40,10 @@ PackedEncodingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   for (int64_t b : block)
     if (b <= 0)
       return emitError() << "block sizes must be positive, got [" << block
+                         << "]";
+  for (int64_t t : tile)
+    if (t <= 0)
+      return emitError() << "tile sizes must be positive, got [" << tile
                          << "]";
   if (!block.empty() && !scale)
     return emitError() << "a block encoding needs a scale type";
@@ -72,6 +77,16 @@ LogicalResult PackedEncodingAttr::verifyEncoding(
   if (!getStraddle() && bits > getWord())
     return emitError() << bits << "-bit elements do not fit a " << getWord()
                        << "-bit word without straddling";
+  if (ArrayRef<int64_t> tile = getTile(); !tile.empty()) {
+    if (tile.size() != shape.size())
+      return emitError() << "tile rank " << tile.size()
+                         << " does not match tensor rank " << shape.size();
+    for (auto [dim, size, t] : llvm::enumerate(shape, tile))
+      if (size % t != 0)
+        return emitError() << "tile size " << t
+                           << " does not divide dimension " << dim
+                           << " of size " << size;
+  }
   if (!hasBlocks())
     return success();
   ArrayRef<int64_t> block = getBlock();
@@ -92,6 +107,56 @@ LogicalResult PackedEncodingAttr::verifyEncoding(
   layout.straddle = getStraddle();
   layout.base3 = getBase3();
   return layout;
+}
+
+uint64_t PackedEncodingAttr::getStoragePosition(ArrayRef<int64_t> shape,
+                                                uint64_t linear) const {
+  ArrayRef<int64_t> tile = getTile();
+  if (tile.empty())
+    return linear;
+  // Row-major over the tile grid, then row-major inside the tile.
+  uint64_t tileIndex = 0, inTile = 0, tileSize = 1;
+  SmallVector<uint64_t> index(shape.size());
+  for (int64_t d = int64_t(shape.size()) - 1; d >= 0; --d) {
+    index[d] = linear % uint64_t(shape[d]);
+    linear /= uint64_t(shape[d]);
+  }
+  for (auto [i, size, t] : llvm::zip(index, shape, tile)) {
+    tileIndex = tileIndex * uint64_t(size / t) + i / uint64_t(t);
+    inTile = inTile * uint64_t(t) + i % uint64_t(t);
+    tileSize *= uint64_t(t);
+  }
+  return tileIndex * tileSize + inTile;
+}
+
+std::vector<uint8_t>
+PackedEncodingAttr::packData(ArrayRef<int64_t> shape, Type elementType,
+                             ArrayRef<uint64_t> values) const {
+  ::anybit::BitLayout layout = getBitLayout(elementType);
+  std::vector<uint64_t> stored(values.begin(), values.end());
+  if (isTiled())
+    for (auto [i, v] : llvm::enumerate(values))
+      stored[getStoragePosition(shape, i)] = v;
+  std::vector<uint8_t> bytes(layout.storageBytes(stored.size()));
+  if (!stored.empty())
+    ::anybit::packBits(stored.data(), stored.size(), layout, bytes.data());
+  return bytes;
+}
+
+std::vector<uint64_t>
+PackedEncodingAttr::unpackData(ArrayRef<int64_t> shape, Type elementType,
+                               ArrayRef<uint8_t> data) const {
+  uint64_t count = uint64_t(ShapedType::getNumElements(shape));
+  std::vector<uint64_t> stored(count);
+  if (count)
+    ::anybit::unpackBits(data.data(), count, getBitLayout(elementType),
+                         stored.data());
+  if (!isTiled())
+    return stored;
+  std::vector<uint64_t> values(count);
+  for (uint64_t i = 0; i < count; ++i)
+    values[i] = stored[getStoragePosition(shape, i)];
+  return values;
 }
 
 uint64_t PackedEncodingAttr::getDataBytes(ArrayRef<int64_t> shape,

@@ -52,11 +52,23 @@ def Anybit_PackedEncodingAttr : AttrDef<Anybit_Dialect, "PackedEncoding",
     byte form of llama.cpp's TQ1_0 (which orders elements differently
     within its blocks). A partial last byte pads with zero codes.
 
+    With `tile = [t0, t1, ...]` (each `ti` dividing dimension `i`) the
+    elements are stored tile by tile instead of row-major: tiles in
+    row-major order of the tile grid, the elements of each tile row-major
+    within it, and the storage position so obtained replaces `i` above.
+    Block scales and zero points stay in row-major block order. For
+    example trits with `tile = [64, 4]` put the four codes of row `r`,
+    columns `4j..4j+3`, in byte `64 j + r mod 64` of its group of 64 rows:
+    the bytes of 64 rows at the same columns are contiguous, the layout a
+    lookup-table matmul reads (one table per group of columns, indexed by
+    the codes of many rows at once).
+
     ```mlir
     tensor<64x32xi3, #anybit.packed<>>
     tensor<256x2560x!anybit.trit, #anybit.packed<base3 = true>>
     tensor<64x32xi4, #anybit.packed<word = 32, block = [32, 1], scale = f16>>
     tensor<4x64xui4, #anybit.packed<block = [1, 64], scale = f32, zero_point = ui4>>
+    tensor<256x2560x!anybit.trit, #anybit.packed<tile = [64, 4]>>
     ```
   }];
   let parameters = (ins
@@ -65,7 +77,8 @@ def Anybit_PackedEncodingAttr : AttrDef<Anybit_Dialect, "PackedEncoding",
     Anybit_BracketedShapeParameter:$block,
     OptionalParameter<"::mlir::Type">:$scale,
     OptionalParameter<"::mlir::Type">:$zero_point,
-    DefaultValuedParameter<"bool", "false">:$base3);
+    DefaultValuedParameter<"bool", "false">:$base3,
+    Anybit_BracketedShapeParameter:$tile);
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
@@ -76,6 +89,20 @@ def Anybit_PackedEncodingAttr : AttrDef<Anybit_Dialect, "PackedEncoding",
                           ::mlir::Type elementType) const;
     /// Whether the tensor carries block scales (and zero points).
     bool hasBlocks() const { return !getBlock().empty(); }
+    /// Whether elements are stored tile by tile rather than row-major.
+    bool isTiled() const { return !getTile().empty(); }
+    /// The position in storage order (what the bit layout counts) of the
+    /// element at row-major index `linear` of a tensor of `shape`.
+    uint64_t getStoragePosition(::llvm::ArrayRef<int64_t> shape,
+                                uint64_t linear) const;
+    /// The data plane of a tensor of `shape` whose element bit patterns,
+    /// row-major, are `values`; and back.
+    std::vector<uint8_t> packData(::llvm::ArrayRef<int64_t> shape,
+                                  ::mlir::Type elementType,
+                                  ::llvm::ArrayRef<uint64_t> values) const;
+    std::vector<uint64_t> unpackData(::llvm::ArrayRef<int64_t> shape,
+                                     ::mlir::Type elementType,
+                                     ::llvm::ArrayRef<uint8_t> data) const;
     /// Number of blocks per dimension, i.e. the shape of the scale tensor.
     ::llvm::SmallVector<int64_t> getBlockGridShape(
         ::llvm::ArrayRef<int64_t> shape) const;

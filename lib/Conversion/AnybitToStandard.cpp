@@ -7,6 +7,7 @@
 #include "PackedCodegen.h"
 #include "RetypeOp.h"
 #include "CodeDotMatmulCodegen.h"
+#include "LookupTableMatmulCodegen.h"
 #include "Anybit/X86Ops.h"
 #include "VectorMatmulCodegen.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -72,6 +73,57 @@ Value linearize(OpBuilder &b, Location loc, ValueRange indices,
   return linear;
 }
 
+/// Position in storage order of the element at `indices` of a tensor of
+/// `shape` packed with `enc`: row-major, or with tiles the tile's row-major
+/// index in the grid, then the element's inside its tile.
+Value storagePosition(OpBuilder &b, Location loc, ValueRange indices,
+                      ArrayRef<int64_t> shape, PackedEncodingAttr enc) {
+  if (!enc.isTiled())
+    return linearize(b, loc, indices, shape);
+  SmallVector<Value> tileIndices, inTile;
+  SmallVector<int64_t> grid;
+  for (auto [index, size, t] : llvm::zip(indices, shape, enc.getTile())) {
+    Value extent = arith::ConstantIndexOp::create(b, loc, t);
+    tileIndices.push_back(arith::DivUIOp::create(b, loc, index, extent));
+    inTile.push_back(arith::RemUIOp::create(b, loc, index, extent));
+    grid.push_back(size / t);
+  }
+  Value tileSize = arith::ConstantIndexOp::create(
+      b, loc, ShapedType::getNumElements(enc.getTile()));
+  return arith::AddIOp::create(
+      b, loc,
+      arith::MulIOp::create(b, loc, linearize(b, loc, tileIndices, grid),
+                            tileSize),
+      linearize(b, loc, inTile, enc.getTile()));
+}
+
+/// The inverse of storagePosition: the indices of the element stored at
+/// `position`.
+SmallVector<Value> storedIndices(OpBuilder &b, Location loc, Value position,
+                                 ArrayRef<int64_t> shape,
+                                 PackedEncodingAttr enc) {
+  if (!enc.isTiled())
+    return delinearize(b, loc, position, shape);
+  ArrayRef<int64_t> tile = enc.getTile();
+  SmallVector<int64_t> grid;
+  for (auto [size, t] : llvm::zip(shape, tile))
+    grid.push_back(size / t);
+  Value tileSize =
+      arith::ConstantIndexOp::create(b, loc, ShapedType::getNumElements(tile));
+  SmallVector<Value> tileIndices = delinearize(
+      b, loc, arith::DivUIOp::create(b, loc, position, tileSize), grid);
+  SmallVector<Value> inTile = delinearize(
+      b, loc, arith::RemUIOp::create(b, loc, position, tileSize), tile);
+  SmallVector<Value> indices;
+  for (auto [outer, inner, t] : llvm::zip(tileIndices, inTile, tile))
+    indices.push_back(arith::AddIOp::create(
+        b, loc,
+        arith::MulIOp::create(b, loc, outer,
+                              arith::ConstantIndexOp::create(b, loc, t)),
+        inner));
+  return indices;
+}
+
 /// Row-major index of the block holding element `indices`.
 Value blockIndex(OpBuilder &b, Location loc, ValueRange indices,
                  PackedEncodingAttr enc, ArrayRef<int64_t> shape) {
@@ -97,10 +149,10 @@ struct PackedView {
 
   /// The storage-form element at logical `indices`.
   Value element(OpBuilder &b, Location loc, ValueRange indices) const {
-    Value linear = linearize(b, loc, indices, type.getShape());
+    Value position = storagePosition(b, loc, indices, type.getShape(), enc);
     Value bits = buildReadField(b, loc, bytes, numBytes(), 0,
                                 enc.getBitLayout(type.getElementType()),
-                                linear);
+                                position);
     return buildFromBits(b, loc, bits, getStorageType(type.getElementType()));
   }
 
@@ -247,7 +299,10 @@ Value buildPackedTensor(OpBuilder &b, Location loc, RankedTensorType type,
   int64_t total = enc.getTotalBytes(type.getShape(), type.getElementType());
   Value result = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{total}, i8);
   int64_t offset = 0;
-  auto addPlane = [&](Value source, const BitLayout &layout) {
+  // Element planes are placed by the encoding's storage order, the scale
+  // and zero-point planes row-major.
+  auto addPlane = [&](Value source, const BitLayout &layout,
+                      PackedEncodingAttr order) {
     auto sourceType = cast<RankedTensorType>(source.getType());
     int64_t count = sourceType.getNumElements();
     int64_t bytes = layout.storageBytes(count);
@@ -257,7 +312,9 @@ Value buildPackedTensor(OpBuilder &b, Location loc, RankedTensorType type,
           return buildPackedByte(
               nb, l, count, layout, indices[0], [&](OpBuilder &eb, Value i) {
                 Value e = tensor::ExtractOp::create(
-                    eb, l, source, delinearize(eb, l, i, sourceType.getShape()));
+                    eb, l, source,
+                    order ? storedIndices(eb, l, i, sourceType.getShape(), order)
+                          : delinearize(eb, l, i, sourceType.getShape()));
                 return buildBitsOf(eb, l, e);
               });
         });
@@ -267,11 +324,11 @@ Value buildPackedTensor(OpBuilder &b, Location loc, RankedTensorType type,
         ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
     offset += bytes;
   };
-  addPlane(values, enc.getBitLayout(type.getElementType()));
+  addPlane(values, enc.getBitLayout(type.getElementType()), enc);
   if (scales)
-    addPlane(scales, enc.getScaleLayout());
+    addPlane(scales, enc.getScaleLayout(), {});
   if (zeroPoints)
-    addPlane(zeroPoints, enc.getZeroPointLayout());
+    addPlane(zeroPoints, enc.getZeroPointLayout(), {});
   return result;
 }
 
@@ -489,18 +546,21 @@ struct DequantizeLowering : OpConversionPattern<DequantizeOp> {
 struct MatmulLowering : OpConversionPattern<MatmulOp> {
   MatmulLowering(const TypeConverter &converter, MLIRContext *ctx,
                  bool vectorize, TernaryLowering ternary,
-                 unsigned x86Int8DotBits, bool x86Multishift)
+                 unsigned x86Int8DotBits, bool x86Multishift,
+                 unsigned x86ShuffleBits)
       : OpConversionPattern(converter, ctx), vectorize(vectorize),
         ternary(ternary), x86Int8DotBits(x86Int8DotBits),
-        x86Multishift(x86Multishift) {}
+        x86Multishift(x86Multishift), x86ShuffleBits(x86ShuffleBits) {}
 
   /// Whether packed weights may take the vector code path.
   bool vectorize;
-  /// How int8 x trit products are computed, the vpdpbusd width, and
-  /// whether vpmultishiftqb of that width unpacks straddling fields.
+  /// How int8 x trit products are computed, the vpdpbusd width, whether
+  /// vpmultishiftqb of that width unpacks straddling fields, and the
+  /// vpshufb width of table lookups.
   TernaryLowering ternary;
   unsigned x86Int8DotBits;
   bool x86Multishift;
+  unsigned x86ShuffleBits;
 
   /// Element `indices` of a packed operand in the accumulator type, as the
   /// VM rounds it: integers converted, block-scaled values dequantized
@@ -614,8 +674,18 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
       acc = getStorageType(acc); // siN / uiN accumulate like iN
     Value product;
     bool trits = isa<TritType>(op.getRhs().getType().getElementType());
+    if (trits && (ternary == TernaryLowering::Auto ||
+                  ternary == TernaryLowering::LookupTable) &&
+        canLowerLookupTableMatmul(op.getLhs().getType(), op.getRhs().getType(),
+                                  op.getTransposeRhs(), acc)) {
+      product = buildLookupTableMatmul(rewriter, loc, adaptor.getLhs(),
+                                       adaptor.getRhs(), op.getRhs().getType(),
+                                       x86ShuffleBits);
+      return finish(op, product, rewriter);
+    }
     // Into f32 the code-dot kernel reorders the sum: a vector kernel too.
-    if ((!trits || ternary == TernaryLowering::AddSub) &&
+    if ((!trits || ternary == TernaryLowering::Auto ||
+         ternary == TernaryLowering::AddSub) &&
         (isa<IntegerType>(acc) || vectorize) &&
         canLowerCodeDotMatmul(op.getLhs().getType(), op.getRhs().getType(),
                               op.getTransposeRhs(), acc,
@@ -835,7 +905,8 @@ struct ConvertAnybitToStandardPass
                  DequantizeLowering, EmulatedFloatArith,
                  TensorOpTypeConversion>(converter, ctx);
     patterns.add<MatmulLowering>(converter, ctx, vectorize, ternary,
-                                 x86Int8DotBits, x86Multishift);
+                                 x86Int8DotBits, x86Multishift,
+                                 x86ShuffleBits);
     populateStructuralTypeConversions(converter, patterns, target);
     // Upstream folders round small floats by APFloat's rules (an f8E4M3FN
     // overflow folds to NaN), not Anybit's: never fold here.

@@ -148,7 +148,8 @@ static std::optional<CodeFormat> getTableFormat(const FloatFormat &f,
 std::optional<CodeFormat> getCodeFormat(RankedTensorType rhsType) {
   PackedEncodingAttr enc = getPackedEncoding(rhsType);
   Type element = rhsType.getElementType();
-  if (rhsType.getEncoding() && !enc)
+  // Rows of W in order (tiled weights are the lookup-table kernel's).
+  if ((rhsType.getEncoding() && !enc) || (enc && enc.isTiled()))
     return std::nullopt;
   if (isa<TritType>(element)) {
     if (!enc || enc.hasBlocks())
@@ -750,7 +751,7 @@ Value buildRowSums(OpBuilder &b, Location loc, Value lhs) {
 /// scale per row: [1, K] blocks, as anybit.quantize makes per token.
 static bool isRowScaled(RankedTensorType type) {
   PackedEncodingAttr enc = getPackedEncoding(type);
-  if (!enc || !enc.hasBlocks() || enc.getZeroPoint() ||
+  if (!enc || !enc.hasBlocks() || enc.getZeroPoint() || enc.isTiled() ||
       enc.getBlock()[0] != 1 || enc.getBlock()[1] != type.getDimSize(1))
     return false;
   // Bytes fill every word size: the codes are M K bytes in order.

@@ -393,7 +393,7 @@ bool canVectorizePackedMatmul(RankedTensorType lhsType,
                               RankedTensorType rhsType, bool transposed) {
   PackedEncodingAttr enc = getPackedEncoding(rhsType);
   if (!enc || !lhsType.hasStaticShape() || !rhsType.hasStaticShape() ||
-      enc.getZeroPoint())
+      enc.getZeroPoint() || enc.isTiled())
     return false;
   // 16-element steps along the contiguous dimension of B.
   int64_t contiguous = rhsType.getDimSize(1);

@@ -63,8 +63,8 @@ ScaledCodes readScaled(const RtValue &packed) {
   PackedEncodingAttr enc = getPackedEncoding(type);
   ScaledCodes r;
   const PackedPlanes &planes = packed.getPlanes();
-  r.codes = unpackPlane(planes.data, type.getNumElements(),
-                        enc.getBitLayout(type.getElementType()));
+  r.codes = enc.unpackData(type.getShape(), type.getElementType(),
+                           planes.data);
   r.blockOf = blockIndices(type.getShape(), enc.getBlock());
   int64_t blocks =
       ShapedType::getNumElements(enc.getBlockGridShape(type.getShape()));
@@ -108,8 +108,8 @@ LogicalResult packHandler(Operation *op, ArrayRef<RtValue> operands,
   auto type = pack.getType();
   PackedEncodingAttr enc = getPackedEncoding(type);
   PackedPlanes planes;
-  planes.data = packPlane(operands[0].getElements(),
-                          enc.getBitLayout(type.getElementType()));
+  planes.data = enc.packData(type.getShape(), type.getElementType(),
+                             operands[0].getElements());
   size_t next = 1;
   if (pack.getScales())
     planes.scales = packPlane(operands[next++].getElements(),
@@ -129,8 +129,7 @@ LogicalResult unpackHandler(Operation *op, ArrayRef<RtValue> operands,
   const PackedPlanes &planes = operands[0].getPlanes();
   results.push_back(RtValue::tensor(
       unpack.getResult().getType(),
-      unpackPlane(planes.data, type.getNumElements(),
-                  enc.getBitLayout(type.getElementType()))));
+      enc.unpackData(type.getShape(), type.getElementType(), planes.data)));
   int64_t blocks =
       enc.hasBlocks()
           ? ShapedType::getNumElements(enc.getBlockGridShape(type.getShape()))
@@ -220,7 +219,7 @@ LogicalResult quantizeHandler(Operation *op, ArrayRef<RtValue> operands,
   }
 
   PackedPlanes planes;
-  planes.data = packPlane(codes, enc.getBitLayout(type.getElementType()));
+  planes.data = enc.packData(type.getShape(), type.getElementType(), codes);
   planes.scales = packPlane(scaleBits, enc.getScaleLayout());
   if (zpType)
     planes.zeroPoints = packPlane(zpBits, enc.getZeroPointLayout());
@@ -246,8 +245,8 @@ std::vector<T> decodeOperand(const RtValue &value, Round &&round) {
   std::vector<uint64_t> unpacked;
   ArrayRef<uint64_t> bits;
   if (enc) {
-    unpacked = unpackPlane(value.getPlanes().data, out.size(),
-                           enc.getBitLayout(type.getElementType()));
+    unpacked = enc.unpackData(type.getShape(), type.getElementType(),
+                              value.getPlanes().data);
     bits = unpacked;
   } else {
     bits = value.getElements();
@@ -278,8 +277,8 @@ std::vector<uint64_t> integerOperand(const RtValue &value) {
   ElementCodec codec(type.getElementType());
   PackedEncodingAttr enc = getPackedEncoding(type);
   std::vector<uint64_t> bits =
-      enc ? unpackPlane(value.getPlanes().data, type.getNumElements(),
-                        enc.getBitLayout(type.getElementType()))
+      enc ? enc.unpackData(type.getShape(), type.getElementType(),
+                           value.getPlanes().data)
           : std::vector<uint64_t>(value.getElements().begin(),
                                   value.getElements().end());
   for (uint64_t &b : bits)
@@ -370,7 +369,7 @@ RtValue makeTensor(RankedTensorType type, std::vector<uint64_t> bits) {
   if (!enc)
     return RtValue::tensor(type, std::move(bits));
   PackedPlanes planes;
-  planes.data = packPlane(bits, enc.getBitLayout(type.getElementType()));
+  planes.data = enc.packData(type.getShape(), type.getElementType(), bits);
   return RtValue::packedTensor(type, std::move(planes));
 }
 

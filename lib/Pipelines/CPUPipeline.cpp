@@ -37,6 +37,7 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   toStandard.ternary = options.ternary;
   toStandard.x86Int8DotBits = options.x86Int8DotBits;
   toStandard.x86Multishift = options.x86Multishift;
+  toStandard.x86ShuffleBits = options.x86ShuffleBits;
   pm.addPass(createConvertAnybitToStandard(toStandard));
   pm.addPass(createAnybitCPUCallingConvention());
   pm.addPass(createCanonicalizerPass());
@@ -154,12 +155,20 @@ struct PipelineCLOptions : PassPipelineOptions<PipelineCLOptions> {
   Option<TernaryLowering> ternary{
       *this, "ternary",
       llvm::cl::desc("How int8 x trit matmuls lower"),
-      llvm::cl::init(TernaryLowering::AddSub),
+      llvm::cl::init(TernaryLowering::Auto),
       llvm::cl::values(
+          clEnumValN(TernaryLowering::Auto, "auto",
+                     "the kernel that reads the weights' layout"),
           clEnumValN(TernaryLowering::AddSub, "addsub",
-                     "no multiplications by weights"),
+                     "byte dot products of row-major codes"),
+          clEnumValN(TernaryLowering::LookupTable, "lut",
+                     "table lookups of tile = [R, 4] codes"),
           clEnumValN(TernaryLowering::Generic, "generic",
                      "the generic contraction"))};
+  Option<unsigned> x86Shuffle{
+      *this, "x86-shuffle-bits",
+      llvm::cl::desc("vpshufb width for table lookups (512, 256; 0: none)"),
+      llvm::cl::init(0)};
   Option<bool> lazy{*this, "modarith-lazy-reduction",
                     llvm::cl::desc("Reduce sums of products once"),
                     llvm::cl::init(true)};
@@ -181,6 +190,7 @@ void registerAnybitPipelines() {
         options.lazyReduction = cl.lazy;
         options.x86Int8DotBits = cl.x86Int8Dot;
         options.x86Multishift = cl.x86Multishift;
+        options.x86ShuffleBits = cl.x86Shuffle;
         options.ternary = cl.ternary;
         buildCPUPipeline(pm, options);
       });

@@ -47,7 +47,7 @@ struct CompiledModule {
   std::string reduction = "auto";
   bool bat = false;
   std::string ntt = "radix2";
-  std::string ternary = "addsub";
+  std::string ternary = "auto";
   std::shared_ptr<ParsedModule> parsed;
   std::unique_ptr<CPUExecutable> executable;
   /// The public functions with a body, in source order, and their
@@ -385,10 +385,29 @@ describe it.)doc");
       });
   function.attr("__module__") = "anybit";
 
+  m.def(
+      "preferred_trit_encoding",
+      [] {
+        ContextLock lock;
+        MLIRContext *ctx = &getContext();
+        FailureOr<std::string> encoding = failure();
+        std::string diagnostics;
+        {
+          DiagnosticCapture capture(/*withLocations=*/false);
+          encoding = getPreferredTritEncoding(CPUCompileOptions(),
+                                              UnknownLoc::get(ctx));
+          diagnostics = capture.text();
+        }
+        if (failed(encoding))
+          throw CompileError(diagnostics);
+        return *encoding;
+      },
+      "The #anybit.packed encoding of trit weights whose kernel is fastest "
+      "on the host CPU; see anybit.trit_encoding.");
   m.def("compile", &compile, py::arg("source"), py::arg("name"),
         py::arg("target"), py::arg("opt_level"), py::arg("threads") = 1,
         py::arg("reduction") = "auto", py::arg("bat") = false,
-        py::arg("ntt") = "radix2", py::arg("ternary") = "addsub",
+        py::arg("ntt") = "radix2", py::arg("ternary") = "auto",
         "Compiles the MLIR text `source` (diagnostics name it `name`) for "
         "`target` with the given options, or returns the cached Module; see "
         "anybit.compile.");

@@ -161,7 +161,7 @@ static PackedArray pack(py::object array, py::object dtype,
   RtValue logical =
       logicalFromNpy(npy, makeTensorType(npy.shape, element), "array");
   std::vector<uint8_t> data =
-      packPlane(logical.getElements(), enc.getBitLayout(element));
+      enc.packData(type.getShape(), element, logical.getElements());
   return PackedArray(assemblePacked(type, std::move(data), scales, zeroPoints));
 }
 
@@ -172,9 +172,8 @@ static py::array unpack(const PackedArray &packed) {
   Type element = type.getElementType();
   RankedTensorType logical = RankedTensorType::get(type.getShape(), element);
   return logicalToNumpy(RtValue::tensor(
-      logical, unpackPlane(packed.getValue().getPlanes().data,
-                           logical.getNumElements(),
-                           enc.getBitLayout(element))));
+      logical, enc.unpackData(type.getShape(), element,
+                              packed.getValue().getPlanes().data)));
 }
 
 //===----------------------------------------------------------------------===//

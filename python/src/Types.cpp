@@ -206,7 +206,7 @@ static PackedEncodingAttr encodingFromDict(const py::dict &dict) {
   MLIRContext *ctx = &getContext();
   unsigned word = 8;
   bool straddle = true, base3 = false;
-  llvm::SmallVector<int64_t> block;
+  llvm::SmallVector<int64_t> block, tile;
   Type scale, zeroPoint;
   for (auto [key, value] : dict) {
     std::string name = py::str(key).cast<std::string>();
@@ -222,14 +222,16 @@ static PackedEncodingAttr encodingFromDict(const py::dict &dict) {
         base3 = value.cast<bool>();
       } else if (name == "block") {
         block = shapeFromObject(value);
+      } else if (name == "tile") {
+        tile = shapeFromObject(value);
       } else if (name == "scale") {
         scale = dtypeFromObject(value);
       } else if (name == "zero_point" || name == "zero_points") {
         zeroPoint = dtypeFromObject(value);
       } else {
         throwValueError("unknown encoding key '" + name +
-                        "'; expected word, straddle, base3, block, scale "
-                        "or zero_point");
+                        "'; expected word, straddle, base3, block, scale, "
+                        "zero_point or tile");
       }
     } catch (py::cast_error &) {
       throwValueError("encoding key '" + name + "' has a value of the wrong "
@@ -242,7 +244,8 @@ static PackedEncodingAttr encodingFromDict(const py::dict &dict) {
     DiagnosticCapture capture(/*withLocations=*/false);
     enc = PackedEncodingAttr::getChecked(
         [&] { return mlir::emitError(UnknownLoc::get(ctx)); }, ctx, word,
-        straddle, ArrayRef<int64_t>(block), scale, zeroPoint, base3);
+        straddle, ArrayRef<int64_t>(block), scale, zeroPoint, base3,
+        ArrayRef<int64_t>(tile));
     diagnostics = capture.text();
   }
   if (!enc)

@@ -437,7 +437,7 @@ def test_invalid_ir_raises_compile_error(source, message):
 
 
 def test_unknown_ternary_option_raises_value_error():
-    with pytest.raises(ValueError, match="unknown ternary lowering 'mul'; expected one of addsub, generic"):
+    with pytest.raises(ValueError, match="unknown ternary lowering 'mul'; expected one of auto, addsub, lut, generic"):
         anybit.compile(SMALL, ternary="mul")
     with pytest.raises(ValueError, match="unknown ternary lowering"):
         anybit.compile(SMALL, ternary="")

@@ -4,11 +4,12 @@
 // integer of 1..8 bits) anybit.matmul kernels, compiled for the host and
 // compared with the reference VM bit for bit: random shapes (K not a
 // multiple of the vector block, and K not a multiple of the codes per
-// byte, which takes the generic contraction), 2-bit and base-3 packings,
-// dense and word-aligned integer packings, random trits, integers,
-// activations and scales; each lowering (add/sub with AVX-512 VNNI and
-// VBMI, AVX-512 VNNI alone, AVX-VNNI and portable vectors, and the generic
-// contraction), on 1 and 2 threads.
+// byte, which takes the generic contraction), 2-bit, base-3 and tiled
+// packings, dense and word-aligned integer packings, random trits,
+// integers, activations and scales; each lowering (add/sub with AVX-512
+// VNNI and VBMI, AVX-512 VNNI alone, AVX-VNNI and portable vectors; the
+// lookup-table kernel with AVX-512 BW, AVX2 and portable gathers; the
+// generic contraction), on 1 and 2 threads.
 //
 //===----------------------------------------------------------------------===//
 
@@ -40,12 +41,18 @@ struct Lowering {
   const char *features;
 };
 
+/// Auto takes add/sub for row-major codes and the lookup table for tiled
+/// ones; the explicit choices send the other layouts to the generic
+/// contraction.
 constexpr Lowering kLowerings[] = {
-    {"addsub-host", anybit::TernaryLowering::AddSub, ""},
+    {"auto-host", anybit::TernaryLowering::Auto, ""},
     {"addsub-no-vbmi", anybit::TernaryLowering::AddSub, "-avx512vbmi"},
     {"addsub-avxvnni", anybit::TernaryLowering::AddSub, "-avx512vnni"},
     {"addsub-portable", anybit::TernaryLowering::AddSub,
      "-avx512vnni,-avxvnni"},
+    {"auto-avx2", anybit::TernaryLowering::Auto, "-avx512f,-avxvnni"},
+    {"auto-no-avx2", anybit::TernaryLowering::Auto, "-avx2"},
+    {"lut-host", anybit::TernaryLowering::LookupTable, ""},
     {"generic", anybit::TernaryLowering::Generic, ""}};
 
 class TernaryTest : public ::testing::Test {
@@ -66,6 +73,16 @@ protected:
   }
 
   std::string trits(int64_t n, int64_t k) {
+    // Tiles of R rows and 4 columns: the lookup-table kernel's layout; other
+    // tiles are read one element at a time.
+    if (n % 32 == 0 && k % 4 == 0 && rng() % 3)
+      return llvm::formatv("tensor<{0}x{1}x!anybit.trit, "
+                           "#anybit.packed<tile = [{2}, 4]>>",
+                           n, k, rng() % 2 ? n : 32);
+    if (k % 2 == 0 && rng() % 8 == 0)
+      return llvm::formatv("tensor<{0}x{1}x!anybit.trit, "
+                           "#anybit.packed<tile = [1, 2]>>",
+                           n, k);
     static const char *encodings[] = {"#anybit.packed<>",
                                       "#anybit.packed<base3 = true>",
                                       "#anybit.packed<word = 32>",
@@ -91,7 +108,8 @@ protected:
 
   /// One random kernel named @f<index>.
   std::string randomKernel(int index) {
-    int64_t b = 1 + rng() % 9, n = 1 + rng() % 24, k = randomK();
+    int64_t b = 1 + rng() % 9, k = randomK();
+    int64_t n = rng() % 4 == 0 ? int64_t(32) << rng() % 3 : 1 + rng() % 24;
     std::string w = trits(n, k);
     switch (rng() % 3) {
     case 0: {
@@ -165,9 +183,7 @@ protected:
     if (!enc)
       return anybit::RtValue::tensor(tensor, std::move(values));
     anybit::PackedPlanes planes;
-    planes.data.assign(enc.getDataBytes(tensor.getShape(), element), 0);
-    anybit::packBits(values.data(), values.size(), enc.getBitLayout(element),
-                     planes.data.data());
+    planes.data = enc.packData(tensor.getShape(), element, values);
     return anybit::RtValue::packedTensor(tensor, std::move(planes));
   }
 

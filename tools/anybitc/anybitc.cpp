@@ -98,10 +98,17 @@ static cl::opt<anybit::NttLowering> modArithNtt(
                           "--modarith-bat)")));
 static cl::opt<anybit::TernaryLowering> ternaryLowering(
     "ternary", cl::desc("How int8 x trit matmuls (anybit.bitlinear) lower"),
-    cl::init(anybit::TernaryLowering::AddSub),
-    cl::values(clEnumValN(anybit::TernaryLowering::AddSub, "addsub",
+    cl::init(anybit::TernaryLowering::Auto),
+    cl::values(clEnumValN(anybit::TernaryLowering::Auto, "auto",
+                          "the kernel that reads the weights' layout: "
+                          "addsub for row-major codes, lut for "
+                          "tile = [R, 4] (default)"),
+               clEnumValN(anybit::TernaryLowering::AddSub, "addsub",
                           "no multiplications by weights: byte dot products "
-                          "of the trits' codes minus row sums (default)"),
+                          "of the trits' codes minus row sums"),
+               clEnumValN(anybit::TernaryLowering::LookupTable, "lut",
+                          "no multiplications by weights: lookups in tables "
+                          "of partial sums of activations (T-MAC)"),
                clEnumValN(anybit::TernaryLowering::Generic, "generic",
                           "the generic contraction")));
 static cl::opt<bool> modArithLazy(

@@ -29,14 +29,22 @@ def ConvertAnybitToStandard : Pass<"convert-anybit-to-standard", "mlir::ModuleOp
     into register tiles; each group's sum is scaled once.
 
     A matmul of logical i8 activations by packed trit weights (N x K,
-    `transpose_rhs`, K > 0 a multiple of 4, or of 5 for base 3) into i32
-    is, with `ternary=addsub` (the default), computed without multiplying
-    by weights: the codes c = t + 1 are contracted as unsigned bytes
+    `transpose_rhs`) into i32 is computed without multiplying by weights
+    by the kernel that reads the weights' layout (`ternary=auto`, the
+    default), or by the one `ternary` names (`addsub`, `lut`; weights in
+    another layout then take the generic contraction, as with `generic`).
+    Row-major codes (K > 0 a multiple of 4, or of 5 for base 3) take
+    add/sub: the codes c = t + 1 are contracted as unsigned bytes
     against the activations (x86 `vpdpbusd` with `x86-int8-dot-bits`, else
     portable vector code) and each row's activation sum is subtracted. The
     codes are read in place, four 2-bit planes (or five base-3 digit
     planes) per loaded vector, against activations permuted once to the
-    planes' order (see CodeDotMatmulCodegen.h). An i8 x integer matmul of
+    planes' order (see CodeDotMatmulCodegen.h). Codes packed with
+    `tile = [R, 4]` (R a multiple of 32 up to 256) take the lookup-table
+    kernel (T-MAC): per row of A and pair of columns a 16-entry table of
+    partial sums, looked up by the R rows' nibbles of a tile at once
+    (`anybit.x86_vpshufb` of `x86-shuffle-bits`, else vector gathers); see
+    LookupTableMatmulCodegen.h. An i8 x integer matmul of
     the same shape into i32, with weights of 1..8 bits (logical i8, or
     unscaled #anybit.packed with element i at bit i * bits and K * bits a
     multiple of 8), takes the same kernel whatever `ternary` says: signed
@@ -55,11 +63,16 @@ def ConvertAnybitToStandard : Pass<"convert-anybit-to-standard", "mlir::ModuleOp
     Option<"vectorize", "vectorize", "bool", /*default=*/"true",
            "Lower packed-weight f32 matmuls to vector code">,
     Option<"ternary", "ternary", "::anybit::TernaryLowering",
-           /*default=*/"::anybit::TernaryLowering::AddSub",
+           /*default=*/"::anybit::TernaryLowering::Auto",
            "How int8 x packed-trit matmuls are lowered",
            [{::llvm::cl::values(
+             clEnumValN(::anybit::TernaryLowering::Auto, "auto",
+                        "the kernel that reads the weights' layout"),
              clEnumValN(::anybit::TernaryLowering::AddSub, "addsub",
                         "byte dot products of the codes, minus row sums"),
+             clEnumValN(::anybit::TernaryLowering::LookupTable, "lut",
+                        "lookups of tile = [R, 4] codes in tables of "
+                        "partial sums"),
              clEnumValN(::anybit::TernaryLowering::Generic, "generic",
                         "the generic contraction (multiplies)"))}]>,
     Option<"x86Int8DotBits", "x86-int8-dot-bits", "unsigned",
@@ -68,7 +81,11 @@ def ConvertAnybitToStandard : Pass<"convert-anybit-to-standard", "mlir::ModuleOp
            "may use (512, 256; 0: portable vector code)">,
     Option<"x86Multishift", "x86-multishift", "bool", /*default=*/"false",
            "The code-dot kernel may use vpmultishiftqb of the vpdpbusd "
-           "width (AVX-512 VBMI, with VL for 256)">
+           "width (AVX-512 VBMI, with VL for 256)">,
+    Option<"x86ShuffleBits", "x86-shuffle-bits", "unsigned",
+           /*default=*/"0",
+           "vpshufb width the lookup-table kernel may use (512: AVX-512 "
+           "BW, 256: AVX2; 0: portable vector gathers)">
   ];
   let dependentDialects = [
     "mlir::arith::ArithDialect", "mlir::linalg::LinalgDialect",

@@ -20,10 +20,12 @@ enum class ModularReduction { Auto, Barrett, Montgomery, Shoup, Remainder };
 enum class NttLowering { Radix2, Mat };
 
 /// How anybit.matmul of int8 activations by packed trits is lowered: with
-/// no multiplications by weights (add/sub over the 2-bit codes, as byte
-/// dot products of the codes minus the activations' sum), or as the
-/// generic contraction that multiplies every weight.
-enum class TernaryLowering { AddSub, Generic };
+/// no multiplications by weights, either add/sub over row-major codes
+/// (byte dot products of the codes minus the activations' sum) or lookups
+/// of partial sums in tables built from the activations (weights packed
+/// with `tile = [R, 4]`); or as the generic contraction that multiplies
+/// every weight. Auto takes the kernel that reads the weights' layout.
+enum class TernaryLowering { Auto, AddSub, LookupTable, Generic };
 
 /// A choice by the name the tools and Python use.
 template <typename E> struct OptionName {
@@ -42,7 +44,10 @@ inline constexpr OptionName<NttLowering> kNttLowerings[] = {
     {"radix2", NttLowering::Radix2}, {"mat", NttLowering::Mat}};
 
 inline constexpr OptionName<TernaryLowering> kTernaryLowerings[] = {
-    {"addsub", TernaryLowering::AddSub}, {"generic", TernaryLowering::Generic}};
+    {"auto", TernaryLowering::Auto},
+    {"addsub", TernaryLowering::AddSub},
+    {"lut", TernaryLowering::LookupTable},
+    {"generic", TernaryLowering::Generic}};
 
 /// The entry of `table` called `name`.
 template <typename E, size_t N>

@@ -57,7 +57,7 @@ struct CPUCompileOptions {
   /// Sums of products of residues are reduced once (not under Montgomery).
   bool lazyReduction = true;
   /// How int8 x trit matmuls (anybit.bitlinear's product) are lowered.
-  TernaryLowering ternary = TernaryLowering::AddSub;
+  TernaryLowering ternary = TernaryLowering::Auto;
 };
 
 /// The OpenMP runtime compiled code links when it runs parallel loops, or
@@ -66,6 +66,18 @@ llvm::StringRef openMPRuntimePath();
 
 /// Whether compiled code with these options calls the OpenMP runtime.
 bool usesOpenMP(const CPUCompileOptions &options);
+
+/// The #anybit.packed encoding to store trit weights in so that their
+/// int8 x trit products run fastest on the target of `options`: which of
+/// the two kernels without multiplications (`ternary=auto` takes the one
+/// the layout names) wins there. Add/sub over row-major codes (`<>`) needs
+/// an int8 dot product (x86 vpdpbusd) to be fast; without one, the lookup
+/// tables (`<tile = [64, 4]>`) need only a byte shuffle (vpshufb). Measured
+/// on Zen 4 at batch 1 (bench/ternary.cpp): with AVX-512 VNNI add/sub
+/// reads 2.1x the weights per second the lookups do; on AVX2 alone the
+/// lookups are 9x faster than add/sub's portable dot products.
+mlir::FailureOr<std::string>
+getPreferredTritEncoding(const CPUCompileOptions &options, mlir::Location loc);
 
 /// Runs the CPU pipeline on `module` in place, down to the LLVM dialect.
 mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module,

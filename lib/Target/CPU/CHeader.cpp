@@ -48,6 +48,11 @@ static std::string describe(Type type) {
       os << " of LSB-first " << getElementBitWidth(element) << "-bit data";
     if (isa<TritType>(element) && !enc.getBase3())
       os << ", codes t + 1";
+    if (enc.isTiled()) {
+      os << ", stored tile by tile, tiles of [";
+      llvm::interleaveComma(enc.getTile(), os);
+      os << "]";
+    }
     if (enc.hasBlocks())
       os << ", " << enc.getScaleBytes(tensor.getShape()) << " of scales";
     if (enc.getZeroPoint())

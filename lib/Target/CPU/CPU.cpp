@@ -112,6 +112,27 @@ static bool x86Multishift(const llvm::TargetMachine &tm, unsigned dotBits) {
                                             : "+avx512vbmi,+avx512vl");
 }
 
+/// The width of the target's vpshufb: 512 with AVX-512 BW, 256 with AVX2,
+/// else 0.
+static unsigned x86ShuffleBits(const llvm::TargetMachine &tm) {
+  if (!tm.getTargetTriple().isX86())
+    return 0;
+  const llvm::MCSubtargetInfo *info = tm.getMCSubtargetInfo();
+  if (info->checkFeatures("+avx512bw"))
+    return 512;
+  return info->checkFeatures("+avx2") ? 256 : 0;
+}
+
+FailureOr<std::string> getPreferredTritEncoding(const CPUCompileOptions &options,
+                                               Location loc) {
+  auto tm = createTargetMachine(options, loc, /*forObjectFile=*/false);
+  if (failed(tm))
+    return failure();
+  if (x86Int8DotBits(**tm) || !x86ShuffleBits(**tm))
+    return std::string("#anybit.packed<>");
+  return std::string("#anybit.packed<tile = [64, 4]>");
+}
+
 /// The CPU pipeline on a module whose types are supported, for the
 /// features of `tm`.
 static LogicalResult runCPUPipeline(ModuleOp module,
@@ -130,6 +151,7 @@ static LogicalResult runCPUPipeline(ModuleOp module,
   pipeline.lazyReduction = options.lazyReduction;
   pipeline.x86Int8DotBits = x86Int8DotBits(tm);
   pipeline.x86Multishift = x86Multishift(tm, pipeline.x86Int8DotBits);
+  pipeline.x86ShuffleBits = x86ShuffleBits(tm);
   pipeline.ternary = options.ternary;
   buildCPUPipeline(pm, pipeline);
   if (options.printPipeline) {

@@ -69,6 +69,18 @@ func.func @packed_blocks() attributes {
   return
 }
 
+// Tiles, alone and with the other parameters.
+// CHECK-LABEL: func.func @packed_tiles()
+// CHECK-SAME: a = #anybit.packed<tile = [64, 4]>
+// CHECK-SAME: b = #anybit.packed<word = 32, block = [1, 32], scale = f16, tile = [8, 8]>
+// CHECK-SAME: c = #anybit.packed<base3 = true, tile = [5]>
+func.func @packed_tiles() attributes {
+    a = #anybit.packed<tile = [64, 4]>,
+    b = #anybit.packed<tile = [8, 8], word = 32, block = [1, 32], scale = f16>,
+    c = #anybit.packed<base3 = true, tile = [5]>} {
+  return
+}
+
 // As tensor encodings, the way the ops use them.
 // CHECK-LABEL: func.func @packed_tensors
 // CHECK-SAME: tensor<64x32xi3, #anybit.packed<>>

@@ -195,6 +195,21 @@ func.func private @f(tensor<4x32xi4, #anybit.packed<block = [1, 3], scale = f16>
 
 // -----
 
+// expected-error @+1 {{tile sizes must be positive, got [0, 4]}}
+func.func private @f(tensor<4x32xi4, #anybit.packed<tile = [0, 4]>>)
+
+// -----
+
+// expected-error @+1 {{tile rank 1 does not match tensor rank 2}}
+func.func private @f(tensor<64x32x!anybit.trit, #anybit.packed<tile = [64]>>)
+
+// -----
+
+// expected-error @+1 {{tile size 64 does not divide dimension 0 of size 96}}
+func.func private @f(tensor<96x32x!anybit.trit, #anybit.packed<tile = [64, 4]>>)
+
+// -----
+
 //===----------------------------------------------------------------------===//
 // #anybit.layout
 //===----------------------------------------------------------------------===//
