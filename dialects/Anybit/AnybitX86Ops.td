@@ -129,4 +129,66 @@ def Anybit_X86VpermbOp : Anybit_Op<"x86_vpermb", [Pure,
   }];
 }
 
+def Anybit_X86VpmaddubswOp : Anybit_Op<"x86_vpmaddubsw", [Pure,
+    X86IntrinsicOpInterface,
+    AllTypesMatch<["u", "s"]>,
+    TypesMatchWith<"`u` has two bytes per lane of the result", "result", "u",
+                   "::mlir::VectorType::get({::llvm::cast<::mlir::VectorType>("
+                   "$_self).getNumElements() * 2}, ::mlir::IntegerType::get("
+                   "$_self.getContext(), 8))">]> {
+  let summary = "x86 vpmaddubsw: two u8 x s8 products added per i16 lane";
+  let description = [{
+    For each 16-bit lane i, result[i] = saturate_i16(zext(u[2i]) *
+    sext(s[2i]) + zext(u[2i + 1]) * sext(s[2i + 1])): AVX2 on 32 bytes,
+    AVX-512 BW on 64. Exact when every u is at most 127.
+
+    ```mlir
+    %r = anybit.x86_vpmaddubsw %u, %s : vector<32xi8> -> vector<16xi16>
+    ```
+  }];
+  let arguments = (ins VectorOfLengthAndType<[32, 64], [I8]>:$u,
+                       VectorOfLengthAndType<[32, 64], [I8]>:$s);
+  let results = (outs VectorOfLengthAndType<[16, 32], [I16]>:$result);
+  let assemblyFormat = "$u `,` $s attr-dict `:` type($u) `->` type($result)";
+  let extraClassDeclaration = [{
+    std::string getIntrinsicName() {
+      return ::llvm::cast<::mlir::VectorType>(getResult().getType())
+                     .getNumElements() == 32
+                 ? "llvm.x86.avx512.pmaddubs.w.512"
+                 : "llvm.x86.avx2.pmadd.ub.sw";
+    }
+  }];
+}
+
+def Anybit_X86VpmaddwdOp : Anybit_Op<"x86_vpmaddwd", [Pure,
+    X86IntrinsicOpInterface,
+    AllTypesMatch<["a", "b"]>,
+    TypesMatchWith<"`a` has two words per lane of the result", "result", "a",
+                   "::mlir::VectorType::get({::llvm::cast<::mlir::VectorType>("
+                   "$_self).getNumElements() * 2}, ::mlir::IntegerType::get("
+                   "$_self.getContext(), 16))">]> {
+  let summary = "x86 vpmaddwd: two i16 x i16 products added per i32 lane";
+  let description = [{
+    For each 32-bit lane i, result[i] = sext(a[2i]) * sext(b[2i]) +
+    sext(a[2i + 1]) * sext(b[2i + 1]), wrapping: AVX2 on 16 words, AVX-512
+    BW on 32. With b all ones it adds pairs of words into 32 bits.
+
+    ```mlir
+    %r = anybit.x86_vpmaddwd %a, %b : vector<16xi16> -> vector<8xi32>
+    ```
+  }];
+  let arguments = (ins VectorOfLengthAndType<[16, 32], [I16]>:$a,
+                       VectorOfLengthAndType<[16, 32], [I16]>:$b);
+  let results = (outs VectorOfLengthAndType<[8, 16], [I32]>:$result);
+  let assemblyFormat = "$a `,` $b attr-dict `:` type($a) `->` type($result)";
+  let extraClassDeclaration = [{
+    std::string getIntrinsicName() {
+      return ::llvm::cast<::mlir::VectorType>(getResult().getType())
+                     .getNumElements() == 16
+                 ? "llvm.x86.avx512.pmaddw.d.512"
+                 : "llvm.x86.avx2.pmadd.wd";
+    }
+  }];
+}
+
 #endif // ANYBIT_X86_OPS_TD

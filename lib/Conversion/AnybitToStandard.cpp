@@ -547,10 +547,10 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
   MatmulLowering(const TypeConverter &converter, MLIRContext *ctx,
                  bool vectorize, TernaryLowering ternary,
                  unsigned x86Int8DotBits, bool x86Multishift,
-                 unsigned x86ShuffleBits)
+                 unsigned x86ByteBits)
       : OpConversionPattern(converter, ctx), vectorize(vectorize),
         ternary(ternary), x86Int8DotBits(x86Int8DotBits),
-        x86Multishift(x86Multishift), x86ShuffleBits(x86ShuffleBits) {}
+        x86Multishift(x86Multishift), x86ByteBits(x86ByteBits) {}
 
   /// Whether packed weights may take the vector code path.
   bool vectorize;
@@ -560,7 +560,7 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
   TernaryLowering ternary;
   unsigned x86Int8DotBits;
   bool x86Multishift;
-  unsigned x86ShuffleBits;
+  unsigned x86ByteBits;
 
   /// Element `indices` of a packed operand in the accumulator type, as the
   /// VM rounds it: integers converted, block-scaled values dequantized
@@ -680,7 +680,7 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
                                   op.getTransposeRhs(), acc)) {
       product = buildLookupTableMatmul(rewriter, loc, adaptor.getLhs(),
                                        adaptor.getRhs(), op.getRhs().getType(),
-                                       x86ShuffleBits);
+                                       x86ByteBits);
       return finish(op, product, rewriter);
     }
     // Into f32 the code-dot kernel reorders the sum: a vector kernel too.
@@ -693,7 +693,8 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
       product = buildCodeDotMatmul(rewriter, loc, adaptor.getLhs(),
                                    op.getLhs().getType(), adaptor.getRhs(),
                                    op.getRhs().getType(),
-                                   x86Int8DotBits, x86Multishift);
+                                   x86Int8DotBits, x86Multishift,
+                                   x86ByteBits);
       return finish(op, product, rewriter);
     }
     Value lhs = toAccumulator(rewriter, loc, op.getLhs(), adaptor.getLhs(), acc);
@@ -892,7 +893,8 @@ struct ConvertAnybitToStandardPass
     ConversionTarget target(*ctx);
     target.addIllegalDialect<AnybitDialect>();
     // The code-dot kernel's instructions.
-    target.addLegalOp<X86VpdpbusdOp, X86VpmultishiftqbOp, X86VpshufbOp,
+    target.addLegalOp<X86VpdpbusdOp, X86VpmaddubswOp, X86VpmaddwdOp,
+                      X86VpmultishiftqbOp, X86VpshufbOp,
                       X86VpermbOp>();
     target.markUnknownOpDynamicallyLegal(
         [&](Operation *op) { return converter.isLegal(op); });
@@ -906,7 +908,7 @@ struct ConvertAnybitToStandardPass
                  TensorOpTypeConversion>(converter, ctx);
     patterns.add<MatmulLowering>(converter, ctx, vectorize, ternary,
                                  x86Int8DotBits, x86Multishift,
-                                 x86ShuffleBits);
+                                 x86ByteBits);
     populateStructuralTypeConversions(converter, patterns, target);
     // Upstream folders round small floats by APFloat's rules (an f8E4M3FN
     // overflow folds to NaN), not Anybit's: never fold here.

@@ -53,6 +53,16 @@ struct CodeFormat {
   SmallVector<int64_t, 64> high;
   int64_t highOffset = 0;
 
+  /// The largest code a field can hold.
+  int64_t maxCode() const {
+    if (decoding == Decoding::Base3)
+      return 2;
+    if (table.empty())
+      return (int64_t(1) << bits) - 1;
+    int64_t top = *llvm::max_element(table);
+    return high.empty() ? top : std::max(top, *llvm::max_element(high));
+  }
+
   /// Byte products per plane: 2 for split tables, else 1.
   int64_t parts() const { return high.empty() ? 1 : 2; }
   /// The offset of part `part`'s codes.
@@ -204,6 +214,7 @@ struct CodeDotKernel {
   CodeFormat format;
   unsigned dotBits;
   bool multishift; // x86 vpmultishiftqb for Decoding::Fields
+  bool byteMadd;   // x86 vpmaddubsw + vpmaddwd when dotBits is 0
   int64_t k;
   int64_t scaleBase; // byte offset of the scales in `bytes`
   // A's storage and the byte offset of its row scales, when A is packed
@@ -243,6 +254,16 @@ struct CodeDotKernel {
     if (dotBits)
       return X86VpdpbusdOp::create(b, loc, laneVector(), acc, codes,
                                    activations);
+    if (byteMadd) {
+      // Pairs of products in 16 bits (exact: codes below 128), then pairs
+      // of pairs in 32.
+      auto words = VectorType::get({vectorBytes / 2}, b.getI16Type());
+      Value pairs =
+          X86VpmaddubswOp::create(b, loc, words, codes, activations);
+      Value quads = X86VpmaddwdOp::create(b, loc, laneVector(), pairs,
+                                          splat(words, 1));
+      return arith::AddIOp::create(b, loc, acc, quads);
+    }
     auto wide = VectorType::get({vectorBytes}, b.getI32Type());
     Value products = arith::MulIOp::create(
         b, loc, arith::ExtUIOp::create(b, loc, wide, codes),
@@ -798,7 +819,7 @@ bool canLowerCodeDotMatmul(RankedTensorType lhsType, RankedTensorType rhsType,
 Value buildCodeDotMatmul(OpBuilder &b, Location loc, Value lhs,
                          RankedTensorType lhsType, Value rhs,
                          RankedTensorType rhsType, unsigned dotBits,
-                         bool multishift) {
+                         bool multishift, unsigned byteBits) {
   int64_t m = lhsType.getDimSize(0), k = lhsType.getDimSize(1),
           n = rhsType.getDimSize(0);
   // Row-scaled A: its codes are the first M K bytes of its storage.
@@ -840,6 +861,8 @@ Value buildCodeDotMatmul(OpBuilder &b, Location loc, Value lhs,
                        format,
                        dotBits,
                        multishift && dotBits != 0,
+                       !dotBits && byteBits >= 8 * vectorBytes &&
+                           format.maxCode() < 128,
                        k,
                        int64_t(enc ? enc.getDataBytes(rhsType.getShape(),
                                                       rhsType.getElementType())

@@ -65,13 +65,17 @@ bool canLowerCodeDotMatmul(mlir::RankedTensorType lhsType,
 /// Emits C = A · W^T in i32, where `lhs` is A and `rhs` the storage of W
 /// (of type `rhsType`): its bytes, or the N x K i8 tensor itself.
 /// `dotBits` is the vpdpbusd width (512: AVX-512 VNNI, 256: AVX-VNNI), or 0
-/// for portable 256-bit vector code; `multishift` lets straddling fields
+/// for 256-bit vector code, whose byte products are vpmaddubsw and vpmaddwd
+/// when `byteBits` (AVX2: 256, AVX-512 BW: 512) is nonzero and every code
+/// is below 128 (so that vpmaddubsw's 16-bit pair sums cannot saturate),
+/// else portable widening multiplies; `multishift` lets straddling fields
 /// use vpmultishiftqb of that width (with a nonzero `dotBits`).
 mlir::Value buildCodeDotMatmul(mlir::OpBuilder &b, mlir::Location loc,
                                mlir::Value lhs, mlir::RankedTensorType lhsType,
                                mlir::Value rhs,
                                mlir::RankedTensorType rhsType,
-                               unsigned dotBits, bool multishift);
+                               unsigned dotBits, bool multishift,
+                               unsigned byteBits);
 
 } // namespace anybit::codegen
 

@@ -37,7 +37,7 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   toStandard.ternary = options.ternary;
   toStandard.x86Int8DotBits = options.x86Int8DotBits;
   toStandard.x86Multishift = options.x86Multishift;
-  toStandard.x86ShuffleBits = options.x86ShuffleBits;
+  toStandard.x86ByteBits = options.x86ByteBits;
   pm.addPass(createConvertAnybitToStandard(toStandard));
   pm.addPass(createAnybitCPUCallingConvention());
   pm.addPass(createCanonicalizerPass());
@@ -165,9 +165,9 @@ struct PipelineCLOptions : PassPipelineOptions<PipelineCLOptions> {
                      "table lookups of tile = [R, 4] codes"),
           clEnumValN(TernaryLowering::Generic, "generic",
                      "the generic contraction"))};
-  Option<unsigned> x86Shuffle{
-      *this, "x86-shuffle-bits",
-      llvm::cl::desc("vpshufb width for table lookups (512, 256; 0: none)"),
+  Option<unsigned> x86Byte{
+      *this, "x86-byte-bits",
+      llvm::cl::desc("vpshufb/vpmaddubsw width (512, 256; 0: none)"),
       llvm::cl::init(0)};
   Option<bool> lazy{*this, "modarith-lazy-reduction",
                     llvm::cl::desc("Reduce sums of products once"),
@@ -190,7 +190,7 @@ void registerAnybitPipelines() {
         options.lazyReduction = cl.lazy;
         options.x86Int8DotBits = cl.x86Int8Dot;
         options.x86Multishift = cl.x86Multishift;
-        options.x86ShuffleBits = cl.x86Shuffle;
+        options.x86ByteBits = cl.x86Byte;
         options.ternary = cl.ternary;
         buildCPUPipeline(pm, options);
       });

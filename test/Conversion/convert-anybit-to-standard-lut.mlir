@@ -1,7 +1,7 @@
-// RUN: anybit-opt %s --convert-anybit-to-standard=x86-shuffle-bits=512 --split-input-file | FileCheck %s
-// RUN: anybit-opt %s --convert-anybit-to-standard=x86-shuffle-bits=256 --split-input-file | FileCheck %s --check-prefix=YMM
+// RUN: anybit-opt %s --convert-anybit-to-standard=x86-byte-bits=512 --split-input-file | FileCheck %s
+// RUN: anybit-opt %s --convert-anybit-to-standard=x86-byte-bits=256 --split-input-file | FileCheck %s --check-prefix=YMM
 // RUN: anybit-opt %s --convert-anybit-to-standard --split-input-file | FileCheck %s --check-prefix=GATHER
-// RUN: anybit-opt %s --convert-anybit-to-standard="x86-shuffle-bits=512 ternary=addsub" --split-input-file | FileCheck %s --check-prefix=ADDSUB
+// RUN: anybit-opt %s --convert-anybit-to-standard="x86-byte-bits=512 ternary=addsub" --split-input-file | FileCheck %s --check-prefix=ADDSUB
 
 // int8 x trit with the weights in tiles of 64 rows and 4 columns takes the
 // lookup-table kernel (ternary=auto picks it from the layout). First the

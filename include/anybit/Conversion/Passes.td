@@ -36,14 +36,16 @@ def ConvertAnybitToStandard : Pass<"convert-anybit-to-standard", "mlir::ModuleOp
     Row-major codes (K > 0 a multiple of 4, or of 5 for base 3) take
     add/sub: the codes c = t + 1 are contracted as unsigned bytes
     against the activations (x86 `vpdpbusd` with `x86-int8-dot-bits`, else
-    portable vector code) and each row's activation sum is subtracted. The
+    `vpmaddubsw` + `vpmaddwd` with `x86-byte-bits` when codes stay below
+    128, else portable vector code) and each row's activation sum is
+    subtracted. The
     codes are read in place, four 2-bit planes (or five base-3 digit
     planes) per loaded vector, against activations permuted once to the
     planes' order (see CodeDotMatmulCodegen.h). Codes packed with
     `tile = [R, 4]` (R a multiple of 32 up to 256) take the lookup-table
     kernel (T-MAC): per row of A and pair of columns a 16-entry table of
     partial sums, looked up by the R rows' nibbles of a tile at once
-    (`anybit.x86_vpshufb` of `x86-shuffle-bits`, else vector gathers); see
+    (`anybit.x86_vpshufb` of `x86-byte-bits`, else vector gathers); see
     LookupTableMatmulCodegen.h. An i8 x integer matmul of
     the same shape into i32, with weights of 1..8 bits (logical i8, or
     unscaled #anybit.packed with element i at bit i * bits and K * bits a
@@ -82,10 +84,13 @@ def ConvertAnybitToStandard : Pass<"convert-anybit-to-standard", "mlir::ModuleOp
     Option<"x86Multishift", "x86-multishift", "bool", /*default=*/"false",
            "The code-dot kernel may use vpmultishiftqb of the vpdpbusd "
            "width (AVX-512 VBMI, with VL for 256)">,
-    Option<"x86ShuffleBits", "x86-shuffle-bits", "unsigned",
+    Option<"x86ByteBits", "x86-byte-bits", "unsigned",
            /*default=*/"0",
-           "vpshufb width the lookup-table kernel may use (512: AVX-512 "
-           "BW, 256: AVX2; 0: portable vector gathers)">
+           "Width of the x86 byte instructions (vpshufb, vpmaddubsw): "
+           "512 with AVX-512 BW, 256 with AVX2. The lookup-table kernel "
+           "shuffles with them (else gathers), and the code-dot kernel "
+           "without vpdpbusd multiplies codes below 128 with them (else "
+           "portable vector code)">
   ];
   let dependentDialects = [
     "mlir::arith::ArithDialect", "mlir::linalg::LinalgDialect",

@@ -29,9 +29,10 @@ struct CPUPipelineOptions {
   unsigned x86Int8DotBits = 0;
   /// vpmultishiftqb of that width exists (AVX-512 VBMI, with VL for 256).
   bool x86Multishift = false;
-  /// The target's vpshufb width in bits (512: AVX-512 BW, 256: AVX2), which
-  /// table lookups use; 0: none.
-  unsigned x86ShuffleBits = 0;
+  /// The width in bits of the target's byte instructions (vpshufb,
+  /// vpmaddubsw; 512: AVX-512 BW, 256: AVX2), which table lookups and
+  /// int8 products without vpdpbusd use; 0: none.
+  unsigned x86ByteBits = 0;
   /// How int8 x trit matmuls (the core of anybit.bitlinear) are lowered.
   TernaryLowering ternary = TernaryLowering::Auto;
 };

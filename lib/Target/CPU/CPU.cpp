@@ -112,9 +112,9 @@ static bool x86Multishift(const llvm::TargetMachine &tm, unsigned dotBits) {
                                             : "+avx512vbmi,+avx512vl");
 }
 
-/// The width of the target's vpshufb: 512 with AVX-512 BW, 256 with AVX2,
-/// else 0.
-static unsigned x86ShuffleBits(const llvm::TargetMachine &tm) {
+/// The width of the target's byte instructions (vpshufb, vpmaddubsw): 512
+/// with AVX-512 BW, 256 with AVX2, else 0.
+static unsigned x86ByteBits(const llvm::TargetMachine &tm) {
   if (!tm.getTargetTriple().isX86())
     return 0;
   const llvm::MCSubtargetInfo *info = tm.getMCSubtargetInfo();
@@ -128,7 +128,7 @@ FailureOr<std::string> getPreferredTritEncoding(const CPUCompileOptions &options
   auto tm = createTargetMachine(options, loc, /*forObjectFile=*/false);
   if (failed(tm))
     return failure();
-  if (x86Int8DotBits(**tm) || !x86ShuffleBits(**tm))
+  if (x86Int8DotBits(**tm) || !x86ByteBits(**tm))
     return std::string("#anybit.packed<>");
   return std::string("#anybit.packed<tile = [64, 4]>");
 }
@@ -151,7 +151,7 @@ static LogicalResult runCPUPipeline(ModuleOp module,
   pipeline.lazyReduction = options.lazyReduction;
   pipeline.x86Int8DotBits = x86Int8DotBits(tm);
   pipeline.x86Multishift = x86Multishift(tm, pipeline.x86Int8DotBits);
-  pipeline.x86ShuffleBits = x86ShuffleBits(tm);
+  pipeline.x86ByteBits = x86ByteBits(tm);
   pipeline.ternary = options.ternary;
   buildCPUPipeline(pm, pipeline);
   if (options.printPipeline) {
