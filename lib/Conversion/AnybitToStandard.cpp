@@ -875,13 +875,15 @@ struct ConvertAnybitToStandardPass
   using Base::Base;
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
-    if (x86Int8DotBits != 0 && x86Int8DotBits != 256 && x86Int8DotBits != 512) {
-      getOperation()->emitError()
-          << "convert-anybit-to-standard: x86-int8-dot-bits must be 0, 256 "
-             "or 512, got "
-          << unsigned(x86Int8DotBits);
-      return signalPassFailure();
-    }
+    for (auto [name, bits] : {std::pair{"x86-int8-dot-bits",
+                                        unsigned(x86Int8DotBits)},
+                              std::pair{"x86-byte-bits", unsigned(x86ByteBits)}})
+      if (bits != 0 && bits != 256 && bits != 512) {
+        getOperation()->emitError()
+            << "convert-anybit-to-standard: " << name
+            << " must be 0, 256 or 512, got " << bits;
+        return signalPassFailure();
+      }
     // Later passes need the signedness the storage types drop (to extend
     // results at the calling convention): keep the original signature,
     // unless an earlier lowering (modarith's) already did.

@@ -387,14 +387,14 @@ describe it.)doc");
 
   m.def(
       "preferred_trit_encoding",
-      [] {
+      [](int64_t batch) {
         ContextLock lock;
         MLIRContext *ctx = &getContext();
         FailureOr<std::string> encoding = failure();
         std::string diagnostics;
         {
           DiagnosticCapture capture(/*withLocations=*/false);
-          encoding = getPreferredTritEncoding(CPUCompileOptions(),
+          encoding = getPreferredTritEncoding(CPUCompileOptions(), batch,
                                               UnknownLoc::get(ctx));
           diagnostics = capture.text();
         }
@@ -402,6 +402,7 @@ describe it.)doc");
           throw CompileError(diagnostics);
         return *encoding;
       },
+      py::arg("batch"),
       "The #anybit.packed encoding of trit weights whose kernel is fastest "
       "on the host CPU; see anybit.trit_encoding.");
   m.def("compile", &compile, py::arg("source"), py::arg("name"),

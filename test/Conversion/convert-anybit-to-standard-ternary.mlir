@@ -2,6 +2,8 @@
 // RUN: anybit-opt %s --convert-anybit-to-standard --split-input-file | FileCheck %s --check-prefix=PORTABLE
 // RUN: anybit-opt %s --convert-anybit-to-standard="ternary=generic x86-int8-dot-bits=512" --split-input-file | FileCheck %s --check-prefix=GENERIC
 // RUN: not anybit-opt %s --convert-anybit-to-standard=x86-int8-dot-bits=128 --split-input-file 2>&1 | FileCheck %s --check-prefix=BITS
+// RUN: not anybit-opt %s --convert-anybit-to-standard=x86-byte-bits=64 --split-input-file 2>&1 | FileCheck %s --check-prefix=BYTEBITS
+// RUN: anybit-opt %s --convert-anybit-to-standard=x86-byte-bits=256 --split-input-file | FileCheck %s --check-prefix=MADD
 
 // int8 activations times packed trits into i32, with no multiplication by
 // weights: sum_k a_k t_k = sum_k a_k c_k - sum_k a_k for the codes
@@ -54,12 +56,23 @@
 // PORTABLE: arith.addi %{{.*}} : vector<8xi32>
 // PORTABLE: vector.shuffle %{{.*}}, %{{.*}} [1, 5, 9, 13, 17, 21, 25, 29] : vector<32xi32>, vector<32xi32>
 // PORTABLE-NOT: anybit.x86_vpdpbusd
+// With AVX2's byte instructions but no vpdpbusd, vpmaddubsw adds pairs of
+// code x activation products in 16 bits (exact: codes below 128) and
+// vpmaddwd by ones adds pairs of pairs into each 32-bit lane.
+// MADD-LABEL: func.func @gemv(
+// MADD: scf.forall
+// MADD: %[[PAIRS:.*]] = anybit.x86_vpmaddubsw %{{.*}}, %{{.*}} : vector<32xi8> -> vector<16xi16>
+// MADD: %[[ONES:.*]] = arith.constant dense<1> : vector<16xi16>
+// MADD: %[[QUADS:.*]] = anybit.x86_vpmaddwd %[[PAIRS]], %[[ONES]] : vector<16xi16> -> vector<8xi32>
+// MADD: arith.addi %{{.*}}, %[[QUADS]] : vector<8xi32>
+// MADD-NOT: anybit.x86_vpdpbusd
 // ternary=generic: the contraction multiplies each decoded trit.
 // GENERIC-LABEL: func.func @gemv(
 // GENERIC-NOT: anybit.x86_vpdpbusd
 // GENERIC: linalg.generic
 // GENERIC: arith.muli %{{.*}} : i32
 // BITS: error: convert-anybit-to-standard: x86-int8-dot-bits must be 0, 256 or 512, got 128
+// BYTEBITS: error: convert-anybit-to-standard: x86-byte-bits must be 0, 256 or 512, got 64
 func.func @gemv(%x: tensor<2x260xi8>, %w: tensor<8x260x!anybit.trit, #anybit.packed<>>) -> tensor<2x8xi32> {
   %y = anybit.matmul %x, %w {accumulator = i32, transpose_rhs} : tensor<2x260xi8>, tensor<8x260x!anybit.trit, #anybit.packed<>> -> tensor<2x8xi32>
   return %y : tensor<2x8xi32>
@@ -114,6 +127,11 @@ func.func @base3(%x: tensor<1x320xi8>, %w: tensor<4x320x!anybit.trit, #anybit.pa
 // CHECK:   anybit.x86_vpdpbusd %{{.*}}, %[[C]], %{{.*}} : vector<32xi8> -> vector<8xi32>
 // CHECK:   %[[S:.*]] = arith.muli %{{.*}}, %c128_i32 : i32
 // CHECK:   arith.subi %{{.*}}, %[[S]] : i32
+// Codes of 128 and more could saturate vpmaddubsw's 16-bit pair sums: the
+// portable products.
+// MADD-LABEL: func.func @int8(
+// MADD-NOT: anybit.x86_vpmaddubsw
+// MADD: arith.extui %{{.*}} : vector<32xi8> to vector<32xi32>
 // GENERIC-LABEL: func.func @int8(
 // GENERIC: anybit.x86_vpdpbusd
 func.func @int8(%x: tensor<1x128xi8>, %w: tensor<4x128xi8>) -> tensor<1x4xi32> {

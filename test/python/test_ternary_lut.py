@@ -157,14 +157,23 @@ func.func @f(%%x: tensor<%dx%dxf32>, %%w: tensor<%dx%dx%s, %s>, %%m: tensor<f32>
                                   want.view(np.uint32))
 
 
-def test_trit_encoding_is_a_layout_the_fast_kernels_read():
-    enc = anybit.trit_encoding()
+@pytest.mark.parametrize("m", [1, 8])
+def test_trit_encoding_is_a_layout_the_fast_kernels_read(m):
+    enc = anybit.trit_encoding(batch=m)
     assert enc in ("#anybit.packed<>", "#anybit.packed<tile = [64, 4]>")
-    m, n, k = 1, 64, 8
+    if m < 8:
+        assert enc == "#anybit.packed<>"
+    n, k = 64, 8
     a = RNG.integers(-128, 128, size=(m, k)).astype(np.int8)
     w = RNG.integers(-1, 2, size=(n, k)).astype(np.int8)
     got = anybit.compile(matmul_source(m, n, k, enc)).mm(a, anybit.pack(w, TRIT, enc))
     np.testing.assert_array_equal(got, a.astype(np.int32) @ w.T.astype(np.int32))
+
+
+@pytest.mark.parametrize("batch", [0, -1, 1.5, True, "8"])
+def test_trit_encoding_rejects_bad_batches(batch):
+    with pytest.raises(ValueError, match="batch must be a positive int"):
+        anybit.trit_encoding(batch)
 
 
 @pytest.mark.parametrize("encoding, message", [

@@ -68,16 +68,19 @@ llvm::StringRef openMPRuntimePath();
 bool usesOpenMP(const CPUCompileOptions &options);
 
 /// The #anybit.packed encoding to store trit weights in so that their
-/// int8 x trit products run fastest on the target of `options`: which of
-/// the two kernels without multiplications (`ternary=auto` takes the one
-/// the layout names) wins there. Add/sub over row-major codes (`<>`) needs
-/// an int8 dot product (x86 vpdpbusd) to be fast; without one, the lookup
-/// tables (`<tile = [64, 4]>`) need only a byte shuffle (vpshufb). Measured
-/// on Zen 4 at batch 1 (bench/ternary.cpp): with AVX-512 VNNI add/sub
-/// reads 2.1x the weights per second the lookups do; on AVX2 alone the
-/// lookups are 9x faster than add/sub's portable dot products.
+/// int8 x trit products with `batch` rows of activations run fastest on
+/// the target of `options`: which of the two kernels without
+/// multiplications (`ternary=auto` takes the one the layout is for) wins
+/// there. Add/sub over row-major codes (`<>`) costs one vpdpbusd per 64
+/// codes with VNNI, three instructions (vpmaddubsw, vpmaddwd, add) per 32
+/// with AVX2 alone; a lookup (`<tile = [64, 4]>`) costs three (vpshufb,
+/// unpack, add) per 64 pairs of codes and row of activations. Measured on
+/// Zen 4 (bench/ternary.cpp): with VNNI add/sub is 1.8-3x faster at every
+/// batch; with AVX2 alone it is faster up to batch 4 and the lookups are
+/// 1.25-1.3x faster at batch 8. Without either, row-major codes.
 mlir::FailureOr<std::string>
-getPreferredTritEncoding(const CPUCompileOptions &options, mlir::Location loc);
+getPreferredTritEncoding(const CPUCompileOptions &options, int64_t batch,
+                         mlir::Location loc);
 
 /// Runs the CPU pipeline on `module` in place, down to the LLVM dialect.
 mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module,

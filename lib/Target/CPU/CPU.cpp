@@ -124,11 +124,13 @@ static unsigned x86ByteBits(const llvm::TargetMachine &tm) {
 }
 
 FailureOr<std::string> getPreferredTritEncoding(const CPUCompileOptions &options,
-                                               Location loc) {
+                                               int64_t batch, Location loc) {
+  // The smallest batch at which lookups beat AVX2's add/sub (measured).
+  constexpr int64_t kLookupTableBatch = 8;
   auto tm = createTargetMachine(options, loc, /*forObjectFile=*/false);
   if (failed(tm))
     return failure();
-  if (x86Int8DotBits(**tm) || !x86ByteBits(**tm))
+  if (x86Int8DotBits(**tm) || !x86ByteBits(**tm) || batch < kLookupTableBatch)
     return std::string("#anybit.packed<>");
   return std::string("#anybit.packed<tile = [64, 4]>");
 }
