@@ -4,8 +4,9 @@ compiled with anybit.compile and checked against numpy.
 
 Usage: PYTHONPATH=<build>/python /usr/bin/python3 examples/matmulfree_block.py [--all-lowerings]
 Prints one line per check and a final PASS or FAIL line; exits non-zero on
-failure. By default the kernel is compiled with the default int8 x trit
-lowering (ternary="addsub"); --all-lowerings also compiles it with
+failure. By default the kernel is compiled with the add/sub int8 x trit
+lowering (ternary="addsub", which the default "auto" also takes for the
+kernel's row-major trits); --all-lowerings also compiles it with
 ternary="generic" (about 4 s more: compiling is most of the run time).
 
 The checks, for random weights (ternarized by the kernel's
