@@ -299,9 +299,10 @@ def trit_encoding(batch=1):
     kernel) where the CPU has byte shuffles (AVX2) but no int8 dot product
     (AVX-512 VNNI, AVX-VNNI) and the batch is 8 or more, else
     ``"#anybit.packed<>"`` (row-major 2-bit codes, the add/sub kernel).
-    Measured on Zen 4: with VNNI add/sub is 1.8-3x faster than the lookups
-    at every batch; with AVX2 alone it is faster up to batch 4 and the
-    lookups are 1.25-1.3x faster at batch 8.
+    Measured on Zen 4: with VNNI add/sub is 1.3-1.7x faster than the
+    lookups at batches 1 and 8; with AVX2 alone the two are within noise
+    at batch 1, add/sub is faster at batches 2 and 4, and the lookups are
+    1.1-1.4x faster at batch 8.
 
     Raises:
         ValueError: ``batch`` is not a positive int.
