@@ -14,7 +14,11 @@
 //   - Anybit's ternary kernel with each lowering (--ternary=addsub, the
 //     default; generic, the contraction that multiplies, at B = 1), 1 and 2
 //     threads, for 2-bit codes and for base-3 packing (when K is a multiple
-//     of 5, so that rows start on a byte).
+//     of 5, so that rows start on a byte), and the lookup-table lowering
+//     (trits tiled [64, 4]); both lowerings again for AVX2 alone;
+//   - the whole anybit.bitlinear layer (f32 activations, RMSNorm, int8
+//     quantization, the product, the rescale) on the 2-bit codes, checked
+//     bit for bit against its definition in double precision.
 // Each prints its time per call (median, weights flushed from the cache
 // before every call), weight GB/s, G weights/s, % of the read bandwidth
 // and speedups. Every result is checked against a plain C++ product first.
@@ -42,6 +46,43 @@ namespace {
 std::string tensor(int64_t a, int64_t b, const std::string &element) {
   return "tensor<" + std::to_string(a) + "x" + std::to_string(b) + "x" +
          element + ">";
+}
+
+/// @k: anybit.bitlinear of f32 activations (B x K) by packed trits
+/// `weights` (N x K) and a scale, into f32: the whole layer.
+std::string bitlinearSource(int64_t B, int64_t K, int64_t N,
+                            const std::string &weights) {
+  std::string x = tensor(B, K, "f32"), w = tensor(N, K, weights),
+              y = tensor(B, N, "f32");
+  return "func.func @k(%x: " + x + ", %w: " + w + ", %m: tensor<f32>) -> " +
+         y + " {\n  %y = anybit.bitlinear %x, %w, %m : " + x + ", " + w +
+         ", tensor<f32> -> " + y + "\n  return %y : " + y + "\n}\n";
+}
+
+/// anybit.bitlinear's definition (docs/semantics.md), in double precision
+/// and the same order: row b of y for activations `x` (K floats).
+void bitlinearReference(const float *x, const std::vector<int8_t> &trits,
+                        int64_t K, int64_t N, float m, float *y) {
+  double squares = 0;
+  for (int64_t k = 0; k < K; ++k)
+    squares += double(x[k]) * double(x[k]);
+  double r = std::sqrt(squares / double(K) + 1e-6), top = 0;
+  std::vector<double> normed(static_cast<size_t>(K));
+  for (int64_t k = 0; k < K; ++k) {
+    normed[size_t(k)] = double(x[k]) / r;
+    top = std::max(top, std::fabs(normed[size_t(k)]));
+  }
+  double s = 127.0 / std::max(top, 1e-5);
+  std::vector<int32_t> q(static_cast<size_t>(K));
+  for (int64_t k = 0; k < K; ++k)
+    q[size_t(k)] = int32_t(
+        std::clamp(std::nearbyint(normed[size_t(k)] * s), -128.0, 127.0));
+  for (int64_t n = 0; n < N; ++n) {
+    int32_t a = 0;
+    for (int64_t k = 0; k < K; ++k)
+      a += q[size_t(k)] * trits[size_t(n * K + k)];
+    y[n] = float(double(a) / s * double(m));
+  }
 }
 
 /// @k: int8 activations times `weights` (N x K) into i32.
@@ -245,6 +286,49 @@ int main(int argc, char **argv) {
                        threads, r.seconds * 1e6);
           results.push_back(r);
         }
+      }
+      // The whole layer as one op: RMSNorm, int8 quantization of each
+      // row, the add/sub product and the rescale, against the product
+      // alone above.
+      for (int threads = 1; threads <= 2; ++threads) {
+        anybit::CPUCompileOptions options;
+        options.threads = threads;
+        if (threads == 2 && !anybit::usesOpenMP(options))
+          continue;
+        Result r{shapeName, "bitlinear", B, threads, packed.size};
+        auto t0 = Clock::now();
+        auto module = mlir::parseSourceString<mlir::ModuleOp>(
+            bitlinearSource(B, K, N, "!anybit.trit, #anybit.packed<>"),
+            context.get());
+        CompiledKernel kernel;
+        if (module)
+          kernel = compileKernel(*module, options);
+        r.compileSeconds = seconds(t0, Clock::now());
+        if (!kernel.fn) {
+          failures.push_back(shapeName + " bitlinear: no kernel");
+          continue;
+        }
+        float scale = 0.75f;
+        void *xPtr = xf.data, *wPtr = packed.data, *mPtr = &scale,
+             *yPtr = y.data;
+        void *args[] = {&xPtr, &wPtr, &mPtr, &yPtr};
+        auto call = [&] { kernel.fn(args); };
+        call();
+        std::vector<float> reference(static_cast<size_t>(N));
+        for (int64_t b = 0; b < B && r.ok; ++b) {
+          bitlinearReference(xf.as<float>() + b * K, trits, K, N, scale,
+                             reference.data());
+          r.ok = std::memcmp(reference.data(), y.as<float>() + b * N,
+                             size_t(N) * 4) == 0;
+        }
+        if (!r.ok)
+          failures.push_back(shapeName + " B=" + std::to_string(B) +
+                             " bitlinear: wrong result");
+        r.seconds = timeCalls(call, packed.data, packed.size, budget).median;
+        std::fprintf(stderr, "  %s B=%lld bitlinear %dT: %.1f us\n",
+                     shapeName.c_str(), (long long)B, threads,
+                     r.seconds * 1e6);
+        results.push_back(r);
       }
     }
     sampleBandwidth();
