@@ -63,8 +63,9 @@ struct LookupTableKernel {
           arith::ExtUIOp::create(b, loc, wide, indices), mask,
           zeros(vec(rows, i8)), IntegerAttr());
     }
-    // The same 16 bytes in every 128-bit lane of a vpshufb.
-    int64_t width = std::min(rows, shuffleBytes);
+    // The same 16 bytes in every 128-bit lane of a vpshufb, of the widest
+    // width that divides the tile's rows (a multiple of 32).
+    int64_t width = rows % shuffleBytes == 0 ? shuffleBytes : 32;
     Value pad = arith::ConstantIntOp::create(b, loc, 0, 8);
     Value table16 = vector::TransferReadOp::create(
         b, loc, vec(16, i8), tables, ValueRange{row, at}, pad,

@@ -9,9 +9,9 @@
 //
 // one per pair of 2-bit codes c = t + 1 (a nibble of the packed weights;
 // code 3, which no trit has, reads as 2 as everywhere else). The weights
-// are stored `#anybit.packed<tile = [R, 4]>`: byte j of a tile holds row
-// r's four codes of columns 4j..4j+3, and the R rows' bytes of the same
-// columns are contiguous, so one load gives R nibble indices into the same
+// are stored `#anybit.packed<tile = [R, 4]>`: byte r of the tile of rows
+// [R t, R t + R) and columns 4j..4j+3 holds row R t + r's four codes, and
+// the tile's R bytes are contiguous, so one load gives R nibble indices into the same
 // table (low nibbles: pair 2j, high nibbles: pair 2j + 1). The partial
 // sums need 10 bits; each table is split into its low and high bytes,
 // looked up with x86 `vpshufb` (16 entries, the same in every 128-bit

@@ -34,15 +34,27 @@ static std::string shapeString(ArrayRef<int64_t> shape) {
   return s + (shape.size() == 1 ? ",)" : ")");
 }
 
-/// The first element of packed trits whose 2-bit code is 3, if any.
+/// The first element (row-major) of packed trits whose 2-bit code is 3, if
+/// any.
 static std::optional<uint64_t> findNonTritCode(const uint8_t *data,
                                                RankedTensorType type) {
+  PackedEncodingAttr enc = getPackedEncoding(type);
   // Base-3 digits are at most 2 whatever the byte.
-  if (getPackedEncoding(type).getBase3())
+  if (enc.getBase3())
     return std::nullopt;
+  uint64_t count = type.getNumElements();
+  // Tiles store elements out of row-major order: read them back in it.
+  if (enc.isTiled()) {
+    std::vector<uint64_t> codes = enc.unpackData(
+        type.getShape(), type.getElementType(),
+        ArrayRef<uint8_t>(data, enc.getDataBytes(type.getShape(),
+                                                 type.getElementType())));
+    auto bad = llvm::find(codes, 3);
+    return bad == codes.end() ? std::nullopt
+                              : std::optional<uint64_t>(bad - codes.begin());
+  }
   // 2-bit codes sit at bit 2i in every word size: a byte's codes 3 are its
   // bit pairs with both bits set.
-  uint64_t count = type.getNumElements();
   for (uint64_t byte = 0; byte < (count + 3) / 4; ++byte) {
     unsigned threes = data[byte] & (data[byte] >> 1) & 0x55;
     uint64_t inByte = std::min<uint64_t>(4, count - 4 * byte);

@@ -290,7 +290,7 @@ def compile(source, target="cpu", opt_level=3, *, threads=1, reduction="auto",
                            reduction, bat, ntt, ternary)
 
 
-def trit_encoding(batch=1):
+def trit_encoding(batch=1, shape=None):
     """The encoding to pack trit weights in for the host CPU's fastest ternary kernel.
 
     The cost model of ``ternary="auto"``, which takes the kernel that reads
@@ -302,18 +302,30 @@ def trit_encoding(batch=1):
     Measured on Zen 4: with VNNI add/sub is 1.3-1.7x faster than the
     lookups at batches 1 and 8; with AVX2 alone the two are within noise
     at batch 1, add/sub is faster at batches 2 and 4, and the lookups are
-    1.1-1.4x faster at batch 8.
+    1.1-1.4x faster at batch 8. With the weights' ``shape`` (N, K) tiles
+    are chosen only where they fit (64 or 32 rows dividing N, K a multiple
+    of 4); without it, ``tile = [64, 4]`` needs N a multiple of 64.
 
     Raises:
-        ValueError: ``batch`` is not a positive int.
+        ValueError: ``batch`` is not a positive int, or ``shape`` not two
+            positive ints.
 
     Example:
         >>> enc = trit_encoding()
         >>> w = pack([[1, 0, -1, 1]] * 64, "!anybit.trit", enc)
     """
-    if isinstance(batch, bool) or not hasattr(batch, "__index__") or batch.__index__() < 1:
+    def positive(v):
+        return not isinstance(v, bool) and hasattr(v, "__index__") and v.__index__() >= 1
+
+    if not positive(batch):
         raise ValueError("batch must be a positive int, got %r" % (batch,))
-    return _anybit.preferred_trit_encoding(batch.__index__())
+    dims = []
+    if shape is not None:
+        if isinstance(shape, str) or not hasattr(shape, "__len__") or len(shape) != 2 \
+                or not all(positive(d) for d in shape):
+            raise ValueError("shape must be two positive ints (N, K), got %r" % (shape,))
+        dims = [d.__index__() for d in shape]
+    return _anybit.preferred_trit_encoding(batch.__index__(), dims)
 
 
 def pack(array, dtype, encoding=None, scales=None, zero_points=None):

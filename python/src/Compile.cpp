@@ -21,6 +21,8 @@
 
 #include "mlir/IR/SymbolTable.h"
 
+#include <pybind11/stl.h>
+
 #include <algorithm>
 #include <list>
 
@@ -387,7 +389,7 @@ describe it.)doc");
 
   m.def(
       "preferred_trit_encoding",
-      [](int64_t batch) {
+      [](int64_t batch, std::vector<int64_t> shape) {
         ContextLock lock;
         MLIRContext *ctx = &getContext();
         FailureOr<std::string> encoding = failure();
@@ -395,14 +397,14 @@ describe it.)doc");
         {
           DiagnosticCapture capture(/*withLocations=*/false);
           encoding = getPreferredTritEncoding(CPUCompileOptions(), batch,
-                                              UnknownLoc::get(ctx));
+                                              shape, UnknownLoc::get(ctx));
           diagnostics = capture.text();
         }
         if (failed(encoding))
           throw CompileError(diagnostics);
         return *encoding;
       },
-      py::arg("batch"),
+      py::arg("batch"), py::arg("shape"),
       "The #anybit.packed encoding of trit weights whose kernel is fastest "
       "on the host CPU; see anybit.trit_encoding.");
   m.def("compile", &compile, py::arg("source"), py::arg("name"),

@@ -109,6 +109,8 @@ SHAPES = [
     (5, 64, 4, 32),
     (1, 256, 520, 256),
     (4, 192, 128, 64),
+    (2, 96, 132, 96),   # 96 rows: vpshufb of 32 bytes on any target
+    (1, 224, 68, 224),
 ]
 
 
@@ -170,10 +172,24 @@ def test_trit_encoding_is_a_layout_the_fast_kernels_read(m):
     np.testing.assert_array_equal(got, a.astype(np.int32) @ w.T.astype(np.int32))
 
 
+@pytest.mark.parametrize("shape", [(96, 256), (64, 8), (40, 8), (64, 6)])
+def test_trit_encoding_fits_the_shape(shape):
+    """The encoding it returns for a shape always packs that shape."""
+    enc = anybit.trit_encoding(8, shape)
+    w = RNG.integers(-1, 2, size=shape).astype(np.int8)
+    np.testing.assert_array_equal(anybit.unpack(anybit.pack(w, TRIT, enc)), w)
+
+
 @pytest.mark.parametrize("batch", [0, -1, 1.5, True, "8"])
 def test_trit_encoding_rejects_bad_batches(batch):
     with pytest.raises(ValueError, match="batch must be a positive int"):
         anybit.trit_encoding(batch)
+
+
+@pytest.mark.parametrize("shape", [(64,), (64, 0), "64x8", (64, 8, 1), (64.0, 8)])
+def test_trit_encoding_rejects_bad_shapes(shape):
+    with pytest.raises(ValueError, match="shape must be two positive ints"):
+        anybit.trit_encoding(8, shape)
 
 
 @pytest.mark.parametrize("encoding, message", [
@@ -192,3 +208,14 @@ def test_non_trits_in_tiled_weights_raise_value_error():
     w[5, 3] = 2
     with pytest.raises(ValueError):
         anybit.pack(w, TRIT, {"tile": [64, 4]})
+
+
+def test_code_3_in_tiled_bytes_names_the_row_major_element():
+    """Bytes that hold code 3 are rejected at the boundary, naming the
+    element by its row-major index (row 1, column 4 of 64 x 8 trits:
+    element 12), not by where the tiles store it (byte 65, element 260)."""
+    data = np.full(128, 0x55, np.uint8)        # all codes 1: zeros
+    data[64 + 1] = 0x57                        # tile column 1, row 1: code 3 first
+    data[64 + 2] = 0x57                        # and row 2 (element 20)
+    with pytest.raises(ValueError, match="element 12 of the packed"):
+        anybit.PackedArray(data, TRIT, (64, 8), {"tile": [64, 4]})

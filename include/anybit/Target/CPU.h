@@ -78,10 +78,12 @@ bool usesOpenMP(const CPUCompileOptions &options);
 /// Zen 4 (bench/ternary.cpp): with VNNI add/sub is 1.3-1.7x faster at
 /// batches 1 and 8; with AVX2 alone the two are within noise at batch 1,
 /// add/sub is faster at batches 2 and 4, and the lookups are 1.1-1.4x
-/// faster at batch 8. Without either, row-major codes.
+/// faster at batch 8. Without either, row-major codes. With the weights'
+/// `shape` (N x K; empty when unknown) tiles are taken only where they fit:
+/// 64 rows, or 32, dividing N, and K a multiple of 4.
 mlir::FailureOr<std::string>
 getPreferredTritEncoding(const CPUCompileOptions &options, int64_t batch,
-                         mlir::Location loc);
+                         llvm::ArrayRef<int64_t> shape, mlir::Location loc);
 
 /// Runs the CPU pipeline on `module` in place, down to the LLVM dialect.
 mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module,

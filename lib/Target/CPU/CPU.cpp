@@ -17,6 +17,7 @@
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/MCSubtargetInfo.h"
@@ -124,15 +125,22 @@ static unsigned x86ByteBits(const llvm::TargetMachine &tm) {
 }
 
 FailureOr<std::string> getPreferredTritEncoding(const CPUCompileOptions &options,
-                                               int64_t batch, Location loc) {
+                                               int64_t batch,
+                                               ArrayRef<int64_t> shape,
+                                               Location loc) {
   // The smallest batch at which lookups beat AVX2's add/sub (measured).
   constexpr int64_t kLookupTableBatch = 8;
+  const std::string rowMajor = "#anybit.packed<>";
   auto tm = createTargetMachine(options, loc, /*forObjectFile=*/false);
   if (failed(tm))
     return failure();
   if (x86Int8DotBits(**tm) || !x86ByteBits(**tm) || batch < kLookupTableBatch)
-    return std::string("#anybit.packed<>");
-  return std::string("#anybit.packed<tile = [64, 4]>");
+    return rowMajor;
+  for (int64_t rows : {64, 32})
+    if (shape.empty() ||
+        (shape.size() == 2 && shape[0] % rows == 0 && shape[1] % 4 == 0))
+      return "#anybit.packed<tile = [" + std::to_string(rows) + ", 4]>";
+  return rowMajor;
 }
 
 /// The CPU pipeline on a module whose types are supported, for the
@@ -215,6 +223,36 @@ createTargetMachine(const CPUCompileOptions &options, Location loc,
   return std::move(*tm);
 }
 
+/// Defines __truncsfbf2 (f32 to bf16, to nearest even, NaN kept quiet),
+/// which LLVM's x86 backend calls when it promotes a bfloat operation (a
+/// select InstCombine moved past a bitcast) on a target without AVX-512
+/// BF16; GCC 12's libgcc, which objects link and the JIT finds, lacks it.
+/// Weak and hidden: each module carries its own, a real runtime's wins.
+static void addBFloatRuntime(llvm::Module &module) {
+  llvm::LLVMContext &ctx = module.getContext();
+  llvm::Type *f32 = llvm::Type::getFloatTy(ctx), *i32 = llvm::Type::getInt32Ty(ctx),
+             *i16 = llvm::Type::getInt16Ty(ctx), *bf16 = llvm::Type::getBFloatTy(ctx);
+  auto *fn = llvm::cast<llvm::Function>(
+      module
+          .getOrInsertFunction("__truncsfbf2",
+                               llvm::FunctionType::get(bf16, {f32}, false))
+          .getCallee());
+  if (!fn->isDeclaration())
+    return;
+  fn->setLinkage(llvm::GlobalValue::WeakAnyLinkage);
+  fn->setVisibility(llvm::GlobalValue::HiddenVisibility);
+  llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", fn));
+  llvm::Value *x = fn->getArg(0);
+  llvm::Value *bits = b.CreateBitCast(x, i32);
+  llvm::Value *lsb = b.CreateAnd(b.CreateLShr(bits, 16), 1);
+  llvm::Value *rounded =
+      b.CreateLShr(b.CreateAdd(b.CreateAdd(bits, b.getInt32(0x7FFF)), lsb), 16);
+  llvm::Value *quiet = b.CreateOr(b.CreateLShr(bits, 16), 0x40);
+  llvm::Value *isNan = b.CreateFCmpUNO(x, x);
+  llvm::Value *high = b.CreateSelect(isNan, quiet, rounded);
+  b.CreateRet(b.CreateBitCast(b.CreateTrunc(high, i16), bf16));
+}
+
 FailureOr<std::string> emitForCPU(ModuleOp module,
                                   const CPUCompileOptions &options,
                                   CPUEmitKind kind) {
@@ -230,6 +268,7 @@ FailureOr<std::string> emitForCPU(ModuleOp module,
     return emitError(loc) << "cannot translate the module to LLVM IR";
   llvmModule->setDataLayout((*tm)->createDataLayout());
   llvmModule->setTargetTriple((*tm)->getTargetTriple());
+  addBFloatRuntime(*llvmModule);
   auto optimize = makeOptimizingTransformer(options.optLevel, 0, tm->get());
   if (llvm::Error err = optimize(llvmModule.get()))
     return emitError(loc) << "LLVM optimization failed: "
@@ -304,7 +343,12 @@ CPUExecutable::compile(ModuleOp module, const CPUCompileOptions &options) {
     return failure();
   registerTranslations(module.getContext());
   // The options hold a function_ref: keep the transformer alive here.
-  auto transformer = makeOptimizingTransformer(options.optLevel, 0, tm->get());
+  auto optimize = makeOptimizingTransformer(options.optLevel, 0, tm->get());
+  std::function<llvm::Error(llvm::Module *)> transformer =
+      [&](llvm::Module *m) {
+        addBFloatRuntime(*m);
+        return optimize(m);
+      };
   ExecutionEngineOptions engineOptions;
   engineOptions.transformer = transformer;
   SmallVector<StringRef, 1> libraries;
