@@ -254,16 +254,8 @@ struct CodeDotKernel {
     if (dotBits)
       return X86VpdpbusdOp::create(b, loc, laneVector(), acc, codes,
                                    activations);
-    if (byteMadd) {
-      // Pairs of products in 16 bits (exact: codes below 128), then pairs
-      // of pairs in 32.
-      auto words = VectorType::get({vectorBytes / 2}, b.getI16Type());
-      Value pairs =
-          X86VpmaddubswOp::create(b, loc, words, codes, activations);
-      Value quads = X86VpmaddwdOp::create(b, loc, laneVector(), pairs,
-                                          splat(words, 1));
-      return arith::AddIOp::create(b, loc, acc, quads);
-    }
+    if (byteMadd)
+      return addPairSums(acc, pairSums(codes, activations));
     auto wide = VectorType::get({vectorBytes}, b.getI32Type());
     Value products = arith::MulIOp::create(
         b, loc, arith::ExtUIOp::create(b, loc, wide, codes),
@@ -279,6 +271,27 @@ struct CodeDotKernel {
           vector::ShuffleOp::create(b, loc, products, products, lanes));
     }
     return acc;
+  }
+
+  /// vpmaddubsw: pairs of code x activation products in 16 bits (exact:
+  /// codes below 128).
+  Value pairSums(Value codes, Value activations) {
+    auto words = VectorType::get({vectorBytes / 2}, b.getI16Type());
+    return X86VpmaddubswOp::create(b, loc, words, codes, activations);
+  }
+  /// acc + the 16-bit `pairs` added two by two into each 32-bit lane
+  /// (vpmaddwd by ones).
+  Value addPairSums(Value acc, Value pairs) {
+    auto words = cast<VectorType>(pairs.getType());
+    Value quads = X86VpmaddwdOp::create(b, loc, laneVector(), pairs,
+                                        splat(words, 1));
+    return arith::AddIOp::create(b, loc, acc, quads);
+  }
+  /// Whether the 16-bit pair sums of all planes of a block may be added
+  /// before widening: each is at most 2 * 128 * maxCode in magnitude, so P
+  /// planes stay in int16 while P * maxCode <= 127.
+  bool combinesPlanes() const {
+    return byteMadd && format.planes * format.maxCode() <= 127;
   }
 
   Value bitwise(Value x, int64_t v, bool isAnd) {
@@ -434,6 +447,8 @@ struct CodeDotKernel {
       Value offset = arith::AddIOp::create(b, loc, mul(add(n0, r), rowBytes),
                                            mul(kb, blockBytes()));
       Value w = prepare(read(bytes, offset, inBounds));
+      // Without vpdpbusd, the planes' 16-bit pair sums, widened once.
+      SmallVector<Value> pairs(format.parts() * rowsA);
       for (int64_t j = 0; j < format.planes; ++j)
         for (int64_t part = 0; part < format.parts(); ++part) {
           Value codes = plane(w, j, part);
@@ -442,9 +457,22 @@ struct CodeDotKernel {
                 read(planar, {add(m0, a), add(blockStart, j * vectorBytes)},
                      /*inBounds=*/true);
             int64_t at = (part * rowsW + r) * rowsA + a;
-            next[at] = dot(next[at], codes, activations);
+            if (!combinesPlanes()) {
+              next[at] = dot(next[at], codes, activations);
+              continue;
+            }
+            Value sums = pairSums(codes, activations);
+            Value &sum = pairs[part * rowsA + a];
+            sum = sum ? arith::AddIOp::create(b, loc, sum, sums).getResult()
+                      : sums;
           }
         }
+      if (combinesPlanes())
+        for (int64_t part = 0; part < format.parts(); ++part)
+          for (int64_t a = 0; a < rowsA; ++a) {
+            int64_t at = (part * rowsW + r) * rowsA + a;
+            next[at] = addPairSums(next[at], pairs[part * rowsA + a]);
+          }
     }
     return next;
   }
