@@ -14,9 +14,16 @@ using namespace mlir;
 namespace anybit::codegen {
 namespace {
 
-/// Rows of A whose sums a tile keeps in registers: two rows of 64 weights'
-/// sums are 4 16-bit and 8 32-bit vectors of AVX-512.
-constexpr int64_t kRowsOfA = 2;
+/// Rows of A (up to 4) whose sums for R rows of W fit in the vector
+/// registers (32 of AVX-512, 16 otherwise) beside 8 for the loads,
+/// nibbles and lookups: each row of A keeps R 16-bit and R 32-bit sums, 6R
+/// bytes. Spilling them (two rows of A with R = 64 on AVX2) made batch 2
+/// slower than two batches of 1.
+int64_t rowsOfA(int64_t rows, int64_t vectorBytes) {
+  int64_t registers = vectorBytes == 64 ? 32 : 16;
+  int64_t perRow = 6 * rows / vectorBytes;
+  return std::clamp<int64_t>((registers - 8) / perRow, 1, 4);
+}
 /// Byte columns summed in 16 bits before widening. A column adds two pair
 /// sums (c0 - 1) a0 + (c1 - 1) a1 with c - 1 in [-1, 2] and a in
 /// [-128, 127], so [-1024, 1016], and 32 columns stay in [-32768, 32512].
@@ -277,10 +284,14 @@ Value buildLookupTableMatmul(OpBuilder &b, Location loc, Value lhs,
                            rows,
                            rhsType.getDimSize(1) / 4,
                            shuffleBits / 8};
+  // The lookups' vector width (portable code: 32 bytes, as AVX2's).
+  int64_t vectorBytes = shuffleBits && rows % (shuffleBits / 8) == 0
+                            ? shuffleBits / 8
+                            : 32;
   return buildColumnTiles(
       b, loc, m, n, rows, b.getI32Type(), [&](Value tile, Value col0) {
         Value tileIndex = arith::DivUIOp::create(b, loc, col0, kernel.idx(rows));
-        return buildRowChunks(b, loc, m, kRowsOfA, tile,
+        return buildRowChunks(b, loc, m, rowsOfA(rows, vectorBytes), tile,
                               [&](Value t, Value m0, int64_t rowsA) {
                                 return kernel.rowBlock(t, m0, rowsA, tileIndex);
                               });

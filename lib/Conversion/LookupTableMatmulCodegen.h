@@ -19,7 +19,7 @@
 // into its 16-bit sum, exact. 16-bit sums of 32 byte columns cannot
 // overflow (|sum| <= 32 * 1024), so they widen to int32 every 32 columns.
 // Tiles of R rows run in parallel (an scf.forall), each keeping its rows'
-// sums in vector registers for up to two rows of A.
+// sums in vector registers for as many rows of A (up to 4) as fit.
 //
 // The tables are built once per call (64 bytes per 4 columns of A, by
 // vector code), which is O(M K) next to the product's O(M N K).

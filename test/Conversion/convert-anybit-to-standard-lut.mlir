@@ -28,9 +28,9 @@
 // rows' bytes of a column at once, splits their nibbles, looks each pair's
 // low and high table bytes up with vpshufb (the 16 bytes repeated in every
 // 128-bit lane), interleaves them into 16-bit sums (vpunpcklbw/hbw) and
-// adds; 16-bit sums widen to 32 bits after each chunk of columns.
+// adds; 16-bit sums widen to 32 bits after each chunk of columns. Both
+// rows of A keep their sums in registers at once (up to 4 fit AVX-512's).
 // CHECK: scf.forall (%{{.*}}) in (2)
-// CHECK: scf.for {{.*}} -> (tensor<2x64xi32>)
 // CHECK: scf.for {{.*}} -> (vector<32xi16>, vector<32xi16>, vector<32xi16>, vector<32xi16>)
 // CHECK: %[[BYTES:.*]] = vector.transfer_read %[[W]]{{.*}} : tensor<256xi8>, vector<64xi8>
 // CHECK: %[[LO:.*]] = arith.andi %[[BYTES]]
