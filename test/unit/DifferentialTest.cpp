@@ -2,7 +2,7 @@
 //
 // Random kernels over random element types (integers of every width 1..64
 // and signedness, every float kind, random !anybit.float formats) and random
-// packed encodings, compiled for the CPU and run on random inputs (random
+// packed encodings (words, blocks, zero points, tiles), compiled for the CPU and run on random inputs (random
 // bit patterns, NaNs and infinities included). Every result must equal the
 // reference VM's bit for bit (NaNs compare equal to NaNs).
 //
@@ -227,8 +227,9 @@ std::string randomEncoding(std::mt19937_64 &rng, unsigned bits,
     fields.push_back("straddle = false");
   scaleType.clear();
   zpType.clear();
-  if (rng() % 2) {
-    std::string block = "[";
+  // `[d0, d1, ...]`, each d dividing its dimension (1 when none is drawn).
+  auto divisors = [&] {
+    std::string list = "[";
     for (auto [d, size] : llvm::enumerate(shape)) {
       int64_t b = 1;
       for (int64_t c = size; c >= 1; --c)
@@ -236,9 +237,12 @@ std::string randomEncoding(std::mt19937_64 &rng, unsigned bits,
           b = c;
           break;
         }
-      block += (d ? ", " : "") + std::to_string(b);
+      list += (d ? ", " : "") + std::to_string(b);
     }
-    fields.push_back("block = " + block + "]");
+    return list + "]";
+  };
+  if (rng() % 2) {
+    fields.push_back("block = " + divisors());
     static const char *scales[] = {"f32", "f16", "bf16", "f8E8M0FNU"};
     scaleType = scales[rng() % 4];
     fields.push_back("scale = " + scaleType);
@@ -247,6 +251,9 @@ std::string randomEncoding(std::mt19937_64 &rng, unsigned bits,
       fields.push_back("zero_point = " + zpType);
     }
   }
+  // Elements stored tile by tile.
+  if (rng() % 3 == 0)
+    fields.push_back("tile = " + divisors());
   std::string enc = "#anybit.packed<";
   for (auto [i, f] : llvm::enumerate(fields))
     enc += (i ? ", " : "") + f;
