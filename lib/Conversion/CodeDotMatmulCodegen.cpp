@@ -203,9 +203,7 @@ std::optional<CodeFormat> getCodeFormat(RankedTensorType rhsType) {
   return format;
 }
 
-struct CodeDotKernel {
-  OpBuilder &b;
-  Location loc;
+struct CodeDotKernel : IndexMath {
   Value planar; // A', M x Kp
   Value bytes;  // W's storage
   Value rowSums; // sum_k A[m, k], M (unscaled, with an offset)
@@ -223,13 +221,6 @@ struct CodeDotKernel {
   int64_t lhsScaleBase;
   Type lhsScale;
 
-  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value mul(Value x, int64_t c) {
-    return arith::MulIOp::create(b, loc, x, idx(c));
-  }
-  Value add(Value x, int64_t c) {
-    return c ? arith::AddIOp::create(b, loc, x, idx(c)).getResult() : x;
-  }
   VectorType byteVector() {
     return VectorType::get({vectorBytes}, b.getI8Type());
   }
@@ -876,8 +867,7 @@ Value buildCodeDotMatmul(OpBuilder &b, Location loc, Value lhs,
   int64_t rowBytes = format.decoding == Decoding::Base3
                          ? k / kBase3Digits
                          : k * format.bits / 8;
-  CodeDotKernel kernel{b,
-                       loc,
+  CodeDotKernel kernel{{b, loc},
                        buildPlanarActivations(b, loc, lhs, paddedK,
                                               vectorBytes, format.planes),
                        rhsBytes,

@@ -35,20 +35,13 @@ constexpr int64_t kTableBytes = 64;
 /// Table t of a column: pair t % 2's low (t < 2) or high bytes.
 int64_t tableOffset(int64_t pair, bool high) { return 32 * high + 16 * pair; }
 
-struct LookupTableKernel {
-  OpBuilder &b;
-  Location loc;
+struct LookupTableKernel : IndexMath {
   Value tables;  // M x (columns * kTableBytes) i8
   Value weights; // W's storage bytes
   int64_t rows;  // R, rows of W per tile
   int64_t columns; // K / 4 byte columns
   int64_t shuffleBytes; // vpshufb bytes, 0 for portable gathers
 
-  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value mul(Value x, int64_t c) {
-    return arith::MulIOp::create(b, loc, x, idx(c));
-  }
   VectorType vec(int64_t n, Type element) {
     return VectorType::get({n}, element);
   }
@@ -277,8 +270,7 @@ Value buildLookupTableMatmul(OpBuilder &b, Location loc, Value lhs,
   auto lhsType = cast<RankedTensorType>(lhs.getType());
   int64_t m = lhsType.getDimSize(0), n = rhsType.getDimSize(0);
   int64_t rows = getPackedEncoding(rhsType).getTile()[0];
-  LookupTableKernel kernel{b,
-                           loc,
+  LookupTableKernel kernel{{b, loc},
                            buildTables(b, loc, lhs),
                            rhsBytes,
                            rows,

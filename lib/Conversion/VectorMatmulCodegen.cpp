@@ -163,7 +163,7 @@ bool isSupportedScale(Type t) {
 }
 
 /// What both kernels share: the operands, the shapes and index arithmetic.
-struct KernelEmitter {
+struct KernelEmitter : IndexMath {
   Lanes v;
   Value lhs, bytes;
   RankedTensorType rhsType;
@@ -171,15 +171,6 @@ struct KernelEmitter {
   int64_t m, k, n, group;
   unsigned width;
 
-  OpBuilder &b() { return v.b; }
-  Value idx(int64_t x) { return arith::ConstantIndexOp::create(v.b, v.loc, x); }
-  Value mul(Value x, int64_t c) {
-    return arith::MulIOp::create(v.b, v.loc, x, idx(c));
-  }
-  Value add(Value x, Value y) {
-    return arith::AddIOp::create(v.b, v.loc, x, y);
-  }
-  Value add(Value x, int64_t c) { return c == 0 ? x : add(x, idx(c)); }
 
   /// The 16 weights from element `linear` (row-major, a multiple of 16) on.
   Value weights(Value linear) {
@@ -234,7 +225,7 @@ struct ColumnTileKernel : KernelEmitter {
   /// numVectors), written into `tile` at columns from 0.
   Value rowBlock(Value tile, Value row0, int64_t rows, Value col0) {
     auto contract = [&](Value k0, int64_t count, ValueRange acc) {
-      return buildLoop(b(), v.loc, count, 1, acc, [&](Value kk, ValueRange sums) {
+      return buildLoop(b, loc, count, 1, acc, [&](Value kk, ValueRange sums) {
         Value kIndex = add(k0, kk);
         SmallVector<Value> q;
         for (int64_t j = 0; j < numVectors; ++j)
@@ -284,7 +275,7 @@ struct RowDotKernel : KernelEmitter {
   /// numRows), written into `tile` at columns from 0.
   Value rowBlock(Value tile, Value row0, int64_t rows, Value col0) {
     auto contract = [&](Value k0, int64_t count, ValueRange acc) {
-      return buildLoop(b(), v.loc, count, kLanes, acc,
+      return buildLoop(b, loc, count, kLanes, acc,
                        [&](Value kk, ValueRange sums) {
         Value kIndex = add(k0, kk);
         SmallVector<Value> x;
@@ -434,7 +425,7 @@ Value buildVectorizedPackedMatmul(OpBuilder &b, Location loc, Value lhs,
   while (n % (perTile * columnsPer) != 0)
     --perTile;
   int64_t tileCols = perTile * columnsPer;
-  KernelEmitter base{Lanes(b, loc), lhs, rhsBytes, rhsType, enc, m, k, n,
+  KernelEmitter base{{b, loc}, Lanes(b, loc), lhs, rhsBytes, rhsType, enc, m, k, n,
                      enc.hasBlocks() ? enc.getBlock()[transposed ? 1 : 0] : k,
                      getElementBitWidth(rhsType.getElementType())};
   ColumnTileKernel columns{base, perTile};

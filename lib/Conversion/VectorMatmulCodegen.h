@@ -19,9 +19,29 @@
 #define ANYBIT_LIB_CONVERSION_VECTORMATMULCODEGEN_H
 
 #include "Anybit/AnybitDialect.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
 
 namespace anybit::codegen {
+
+/// Index arithmetic the matmul kernels' builders share (their first
+/// members: a kernel struct derives from it).
+struct IndexMath {
+  mlir::OpBuilder &b;
+  mlir::Location loc;
+
+  mlir::Value idx(int64_t v) {
+    return mlir::arith::ConstantIndexOp::create(b, loc, v);
+  }
+  mlir::Value mul(mlir::Value x, int64_t c) {
+    return mlir::arith::MulIOp::create(b, loc, x, idx(c));
+  }
+  mlir::Value add(mlir::Value x, mlir::Value y) {
+    return mlir::arith::AddIOp::create(b, loc, x, y);
+  }
+  /// x + c; x itself for c = 0.
+  mlir::Value add(mlir::Value x, int64_t c) { return c ? add(x, idx(c)) : x; }
+};
 
 /// Whether buildVectorizedPackedMatmul handles these operands: static shapes,
 /// the contiguous dimension of B a multiple of 16, weights of at most 8 bits
