@@ -73,28 +73,31 @@ Value linearize(OpBuilder &b, Location loc, ValueRange indices,
   return linear;
 }
 
+/// Elements stored tile by tile are the row-major elements of a tensor of
+/// shape grid ++ tile (the grid of tiles, then one tile), element x at
+/// (x / t ..., x mod t ...).
+SmallVector<int64_t> tiledShape(ArrayRef<int64_t> shape,
+                                ArrayRef<int64_t> tile) {
+  SmallVector<int64_t> tiled;
+  for (auto [size, t] : llvm::zip(shape, tile))
+    tiled.push_back(size / t);
+  llvm::append_range(tiled, tile);
+  return tiled;
+}
+
 /// Position in storage order of the element at `indices` of a tensor of
-/// `shape` packed with `enc`: row-major, or with tiles the tile's row-major
-/// index in the grid, then the element's inside its tile.
+/// `shape` packed with `enc`.
 Value storagePosition(OpBuilder &b, Location loc, ValueRange indices,
                       ArrayRef<int64_t> shape, PackedEncodingAttr enc) {
   if (!enc.isTiled())
     return linearize(b, loc, indices, shape);
-  SmallVector<Value> tileIndices, inTile;
-  SmallVector<int64_t> grid;
-  for (auto [index, size, t] : llvm::zip(indices, shape, enc.getTile())) {
+  SmallVector<Value> tiled(2 * indices.size());
+  for (auto [d, index, t] : llvm::enumerate(indices, enc.getTile())) {
     Value extent = arith::ConstantIndexOp::create(b, loc, t);
-    tileIndices.push_back(arith::DivUIOp::create(b, loc, index, extent));
-    inTile.push_back(arith::RemUIOp::create(b, loc, index, extent));
-    grid.push_back(size / t);
+    tiled[d] = arith::DivUIOp::create(b, loc, index, extent);
+    tiled[indices.size() + d] = arith::RemUIOp::create(b, loc, index, extent);
   }
-  Value tileSize = arith::ConstantIndexOp::create(
-      b, loc, ShapedType::getNumElements(enc.getTile()));
-  return arith::AddIOp::create(
-      b, loc,
-      arith::MulIOp::create(b, loc, linearize(b, loc, tileIndices, grid),
-                            tileSize),
-      linearize(b, loc, inTile, enc.getTile()));
+  return linearize(b, loc, tiled, tiledShape(shape, enc.getTile()));
 }
 
 /// The inverse of storagePosition: the indices of the element stored at
@@ -105,22 +108,15 @@ SmallVector<Value> storedIndices(OpBuilder &b, Location loc, Value position,
   if (!enc.isTiled())
     return delinearize(b, loc, position, shape);
   ArrayRef<int64_t> tile = enc.getTile();
-  SmallVector<int64_t> grid;
-  for (auto [size, t] : llvm::zip(shape, tile))
-    grid.push_back(size / t);
-  Value tileSize =
-      arith::ConstantIndexOp::create(b, loc, ShapedType::getNumElements(tile));
-  SmallVector<Value> tileIndices = delinearize(
-      b, loc, arith::DivUIOp::create(b, loc, position, tileSize), grid);
-  SmallVector<Value> inTile = delinearize(
-      b, loc, arith::RemUIOp::create(b, loc, position, tileSize), tile);
+  SmallVector<Value> tiled =
+      delinearize(b, loc, position, tiledShape(shape, tile));
   SmallVector<Value> indices;
-  for (auto [outer, inner, t] : llvm::zip(tileIndices, inTile, tile))
+  for (auto [d, t] : llvm::enumerate(tile))
     indices.push_back(arith::AddIOp::create(
         b, loc,
-        arith::MulIOp::create(b, loc, outer,
+        arith::MulIOp::create(b, loc, tiled[d],
                               arith::ConstantIndexOp::create(b, loc, t)),
-        inner));
+        tiled[tile.size() + d]));
   return indices;
 }
 

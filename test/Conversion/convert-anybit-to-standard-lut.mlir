@@ -76,7 +76,9 @@ func.func @gemm(%a: tensor<2x8xi8>, %w: tensor<128x8x!anybit.trit, #anybit.packe
 
 // Tiles the kernel does not take (16 rows) read one element at a time:
 // the element at (n, k) is at storage position
-// ((n / 16) * 2 + k / 4) * 64 + (n mod 16) * 4 + k mod 4.
+// ((n / 16) * 2 + k / 4) * 64 + (n mod 16) * 4 + k mod 4, the row-major
+// position of (n / 16, k / 4, n mod 16, k mod 4) in a 2 x 2 x 16 x 4
+// tensor (the grid of tiles, then one tile).
 // CHECK-LABEL: func.func @small_tiles
 // CHECK-NOT: anybit.x86_vpshufb
 // CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "reduction", "parallel"]
@@ -86,13 +88,13 @@ func.func @gemm(%a: tensor<2x8xi8>, %w: tensor<128x8x!anybit.trit, #anybit.packe
 // CHECK: %[[IN_ROW:.*]] = arith.remui %[[N]], %c16
 // CHECK: %[[TILE_COL:.*]] = arith.divui %[[K]], %c4
 // CHECK: %[[IN_COL:.*]] = arith.remui %[[K]], %c4
-// CHECK: arith.addi %{{.*}}, %[[TILE_ROW]]
-// CHECK: %[[TILE:.*]] = arith.addi %{{.*}}, %[[TILE_COL]]
-// CHECK: %[[FIRST:.*]] = arith.muli %[[TILE]], %c64
-// CHECK: arith.addi %{{.*}}, %[[IN_ROW]]
-// CHECK: %[[ROW_FIRST:.*]] = arith.muli %{{.*}}, %c4
-// CHECK: %[[INSIDE:.*]] = arith.addi %[[ROW_FIRST]], %[[IN_COL]]
-// CHECK: arith.addi %[[FIRST]], %[[INSIDE]]
+// CHECK: %[[P0:.*]] = arith.addi %{{.*}}, %[[TILE_ROW]]
+// CHECK: %[[P0X:.*]] = arith.muli %[[P0]], %c2
+// CHECK: %[[TILE:.*]] = arith.addi %[[P0X]], %[[TILE_COL]]
+// CHECK: %[[TILEX:.*]] = arith.muli %[[TILE]], %c16
+// CHECK: %[[ROW:.*]] = arith.addi %[[TILEX]], %[[IN_ROW]]
+// CHECK: %[[ROWX:.*]] = arith.muli %[[ROW]], %c4
+// CHECK: arith.addi %[[ROWX]], %[[IN_COL]]
 func.func @small_tiles(%a: tensor<1x8xi8>, %w: tensor<32x8x!anybit.trit, #anybit.packed<tile = [16, 4]>>) -> tensor<1x32xi32> {
   %c = anybit.matmul %a, %w {accumulator = i32, transpose_rhs} : tensor<1x8xi8>, tensor<32x8x!anybit.trit, #anybit.packed<tile = [16, 4]>> -> tensor<1x32xi32>
   return %c : tensor<1x32xi32>
