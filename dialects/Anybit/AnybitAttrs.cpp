@@ -133,13 +133,17 @@ std::vector<uint8_t>
 PackedEncodingAttr::packData(ArrayRef<int64_t> shape, Type elementType,
                              ArrayRef<uint64_t> values) const {
   ::anybit::BitLayout layout = getBitLayout(elementType);
-  std::vector<uint64_t> stored(values.begin(), values.end());
-  if (isTiled())
+  // Row-major values are already in storage order without tiles.
+  std::vector<uint64_t> reordered;
+  if (isTiled()) {
+    reordered.resize(values.size());
     for (auto [i, v] : llvm::enumerate(values))
-      stored[getStoragePosition(shape, i)] = v;
-  std::vector<uint8_t> bytes(layout.storageBytes(stored.size()));
-  if (!stored.empty())
-    ::anybit::packBits(stored.data(), stored.size(), layout, bytes.data());
+      reordered[getStoragePosition(shape, i)] = v;
+    values = reordered;
+  }
+  std::vector<uint8_t> bytes(layout.storageBytes(values.size()));
+  if (!values.empty())
+    ::anybit::packBits(values.data(), values.size(), layout, bytes.data());
   return bytes;
 }
 
