@@ -22,11 +22,7 @@ namespace {
 /// Rows of A and rows of W accumulated together: 4 x 4 accumulators (half
 /// of AVX-512's registers) are enough independent dot-product chains to
 /// hide their latency, and each row of A' loaded serves four rows of W.
-/// A scaled GEMV (one row of A) takes 8 rows of W: its per-block work
-/// shared by the rows (A' loads, the offsets' dot products) is then spread
-/// thinner, measured 20-30% faster for 2-bit, 3-bit and e2m1 weights and
-/// the same for wider ones (it was not faster unscaled).
-constexpr int64_t kRowsOfA = 4, kRowsOfW = 4, kRowsOfWScaledGemv = 8;
+constexpr int64_t kRowsOfA = 4, kRowsOfW = 4;
 
 /// How the stored bits of W become unsigned byte codes c = w + offset.
 enum class Decoding {
@@ -220,6 +216,8 @@ struct CodeDotKernel : IndexMath {
   Value lhsBytes;
   int64_t lhsScaleBase;
   Type lhsScale;
+  // Scaled: the unit sums every row of W starts from (buildOffsetSums).
+  Value offsetSums;
 
   VectorType byteVector() {
     return VectorType::get({vectorBytes}, b.getI8Type());
@@ -578,6 +576,67 @@ struct CodeDotKernel : IndexMath {
     return values;
   }
 
+  /// A unit of scaled sums is a group's worth of blocks, or one block
+  /// holding several groups (K is a multiple of G, so units are whole).
+  struct Units {
+    int64_t blocks; // per unit
+    int64_t count;  // in a row
+    int64_t inRow;  // the first ones, whose reads stay inside the row
+  };
+  Units units() const {
+    auto [blocks, inRow] = blockCounts();
+    int64_t perUnit = std::max<int64_t>(1, format.group / blockCodes());
+    return {perUnit, (blocks + perUnit - 1) / perUnit, inRow / perUnit};
+  }
+
+  /// -offset * (unit u's i32 lane sums of row a of A'), for each part
+  /// with an offset: the value every row of W's lane sums of that unit
+  /// start from, as a tensor<parts x M x units x lanes>. Computed once per
+  /// product, not once per tile of W: with one row of W a tile these dot
+  /// products would cost as much as the weights' own for 2-bit codes.
+  Value buildOffsetSums(int64_t m) {
+    Units u = units();
+    int64_t lanes = vectorBytes / 4;
+    Value sums = tensor::EmptyOp::create(
+        b, loc, ArrayRef<int64_t>{format.parts(), m, u.count, lanes},
+        b.getI32Type());
+    return buildLoop(
+        b, loc, m, 1, ValueRange{sums},
+        [&](Value row, ValueRange rowArgs) {
+          return buildLoop(
+              b, loc, u.count, 1, rowArgs, [&](Value unit, ValueRange args) {
+                Value t = args[0];
+                for (int64_t part = 0; part < format.parts(); ++part) {
+                  if (!format.partOffset(part))
+                    continue; // read as zeros
+                  Value offsets =
+                      splat(byteVector(), int8_t(format.partOffset(part)));
+                  SmallVector<Value> sum = buildLoop(
+                      b, loc, u.blocks, 1,
+                      ValueRange{splat(laneVector(), 0)},
+                      [&](Value i, ValueRange acc) -> SmallVector<Value> {
+                        Value kb = add(mul(unit, u.blocks), i);
+                        Value next = acc[0];
+                        for (int64_t j = 0; j < format.planes; ++j) {
+                          Value col = add(mul(kb, blockCodes()), j * vectorBytes);
+                          next = dot(next, offsets,
+                                     read(planar, {row, col}, true));
+                        }
+                        return {next};
+                      });
+                  Value negated = arith::SubIOp::create(
+                      b, loc, splat(laneVector(), 0), sum[0]);
+                  t = vector::TransferWriteOp::create(
+                          b, loc, negated, t,
+                          ValueRange{idx(part), row, unit, idx(0)},
+                          ArrayRef<bool>{true})
+                          .getResult();
+                }
+                return SmallVector<Value>{t};
+              });
+        })[0];
+  }
+
   /// Unit `unit` of `blocks` blocks, the first `inRowBlocks` of which read
   /// inside the row (`first`: see laneScales): their products summed
   /// exactly per lane, offsets taken off per lane, then scaled and added to
@@ -594,33 +653,21 @@ struct CodeDotKernel : IndexMath {
                             body) {
       return overBlocks(kb0, blocks, inRowBlocks, std::move(values), body);
     };
-    SmallVector<Value> partial(format.parts() * perPart,
-                               splat(laneVector(), 0));
-    for (int64_t part = 0; part < format.parts(); ++part) {
-      int64_t offset = format.partOffset(part);
-      if (!offset)
-        continue;
-      // offset * (the lane's activation sum), the same for every row of W.
-      Value offsets = splat(byteVector(), int8_t(offset));
-      SmallVector<Value> sums = overUnit(
-          SmallVector<Value>(rowsA, splat(laneVector(), 0)),
-          [&](Value kb, bool, ValueRange args) {
-            SmallVector<Value> next(args);
-            for (int64_t a = 0; a < rowsA; ++a)
-              for (int64_t j = 0; j < format.planes; ++j) {
-                Value col = add(mul(kb, blockCodes()), j * vectorBytes);
-                next[a] =
-                    dot(next[a], offsets, read(planar, {add(m0, a), col}, true));
-              }
-            return next;
-          });
+    SmallVector<Value> partial(format.parts() * perPart);
+    Value pad = arith::ConstantIntOp::create(b, loc, 0, 32);
+    for (int64_t part = 0; part < format.parts(); ++part)
       for (int64_t a = 0; a < rowsA; ++a) {
-        Value negated =
-            arith::SubIOp::create(b, loc, splat(laneVector(), 0), sums[a]);
+        Value start =
+            format.partOffset(part)
+                ? vector::TransferReadOp::create(
+                      b, loc, laneVector(), offsetSums,
+                      ValueRange{idx(part), add(m0, a), unit, idx(0)}, pad,
+                      ArrayRef<bool>{true})
+                      .getResult()
+                : splat(laneVector(), 0);
         for (int64_t r = 0; r < rowsW; ++r)
-          partial[part * perPart + r * rowsA + a] = negated;
+          partial[part * perPart + r * rowsA + a] = start;
       }
-    }
     partial = overUnit(partial, [&](Value kb, bool inBounds,
                                     ValueRange args) {
       return block(kb, inBounds, n0, rowsW, m0, rowsA, args);
@@ -647,30 +694,29 @@ struct CodeDotKernel : IndexMath {
   /// smaller than a block, each block's) int32 lane sums are scaled once.
   Value rowBlockScaled(Value tile, Value m0, int64_t rowsA, Value n0,
                        int64_t rowsW) {
-    auto [blocks, inRow] = blockCounts();
-    // Blocks per unit: a group's worth (K is a multiple of G, so whole
-    // units), or one block holding several groups.
-    int64_t perUnit = std::max<int64_t>(1, format.group / blockCodes());
-    int64_t units = (blocks + perUnit - 1) / perUnit;
-    int64_t inRowUnits = inRow / perUnit;
+    int64_t inRow = blockCounts().second;
+    Units units = this->units();
+    int64_t perUnit = units.blocks;
     SmallVector<Value> accs(rowsW * rowsA, splat(floatLanes(), 0));
-    if (inRowUnits > 0)
-      accs = buildLoop(b, loc, inRowUnits, 1, accs,
+    if (units.inRow > 0)
+      accs = buildLoop(b, loc, units.inRow, 1, accs,
                        [&](Value u, ValueRange args) {
                          return scaledUnit(u, perUnit, perUnit, 0, n0, rowsW,
                                            m0, rowsA, args);
                        });
     // The last units one by one: their reads may leave the row, and the
     // last block's scales stop at K.
-    for (int64_t u = inRowUnits; u < units; ++u)
+    for (int64_t u = units.inRow; u < units.count; ++u)
       accs = scaledUnit(idx(u), perUnit,
                         std::clamp<int64_t>(inRow - u * perUnit, 0, perUnit),
                         u * perUnit * blockCodes(), n0, rowsW, m0, rowsA,
                         accs);
     for (int64_t r = 0; r < rowsW; ++r)
       for (int64_t a = 0; a < rowsA; ++a) {
+        // The lanes hold partial sums in no order that matters: a tree.
         Value sum = vector::ReductionOp::create(
-            b, loc, vector::CombiningKind::ADD, accs[r * rowsA + a]);
+            b, loc, vector::CombiningKind::ADD, accs[r * rowsA + a],
+            arith::FastMathFlags::reassoc);
         if (format.exponent) // table codes are value * 2^exponent
           sum = arith::MulFOp::create(
               b, loc, sum,
@@ -787,6 +833,22 @@ Value buildRowSums(OpBuilder &b, Location loc, Value lhs) {
 
 } // namespace
 
+/// Rows of W a tile of outputs accumulates together. A GEMV (one row of A)
+/// streams W one row at a time: a single sequential read, which DRAM
+/// serves at the full read bandwidth where the interleaved reads of 4 or 8
+/// rows got 55-85% of it (Zen 4, weights flushed from the cache: 8-bit
+/// weights 38 GB/s against 32, 3-bit 35 against 21). The exception is
+/// an unscaled product of codes of 2 bits or less (trits): P >= 4 planes
+/// make P loads of A' per load of W, which 4 rows of W share, and that
+/// kernel is compute-bound one row at a time (127 G weights/s against
+/// 152). Wider products (several rows of A) are compute-bound and keep
+/// 4 x 4 tiles.
+static int64_t rowsOfWPerTile(const CodeFormat &format, int64_t m) {
+  if (m > 1 || (!format.group && format.planes >= 4))
+    return kRowsOfW;
+  return 1;
+}
+
 /// Whether `type` (M x K) is packed with one symmetric f16, bf16 or f32
 /// scale per row: [1, K] blocks, as anybit.quantize makes per token.
 static bool isRowScaled(RankedTensorType type) {
@@ -890,7 +952,10 @@ Value buildCodeDotMatmul(OpBuilder &b, Location loc, Value lhs,
                                             lhsType.getShape(),
                                             lhsType.getElementType())
                                       : 0),
-                       lhsEnc ? lhsEnc.getScale() : Type()};
+                       lhsEnc ? lhsEnc.getScale() : Type(),
+                       /*offsetSums=*/Value()};
+  if (format.group)
+    kernel.offsetSums = kernel.buildOffsetSums(m);
   Type resultElement =
       format.group ? Type(b.getF32Type()) : Type(b.getI32Type());
   // Outputs [first, first + count) in tiles of `rowsW` rows of W.
@@ -908,7 +973,7 @@ Value buildCodeDotMatmul(OpBuilder &b, Location loc, Value lhs,
         });
   };
   // Whole tiles of rowsOfW rows, then the last N mod rowsOfW in one.
-  int64_t rowsOfW = format.group && m == 1 ? kRowsOfWScaledGemv : kRowsOfW;
+  int64_t rowsOfW = rowsOfWPerTile(format, m);
   int64_t whole = n / rowsOfW * rowsOfW;
   if (whole == n || whole == 0)
     return columns(0, n, whole ? rowsOfW : n);

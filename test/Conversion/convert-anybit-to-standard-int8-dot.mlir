@@ -94,21 +94,28 @@ func.func @gemv_scaled(%a: tensor<1x128xi8, #anybit.packed<block = [1, 128], sca
 // them) times i4 weights with an f16 scale per 32 codes, into f32: A's
 // codes are the first 128 bytes of its storage. Per block of 64 codes
 // (V = 32 bytes, two nibble planes) and row of A, the offsets 8 sum_k a_k
-// of each lane come from vpdpbusd with 8s, once for all rows of W, and
-// seed every row's exact int32 sums. The block holds two groups: lanes
-// 0-3 (codes 0-31) take the first scale, lanes 4-7 the second; each lane
-// sum is converted and scaled once (vector.fma). A's row scale multiplies
-// each output once at the end.
+// of each lane come from vpdpbusd with 8s, once per product before the
+// tiles (a tensor of parts x rows of A x units x lanes), and seed every
+// row's exact int32 sums. A GEMV takes one row of W a tile (one
+// sequential stream). The block holds two groups: lanes 0-3 (codes 0-31)
+// take the first scale, lanes 4-7 the second; each lane sum is converted
+// and scaled once (vector.fma), and the lanes are reduced in any order.
+// A's row scale multiplies each output once at the end.
 // CHECK-LABEL: func.func @gemv_scaled(
 // CHECK-SAME: %[[A:[^:]*]]: tensor<132xi8>, %[[W:[^:]*]]: tensor<288xi8>)
 // CHECK: %[[CODES:.*]] = tensor.extract_slice %[[A]][0] [128] [1] : tensor<132xi8> to tensor<128xi8>
 // CHECK: tensor.expand_shape %[[CODES]] {{.*}} into tensor<1x128xi8>
-// CHECK: scf.forall
-// CHECK:   scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
+// CHECK: %[[EMPTY:.*]] = tensor.empty() : tensor<1x1x2x8xi32>
+// CHECK: %[[OFFSETS:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %[[EMPTY]])
+// CHECK:   scf.for
 // CHECK:     %[[EIGHTS:.*]] = arith.constant dense<8> : vector<32xi8>
 // CHECK:     %[[O0:.*]] = anybit.x86_vpdpbusd %{{.*}}, %[[EIGHTS]], %{{.*}}
 // CHECK:     %[[O1:.*]] = anybit.x86_vpdpbusd %[[O0]], %[[EIGHTS]], %{{.*}}
-// CHECK:     %[[SEED:.*]] = arith.subi %{{.*}}, %[[O1]] : vector<8xi32>
+// CHECK:   %[[NEG:.*]] = arith.subi %{{.*}}, %{{.*}} : vector<8xi32>
+// CHECK:   vector.transfer_write %[[NEG]]
+// CHECK: scf.forall (%{{.*}}) in (4)
+// CHECK:   scf.for {{.*}} -> (vector<8xf32>) {
+// CHECK:     %[[SEED:.*]] = vector.transfer_read %[[OFFSETS]]
 // CHECK:     arith.xori
 // CHECK:     %[[P0:.*]] = anybit.x86_vpdpbusd %[[SEED]], %{{.*}}, %{{.*}}
 // CHECK:     %[[P1:.*]] = anybit.x86_vpdpbusd %[[P0]], %{{.*}}, %{{.*}}
@@ -118,7 +125,7 @@ func.func @gemv_scaled(%a: tensor<1x128xi8, #anybit.packed<block = [1, 128], sca
 // CHECK:     %[[LANES:.*]] = vector.shuffle %[[S]], %{{.*}} [0, 0, 0, 0, 1, 1, 1, 1]
 // CHECK:     %[[F:.*]] = arith.sitofp %[[P1]] : vector<8xi32> to vector<8xf32>
 // CHECK:     vector.fma %[[F]], %[[LANES]], %{{.*}} : vector<8xf32>
-// CHECK:   %[[SUM:.*]] = vector.reduction <add>, %{{.*}} : vector<8xf32> into f32
+// CHECK:   %[[SUM:.*]] = vector.reduction <add>, %{{.*}} fastmath<reassoc> : vector<8xf32> into f32
 // CHECK:   vector.transfer_read %[[A]]
 // CHECK:   %[[ROW:.*]] = vector.extract
 // CHECK:   arith.mulf %[[SUM]], %[[ROW]] : f32
