@@ -129,6 +129,33 @@ def Anybit_X86VpermbOp : Anybit_Op<"x86_vpermb", [Pure,
   }];
 }
 
+def Anybit_X86VpermpsOp : Anybit_Op<"x86_vpermps", [Pure,
+    X86IntrinsicOpInterface,
+    AllTypesMatch<["table", "result"]>,
+    TypesMatchWith<"`indices` has one i32 per lane of the result", "result",
+                   "indices",
+                   "::mlir::VectorType::get({16}, ::mlir::IntegerType::get("
+                   "$_self.getContext(), 32))">]> {
+  let summary = "x86 vpermps: a 16-entry f32 table lookup per lane";
+  let description = [{
+    For each 32-bit lane i, result[i] = table[indices[i] mod 16] (AVX-512F):
+    the low four bits of each index pick one of the table's floats, the
+    others are ignored. The code-FMA kernel maps the codes of weights of up
+    to 4 bits (integers, trits, small floats) to their values with it.
+
+    ```mlir
+    %r = anybit.x86_vpermps %table, %indices : vector<16xf32>
+    ```
+  }];
+  let arguments = (ins VectorOfLengthAndType<[16], [F32]>:$table,
+                       VectorOfLengthAndType<[16], [I32]>:$indices);
+  let results = (outs VectorOfLengthAndType<[16], [F32]>:$result);
+  let assemblyFormat = "$table `,` $indices attr-dict `:` type($result)";
+  let extraClassDeclaration = [{
+    std::string getIntrinsicName() { return "llvm.x86.avx512.permvar.sf.512"; }
+  }];
+}
+
 def Anybit_X86VpmaddubswOp : Anybit_Op<"x86_vpmaddubsw", [Pure,
     X86IntrinsicOpInterface,
     AllTypesMatch<["u", "s"]>,

@@ -7,6 +7,7 @@
 #include "PackedCodegen.h"
 #include "RetypeOp.h"
 #include "CodeDotMatmulCodegen.h"
+#include "CodeFmaMatmulCodegen.h"
 #include "LookupTableMatmulCodegen.h"
 #include "Anybit/X86Ops.h"
 #include "VectorMatmulCodegen.h"
@@ -694,6 +695,17 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
       return finish(op, product, rewriter);
     }
     Value lhs = toAccumulator(rewriter, loc, op.getLhs(), adaptor.getLhs(), acc);
+    // f32 activations times codes: 512-bit byte shuffles (AVX-512 BW)
+    // imply AVX-512F's vpermps tables.
+    bool tables = x86ByteBits >= 512;
+    if (vectorize && acc.isF32() &&
+        canLowerCodeFmaMatmul(cast<RankedTensorType>(lhs.getType()),
+                              op.getRhs().getType(), op.getTransposeRhs(), acc,
+                              tables)) {
+      product = buildCodeFmaMatmul(rewriter, loc, lhs, adaptor.getRhs(),
+                                   op.getRhs().getType(), tables);
+      return finish(op, product, rewriter);
+    }
     if (vectorize && acc.isF32() &&
         canVectorizePackedMatmul(cast<RankedTensorType>(lhs.getType()),
                                  op.getRhs().getType(), op.getTransposeRhs()))
@@ -893,7 +905,7 @@ struct ConvertAnybitToStandardPass
     // The code-dot kernel's instructions.
     target.addLegalOp<X86VpdpbusdOp, X86VpmaddubswOp, X86VpmaddwdOp,
                       X86VpmultishiftqbOp, X86VpshufbOp,
-                      X86VpermbOp>();
+                      X86VpermbOp, X86VpermpsOp>();
     target.markUnknownOpDynamicallyLegal(
         [&](Operation *op) { return converter.isLegal(op); });
     target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {

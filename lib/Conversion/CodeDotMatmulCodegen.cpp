@@ -2,6 +2,8 @@
 
 #include "CodeDotMatmulCodegen.h"
 
+#include "CodeMatmulSupport.h"
+
 #include "Anybit/ElementTypes.h"
 #include "Anybit/X86Ops.h"
 #include "anybit/Support/BitPacking.h"
@@ -76,28 +78,6 @@ static CodeFormat makeFormat(Decoding decoding, unsigned bits, int64_t planes,
   format.flip = flip;
   format.offset = offset;
   return format;
-}
-
-/// Whether `type` is OCP MX's e8m0 (2^(e - 127), e = 255 NaN), the scale
-/// of MXFP4 blocks.
-static bool isE8M0(Type type) {
-  std::optional<FloatFormat> f = getFloatFormat(type);
-  return f && f->expBits == 8 && f->manBits == 0 && !f->isSigned &&
-         !f->hasZero && f->bias == 127 && f->nonFinite == NonFinite::NanOnly;
-}
-
-/// The [1, G] scales of `enc` this kernel reads (f16, bf16, f32 or e8m0, no
-/// zero point), as {G, scale type}; {0, null} when unscaled; nothing
-/// otherwise.
-static std::optional<std::pair<int64_t, Type>>
-getGroupScales(PackedEncodingAttr enc) {
-  if (!enc || !enc.hasBlocks())
-    return std::pair<int64_t, Type>{0, Type()};
-  Type scale = enc.getScale();
-  if (enc.getZeroPoint() || enc.getBlock()[0] != 1 ||
-      !(scale.isF16() || scale.isBF16() || scale.isF32() || isE8M0(scale)))
-    return std::nullopt;
-  return std::pair<int64_t, Type>{enc.getBlock()[1], scale};
 }
 
 /// Codes for a small float of 2 to 6 bits whose values are all finite
@@ -482,36 +462,8 @@ struct CodeDotKernel : IndexMath {
     return VectorType::get({vectorBytes / 4}, b.getF32Type());
   }
 
-  /// `count` floats of type `type` (f16, bf16, f32 or e8m0) at byte `at`
-  /// of `source`, as f32.
   Value readFloats(Value source, Value at, int64_t count, Type type) {
-    int64_t bytesPer = getElementBitWidth(type) / 8;
-    auto raw = VectorType::get({count * bytesPer}, b.getI8Type());
-    Value pad = arith::ConstantIntOp::create(b, loc, 0, 8);
-    Value read = vector::TransferReadOp::create(b, loc, raw, source, at, pad,
-                                                ArrayRef<bool>{true});
-    if (isE8M0(type)) {
-      // The exponent into an f32's exponent field; 0 is the subnormal
-      // 2^-127 and 255 NaN.
-      auto words = VectorType::get({count}, b.getI32Type());
-      Value e = arith::ExtUIOp::create(b, loc, words, read);
-      Value bits = arith::ShLIOp::create(b, loc, e, splat(words, 23));
-      auto special = [&](int64_t code, int64_t value) {
-        Value is = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, e,
-                                         splat(words, code));
-        bits = arith::SelectOp::create(b, loc, is, splat(words, value), bits);
-      };
-      special(0, 0x00400000);
-      special(255, 0x7FC00000);
-      return arith::BitcastOp::create(
-          b, loc, VectorType::get({count}, b.getF32Type()), bits);
-    }
-    Value values = vector::BitCastOp::create(
-        b, loc, VectorType::get({count}, type), read);
-    if (type.isF32())
-      return values;
-    return arith::ExtFOp::create(
-        b, loc, VectorType::get({count}, b.getF32Type()), values);
+    return readFloatsAsF32(b, loc, source, at, count, type);
   }
 
   /// The scales of groups [g0, g0 + count) of row `row` of W, as f32.
@@ -766,43 +718,6 @@ struct CodeDotKernel : IndexMath {
     return tile;
   }
 };
-
-/// A' (M x Kp, Kp a multiple of PV): within each block of PV columns,
-/// A'[m, PV kb + V j + i] = A[m, PV kb + P i + j], zero past K.
-Value buildPlanarActivations(OpBuilder &b, Location loc, Value lhs,
-                             int64_t paddedK, int64_t vectorBytes,
-                             int64_t codesPerByte) {
-  auto lhsType = cast<RankedTensorType>(lhs.getType());
-  int64_t m = lhsType.getDimSize(0), k = lhsType.getDimSize(1);
-  auto type = RankedTensorType::get({m, paddedK}, b.getI8Type());
-  return tensor::GenerateOp::create(
-      b, loc, type, ValueRange{},
-      [&](OpBuilder &nb, Location l, ValueRange indices) {
-        auto c = [&](int64_t v) {
-          return arith::ConstantIndexOp::create(nb, l, v);
-        };
-        Value col = indices[1];
-        Value blockSize = c(codesPerByte * vectorBytes), v = c(vectorBytes);
-        Value inBlock = arith::RemUIOp::create(nb, l, col, blockSize);
-        Value blockStart = arith::SubIOp::create(nb, l, col, inBlock);
-        Value plane = arith::DivUIOp::create(nb, l, inBlock, v);
-        Value lane = arith::RemUIOp::create(nb, l, inBlock, v);
-        Value source = arith::AddIOp::create(
-            nb, l, blockStart,
-            arith::AddIOp::create(nb, l,
-                                  arith::MulIOp::create(nb, l, lane,
-                                                        c(codesPerByte)),
-                                  plane));
-        Value inside = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult,
-                                             source, c(k));
-        Value clamped = arith::MinUIOp::create(nb, l, source, c(k - 1));
-        Value a = tensor::ExtractOp::create(nb, l, lhs,
-                                            ValueRange{indices[0], clamped});
-        Value zero = arith::ConstantIntOp::create(nb, l, 0, 8);
-        tensor::YieldOp::create(
-            nb, l, arith::SelectOp::create(nb, l, inside, a, zero).getResult());
-      });
-}
 
 /// sum_k A[m, k] for each row, in i32.
 Value buildRowSums(OpBuilder &b, Location loc, Value lhs) {

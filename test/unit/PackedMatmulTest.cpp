@@ -11,10 +11,13 @@
 // take int8 activations (plain, or packed with a scale per row), which
 // integer weights and small floats of 2 or 4 bits multiply in the code-dot
 // kernel (CodeDotMatmulCodegen): exact int32 sums per block, scaled once.
+// A second test draws f32-activation kernels for the code-FMA kernel
+// (CodeFmaMatmulCodegen): whole blocks of codes, groups of whole quarters.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Anybit/AnybitDialect.h"
+#include "Anybit/ElementTypes.h"
 #include "anybit/Interp/ElementCodec.h"
 #include "anybit/Interp/Interpreter.h"
 #include "anybit/Support/BitPacking.h"
@@ -205,6 +208,108 @@ protected:
         index, lhs, rhs, res, transposed ? ", transpose_rhs" : "");
   }
 
+  /// A kernel for the code-FMA kernel (CodeFmaMatmulCodegen): f32
+  /// activations times N x K weights of integers of 1..8 bits, trits or
+  /// floats of up to 4 bits, K whole blocks of 64 codes of each plane (and,
+  /// for fields, rows of at least 64 bytes), groups of whole quarters (16
+  /// codes of each plane). Some encodings it declines (words that fields do
+  /// not fill, f8E4M3FN scales) take the vector kernel instead.
+  std::string codeFmaKernel(int index) {
+    int64_t m = 1 + rng() % 5, n = 1 + rng() % 20;
+    std::string element;
+    unsigned bits;
+    switch (rng() % 4) {
+    case 0:
+    case 1: {
+      const char *prefix[] = {"i", "ui", "si"};
+      bits = 1 + rng() % 8;
+      element = prefix[rng() % 3] + std::to_string(bits);
+      break;
+    }
+    case 2:
+      element = "!anybit.trit";
+      bits = 2;
+      break;
+    default:
+      element = rng() % 2 ? "f4E2M1FN"
+                          : randomFormat(3, 3, 1, 2, 4, /*mostlyFinite=*/true);
+      bits = 0; // from the parsed type below
+      break;
+    }
+    if (!bits)
+      bits = anybit::getElementBitWidth(parseType(element, &context));
+    bool fields = 8 % bits != 0;
+    int64_t planes = fields ? 1 : 8 / bits;
+    int64_t block = 64 * planes, quarter = 16 * planes;
+    int64_t minBlocks = fields ? (512 / bits + 63) / 64 : 1;
+    int64_t k = block * (minBlocks + rng() % 3);
+    std::vector<std::string> encoding;
+    if (rng() % 5 == 0)
+      encoding.push_back("word = " + std::to_string(8 << (rng() % 4)));
+    if (rng() % 5 == 0)
+      encoding.push_back("straddle = false");
+    if (element != "!anybit.trit" && rng() % 4 != 0) {
+      // A group of 1, 2 or 4 quarters that divides K, or a whole row.
+      int64_t group = quarter << (rng() % 3);
+      if (k % group != 0 || rng() % 5 == 0)
+        group = k;
+      static const char *scales[] = {"f32", "f16", "bf16", "f8E8M0FNU",
+                                     "f8E4M3FN"};
+      encoding.push_back(llvm::formatv("block = [1, {0}]", group));
+      encoding.push_back(std::string("scale = ") +
+                         scales[rng() % std::size(scales)]);
+    }
+    std::string rhs =
+        llvm::formatv("tensor<{0}x{1}x{2}, #anybit.packed<{3}>>", n, k,
+                      element, llvm::join(encoding, ", "));
+    std::string lhs = llvm::formatv("tensor<{0}x{1}xf32>", m, k);
+    std::string res = llvm::formatv("tensor<{0}x{1}xf32>", m, n);
+    return llvm::formatv(
+        "func.func @fma{0}(%a: {1}, %b: {2}) -> {3} {{\n"
+        "  %c = anybit.matmul %a, %b {{accumulator = f32, transpose_rhs} : "
+        "{1}, {2} -> {3}\n"
+        "  return %c : {3}\n}\n",
+        index, lhs, rhs, res);
+  }
+
+  /// Compiles `source` with `options` and compares every function with the
+  /// VM on random inputs, twice; returns the number of comparisons.
+  int compareWithTheVM(const std::string &source,
+                       const anybit::CPUCompileOptions &options) {
+    OwningOpRef<ModuleOp> parsed =
+        parseSourceString<ModuleOp>(source, &context);
+    EXPECT_TRUE(parsed) << source;
+    if (!parsed)
+      return 0;
+    auto exe = anybit::CPUExecutable::compile(*parsed, options);
+    EXPECT_TRUE(succeeded(exe)) << source;
+    if (failed(exe))
+      return 0;
+    int cases = 0;
+    for (auto fn : parsed->getOps<func::FuncOp>()) {
+      auto lhsType = cast<RankedTensorType>(fn.getArgumentTypes()[0]);
+      auto rhsType = cast<RankedTensorType>(fn.getArgumentTypes()[1]);
+      for (int run = 0; run < 2; ++run) {
+        SmallVector<anybit::RtValue> args = {
+            lhsType.getEncoding() ? randomPacked(lhsType)
+                                  : randomActivations(lhsType),
+            randomPacked(rhsType)};
+        auto want = anybit::interpret(*parsed, fn.getSymName(), args);
+        EXPECT_TRUE(succeeded(want));
+        auto got = (*exe)->run(fn.getSymName(), args, fn.getLoc());
+        EXPECT_TRUE(succeeded(got));
+        if (failed(want) || failed(got))
+          return cases;
+        std::string what;
+        llvm::raw_string_ostream os(what);
+        fn.print(os);
+        expectClose((*got)[0], (*want)[0], what);
+        ++cases;
+      }
+    }
+    return cases;
+  }
+
   /// Largest |difference| allowed: 1e-4 of the largest finite |output|
   /// (reordered f32 sums of at most 256 terms), one ulp more for f16
   /// outputs; an f16 output may overflow on one side only at the edge of
@@ -242,9 +347,6 @@ TEST_F(PackedMatmulTest, MatchesTheReferenceVM) {
     std::string source;
     for (int f = 0; f < 10; ++f)
       source += randomKernel(f);
-    OwningOpRef<ModuleOp> parsed =
-        parseSourceString<ModuleOp>(source, &context);
-    ASSERT_TRUE(parsed) << source;
     // Every other module runs its column tiles on 2 OpenMP threads; every
     // fourth compiles the code-dot kernel without vpdpbusd: with
     // vpmaddubsw (AVX2 and up), or, every eighth, as portable vector code
@@ -253,29 +355,27 @@ TEST_F(PackedMatmulTest, MatchesTheReferenceVM) {
     options.threads = module % 2 ? 2 : 1;
     if (module % 4 == 3)
       options.features = module % 8 == 7 ? "-avx2" : "-avx512vnni,-avxvnni";
-    auto exe = anybit::CPUExecutable::compile(*parsed, options);
-    ASSERT_TRUE(succeeded(exe)) << source;
-    for (auto fn : parsed->getOps<func::FuncOp>()) {
-      auto lhsType = cast<RankedTensorType>(fn.getArgumentTypes()[0]);
-      auto rhsType = cast<RankedTensorType>(fn.getArgumentTypes()[1]);
-      for (int run = 0; run < 2; ++run) {
-        SmallVector<anybit::RtValue> args = {
-            lhsType.getEncoding() ? randomPacked(lhsType)
-                                  : randomActivations(lhsType),
-            randomPacked(rhsType)};
-        auto want = anybit::interpret(*parsed, fn.getSymName(), args);
-        ASSERT_TRUE(succeeded(want));
-        auto got = (*exe)->run(fn.getSymName(), args, fn.getLoc());
-        ASSERT_TRUE(succeeded(got));
-        std::string what;
-        llvm::raw_string_ostream os(what);
-        fn.print(os);
-        expectClose((*got)[0], (*want)[0], what);
-        ++cases;
-      }
-    }
+    cases += compareWithTheVM(source, options);
   }
   EXPECT_EQ(cases, 160 * anybit::test::sweepScale());
+}
+
+TEST_F(PackedMatmulTest, CodeFmaKernelMatchesTheReferenceVM) {
+  int cases = 0;
+  for (int module = 0; module < 6 * anybit::test::sweepScale(); ++module) {
+    std::string source;
+    for (int f = 0; f < 8; ++f)
+      source += codeFmaKernel(f);
+    // vpermps tables on the host (AVX-512); shifts and conversions
+    // without AVX-512 BW, and as portable vector code without AVX2 (small
+    // floats then take the vector kernel).
+    anybit::CPUCompileOptions options;
+    options.threads = module % 2 ? 2 : 1;
+    static const char *features[] = {"", "-avx512bw", "-avx2"};
+    options.features = features[module % 3];
+    cases += compareWithTheVM(source, options);
+  }
+  EXPECT_EQ(cases, 96 * anybit::test::sweepScale());
 }
 
 } // namespace

@@ -1,0 +1,422 @@
+//===- CodeFmaMatmulCodegen.cpp - f32 activations times codes -------------===//
+
+#include "CodeFmaMatmulCodegen.h"
+
+#include "Anybit/ElementTypes.h"
+#include "Anybit/X86Ops.h"
+#include "CodeMatmulSupport.h"
+#include "VectorMatmulCodegen.h"
+#include "anybit/Support/BitPacking.h"
+#include "anybit/Support/FloatFormat.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <array>
+
+using namespace mlir;
+
+namespace anybit::codegen {
+namespace {
+
+/// Lanes of a vector of values (16 f32: one zmm), and the vectors of a
+/// block of each plane: 64 codes, so that a plane's four independent FMA
+/// chains hide the FMA latency even with one row of W.
+constexpr int64_t kLanes = 16, kQuarters = 4;
+/// Rows of A a pass over a row of W serves: 2 x 4 accumulators and as many
+/// partial sums stay in registers.
+constexpr int64_t kRowsOfA = 2;
+/// Bytes of W read for a block of fields (at most 56): one whole vector,
+/// which one byte shuffle spreads into a quarter's lanes.
+constexpr int64_t kFieldWindow = 64;
+
+/// How W's bytes hold its codes and what each code is worth.
+struct WeightFormat {
+  unsigned bits = 0;
+  int64_t planes = 1;  // P: codes a byte, for widths that divide 8
+  bool fields = false; // 3, 5, 6 or 7 bits, straddling bytes
+  bool isSigned = false;
+  int32_t offset = 0; // converted integers: value = field - offset (trits)
+  /// The value of each pattern of the low four bits of a lane (widths up
+  /// to 4, the pattern taken modulo 2^bits); empty: sign-extend or
+  /// zero-extend the field and convert.
+  SmallVector<float, 16> table;
+  int64_t group = 0; // G, 0 when unscaled
+  Type scale;
+
+  int64_t blockCodes() const { return planes * kLanes * kQuarters; }
+  /// Bytes of W a block holds: 64 for planes, 8 bits for fields.
+  int64_t blockBytes() const { return blockCodes() * bits / 8; }
+};
+
+/// The weight format buildCodeFmaMatmul reads `rhsType` with, if any.
+std::optional<WeightFormat> getWeightFormat(RankedTensorType rhsType,
+                                            bool tables) {
+  PackedEncodingAttr enc = getPackedEncoding(rhsType);
+  if (!enc || enc.isTiled() || !rhsType.hasStaticShape() ||
+      rhsType.getRank() != 2)
+    return std::nullopt;
+  Type element = rhsType.getElementType();
+  unsigned bits = getElementBitWidth(element);
+  if (bits == 0 || bits > 8)
+    return std::nullopt;
+  BitLayout layout = enc.getBitLayout(element);
+  if (layout.base3 || (!layout.straddle && layout.wordBits % bits != 0))
+    return std::nullopt;
+  WeightFormat format;
+  format.bits = bits;
+  format.fields = 8 % bits != 0;
+  format.planes = format.fields ? 1 : 8 / bits;
+  std::optional<std::pair<int64_t, Type>> scales = getGroupScales(enc);
+  if (!scales)
+    return std::nullopt;
+  std::tie(format.group, format.scale) = *scales;
+  auto integer = dyn_cast<IntegerType>(element);
+  std::optional<FloatFormat> small = getFloatFormat(element);
+  // Signless integers are signed from 2 bits on (i1 is a boolean).
+  format.isSigned =
+      integer && (integer.isSigned() || (integer.isSignless() && bits > 1));
+  auto value = [&](int64_t pattern) -> std::optional<float> {
+    if (isa<TritType>(element)) // t + 1; the invalid 3 reads as 2
+      return float(pattern - 1);
+    if (integer)
+      return float(format.isSigned && pattern >= (int64_t(1) << (bits - 1))
+                        ? pattern - (int64_t(1) << bits)
+                        : pattern);
+    if (small)
+      return float(small->decode(pattern));
+    return std::nullopt;
+  };
+  if (!value(0))
+    return std::nullopt;
+  if (tables && bits <= 4) {
+    for (int64_t i = 0; i < 16; ++i)
+      format.table.push_back(*value(i % (int64_t(1) << bits)));
+  } else if (small) {
+    return std::nullopt; // floats only by table
+  } else if (isa<TritType>(element)) {
+    format.offset = 1;
+  }
+  return format;
+}
+
+struct CodeFmaKernel : IndexMath {
+  Value planar; // A' (M x K, f32)
+  Value bytes;  // W's storage
+  WeightFormat format;
+  int64_t k, rowBytes, scaleBase;
+
+  VectorType lanes(Type element) { return VectorType::get({kLanes}, element); }
+  Value splat(VectorType type, Attribute value) {
+    return arith::ConstantOp::create(b, loc,
+                                     DenseElementsAttr::get(type, value));
+  }
+  Value i32s(int64_t v) {
+    return splat(lanes(b.getI32Type()), b.getI32IntegerAttr(v));
+  }
+  Value perLane(ArrayRef<int32_t> values) {
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(lanes(b.getI32Type()), values));
+  }
+  Value f32s(float v) {
+    return splat(lanes(b.getF32Type()), b.getF32FloatAttr(v));
+  }
+
+  /// The 16 lanes of quarter q of a block of planes starting at byte
+  /// `start`: bytes zero-extended to i32, each holding P codes.
+  Value planeBytes(Value start, int64_t q) {
+    Value pad = arith::ConstantIntOp::create(b, loc, 0, 8);
+    Value raw = vector::TransferReadOp::create(
+        b, loc, lanes(b.getI8Type()), bytes, ValueRange{add(start, q * kLanes)},
+        pad, ArrayRef<bool>{true});
+    return arith::ExtUIOp::create(b, loc, lanes(b.getI32Type()), raw);
+  }
+
+  /// The 16 fields of quarter q of a block whose first byte is byte `base`
+  /// of the 64 bytes `w`: lane i holds the two bytes its field starts in,
+  /// as a little-endian i32, and `shifts` the field's bit offset in them.
+  Value fieldBytes(Value w, int64_t base, int64_t q,
+                   SmallVectorImpl<int32_t> &shifts) {
+    int64_t size = cast<VectorType>(w.getType()).getNumElements();
+    SmallVector<int64_t> pick;
+    for (int64_t i = 0; i < kLanes; ++i) {
+      int64_t bit = (q * kLanes + i) * format.bits;
+      int64_t first = base + bit / 8;
+      pick.push_back(first);
+      pick.push_back(first + 1 < size ? first + 1 : size);
+      pick.push_back(size); // zeros
+      pick.push_back(size);
+      shifts.push_back(int32_t(bit % 8));
+    }
+    Value zeros = splat(cast<VectorType>(w.getType()), b.getI8IntegerAttr(0));
+    Value spread = vector::ShuffleOp::create(b, loc, w, zeros, pick);
+    return vector::BitCastOp::create(b, loc, lanes(b.getI32Type()), spread);
+  }
+
+  /// The values of the codes at bit `shift` (per lane) of the lanes `x`.
+  Value values(Value x, ArrayRef<int32_t> shift) {
+    bool uniform = llvm::all_equal(shift);
+    auto shiftBy = [&](ArrayRef<int32_t> s) {
+      return uniform ? i32s(s[0]) : perLane(s);
+    };
+    if (!format.table.empty()) {
+      // vpermps reads the low four bits: the field, and above it bits the
+      // table's period ignores.
+      if (!uniform || shift[0] != 0)
+        x = arith::ShRUIOp::create(b, loc, x, shiftBy(shift));
+      Value table = arith::ConstantOp::create(
+          b, loc,
+          DenseElementsAttr::get(lanes(b.getF32Type()),
+                                 ArrayRef<float>(format.table)));
+      return X86VpermpsOp::create(b, loc, lanes(b.getF32Type()), table, x);
+    }
+    int32_t bits = int32_t(format.bits);
+    Value field;
+    if (format.isSigned) {
+      // The field to the top of the lane, then arithmetically back down.
+      SmallVector<int32_t> up;
+      for (int32_t s : shift)
+        up.push_back(32 - bits - s);
+      field = arith::ShRSIOp::create(
+          b, loc, arith::ShLIOp::create(b, loc, x, shiftBy(up)),
+          i32s(32 - bits));
+    } else {
+      field = arith::AndIOp::create(
+          b, loc, arith::ShRUIOp::create(b, loc, x, shiftBy(shift)),
+          i32s((int64_t(1) << bits) - 1));
+    }
+    if (format.offset)
+      field = arith::SubIOp::create(b, loc, field, i32s(format.offset));
+    return arith::SIToFPOp::create(b, loc, lanes(b.getF32Type()), field);
+  }
+
+  /// Block `kb` of row `row` of W against rows m0.. of A', added to
+  /// `accs` (row of A, then quarter). Fields are read as a whole vector of
+  /// 64 bytes: from the block's first byte, or, for the last blocks of a
+  /// row (`window` >= 0, the block's first byte in it), the 64 bytes up to
+  /// the row's end, so that no read leaves the row.
+  SmallVector<Value> block(Value kb, int64_t window, Value row, Value m0,
+                           int64_t rowsA, ValueRange accs) {
+    SmallVector<Value> next(accs);
+    Value start = add(mul(row, rowBytes), mul(kb, format.blockBytes()));
+    Value blockStart = mul(kb, format.blockCodes());
+    Value w;
+    int64_t base = std::max<int64_t>(window, 0);
+    if (format.fields) {
+      Value pad = arith::ConstantIntOp::create(b, loc, 0, 8);
+      Value at = window >= 0 ? add(mul(row, rowBytes), rowBytes - kFieldWindow)
+                             : start;
+      w = vector::TransferReadOp::create(
+          b, loc, VectorType::get({kFieldWindow}, b.getI8Type()), bytes,
+          ValueRange{at}, pad, ArrayRef<bool>{true});
+    }
+    Value zero = arith::ConstantFloatOp::create(b, loc, b.getF32Type(),
+                                                APFloat(0.0f));
+    for (int64_t q = 0; q < kQuarters; ++q) {
+      SmallVector<int32_t> fieldShift;
+      Value x = format.fields ? fieldBytes(w, base, q, fieldShift)
+                              : planeBytes(start, q);
+      for (int64_t j = 0; j < format.planes; ++j) {
+        SmallVector<int32_t> shift =
+            format.fields ? fieldShift
+                          : SmallVector<int32_t>(
+                                kLanes, int32_t(j * format.bits));
+        Value v = values(x, shift);
+        Value col = add(blockStart, j * kQuarters * kLanes + q * kLanes);
+        for (int64_t a = 0; a < rowsA; ++a) {
+          Value act = vector::TransferReadOp::create(
+              b, loc, lanes(b.getF32Type()), planar,
+              ValueRange{add(m0, a), col}, zero, ArrayRef<bool>{true});
+          Value &acc = next[a * kQuarters + q];
+          acc = vector::FMAOp::create(b, loc, act, v, acc);
+        }
+      }
+    }
+    return next;
+  }
+
+  /// The blocks of a row whose fields' 64-byte read stays inside it from
+  /// their first byte (all blocks of planes).
+  int64_t blocksInRow() const {
+    int64_t numBlocks = k / format.blockCodes();
+    if (!format.fields)
+      return numBlocks;
+    return std::min(numBlocks,
+                    (rowBytes - kFieldWindow) / format.blockBytes() + 1);
+  }
+
+  /// Block `kb` (a constant), the window its read needs.
+  SmallVector<Value> blockAt(int64_t kb, Value row, Value m0, int64_t rowsA,
+                             ValueRange accs) {
+    int64_t window = kb < blocksInRow()
+                         ? -1
+                         : kb * format.blockBytes() - (rowBytes - kFieldWindow);
+    return block(idx(kb), window, row, m0, rowsA, accs);
+  }
+
+  /// Blocks [first, first + count) of a row: an scf.for over those inside
+  /// it, then the last ones one by one.
+  SmallVector<Value> blocks(Value first, int64_t firstConst, int64_t count,
+                            Value row, Value m0, int64_t rowsA,
+                            ValueRange accs) {
+    int64_t inRow =
+        std::clamp<int64_t>(blocksInRow() - firstConst, 0, count);
+    SmallVector<Value> next(accs);
+    if (inRow == 1)
+      next = block(first, -1, row, m0, rowsA, next);
+    else if (inRow > 1)
+      next = buildLoop(b, loc, inRow, 1, next, [&](Value i, ValueRange args) {
+        return block(arith::AddIOp::create(b, loc, first, i), -1, row, m0,
+                     rowsA, args);
+      });
+    for (int64_t kb = firstConst + inRow; kb < firstConst + count; ++kb)
+      next = blockAt(kb, row, m0, rowsA, next);
+    return next;
+  }
+
+  /// The scale of group `g` of row `row`, in every lane.
+  Value scaleOf(Value row, Value g) {
+    int64_t bytesPer = getElementBitWidth(format.scale) / 8;
+    Value at = add(mul(add(mul(row, k / format.group), g), bytesPer),
+                   scaleBase);
+    Value one = readFloatsAsF32(b, loc, bytes, at, 1, format.scale);
+    return vector::BroadcastOp::create(
+        b, loc, lanes(b.getF32Type()),
+        vector::ExtractOp::create(b, loc, one, ArrayRef<int64_t>{0}));
+  }
+
+  /// Outputs m0.. (rowsA rows of A) of row `row` of W into `tile` (M x 1).
+  Value rowBlock(Value tile, Value m0, int64_t rowsA, Value row) {
+    int64_t numBlocks = k / format.blockCodes();
+    int64_t numAcc = rowsA * kQuarters;
+    SmallVector<Value> zeros(numAcc, f32s(0));
+    SmallVector<Value> accs;
+    if (!format.group) {
+      accs = blocks(idx(0), 0, numBlocks, row, m0, rowsA, zeros);
+    } else if (format.group % format.blockCodes() == 0) {
+      // Each group's products summed first, then scaled once: an scf.for
+      // over the groups inside the row, then the last ones one by one.
+      int64_t perGroup = format.group / format.blockCodes();
+      int64_t groups = k / format.group;
+      int64_t inRow = blocksInRow() / perGroup;
+      auto group = [&](Value g, int64_t gConst, ValueRange sums) {
+        SmallVector<Value> partial =
+            gConst < 0 ? blocks(mul(g, perGroup), 0, perGroup, row, m0, rowsA,
+                                zeros)
+                       : blocks(g, gConst * perGroup, perGroup, row, m0,
+                                rowsA, zeros);
+        Value s = scaleOf(row, g);
+        SmallVector<Value> next(sums);
+        for (int64_t i = 0; i < numAcc; ++i)
+          next[i] = vector::FMAOp::create(b, loc, partial[i], s, next[i]);
+        return next;
+      };
+      accs = zeros;
+      if (inRow > 0)
+        accs = buildLoop(b, loc, inRow, 1, accs, [&](Value g, ValueRange sums) {
+          return group(g, -1, sums);
+        });
+      for (int64_t g = inRow; g < groups; ++g)
+        accs = group(idx(g), g, accs);
+    } else {
+      // Groups end inside blocks: quarter q of every plane (codes
+      // P (16 q + i) + j of the block, 16 P in a row) lies in one group,
+      // so each block's quarter sums are scaled by their own group's.
+      int64_t quarterCodes = format.planes * kLanes;
+      auto scaledBlock = [&](Value kb, int64_t kbConst, ValueRange sums) {
+        SmallVector<Value> partial =
+            kbConst < 0 ? block(kb, -1, row, m0, rowsA, zeros)
+                        : blockAt(kbConst, row, m0, rowsA, zeros);
+        SmallVector<Value> next(sums);
+        for (int64_t q = 0; q < kQuarters; ++q) {
+          Value g = arith::DivUIOp::create(
+              b, loc, add(mul(kb, format.blockCodes()), q * quarterCodes),
+              idx(format.group));
+          Value s = scaleOf(row, g);
+          for (int64_t a = 0; a < rowsA; ++a)
+            next[a * kQuarters + q] = vector::FMAOp::create(
+                b, loc, partial[a * kQuarters + q], s, next[a * kQuarters + q]);
+        }
+        return next;
+      };
+      accs = zeros;
+      int64_t inRow = blocksInRow();
+      if (inRow > 0)
+        accs = buildLoop(b, loc, inRow, 1, accs,
+                         [&](Value kb, ValueRange sums) {
+                           return scaledBlock(kb, -1, sums);
+                         });
+      for (int64_t kb = inRow; kb < numBlocks; ++kb)
+        accs = scaledBlock(idx(kb), kb, accs);
+    }
+    for (int64_t a = 0; a < rowsA; ++a) {
+      Value sum = accs[a * kQuarters];
+      for (int64_t q = 1; q < kQuarters; ++q)
+        sum = arith::AddFOp::create(b, loc, sum, accs[a * kQuarters + q]);
+      // The lanes hold partial sums in no order that matters: a tree.
+      Value total = vector::ReductionOp::create(
+          b, loc, vector::CombiningKind::ADD, sum,
+          arith::FastMathFlags::reassoc);
+      tile = tensor::InsertOp::create(b, loc, total, tile,
+                                      ValueRange{add(m0, a), idx(0)});
+    }
+    return tile;
+  }
+};
+
+} // namespace
+
+bool canLowerCodeFmaMatmul(RankedTensorType lhsType, RankedTensorType rhsType,
+                           bool transposed, Type accumulator, bool tables) {
+  if (!transposed || !accumulator.isF32() || !lhsType.hasStaticShape() ||
+      lhsType.getRank() != 2 || !lhsType.getElementType().isF32() ||
+      lhsType.getEncoding())
+    return false;
+  std::optional<WeightFormat> format = getWeightFormat(rhsType, tables);
+  if (!format)
+    return false;
+  int64_t k = rhsType.getDimSize(1);
+  if (k <= 0 || k % format->blockCodes() != 0)
+    return false;
+  // Fields read 64 bytes at a time, inside their row.
+  if (format->fields && k * format->bits / 8 < kFieldWindow)
+    return false;
+  // Scaled: each quarter of each plane inside one group.
+  int64_t quarterCodes = format->planes * kLanes;
+  return !format->group || (format->group % quarterCodes == 0 &&
+                            k % format->group == 0);
+}
+
+Value buildCodeFmaMatmul(OpBuilder &b, Location loc, Value lhs,
+                         Value rhsBytes, RankedTensorType rhsType,
+                         bool tables) {
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  int64_t m = lhsType.getDimSize(0), k = lhsType.getDimSize(1),
+          n = rhsType.getDimSize(0);
+  WeightFormat format = *getWeightFormat(rhsType, tables);
+  PackedEncodingAttr enc = getPackedEncoding(rhsType);
+  Value planar =
+      format.planes == 1
+          ? lhs
+          : buildPlanarActivations(b, loc, lhs, k, kQuarters * kLanes,
+                                   format.planes);
+  CodeFmaKernel kernel{
+      {b, loc},
+      planar,
+      rhsBytes,
+      format,
+      k,
+      k * format.bits / 8,
+      int64_t(enc.getDataBytes(rhsType.getShape(), rhsType.getElementType()))};
+  // One row of W a tile: a GEMV reads W as one sequential stream (see
+  // CodeDotMatmulCodegen.cpp).
+  return buildColumnTiles(
+      b, loc, m, n, /*tileCols=*/1, b.getF32Type(), [&](Value tile, Value row) {
+        return buildRowChunks(b, loc, m, kRowsOfA, tile,
+                              [&](Value t, Value m0, int64_t rowsA) {
+                                return kernel.rowBlock(t, m0, rowsA, row);
+                              });
+      });
+}
+
+} // namespace anybit::codegen

@@ -1,0 +1,47 @@
+//===- CodeMatmulSupport.h - Shared pieces of the code kernels -*- C++ -*-===//
+//
+// What the kernels that read packed weights as codes share (the int8
+// code-dot kernel and the f32 code-FMA kernel): the group scales they
+// accept, reading scales as f32, and the activations permuted into the
+// weights' plane order.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ANYBIT_LIB_CONVERSION_CODEMATMULSUPPORT_H
+#define ANYBIT_LIB_CONVERSION_CODEMATMULSUPPORT_H
+
+#include "Anybit/AnybitDialect.h"
+#include "mlir/IR/Builders.h"
+
+#include <optional>
+#include <utility>
+
+namespace anybit::codegen {
+
+/// Whether `type` is OCP MX's e8m0 (2^(e - 127), e = 255 NaN), the scale
+/// of MXFP4 blocks.
+bool isE8M0(mlir::Type type);
+
+/// The [1, G] scales of `enc` these kernels read (f16, bf16, f32 or e8m0,
+/// no zero point), as {G, scale type}; {0, null} when unscaled; nothing
+/// otherwise.
+std::optional<std::pair<int64_t, mlir::Type>>
+getGroupScales(PackedEncodingAttr enc);
+
+/// `count` floats of type `type` (f16, bf16, f32 or e8m0) at byte `at` of
+/// the 1-D i8 tensor `source`, as a vector of f32.
+mlir::Value readFloatsAsF32(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::Value source, mlir::Value at, int64_t count,
+                            mlir::Type type);
+
+/// A' (M x Kp, Kp a multiple of P V, A's element type): within each block
+/// of P V columns, A'[m, P V kb + V j + i] = A[m, P V kb + P i + j], zero
+/// past K. Plane j of a block of V bytes of codes (P a byte) then meets
+/// its activations in one contiguous load.
+mlir::Value buildPlanarActivations(mlir::OpBuilder &b, mlir::Location loc,
+                                   mlir::Value lhs, int64_t paddedK,
+                                   int64_t vectorBytes, int64_t codesPerByte);
+
+} // namespace anybit::codegen
+
+#endif // ANYBIT_LIB_CONVERSION_CODEMATMULSUPPORT_H

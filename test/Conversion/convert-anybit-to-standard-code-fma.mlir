@@ -1,0 +1,66 @@
+// RUN: anybit-opt %s --convert-anybit-to-standard="x86-byte-bits=512" --split-input-file | FileCheck %s
+// RUN: anybit-opt %s --convert-anybit-to-standard="x86-byte-bits=256" --split-input-file | FileCheck %s --check-prefix=CONVERT
+// RUN: anybit-opt %s --convert-anybit-to-standard="x86-byte-bits=512 vectorize=false" --split-input-file | FileCheck %s --check-prefix=SCALAR
+
+func.func @gemv_i4(%x: tensor<1x128xf32>, %w: tensor<2x128xi4, #anybit.packed<block = [1, 128], scale = f16>>) -> tensor<1x2xf32> {
+  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x128xf32>, tensor<2x128xi4, #anybit.packed<block = [1, 128], scale = f16>> -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+
+// f32 activations times i4 codes (the code-FMA kernel). The activations
+// are permuted once into the planes' order (tensor.generate: plane j of
+// each block of 128 codes is x[2 i + j]); one row of W a tile. A block is
+// 64 bytes, read 16 at a time and zero-extended to 16 i32 lanes (two codes
+// each); the low nibbles index a 16-entry table of the values -8..7
+// (anybit.x86_vpermps reads the low four bits of a lane), the high ones
+// after a shift by 4, and each value vector is one FMA with 16
+// activations. The group's sums are scaled once, the quarters added and
+// the lanes reduced in any order.
+// CHECK-LABEL: func.func @gemv_i4(
+// CHECK: %[[XP:.*]] = tensor.generate
+// CHECK: scf.forall (%[[ROW:.*]]) in (2)
+// CHECK:   %[[RAW:.*]] = vector.transfer_read %{{.*}} : tensor<{{.*}}xi8>, vector<16xi8>
+// CHECK:   %[[LANES:.*]] = arith.extui %[[RAW]] : vector<16xi8> to vector<16xi32>
+// CHECK:   %[[TABLE:.*]] = arith.constant dense<[0.000000e+00, 1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00, 5.000000e+00, 6.000000e+00, 7.000000e+00, -8.000000e+00, -7.000000e+00, -6.000000e+00, -5.000000e+00, -4.000000e+00, -3.000000e+00, -2.000000e+00, -1.000000e+00]> : vector<16xf32>
+// CHECK:   %[[LOW:.*]] = anybit.x86_vpermps %[[TABLE]], %[[LANES]] : vector<16xf32>
+// CHECK:   %[[X0:.*]] = vector.transfer_read %[[XP]]
+// CHECK:   vector.fma %[[X0]], %[[LOW]], %{{.*}} : vector<16xf32>
+// CHECK:   %[[HIGHBITS:.*]] = arith.shrui %[[LANES]], %{{.*}} : vector<16xi32>
+// CHECK:   %[[HIGH:.*]] = anybit.x86_vpermps %{{.*}}, %[[HIGHBITS]] : vector<16xf32>
+// CHECK:   vector.fma %{{.*}}, %[[HIGH]], %{{.*}} : vector<16xf32>
+// CHECK:   arith.extf %{{.*}} : vector<1xf16> to vector<1xf32>
+// CHECK:   vector.fma
+// CHECK:   vector.reduction <add>, %{{.*}} fastmath<reassoc> : vector<16xf32> into f32
+// Without AVX-512 BW there is no vpermps: the nibbles are sign-extended
+// (shifted to the top of the lane and back) and converted.
+// CONVERT-LABEL: func.func @gemv_i4(
+// CONVERT-NOT: anybit.x86_vpermps
+// CONVERT: arith.shli %{{.*}} : vector<16xi32>
+// CONVERT: arith.shrsi %{{.*}} : vector<16xi32>
+// CONVERT: arith.sitofp %{{.*}} : vector<16xi32> to vector<16xf32>
+// CONVERT: vector.fma
+// SCALAR-LABEL: func.func @gemv_i4(
+// SCALAR-NOT: vector.fma
+// SCALAR: linalg.generic
+
+// -----
+
+func.func @gemv_i3(%x: tensor<1x192xf32>, %w: tensor<1x192xi3, #anybit.packed<>>) -> tensor<1x1xf32> {
+  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x192xf32>, tensor<1x192xi3, #anybit.packed<>> -> tensor<1x1xf32>
+  return %y : tensor<1x1xf32>
+}
+
+// 3-bit fields straddle bytes: a block of 64 codes is 24 bytes, read as a
+// whole vector of 64 (the row's last blocks as the 64 bytes up to the
+// row's end, 72 bytes here). One byte shuffle puts the two bytes each of
+// 16 fields starts in into its lane, a per-lane shift aligns the field,
+// and the table (period 8: the bit above the field is ignored) gives its
+// value. The activations need no permutation.
+// CHECK-LABEL: func.func @gemv_i3(
+// CHECK-NOT: tensor.generate
+// CHECK: %[[W:.*]] = vector.transfer_read %{{.*}} : tensor<72xi8>, vector<64xi8>
+// CHECK: %[[SPREAD:.*]] = vector.shuffle %[[W]], %{{.*}} [0, 1, 64, 64, 0, 1, 64, 64, 0, 1, 64, 64, 1, 2, 64, 64,
+// CHECK: %[[FIELDS:.*]] = vector.bitcast %[[SPREAD]] : vector<64xi8> to vector<16xi32>
+// CHECK: %[[ALIGNED:.*]] = arith.shrui %[[FIELDS]], %{{.*}} : vector<16xi32>
+// CHECK: %[[TABLE:.*]] = arith.constant dense<[0.000000e+00, 1.000000e+00, 2.000000e+00, 3.000000e+00, -4.000000e+00, -3.000000e+00, -2.000000e+00, -1.000000e+00, 0.000000e+00,
+// CHECK: anybit.x86_vpermps %[[TABLE]], %[[ALIGNED]] : vector<16xf32>
