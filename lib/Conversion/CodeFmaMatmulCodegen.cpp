@@ -303,8 +303,8 @@ struct CodeFmaKernel : IndexMath {
         SmallVector<Value> partial =
             gConst < 0 ? blocks(mul(g, perGroup), 0, perGroup, row, m0, rowsA,
                                 zeros)
-                       : blocks(g, gConst * perGroup, perGroup, row, m0,
-                                rowsA, zeros);
+                       : blocks(idx(gConst * perGroup), gConst * perGroup,
+                                perGroup, row, m0, rowsA, zeros);
         Value s = scaleOf(row, g);
         SmallVector<Value> next(sums);
         for (int64_t i = 0; i < numAcc; ++i)

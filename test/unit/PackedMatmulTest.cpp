@@ -242,15 +242,16 @@ protected:
     int64_t planes = fields ? 1 : 8 / bits;
     int64_t block = 64 * planes, quarter = 16 * planes;
     int64_t minBlocks = fields ? (512 / bits + 63) / 64 : 1;
-    int64_t k = block * (minBlocks + rng() % 3);
+    int64_t k = block * (minBlocks + rng() % 6);
     std::vector<std::string> encoding;
     if (rng() % 5 == 0)
       encoding.push_back("word = " + std::to_string(8 << (rng() % 4)));
     if (rng() % 5 == 0)
       encoding.push_back("straddle = false");
     if (element != "!anybit.trit" && rng() % 4 != 0) {
-      // A group of 1, 2 or 4 quarters that divides K, or a whole row.
-      int64_t group = quarter << (rng() % 3);
+      // A group of 1, 2 or 4 quarters (a block) or 2 or 4 blocks that
+      // divides K, or a whole row.
+      int64_t group = quarter << (rng() % 5);
       if (k % group != 0 || rng() % 5 == 0)
         group = k;
       static const char *scales[] = {"f32", "f16", "bf16", "f8E8M0FNU",
