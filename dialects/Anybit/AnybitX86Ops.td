@@ -156,6 +156,36 @@ def Anybit_X86VpermpsOp : Anybit_Op<"x86_vpermps", [Pure,
   }];
 }
 
+def Anybit_X86Vpermi2psOp : Anybit_Op<"x86_vpermi2ps", [Pure,
+    X86IntrinsicOpInterface,
+    AllTypesMatch<["low", "high", "result"]>,
+    TypesMatchWith<"`indices` has one i32 per lane of the result", "result",
+                   "indices",
+                   "::mlir::VectorType::get({16}, ::mlir::IntegerType::get("
+                   "$_self.getContext(), 32))">]> {
+  let summary = "x86 vpermi2ps: a 32-entry f32 table lookup per lane";
+  let description = [{
+    For each 32-bit lane i, with e = indices[i] mod 32, result[i] = low[e]
+    for e < 16 and high[e - 16] otherwise (AVX-512F): the code-FMA kernel's
+    table for 5-bit codes, and half of one for 6-bit codes.
+
+    ```mlir
+    %r = anybit.x86_vpermi2ps %low, %indices, %high : vector<16xf32>
+    ```
+  }];
+  let arguments = (ins VectorOfLengthAndType<[16], [F32]>:$low,
+                       VectorOfLengthAndType<[16], [I32]>:$indices,
+                       VectorOfLengthAndType<[16], [F32]>:$high);
+  let results = (outs VectorOfLengthAndType<[16], [F32]>:$result);
+  let assemblyFormat =
+      "$low `,` $indices `,` $high attr-dict `:` type($result)";
+  let extraClassDeclaration = [{
+    std::string getIntrinsicName() {
+      return "llvm.x86.avx512.vpermi2var.ps.512";
+    }
+  }];
+}
+
 def Anybit_X86VpmaddubswOp : Anybit_Op<"x86_vpmaddubsw", [Pure,
     X86IntrinsicOpInterface,
     AllTypesMatch<["u", "s"]>,

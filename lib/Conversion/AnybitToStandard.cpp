@@ -905,7 +905,7 @@ struct ConvertAnybitToStandardPass
     // The code-dot kernel's instructions.
     target.addLegalOp<X86VpdpbusdOp, X86VpmaddubswOp, X86VpmaddwdOp,
                       X86VpmultishiftqbOp, X86VpshufbOp,
-                      X86VpermbOp, X86VpermpsOp>();
+                      X86VpermbOp, X86VpermpsOp, X86Vpermi2psOp>();
     target.markUnknownOpDynamicallyLegal(
         [&](Operation *op) { return converter.isLegal(op); });
     target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {

@@ -37,10 +37,10 @@ struct WeightFormat {
   bool fields = false; // 3, 5, 6 or 7 bits, straddling bytes
   bool isSigned = false;
   int32_t offset = 0; // converted integers: value = field - offset (trits)
-  /// The value of each pattern of the low four bits of a lane (widths up
-  /// to 4, the pattern taken modulo 2^bits); empty: sign-extend or
+  /// The value of each pattern of the low four, five or six bits of a
+  /// lane (the pattern taken modulo 2^bits); empty: sign-extend or
   /// zero-extend the field and convert.
-  SmallVector<float, 16> table;
+  SmallVector<float, 64> table;
   int64_t group = 0; // G, 0 when unscaled
   Type scale;
 
@@ -89,8 +89,12 @@ std::optional<WeightFormat> getWeightFormat(RankedTensorType rhsType,
   };
   if (!value(0))
     return std::nullopt;
-  if (tables && bits <= 4) {
-    for (int64_t i = 0; i < 16; ++i)
+  // Tables: 16 entries (vpermps) up to 4 bits, 32 (vpermi2ps) for 5 and
+  // 64 (two, and a select) for 6; integers of 6 bits convert in fewer
+  // instructions.
+  if (tables && (bits <= 5 || (bits == 6 && !integer))) {
+    int64_t entries = std::max<int64_t>(16, int64_t(1) << bits);
+    for (int64_t i = 0; i < entries; ++i)
       format.table.push_back(*value(i % (int64_t(1) << bits)));
   } else if (small) {
     return std::nullopt; // floats only by table
@@ -160,15 +164,29 @@ struct CodeFmaKernel : IndexMath {
       return uniform ? i32s(s[0]) : perLane(s);
     };
     if (!format.table.empty()) {
-      // vpermps reads the low four bits: the field, and above it bits the
-      // table's period ignores.
+      // The tables read the low four, five or six bits: the field, and
+      // above it bits the table's period ignores.
       if (!uniform || shift[0] != 0)
         x = arith::ShRUIOp::create(b, loc, x, shiftBy(shift));
-      Value table = arith::ConstantOp::create(
-          b, loc,
-          DenseElementsAttr::get(lanes(b.getF32Type()),
-                                 ArrayRef<float>(format.table)));
-      return X86VpermpsOp::create(b, loc, lanes(b.getF32Type()), table, x);
+      auto part = [&](int64_t i) {
+        return arith::ConstantOp::create(
+            b, loc,
+            DenseElementsAttr::get(
+                lanes(b.getF32Type()),
+                ArrayRef<float>(format.table).slice(i * kLanes, kLanes)));
+      };
+      VectorType f32 = lanes(b.getF32Type());
+      if (format.table.size() == 16)
+        return X86VpermpsOp::create(b, loc, f32, part(0), x);
+      Value low = X86Vpermi2psOp::create(b, loc, f32, part(0), x, part(1));
+      if (format.table.size() == 32)
+        return low;
+      // Bit 5 picks the upper 32 entries.
+      Value high = X86Vpermi2psOp::create(b, loc, f32, part(2), x, part(3));
+      Value upper = arith::CmpIOp::create(
+          b, loc, arith::CmpIPredicate::ne,
+          arith::AndIOp::create(b, loc, x, i32s(32)), i32s(0));
+      return arith::SelectOp::create(b, loc, upper, high, low);
     }
     int32_t bits = int32_t(format.bits);
     Value field;

@@ -64,3 +64,23 @@ func.func @gemv_i3(%x: tensor<1x192xf32>, %w: tensor<1x192xi3, #anybit.packed<>>
 // CHECK: %[[ALIGNED:.*]] = arith.shrui %[[FIELDS]], %{{.*}} : vector<16xi32>
 // CHECK: %[[TABLE:.*]] = arith.constant dense<[0.000000e+00, 1.000000e+00, 2.000000e+00, 3.000000e+00, -4.000000e+00, -3.000000e+00, -2.000000e+00, -1.000000e+00, 0.000000e+00,
 // CHECK: anybit.x86_vpermps %[[TABLE]], %[[ALIGNED]] : vector<16xf32>
+
+// -----
+
+func.func @gemv_e3m2(%x: tensor<1x128xf32>, %w: tensor<1x128xf6E3M2FN, #anybit.packed<block = [1, 64], scale = f32>>) -> tensor<1x1xf32> {
+  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x128xf32>, tensor<1x128xf6E3M2FN, #anybit.packed<block = [1, 64], scale = f32>> -> tensor<1x1xf32>
+  return %y : tensor<1x1xf32>
+}
+
+// 6-bit floats take a 64-entry table: two 32-entry lookups (vpermi2ps,
+// the lane's low five bits) and bit 5 selecting between them. Without
+// tables, floats take the vector kernel.
+// CHECK-LABEL: func.func @gemv_e3m2(
+// CHECK: %[[LOW:.*]] = anybit.x86_vpermi2ps %{{.*}}, %[[I:.*]], %{{.*}} : vector<16xf32>
+// CHECK: %[[HIGH:.*]] = anybit.x86_vpermi2ps %{{.*}}, %[[I]], %{{.*}} : vector<16xf32>
+// CHECK: %[[BIT5:.*]] = arith.andi %[[I]], %{{.*}} : vector<16xi32>
+// CHECK: %[[UPPER:.*]] = arith.cmpi ne, %[[BIT5]], %{{.*}} : vector<16xi32>
+// CHECK: arith.select %[[UPPER]], %[[HIGH]], %[[LOW]] : vector<16xi1>, vector<16xf32>
+// CONVERT-LABEL: func.func @gemv_e3m2(
+// CONVERT-NOT: anybit.x86_vpermi2ps
+// CONVERT: vector.fma

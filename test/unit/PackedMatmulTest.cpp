@@ -210,7 +210,7 @@ protected:
 
   /// A kernel for the code-FMA kernel (CodeFmaMatmulCodegen): f32
   /// activations times N x K weights of integers of 1..8 bits, trits or
-  /// floats of up to 4 bits, K whole blocks of 64 codes of each plane (and,
+  /// floats of up to 6 bits, K whole blocks of 64 codes of each plane (and,
   /// for fields, rows of at least 64 bytes), groups of whole quarters (16
   /// codes of each plane). Some encodings it declines (words that fields do
   /// not fill, f8E4M3FN scales) take the vector kernel instead.
@@ -230,11 +230,13 @@ protected:
       element = "!anybit.trit";
       bits = 2;
       break;
-    default:
-      element = rng() % 2 ? "f4E2M1FN"
-                          : randomFormat(3, 3, 1, 2, 4, /*mostlyFinite=*/true);
+    default: {
+      static const char *named[] = {"f4E2M1FN", "f6E2M3FN", "f6E3M2FN"};
+      element = rng() % 2 ? named[rng() % std::size(named)]
+                          : randomFormat(4, 4, 1, 2, 6, /*mostlyFinite=*/true);
       bits = 0; // from the parsed type below
       break;
+    }
     }
     if (!bits)
       bits = anybit::getElementBitWidth(parseType(element, &context));

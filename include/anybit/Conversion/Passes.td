@@ -62,15 +62,17 @@ def ConvertAnybitToStandard : Pass<"convert-anybit-to-standard", "mlir::ModuleOp
     path reorders the f32 sum, so it follows `vectorize`.
 
     With f32 activations (or any that convert to f32) and N x K weights of
-    1..8-bit integers, trits or floats of up to 4 bits, dense at bit
+    1..8-bit integers, trits or floats of up to 6 bits, dense at bit
     i * bits, K whole blocks of 64 codes of each plane and groups of whole
     quarters (16 codes of each plane), `vectorize` takes the code-FMA
     kernel: the weights' bytes read in order as planes (or 3, 5, 6, 7-bit
     fields spread into lanes by one byte shuffle), the activations permuted
-    once to match, each code mapped to its value by a 16-entry
-    `anybit.x86_vpermps` table (widths up to 4, when `x86-byte-bits` is 512:
-    AVX-512 BW implies AVX-512F) or sign-extended and converted, and one
-    FMA per 16 weights; see CodeFmaMatmulCodegen.h.
+    once to match, each code mapped to its value by an f32 table
+    (`anybit.x86_vpermps` for 16 entries, `anybit.x86_vpermi2ps` for 32,
+    two and a select for 64: widths up to 5 and 6-bit floats, when
+    `x86-byte-bits` is 512, since AVX-512 BW implies AVX-512F) or
+    sign-extended and converted (floats need the tables), and one FMA per
+    16 weights; see CodeFmaMatmulCodegen.h.
   }];
   let options = [
     Option<"vectorize", "vectorize", "bool", /*default=*/"true",
