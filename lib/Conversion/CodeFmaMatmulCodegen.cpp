@@ -294,13 +294,35 @@ struct CodeFmaKernel : IndexMath {
 
   /// The scale of group `g` of row `row`, in every lane.
   Value scaleOf(Value row, Value g) {
-    int64_t bytesPer = getElementBitWidth(format.scale) / 8;
-    Value at = add(mul(add(mul(row, k / format.group), g), bytesPer),
-                   scaleBase);
-    Value one = readFloatsAsF32(b, loc, bytes, at, 1, format.scale);
+    Value one = readScales(row, g, 1);
     return vector::BroadcastOp::create(
         b, loc, lanes(b.getF32Type()),
         vector::ExtractOp::create(b, loc, one, ArrayRef<int64_t>{0}));
+  }
+
+  /// The `count` scales of groups [g, g + count) of row `row`, as f32.
+  Value readScales(Value row, Value g, int64_t count) {
+    int64_t bytesPer = getElementBitWidth(format.scale) / 8;
+    Value at = add(mul(add(mul(row, k / format.group), g), bytesPer),
+                   scaleBase);
+    return readFloatsAsF32(b, loc, bytes, at, count, format.scale);
+  }
+
+  /// The scale of each lane of quarter q of block `kb` (lane i holds codes
+  /// P (16 q + i) + j of the block): one group's, or for groups smaller
+  /// than a quarter (holding whole lanes) each lane's own.
+  Value quarterScales(Value row, Value kb, int64_t q) {
+    int64_t quarterCodes = format.planes * kLanes;
+    Value first = add(mul(kb, format.blockCodes()), q * quarterCodes);
+    Value g = arith::DivUIOp::create(b, loc, first, idx(format.group));
+    if (format.group >= quarterCodes)
+      return scaleOf(row, g);
+    int64_t count = quarterCodes / format.group;
+    Value scales = readScales(row, g, count);
+    SmallVector<int64_t> pick;
+    for (int64_t i = 0; i < kLanes; ++i)
+      pick.push_back(format.planes * i / format.group);
+    return vector::ShuffleOp::create(b, loc, scales, scales, pick);
   }
 
   /// Outputs m0.. (rowsA rows of A) of row `row` of W into `tile` (M x 1).
@@ -337,20 +359,15 @@ struct CodeFmaKernel : IndexMath {
       for (int64_t g = inRow; g < groups; ++g)
         accs = group(idx(g), g, accs);
     } else {
-      // Groups end inside blocks: quarter q of every plane (codes
-      // P (16 q + i) + j of the block, 16 P in a row) lies in one group,
-      // so each block's quarter sums are scaled by their own group's.
-      int64_t quarterCodes = format.planes * kLanes;
+      // Groups end inside blocks: each block's quarter sums are scaled by
+      // their own group's scales.
       auto scaledBlock = [&](Value kb, int64_t kbConst, ValueRange sums) {
         SmallVector<Value> partial =
             kbConst < 0 ? block(kb, -1, row, m0, rowsA, zeros)
                         : blockAt(kbConst, row, m0, rowsA, zeros);
         SmallVector<Value> next(sums);
         for (int64_t q = 0; q < kQuarters; ++q) {
-          Value g = arith::DivUIOp::create(
-              b, loc, add(mul(kb, format.blockCodes()), q * quarterCodes),
-              idx(format.group));
-          Value s = scaleOf(row, g);
+          Value s = quarterScales(row, kb, q);
           for (int64_t a = 0; a < rowsA; ++a)
             next[a * kQuarters + q] = vector::FMAOp::create(
                 b, loc, partial[a * kQuarters + q], s, next[a * kQuarters + q]);
@@ -399,10 +416,13 @@ bool canLowerCodeFmaMatmul(RankedTensorType lhsType, RankedTensorType rhsType,
   // Fields read 64 bytes at a time, inside their row.
   if (format->fields && k * format->bits / 8 < kFieldWindow)
     return false;
-  // Scaled: each quarter of each plane inside one group.
-  int64_t quarterCodes = format->planes * kLanes;
-  return !format->group || (format->group % quarterCodes == 0 &&
-                            k % format->group == 0);
+  // Scaled: groups of whole quarters (16 codes of each plane), or inside
+  // one and of whole lanes (the P codes of a byte).
+  int64_t group = format->group, quarterCodes = format->planes * kLanes;
+  return !group ||
+         (k % group == 0 &&
+          (group % quarterCodes == 0 ||
+           (quarterCodes % group == 0 && group % format->planes == 0)));
 }
 
 Value buildCodeFmaMatmul(OpBuilder &b, Location loc, Value lhs,

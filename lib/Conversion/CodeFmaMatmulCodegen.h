@@ -33,9 +33,10 @@ namespace anybit::codegen {
 /// tensor, W stored N x K (`transposed`) with a packed encoding whose
 /// elements are at bit i * bits (dense, or filling their words exactly),
 /// untiled, of integers of 1..8 bits or trits, or of floats of up to 6 bits
-/// when `tables` (AVX-512F vpermps, vpermi2ps) is set; unscaled, or [1, G] f16, bf16,
-/// f32 or e8m0 scales with G a multiple of 16 codes of each plane; K a
-/// multiple of 64 codes of each plane (whole blocks).
+/// when `tables` (AVX-512F vpermps, vpermi2ps) is set; unscaled, or with
+/// [1, G] f16, bf16, f32 or e8m0 scales, G a multiple of 16 codes of each
+/// plane or a divisor of 16 P that P divides; K a multiple of 64 codes of
+/// each plane (whole blocks).
 bool canLowerCodeFmaMatmul(mlir::RankedTensorType lhsType,
                            mlir::RankedTensorType rhsType, bool transposed,
                            mlir::Type accumulator, bool tables);

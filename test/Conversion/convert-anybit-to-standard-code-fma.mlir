@@ -84,3 +84,18 @@ func.func @gemv_e3m2(%x: tensor<1x128xf32>, %w: tensor<1x128xf6E3M2FN, #anybit.p
 // CONVERT-LABEL: func.func @gemv_e3m2(
 // CONVERT-NOT: anybit.x86_vpermi2ps
 // CONVERT: vector.fma
+
+// -----
+
+func.func @gemv_i2_g32(%x: tensor<1x256xf32>, %w: tensor<1x256xi2, #anybit.packed<block = [1, 32], scale = f16>>) -> tensor<1x1xf32> {
+  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x256xf32>, tensor<1x256xi2, #anybit.packed<block = [1, 32], scale = f16>> -> tensor<1x1xf32>
+  return %y : tensor<1x1xf32>
+}
+
+// A quarter of 2-bit codes (16 bytes, 64 codes) spans two groups of 32:
+// lane i holds codes 4 i .. 4 i + 3, so lanes 0-7 take the first scale and
+// lanes 8-15 the second, read together and spread by one shuffle.
+// CHECK-LABEL: func.func @gemv_i2_g32(
+// CHECK: %[[PAIR:.*]] = arith.extf %{{.*}} : vector<2xf16> to vector<2xf32>
+// CHECK: %[[LANES:.*]] = vector.shuffle %[[PAIR]], %[[PAIR]] [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1] : vector<2xf32>, vector<2xf32>
+// CHECK: vector.fma %{{.*}}, %[[LANES]], %{{.*}} : vector<16xf32>

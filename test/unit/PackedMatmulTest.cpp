@@ -251,9 +251,13 @@ protected:
     if (rng() % 5 == 0)
       encoding.push_back("straddle = false");
     if (element != "!anybit.trit" && rng() % 4 != 0) {
-      // A group of 1, 2 or 4 quarters (a block) or 2 or 4 blocks that
-      // divides K, or a whole row.
-      int64_t group = quarter << (rng() % 5);
+      // A group of a half, a quarter or an eighth of a quarter (whole
+      // bytes of codes), of 1, 2 or 4 quarters (a block) or of 2 or 4
+      // blocks that divides K, or a whole row.
+      int64_t shift = int64_t(rng() % 8) - 3;
+      int64_t group = shift < 0 ? quarter >> -shift : quarter << shift;
+      if (group % planes != 0)
+        group = quarter;
       if (k % group != 0 || rng() % 5 == 0)
         group = k;
       static const char *scales[] = {"f32", "f16", "bf16", "f8E8M0FNU",
