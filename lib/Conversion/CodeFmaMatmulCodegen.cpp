@@ -23,9 +23,9 @@ namespace {
 /// block of each plane: 64 codes, so that a plane's four independent FMA
 /// chains hide the FMA latency even with one row of W.
 constexpr int64_t kLanes = 16, kQuarters = 4;
-/// Rows of A a pass over a row of W serves: 2 x 4 accumulators and as many
-/// partial sums stay in registers.
-constexpr int64_t kRowsOfA = 2;
+/// Rows of A a pass over a row of W serves (the kernel takes GEMVs, see
+/// canLowerCodeFmaMatmul; rows of A would share each decoded weight).
+constexpr int64_t kRowsOfA = 4;
 /// Bytes of W read for a block of fields (at most 56): one whole vector,
 /// which one byte shuffle spreads into a quarter's lanes.
 constexpr int64_t kFieldWindow = 64;
@@ -133,6 +133,9 @@ struct CodeFmaKernel : IndexMath {
     Value raw = vector::TransferReadOp::create(
         b, loc, lanes(b.getI8Type()), bytes, ValueRange{add(start, q * kLanes)},
         pad, ArrayRef<bool>{true});
+    // Whole signed bytes extend as they are (no shifts in values()).
+    if (format.bits == 8 && format.isSigned)
+      return arith::ExtSIOp::create(b, loc, lanes(b.getI32Type()), raw);
     return arith::ExtUIOp::create(b, loc, lanes(b.getI32Type()), raw);
   }
 
@@ -189,8 +192,8 @@ struct CodeFmaKernel : IndexMath {
       return arith::SelectOp::create(b, loc, upper, high, low);
     }
     int32_t bits = int32_t(format.bits);
-    Value field;
-    if (format.isSigned) {
+    Value field = x; // whole bytes are extended as they are read
+    if (bits < 8 && format.isSigned) {
       // The field to the top of the lane, then arithmetically back down.
       SmallVector<int32_t> up;
       for (int32_t s : shift)
@@ -198,7 +201,7 @@ struct CodeFmaKernel : IndexMath {
       field = arith::ShRSIOp::create(
           b, loc, arith::ShLIOp::create(b, loc, x, shiftBy(up)),
           i32s(32 - bits));
-    } else {
+    } else if (bits < 8) {
       field = arith::AndIOp::create(
           b, loc, arith::ShRUIOp::create(b, loc, x, shiftBy(shift)),
           i32s((int64_t(1) << bits) - 1));
@@ -325,14 +328,26 @@ struct CodeFmaKernel : IndexMath {
     return vector::ShuffleOp::create(b, loc, scales, scales, pick);
   }
 
+  /// The four quarter sums of row a of A in `partial`, added as a tree.
+  Value quarterSum(ArrayRef<Value> partial, int64_t a) {
+    auto at = [&](int64_t q) { return partial[a * kQuarters + q]; };
+    return arith::AddFOp::create(b, loc,
+                                 arith::AddFOp::create(b, loc, at(0), at(1)),
+                                 arith::AddFOp::create(b, loc, at(2), at(3)));
+  }
+
   /// Outputs m0.. (rowsA rows of A) of row `row` of W into `tile` (M x 1).
+  /// Products accumulate per row of A and quarter (four independent FMA
+  /// chains a row); scaled sums per row of A.
   Value rowBlock(Value tile, Value m0, int64_t rowsA, Value row) {
     int64_t numBlocks = k / format.blockCodes();
-    int64_t numAcc = rowsA * kQuarters;
-    SmallVector<Value> zeros(numAcc, f32s(0));
-    SmallVector<Value> accs;
+    SmallVector<Value> zeros(rowsA * kQuarters, f32s(0));
+    SmallVector<Value> totals(rowsA, f32s(0));
     if (!format.group) {
-      accs = blocks(idx(0), 0, numBlocks, row, m0, rowsA, zeros);
+      SmallVector<Value> accs =
+          blocks(idx(0), 0, numBlocks, row, m0, rowsA, zeros);
+      for (int64_t a = 0; a < rowsA; ++a)
+        totals[a] = quarterSum(accs, a);
     } else if (format.group % format.blockCodes() == 0) {
       // Each group's products summed first, then scaled once: an scf.for
       // over the groups inside the row, then the last ones one by one.
@@ -347,50 +362,55 @@ struct CodeFmaKernel : IndexMath {
                                 perGroup, row, m0, rowsA, zeros);
         Value s = scaleOf(row, g);
         SmallVector<Value> next(sums);
-        for (int64_t i = 0; i < numAcc; ++i)
-          next[i] = vector::FMAOp::create(b, loc, partial[i], s, next[i]);
+        for (int64_t a = 0; a < rowsA; ++a)
+          next[a] =
+              vector::FMAOp::create(b, loc, quarterSum(partial, a), s, next[a]);
         return next;
       };
-      accs = zeros;
       if (inRow > 0)
-        accs = buildLoop(b, loc, inRow, 1, accs, [&](Value g, ValueRange sums) {
-          return group(g, -1, sums);
-        });
+        totals = buildLoop(b, loc, inRow, 1, totals,
+                           [&](Value g, ValueRange sums) {
+                             return group(g, -1, sums);
+                           });
       for (int64_t g = inRow; g < groups; ++g)
-        accs = group(idx(g), g, accs);
+        totals = group(idx(g), g, totals);
     } else {
       // Groups end inside blocks: each block's quarter sums are scaled by
-      // their own group's scales.
+      // their own group's scales, and added as a tree.
       auto scaledBlock = [&](Value kb, int64_t kbConst, ValueRange sums) {
         SmallVector<Value> partial =
             kbConst < 0 ? block(kb, -1, row, m0, rowsA, zeros)
                         : blockAt(kbConst, row, m0, rowsA, zeros);
+        SmallVector<Value> scales;
+        for (int64_t q = 0; q < kQuarters; ++q)
+          scales.push_back(quarterScales(row, kb, q));
         SmallVector<Value> next(sums);
-        for (int64_t q = 0; q < kQuarters; ++q) {
-          Value s = quarterScales(row, kb, q);
-          for (int64_t a = 0; a < rowsA; ++a)
-            next[a * kQuarters + q] = vector::FMAOp::create(
-                b, loc, partial[a * kQuarters + q], s, next[a * kQuarters + q]);
+        for (int64_t a = 0; a < rowsA; ++a) {
+          auto pair = [&](int64_t q) {
+            Value first = arith::MulFOp::create(
+                b, loc, partial[a * kQuarters + q], scales[q]);
+            return vector::FMAOp::create(b, loc,
+                                         partial[a * kQuarters + q + 1],
+                                         scales[q + 1], first);
+          };
+          next[a] = arith::AddFOp::create(
+              b, loc, next[a], arith::AddFOp::create(b, loc, pair(0), pair(2)));
         }
         return next;
       };
-      accs = zeros;
       int64_t inRow = blocksInRow();
       if (inRow > 0)
-        accs = buildLoop(b, loc, inRow, 1, accs,
-                         [&](Value kb, ValueRange sums) {
-                           return scaledBlock(kb, -1, sums);
-                         });
+        totals = buildLoop(b, loc, inRow, 1, totals,
+                           [&](Value kb, ValueRange sums) {
+                             return scaledBlock(kb, -1, sums);
+                           });
       for (int64_t kb = inRow; kb < numBlocks; ++kb)
-        accs = scaledBlock(idx(kb), kb, accs);
+        totals = scaledBlock(idx(kb), kb, totals);
     }
     for (int64_t a = 0; a < rowsA; ++a) {
-      Value sum = accs[a * kQuarters];
-      for (int64_t q = 1; q < kQuarters; ++q)
-        sum = arith::AddFOp::create(b, loc, sum, accs[a * kQuarters + q]);
       // The lanes hold partial sums in no order that matters: a tree.
       Value total = vector::ReductionOp::create(
-          b, loc, vector::CombiningKind::ADD, sum,
+          b, loc, vector::CombiningKind::ADD, totals[a],
           arith::FastMathFlags::reassoc);
       tile = tensor::InsertOp::create(b, loc, total, tile,
                                       ValueRange{add(m0, a), idx(0)});
@@ -403,9 +423,13 @@ struct CodeFmaKernel : IndexMath {
 
 bool canLowerCodeFmaMatmul(RankedTensorType lhsType, RankedTensorType rhsType,
                            bool transposed, Type accumulator, bool tables) {
+  // GEMVs only: with several rows of A, the permuted activations (K f32 a
+  // row) outgrow the L1 cache at K = 4096 and each block re-reads them
+  // from L2 for every row of W; the vector kernel, which streams 8 rows of
+  // W against one load of them, was 1.5-2x faster at 4 rows.
   if (!transposed || !accumulator.isF32() || !lhsType.hasStaticShape() ||
-      lhsType.getRank() != 2 || !lhsType.getElementType().isF32() ||
-      lhsType.getEncoding())
+      lhsType.getRank() != 2 || lhsType.getDimSize(0) != 1 ||
+      !lhsType.getElementType().isF32() || lhsType.getEncoding())
     return false;
   std::optional<WeightFormat> format = getWeightFormat(rhsType, tables);
   if (!format)

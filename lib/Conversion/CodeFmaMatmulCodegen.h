@@ -29,8 +29,8 @@
 
 namespace anybit::codegen {
 
-/// Whether buildCodeFmaMatmul handles these operands: A an M x K f32
-/// tensor, W stored N x K (`transposed`) with a packed encoding whose
+/// Whether buildCodeFmaMatmul handles these operands: A a 1 x K f32
+/// tensor (a GEMV), W stored N x K (`transposed`) with a packed encoding whose
 /// elements are at bit i * bits (dense, or filling their words exactly),
 /// untiled, of integers of 1..8 bits or trits, or of floats of up to 6 bits
 /// when `tables` (AVX-512F vpermps, vpermi2ps) is set; unscaled, or with

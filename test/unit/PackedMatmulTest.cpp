@@ -215,7 +215,8 @@ protected:
   /// codes of each plane). Some encodings it declines (words that fields do
   /// not fill, f8E4M3FN scales) take the vector kernel instead.
   std::string codeFmaKernel(int index) {
-    int64_t m = 1 + rng() % 5, n = 1 + rng() % 20;
+    // GEMVs, and now and then a batch (the vector kernel's).
+    int64_t m = rng() % 6 ? 1 : 2 + rng() % 4, n = 1 + rng() % 20;
     std::string element;
     unsigned bits;
     switch (rng() % 4) {

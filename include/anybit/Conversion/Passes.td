@@ -61,10 +61,11 @@ def ConvertAnybitToStandard : Pass<"convert-anybit-to-standard", "mlir::ModuleOp
     `anybit.x86_vpermb` for 5- and 6-bit fields; e3m2 as two bytes). That
     path reorders the f32 sum, so it follows `vectorize`.
 
-    With f32 activations (or any that convert to f32) and N x K weights of
-    1..8-bit integers, trits or floats of up to 6 bits, dense at bit
-    i * bits, K whole blocks of 64 codes of each plane and groups of whole
-    quarters (16 codes of each plane), `vectorize` takes the code-FMA
+    A GEMV with f32 activations (or any that convert to f32) and N x K
+    weights of 1..8-bit integers, trits or floats of up to 6 bits, dense at
+    bit i * bits, K whole blocks of 64 codes of each plane and groups of
+    whole quarters (16 codes of each plane) or of whole bytes of codes
+    inside one, `vectorize` takes the code-FMA
     kernel: the weights' bytes read in order as planes (or 3, 5, 6, 7-bit
     fields spread into lanes by one byte shuffle), the activations permuted
     once to match, each code mapped to its value by an f32 table
