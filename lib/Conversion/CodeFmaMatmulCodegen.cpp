@@ -275,24 +275,36 @@ struct CodeFmaKernel : IndexMath {
     return block(idx(kb), window, row, m0, rowsA, accs);
   }
 
-  /// Blocks [first, first + count) of a row: an scf.for over those inside
-  /// it, then the last ones one by one.
+  /// `body(i, iConst, values)` for i in [0, count), carrying `values`: an
+  /// scf.for over the first `looped` (iConst = -1), then the others one
+  /// by one (iConst = i): the last blocks of a row read differently.
+  SmallVector<Value>
+  loopThenEach(int64_t looped, int64_t count, ValueRange values,
+               function_ref<SmallVector<Value>(Value, int64_t, ValueRange)>
+                   body) {
+    SmallVector<Value> next(values);
+    if (looped > 0)
+      next = buildLoop(b, loc, looped, 1, next, [&](Value i, ValueRange args) {
+        return body(i, -1, args);
+      });
+    for (int64_t i = looped; i < count; ++i)
+      next = body(idx(i), i, next);
+    return next;
+  }
+
+  /// Blocks [firstConst, firstConst + count) of a row (`first` the same
+  /// index as a value): an scf.for over those whose read stays inside it
+  /// from their first byte, then the last ones one by one.
   SmallVector<Value> blocks(Value first, int64_t firstConst, int64_t count,
                             Value row, Value m0, int64_t rowsA,
                             ValueRange accs) {
-    int64_t inRow =
-        std::clamp<int64_t>(blocksInRow() - firstConst, 0, count);
-    SmallVector<Value> next(accs);
-    if (inRow == 1)
-      next = block(first, -1, row, m0, rowsA, next);
-    else if (inRow > 1)
-      next = buildLoop(b, loc, inRow, 1, next, [&](Value i, ValueRange args) {
-        return block(arith::AddIOp::create(b, loc, first, i), -1, row, m0,
-                     rowsA, args);
-      });
-    for (int64_t kb = firstConst + inRow; kb < firstConst + count; ++kb)
-      next = blockAt(kb, row, m0, rowsA, next);
-    return next;
+    int64_t inRow = std::clamp<int64_t>(blocksInRow() - firstConst, 0, count);
+    return loopThenEach(
+        inRow, count, accs, [&](Value i, int64_t iConst, ValueRange args) {
+          return iConst < 0 ? block(add(first, i), -1, row, m0, rowsA, args)
+                            : blockAt(firstConst + iConst, row, m0, rowsA,
+                                      args);
+        });
   }
 
   /// The scale of group `g` of row `row`, in every lane.
@@ -367,13 +379,7 @@ struct CodeFmaKernel : IndexMath {
               vector::FMAOp::create(b, loc, quarterSum(partial, a), s, next[a]);
         return next;
       };
-      if (inRow > 0)
-        totals = buildLoop(b, loc, inRow, 1, totals,
-                           [&](Value g, ValueRange sums) {
-                             return group(g, -1, sums);
-                           });
-      for (int64_t g = inRow; g < groups; ++g)
-        totals = group(idx(g), g, totals);
+      totals = loopThenEach(inRow, groups, totals, group);
     } else {
       // Groups end inside blocks: each block's quarter sums are scaled by
       // their own group's scales, and added as a tree.
@@ -398,14 +404,7 @@ struct CodeFmaKernel : IndexMath {
         }
         return next;
       };
-      int64_t inRow = blocksInRow();
-      if (inRow > 0)
-        totals = buildLoop(b, loc, inRow, 1, totals,
-                           [&](Value kb, ValueRange sums) {
-                             return scaledBlock(kb, -1, sums);
-                           });
-      for (int64_t kb = inRow; kb < numBlocks; ++kb)
-        totals = scaledBlock(idx(kb), kb, totals);
+      totals = loopThenEach(blocksInRow(), numBlocks, totals, scaledBlock);
     }
     for (int64_t a = 0; a < rowsA; ++a) {
       // The lanes hold partial sums in no order that matters: a tree.
