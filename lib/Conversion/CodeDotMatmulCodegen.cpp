@@ -196,7 +196,8 @@ struct CodeDotKernel : IndexMath {
   Value lhsBytes;
   int64_t lhsScaleBase;
   Type lhsScale;
-  // Scaled: the unit sums every row of W starts from (buildOffsetSums).
+  // Scaled GEMVs: the unit sums every row of W starts from
+  // (buildOffsetSums); null: computed per tile.
   Value offsetSums;
 
   VectorType byteVector() {
@@ -541,11 +542,32 @@ struct CodeDotKernel : IndexMath {
     return {perUnit, (blocks + perUnit - 1) / perUnit, inRow / perUnit};
   }
 
-  /// -offset * (unit u's i32 lane sums of row a of A'), for each part
-  /// with an offset: the value every row of W's lane sums of that unit
-  /// start from, as a tensor<parts x M x units x lanes>. Computed once per
-  /// product, not once per tile of W: with one row of W a tile these dot
-  /// products would cost as much as the weights' own for 2-bit codes.
+  /// -offset * (the i32 lane sums of unit `unit` of row `row` of A') for
+  /// part `part`: the value every row of W's lane sums of that unit start
+  /// from.
+  Value negatedOffsetSums(int64_t part, Value row, Value unit) {
+    Units u = units();
+    Value offsets = splat(byteVector(), int8_t(format.partOffset(part)));
+    SmallVector<Value> sum = buildLoop(
+        b, loc, u.blocks, 1, ValueRange{splat(laneVector(), 0)},
+        [&](Value i, ValueRange acc) -> SmallVector<Value> {
+          Value kb = add(mul(unit, u.blocks), i);
+          Value next = acc[0];
+          for (int64_t j = 0; j < format.planes; ++j) {
+            Value col = add(mul(kb, blockCodes()), j * vectorBytes);
+            next = dot(next, offsets, read(planar, {row, col}, true));
+          }
+          return {next};
+        });
+    return arith::SubIOp::create(b, loc, splat(laneVector(), 0), sum[0]);
+  }
+
+  /// negatedOffsetSums of every row of A, unit and part with an offset,
+  /// as a tensor<parts x M x units x lanes>, computed before the tiles: a
+  /// GEMV's tiles are single rows of W, which would each compute them
+  /// again, as many dot products as their own for 2-bit codes. (Wider
+  /// tiles of several rows of A compute them per tile: this tensor grows
+  /// with M.)
   Value buildOffsetSums(int64_t m) {
     Units u = units();
     int64_t lanes = vectorBytes / 4;
@@ -558,32 +580,13 @@ struct CodeDotKernel : IndexMath {
           return buildLoop(
               b, loc, u.count, 1, rowArgs, [&](Value unit, ValueRange args) {
                 Value t = args[0];
-                for (int64_t part = 0; part < format.parts(); ++part) {
-                  if (!format.partOffset(part))
-                    continue; // read as zeros
-                  Value offsets =
-                      splat(byteVector(), int8_t(format.partOffset(part)));
-                  SmallVector<Value> sum = buildLoop(
-                      b, loc, u.blocks, 1,
-                      ValueRange{splat(laneVector(), 0)},
-                      [&](Value i, ValueRange acc) -> SmallVector<Value> {
-                        Value kb = add(mul(unit, u.blocks), i);
-                        Value next = acc[0];
-                        for (int64_t j = 0; j < format.planes; ++j) {
-                          Value col = add(mul(kb, blockCodes()), j * vectorBytes);
-                          next = dot(next, offsets,
-                                     read(planar, {row, col}, true));
-                        }
-                        return {next};
-                      });
-                  Value negated = arith::SubIOp::create(
-                      b, loc, splat(laneVector(), 0), sum[0]);
-                  t = vector::TransferWriteOp::create(
-                          b, loc, negated, t,
-                          ValueRange{idx(part), row, unit, idx(0)},
-                          ArrayRef<bool>{true})
-                          .getResult();
-                }
+                for (int64_t part = 0; part < format.parts(); ++part)
+                  if (format.partOffset(part)) // others read as zeros
+                    t = vector::TransferWriteOp::create(
+                            b, loc, negatedOffsetSums(part, row, unit), t,
+                            ValueRange{idx(part), row, unit, idx(0)},
+                            ArrayRef<bool>{true})
+                            .getResult();
                 return SmallVector<Value>{t};
               });
         })[0];
@@ -609,14 +612,14 @@ struct CodeDotKernel : IndexMath {
     Value pad = arith::ConstantIntOp::create(b, loc, 0, 32);
     for (int64_t part = 0; part < format.parts(); ++part)
       for (int64_t a = 0; a < rowsA; ++a) {
-        Value start =
-            format.partOffset(part)
-                ? vector::TransferReadOp::create(
-                      b, loc, laneVector(), offsetSums,
-                      ValueRange{idx(part), add(m0, a), unit, idx(0)}, pad,
-                      ArrayRef<bool>{true})
-                      .getResult()
-                : splat(laneVector(), 0);
+        Value start = splat(laneVector(), 0);
+        if (format.partOffset(part) && offsetSums)
+          start = vector::TransferReadOp::create(
+              b, loc, laneVector(), offsetSums,
+              ValueRange{idx(part), add(m0, a), unit, idx(0)}, pad,
+              ArrayRef<bool>{true});
+        else if (format.partOffset(part))
+          start = negatedOffsetSums(part, add(m0, a), unit);
         for (int64_t r = 0; r < rowsW; ++r)
           partial[part * perPart + r * rowsA + a] = start;
       }
@@ -869,7 +872,8 @@ Value buildCodeDotMatmul(OpBuilder &b, Location loc, Value lhs,
                                       : 0),
                        lhsEnc ? lhsEnc.getScale() : Type(),
                        /*offsetSums=*/Value()};
-  if (format.group)
+  bool offsets = format.offset || format.highOffset;
+  if (format.group && m == 1 && offsets)
     kernel.offsetSums = kernel.buildOffsetSums(m);
   Type resultElement =
       format.group ? Type(b.getF32Type()) : Type(b.getI32Type());

@@ -219,14 +219,14 @@ struct CodeFmaKernel : IndexMath {
   SmallVector<Value> block(Value kb, int64_t window, Value row, Value m0,
                            int64_t rowsA, ValueRange accs) {
     SmallVector<Value> next(accs);
-    Value start = add(mul(row, rowBytes), mul(kb, format.blockBytes()));
+    Value rowStart = mul(row, rowBytes);
+    Value start = add(rowStart, mul(kb, format.blockBytes()));
     Value blockStart = mul(kb, format.blockCodes());
     Value w;
     int64_t base = std::max<int64_t>(window, 0);
     if (format.fields) {
       Value pad = arith::ConstantIntOp::create(b, loc, 0, 8);
-      Value at = window >= 0 ? add(mul(row, rowBytes), rowBytes - kFieldWindow)
-                             : start;
+      Value at = window >= 0 ? add(rowStart, rowBytes - kFieldWindow) : start;
       w = vector::TransferReadOp::create(
           b, loc, VectorType::get({kFieldWindow}, b.getI8Type()), bytes,
           ValueRange{at}, pad, ArrayRef<bool>{true});

@@ -36,7 +36,7 @@ namespace anybit::codegen {
 /// when `tables` (AVX-512F vpermps, vpermi2ps) is set; unscaled, or with
 /// [1, G] f16, bf16, f32 or e8m0 scales, G a multiple of 16 codes of each
 /// plane or a divisor of 16 P that P divides; K a multiple of 64 codes of
-/// each plane (whole blocks).
+/// each plane (whole blocks), and rows of fields at least 64 bytes.
 bool canLowerCodeFmaMatmul(mlir::RankedTensorType lhsType,
                            mlir::RankedTensorType rhsType, bool transposed,
                            mlir::Type accumulator, bool tables);

@@ -104,3 +104,33 @@ func.func @gemv_i2_g32(%x: tensor<1x256xf32>, %w: tensor<1x256xi2, #anybit.packe
 // CHECK: %[[PAIR23:.*]] = vector.fma
 // CHECK: %[[BLOCK:.*]] = arith.addf %[[PAIR01]], %[[PAIR23]] : vector<16xf32>
 // CHECK: arith.addf %{{.*}}, %[[BLOCK]] : vector<16xf32>
+
+// -----
+
+func.func @gemv_i5(%x: tensor<1x128xf32>, %w: tensor<1x128xi5, #anybit.packed<>>) -> tensor<1x1xf32> {
+  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x128xf32>, tensor<1x128xi5, #anybit.packed<>> -> tensor<1x1xf32>
+  return %y : tensor<1x1xf32>
+}
+
+// 5-bit fields: blocks of 40 bytes in an 80-byte row. The first block is
+// read as the 64 bytes from its first byte (an scf.for over the blocks
+// whose read stays in the row); the last as the 64 bytes up to the row's
+// end, where it starts at byte 24. One 32-entry table (vpermi2ps) gives
+// the values. Without tables, the fields are shifted to the top of the
+// lane, back down arithmetically, and converted.
+// CHECK-LABEL: func.func @gemv_i5(
+// CHECK: scf.for
+// CHECK:   %[[FIRST:.*]] = vector.transfer_read %{{.*}} : tensor<80xi8>, vector<64xi8>
+// CHECK:   vector.shuffle %[[FIRST]], %{{.*}} [0, 1, 64, 64, 0, 1, 64, 64, 1, 2, 64, 64,
+// CHECK:   anybit.x86_vpermi2ps
+// CHECK: scf.yield
+// CHECK: %[[ROWSTART:.*]] = arith.muli %{{.*}}, %c80{{.*}} : index
+// CHECK: %[[END:.*]] = arith.addi %[[ROWSTART]], %c16{{.*}} : index
+// CHECK: %[[LAST:.*]] = vector.transfer_read %{{.*}}[%[[END]]], %{{.*}} : tensor<80xi8>, vector<64xi8>
+// CHECK: vector.shuffle %[[LAST]], %{{.*}} [24, 25, 64, 64, 24, 25, 64, 64, 25, 26, 64, 64,
+// CHECK-NOT: anybit.x86_vpermps
+// CONVERT-LABEL: func.func @gemv_i5(
+// CONVERT: vector.shuffle
+// CONVERT: arith.shli %{{.*}} : vector<16xi32>
+// CONVERT: arith.shrsi %{{.*}} : vector<16xi32>
+// CONVERT: arith.sitofp

@@ -65,7 +65,8 @@ def ConvertAnybitToStandard : Pass<"convert-anybit-to-standard", "mlir::ModuleOp
     weights of 1..8-bit integers, trits or floats of up to 6 bits, dense at
     bit i * bits, K whole blocks of 64 codes of each plane and groups of
     whole quarters (16 codes of each plane) or of whole bytes of codes
-    inside one, `vectorize` takes the code-FMA
+    inside one (and rows of 3, 5, 6 or 7-bit fields of at least 64 bytes),
+    `vectorize` takes the code-FMA
     kernel: the weights' bytes read in order as planes (or 3, 5, 6, 7-bit
     fields spread into lanes by one byte shuffle), the activations permuted
     once to match, each code mapped to its value by an f32 table
