@@ -12,8 +12,6 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
-#include <array>
-
 using namespace mlir;
 
 namespace anybit::codegen {
