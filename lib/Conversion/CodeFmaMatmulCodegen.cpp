@@ -321,20 +321,34 @@ struct CodeFmaKernel : IndexMath {
     return readFloatsAsF32(b, loc, bytes, at, count, format.scale);
   }
 
+  /// The scales of block `kb`'s groups when groups tile the block and it
+  /// holds at most 16 of them: one read and one conversion a block instead
+  /// of one a quarter. Null otherwise.
+  Value blockScales(Value row, Value kb) {
+    int64_t count = format.blockCodes() / format.group;
+    if (format.blockCodes() % format.group != 0 || count > kLanes)
+      return Value();
+    return readScales(row, mul(kb, count), count);
+  }
+
   /// The scale of each lane of quarter q of block `kb` (lane i holds codes
   /// P (16 q + i) + j of the block): one group's, or for groups smaller
-  /// than a quarter (holding whole lanes) each lane's own.
-  Value quarterScales(Value row, Value kb, int64_t q) {
+  /// than a quarter (holding whole lanes) each lane's own; taken from
+  /// `inBlock` (blockScales) when it is set.
+  Value quarterScales(Value row, Value kb, int64_t q, Value inBlock) {
     int64_t quarterCodes = format.planes * kLanes;
+    SmallVector<int64_t> pick;
+    for (int64_t i = 0; i < kLanes; ++i)
+      pick.push_back((q * quarterCodes + format.planes * i) / format.group);
+    if (inBlock)
+      return vector::ShuffleOp::create(b, loc, inBlock, inBlock, pick);
     Value first = add(mul(kb, format.blockCodes()), q * quarterCodes);
     Value g = arith::DivUIOp::create(b, loc, first, idx(format.group));
     if (format.group >= quarterCodes)
       return scaleOf(row, g);
-    int64_t count = quarterCodes / format.group;
-    Value scales = readScales(row, g, count);
-    SmallVector<int64_t> pick;
-    for (int64_t i = 0; i < kLanes; ++i)
-      pick.push_back(format.planes * i / format.group);
+    for (int64_t &p : pick)
+      p -= q * quarterCodes / format.group;
+    Value scales = readScales(row, g, quarterCodes / format.group);
     return vector::ShuffleOp::create(b, loc, scales, scales, pick);
   }
 
@@ -385,9 +399,10 @@ struct CodeFmaKernel : IndexMath {
         SmallVector<Value> partial =
             kbConst < 0 ? block(kb, -1, row, m0, rowsA, zeros)
                         : blockAt(kbConst, row, m0, rowsA, zeros);
+        Value inBlock = blockScales(row, kb);
         SmallVector<Value> scales;
         for (int64_t q = 0; q < kQuarters; ++q)
-          scales.push_back(quarterScales(row, kb, q));
+          scales.push_back(quarterScales(row, kb, q, inBlock));
         SmallVector<Value> next(sums);
         for (int64_t a = 0; a < rowsA; ++a) {
           auto pair = [&](int64_t q) {

@@ -94,11 +94,13 @@ func.func @gemv_i2_g32(%x: tensor<1x256xf32>, %w: tensor<1x256xi2, #anybit.packe
 
 // A quarter of 2-bit codes (16 bytes, 64 codes) spans two groups of 32:
 // lane i holds codes 4 i .. 4 i + 3, so lanes 0-7 take the first scale and
-// lanes 8-15 the second, read together and spread by one shuffle. The
-// four quarters' scaled sums are added as a tree.
+// lanes 8-15 the second. A block's eight scales are read and converted
+// once, and each quarter picks its two by one shuffle. The four quarters'
+// scaled sums are added as a tree.
 // CHECK-LABEL: func.func @gemv_i2_g32(
-// CHECK: %[[PAIR:.*]] = arith.extf %{{.*}} : vector<2xf16> to vector<2xf32>
-// CHECK: %[[LANES:.*]] = vector.shuffle %[[PAIR]], %[[PAIR]] [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1] : vector<2xf32>, vector<2xf32>
+// CHECK: %[[EIGHT:.*]] = arith.extf %{{.*}} : vector<8xf16> to vector<8xf32>
+// CHECK: %[[LANES:.*]] = vector.shuffle %[[EIGHT]], %[[EIGHT]] [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1] : vector<8xf32>, vector<8xf32>
+// CHECK: vector.shuffle %[[EIGHT]], %[[EIGHT]] [2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3]
 // CHECK: %[[FIRST:.*]] = arith.mulf %{{.*}}, %[[LANES]] : vector<16xf32>
 // CHECK: %[[PAIR01:.*]] = vector.fma %{{.*}}, %{{.*}}, %[[FIRST]] : vector<16xf32>
 // CHECK: %[[PAIR23:.*]] = vector.fma
