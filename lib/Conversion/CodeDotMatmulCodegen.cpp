@@ -469,11 +469,8 @@ struct CodeDotKernel : IndexMath {
 
   /// The scales of groups [g0, g0 + count) of row `row` of W, as f32.
   Value readScales(Value row, Value g0, int64_t count) {
-    int64_t bytesPer = getElementBitWidth(format.scale) / 8;
-    Value group =
-        arith::AddIOp::create(b, loc, mul(row, k / format.group), g0);
-    return readFloats(bytes, add(mul(group, bytesPer), scaleBase), count,
-                      format.scale);
+    return readGroupScales(b, loc, bytes, scaleBase, k / format.group, row, g0,
+                           count, format.scale);
   }
 
   /// The scale of each i32 lane of unit `unit` of row `row` of W. `first`

@@ -17,13 +17,10 @@ using namespace mlir;
 namespace anybit::codegen {
 namespace {
 
-/// Lanes of a vector of values (16 f32: one zmm), and the vectors of a
-/// block of each plane: 64 codes, so that a plane's four independent FMA
-/// chains hide the FMA latency even with one row of W.
-constexpr int64_t kLanes = 16, kQuarters = 4;
-/// Rows of A a pass over a row of W serves (the kernel takes GEMVs, see
-/// canLowerCodeFmaMatmul; rows of A would share each decoded weight).
-constexpr int64_t kRowsOfA = 4;
+/// Vectors of 16 values (kLanes) a block holds of each plane: 64 codes,
+/// so that four independent FMA chains hide the FMA latency with one row
+/// of A against one row of W.
+constexpr int64_t kQuarters = 4;
 /// Bytes of W read for a block of fields (at most 56): one whole vector,
 /// which one byte shuffle spreads into a quarter's lanes.
 constexpr int64_t kFieldWindow = 64;
@@ -102,39 +99,25 @@ std::optional<WeightFormat> getWeightFormat(RankedTensorType rhsType,
   return format;
 }
 
+/// One row of A (a GEMV) against rows of W.
 struct CodeFmaKernel : IndexMath {
-  Value planar; // A' (M x K, f32)
+  Lanes v;
+  Value planar; // A' (1 x K, f32)
   Value bytes;  // W's storage
   WeightFormat format;
   int64_t k, rowBytes, scaleBase;
-
-  VectorType lanes(Type element) { return VectorType::get({kLanes}, element); }
-  Value splat(VectorType type, Attribute value) {
-    return arith::ConstantOp::create(b, loc,
-                                     DenseElementsAttr::get(type, value));
-  }
-  Value i32s(int64_t v) {
-    return splat(lanes(b.getI32Type()), b.getI32IntegerAttr(v));
-  }
-  Value perLane(ArrayRef<int32_t> values) {
-    return arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(lanes(b.getI32Type()), values));
-  }
-  Value f32s(float v) {
-    return splat(lanes(b.getF32Type()), b.getF32FloatAttr(v));
-  }
 
   /// The 16 lanes of quarter q of a block of planes starting at byte
   /// `start`: bytes zero-extended to i32, each holding P codes.
   Value planeBytes(Value start, int64_t q) {
     Value pad = arith::ConstantIntOp::create(b, loc, 0, 8);
     Value raw = vector::TransferReadOp::create(
-        b, loc, lanes(b.getI8Type()), bytes, ValueRange{add(start, q * kLanes)},
+        b, loc, v.vec(b.getI8Type()), bytes, ValueRange{add(start, q * kLanes)},
         pad, ArrayRef<bool>{true});
     // Whole signed bytes extend as they are (no shifts in values()).
     if (format.bits == 8 && format.isSigned)
-      return arith::ExtSIOp::create(b, loc, lanes(b.getI32Type()), raw);
-    return arith::ExtUIOp::create(b, loc, lanes(b.getI32Type()), raw);
+      return v.sext(v.i32v(), raw);
+    return v.zext(v.i32v(), raw);
   }
 
   /// The 16 fields of quarter q of a block whose first byte is byte `base`
@@ -153,30 +136,32 @@ struct CodeFmaKernel : IndexMath {
       pick.push_back(size);
       shifts.push_back(int32_t(bit % 8));
     }
-    Value zeros = splat(cast<VectorType>(w.getType()), b.getI8IntegerAttr(0));
+    Value zeros = arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(cast<VectorType>(w.getType()),
+                               b.getI8IntegerAttr(0)));
     Value spread = vector::ShuffleOp::create(b, loc, w, zeros, pick);
-    return vector::BitCastOp::create(b, loc, lanes(b.getI32Type()), spread);
+    return vector::BitCastOp::create(b, loc, v.i32v(), spread);
   }
 
   /// The values of the codes at bit `shift` (per lane) of the lanes `x`.
   Value values(Value x, ArrayRef<int32_t> shift) {
     bool uniform = llvm::all_equal(shift);
     auto shiftBy = [&](ArrayRef<int32_t> s) {
-      return uniform ? i32s(s[0]) : perLane(s);
+      return uniform ? v.i32c(s[0]) : v.perLane(s);
     };
     if (!format.table.empty()) {
       // The tables read the low four, five or six bits: the field, and
       // above it bits the table's period ignores.
       if (!uniform || shift[0] != 0)
-        x = arith::ShRUIOp::create(b, loc, x, shiftBy(shift));
+        x = v.shr(x, shiftBy(shift));
+      VectorType f32 = v.f32v();
       auto part = [&](int64_t i) {
         return arith::ConstantOp::create(
             b, loc,
             DenseElementsAttr::get(
-                lanes(b.getF32Type()),
-                ArrayRef<float>(format.table).slice(i * kLanes, kLanes)));
+                f32, ArrayRef<float>(format.table).slice(i * kLanes, kLanes)));
       };
-      VectorType f32 = lanes(b.getF32Type());
       if (format.table.size() == 16)
         return X86VpermpsOp::create(b, loc, f32, part(0), x);
       Value low = X86Vpermi2psOp::create(b, loc, f32, part(0), x, part(1));
@@ -184,10 +169,9 @@ struct CodeFmaKernel : IndexMath {
         return low;
       // Bit 5 picks the upper 32 entries.
       Value high = X86Vpermi2psOp::create(b, loc, f32, part(2), x, part(3));
-      Value upper = arith::CmpIOp::create(
-          b, loc, arith::CmpIPredicate::ne,
-          arith::AndIOp::create(b, loc, x, i32s(32)), i32s(0));
-      return arith::SelectOp::create(b, loc, upper, high, low);
+      Value upper = v.cmpi(arith::CmpIPredicate::ne, v.and_(x, v.i32c(32)),
+                           v.i32c(0));
+      return v.sel(upper, high, low);
     }
     int32_t bits = int32_t(format.bits);
     Value field = x; // whole bytes are extended as they are read
@@ -196,26 +180,22 @@ struct CodeFmaKernel : IndexMath {
       SmallVector<int32_t> up;
       for (int32_t s : shift)
         up.push_back(32 - bits - s);
-      field = arith::ShRSIOp::create(
-          b, loc, arith::ShLIOp::create(b, loc, x, shiftBy(up)),
-          i32s(32 - bits));
+      field = v.shrs(v.shl(x, shiftBy(up)), v.i32c(32 - bits));
     } else if (bits < 8) {
-      field = arith::AndIOp::create(
-          b, loc, arith::ShRUIOp::create(b, loc, x, shiftBy(shift)),
-          i32s((int64_t(1) << bits) - 1));
+      field = v.and_(v.shr(x, shiftBy(shift)), v.i32c((1 << bits) - 1));
     }
     if (format.offset)
-      field = arith::SubIOp::create(b, loc, field, i32s(format.offset));
-    return arith::SIToFPOp::create(b, loc, lanes(b.getF32Type()), field);
+      field = v.sub(field, v.i32c(format.offset));
+    return arith::SIToFPOp::create(b, loc, v.f32v(), field);
   }
 
-  /// Block `kb` of row `row` of W against rows m0.. of A', added to
-  /// `accs` (row of A, then quarter). Fields are read as a whole vector of
+  /// Block `kb` of row `row` of W against A', added to `accs` (one a
+  /// quarter). Fields are read as a whole vector of
   /// 64 bytes: from the block's first byte, or, for the last blocks of a
   /// row (`window` >= 0, the block's first byte in it), the 64 bytes up to
   /// the row's end, so that no read leaves the row.
-  SmallVector<Value> block(Value kb, int64_t window, Value row, Value m0,
-                           int64_t rowsA, ValueRange accs) {
+  SmallVector<Value> block(Value kb, int64_t window, Value row,
+                           ValueRange accs) {
     SmallVector<Value> next(accs);
     Value rowStart = mul(row, rowBytes);
     Value start = add(rowStart, mul(kb, format.blockBytes()));
@@ -240,15 +220,12 @@ struct CodeFmaKernel : IndexMath {
             format.fields ? fieldShift
                           : SmallVector<int32_t>(
                                 kLanes, int32_t(j * format.bits));
-        Value v = values(x, shift);
+        Value value = values(x, shift);
         Value col = add(blockStart, j * kQuarters * kLanes + q * kLanes);
-        for (int64_t a = 0; a < rowsA; ++a) {
-          Value act = vector::TransferReadOp::create(
-              b, loc, lanes(b.getF32Type()), planar,
-              ValueRange{add(m0, a), col}, zero, ArrayRef<bool>{true});
-          Value &acc = next[a * kQuarters + q];
-          acc = vector::FMAOp::create(b, loc, act, v, acc);
-        }
+        Value act = vector::TransferReadOp::create(
+            b, loc, v.f32v(), planar, ValueRange{idx(0), col}, zero,
+            ArrayRef<bool>{true});
+        next[q] = vector::FMAOp::create(b, loc, act, value, next[q]);
       }
     }
     return next;
@@ -265,12 +242,11 @@ struct CodeFmaKernel : IndexMath {
   }
 
   /// Block `kb` (a constant), the window its read needs.
-  SmallVector<Value> blockAt(int64_t kb, Value row, Value m0, int64_t rowsA,
-                             ValueRange accs) {
+  SmallVector<Value> blockAt(int64_t kb, Value row, ValueRange accs) {
     int64_t window = kb < blocksInRow()
                          ? -1
                          : kb * format.blockBytes() - (rowBytes - kFieldWindow);
-    return block(idx(kb), window, row, m0, rowsA, accs);
+    return block(idx(kb), window, row, accs);
   }
 
   /// `body(i, iConst, values)` for i in [0, count), carrying `values`: an
@@ -294,14 +270,12 @@ struct CodeFmaKernel : IndexMath {
   /// index as a value): an scf.for over those whose read stays inside it
   /// from their first byte, then the last ones one by one.
   SmallVector<Value> blocks(Value first, int64_t firstConst, int64_t count,
-                            Value row, Value m0, int64_t rowsA,
-                            ValueRange accs) {
+                            Value row, ValueRange accs) {
     int64_t inRow = std::clamp<int64_t>(blocksInRow() - firstConst, 0, count);
     return loopThenEach(
         inRow, count, accs, [&](Value i, int64_t iConst, ValueRange args) {
-          return iConst < 0 ? block(add(first, i), -1, row, m0, rowsA, args)
-                            : blockAt(firstConst + iConst, row, m0, rowsA,
-                                      args);
+          return iConst < 0 ? block(add(first, i), -1, row, args)
+                            : blockAt(firstConst + iConst, row, args);
         });
   }
 
@@ -309,16 +283,14 @@ struct CodeFmaKernel : IndexMath {
   Value scaleOf(Value row, Value g) {
     Value one = readScales(row, g, 1);
     return vector::BroadcastOp::create(
-        b, loc, lanes(b.getF32Type()),
+        b, loc, v.f32v(),
         vector::ExtractOp::create(b, loc, one, ArrayRef<int64_t>{0}));
   }
 
   /// The `count` scales of groups [g, g + count) of row `row`, as f32.
   Value readScales(Value row, Value g, int64_t count) {
-    int64_t bytesPer = getElementBitWidth(format.scale) / 8;
-    Value at = add(mul(add(mul(row, k / format.group), g), bytesPer),
-                   scaleBase);
-    return readFloatsAsF32(b, loc, bytes, at, count, format.scale);
+    return readGroupScales(b, loc, bytes, scaleBase, k / format.group, row, g,
+                           count, format.scale);
   }
 
   /// The scales of block `kb`'s groups when groups tile the block and it
@@ -352,82 +324,62 @@ struct CodeFmaKernel : IndexMath {
     return vector::ShuffleOp::create(b, loc, scales, scales, pick);
   }
 
-  /// The four quarter sums of row a of A in `partial`, added as a tree.
-  Value quarterSum(ArrayRef<Value> partial, int64_t a) {
-    auto at = [&](int64_t q) { return partial[a * kQuarters + q]; };
-    return arith::AddFOp::create(b, loc,
-                                 arith::AddFOp::create(b, loc, at(0), at(1)),
-                                 arith::AddFOp::create(b, loc, at(2), at(3)));
+  /// The four quarter sums in `partial`, added as a tree.
+  Value quarterSum(ArrayRef<Value> partial) {
+    return addf(addf(partial[0], partial[1]), addf(partial[2], partial[3]));
   }
+  Value addf(Value x, Value y) { return arith::AddFOp::create(b, loc, x, y); }
 
-  /// Outputs m0.. (rowsA rows of A) of row `row` of W into `tile` (M x 1).
-  /// Products accumulate per row of A and quarter (four independent FMA
-  /// chains a row); scaled sums per row of A.
-  Value rowBlock(Value tile, Value m0, int64_t rowsA, Value row) {
+  /// Output `row` (one row of W against A), inserted into `tile` (1 x 1).
+  /// Products accumulate per quarter (four independent FMA chains); scaled
+  /// sums in one vector.
+  Value rowBlock(Value tile, Value row) {
     int64_t numBlocks = k / format.blockCodes();
-    SmallVector<Value> zeros(rowsA * kQuarters, f32s(0));
-    SmallVector<Value> totals(rowsA, f32s(0));
+    SmallVector<Value> zeros(kQuarters, v.f32c(0));
+    Value total;
     if (!format.group) {
-      SmallVector<Value> accs =
-          blocks(idx(0), 0, numBlocks, row, m0, rowsA, zeros);
-      for (int64_t a = 0; a < rowsA; ++a)
-        totals[a] = quarterSum(accs, a);
+      total = quarterSum(blocks(idx(0), 0, numBlocks, row, zeros));
     } else if (format.group % format.blockCodes() == 0) {
       // Each group's products summed first, then scaled once: an scf.for
       // over the groups inside the row, then the last ones one by one.
       int64_t perGroup = format.group / format.blockCodes();
       int64_t groups = k / format.group;
       int64_t inRow = blocksInRow() / perGroup;
-      auto group = [&](Value g, int64_t gConst, ValueRange sums) {
+      auto group = [&](Value g, int64_t gConst, ValueRange sum) {
         SmallVector<Value> partial =
-            gConst < 0 ? blocks(mul(g, perGroup), 0, perGroup, row, m0, rowsA,
-                                zeros)
+            gConst < 0 ? blocks(mul(g, perGroup), 0, perGroup, row, zeros)
                        : blocks(idx(gConst * perGroup), gConst * perGroup,
-                                perGroup, row, m0, rowsA, zeros);
-        Value s = scaleOf(row, g);
-        SmallVector<Value> next(sums);
-        for (int64_t a = 0; a < rowsA; ++a)
-          next[a] =
-              vector::FMAOp::create(b, loc, quarterSum(partial, a), s, next[a]);
-        return next;
+                                perGroup, row, zeros);
+        return SmallVector<Value>{vector::FMAOp::create(
+            b, loc, quarterSum(partial), scaleOf(row, g), sum[0])};
       };
-      totals = loopThenEach(inRow, groups, totals, group);
+      total = loopThenEach(inRow, groups, v.f32c(0), group)[0];
     } else {
       // Groups end inside blocks: each block's quarter sums are scaled by
       // their own group's scales, and added as a tree.
-      auto scaledBlock = [&](Value kb, int64_t kbConst, ValueRange sums) {
-        SmallVector<Value> partial =
-            kbConst < 0 ? block(kb, -1, row, m0, rowsA, zeros)
-                        : blockAt(kbConst, row, m0, rowsA, zeros);
+      auto scaledBlock = [&](Value kb, int64_t kbConst, ValueRange sum) {
+        SmallVector<Value> partial = kbConst < 0
+                                         ? block(kb, -1, row, zeros)
+                                         : blockAt(kbConst, row, zeros);
         Value inBlock = blockScales(row, kb);
         SmallVector<Value> scales;
         for (int64_t q = 0; q < kQuarters; ++q)
           scales.push_back(quarterScales(row, kb, q, inBlock));
-        SmallVector<Value> next(sums);
-        for (int64_t a = 0; a < rowsA; ++a) {
-          auto pair = [&](int64_t q) {
-            Value first = arith::MulFOp::create(
-                b, loc, partial[a * kQuarters + q], scales[q]);
-            return vector::FMAOp::create(b, loc,
-                                         partial[a * kQuarters + q + 1],
-                                         scales[q + 1], first);
-          };
-          next[a] = arith::AddFOp::create(
-              b, loc, next[a], arith::AddFOp::create(b, loc, pair(0), pair(2)));
-        }
-        return next;
+        auto pair = [&](int64_t q) {
+          Value first = arith::MulFOp::create(b, loc, partial[q], scales[q]);
+          return vector::FMAOp::create(b, loc, partial[q + 1], scales[q + 1],
+                                       first);
+        };
+        return SmallVector<Value>{addf(sum[0], addf(pair(0), pair(2)))};
       };
-      totals = loopThenEach(blocksInRow(), numBlocks, totals, scaledBlock);
+      total = loopThenEach(blocksInRow(), numBlocks, v.f32c(0), scaledBlock)[0];
     }
-    for (int64_t a = 0; a < rowsA; ++a) {
-      // The lanes hold partial sums in no order that matters: a tree.
-      Value total = vector::ReductionOp::create(
-          b, loc, vector::CombiningKind::ADD, totals[a],
-          arith::FastMathFlags::reassoc);
-      tile = tensor::InsertOp::create(b, loc, total, tile,
-                                      ValueRange{add(m0, a), idx(0)});
-    }
-    return tile;
+    // The lanes hold partial sums in no order that matters: a tree.
+    Value sum = vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
+                                            total,
+                                            arith::FastMathFlags::reassoc);
+    return tensor::InsertOp::create(b, loc, sum, tile,
+                                    ValueRange{idx(0), idx(0)});
   }
 };
 
@@ -464,8 +416,7 @@ bool canLowerCodeFmaMatmul(RankedTensorType lhsType, RankedTensorType rhsType,
 Value buildCodeFmaMatmul(OpBuilder &b, Location loc, Value lhs,
                          Value rhsBytes, RankedTensorType rhsType,
                          bool tables) {
-  auto lhsType = cast<RankedTensorType>(lhs.getType());
-  int64_t m = lhsType.getDimSize(0), k = lhsType.getDimSize(1),
+  int64_t k = cast<RankedTensorType>(lhs.getType()).getDimSize(1),
           n = rhsType.getDimSize(0);
   WeightFormat format = *getWeightFormat(rhsType, tables);
   PackedEncodingAttr enc = getPackedEncoding(rhsType);
@@ -476,6 +427,7 @@ Value buildCodeFmaMatmul(OpBuilder &b, Location loc, Value lhs,
                                    format.planes);
   CodeFmaKernel kernel{
       {b, loc},
+      Lanes(b, loc),
       planar,
       rhsBytes,
       format,
@@ -484,13 +436,10 @@ Value buildCodeFmaMatmul(OpBuilder &b, Location loc, Value lhs,
       int64_t(enc.getDataBytes(rhsType.getShape(), rhsType.getElementType()))};
   // One row of W a tile: a GEMV reads W as one sequential stream (see
   // CodeDotMatmulCodegen.cpp).
-  return buildColumnTiles(
-      b, loc, m, n, /*tileCols=*/1, b.getF32Type(), [&](Value tile, Value row) {
-        return buildRowChunks(b, loc, m, kRowsOfA, tile,
-                              [&](Value t, Value m0, int64_t rowsA) {
-                                return kernel.rowBlock(t, m0, rowsA, row);
-                              });
-      });
+  return buildColumnTiles(b, loc, /*m=*/1, n, /*tileCols=*/1, b.getF32Type(),
+                          [&](Value tile, Value row) {
+                            return kernel.rowBlock(tile, row);
+                          });
 }
 
 } // namespace anybit::codegen

@@ -1,8 +1,9 @@
 //===- CodeFmaMatmulCodegen.h - f32 activations times codes -----*- C++ -*-===//
 //
-// anybit.matmul of f32 activations A (M x K) by packed weights W stored
-// N x K (transpose_rhs) into f32: integers of 1..8 bits, trits, or floats
-// of up to 6 bits, dense at bit i * bits, with optional [1, G] scales.
+// anybit.matmul of f32 activations A (1 x K, a GEMV) by packed weights W
+// stored N x K (transpose_rhs) into f32: integers of 1..8 bits, trits, or
+// floats of up to 6 bits, dense at bit i * bits, with optional [1, G]
+// scales.
 //
 // The weights are read as the code-dot kernel reads them, whole bytes in
 // order: for widths that divide 8 a byte holds P = 8 / bits codes, plane j

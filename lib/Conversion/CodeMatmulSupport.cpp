@@ -64,6 +64,19 @@ Value readFloatsAsF32(OpBuilder &b, Location loc, Value source, Value at,
                                VectorType::get({count}, b.getF32Type()), values);
 }
 
+Value readGroupScales(OpBuilder &b, Location loc, Value bytes,
+                      int64_t scaleBase, int64_t groupsPerRow, Value row,
+                      Value g, int64_t count, Type type) {
+  auto c = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
+  Value group = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, row, c(groupsPerRow)), g);
+  Value at = arith::AddIOp::create(
+      b, loc,
+      arith::MulIOp::create(b, loc, group, c(getElementBitWidth(type) / 8)),
+      c(scaleBase));
+  return readFloatsAsF32(b, loc, bytes, at, count, type);
+}
+
 Value buildPlanarActivations(OpBuilder &b, Location loc, Value lhs,
                              int64_t paddedK, int64_t vectorBytes,
                              int64_t codesPerByte) {

@@ -34,6 +34,14 @@ mlir::Value readFloatsAsF32(mlir::OpBuilder &b, mlir::Location loc,
                             mlir::Value source, mlir::Value at, int64_t count,
                             mlir::Type type);
 
+/// The `count` [1, G] scales of type `type` of groups [g, g + count) of row
+/// `row` of packed weights with `groupsPerRow` groups a row, whose scales
+/// start at byte `scaleBase` of their storage `bytes`, as f32.
+mlir::Value readGroupScales(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::Value bytes, int64_t scaleBase,
+                            int64_t groupsPerRow, mlir::Value row,
+                            mlir::Value g, int64_t count, mlir::Type type);
+
 /// A' (M x Kp, Kp a multiple of P V, A's element type): within each block
 /// of P V columns, A'[m, P V kb + V j + i] = A[m, P V kb + P i + j], zero
 /// past K. Plane j of a block of V bytes of codes (P a byte) then meets

@@ -14,27 +14,6 @@ using namespace mlir;
 namespace anybit::codegen {
 namespace {
 
-/// Elements unpacked per step: 16 elements of w bits are exactly 2w bytes,
-/// so every step starts on a byte and reads whole bytes.
-constexpr int64_t kLanes = 16;
-
-/// Builders for 16-lane vectors: Emitter with the shape set, and the few
-/// vector types and constants the kernels need besides.
-struct Lanes : Emitter {
-  explicit Lanes(OpBuilder &b, Location loc) : Emitter{b, loc, {kLanes}} {}
-
-  VectorType vec(Type element) { return VectorType::get({kLanes}, element); }
-  VectorType i32v() { return vec(b.getI32Type()); }
-  VectorType f32v() { return vec(b.getF32Type()); }
-  Value f32c(float v) { return floatc(b.getF32Type(), v); }
-  /// A constant with one value per lane.
-  Value perLane(ArrayRef<int32_t> values) {
-    return arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(i32v(), values));
-  }
-  Value eq(Value x, Value y) { return cmpi(arith::CmpIPredicate::eq, x, y); }
-};
-
 /// `count` bytes of `bytes` (a 1-D i8 tensor) from byte `offset` on.
 Value readBytes(Lanes &v, Value bytes, Value offset, int64_t count) {
   Value pad = arith::ConstantIntOp::create(v.b, v.loc, 0, 8);

@@ -19,10 +19,38 @@
 #define ANYBIT_LIB_CONVERSION_VECTORMATMULCODEGEN_H
 
 #include "Anybit/AnybitDialect.h"
+#include "Emitter.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
 
 namespace anybit::codegen {
+
+/// Lanes of the f32 kernels' vectors (one zmm of f32). The vector kernel
+/// unpacks 16 elements of w bits per step, exactly 2w bytes, so every step
+/// starts on a byte and reads whole bytes.
+constexpr int64_t kLanes = 16;
+
+/// Builders for 16-lane vectors: Emitter with the shape set, and the few
+/// vector types and constants the f32 kernels need besides.
+struct Lanes : Emitter {
+  explicit Lanes(mlir::OpBuilder &b, mlir::Location loc)
+      : Emitter{b, loc, {kLanes}} {}
+
+  mlir::VectorType vec(mlir::Type element) {
+    return mlir::VectorType::get({kLanes}, element);
+  }
+  mlir::VectorType i32v() { return vec(b.getI32Type()); }
+  mlir::VectorType f32v() { return vec(b.getF32Type()); }
+  mlir::Value f32c(float v) { return floatc(b.getF32Type(), v); }
+  /// A constant with one value per lane.
+  mlir::Value perLane(llvm::ArrayRef<int32_t> values) {
+    return mlir::arith::ConstantOp::create(
+        b, loc, mlir::DenseElementsAttr::get(i32v(), values));
+  }
+  mlir::Value eq(mlir::Value x, mlir::Value y) {
+    return cmpi(mlir::arith::CmpIPredicate::eq, x, y);
+  }
+};
 
 /// Index arithmetic the matmul kernels' builders share (their first
 /// members: a kernel struct derives from it).
