@@ -711,7 +711,7 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
                                  op.getRhs().getType(), op.getTransposeRhs()))
       product = buildVectorizedPackedMatmul(rewriter, loc, lhs, adaptor.getRhs(),
                                             op.getRhs().getType(),
-                                            op.getTransposeRhs());
+                                            op.getTransposeRhs(), tables);
     else
       product = buildContraction(rewriter, loc, op, adaptor, lhs, acc);
     return finish(op, product, rewriter);

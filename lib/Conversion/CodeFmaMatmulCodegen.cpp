@@ -3,8 +3,8 @@
 #include "CodeFmaMatmulCodegen.h"
 
 #include "Anybit/ElementTypes.h"
-#include "Anybit/X86Ops.h"
 #include "CodeMatmulSupport.h"
+#include "CodeTables.h"
 #include "VectorMatmulCodegen.h"
 #include "anybit/Support/BitPacking.h"
 #include "anybit/Support/FloatFormat.h"
@@ -17,32 +17,68 @@ using namespace mlir;
 namespace anybit::codegen {
 namespace {
 
-/// Vectors of 16 values (kLanes) a block holds of each plane: 64 codes,
-/// so that four independent FMA chains hide the FMA latency with one row
-/// of A against one row of W.
-constexpr int64_t kQuarters = 4;
-/// Bytes of W read for a block of fields (at most 56): one whole vector,
-/// which one byte shuffle spreads into a quarter's lanes.
-constexpr int64_t kFieldWindow = 64;
+/// Independent FMA chains a row keeps. A 16-lane FMA has a latency of
+/// four cycles and Zen 4 issues one a cycle, so eight must be in flight:
+/// measured, four chains carried through a row cap it at 62-64 G lanes/s,
+/// eight at 95. Chains that a group of one block restarts need no more
+/// than four (the next block's overlap them), and each one more costs an
+/// add a block.
+constexpr int64_t kLongChains = 8, kShortChains = 4;
 
 /// How W's bytes hold its codes and what each code is worth.
+///
+/// A block is `reads` reads of 16 i32 lanes, lane i of read q holding the
+/// C = codesPerLane codes C (16 q + i) + j, j < C, of the block; the
+/// activations are permuted once so that code j of every lane of a read
+/// meets 16 contiguous ones (A'). Two lane layouts:
+///  - planes (widths that divide 8): 16 bytes zero-extended, a byte's
+///    P = 8 / bits codes, plane j being (x >> bits j);
+///  - windows (3, 5, 6 or 7 bits, straddling bytes): one byte shuffle of
+///    the block's 16 bits bytes gives lane i the 4 bytes from byte
+///    bits i + w, whole codes of its 8, each at a shift that is the same in
+///    every lane; a second window (w > 0) holds the codes the first cuts.
 struct WeightFormat {
   unsigned bits = 0;
-  int64_t planes = 1;  // P: codes a byte, for widths that divide 8
-  bool fields = false; // 3, 5, 6 or 7 bits, straddling bytes
+  bool windows = false;
+  int64_t codesPerLane = 1;
+  int64_t reads = 1;
+  int64_t chains = kShortChains;
   bool isSigned = false;
   int32_t offset = 0; // converted integers: value = field - offset (trits)
-  /// The value of each pattern of the low four, five or six bits of a
-  /// lane (the pattern taken modulo 2^bits); empty: sign-extend or
-  /// zero-extend the field and convert.
-  SmallVector<float, 64> table;
+  /// The codes' values by table lookups; none: sign-extend or zero-extend
+  /// the codes and convert.
+  std::optional<CodeTable> table;
   int64_t group = 0; // G, 0 when unscaled
   Type scale;
 
-  int64_t blockCodes() const { return planes * kLanes * kQuarters; }
-  /// Bytes of W a block holds: 64 for planes, 8 bits for fields.
+  int64_t readCodes() const { return kLanes * codesPerLane; }
+  int64_t blockCodes() const { return readCodes() * reads; }
   int64_t blockBytes() const { return blockCodes() * bits / 8; }
+  /// Bytes of W a block of windows reads: one or two whole vectors of 64.
+  int64_t windowBytes() const { return blockBytes() <= 64 ? 64 : 128; }
 };
+
+/// Where code j of a lane of windows is read: the lane's window starting
+/// `byte` bytes into its codes, `shift` bits into that window.
+struct CodeWindow {
+  int64_t byte;
+  int32_t shift;
+};
+
+/// Code j's window for each of a lane's 8 codes of `bits` bits: the first
+/// window holding a code whole holds as many of the following ones as fit
+/// in 32 bits (all 8 for 3 bits; 6, 5 or 4 of them for 5, 6 or 7 bits).
+SmallVector<CodeWindow, 8> codeWindows(unsigned bits) {
+  SmallVector<CodeWindow, 8> windows;
+  int64_t byte = 0;
+  for (int64_t j = 0; j < 8; ++j) {
+    int64_t first = j * bits;
+    if (first + bits > 8 * byte + 32)
+      byte = first / 8;
+    windows.push_back({byte, int32_t(first - 8 * byte)});
+  }
+  return windows;
+}
 
 /// The weight format buildCodeFmaMatmul reads `rhsType` with, if any.
 std::optional<WeightFormat> getWeightFormat(RankedTensorType rhsType,
@@ -60,42 +96,35 @@ std::optional<WeightFormat> getWeightFormat(RankedTensorType rhsType,
     return std::nullopt;
   WeightFormat format;
   format.bits = bits;
-  format.fields = 8 % bits != 0;
-  format.planes = format.fields ? 1 : 8 / bits;
+  format.windows = 8 % bits != 0;
+  format.codesPerLane = format.windows ? 8 : 8 / bits;
+  // Planes: 4 reads of at least two codes a lane, or of whole bytes one a
+  // chain.
+  format.reads = format.windows ? 1 : 4;
   std::optional<std::pair<int64_t, Type>> scales = getGroupScales(enc);
   if (!scales)
     return std::nullopt;
   std::tie(format.group, format.scale) = *scales;
+  // Long chains where sums run through at least four blocks unscaled.
+  if (!format.group || format.group % (4 * format.blockCodes()) == 0) {
+    format.chains = kLongChains;
+    if (bits == 8)
+      format.reads = kLongChains;
+  }
   auto integer = dyn_cast<IntegerType>(element);
-  std::optional<FloatFormat> small = getFloatFormat(element);
   // Signless integers are signed from 2 bits on (i1 is a boolean).
   format.isSigned =
       integer && (integer.isSigned() || (integer.isSignless() && bits > 1));
-  auto value = [&](int64_t pattern) -> std::optional<float> {
-    if (isa<TritType>(element)) // t + 1; the invalid 3 reads as 2
-      return float(pattern - 1);
-    if (integer)
-      return float(format.isSigned && pattern >= (int64_t(1) << (bits - 1))
-                        ? pattern - (int64_t(1) << bits)
-                        : pattern);
-    if (small)
-      return float(small->decode(pattern));
+  if (!getCodeValue(element, 0))
     return std::nullopt;
-  };
-  if (!value(0))
-    return std::nullopt;
-  // Tables: 16 entries (vpermps) up to 4 bits, 32 (vpermi2ps) for 5 and
-  // 64 (two, and a select) for 6; integers of 6 bits convert in fewer
-  // instructions.
-  if (tables && (bits <= 5 || (bits == 6 && !integer))) {
-    int64_t entries = std::max<int64_t>(16, int64_t(1) << bits);
-    for (int64_t i = 0; i < entries; ++i)
-      format.table.push_back(*value(i % (int64_t(1) << bits)));
-  } else if (small) {
+  // Tables up to 5 bits and for 6-bit floats; integers of 6 bits convert
+  // in fewer instructions.
+  if (tables)
+    format.table = getCodeTable(element);
+  if (!format.table && getFloatFormat(element))
     return std::nullopt; // floats only by table
-  } else if (isa<TritType>(element)) {
+  if (isa<TritType>(element))
     format.offset = 1;
-  }
   return format;
 }
 
@@ -107,8 +136,8 @@ struct CodeFmaKernel : IndexMath {
   WeightFormat format;
   int64_t k, rowBytes, scaleBase;
 
-  /// The 16 lanes of quarter q of a block of planes starting at byte
-  /// `start`: bytes zero-extended to i32, each holding P codes.
+  /// The 16 lanes of read q of a block of planes starting at byte `start`:
+  /// bytes zero-extended to i32, each holding P codes.
   Value planeBytes(Value start, int64_t q) {
     Value pad = arith::ConstantIntOp::create(b, loc, 0, 8);
     Value raw = vector::TransferReadOp::create(
@@ -120,132 +149,111 @@ struct CodeFmaKernel : IndexMath {
     return v.zext(v.i32v(), raw);
   }
 
-  /// The 16 fields of quarter q of a block whose first byte is byte `base`
-  /// of the 64 bytes `w`: lane i holds the two bytes its field starts in,
-  /// as a little-endian i32, and `shifts` the field's bit offset in them.
-  Value fieldBytes(Value w, int64_t base, int64_t q,
-                   SmallVectorImpl<int32_t> &shifts) {
-    int64_t size = cast<VectorType>(w.getType()).getNumElements();
+  /// The windows starting `byte` bytes into each lane's codes, of a block
+  /// whose first byte is byte `base` of the bytes `w` read: lane i holds
+  /// bytes base + bits i + byte + [0, 4) as a little-endian i32. Bytes past
+  /// `w` (lane 15's last, for a block at the end of its read) are zeros:
+  /// they are above the lane's codes.
+  Value window(Value w, int64_t base, int64_t byte) {
+    auto type = cast<VectorType>(w.getType());
+    int64_t size = type.getNumElements();
     SmallVector<int64_t> pick;
-    for (int64_t i = 0; i < kLanes; ++i) {
-      int64_t bit = (q * kLanes + i) * format.bits;
-      int64_t first = base + bit / 8;
-      pick.push_back(first);
-      pick.push_back(first + 1 < size ? first + 1 : size);
-      pick.push_back(size); // zeros
-      pick.push_back(size);
-      shifts.push_back(int32_t(bit % 8));
-    }
+    for (int64_t i = 0; i < kLanes; ++i)
+      for (int64_t t = 0; t < 4; ++t)
+        pick.push_back(std::min<int64_t>(base + format.bits * i + byte + t,
+                                         size));
     Value zeros = arith::ConstantOp::create(
-        b, loc,
-        DenseElementsAttr::get(cast<VectorType>(w.getType()),
-                               b.getI8IntegerAttr(0)));
+        b, loc, DenseElementsAttr::get(type, b.getI8IntegerAttr(0)));
     Value spread = vector::ShuffleOp::create(b, loc, w, zeros, pick);
     return vector::BitCastOp::create(b, loc, v.i32v(), spread);
   }
 
-  /// The values of the codes at bit `shift` (per lane) of the lanes `x`.
-  Value values(Value x, ArrayRef<int32_t> shift) {
-    bool uniform = llvm::all_equal(shift);
-    auto shiftBy = [&](ArrayRef<int32_t> s) {
-      return uniform ? v.i32c(s[0]) : v.perLane(s);
-    };
-    if (!format.table.empty()) {
-      // The tables read the low four, five or six bits: the field, and
-      // above it bits the table's period ignores.
-      if (!uniform || shift[0] != 0)
-        x = v.shr(x, shiftBy(shift));
-      VectorType f32 = v.f32v();
-      auto part = [&](int64_t i) {
-        return arith::ConstantOp::create(
-            b, loc,
-            DenseElementsAttr::get(
-                f32, ArrayRef<float>(format.table).slice(i * kLanes, kLanes)));
-      };
-      if (format.table.size() == 16)
-        return X86VpermpsOp::create(b, loc, f32, part(0), x);
-      Value low = X86Vpermi2psOp::create(b, loc, f32, part(0), x, part(1));
-      if (format.table.size() == 32)
-        return low;
-      // Bit 5 picks the upper 32 entries.
-      Value high = X86Vpermi2psOp::create(b, loc, f32, part(2), x, part(3));
-      Value upper = v.cmpi(arith::CmpIPredicate::ne, v.and_(x, v.i32c(32)),
-                           v.i32c(0));
-      return v.sel(upper, high, low);
-    }
+  /// The values of the codes `shift` bits into each lane of `x`.
+  Value values(Value x, int32_t shift) {
+    if (format.table)
+      return lookUpCodes(v, *format.table, x, shift);
     int32_t bits = int32_t(format.bits);
     Value field = x; // whole bytes are extended as they are read
     if (bits < 8 && format.isSigned) {
       // The field to the top of the lane, then arithmetically back down.
-      SmallVector<int32_t> up;
-      for (int32_t s : shift)
-        up.push_back(32 - bits - s);
-      field = v.shrs(v.shl(x, shiftBy(up)), v.i32c(32 - bits));
+      if (32 - bits - shift)
+        field = v.shl(x, v.i32c(32 - bits - shift));
+      field = v.shrs(field, v.i32c(32 - bits));
     } else if (bits < 8) {
-      field = v.and_(v.shr(x, shiftBy(shift)), v.i32c((1 << bits) - 1));
+      field = v.and_(shift ? v.shr(x, v.i32c(shift)) : x,
+                     v.i32c((1 << bits) - 1));
     }
     if (format.offset)
       field = v.sub(field, v.i32c(format.offset));
     return arith::SIToFPOp::create(b, loc, v.f32v(), field);
   }
 
-  /// Block `kb` of row `row` of W against A', added to `accs` (one a
-  /// quarter). Fields are read as a whole vector of
-  /// 64 bytes: from the block's first byte, or, for the last blocks of a
-  /// row (`window` >= 0, the block's first byte in it), the 64 bytes up to
-  /// the row's end, so that no read leaves the row.
+  /// Block `kb` of row `row` of W against A', added to `accs` (the
+  /// chains; code j of read q goes to chain (j reads + q) mod chains,
+  /// so a chain's lanes all belong to one read). Windows read whole
+  /// vectors of 64 bytes: from the block's first byte, or, for the last
+  /// blocks of a row (`window` >= 0, the block's first byte in the read),
+  /// the bytes up to the row's end, so that no read leaves the row.
   SmallVector<Value> block(Value kb, int64_t window, Value row,
                            ValueRange accs) {
     SmallVector<Value> next(accs);
     Value rowStart = mul(row, rowBytes);
     Value start = add(rowStart, mul(kb, format.blockBytes()));
     Value blockStart = mul(kb, format.blockCodes());
-    Value w;
-    int64_t base = std::max<int64_t>(window, 0);
-    if (format.fields) {
-      Value pad = arith::ConstantIntOp::create(b, loc, 0, 8);
-      Value at = window >= 0 ? add(rowStart, rowBytes - kFieldWindow) : start;
-      w = vector::TransferReadOp::create(
-          b, loc, VectorType::get({kFieldWindow}, b.getI8Type()), bytes,
-          ValueRange{at}, pad, ArrayRef<bool>{true});
-    }
     Value zero = arith::ConstantFloatOp::create(b, loc, b.getF32Type(),
                                                 APFloat(0.0f));
-    for (int64_t q = 0; q < kQuarters; ++q) {
-      SmallVector<int32_t> fieldShift;
-      Value x = format.fields ? fieldBytes(w, base, q, fieldShift)
-                              : planeBytes(start, q);
-      for (int64_t j = 0; j < format.planes; ++j) {
-        SmallVector<int32_t> shift =
-            format.fields ? fieldShift
-                          : SmallVector<int32_t>(
-                                kLanes, int32_t(j * format.bits));
-        Value value = values(x, shift);
-        Value col = add(blockStart, j * kQuarters * kLanes + q * kLanes);
-        Value act = vector::TransferReadOp::create(
-            b, loc, v.f32v(), planar, ValueRange{idx(0), col}, zero,
-            ArrayRef<bool>{true});
-        next[q] = vector::FMAOp::create(b, loc, act, value, next[q]);
+    auto fma = [&](int64_t q, int64_t j, Value value) {
+      Value col = add(blockStart, j * format.reads * kLanes + q * kLanes);
+      Value act = vector::TransferReadOp::create(
+          b, loc, v.f32v(), planar, ValueRange{idx(0), col}, zero,
+          ArrayRef<bool>{true});
+      Value &acc = next[(j * format.reads + q) % format.chains];
+      acc = vector::FMAOp::create(b, loc, act, value, acc);
+    };
+    if (!format.windows) {
+      for (int64_t q = 0; q < format.reads; ++q) {
+        Value x = planeBytes(start, q);
+        for (int64_t j = 0; j < format.codesPerLane; ++j)
+          fma(q, j, values(x, int32_t(j * format.bits)));
       }
+      return next;
+    }
+    int64_t readBytes = format.windowBytes();
+    Value pad = arith::ConstantIntOp::create(b, loc, 0, 8);
+    Value at = window >= 0 ? add(rowStart, rowBytes - readBytes) : start;
+    Value w = vector::TransferReadOp::create(
+        b, loc, VectorType::get({readBytes}, b.getI8Type()), bytes,
+        ValueRange{at}, pad, ArrayRef<bool>{true});
+    int64_t base = std::max<int64_t>(window, 0);
+    Value x;
+    int64_t xByte = -1;
+    for (auto [j, code] : llvm::enumerate(codeWindows(format.bits))) {
+      if (code.byte != xByte) {
+        x = this->window(w, base, code.byte);
+        xByte = code.byte;
+      }
+      fma(0, j, values(x, code.shift));
     }
     return next;
   }
 
-  /// The blocks of a row whose fields' 64-byte read stays inside it from
-  /// their first byte (all blocks of planes).
+  /// The blocks of a row whose windows' read stays inside it from their
+  /// first byte (all blocks of planes).
   int64_t blocksInRow() const {
     int64_t numBlocks = k / format.blockCodes();
-    if (!format.fields)
+    if (!format.windows)
       return numBlocks;
-    return std::min(numBlocks,
-                    (rowBytes - kFieldWindow) / format.blockBytes() + 1);
+    return std::min(numBlocks, (rowBytes - format.windowBytes()) /
+                                       format.blockBytes() +
+                                   1);
   }
 
   /// Block `kb` (a constant), the window its read needs.
   SmallVector<Value> blockAt(int64_t kb, Value row, ValueRange accs) {
-    int64_t window = kb < blocksInRow()
-                         ? -1
-                         : kb * format.blockBytes() - (rowBytes - kFieldWindow);
+    int64_t window =
+        kb < blocksInRow()
+            ? -1
+            : kb * format.blockBytes() - (rowBytes - format.windowBytes());
     return block(idx(kb), window, row, accs);
   }
 
@@ -295,7 +303,7 @@ struct CodeFmaKernel : IndexMath {
 
   /// The scales of block `kb`'s groups when groups tile the block and it
   /// holds at most 16 of them: one read and one conversion a block instead
-  /// of one a quarter. Null otherwise.
+  /// of one a read. Null otherwise.
   Value blockScales(Value row, Value kb) {
     int64_t count = format.blockCodes() / format.group;
     if (format.blockCodes() % format.group != 0 || count > kLanes)
@@ -303,74 +311,106 @@ struct CodeFmaKernel : IndexMath {
     return readScales(row, mul(kb, count), count);
   }
 
-  /// The scale of each lane of quarter q of block `kb` (lane i holds codes
-  /// P (16 q + i) + j of the block): one group's, or for groups smaller
-  /// than a quarter (holding whole lanes) each lane's own; taken from
+  /// The scale of each lane of read q of block `kb` (lane i holds codes
+  /// C (16 q + i) + j of the block): one group's, or for groups smaller
+  /// than a read (holding whole lanes) each lane's own; taken from
   /// `inBlock` (blockScales) when it is set.
-  Value quarterScales(Value row, Value kb, int64_t q, Value inBlock) {
-    int64_t quarterCodes = format.planes * kLanes;
+  Value readScalesPerLane(Value row, Value kb, int64_t q, Value inBlock) {
+    int64_t readCodes = format.readCodes();
     SmallVector<int64_t> pick;
     for (int64_t i = 0; i < kLanes; ++i)
-      pick.push_back((q * quarterCodes + format.planes * i) / format.group);
+      pick.push_back((q * readCodes + format.codesPerLane * i) / format.group);
     if (inBlock)
       return vector::ShuffleOp::create(b, loc, inBlock, inBlock, pick);
-    Value first = add(mul(kb, format.blockCodes()), q * quarterCodes);
+    Value first = add(mul(kb, format.blockCodes()), q * readCodes);
     Value g = arith::DivUIOp::create(b, loc, first, idx(format.group));
-    if (format.group >= quarterCodes)
+    if (format.group >= readCodes)
       return scaleOf(row, g);
     for (int64_t &p : pick)
-      p -= q * quarterCodes / format.group;
-    Value scales = readScales(row, g, quarterCodes / format.group);
+      p -= q * readCodes / format.group;
+    Value scales = readScales(row, g, readCodes / format.group);
     return vector::ShuffleOp::create(b, loc, scales, scales, pick);
   }
 
-  /// The four quarter sums in `partial`, added as a tree.
-  Value quarterSum(ArrayRef<Value> partial) {
-    return addf(addf(partial[0], partial[1]), addf(partial[2], partial[3]));
-  }
   Value addf(Value x, Value y) { return arith::AddFOp::create(b, loc, x, y); }
+  /// `values` added as a balanced tree.
+  Value treeSum(ArrayRef<Value> values) {
+    if (values.size() == 1)
+      return values[0];
+    size_t half = values.size() / 2;
+    return addf(treeSum(values.take_front(half)),
+                treeSum(values.drop_front(half)));
+  }
+  /// The chains' sums of read q (chains q, q + reads, ...), one per read.
+  SmallVector<Value> readSums(ArrayRef<Value> chains) {
+    SmallVector<Value> sums;
+    for (int64_t q = 0; q < format.reads; ++q) {
+      SmallVector<Value> own;
+      for (int64_t c = q; c < format.chains; c += format.reads)
+        own.push_back(chains[c]);
+      sums.push_back(treeSum(own));
+    }
+    return sums;
+  }
 
   /// Output `row` (one row of W against A), inserted into `tile` (1 x 1).
-  /// Products accumulate per quarter (four independent FMA chains); scaled
-  /// sums in one vector.
+  /// Products accumulate in independent FMA chains; scaled sums in
+  /// one vector.
   Value rowBlock(Value tile, Value row) {
     int64_t numBlocks = k / format.blockCodes();
-    SmallVector<Value> zeros(kQuarters, v.f32c(0));
+    SmallVector<Value> zeros(format.chains, v.f32c(0));
     Value total;
     if (!format.group) {
-      total = quarterSum(blocks(idx(0), 0, numBlocks, row, zeros));
+      total = treeSum(blocks(idx(0), 0, numBlocks, row, zeros));
     } else if (format.group % format.blockCodes() == 0) {
       // Each group's products summed first, then scaled once: an scf.for
       // over the groups inside the row, then the last ones one by one.
       int64_t perGroup = format.group / format.blockCodes();
       int64_t groups = k / format.group;
       int64_t inRow = blocksInRow() / perGroup;
+      // A row of at most 64 groups reads and converts its scales once; a
+      // group's is then one broadcast (from the stack, where LLVM keeps a
+      // vector it indexes by a loop's variable).
+      Value rowScales = groups <= 4 * kLanes ? readScales(row, idx(0), groups)
+                                             : Value();
+      auto scaleOfGroup = [&](Value g) -> Value {
+        if (!rowScales)
+          return scaleOf(row, g);
+        return vector::BroadcastOp::create(
+            b, loc, v.f32v(),
+            vector::ExtractOp::create(b, loc, rowScales,
+                                      ArrayRef<OpFoldResult>{g}));
+      };
       auto group = [&](Value g, int64_t gConst, ValueRange sum) {
         SmallVector<Value> partial =
             gConst < 0 ? blocks(mul(g, perGroup), 0, perGroup, row, zeros)
                        : blocks(idx(gConst * perGroup), gConst * perGroup,
                                 perGroup, row, zeros);
         return SmallVector<Value>{vector::FMAOp::create(
-            b, loc, quarterSum(partial), scaleOf(row, g), sum[0])};
+            b, loc, treeSum(partial), scaleOfGroup(g), sum[0])};
       };
       total = loopThenEach(inRow, groups, v.f32c(0), group)[0];
     } else {
-      // Groups end inside blocks: each block's quarter sums are scaled by
-      // their own group's scales, and added as a tree.
+      // Groups end inside blocks: each read's sum is scaled by its own
+      // groups' scales, and the products added as a tree.
       auto scaledBlock = [&](Value kb, int64_t kbConst, ValueRange sum) {
-        SmallVector<Value> partial = kbConst < 0
-                                         ? block(kb, -1, row, zeros)
-                                         : blockAt(kbConst, row, zeros);
+        SmallVector<Value> sums = readSums(
+            kbConst < 0 ? block(kb, -1, row, zeros)
+                        : blockAt(kbConst, row, zeros));
         Value inBlock = blockScales(row, kb);
-        SmallVector<Value> scales;
-        for (int64_t q = 0; q < kQuarters; ++q)
-          scales.push_back(quarterScales(row, kb, q, inBlock));
-        auto pair = [&](int64_t q) {
-          Value first = arith::MulFOp::create(b, loc, partial[q], scales[q]);
-          return vector::FMAOp::create(b, loc, partial[q + 1], scales[q + 1],
-                                       first);
+        auto scaled = [&](int64_t q) {
+          return readScalesPerLane(row, kb, q, inBlock);
         };
-        return SmallVector<Value>{addf(sum[0], addf(pair(0), pair(2)))};
+        if (sums.size() == 1)
+          return SmallVector<Value>{
+              vector::FMAOp::create(b, loc, sums[0], scaled(0), sum[0])};
+        SmallVector<Value> pairs;
+        for (size_t q = 0; q + 1 < sums.size(); q += 2) {
+          Value first = arith::MulFOp::create(b, loc, sums[q], scaled(q));
+          pairs.push_back(
+              vector::FMAOp::create(b, loc, sums[q + 1], scaled(q + 1), first));
+        }
+        return SmallVector<Value>{addf(sum[0], treeSum(pairs))};
       };
       total = loopThenEach(blocksInRow(), numBlocks, v.f32c(0), scaledBlock)[0];
     }
@@ -401,16 +441,16 @@ bool canLowerCodeFmaMatmul(RankedTensorType lhsType, RankedTensorType rhsType,
   int64_t k = rhsType.getDimSize(1);
   if (k <= 0 || k % format->blockCodes() != 0)
     return false;
-  // Fields read 64 bytes at a time, inside their row.
-  if (format->fields && k * format->bits / 8 < kFieldWindow)
+  // Windows read 64 or 128 bytes at a time, inside their row.
+  if (format->windows && k * format->bits / 8 < format->windowBytes())
     return false;
-  // Scaled: groups of whole quarters (16 codes of each plane), or inside
-  // one and of whole lanes (the P codes of a byte).
-  int64_t group = format->group, quarterCodes = format->planes * kLanes;
+  // Scaled: groups of whole reads (16 lanes' codes), or inside one and of
+  // whole lanes.
+  int64_t group = format->group, readCodes = format->readCodes();
   return !group ||
          (k % group == 0 &&
-          (group % quarterCodes == 0 ||
-           (quarterCodes % group == 0 && group % format->planes == 0)));
+          (group % readCodes == 0 ||
+           (readCodes % group == 0 && group % format->codesPerLane == 0)));
 }
 
 Value buildCodeFmaMatmul(OpBuilder &b, Location loc, Value lhs,
@@ -421,10 +461,10 @@ Value buildCodeFmaMatmul(OpBuilder &b, Location loc, Value lhs,
   WeightFormat format = *getWeightFormat(rhsType, tables);
   PackedEncodingAttr enc = getPackedEncoding(rhsType);
   Value planar =
-      format.planes == 1
+      format.codesPerLane == 1
           ? lhs
-          : buildPlanarActivations(b, loc, lhs, k, kQuarters * kLanes,
-                                   format.planes);
+          : buildPlanarActivations(b, loc, lhs, k, format.reads * kLanes,
+                                   format.codesPerLane);
   CodeFmaKernel kernel{
       {b, loc},
       Lanes(b, loc),

@@ -6,19 +6,23 @@
 // scales.
 //
 // The weights are read as the code-dot kernel reads them, whole bytes in
-// order: for widths that divide 8 a byte holds P = 8 / bits codes, plane j
-// being (x >> bits j), and the activations are permuted once into the
-// planes' order (A'), so that 16 bytes zero-extended to 16 i32 lanes give
-// P vectors of 16 codes, each met by 16 contiguous activations. Fields of
-// 3, 5, 6 or 7 bits straddle bytes; one byte shuffle puts each of 16 fields'
-// two bytes into its lane and per-lane shifts align them. A code becomes
-// its value by an f32 table lookup for widths up to 5 and floats of 6 bits
-// (vpermps: 16 entries picked by the lane's low four bits, so the bits
-// above the field need no mask; vpermi2ps: 32; two of them and a select:
-// 64), or by sign extension and a conversion for wider integers. Each value is one FMA with its activation: three or four
-// instructions per 16 weights, where unpacking each 16 in order costs
-// seven. Groups of products are summed first and scaled once, as the
-// other f32 kernels do.
+// order, into i32 lanes of several codes each, and the activations are
+// permuted once so that code j of every lane of a read meets 16 contiguous
+// ones (A'). For widths that divide 8, 16 bytes zero-extended hold P =
+// 8 / bits codes a lane (plane j is x >> bits j). Codes of 3, 5, 6 or 7
+// bits straddle bytes: a block of 128 is 16 bits bytes, lane i holding
+// codes 8 i .. 8 i + 7; one byte shuffle of a 64- or 128-byte read gives
+// each lane the 4 bytes its first codes lie in, a second one (5, 6, 7 bits)
+// those of the codes the first cuts, and code j is then at a shift that is
+// the same in every lane. A code becomes its value by an f32 table lookup
+// (CodeTables.h: widths up to 5, floats of 6 bits) or by sign extension
+// and a conversion for wider integers. Each value is one FMA with its
+// activations: a shift, a lookup and an FMA per 16 weights. Sums that run
+// through a row unscaled (or through groups of four blocks or more) keep
+// eight FMA chains, enough to hide the FMA's latency; groups of a block or
+// two restart theirs and keep four. Groups of products are summed first and
+// scaled once, as the other f32 kernels do; a row's scales are read and
+// converted once.
 //
 //===----------------------------------------------------------------------===//
 
@@ -35,9 +39,11 @@ namespace anybit::codegen {
 /// elements are at bit i * bits (dense, or filling their words exactly),
 /// untiled, of integers of 1..8 bits or trits, or of floats of up to 6 bits
 /// when `tables` (AVX-512F vpermps, vpermi2ps) is set; unscaled, or with
-/// [1, G] f16, bf16, f32 or e8m0 scales, G a multiple of 16 codes of each
-/// plane or a divisor of 16 P that P divides; K a multiple of 64 codes of
-/// each plane (whole blocks), and rows of fields at least 64 bytes.
+/// [1, G] f16, bf16, f32 or e8m0 scales, G a multiple of a read's codes
+/// (16 lanes of C codes: C = 8 / bits, or 8 for 3, 5, 6 and 7 bits) or a
+/// divisor of it that C divides; K whole blocks (4 reads, 8 for 8-bit
+/// codes with long chains, 1 for 3, 5, 6, 7 bits), and rows of 3..7-bit
+/// codes at least one read (64 bytes, 128 from 5 bits) long.
 bool canLowerCodeFmaMatmul(mlir::RankedTensorType lhsType,
                            mlir::RankedTensorType rhsType, bool transposed,
                            mlir::Type accumulator, bool tables);

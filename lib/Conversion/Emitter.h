@@ -68,6 +68,9 @@ struct Emitter {
   mlir::Value or_(mlir::Value x, mlir::Value y) {
     return mlir::arith::OrIOp::create(b, loc, x, y);
   }
+  mlir::Value xor_(mlir::Value x, mlir::Value y) {
+    return mlir::arith::XOrIOp::create(b, loc, x, y);
+  }
   mlir::Value shl(mlir::Value x, mlir::Value y) {
     return mlir::arith::ShLIOp::create(b, loc, x, y);
   }

@@ -2,6 +2,7 @@
 
 #include "VectorMatmulCodegen.h"
 
+#include "CodeTables.h"
 #include "ElementCodegen.h"
 #include "Emitter.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -61,31 +62,43 @@ Value unpackFields(Lanes &v, Value raw, unsigned w, bool signExtend) {
 }
 
 /// The exact value of the float codes `code` (zero-extended i32 lanes) of
-/// format `f` as f32, by moving the exponent and mantissa fields into an f32
-/// (where a subnormal of the format lands on an f32 subnormal) and
-/// multiplying by 2^(127 - bias): a few instructions, valid when every value
-/// of the format is an f32 and the format has a zero.
+/// format `f` as f32, valid when every value of the format is an f32 and the
+/// format has a zero: normal codes by moving the exponent and mantissa
+/// fields into an f32 and adding 127 - bias to its exponent (integer ops),
+/// subnormal ones as mantissa * 2^(1 - bias - m), picked by a compare. No
+/// f32 subnormal is ever an operand: Zen 4 takes a microcode assist for
+/// each (moving the fields to the bottom of an f32 and multiplying by
+/// 2^(127 - bias) ran e2m1 weights at a third of the speed).
 Value decodeFloatByRebias(Lanes &v, Value code, const FloatFormat &f) {
   OpBuilder &b = v.b;
   int m = int(f.manBits), e = int(f.expBits);
   Value mag = v.and_(code, v.i32c(int64_t(f.magMask())));
-  Value bits = v.shl(mag, v.i32c(23 - m));
-  if (f.isSigned) // the sign bit to bit 31
-    bits = v.or_(bits, v.shl(v.and_(code, v.i32c(int64_t(1) << (e + m))),
-                             v.i32c(31 - (e + m))));
-  Value value = arith::MulFOp::create(
-      b, v.loc, arith::BitcastOp::create(b, v.loc, v.f32v(), bits),
-      v.f32c(std::ldexp(1.0f, 127 - f.bias)));
+  Value normal = v.add(v.shl(mag, v.i32c(23 - m)),
+                       v.i32c(int64_t(127 - f.bias) << 23));
+  Value subnormal = arith::MulFOp::create(
+      b, v.loc, arith::SIToFPOp::create(b, v.loc, v.f32v(), mag),
+      v.f32c(std::ldexp(1.0f, 1 - f.bias - m)));
+  Value isSubnormal =
+      v.cmpi(arith::CmpIPredicate::ult, mag, v.i32c(int64_t(1) << m));
+  Value value = v.sel(isSubnormal, subnormal,
+                      arith::BitcastOp::create(b, v.loc, v.f32v(), normal));
+  Value negative;
+  if (f.isSigned) { // the sign bit to bit 31
+    Value sign = v.and_(code, v.i32c(int64_t(1) << (e + m)));
+    negative = v.cmpi(arith::CmpIPredicate::ne, sign, v.i32c(0));
+    Value bits = arith::BitcastOp::create(b, v.loc, v.i32v(), value);
+    value = arith::BitcastOp::create(
+        b, v.loc, v.f32v(), v.or_(bits, v.shl(sign, v.i32c(31 - (e + m)))));
+  }
   if (f.nonFinite == NonFinite::NanOnly) {
     value = v.sel(v.eq(mag, v.i32c(int64_t(f.magMask()))), v.f32c(NAN), value);
   } else if (f.nonFinite == NonFinite::IEEE) {
     int64_t inf = ((int64_t(1) << e) - 1) << m;
     Value special = v.sel(v.eq(mag, v.i32c(inf)), v.f32c(INFINITY), v.f32c(NAN));
     Value top = v.cmpi(arith::CmpIPredicate::uge, mag, v.i32c(inf));
-    Value negative =
-        v.cmpf(arith::CmpFPredicate::OLT,
-               arith::BitcastOp::create(b, v.loc, v.f32v(), bits), v.f32c(0));
-    special = v.sel(negative, arith::NegFOp::create(b, v.loc, special), special);
+    if (negative)
+      special =
+          v.sel(negative, arith::NegFOp::create(b, v.loc, special), special);
     value = v.sel(top, special, value);
   }
   return value;
@@ -104,11 +117,18 @@ Value decodeFloat(Lanes &v, Value code, const FloatFormat &f) {
                                  buildFormatToF64(v.b, v.loc, code, f));
 }
 
-/// 16 consecutive elements of type `type` (at most 8 bits wide) as f32.
-Value decodeElements(Lanes &v, Value raw, Type type) {
+/// 16 consecutive elements of type `type` (at most 8 bits wide) as f32;
+/// floats of up to 6 bits by a table lookup when `tables` (four to six
+/// instructions fewer than decoding them).
+Value decodeElements(Lanes &v, Value raw, Type type, bool tables) {
   unsigned w = getElementBitWidth(type);
-  if (std::optional<FloatFormat> f = getFloatFormat(type))
-    return decodeFloat(v, unpackFields(v, raw, w, false), *f);
+  if (std::optional<FloatFormat> f = getFloatFormat(type)) {
+    Value code = unpackFields(v, raw, w, false);
+    if (std::optional<CodeTable> table =
+            tables ? getCodeTable(type) : std::nullopt)
+      return lookUpCodes(v, *table, code, 0);
+    return decodeFloat(v, code, *f);
+  }
   if (isa<TritType>(type)) // the code is the trit plus one
     return arith::SIToFPOp::create(
         v.b, v.loc, v.f32v(), v.sub(unpackFields(v, raw, w, false), v.i32c(1)));
@@ -123,6 +143,10 @@ Value decodeScaleLanes(Lanes &v, Value lanes, Type type) {
   OpBuilder &b = v.b;
   if (type.isF32())
     return arith::BitcastOp::create(b, v.loc, v.f32v(), lanes);
+  if (type.isF16()) { // vcvtph2ps (F16C) or LLVM's exact expansion
+    Value halves = arith::BitcastOp::create(b, v.loc, v.vec(type), lanes);
+    return arith::ExtFOp::create(b, v.loc, v.f32v(), halves);
+  }
   Value code = v.zext(v.i32v(), lanes);
   if (type.isBF16()) // bf16 is the top half of an f32
     return arith::BitcastOp::create(b, v.loc, v.f32v(), v.shl(code, v.i32c(16)));
@@ -149,13 +173,14 @@ struct KernelEmitter : IndexMath {
   PackedEncodingAttr enc;
   int64_t m, k, n, group;
   unsigned width;
+  bool tables;
 
 
   /// The 16 weights from element `linear` (row-major, a multiple of 16) on.
   Value weights(Value linear) {
     Value step = arith::DivUIOp::create(v.b, v.loc, linear, idx(kLanes));
     Value raw = readBytes(v, bytes, mul(step, 2 * width), 2 * width);
-    return decodeElements(v, raw, rhsType.getElementType());
+    return decodeElements(v, raw, rhsType.getElementType(), tables);
   }
 
   /// `count` scales (16, or 1 broadcast to 16 lanes) from scale `element`.
@@ -390,7 +415,7 @@ bool canVectorizePackedMatmul(RankedTensorType lhsType,
 
 Value buildVectorizedPackedMatmul(OpBuilder &b, Location loc, Value lhs,
                                   Value rhsBytes, RankedTensorType rhsType,
-                                  bool transposed) {
+                                  bool transposed, bool tables) {
   auto lhsType = cast<RankedTensorType>(lhs.getType());
   PackedEncodingAttr enc = getPackedEncoding(rhsType);
   int64_t m = lhsType.getDimSize(0), k = lhsType.getDimSize(1),
@@ -406,7 +431,7 @@ Value buildVectorizedPackedMatmul(OpBuilder &b, Location loc, Value lhs,
   int64_t tileCols = perTile * columnsPer;
   KernelEmitter base{{b, loc}, Lanes(b, loc), lhs, rhsBytes, rhsType, enc, m, k, n,
                      enc.hasBlocks() ? enc.getBlock()[transposed ? 1 : 0] : k,
-                     getElementBitWidth(rhsType.getElementType())};
+                     getElementBitWidth(rhsType.getElementType()), tables};
   ColumnTileKernel columns{base, perTile};
   RowDotKernel rows{base, perTile};
   auto rowBlock = [&](Value tile, Value row0, int64_t count, Value col0) {

@@ -82,10 +82,12 @@ bool canVectorizePackedMatmul(mlir::RankedTensorType lhsType,
 /// Emits C = A · B (or A · B^T when `transposed`) in f32, where `lhs` is the
 /// M x K f32 tensor A and `rhsBytes` the 1-D i8 storage of the packed
 /// K x N (N x K) tensor of type `rhsType`. Returns the M x N f32 result.
+/// `tables`: floats of up to 6 bits decode by x86 table lookups
+/// (CodeTables.h).
 mlir::Value buildVectorizedPackedMatmul(mlir::OpBuilder &b, mlir::Location loc,
                                         mlir::Value lhs, mlir::Value rhsBytes,
                                         mlir::RankedTensorType rhsType,
-                                        bool transposed);
+                                        bool transposed, bool tables);
 
 /// An scf.for from 0 to `count` with `init` as iteration arguments, whose
 /// body `body(iv, args)` is built with `b` and returns the yielded values.

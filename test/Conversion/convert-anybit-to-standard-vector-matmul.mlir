@@ -1,5 +1,6 @@
 // RUN: anybit-opt %s --convert-anybit-to-standard --split-input-file | FileCheck %s
 // RUN: anybit-opt %s --convert-anybit-to-standard=vectorize=false --split-input-file | FileCheck %s --check-prefix=SCALAR
+// RUN: anybit-opt %s --convert-anybit-to-standard="x86-byte-bits=512" --split-input-file | FileCheck %s --check-prefix=TABLES
 
 // Packed K x N weights with an f32 accumulator: an scf.forall over column
 // tiles; per row of B, 16 i3 weights (6 bytes) are gathered with two byte
@@ -40,21 +41,38 @@ func.func @columns(%a: tensor<2x64xf32>, %w: tensor<64x32xi3, #anybit.packed<blo
 
 // Packed N x K weights (transpose_rhs): each output is a dot product along
 // a row of B. 16 activations are read as a vector, 16 e2m1 weights (8
-// bytes, no straddling: one shuffle) are decoded to f32 by moving their
-// fields into an f32 and rescaling, each group's sum is scaled by one
-// broadcast scale, and the lanes are added once per output.
+// bytes, no straddling: one shuffle) are decoded to f32 without an f32
+// subnormal anywhere (an operand Zen 4 takes a microcode assist for): the
+// normal codes' fields moved into an f32 whose exponent gets 127 - bias
+// added, the subnormal ones converted and scaled, a compare picking, and
+// the sign or-ed in. Each group's sum is scaled by one broadcast f16 scale
+// (converted by arith.extf), and the lanes are added once per output.
 // CHECK-LABEL: func.func @rows
 // CHECK: scf.forall
 // CHECK: vector.transfer_read %{{.*}} : tensor<3x64xf32>, vector<16xf32>
 // CHECK: vector.transfer_read %{{.*}} : tensor<{{[0-9]+}}xi8>, vector<8xi8>
 // CHECK-NOT: vector.shuffle %{{.*}} [1,
-// CHECK: arith.bitcast %{{.*}} : vector<16xi32> to vector<16xf32>
-// CHECK: arith.mulf
+// CHECK: %[[NORMAL:.*]] = arith.addi %{{.*}}, %{{.*}} : vector<16xi32>
+// CHECK: %[[FLOAT:.*]] = arith.sitofp %[[MAG:.*]] : vector<16xi32> to vector<16xf32>
+// CHECK: %[[SUB:.*]] = arith.mulf %[[FLOAT]], %{{.*}} : vector<16xf32>
+// CHECK: %[[IS_SUB:.*]] = arith.cmpi ult, %[[MAG]], %{{.*}} : vector<16xi32>
+// CHECK: %[[NORMALF:.*]] = arith.bitcast %[[NORMAL]] : vector<16xi32> to vector<16xf32>
+// CHECK: arith.select %[[IS_SUB]], %[[SUB]], %[[NORMALF]] : vector<16xi1>, vector<16xf32>
+// CHECK: arith.ori
 // CHECK: vector.fma
 // CHECK: vector.broadcast %{{.*}} : vector<1xi16> to vector<16xi16>
+// CHECK: %[[HALVES:.*]] = arith.bitcast %{{.*}} : vector<16xi16> to vector<16xf16>
+// CHECK: arith.extf %[[HALVES]] : vector<16xf16> to vector<16xf32>
 // CHECK: vector.reduction <add>, %{{.*}} fastmath<reassoc> : vector<16xf32> into f32
 // CHECK: tensor.insert
 // CHECK: tensor.parallel_insert_slice
+// With AVX-512 the codes index a 16-entry table of e2m1's values instead
+// (anybit.x86_vpermps, the lane's low four bits).
+// TABLES-LABEL: func.func @rows
+// TABLES: %[[TABLE:.*]] = arith.constant dense<[0.000000e+00, 5.000000e-01, 1.000000e+00, 1.500000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00, 6.000000e+00, -0.000000e+00, -5.000000e-01, -1.000000e+00, -1.500000e+00, -2.000000e+00, -3.000000e+00, -4.000000e+00, -6.000000e+00]> : vector<16xf32>
+// TABLES: %[[W:.*]] = anybit.x86_vpermps %[[TABLE]], %{{.*}} : vector<16xf32>
+// TABLES: vector.fma %{{.*}}, %[[W]], %{{.*}} : vector<16xf32>
+// TABLES-NOT: arith.sitofp
 func.func @rows(%a: tensor<3x64xf32>, %w: tensor<8x64xf4E2M1FN, #anybit.packed<block = [1, 32], scale = f16>>) -> tensor<3x8xf32> {
   %c = anybit.matmul %a, %w {accumulator = f32, transpose_rhs} : tensor<3x64xf32>, tensor<8x64xf4E2M1FN, #anybit.packed<block = [1, 32], scale = f16>> -> tensor<3x8xf32>
   return %c : tensor<3x8xf32>
@@ -65,6 +83,7 @@ func.func @rows(%a: tensor<3x64xf32>, %w: tensor<8x64xf4E2M1FN, #anybit.packed<b
 // Shapes the vector kernels do not cover keep the scalar contraction: here
 // N = 12 is not a multiple of 16, and a zero point is not handled.
 // CHECK-LABEL: func.func @fallback
+// TABLES-LABEL: func.func @fallback
 // CHECK-NOT: vector.
 // CHECK: linalg.generic
 // CHECK: linalg.generic

@@ -12,8 +12,9 @@
 // integer weights and small floats of 2 or 4 bits multiply in the code-dot
 // kernel (CodeDotMatmulCodegen): exact int32 sums per block, scaled once.
 // A second test draws f32-activation GEMVs for the code-FMA kernel
-// (CodeFmaMatmulCodegen): whole blocks of codes, groups of whole quarters
-// or of whole bytes of codes inside one.
+// (CodeFmaMatmulCodegen): whole blocks of codes, groups of whole reads or
+// of whole lanes inside one. An output that cancels (much smaller than its
+// terms) is allowed what two orders of its sum can differ by.
 //
 //===----------------------------------------------------------------------===//
 
@@ -214,12 +215,11 @@ protected:
 
   /// A kernel for the code-FMA kernel (CodeFmaMatmulCodegen): f32
   /// activations times N x K weights of integers of 1..8 bits, trits or
-  /// floats of up to 6 bits, K whole blocks of 64 codes of each plane (and,
-  /// for fields, rows of at least 64 bytes), groups of whole quarters (16
-  /// codes of each plane) or of whole bytes of codes inside one. Some it
-  /// declines (words that fields do not fill, f8E4M3FN scales, groups of
-  /// three quarters that K does not hold whole, batches) take the vector
-  /// kernel instead.
+  /// floats of up to 6 bits, K whole blocks (and, for windows, rows of at
+  /// least one read of 64 or 128 bytes), groups of whole reads (16 lanes'
+  /// codes) or of whole lanes inside one. Some it declines (words that
+  /// 3, 5, 6 or 7 bits do not fill, f8E4M3FN scales, groups of three reads
+  /// that K does not hold whole, batches) take the vector kernel instead.
   std::string codeFmaKernel(int index) {
     // GEMVs, and now and then a batch (the vector kernel's).
     int64_t m = rng() % 6 ? 1 : 2 + rng() % 4, n = 1 + rng() % 20;
@@ -247,10 +247,16 @@ protected:
     }
     if (!bits)
       bits = anybit::getElementBitWidth(parseType(element, &context));
-    bool fields = 8 % bits != 0;
-    int64_t planes = fields ? 1 : 8 / bits;
-    int64_t block = 64 * planes, quarter = 16 * planes;
-    int64_t minBlocks = fields ? (512 / bits + 63) / 64 : 1;
+    // The kernel's geometry: lanes of C codes (a byte's 8 / bits, or 8 of
+    // 3, 5, 6 or 7 bits in a window), reads of 16 lanes, blocks of 4 reads
+    // (8 of whole bytes, 1 of windows).
+    bool windows = 8 % bits != 0;
+    int64_t lane = windows ? 8 : 8 / bits;
+    int64_t read = 16 * lane;
+    int64_t block = read * (windows ? 1 : bits == 8 ? 8 : 4);
+    int64_t windowBytes = 16 * bits <= 64 ? 64 : 128;
+    int64_t minBlocks =
+        windows ? (windowBytes * 8 / bits + block - 1) / block : 1;
     int64_t k = block * (minBlocks + rng() % 6);
     std::vector<std::string> encoding;
     if (rng() % 5 == 0)
@@ -258,15 +264,15 @@ protected:
     if (rng() % 5 == 0)
       encoding.push_back("straddle = false");
     if (rng() % 4 != 0) {
-      // A group of 1/2 to 1/16 of a quarter (whole bytes of codes, down to
-      // one lane), of 1, 2, 3 or 4 quarters (4: a block) or of 2 or 4
-      // blocks that divides K, or a whole row.
+      // A group of 1/2 to 1/16 of a read (whole lanes, down to one), of 1,
+      // 2, 3 or 4 reads or of 2 or 4 blocks that divides K, or a whole
+      // row.
       int64_t shift = int64_t(rng() % 9) - 4;
-      int64_t group = shift < 0 ? quarter >> -shift : quarter << shift;
-      if (group % planes != 0)
-        group = quarter;
+      int64_t group = shift < 0 ? read >> -shift : read << shift;
+      if (group % lane != 0)
+        group = read;
       if (rng() % 6 == 0)
-        group = 3 * quarter;
+        group = 3 * read;
       if (k % group != 0 || rng() % 5 == 0)
         group = k;
       static const char *scales[] = {"f32", "f16", "bf16", "f8E8M0FNU",
@@ -319,33 +325,100 @@ protected:
         std::string what;
         llvm::raw_string_ostream os(what);
         fn.print(os);
-        expectClose((*got)[0], (*want)[0], what);
+        expectClose((*got)[0], (*want)[0], termBounds(fn, args),
+                    lhsType.getDimSize(1), what);
         ++cases;
       }
     }
     return cases;
   }
 
+  /// |x| of every element of `value`, scaled (and less its zero point)
+  /// when it is packed in blocks.
+  static std::vector<double> magnitudes(const anybit::RtValue &value) {
+    anybit::ElementCodec codec(value.getElementType());
+    std::vector<double> out;
+    if (!value.isPacked()) {
+      for (uint64_t e : value.getElements())
+        out.push_back(std::fabs(codec.toDouble(e)));
+      return out;
+    }
+    auto type = cast<RankedTensorType>(value.getType());
+    auto enc = cast<anybit::PackedEncodingAttr>(type.getEncoding());
+    const anybit::PackedPlanes &planes = value.getPlanes();
+    for (uint64_t code : enc.unpackData(type.getShape(), type.getElementType(),
+                                        planes.data))
+      out.push_back(codec.toDouble(code));
+    if (enc.hasBlocks()) {
+      SmallVector<int64_t> grid = enc.getBlockGridShape(type.getShape());
+      std::vector<uint64_t> scales(grid[0] * grid[1]), zeros(scales.size());
+      anybit::unpackBits(planes.scales.data(), scales.size(),
+                         enc.getScaleLayout(), scales.data());
+      if (enc.getZeroPoint())
+        anybit::unpackBits(planes.zeroPoints.data(), zeros.size(),
+                           enc.getZeroPointLayout(), zeros.data());
+      anybit::ElementCodec scale(enc.getScale());
+      int64_t cols = type.getDimSize(1);
+      ArrayRef<int64_t> block = enc.getBlock();
+      for (size_t i = 0; i < out.size(); ++i) {
+        int64_t at = int64_t(i / cols) / block[0] * grid[1] +
+                     int64_t(i % cols) / block[1];
+        double zero = enc.getZeroPoint()
+                          ? anybit::ElementCodec(enc.getZeroPoint())
+                                .toDouble(zeros[at])
+                          : 0.0;
+        out[i] = (out[i] - zero) * scale.toDouble(scales[at]);
+      }
+    }
+    for (double &x : out)
+      x = std::fabs(x);
+    return out;
+  }
+
+  /// For each output of matmul `fn` on `args`, sum_k |A[m, k] B(k, n)|:
+  /// the scale of the rounding errors any order of the f32 sum makes.
+  static std::vector<double>
+  termBounds(func::FuncOp fn, ArrayRef<anybit::RtValue> args) {
+    bool transposed = false;
+    fn.walk([&](anybit::MatmulOp op) { transposed = op.getTransposeRhs(); });
+    std::vector<double> a = magnitudes(args[0]), w = magnitudes(args[1]);
+    ArrayRef<int64_t> aShape = args[0].getShape(), wShape = args[1].getShape();
+    int64_t m = aShape[0], k = aShape[1], n = transposed ? wShape[0] : wShape[1];
+    std::vector<double> bounds(m * n, 0.0);
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j)
+        for (int64_t x = 0; x < k; ++x)
+          bounds[i * n + j] +=
+              a[i * k + x] * w[transposed ? j * k + x : x * n + j];
+    return bounds;
+  }
+
   /// Largest |difference| allowed: 1e-4 of the largest finite |output|
   /// (reordered f32 sums of at most 256 terms), one ulp more for f16
   /// outputs; an f16 output may overflow on one side only at the edge of
-  /// its range.
+  /// its range. An f32 output that cancels (much smaller than its terms)
+  /// may be off by what two orders of its K-term sum can differ by in the
+  /// worst case, 2 K 2^-24 of the sum of its terms' magnitudes (`bounds`).
   static void expectClose(const anybit::RtValue &got,
-                          const anybit::RtValue &want, const std::string &what) {
+                          const anybit::RtValue &want,
+                          ArrayRef<double> bounds, int64_t k,
+                          const std::string &what) {
     anybit::ElementCodec codec(want.getElementType());
     bool isF16 = want.getElementType().isF16();
     double largest = 0;
     for (uint64_t w : want.getElements())
       if (std::isfinite(codec.toDouble(w)))
         largest = std::max(largest, std::fabs(codec.toDouble(w)));
-    double tolerance = std::max(1e-4, isF16 ? 2e-3 : 0.0) * largest;
+    double relative = std::max(1e-4, isF16 ? 2e-3 : 0.0) * largest;
     for (size_t i = 0; i < want.getElements().size(); ++i) {
       double g = codec.toDouble(got.getElements()[i]);
       double w = codec.toDouble(want.getElements()[i]);
       if (g == w)
         continue;
+      double cancelled =
+          isF16 ? 0.0 : 2.0 * double(k) * std::ldexp(bounds[i], -24);
       if (std::isfinite(g) && std::isfinite(w))
-        ASSERT_LE(std::fabs(g - w), tolerance)
+        ASSERT_LE(std::fabs(g - w), std::max(relative, cancelled))
             << what << " element " << i << ": compiled " << g << ", VM " << w;
       else
         ASSERT_TRUE(isF16 && std::min(std::fabs(g), std::fabs(w)) > 65000)

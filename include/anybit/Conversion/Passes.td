@@ -63,18 +63,19 @@ def ConvertAnybitToStandard : Pass<"convert-anybit-to-standard", "mlir::ModuleOp
 
     A GEMV with f32 activations (or any that convert to f32) and N x K
     weights of 1..8-bit integers, trits or floats of up to 6 bits, dense at
-    bit i * bits, K whole blocks of 64 codes of each plane and groups of
-    whole quarters (16 codes of each plane) or of whole bytes of codes
-    inside one (and rows of 3, 5, 6 or 7-bit fields of at least 64 bytes),
-    `vectorize` takes the code-FMA
-    kernel: the weights' bytes read in order as planes (or 3, 5, 6, 7-bit
-    fields spread into lanes by one byte shuffle), the activations permuted
-    once to match, each code mapped to its value by an f32 table
-    (`anybit.x86_vpermps` for 16 entries, `anybit.x86_vpermi2ps` for 32,
-    two and a select for 64: widths up to 5 and 6-bit floats, when
-    `x86-byte-bits` is 512, since AVX-512 BW implies AVX-512F) or
-    sign-extended and converted (floats need the tables), and one FMA per
-    16 weights; see CodeFmaMatmulCodegen.h.
+    bit i * bits, K whole blocks of codes and groups of whole reads (16
+    lanes' codes) or of whole lanes inside one (and rows of 3, 5, 6 or
+    7-bit codes at least one read long), `vectorize` takes the code-FMA
+    kernel: the weights' bytes read in order into i32 lanes of several
+    codes (a byte's P codes, or 8 codes of 3, 5, 6, 7 bits gathered by one
+    or two byte shuffles), the activations permuted once to match, each
+    code mapped to its value by an f32 table (`anybit.x86_vpermps` for 16
+    entries, `anybit.x86_vpermi2ps` for 32, 6-bit floats as 32 magnitudes
+    and a sign: widths up to 5 and 6-bit floats, when `x86-byte-bits` is
+    512, since AVX-512 BW implies AVX-512F) or sign-extended and
+    converted (floats need the tables), and one FMA per 16 weights; see
+    CodeFmaMatmulCodegen.h. The vector kernel decodes floats of up to 6
+    bits by the same tables there.
   }];
   let options = [
     Option<"vectorize", "vectorize", "bool", /*default=*/"true",

@@ -1,0 +1,93 @@
+//===- CodeTables.cpp - Code values by f32 table lookups ------------------===//
+
+#include "CodeTables.h"
+
+#include "Anybit/ElementTypes.h"
+#include "Anybit/X86Ops.h"
+#include "anybit/Support/FloatFormat.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "llvm/ADT/bit.h"
+
+#include <cmath>
+
+using namespace mlir;
+
+namespace anybit::codegen {
+
+std::optional<float> getCodeValue(Type element, int64_t pattern) {
+  unsigned bits = getElementBitWidth(element);
+  if (isa<TritType>(element))
+    return float(pattern - 1);
+  if (auto integer = dyn_cast<IntegerType>(element)) {
+    bool isSigned =
+        integer.isSigned() || (integer.isSignless() && bits > 1);
+    return float(isSigned && pattern >= (int64_t(1) << (bits - 1))
+                     ? pattern - (int64_t(1) << bits)
+                     : pattern);
+  }
+  if (std::optional<FloatFormat> small = getFloatFormat(element))
+    return float(small->decode(pattern));
+  return std::nullopt;
+}
+
+std::optional<CodeTable> getCodeTable(Type element) {
+  unsigned bits = getElementBitWidth(element);
+  bool isFloat = getFloatFormat(element).has_value();
+  if (bits == 0 || bits > 6 || (bits == 6 && !isFloat) ||
+      !getCodeValue(element, 0))
+    return std::nullopt;
+  auto value = [&](int64_t pattern) {
+    return *getCodeValue(element, pattern % (int64_t(1) << bits));
+  };
+  CodeTable table;
+  if (bits == 6) {
+    // Patterns 32..63 the negated 0..31 (NaNs of either sign alike).
+    table.signMagnitude = true;
+    for (int64_t p = 0; p < 32; ++p) {
+      float positive = value(p), negative = value(p + 32);
+      if (!(std::isnan(positive) && std::isnan(negative)) &&
+          llvm::bit_cast<uint32_t>(-positive) !=
+              llvm::bit_cast<uint32_t>(negative))
+        table.signMagnitude = false;
+    }
+  }
+  int64_t entries = table.signMagnitude
+                        ? 32
+                        : std::max<int64_t>(16, int64_t(1) << bits);
+  for (int64_t i = 0; i < entries; ++i)
+    table.entries.push_back(value(i));
+  return table;
+}
+
+Value lookUpCodes(Lanes &v, const CodeTable &table, Value x, int32_t shift) {
+  OpBuilder &b = v.b;
+  Location loc = v.loc;
+  Value index = shift ? v.shr(x, v.i32c(shift)) : x;
+  VectorType f32 = v.f32v();
+  auto part = [&](int64_t i) {
+    return arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(
+            f32, ArrayRef<float>(table.entries).slice(i * kLanes, kLanes)));
+  };
+  if (table.entries.size() == 16)
+    return X86VpermpsOp::create(b, loc, f32, part(0), index);
+  Value low = X86Vpermi2psOp::create(b, loc, f32, part(0), index, part(1));
+  if (table.signMagnitude) {
+    // Bit 5 of the code to bit 31, xor-ed into the magnitude.
+    Value sign =
+        v.and_(v.shl(x, v.i32c(26 - shift)), v.i32c(int64_t(1) << 31));
+    Value bits = vector::BitCastOp::create(b, loc, v.i32v(), low);
+    return vector::BitCastOp::create(b, loc, f32, v.xor_(bits, sign));
+  }
+  if (table.entries.size() == 32)
+    return low;
+  // Bit 5 picks the upper 32 entries.
+  Value high = X86Vpermi2psOp::create(b, loc, f32, part(2), index, part(3));
+  Value upper =
+      v.cmpi(arith::CmpIPredicate::ne, v.and_(index, v.i32c(32)), v.i32c(0));
+  return v.sel(upper, high, low);
+}
+
+} // namespace anybit::codegen
