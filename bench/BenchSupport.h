@@ -182,6 +182,41 @@ sumWordsStreamsAVX2(const uint64_t *p, size_t n) {
 }
 #endif
 
+/// Sum of n uint64 words read as 4 concurrent streams of 64-byte loads
+/// without software prefetch: on Zen 4 the widest loads and the hardware
+/// prefetcher alone read fastest (40 GB/s on one core against 38 with the
+/// prefetches above), and Anybit's GEMVs, which prefetch 4 KiB ahead in one
+/// stream, read at up to 42.
+#if defined(__x86_64__) || defined(__i386__)
+__attribute__((noinline, target("avx512f"))) inline uint64_t
+sumWordsWide(const uint64_t *p, size_t n) {
+  constexpr int S = 4;
+  size_t len = n / S / 8 * 8;
+  __m512i acc[S];
+  for (__m512i &a : acc)
+    a = _mm512_setzero_si512();
+  for (size_t i = 0; i < len; i += 8)
+    for (int s = 0; s < S; ++s)
+      acc[s] = _mm512_add_epi64(acc[s], _mm512_load_si512(p + s * len + i));
+  __m512i total = _mm512_setzero_si512();
+  for (__m512i &a : acc)
+    total = _mm512_add_epi64(total, a);
+  uint64_t sum = _mm512_reduce_add_epi64(total);
+  for (size_t i = size_t(S) * len; i < n; ++i)
+    sum += p[i];
+  return sum;
+}
+#endif
+
+/// The wide-load kernel where the host has AVX-512, else the plain loop.
+inline uint64_t (*wideKernel())(const uint64_t *, size_t) {
+#if defined(__x86_64__) || defined(__i386__)
+  if (__builtin_cpu_supports("avx512f"))
+    return sumWordsWide;
+#endif
+  return sumWordsPlain;
+}
+
 /// The best multi-stream read kernel the host supports.
 inline uint64_t (*streamsKernel())(const uint64_t *, size_t) {
 #if defined(__x86_64__) || defined(__i386__)

@@ -360,10 +360,11 @@ struct BlasRow {
 /// the best sample, so that a moment of load from other processes on a
 /// shared machine does not make the bandwidth look low.
 struct Bandwidth {
-  double plain[2] = {0, 0}, streams[2] = {0, 0};
+  double plain[2] = {0, 0}, streams[2] = {0, 0}, wide[2] = {0, 0};
   int samples = 0;
   double best(int threads) const {
-    return std::max(plain[threads - 1], streams[threads - 1]);
+    return std::max({plain[threads - 1], streams[threads - 1],
+                     wide[threads - 1]});
   }
   void sample(const AlignedBuffer &buffer, int passes) {
     for (int t = 1; t <= 2; ++t) {
@@ -371,6 +372,9 @@ struct Bandwidth {
           plain[t - 1], readBandwidth(buffer, sumWordsPlain, t, passes));
       streams[t - 1] = std::max(
           streams[t - 1], readBandwidth(buffer, streamsKernel(), t, passes));
+      wide[t - 1] =
+          std::max(wide[t - 1],
+                   readBandwidth(buffer, wideKernel(), t, passes));
     }
     ++samples;
   }
@@ -616,11 +620,12 @@ int main(int argc, char **argv) {
               sysconf(_SC_NPROCESSORS_ONLN));
   std::printf("read bandwidth (sum of a %zu MiB uint64 buffer; best of %d "
               "samples over the run, %d passes each; plain loop / 4 streams "
-              "with prefetch):\n"
-              "  1 thread  %.2f GB/s (%.2f / %.2f)\n"
-              "  2 threads %.2f GB/s (%.2f / %.2f)\n",
+              "with prefetch / 4 streams of 64-byte loads):\n"
+              "  1 thread  %.2f GB/s (%.2f / %.2f / %.2f)\n"
+              "  2 threads %.2f GB/s (%.2f / %.2f / %.2f)\n",
               bwBytes >> 20, bw.samples, passes, bw1, bw.plain[0],
-              bw.streams[0], bw2, bw.plain[1], bw.streams[1]);
+              bw.streams[0], bw.wide[0], bw2, bw.plain[1],
+              bw.streams[1], bw.wide[1]);
   std::printf("(GB = 1e9 bytes; every timed call starts with its weights "
               "flushed from the cache; times are medians)\n");
 

@@ -136,7 +136,8 @@ int main(int argc, char **argv) {
     for (int t = 1; t <= 2; ++t)
       bw[t - 1] = std::max({bw[t - 1],
                             readBandwidth(bwBuffer, sumWordsPlain, t, 3),
-                            readBandwidth(bwBuffer, streamsKernel(), t, 3)});
+                            readBandwidth(bwBuffer, streamsKernel(), t, 3),
+                            readBandwidth(bwBuffer, wideKernel(), t, 3)});
   };
   bw[0] = bw[1] = 0;
   std::fprintf(stderr, "anybit-bench-ternary: measuring read bandwidth...\n");

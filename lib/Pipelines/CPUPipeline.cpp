@@ -77,6 +77,11 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   // memrefs, which the bare-pointer calling convention cannot lower: inline
   // it (and every other call).
   pm.addPass(createInlinerPass());
+  if (options.optLevel > 0 && options.prefetchDistance > 0) {
+    AnybitPrefetchStreamsOptions prefetch;
+    prefetch.distance = options.prefetchDistance;
+    pm.addNestedPass<func::FuncOp>(createAnybitPrefetchStreams(prefetch));
+  }
 
   // Strided metadata expands into affine.apply, so affine lowers after it.
   pm.addPass(memref::createExpandStridedMetadataPass());
@@ -172,6 +177,11 @@ struct PipelineCLOptions : PassPipelineOptions<PipelineCLOptions> {
   Option<bool> lazy{*this, "modarith-lazy-reduction",
                     llvm::cl::desc("Reduce sums of products once"),
                     llvm::cl::init(true)};
+  Option<int64_t> prefetch{
+      *this, "prefetch-distance",
+      llvm::cl::desc("Bytes ahead that loops streaming through packed bytes "
+                     "prefetch (0: none)"),
+      llvm::cl::init(4096)};
 };
 } // namespace
 
@@ -192,6 +202,7 @@ void registerAnybitPipelines() {
         options.x86Multishift = cl.x86Multishift;
         options.x86ByteBits = cl.x86Byte;
         options.ternary = cl.ternary;
+        options.prefetchDistance = cl.prefetch;
         buildCPUPipeline(pm, options);
       });
 }

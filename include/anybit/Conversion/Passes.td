@@ -223,6 +223,34 @@ def AnybitNoAliasBuffers : Pass<"anybit-noalias-buffers", "mlir::ModuleOp"> {
   }];
 }
 
+def AnybitPrefetchStreams : Pass<"anybit-prefetch-streams",
+                                 "mlir::func::FuncOp"> {
+  let summary = "Prefetches the packed bytes loops stream through";
+  let description = [{
+    For each `scf.for` and each rank-1 buffer of i8 (the storage of a packed
+    tensor) that the loop's body reads with `vector.transfer_read` or
+    `vector.load` at an index growing by a constant 1..`distance` bytes an
+    iteration (a linear function of the induction variable), one
+    `memref.prefetch` (read, data, locality 3) of the byte `distance`
+    further on, clamped to the buffer: the packed kernels read their
+    weights in one sequential stream, and a loop with a long body (the f32
+    kernels' unpacking and FMAs) keeps too few cache misses in flight for
+    the hardware prefetcher to run far enough ahead of it. Activations and
+    outputs (other element types) are left alone: they are reused from the
+    cache. Measured on Zen 4 (one core, 37 GB/s), GEMVs with 5- and 6-bit
+    weights and f32 activations, which unpack at 23 GB/s from the cache,
+    read 11-13 GB/s from DRAM without prefetches and 21-24 with them 4 KB
+    ahead (512 bytes: 15-20); with int8 activations 3-bit weights went
+    from 22 to 31 GB/s. Nearer than 2 KB helped less, 8 KB no more.
+  }];
+  let options = [
+    Option<"distance", "distance", "int64_t", /*default=*/"4096",
+           "How many bytes ahead of a read to prefetch">
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::memref::MemRefDialect"];
+}
+
 def ConvertModArithToArith : Pass<"convert-modarith-to-arith", "mlir::ModuleOp"> {
   let summary = "Lowers modarith residues and ops to arith on their words";
   let description = [{

@@ -1,0 +1,92 @@
+// RUN: anybit-opt %s --pass-pipeline="builtin.module(func.func(anybit-prefetch-streams{distance=256}))" --split-input-file | FileCheck %s
+
+// A loop reading 48 packed bytes an iteration (two reads of one buffer, from
+// byte 48 i + 16): one prefetch, 256 bytes ahead of the first read, clamped
+// to the buffer's last byte.
+// CHECK-LABEL: func.func @stream
+// CHECK: scf.for %[[I:.*]] =
+// CHECK:   %[[AT:.*]] = arith.addi %{{.*}}, %{{.*}} : index
+// CHECK:   %[[DIST:.*]] = arith.constant 256 : index
+// CHECK:   %[[AHEAD:.*]] = arith.addi %[[AT]], %[[DIST]] : index
+// CHECK:   %[[LAST:.*]] = arith.constant 4095 : index
+// CHECK:   %[[CLAMPED:.*]] = arith.minui %[[AHEAD]], %[[LAST]] : index
+// CHECK:   memref.prefetch %{{.*}}[%[[CLAMPED]]], read, locality<3>, data : memref<4096xi8>
+// CHECK:   vector.transfer_read %{{.*}}[%[[AT]]]
+// CHECK-NOT: memref.prefetch
+// CHECK:   vector.load
+// CHECK: scf.yield
+func.func @stream(%w: memref<4096xi8>, %n: index) -> vector<64xi8> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %c48 = arith.constant 48 : index
+  %pad = arith.constant 0 : i8
+  %zero = arith.constant dense<0> : vector<64xi8>
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %zero) -> vector<64xi8> {
+    %off = arith.muli %i, %c48 : index
+    %at = arith.addi %off, %c16 : index
+    %x = vector.transfer_read %w[%at], %pad {in_bounds = [true]} : memref<4096xi8>, vector<64xi8>
+    %y = vector.load %w[%at] : memref<4096xi8>, vector<64xi8>
+    %s = arith.addi %x, %y : vector<64xi8>
+    %t = arith.addi %acc, %s : vector<64xi8>
+    scf.yield %t : vector<64xi8>
+  }
+  return %r : vector<64xi8>
+}
+
+// -----
+
+// Not streams of packed bytes: f32 activations (reused from the cache), an
+// index read from memory, a step of more than the distance, a constant
+// index.
+// CHECK-LABEL: func.func @not_streams
+// CHECK-NOT: memref.prefetch
+func.func @not_streams(%a: memref<4096xf32>, %w: memref<65536xi8>, %idx: memref<64xindex>) -> vector<16xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %c64 = arith.constant 64 : index
+  %c512 = arith.constant 512 : index
+  %pad = arith.constant 0.0 : f32
+  %pad8 = arith.constant 0 : i8
+  %zero = arith.constant dense<0.0> : vector<16xf32>
+  %r = scf.for %i = %c0 to %c64 step %c1 iter_args(%acc = %zero) -> vector<16xf32> {
+    %off = arith.muli %i, %c16 : index
+    %x = vector.transfer_read %a[%off], %pad {in_bounds = [true]} : memref<4096xf32>, vector<16xf32>
+    %j = memref.load %idx[%i] : memref<64xindex>
+    %y = vector.load %w[%j] : memref<65536xi8>, vector<16xi8>
+    %far = arith.muli %i, %c512 : index
+    %z = vector.load %w[%far] : memref<65536xi8>, vector<16xi8>
+    %c = vector.load %w[%c16] : memref<65536xi8>, vector<16xi8>
+    %sum = arith.addi %y, %z : vector<16xi8>
+    %sum2 = arith.addi %sum, %c : vector<16xi8>
+    %f = arith.sitofp %sum2 : vector<16xi8> to vector<16xf32>
+    %p = arith.addf %x, %f : vector<16xf32>
+    %t = arith.addf %acc, %p : vector<16xf32>
+    scf.yield %t : vector<16xf32>
+  }
+  return %r : vector<16xf32>
+}
+
+// -----
+
+// A buffer of unknown size is clamped at its dim.
+// CHECK-LABEL: func.func @dynamic
+// CHECK: scf.for
+// CHECK:   %[[DIM:.*]] = memref.dim %{{.*}}, %{{.*}} : memref<?xi8>
+// CHECK:   %[[LAST:.*]] = arith.subi %[[DIM]], %{{.*}} : index
+// CHECK:   %[[AT:.*]] = arith.minui %{{.*}}, %[[LAST]] : index
+// CHECK:   memref.prefetch %{{.*}}[%[[AT]]], read, locality<3>, data : memref<?xi8>
+func.func @dynamic(%w: memref<?xi8>, %n: index) -> vector<16xi8> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %zero = arith.constant dense<0> : vector<16xi8>
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %zero) -> vector<16xi8> {
+    %at = arith.muli %c16, %i : index
+    %x = vector.load %w[%at] : memref<?xi8>, vector<16xi8>
+    %t = arith.addi %acc, %x : vector<16xi8>
+    scf.yield %t : vector<16xi8>
+  }
+  return %r : vector<16xi8>
+}
