@@ -18,45 +18,75 @@ using namespace mlir;
 
 namespace {
 
-/// How much `value` grows when the induction variable of `loop` grows by
-/// one: its coefficient, if `value` is a linear function of it through
-/// index arithmetic (values defined outside the loop count as constants).
-std::optional<int64_t> coefficient(Value value, scf::ForOp loop,
-                                   int depth = 0) {
-  if (value == loop.getInductionVar())
-    return 1;
+/// An index as sum c_i v_i + constant over the loop's induction variable
+/// and values the loop does not change.
+struct LinearForm {
+  llvm::SmallDenseMap<Value, int64_t, 4> terms;
+  int64_t constant = 0;
+
+  void add(const LinearForm &other, int64_t scale) {
+    constant += scale * other.constant;
+    for (auto [value, c] : other.terms)
+      if ((terms[value] += scale * c) == 0)
+        terms.erase(value);
+  }
+  int64_t of(Value value) const { return terms.lookup(value); }
+  bool sameTerms(const LinearForm &other) const {
+    return terms.size() == other.terms.size() &&
+           llvm::all_of(terms, [&](auto term) {
+             return other.of(term.first) == term.second;
+           });
+  }
+};
+
+/// `value` as a linear form for `loop`, if index arithmetic (add, sub,
+/// multiplication by a constant, casts) makes it one.
+std::optional<LinearForm> linearize(Value value, scf::ForOp loop,
+                                    int depth = 0) {
+  LinearForm form;
+  APInt c;
+  if (matchPattern(value, m_ConstantInt(&c))) {
+    form.constant = c.getSExtValue();
+    return form;
+  }
+  auto leaf = [&] {
+    form.terms[value] = 1;
+    return form;
+  };
   Operation *def = value.getDefiningOp();
-  if (!def)
-    return loop->isAncestor(value.getParentBlock()->getParentOp())
-               ? std::nullopt
-               : std::optional<int64_t>(0);
-  if (!loop->isAncestor(def) || matchPattern(value, m_Constant()))
-    return 0;
-  if (depth > 16)
+  if (value == loop.getInductionVar() ||
+      (!def && !loop->isAncestor(value.getParentBlock()->getParentOp())) ||
+      (def && !loop->isAncestor(def)))
+    return leaf(); // the variable, or a value from outside the loop
+  if (!def || depth > 16)
     return std::nullopt;
-  auto of = [&](Value v) { return coefficient(v, loop, depth + 1); };
+  auto of = [&](Value v) { return linearize(v, loop, depth + 1); };
   if (isa<arith::AddIOp, arith::SubIOp>(def)) {
-    std::optional<int64_t> x = of(def->getOperand(0)), y = of(def->getOperand(1));
+    std::optional<LinearForm> x = of(def->getOperand(0)),
+                              y = of(def->getOperand(1));
     if (!x || !y)
       return std::nullopt;
-    return isa<arith::AddIOp>(def) ? *x + *y : *x - *y;
+    x->add(*y, isa<arith::AddIOp>(def) ? 1 : -1);
+    return x;
   }
   if (auto mul = dyn_cast<arith::MulIOp>(def)) {
-    APInt c;
-    if (matchPattern(mul.getRhs(), m_ConstantInt(&c)))
-      if (std::optional<int64_t> x = of(mul.getLhs()))
-        return *x * c.getSExtValue();
-    if (matchPattern(mul.getLhs(), m_ConstantInt(&c)))
-      if (std::optional<int64_t> x = of(mul.getRhs()))
-        return *x * c.getSExtValue();
+    for (auto [factor, other] : {std::pair(mul.getRhs(), mul.getLhs()),
+                                 std::pair(mul.getLhs(), mul.getRhs())})
+      if (matchPattern(factor, m_ConstantInt(&c)))
+        if (std::optional<LinearForm> x = of(other)) {
+          form.add(*x, c.getSExtValue());
+          return form;
+        }
   }
   if (isa<arith::IndexCastOp, arith::IndexCastUIOp>(def))
     return of(def->getOperand(0));
-  // Anything else is constant in the loop only if all it reads is.
-  for (Value operand : def->getOperands())
-    if (of(operand) != std::optional<int64_t>(0))
+  // Anything else is a constant of the loop if all it reads is.
+  for (Value operand : def->getOperands()) {
+    std::optional<LinearForm> x = of(operand);
+    if (!x || x->of(loop.getInductionVar()) != 0)
       return std::nullopt;
-  return 0;
+  }
+  return leaf();
 }
 
 /// The rank-1 i8 buffer `op` reads and the index it reads at, if `op` is a
@@ -88,19 +118,41 @@ struct AnybitPrefetchStreamsPass
       std::optional<int64_t> step = getConstantIntValue(loop.getStep());
       if (!step || *step <= 0)
         return;
-      // The first read of each buffer in the loop's own body.
-      llvm::SmallPtrSet<Value, 4> prefetched;
+      // The streams of the loop's own body: reads of one buffer whose
+      // indices differ by a constant of less than `distance` are one, whose
+      // first read prefetches. A buffer read as several streams (rows of
+      // packed weights read side by side) is left to the hardware
+      // prefetcher.
+      struct Stream {
+        Value buffer;
+        LinearForm form;
+        Operation *first;
+        Value index;
+      };
+      SmallVector<Stream> streams;
       for (Operation &op : *loop.getBody()) {
         std::optional<std::pair<Value, Value>> read = byteRead(&op);
-        if (!read || prefetched.contains(read->first))
+        if (!read)
           continue;
-        std::optional<int64_t> perIndex = coefficient(read->second, loop);
-        if (!perIndex || *perIndex * *step <= 0 ||
-            *perIndex * *step > distance)
+        auto [buffer, index] = *read;
+        std::optional<LinearForm> form = linearize(index, loop);
+        if (!form)
           continue;
-        prefetched.insert(read->first);
-        prefetch(&op, read->first, read->second);
+        int64_t stride = form->of(loop.getInductionVar()) * *step;
+        if (stride <= 0 || stride > distance)
+          continue;
+        bool known = llvm::any_of(streams, [&](const Stream &stream) {
+          return stream.buffer == buffer && stream.form.sameTerms(*form) &&
+                 std::abs(stream.form.constant - form->constant) < distance;
+        });
+        if (!known)
+          streams.push_back({buffer, *form, &op, index});
       }
+      for (const Stream &stream : streams)
+        if (llvm::count_if(streams, [&](const Stream &other) {
+              return other.buffer == stream.buffer;
+            }) == 1)
+          prefetch(stream.first, stream.buffer, stream.index);
     });
   }
 

@@ -228,15 +228,19 @@ def AnybitPrefetchStreams : Pass<"anybit-prefetch-streams",
   let summary = "Prefetches the packed bytes loops stream through";
   let description = [{
     For each `scf.for` and each rank-1 buffer of i8 (the storage of a packed
-    tensor) that the loop's body reads with `vector.transfer_read` or
-    `vector.load` at an index growing by a constant 1..`distance` bytes an
-    iteration (a linear function of the induction variable), one
-    `memref.prefetch` (read, data, locality 3) of the byte `distance`
-    further on, clamped to the buffer: the packed kernels read their
-    weights in one sequential stream, and a loop with a long body (the f32
-    kernels' unpacking and FMAs) keeps too few cache misses in flight for
-    the hardware prefetcher to run far enough ahead of it. Activations and
-    outputs (other element types) are left alone: they are reused from the
+    tensor) that the loop's body reads in one stream with
+    `vector.transfer_read` or `vector.load`, at indices growing by a
+    constant 1..`distance` bytes an iteration (linear functions of the
+    induction variable; reads less than `distance` apart are one stream),
+    one `memref.prefetch` (read, data, locality 3) of the byte `distance`
+    past the stream's first read, clamped to the buffer: the packed kernels
+    read their weights in one sequential stream, and a loop with a long body
+    (the f32 kernels' unpacking and FMAs) keeps too few cache misses in
+    flight for the hardware prefetcher to run far enough ahead of it. A
+    buffer read as several streams (rows of weights read side by side) is
+    left to the hardware: prefetching them made the ternary add/sub kernel
+    (four rows a tile) 25% slower. Activations and outputs (other element
+    types) are left alone: they are reused from the
     cache. Measured on Zen 4 (one core, 37 GB/s), GEMVs with 5- and 6-bit
     weights and f32 activations, which unpack at 23 GB/s from the cache,
     read 11-13 GB/s from DRAM without prefetches and 21-24 with them 4 KB
