@@ -120,14 +120,16 @@ struct AnybitPrefetchStreamsPass
         return;
       // The streams of the loop's own body: reads of one buffer whose
       // indices differ by a constant of less than `distance` are one, whose
-      // first read prefetches. A buffer read as several streams (rows of
-      // packed weights read side by side) is left to the hardware
-      // prefetcher.
+      // first read prefetches. A buffer read as several streams of one
+      // stride (rows of packed weights read side by side) is left to the
+      // hardware prefetcher; streams of different strides (a row's codes
+      // and its group scales) each prefetch.
       struct Stream {
         Value buffer;
         LinearForm form;
         Operation *first;
         Value index;
+        int64_t stride;
       };
       SmallVector<Stream> streams;
       for (Operation &op : *loop.getBody()) {
@@ -146,11 +148,12 @@ struct AnybitPrefetchStreamsPass
                  std::abs(stream.form.constant - form->constant) < distance;
         });
         if (!known)
-          streams.push_back({buffer, *form, &op, index});
+          streams.push_back({buffer, *form, &op, index, stride});
       }
       for (const Stream &stream : streams)
         if (llvm::count_if(streams, [&](const Stream &other) {
-              return other.buffer == stream.buffer;
+              return other.buffer == stream.buffer &&
+                     other.stride == stream.stride;
             }) == 1)
           prefetch(stream.first, stream.buffer, stream.index);
     });
