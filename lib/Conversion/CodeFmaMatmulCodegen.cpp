@@ -105,7 +105,8 @@ std::optional<WeightFormat> getWeightFormat(RankedTensorType rhsType,
   if (!scales)
     return std::nullopt;
   std::tie(format.group, format.scale) = *scales;
-  // Long chains where sums run through at least four blocks unscaled.
+  // Long chains where sums run unscaled through at least four blocks of
+  // four reads (whole bytes then take eight reads a block, one a chain).
   if (!format.group || format.group % (4 * format.blockCodes()) == 0) {
     format.chains = kLongChains;
     if (bits == 8)
