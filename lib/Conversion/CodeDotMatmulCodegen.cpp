@@ -30,7 +30,8 @@ constexpr int64_t kRowsOfA = 4, kRowsOfW = 4;
 enum class Decoding {
   Planes, // widths 1, 2, 4, 8: plane j of a byte x is (x >> bits j) & mask
   Base3,  // five base-3 digit planes a byte
-  Fields, // widths 3, 5, 6, 7: V codes in order out of V bits / 8 bytes
+  Fields, // widths 3, 5, 6, 7: plane j holds codes P i + j of P V codes
+          // in P V bits / 8 bytes (P = 2 for 3 bits, see fieldPlanes)
 };
 
 struct CodeFormat {
@@ -68,6 +69,28 @@ struct CodeFormat {
     return part ? highOffset : offset;
   }
 };
+
+/// Whether [1, G] groups suit P planes: each i32 lane (4 codes of each
+/// plane) inside one group, and groups that tile the blocks of either
+/// vector width (or are whole blocks).
+static bool groupsFit(int64_t group, int64_t planes) {
+  if (group % (4 * planes) != 0)
+    return false;
+  for (int64_t vectorBytes : {32, 64}) {
+    int64_t blockCodes = planes * vectorBytes;
+    if (group % blockCodes != 0 && blockCodes % group != 0)
+      return false;
+  }
+  return true;
+}
+
+/// Planes of fields of `bits` bits in groups of `group` (0: unscaled): two
+/// for 3 bits, whose 16 codes fit in a qword, so that one byte shuffle
+/// serves two vpmultishiftqbs (a third more codes a second than one
+/// shuffle per 64 codes), when the groups allow; else one.
+static int64_t fieldPlanes(unsigned bits, int64_t group) {
+  return bits == 3 && (!group || groupsFit(group, 2)) ? 2 : 1;
+}
 
 static CodeFormat makeFormat(Decoding decoding, unsigned bits, int64_t planes,
                              uint8_t flip, int64_t offset) {
@@ -174,8 +197,11 @@ std::optional<CodeFormat> getCodeFormat(RankedTensorType rhsType) {
                  ? makeFormat(Decoding::Planes, bits, 8 / bits, flip, flip)
                  : makeFormat(Decoding::Fields, bits, 1, flip, flip);
   }
-  if (format)
+  if (format) {
     std::tie(format->group, format->scale) = *scales;
+    if (format->decoding == Decoding::Fields)
+      format->planes = fieldPlanes(bits, format->group);
+  }
   return format;
 }
 
@@ -280,7 +306,7 @@ struct CodeDotKernel : IndexMath {
   /// Bytes of W read per block.
   int64_t blockBytes() const {
     return format.decoding == Decoding::Fields
-               ? vectorBytes * format.bits / 8
+               ? format.planes * vectorBytes * format.bits / 8
                : vectorBytes;
   }
 
@@ -295,8 +321,7 @@ struct CodeDotKernel : IndexMath {
     return bitwise(w, pattern, /*isAnd=*/false);
   }
 
-  /// Plane j of the prepared bytes `w`: for planes and base 3 the codes of
-  /// elements P i + j, for fields the codes of elements i.
+  /// Plane j of the prepared bytes `w`: the codes of elements P i + j.
   Value plane(Value w, int64_t j, int64_t part = 0) {
     switch (format.decoding) {
     case Decoding::Planes: {
@@ -326,7 +351,8 @@ struct CodeDotKernel : IndexMath {
       return arith::TruncIOp::create(b, loc, byteVector(), digit);
     }
     case Decoding::Fields:
-      return format.table.empty() ? fields(w) : lookUp(fields(w), part);
+      return format.table.empty() ? fields(w, j)
+                                  : lookUp(fields(w, j), part);
     }
     llvm_unreachable("covered switch");
   }
@@ -360,27 +386,30 @@ struct CodeDotKernel : IndexMath {
     return result;
   }
 
-  /// The V codes in the first V bits / 8 bytes of `w`. Eight fields end on
-  /// a byte boundary, so group g (fields 8g..8g+7) is bytes [g bits,
-  /// (g+1) bits).
-  Value fields(Value w) {
-    int64_t bits = format.bits;
+  /// Plane j of the P V codes in the first P V bits / 8 bytes of `w`: codes
+  /// P i + j. Eight fields end on a byte boundary, so the 8 P codes of
+  /// qword g of the result (P bits <= 8 bytes) are bytes [g P bits,
+  /// (g + 1) P bits).
+  Value fields(Value w, int64_t j) {
+    int64_t bits = format.bits, planes = format.planes;
     SmallVector<int64_t> first, second, shift;
     for (int64_t i = 0; i < vectorBytes; ++i) {
-      int64_t bit = i * bits;
+      int64_t bit = (planes * i + j) * bits;
       first.push_back(bit / 8);
-      second.push_back(bit / 8 + 1); // < V: the fields end at V bits / 8
+      second.push_back(bit / 8 + 1); // < V: the fields end at P V bits / 8
       shift.push_back(bit % 8);
     }
     Value codes;
     if (multishift) {
-      // Group g's bytes into qword g, then field i of each group from its
-      // bit i * bits, all in one vpmultishiftqb.
+      // Group g's bytes into qword g (the same shuffle for every plane),
+      // then code P i + j of each group from its bit (P i + j) bits, all in
+      // one vpmultishiftqb.
+      int64_t groupBytes = planes * bits;
       SmallVector<int64_t> spread, control;
       for (int64_t g = 0; g < vectorBytes / 8; ++g)
         for (int64_t i = 0; i < 8; ++i) {
-          spread.push_back(g * bits + std::min(i, bits - 1));
-          control.push_back(i * bits);
+          spread.push_back(g * groupBytes + std::min(i, groupBytes - 1));
+          control.push_back((planes * i + j) * bits);
         }
       Value grouped = vector::ShuffleOp::create(b, loc, w, w, spread);
       codes = X86VpmultishiftqbOp::create(b, loc, byteVector(),
@@ -798,18 +827,8 @@ bool canLowerCodeDotMatmul(RankedTensorType lhsType, RankedTensorType rhsType,
     return false;
   if (!format->group)
     return !lhsType.getEncoding() && accumulator.isSignlessInteger(32);
-  // Scaled: each i32 lane (4 codes of each plane) inside one group, and
-  // groups that tile the blocks of either vector width (or are whole
-  // blocks).
-  int64_t group = format->group, laneCodes = 4 * format->planes;
-  if (!accumulator.isF32() || group % laneCodes != 0 || k % group != 0)
-    return false;
-  for (int64_t vectorBytes : {32, 64}) {
-    int64_t blockCodes = format->planes * vectorBytes;
-    if (group % blockCodes != 0 && blockCodes % group != 0)
-      return false;
-  }
-  return true;
+  return accumulator.isF32() && k % format->group == 0 &&
+         groupsFit(format->group, format->planes);
 }
 
 Value buildCodeDotMatmul(OpBuilder &b, Location loc, Value lhs,

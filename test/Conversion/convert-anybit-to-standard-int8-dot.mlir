@@ -11,35 +11,41 @@ func.func @gemv_i3(%a: tensor<1x128xi8>, %w: tensor<4x128xi3, #anybit.packed<>>)
 // int8 activations times packed integers into i32 take the code-dot kernel
 // (no product of decoded weights as numbers): sum_k a_k w_k =
 // sum_k a_k c_k - 4 sum_k a_k with the codes c = w + 4 (the sign bit
-// flipped). Fields of 3 bits straddle bytes: a block is V = 32 codes out
-// of 12 bytes, eight fields to 3 bytes; the activations keep their order.
-// With vpmultishiftqb, a shuffle moves each 3-byte group into its own
-// qword and one multishift picks fields 0, 3, 6, ... 21 of every qword;
-// then mask, flip, vpdpbusd. K * 3 / 8 = 48 bytes a row: blocks 0 and 1
-// read 32 bytes inside the row, blocks 2 and 3 may read past it.
+// flipped). Fields of 3 bits straddle bytes: a block is 2 V = 64 codes out
+// of 24 bytes in two planes, the even codes and the odd ones (16 codes fill
+// 6 bytes), against activations permuted to match. With vpmultishiftqb, a
+// shuffle moves each 6-byte group into its own qword (the same shuffle for
+// both planes) and one multishift a plane picks codes 0, 2, 4, ... (bits
+// 0, 6, ... 42) or 1, 3, 5, ... (bits 3, 9, ... 45) of every qword; then
+// mask, flip, vpdpbusd. K * 3 / 8 = 48 bytes a row: block 0 reads 32 bytes
+// inside the row, block 1 may read past it.
 // CHECK-LABEL: func.func @gemv_i3(
 // CHECK-SAME: %{{[^:]*}}: tensor<1x128xi8>, %[[W:[^:]*]]: tensor<192xi8>)
+// CHECK: %[[AP:.*]] = tensor.generate
 // CHECK: scf.forall
-// CHECK:   scf.for %{{.*}} = %{{.*}} to %c2 step
-// CHECK:     %[[B:.*]] = vector.transfer_read %[[W]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<192xi8>, vector<32xi8>
-// CHECK:     %[[G:.*]] = vector.shuffle %[[B]], %[[B]] [0, 1, 2, 2, 2, 2, 2, 2, 3, 4, 5, 5, 5, 5, 5, 5, 6, 7, 8, 8, 8, 8, 8, 8, 9, 10, 11, 11, 11, 11, 11, 11]
-// CHECK:     %[[CTRL:.*]] = arith.constant dense<[0, 3, 6, 9, 12, 15, 18, 21, 0, 3, 6, 9, 12, 15, 18, 21, 0, 3, 6, 9, 12, 15, 18, 21, 0, 3, 6, 9, 12, 15, 18, 21]> : vector<32xi8>
-// CHECK:     %[[F:.*]] = anybit.x86_vpmultishiftqb %[[CTRL]], %[[G]] : vector<32xi8>
-// CHECK:     %[[M:.*]] = arith.andi %[[F]], %{{.*}} : vector<32xi8>
-// CHECK:     %[[C:.*]] = arith.xori %[[M]], %{{.*}} : vector<32xi8>
-// CHECK:     anybit.x86_vpdpbusd %{{.*}}, %[[C]], %{{.*}} : vector<32xi8> -> vector<8xi32>
-// CHECK:   scf.for %{{.*}} = %{{.*}} to %c2{{.*}} step
-// CHECK:     vector.transfer_read %[[W]][%{{.*}}], %{{.*}} : tensor<192xi8>, vector<32xi8>
+// CHECK:   %[[B:.*]] = vector.transfer_read %[[W]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<192xi8>, vector<32xi8>
+// CHECK:   %[[G:.*]] = vector.shuffle %[[B]], %[[B]] [0, 1, 2, 3, 4, 5, 5, 5, 6, 7, 8, 9, 10, 11, 11, 11, 12, 13, 14, 15, 16, 17, 17, 17, 18, 19, 20, 21, 22, 23, 23, 23]
+// CHECK:   %[[EVEN:.*]] = arith.constant dense<[0, 6, 12, 18, 24, 30, 36, 42, 0, 6, 12, 18, 24, 30, 36, 42, 0, 6, 12, 18, 24, 30, 36, 42, 0, 6, 12, 18, 24, 30, 36, 42]> : vector<32xi8>
+// CHECK:   %[[F:.*]] = anybit.x86_vpmultishiftqb %[[EVEN]], %[[G]] : vector<32xi8>
+// CHECK:   %[[M:.*]] = arith.andi %[[F]], %{{.*}} : vector<32xi8>
+// CHECK:   %[[C:.*]] = arith.xori %[[M]], %{{.*}} : vector<32xi8>
+// CHECK:   %[[A0:.*]] = vector.transfer_read %[[AP]]
+// CHECK:   anybit.x86_vpdpbusd %{{.*}}, %[[C]], %[[A0]] : vector<32xi8> -> vector<8xi32>
+// CHECK:   arith.constant dense<[3, 9, 15, 21, 27, 33, 39, 45, 3, 9,
+// CHECK:   anybit.x86_vpmultishiftqb
+// CHECK:   anybit.x86_vpdpbusd
+// CHECK:   vector.transfer_read %[[W]][%{{.*}}], %{{.*}} : tensor<192xi8>, vector<32xi8>
 // CHECK:   vector.reduction <add>
 // CHECK:   arith.muli %{{.*}}, %c4_i32 : i32
 // CHECK:   arith.subi
-// Without VBMI, each field comes out of the 16-bit word of its two bytes,
-// shifted by its bit offset.
+// Without VBMI, each code comes out of the 16-bit word of its two bytes,
+// shifted by its bit offset (plane 0: codes 0, 2, 4, ... at bits 0, 6,
+// 12, ...).
 // SHIFTS-LABEL: func.func @gemv_i3(
-// SHIFTS: vector.shuffle %{{.*}}, %{{.*}} [0, 0, 0, 1, 1, 1, 2, 2, 3, 3, 3, 4, 4, 4, 5, 5,
-// SHIFTS: vector.shuffle %{{.*}}, %{{.*}} [1, 1, 1, 2, 2, 2, 3, 3, 4, 4, 4, 5, 5, 5, 6, 6,
+// SHIFTS: vector.shuffle %{{.*}}, %{{.*}} [0, 0, 1, 2, 3, 3, 4, 5, 6, 6, 7, 8,
+// SHIFTS: vector.shuffle %{{.*}}, %{{.*}} [1, 1, 2, 3, 4, 4, 5, 6, 7, 7, 8, 9,
 // SHIFTS: arith.ori %{{.*}} : vector<32xi16>
-// SHIFTS: arith.constant dense<[0, 3, 6, 1, 4, 7, 2, 5, 0, 3, 6, 1, 4, 7, 2, 5,
+// SHIFTS: arith.constant dense<[0, 6, 4, 2, 0, 6, 4, 2,
 // SHIFTS: arith.shrui %{{.*}} : vector<32xi16>
 // SHIFTS: arith.trunci %{{.*}} : vector<32xi16> to vector<32xi8>
 // SHIFTS-NOT: anybit.x86_vpmultishiftqb
