@@ -109,6 +109,12 @@ std::optional<std::pair<Value, Value>> byteRead(Operation *op) {
   return std::make_pair(base, index);
 }
 
+/// Bytes an iteration below which a stream is not prefetched: one
+/// prefetch an iteration would be several a cache line (a row's group
+/// scales, 2 bytes a group, took a prefetch and its clamp every 2 bytes),
+/// and so thin a stream the hardware prefetcher keeps up with.
+constexpr int64_t kMinStride = 16;
+
 struct AnybitPrefetchStreamsPass
     : anybit::impl::AnybitPrefetchStreamsBase<AnybitPrefetchStreamsPass> {
   using Base::Base;
@@ -141,7 +147,7 @@ struct AnybitPrefetchStreamsPass
         if (!form)
           continue;
         int64_t stride = form->of(loop.getInductionVar()) * *step;
-        if (stride <= 0 || stride > distance)
+        if (stride < kMinStride || stride > distance)
           continue;
         bool known = llvm::any_of(streams, [&](const Stream &stream) {
           return stream.buffer == buffer && stream.form.sameTerms(*form) &&

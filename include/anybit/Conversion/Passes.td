@@ -230,7 +230,7 @@ def AnybitPrefetchStreams : Pass<"anybit-prefetch-streams",
     For each `scf.for` and each rank-1 buffer of i8 (the storage of a packed
     tensor) that the loop's body reads in one stream with
     `vector.transfer_read` or `vector.load`, at indices growing by a
-    constant 1..`distance` bytes an iteration (linear functions of the
+    constant 16..`distance` bytes an iteration (linear functions of the
     induction variable; reads less than `distance` apart are one stream),
     one `memref.prefetch` (read, data, locality 3) of the byte `distance`
     past the stream's first read, clamped to the buffer: the packed kernels
