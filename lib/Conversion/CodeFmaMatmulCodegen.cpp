@@ -105,8 +105,9 @@ std::optional<WeightFormat> getWeightFormat(RankedTensorType rhsType,
   if (!scales)
     return std::nullopt;
   std::tie(format.group, format.scale) = *scales;
-  // Long chains where sums run unscaled through at least four blocks of
-  // four reads (whole bytes then take eight reads a block, one a chain).
+  // Long chains where sums run unscaled, or through groups of a multiple of
+  // four blocks (of four reads, for whole bytes, which then take eight
+  // reads a block, one a chain).
   if (!format.group || format.group % (4 * format.blockCodes()) == 0) {
     format.chains = kLongChains;
     if (bits == 8)

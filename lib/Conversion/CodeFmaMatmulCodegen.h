@@ -18,9 +18,9 @@
 // (CodeTables.h: widths up to 5, floats of 6 bits) or by sign extension
 // and a conversion for wider integers. Each value is one FMA with its
 // activations: a shift, a lookup and an FMA per 16 weights. Sums that run
-// through a row unscaled (or through groups of four blocks or more) keep
-// eight FMA chains, enough to hide the FMA's latency; groups of a block or
-// two restart theirs and keep four. Groups of products are summed first and
+// through a row unscaled (or through groups of a multiple of four blocks)
+// keep eight FMA chains, enough to hide the FMA's latency; shorter groups
+// restart theirs and keep four. Groups of products are summed first and
 // scaled once, as the other f32 kernels do; a row's scales are read and
 // converted once.
 //

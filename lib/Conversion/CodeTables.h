@@ -6,7 +6,7 @@
 // Bits above the code need no mask when the table repeats with the code's
 // period. 6-bit floats whose top bit is a sign look up the 32 magnitudes
 // and xor the sign in; other 6-bit codes take two lookups and a select.
-// The f32 kernels use them where AVX-512 is on (`x86-byte-bits` = 512).
+// The f32 kernels use them where AVX-512 is on (`x86-byte-bits` >= 512).
 //
 //===----------------------------------------------------------------------===//
 

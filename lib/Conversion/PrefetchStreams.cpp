@@ -125,11 +125,12 @@ struct AnybitPrefetchStreamsPass
       if (!step || *step <= 0)
         return;
       // The streams of the loop's own body: reads of one buffer whose
-      // indices differ by a constant of less than `distance` are one, whose
-      // first read prefetches. A buffer read as several streams of one
-      // stride (rows of packed weights read side by side) is left to the
-      // hardware prefetcher; streams of different strides (a row's codes
-      // and its group scales) each prefetch.
+      // indices differ by a constant of less than the stride (the bytes one
+      // iteration moves on) are one, whose first read prefetches; rows read
+      // side by side are a stride or more apart, however long they are. A
+      // buffer read as several streams of one stride (those rows) is left
+      // to the hardware prefetcher; streams of different strides (a row's
+      // codes and its group scales) each prefetch.
       struct Stream {
         Value buffer;
         LinearForm form;
@@ -150,8 +151,9 @@ struct AnybitPrefetchStreamsPass
         if (stride < kMinStride || stride > distance)
           continue;
         bool known = llvm::any_of(streams, [&](const Stream &stream) {
-          return stream.buffer == buffer && stream.form.sameTerms(*form) &&
-                 std::abs(stream.form.constant - form->constant) < distance;
+          return stream.buffer == buffer && stream.stride == stride &&
+                 stream.form.sameTerms(*form) &&
+                 std::abs(stream.form.constant - form->constant) < stride;
         });
         if (!known)
           streams.push_back({buffer, *form, &op, index, stride});

@@ -65,9 +65,10 @@ Value unpackFields(Lanes &v, Value raw, unsigned w, bool signExtend) {
 /// format `f` as f32, valid when every value of the format is an f32 and the
 /// format has a zero: normal codes by moving the exponent and mantissa
 /// fields into an f32 and adding 127 - bias to its exponent (integer ops),
-/// subnormal ones as mantissa * 2^(1 - bias - m), picked by a compare. No
-/// f32 subnormal is ever an operand: Zen 4 takes a microcode assist for
-/// each (moving the fields to the bottom of an f32 and multiplying by
+/// subnormal ones as mantissa * 2^(1 - bias - m), picked by a compare. For
+/// formats whose subnormals are f32 normals (bias + m <= 126: every small
+/// float) no f32 subnormal is an operand: Zen 4 takes a microcode assist
+/// for each (moving the fields to the bottom of an f32 and multiplying by
 /// 2^(127 - bias) ran e2m1 weights at a third of the speed).
 Value decodeFloatByRebias(Lanes &v, Value code, const FloatFormat &f) {
   OpBuilder &b = v.b;

@@ -93,9 +93,10 @@ func.func @dynamic(%w: memref<?xi8>, %n: index) -> vector<16xi8> {
 
 // -----
 
-// Two rows of one buffer read side by side (4096 bytes apart) are two
-// streams: left to the hardware prefetcher. Another buffer in the same loop
-// is still prefetched.
+// Two rows of one buffer read side by side (64 bytes apart, less than the
+// distance but not less than the 16-byte stride) are two streams: left to
+// the hardware prefetcher. Another buffer in the same loop is still
+// prefetched.
 // CHECK-LABEL: func.func @rows
 // CHECK: scf.for
 // CHECK-COUNT-1: memref.prefetch %{{.*}} : memref<1024xi8>
@@ -106,11 +107,10 @@ func.func @rows(%w: memref<65536xi8>, %v: memref<1024xi8>) -> vector<16xi8> {
   %c1 = arith.constant 1 : index
   %c16 = arith.constant 16 : index
   %c64 = arith.constant 64 : index
-  %c4096 = arith.constant 4096 : index
   %zero = arith.constant dense<0> : vector<16xi8>
   %r = scf.for %i = %c0 to %c64 step %c1 iter_args(%acc = %zero) -> vector<16xi8> {
     %at = arith.muli %i, %c16 : index
-    %next = arith.addi %at, %c4096 : index
+    %next = arith.addi %at, %c64 : index
     %x = vector.load %w[%at] : memref<65536xi8>, vector<16xi8>
     %y = vector.load %w[%next] : memref<65536xi8>, vector<16xi8>
     %z = vector.load %v[%at] : memref<1024xi8>, vector<16xi8>

@@ -231,7 +231,8 @@ def AnybitPrefetchStreams : Pass<"anybit-prefetch-streams",
     tensor) that the loop's body reads in one stream with
     `vector.transfer_read` or `vector.load`, at indices growing by a
     constant 16..`distance` bytes an iteration (linear functions of the
-    induction variable; reads less than `distance` apart are one stream),
+    induction variable; reads less than one iteration's stride apart are
+    one stream),
     one `memref.prefetch` (read, data, locality 3) of the byte `distance`
     past the stream's first read, clamped to the buffer: the packed kernels
     read their weights in one sequential stream, and a loop with a long body
