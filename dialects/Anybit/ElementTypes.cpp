@@ -80,6 +80,11 @@ bool isUnsignedInteger(Type type) {
   return i && i.isUnsigned();
 }
 
+bool isTwosComplementInteger(Type type) {
+  auto i = dyn_cast<IntegerType>(type);
+  return i && !i.isUnsigned() && !i.isSignlessInteger(1);
+}
+
 PackedEncodingAttr getPackedEncoding(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   return tensor ? dyn_cast_or_null<PackedEncodingAttr>(tensor.getEncoding())

@@ -34,6 +34,11 @@ bool isAnyFloat(mlir::Type type);
 /// True for unsigned integers (uiN); signless and signed are two's complement.
 bool isUnsignedInteger(mlir::Type type);
 
+/// True for integers whose bits read as two's complement when converted:
+/// signed ones and signless ones of 2 bits or more (signless i1 is a
+/// boolean, 0 or 1).
+bool isTwosComplementInteger(mlir::Type type);
+
 /// The #anybit.packed encoding of a tensor type, or null for any other type.
 PackedEncodingAttr getPackedEncoding(mlir::Type type);
 

@@ -178,11 +178,8 @@ std::optional<CodeFormat> getCodeFormat(RankedTensorType rhsType) {
       (!enc && !(integer && integer.isSignlessInteger(8))))
     return std::nullopt;
   // Elements at bit i * bits: dense, or exactly filling their words.
-  if (enc) {
-    BitLayout layout = enc.getBitLayout(element);
-    if (layout.base3 || (!layout.straddle && layout.wordBits % bits != 0))
-      return std::nullopt;
-  }
+  if (enc && !isAtBitIndex(enc, element))
+    return std::nullopt;
   std::optional<CodeFormat> format;
   if (small) {
     // Fractional values need the f32 accumulator's scales.
@@ -190,9 +187,8 @@ std::optional<CodeFormat> getCodeFormat(RankedTensorType rhsType) {
       return std::nullopt;
     format = getTableFormat(*small, bits);
   } else {
-    // Signless integers are signed from 2 bits on (i1 is a boolean).
-    bool isSigned = integer.isSigned() || (integer.isSignless() && bits > 1);
-    uint8_t flip = isSigned ? uint8_t(1u << (bits - 1)) : 0;
+    uint8_t flip =
+        isTwosComplementInteger(integer) ? uint8_t(1u << (bits - 1)) : 0;
     format = 8 % bits == 0
                  ? makeFormat(Decoding::Planes, bits, 8 / bits, flip, flip)
                  : makeFormat(Decoding::Fields, bits, 1, flip, flip);

@@ -27,10 +27,11 @@
 // activations are permuted once instead (A' holds, within each block of
 // PV, plane j's activations at [jV, (j+1)V)), so each plane meets its
 // activations in one contiguous load. Fields of 3, 5, 6 or 7 bits straddle
-// bytes; V of them are V bits / 8 bytes, eight to a whole number of bytes,
-// and come out in order: one vpmultishiftqb (x86 AVX-512 VBMI) picks each
-// field of a group of eight from its bit offset, or portable code shifts
-// the 16-bit word of its two bytes. Rows of W are
+// bytes, eight to a whole number of bytes: one vpmultishiftqb (x86 AVX-512
+// VBMI) picks each field of a group from its bit offset, or portable code
+// shifts the 16-bit word of its two bytes. 3-bit fields take two planes
+// (the even and the odd codes: sixteen fill a qword, so one byte shuffle
+// serves both multishifts); wider ones keep their order. Rows of W are
 // independent: an scf.forall over tiles of outputs, each tile accumulating
 // a few rows of A against a few rows of W in vector registers.
 //

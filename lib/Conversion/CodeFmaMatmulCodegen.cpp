@@ -91,8 +91,7 @@ std::optional<WeightFormat> getWeightFormat(RankedTensorType rhsType,
   unsigned bits = getElementBitWidth(element);
   if (bits == 0 || bits > 8)
     return std::nullopt;
-  BitLayout layout = enc.getBitLayout(element);
-  if (layout.base3 || (!layout.straddle && layout.wordBits % bits != 0))
+  if (!isAtBitIndex(enc, element))
     return std::nullopt;
   WeightFormat format;
   format.bits = bits;
@@ -113,10 +112,7 @@ std::optional<WeightFormat> getWeightFormat(RankedTensorType rhsType,
     if (bits == 8)
       format.reads = kLongChains;
   }
-  auto integer = dyn_cast<IntegerType>(element);
-  // Signless integers are signed from 2 bits on (i1 is a boolean).
-  format.isSigned =
-      integer && (integer.isSigned() || (integer.isSignless() && bits > 1));
+  format.isSigned = isTwosComplementInteger(element);
   if (!getCodeValue(element, 0))
     return std::nullopt;
   // Tables up to 5 bits and for 6-bit floats; integers of 6 bits convert
@@ -200,7 +196,8 @@ struct CodeFmaKernel : IndexMath {
                            ValueRange accs) {
     SmallVector<Value> next(accs);
     Value rowStart = mul(row, rowBytes);
-    Value start = add(rowStart, mul(kb, format.blockBytes()));
+    // The block's first byte (the last blocks of a row read from `window`).
+    auto start = [&] { return add(rowStart, mul(kb, format.blockBytes())); };
     Value blockStart = mul(kb, format.blockCodes());
     Value zero = arith::ConstantFloatOp::create(b, loc, b.getF32Type(),
                                                 APFloat(0.0f));
@@ -213,8 +210,9 @@ struct CodeFmaKernel : IndexMath {
       acc = vector::FMAOp::create(b, loc, act, value, acc);
     };
     if (!format.windows) {
+      Value first = start();
       for (int64_t q = 0; q < format.reads; ++q) {
-        Value x = planeBytes(start, q);
+        Value x = planeBytes(first, q);
         for (int64_t j = 0; j < format.codesPerLane; ++j)
           fma(q, j, values(x, int32_t(j * format.bits)));
       }
@@ -222,7 +220,7 @@ struct CodeFmaKernel : IndexMath {
     }
     int64_t readBytes = format.windowBytes();
     Value pad = arith::ConstantIntOp::create(b, loc, 0, 8);
-    Value at = window >= 0 ? add(rowStart, rowBytes - readBytes) : start;
+    Value at = window >= 0 ? add(rowStart, rowBytes - readBytes) : start();
     Value w = vector::TransferReadOp::create(
         b, loc, VectorType::get({readBytes}, b.getI8Type()), bytes,
         ValueRange{at}, pad, ArrayRef<bool>{true});

@@ -3,6 +3,7 @@
 #include "CodeMatmulSupport.h"
 
 #include "Anybit/ElementTypes.h"
+#include "anybit/Support/BitPacking.h"
 #include "anybit/Support/FloatFormat.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -11,6 +12,12 @@
 using namespace mlir;
 
 namespace anybit::codegen {
+
+bool isAtBitIndex(PackedEncodingAttr enc, Type element) {
+  BitLayout layout = enc.getBitLayout(element);
+  unsigned bits = getElementBitWidth(element);
+  return !layout.base3 && (layout.straddle || layout.wordBits % bits == 0);
+}
 
 bool isE8M0(Type type) {
   std::optional<FloatFormat> f = getFloatFormat(type);

@@ -18,6 +18,10 @@
 
 namespace anybit::codegen {
 
+/// Whether `enc` puts element i of `element` at bit i * bits of its data:
+/// dense, or words the elements fill exactly (not base 3).
+bool isAtBitIndex(PackedEncodingAttr enc, mlir::Type element);
+
 /// Whether `type` is OCP MX's e8m0 (2^(e - 127), e = 255 NaN), the scale
 /// of MXFP4 blocks.
 bool isE8M0(mlir::Type type);

@@ -19,13 +19,11 @@ std::optional<float> getCodeValue(Type element, int64_t pattern) {
   unsigned bits = getElementBitWidth(element);
   if (isa<TritType>(element))
     return float(pattern - 1);
-  if (auto integer = dyn_cast<IntegerType>(element)) {
-    bool isSigned =
-        integer.isSigned() || (integer.isSignless() && bits > 1);
-    return float(isSigned && pattern >= (int64_t(1) << (bits - 1))
+  if (isa<IntegerType>(element))
+    return float(isTwosComplementInteger(element) &&
+                         pattern >= (int64_t(1) << (bits - 1))
                      ? pattern - (int64_t(1) << bits)
                      : pattern);
-  }
   if (std::optional<FloatFormat> small = getFloatFormat(element))
     return float(small->decode(pattern));
   return std::nullopt;

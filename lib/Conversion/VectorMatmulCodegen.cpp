@@ -133,8 +133,7 @@ Value decodeElements(Lanes &v, Value raw, Type type, bool tables) {
   if (isa<TritType>(type)) // the code is the trit plus one
     return arith::SIToFPOp::create(
         v.b, v.loc, v.f32v(), v.sub(unpackFields(v, raw, w, false), v.i32c(1)));
-  bool isSigned = !isUnsignedInteger(type) && !type.isSignlessInteger(1);
-  Value x = unpackFields(v, raw, w, isSigned);
+  Value x = unpackFields(v, raw, w, isTwosComplementInteger(type));
   return arith::SIToFPOp::create(v.b, v.loc, v.f32v(), x);
 }
 

@@ -358,15 +358,15 @@ protected:
         anybit::unpackBits(planes.zeroPoints.data(), zeros.size(),
                            enc.getZeroPointLayout(), zeros.data());
       anybit::ElementCodec scale(enc.getScale());
+      std::optional<anybit::ElementCodec> zeroPoint;
+      if (enc.getZeroPoint())
+        zeroPoint.emplace(enc.getZeroPoint());
       int64_t cols = type.getDimSize(1);
       ArrayRef<int64_t> block = enc.getBlock();
       for (size_t i = 0; i < out.size(); ++i) {
         int64_t at = int64_t(i / cols) / block[0] * grid[1] +
                      int64_t(i % cols) / block[1];
-        double zero = enc.getZeroPoint()
-                          ? anybit::ElementCodec(enc.getZeroPoint())
-                                .toDouble(zeros[at])
-                          : 0.0;
+        double zero = zeroPoint ? zeroPoint->toDouble(zeros[at]) : 0.0;
         out[i] = (out[i] - zero) * scale.toDouble(scales[at]);
       }
     }
