@@ -26,6 +26,10 @@ namespace {
 /// hide their latency, and each row of A' loaded serves four rows of W.
 constexpr int64_t kRowsOfA = 4, kRowsOfW = 4;
 
+/// The most groups whose scales a row reads at once (four AVX-512 vectors
+/// of f32).
+constexpr int64_t kMaxRowScales = 64;
+
 /// How the stored bits of W become unsigned byte codes c = w + offset.
 enum class Decoding {
   Planes, // widths 1, 2, 4, 8: plane j of a byte x is (x >> bits j) & mask
@@ -505,13 +509,18 @@ struct CodeDotKernel : IndexMath {
   /// planes). A unit is one group, or one block of several; groups at or
   /// past K (the last block of a row) get scale 0, whatever follows in
   /// memory.
-  Value laneScales(Value row, Value unit, int64_t first) {
+  /// `rowScales`, when set, holds all of the row's scales (see
+  /// rowScalesOf).
+  Value laneScales(Value row, Value unit, int64_t first, Value rowScales) {
     int64_t group = format.group;
     if (group >= blockCodes())
       return vector::BroadcastOp::create(
           b, loc, floatLanes(),
-          vector::ExtractOp::create(b, loc, readScales(row, unit, 1),
-                                    ArrayRef<int64_t>{0}));
+          rowScales
+              ? vector::ExtractOp::create(b, loc, rowScales,
+                                          ArrayRef<OpFoldResult>{unit})
+              : vector::ExtractOp::create(b, loc, readScales(row, unit, 1),
+                                          ArrayRef<int64_t>{0}));
     int64_t perBlock = blockCodes() / group;
     int64_t valid = std::min(perBlock, (k - first) / group);
     Value scales = readScales(row, mul(unit, perBlock), valid);
@@ -621,7 +630,7 @@ struct CodeDotKernel : IndexMath {
   SmallVector<Value> scaledUnit(Value unit, int64_t blocks,
                                 int64_t inRowBlocks, int64_t first, Value n0,
                                 int64_t rowsW, Value m0, int64_t rowsA,
-                                ValueRange accs) {
+                                ArrayRef<Value> rowScales, ValueRange accs) {
     int64_t perPart = rowsW * rowsA;
     Value kb0 = mul(unit, blocks);
     auto overUnit = [&](SmallVector<Value> values,
@@ -651,7 +660,7 @@ struct CodeDotKernel : IndexMath {
     });
     SmallVector<Value> next(accs);
     for (int64_t r = 0; r < rowsW; ++r) {
-      Value scales = laneScales(add(n0, r), unit, first);
+      Value scales = laneScales(add(n0, r), unit, first, rowScales[r]);
       for (int64_t a = 0; a < rowsA; ++a) {
         Value sum = partial[r * rowsA + a];
         if (format.parts() == 2) // 256 high + low, exact in int32
@@ -674,20 +683,48 @@ struct CodeDotKernel : IndexMath {
     int64_t inRow = blockCounts().second;
     Units units = this->units();
     int64_t perUnit = units.blocks;
-    SmallVector<Value> accs(rowsW * rowsA, splat(floatLanes(), 0));
-    if (units.inRow > 0)
-      accs = buildLoop(b, loc, units.inRow, 1, accs,
-                       [&](Value u, ValueRange args) {
-                         return scaledUnit(u, perUnit, perUnit, 0, n0, rowsW,
-                                           m0, rowsA, args);
+    // A row of at most 64 groups of whole blocks reads and converts its
+    // scales once; a unit's is then one broadcast (from the stack, where
+    // LLVM keeps a vector it indexes by a loop's variable), folded into
+    // the FMA.
+    SmallVector<Value> rowScales(rowsW);
+    int64_t groups = k / format.group;
+    if (format.group >= blockCodes() && groups <= kMaxRowScales)
+      for (int64_t r = 0; r < rowsW; ++r)
+        rowScales[r] = readScales(add(n0, r), idx(0), groups);
+    // A single output's units alternate between two FMA chains: one
+    // chain waits on the FMA's latency every unit.
+    int64_t outputs = rowsW * rowsA;
+    int64_t chains = outputs == 1 && units.inRow >= 2 ? 2 : 1;
+    SmallVector<Value> accs(chains * outputs, splat(floatLanes(), 0));
+    auto unitInto = [&](int64_t chain, Value u, int64_t inRowBlocks,
+                        int64_t first, SmallVector<Value> &into) {
+      SmallVector<Value> next = scaledUnit(
+          u, perUnit, inRowBlocks, first, n0, rowsW, m0, rowsA, rowScales,
+          ArrayRef<Value>(into).slice(chain * outputs, outputs));
+      llvm::copy(next, into.begin() + chain * outputs);
+    };
+    if (units.inRow >= chains)
+      accs = buildLoop(b, loc, units.inRow / chains, 1, accs,
+                       [&](Value i, ValueRange args) {
+                         SmallVector<Value> next(args);
+                         for (int64_t c = 0; c < chains; ++c)
+                           unitInto(c, add(mul(i, chains), c), perUnit, 0,
+                                    next);
+                         return next;
                        });
+    for (int64_t u = units.inRow / chains * chains; u < units.inRow; ++u)
+      unitInto(0, idx(u), perUnit, 0, accs);
     // The last units one by one: their reads may leave the row, and the
     // last block's scales stop at K.
     for (int64_t u = units.inRow; u < units.count; ++u)
-      accs = scaledUnit(idx(u), perUnit,
-                        std::clamp<int64_t>(inRow - u * perUnit, 0, perUnit),
-                        u * perUnit * blockCodes(), n0, rowsW, m0, rowsA,
-                        accs);
+      unitInto(0, idx(u),
+               std::clamp<int64_t>(inRow - u * perUnit, 0, perUnit),
+               u * perUnit * blockCodes(), accs);
+    for (int64_t c = 1; c < chains; ++c)
+      for (int64_t i = 0; i < outputs; ++i)
+        accs[i] = arith::AddFOp::create(b, loc, accs[i],
+                                        accs[c * outputs + i]);
     for (int64_t r = 0; r < rowsW; ++r)
       for (int64_t a = 0; a < rowsA; ++a) {
         // The lanes hold partial sums in no order that matters: a tree.

@@ -106,7 +106,9 @@ func.func @gemv_scaled(%a: tensor<1x128xi8, #anybit.packed<block = [1, 128], sca
 // sequential stream). The block holds two groups: lanes 0-3 (codes 0-31)
 // take the first scale, lanes 4-7 the second; each lane sum is converted
 // and scaled once (vector.fma), and the lanes are reduced in any order.
-// A's row scale multiplies each output once at the end.
+// The row's blocks alternate between two FMA chains (a GEMV has no other
+// independent sums), added before the reduction. A's row scale
+// multiplies each output once at the end.
 // CHECK-LABEL: func.func @gemv_scaled(
 // CHECK-SAME: %[[A:[^:]*]]: tensor<132xi8>, %[[W:[^:]*]]: tensor<288xi8>)
 // CHECK: %[[CODES:.*]] = tensor.extract_slice %[[A]][0] [128] [1] : tensor<132xi8> to tensor<128xi8>
@@ -120,7 +122,7 @@ func.func @gemv_scaled(%a: tensor<1x128xi8, #anybit.packed<block = [1, 128], sca
 // CHECK:   %[[NEG:.*]] = arith.subi %{{.*}}, %{{.*}} : vector<8xi32>
 // CHECK:   vector.transfer_write %[[NEG]]
 // CHECK: scf.forall (%{{.*}}) in (4)
-// CHECK:   scf.for {{.*}} -> (vector<8xf32>) {
+// CHECK:   %[[CHAINS:.*]]:2 = scf.for {{.*}} iter_args(%[[C0:.*]] = %{{.*}}, %[[C1:.*]] = %{{.*}}) -> (vector<8xf32>, vector<8xf32>) {
 // CHECK:     %[[SEED:.*]] = vector.transfer_read %[[OFFSETS]]
 // CHECK:     arith.xori
 // CHECK:     %[[P0:.*]] = anybit.x86_vpdpbusd %[[SEED]], %{{.*}}, %{{.*}}
@@ -130,8 +132,10 @@ func.func @gemv_scaled(%a: tensor<1x128xi8, #anybit.packed<block = [1, 128], sca
 // CHECK:     %[[S:.*]] = arith.extf %[[HALF]] : vector<2xf16> to vector<2xf32>
 // CHECK:     %[[LANES:.*]] = vector.shuffle %[[S]], %{{.*}} [0, 0, 0, 0, 1, 1, 1, 1]
 // CHECK:     %[[F:.*]] = arith.sitofp %[[P1]] : vector<8xi32> to vector<8xf32>
-// CHECK:     vector.fma %[[F]], %[[LANES]], %{{.*}} : vector<8xf32>
-// CHECK:   %[[SUM:.*]] = vector.reduction <add>, %{{.*}} fastmath<reassoc> : vector<8xf32> into f32
+// CHECK:     vector.fma %[[F]], %[[LANES]], %[[C0]] : vector<8xf32>
+// CHECK:     vector.fma %{{.*}}, %{{.*}}, %[[C1]] : vector<8xf32>
+// CHECK:   %[[BOTH:.*]] = arith.addf %[[CHAINS]]#0, %[[CHAINS]]#1 : vector<8xf32>
+// CHECK:   %[[SUM:.*]] = vector.reduction <add>, %[[BOTH]] fastmath<reassoc> : vector<8xf32> into f32
 // CHECK:   vector.transfer_read %[[A]]
 // CHECK:   %[[ROW:.*]] = vector.extract
 // CHECK:   arith.mulf %[[SUM]], %[[ROW]] : f32
@@ -177,20 +181,29 @@ func.func @gemv_e3m2(%a: tensor<1x256xi8>, %w: tensor<8x256x!anybit.float<e3m2>,
 // VBMI each 6-bit field (one vpmultishiftqb per 64) is looked up twice with
 // vpermb (64-entry tables), k mod 256 and floor(k / 256) + 2, as two byte
 // products; the high part's offset 2 is seeded per lane, and the parts
-// are joined exactly in int32 (256 high + low) before the scale.
+// are joined exactly in int32 (256 high + low) before the scale. Groups
+// of whole blocks (G = 64, one block): the row's 4 scales are read and
+// converted once, before its blocks, and a block's is the element its
+// index picks, broadcast.
 // ZMM-LABEL: func.func @gemv_e3m2(
 // ZMM: %[[TWOS:.*]] = arith.constant dense<2> : vector<64xi8>
 // ZMM: anybit.x86_vpdpbusd %{{.*}}, %[[TWOS]], %{{.*}}
+// ZMM: %[[ROWSCALES:.*]] = arith.extf %{{.*}} : vector<4xf16> to vector<4xf32>
+// ZMM: scf.for %[[U:[^ ]*]] = {{.*}} -> (vector<16xf32>, vector<16xf32>) {
+// ZMM: %[[UNIT:.*]] = arith.muli %[[U]], %{{.*}} : index
 // ZMM: %[[F:.*]] = anybit.x86_vpmultishiftqb
 // ZMM: %[[FIELD:.*]] = arith.andi %[[F]], %{{.*}} : vector<64xi8>
 // ZMM: %[[LOW:.*]] = anybit.x86_vpermb %{{.*}}, %[[FIELD]] : vector<64xi8>
 // ZMM: anybit.x86_vpdpbusd %{{.*}}, %[[LOW]], %{{.*}}
 // ZMM: %[[HIGH:.*]] = anybit.x86_vpermb %{{.*}}, %{{.*}} : vector<64xi8>
 // ZMM: anybit.x86_vpdpbusd %{{.*}}, %[[HIGH]], %{{.*}}
+// ZMM: %[[S:.*]] = vector.extract %[[ROWSCALES]][%[[UNIT]]] : f32 from vector<4xf32>
+// ZMM: %[[LANES:.*]] = vector.broadcast %[[S]] : f32 to vector<16xf32>
 // ZMM: %[[EIGHT:.*]] = arith.constant dense<8> : vector<16xi32>
 // ZMM: %[[SHIFTED:.*]] = arith.shli %{{.*}}, %[[EIGHT]] : vector<16xi32>
 // ZMM: %[[K:.*]] = arith.addi %{{.*}}, %[[SHIFTED]] : vector<16xi32>
-// ZMM: arith.sitofp %[[K]] : vector<16xi32> to vector<16xf32>
+// ZMM: %[[KF:.*]] = arith.sitofp %[[K]] : vector<16xi32> to vector<16xf32>
+// ZMM: vector.fma %[[KF]], %[[LANES]], %{{.*}} : vector<16xf32>
 // A 256-bit vpermb holds only 32 entries, and without VBMI there is none:
 // the f32 vector kernel.
 // CHECK-LABEL: func.func @gemv_e3m2(

@@ -11,8 +11,9 @@
 // take int8 activations (plain, or packed with a scale per row), which
 // integer weights and small floats of 2 or 4 bits multiply in the code-dot
 // kernel (CodeDotMatmulCodegen): exact int32 sums per block, scaled once.
-// A second test draws f32-activation GEMVs for the code-FMA kernel
-// (CodeFmaMatmulCodegen): whole blocks of codes, groups of whole reads or
+// A second test draws its scaled GEMVs (groups inside blocks and of whole
+// ones, many groups a row), a third f32-activation GEMVs for the code-FMA
+// kernel (CodeFmaMatmulCodegen): whole blocks of codes, groups of whole reads or
 // of whole lanes inside one. An output that cancels (much smaller than its
 // terms) is allowed what two orders of its sum can differ by.
 //
@@ -20,6 +21,7 @@
 
 #include "Anybit/AnybitDialect.h"
 #include "Anybit/ElementTypes.h"
+#include "CodeDotMatmulCodegen.h"
 #include "CodeFmaMatmulCodegen.h"
 #include "anybit/Interp/ElementCodec.h"
 #include "anybit/Interp/Interpreter.h"
@@ -294,6 +296,48 @@ protected:
         index, lhs, rhs, res);
   }
 
+  /// A GEMV (now and then a batch) for the code-dot kernel's scaled path:
+  /// int8 activations, plain or packed with one scale per row, times N x K
+  /// integers of 1..8 bits or table floats with [1, G] scales, G a power
+  /// of two from 32 to 256, so that groups both split the kernel's blocks
+  /// (64..512 codes) and hold whole ones (whose scales a row reads once).
+  /// K holds 2..12 groups (an odd or an even number of units for the two
+  /// FMA chains to share), and one time in eight over 64 (too many scales
+  /// to read at once).
+  std::string codeDotKernel(int index) {
+    int64_t m = rng() % 6 ? 1 : 2 + rng() % 4, n = 1 + rng() % 12;
+    std::string element =
+        rng() % 3 == 0 ? tableFloat()
+                       : std::string(rng() % 2 ? "i" : "ui") +
+                             std::to_string(1 + rng() % 8);
+    int64_t group = int64_t(32) << (rng() % 4);
+    int64_t k = group * (2 + rng() % 11);
+    if (rng() % 8 == 0) {
+      group = 64;
+      k = group * (65 + rng() % 3);
+      n = 1 + rng() % 3;
+    }
+    static const char *scales[] = {"f32", "f16", "bf16", "f8E8M0FNU"};
+    static const char *rowScales[] = {"f32", "f16", "bf16"};
+    std::string lhs =
+        rng() % 3 == 0
+            ? llvm::formatv("tensor<{0}x{1}xi8>", m, k).str()
+            : llvm::formatv("tensor<{0}x{1}xi8, #anybit.packed<block = "
+                            "[1, {1}], scale = {2}>>",
+                            m, k, rowScales[rng() % 3])
+                  .str();
+    std::string rhs = llvm::formatv(
+        "tensor<{0}x{1}x{2}, #anybit.packed<block = [1, {3}], scale = {4}>>",
+        n, k, element, group, scales[rng() % std::size(scales)]);
+    std::string res = llvm::formatv("tensor<{0}x{1}xf32>", m, n);
+    return llvm::formatv(
+        "func.func @dot{0}(%a: {1}, %b: {2}) -> {3} {{\n"
+        "  %c = anybit.matmul %a, %b {{accumulator = f32, transpose_rhs} : "
+        "{1}, {2} -> {3}\n"
+        "  return %c : {3}\n}\n",
+        index, lhs, rhs, res);
+  }
+
   /// Compiles `source` with `options` and compares every function with the
   /// VM on random inputs, twice; returns the number of comparisons.
   int compareWithTheVM(const std::string &source,
@@ -487,6 +531,39 @@ TEST_F(PackedMatmulTest, CodeFmaKernelMatchesTheReferenceVM) {
   std::cout << "[   INFO   ] " << taken << " of " << functions
             << " kernels are the code-FMA kernel's\n";
   EXPECT_GE(taken * 3, functions);
+}
+
+TEST_F(PackedMatmulTest, CodeDotKernelMatchesTheReferenceVM) {
+  int cases = 0, functions = 0, taken = 0;
+  for (int module = 0; module < 4 * anybit::test::sweepScale(); ++module) {
+    std::string source;
+    for (int f = 0; f < 8; ++f)
+      source += codeDotKernel(f);
+    // vpdpbusd and vpmultishiftqb on the host (AVX-512 VNNI and VBMI);
+    // shifts for the fields without VBMI; vpmaddubsw without VNNI.
+    anybit::CPUCompileOptions options;
+    options.threads = module % 2 ? 2 : 1;
+    static const char *features[] = {"", "-avx512vbmi",
+                                     "-avx512vnni,-avxvnni"};
+    options.features = features[module % 3];
+    cases += compareWithTheVM(source, options);
+    // As for the code-FMA kernel: the draws must reach the kernel.
+    OwningOpRef<ModuleOp> parsed = parseSourceString<ModuleOp>(source, &context);
+    for (auto fn : parsed->getOps<func::FuncOp>()) {
+      ++functions;
+      taken += anybit::codegen::canLowerCodeDotMatmul(
+          cast<RankedTensorType>(fn.getArgumentTypes()[0]),
+          cast<RankedTensorType>(fn.getArgumentTypes()[1]),
+          /*transposed=*/true, Float32Type::get(&context),
+          /*tableEntries=*/64);
+    }
+  }
+  EXPECT_EQ(cases, 64 * anybit::test::sweepScale());
+  // Table floats whose values are no multiples of one power of two within
+  // 16 bits are not the kernel's; a half is the floor.
+  std::cout << "[   INFO   ] " << taken << " of " << functions
+            << " kernels are the code-dot kernel's\n";
+  EXPECT_GE(taken * 2, functions);
 }
 
 } // namespace
