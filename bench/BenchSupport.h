@@ -183,7 +183,7 @@ sumWordsStreamsAVX2(const uint64_t *p, size_t n) {
 #endif
 
 /// Sum of n uint64 words read as 4 concurrent streams of 64-byte loads
-/// without software prefetch: on Zen 4 the widest loads and the hardware
+/// without software prefetch: on Zen 5 the widest loads and the hardware
 /// prefetcher alone read fastest (40 GB/s on one core against 38 with the
 /// prefetches above), and Anybit's GEMVs, which prefetch 4 KiB ahead in one
 /// stream, read at up to 42.

@@ -14,7 +14,11 @@
 //   - for each weight type, group, shape and batch: the kernel's compile
 //     time, its time per call (median of several cold-weight runs after a
 //     warm-up), the effective weight traffic in GB/s, its share of the
-//     measured bandwidth and its speedup over OpenBLAS.
+//     measured bandwidth and its speedup over OpenBLAS;
+//   - the cores' arithmetic peak (f32 FMA lanes and int8 byte products a
+//     second, ArithmeticPeak.h), and for each kernel its share of the
+//     roofline: the larger of its weights' read time and its N K B
+//     multiply-adds' time at that peak.
 // Each kernel's result is first checked against a plain C++
 // dequantize-and-multiply (relative tolerance 1e-4 of the largest |y|).
 // Progress goes to stderr; the tables, printed at the end, to stdout.
@@ -36,6 +40,7 @@
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Parser/Parser.h"
 
+#include "ArithmeticPeak.h"
 #include "BenchSupport.h"
 
 #include <cblas.h>
@@ -345,6 +350,9 @@ struct Row {
   bool has2 = false;      // t2 measured (an OpenMP runtime was found)
   size_t bytes = 0;       // packed weight bytes, codes and scales
   double blasSeconds = 0; // the OpenBLAS f32 1-thread baseline
+  int64_t N = 0, K = 0;
+  /// Multiply-adds a call does: one per weight and batch row.
+  double lanes() const { return double(N) * double(K) * double(B); }
 };
 
 /// One OpenBLAS measurement.
@@ -361,6 +369,9 @@ struct BlasRow {
 /// shared machine does not make the bandwidth look low.
 struct Bandwidth {
   double plain[2] = {0, 0}, streams[2] = {0, 0}, wide[2] = {0, 0};
+  // Arithmetic peaks, sampled alongside: f32 FMA lanes and int8 byte
+  // products a second (0: no figure for this host).
+  double fma[2] = {0, 0}, dot[2] = {0, 0};
   int samples = 0;
   double best(int threads) const {
     return std::max({plain[threads - 1], streams[threads - 1],
@@ -375,8 +386,23 @@ struct Bandwidth {
       wide[t - 1] =
           std::max(wide[t - 1],
                    readBandwidth(buffer, wideKernel(), t, passes));
+      fma[t - 1] =
+          std::max(fma[t - 1], arithmeticPeak(fmaPeakKernel(), t, passes));
+      dot[t - 1] =
+          std::max(dot[t - 1], arithmeticPeak(dotPeakKernel(), t, passes));
     }
     ++samples;
+  }
+  /// The share of the roofline a kernel of `lanes` multiply-adds over
+  /// `bytes` of weights reaches in `time` seconds on `threads` threads:
+  /// the larger of the read time and the arithmetic time, over `time`.
+  double roofline(size_t bytes, double lanes, bool int8, int threads,
+                  double time) const {
+    double peak = int8 ? dot[threads - 1] : fma[threads - 1];
+    double least = double(bytes) / (best(threads) * 1e9);
+    if (peak > 0)
+      least = std::max(least, lanes / peak);
+    return 100 * least / time;
   }
 };
 
@@ -525,6 +551,8 @@ int main(int argc, char **argv) {
           row.int8Activations = a8;
           row.B = B;
           row.G = G;
+          row.N = N;
+          row.K = K;
           row.bytes = w.packed.size;
           row.blasSeconds = blasTime[bi];
           std::string label = shapeName + " B=" + std::to_string(B) + " " +
@@ -626,6 +654,15 @@ int main(int argc, char **argv) {
               bwBytes >> 20, bw.samples, passes, bw1, bw.plain[0],
               bw.streams[0], bw.wide[0], bw2, bw.plain[1],
               bw.streams[1], bw.wide[1]);
+  std::printf("arithmetic peak (%d independent chains of the widest "
+              "instruction, best of %d samples): f32 FMA %.1f G lanes/s on "
+              "1 thread, %.1f on 2; int8 vpdpbusd %.1f G byte products/s "
+              "on 1, %.1f on 2 (0: none on this host)\n",
+              kPeakChains, bw.samples, bw.fma[0] / 1e9, bw.fma[1] / 1e9,
+              bw.dot[0] / 1e9, bw.dot[1] / 1e9);
+  std::printf("%%roof: the larger of the weights' read time at that "
+              "bandwidth and N K B multiply-adds at that peak (f32 lanes "
+              "for f32 x, byte products for a8), over the kernel's time\n");
   std::printf("(GB = 1e9 bytes; every timed call starts with its weights "
               "flushed from the cache; times are medians)\n");
 
@@ -656,36 +693,40 @@ int main(int argc, char **argv) {
                 "xBLAS_1T: fastest OpenBLAS f32 1-thread time / Anybit time; "
                 "2T: OpenMP, 2 threads, %%BW_2T of the 2-thread bandwidth)\n",
                 shapeName.c_str());
-    std::printf("  %-10s %2s %-7s %4s %9s %10s %11s %5s %8s %6s %8s %10s %8s "
-                "%6s  %s\n",
+    std::printf("  %-10s %2s %-7s %4s %9s %10s %11s %5s %8s %6s %8s %8s "
+                "%10s %8s %6s %8s  %s\n",
                 "N x K", "B", "type", "G", "MiB", "compile_ms", "us/GEMV_1T",
-                "runs", "GB/s_1T", "%BW_1T", "xBLAS_1T", "us/GEMV_2T",
-                "GB/s_2T", "%BW_2T", "check");
+                "runs", "GB/s_1T", "%BW_1T", "%roof_1T", "xBLAS_1T",
+                "us/GEMV_2T", "GB/s_2T", "%BW_2T", "%roof_2T", "check");
     for (const Row &r : rows) {
       if (r.shape != shapeName)
         continue;
       if (!r.compiled) {
         std::printf("  %-10s %2lld %-7s %4lld %9.2f %10s %11s %5s %8s %6s %8s "
-                    "%10s %8s %6s  %s\n",
+                    "%8s %10s %8s %6s %8s  %s\n",
                     r.shape.c_str(), (long long)r.B, r.type.c_str(),
                     (long long)r.G, double(r.bytes) / (1 << 20), "-", "-", "-",
-                    "-", "-", "-", "-", "-", "-", "COMPILE-FAIL");
+                    "-", "-", "-", "-", "-", "-", "-", "-", "COMPILE-FAIL");
         continue;
       }
       double gbps = double(r.bytes) / r.t.median / 1e9;
-      char two[64] = "         n/a      n/a    n/a";
+      char two[64] = "         n/a      n/a    n/a      n/a";
       if (r.has2) {
         double g2 = double(r.bytes) / r.t2.median / 1e9;
-        std::snprintf(two, sizeof two, "%10.1f %8.2f %5.1f%%",
-                      r.t2.median * 1e6, g2, 100 * g2 / bw2);
+        std::snprintf(two, sizeof two, "%10.1f %8.2f %5.1f%% %7.1f%%",
+                      r.t2.median * 1e6, g2, 100 * g2 / bw2,
+                      bw.roofline(r.bytes, r.lanes(), r.int8Activations, 2,
+                                  r.t2.median));
       }
       std::printf("  %-10s %2lld %-7s %4lld %9.2f %10.1f %11.1f %5d %8.2f "
-                  "%5.1f%% %7.3fx %s  %s\n",
+                  "%5.1f%% %7.1f%% %7.3fx %s  %s\n",
                   r.shape.c_str(), (long long)r.B, r.type.c_str(),
                   (long long)r.G, double(r.bytes) / (1 << 20),
                   r.compileSeconds * 1e3, r.t.median * 1e6, r.t.runs, gbps,
-                  100 * gbps / bw1, r.blasSeconds / r.t.median, two,
-                  r.ok ? "ok" : "FAIL");
+                  100 * gbps / bw1,
+                  bw.roofline(r.bytes, r.lanes(), r.int8Activations, 1,
+                              r.t.median),
+                  r.blasSeconds / r.t.median, two, r.ok ? "ok" : "FAIL");
     }
   }
 
@@ -698,6 +739,7 @@ int main(int argc, char **argv) {
   // Summary.
   double minPct = 1e300, maxPct = 0, logSpeed = 0, maxSpeed = 0;
   double minPct2 = 1e300, maxPct2 = 0;
+  double minRoof = 1e300, maxRoof = 0; // batch 1, 1 thread
   int timed = 0;
   const Row *best = nullptr;
   for (const Row &r : rows) {
@@ -708,6 +750,12 @@ int main(int argc, char **argv) {
     double speedup = r.blasSeconds / r.t.median;
     minPct = std::min(minPct, pct);
     maxPct = std::max(maxPct, pct);
+    if (r.B == 1) {
+      double roof = bw.roofline(r.bytes, r.lanes(), r.int8Activations, 1,
+                                r.t.median);
+      minRoof = std::min(minRoof, roof);
+      maxRoof = std::max(maxRoof, roof);
+    }
     if (r.has2) {
       double pct2 = 100 * double(r.bytes) / r.t2.median / 1e9 / bw2;
       minPct2 = std::min(minPct2, pct2);
@@ -723,13 +771,15 @@ int main(int argc, char **argv) {
   std::printf("\n");
   if (timed)
     std::printf("summary: %d Anybit cases, %d FAIL; read bandwidth %.1f GB/s "
-                "(1 thread); Anybit 1 thread: %.2f-%.2f%% of it, %.4fx "
+                "(1 thread); Anybit 1 thread: %.2f-%.2f%% of it (batch 1: "
+                "%.0f-%.0f%% of the roofline), %.4fx "
                 "OpenBLAS f32 (geomean; best %.3fx: %s %s G=%lld B=%lld); "
                 "OpenBLAS f32 1 thread: %.0f-%.0f%%; Anybit 2 threads: "
                 "%.2f-%.2f%% of the 2-thread bandwidth %.1f GB/s; run took "
                 "%.0f s\n",
                 int(rows.size()), int(failureLines.size()), bw1, minPct,
-                maxPct, std::exp(logSpeed / timed), maxSpeed,
+                maxPct, minRoof > maxRoof ? 0.0 : minRoof, maxRoof,
+                std::exp(logSpeed / timed), maxSpeed,
                 best->type.c_str(), best->shape.c_str(), (long long)best->G,
                 (long long)best->B, blasMinPct, blasMaxPct,
                 minPct2 > maxPct2 ? 0.0 : minPct2, maxPct2, bw2, total);

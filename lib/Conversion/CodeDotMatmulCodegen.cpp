@@ -813,7 +813,7 @@ Value buildRowSums(OpBuilder &b, Location loc, Value lhs) {
 /// Rows of W a tile of outputs accumulates together. A GEMV (one row of A)
 /// streams W one row at a time: a single sequential read, which DRAM
 /// serves at the full read bandwidth where the interleaved reads of 4 or 8
-/// rows got 55-85% of it (Zen 4, weights flushed from the cache: 8-bit
+/// rows got 55-85% of it (Zen 5, weights flushed from the cache: 8-bit
 /// weights 38 GB/s against 32, 3-bit 35 against 21). The exception is
 /// an unscaled product of codes of 2 bits or less (trits): P >= 4 planes
 /// make P loads of A' per load of W, which 4 rows of W share, and that

@@ -3,6 +3,7 @@
 #include "CodeFmaMatmulCodegen.h"
 
 #include "Anybit/ElementTypes.h"
+#include "Anybit/X86Ops.h"
 #include "CodeMatmulSupport.h"
 #include "CodeTables.h"
 #include "VectorMatmulCodegen.h"
@@ -18,7 +19,7 @@ namespace anybit::codegen {
 namespace {
 
 /// Independent FMA chains a row keeps. A 16-lane FMA has a latency of
-/// four cycles and Zen 4 issues one a cycle, so eight must be in flight:
+/// four cycles and Zen 5 issues two a cycle, so eight must be in flight:
 /// measured, four chains carried through a row cap it at 62-64 G lanes/s,
 /// eight at 95. Chains that a group of one block restarts need no more
 /// than four (the next block's overlap them), and each one more costs an
@@ -30,9 +31,13 @@ constexpr int64_t kLongChains = 8, kShortChains = 4;
 /// A block is `reads` reads of 16 i32 lanes, lane i of read q holding the
 /// C = codesPerLane codes C (16 q + i) + j, j < C, of the block; the
 /// activations are permuted once so that code j of every lane of a read
-/// meets 16 contiguous ones (A'). Two lane layouts:
-///  - planes (widths that divide 8): 16 bytes zero-extended, a byte's
-///    P = 8 / bits codes, plane j being (x >> bits j);
+/// meets 16 contiguous ones (A'). Three lane layouts:
+///  - words (1, 2 and 4 bits): a read of 64 bytes is 16 i32 lanes of
+///    32 / bits codes each, code j at bit bits j; no instruction moves a
+///    byte between lanes before the lookups;
+///  - planes (8 bits, and 1, 2 and 4 bits in groups smaller than a word's
+///    codes): 16 bytes zero-extended, a byte's P = 8 / bits codes, plane j
+///    being (x >> bits j);
 ///  - windows (3, 5, 6 or 7 bits, straddling bytes): one byte shuffle of
 ///    the block's 16 bits bytes gives lane i the 4 bytes from byte
 ///    bits i + w, whole codes of its 8, each at a shift that is the same in
@@ -40,6 +45,7 @@ constexpr int64_t kLongChains = 8, kShortChains = 4;
 struct WeightFormat {
   unsigned bits = 0;
   bool windows = false;
+  bool words = false;
   int64_t codesPerLane = 1;
   int64_t reads = 1;
   int64_t chains = kShortChains;
@@ -50,6 +56,11 @@ struct WeightFormat {
   std::optional<CodeTable> table;
   int64_t group = 0; // G, 0 when unscaled
   Type scale;
+  /// Scaled tables: the table times the scale of the group a read's codes
+  /// are in (all 16 lanes' codes in one group), so that each looked-up
+  /// value is the weight the VM dequantizes, and no group restarts the
+  /// chains.
+  bool scaledTables = false;
 
   int64_t readCodes() const { return kLanes * codesPerLane; }
   int64_t blockCodes() const { return readCodes() * reads; }
@@ -96,22 +107,21 @@ std::optional<WeightFormat> getWeightFormat(RankedTensorType rhsType,
   WeightFormat format;
   format.bits = bits;
   format.windows = 8 % bits != 0;
-  format.codesPerLane = format.windows ? 8 : 8 / bits;
-  // Planes: 4 reads of at least two codes a lane, or of whole bytes one a
-  // chain.
-  format.reads = format.windows ? 1 : 4;
   std::optional<std::pair<int64_t, Type>> scales = getGroupScales(enc);
   if (!scales)
     return std::nullopt;
   std::tie(format.group, format.scale) = *scales;
-  // Long chains where sums run unscaled, or through groups of a multiple of
-  // four blocks (of four reads, for whole bytes, which then take eight
-  // reads a block, one a chain).
-  if (!format.group || format.group % (4 * format.blockCodes()) == 0) {
-    format.chains = kLongChains;
-    if (bits == 8)
-      format.reads = kLongChains;
-  }
+  // Words where groups hold whole words: a zero-extension per 16 bytes
+  // moved bytes across lanes, and the byte shuffles and the lookups
+  // competed for the same units (i4: 12 of them per 128 codes against 8).
+  format.words = bits < 8 && !format.windows &&
+                 format.group % (32 / bits) == 0;
+  format.codesPerLane = format.windows ? 8
+                        : format.words ? 32 / bits
+                                       : 8 / bits;
+  // Planes: 4 reads of at least two codes a lane, or of whole bytes one a
+  // chain.
+  format.reads = format.windows || format.words ? 1 : 4;
   format.isSigned = isTwosComplementInteger(element);
   if (!getCodeValue(element, 0))
     return std::nullopt;
@@ -121,6 +131,17 @@ std::optional<WeightFormat> getWeightFormat(RankedTensorType rhsType,
     format.table = getCodeTable(element);
   if (!format.table && getFloatFormat(element))
     return std::nullopt; // floats only by table
+  format.scaledTables = format.table && format.group &&
+                        format.group % format.readCodes() == 0;
+  // Long chains where sums run unscaled (or scaled per weight, by the
+  // tables), or through groups of a multiple of four blocks (of four reads,
+  // for whole bytes, which then take eight reads a block, one a chain).
+  if (!format.group || format.scaledTables ||
+      format.group % (4 * format.blockCodes()) == 0) {
+    format.chains = kLongChains;
+    if (bits == 8)
+      format.reads = kLongChains;
+  }
   if (isa<TritType>(element))
     format.offset = 1;
   return format;
@@ -133,6 +154,9 @@ struct CodeFmaKernel : IndexMath {
   Value bytes;  // W's storage
   WeightFormat format;
   int64_t k, rowBytes, scaleBase;
+  /// Groups of whole blocks: the current row's scales (at most 64
+  /// groups), or null (each read of a scale from W's storage).
+  Value rowScales = {};
 
   /// The 16 lanes of read q of a block of planes starting at byte `start`:
   /// bytes zero-extended to i32, each holding P codes.
@@ -166,10 +190,11 @@ struct CodeFmaKernel : IndexMath {
     return vector::BitCastOp::create(b, loc, v.i32v(), spread);
   }
 
-  /// The values of the codes `shift` bits into each lane of `x`.
-  Value values(Value x, int32_t shift) {
+  /// The values of the codes `shift` bits into each lane of `x`, looked up
+  /// in `parts` (the table's, scaled) when the format has a table.
+  Value values(Value x, int32_t shift, ArrayRef<Value> parts) {
     if (format.table)
-      return lookUpCodes(v, *format.table, x, shift);
+      return lookUpCodes(v, *format.table, parts, x, shift);
     int32_t bits = int32_t(format.bits);
     Value field = x; // whole bytes are extended as they are read
     if (bits < 8 && format.isSigned) {
@@ -186,6 +211,138 @@ struct CodeFmaKernel : IndexMath {
     return arith::SIToFPOp::create(b, loc, v.f32v(), field);
   }
 
+  /// The table each read of block `kb` of row `row` looks its codes up in
+  /// (none without a table): with scaled tables, the table times the scale
+  /// of the read's group, one product per group a block holds (or one a
+  /// read, where groups of 3 reads straddle blocks).
+  SmallVector<SmallVector<Value, 4>> readTables(Value kb, Value row) {
+    SmallVector<SmallVector<Value, 4>> parts(format.reads);
+    if (!format.table)
+      return parts;
+    SmallVector<Value, 4> constants = getTableParts(v, *format.table);
+    int64_t readCodes = format.readCodes(), blockCodes = format.blockCodes();
+    for (int64_t q = 0; q < format.reads; ++q) {
+      if (!format.scaledTables) {
+        parts[q] = constants;
+        continue;
+      }
+      // Read q starts a group unless the block's groups are whole reads of
+      // one group (G a multiple of the block, or dividing it).
+      bool sameAsLast = q > 0 && (format.group % blockCodes == 0 ||
+                                  (blockCodes % format.group == 0 &&
+                                   q * readCodes % format.group != 0));
+      if (sameAsLast) {
+        parts[q] = parts[q - 1];
+        continue;
+      }
+      Value first = add(mul(kb, blockCodes), q * readCodes);
+      Value scale =
+          scaleFor(row, arith::DivUIOp::create(b, loc, first,
+                                               idx(format.group)));
+      for (Value part : constants)
+        parts[q].push_back(arith::MulFOp::create(b, loc, part, scale));
+    }
+    return parts;
+  }
+
+  /// The scale of group `g` of row `row` in every lane: from `rowScales`
+  /// when set.
+  Value scaleFor(Value row, Value g) {
+    if (!rowScales)
+      return scaleOf(row, g);
+    return vector::BroadcastOp::create(
+        b, loc, v.f32v(),
+        vector::ExtractOp::create(b, loc, rowScales,
+                                  ArrayRef<OpFoldResult>{g}));
+  }
+
+  /// Scaled tables (one group a block, one read a block): a row's blocks,
+  /// each looking its codes up in the table times its group's scale; the
+  /// chains' sums.
+  ///
+  /// Where the row has at most 32 groups and a power of two blocks a group,
+  /// its scales are read and converted at once, and a block's is picked by
+  /// a permute indexed by a vector the loop carries (block index >> log2
+  /// blocks a group). Elsewhere it is read where needed. Measured on
+  /// Zen 5, an f16 scale converted per block (vcvtph2ps on a broadcast)
+  /// cost a third of the lookups' rate, and a vector of the row's scales
+  /// indexed by the loop's variable (which LLVM stores to the stack each
+  /// block and loads one element of) as much.
+  SmallVector<Value> scaledTableBlocks(Value row) {
+    int64_t numBlocks = k / format.blockCodes();
+    int64_t perGroup = format.group / format.blockCodes();
+    int64_t groups = k / format.group;
+    bool permute = groups <= 2 * kLanes && llvm::isPowerOf2_64(perGroup);
+    SmallVector<Value> halves; // the row's scales, 16 a vector
+    if (permute) {
+      Value all = readScales(row, idx(0), groups);
+      int64_t lanes = groups <= kLanes ? kLanes : 2 * kLanes;
+      for (int64_t h = 0; h < lanes / kLanes; ++h) {
+        SmallVector<int64_t> pick;
+        for (int64_t i = 0; i < kLanes; ++i)
+          pick.push_back(h * kLanes + i < groups ? h * kLanes + i : groups);
+        Value padded = vector::ShuffleOp::create(
+            b, loc, all,
+            arith::ConstantOp::create(
+                b, loc,
+                DenseElementsAttr::get(VectorType::get({1}, b.getF32Type()),
+                                       b.getF32FloatAttr(0))),
+            pick);
+        halves.push_back(padded);
+      }
+    }
+    // The table of block i + 1 is made in block i (the loop carries it):
+    // a block's lookups would otherwise wait on its own.
+    auto tableOf = [&](Value blockIndex, function_ref<Value()> kb) {
+      Value scale;
+      if (permute) {
+        Value g = perGroup > 1
+                      ? v.shr(blockIndex, v.i32c(llvm::Log2_64(perGroup)))
+                      : blockIndex;
+        scale = halves.size() == 1
+                    ? X86VpermpsOp::create(b, loc, v.f32v(), halves[0], g)
+                          .getResult()
+                    : X86Vpermi2psOp::create(b, loc, v.f32v(), halves[0], g,
+                                             halves[1])
+                          .getResult();
+      } else {
+        scale =
+            scaleOf(row, arith::DivUIOp::create(b, loc, kb(), idx(perGroup)));
+      }
+      SmallVector<Value> parts;
+      for (Value part : getTableParts(v, *format.table))
+        parts.push_back(arith::MulFOp::create(b, loc, part, scale));
+      return parts;
+    };
+    int64_t chains = format.chains;
+    SmallVector<Value> carried(chains, v.f32c(0));
+    carried.push_back(v.i32c(1)); // the next block's index in every lane
+    llvm::append_range(carried, tableOf(v.i32c(0), [&] { return idx(0); }));
+    carried = loopThenEach(
+        blocksInRow(), numBlocks, carried,
+        [&](Value kb, int64_t kbConst, ValueRange args) {
+          ValueRange accs = args.take_front(chains);
+          Value following = args[chains];
+          SmallVector<Value> parts(args.drop_front(chains + 1));
+          SmallVector<Value> next = kbConst < 0
+                                        ? block(kb, -1, row, accs, parts)
+                                        : blockAt(kbConst, row, accs, parts);
+          // The last block's successor is itself: no scale past the row (a
+          // permute's index past the groups picks one that is not used).
+          auto followingKb = [&]() -> Value {
+            if (kbConst >= 0)
+              return idx(std::min(kbConst + 1, numBlocks - 1));
+            return arith::MinUIOp::create(b, loc, add(kb, 1),
+                                          idx(numBlocks - 1));
+          };
+          next.push_back(arith::AddIOp::create(b, loc, following, v.i32c(1)));
+          llvm::append_range(next, tableOf(following, followingKb));
+          return next;
+        });
+    carried.resize(chains);
+    return carried;
+  }
+
   /// Block `kb` of row `row` of W against A', added to `accs` (the
   /// chains; code j of read q goes to chain (j reads + q) mod chains,
   /// so a chain's lanes all belong to one read). Windows read whole
@@ -193,8 +350,12 @@ struct CodeFmaKernel : IndexMath {
   /// blocks of a row (`window` >= 0, the block's first byte in the read),
   /// the bytes up to the row's end, so that no read leaves the row.
   SmallVector<Value> block(Value kb, int64_t window, Value row,
-                           ValueRange accs) {
+                           ValueRange accs, ArrayRef<Value> scaled = {}) {
     SmallVector<Value> next(accs);
+    SmallVector<SmallVector<Value, 4>> parts =
+        scaled.empty() ? readTables(kb, row)
+                       : SmallVector<SmallVector<Value, 4>>{
+                             SmallVector<Value, 4>(scaled)};
     Value rowStart = mul(row, rowBytes);
     // The block's first byte (the last blocks of a row read from `window`).
     auto start = [&] { return add(rowStart, mul(kb, format.blockBytes())); };
@@ -209,12 +370,22 @@ struct CodeFmaKernel : IndexMath {
       Value &acc = next[(j * format.reads + q) % format.chains];
       acc = vector::FMAOp::create(b, loc, act, value, acc);
     };
+    if (format.words) {
+      Value pad = arith::ConstantIntOp::create(b, loc, 0, 8);
+      Value raw = vector::TransferReadOp::create(
+          b, loc, VectorType::get({4 * kLanes}, b.getI8Type()), bytes,
+          ValueRange{start()}, pad, ArrayRef<bool>{true});
+      Value x = vector::BitCastOp::create(b, loc, v.i32v(), raw);
+      for (int64_t j = 0; j < format.codesPerLane; ++j)
+        fma(0, j, values(x, int32_t(j * format.bits), parts[0]));
+      return next;
+    }
     if (!format.windows) {
       Value first = start();
       for (int64_t q = 0; q < format.reads; ++q) {
         Value x = planeBytes(first, q);
         for (int64_t j = 0; j < format.codesPerLane; ++j)
-          fma(q, j, values(x, int32_t(j * format.bits)));
+          fma(q, j, values(x, int32_t(j * format.bits), parts[q]));
       }
       return next;
     }
@@ -232,7 +403,7 @@ struct CodeFmaKernel : IndexMath {
         x = this->window(w, base, code.byte);
         xByte = code.byte;
       }
-      fma(0, j, values(x, code.shift));
+      fma(0, j, values(x, code.shift, parts[0]));
     }
     return next;
   }
@@ -249,12 +420,13 @@ struct CodeFmaKernel : IndexMath {
   }
 
   /// Block `kb` (a constant), the window its read needs.
-  SmallVector<Value> blockAt(int64_t kb, Value row, ValueRange accs) {
+  SmallVector<Value> blockAt(int64_t kb, Value row, ValueRange accs,
+                             ArrayRef<Value> scaled = {}) {
     int64_t window =
         kb < blocksInRow()
             ? -1
             : kb * format.blockBytes() - (rowBytes - format.windowBytes());
-    return block(idx(kb), window, row, accs);
+    return block(idx(kb), window, row, accs, scaled);
   }
 
   /// `body(i, iConst, values)` for i in [0, count), carrying `values`: an
@@ -289,10 +461,8 @@ struct CodeFmaKernel : IndexMath {
 
   /// The scale of group `g` of row `row`, in every lane.
   Value scaleOf(Value row, Value g) {
-    Value one = readScales(row, g, 1);
-    return vector::BroadcastOp::create(
-        b, loc, v.f32v(),
-        vector::ExtractOp::create(b, loc, one, ArrayRef<int64_t>{0}));
+    return readGroupScaleSplat(b, loc, bytes, scaleBase, k / format.group,
+                               row, g, format.scale, kLanes);
   }
 
   /// The `count` scales of groups [g, g + count) of row `row`, as f32.
@@ -362,34 +532,26 @@ struct CodeFmaKernel : IndexMath {
     Value total;
     if (!format.group) {
       total = treeSum(blocks(idx(0), 0, numBlocks, row, zeros));
+    } else if (format.scaledTables) {
+      total = treeSum(scaledTableBlocks(row));
     } else if (format.group % format.blockCodes() == 0) {
       // Each group's products summed first, then scaled once: an scf.for
       // over the groups inside the row, then the last ones one by one.
       int64_t perGroup = format.group / format.blockCodes();
       int64_t groups = k / format.group;
       int64_t inRow = blocksInRow() / perGroup;
-      // A row of at most 64 groups reads and converts its scales once; a
-      // group's is then one broadcast (from the stack, where LLVM keeps a
-      // vector it indexes by a loop's variable).
-      Value rowScales = groups <= 4 * kLanes ? readScales(row, idx(0), groups)
-                                             : Value();
-      auto scaleOfGroup = [&](Value g) -> Value {
-        if (!rowScales)
-          return scaleOf(row, g);
-        return vector::BroadcastOp::create(
-            b, loc, v.f32v(),
-            vector::ExtractOp::create(b, loc, rowScales,
-                                      ArrayRef<OpFoldResult>{g}));
-      };
+      rowScales = groups <= 4 * kLanes ? readScales(row, idx(0), groups)
+                                       : Value();
       auto group = [&](Value g, int64_t gConst, ValueRange sum) {
         SmallVector<Value> partial =
             gConst < 0 ? blocks(mul(g, perGroup), 0, perGroup, row, zeros)
                        : blocks(idx(gConst * perGroup), gConst * perGroup,
                                 perGroup, row, zeros);
         return SmallVector<Value>{vector::FMAOp::create(
-            b, loc, treeSum(partial), scaleOfGroup(g), sum[0])};
+            b, loc, treeSum(partial), scaleFor(row, g), sum[0])};
       };
       total = loopThenEach(inRow, groups, v.f32c(0), group)[0];
+      rowScales = Value();
     } else {
       // Groups end inside blocks: each read's sum is scaled by its own
       // groups' scales, and the products added as a tree.

@@ -71,17 +71,50 @@ Value readFloatsAsF32(OpBuilder &b, Location loc, Value source, Value at,
                                VectorType::get({count}, b.getF32Type()), values);
 }
 
-Value readGroupScales(OpBuilder &b, Location loc, Value bytes,
-                      int64_t scaleBase, int64_t groupsPerRow, Value row,
-                      Value g, int64_t count, Type type) {
+/// The byte at which the scale of group `g` of row `row` is stored.
+static Value scaleByte(OpBuilder &b, Location loc, int64_t scaleBase,
+                       int64_t groupsPerRow, Value row, Value g, Type type) {
   auto c = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
   Value group = arith::AddIOp::create(
       b, loc, arith::MulIOp::create(b, loc, row, c(groupsPerRow)), g);
-  Value at = arith::AddIOp::create(
+  return arith::AddIOp::create(
       b, loc,
       arith::MulIOp::create(b, loc, group, c(getElementBitWidth(type) / 8)),
       c(scaleBase));
+}
+
+Value readGroupScales(OpBuilder &b, Location loc, Value bytes,
+                      int64_t scaleBase, int64_t groupsPerRow, Value row,
+                      Value g, int64_t count, Type type) {
+  Value at = scaleByte(b, loc, scaleBase, groupsPerRow, row, g, type);
   return readFloatsAsF32(b, loc, bytes, at, count, type);
+}
+
+Value readGroupScaleSplat(OpBuilder &b, Location loc, Value bytes,
+                          int64_t scaleBase, int64_t groupsPerRow, Value row,
+                          Value g, Type type, int64_t lanes) {
+  Value at = scaleByte(b, loc, scaleBase, groupsPerRow, row, g, type);
+  auto f32 = VectorType::get({lanes}, b.getF32Type());
+  if (isE8M0(type))
+    return vector::BroadcastOp::create(
+        b, loc, f32,
+        vector::ExtractOp::create(
+            b, loc, readFloatsAsF32(b, loc, bytes, at, 1, type),
+            ArrayRef<int64_t>{0}));
+  int64_t bytesPer = getElementBitWidth(type) / 8;
+  Value pad = arith::ConstantIntOp::create(b, loc, 0, 8);
+  Value raw = vector::TransferReadOp::create(
+      b, loc, VectorType::get({bytesPer}, b.getI8Type()), bytes, at, pad,
+      ArrayRef<bool>{true});
+  Value one = vector::ExtractOp::create(
+      b, loc,
+      vector::BitCastOp::create(b, loc, VectorType::get({1}, type), raw),
+      ArrayRef<int64_t>{0});
+  Value splat = vector::BroadcastOp::create(
+      b, loc, VectorType::get({lanes}, type), one);
+  if (type.isF32())
+    return splat;
+  return arith::ExtFOp::create(b, loc, f32, splat);
 }
 
 Value buildPlanarActivations(OpBuilder &b, Location loc, Value lhs,

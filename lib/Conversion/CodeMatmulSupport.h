@@ -46,6 +46,15 @@ mlir::Value readGroupScales(mlir::OpBuilder &b, mlir::Location loc,
                             int64_t groupsPerRow, mlir::Value row,
                             mlir::Value g, int64_t count, mlir::Type type);
 
+/// The scale of group `g` of row `row` (as readGroupScales) in each of
+/// `lanes` f32 lanes. Halves are broadcast before they are converted: one
+/// broadcast load and one conversion, where converting first took an
+/// element insert, a conversion and a broadcast between registers.
+mlir::Value readGroupScaleSplat(mlir::OpBuilder &b, mlir::Location loc,
+                                mlir::Value bytes, int64_t scaleBase,
+                                int64_t groupsPerRow, mlir::Value row,
+                                mlir::Value g, mlir::Type type, int64_t lanes);
+
 /// A' (M x Kp, Kp a multiple of P V, A's element type): within each block
 /// of P V columns, A'[m, P V kb + V j + i] = A[m, P V kb + P i + j], zero
 /// past K. Plane j of a block of V bytes of codes (P a byte) then meets

@@ -58,17 +58,23 @@ std::optional<CodeTable> getCodeTable(Type element) {
   return table;
 }
 
-Value lookUpCodes(Lanes &v, const CodeTable &table, Value x, int32_t shift) {
+SmallVector<Value, 4> getTableParts(Lanes &v, const CodeTable &table) {
+  SmallVector<Value, 4> parts;
+  for (size_t i = 0; i < table.entries.size(); i += kLanes)
+    parts.push_back(arith::ConstantOp::create(
+        v.b, v.loc,
+        DenseElementsAttr::get(
+            v.f32v(), ArrayRef<float>(table.entries).slice(i, kLanes))));
+  return parts;
+}
+
+Value lookUpCodes(Lanes &v, const CodeTable &table, ArrayRef<Value> parts,
+                  Value x, int32_t shift) {
   OpBuilder &b = v.b;
   Location loc = v.loc;
   Value index = shift ? v.shr(x, v.i32c(shift)) : x;
   VectorType f32 = v.f32v();
-  auto part = [&](int64_t i) {
-    return arith::ConstantOp::create(
-        b, loc,
-        DenseElementsAttr::get(
-            f32, ArrayRef<float>(table.entries).slice(i * kLanes, kLanes)));
-  };
+  auto part = [&](int64_t i) { return parts[i]; };
   if (table.entries.size() == 16)
     return X86VpermpsOp::create(b, loc, f32, part(0), index);
   Value low = X86Vpermi2psOp::create(b, loc, f32, part(0), index, part(1));

@@ -36,9 +36,15 @@ std::optional<float> getCodeValue(mlir::Type element, int64_t pattern);
 /// floats of up to 6; nothing otherwise.
 std::optional<CodeTable> getCodeTable(mlir::Type element);
 
+/// `table`'s entries as constant vectors of 16 lanes, in order.
+llvm::SmallVector<mlir::Value, 4> getTableParts(Lanes &v,
+                                                const CodeTable &table);
+
 /// The values of the codes `shift` bits into each i32 lane of `x` (the bits
-/// above them ignored) by `table`.
-mlir::Value lookUpCodes(Lanes &v, const CodeTable &table, mlir::Value x,
+/// above them ignored) by `table`, whose entries are `parts` (as
+/// getTableParts makes them, or those times a scale).
+mlir::Value lookUpCodes(Lanes &v, const CodeTable &table,
+                        llvm::ArrayRef<mlir::Value> parts, mlir::Value x,
                         int32_t shift);
 
 } // namespace anybit::codegen

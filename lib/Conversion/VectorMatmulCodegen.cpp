@@ -67,7 +67,7 @@ Value unpackFields(Lanes &v, Value raw, unsigned w, bool signExtend) {
 /// fields into an f32 and adding 127 - bias to its exponent (integer ops),
 /// subnormal ones as mantissa * 2^(1 - bias - m), picked by a compare. For
 /// formats whose subnormals are f32 normals (bias + m <= 126: every small
-/// float) no f32 subnormal is an operand: Zen 4 takes a microcode assist
+/// float) no f32 subnormal is an operand: Zen 5 takes a microcode assist
 /// for each (moving the fields to the bottom of an f32 and multiplying by
 /// 2^(127 - bias) ran e2m1 weights at a third of the speed).
 Value decodeFloatByRebias(Lanes &v, Value code, const FloatFormat &f) {
@@ -127,7 +127,7 @@ Value decodeElements(Lanes &v, Value raw, Type type, bool tables) {
     Value code = unpackFields(v, raw, w, false);
     if (std::optional<CodeTable> table =
             tables ? getCodeTable(type) : std::nullopt)
-      return lookUpCodes(v, *table, code, 0);
+      return lookUpCodes(v, *table, getTableParts(v, *table), code, 0);
     return decodeFloat(v, code, *f);
   }
   if (isa<TritType>(type)) // the code is the trit plus one

@@ -2,45 +2,51 @@
 // RUN: anybit-opt %s --convert-anybit-to-standard="x86-byte-bits=256" --split-input-file | FileCheck %s --check-prefix=CONVERT
 // RUN: anybit-opt %s --convert-anybit-to-standard="x86-byte-bits=512 vectorize=false" --split-input-file | FileCheck %s --check-prefix=SCALAR
 
-func.func @gemv_i4(%x: tensor<1x128xf32>, %w: tensor<2x128xi4, #anybit.packed<block = [1, 128], scale = f16>>) -> tensor<1x2xf32> {
-  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x128xf32>, tensor<2x128xi4, #anybit.packed<block = [1, 128], scale = f16>> -> tensor<1x2xf32>
+func.func @gemv_i4(%x: tensor<1x256xf32>, %w: tensor<2x256xi4, #anybit.packed<block = [1, 128], scale = f16>>) -> tensor<1x2xf32> {
+  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x256xf32>, tensor<2x256xi4, #anybit.packed<block = [1, 128], scale = f16>> -> tensor<1x2xf32>
   return %y : tensor<1x2xf32>
 }
 
-// f32 activations times i4 codes (the code-FMA kernel). The activations
-// are permuted once into the planes' order (tensor.generate: plane j of
-// each block of 128 codes is x[2 i + j]); one row of W a tile, whose
-// scales are read and converted once. A block is 64 bytes, read 16 at a
-// time and zero-extended to 16 i32 lanes (two codes each); the low nibbles
-// index a 16-entry table of the values -8..7 (anybit.x86_vpermps reads the
-// low four bits of a lane), the high ones after a shift by 4, and each
-// value vector is one FMA with 16 activations, in four chains (one a read:
-// a group of one block restarts them). The group's sums are scaled once
-// (its scale picked from the row's), the chains added and the lanes
-// reduced in any order.
+// f32 activations times i4 codes (the code-FMA kernel), in words: a block
+// of 128 codes is one read of 64 bytes as 16 i32 lanes, lane i holding
+// codes 8 i .. 8 i + 7 (the activations permuted once to match:
+// tensor.generate, x[8 i + j] for code j of lane i); one row of W a tile.
+// Code j is looked up after a shift by 4 j in a 16-entry table
+// (anybit.x86_vpermps reads the low four bits of a lane) of the values
+// -8..7 times the block's group scale, so every value is the weight the
+// VM dequantizes, and each value vector is one FMA with 16 activations,
+// in eight chains carried through the row. The row's two scales are read
+// and converted at once; a block's is picked by a permute indexed by the
+// block index the loop carries, and its table made one block ahead. The
+// chains are added and the lanes reduced in any order.
 // CHECK-LABEL: func.func @gemv_i4(
 // CHECK: %[[XP:.*]] = tensor.generate
 // CHECK: scf.forall (%[[ROW:.*]]) in (2)
-// CHECK:   %[[SCALES:.*]] = arith.extf %{{.*}} : vector<1xf16> to vector<1xf32>
-// CHECK:   scf.for %[[G:.*]] = {{.*}} iter_args(%{{.*}}) -> (vector<16xf32>)
-// CHECK:   scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
-// CHECK:   %[[RAW:.*]] = vector.transfer_read %{{.*}} : tensor<{{.*}}xi8>, vector<16xi8>
-// CHECK:   %[[LANES:.*]] = arith.extui %[[RAW]] : vector<16xi8> to vector<16xi32>
+// CHECK:   %[[TWO:.*]] = arith.extf %{{.*}} : vector<2xf16> to vector<2xf32>
+// CHECK:   %[[SCALES:.*]] = vector.shuffle %[[TWO]], %{{.*}} [0, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2] : vector<2xf32>, vector<1xf32>
+// CHECK:   %[[FIRST:.*]] = anybit.x86_vpermps %[[SCALES]], %{{.*}} : vector<16xf32>
 // CHECK:   %[[TABLE:.*]] = arith.constant dense<[0.000000e+00, 1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00, 5.000000e+00, 6.000000e+00, 7.000000e+00, -8.000000e+00, -7.000000e+00, -6.000000e+00, -5.000000e+00, -4.000000e+00, -3.000000e+00, -2.000000e+00, -1.000000e+00]> : vector<16xf32>
-// CHECK:   %[[LOW:.*]] = anybit.x86_vpermps %[[TABLE]], %[[LANES]] : vector<16xf32>
-// CHECK:   %[[X0:.*]] = vector.transfer_read %[[XP]]
-// CHECK:   vector.fma %[[X0]], %[[LOW]], %{{.*}} : vector<16xf32>
-// CHECK:   %[[HIGHBITS:.*]] = arith.shrui %[[LANES]], %{{.*}} : vector<16xi32>
-// CHECK:   %[[HIGH:.*]] = anybit.x86_vpermps %{{.*}}, %[[HIGHBITS]] : vector<16xf32>
-// CHECK:   vector.fma %{{.*}}, %[[HIGH]], %{{.*}} : vector<16xf32>
-// CHECK:   %[[SCALE:.*]] = vector.extract %[[SCALES]][%[[G]]] : f32 from vector<1xf32>
-// CHECK:   %[[SPLAT:.*]] = vector.broadcast %[[SCALE]] : f32 to vector<16xf32>
-// CHECK:   vector.fma %{{.*}}, %[[SPLAT]], %{{.*}} : vector<16xf32>
+// CHECK:   %[[SCALED:.*]] = arith.mulf %[[TABLE]], %[[FIRST]] : vector<16xf32>
+// CHECK:   scf.for {{.*}} iter_args(%[[C0:[^ ]*]] = %{{.*}}, %[[C1:[^ ]*]] = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %[[NEXT:[^ ]*]] = %{{.*}}, %[[T:[^ ]*]] = %[[SCALED]]) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xi32>, vector<16xf32>)
+// CHECK:     %[[RAW:.*]] = vector.transfer_read %{{.*}} : tensor<{{.*}}xi8>, vector<64xi8>
+// CHECK:     %[[LANES:.*]] = vector.bitcast %[[RAW]] : vector<64xi8> to vector<16xi32>
+// CHECK:     %[[V0:.*]] = anybit.x86_vpermps %[[T]], %[[LANES]] : vector<16xf32>
+// CHECK:     %[[X0:.*]] = vector.transfer_read %[[XP]]
+// CHECK:     vector.fma %[[X0]], %[[V0]], %[[C0]] : vector<16xf32>
+// CHECK:     %[[CODE1:.*]] = arith.shrui %[[LANES]], %{{.*}} : vector<16xi32>
+// CHECK:     %[[V1:.*]] = anybit.x86_vpermps %[[T]], %[[CODE1]] : vector<16xf32>
+// CHECK:     vector.fma %{{.*}}, %[[V1]], %[[C1]] : vector<16xf32>
+// CHECK:     %[[AFTER:.*]] = arith.addi %[[NEXT]], %{{.*}} : vector<16xi32>
+// CHECK:     %[[S:.*]] = anybit.x86_vpermps %[[SCALES]], %[[NEXT]] : vector<16xf32>
+// CHECK:     %[[NEXTTABLE:.*]] = arith.mulf %{{.*}}, %[[S]] : vector<16xf32>
+// CHECK:     scf.yield {{.*}}, %[[AFTER]], %[[NEXTTABLE]] :
 // CHECK:   vector.reduction <add>, %{{.*}} fastmath<reassoc> : vector<16xf32> into f32
 // Without AVX-512 BW there is no vpermps: the nibbles are sign-extended
-// (shifted to the top of the lane and back) and converted.
+// (shifted to the top of the lane and back) and converted, and each
+// group's sums scaled once.
 // CONVERT-LABEL: func.func @gemv_i4(
 // CONVERT-NOT: anybit.x86_vpermps
+// CONVERT: vector.bitcast %{{.*}} : vector<64xi8> to vector<16xi32>
 // CONVERT: arith.shli %{{.*}} : vector<16xi32>
 // CONVERT: arith.shrsi %{{.*}} : vector<16xi32>
 // CONVERT: arith.sitofp %{{.*}} : vector<16xi32> to vector<16xf32>
@@ -48,6 +54,24 @@ func.func @gemv_i4(%x: tensor<1x128xf32>, %w: tensor<2x128xi4, #anybit.packed<bl
 // SCALAR-LABEL: func.func @gemv_i4(
 // SCALAR-NOT: vector.fma
 // SCALAR: linalg.generic
+
+// -----
+
+func.func @gemv_i4_g4(%x: tensor<1x128xf32>, %w: tensor<2x128xi4, #anybit.packed<block = [1, 4], scale = f16>>) -> tensor<1x2xf32> {
+  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x128xf32>, tensor<2x128xi4, #anybit.packed<block = [1, 4], scale = f16>> -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+
+// Groups of 4 codes would split a word's 8: planes instead. A block is 64
+// bytes, read 16 at a time and zero-extended to 16 i32 lanes (two codes
+// each); the low nibbles index the table, the high ones after a shift by
+// 4, and each read's sums are scaled by its lanes' own scales.
+// CHECK-LABEL: func.func @gemv_i4_g4(
+// CHECK: %[[RAW:.*]] = vector.transfer_read %{{.*}} : tensor<{{.*}}xi8>, vector<16xi8>
+// CHECK: %[[LANES:.*]] = arith.extui %[[RAW]] : vector<16xi8> to vector<16xi32>
+// CHECK: anybit.x86_vpermps %{{.*}}, %[[LANES]] : vector<16xf32>
+// CHECK: %[[HIGHBITS:.*]] = arith.shrui %[[LANES]], %{{.*}} : vector<16xi32>
+// CHECK: anybit.x86_vpermps %{{.*}}, %[[HIGHBITS]] : vector<16xf32>
 
 // -----
 
@@ -68,11 +92,11 @@ func.func @gemv_i3(%x: tensor<1x256xf32>, %w: tensor<1x256xi3, #anybit.packed<>>
 // CHECK-LABEL: func.func @gemv_i3(
 // CHECK: tensor.generate
 // CHECK: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK:   %[[TABLE:.*]] = arith.constant dense<[0.000000e+00, 1.000000e+00, 2.000000e+00, 3.000000e+00, -4.000000e+00, -3.000000e+00, -2.000000e+00, -1.000000e+00, 0.000000e+00,
 // CHECK:   %[[W:.*]] = vector.transfer_read %{{.*}} : tensor<96xi8>, vector<64xi8>
 // CHECK:   %[[SPREAD:.*]] = vector.shuffle %[[W]], %{{.*}} [0, 1, 2, 3, 3, 4, 5, 6, 6, 7, 8, 9,
 // CHECK-SAME: 45, 46, 47, 48] : vector<64xi8>, vector<64xi8>
 // CHECK:   %[[LANES:.*]] = vector.bitcast %[[SPREAD]] : vector<64xi8> to vector<16xi32>
-// CHECK:   %[[TABLE:.*]] = arith.constant dense<[0.000000e+00, 1.000000e+00, 2.000000e+00, 3.000000e+00, -4.000000e+00, -3.000000e+00, -2.000000e+00, -1.000000e+00, 0.000000e+00,
 // CHECK:   anybit.x86_vpermps %[[TABLE]], %[[LANES]] : vector<16xf32>
 // CHECK:   arith.shrui %[[LANES]], %{{.*}} : vector<16xi32>
 // CHECK:   scf.yield
@@ -134,20 +158,17 @@ func.func @gemv_i2_g32(%x: tensor<1x256xf32>, %w: tensor<1x256xi2, #anybit.packe
   return %y : tensor<1x1xf32>
 }
 
-// A read of 2-bit codes (16 bytes, 64 codes) spans two groups of 32:
-// lane i holds codes 4 i .. 4 i + 3, so lanes 0-7 take the first scale and
-// lanes 8-15 the second. A block's eight scales are read and converted
-// once, and each read picks its two by one shuffle. The four reads' scaled
-// sums are added as a tree.
+// A read of 2-bit codes (words: 64 bytes, 256 codes) spans eight groups
+// of 32: lane i holds codes 16 i .. 16 i + 15, so lanes 2 g and 2 g + 1
+// take scale g. The block's eight scales are read and converted once and
+// spread over the lanes by one shuffle; the read's sums (four chains
+// added as a tree) are scaled once.
 // CHECK-LABEL: func.func @gemv_i2_g32(
+// CHECK: %[[RAW:.*]] = vector.transfer_read %{{.*}} : tensor<{{.*}}xi8>, vector<64xi8>
+// CHECK: vector.bitcast %[[RAW]] : vector<64xi8> to vector<16xi32>
 // CHECK: %[[EIGHT:.*]] = arith.extf %{{.*}} : vector<8xf16> to vector<8xf32>
-// CHECK: %[[LANES:.*]] = vector.shuffle %[[EIGHT]], %[[EIGHT]] [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1] : vector<8xf32>, vector<8xf32>
-// CHECK: %[[FIRST:.*]] = arith.mulf %{{.*}}, %[[LANES]] : vector<16xf32>
-// CHECK: %[[NEXT:.*]] = vector.shuffle %[[EIGHT]], %[[EIGHT]] [2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3]
-// CHECK: %[[PAIR01:.*]] = vector.fma %{{.*}}, %[[NEXT]], %[[FIRST]] : vector<16xf32>
-// CHECK: %[[PAIR23:.*]] = vector.fma
-// CHECK: %[[BLOCK:.*]] = arith.addf %[[PAIR01]], %[[PAIR23]] : vector<16xf32>
-// CHECK: arith.addf %{{.*}}, %[[BLOCK]] : vector<16xf32>
+// CHECK: %[[LANES:.*]] = vector.shuffle %[[EIGHT]], %[[EIGHT]] [0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7] : vector<8xf32>, vector<8xf32>
+// CHECK: vector.fma %{{.*}}, %[[LANES]], %{{.*}} : vector<16xf32>
 
 // -----
 

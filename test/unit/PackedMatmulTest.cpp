@@ -249,34 +249,64 @@ protected:
     }
     if (!bits)
       bits = anybit::getElementBitWidth(parseType(element, &context));
-    // The kernel's geometry: lanes of C codes (a byte's 8 / bits, or 8 of
-    // 3, 5, 6 or 7 bits in a window), reads of 16 lanes, blocks of 4 reads
-    // (8 of whole bytes, 1 of windows).
+    // The kernel's geometry: lanes of C codes (a word's 32 / bits for 1, 2
+    // and 4 bits; a byte's 8 / bits where groups split words, and for 8
+    // bits; 8 of 3, 5, 6 or 7 bits in a window), reads of 16 lanes, blocks
+    // of 4 reads of bytes (8 of whole bytes), of 1 read of words or
+    // windows.
     bool windows = 8 % bits != 0;
-    int64_t lane = windows ? 8 : 8 / bits;
+    bool planes = bits == 8 || (!windows && rng() % 5 == 0);
+    int64_t lane = windows ? 8 : planes ? 8 / bits : 32 / bits;
     int64_t read = 16 * lane;
-    int64_t block = read * (windows ? 1 : bits == 8 ? 8 : 4);
+    int64_t block = read * (!planes ? 1 : bits == 8 ? 8 : 4);
     int64_t windowBytes = 16 * bits <= 64 ? 64 : 128;
     int64_t minBlocks =
         windows ? (windowBytes * 8 / bits + block - 1) / block : 1;
     int64_t k = block * (minBlocks + rng() % 6);
+    // Now and then a row of over 32 blocks: over 32 groups of a read,
+    // whose scales the kernel reads one at a time.
+    bool longRow = rng() % 6 == 0;
+    if (longRow)
+      k = block * (33 + rng() % 8);
     std::vector<std::string> encoding;
     if (rng() % 5 == 0)
       encoding.push_back("word = " + std::to_string(8 << (rng() % 4)));
     if (rng() % 5 == 0)
       encoding.push_back("straddle = false");
-    if (rng() % 4 != 0) {
-      // A group of 1/2 to 1/16 of a read (whole lanes, down to one), of 1,
-      // 2, 3 or 4 reads or of 2 or 4 blocks that divides K, or a whole
+    // Planes of codes under 8 bits: groups of one or two lanes, which
+    // words would split.
+    if (planes && bits < 8) {
+      encoding.push_back(llvm::formatv("block = [1, {0}]",
+                                       lane << (rng() % 2)));
+      encoding.push_back("scale = f16");
+    } else if (rng() % 4 != 0) {
+      // A group of 1/2 to 1/16 of a read (whole lanes, down to one), of 1
+      // or 2 reads (several groups a row: the tables scaled per read), of
+      // 1, 2, 3 or 4 reads or of 2 or 4 blocks that divides K, or a whole
       // row.
-      int64_t shift = int64_t(rng() % 9) - 4;
-      int64_t group = shift < 0 ? read >> -shift : read << shift;
+      int64_t group;
+      switch (rng() % 4) {
+      case 0:
+        group = read >> (1 + rng() % 4);
+        break;
+      case 1:
+        group = read << (rng() % 2);
+        break;
+      default: {
+        int64_t shift = int64_t(rng() % 9) - 4;
+        group = shift < 0 ? read >> -shift : read << shift;
+        if (rng() % 3 == 0)
+          group = 3 * read;
+        if (rng() % 5 == 0)
+          group = k;
+      }
+      }
       if (group % lane != 0)
         group = read;
-      if (rng() % 6 == 0)
-        group = 3 * read;
-      if (k % group != 0 || rng() % 5 == 0)
+      if (k % group != 0)
         group = k;
+      if (longRow)
+        group = read;
       static const char *scales[] = {"f32", "f16", "bf16", "f8E8M0FNU",
                                      "f8E4M3FN"};
       encoding.push_back(llvm::formatv("block = [1, {0}]", group));
@@ -501,17 +531,17 @@ TEST_F(PackedMatmulTest, CodeFmaKernelMatchesTheReferenceVM) {
     std::cout << "[   NOTE   ] no AVX-512 BW on this host: the code-FMA "
                  "kernel's tables are not exercised\n";
   int cases = 0, functions = 0, taken = 0;
-  for (int module = 0; module < 6 * anybit::test::sweepScale(); ++module) {
+  for (int module = 0; module < 8 * anybit::test::sweepScale(); ++module) {
     std::string source;
-    for (int f = 0; f < 8; ++f)
+    for (int f = 0; f < 12; ++f)
       source += codeFmaKernel(f);
-    // vpermps tables on the host (AVX-512); shifts and conversions
-    // without AVX-512 BW, and as portable vector code without AVX2 (small
-    // floats then take the vector kernel).
+    // vpermps tables on the host (AVX-512), half the modules; shifts and
+    // conversions without AVX-512 BW, and as portable vector code without
+    // AVX2 (small floats then take the vector kernel).
     anybit::CPUCompileOptions options;
     options.threads = module % 2 ? 2 : 1;
-    static const char *features[] = {"", "-avx512bw", "-avx2"};
-    options.features = features[module % 3];
+    static const char *features[] = {"", "-avx512bw", "", "-avx2"};
+    options.features = features[module % 4];
     cases += compareWithTheVM(source, options);
     // The draws must reach the kernel: a narrowed canLowerCodeFmaMatmul
     // would hand them to the vector kernel and still match the VM.
@@ -524,7 +554,7 @@ TEST_F(PackedMatmulTest, CodeFmaKernelMatchesTheReferenceVM) {
           /*transposed=*/true, Float32Type::get(&context), /*tables=*/true);
     }
   }
-  EXPECT_EQ(cases, 96 * anybit::test::sweepScale());
+  EXPECT_EQ(cases, 192 * anybit::test::sweepScale());
   // 55-85% of the drawn kernels are the kernel's (batches, f8E4M3FN
   // scales, words that fields do not fill and groups of three quarters
   // that K does not hold whole are not); a third is the floor.

@@ -243,7 +243,7 @@ def AnybitPrefetchStreams : Pass<"anybit-prefetch-streams",
     add/sub kernel (four rows a tile) 25% slower. Streams of different
     strides (a row's codes and its group scales) each prefetch. Activations and outputs (other element
     types) are left alone: they are reused from the
-    cache. Measured on Zen 4 (one core, 37 GB/s), GEMVs with 5- and 6-bit
+    cache. Measured on Zen 5 (one core, 37 GB/s), GEMVs with 5- and 6-bit
     weights and f32 activations, which unpack at 23 GB/s from the cache,
     read 11-13 GB/s from DRAM without prefetches and 21-24 with them 4 KB
     ahead (512 bytes: 15-20); with int8 activations 3-bit weights went

@@ -75,7 +75,7 @@ bool usesOpenMP(const CPUCompileOptions &options);
 /// codes with VNNI, three instructions (vpmaddubsw, vpmaddwd, add) per 32
 /// with AVX2 alone; a lookup (`<tile = [64, 4]>`) costs three (vpshufb,
 /// unpack, add) per 64 pairs of codes and row of activations. Measured on
-/// Zen 4 (bench/ternary.cpp): with VNNI add/sub is 1.3-1.7x faster at
+/// Zen 5 (bench/ternary.cpp): with VNNI add/sub is 1.3-1.7x faster at
 /// batches 1 and 8; with AVX2 alone the two are within noise at batch 1,
 /// add/sub is faster at batches 2 and 4, and the lookups are 1.1-1.4x
 /// faster at batch 8. Without either, row-major codes. With the weights'
