@@ -368,6 +368,20 @@ protected:
         index, lhs, rhs, res);
   }
 
+  /// Adds `source`'s functions to `functions`, and those `takes` accepts
+  /// (A's and W's types) to `taken`.
+  void countTaken(
+      const std::string &source, int &functions, int &taken,
+      llvm::function_ref<bool(RankedTensorType, RankedTensorType)> takes) {
+    OwningOpRef<ModuleOp> parsed =
+        parseSourceString<ModuleOp>(source, &context);
+    for (auto fn : parsed->getOps<func::FuncOp>()) {
+      ++functions;
+      taken += takes(cast<RankedTensorType>(fn.getArgumentTypes()[0]),
+                     cast<RankedTensorType>(fn.getArgumentTypes()[1]));
+    }
+  }
+
   /// Compiles `source` with `options` and compares every function with the
   /// VM on random inputs, twice; returns the number of comparisons.
   int compareWithTheVM(const std::string &source,
@@ -545,14 +559,12 @@ TEST_F(PackedMatmulTest, CodeFmaKernelMatchesTheReferenceVM) {
     cases += compareWithTheVM(source, options);
     // The draws must reach the kernel: a narrowed canLowerCodeFmaMatmul
     // would hand them to the vector kernel and still match the VM.
-    OwningOpRef<ModuleOp> parsed = parseSourceString<ModuleOp>(source, &context);
-    for (auto fn : parsed->getOps<func::FuncOp>()) {
-      ++functions;
-      taken += anybit::codegen::canLowerCodeFmaMatmul(
-          cast<RankedTensorType>(fn.getArgumentTypes()[0]),
-          cast<RankedTensorType>(fn.getArgumentTypes()[1]),
-          /*transposed=*/true, Float32Type::get(&context), /*tables=*/true);
-    }
+    countTaken(source, functions, taken,
+               [&](RankedTensorType lhs, RankedTensorType rhs) {
+                 return anybit::codegen::canLowerCodeFmaMatmul(
+                     lhs, rhs, /*transposed=*/true,
+                     Float32Type::get(&context), /*tables=*/true);
+               });
   }
   EXPECT_EQ(cases, 192 * anybit::test::sweepScale());
   // 55-85% of the drawn kernels are the kernel's (batches, f8E4M3FN
@@ -578,15 +590,12 @@ TEST_F(PackedMatmulTest, CodeDotKernelMatchesTheReferenceVM) {
     options.features = features[module % 3];
     cases += compareWithTheVM(source, options);
     // As for the code-FMA kernel: the draws must reach the kernel.
-    OwningOpRef<ModuleOp> parsed = parseSourceString<ModuleOp>(source, &context);
-    for (auto fn : parsed->getOps<func::FuncOp>()) {
-      ++functions;
-      taken += anybit::codegen::canLowerCodeDotMatmul(
-          cast<RankedTensorType>(fn.getArgumentTypes()[0]),
-          cast<RankedTensorType>(fn.getArgumentTypes()[1]),
-          /*transposed=*/true, Float32Type::get(&context),
-          /*tableEntries=*/64);
-    }
+    countTaken(source, functions, taken,
+               [&](RankedTensorType lhs, RankedTensorType rhs) {
+                 return anybit::codegen::canLowerCodeDotMatmul(
+                     lhs, rhs, /*transposed=*/true,
+                     Float32Type::get(&context), /*tableEntries=*/64);
+               });
   }
   EXPECT_EQ(cases, 64 * anybit::test::sweepScale());
   // Table floats whose values are no multiples of one power of two within
