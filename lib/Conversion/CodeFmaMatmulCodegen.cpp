@@ -154,9 +154,6 @@ struct CodeFmaKernel : IndexMath {
   Value bytes;  // W's storage
   WeightFormat format;
   int64_t k, rowBytes, scaleBase;
-  /// Groups of whole blocks: the current row's scales (at most 64
-  /// groups), or null (each read of a scale from W's storage).
-  Value rowScales = {};
 
   /// The 16 lanes of read q of a block of planes starting at byte `start`:
   /// bytes zero-extended to i32, each holding P codes.
@@ -211,52 +208,8 @@ struct CodeFmaKernel : IndexMath {
     return arith::SIToFPOp::create(b, loc, v.f32v(), field);
   }
 
-  /// The table each read of block `kb` of row `row` looks its codes up in
-  /// (none without a table): with scaled tables, the table times the scale
-  /// of the read's group, one product per group a block holds (or one a
-  /// read, where groups of 3 reads straddle blocks).
-  SmallVector<SmallVector<Value, 4>> readTables(Value kb, Value row) {
-    SmallVector<SmallVector<Value, 4>> parts(format.reads);
-    if (!format.table)
-      return parts;
-    SmallVector<Value, 4> constants = getTableParts(v, *format.table);
-    int64_t readCodes = format.readCodes(), blockCodes = format.blockCodes();
-    for (int64_t q = 0; q < format.reads; ++q) {
-      if (!format.scaledTables) {
-        parts[q] = constants;
-        continue;
-      }
-      // Read q starts a group unless the block's groups are whole reads of
-      // one group (G a multiple of the block, or dividing it).
-      bool sameAsLast = q > 0 && (format.group % blockCodes == 0 ||
-                                  (blockCodes % format.group == 0 &&
-                                   q * readCodes % format.group != 0));
-      if (sameAsLast) {
-        parts[q] = parts[q - 1];
-        continue;
-      }
-      Value first = add(mul(kb, blockCodes), q * readCodes);
-      Value scale =
-          scaleFor(row, arith::DivUIOp::create(b, loc, first,
-                                               idx(format.group)));
-      for (Value part : constants)
-        parts[q].push_back(arith::MulFOp::create(b, loc, part, scale));
-    }
-    return parts;
-  }
-
-  /// The scale of group `g` of row `row` in every lane: from `rowScales`
-  /// when set.
-  Value scaleFor(Value row, Value g) {
-    if (!rowScales)
-      return scaleOf(row, g);
-    return vector::BroadcastOp::create(
-        b, loc, v.f32v(),
-        vector::ExtractOp::create(b, loc, rowScales,
-                                  ArrayRef<OpFoldResult>{g}));
-  }
-
-  /// Scaled tables (one group a block, one read a block): a row's blocks,
+  /// Scaled tables (one group a block; words and windows, one read a
+  /// block, so a block takes one table): a row's blocks,
   /// each looking its codes up in the table times its group's scale; the
   /// chains' sums.
   ///
@@ -352,10 +305,11 @@ struct CodeFmaKernel : IndexMath {
   SmallVector<Value> block(Value kb, int64_t window, Value row,
                            ValueRange accs, ArrayRef<Value> scaled = {}) {
     SmallVector<Value> next(accs);
-    SmallVector<SmallVector<Value, 4>> parts =
-        scaled.empty() ? readTables(kb, row)
-                       : SmallVector<SmallVector<Value, 4>>{
-                             SmallVector<Value, 4>(scaled)};
+    // The table's entries (`scaled`, or the constant ones) where the codes
+    // go through one.
+    SmallVector<Value, 4> parts(scaled);
+    if (format.table && scaled.empty())
+      parts = getTableParts(v, *format.table);
     Value rowStart = mul(row, rowBytes);
     // The block's first byte (the last blocks of a row read from `window`).
     auto start = [&] { return add(rowStart, mul(kb, format.blockBytes())); };
@@ -377,7 +331,7 @@ struct CodeFmaKernel : IndexMath {
           ValueRange{start()}, pad, ArrayRef<bool>{true});
       Value x = vector::BitCastOp::create(b, loc, v.i32v(), raw);
       for (int64_t j = 0; j < format.codesPerLane; ++j)
-        fma(0, j, values(x, int32_t(j * format.bits), parts[0]));
+        fma(0, j, values(x, int32_t(j * format.bits), parts));
       return next;
     }
     if (!format.windows) {
@@ -385,7 +339,7 @@ struct CodeFmaKernel : IndexMath {
       for (int64_t q = 0; q < format.reads; ++q) {
         Value x = planeBytes(first, q);
         for (int64_t j = 0; j < format.codesPerLane; ++j)
-          fma(q, j, values(x, int32_t(j * format.bits), parts[q]));
+          fma(q, j, values(x, int32_t(j * format.bits), parts));
       }
       return next;
     }
@@ -403,7 +357,7 @@ struct CodeFmaKernel : IndexMath {
         x = this->window(w, base, code.byte);
         xByte = code.byte;
       }
-      fma(0, j, values(x, code.shift, parts[0]));
+      fma(0, j, values(x, code.shift, parts));
     }
     return next;
   }
@@ -540,18 +494,29 @@ struct CodeFmaKernel : IndexMath {
       int64_t perGroup = format.group / format.blockCodes();
       int64_t groups = k / format.group;
       int64_t inRow = blocksInRow() / perGroup;
-      rowScales = groups <= 4 * kLanes ? readScales(row, idx(0), groups)
-                                       : Value();
+      // A row of at most 64 groups reads and converts its scales once; a
+      // group's is then one broadcast (from the stack, where LLVM keeps a
+      // vector it indexes by a loop's variable: here the scale is only
+      // needed after the group's blocks).
+      Value rowScales = groups <= 4 * kLanes ? readScales(row, idx(0), groups)
+                                             : Value();
+      auto scaleOfGroup = [&](Value g) -> Value {
+        if (!rowScales)
+          return scaleOf(row, g);
+        return vector::BroadcastOp::create(
+            b, loc, v.f32v(),
+            vector::ExtractOp::create(b, loc, rowScales,
+                                      ArrayRef<OpFoldResult>{g}));
+      };
       auto group = [&](Value g, int64_t gConst, ValueRange sum) {
         SmallVector<Value> partial =
             gConst < 0 ? blocks(mul(g, perGroup), 0, perGroup, row, zeros)
                        : blocks(idx(gConst * perGroup), gConst * perGroup,
                                 perGroup, row, zeros);
         return SmallVector<Value>{vector::FMAOp::create(
-            b, loc, treeSum(partial), scaleFor(row, g), sum[0])};
+            b, loc, treeSum(partial), scaleOfGroup(g), sum[0])};
       };
       total = loopThenEach(inRow, groups, v.f32c(0), group)[0];
-      rowScales = Value();
     } else {
       // Groups end inside blocks: each read's sum is scaled by its own
       // groups' scales, and the products added as a tree.
