@@ -508,9 +508,8 @@ struct CodeDotKernel : IndexMath {
   /// codes [4 P l, 4 P (l+1)) of its block (four bytes of each of the P
   /// planes). A unit is one group, or one block of several; groups at or
   /// past K (the last block of a row) get scale 0, whatever follows in
-  /// memory.
-  /// `rowScales`, when set, holds all of the row's scales (see
-  /// rowScalesOf).
+  /// memory. `rowScales`, when set, holds all of the row's scales (groups
+  /// of whole blocks; see rowBlockScaled).
   Value laneScales(Value row, Value unit, int64_t first, Value rowScales) {
     int64_t group = format.group;
     if (group >= blockCodes())
@@ -594,11 +593,11 @@ struct CodeDotKernel : IndexMath {
   }
 
   /// negatedOffsetSums of every row of A, unit and part with an offset,
-  /// as a tensor<parts x M x units x lanes>, computed before the tiles: a
-  /// GEMV's tiles are single rows of W, which would each compute them
-  /// again, as many dot products as their own for 2-bit codes. (Wider
-  /// tiles of several rows of A compute them per tile: this tensor grows
-  /// with M.)
+  /// as a tensor<parts x M x units x lanes>, computed before the tiles:
+  /// a GEMV's (or a small batch's) tiles are single rows of W, which would
+  /// each compute them again, as many dot products as their own for 2-bit
+  /// codes. (Tiles of several rows of W, for more rows of A, compute them
+  /// per tile: this tensor grows with M.)
   Value buildOffsetSums(int64_t m) {
     Units u = units();
     int64_t lanes = vectorBytes / 4;
@@ -818,9 +817,14 @@ Value buildRowSums(OpBuilder &b, Location loc, Value lhs) {
 /// an unscaled product of codes of 2 bits or less (trits): P >= 4 planes
 /// make P loads of A' per load of W, which 4 rows of W share, and that
 /// kernel is compute-bound one row at a time (127 G weights/s against
-/// 152). Wider products (several rows of A) are compute-bound and keep
-/// 4 x 4 tiles.
+/// 152). Scaled products of up to kRowsOfA rows of A (small batches) take
+/// one row of W too: 4 x 4 tiles, with their 16 f32 and 16 int32 sums,
+/// spilled registers every block, and read 4 streams (batch 4 from DRAM:
+/// 4-bit weights 33 -> 45 G weights/s, 3-bit 28 -> 43). Wider products
+/// (more rows of A, or unscaled) are compute-bound and keep 4 x 4 tiles.
 static int64_t rowsOfWPerTile(const CodeFormat &format, int64_t m) {
+  if (format.group && m <= kRowsOfA)
+    return 1;
   if (m > 1 || (!format.group && format.planes >= 4))
     return kRowsOfW;
   return 1;
@@ -922,7 +926,7 @@ Value buildCodeDotMatmul(OpBuilder &b, Location loc, Value lhs,
                        lhsEnc ? lhsEnc.getScale() : Type(),
                        /*offsetSums=*/Value()};
   bool offsets = format.offset || format.highOffset;
-  if (format.group && m == 1 && offsets)
+  if (format.group && rowsOfWPerTile(format, m) == 1 && offsets)
     kernel.offsetSums = kernel.buildOffsetSums(m);
   Type resultElement =
       format.group ? Type(b.getF32Type()) : Type(b.getI32Type());

@@ -111,11 +111,17 @@ std::optional<WeightFormat> getWeightFormat(RankedTensorType rhsType,
   if (!scales)
     return std::nullopt;
   std::tie(format.group, format.scale) = *scales;
-  // Words where groups hold whole words: a zero-extension per 16 bytes
-  // moved bytes across lanes, and the byte shuffles and the lookups
-  // competed for the same units (i4: 12 of them per 128 codes against 8).
-  format.words = bits < 8 && !format.windows &&
-                 format.group % (32 / bits) == 0;
+  // Words where groups hold whole reads of words, or whole words inside
+  // one: a zero-extension per 16 bytes moved bytes across lanes, and the
+  // byte shuffles and the lookups competed for the same units (i4: 12 of
+  // them per 128 codes against 8). Other groups (3 words' reads of 4-bit
+  // codes, or a part of a word) keep the planes' shorter reads.
+  if (bits < 8 && !format.windows) {
+    int64_t wordCodes = 32 / bits, readCodes = kLanes * wordCodes;
+    int64_t group = format.group;
+    format.words = !group || group % readCodes == 0 ||
+                   (readCodes % group == 0 && group % wordCodes == 0);
+  }
   format.codesPerLane = format.windows ? 8
                         : format.words ? 32 / bits
                                        : 8 / bits;
@@ -131,7 +137,9 @@ std::optional<WeightFormat> getWeightFormat(RankedTensorType rhsType,
     format.table = getCodeTable(element);
   if (!format.table && getFloatFormat(element))
     return std::nullopt; // floats only by table
-  format.scaledTables = format.table && format.group &&
+  // Scaled tables take one table a block: words and windows (one read a
+  // block) in groups of whole reads.
+  format.scaledTables = format.table && format.group && format.reads == 1 &&
                         format.group % format.readCodes() == 0;
   // Long chains where sums run unscaled (or scaled per weight, by the
   // tables), or through groups of a multiple of four blocks (of four reads,
