@@ -363,11 +363,12 @@ struct BlasRow {
   size_t bytes = 0;
 };
 
-/// The best read bandwidth seen so far, per thread count and kernel. It is
+/// The machine's limits, the best seen so far per thread count: the read
+/// bandwidth of each read kernel and the arithmetic peaks. They are
 /// sampled at the start, between shapes and at the end, and the tables use
 /// the best sample, so that a moment of load from other processes on a
-/// shared machine does not make the bandwidth look low.
-struct Bandwidth {
+/// shared machine does not make the machine look slower than it is.
+struct MachineLimits {
   double plain[2] = {0, 0}, streams[2] = {0, 0}, wide[2] = {0, 0};
   // Arithmetic peaks, sampled alongside: f32 FMA lanes and int8 byte
   // products a second (0: no figure for this host).
@@ -458,7 +459,7 @@ int main(int argc, char **argv) {
   AlignedBuffer bwBuffer(bwBytes);
   for (size_t i = 0; i < bwBytes / 8; ++i)
     bwBuffer.as<uint64_t>()[i] = i;
-  Bandwidth bw;
+  MachineLimits bw;
   std::fprintf(stderr, "anybit-bench-gemv: measuring read bandwidth...\n");
   bw.sample(bwBuffer, passes);
 
