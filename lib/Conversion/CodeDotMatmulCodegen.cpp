@@ -685,10 +685,12 @@ struct CodeDotKernel : IndexMath {
     // A row of at most 64 groups of whole blocks reads and converts its
     // scales once; a unit's is then one broadcast (from the stack, where
     // LLVM keeps a vector it indexes by a loop's variable), folded into
-    // the FMA.
+    // the FMA. Tiles of one row of W only: four rows' scales would hold up
+    // to 16 more registers among the tile's 32 sums.
     SmallVector<Value> rowScales(rowsW);
     int64_t groups = k / format.group;
-    if (format.group >= blockCodes() && groups <= kMaxRowScales)
+    if (rowsW == 1 && format.group >= blockCodes() &&
+        groups <= kMaxRowScales)
       for (int64_t r = 0; r < rowsW; ++r)
         rowScales[r] = readScales(add(n0, r), idx(0), groups);
     // A single output's units alternate between two FMA chains: one
