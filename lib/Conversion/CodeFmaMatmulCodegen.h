@@ -8,21 +8,26 @@
 // The weights are read as the code-dot kernel reads them, whole bytes in
 // order, into i32 lanes of several codes each, and the activations are
 // permuted once so that code j of every lane of a read meets 16 contiguous
-// ones (A'). For widths that divide 8, 16 bytes zero-extended hold P =
-// 8 / bits codes a lane (plane j is x >> bits j). Codes of 3, 5, 6 or 7
-// bits straddle bytes: a block of 128 is 16 bits bytes, lane i holding
-// codes 8 i .. 8 i + 7; one byte shuffle of a 64- or 128-byte read gives
-// each lane the 4 bytes its first codes lie in, a second one (5, 6, 7 bits)
-// those of the codes the first cuts, and code j is then at a shift that is
-// the same in every lane. A code becomes its value by an f32 table lookup
-// (CodeTables.h: widths up to 5, floats of 6 bits) or by sign extension
-// and a conversion for wider integers. Each value is one FMA with its
-// activations: a shift, a lookup and an FMA per 16 weights. Sums that run
-// through a row unscaled (or through groups of a multiple of four blocks)
-// keep eight FMA chains, enough to hide the FMA's latency; shorter groups
-// restart theirs and keep four. Groups of products are summed first and
-// scaled once, as the other f32 kernels do; a row's scales are read and
-// converted once.
+// ones (A'). Codes of 1, 2 or 4 bits are words: a read of 64 bytes is 16
+// lanes of 32 / bits codes (code j is x >> bits j), where groups hold
+// whole reads or whole words inside one; otherwise, and for 8 bits, 16
+// bytes zero-extended hold P = 8 / bits codes a lane (planes). Codes of
+// 3, 5, 6 or 7 bits straddle bytes: a block of 128 is 16 bits bytes, lane
+// i holding codes 8 i .. 8 i + 7; one byte shuffle of a 64- or 128-byte
+// read gives each lane the 4 bytes its first codes lie in, a second one
+// (5, 6, 7 bits) those of the codes the first cuts, and code j is then at
+// a shift that is the same in every lane. A code becomes its value by an
+// f32 table lookup (CodeTables.h: widths up to 5, floats of 6 bits) or by
+// sign extension and a conversion for wider integers. Each value is one
+// FMA with its activations: a shift, a lookup and an FMA per 16 weights.
+// Where a group holds whole reads of words or windows, the table is the
+// codes' values times the group's scale (the VM's dequantized weights),
+// made one block ahead, and eight FMA chains run through the row.
+// Otherwise sums that run through a row unscaled (or through groups of a
+// multiple of four blocks) keep eight FMA chains, enough to hide the
+// FMA's latency; shorter groups restart theirs and keep four, and groups
+// of products are summed first and scaled once, as the other f32 kernels
+// do; a row's scales are read and converted once.
 //
 //===----------------------------------------------------------------------===//
 
