@@ -512,14 +512,11 @@ struct CodeDotKernel : IndexMath {
   /// of whole blocks; see rowBlockScaled).
   Value laneScales(Value row, Value unit, int64_t first, Value rowScales) {
     int64_t group = format.group;
+    int64_t lanes = floatLanes().getNumElements();
     if (group >= blockCodes())
-      return vector::BroadcastOp::create(
-          b, loc, floatLanes(),
-          rowScales
-              ? vector::ExtractOp::create(b, loc, rowScales,
-                                          ArrayRef<OpFoldResult>{unit})
-              : vector::ExtractOp::create(b, loc, readScales(row, unit, 1),
-                                          ArrayRef<int64_t>{0}));
+      return rowScales ? splatElement(b, loc, rowScales, unit, lanes)
+                       : splatElement(b, loc, readScales(row, unit, 1),
+                                      b.getIndexAttr(0), lanes);
     int64_t perBlock = blockCodes() / group;
     int64_t valid = std::min(perBlock, (k - first) / group);
     Value scales = readScales(row, mul(unit, perBlock), valid);
@@ -691,8 +688,7 @@ struct CodeDotKernel : IndexMath {
     int64_t groups = k / format.group;
     if (rowsW == 1 && format.group >= blockCodes() &&
         groups <= kMaxRowScales)
-      for (int64_t r = 0; r < rowsW; ++r)
-        rowScales[r] = readScales(add(n0, r), idx(0), groups);
+      rowScales[0] = readScales(n0, idx(0), groups);
     // A single output's units alternate between two FMA chains: one
     // chain waits on the FMA's latency every unit.
     int64_t outputs = rowsW * rowsA;

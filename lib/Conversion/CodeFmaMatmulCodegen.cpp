@@ -509,12 +509,8 @@ struct CodeFmaKernel : IndexMath {
       Value rowScales = groups <= 4 * kLanes ? readScales(row, idx(0), groups)
                                              : Value();
       auto scaleOfGroup = [&](Value g) -> Value {
-        if (!rowScales)
-          return scaleOf(row, g);
-        return vector::BroadcastOp::create(
-            b, loc, v.f32v(),
-            vector::ExtractOp::create(b, loc, rowScales,
-                                      ArrayRef<OpFoldResult>{g}));
+        return rowScales ? splatElement(b, loc, rowScales, g, kLanes)
+                         : scaleOf(row, g);
       };
       auto group = [&](Value g, int64_t gConst, ValueRange sum) {
         SmallVector<Value> partial =

@@ -90,17 +90,22 @@ Value readGroupScales(OpBuilder &b, Location loc, Value bytes,
   return readFloatsAsF32(b, loc, bytes, at, count, type);
 }
 
+Value splatElement(OpBuilder &b, Location loc, Value vector,
+                   OpFoldResult index, int64_t lanes) {
+  auto type = cast<VectorType>(vector.getType());
+  return vector::BroadcastOp::create(
+      b, loc, VectorType::get({lanes}, type.getElementType()),
+      vector::ExtractOp::create(b, loc, vector, ArrayRef<OpFoldResult>{index}));
+}
+
 Value readGroupScaleSplat(OpBuilder &b, Location loc, Value bytes,
                           int64_t scaleBase, int64_t groupsPerRow, Value row,
                           Value g, Type type, int64_t lanes) {
   Value at = scaleByte(b, loc, scaleBase, groupsPerRow, row, g, type);
   auto f32 = VectorType::get({lanes}, b.getF32Type());
   if (isE8M0(type))
-    return vector::BroadcastOp::create(
-        b, loc, f32,
-        vector::ExtractOp::create(
-            b, loc, readFloatsAsF32(b, loc, bytes, at, 1, type),
-            ArrayRef<int64_t>{0}));
+    return splatElement(b, loc, readFloatsAsF32(b, loc, bytes, at, 1, type),
+                        b.getIndexAttr(0), lanes);
   int64_t bytesPer = getElementBitWidth(type) / 8;
   Value pad = arith::ConstantIntOp::create(b, loc, 0, 8);
   Value raw = vector::TransferReadOp::create(

@@ -46,6 +46,12 @@ mlir::Value readGroupScales(mlir::OpBuilder &b, mlir::Location loc,
                             int64_t groupsPerRow, mlir::Value row,
                             mlir::Value g, int64_t count, mlir::Type type);
 
+/// Element `index` of the 1-D vector `vector` in each of `lanes` lanes (a
+/// dynamic index: LLVM reads it back from the stack).
+mlir::Value splatElement(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::Value vector, mlir::OpFoldResult index,
+                         int64_t lanes);
+
 /// The scale of group `g` of row `row` (as readGroupScales) in each of
 /// `lanes` f32 lanes. Halves are broadcast before they are converted: one
 /// broadcast load and one conversion, where converting first took an

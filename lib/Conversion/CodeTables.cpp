@@ -74,10 +74,9 @@ Value lookUpCodes(Lanes &v, const CodeTable &table, ArrayRef<Value> parts,
   Location loc = v.loc;
   Value index = shift ? v.shr(x, v.i32c(shift)) : x;
   VectorType f32 = v.f32v();
-  auto part = [&](int64_t i) { return parts[i]; };
   if (table.entries.size() == 16)
-    return X86VpermpsOp::create(b, loc, f32, part(0), index);
-  Value low = X86Vpermi2psOp::create(b, loc, f32, part(0), index, part(1));
+    return X86VpermpsOp::create(b, loc, f32, parts[0], index);
+  Value low = X86Vpermi2psOp::create(b, loc, f32, parts[0], index, parts[1]);
   if (table.signMagnitude) {
     // Bit 5 of the code to bit 31, xor-ed into the magnitude.
     Value sign =
@@ -88,7 +87,7 @@ Value lookUpCodes(Lanes &v, const CodeTable &table, ArrayRef<Value> parts,
   if (table.entries.size() == 32)
     return low;
   // Bit 5 picks the upper 32 entries.
-  Value high = X86Vpermi2psOp::create(b, loc, f32, part(2), index, part(3));
+  Value high = X86Vpermi2psOp::create(b, loc, f32, parts[2], index, parts[3]);
   Value upper =
       v.cmpi(arith::CmpIPredicate::ne, v.and_(index, v.i32c(32)), v.i32c(0));
   return v.sel(upper, high, low);
