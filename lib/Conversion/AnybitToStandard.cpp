@@ -703,7 +703,8 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
                               op.getRhs().getType(), op.getTransposeRhs(), acc,
                               tables)) {
       product = buildCodeFmaMatmul(rewriter, loc, lhs, adaptor.getRhs(),
-                                   op.getRhs().getType(), tables);
+                                   op.getRhs().getType(), tables,
+                                   x86Multishift && x86Int8DotBits >= 512);
       return finish(op, product, rewriter);
     }
     if (vectorize && acc.isF32() &&

@@ -12,6 +12,9 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "llvm/ADT/SmallSet.h"
+
+#include <numeric>
 
 using namespace mlir;
 
@@ -42,6 +45,10 @@ constexpr int64_t kLongChains = 8, kShortChains = 4;
 ///    the block's 16 bits bytes gives lane i the 4 bytes from byte
 ///    bits i + w, whole codes of its 8, each at a shift that is the same in
 ///    every lane; a second window (w > 0) holds the codes the first cuts.
+///
+/// A code's value comes from a table, from the mantissa of an f32
+/// (`mantissa`: 6-bit integers), or by a sign or zero extension and a
+/// conversion.
 struct WeightFormat {
   unsigned bits = 0;
   bool windows = false;
@@ -51,9 +58,14 @@ struct WeightFormat {
   int64_t chains = kShortChains;
   bool isSigned = false;
   int32_t offset = 0; // converted integers: value = field - offset (trits)
-  /// The codes' values by table lookups; none: sign-extend or zero-extend
-  /// the codes and convert.
+  /// The codes' values by table lookups; none: by their mantissas, or
+  /// sign-extend or zero-extend the codes and convert.
   std::optional<CodeTable> table;
+  /// Integer codes in windows whose codes lie below bit 23, each made the
+  /// mantissa of 2^(23 - shift) (see mantissaValues).
+  bool mantissa = false;
+  /// Sign-magnitude lookups by vpmultishiftqb (CodeTables.h).
+  bool multishift = false;
   int64_t group = 0; // G, 0 when unscaled
   Type scale;
   /// Scaled tables: the table times the scale of the group a read's codes
@@ -76,24 +88,39 @@ struct CodeWindow {
   int32_t shift;
 };
 
-/// Code j's window for each of a lane's 8 codes of `bits` bits: the first
-/// window holding a code whole holds as many of the following ones as fit
-/// in 32 bits (all 8 for 3 bits; 6, 5 or 4 of them for 5, 6 or 7 bits).
-SmallVector<CodeWindow, 8> codeWindows(unsigned bits) {
+/// Code j's window for each of a lane's 8 codes of `bits` bits: a window
+/// starts at the byte of a code that does not fit below bit `top` of the
+/// previous one, or that starts a period of the codes' bytes (6 bits:
+/// codes 0 and 4 start bytes 0 and 3), so that the codes of each period lie
+/// at the same shifts. Below bit 32: all 8 codes of 3 bits, 6 and 2 of 5,
+/// 4 and 4 of 6 or 7; below bit 23 (mantissas), 3 and 1 of each 6-bit
+/// period.
+SmallVector<CodeWindow, 8> codeWindows(unsigned bits, int64_t top) {
   SmallVector<CodeWindow, 8> windows;
+  int64_t periodCodes = std::lcm<int64_t>(bits, 8) / bits;
   int64_t byte = 0;
   for (int64_t j = 0; j < 8; ++j) {
     int64_t first = j * bits;
-    if (first + bits > 8 * byte + 32)
+    if (j % periodCodes == 0 || first + bits > 8 * byte + top)
       byte = first / 8;
     windows.push_back({byte, int32_t(first - 8 * byte)});
   }
   return windows;
 }
 
+/// The highest bit a code may reach in its window: 32, or 23 (the f32
+/// mantissa) for mantissa values.
+int64_t windowTop(bool mantissa) { return mantissa ? 23 : 32; }
+
+/// Mantissa values keep two constant vectors per distinct shift (the
+/// code's mask and the f32 it is xor-ed into) live through the loop: with
+/// the 8 of 3, 5 or 7 bits, LLVM shuffled registers every block (7-bit
+/// weights ran 20% slower than by conversions). 6-bit codes have 4.
+constexpr size_t kMaxMantissaShifts = 4;
+
 /// The weight format buildCodeFmaMatmul reads `rhsType` with, if any.
 std::optional<WeightFormat> getWeightFormat(RankedTensorType rhsType,
-                                            bool tables) {
+                                            bool tables, bool multishift) {
   PackedEncodingAttr enc = getPackedEncoding(rhsType);
   if (!enc || enc.isTiled() || !rhsType.hasStaticShape() ||
       rhsType.getRank() != 2)
@@ -137,6 +164,14 @@ std::optional<WeightFormat> getWeightFormat(RankedTensorType rhsType,
     format.table = getCodeTable(element);
   if (!format.table && getFloatFormat(element))
     return std::nullopt; // floats only by table
+  format.multishift =
+      multishift && format.table && format.table->signMagnitude;
+  if (!format.table && format.windows) {
+    llvm::SmallSet<int32_t, 8> shifts;
+    for (CodeWindow code : codeWindows(bits, windowTop(true)))
+      shifts.insert(code.shift);
+    format.mantissa = shifts.size() <= kMaxMantissaShifts;
+  }
   // Scaled tables take one table a block: words and windows (one read a
   // block) in groups of whole reads.
   format.scaledTables = format.table && format.group && format.reads == 1 &&
@@ -199,7 +234,9 @@ struct CodeFmaKernel : IndexMath {
   /// in `parts` (the table's, scaled) when the format has a table.
   Value values(Value x, int32_t shift, ArrayRef<Value> parts) {
     if (format.table)
-      return lookUpCodes(v, *format.table, parts, x, shift);
+      return lookUpCodes(v, *format.table, parts, x, shift, format.multishift);
+    if (format.mantissa)
+      return mantissaValues(x, shift);
     int32_t bits = int32_t(format.bits);
     Value field = x; // whole bytes are extended as they are read
     if (bits < 8 && format.isSigned) {
@@ -214,6 +251,32 @@ struct CodeFmaKernel : IndexMath {
     if (format.offset)
       field = v.sub(field, v.i32c(format.offset));
     return arith::SIToFPOp::create(b, loc, v.f32v(), field);
+  }
+
+  /// The integer codes `shift` bits into each lane of `x`, below bit 23:
+  /// the code's bits are kept, the bits above it become those of
+  /// 2^(23 - shift) and the ones below zeros (one vpternlogd), which is the
+  /// f32 2^(23 - shift) + u for the code's unsigned value u; subtracting
+  /// 2^(23 - shift) plus the code's offset (exact: both lie in
+  /// [2^(23 - shift), 2^(24 - shift))) leaves its value. A two's-complement
+  /// code has its sign bit flipped first (u + 2^(bits - 1), offset
+  /// 2^(bits - 1)). No shift and no conversion: a sign extension took two
+  /// shifts, and shifts and conversions share two units on Zen 5 (6-bit
+  /// weights 1.3x faster).
+  Value mantissaValues(Value x, int32_t shift) {
+    int32_t bits = int32_t(format.bits);
+    uint32_t mask = ((uint32_t(1) << bits) - 1) << shift;
+    uint32_t above = uint32_t(127 + 23 - shift) << 23;
+    int64_t offset = format.offset;
+    if (format.isSigned) {
+      above |= uint32_t(1) << (shift + bits - 1);
+      offset = int64_t(1) << (bits - 1);
+    }
+    Value f = v.xor_(v.and_(x, v.i32c(int32_t(mask))),
+                     v.i32c(int32_t(above)));
+    float base = float(int64_t(1) << (23 - shift)) + float(offset);
+    return arith::SubFOp::create(
+        b, loc, vector::BitCastOp::create(b, loc, v.f32v(), f), v.f32c(base));
   }
 
   /// Scaled tables (one group a block; words and windows, one read a
@@ -360,7 +423,8 @@ struct CodeFmaKernel : IndexMath {
     int64_t base = std::max<int64_t>(window, 0);
     Value x;
     int64_t xByte = -1;
-    for (auto [j, code] : llvm::enumerate(codeWindows(format.bits))) {
+    for (auto [j, code] : llvm::enumerate(
+             codeWindows(format.bits, windowTop(format.mantissa)))) {
       if (code.byte != xByte) {
         x = this->window(w, base, code.byte);
         xByte = code.byte;
@@ -566,7 +630,8 @@ bool canLowerCodeFmaMatmul(RankedTensorType lhsType, RankedTensorType rhsType,
       lhsType.getRank() != 2 || lhsType.getDimSize(0) != 1 ||
       !lhsType.getElementType().isF32() || lhsType.getEncoding())
     return false;
-  std::optional<WeightFormat> format = getWeightFormat(rhsType, tables);
+  std::optional<WeightFormat> format =
+      getWeightFormat(rhsType, tables, /*multishift=*/false);
   if (!format)
     return false;
   int64_t k = rhsType.getDimSize(1);
@@ -585,11 +650,11 @@ bool canLowerCodeFmaMatmul(RankedTensorType lhsType, RankedTensorType rhsType,
 }
 
 Value buildCodeFmaMatmul(OpBuilder &b, Location loc, Value lhs,
-                         Value rhsBytes, RankedTensorType rhsType,
-                         bool tables) {
+                         Value rhsBytes, RankedTensorType rhsType, bool tables,
+                         bool multishift) {
   int64_t k = cast<RankedTensorType>(lhs.getType()).getDimSize(1),
           n = rhsType.getDimSize(0);
-  WeightFormat format = *getWeightFormat(rhsType, tables);
+  WeightFormat format = *getWeightFormat(rhsType, tables, multishift);
   PackedEncodingAttr enc = getPackedEncoding(rhsType);
   Value planar =
       format.codesPerLane == 1

@@ -17,9 +17,12 @@
 // read gives each lane the 4 bytes its first codes lie in, a second one
 // (5, 6, 7 bits) those of the codes the first cuts, and code j is then at
 // a shift that is the same in every lane. A code becomes its value by an
-// f32 table lookup (CodeTables.h: widths up to 5, floats of 6 bits) or by
-// sign extension and a conversion for wider integers. Each value is one
-// FMA with its activations: a shift, a lookup and an FMA per 16 weights.
+// f32 table lookup (CodeTables.h: widths up to 5, floats of 6 bits), as
+// the mantissa of a power of two minus that power (6-bit integers, in
+// windows that keep each code below bit 23), or by sign extension and a
+// conversion (7 bits, and the other widths without tables). Each value is
+// one FMA with its activations: a shift, a lookup and an FMA per 16
+// weights.
 // Where a group holds whole reads of words or windows, the table is the
 // codes' values times the group's scale (the VM's dequantized weights),
 // made one block ahead, and eight FMA chains run through the row.
@@ -55,11 +58,14 @@ bool canLowerCodeFmaMatmul(mlir::RankedTensorType lhsType,
 
 /// Emits C = A · W^T in f32, where `lhs` is the f32 tensor A and
 /// `rhsBytes` the 1-D i8 storage of W (of type `rhsType`). `tables`
-/// selects table lookups for widths up to 5 and 6-bit floats (else shifts
-/// and conversions).
+/// selects table lookups for widths up to 5 and 6-bit floats (else
+/// mantissas for 6-bit integers, shifts and conversions); `multishift`
+/// (512-bit vpmultishiftqb) spreads each 6-bit sign-magnitude code for its
+/// lookup in one instruction.
 mlir::Value buildCodeFmaMatmul(mlir::OpBuilder &b, mlir::Location loc,
                                mlir::Value lhs, mlir::Value rhsBytes,
-                               mlir::RankedTensorType rhsType, bool tables);
+                               mlir::RankedTensorType rhsType, bool tables,
+                               bool multishift);
 
 } // namespace anybit::codegen
 

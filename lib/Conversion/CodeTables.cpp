@@ -68,22 +68,52 @@ SmallVector<Value, 4> getTableParts(Lanes &v, const CodeTable &table) {
   return parts;
 }
 
+/// Each i32 lane of `x` with byte 0 holding bits [shift, shift + 8) of it
+/// and byte 3 bits [shift - 2, shift + 6), so that the 6-bit code at
+/// `shift` has its low five bits at the bottom of the lane and its sign
+/// at the top: one vpmultishiftqb, which picks each byte of a result qword
+/// from any bit offset of the same qword (rotating).
+static Value spreadSignMagnitude(Lanes &v, Value x, int32_t shift) {
+  OpBuilder &b = v.b;
+  auto bytes = VectorType::get({4 * kLanes}, b.getI8Type());
+  SmallVector<int8_t> control;
+  for (int64_t byte = 0; byte < 4 * kLanes; ++byte) {
+    int64_t lane = byte / 4 % 2, inLane = byte % 4;
+    int64_t from = 32 * lane + shift - (inLane == 3 ? 2 : 0);
+    control.push_back(int8_t((from + 64) % 64));
+  }
+  Value spread = X86VpmultishiftqbOp::create(
+      b, v.loc, bytes,
+      arith::ConstantOp::create(
+          b, v.loc, DenseElementsAttr::get(bytes, ArrayRef<int8_t>(control))),
+      vector::BitCastOp::create(b, v.loc, bytes, x));
+  return vector::BitCastOp::create(b, v.loc, v.i32v(), spread);
+}
+
 Value lookUpCodes(Lanes &v, const CodeTable &table, ArrayRef<Value> parts,
-                  Value x, int32_t shift) {
+                  Value x, int32_t shift, bool multishift) {
   OpBuilder &b = v.b;
   Location loc = v.loc;
-  Value index = shift ? v.shr(x, v.i32c(shift)) : x;
   VectorType f32 = v.f32v();
+  if (table.signMagnitude) {
+    // The code's bit 5 at bit 31, xor-ed into the magnitude (positive).
+    Value index, sign;
+    if (multishift) {
+      index = sign = spreadSignMagnitude(v, x, shift);
+    } else {
+      index = shift ? v.shr(x, v.i32c(shift)) : x;
+      sign = v.shl(x, v.i32c(26 - shift));
+    }
+    Value magnitude =
+        X86Vpermi2psOp::create(b, loc, f32, parts[0], index, parts[1]);
+    Value bits = vector::BitCastOp::create(b, loc, v.i32v(), magnitude);
+    return vector::BitCastOp::create(
+        b, loc, f32, v.xor_(bits, v.and_(sign, v.i32c(int64_t(1) << 31))));
+  }
+  Value index = shift ? v.shr(x, v.i32c(shift)) : x;
   if (table.entries.size() == 16)
     return X86VpermpsOp::create(b, loc, f32, parts[0], index);
   Value low = X86Vpermi2psOp::create(b, loc, f32, parts[0], index, parts[1]);
-  if (table.signMagnitude) {
-    // Bit 5 of the code to bit 31, xor-ed into the magnitude.
-    Value sign =
-        v.and_(v.shl(x, v.i32c(26 - shift)), v.i32c(int64_t(1) << 31));
-    Value bits = vector::BitCastOp::create(b, loc, v.i32v(), low);
-    return vector::BitCastOp::create(b, loc, f32, v.xor_(bits, sign));
-  }
   if (table.entries.size() == 32)
     return low;
   // Bit 5 picks the upper 32 entries.

@@ -5,7 +5,10 @@
 // of an i32 lane: vpermps reads four (16 entries), vpermi2ps five (32).
 // Bits above the code need no mask when the table repeats with the code's
 // period. 6-bit floats whose top bit is a sign look up the 32 magnitudes
-// and xor the sign in; other 6-bit codes take two lookups and a select.
+// and xor the sign in (the index at the bottom of a lane and the sign at
+// its top by one vpmultishiftqb where AVX-512 VBMI is on: two shifts
+// competed with the conversions' units); other 6-bit codes take two
+// lookups and a select.
 // The f32 kernels use them where AVX-512 is on (`x86-byte-bits` >= 512).
 //
 //===----------------------------------------------------------------------===//
@@ -42,10 +45,12 @@ llvm::SmallVector<mlir::Value, 4> getTableParts(Lanes &v,
 
 /// The values of the codes `shift` bits into each i32 lane of `x` (the bits
 /// above them ignored) by `table`, whose entries are `parts` (as
-/// getTableParts makes them, or those times a scale).
+/// getTableParts makes them, or those times a scale). With `multishift`
+/// (512-bit vpmultishiftqb, AVX-512 VBMI), a sign-magnitude code's index
+/// and sign come from one instruction instead of two shifts.
 mlir::Value lookUpCodes(Lanes &v, const CodeTable &table,
                         llvm::ArrayRef<mlir::Value> parts, mlir::Value x,
-                        int32_t shift);
+                        int32_t shift, bool multishift = false);
 
 } // namespace anybit::codegen
 

@@ -1,6 +1,7 @@
 // RUN: anybit-opt %s --convert-anybit-to-standard="x86-byte-bits=512" --split-input-file | FileCheck %s
 // RUN: anybit-opt %s --convert-anybit-to-standard="x86-byte-bits=256" --split-input-file | FileCheck %s --check-prefix=CONVERT
 // RUN: anybit-opt %s --convert-anybit-to-standard="x86-byte-bits=512 vectorize=false" --split-input-file | FileCheck %s --check-prefix=SCALAR
+// RUN: anybit-opt %s --convert-anybit-to-standard="x86-byte-bits=512 x86-int8-dot-bits=512 x86-multishift=true" --split-input-file | FileCheck %s --check-prefix=MULTISHIFT
 
 func.func @gemv_i4(%x: tensor<1x256xf32>, %w: tensor<2x256xi4, #anybit.packed<block = [1, 128], scale = f16>>) -> tensor<1x2xf32> {
   %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x256xf32>, tensor<2x256xi4, #anybit.packed<block = [1, 128], scale = f16>> -> tensor<1x2xf32>
@@ -112,25 +113,38 @@ func.func @gemv_e3m2(%x: tensor<1x256xf32>, %w: tensor<1x256xf6E3M2FN, #anybit.p
 }
 
 // 6-bit codes: a block is 96 bytes, read as two vectors (128 bytes); lane
-// i's first window (its bytes 6 i ..) holds codes 0-4, the second (from
-// byte 3 of its codes) codes 5-7. e3m2's bit 5 is a sign: one 32-entry
-// lookup (vpermi2ps, the lane's low five bits) gives the magnitude, and
-// bit 5, shifted to bit 31, is xor-ed into it. Groups of 64 codes are
-// half a block: lanes 0-7 take the first scale, 8-15 the second. Without
-// tables, floats take the vector kernel.
+// i's first window (its bytes 6 i ..) holds codes 0-3, the second (from
+// byte 3 of its codes, the next 24-bit period) codes 4-7, at the same
+// shifts. e3m2's bit 5 is a sign: one 32-entry lookup (vpermi2ps, the
+// lane's low five bits) gives the magnitude, and bit 5, shifted to bit
+// 31, is xor-ed into it. With vpmultishiftqb, one of them puts the code's
+// low bits at the bottom of the lane and its sign at the top (byte 0 from
+// bit 6 of each qword's dwords for code 1, byte 3 from bit 4). Groups of 64
+// codes are half a block: lanes 0-7 take the first scale, 8-15 the second.
+// Without tables, floats take the vector kernel.
 // CHECK-LABEL: func.func @gemv_e3m2(
 // CHECK: %[[W:.*]] = vector.transfer_read %{{.*}} : tensor<208xi8>, vector<128xi8>
 // CHECK: %[[FIRST:.*]] = vector.shuffle %[[W]], %{{.*}} [0, 1, 2, 3, 6, 7, 8, 9,
 // CHECK: %[[X:.*]] = vector.bitcast %[[FIRST]] : vector<64xi8> to vector<16xi32>
-// CHECK: %[[MAG:.*]] = anybit.x86_vpermi2ps %{{.*}}, %[[X]], %{{.*}} : vector<16xf32>
 // CHECK: %[[UP:.*]] = arith.shli %[[X]], %{{.*}} : vector<16xi32>
-// CHECK: %[[SIGN:.*]] = arith.andi %[[UP]], %{{.*}} : vector<16xi32>
+// CHECK: %[[MAG:.*]] = anybit.x86_vpermi2ps %{{.*}}, %[[X]], %{{.*}} : vector<16xf32>
 // CHECK: %[[MAGBITS:.*]] = vector.bitcast %[[MAG]] : vector<16xf32> to vector<16xi32>
+// CHECK: %[[SIGN:.*]] = arith.andi %[[UP]], %{{.*}} : vector<16xi32>
 // CHECK: %[[BITS:.*]] = arith.xori %[[MAGBITS]], %[[SIGN]] : vector<16xi32>
 // CHECK: vector.bitcast %[[BITS]] : vector<16xi32> to vector<16xf32>
 // CHECK: vector.shuffle %[[W]], %{{.*}} [3, 4, 5, 6, 9, 10, 11, 12,
 // CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1] : vector<2xf32>, vector<2xf32>
 // CHECK-NOT: arith.select
+// MULTISHIFT-LABEL: func.func @gemv_e3m2(
+// MULTISHIFT: %[[X:.*]] = vector.bitcast %{{.*}} : vector<64xi8> to vector<16xi32>
+// MULTISHIFT: arith.constant dense<[6, 6, 6, 4, 38, 38, 38, 36, 6,
+// MULTISHIFT: %[[XB:.*]] = vector.bitcast %[[X]] : vector<16xi32> to vector<64xi8>
+// MULTISHIFT: %[[SPREAD:.*]] = anybit.x86_vpmultishiftqb %{{.*}}, %[[XB]] : vector<64xi8>
+// MULTISHIFT: %[[LANES:.*]] = vector.bitcast %[[SPREAD]] : vector<64xi8> to vector<16xi32>
+// MULTISHIFT: anybit.x86_vpermi2ps %{{.*}}, %[[LANES]], %{{.*}} : vector<16xf32>
+// MULTISHIFT-NOT: arith.shli
+// MULTISHIFT: %[[SIGN:.*]] = arith.andi %[[LANES]], %{{.*}} : vector<16xi32>
+// MULTISHIFT: arith.xori %{{.*}}, %[[SIGN]] : vector<16xi32>
 // CONVERT-LABEL: func.func @gemv_e3m2(
 // CONVERT-NOT: anybit.x86_vpermi2ps
 // CONVERT: vector.fma
@@ -201,3 +215,36 @@ func.func @gemv_i5(%x: tensor<1x256xf32>, %w: tensor<1x256xi5, #anybit.packed<>>
 // CONVERT: arith.shli %{{.*}} : vector<16xi32>
 // CONVERT: arith.shrsi %{{.*}} : vector<16xi32>
 // CONVERT: arith.sitofp
+
+// -----
+
+func.func @gemv_i6(%x: tensor<1x256xf32>, %w: tensor<1x256xi6, #anybit.packed<block = [1, 128], scale = f16>>) -> tensor<1x1xf32> {
+  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x256xf32>, tensor<1x256xi6, #anybit.packed<block = [1, 128], scale = f16>> -> tensor<1x1xf32>
+  return %y : tensor<1x1xf32>
+}
+
+// 6-bit integers by their mantissas: windows keep each code below bit 23,
+// four a lane (bytes 0, 2, 3 and 5 of its codes: codes 0-2 at bits 0, 6,
+// 12, code 3 at bit 2, and the same for codes 4-7). Code 1 (bits 6-11,
+// mask 4032) keeps its bits, its sign bit flipped (2048), under the
+// exponent of 2^17 (144 << 23): the f32 2^17 + 32 + v; subtracting
+// 131104 = 2^17 + 32 leaves v. No shift and no conversion.
+// CHECK-LABEL: func.func @gemv_i6(
+// CHECK: %[[W:.*]] = vector.transfer_read %{{.*}} : tensor<{{.*}}xi8>, vector<128xi8>
+// CHECK: vector.shuffle %[[W]], %{{.*}} [0, 1, 2, 3, 6, 7, 8, 9,
+// CHECK-NOT: arith.sitofp
+// CHECK: %[[CODE:.*]] = arith.andi %{{.*}}, %{{.*}} : vector<16xi32>
+// CHECK: %[[F:.*]] = arith.xori %[[CODE]], %{{.*}} : vector<16xi32>
+// CHECK: %[[FV:.*]] = vector.bitcast %[[F]] : vector<16xi32> to vector<16xf32>
+// CHECK: arith.subf %[[FV]], %{{.*}} : vector<16xf32>
+// CHECK: arith.constant dense<4032> : vector<16xi32>
+// CHECK: arith.constant dense<1207961600> : vector<16xi32>
+// CHECK: arith.constant dense<1.311040e+05> : vector<16xf32>
+// CHECK: vector.shuffle %[[W]], %{{.*}} [2, 3, 4, 5, 8, 9, 10, 11,
+// CHECK: vector.shuffle %[[W]], %{{.*}} [3, 4, 5, 6, 9, 10, 11, 12,
+// CHECK: vector.shuffle %[[W]], %{{.*}} [5, 6, 7, 8, 11, 12, 13, 14,
+// CHECK-NOT: arith.sitofp
+// CHECK: return
+// CONVERT-LABEL: func.func @gemv_i6(
+// CONVERT-NOT: arith.sitofp
+// CONVERT: arith.subf

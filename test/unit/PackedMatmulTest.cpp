@@ -553,13 +553,14 @@ TEST_F(PackedMatmulTest, CodeFmaKernelMatchesTheReferenceVM) {
     std::string source;
     for (int f = 0; f < 12; ++f)
       source += codeFmaKernel(f);
-    // vpermps tables on the host (AVX-512), half the modules; shifts and
-    // conversions without AVX-512 BW, and as portable vector code without
-    // AVX2 (small floats then take the vector kernel); each on 1 and 2
-    // threads.
+    // vpermps tables, half the modules: on the host (AVX-512 with VBMI,
+    // 6-bit sign-magnitude codes spread by vpmultishiftqb) and without VBMI
+    // (by shifts); mantissas, shifts and conversions without AVX-512 BW,
+    // and portable vector code without AVX2 (small floats then take the
+    // vector kernel); each on 1 and 2 threads.
     anybit::CPUCompileOptions options;
     options.threads = module / 4 % 2 ? 2 : 1;
-    static const char *features[] = {"", "-avx512bw", "", "-avx2"};
+    static const char *features[] = {"", "-avx512bw", "-avx512vbmi", "-avx2"};
     options.features = features[module % 4];
     cases += compareWithTheVM(source, options);
     // The draws must reach the kernel: a narrowed canLowerCodeFmaMatmul

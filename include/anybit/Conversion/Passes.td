@@ -101,7 +101,8 @@ def ConvertAnybitToStandard : Pass<"convert-anybit-to-standard", "mlir::ModuleOp
            "may use (512, 256; 0: portable vector code)">,
     Option<"x86Multishift", "x86-multishift", "bool", /*default=*/"false",
            "The code-dot kernel may use vpmultishiftqb of the vpdpbusd "
-           "width (AVX-512 VBMI, with VL for 256)">,
+           "width (AVX-512 VBMI, with VL for 256), and at 512 bits the "
+           "code-FMA kernel for 6-bit sign-magnitude lookups">,
     Option<"x86ByteBits", "x86-byte-bits", "unsigned",
            /*default=*/"0",
            "Width of the x86 byte instructions (vpshufb, vpmaddubsw): "
