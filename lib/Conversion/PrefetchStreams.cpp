@@ -143,7 +143,7 @@ struct AnybitPrefetchStreamsPass
         std::optional<std::pair<Value, Value>> read = byteRead(&op);
         if (!read)
           continue;
-        auto [buffer, index] = *read;
+        Value buffer = read->first, index = read->second;
         std::optional<LinearForm> form = linearize(index, loop);
         if (!form)
           continue;
