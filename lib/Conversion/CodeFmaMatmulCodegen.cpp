@@ -44,7 +44,8 @@ constexpr int64_t kLongChains = 8, kShortChains = 4;
 ///  - windows (3, 5, 6 or 7 bits, straddling bytes): one byte shuffle of
 ///    the block's 16 bits bytes gives lane i the 4 bytes from byte
 ///    bits i + w, whole codes of its 8, each at a shift that is the same in
-///    every lane; a second window (w > 0) holds the codes the first cuts.
+///    every lane; a second window (w > 0) holds the codes the first cuts
+///    (four windows for 6-bit mantissas: see codeWindows).
 ///
 /// A code's value comes from a table, from the mantissa of an f32
 /// (`mantissa`: 6-bit integers), or by a sign or zero extension and a
@@ -158,8 +159,8 @@ std::optional<WeightFormat> getWeightFormat(RankedTensorType rhsType,
   format.isSigned = isTwosComplementInteger(element);
   if (!getCodeValue(element, 0))
     return std::nullopt;
-  // Tables up to 5 bits and for 6-bit floats; integers of 6 bits convert
-  // in fewer instructions.
+  // Tables up to 5 bits and for 6-bit floats; 6-bit integers take their
+  // mantissas (fewer instructions than 64 entries), with or without tables.
   if (tables)
     format.table = getCodeTable(element);
   if (!format.table && getFloatFormat(element))
@@ -214,8 +215,8 @@ struct CodeFmaKernel : IndexMath {
   /// The windows starting `byte` bytes into each lane's codes, of a block
   /// whose first byte is byte `base` of the bytes `w` read: lane i holds
   /// bytes base + bits i + byte + [0, 4) as a little-endian i32. Bytes past
-  /// `w` (lane 15's last, for a block at the end of its read) are zeros:
-  /// they are above the lane's codes.
+  /// `w` (up to lane 15's last three, for a block at the end of its read)
+  /// are zeros: they are above the lane's codes.
   Value window(Value w, int64_t base, int64_t byte) {
     auto type = cast<VectorType>(w.getType());
     int64_t size = type.getNumElements();
@@ -260,23 +261,24 @@ struct CodeFmaKernel : IndexMath {
   /// 2^(23 - shift) plus the code's offset (exact: both lie in
   /// [2^(23 - shift), 2^(24 - shift))) leaves its value. A two's-complement
   /// code has its sign bit flipped first (u + 2^(bits - 1), offset
-  /// 2^(bits - 1)). No shift and no conversion: a sign extension took two
-  /// shifts, and shifts and conversions share two units on Zen 5 (6-bit
-  /// weights 1.3x faster).
+  /// 2^(bits - 1)); an unsigned one keeps it (offset 0). No shift and no
+  /// conversion: a sign extension took two shifts, and shifts and
+  /// conversions share two units on Zen 5 (6-bit weights 1.3x faster).
   Value mantissaValues(Value x, int32_t shift) {
     int32_t bits = int32_t(format.bits);
-    uint32_t mask = ((uint32_t(1) << bits) - 1) << shift;
-    uint32_t above = uint32_t(127 + 23 - shift) << 23;
+    uint32_t codeBits = ((uint32_t(1) << bits) - 1) << shift;
+    uint32_t aboveBits = uint32_t(127 + 23 - shift) << 23;
     int64_t offset = format.offset;
     if (format.isSigned) {
-      above |= uint32_t(1) << (shift + bits - 1);
+      aboveBits |= uint32_t(1) << (shift + bits - 1);
       offset = int64_t(1) << (bits - 1);
     }
-    Value f = v.xor_(v.and_(x, v.i32c(int32_t(mask))),
-                     v.i32c(int32_t(above)));
-    float base = float(int64_t(1) << (23 - shift)) + float(offset);
+    Value mask = v.i32c(int32_t(codeBits));
+    Value above = v.i32c(int32_t(aboveBits));
+    Value base = v.f32c(float(int64_t(1) << (23 - shift)) + float(offset));
+    Value f = v.xor_(v.and_(x, mask), above);
     return arith::SubFOp::create(
-        b, loc, vector::BitCastOp::create(b, loc, v.f32v(), f), v.f32c(base));
+        b, loc, vector::BitCastOp::create(b, loc, v.f32v(), f), base);
   }
 
   /// Scaled tables (one group a block; words and windows, one read a

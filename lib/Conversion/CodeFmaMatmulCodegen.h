@@ -18,11 +18,11 @@
 // (5, 6, 7 bits) those of the codes the first cuts, and code j is then at
 // a shift that is the same in every lane. A code becomes its value by an
 // f32 table lookup (CodeTables.h: widths up to 5, floats of 6 bits), as
-// the mantissa of a power of two minus that power (6-bit integers, in
+// the mantissa of a power of two minus that power (6-bit integers, in four
 // windows that keep each code below bit 23), or by sign extension and a
 // conversion (7 bits, and the other widths without tables). Each value is
 // one FMA with its activations: a shift, a lookup and an FMA per 16
-// weights.
+// weights (a vpternlogd, a subtraction and an FMA for mantissas).
 // Where a group holds whole reads of words or windows, the table is the
 // codes' values times the group's scale (the VM's dequantized weights),
 // made one block ahead, and eight FMA chains run through the row.
@@ -58,10 +58,10 @@ bool canLowerCodeFmaMatmul(mlir::RankedTensorType lhsType,
 
 /// Emits C = A · W^T in f32, where `lhs` is the f32 tensor A and
 /// `rhsBytes` the 1-D i8 storage of W (of type `rhsType`). `tables`
-/// selects table lookups for widths up to 5 and 6-bit floats (else
-/// mantissas for 6-bit integers, shifts and conversions); `multishift`
-/// (512-bit vpmultishiftqb) spreads each 6-bit sign-magnitude code for its
-/// lookup in one instruction.
+/// selects table lookups for widths up to 5 and 6-bit floats (else shifts
+/// and conversions; 6-bit integers take their mantissas either way);
+/// `multishift` (512-bit vpmultishiftqb) spreads each 6-bit sign-magnitude
+/// code for its lookup in one instruction.
 mlir::Value buildCodeFmaMatmul(mlir::OpBuilder &b, mlir::Location loc,
                                mlir::Value lhs, mlir::Value rhsBytes,
                                mlir::RankedTensorType rhsType, bool tables,

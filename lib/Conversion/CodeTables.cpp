@@ -82,11 +82,11 @@ static Value spreadSignMagnitude(Lanes &v, Value x, int32_t shift) {
     int64_t from = 32 * lane + shift - (inLane == 3 ? 2 : 0);
     control.push_back(int8_t((from + 64) % 64));
   }
-  Value spread = X86VpmultishiftqbOp::create(
-      b, v.loc, bytes,
-      arith::ConstantOp::create(
-          b, v.loc, DenseElementsAttr::get(bytes, ArrayRef<int8_t>(control))),
-      vector::BitCastOp::create(b, v.loc, bytes, x));
+  Value controlBytes = arith::ConstantOp::create(
+      b, v.loc, DenseElementsAttr::get(bytes, ArrayRef<int8_t>(control)));
+  Value data = vector::BitCastOp::create(b, v.loc, bytes, x);
+  Value spread =
+      X86VpmultishiftqbOp::create(b, v.loc, bytes, controlBytes, data);
   return vector::BitCastOp::create(b, v.loc, v.i32v(), spread);
 }
 

@@ -6,9 +6,9 @@
 // Bits above the code need no mask when the table repeats with the code's
 // period. 6-bit floats whose top bit is a sign look up the 32 magnitudes
 // and xor the sign in (the index at the bottom of a lane and the sign at
-// its top by one vpmultishiftqb where AVX-512 VBMI is on: two shifts
-// competed with the conversions' units); other 6-bit codes take two
-// lookups and a select.
+// its top by one vpmultishiftqb where the caller allows it, AVX-512 VBMI
+// with the 512-bit code-dot instructions: two shifts competed with the
+// conversions' units); other 6-bit codes take two lookups and a select.
 // The f32 kernels use them where AVX-512 is on (`x86-byte-bits` >= 512).
 //
 //===----------------------------------------------------------------------===//

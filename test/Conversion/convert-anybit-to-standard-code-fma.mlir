@@ -157,7 +157,12 @@ func.func @gemv_ue3m3(%x: tensor<1x256xf32>, %w: tensor<1x256x!anybit.float<e3m3
 }
 
 // An unsigned 6-bit float has no sign bit: a 64-entry table, two 32-entry
-// lookups and bit 5 selecting between them.
+// lookups and bit 5 selecting between them (with vpmultishiftqb too).
+// MULTISHIFT-LABEL: func.func @gemv_ue3m3(
+// MULTISHIFT-NOT: anybit.x86_vpmultishiftqb
+// MULTISHIFT: arith.select
+// MULTISHIFT-NOT: anybit.x86_vpmultishiftqb
+// MULTISHIFT: return
 // CHECK-LABEL: func.func @gemv_ue3m3(
 // CHECK: %[[LOW:.*]] = anybit.x86_vpermi2ps %{{.*}}, %[[I:.*]], %{{.*}} : vector<16xf32>
 // CHECK: %[[HIGH:.*]] = anybit.x86_vpermi2ps %{{.*}}, %[[I]], %{{.*}} : vector<16xf32>
@@ -248,3 +253,21 @@ func.func @gemv_i6(%x: tensor<1x256xf32>, %w: tensor<1x256xi6, #anybit.packed<bl
 // CONVERT-LABEL: func.func @gemv_i6(
 // CONVERT-NOT: arith.sitofp
 // CONVERT: arith.subf
+
+// -----
+
+func.func @gemv_ui6(%x: tensor<1x256xf32>, %w: tensor<1x256xui6, #anybit.packed<>>) -> tensor<1x1xf32> {
+  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x256xf32>, tensor<1x256xui6, #anybit.packed<>> -> tensor<1x1xf32>
+  return %y : tensor<1x1xf32>
+}
+
+// Unsigned 6-bit integers keep their top bit and subtract no offset:
+// code 1 (bits 6-11) is the f32 2^17 + u under the bare exponent
+// (144 << 23), and 2^17 = 131072 is subtracted.
+// CHECK-LABEL: func.func @gemv_ui6(
+// CHECK-NOT: arith.sitofp
+// CHECK: arith.constant dense<4032> : vector<16xi32>
+// CHECK: arith.constant dense<1207959552> : vector<16xi32>
+// CHECK: arith.constant dense<1.310720e+05> : vector<16xf32>
+// CHECK-NOT: arith.sitofp
+// CHECK: return

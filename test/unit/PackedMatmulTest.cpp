@@ -222,12 +222,17 @@ protected:
   /// codes) or of whole lanes inside one. Some it declines (words that
   /// 3, 5, 6 or 7 bits do not fill, f8E4M3FN scales, groups of three reads
   /// that K does not hold whole, batches) take the vector kernel instead.
-  std::string codeFmaKernel(int index) {
+  /// `element`, where given, is the weights' element type.
+  std::string codeFmaKernel(int index, const char *forced = nullptr) {
     // GEMVs, and now and then a batch (the vector kernel's).
     int64_t m = rng() % 6 ? 1 : 2 + rng() % 4, n = 1 + rng() % 20;
     std::string element;
     unsigned bits;
-    switch (rng() % 4) {
+    switch (forced ? 4 : rng() % 4) {
+    case 4:
+      element = forced;
+      bits = 0; // from the parsed type below
+      break;
     case 0:
     case 1: {
       const char *prefix[] = {"i", "ui", "si"};
@@ -548,16 +553,26 @@ TEST_F(PackedMatmulTest, CodeFmaKernelMatchesTheReferenceVM) {
   if (!features.lookup("avx512bw"))
     std::cout << "[   NOTE   ] no AVX-512 BW on this host: the code-FMA "
                  "kernel's tables are not exercised\n";
+  else if (!features.lookup("avx512vbmi") || !features.lookup("avx512vnni"))
+    std::cout << "[   NOTE   ] no AVX-512 VBMI and VNNI on this host: the "
+                 "code-FMA kernel's vpmultishiftqb lookups are not "
+                 "exercised\n";
   int cases = 0, functions = 0, taken = 0;
   for (int module = 0; module < 8 * anybit::test::sweepScale(); ++module) {
     std::string source;
+    // Each module's first kernel one of the 6-bit kinds with a path of
+    // their own (mantissas for integers, signed or not; sign-magnitude
+    // lookups), the others drawn.
+    static const char *sixBits[] = {"i6", "ui6", "f6E3M2FN", "si6",
+                                    "f6E2M3FN"};
     for (int f = 0; f < 12; ++f)
-      source += codeFmaKernel(f);
+      source += codeFmaKernel(
+          f, f == 0 ? sixBits[module % std::size(sixBits)] : nullptr);
     // vpermps tables, half the modules: on the host (AVX-512 with VBMI,
     // 6-bit sign-magnitude codes spread by vpmultishiftqb) and without VBMI
-    // (by shifts); mantissas, shifts and conversions without AVX-512 BW,
-    // and portable vector code without AVX2 (small floats then take the
-    // vector kernel); each on 1 and 2 threads.
+    // (by shifts); shifts and conversions without AVX-512 BW, and portable
+    // vector code without AVX2 (small floats then take the vector kernel);
+    // 6-bit integers as mantissas in all four; each on 1 and 2 threads.
     anybit::CPUCompileOptions options;
     options.threads = module / 4 % 2 ? 2 : 1;
     static const char *features[] = {"", "-avx512bw", "-avx512vbmi", "-avx2"};

@@ -69,15 +69,19 @@ def ConvertAnybitToStandard : Pass<"convert-anybit-to-standard", "mlir::ModuleOp
     kernel: the weights' bytes read in order into i32 lanes of several
     codes (a word's 32 / bits codes of 1, 2 or 4 bits, a byte's P codes
     where groups split words, or 8 codes of 3, 5, 6, 7 bits gathered by
-    one or two byte shuffles), the activations permuted once to match,
-    each code mapped to its value by an f32 table (`anybit.x86_vpermps`
-    for 16 entries, `anybit.x86_vpermi2ps` for 32, 6-bit floats as 32
-    magnitudes and a sign: widths up to 5 and 6-bit floats, when
+    one or two byte shuffles, four for 6-bit integers), the activations
+    permuted once to match, each code mapped to its value by an f32 table
+    (`anybit.x86_vpermps` for 16 entries, `anybit.x86_vpermi2ps` for 32,
+    6-bit floats as 32 magnitudes and a sign, spread by one
+    `anybit.x86_vpmultishiftqb` with `x86-multishift` and 512-bit
+    `x86-int8-dot-bits`: widths up to 5 and 6-bit floats, when
     `x86-byte-bits` is 512, since AVX-512 BW implies AVX-512F; where a
     group holds whole reads the table times the group's scale, the VM's
-    dequantized weights) or sign-extended and converted (floats need the
-    tables), and one FMA per 16 weights; see CodeFmaMatmulCodegen.h. The vector kernel decodes floats of up to 6
-    bits by the same tables there.
+    dequantized weights), as the mantissa of a power of two less that
+    power (6-bit integers), or sign-extended and converted (floats need
+    the tables), and one FMA per 16 weights; see CodeFmaMatmulCodegen.h.
+    The vector kernel decodes floats of up to 6 bits by the same tables
+    there.
   }];
   let options = [
     Option<"vectorize", "vectorize", "bool", /*default=*/"true",
