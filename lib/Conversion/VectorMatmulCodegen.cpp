@@ -23,42 +23,84 @@ Value readBytes(Lanes &v, Value bytes, Value offset, int64_t count) {
       ValueRange{offset}, pad, ArrayRef<bool>{true});
 }
 
-/// The 16 fields of w <= 8 bits packed LSB-first in `raw` (2w bytes), as
-/// i32 lanes, sign-extended or zero-extended. A field spans at most two
-/// bytes: one shuffle gathers each lane's low byte, one its high byte (a
-/// zero past the end), and per-lane shifts move the field into place.
-Value unpackFields(Lanes &v, Value raw, unsigned w, bool signExtend) {
+/// Where field i of w < 8 bits starts in its lane (gatherFieldBytes).
+int32_t fieldShift(int64_t i, unsigned w) { return int32_t(i * w % 8); }
+
+/// The 16 fields of w < 8 bits packed LSB-first in `raw` (2w bytes), each
+/// in an i32 lane with the one or two bytes it lies in, its first bit at
+/// fieldShift(i, w). One shuffle gathers each lane's low byte, one its
+/// high byte (a zero past the end) where a field straddles two.
+Value gatherFieldBytes(Lanes &v, Value raw, unsigned w) {
   int64_t numBytes = 2 * w;
   SmallVector<int64_t> loIndex, hiIndex;
-  SmallVector<int32_t> shift;
   bool needHigh = false;
   for (int64_t i = 0; i < kLanes; ++i) {
     loIndex.push_back(i * w / 8);
     hiIndex.push_back(i * w / 8 + 1); // numBytes picks the zero vector
-    shift.push_back(int32_t(i * w % 8));
-    needHigh |= i * w % 8 + w > 8;
+    needHigh |= fieldShift(i, w) + w > 8;
   }
   Value zeros = arith::ConstantOp::create(
       v.b, v.loc,
       DenseElementsAttr::get(VectorType::get({numBytes}, v.b.getI8Type()),
                              v.b.getI8IntegerAttr(0)));
-  Value lo = raw;
-  if (numBytes != kLanes || needHigh || w != 8)
-    lo = vector::ShuffleOp::create(v.b, v.loc, raw, zeros, loIndex);
-  if (w == 8)
-    return signExtend ? v.sext(v.i32v(), lo) : v.zext(v.i32v(), lo);
+  Value lo = vector::ShuffleOp::create(v.b, v.loc, raw, zeros, loIndex);
   Value x = v.zext(v.i32v(), lo);
-  if (needHigh) {
-    Value hi = vector::ShuffleOp::create(v.b, v.loc, raw, zeros, hiIndex);
-    x = v.or_(x, v.shl(v.zext(v.i32v(), hi), v.i32c(8)));
+  if (!needHigh)
+    return x;
+  Value hi = vector::ShuffleOp::create(v.b, v.loc, raw, zeros, hiIndex);
+  return v.or_(x, v.shl(v.zext(v.i32v(), hi), v.i32c(8)));
+}
+
+/// The 16 fields of w <= 8 bits packed LSB-first in `raw` (2w bytes), as
+/// i32 lanes, sign-extended or zero-extended: whole bytes extended, narrower
+/// fields gathered and moved into place by per-lane shifts.
+Value unpackFields(Lanes &v, Value raw, unsigned w, bool signExtend) {
+  if (w == 8)
+    return signExtend ? v.sext(v.i32v(), raw) : v.zext(v.i32v(), raw);
+  Value x = gatherFieldBytes(v, raw, w);
+  SmallVector<int32_t> shift, up;
+  for (int64_t i = 0; i < kLanes; ++i) {
+    shift.push_back(fieldShift(i, w));
+    up.push_back(32 - int32_t(w) - shift.back());
   }
-  if (signExtend) {
-    SmallVector<int32_t> up;
-    for (int32_t s : shift)
-      up.push_back(32 - int32_t(w) - s);
+  if (signExtend)
     return v.shrs(v.shl(x, v.perLane(up)), v.i32c(32 - w));
-  }
   return v.and_(v.shr(x, v.perLane(shift)), v.i32c((1 << w) - 1));
+}
+
+/// The 16 integer fields of w < 8 bits in `raw` (as unpackFields reads
+/// them) as f32, without shifts or a conversion: each gathered field keeps
+/// its bits (a two's-complement one its sign bit flipped, to u + 2^(w-1)),
+/// the lane's bits above them become the exponent of 2^(23 - s) for the
+/// field's shift s and those below zeros (one vpternlogd), which is the
+/// f32 2^(23 - s) + u; subtracting 2^(23 - s) and the field's offset
+/// (2^(w-1) signed, `offset` otherwise) is exact (one binade) and leaves
+/// its value. Per-lane constants, since s varies by lane. Batched GEMVs
+/// of 3-, 5- and 6-bit weights 8-12% faster than by two shifts and a
+/// conversion, which share two units on Zen 5.
+Value mantissaFields(Lanes &v, Value raw, unsigned w, bool isSigned,
+                     int64_t offset) {
+  SmallVector<int32_t> masks, aboves;
+  SmallVector<float> bases;
+  for (int64_t i = 0; i < kLanes; ++i) {
+    int32_t shift = fieldShift(i, w);
+    uint32_t above = uint32_t(127 + 23 - shift) << 23;
+    int64_t fieldOffset = offset;
+    if (isSigned) {
+      above |= uint32_t(1) << (shift + w - 1);
+      fieldOffset = int64_t(1) << (w - 1);
+    }
+    masks.push_back(int32_t(((uint32_t(1) << w) - 1) << shift));
+    aboves.push_back(int32_t(above));
+    bases.push_back(float(int64_t(1) << (23 - shift)) + float(fieldOffset));
+  }
+  Value mask = v.perLane(masks), bits = v.perLane(aboves);
+  Value base = arith::ConstantOp::create(
+      v.b, v.loc, DenseElementsAttr::get(v.f32v(), ArrayRef<float>(bases)));
+  Value x = gatherFieldBytes(v, raw, w);
+  Value f = v.xor_(v.and_(x, mask), bits);
+  return arith::SubFOp::create(
+      v.b, v.loc, vector::BitCastOp::create(v.b, v.loc, v.f32v(), f), base);
 }
 
 /// The exact value of the float codes `code` (zero-extended i32 lanes) of
@@ -130,9 +172,11 @@ Value decodeElements(Lanes &v, Value raw, Type type, bool tables) {
       return lookUpCodes(v, *table, getTableParts(v, *table), code, 0);
     return decodeFloat(v, code, *f);
   }
-  if (isa<TritType>(type)) // the code is the trit plus one
-    return arith::SIToFPOp::create(
-        v.b, v.loc, v.f32v(), v.sub(unpackFields(v, raw, w, false), v.i32c(1)));
+  // Integers and trits (the code is the trit plus one) below 8 bits by
+  // their mantissas; whole bytes extended and converted.
+  if (w < 8)
+    return mantissaFields(v, raw, w, isTwosComplementInteger(type),
+                          isa<TritType>(type) ? 1 : 0);
   Value x = unpackFields(v, raw, w, isTwosComplementInteger(type));
   return arith::SIToFPOp::create(v.b, v.loc, v.f32v(), x);
 }

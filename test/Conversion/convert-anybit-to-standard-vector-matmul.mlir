@@ -4,19 +4,29 @@
 
 // Packed K x N weights with an f32 accumulator: an scf.forall over column
 // tiles; per row of B, 16 i3 weights (6 bytes) are gathered with two byte
-// shuffles (each lane's low and high byte), shifted into place per lane,
-// sign-extended and converted, then contracted with vector.fma. Each group
-// of 32 rows is summed first and scaled once by its 16 f16 scales.
+// shuffles (each lane's low and high byte); each field, where it lies in
+// its lane (bit 3 i mod 8, the per-lane masks 7, 56, 448, ...), is made
+// the mantissa of a power of two with its sign bit flipped, and the power
+// and the offset 4 subtracted (no shift, no conversion), then contracted
+// with vector.fma. Each group of 32 rows is summed first and scaled once
+// by its 16 f16 scales.
 // CHECK-LABEL: func.func @columns
 // CHECK: scf.forall
 // CHECK: tensor.extract_slice
 // CHECK: scf.for
 // CHECK: scf.for
 // CHECK: vector.transfer_read %{{.*}} {in_bounds = [true]} : tensor<{{[0-9]+}}xi8>, vector<6xi8>
+// CHECK: %[[MASK:.*]] = arith.constant dense<[7, 56, 448, 14, 112, 896, 28, 224, 7, 56, 448, 14, 112, 896, 28, 224]> : vector<16xi32>
+// CHECK: %[[ABOVE:.*]] = arith.constant dense<[1258291204, 1233125408,
+// CHECK: %[[BASE:.*]] = arith.constant dense<[0x4B000004, 1.048580e+06,
 // CHECK: vector.shuffle %{{.*}} [0, 0, 0, 1, 1, 1, 2, 2, 3, 3, 3, 4, 4, 4, 5, 5] : vector<6xi8>, vector<6xi8>
 // CHECK: vector.shuffle %{{.*}} [1, 1, 1, 2, 2, 2, 3, 3, 4, 4, 4, 5, 5, 5, 6, 6] : vector<6xi8>, vector<6xi8>
-// CHECK: arith.shrsi %{{.*}} : vector<16xi32>
-// CHECK: arith.sitofp %{{.*}} : vector<16xi32> to vector<16xf32>
+// CHECK-NOT: arith.shrsi
+// CHECK: %[[FIELD:.*]] = arith.andi %{{.*}}, %[[MASK]] : vector<16xi32>
+// CHECK: %[[F:.*]] = arith.xori %[[FIELD]], %[[ABOVE]] : vector<16xi32>
+// CHECK: %[[FV:.*]] = vector.bitcast %[[F]] : vector<16xi32> to vector<16xf32>
+// CHECK: arith.subf %[[FV]], %[[BASE]] : vector<16xf32>
+// CHECK-NOT: arith.sitofp
 // CHECK: vector.broadcast %{{.*}} : f32 to vector<16xf32>
 // CHECK: vector.fma
 // CHECK: scf.yield

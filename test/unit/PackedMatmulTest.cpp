@@ -60,12 +60,16 @@ protected:
   std::string weightType() {
     static const char *floats[] = {"f4E2M1FN", "f6E2M3FN", "f6E3M2FN",
                                    "f8E4M3FN", "f8E5M2"};
-    switch (rng() % 3) {
-    case 0: {
+    switch (rng() % 7) {
+    case 0:
+    case 1: {
       const char *prefix[] = {"i", "ui", "si"};
       return prefix[rng() % 3] + std::to_string(1 + rng() % 8);
     }
-    case 1:
+    case 2:
+      return "!anybit.trit"; // codes t + 1, the vector kernel's offset 1
+    case 3:
+    case 4:
       return floats[rng() % std::size(floats)];
     default:
       return randomFormat(5, 4, 2, 1, 8, /*mostlyFinite=*/false);
