@@ -254,28 +254,17 @@ struct CodeFmaKernel : IndexMath {
     return arith::SIToFPOp::create(b, loc, v.f32v(), field);
   }
 
-  /// The integer codes `shift` bits into each lane of `x`, below bit 23:
-  /// the code's bits are kept, the bits above it become those of
-  /// 2^(23 - shift) and the ones below zeros (one vpternlogd), which is the
-  /// f32 2^(23 - shift) + u for the code's unsigned value u; subtracting
-  /// 2^(23 - shift) plus the code's offset (exact: both lie in
-  /// [2^(23 - shift), 2^(24 - shift))) leaves its value. A two's-complement
-  /// code has its sign bit flipped first (u + 2^(bits - 1), offset
-  /// 2^(bits - 1)); an unsigned one keeps it (offset 0). No shift and no
-  /// conversion: a sign extension took two shifts, and shifts and
-  /// conversions share two units on Zen 5 (6-bit weights 1.3x faster).
+  /// The integer codes `shift` bits into each lane of `x`, below bit 23,
+  /// by their mantissas (getMantissaField): one vpternlogd and one exact
+  /// subtraction, no shift and no conversion. A sign extension took two
+  /// shifts, and shifts and conversions share two units on Zen 5 (6-bit
+  /// weights 1.3x faster).
   Value mantissaValues(Value x, int32_t shift) {
-    int32_t bits = int32_t(format.bits);
-    uint32_t codeBits = ((uint32_t(1) << bits) - 1) << shift;
-    uint32_t aboveBits = uint32_t(127 + 23 - shift) << 23;
-    int64_t offset = format.offset;
-    if (format.isSigned) {
-      aboveBits |= uint32_t(1) << (shift + bits - 1);
-      offset = int64_t(1) << (bits - 1);
-    }
-    Value mask = v.i32c(int32_t(codeBits));
-    Value above = v.i32c(int32_t(aboveBits));
-    Value base = v.f32c(float(int64_t(1) << (23 - shift)) + float(offset));
+    MantissaField field = getMantissaField(format.bits, shift,
+                                           format.isSigned, format.offset);
+    Value mask = v.i32c(int32_t(field.mask));
+    Value above = v.i32c(int32_t(field.above));
+    Value base = v.f32c(field.base);
     Value f = v.xor_(v.and_(x, mask), above);
     return arith::SubFOp::create(
         b, loc, vector::BitCastOp::create(b, loc, v.f32v(), f), base);

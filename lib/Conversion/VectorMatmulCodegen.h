@@ -71,6 +71,20 @@ struct IndexMath {
   mlir::Value add(mlir::Value x, int64_t c) { return c ? add(x, idx(c)) : x; }
 };
 
+/// The constants that make an integer field of `bits` bits at bit `shift`
+/// (shift + bits <= 23) of an i32 lane x an f32 without a shift or a
+/// conversion: (x & mask) ^ above keeps the field's bits (its sign bit
+/// flipped for a two's-complement field) under the exponent of
+/// 2^(23 - shift), the f32 2^(23 - shift) + u, and subtracting `base`
+/// (2^(23 - shift) plus the field's offset: 2^(bits - 1) when signed,
+/// else `offset`) leaves its value, exactly (both in one binade).
+struct MantissaField {
+  uint32_t mask, above;
+  float base;
+};
+MantissaField getMantissaField(unsigned bits, int32_t shift, bool isSigned,
+                               int64_t offset);
+
 /// Whether buildVectorizedPackedMatmul handles these operands: static shapes,
 /// the contiguous dimension of B a multiple of 16, weights of at most 8 bits
 /// at bit i * w, no zero point, and groups along K ([G, 1] blocks of a K x N
