@@ -74,6 +74,10 @@ struct WeightFormat {
   /// value is the weight the VM dequantizes, and no group restarts the
   /// chains.
   bool scaledTables = false;
+  /// Reads a chain takes in a row of blocks: 1, or for whole bytes in
+  /// groups of whole reads inside a block (i8 at G = 16 or 32) a group's,
+  /// so that a chain's sum is its group's and takes one FMA with the scale.
+  int64_t readsPerChain = 1;
 
   int64_t readCodes() const { return kLanes * codesPerLane; }
   int64_t blockCodes() const { return readCodes() * reads; }
@@ -188,6 +192,11 @@ std::optional<WeightFormat> getWeightFormat(RankedTensorType rhsType,
   }
   if (isa<TritType>(element))
     format.offset = 1;
+  if (format.group && format.codesPerLane == 1 &&
+      format.group % format.readCodes() == 0 &&
+      format.blockCodes() % format.group == 0 &&
+      format.blockCodes() > format.group)
+    format.readsPerChain = format.group / format.readCodes();
   return format;
 }
 
@@ -383,7 +392,8 @@ struct CodeFmaKernel : IndexMath {
       Value act = vector::TransferReadOp::create(
           b, loc, v.f32v(), planar, ValueRange{idx(0), col}, zero,
           ArrayRef<bool>{true});
-      Value &acc = next[(j * format.reads + q) % format.chains];
+      Value &acc =
+          next[(j * format.reads + q) / format.readsPerChain % format.chains];
       acc = vector::FMAOp::create(b, loc, act, value, acc);
     };
     if (format.words) {
@@ -579,6 +589,28 @@ struct CodeFmaKernel : IndexMath {
     } else {
       // Groups end inside blocks: each read's sum is scaled by its own
       // groups' scales, and the products added as a tree.
+      if (format.readsPerChain > 1) {
+        // Each chain a group's sum: one FMA with its scale, into two running
+        // sums in turn (one would wait on the last FMA's latency).
+        int64_t groupsInBlock = format.reads / format.readsPerChain;
+        auto groupBlock = [&](Value kb, int64_t kbConst, ValueRange sums) {
+          SmallVector<Value> chains = kbConst < 0
+                                          ? block(kb, -1, row, zeros)
+                                          : blockAt(kbConst, row, zeros);
+          Value inBlock = blockScales(row, kb);
+          SmallVector<Value> next(sums);
+          for (int64_t g = 0; g < groupsInBlock; ++g) {
+            Value scale =
+                readScalesPerLane(row, kb, g * format.readsPerChain, inBlock);
+            next[g % 2] =
+                vector::FMAOp::create(b, loc, chains[g], scale, next[g % 2]);
+          }
+          return next;
+        };
+        SmallVector<Value> sums = loopThenEach(
+            blocksInRow(), numBlocks, {v.f32c(0), v.f32c(0)}, groupBlock);
+        total = addf(sums[0], sums[1]);
+      } else {
       auto scaledBlock = [&](Value kb, int64_t kbConst, ValueRange sum) {
         SmallVector<Value> sums = readSums(
             kbConst < 0 ? block(kb, -1, row, zeros)
@@ -599,6 +631,7 @@ struct CodeFmaKernel : IndexMath {
         return SmallVector<Value>{addf(sum[0], treeSum(pairs))};
       };
       total = loopThenEach(blocksInRow(), numBlocks, v.f32c(0), scaledBlock)[0];
+      }
     }
     // The lanes hold partial sums in no order that matters: a tree.
     Value sum = vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,

@@ -271,3 +271,27 @@ func.func @gemv_ui6(%x: tensor<1x256xf32>, %w: tensor<1x256xui6, #anybit.packed<
 // CHECK: arith.constant dense<1.310720e+05> : vector<16xf32>
 // CHECK-NOT: arith.sitofp
 // CHECK: return
+
+// -----
+
+func.func @gemv_i8_g32(%x: tensor<1x256xf32>, %w: tensor<1x256xi8, #anybit.packed<block = [1, 32], scale = f16>>) -> tensor<1x1xf32> {
+  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x256xf32>, tensor<1x256xi8, #anybit.packed<block = [1, 32], scale = f16>> -> tensor<1x1xf32>
+  return %y : tensor<1x1xf32>
+}
+
+// Whole bytes in groups of two reads (a block of 4 reads holds 2 groups):
+// a group's two reads go to one FMA chain, whose sum then takes one FMA
+// with the group's scale, into two running sums in turn.
+// CHECK-LABEL: func.func @gemv_i8_g32(
+// CHECK: scf.for {{.*}} iter_args(%[[S0:.*]] = %{{.*}}, %[[S1:.*]] = %{{.*}}) -> (vector<16xf32>, vector<16xf32>)
+// CHECK: %[[A:.*]] = vector.fma %{{.*}}, %{{.*}}, %[[ZERO:.*]] : vector<16xf32>
+// CHECK: %[[G0:.*]] = vector.fma %{{.*}}, %{{.*}}, %[[A]] : vector<16xf32>
+// CHECK: %[[B:.*]] = vector.fma %{{.*}}, %{{.*}}, %[[ZERO]] : vector<16xf32>
+// CHECK: %[[G1:.*]] = vector.fma %{{.*}}, %{{.*}}, %[[B]] : vector<16xf32>
+// CHECK: %[[SCALES:.*]] = arith.extf %{{.*}} : vector<2xf16> to vector<2xf32>
+// CHECK: %[[SC0:.*]] = vector.shuffle %[[SCALES]], %[[SCALES]] [0, 0,
+// CHECK: %[[N0:.*]] = vector.fma %[[G0]], %[[SC0]], %[[S0]] : vector<16xf32>
+// CHECK: %[[SC1:.*]] = vector.shuffle %[[SCALES]], %[[SCALES]] [1, 1,
+// CHECK: %[[N1:.*]] = vector.fma %[[G1]], %[[SC1]], %[[S1]] : vector<16xf32>
+// CHECK: scf.yield %[[N0]], %[[N1]]
+// CHECK-NOT: arith.mulf

@@ -226,10 +226,14 @@ protected:
   /// codes) or of whole lanes inside one. Some it declines (words that
   /// 3, 5, 6 or 7 bits do not fill, f8E4M3FN scales, groups of three reads
   /// that K does not hold whole, batches) take the vector kernel instead.
-  /// `element`, where given, is the weights' element type.
-  std::string codeFmaKernel(int index, const char *forced = nullptr) {
+  /// `forced`, where given, is the weights' element type, and
+  /// `forcedGroup`, where not 0, their group (a GEMV then).
+  std::string codeFmaKernel(int index, const char *forced = nullptr,
+                            int64_t forcedGroup = 0) {
     // GEMVs, and now and then a batch (the vector kernel's).
     int64_t m = rng() % 6 ? 1 : 2 + rng() % 4, n = 1 + rng() % 20;
+    if (forcedGroup)
+      m = 1;
     std::string element;
     unsigned bits;
     switch (forced ? 4 : rng() % 4) {
@@ -292,7 +296,7 @@ protected:
         group = 3 * read;
       encoding.push_back(llvm::formatv("block = [1, {0}]", group));
       encoding.push_back("scale = f16");
-    } else if (rng() % 4 != 0) {
+    } else if (forcedGroup || rng() % 4 != 0) {
       // A group of 1/2 to 1/16 of a read (whole lanes, down to one), of 1
       // or 2 reads (several groups a row: the tables scaled per read), of
       // 1, 2, 3 or 4 reads or of 2 or 4 blocks that divides K, or a whole
@@ -320,6 +324,8 @@ protected:
         group = k;
       if (longRow)
         group = read;
+      if (forcedGroup && k % forcedGroup == 0)
+        group = forcedGroup;
       static const char *scales[] = {"f32", "f16", "bf16", "f8E8M0FNU",
                                      "f8E4M3FN"};
       encoding.push_back(llvm::formatv("block = [1, {0}]", group));
@@ -569,9 +575,12 @@ TEST_F(PackedMatmulTest, CodeFmaKernelMatchesTheReferenceVM) {
     // lookups), the others drawn.
     static const char *sixBits[] = {"i6", "ui6", "f6E3M2FN", "si6",
                                     "f6E2M3FN"};
-    for (int f = 0; f < 12; ++f)
-      source += codeFmaKernel(
-          f, f == 0 ? sixBits[module % std::size(sixBits)] : nullptr);
+    // The second, whole bytes in groups of two reads (one chain a group).
+    static const char *bytes[] = {"i8", "ui8", "si8"};
+    source += codeFmaKernel(0, sixBits[module % std::size(sixBits)]);
+    source += codeFmaKernel(1, bytes[module % std::size(bytes)], 32);
+    for (int f = 2; f < 12; ++f)
+      source += codeFmaKernel(f);
     // vpermps tables, half the modules: on the host (AVX-512 with VBMI,
     // 6-bit sign-magnitude codes spread by vpmultishiftqb) and without VBMI
     // (by shifts); shifts and conversions without AVX-512 BW, and portable
