@@ -10,6 +10,7 @@
 #include "anybit/Support/BitPacking.h"
 #include "anybit/Support/FloatFormat.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "llvm/ADT/SmallSet.h"
@@ -122,6 +123,10 @@ int64_t windowTop(bool mantissa) { return mantissa ? 23 : 32; }
 /// the 8 of 3, 5 or 7 bits, LLVM shuffled registers every block (7-bit
 /// weights ran 20% slower than by conversions). 6-bit codes have 4.
 constexpr size_t kMaxMantissaShifts = 4;
+
+/// The most groups a row's scales may have for scaled tables to keep them
+/// converted on the stack (256 bytes).
+constexpr int64_t kMaxStackScales = 64;
 
 /// The weight format buildCodeFmaMatmul reads `rhsType` with, if any.
 std::optional<WeightFormat> getWeightFormat(RankedTensorType rhsType,
@@ -280,59 +285,42 @@ struct CodeFmaKernel : IndexMath {
   }
 
   /// Scaled tables (one group a block; words and windows, one read a
-  /// block, so a block takes one table): a row's blocks,
-  /// each looking its codes up in the table times its group's scale; the
-  /// chains' sums.
+  /// block, so a block takes one table): a row's blocks, each looking its
+  /// codes up in the table times its group's scale; the chains' sums.
   ///
-  /// Where the row has at most 32 groups and a power of two blocks a group,
-  /// its scales are read and converted at once, and a block's is picked by
-  /// a permute indexed by a vector the loop carries (block index >> log2
-  /// blocks a group). Elsewhere it is read where needed. Measured on
-  /// Zen 5, an f16 scale converted per block (vcvtph2ps on a broadcast)
-  /// cost a third of the lookups' rate, and a vector of the row's scales
-  /// indexed by the loop's variable (which LLVM stores to the stack each
-  /// block and loads one element of) as much.
+  /// A row of at most 64 groups converts its scales once into a buffer on
+  /// the stack; a block's is then a broadcast load, which no vector unit
+  /// executes (folded into the table's multiply). Elsewhere it is read and
+  /// converted where needed. Measured on Zen 5 (4-bit weights in L2): the
+  /// buffer took i4 and e2m1 at G = 128 from 50 to 57 G weights/s and at
+  /// G = 512 from 48 to 58, against a permute of the row's scales indexed
+  /// by a block counter the loop carried (on the lookups' units), which
+  /// had beaten both an f16 scale converted per block (vcvtph2ps, on the
+  /// shifts' units) and a vector of the scales indexed by the loop's
+  /// variable (which LLVM stores to the stack every block and loads one
+  /// element of, so the lookups wait on the store).
   SmallVector<Value> scaledTableBlocks(Value row) {
     int64_t numBlocks = k / format.blockCodes();
     int64_t perGroup = format.group / format.blockCodes();
     int64_t groups = k / format.group;
-    bool permute = groups <= 2 * kLanes && llvm::isPowerOf2_64(perGroup);
-    SmallVector<Value> halves; // the row's scales, 16 a vector
-    if (permute) {
-      Value all = readScales(row, idx(0), groups);
-      int64_t lanes = groups <= kLanes ? kLanes : 2 * kLanes;
-      for (int64_t h = 0; h < lanes / kLanes; ++h) {
-        SmallVector<int64_t> pick;
-        for (int64_t i = 0; i < kLanes; ++i)
-          pick.push_back(h * kLanes + i < groups ? h * kLanes + i : groups);
-        Value padded = vector::ShuffleOp::create(
-            b, loc, all,
-            arith::ConstantOp::create(
-                b, loc,
-                DenseElementsAttr::get(VectorType::get({1}, b.getF32Type()),
-                                       b.getF32FloatAttr(0))),
-            pick);
-        halves.push_back(padded);
-      }
+    Value rowScales;
+    if (groups <= kMaxStackScales) {
+      rowScales = memref::AllocaOp::create(
+          b, loc, MemRefType::get({groups}, b.getF32Type()));
+      vector::TransferWriteOp::create(b, loc, readScales(row, idx(0), groups),
+                                      rowScales, ValueRange{idx(0)},
+                                      ArrayRef<bool>{true});
     }
-    // The table of block i + 1 is made in block i (the loop carries it):
+    // The table of block kb + 1 is made in block kb (the loop carries it):
     // a block's lookups would otherwise wait on its own.
-    auto tableOf = [&](Value blockIndex, function_ref<Value()> kb) {
-      Value scale;
-      if (permute) {
-        Value g = perGroup > 1
-                      ? v.shr(blockIndex, v.i32c(llvm::Log2_64(perGroup)))
-                      : blockIndex;
-        scale = halves.size() == 1
-                    ? X86VpermpsOp::create(b, loc, v.f32v(), halves[0], g)
+    auto tableOf = [&](Value kb) {
+      Value g = arith::DivUIOp::create(b, loc, kb, idx(perGroup));
+      Value scale =
+          rowScales ? vector::BroadcastOp::create(
+                          b, loc, v.f32v(),
+                          memref::LoadOp::create(b, loc, rowScales, g))
                           .getResult()
-                    : X86Vpermi2psOp::create(b, loc, v.f32v(), halves[0], g,
-                                             halves[1])
-                          .getResult();
-      } else {
-        scale =
-            scaleOf(row, arith::DivUIOp::create(b, loc, kb(), idx(perGroup)));
-      }
+                    : scaleOf(row, g);
       SmallVector<Value> parts;
       for (Value part : getTableParts(v, *format.table))
         parts.push_back(arith::MulFOp::create(b, loc, part, scale));
@@ -340,27 +328,23 @@ struct CodeFmaKernel : IndexMath {
     };
     int64_t chains = format.chains;
     SmallVector<Value> carried(chains, v.f32c(0));
-    carried.push_back(v.i32c(1)); // the next block's index in every lane
-    llvm::append_range(carried, tableOf(v.i32c(0), [&] { return idx(0); }));
+    llvm::append_range(carried, tableOf(idx(0)));
     carried = loopThenEach(
         blocksInRow(), numBlocks, carried,
         [&](Value kb, int64_t kbConst, ValueRange args) {
           ValueRange accs = args.take_front(chains);
-          Value following = args[chains];
-          SmallVector<Value> parts(args.drop_front(chains + 1));
+          SmallVector<Value> parts(args.drop_front(chains));
           SmallVector<Value> next = kbConst < 0
                                         ? block(kb, -1, row, accs, parts)
                                         : blockAt(kbConst, row, accs, parts);
-          // The last block's successor is itself: no scale past the row (a
-          // permute's index past the groups picks one that is not used).
-          auto followingKb = [&]() -> Value {
-            if (kbConst >= 0)
-              return idx(std::min(kbConst + 1, numBlocks - 1));
-            return arith::MinUIOp::create(b, loc, add(kb, 1),
-                                          idx(numBlocks - 1));
-          };
-          next.push_back(arith::AddIOp::create(b, loc, following, v.i32c(1)));
-          llvm::append_range(next, tableOf(following, followingKb));
+          // The last block's successor is itself: no scale past the row.
+          Value following =
+              kbConst >= 0
+                  ? idx(std::min(kbConst + 1, numBlocks - 1))
+                  : arith::MinUIOp::create(b, loc, add(kb, 1),
+                                           idx(numBlocks - 1))
+                        .getResult();
+          llvm::append_range(next, tableOf(following));
           return next;
         });
     carried.resize(chains);

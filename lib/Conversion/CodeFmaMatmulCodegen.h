@@ -24,8 +24,9 @@
 // one FMA with its activations: a shift, a lookup and an FMA per 16
 // weights (a vpternlogd, a subtraction and an FMA for mantissas).
 // Where a group holds whole reads of words or windows, the table is the
-// codes' values times the group's scale (the VM's dequantized weights),
-// made one block ahead, and eight FMA chains run through the row.
+// codes' values times the group's scale (the VM's dequantized weights,
+// the row's scales converted once into a stack buffer), made one block
+// ahead, and eight FMA chains run through the row.
 // Otherwise sums that run through a row unscaled (or through groups of a
 // multiple of four blocks) keep eight FMA chains, enough to hide the
 // FMA's latency; shorter groups restart theirs and keep four, and groups

@@ -17,18 +17,20 @@ func.func @gemv_i4(%x: tensor<1x256xf32>, %w: tensor<2x256xi4, #anybit.packed<bl
 // -8..7 times the block's group scale, so every value is the weight the
 // VM dequantizes, and each value vector is one FMA with 16 activations,
 // in eight chains carried through the row. The row's two scales are read
-// and converted at once; a block's is picked by a permute indexed by the
-// block index the loop carries, and its table made one block ahead. The
-// chains are added and the lanes reduced in any order.
+// and converted at once into a buffer on the stack; a block's is a
+// broadcast load, and its table made one block ahead. The chains are
+// added and the lanes reduced in any order.
 // CHECK-LABEL: func.func @gemv_i4(
 // CHECK: %[[XP:.*]] = tensor.generate
 // CHECK: scf.forall (%[[ROW:.*]]) in (2)
+// CHECK:   %[[BUF:.*]] = memref.alloca() : memref<2xf32>
 // CHECK:   %[[TWO:.*]] = arith.extf %{{.*}} : vector<2xf16> to vector<2xf32>
-// CHECK:   %[[SCALES:.*]] = vector.shuffle %[[TWO]], %{{.*}} [0, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2] : vector<2xf32>, vector<1xf32>
-// CHECK:   %[[FIRST:.*]] = anybit.x86_vpermps %[[SCALES]], %{{.*}} : vector<16xf32>
+// CHECK:   vector.transfer_write %[[TWO]], %[[BUF]][%{{.*}}] {in_bounds = [true]} : vector<2xf32>, memref<2xf32>
+// CHECK:   %[[FIRST:.*]] = memref.load %[[BUF]][%{{.*}}] : memref<2xf32>
+// CHECK:   %[[FIRSTV:.*]] = vector.broadcast %[[FIRST]] : f32 to vector<16xf32>
 // CHECK:   %[[TABLE:.*]] = arith.constant dense<[0.000000e+00, 1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00, 5.000000e+00, 6.000000e+00, 7.000000e+00, -8.000000e+00, -7.000000e+00, -6.000000e+00, -5.000000e+00, -4.000000e+00, -3.000000e+00, -2.000000e+00, -1.000000e+00]> : vector<16xf32>
-// CHECK:   %[[SCALED:.*]] = arith.mulf %[[TABLE]], %[[FIRST]] : vector<16xf32>
-// CHECK:   scf.for {{.*}} iter_args(%[[C0:[^ ]*]] = %{{.*}}, %[[C1:[^ ]*]] = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %[[NEXT:[^ ]*]] = %{{.*}}, %[[T:[^ ]*]] = %[[SCALED]]) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xi32>, vector<16xf32>)
+// CHECK:   %[[SCALED:.*]] = arith.mulf %[[TABLE]], %[[FIRSTV]] : vector<16xf32>
+// CHECK:   scf.for %[[KB:.*]] = {{.*}} iter_args(%[[C0:[^ ]*]] = %{{.*}}, %[[C1:[^ ]*]] = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %[[T:[^ ]*]] = %[[SCALED]]) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
 // CHECK:     %[[RAW:.*]] = vector.transfer_read %{{.*}} : tensor<{{.*}}xi8>, vector<64xi8>
 // CHECK:     %[[LANES:.*]] = vector.bitcast %[[RAW]] : vector<64xi8> to vector<16xi32>
 // CHECK:     %[[V0:.*]] = anybit.x86_vpermps %[[T]], %[[LANES]] : vector<16xf32>
@@ -37,10 +39,11 @@ func.func @gemv_i4(%x: tensor<1x256xf32>, %w: tensor<2x256xi4, #anybit.packed<bl
 // CHECK:     %[[CODE1:.*]] = arith.shrui %[[LANES]], %{{.*}} : vector<16xi32>
 // CHECK:     %[[V1:.*]] = anybit.x86_vpermps %[[T]], %[[CODE1]] : vector<16xf32>
 // CHECK:     vector.fma %{{.*}}, %[[V1]], %[[C1]] : vector<16xf32>
-// CHECK:     %[[AFTER:.*]] = arith.addi %[[NEXT]], %{{.*}} : vector<16xi32>
-// CHECK:     %[[S:.*]] = anybit.x86_vpermps %[[SCALES]], %[[NEXT]] : vector<16xf32>
-// CHECK:     %[[NEXTTABLE:.*]] = arith.mulf %{{.*}}, %[[S]] : vector<16xf32>
-// CHECK:     scf.yield {{.*}}, %[[AFTER]], %[[NEXTTABLE]] :
+// CHECK:     %[[FOLLOWING:.*]] = arith.minui %{{.*}}, %{{.*}} : index
+// CHECK:     %[[S:.*]] = memref.load %[[BUF]][%{{.*}}] : memref<2xf32>
+// CHECK:     %[[SV:.*]] = vector.broadcast %[[S]] : f32 to vector<16xf32>
+// CHECK:     %[[NEXTTABLE:.*]] = arith.mulf %{{.*}}, %[[SV]] : vector<16xf32>
+// CHECK:     scf.yield {{.*}}, %[[NEXTTABLE]] :
 // CHECK:   vector.reduction <add>, %{{.*}} fastmath<reassoc> : vector<16xf32> into f32
 // Without AVX-512 BW there is no vpermps: the nibbles are sign-extended
 // (shifted to the top of the lane and back) and converted, and each

@@ -276,12 +276,12 @@ protected:
     int64_t minBlocks =
         windows ? (windowBytes * 8 / bits + block - 1) / block : 1;
     int64_t k = block * (minBlocks + rng() % 6);
-    // Now and then a row of 16 to 40 blocks in groups of one read: scaled
-    // tables pick a block's scale from 16 or 32 (two vectors) of the row's,
-    // or read it alone past 32.
+    // Now and then a row of 16 to 80 blocks in groups of one read: scaled
+    // tables load a block's scale from the row's converted on the stack
+    // (up to 64), or read it alone past 64.
     bool longRow = rng() % 6 == 0;
     if (longRow)
-      k = block * (16 + rng() % 25);
+      k = block * (16 + rng() % 65);
     std::vector<std::string> encoding;
     if (rng() % 5 == 0)
       encoding.push_back("word = " + std::to_string(8 << (rng() % 4)));
