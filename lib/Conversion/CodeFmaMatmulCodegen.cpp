@@ -3,7 +3,6 @@
 #include "CodeFmaMatmulCodegen.h"
 
 #include "Anybit/ElementTypes.h"
-#include "Anybit/X86Ops.h"
 #include "CodeMatmulSupport.h"
 #include "CodeTables.h"
 #include "VectorMatmulCodegen.h"
@@ -302,25 +301,12 @@ struct CodeFmaKernel : IndexMath {
   SmallVector<Value> scaledTableBlocks(Value row) {
     int64_t numBlocks = k / format.blockCodes();
     int64_t perGroup = format.group / format.blockCodes();
-    int64_t groups = k / format.group;
-    Value rowScales;
-    if (groups <= kMaxStackScales) {
-      rowScales = memref::AllocaOp::create(
-          b, loc, MemRefType::get({groups}, b.getF32Type()));
-      vector::TransferWriteOp::create(b, loc, readScales(row, idx(0), groups),
-                                      rowScales, ValueRange{idx(0)},
-                                      ArrayRef<bool>{true});
-    }
+    Value rowScales = stackScales(row);
     // The table of block kb + 1 is made in block kb (the loop carries it):
     // a block's lookups would otherwise wait on its own.
     auto tableOf = [&](Value kb) {
-      Value g = arith::DivUIOp::create(b, loc, kb, idx(perGroup));
-      Value scale =
-          rowScales ? vector::BroadcastOp::create(
-                          b, loc, v.f32v(),
-                          memref::LoadOp::create(b, loc, rowScales, g))
-                          .getResult()
-                    : scaleOf(row, g);
+      Value scale = groupScale(
+          rowScales, row, arith::DivUIOp::create(b, loc, kb, idx(perGroup)));
       SmallVector<Value> parts;
       for (Value part : getTableParts(v, *format.table))
         parts.push_back(arith::MulFOp::create(b, loc, part, scale));
@@ -470,6 +456,31 @@ struct CodeFmaKernel : IndexMath {
         });
   }
 
+  /// A row's scales converted once into a buffer on the stack, where it
+  /// has at most kMaxStackScales groups; null otherwise. In the tile's
+  /// body, so each OpenMP thread has its own.
+  Value stackScales(Value row) {
+    int64_t groups = k / format.group;
+    if (groups > kMaxStackScales)
+      return Value();
+    Value buffer = memref::AllocaOp::create(
+        b, loc, MemRefType::get({groups}, b.getF32Type()));
+    vector::TransferWriteOp::create(b, loc, readScales(row, idx(0), groups),
+                                    buffer, ValueRange{idx(0)},
+                                    ArrayRef<bool>{true});
+    return buffer;
+  }
+
+  /// The scale of group `g` of row `row` in every lane: a broadcast load
+  /// from `buffer` (stackScales), which no vector unit runs, or, without
+  /// one, read and converted here.
+  Value groupScale(Value buffer, Value row, Value g) {
+    if (!buffer)
+      return scaleOf(row, g);
+    return vector::BroadcastOp::create(b, loc, v.f32v(),
+                                       memref::LoadOp::create(b, loc, buffer, g));
+  }
+
   /// The scale of group `g` of row `row`, in every lane.
   Value scaleOf(Value row, Value g) {
     return readGroupScaleSplat(b, loc, bytes, scaleBase, k / format.group,
@@ -551,23 +562,14 @@ struct CodeFmaKernel : IndexMath {
       int64_t perGroup = format.group / format.blockCodes();
       int64_t groups = k / format.group;
       int64_t inRow = blocksInRow() / perGroup;
-      // A row of at most 64 groups reads and converts its scales once; a
-      // group's is then one broadcast (from the stack, where LLVM keeps a
-      // vector it indexes by a loop's variable: here the scale is only
-      // needed after the group's blocks).
-      Value rowScales = groups <= 4 * kLanes ? readScales(row, idx(0), groups)
-                                             : Value();
-      auto scaleOfGroup = [&](Value g) -> Value {
-        return rowScales ? splatElement(b, loc, rowScales, g, kLanes)
-                         : scaleOf(row, g);
-      };
+      Value rowScales = stackScales(row);
       auto group = [&](Value g, int64_t gConst, ValueRange sum) {
         SmallVector<Value> partial =
             gConst < 0 ? blocks(mul(g, perGroup), 0, perGroup, row, zeros)
                        : blocks(idx(gConst * perGroup), gConst * perGroup,
                                 perGroup, row, zeros);
         return SmallVector<Value>{vector::FMAOp::create(
-            b, loc, treeSum(partial), scaleOfGroup(g), sum[0])};
+            b, loc, treeSum(partial), groupScale(rowScales, row, g), sum[0])};
       };
       total = loopThenEach(inRow, groups, v.f32c(0), group)[0];
     } else {

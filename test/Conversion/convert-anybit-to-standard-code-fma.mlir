@@ -236,8 +236,12 @@ func.func @gemv_i6(%x: tensor<1x256xf32>, %w: tensor<1x256xi6, #anybit.packed<bl
 // 12, code 3 at bit 2, and the same for codes 4-7). Code 1 (bits 6-11,
 // mask 4032) keeps its bits, its sign bit flipped (2048), under the
 // exponent of 2^17 (144 << 23): the f32 2^17 + 32 + v; subtracting
-// 131104 = 2^17 + 32 leaves v. No shift and no conversion.
+// 131104 = 2^17 + 32 leaves v. No shift and no conversion. Each group's
+// sum takes its scale from the row's, converted once into a buffer on the
+// stack.
 // CHECK-LABEL: func.func @gemv_i6(
+// CHECK: %[[BUF:.*]] = memref.alloca() : memref<2xf32>
+// CHECK: vector.transfer_write %{{.*}}, %[[BUF]]
 // CHECK: %[[W:.*]] = vector.transfer_read %{{.*}} : tensor<{{.*}}xi8>, vector<128xi8>
 // CHECK: vector.shuffle %[[W]], %{{.*}} [0, 1, 2, 3, 6, 7, 8, 9,
 // CHECK-NOT: arith.sitofp
@@ -251,6 +255,9 @@ func.func @gemv_i6(%x: tensor<1x256xf32>, %w: tensor<1x256xi6, #anybit.packed<bl
 // CHECK: vector.shuffle %[[W]], %{{.*}} [2, 3, 4, 5, 8, 9, 10, 11,
 // CHECK: vector.shuffle %[[W]], %{{.*}} [3, 4, 5, 6, 9, 10, 11, 12,
 // CHECK: vector.shuffle %[[W]], %{{.*}} [5, 6, 7, 8, 11, 12, 13, 14,
+// CHECK-NOT: arith.sitofp
+// CHECK: %[[S:.*]] = memref.load %[[BUF]][%{{.*}}] : memref<2xf32>
+// CHECK: vector.broadcast %[[S]] : f32 to vector<16xf32>
 // CHECK-NOT: arith.sitofp
 // CHECK: return
 // CONVERT-LABEL: func.func @gemv_i6(
