@@ -56,7 +56,21 @@ protected:
     context.loadAllAvailableDialects();
   }
 
-  /// An element type of 1..8 bits: an integer or a small float.
+  /// A function @`name``index` returning anybit.matmul of its arguments
+  /// (types `lhs`, `rhs`) into `res`, accumulated in f32.
+  static std::string matmulFunction(llvm::StringRef name, int index,
+                                    const std::string &lhs,
+                                    const std::string &rhs,
+                                    const std::string &res, bool transposed) {
+    return llvm::formatv(
+        "func.func @{0}{1}(%a: {2}, %b: {3}) -> {4} {{\n"
+        "  %c = anybit.matmul %a, %b {{accumulator = f32{5}} : {2}, {3} -> "
+        "{4}\n"
+        "  return %c : {4}\n}\n",
+        name, index, lhs, rhs, res, transposed ? ", transpose_rhs" : "");
+  }
+
+  /// An element type of 1..8 bits: an integer, a trit or a small float.
   std::string weightType() {
     static const char *floats[] = {"f4E2M1FN", "f6E2M3FN", "f6E3M2FN",
                                    "f8E4M3FN", "f8E5M2"};
@@ -211,12 +225,7 @@ protected:
                                     transposed ? n : k, transposed ? k : n,
                                     element, enc);
     std::string res = llvm::formatv("tensor<{0}x{1}x{2}>", m, n, out);
-    return llvm::formatv(
-        "func.func @mm{0}(%a: {1}, %b: {2}) -> {3} {{\n"
-        "  %c = anybit.matmul %a, %b {{accumulator = f32{4}} : {1}, {2} -> "
-        "{3}\n"
-        "  return %c : {3}\n}\n",
-        index, lhs, rhs, res, transposed ? ", transpose_rhs" : "");
+    return matmulFunction("mm", index, lhs, rhs, res, transposed);
   }
 
   /// A kernel for the code-FMA kernel (CodeFmaMatmulCodegen): f32
@@ -337,12 +346,7 @@ protected:
                       element, llvm::join(encoding, ", "));
     std::string lhs = llvm::formatv("tensor<{0}x{1}xf32>", m, k);
     std::string res = llvm::formatv("tensor<{0}x{1}xf32>", m, n);
-    return llvm::formatv(
-        "func.func @fma{0}(%a: {1}, %b: {2}) -> {3} {{\n"
-        "  %c = anybit.matmul %a, %b {{accumulator = f32, transpose_rhs} : "
-        "{1}, {2} -> {3}\n"
-        "  return %c : {3}\n}\n",
-        index, lhs, rhs, res);
+    return matmulFunction("fma", index, lhs, rhs, res, /*transposed=*/true);
   }
 
   /// A GEMV (now and then a batch) for the code-dot kernel's scaled path:
@@ -379,12 +383,7 @@ protected:
         "tensor<{0}x{1}x{2}, #anybit.packed<block = [1, {3}], scale = {4}>>",
         n, k, element, group, scales[rng() % std::size(scales)]);
     std::string res = llvm::formatv("tensor<{0}x{1}xf32>", m, n);
-    return llvm::formatv(
-        "func.func @dot{0}(%a: {1}, %b: {2}) -> {3} {{\n"
-        "  %c = anybit.matmul %a, %b {{accumulator = f32, transpose_rhs} : "
-        "{1}, {2} -> {3}\n"
-        "  return %c : {3}\n}\n",
-        index, lhs, rhs, res);
+    return matmulFunction("dot", index, lhs, rhs, res, /*transposed=*/true);
   }
 
   /// Adds `source`'s functions to `functions`, and those `takes` accepts
