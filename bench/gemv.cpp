@@ -1,6 +1,6 @@
 //===- gemv.cpp - GEMV benchmark: Anybit packed weights vs OpenBLAS f32 ---===//
 //
-//   anybit-bench-gemv [--quick]
+//   anybit-bench-gemv [--quick] [--only TEXT]...
 //
 // y = W·x with f32 activations x (B x K) and weights W of N x K stored, as
 // a linear layer stores them, as an N x K tensor of iW / small-float codes
@@ -332,6 +332,13 @@ static std::vector<float> int8Activations(const float *x, int64_t B,
   return out;
 }
 
+/// A case's name in the progress lines (what --only matches).
+static std::string caseLabel(const std::string &shapeName, int64_t B,
+                             const Format &f, int64_t G, bool a8) {
+  return shapeName + " B=" + std::to_string(B) + " " + f.name +
+         " G=" + std::to_string(G) + (a8 ? " a8" : "");
+}
+
 /// The kernel's packed entry @gemv on `threads` threads.
 static CompiledKernel compileGemv(mlir::ModuleOp module, unsigned threads) {
   anybit::CPUCompileOptions options;
@@ -409,14 +416,24 @@ struct MachineLimits {
 
 int main(int argc, char **argv) {
   bool quick = false;
+  std::vector<std::string> only;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--quick" || arg == "-quick") {
       quick = true;
+    } else if ((arg == "--only" || arg == "-only") && i + 1 < argc) {
+      only.push_back(argv[++i]);
+    } else if (arg.rfind("--only=", 0) == 0) {
+      only.push_back(arg.substr(7));
     } else if (arg == "--help" || arg == "-h") {
-      std::printf("usage: %s [--quick]\n  --quick  4096x4096, batch 1, a "
-                  "subset of the weight types\n",
-                  argv[0]);
+      std::printf(
+          "usage: %s [--quick] [--only TEXT]...\n"
+          "  --quick      4096x4096, batch 1, a subset of the weight types\n"
+          "  --only TEXT  only the cases whose label (as the progress lines "
+          "print it,\n"
+          "               e.g. '4096x4096 B=1 i8 G=128 a8') contains TEXT; "
+          "repeatable\n",
+          argv[0]);
       return 0;
     } else {
       std::fprintf(stderr, "anybit-bench-gemv: unknown argument '%s' (try "
@@ -446,9 +463,21 @@ int main(int argc, char **argv) {
     for (const Format &f : kFormats)
       formats.push_back(&f);
   }
-  // Every format with f32 and with int8 activations.
-  const int totalCases = int(shapes.size() * formats.size() * 2 *
-                             groups.size() * batches.size());
+  // Every format with f32 and with int8 activations (those --only keeps).
+  auto selected = [&](const std::string &label) {
+    return only.empty() || llvm::any_of(only, [&](const std::string &text) {
+             return label.find(text) != std::string::npos;
+           });
+  };
+  int totalCases = 0;
+  for (const Shape &shape : shapes)
+    for (const Format *f : formats)
+      for (int64_t G : groups)
+        for (int64_t B : batches)
+          for (bool a8 : {false, true})
+            totalCases += selected(caseLabel(std::to_string(shape.N) + "x" +
+                                                 std::to_string(shape.K),
+                                             B, *f, G, a8));
 
   // Read bandwidth: a buffer well beyond the last-level cache.
   size_t bwBytes = size_t(512) << 20;
@@ -556,9 +585,9 @@ int main(int argc, char **argv) {
           row.K = K;
           row.bytes = w.packed.size;
           row.blasSeconds = blasTime[bi];
-          std::string label = shapeName + " B=" + std::to_string(B) + " " +
-                              f->name + " G=" + std::to_string(G) +
-                              (a8 ? " a8" : "");
+          std::string label = caseLabel(shapeName, B, *f, G, a8);
+          if (!selected(label))
+            continue;
 
           auto t0 = Clock::now();
           mlir::OwningOpRef<mlir::ModuleOp> module =

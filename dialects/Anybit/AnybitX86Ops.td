@@ -248,4 +248,38 @@ def Anybit_X86VpmaddwdOp : Anybit_Op<"x86_vpmaddwd", [Pure,
   }];
 }
 
+def Anybit_X86VpackuswbOp : Anybit_Op<"x86_vpackuswb", [Pure,
+    X86IntrinsicOpInterface,
+    AllTypesMatch<["a", "b"]>,
+    TypesMatchWith<"the result has a byte per word of `a` and `b`", "a",
+                   "result",
+                   "::mlir::VectorType::get({::llvm::cast<::mlir::VectorType>("
+                   "$_self).getNumElements() * 2}, ::mlir::IntegerType::get("
+                   "$_self.getContext(), 8))">]> {
+  let summary = "x86 vpackuswb: words to unsigned-saturated bytes, per lane";
+  let description = [{
+    Each 128-bit lane L of the result holds the eight words of lane L of
+    `a`, then those of `b`, each as a byte saturated to [0, 255]: for byte
+    i, r = i mod 16, result[i] = sat(a[8 (i / 16) + r]) for r < 8, else
+    sat(b[8 (i / 16) + r - 8]). AVX2 on 16 words each, AVX-512 BW on 32.
+    Words already in [0, 255] pack exactly, in that interleaved order.
+
+    ```mlir
+    %r = anybit.x86_vpackuswb %a, %b : vector<16xi16> -> vector<32xi8>
+    ```
+  }];
+  let arguments = (ins VectorOfLengthAndType<[16, 32], [I16]>:$a,
+                       VectorOfLengthAndType<[16, 32], [I16]>:$b);
+  let results = (outs VectorOfLengthAndType<[32, 64], [I8]>:$result);
+  let assemblyFormat = "$a `,` $b attr-dict `:` type($a) `->` type($result)";
+  let extraClassDeclaration = [{
+    std::string getIntrinsicName() {
+      return ::llvm::cast<::mlir::VectorType>(getResult().getType())
+                     .getNumElements() == 64
+                 ? "llvm.x86.avx512.packuswb.512"
+                 : "llvm.x86.avx2.packuswb";
+    }
+  }];
+}
+
 #endif // ANYBIT_X86_OPS_TD

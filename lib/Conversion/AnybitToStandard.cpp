@@ -686,7 +686,8 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
         (isa<IntegerType>(acc) || vectorize) &&
         canLowerCodeDotMatmul(op.getLhs().getType(), op.getRhs().getType(),
                               op.getTransposeRhs(), acc,
-                              x86Multishift ? x86Int8DotBits / 8 : 0)) {
+                              x86Int8DotBits || x86ByteBits >= 256 ? 64
+                                                                   : 16)) {
       product = buildCodeDotMatmul(rewriter, loc, adaptor.getLhs(),
                                    op.getLhs().getType(), adaptor.getRhs(),
                                    op.getRhs().getType(),
@@ -905,7 +906,7 @@ struct ConvertAnybitToStandardPass
     target.addIllegalDialect<AnybitDialect>();
     // The code-dot kernel's instructions.
     target.addLegalOp<X86VpdpbusdOp, X86VpmaddubswOp, X86VpmaddwdOp,
-                      X86VpmultishiftqbOp, X86VpshufbOp,
+                      X86VpackuswbOp, X86VpmultishiftqbOp, X86VpshufbOp,
                       X86VpermbOp, X86VpermpsOp, X86Vpermi2psOp>();
     target.markUnknownOpDynamicallyLegal(
         [&](Operation *op) { return converter.isLegal(op); });

@@ -244,14 +244,32 @@ struct CodeDotKernel : IndexMath {
                                           pad, ArrayRef<bool>{inBounds});
   }
 
+  /// Whether x86 byte shuffles (vpshufb) are available: with vpdpbusd or
+  /// vpmaddubsw.
+  bool byteShuffles() const { return dotBits || byteMadd; }
+
   /// acc + the byte dot products of `codes` (unsigned) and `activations`
   /// (signed), four bytes per i32 lane.
   Value dot(Value acc, Value codes, Value activations) {
     if (dotBits)
       return X86VpdpbusdOp::create(b, loc, laneVector(), acc, codes,
                                    activations);
-    if (byteMadd)
+    if (byteMadd && format.maxCode() < 128)
       return addPairSums(acc, pairSums(codes, activations));
+    if (byteMadd) {
+      // Codes up to 255 would saturate vpmaddubsw's pair sums: c = l + 128 h
+      // with l < 128 and h in {0, 1}, two exact products, the second's
+      // pairs widened times 128 (8-bit weights 4x faster than widening
+      // every byte to i32).
+      auto words = VectorType::get({vectorBytes / 2}, b.getI16Type());
+      Value low = bitwise(codes, 127, /*isAnd=*/true);
+      Value high = arith::ShRUIOp::create(b, loc, codes,
+                                          splat(byteVector(), 7));
+      Value highQuads = X86VpmaddwdOp::create(
+          b, loc, laneVector(), pairSums(high, activations), splat(words, 128));
+      return arith::AddIOp::create(
+          b, loc, addPairSums(acc, pairSums(low, activations)), highQuads);
+    }
     auto wide = VectorType::get({vectorBytes}, b.getI32Type());
     Value products = arith::MulIOp::create(
         b, loc, arith::ExtUIOp::create(b, loc, wide, codes),
@@ -311,8 +329,22 @@ struct CodeDotKernel : IndexMath {
   }
 
   /// The loaded bytes `w` with the sign bit of every field flipped, once
-  /// per load, for planes (fields flip their codes).
+  /// per load, for planes and shuffled fields (other fields flip their
+  /// codes).
   Value prepare(Value w) {
+    if (shuffledFields() && format.flip) {
+      // Each lane's 16 P fields start at its first byte, the same bits
+      // in every lane.
+      SmallVector<int64_t> pattern(vectorBytes, 0);
+      for (int64_t field = 0; field < 16 * format.planes; ++field) {
+        int64_t sign = field * format.bits + format.bits - 1;
+        for (int64_t lane = 0; lane < vectorBytes / 16; ++lane)
+          pattern[16 * lane + sign / 8] |= int64_t(1) << (sign % 8);
+      }
+      for (int64_t &p : pattern)
+        p = int8_t(p);
+      return arith::XOrIOp::create(b, loc, w, constant(byteVector(), pattern));
+    }
     if (format.decoding != Decoding::Planes || !format.flip)
       return w;
     int64_t pattern = 0;
@@ -359,22 +391,47 @@ struct CodeDotKernel : IndexMath {
 
   /// The table codes (part `part`) of the bit patterns `field` (small
   /// floats): for up to 16 patterns one vpshufb with the table in every
-  /// 128-bit lane, for up to 64 (fields, with VBMI) one vpermb; a select
-  /// per pattern in portable code.
+  /// 128-bit lane, for up to 64 (fields, with VBMI) one vpermb, else one
+  /// vpshufb per 16 patterns and a select per bit above the fourth; a
+  /// select per pattern in portable code.
   Value lookUp(Value field, int64_t part) {
     ArrayRef<int64_t> codes = part ? format.high : format.table;
     bool byteTable = multishift && int64_t(codes.size()) <= vectorBytes;
-    if (dotBits && (codes.size() <= 16 || byteTable)) {
-      int64_t period = codes.size() <= 16 ? 16 : vectorBytes;
+    if (byteTable && codes.size() > 16) {
       SmallVector<int64_t> table;
-      for (int64_t i = 0; i < vectorBytes; ++i) {
-        size_t pattern = i % period;
-        table.push_back(pattern < codes.size() ? int8_t(codes[pattern]) : 0);
+      for (int64_t i = 0; i < vectorBytes; ++i)
+        table.push_back(size_t(i) < codes.size() ? int8_t(codes[i]) : 0);
+      return X86VpermbOp::create(b, loc, byteVector(),
+                                 constant(byteVector(), table), field);
+    }
+    if (byteShuffles()) {
+      // Patterns 16 q .. 16 q + 15 by vpshufb q (the field's low four bits;
+      // its bit 7 is clear), then bits 4 and 5 pick among the results.
+      SmallVector<Value, 4> sixteens;
+      for (size_t first = 0; first < codes.size(); first += 16) {
+        SmallVector<int64_t> table;
+        for (int64_t i = 0; i < vectorBytes; ++i) {
+          size_t pattern = first + i % 16;
+          table.push_back(pattern < codes.size() ? int8_t(codes[pattern]) : 0);
+        }
+        sixteens.push_back(X86VpshufbOp::create(
+            b, loc, byteVector(), constant(byteVector(), table), field));
       }
-      Value entries = constant(byteVector(), table);
-      if (codes.size() <= 16)
-        return X86VpshufbOp::create(b, loc, byteVector(), entries, field);
-      return X86VpermbOp::create(b, loc, byteVector(), entries, field);
+      for (int64_t bit = 16; sixteens.size() > 1; bit *= 2) {
+        Value isSet = arith::CmpIOp::create(
+            b, loc, arith::CmpIPredicate::ne, bitwise(field, bit, true),
+            splat(byteVector(), 0));
+        SmallVector<Value, 4> picked;
+        for (size_t i = 0; i < sixteens.size(); i += 2)
+          picked.push_back(i + 1 < sixteens.size()
+                               ? arith::SelectOp::create(b, loc, isSet,
+                                                         sixteens[i + 1],
+                                                         sixteens[i])
+                                     .getResult()
+                               : sixteens[i]);
+        sixteens = std::move(picked);
+      }
+      return sixteens[0];
     }
     Value result = splat(byteVector(), int8_t(codes[0]));
     for (size_t pattern = 1; pattern < codes.size(); ++pattern) {
@@ -386,21 +443,107 @@ struct CodeDotKernel : IndexMath {
     return result;
   }
 
+  /// Whether fields come out of byte shuffles and multiplies
+  /// (shuffledFieldCodes): x86 without vpmultishiftqb.
+  bool shuffledFields() const {
+    return format.decoding == Decoding::Fields && !multishift &&
+           byteShuffles();
+  }
+
+  /// The first byte of the block that 128-bit lane `lane` of a shuffled
+  /// fields' load holds: its 16 P codes (of every plane) lie in 2 P bits
+  /// bytes from there, no more than 16 (P bits <= 8).
+  int64_t laneFirstByte(int64_t lane) const {
+    return 2 * format.planes * format.bits * lane;
+  }
+
+  /// W's bytes for a block from byte `offset`: V of them, or for shuffled
+  /// fields each 128-bit lane's 16 (laneFirstByte).
+  Value loadBlock(Value offset, bool inBounds) {
+    if (!shuffledFields())
+      return read(bytes, offset, inBounds);
+    Value pad = arith::ConstantIntOp::create(b, loc, 0, 8);
+    SmallVector<Value, 4> lanes;
+    for (int64_t lane = 0; lane < vectorBytes / 16; ++lane)
+      lanes.push_back(vector::TransferReadOp::create(
+          b, loc, VectorType::get({16}, b.getI8Type()), bytes,
+          ValueRange{add(offset, laneFirstByte(lane))}, pad,
+          ArrayRef<bool>{inBounds}));
+    // Concatenated two by two (vinserti128).
+    while (lanes.size() > 1) {
+      SmallVector<Value, 4> joined;
+      for (size_t i = 0; i < lanes.size(); i += 2) {
+        int64_t size = cast<VectorType>(lanes[i].getType()).getNumElements();
+        SmallVector<int64_t> all;
+        for (int64_t e = 0; e < 2 * size; ++e)
+          all.push_back(e);
+        joined.push_back(
+            vector::ShuffleOp::create(b, loc, lanes[i], lanes[i + 1], all));
+      }
+      lanes = std::move(joined);
+    }
+    return lanes[0];
+  }
+
+  /// Plane j's fields (codes P i + j, before any flip) out of `w`
+  /// (loadBlock), byte i holding code i: the 16-bit window of two bytes that
+  /// holds each code is picked by a vpshufb in its 128-bit lane, multiplied
+  /// so that the code's top bit is bit 15 (the bits above it overflow) and
+  /// shifted down by 16 - bits; one vpackuswb makes 32 bytes of two
+  /// vectors of words. AVX2 has no variable 16-bit shift, and this is two
+  /// shuffles, two multiplies, two shifts and a pack per 32 codes where
+  /// the portable code's byte shuffles cross lanes.
+  Value shuffledFieldCodes(Value w, int64_t j) {
+    int64_t bits = format.bits;
+    auto words = VectorType::get({vectorBytes / 2}, b.getI16Type());
+    // vpackuswb's byte i of lane L is word 8 L + i of its first operand for
+    // i < 8, word 8 L + i - 8 of its second otherwise.
+    Value halves[2];
+    for (int64_t half = 0; half < 2; ++half) {
+      SmallVector<int64_t> control, multiplier;
+      for (int64_t word = 0; word < vectorBytes / 2; ++word) {
+        int64_t lane = word / 8;
+        int64_t i = 16 * lane + 8 * half + word % 8;
+        int64_t bit = (format.planes * i + j) * bits;
+        int64_t first = bit / 8 - laneFirstByte(lane), shift = bit % 8;
+        // A field starting a byte is the high byte of its window (shift
+        // 8): LLVM turns the multiply and shift into a vpmulhuw by
+        // 2^(16 - shift) and a mask, and a shift of 0 took a blend more.
+        if (shift == 0) {
+          first -= 1;
+          shift = 8;
+        }
+        // Bytes the field does not need may lie outside the lane: 0x80
+        // reads as zero.
+        auto byteAt = [](int64_t at, bool needed) -> int64_t {
+          return needed || (at >= 0 && at < 16) ? at : int8_t(0x80);
+        };
+        control.push_back(byteAt(first, shift < 8));
+        control.push_back(byteAt(first + 1, shift + bits > 8));
+        multiplier.push_back(int64_t(1) << (16 - bits - shift));
+      }
+      Value window = vector::BitCastOp::create(
+          b, loc, words,
+          X86VpshufbOp::create(b, loc, byteVector(), w,
+                               constant(byteVector(), control)));
+      Value top = arith::MulIOp::create(b, loc, window,
+                                        constant(words, multiplier));
+      halves[half] = arith::ShRUIOp::create(b, loc, top,
+                                            splat(words, 16 - bits));
+    }
+    return X86VpackuswbOp::create(b, loc, byteVector(), halves[0], halves[1]);
+  }
+
   /// Plane j of the P V codes in the first P V bits / 8 bytes of `w`: codes
   /// P i + j. Eight fields end on a byte boundary, so the 8 P codes of
   /// qword g of the result (P bits <= 8 bytes) are bytes [g P bits,
   /// (g + 1) P bits).
   Value fields(Value w, int64_t j) {
     int64_t bits = format.bits, planes = format.planes;
-    SmallVector<int64_t> first, second, shift;
-    for (int64_t i = 0; i < vectorBytes; ++i) {
-      int64_t bit = (planes * i + j) * bits;
-      first.push_back(bit / 8);
-      second.push_back(bit / 8 + 1); // < V: the fields end at P V bits / 8
-      shift.push_back(bit % 8);
-    }
     Value codes;
-    if (multishift) {
+    if (shuffledFields()) {
+      codes = shuffledFieldCodes(w, j);
+    } else if (multishift) {
       // Group g's bytes into qword g (the same shuffle for every plane),
       // then code P i + j of each group from its bit (P i + j) bits, all in
       // one vpmultishiftqb.
@@ -415,8 +558,16 @@ struct CodeDotKernel : IndexMath {
       codes = X86VpmultishiftqbOp::create(b, loc, byteVector(),
                                           constant(byteVector(), control),
                                           grouped);
+      codes = bitwise(codes, (1 << bits) - 1, /*isAnd=*/true);
     } else {
       // Each field out of the 16-bit word of its first two bytes.
+      SmallVector<int64_t> first, second, shift;
+      for (int64_t i = 0; i < vectorBytes; ++i) {
+        int64_t bit = (planes * i + j) * bits;
+        first.push_back(bit / 8);
+        second.push_back(bit / 8 + 1); // < V: the fields end at P V bits / 8
+        shift.push_back(bit % 8);
+      }
       auto words = VectorType::get({vectorBytes}, b.getI16Type());
       auto widen = [&](ArrayRef<int64_t> at) {
         return arith::ExtUIOp::create(
@@ -428,9 +579,12 @@ struct CodeDotKernel : IndexMath {
       codes = arith::TruncIOp::create(
           b, loc, byteVector(),
           arith::ShRUIOp::create(b, loc, word, constant(words, shift)));
+      codes = bitwise(codes, (1 << bits) - 1, /*isAnd=*/true);
     }
-    codes = bitwise(codes, (1 << bits) - 1, /*isAnd=*/true);
-    return format.flip ? bitwise(codes, format.flip, /*isAnd=*/false) : codes;
+    // Shuffled fields were flipped as they were loaded (prepare).
+    return format.flip && !shuffledFields()
+               ? bitwise(codes, format.flip, /*isAnd=*/false)
+               : codes;
   }
 
   /// Block `kb` (P V codes of each row) of rows n0.. of W against rows m0..
@@ -445,7 +599,7 @@ struct CodeDotKernel : IndexMath {
     for (int64_t r = 0; r < rowsW; ++r) {
       Value offset = arith::AddIOp::create(b, loc, mul(add(n0, r), rowBytes),
                                            mul(kb, blockBytes()));
-      Value w = prepare(read(bytes, offset, inBounds));
+      Value w = prepare(loadBlock(offset, inBounds));
       // Without vpdpbusd, the planes' 16-bit pair sums, widened once.
       SmallVector<Value> pairs(format.parts() * rowsA);
       for (int64_t j = 0; j < format.planes; ++j)
@@ -514,7 +668,7 @@ struct CodeDotKernel : IndexMath {
     int64_t group = format.group;
     int64_t lanes = floatLanes().getNumElements();
     if (group >= blockCodes())
-      return rowScales ? splatElement(b, loc, rowScales, unit, lanes)
+      return rowScales ? broadcastLoad(b, loc, rowScales, unit, lanes)
                        : splatElement(b, loc, readScales(row, unit, 1),
                                       b.getIndexAttr(0), lanes);
     int64_t perBlock = blockCodes() / group;
@@ -672,23 +826,30 @@ struct CodeDotKernel : IndexMath {
     return next;
   }
 
+  /// Row n0's scales converted once into a buffer on the stack, at the top
+  /// of its tile (rows of A share it), for tiles of one row of W with at
+  /// most 64 groups of whole blocks; null otherwise. A unit's scale is then
+  /// one broadcast load folded into the FMA, where a vector indexed by the
+  /// loop's variable was stored to the stack by LLVM every unit. Tiles of
+  /// several rows of W read theirs: four rows' scales would hold up to 16
+  /// more registers among the tile's 32 sums.
+  Value rowScaleBuffer(Value n0, int64_t rowsW) {
+    if (!format.group || rowsW != 1 || format.group < blockCodes() ||
+        k / format.group > kMaxRowScales)
+      return Value();
+    return storeOnStack(b, loc, readScales(n0, idx(0), k / format.group));
+  }
+
   /// rowBlock with [1, G] scales into f32: each group's (or, for groups
   /// smaller than a block, each block's) int32 lane sums are scaled once.
+  /// `rowScale`: rowScaleBuffer's, or null.
   Value rowBlockScaled(Value tile, Value m0, int64_t rowsA, Value n0,
-                       int64_t rowsW) {
+                       int64_t rowsW, Value rowScale) {
+    SmallVector<Value> rowScales(rowsW);
+    rowScales[0] = rowScale;
     int64_t inRow = blockCounts().second;
     Units units = this->units();
     int64_t perUnit = units.blocks;
-    // A row of at most 64 groups of whole blocks reads and converts its
-    // scales once; a unit's is then one broadcast (from the stack, where
-    // LLVM keeps a vector it indexes by a loop's variable), folded into
-    // the FMA. Tiles of one row of W only: four rows' scales would hold up
-    // to 16 more registers among the tile's 32 sums.
-    SmallVector<Value> rowScales(rowsW);
-    int64_t groups = k / format.group;
-    if (rowsW == 1 && format.group >= blockCodes() &&
-        groups <= kMaxRowScales)
-      rowScales[0] = readScales(n0, idx(0), groups);
     // A single output's units alternate between two FMA chains: one
     // chain waits on the FMA's latency every unit.
     int64_t outputs = rowsW * rowsA;
@@ -848,8 +1009,8 @@ bool canLowerCodeDotMatmul(RankedTensorType lhsType, RankedTensorType rhsType,
   if (!transposed || !format || !lhsType.hasStaticShape() ||
       !rhsType.hasStaticShape())
     return false;
-  // Tables of more than 16 entries are vpermbs.
-  if (format->table.size() > 16 && format->table.size() > tableEntries)
+  // Tables of more than 16 entries need byte shuffles.
+  if (format->table.size() > tableEntries)
     return false;
   // Rows of W start on a byte.
   int64_t k = rhsType.getDimSize(1);
@@ -910,8 +1071,7 @@ Value buildCodeDotMatmul(OpBuilder &b, Location loc, Value lhs,
                        format,
                        dotBits,
                        multishift && dotBits != 0,
-                       !dotBits && byteBits >= 8 * vectorBytes &&
-                           format.maxCode() < 128,
+                       !dotBits && byteBits >= 8 * vectorBytes,
                        k,
                        int64_t(enc ? enc.getDataBytes(rhsType.getShape(),
                                                       rhsType.getElementType())
@@ -933,11 +1093,13 @@ Value buildCodeDotMatmul(OpBuilder &b, Location loc, Value lhs,
     return buildColumnTiles(
         b, loc, m, count, rowsW, resultElement, [&](Value tile, Value col0) {
           Value n0 = kernel.add(col0, first);
+          Value rowScale = kernel.rowScaleBuffer(n0, rowsW);
           return buildRowChunks(
               b, loc, m, kRowsOfA, tile,
               [&](Value t, Value m0, int64_t rowsA) {
                 return format.group
-                           ? kernel.rowBlockScaled(t, m0, rowsA, n0, rowsW)
+                           ? kernel.rowBlockScaled(t, m0, rowsA, n0, rowsW,
+                                                   rowScale)
                            : kernel.rowBlock(t, m0, rowsA, n0, rowsW);
               });
         });

@@ -57,8 +57,9 @@ namespace anybit::codegen {
 ///    tiling the kernel's blocks (e2m1 with e8m0 is MXFP4);
 /// rows of W start on a byte (K * bits a multiple of 8, K a multiple of 5
 /// for base 3).
-/// `tableEntries`: the entries of the target's vpermb tables (64 or 32
-/// with AVX-512 VBMI, else 0), which floats of 5 or 6 bits need.
+/// `tableEntries`: the most patterns a table lookup of the target takes
+/// (64 where it has x86 byte shuffles, 16 in portable code, whose lookups
+/// are a select per pattern); floats of 5 or 6 bits need 32 or 64.
 bool canLowerCodeDotMatmul(mlir::RankedTensorType lhsType,
                            mlir::RankedTensorType rhsType, bool transposed,
                            mlir::Type accumulator, unsigned tableEntries);
@@ -67,9 +68,9 @@ bool canLowerCodeDotMatmul(mlir::RankedTensorType lhsType,
 /// (of type `rhsType`): its bytes, or the N x K i8 tensor itself.
 /// `dotBits` is the vpdpbusd width (512: AVX-512 VNNI, 256: AVX-VNNI), or 0
 /// for 256-bit vector code, whose byte products are vpmaddubsw and vpmaddwd
-/// when `byteBits` (AVX2: 256, AVX-512 BW: 512) is nonzero and every code
-/// is below 128 (so that vpmaddubsw's 16-bit pair sums cannot saturate),
-/// else portable widening multiplies; `multishift` lets straddling fields
+/// when `byteBits` (AVX2: 256, AVX-512 BW: 512) is nonzero (codes of 128
+/// and up split in two products, so that vpmaddubsw's 16-bit pair sums
+/// cannot saturate), else portable widening multiplies; `multishift` lets straddling fields
 /// use vpmultishiftqb of that width (with a nonzero `dotBits`).
 mlir::Value buildCodeDotMatmul(mlir::OpBuilder &b, mlir::Location loc,
                                mlir::Value lhs, mlir::RankedTensorType lhsType,

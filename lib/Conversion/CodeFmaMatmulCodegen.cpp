@@ -9,7 +9,6 @@
 #include "anybit/Support/BitPacking.h"
 #include "anybit/Support/FloatFormat.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "llvm/ADT/SmallSet.h"
@@ -457,28 +456,21 @@ struct CodeFmaKernel : IndexMath {
   }
 
   /// A row's scales converted once into a buffer on the stack, where it
-  /// has at most kMaxStackScales groups; null otherwise. In the tile's
-  /// body, so each OpenMP thread has its own.
+  /// has at most kMaxStackScales groups; null otherwise. At the top of
+  /// the tile's body (storeOnStack).
   Value stackScales(Value row) {
     int64_t groups = k / format.group;
     if (groups > kMaxStackScales)
       return Value();
-    Value buffer = memref::AllocaOp::create(
-        b, loc, MemRefType::get({groups}, b.getF32Type()));
-    vector::TransferWriteOp::create(b, loc, readScales(row, idx(0), groups),
-                                    buffer, ValueRange{idx(0)},
-                                    ArrayRef<bool>{true});
-    return buffer;
+    return storeOnStack(b, loc, readScales(row, idx(0), groups));
   }
 
   /// The scale of group `g` of row `row` in every lane: a broadcast load
-  /// from `buffer` (stackScales), which no vector unit runs, or, without
-  /// one, read and converted here.
+  /// from `buffer` (stackScales), or, without one, read and converted here.
   Value groupScale(Value buffer, Value row, Value g) {
     if (!buffer)
       return scaleOf(row, g);
-    return vector::BroadcastOp::create(b, loc, v.f32v(),
-                                       memref::LoadOp::create(b, loc, buffer, g));
+    return broadcastLoad(b, loc, buffer, g, kLanes);
   }
 
   /// The scale of group `g` of row `row`, in every lane.

@@ -6,6 +6,7 @@
 #include "anybit/Support/BitPacking.h"
 #include "anybit/Support/FloatFormat.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
@@ -96,6 +97,24 @@ Value splatElement(OpBuilder &b, Location loc, Value vector,
   return vector::BroadcastOp::create(
       b, loc, VectorType::get({lanes}, type.getElementType()),
       vector::ExtractOp::create(b, loc, vector, ArrayRef<OpFoldResult>{index}));
+}
+
+Value storeOnStack(OpBuilder &b, Location loc, Value values) {
+  auto type = cast<VectorType>(values.getType());
+  Value buffer = memref::AllocaOp::create(
+      b, loc, MemRefType::get(type.getShape(), type.getElementType()));
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  vector::TransferWriteOp::create(b, loc, values, buffer, ValueRange{zero},
+                                  ArrayRef<bool>{true});
+  return buffer;
+}
+
+Value broadcastLoad(OpBuilder &b, Location loc, Value buffer, Value index,
+                    int64_t lanes) {
+  auto type = cast<MemRefType>(buffer.getType());
+  return vector::BroadcastOp::create(
+      b, loc, VectorType::get({lanes}, type.getElementType()),
+      memref::LoadOp::create(b, loc, buffer, index));
 }
 
 Value readGroupScaleSplat(OpBuilder &b, Location loc, Value bytes,

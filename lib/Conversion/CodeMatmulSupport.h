@@ -52,6 +52,21 @@ mlir::Value splatElement(mlir::OpBuilder &b, mlir::Location loc,
                          mlir::Value vector, mlir::OpFoldResult index,
                          int64_t lanes);
 
+/// `values` (a 1-D vector) stored once into a buffer on the stack
+/// (memref.alloca), for a loop to read element by element: a broadcast
+/// load, where a vector indexed by a loop's variable is stored to the stack
+/// by LLVM at every use. At the top of a parallel tile's body, so that
+/// each thread has its own buffer (and anybit-hoist-sequential-allocas
+/// reuses one where the tiles run one after another).
+mlir::Value storeOnStack(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::Value values);
+
+/// Element `index` of the 1-D `buffer` (storeOnStack) in each of `lanes`
+/// lanes: one broadcast load, which no vector unit executes.
+mlir::Value broadcastLoad(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Value buffer, mlir::Value index,
+                          int64_t lanes);
+
 /// The scale of group `g` of row `row` (as readGroupScales) in each of
 /// `lanes` f32 lanes. Halves are broadcast before they are converted: one
 /// broadcast load and one conversion, where converting first took an

@@ -91,6 +91,10 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
     ConvertSCFToOpenMPPassOptions omp;
     omp.numThreads = options.threads;
     pm.addPass(createConvertSCFToOpenMPPass(omp));
+  } else {
+    // The parallel loops run one iteration after another: their bodies'
+    // stack buffers need allocating once.
+    pm.addNestedPass<func::FuncOp>(createAnybitHoistSequentialAllocas());
   }
   // memref.alloca_scope (the OpenMP loop bodies) must hold a single block:
   // memrefs lower, and the scopes with them, before scf.for becomes blocks.

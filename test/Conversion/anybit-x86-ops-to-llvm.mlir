@@ -11,7 +11,8 @@ func.func @zmm(%acc: vector<16xi32>, %u: vector<64xi8>, %s: vector<64xi8>,
                %w: vector<32xi16>, %t: vector<16xf32>, %i: vector<16xi32>,
                %h: vector<16xf32>)
     -> (vector<16xi32>, vector<64xi8>, vector<64xi8>, vector<64xi8>,
-        vector<32xi16>, vector<16xi32>, vector<16xf32>, vector<16xf32>) {
+        vector<32xi16>, vector<16xi32>, vector<16xf32>, vector<16xf32>,
+        vector<64xi8>) {
   // CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"(%[[ACC]], %[[U]], %[[S]])
   %0 = anybit.x86_vpdpbusd %acc, %u, %s : vector<64xi8> -> vector<16xi32>
   // CHECK: llvm.call_intrinsic "llvm.x86.avx512.pmultishift.qb.512"(%[[U]], %[[S]])
@@ -24,19 +25,23 @@ func.func @zmm(%acc: vector<16xi32>, %u: vector<64xi8>, %s: vector<64xi8>,
   %4 = anybit.x86_vpmaddubsw %u, %s : vector<64xi8> -> vector<32xi16>
   // CHECK: llvm.call_intrinsic "llvm.x86.avx512.pmaddw.d.512"(%[[W]], %[[W]])
   %5 = anybit.x86_vpmaddwd %w, %w : vector<32xi16> -> vector<16xi32>
+  // CHECK: llvm.call_intrinsic "llvm.x86.avx512.packuswb.512"(%[[W]], %[[W]])
+  %p = anybit.x86_vpackuswb %w, %w : vector<32xi16> -> vector<64xi8>
   // CHECK: llvm.call_intrinsic "llvm.x86.avx512.permvar.sf.512"(%[[T]], %[[I]])
   %6 = anybit.x86_vpermps %t, %i : vector<16xf32>
   // CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpermi2var.ps.512"(%[[T]], %[[I]], %[[H]])
   %7 = anybit.x86_vpermi2ps %t, %i, %h : vector<16xf32>
-  return %0, %1, %2, %3, %4, %5, %6, %7
+  return %0, %1, %2, %3, %4, %5, %6, %7, %p
       : vector<16xi32>, vector<64xi8>, vector<64xi8>, vector<64xi8>,
-        vector<32xi16>, vector<16xi32>, vector<16xf32>, vector<16xf32>
+        vector<32xi16>, vector<16xi32>, vector<16xf32>, vector<16xf32>,
+        vector<64xi8>
 }
 
 // CHECK-LABEL: func.func @ymm(
 func.func @ymm(%acc: vector<8xi32>, %u: vector<32xi8>, %s: vector<32xi8>,
                %w: vector<16xi16>)
-    -> (vector<8xi32>, vector<32xi8>, vector<16xi16>, vector<8xi32>) {
+    -> (vector<8xi32>, vector<32xi8>, vector<16xi16>, vector<8xi32>,
+        vector<32xi8>) {
   // CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.256"
   %0 = anybit.x86_vpdpbusd %acc, %u, %s : vector<32xi8> -> vector<8xi32>
   // CHECK: llvm.call_intrinsic "llvm.x86.avx2.pshuf.b"
@@ -45,5 +50,8 @@ func.func @ymm(%acc: vector<8xi32>, %u: vector<32xi8>, %s: vector<32xi8>,
   %2 = anybit.x86_vpmaddubsw %u, %s : vector<32xi8> -> vector<16xi16>
   // CHECK: llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"
   %3 = anybit.x86_vpmaddwd %w, %w : vector<16xi16> -> vector<8xi32>
-  return %0, %1, %2, %3 : vector<8xi32>, vector<32xi8>, vector<16xi16>, vector<8xi32>
+  // CHECK: llvm.call_intrinsic "llvm.x86.avx2.packuswb"(%[[YW:[^)]*]], %[[YW]])
+  %4 = anybit.x86_vpackuswb %w, %w : vector<16xi16> -> vector<32xi8>
+  return %0, %1, %2, %3, %4
+      : vector<8xi32>, vector<32xi8>, vector<16xi16>, vector<8xi32>, vector<32xi8>
 }

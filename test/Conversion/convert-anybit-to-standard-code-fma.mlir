@@ -23,8 +23,8 @@ func.func @gemv_i4(%x: tensor<1x256xf32>, %w: tensor<2x256xi4, #anybit.packed<bl
 // CHECK-LABEL: func.func @gemv_i4(
 // CHECK: %[[XP:.*]] = tensor.generate
 // CHECK: scf.forall (%[[ROW:.*]]) in (2)
-// CHECK:   %[[BUF:.*]] = memref.alloca() : memref<2xf32>
 // CHECK:   %[[TWO:.*]] = arith.extf %{{.*}} : vector<2xf16> to vector<2xf32>
+// CHECK:   %[[BUF:.*]] = memref.alloca() : memref<2xf32>
 // CHECK:   vector.transfer_write %[[TWO]], %[[BUF]][%{{.*}}] {in_bounds = [true]} : vector<2xf32>, memref<2xf32>
 // CHECK:   %[[FIRST:.*]] = memref.load %[[BUF]][%{{.*}}] : memref<2xf32>
 // CHECK:   %[[FIRSTV:.*]] = vector.broadcast %[[FIRST]] : f32 to vector<16xf32>

@@ -2,6 +2,7 @@
 // RUN: anybit-opt %s --convert-anybit-to-standard=x86-int8-dot-bits=256 --split-input-file | FileCheck %s --check-prefix=SHIFTS
 // RUN: anybit-opt %s --convert-anybit-to-standard --split-input-file | FileCheck %s --check-prefix=PORTABLE
 // RUN: anybit-opt %s --convert-anybit-to-standard="x86-int8-dot-bits=512 x86-multishift=true" --split-input-file | FileCheck %s --check-prefix=ZMM
+// RUN: anybit-opt %s --convert-anybit-to-standard=x86-byte-bits=256 --split-input-file | FileCheck %s --check-prefix=MADD
 
 func.func @gemv_i3(%a: tensor<1x128xi8>, %w: tensor<4x128xi3, #anybit.packed<>>) -> tensor<1x4xi32> {
   %c = anybit.matmul %a, %w {accumulator = i32, transpose_rhs} : tensor<1x128xi8>, tensor<4x128xi3, #anybit.packed<>> -> tensor<1x4xi32>
@@ -38,18 +39,37 @@ func.func @gemv_i3(%a: tensor<1x128xi8>, %w: tensor<4x128xi3, #anybit.packed<>>)
 // CHECK:   vector.reduction <add>
 // CHECK:   arith.muli %{{.*}}, %c4_i32 : i32
 // CHECK:   arith.subi
-// Without VBMI, each code comes out of the 16-bit word of its two bytes,
-// shifted by its bit offset (plane 0: codes 0, 2, 4, ... at bits 0, 6,
-// 12, ...).
+// Without VBMI, each 128-bit lane reads the 12 bytes of its 32 codes (two
+// reads of 16, 12 bytes apart), their sign bits flipped once per load;
+// vpshufb picks each code's 16-bit window (a code starting a byte is the
+// high byte of its window, the low one 0x80, zero), a multiply puts the
+// code's top bit at bit 15 and a shift by 16 - 3 brings it down, and
+// vpackuswb makes 32 bytes of two vectors of windows, the codes in order
+// (plane 0: codes 0, 2, 4, ... at bits 0, 6, 12, ...). The portable code
+// takes each field out of the 16-bit word of its two bytes.
 // SHIFTS-LABEL: func.func @gemv_i3(
-// SHIFTS: vector.shuffle %{{.*}}, %{{.*}} [0, 0, 1, 2, 3, 3, 4, 5, 6, 6, 7, 8,
-// SHIFTS: vector.shuffle %{{.*}}, %{{.*}} [1, 1, 2, 3, 4, 4, 5, 6, 7, 7, 8, 9,
-// SHIFTS: arith.ori %{{.*}} : vector<32xi16>
-// SHIFTS: arith.constant dense<[0, 6, 4, 2, 0, 6, 4, 2,
-// SHIFTS: arith.shrui %{{.*}} : vector<32xi16>
-// SHIFTS: arith.trunci %{{.*}} : vector<32xi16> to vector<32xi8>
+// SHIFTS: %[[LO:.*]] = vector.transfer_read %{{.*}} {in_bounds = [true]} : tensor<192xi8>, vector<16xi8>
+// SHIFTS: %[[HI:.*]] = vector.transfer_read %{{.*}} {in_bounds = [true]} : tensor<192xi8>, vector<16xi8>
+// SHIFTS: %[[BOTH:.*]] = vector.shuffle %[[LO]], %[[HI]] [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+// SHIFTS: %[[SIGNS:.*]] = arith.constant dense<[36, 73, -110, 36, 73, -110, 36, 73, -110, 36, 73, -110, 0, 0, 0, 0, 36,
+// SHIFTS: %[[W:.*]] = arith.xori %[[BOTH]], %[[SIGNS]] : vector<32xi8>
+// SHIFTS: %[[PICK:.*]] = arith.constant dense<[-128, 0, 0, 1, 1, 2, 2, 3, 2, 3, 3, 4, 4, 5, 5, 6, -128,
+// SHIFTS: %[[WIN:.*]] = anybit.x86_vpshufb %[[W]], %[[PICK]] : vector<32xi8>
+// SHIFTS: %[[WORDS:.*]] = vector.bitcast %[[WIN]] : vector<32xi8> to vector<16xi16>
+// SHIFTS: %[[TOP:.*]] = arith.constant dense<[32, 128, 512, 2048, 32, 128, 512, 2048,
+// SHIFTS: %[[UP:.*]] = arith.muli %[[WORDS]], %[[TOP]] : vector<16xi16>
+// SHIFTS: %[[DOWN:.*]] = arith.constant dense<13> : vector<16xi16>
+// SHIFTS: %[[FIRST:.*]] = arith.shrui %[[UP]], %[[DOWN]] : vector<16xi16>
+// SHIFTS: anybit.x86_vpshufb %[[W]], %{{.*}} : vector<32xi8>
+// SHIFTS: %[[SECOND:.*]] = arith.shrui %{{.*}}, %{{.*}} : vector<16xi16>
+// SHIFTS: %[[CODES:.*]] = anybit.x86_vpackuswb %[[FIRST]], %[[SECOND]] : vector<16xi16> -> vector<32xi8>
 // SHIFTS-NOT: anybit.x86_vpmultishiftqb
-// SHIFTS: anybit.x86_vpdpbusd
+// SHIFTS: anybit.x86_vpdpbusd %{{.*}}, %[[CODES]], %{{.*}}
+// AVX2 alone takes the same fields into vpmaddubsw and vpmaddwd.
+// MADD-LABEL: func.func @gemv_i3(
+// MADD: %[[CODES:.*]] = anybit.x86_vpackuswb
+// MADD: anybit.x86_vpmaddubsw %[[CODES]], %{{.*}} : vector<32xi8> -> vector<16xi16>
+// MADD: anybit.x86_vpmaddwd
 
 // -----
 
@@ -183,12 +203,14 @@ func.func @gemv_e3m2(%a: tensor<1x256xi8>, %w: tensor<8x256x!anybit.float<e3m2>,
 // products; the high part's offset 2 is seeded per lane, and the parts
 // are joined exactly in int32 (256 high + low) before the scale. Groups
 // of whole blocks (G = 64, one block): the row's 4 scales are read and
-// converted once, before its blocks, and a block's is the element its
-// index picks, broadcast.
+// converted once into a buffer on the stack, before its blocks, and a
+// block's is a broadcast load of the element its index picks.
 // ZMM-LABEL: func.func @gemv_e3m2(
 // ZMM: %[[TWOS:.*]] = arith.constant dense<2> : vector<64xi8>
 // ZMM: anybit.x86_vpdpbusd %{{.*}}, %[[TWOS]], %{{.*}}
-// ZMM: %[[ROWSCALES:.*]] = arith.extf %{{.*}} : vector<4xf16> to vector<4xf32>
+// ZMM: %[[CONVERTED:.*]] = arith.extf %{{.*}} : vector<4xf16> to vector<4xf32>
+// ZMM: %[[ROWSCALES:.*]] = memref.alloca() : memref<4xf32>
+// ZMM: vector.transfer_write %[[CONVERTED]], %[[ROWSCALES]]
 // ZMM: scf.for %[[U:[^ ]*]] = {{.*}} -> (vector<16xf32>, vector<16xf32>) {
 // ZMM: %[[UNIT:.*]] = arith.muli %[[U]], %{{.*}} : index
 // ZMM: %[[F:.*]] = anybit.x86_vpmultishiftqb
@@ -197,7 +219,7 @@ func.func @gemv_e3m2(%a: tensor<1x256xi8>, %w: tensor<8x256x!anybit.float<e3m2>,
 // ZMM: anybit.x86_vpdpbusd %{{.*}}, %[[LOW]], %{{.*}}
 // ZMM: %[[HIGH:.*]] = anybit.x86_vpermb %{{.*}}, %{{.*}} : vector<64xi8>
 // ZMM: anybit.x86_vpdpbusd %{{.*}}, %[[HIGH]], %{{.*}}
-// ZMM: %[[S:.*]] = vector.extract %[[ROWSCALES]][%[[UNIT]]] : f32 from vector<4xf32>
+// ZMM: %[[S:.*]] = memref.load %[[ROWSCALES]][%[[UNIT]]] : memref<4xf32>
 // ZMM: %[[LANES:.*]] = vector.broadcast %[[S]] : f32 to vector<16xf32>
 // ZMM: %[[EIGHT:.*]] = arith.constant dense<8> : vector<16xi32>
 // ZMM: %[[SHIFTED:.*]] = arith.shli %{{.*}}, %[[EIGHT]] : vector<16xi32>
@@ -205,10 +227,37 @@ func.func @gemv_e3m2(%a: tensor<1x256xi8>, %w: tensor<8x256x!anybit.float<e3m2>,
 // ZMM: %[[KF:.*]] = arith.sitofp %[[K]] : vector<16xi32> to vector<16xf32>
 // ZMM: vector.fma %[[KF]], %[[LANES]], %{{.*}} : vector<16xf32>
 // A 256-bit vpermb holds only 32 entries, and without VBMI there is none:
-// the f32 vector kernel.
+// patterns 16 q .. 16 q + 15 by vpshufb q, then bits 4 and 5 of the field
+// pick among the four results.
 // CHECK-LABEL: func.func @gemv_e3m2(
-// CHECK-NOT: anybit.x86_vpdpbusd
-// CHECK: vector.fma
+// CHECK: %[[F:.*]] = anybit.x86_vpmultishiftqb
+// CHECK: %[[FIELD:.*]] = arith.andi %[[F]], %{{.*}} : vector<32xi8>
+// CHECK: %[[Q0:.*]] = anybit.x86_vpshufb %{{.*}}, %[[FIELD]] : vector<32xi8>
+// CHECK: %[[Q1:.*]] = anybit.x86_vpshufb %{{.*}}, %[[FIELD]] : vector<32xi8>
+// CHECK: %[[Q2:.*]] = anybit.x86_vpshufb %{{.*}}, %[[FIELD]] : vector<32xi8>
+// CHECK: %[[Q3:.*]] = anybit.x86_vpshufb %{{.*}}, %[[FIELD]] : vector<32xi8>
+// CHECK: %[[SIXTEEN:.*]] = arith.constant dense<16> : vector<32xi8>
+// CHECK: %[[B4:.*]] = arith.andi %[[FIELD]], %[[SIXTEEN]] : vector<32xi8>
+// CHECK: %[[IS4:.*]] = arith.cmpi ne, %[[B4]], %{{.*}} : vector<32xi8>
+// CHECK: %[[LOW2:.*]] = arith.select %[[IS4]], %[[Q1]], %[[Q0]] : vector<32xi1>, vector<32xi8>
+// CHECK: %[[HIGH2:.*]] = arith.select %[[IS4]], %[[Q3]], %[[Q2]] : vector<32xi1>, vector<32xi8>
+// CHECK: %[[THIRTYTWO:.*]] = arith.constant dense<32> : vector<32xi8>
+// CHECK: %[[B5:.*]] = arith.andi %[[FIELD]], %[[THIRTYTWO]] : vector<32xi8>
+// CHECK: %[[IS5:.*]] = arith.cmpi ne, %[[B5]], %{{.*}} : vector<32xi8>
+// CHECK: %[[LOW:.*]] = arith.select %[[IS5]], %[[HIGH2]], %[[LOW2]] : vector<32xi1>, vector<32xi8>
+// CHECK: anybit.x86_vpdpbusd %{{.*}}, %[[LOW]], %{{.*}}
 // SHIFTS-LABEL: func.func @gemv_e3m2(
-// SHIFTS-NOT: anybit.x86_vpdpbusd
-// SHIFTS: vector.fma
+// SHIFTS: %[[FIELD:.*]] = anybit.x86_vpackuswb
+// SHIFTS-COUNT-4: anybit.x86_vpshufb %{{.*}}, %[[FIELD]] : vector<32xi8>
+// SHIFTS: anybit.x86_vpdpbusd
+// On AVX2 alone, the low bytes (codes up to 255) take two products each:
+// c = l + 128 h.
+// MADD-LABEL: func.func @gemv_e3m2(
+// MADD: %[[FIELD:.*]] = anybit.x86_vpackuswb
+// MADD-COUNT-4: anybit.x86_vpshufb %{{.*}}, %[[FIELD]] : vector<32xi8>
+// MADD-COUNT-2: arith.select
+// MADD: %[[LOW:.*]] = arith.select
+// MADD: %[[L7:.*]] = arith.andi %[[LOW]], %{{.*}} : vector<32xi8>
+// MADD: %[[H1:.*]] = arith.shrui %[[LOW]], %{{.*}} : vector<32xi8>
+// MADD: anybit.x86_vpmaddubsw %[[H1]], %{{.*}} : vector<32xi8> -> vector<16xi16>
+// MADD: anybit.x86_vpmaddubsw %[[L7]], %{{.*}} : vector<32xi8> -> vector<16xi16>

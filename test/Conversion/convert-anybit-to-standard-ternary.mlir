@@ -138,11 +138,20 @@ func.func @base3(%x: tensor<1x320xi8>, %w: tensor<4x320x!anybit.trit, #anybit.pa
 // CHECK:   anybit.x86_vpdpbusd %{{.*}}, %[[C]], %{{.*}} : vector<32xi8> -> vector<8xi32>
 // CHECK:   %[[S:.*]] = arith.muli %{{.*}}, %c128_i32 : i32
 // CHECK:   arith.subi %{{.*}}, %[[S]] : i32
-// Codes of 128 and more could saturate vpmaddubsw's 16-bit pair sums: the
-// portable products.
+// Codes of 128 and more could saturate vpmaddubsw's 16-bit pair sums:
+// c = l + 128 h, the low seven bits and the top one, two exact products,
+// the second's pairs widened times 128.
 // MADD-LABEL: func.func @int8(
-// MADD-NOT: anybit.x86_vpmaddubsw
-// MADD: arith.extui %{{.*}} : vector<32xi8> to vector<32xi32>
+// MADD: %[[C:.*]] = arith.xori %{{.*}}, %{{.*}} : vector<32xi8>
+// MADD: %[[LOW:.*]] = arith.andi %[[C]], %{{.*}} : vector<32xi8>
+// MADD: %[[HIGH:.*]] = arith.shrui %[[C]], %{{.*}} : vector<32xi8>
+// MADD: %[[HP:.*]] = anybit.x86_vpmaddubsw %[[HIGH]], %[[A:.*]] : vector<32xi8> -> vector<16xi16>
+// MADD: %[[H128:.*]] = anybit.x86_vpmaddwd %[[HP]], %{{.*}} : vector<16xi16> -> vector<8xi32>
+// MADD: %[[LP:.*]] = anybit.x86_vpmaddubsw %[[LOW]], %[[A]] : vector<32xi8> -> vector<16xi16>
+// MADD: %[[LQ:.*]] = anybit.x86_vpmaddwd %[[LP]], %{{.*}} : vector<16xi16> -> vector<8xi32>
+// MADD: %[[SUM:.*]] = arith.addi %{{.*}}, %[[LQ]] : vector<8xi32>
+// MADD: arith.addi %[[SUM]], %[[H128]] : vector<8xi32>
+// MADD-NOT: arith.extui %{{.*}} : vector<32xi8> to vector<32xi32>
 // GENERIC-LABEL: func.func @int8(
 // GENERIC: anybit.x86_vpdpbusd
 func.func @int8(%x: tensor<1x128xi8>, %w: tensor<4x128xi8>) -> tensor<1x4xi32> {

@@ -610,19 +610,22 @@ TEST_F(PackedMatmulTest, CodeFmaKernelMatchesTheReferenceVM) {
 
 TEST_F(PackedMatmulTest, CodeDotKernelMatchesTheReferenceVM) {
   int cases = 0, functions = 0, taken = 0;
-  for (int module = 0; module < 6 * anybit::test::sweepScale(); ++module) {
+  for (int module = 0; module < 8 * anybit::test::sweepScale(); ++module) {
     std::string source;
     for (int f = 0; f < 6; ++f)
       source += codeDotKernel(f);
     // vpdpbusd and vpmultishiftqb on the host (AVX-512 VNNI and VBMI);
-    // shifts for the fields without VBMI; vpmaddubsw without VNNI.
+    // byte shuffles and multiplies for the fields and vpshufbs for 32- and
+    // 64-entry tables without VBMI; vpmaddubsw (codes of 128 and up in two
+    // products) without VNNI, and on 256-bit AVX2 alone.
     anybit::CPUCompileOptions options;
-    options.threads = module / 3 % 2 ? 2 : 1;
+    options.threads = module / 4 % 2 ? 2 : 1;
     static const char *features[] = {"", "-avx512vbmi",
-                                     "-avx512vnni,-avxvnni"};
-    options.features = features[module % 3];
-    // Without VBMI there is no vpermb: tables of 16 entries at most.
-    int64_t tableEntries = module % 3 == 1 ? 16 : 64;
+                                     "-avx512vnni,-avxvnni",
+                                     "-avx512f,-avxvnni"};
+    options.features = features[module % 4];
+    // Every set keeps x86 byte shuffles: tables of up to 64 entries.
+    int64_t tableEntries = 64;
     cases += compareWithTheVM(source, options);
     // As for the code-FMA kernel: the draws must reach the kernel.
     countTaken(source, functions, taken,
@@ -632,7 +635,7 @@ TEST_F(PackedMatmulTest, CodeDotKernelMatchesTheReferenceVM) {
                      Float32Type::get(&context), tableEntries);
                });
   }
-  EXPECT_EQ(cases, 72 * anybit::test::sweepScale());
+  EXPECT_EQ(cases, 96 * anybit::test::sweepScale());
   // Table floats whose values are no multiples of one power of two within
   // 16 bits are not the kernel's; a half is the floor.
   std::cout << "[   INFO   ] " << taken << " of " << functions

@@ -219,6 +219,36 @@ def AnybitX86Int8Dot : Pass<"anybit-x86-int8-dot"> {
                            "mlir::vector::VectorDialect"];
 }
 
+def AnybitHoistSequentialAllocas : Pass<"anybit-hoist-sequential-allocas",
+                                         "mlir::func::FuncOp"> {
+  let summary = "Hoists scf.parallel bodies' stack buffers where the loops "
+                "run sequentially";
+  let description = [{
+    An `scf.parallel` body is an allocation scope: a `memref.alloca` at its
+    top level lives for one iteration, as each thread's own buffer under
+    OpenMP (which wraps the body in `memref.alloca_scope`). Lowered to
+    sequential loops instead, nothing frees it, and LLVM allocates it anew
+    every iteration: a GEMV's per-row buffer of group scales grew the stack
+    by its size for every row of the matrix. Where the loops run one
+    iteration after another, one buffer serves them all, so this pass moves
+    each such alloca of static shape (no operands) before its loop,
+    innermost loops first so that nests give theirs up level by level. Run
+    it only where `scf.parallel` lowers to sequential loops.
+
+    ```mlir
+    scf.parallel (%i) = (%c0) to (%n) step (%c1) {
+      %buf = memref.alloca() : memref<32xf32>
+      ...
+    }
+    // becomes
+    %buf = memref.alloca() : memref<32xf32>
+    scf.parallel (%i) = (%c0) to (%n) step (%c1) {
+      ...
+    }
+    ```
+  }];
+}
+
 def AnybitNoAliasBuffers : Pass<"anybit-noalias-buffers", "mlir::ModuleOp"> {
   let summary = "Marks the buffer arguments of public functions noalias";
   let description = [{
