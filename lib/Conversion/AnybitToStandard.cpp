@@ -708,6 +708,16 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
                                    x86Multishift && x86Int8DotBits >= 512);
       return finish(op, product, rewriter);
     }
+    // Without them but with AVX2's byte shuffles: codes decoded 32 at a
+    // time as bytes, then converted.
+    if (vectorize && acc.isF32() && !tables && x86ByteBits >= 256 &&
+        canLowerCodeCvtMatmul(cast<RankedTensorType>(lhs.getType()),
+                              op.getRhs().getType(), op.getTransposeRhs(), acc,
+                              /*tableEntries=*/64)) {
+      product = buildCodeCvtMatmul(rewriter, loc, lhs, adaptor.getRhs(),
+                                   op.getRhs().getType());
+      return finish(op, product, rewriter);
+    }
     if (vectorize && acc.isF32() &&
         canVectorizePackedMatmul(cast<RankedTensorType>(lhs.getType()),
                                  op.getRhs().getType(), op.getTransposeRhs()))

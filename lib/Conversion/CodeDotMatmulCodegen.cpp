@@ -665,8 +665,15 @@ struct CodeDotKernel : IndexMath {
   /// memory. `rowScales`, when set, holds all of the row's scales (groups
   /// of whole blocks; see rowBlockScaled).
   Value laneScales(Value row, Value unit, int64_t first, Value rowScales) {
+    return scalesOfLanes(row, unit, first, rowScales, 4,
+                         floatLanes().getNumElements());
+  }
+
+  /// laneScales for lanes of `bytesPerLane` bytes of each plane, `lanes`
+  /// of them.
+  Value scalesOfLanes(Value row, Value unit, int64_t first, Value rowScales,
+                      int64_t bytesPerLane, int64_t lanes) {
     int64_t group = format.group;
-    int64_t lanes = floatLanes().getNumElements();
     if (group >= blockCodes())
       return rowScales ? broadcastLoad(b, loc, rowScales, unit, lanes)
                        : splatElement(b, loc, readScales(row, unit, 1),
@@ -679,8 +686,8 @@ struct CodeDotKernel : IndexMath {
         DenseElementsAttr::get(VectorType::get({valid}, b.getF32Type()),
                                b.getF32FloatAttr(0)));
     SmallVector<int64_t> pick;
-    for (int64_t l = 0; l < vectorBytes / 4; ++l) {
-      int64_t g = 4 * format.planes * l / group;
+    for (int64_t l = 0; l < lanes; ++l) {
+      int64_t g = bytesPerLane * format.planes * l / group;
       pick.push_back(g < valid ? g : valid);
     }
     return vector::ShuffleOp::create(b, loc, scales, zeros, pick);
@@ -824,6 +831,109 @@ struct CodeDotKernel : IndexMath {
       }
     }
     return next;
+  }
+
+  // f32 activations (buildCodeCvtMatmul): the codes' signed values, one
+  // f32 lane per byte of a plane, times A' in f32.
+
+  /// The f32 lanes of a block's plane: one per byte.
+  VectorType byteFloats() {
+    return VectorType::get({vectorBytes}, b.getF32Type());
+  }
+
+  /// The values of plane j's codes (one or two parts) as f32: a byte code
+  /// less its offset is the signed value (times 2^exponent for tables),
+  /// exactly an int8; split tables join 256 high + low in 32 bits.
+  Value planeValues(Value w, int64_t j) {
+    auto wide = VectorType::get({vectorBytes}, b.getI32Type());
+    auto valueOf = [&](int64_t part) {
+      Value codes = plane(w, j, part);
+      if (int64_t offset = format.partOffset(part))
+        codes = arith::SubIOp::create(b, loc, codes,
+                                      splat(byteVector(), int8_t(offset)));
+      return arith::ExtSIOp::create(b, loc, wide, codes).getResult();
+    };
+    Value value = valueOf(0);
+    if (format.parts() == 2) {
+      // The low part's bytes are k mod 256, unsigned.
+      Value low = arith::ExtUIOp::create(
+          b, loc, wide, arith::TruncIOp::create(b, loc, byteVector(), value));
+      value = arith::AddIOp::create(
+          b, loc, low,
+          arith::ShLIOp::create(b, loc, valueOf(1), splat(wide, 8)));
+    }
+    return arith::SIToFPOp::create(b, loc, byteFloats(), value);
+  }
+
+  /// Block `kb` of row n0 of W against row m0 of A' (f32), added to
+  /// `acc`: an FMA of each plane's values and its activations.
+  Value floatBlock(Value kb, bool inBounds, Value n0, Value m0, Value acc) {
+    Value blockStart = mul(kb, format.planes * vectorBytes);
+    Value offset = add(mul(n0, rowBytes), mul(kb, blockBytes()));
+    Value w = prepare(loadBlock(offset, inBounds));
+    Value zero = arith::ConstantFloatOp::create(b, loc, b.getF32Type(),
+                                                APFloat(0.0f));
+    for (int64_t j = 0; j < format.planes; ++j) {
+      Value activations = vector::TransferReadOp::create(
+          b, loc, byteFloats(), planar,
+          ValueRange{m0, add(blockStart, j * vectorBytes)}, zero,
+          ArrayRef<bool>{true});
+      acc = vector::FMAOp::create(b, loc, planeValues(w, j), activations, acc);
+    }
+    return acc;
+  }
+
+  /// Output n0 for row m0 of A (f32), inserted into `tile`: unscaled, one
+  /// sum over the row; scaled, each unit's sum times its lanes' scales
+  /// (`rowScale`: rowScaleBuffer's, or null).
+  Value rowBlockFloat(Value tile, Value m0, Value n0, Value rowScale) {
+    auto [blocks, inRow] = blockCounts();
+    Value zeros = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(byteFloats(), b.getF32FloatAttr(0)));
+    auto over = [&](Value kb0, int64_t count, int64_t inRowBlocks,
+                    Value acc) {
+      return overBlocks(kb0, count, inRowBlocks, {acc},
+                        [&](Value kb, bool inBounds, ValueRange args) {
+                          return SmallVector<Value>{
+                              floatBlock(kb, inBounds, n0, m0, args[0])};
+                        })[0];
+    };
+    Value total;
+    if (!format.group) {
+      total = over(idx(0), blocks, inRow, zeros);
+    } else {
+      Units units = this->units();
+      int64_t perUnit = units.blocks;
+      auto unitInto = [&](Value u, int64_t inRowBlocks, int64_t first,
+                          Value acc) -> Value {
+        Value sum = over(mul(u, perUnit), perUnit, inRowBlocks, zeros);
+        Value scales = scalesOfLanes(n0, u, first, rowScale, 1, vectorBytes);
+        return vector::FMAOp::create(b, loc, sum, scales, acc);
+      };
+      total = zeros;
+      if (units.inRow > 0)
+        total = buildLoop(b, loc, units.inRow, 1, ValueRange{total},
+                          [&](Value u, ValueRange args) {
+                            return SmallVector<Value>{
+                                unitInto(u, perUnit, 0, args[0])};
+                          })[0];
+      // The last units one by one: their reads may leave the row, and the
+      // last block's scales stop at K.
+      for (int64_t u = units.inRow; u < units.count; ++u)
+        total = unitInto(idx(u),
+                         std::clamp<int64_t>(inRow - u * perUnit, 0, perUnit),
+                         u * perUnit * blockCodes(), total);
+    }
+    Value sum = vector::ReductionOp::create(
+        b, loc, vector::CombiningKind::ADD, total,
+        arith::FastMathFlags::reassoc);
+    if (format.exponent) // table codes are value * 2^exponent
+      sum = arith::MulFOp::create(
+          b, loc, sum,
+          arith::ConstantOp::create(
+              b, loc, b.getF32FloatAttr(std::ldexp(1.0f, -format.exponent))));
+    return tensor::InsertOp::create(b, loc, sum, tile,
+                                    ValueRange{m0, idx(0)});
   }
 
   /// Row n0's scales converted once into a buffer on the stack, at the top
@@ -1121,6 +1231,76 @@ Value buildCodeDotMatmul(OpBuilder &b, Location loc, Value lhs,
   };
   result = insert(columns(0, whole, rowsOfW), 0, whole);
   return insert(columns(whole, n - whole, n - whole), whole, n - whole);
+}
+
+} // namespace anybit::codegen
+
+namespace anybit::codegen {
+
+bool canLowerCodeCvtMatmul(RankedTensorType lhsType, RankedTensorType rhsType,
+                           bool transposed, Type accumulator,
+                           unsigned tableEntries) {
+  std::optional<CodeFormat> format = getCodeFormat(rhsType);
+  if (!transposed || !format || !lhsType.hasStaticShape() ||
+      !rhsType.hasStaticShape() || lhsType.getRank() != 2 ||
+      lhsType.getDimSize(0) != 1 || !lhsType.getElementType().isF32() ||
+      lhsType.getEncoding() || !accumulator.isF32() ||
+      format->table.size() > tableEntries)
+    return false;
+  int64_t k = rhsType.getDimSize(1);
+  bool byteRows = format->decoding == Decoding::Base3
+                      ? k % kBase3Digits == 0
+                      : k * format->bits % 8 == 0;
+  if (!byteRows || k <= 0)
+    return false;
+  return !format->group ||
+         (k % format->group == 0 && groupsFit(format->group, format->planes));
+}
+
+Value buildCodeCvtMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                         RankedTensorType rhsType) {
+  int64_t k = cast<RankedTensorType>(lhs.getType()).getDimSize(1),
+          n = rhsType.getDimSize(0);
+  // 32 bytes of codes a read, as AVX2's vpshufb takes them (four ymm of
+  // f32 per plane).
+  int64_t vectorBytes = 32;
+  CodeFormat format = *getCodeFormat(rhsType);
+  PackedEncodingAttr enc = getPackedEncoding(rhsType);
+  Value rhsBytes = rhs;
+  if (cast<RankedTensorType>(rhs.getType()).getRank() == 2)
+    rhsBytes = tensor::CollapseShapeOp::create(
+        b, loc, rhs, SmallVector<ReassociationIndices>{{0, 1}});
+  int64_t blockCodes = format.planes * vectorBytes;
+  int64_t paddedK = (k + blockCodes - 1) / blockCodes * blockCodes;
+  int64_t rowBytes = format.decoding == Decoding::Base3
+                         ? k / kBase3Digits
+                         : k * format.bits / 8;
+  CodeDotKernel kernel{{b, loc},
+                       buildPlanarActivations(b, loc, lhs, paddedK,
+                                              vectorBytes, format.planes),
+                       rhsBytes,
+                       /*rowSums=*/Value(),
+                       rowBytes,
+                       vectorBytes,
+                       format,
+                       /*dotBits=*/0,
+                       /*multishift=*/false,
+                       /*byteMadd=*/true,
+                       k,
+                       int64_t(enc ? enc.getDataBytes(rhsType.getShape(),
+                                                      rhsType.getElementType())
+                                   : 0),
+                       /*lhsBytes=*/Value(),
+                       /*lhsScaleBase=*/0,
+                       /*lhsScale=*/Type(),
+                       /*offsetSums=*/Value()};
+  // One row of W a tile: a GEMV reads W as one sequential stream.
+  return buildColumnTiles(
+      b, loc, /*m=*/1, n, /*tileCols=*/1, b.getF32Type(),
+      [&](Value tile, Value n0) {
+        Value rowScale = kernel.rowScaleBuffer(n0, 1);
+        return kernel.rowBlockFloat(tile, kernel.idx(0), n0, rowScale);
+      });
 }
 
 } // namespace anybit::codegen

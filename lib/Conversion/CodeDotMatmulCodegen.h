@@ -79,6 +79,24 @@ mlir::Value buildCodeDotMatmul(mlir::OpBuilder &b, mlir::Location loc,
                                unsigned dotBits, bool multishift,
                                unsigned byteBits);
 
+/// Whether buildCodeCvtMatmul handles these operands: A a 1 x K f32 tensor
+/// (a GEMV), and W and the scales as canLowerCodeDotMatmul takes them into
+/// f32 (unscaled integers and trits too).
+bool canLowerCodeCvtMatmul(mlir::RankedTensorType lhsType,
+                           mlir::RankedTensorType rhsType, bool transposed,
+                           mlir::Type accumulator, unsigned tableEntries);
+
+/// Emits C = A · W^T in f32 for f32 activations A on AVX2: W's codes are
+/// decoded 32 at a time as the code-dot kernel decodes them (vpshufb
+/// tables, shuffled fields), made signed bytes (the code less its offset:
+/// the value, or value * 2^exponent for tables), sign-extended, converted
+/// and multiplied with A' in f32 (four FMAs of 8 lanes per 32 codes).
+/// Without 512-bit permutes (the code-FMA kernel's tables) this is a third
+/// of the instructions per weight of decoding every element as a number.
+mlir::Value buildCodeCvtMatmul(mlir::OpBuilder &b, mlir::Location loc,
+                               mlir::Value lhs, mlir::Value rhs,
+                               mlir::RankedTensorType rhsType);
+
 } // namespace anybit::codegen
 
 #endif // ANYBIT_LIB_CONVERSION_CODEDOTMATMULCODEGEN_H
