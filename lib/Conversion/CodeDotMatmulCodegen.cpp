@@ -225,6 +225,9 @@ struct CodeDotKernel : IndexMath {
   // Scaled GEMVs: the unit sums every row of W starts from
   // (buildOffsetSums); null: computed per tile.
   Value offsetSums;
+  // Bytes of W's storage after its last row (its scales): reads of a
+  // row's last blocks that stay within them read in bounds.
+  int64_t bytesAfterRows = 0;
 
   VectorType byteVector() {
     return VectorType::get({vectorBytes}, b.getI8Type());
@@ -633,13 +636,21 @@ struct CodeDotKernel : IndexMath {
   int64_t blockCodes() const { return format.planes * vectorBytes; }
 
   /// The blocks of a row of W, and how many of them (from the first) read
-  /// V bytes inside the row.
+  /// inside the storage for every row: all where the last row's reads past
+  /// its end stay within the bytes after it (its scales), else those
+  /// whose read ends inside the row. (Bytes read past a row meet zeros of
+  /// A'; the others take masked reads, a load and a branch per byte on
+  /// AVX2.)
   std::pair<int64_t, int64_t> blockCounts() const {
     int64_t step = blockBytes();
     int64_t blocks = (rowBytes + step - 1) / step;
-    int64_t inRow = rowBytes < vectorBytes
+    int64_t extent = shuffledFields() ? laneFirstByte(vectorBytes / 16 - 1) + 16
+                                      : vectorBytes;
+    if ((blocks - 1) * step + extent - rowBytes <= bytesAfterRows)
+      return {blocks, blocks};
+    int64_t inRow = rowBytes < extent
                         ? 0
-                        : std::min(blocks, (rowBytes - vectorBytes) / step + 1);
+                        : std::min(blocks, (rowBytes - extent) / step + 1);
     return {blocks, inRow};
   }
   VectorType floatLanes() {
@@ -1112,6 +1123,11 @@ static bool isRowScaled(RankedTensorType type) {
          (scale.isF16() || scale.isBF16() || scale.isF32());
 }
 
+/// The bytes of the 1-D storage `bytes` of W.
+static int64_t storageBytes(Value bytes) {
+  return cast<RankedTensorType>(bytes.getType()).getDimSize(0);
+}
+
 bool canLowerCodeDotMatmul(RankedTensorType lhsType, RankedTensorType rhsType,
                            bool transposed, Type accumulator,
                            unsigned tableEntries) {
@@ -1193,6 +1209,7 @@ Value buildCodeDotMatmul(OpBuilder &b, Location loc, Value lhs,
                                       : 0),
                        lhsEnc ? lhsEnc.getScale() : Type(),
                        /*offsetSums=*/Value()};
+  kernel.bytesAfterRows = storageBytes(rhsBytes) - n * rowBytes;
   bool offsets = format.offset || format.highOffset;
   if (format.group && rowsOfWPerTile(format, m) == 1 && offsets)
     kernel.offsetSums = kernel.buildOffsetSums(m);
@@ -1294,6 +1311,7 @@ Value buildCodeCvtMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
                        /*lhsScaleBase=*/0,
                        /*lhsScale=*/Type(),
                        /*offsetSums=*/Value()};
+  kernel.bytesAfterRows = storageBytes(rhsBytes) - n * rowBytes;
   // One row of W a tile: a GEMV reads W as one sequential stream.
   return buildColumnTiles(
       b, loc, /*m=*/1, n, /*tileCols=*/1, b.getF32Type(),
