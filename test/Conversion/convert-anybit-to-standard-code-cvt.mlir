@@ -1,5 +1,5 @@
-// RUN: anybit-opt %s --convert-anybit-to-standard=x86-byte-bits=256 | FileCheck %s
-// RUN: anybit-opt %s --convert-anybit-to-standard=x86-byte-bits=512 | FileCheck %s --check-prefix=TABLES
+// RUN: anybit-opt %s --convert-anybit-to-standard=x86-byte-bits=256 --split-input-file | FileCheck %s
+// RUN: anybit-opt %s --convert-anybit-to-standard=x86-byte-bits=512 --split-input-file | FileCheck %s --check-prefix=TABLES
 
 // f32 activations times small floats on AVX2 (no 512-bit vpermps tables):
 // each nibble plane of 32 bytes becomes its e2m1 codes (halves plus 12) by
@@ -36,5 +36,42 @@
 // TABLES: anybit.x86_vpermps
 func.func @gemv_e2m1(%x: tensor<1x256xf32>, %w: tensor<2x256xf4E2M1FN, #anybit.packed<block = [1, 128], scale = f16>>) -> tensor<1x2xf32> {
   %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x256xf32>, tensor<2x256xf4E2M1FN, #anybit.packed<block = [1, 128], scale = f16>> -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+
+// -----
+
+// e3m2 is sign-magnitude and every value is an f32 whose low 16 bits are
+// zero: each 6-bit field (shuffled out of its 16-bit window) looks its 5-bit
+// magnitude up in two 32-entry byte tables, the f32's top two bytes (two
+// vpshufbs and a select on bit 4 each), ors its sign into bit 7 of the top
+// one, and the two bytes, interleaved and shifted up by 16, are the f32
+// value itself: no conversion, and no scaling by a power of two at the end.
+// CHECK-LABEL: func.func @gemv_e3m2(
+// CHECK: %[[FIELD:.*]] = anybit.x86_vpackuswb
+// CHECK: %[[MAG:.*]] = arith.andi %[[FIELD]], %{{.*}} : vector<32xi8>
+// CHECK-COUNT-2: anybit.x86_vpshufb %{{.*}}, %[[MAG]] : vector<32xi8>
+// CHECK: %[[LOW:.*]] = arith.select
+// CHECK-COUNT-2: anybit.x86_vpshufb %{{.*}}, %[[MAG]] : vector<32xi8>
+// CHECK: %[[HIGH:.*]] = arith.select
+// CHECK: %[[W16:.*]] = vector.bitcast %[[FIELD]] : vector<32xi8> to vector<16xi16>
+// CHECK: %[[UP:.*]] = arith.shli %[[W16]], %{{.*}} : vector<16xi16>
+// CHECK: %[[UPB:.*]] = vector.bitcast %[[UP]] : vector<16xi16> to vector<32xi8>
+// CHECK: %[[SIGN:.*]] = arith.andi %[[UPB]], %{{.*}} : vector<32xi8>
+// CHECK: %[[TOP:.*]] = arith.ori %[[HIGH]], %[[SIGN]] : vector<32xi8>
+// CHECK: %[[PAIRS:.*]] = vector.shuffle %[[LOW]], %[[TOP]] [0, 32, 1, 33,
+// CHECK: %[[HALVES:.*]] = vector.bitcast %[[PAIRS]] : vector<64xi8> to vector<32xi16>
+// CHECK: %[[WIDE:.*]] = arith.extui %[[HALVES]] : vector<32xi16> to vector<32xi32>
+// CHECK: %[[BITS:.*]] = arith.shli %[[WIDE]], %{{.*}} : vector<32xi32>
+// CHECK: %[[V:.*]] = vector.bitcast %[[BITS]] : vector<32xi32> to vector<32xf32>
+// CHECK: vector.fma %[[V]], %{{.*}}, %{{.*}} : vector<32xf32>
+// CHECK-NOT: arith.sitofp
+// CHECK: vector.reduction <add>
+// CHECK-NOT: arith.mulf %{{.*}}, %{{.*}} : f32
+// CHECK: tensor.insert
+// TABLES-LABEL: func.func @gemv_e3m2(
+// TABLES: anybit.x86_vpermi2ps
+func.func @gemv_e3m2(%x: tensor<1x256xf32>, %w: tensor<2x256x!anybit.float<e3m2>, #anybit.packed<block = [1, 128], scale = f16>>) -> tensor<1x2xf32> {
+  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x256xf32>, tensor<2x256x!anybit.float<e3m2>, #anybit.packed<block = [1, 128], scale = f16>> -> tensor<1x2xf32>
   return %y : tensor<1x2xf32>
 }
