@@ -1208,6 +1208,41 @@ static void setFloatHalves(CodeDotKernel &kernel, const FloatFormat &f) {
   kernel.floatSign = sign;
 }
 
+/// W's storage as 1-D bytes (logical int8 weights as their row-major
+/// bytes) and the bytes of each of its rows of K codes.
+static std::pair<Value, int64_t> weightBytes(OpBuilder &b, Location loc,
+                                             Value rhs,
+                                             const CodeFormat &format,
+                                             int64_t k) {
+  Value bytes = rhs;
+  if (cast<RankedTensorType>(rhs.getType()).getRank() == 2)
+    bytes = tensor::CollapseShapeOp::create(
+        b, loc, rhs, SmallVector<ReassociationIndices>{{0, 1}});
+  int64_t rowBytes = format.decoding == Decoding::Base3
+                         ? k / kBase3Digits
+                         : k * format.bits / 8;
+  return {bytes, rowBytes};
+}
+
+/// A' (planes' order, zero-padded to whole blocks of `vectorBytes` bytes of
+/// each plane) of the activations `lhs`.
+static Value planeOrdered(OpBuilder &b, Location loc, Value lhs,
+                          const CodeFormat &format, int64_t vectorBytes) {
+  int64_t k = cast<RankedTensorType>(lhs.getType()).getDimSize(1);
+  int64_t blockCodes = format.planes * vectorBytes;
+  int64_t paddedK = (k + blockCodes - 1) / blockCodes * blockCodes;
+  return buildPlanarActivations(b, loc, lhs, paddedK, vectorBytes,
+                                format.planes);
+}
+
+/// The bytes of W's codes (its scales follow them), 0 for logical int8.
+static int64_t dataBytes(RankedTensorType rhsType) {
+  PackedEncodingAttr enc = getPackedEncoding(rhsType);
+  return enc ? int64_t(enc.getDataBytes(rhsType.getShape(),
+                                        rhsType.getElementType()))
+             : 0;
+}
+
 /// The bytes of the 1-D storage `bytes` of W.
 static int64_t storageBytes(Value bytes) {
   return cast<RankedTensorType>(bytes.getType()).getDimSize(0);
@@ -1259,20 +1294,9 @@ Value buildCodeDotMatmul(OpBuilder &b, Location loc, Value lhs,
   }
   int64_t vectorBytes = dotBits ? dotBits / 8 : 32;
   CodeFormat format = *getCodeFormat(rhsType);
-  PackedEncodingAttr enc = getPackedEncoding(rhsType);
-  // Logical int8 weights are read as their row-major bytes.
-  Value rhsBytes = rhs;
-  if (cast<RankedTensorType>(rhs.getType()).getRank() == 2)
-    rhsBytes = tensor::CollapseShapeOp::create(
-        b, loc, rhs, SmallVector<ReassociationIndices>{{0, 1}});
-  int64_t blockCodes = format.planes * vectorBytes;
-  int64_t paddedK = (k + blockCodes - 1) / blockCodes * blockCodes;
-  int64_t rowBytes = format.decoding == Decoding::Base3
-                         ? k / kBase3Digits
-                         : k * format.bits / 8;
+  auto [rhsBytes, rowBytes] = weightBytes(b, loc, rhs, format, k);
   CodeDotKernel kernel{{b, loc},
-                       buildPlanarActivations(b, loc, lhs, paddedK,
-                                              vectorBytes, format.planes),
+                       planeOrdered(b, loc, lhs, format, vectorBytes),
                        rhsBytes,
                        format.offset && !format.group
                            ? buildRowSums(b, loc, lhs)
@@ -1284,9 +1308,7 @@ Value buildCodeDotMatmul(OpBuilder &b, Location loc, Value lhs,
                        multishift && dotBits != 0,
                        !dotBits && byteBits >= 8 * vectorBytes,
                        k,
-                       int64_t(enc ? enc.getDataBytes(rhsType.getShape(),
-                                                      rhsType.getElementType())
-                                   : 0),
+                       dataBytes(rhsType),
                        lhsBytes,
                        int64_t(lhsEnc ? lhsEnc.getDataBytes(
                                             lhsType.getShape(),
@@ -1367,19 +1389,9 @@ Value buildCodeCvtMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
   // f32 per plane).
   int64_t vectorBytes = 32;
   CodeFormat format = *getCodeFormat(rhsType);
-  PackedEncodingAttr enc = getPackedEncoding(rhsType);
-  Value rhsBytes = rhs;
-  if (cast<RankedTensorType>(rhs.getType()).getRank() == 2)
-    rhsBytes = tensor::CollapseShapeOp::create(
-        b, loc, rhs, SmallVector<ReassociationIndices>{{0, 1}});
-  int64_t blockCodes = format.planes * vectorBytes;
-  int64_t paddedK = (k + blockCodes - 1) / blockCodes * blockCodes;
-  int64_t rowBytes = format.decoding == Decoding::Base3
-                         ? k / kBase3Digits
-                         : k * format.bits / 8;
+  auto [rhsBytes, rowBytes] = weightBytes(b, loc, rhs, format, k);
   CodeDotKernel kernel{{b, loc},
-                       buildPlanarActivations(b, loc, lhs, paddedK,
-                                              vectorBytes, format.planes),
+                       planeOrdered(b, loc, lhs, format, vectorBytes),
                        rhsBytes,
                        /*rowSums=*/Value(),
                        rowBytes,
@@ -1389,9 +1401,7 @@ Value buildCodeCvtMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
                        /*multishift=*/false,
                        /*byteMadd=*/true,
                        k,
-                       int64_t(enc ? enc.getDataBytes(rhsType.getShape(),
-                                                      rhsType.getElementType())
-                                   : 0),
+                       dataBytes(rhsType),
                        /*lhsBytes=*/Value(),
                        /*lhsScaleBase=*/0,
                        /*lhsScale=*/Type(),

@@ -13,7 +13,9 @@
 //     sum_k A[m, k] * W[n, k] = sum_k c[n, k] * A[m, k] - o * sum_k A[m, k],
 //
 // where the first sum is an unsigned-by-signed byte dot product (x86
-// vpdpbusd, or portable vector code) and the second is one sum per
+// vpdpbusd; vpmaddubsw and vpmaddwd on AVX2, codes of 128 and up as
+// l + 128 h in two products; or portable vector code) and the second is
+// one sum per
 // activation row, shared by all N outputs (per lane and group when
 // scaled: each group's exact int32 lane sums are scaled once). For trits
 // this is the add/sub
@@ -28,10 +30,13 @@
 // PV, plane j's activations at [jV, (j+1)V)), so each plane meets its
 // activations in one contiguous load. Fields of 3, 5, 6 or 7 bits straddle
 // bytes, eight to a whole number of bytes: one vpmultishiftqb (x86 AVX-512
-// VBMI) picks each field of a group from its bit offset, or portable code
-// shifts the 16-bit word of its two bytes. 3-bit fields take two planes
-// (the even and the odd codes: sixteen fill a qword, so one byte shuffle
-// serves both multishifts); wider ones keep their order. Rows of W are
+// VBMI) picks each field of a group from its bit offset; other x86 targets
+// pick each field's 16-bit window with vpshufb in its 128-bit lane,
+// multiply and shift it into place and pack two vectors of windows with
+// vpackuswb; portable code shifts the 16-bit word of its two bytes.
+// 3-bit fields take two planes (the even and the odd codes: sixteen fill
+// a qword, so one byte shuffle serves both multishifts); wider ones keep
+// their order. Rows of W are
 // independent: an scf.forall over tiles of outputs, each tile accumulating
 // a few rows of A against a few rows of W in vector registers.
 //
