@@ -112,7 +112,8 @@ static CodeFormat makeFormat(Decoding decoding, unsigned bits, int64_t planes,
 /// k + offset when its range spans at most 255 (e2m1: -12..12 halves plus
 /// 12), else as two bytes, k mod 256 and floor(k / 256) + offset (e3m2's
 /// -448..448 sixteenths). Widths 2 and 4 are nibble or 2-bit planes
-/// (vpshufb tables), others straddling fields (vpermb tables).
+/// (vpshufb tables), others straddling fields (vpermb tables with VBMI,
+/// else a vpshufb per 16 entries and selects).
 static std::optional<CodeFormat> getTableFormat(const FloatFormat &f,
                                                 unsigned bits) {
   if (bits > 6 || bits == 1)
@@ -551,10 +552,11 @@ struct CodeDotKernel : IndexMath {
     return X86VpackuswbOp::create(b, loc, byteVector(), halves[0], halves[1]);
   }
 
-  /// Plane j of the P V codes in the first P V bits / 8 bytes of `w`: codes
-  /// P i + j. Eight fields end on a byte boundary, so the 8 P codes of
-  /// qword g of the result (P bits <= 8 bytes) are bytes [g P bits,
-  /// (g + 1) P bits).
+  /// Plane j of the P V codes of a block, codes P i + j, from `w`: its
+  /// first P V bits / 8 bytes (loadBlock), or for shuffled fields each
+  /// 128-bit lane's own bytes. Eight fields end on a byte boundary, so the
+  /// 8 P codes of qword g of the result (P bits <= 8 bytes) are bytes
+  /// [g P bits, (g + 1) P bits).
   Value fields(Value w, int64_t j) {
     int64_t bits = format.bits, planes = format.planes;
     Value codes;
@@ -747,12 +749,15 @@ struct CodeDotKernel : IndexMath {
   struct Units {
     int64_t blocks; // per unit
     int64_t count;  // in a row
-    int64_t inRow;  // the first ones, whose reads stay inside the row
+    int64_t inRow;  // the first ones, whole and read in bounds
   };
   Units units() const {
     auto [blocks, inRow] = blockCounts();
     int64_t perUnit = std::max<int64_t>(1, format.group / blockCodes());
-    return {perUnit, (blocks + perUnit - 1) / perUnit, inRow / perUnit};
+    // A block ending past K is no whole unit even where it reads in
+    // bounds: its scales stop at K (the per-unit path, `first`).
+    int64_t whole = std::min(inRow, k / blockCodes());
+    return {perUnit, (blocks + perUnit - 1) / perUnit, whole / perUnit};
   }
 
   /// -offset * (the i32 lane sums of unit `unit` of row `row` of A') for
@@ -875,7 +880,17 @@ struct CodeDotKernel : IndexMath {
       return floatValues(planeField(w, j));
     auto valueOf = [&](int64_t part) {
       Value codes = plane(w, j, part);
-      if (int64_t offset = format.partOffset(part))
+      int64_t offset = format.partOffset(part);
+      // Values outside int8 (ui8, unsigned floats of steps past 127)
+      // widen first and take their offset in 32 bits.
+      if (format.maxCode() - offset > 127 || offset > 128) {
+        Value wideCodes = arith::ExtUIOp::create(b, loc, wide, codes);
+        return offset ? arith::SubIOp::create(b, loc, wideCodes,
+                                              splat(wide, offset))
+                            .getResult()
+                      : wideCodes;
+      }
+      if (offset)
         codes = arith::SubIOp::create(b, loc, codes,
                                       splat(byteVector(), int8_t(offset)));
       return arith::ExtSIOp::create(b, loc, wide, codes).getResult();
@@ -1315,7 +1330,11 @@ Value buildCodeDotMatmul(OpBuilder &b, Location loc, Value lhs,
                                             lhsType.getElementType())
                                       : 0),
                        lhsEnc ? lhsEnc.getScale() : Type(),
-                       /*offsetSums=*/Value()};
+                       /*offsetSums=*/Value(),
+                       /*bytesAfterRows=*/0,
+                       /*floatHigh=*/{},
+                       /*floatLow=*/{},
+                       /*floatSign=*/0};
   kernel.bytesAfterRows = storageBytes(rhsBytes) - n * rowBytes;
   bool offsets = format.offset || format.highOffset;
   if (format.group && rowsOfWPerTile(format, m) == 1 && offsets)
@@ -1405,7 +1424,11 @@ Value buildCodeCvtMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
                        /*lhsBytes=*/Value(),
                        /*lhsScaleBase=*/0,
                        /*lhsScale=*/Type(),
-                       /*offsetSums=*/Value()};
+                       /*offsetSums=*/Value(),
+                       /*bytesAfterRows=*/0,
+                       /*floatHigh=*/{},
+                       /*floatLow=*/{},
+                       /*floatSign=*/0};
   kernel.bytesAfterRows = storageBytes(rhsBytes) - n * rowBytes;
   if (std::optional<FloatFormat> f = getFloatFormat(rhsType.getElementType()))
     setFloatHalves(kernel, *f);

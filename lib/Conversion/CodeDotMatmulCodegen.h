@@ -7,7 +7,7 @@
 // signed ones, which flips the sign bit; c = w for unsigned ones), and
 // small floats of 2..6 bits whose values are multiples of one power of two
 // (c = w 2^e + o from a byte table, vpshufb for 16 patterns, vpermb for
-// 64: e2m1 is -12..12 halves; e3m2's -448..448 sixteenths take two tables,
+// 64 with VBMI, else a vpshufb per 16 and selects: e2m1 is -12..12 halves; e3m2's -448..448 sixteenths take two tables,
 // the high and low bytes, and two products). Then
 //
 //     sum_k A[m, k] * W[n, k] = sum_k c[n, k] * A[m, k] - o * sum_k A[m, k],
@@ -93,9 +93,12 @@ bool canLowerCodeCvtMatmul(mlir::RankedTensorType lhsType,
 
 /// Emits C = A · W^T in f32 for f32 activations A on AVX2: W's codes are
 /// decoded 32 at a time as the code-dot kernel decodes them (vpshufb
-/// tables, shuffled fields), made signed bytes (the code less its offset:
-/// the value, or value * 2^exponent for tables), sign-extended, converted
-/// and multiplied with A' in f32 (four FMAs of 8 lanes per 32 codes).
+/// tables, shuffled fields); the code less its offset is the value (times
+/// 2^exponent for tables), sign-extended from a byte (widened first where
+/// values leave int8: ui8, unsigned floats), converted and multiplied with
+/// A' in f32 (four FMAs of 8 lanes per 32 codes). Sign-magnitude floats
+/// of 32 or 64 patterns build each f32's top half from two byte tables
+/// instead. Trits, base 3 too, whatever the ternary option.
 /// Without 512-bit permutes (the code-FMA kernel's tables) this is a third
 /// of the instructions per weight of decoding every element as a number.
 mlir::Value buildCodeCvtMatmul(mlir::OpBuilder &b, mlir::Location loc,

@@ -232,8 +232,10 @@ def AnybitHoistSequentialAllocas : Pass<"anybit-hoist-sequential-allocas",
     by its size for every row of the matrix. Where the loops run one
     iteration after another, one buffer serves them all, so this pass moves
     each such alloca of static shape (no operands) before its loop,
-    innermost loops first so that nests give theirs up level by level. Run
-    it only where `scf.parallel` lowers to sequential loops.
+    innermost loops first so that nests give theirs up level by level (a
+    buffer that lands in the body of another loop, an `scf.for`, is still
+    allocated once per iteration of that one). Run it only where
+    `scf.parallel` lowers to sequential loops.
 
     ```mlir
     scf.parallel (%i) = (%c0) to (%n) step (%c1) {
