@@ -386,6 +386,47 @@ protected:
     return matmulFunction("dot", index, lhs, rhs, res, /*transposed=*/true);
   }
 
+  /// A random f32 GEMV for the code-cvt kernel (f32 activations times
+  /// codes on AVX2): integers of 1..8 bits (ui8's values leave int8),
+  /// trits (2-bit or base 3), small floats (unsigned random formats too);
+  /// grouped, K whole groups of 32 to 128 (a block of 32 P codes may end
+  /// past K), or unscaled integers and trits of any K whose rows fill bytes.
+  std::string codeCvtKernel(int index) {
+    int64_t n = 1 + rng() % 12;
+    static const char *prefix[] = {"i", "ui", "si"};
+    int kind = rng() % 4;
+    std::string element = kind == 0   ? tableFloat()
+                          : kind == 1 ? std::string("!anybit.trit")
+                                      : prefix[rng() % 3] +
+                                            std::to_string(1 + rng() % 8);
+    // Each module's first kernel ui8 (values past int8, of a K that
+    // the code-FMA kernel's blocks do not tile).
+    if (index == 0) {
+      kind = 2;
+      element = "ui8";
+    }
+    std::string encoding;
+    int64_t k;
+    if (index != 0 && (kind == 0 || rng() % 3 != 0)) {
+      static const char *scales[] = {"f32", "f16", "bf16", "f8E8M0FNU"};
+      int64_t group = int64_t(32) << (rng() % 3);
+      k = group * (1 + rng() % 8);
+      encoding = llvm::formatv("block = [1, {0}], scale = {1}", group,
+                               scales[rng() % std::size(scales)]);
+      if (kind == 1) // trits take no scales
+        encoding.clear();
+    } else {
+      k = 40 * (1 + rng() % 12);
+      if (kind == 1 && rng() % 2)
+        encoding = "base3 = true";
+    }
+    std::string lhs = llvm::formatv("tensor<1x{0}xf32>", k).str();
+    std::string rhs = llvm::formatv("tensor<{0}x{1}x{2}, #anybit.packed<{3}>>",
+                                    n, k, element, encoding);
+    std::string res = llvm::formatv("tensor<1x{0}xf32>", n).str();
+    return matmulFunction("cvt", index, lhs, rhs, res, /*transposed=*/true);
+  }
+
   /// Adds `source`'s functions to `functions`, and those `takes` accepts
   /// (A's and W's types) to `taken`.
   void countTaken(
@@ -606,6 +647,34 @@ TEST_F(PackedMatmulTest, CodeFmaKernelMatchesTheReferenceVM) {
   std::cout << "[   INFO   ] " << taken << " of " << functions
             << " kernels are the code-FMA kernel's\n";
   EXPECT_GE(taken * 3, functions);
+}
+
+TEST_F(PackedMatmulTest, CodeCvtKernelMatchesTheReferenceVM) {
+  // AVX2 alone (the kernel is for targets without 512-bit vpermps
+  // tables), on 1 and 2 threads.
+  int cases = 0, functions = 0, taken = 0;
+  for (int module = 0; module < 4 * anybit::test::sweepScale(); ++module) {
+    std::string source;
+    for (int f = 0; f < 8; ++f)
+      source += codeCvtKernel(f);
+    anybit::CPUCompileOptions options;
+    options.threads = module % 2 ? 2 : 1;
+    options.features = "-avx512f,-avxvnni";
+    cases += compareWithTheVM(source, options);
+    countTaken(source, functions, taken,
+               [&](RankedTensorType lhs, RankedTensorType rhs) {
+                 return anybit::codegen::canLowerCodeCvtMatmul(
+                     lhs, rhs, /*transposed=*/true,
+                     Float32Type::get(&context), /*tableEntries=*/64);
+               });
+  }
+  EXPECT_EQ(cases, 64 * anybit::test::sweepScale());
+  // Floats that are no multiples of one power of two within 16 bits are
+  // not the kernel's (nor integers the code-FMA kernel takes first, which
+  // this count does not tell apart); a half is the floor.
+  std::cout << "[   INFO   ] " << taken << " of " << functions
+            << " kernels are the code-cvt kernel's\n";
+  EXPECT_GE(taken * 2, functions);
 }
 
 TEST_F(PackedMatmulTest, CodeDotKernelMatchesTheReferenceVM) {
