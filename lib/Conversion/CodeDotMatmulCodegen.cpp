@@ -1165,17 +1165,20 @@ Value buildRowSums(OpBuilder &b, Location loc, Value lhs) {
 /// rows got 55-85% of it (Zen 5, weights flushed from the cache: 8-bit
 /// weights 38 GB/s against 32, 3-bit 35 against 21). The exception is
 /// an unscaled product of codes of 2 bits or less (trits): P >= 4 planes
-/// make P loads of A' per load of W, which 4 rows of W share, and that
-/// kernel is compute-bound one row at a time (127 G weights/s against
-/// 152). Scaled products of up to kRowsOfA rows of A (small batches) take
+/// make P loads of A' per load of W, which 4 rows of W share, and with
+/// vpdpbusd that kernel is compute-bound one row at a time (127 G
+/// weights/s against 152). With vpmaddubsw (`dotProducts` false) the four
+/// streams are what bounds it: on Zen 3 one row a tile ran trits 3.1x
+/// faster (28 -> 84% of the bandwidth). Scaled products of up to kRowsOfA rows of A (small batches) take
 /// one row of W too: 4 x 4 tiles, with their 16 f32 and 16 int32 sums,
 /// spilled registers every block, and read 4 streams (batch 4 from DRAM:
 /// 4-bit weights 33 -> 45 G weights/s, 3-bit 28 -> 43). Wider products
 /// (more rows of A, or unscaled) are compute-bound and keep 4 x 4 tiles.
-static int64_t rowsOfWPerTile(const CodeFormat &format, int64_t m) {
+static int64_t rowsOfWPerTile(const CodeFormat &format, int64_t m,
+                              bool dotProducts) {
   if (format.group && m <= kRowsOfA)
     return 1;
-  if (m > 1 || (!format.group && format.planes >= 4))
+  if (m > 1 || (!format.group && format.planes >= 4 && dotProducts))
     return kRowsOfW;
   return 1;
 }
@@ -1337,7 +1340,7 @@ Value buildCodeDotMatmul(OpBuilder &b, Location loc, Value lhs,
                        /*floatSign=*/0};
   kernel.bytesAfterRows = storageBytes(rhsBytes) - n * rowBytes;
   bool offsets = format.offset || format.highOffset;
-  if (format.group && rowsOfWPerTile(format, m) == 1 && offsets)
+  if (format.group && rowsOfWPerTile(format, m, dotBits) == 1 && offsets)
     kernel.offsetSums = kernel.buildOffsetSums(m);
   Type resultElement =
       format.group ? Type(b.getF32Type()) : Type(b.getI32Type());
@@ -1358,7 +1361,7 @@ Value buildCodeDotMatmul(OpBuilder &b, Location loc, Value lhs,
         });
   };
   // Whole tiles of rowsOfW rows, then the last N mod rowsOfW in one.
-  int64_t rowsOfW = rowsOfWPerTile(format, m);
+  int64_t rowsOfW = rowsOfWPerTile(format, m, dotBits);
   int64_t whole = n / rowsOfW * rowsOfW;
   if (whole == n || whole == 0)
     return columns(0, n, whole ? rowsOfW : n);
