@@ -11,3 +11,7 @@ func.func @tail_a8(%x: tensor<1x96xi8>, %w: tensor<6x96xi4, #anybit.packed<block
   %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x96xi8>, tensor<6x96xi4, #anybit.packed<block = [1, 32], scale = f8E8M0FNU>> -> tensor<1x6xf32>
   return %y : tensor<1x6xf32>
 }
+func.func @logical_i8(%x: tensor<1x100xf32>, %w: tensor<5x100xi8>) -> tensor<1x5xf32> {
+  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x100xf32>, tensor<5x100xi8> -> tensor<1x5xf32>
+  return %y : tensor<1x5xf32>
+}
