@@ -863,6 +863,50 @@ struct CodeDotKernel : IndexMath {
     return next;
   }
 
+  /// `unitInto(chain, u, inRowBlocks, first, values)` for the units of a
+  /// row, carrying `values`: the whole ones an scf.for over steps of
+  /// `chains` units (unit c of a step into chain c), the rest of them one
+  /// by one into chain 0, then the last ones one by one (`inRowBlocks` of
+  /// their blocks read in bounds, `first` their first code: their reads
+  /// may leave the row, and the last block's scales stop at K).
+  SmallVector<Value>
+  overUnits(SmallVector<Value> values, int64_t chains,
+            function_ref<void(int64_t, Value, int64_t, int64_t,
+                              SmallVector<Value> &)>
+                unitInto) {
+    int64_t inRow = blockCounts().second;
+    Units units = this->units();
+    int64_t perUnit = units.blocks;
+    if (units.inRow >= chains)
+      values = buildLoop(b, loc, units.inRow / chains, 1, values,
+                         [&](Value i, ValueRange args) {
+                           SmallVector<Value> next(args);
+                           for (int64_t c = 0; c < chains; ++c)
+                             unitInto(c,
+                                      chains == 1 ? i
+                                                  : add(mul(i, chains), c),
+                                      perUnit, 0, next);
+                           return next;
+                         });
+    for (int64_t u = units.inRow / chains * chains; u < units.inRow; ++u)
+      unitInto(0, idx(u), perUnit, 0, values);
+    for (int64_t u = units.inRow; u < units.count; ++u)
+      unitInto(0, idx(u),
+               std::clamp<int64_t>(inRow - u * perUnit, 0, perUnit),
+               u * perUnit * blockCodes(), values);
+    return values;
+  }
+
+  /// A sum of table codes (value * 2^exponent) as the sum of the values.
+  Value tableSumAsValue(Value sum) {
+    if (!format.exponent)
+      return sum;
+    return arith::MulFOp::create(
+        b, loc, sum,
+        arith::ConstantOp::create(
+            b, loc, b.getF32FloatAttr(std::ldexp(1.0f, -format.exponent))));
+  }
+
   // f32 activations (buildCodeCvtMatmul): the codes' signed values, one
   // f32 lane per byte of a plane, times A' in f32.
 
@@ -983,36 +1027,24 @@ struct CodeDotKernel : IndexMath {
     if (!format.group) {
       total = over(idx(0), blocks, inRow, zeros);
     } else {
-      Units units = this->units();
-      int64_t perUnit = units.blocks;
-      auto unitInto = [&](Value u, int64_t inRowBlocks, int64_t first,
-                          Value acc) -> Value {
-        Value sum = over(mul(u, perUnit), perUnit, inRowBlocks, zeros);
-        Value scales = scalesOfLanes(n0, u, first, rowScale, 1, vectorBytes);
-        return vector::FMAOp::create(b, loc, sum, scales, acc);
-      };
-      total = zeros;
-      if (units.inRow > 0)
-        total = buildLoop(b, loc, units.inRow, 1, ValueRange{total},
-                          [&](Value u, ValueRange args) {
-                            return SmallVector<Value>{
-                                unitInto(u, perUnit, 0, args[0])};
-                          })[0];
-      // The last units one by one: their reads may leave the row, and the
-      // last block's scales stop at K.
-      for (int64_t u = units.inRow; u < units.count; ++u)
-        total = unitInto(idx(u),
-                         std::clamp<int64_t>(inRow - u * perUnit, 0, perUnit),
-                         u * perUnit * blockCodes(), total);
+      int64_t perUnit = units().blocks;
+      total = overUnits({zeros}, /*chains=*/1,
+                        [&](int64_t, Value u, int64_t inRowBlocks,
+                            int64_t first, SmallVector<Value> &into) {
+                          Value sum = over(mul(u, perUnit), perUnit,
+                                           inRowBlocks, zeros);
+                          Value scales = scalesOfLanes(n0, u, first, rowScale,
+                                                       1, vectorBytes);
+                          into[0] = vector::FMAOp::create(b, loc, sum, scales,
+                                                          into[0]);
+                        })[0];
     }
     Value sum = vector::ReductionOp::create(
         b, loc, vector::CombiningKind::ADD, total,
         arith::FastMathFlags::reassoc);
-    if (format.exponent && floatHigh.empty()) // codes: value * 2^exponent
-      sum = arith::MulFOp::create(
-          b, loc, sum,
-          arith::ConstantOp::create(
-              b, loc, b.getF32FloatAttr(std::ldexp(1.0f, -format.exponent))));
+    // The f32 halves are the values themselves.
+    if (floatHigh.empty())
+      sum = tableSumAsValue(sum);
     return tensor::InsertOp::create(b, loc, sum, tile,
                                     ValueRange{m0, idx(0)});
   }
@@ -1038,7 +1070,6 @@ struct CodeDotKernel : IndexMath {
                        int64_t rowsW, Value rowScale) {
     SmallVector<Value> rowScales(rowsW);
     rowScales[0] = rowScale;
-    int64_t inRow = blockCounts().second;
     Units units = this->units();
     int64_t perUnit = units.blocks;
     // A single output's units alternate between two FMA chains: one
@@ -1053,23 +1084,7 @@ struct CodeDotKernel : IndexMath {
           ArrayRef<Value>(into).slice(chain * outputs, outputs));
       llvm::copy(next, into.begin() + chain * outputs);
     };
-    if (units.inRow >= chains)
-      accs = buildLoop(b, loc, units.inRow / chains, 1, accs,
-                       [&](Value i, ValueRange args) {
-                         SmallVector<Value> next(args);
-                         for (int64_t c = 0; c < chains; ++c)
-                           unitInto(c, add(mul(i, chains), c), perUnit, 0,
-                                    next);
-                         return next;
-                       });
-    for (int64_t u = units.inRow / chains * chains; u < units.inRow; ++u)
-      unitInto(0, idx(u), perUnit, 0, accs);
-    // The last units one by one: their reads may leave the row, and the
-    // last block's scales stop at K.
-    for (int64_t u = units.inRow; u < units.count; ++u)
-      unitInto(0, idx(u),
-               std::clamp<int64_t>(inRow - u * perUnit, 0, perUnit),
-               u * perUnit * blockCodes(), accs);
+    accs = overUnits(std::move(accs), chains, unitInto);
     for (int64_t c = 1; c < chains; ++c)
       for (int64_t i = 0; i < outputs; ++i)
         accs[i] = arith::AddFOp::create(b, loc, accs[i],
@@ -1080,12 +1095,7 @@ struct CodeDotKernel : IndexMath {
         Value sum = vector::ReductionOp::create(
             b, loc, vector::CombiningKind::ADD, accs[r * rowsA + a],
             arith::FastMathFlags::reassoc);
-        if (format.exponent) // table codes are value * 2^exponent
-          sum = arith::MulFOp::create(
-              b, loc, sum,
-              arith::ConstantOp::create(
-                  b, loc,
-                  b.getF32FloatAttr(std::ldexp(1.0f, -format.exponent))));
+        sum = tableSumAsValue(sum);
         if (lhsBytes) { // times A's row scale, once
           int64_t bytesPer = lhsScale.getIntOrFloatBitWidth() / 8;
           Value at = add(mul(add(m0, a), bytesPer), lhsScaleBase);
@@ -1261,6 +1271,13 @@ static int64_t dataBytes(RankedTensorType rhsType) {
              : 0;
 }
 
+/// Whether K codes of `format` make rows of whole bytes (K > 0).
+static bool rowsStartOnBytes(const CodeFormat &format, int64_t k) {
+  return k > 0 && (format.decoding == Decoding::Base3
+                       ? k % kBase3Digits == 0
+                       : k * format.bits % 8 == 0);
+}
+
 /// The bytes of the 1-D storage `bytes` of W.
 static int64_t storageBytes(Value bytes) {
   return cast<RankedTensorType>(bytes.getType()).getDimSize(0);
@@ -1278,10 +1295,8 @@ bool canLowerCodeDotMatmul(RankedTensorType lhsType, RankedTensorType rhsType,
     return false;
   // Rows of W start on a byte.
   int64_t k = rhsType.getDimSize(1);
-  bool byteRows = format->decoding == Decoding::Base3
-                      ? k % kBase3Digits == 0
-                      : k * format->bits % 8 == 0;
-  if (!lhsType.getElementType().isSignlessInteger(8) || !byteRows || k <= 0)
+  if (!lhsType.getElementType().isSignlessInteger(8) ||
+      !rowsStartOnBytes(*format, k))
     return false;
   if (lhsType.getEncoding() && !isRowScaled(lhsType))
     return false;
@@ -1379,10 +1394,6 @@ Value buildCodeDotMatmul(OpBuilder &b, Location loc, Value lhs,
   return insert(columns(whole, n - whole, n - whole), whole, n - whole);
 }
 
-} // namespace anybit::codegen
-
-namespace anybit::codegen {
-
 bool canLowerCodeCvtMatmul(RankedTensorType lhsType, RankedTensorType rhsType,
                            bool transposed, Type accumulator,
                            unsigned tableEntries) {
@@ -1394,10 +1405,7 @@ bool canLowerCodeCvtMatmul(RankedTensorType lhsType, RankedTensorType rhsType,
       format->table.size() > tableEntries)
     return false;
   int64_t k = rhsType.getDimSize(1);
-  bool byteRows = format->decoding == Decoding::Base3
-                      ? k % kBase3Digits == 0
-                      : k * format->bits % 8 == 0;
-  if (!byteRows || k <= 0)
+  if (!rowsStartOnBytes(*format, k))
     return false;
   return !format->group ||
          (k % format->group == 0 && groupsFit(format->group, format->planes));
