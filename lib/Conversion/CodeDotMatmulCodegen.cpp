@@ -51,10 +51,11 @@ struct CodeFormat {
   SmallVector<int64_t, 64> table;
   int exponent = 0;
   // Floats whose value * 2^exponent = k spans more than a byte: `table`
-  // holds k mod 256 (offset 0) and `high` floor(k / 256) + highOffset, two
-  // byte products summed as 256 high + low.
+  // holds k mod 2^highShift (offset 0) and `high` floor(k / 2^highShift) +
+  // highOffset, two byte products summed as 2^highShift high + low.
   SmallVector<int64_t, 64> high;
   int64_t highOffset = 0;
+  int64_t highShift = 8;
 
   /// The largest code a field can hold.
   int64_t maxCode() const {
@@ -110,8 +111,8 @@ static CodeFormat makeFormat(Decoding decoding, unsigned bits, int64_t planes,
 /// Codes for a small float of 2 to 6 bits whose values are all finite
 /// multiples of one power of two: k = value * 2^exponent, as the byte
 /// k + offset when its range spans at most 255 (e2m1: -12..12 halves plus
-/// 12), else as two bytes, k mod 256 and floor(k / 256) + offset (e3m2's
-/// -448..448 sixteenths). Widths 2 and 4 are nibble or 2-bit planes
+/// 12), else as two bytes, k mod 2^s and floor(k / 2^s) + offset (e3m2's
+/// -448..448 sixteenths: s = 7). Widths 2 and 4 are nibble or 2-bit planes
 /// (vpshufb tables), others straddling fields (vpermb tables with VBMI,
 /// else a vpshufb per 16 entries and selects).
 static std::optional<CodeFormat> getTableFormat(const FloatFormat &f,
@@ -144,11 +145,15 @@ static std::optional<CodeFormat> getTableFormat(const FloatFormat &f,
         format.table.push_back(step - low);
       return format;
     }
-    // k = 256 h + l, l in [0, 256): |k| < 2^15 keeps h in [-128, 127].
-    format.highOffset = -(low >> 8);
+    // k = 2^s h + l, l in [0, 2^s). s = 7 keeps both codes below 128 where
+    // h spans at most 128 values: one vpmaddubsw each, where l up to 255
+    // took two. Else s = 8: |k| < 2^15 keeps h in [-128, 127].
+    int64_t shift = (top >> 7) - (low >> 7) <= 127 ? 7 : 8;
+    format.highShift = shift;
+    format.highOffset = -(low >> shift);
     for (int64_t step : steps) {
-      format.table.push_back(step & 255);
-      format.high.push_back((step >> 8) + format.highOffset);
+      format.table.push_back(step & ((int64_t(1) << shift) - 1));
+      format.high.push_back((step >> shift) + format.highOffset);
     }
     return format;
   }
@@ -850,11 +855,11 @@ struct CodeDotKernel : IndexMath {
       Value scales = laneScales(add(n0, r), unit, first, rowScales[r]);
       for (int64_t a = 0; a < rowsA; ++a) {
         Value sum = partial[r * rowsA + a];
-        if (format.parts() == 2) // 256 high + low, exact in int32
+        if (format.parts() == 2) // 2^s high + low, exact in int32
           sum = arith::AddIOp::create(
               b, loc, sum,
               arith::ShLIOp::create(b, loc, partial[perPart + r * rowsA + a],
-                                    splat(laneVector(), 8)));
+                                    splat(laneVector(), format.highShift)));
         Value sums = arith::SIToFPOp::create(b, loc, floatLanes(), sum);
         next[r * rowsA + a] =
             vector::FMAOp::create(b, loc, sums, scales, next[r * rowsA + a]);
@@ -917,7 +922,7 @@ struct CodeDotKernel : IndexMath {
 
   /// The values of plane j's codes (one or two parts) as f32: a byte code
   /// less its offset is the signed value (times 2^exponent for tables),
-  /// exactly an int8; split tables join 256 high + low in 32 bits.
+  /// exactly an int8; split tables join 2^s high + low in 32 bits.
   Value planeValues(Value w, int64_t j) {
     auto wide = VectorType::get({vectorBytes}, b.getI32Type());
     if (!floatHigh.empty())
@@ -941,12 +946,13 @@ struct CodeDotKernel : IndexMath {
     };
     Value value = valueOf(0);
     if (format.parts() == 2) {
-      // The low part's bytes are k mod 256, unsigned.
+      // The low part's bytes are k mod 2^s, unsigned.
       Value low = arith::ExtUIOp::create(
           b, loc, wide, arith::TruncIOp::create(b, loc, byteVector(), value));
       value = arith::AddIOp::create(
           b, loc, low,
-          arith::ShLIOp::create(b, loc, valueOf(1), splat(wide, 8)));
+          arith::ShLIOp::create(b, loc, valueOf(1),
+                                splat(wide, format.highShift)));
     }
     return arith::SIToFPOp::create(b, loc, byteFloats(), value);
   }

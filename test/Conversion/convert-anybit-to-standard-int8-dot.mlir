@@ -199,15 +199,15 @@ func.func @gemv_e3m2(%a: tensor<1x256xi8>, %w: tensor<8x256x!anybit.float<e3m2>,
 
 // e3m2's values are -448..448 sixteenths, more than a byte: with 512-bit
 // VBMI each 6-bit field (one vpmultishiftqb per 64) is looked up twice with
-// vpermb (64-entry tables), k mod 256 and floor(k / 256) + 2, as two byte
-// products; the high part's offset 2 is seeded per lane, and the parts
-// are joined exactly in int32 (256 high + low) before the scale. Groups
+// vpermb (64-entry tables), k mod 128 and floor(k / 128) + 4, as two byte
+// products; the high part's offset 4 is seeded per lane, and the parts
+// are joined exactly in int32 (128 high + low) before the scale. Groups
 // of whole blocks (G = 64, one block): the row's 4 scales are read and
 // converted once into a buffer on the stack, before its blocks, and a
 // block's is a broadcast load of the element its index picks.
 // ZMM-LABEL: func.func @gemv_e3m2(
-// ZMM: %[[TWOS:.*]] = arith.constant dense<2> : vector<64xi8>
-// ZMM: anybit.x86_vpdpbusd %{{.*}}, %[[TWOS]], %{{.*}}
+// ZMM: %[[FOURS:.*]] = arith.constant dense<4> : vector<64xi8>
+// ZMM: anybit.x86_vpdpbusd %{{.*}}, %[[FOURS]], %{{.*}}
 // ZMM: %[[CONVERTED:.*]] = arith.extf %{{.*}} : vector<4xf16> to vector<4xf32>
 // ZMM: %[[ROWSCALES:.*]] = memref.alloca() : memref<4xf32>
 // ZMM: vector.transfer_write %[[CONVERTED]], %[[ROWSCALES]]
@@ -221,8 +221,8 @@ func.func @gemv_e3m2(%a: tensor<1x256xi8>, %w: tensor<8x256x!anybit.float<e3m2>,
 // ZMM: anybit.x86_vpdpbusd %{{.*}}, %[[HIGH]], %{{.*}}
 // ZMM: %[[S:.*]] = memref.load %[[ROWSCALES]][%[[UNIT]]] : memref<4xf32>
 // ZMM: %[[LANES:.*]] = vector.broadcast %[[S]] : f32 to vector<16xf32>
-// ZMM: %[[EIGHT:.*]] = arith.constant dense<8> : vector<16xi32>
-// ZMM: %[[SHIFTED:.*]] = arith.shli %{{.*}}, %[[EIGHT]] : vector<16xi32>
+// ZMM: %[[SEVEN:.*]] = arith.constant dense<7> : vector<16xi32>
+// ZMM: %[[SHIFTED:.*]] = arith.shli %{{.*}}, %[[SEVEN]] : vector<16xi32>
 // ZMM: %[[K:.*]] = arith.addi %{{.*}}, %[[SHIFTED]] : vector<16xi32>
 // ZMM: %[[KF:.*]] = arith.sitofp %[[K]] : vector<16xi32> to vector<16xf32>
 // ZMM: vector.fma %[[KF]], %[[LANES]], %{{.*}} : vector<16xf32>
@@ -250,14 +250,23 @@ func.func @gemv_e3m2(%a: tensor<1x256xi8>, %w: tensor<8x256x!anybit.float<e3m2>,
 // SHIFTS: %[[FIELD:.*]] = anybit.x86_vpackuswb
 // SHIFTS-COUNT-4: anybit.x86_vpshufb %{{.*}}, %[[FIELD]] : vector<32xi8>
 // SHIFTS: anybit.x86_vpdpbusd
-// On AVX2 alone, the low bytes (codes up to 255) take two products each:
-// c = l + 128 h.
+// On AVX2 alone, both parts' codes are below 128 (k mod 128, and
+// floor(k / 128) + 4 up to 7): one vpmaddubsw each, with no split of
+// either, widened by vpmaddwd and joined as 128 high + low. (Each part
+// decodes the fields again; LLVM keeps one.)
 // MADD-LABEL: func.func @gemv_e3m2(
 // MADD: %[[FIELD:.*]] = anybit.x86_vpackuswb
 // MADD-COUNT-4: anybit.x86_vpshufb %{{.*}}, %[[FIELD]] : vector<32xi8>
-// MADD-COUNT-2: arith.select
-// MADD: %[[LOW:.*]] = arith.select
-// MADD: %[[L7:.*]] = arith.andi %[[LOW]], %{{.*}} : vector<32xi8>
-// MADD: %[[H1:.*]] = arith.shrui %[[LOW]], %{{.*}} : vector<32xi8>
-// MADD: anybit.x86_vpmaddubsw %[[H1]], %{{.*}} : vector<32xi8> -> vector<16xi16>
-// MADD: anybit.x86_vpmaddubsw %[[L7]], %{{.*}} : vector<32xi8> -> vector<16xi16>
+// MADD-COUNT-2: arith.select %{{.*}} : vector<32xi1>, vector<32xi8>
+// MADD: %[[LOW:.*]] = arith.select %{{.*}} : vector<32xi1>, vector<32xi8>
+// MADD-NOT: arith.shrui
+// MADD: %[[LP:.*]] = anybit.x86_vpmaddubsw %[[LOW]], %{{.*}} : vector<32xi8> -> vector<16xi16>
+// MADD: %[[FIELD2:.*]] = anybit.x86_vpackuswb
+// MADD-COUNT-4: anybit.x86_vpshufb %{{.*}}, %[[FIELD2]] : vector<32xi8>
+// MADD-COUNT-2: arith.select %{{.*}} : vector<32xi1>, vector<32xi8>
+// MADD: %[[HIGH:.*]] = arith.select %{{.*}} : vector<32xi1>, vector<32xi8>
+// MADD: %[[HP:.*]] = anybit.x86_vpmaddubsw %[[HIGH]], %{{.*}} : vector<32xi8> -> vector<16xi16>
+// MADD: anybit.x86_vpmaddwd %[[LP]]
+// MADD: anybit.x86_vpmaddwd %[[HP]]
+// MADD: %[[SEVEN:.*]] = arith.constant dense<7> : vector<8xi32>
+// MADD: arith.shli %{{.*}}, %[[SEVEN]] : vector<8xi32>
