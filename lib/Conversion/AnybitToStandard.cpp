@@ -739,7 +739,8 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
                                  op.getRhs().getType(), op.getTransposeRhs()))
       product = buildVectorizedPackedMatmul(rewriter, loc, lhs, adaptor.getRhs(),
                                             op.getRhs().getType(),
-                                            op.getTransposeRhs(), tables);
+                                            op.getTransposeRhs(), tables,
+                                            x86ByteBits == 256);
     else
       product = buildContraction(rewriter, loc, op, adaptor, lhs, acc);
     return finish(op, product, rewriter);

@@ -234,21 +234,39 @@ struct KernelEmitter : IndexMath {
     return decodeScaleLanes(v, lanes, t);
   }
 
-  /// Sums over the groups of K: `contract(k0, count, acc)` adds a group's
-  /// products to zeroed accumulators, `scale(g, partial, acc)` adds the
-  /// scaled group sums to the running ones.
+  /// Whether each group's scale multiplies its weights before the FMAs,
+  /// which then add to the running sums: f16 scales, whose products with
+  /// codes of at most 8 bits (at most 8 significant bits, below 2^18) are
+  /// f32s exactly (at most 19 bits, far inside the range), so that each
+  /// product is the reference's. Half the accumulators: a group's sums
+  /// kept apart until scaled doubled them, and with 16 registers (AVX2) LLVM
+  /// spilled them every step. f32 scales (24 bits) and bf16 or e8m0 ones
+  /// (2^127 times a code may overflow) scale the group sums.
+  bool scalesWeights() const {
+    return enc.hasBlocks() && enc.getScale().isF16();
+  }
+
+  /// Sums over the groups of K: `contract(k0, count, g, acc)` adds a
+  /// group's products to `acc`, zeroed accumulators (g null) or, where
+  /// scalesWeights, the running sums with the weights of group g scaled;
+  /// `scale(g, partial, acc)` adds the scaled group sums to the running
+  /// ones.
   SmallVector<Value> overGroups(
       int64_t numAcc,
-      function_ref<SmallVector<Value>(Value, int64_t, ValueRange)> contract,
+      function_ref<SmallVector<Value>(Value, int64_t, Value, ValueRange)>
+          contract,
       function_ref<SmallVector<Value>(Value, ValueRange, ValueRange)> scale) {
     SmallVector<Value> zeros(numAcc, v.f32c(0));
     if (!enc.hasBlocks())
-      return contract(idx(0), k, zeros);
-    // Each group's products are summed first, then scaled once.
+      return contract(idx(0), k, Value(), zeros);
     return buildLoop(v.b, v.loc, k / group, 1, zeros,
                      [&](Value g, ValueRange sums) {
+                       if (scalesWeights())
+                         return contract(mul(g, group), group, g, sums);
+                       // Each group's products are summed first, then
+                       // scaled once.
                        SmallVector<Value> partial =
-                           contract(mul(g, group), group, zeros);
+                           contract(mul(g, group), group, Value(), zeros);
                        return scale(g, partial, sums);
                      });
   }
@@ -262,12 +280,19 @@ struct ColumnTileKernel : KernelEmitter {
   /// Rows [row0, row0 + rows) of the output at columns [col0, col0 + 16 *
   /// numVectors), written into `tile` at columns from 0.
   Value rowBlock(Value tile, Value row0, int64_t rows, Value col0) {
-    auto contract = [&](Value k0, int64_t count, ValueRange acc) {
+    auto contract = [&](Value k0, int64_t count, Value g, ValueRange acc) {
+      SmallVector<Value> s;
+      if (g)
+        for (int64_t j = 0; j < numVectors; ++j)
+          s.push_back(scales(add(mul(g, n), add(col0, j * kLanes)), kLanes));
       return buildLoop(b, loc, count, 1, acc, [&](Value kk, ValueRange sums) {
         Value kIndex = add(k0, kk);
         SmallVector<Value> q;
-        for (int64_t j = 0; j < numVectors; ++j)
+        for (int64_t j = 0; j < numVectors; ++j) {
           q.push_back(weights(add(mul(kIndex, n), add(col0, j * kLanes))));
+          if (g)
+            q.back() = arith::MulFOp::create(v.b, v.loc, q.back(), s[j]);
+        }
         SmallVector<Value> next(sums.begin(), sums.end());
         for (int64_t r = 0; r < rows; ++r) {
           Value x = tensor::ExtractOp::create(v.b, v.loc, lhs,
@@ -312,7 +337,11 @@ struct RowDotKernel : KernelEmitter {
   /// Rows [row0, row0 + rows) of the output at columns [col0, col0 +
   /// numRows), written into `tile` at columns from 0.
   Value rowBlock(Value tile, Value row0, int64_t rows, Value col0) {
-    auto contract = [&](Value k0, int64_t count, ValueRange acc) {
+    auto contract = [&](Value k0, int64_t count, Value g, ValueRange acc) {
+      SmallVector<Value> s;
+      if (g)
+        for (int64_t c = 0; c < numRows; ++c)
+          s.push_back(scales(add(mul(add(col0, c), k / group), g), 1));
       return buildLoop(b, loc, count, kLanes, acc,
                        [&](Value kk, ValueRange sums) {
         Value kIndex = add(k0, kk);
@@ -326,6 +355,8 @@ struct RowDotKernel : KernelEmitter {
         SmallVector<Value> next(sums.begin(), sums.end());
         for (int64_t c = 0; c < numRows; ++c) {
           Value q = weights(add(mul(add(col0, c), k), kIndex));
+          if (g)
+            q = arith::MulFOp::create(v.b, v.loc, q, s[c]);
           for (int64_t r = 0; r < rows; ++r)
             next[r * numRows + c] = vector::FMAOp::create(
                 v.b, v.loc, x[r], q, next[r * numRows + c]);
@@ -462,16 +493,21 @@ bool canVectorizePackedMatmul(RankedTensorType lhsType,
 
 Value buildVectorizedPackedMatmul(OpBuilder &b, Location loc, Value lhs,
                                   Value rhsBytes, RankedTensorType rhsType,
-                                  bool transposed, bool tables) {
+                                  bool transposed, bool tables,
+                                  bool halfWidthRegisters) {
   auto lhsType = cast<RankedTensorType>(lhs.getType());
   PackedEncodingAttr enc = getPackedEncoding(rhsType);
   int64_t m = lhsType.getDimSize(0), k = lhsType.getDimSize(1),
           n = rhsType.getDimSize(transposed ? 0 : 1);
-  // Rows of A per pass and output columns per tile: about 16 accumulator
-  // registers of AVX-512, enough independent FMA chains to hide their
-  // latency, and (K x N) a tile row of B that covers most of a cache line.
+  // Rows of A per pass and output columns per tile: 8 accumulators, a
+  // quarter of AVX-512's registers, enough independent FMA chains to hide
+  // their latency, and (K x N) a tile row of B that covers most of a cache
+  // line. With 16 registers of 8 lanes (AVX2), 4: 8 of them took every
+  // register, and LLVM spilled and reloaded them every step (batch-4 GEMVs
+  // ran 3x slower).
+  int64_t accumulators = halfWidthRegisters ? 4 : 8;
   int64_t rowsPerPass = std::min<int64_t>(m, 4);
-  int64_t perTile = rowsPerPass == 1 ? 8 : rowsPerPass == 2 ? 4 : 2;
+  int64_t perTile = std::max<int64_t>(1, accumulators / rowsPerPass);
   int64_t columnsPer = transposed ? 1 : kLanes;
   while (n % (perTile * columnsPer) != 0)
     --perTile;

@@ -97,11 +97,13 @@ bool canVectorizePackedMatmul(mlir::RankedTensorType lhsType,
 /// M x K f32 tensor A and `rhsBytes` the 1-D i8 storage of the packed
 /// K x N (N x K) tensor of type `rhsType`. Returns the M x N f32 result.
 /// `tables`: floats of up to 6 bits decode by x86 table lookups
-/// (CodeTables.h).
+/// (CodeTables.h). `halfWidthRegisters`: the target's vector registers
+/// hold 8 f32 lanes, 16 of them (AVX2), and the tiles are half as wide.
 mlir::Value buildVectorizedPackedMatmul(mlir::OpBuilder &b, mlir::Location loc,
                                         mlir::Value lhs, mlir::Value rhsBytes,
                                         mlir::RankedTensorType rhsType,
-                                        bool transposed, bool tables);
+                                        bool transposed, bool tables,
+                                        bool halfWidthRegisters);
 
 /// An scf.for from 0 to `count` with `init` as iteration arguments, whose
 /// body `body(iv, args)` is built with `b` and returns the yielded values.
