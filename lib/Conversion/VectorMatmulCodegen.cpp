@@ -208,7 +208,7 @@ struct KernelEmitter : IndexMath {
   int64_t m, k, n, group;
   unsigned width;
   bool tables;
-
+  bool scaleWeights; // see scalesWeights
 
   /// The 16 weights from element `linear` (row-major, a multiple of 16) on.
   Value weights(Value linear) {
@@ -235,16 +235,14 @@ struct KernelEmitter : IndexMath {
   }
 
   /// Whether each group's scale multiplies its weights before the FMAs,
-  /// which then add to the running sums: f16 scales, whose products with
-  /// codes of at most 8 bits (at most 8 significant bits, below 2^18) are
-  /// f32s exactly (at most 19 bits, far inside the range), so that each
-  /// product is the reference's. Half the accumulators: a group's sums
-  /// kept apart until scaled doubled them, and with 16 registers (AVX2) LLVM
-  /// spilled them every step. f32 scales (24 bits) and bf16 or e8m0 ones
-  /// (2^127 times a code may overflow) scale the group sums.
-  bool scalesWeights() const {
-    return enc.hasBlocks() && enc.getScale().isF16();
-  }
+  /// which then add to the running sums (set with 16 registers of 8 lanes,
+  /// AVX2): a group's sums kept apart until scaled took twice the
+  /// accumulators, all 16 registers, and LLVM spilled them every step. The
+  /// products are the reference's: the VM dequantizes each weight, code
+  /// times scale rounded once to f32, as the f32 multiply does. (With
+  /// AVX-512's 32 registers the group sums stay apart: one FMA a group
+  /// instead of a multiply per weight vector.)
+  bool scalesWeights() const { return scaleWeights && enc.hasBlocks(); }
 
   /// Sums over the groups of K: `contract(k0, count, g, acc)` adds a
   /// group's products to `acc`, zeroed accumulators (g null) or, where
@@ -512,9 +510,19 @@ Value buildVectorizedPackedMatmul(OpBuilder &b, Location loc, Value lhs,
   while (n % (perTile * columnsPer) != 0)
     --perTile;
   int64_t tileCols = perTile * columnsPer;
-  KernelEmitter base{{b, loc}, Lanes(b, loc), lhs, rhsBytes, rhsType, enc, m, k, n,
+  KernelEmitter base{{b, loc},
+                     Lanes(b, loc),
+                     lhs,
+                     rhsBytes,
+                     rhsType,
+                     enc,
+                     m,
+                     k,
+                     n,
                      enc.hasBlocks() ? enc.getBlock()[transposed ? 1 : 0] : k,
-                     getElementBitWidth(rhsType.getElementType()), tables};
+                     getElementBitWidth(rhsType.getElementType()),
+                     tables,
+                     /*scaleWeights=*/halfWidthRegisters};
   ColumnTileKernel columns{base, perTile};
   RowDotKernel rows{base, perTile};
   auto rowBlock = [&](Value tile, Value row0, int64_t count, Value col0) {
