@@ -30,6 +30,10 @@ constexpr int64_t kRowsOfA = 4, kRowsOfW = 4;
 /// of f32).
 constexpr int64_t kMaxRowScales = 64;
 
+/// f32 lanes of an AVX2 register: the code-cvt kernel's sums for several
+/// rows of A.
+constexpr int64_t kFloatLanes = 8;
+
 /// How the stored bits of W become unsigned byte codes c = w + offset.
 enum class Decoding {
   Planes, // widths 1, 2, 4, 8: plane j of a byte x is (x >> bits j) & mask
@@ -1055,6 +1059,89 @@ struct CodeDotKernel : IndexMath {
                                     ValueRange{m0, idx(0)});
   }
 
+  /// Block `kb` of row n0 of W against rows m0.. of A' (f32), for several
+  /// rows of A: each plane's values, times `scales` where set, decoded once
+  /// and FMA'd 8 lanes at a time into `accs`, two 8-lane sums per row of A
+  /// (alternate slices, two chains each). 32-lane sums per row, as the GEMV
+  /// keeps, would take 16 registers for 4 rows.
+  SmallVector<Value> floatBlockRows(Value kb, bool inBounds, Value n0,
+                                    Value m0, int64_t rowsA, Value scales,
+                                    ValueRange accs) {
+    SmallVector<Value> next(accs);
+    Value blockStart = mul(kb, format.planes * vectorBytes);
+    Value offset = add(mul(n0, rowBytes), mul(kb, blockBytes()));
+    Value w = prepare(loadBlock(offset, inBounds));
+    Value zero = arith::ConstantFloatOp::create(b, loc, b.getF32Type(),
+                                                APFloat(0.0f));
+    auto slice = VectorType::get({kFloatLanes}, b.getF32Type());
+    for (int64_t j = 0; j < format.planes; ++j) {
+      Value values = planeValues(w, j);
+      if (scales)
+        values = arith::MulFOp::create(b, loc, values, scales);
+      for (int64_t q = 0; q < vectorBytes / kFloatLanes; ++q) {
+        Value part = vector::ExtractStridedSliceOp::create(
+            b, loc, values, ArrayRef<int64_t>{q * kFloatLanes},
+            ArrayRef<int64_t>{kFloatLanes}, ArrayRef<int64_t>{1});
+        Value col = add(blockStart, j * vectorBytes + q * kFloatLanes);
+        for (int64_t a = 0; a < rowsA; ++a) {
+          Value activations = vector::TransferReadOp::create(
+              b, loc, slice, planar, ValueRange{add(m0, a), col}, zero,
+              ArrayRef<bool>{true});
+          Value &acc = next[2 * a + q % 2];
+          acc = vector::FMAOp::create(b, loc, part, activations, acc);
+        }
+      }
+    }
+    return next;
+  }
+
+  /// Outputs n0 of rows m0..m0+rowsA of A (f32), inserted into `tile`:
+  /// each group's values times its scale (the VM's dequantized weights:
+  /// exact for f16 scales, see canLowerCodeCvtMatmul), summed over the
+  /// row. `rowScale`: rowScaleBuffer's, or null.
+  Value rowsBlockFloat(Value tile, Value m0, int64_t rowsA, Value n0,
+                       Value rowScale) {
+    auto [blocks, inRow] = blockCounts();
+    auto over = [&](Value kb0, int64_t count, int64_t inRowBlocks,
+                    Value scales, SmallVector<Value> values) {
+      return overBlocks(kb0, count, inRowBlocks, std::move(values),
+                        [&](Value kb, bool inBounds, ValueRange args) {
+                          return floatBlockRows(kb, inBounds, n0, m0, rowsA,
+                                                scales, args);
+                        });
+    };
+    auto slice = VectorType::get({kFloatLanes}, b.getF32Type());
+    SmallVector<Value> accs(
+        2 * rowsA, arith::ConstantOp::create(
+                       b, loc, DenseElementsAttr::get(slice,
+                                                      b.getF32FloatAttr(0))));
+    if (!format.group) {
+      accs = over(idx(0), blocks, inRow, Value(), accs);
+    } else {
+      int64_t perUnit = units().blocks;
+      accs = overUnits(accs, /*chains=*/1,
+                       [&](int64_t, Value u, int64_t inRowBlocks,
+                           int64_t first, SmallVector<Value> &into) {
+                         Value scales = scalesOfLanes(n0, u, first, rowScale,
+                                                      1, vectorBytes);
+                         into = over(mul(u, perUnit), perUnit, inRowBlocks,
+                                     scales, into);
+                       });
+    }
+    for (int64_t a = 0; a < rowsA; ++a) {
+      Value sum = vector::ReductionOp::create(
+          b, loc, vector::CombiningKind::ADD,
+          arith::AddFOp::create(b, loc, accs[2 * a], accs[2 * a + 1]),
+          arith::FastMathFlags::reassoc);
+      // The f32 halves are the values themselves.
+      if (floatHigh.empty())
+        sum = tableSumAsValue(sum);
+      tile = tensor::InsertOp::create(b, loc, sum, tile,
+                                      ValueRange{add(m0, a), idx(0)});
+    }
+    return tile;
+  }
+
   /// Row n0's scales converted once into a buffer on the stack, at the top
   /// of its tile (rows of A share it), for tiles of one row of W with at
   /// most 64 groups of whole blocks; null otherwise. A unit's scale is then
@@ -1406,9 +1493,15 @@ bool canLowerCodeCvtMatmul(RankedTensorType lhsType, RankedTensorType rhsType,
   std::optional<CodeFormat> format = getCodeFormat(rhsType);
   if (!transposed || !format || !lhsType.hasStaticShape() ||
       !rhsType.hasStaticShape() || lhsType.getRank() != 2 ||
-      lhsType.getDimSize(0) != 1 || !lhsType.getElementType().isF32() ||
+      lhsType.getDimSize(0) < 1 || !lhsType.getElementType().isF32() ||
       lhsType.getEncoding() || !accumulator.isF32() ||
       format->table.size() > tableEntries)
+    return false;
+  // Several rows of A multiply the values by their scale first: f16 times
+  // a table's k = value * 2^exponent (|k| < 2^15) stays far inside f32's
+  // range, so that the product times 2^-exponent is the VM's rounded
+  // value * scale; wider scales could overflow where it does not.
+  if (lhsType.getDimSize(0) > 1 && format->group && !format->scale.isF16())
     return false;
   int64_t k = rhsType.getDimSize(1);
   if (!rowsStartOnBytes(*format, k))
@@ -1449,12 +1542,20 @@ Value buildCodeCvtMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
   kernel.bytesAfterRows = storageBytes(rhsBytes) - n * rowBytes;
   if (std::optional<FloatFormat> f = getFloatFormat(rhsType.getElementType()))
     setFloatHalves(kernel, *f);
-  // One row of W a tile: a GEMV reads W as one sequential stream.
+  // One row of W a tile: a GEMV reads W as one sequential stream, and a
+  // small batch's rows of A share each block's values.
+  int64_t m = cast<RankedTensorType>(lhs.getType()).getDimSize(0);
   return buildColumnTiles(
-      b, loc, /*m=*/1, n, /*tileCols=*/1, b.getF32Type(),
+      b, loc, m, n, /*tileCols=*/1, b.getF32Type(),
       [&](Value tile, Value n0) {
         Value rowScale = kernel.rowScaleBuffer(n0, 1);
-        return kernel.rowBlockFloat(tile, kernel.idx(0), n0, rowScale);
+        if (m == 1)
+          return kernel.rowBlockFloat(tile, kernel.idx(0), n0, rowScale);
+        return buildRowChunks(b, loc, m, kRowsOfA, tile,
+                              [&](Value t, Value m0, int64_t rowsA) {
+                                return kernel.rowsBlockFloat(t, m0, rowsA, n0,
+                                                             rowScale);
+                              });
       });
 }
 

@@ -84,9 +84,9 @@ mlir::Value buildCodeDotMatmul(mlir::OpBuilder &b, mlir::Location loc,
                                unsigned dotBits, bool multishift,
                                unsigned byteBits);
 
-/// Whether buildCodeCvtMatmul handles these operands: A a 1 x K f32 tensor
-/// (a GEMV), and W and the scales as canLowerCodeDotMatmul takes them into
-/// f32 (unscaled integers and trits too).
+/// Whether buildCodeCvtMatmul handles these operands: A an M x K f32
+/// tensor, and W and the scales as canLowerCodeDotMatmul takes them into
+/// f32 (unscaled integers and trits too); for M > 1, f16 scales or none.
 bool canLowerCodeCvtMatmul(mlir::RankedTensorType lhsType,
                            mlir::RankedTensorType rhsType, bool transposed,
                            mlir::Type accumulator, unsigned tableEntries);
@@ -96,7 +96,8 @@ bool canLowerCodeCvtMatmul(mlir::RankedTensorType lhsType,
 /// tables, shuffled fields); the code less its offset is the value (times
 /// 2^exponent for tables), sign-extended from a byte (widened first where
 /// values leave int8: ui8, unsigned floats), converted and multiplied with
-/// A' in f32 (four FMAs of 8 lanes per 32 codes). Sign-magnitude floats
+/// A' in f32 (four FMAs of 8 lanes per 32 codes; with several rows of A,
+/// the values times their scale once, then four FMAs per row). Sign-magnitude floats
 /// of 32 or 64 patterns build each f32's top half from two byte tables
 /// instead. Trits, base 3 too, whatever the ternary option.
 /// Without 512-bit permutes (the code-FMA kernel's tables) this is a third

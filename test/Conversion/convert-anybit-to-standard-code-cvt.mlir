@@ -75,3 +75,41 @@ func.func @gemv_e3m2(%x: tensor<1x256xf32>, %w: tensor<2x256x!anybit.float<e3m2>
   %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x256xf32>, tensor<2x256x!anybit.float<e3m2>, #anybit.packed<block = [1, 128], scale = f16>> -> tensor<1x2xf32>
   return %y : tensor<1x2xf32>
 }
+
+// -----
+
+// A small batch (3 rows of A, one row of W a tile): each plane's values are
+// decoded once and multiplied by their lanes' scales (the VM's dequantized
+// weights), then FMA'd 8 lanes at a time into two sums per row of A that
+// take alternate slices, and the two are added once at the end.
+// CHECK-LABEL: func.func @batch_e2m1(
+// CHECK: scf.forall (%{{.*}}) in (8)
+// CHECK: scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>) {
+// CHECK: %[[SCALES:.*]] = vector.shuffle
+// CHECK: anybit.x86_vpshufb
+// CHECK: %[[F:.*]] = arith.sitofp %{{.*}} : vector<32xi32> to vector<32xf32>
+// CHECK: %[[V:.*]] = arith.mulf %[[F]], %[[SCALES]] : vector<32xf32>
+// CHECK: %[[V0:.*]] = vector.extract_strided_slice %[[V]] {offsets = [0], sizes = [8], strides = [1]}
+// CHECK-COUNT-3: vector.fma %[[V0]], %{{.*}} : vector<8xf32>
+// CHECK: %[[V1:.*]] = vector.extract_strided_slice %[[V]] {offsets = [8], sizes = [8], strides = [1]}
+// CHECK-COUNT-3: vector.fma %[[V1]], %{{.*}} : vector<8xf32>
+// CHECK: arith.addf %{{.*}}, %{{.*}} : vector<8xf32>
+// CHECK: vector.reduction <add>, %{{.*}} fastmath<reassoc> : vector<8xf32> into f32
+// With f32 scales the batch is the vector kernel's (a table's k = value *
+// 2^exponent times a wide scale could overflow where the VM's product
+// does not).
+// CHECK-LABEL: func.func @batch_f32_scales(
+// CHECK-NOT: anybit.x86_vpshufb
+// CHECK: vector.fma %{{.*}} : vector<16xf32>
+// At 512 bits the batch is the vector kernel's too.
+// TABLES-LABEL: func.func @batch_e2m1(
+// TABLES: anybit.x86_vpermps
+// TABLES-NOT: anybit.x86_vpshufb
+func.func @batch_e2m1(%a: tensor<3x128xf32>, %w: tensor<8x128xf4E2M1FN, #anybit.packed<block = [1, 32], scale = f16>>) -> tensor<3x8xf32> {
+  %c = anybit.matmul %a, %w {accumulator = f32, transpose_rhs} : tensor<3x128xf32>, tensor<8x128xf4E2M1FN, #anybit.packed<block = [1, 32], scale = f16>> -> tensor<3x8xf32>
+  return %c : tensor<3x8xf32>
+}
+func.func @batch_f32_scales(%a: tensor<3x128xf32>, %w: tensor<8x128xf4E2M1FN, #anybit.packed<block = [1, 32], scale = f32>>) -> tensor<3x8xf32> {
+  %c = anybit.matmul %a, %w {accumulator = f32, transpose_rhs} : tensor<3x128xf32>, tensor<8x128xf4E2M1FN, #anybit.packed<block = [1, 32], scale = f32>> -> tensor<3x8xf32>
+  return %c : tensor<3x8xf32>
+}

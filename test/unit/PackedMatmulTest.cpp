@@ -393,6 +393,9 @@ protected:
   /// past K), or unscaled integers and trits of any K whose rows fill bytes.
   std::string codeCvtKernel(int index) {
     int64_t n = 1 + rng() % 12;
+    // Half GEMVs, half small batches (chunks of 4 rows of A and a rest),
+    // whose scales the kernel takes as f16 only: half of theirs are.
+    int64_t m = rng() % 2 ? 1 : 2 + rng() % 8;
     static const char *prefix[] = {"i", "ui", "si"};
     int kind = rng() % 4;
     std::string element = kind == 0   ? tableFloat()
@@ -411,8 +414,11 @@ protected:
       static const char *scales[] = {"f32", "f16", "bf16", "f8E8M0FNU"};
       int64_t group = int64_t(32) << (rng() % 3);
       k = group * (1 + rng() % 8);
-      encoding = llvm::formatv("block = [1, {0}], scale = {1}", group,
-                               scales[rng() % std::size(scales)]);
+      const char *scale = m > 1 && rng() % 3 == 0
+                              ? "f16"
+                              : scales[rng() % std::size(scales)];
+      encoding =
+          llvm::formatv("block = [1, {0}], scale = {1}", group, scale);
       if (kind == 1) // trits take no scales
         encoding.clear();
     } else {
@@ -420,10 +426,10 @@ protected:
       if (kind == 1 && rng() % 2)
         encoding = "base3 = true";
     }
-    std::string lhs = llvm::formatv("tensor<1x{0}xf32>", k).str();
+    std::string lhs = llvm::formatv("tensor<{0}x{1}xf32>", m, k).str();
     std::string rhs = llvm::formatv("tensor<{0}x{1}x{2}, #anybit.packed<{3}>>",
                                     n, k, element, encoding);
-    std::string res = llvm::formatv("tensor<1x{0}xf32>", n).str();
+    std::string res = llvm::formatv("tensor<{0}x{1}xf32>", m, n).str();
     return matmulFunction("cvt", index, lhs, rhs, res, /*transposed=*/true);
   }
 
