@@ -95,14 +95,10 @@ func.func @columns(%a: tensor<2x64xf32>, %w: tensor<64x32xi3, #anybit.packed<blo
 // CHECK: vector.reduction <add>, %{{.*}} fastmath<reassoc> : vector<16xf32> into f32
 // CHECK: tensor.insert
 // CHECK: tensor.parallel_insert_slice
-// AVX2's registers hold half as many accumulators: tiles of 4 / 3 = 1 row
-// of W (8 tiles, 3 sums), each group's weights times its scale.
+// On AVX2 this batch (f16 scales) is the code-cvt kernel's
+// (convert-anybit-to-standard-code-cvt.mlir).
 // AVX2-LABEL: func.func @rows
-// AVX2: scf.forall (%{{.*}}) in (8)
-// AVX2: %[[SCALE:.*]] = arith.extf %{{.*}} : vector<16xf16> to vector<16xf32>
-// AVX2: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>) {
-// AVX2: %[[W:.*]] = arith.mulf %{{.*}}, %[[SCALE]] : vector<16xf32>
-// AVX2-COUNT-3: vector.fma %{{.*}}, %[[W]], %{{.*}} : vector<16xf32>
+// AVX2: anybit.x86_vpshufb
 // With AVX-512 the codes index a 16-entry table of e2m1's values instead
 // (anybit.x86_vpermps, the lane's low four bits).
 // TABLES-LABEL: func.func @rows
@@ -121,6 +117,7 @@ func.func @rows(%a: tensor<3x64xf32>, %w: tensor<8x64xf4E2M1FN, #anybit.packed<b
 // of the group's sum, its scale and the running sum; on AVX2 the f32
 // scale multiplies the weights, as for f16.
 // CHECK-LABEL: func.func @f32_scales
+// CHECK: scf.forall (%{{.*}}) in (1)
 // CHECK: scf.for %
 // CHECK: scf.for %
 // CHECK: %[[PARTIAL:[0-9]+]]:8 = scf.for %
@@ -132,7 +129,11 @@ func.func @rows(%a: tensor<3x64xf32>, %w: tensor<8x64xf4E2M1FN, #anybit.packed<b
 // CHECK: %[[F:.*]] = arith.bitcast %[[SCALE]] : vector<16xi32> to vector<16xf32>
 // CHECK: vector.fma %[[PARTIAL]]#0, %[[F]], %{{.*}} : vector<16xf32>
 // CHECK: vector.fma %[[PARTIAL]]#4, %[[F]], %{{.*}} : vector<16xf32>
+// AVX2's 16 registers of 8 lanes hold 4 sums of 16 lanes, not 8: tiles
+// of 4 / 2 = 2 rows of W (2 tiles, where AVX-512 takes 1 of 4 rows).
 // AVX2-LABEL: func.func @f32_scales
+// AVX2: scf.forall (%{{.*}}) in (2)
+// AVX2: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
 // AVX2: %[[S:.*]] = arith.bitcast %{{.*}} : vector<16xi32> to vector<16xf32>
 // AVX2: scf.for
 // AVX2: arith.mulf %{{.*}}, %[[S]] : vector<16xf32>
