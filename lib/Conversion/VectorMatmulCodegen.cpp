@@ -504,7 +504,8 @@ Value buildVectorizedPackedMatmul(OpBuilder &b, Location loc, Value lhs,
   // register, and LLVM spilled and reloaded them every step (batch-4 GEMVs
   // ran 3x slower).
   int64_t accumulators = halfWidthRegisters ? 4 : 8;
-  int64_t rowsPerPass = std::min<int64_t>(m, 4);
+  // (An empty batch, M = 0, still takes the tiles of one row of A.)
+  int64_t rowsPerPass = std::clamp<int64_t>(m, 1, 4);
   int64_t perTile = std::max<int64_t>(1, accumulators / rowsPerPass);
   int64_t columnsPer = transposed ? 1 : kLanes;
   while (n % (perTile * columnsPer) != 0)
