@@ -1043,20 +1043,50 @@ struct CodeDotKernel : IndexMath {
                             int64_t first, SmallVector<Value> &into) {
                           Value sum = over(mul(u, perUnit), perUnit,
                                            inRowBlocks, zeros);
-                          Value scales = scalesOfLanes(n0, u, first, rowScale,
-                                                       1, vectorBytes);
-                          into[0] = vector::FMAOp::create(b, loc, sum, scales,
-                                                          into[0]);
+                          into[0] = vector::FMAOp::create(
+                              b, loc, sum,
+                              valueScales(n0, u, first, rowScale), into[0]);
                         })[0];
     }
     Value sum = vector::ReductionOp::create(
         b, loc, vector::CombiningKind::ADD, total,
         arith::FastMathFlags::reassoc);
-    // The f32 halves are the values themselves.
-    if (floatHigh.empty())
+    // The f32 halves are the values themselves, and so are sums scaled by
+    // valueScales that took the exponent.
+    if (floatHigh.empty() && !scalesTakeExponent())
       sum = tableSumAsValue(sum);
     return tensor::InsertOp::create(b, loc, sum, tile,
                                     ValueRange{m0, idx(0)});
+  }
+
+  /// Whether the scales of table codes k = value * 2^exponent take the
+  /// 2^-exponent (valueScales): exact for f16 scales (at least 2^-24, and
+  /// so is 2^-exponent); an e8m0 or f32 scale times it may leave f32's
+  /// range, so their sums are multiplied by it once instead.
+  bool scalesTakeExponent() const {
+    return format.exponent && floatHigh.empty() && format.scale &&
+           format.scale.isF16();
+  }
+
+  /// The scale of each byte lane of unit `unit` of row n0 (scalesOfLanes),
+  /// times 2^-exponent where scalesTakeExponent (`rowScale`, when set, took
+  /// it once per row: rowScaleBuffer): values times them are the weights,
+  /// and no sum is 2^exponent times its value, which overflowed that much
+  /// sooner.
+  Value valueScales(Value n0, Value unit, int64_t first, Value rowScale) {
+    Value scales = scalesOfLanes(n0, unit, first, rowScale, 1, vectorBytes);
+    return scalesTakeExponent() && !rowScale ? timesExponent(scales)
+                                             : scales;
+  }
+
+  /// f32 `scales` times 2^-exponent.
+  Value timesExponent(Value scales) {
+    Value factor = arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(
+            cast<VectorType>(scales.getType()),
+            b.getF32FloatAttr(std::ldexp(1.0f, -format.exponent))));
+    return arith::MulFOp::create(b, loc, scales, factor);
   }
 
   /// Block `kb` of row n0 of W against rows m0.. of A' (f32), for several
@@ -1122,20 +1152,18 @@ struct CodeDotKernel : IndexMath {
       accs = overUnits(accs, /*chains=*/1,
                        [&](int64_t, Value u, int64_t inRowBlocks,
                            int64_t first, SmallVector<Value> &into) {
-                         Value scales = scalesOfLanes(n0, u, first, rowScale,
-                                                      1, vectorBytes);
                          into = over(mul(u, perUnit), perUnit, inRowBlocks,
-                                     scales, into);
+                                     valueScales(n0, u, first, rowScale),
+                                     into);
                        });
     }
     for (int64_t a = 0; a < rowsA; ++a) {
+      // The values times valueScales are the weights themselves (several
+      // rows of A take f16 scales only); unscaled codes are integers.
       Value sum = vector::ReductionOp::create(
           b, loc, vector::CombiningKind::ADD,
           arith::AddFOp::create(b, loc, accs[2 * a], accs[2 * a + 1]),
           arith::FastMathFlags::reassoc);
-      // The f32 halves are the values themselves.
-      if (floatHigh.empty())
-        sum = tableSumAsValue(sum);
       tile = tensor::InsertOp::create(b, loc, sum, tile,
                                       ValueRange{add(m0, a), idx(0)});
     }
@@ -1149,11 +1177,15 @@ struct CodeDotKernel : IndexMath {
   /// loop's variable was stored to the stack by LLVM every unit. Tiles of
   /// several rows of W read theirs: four rows' scales would hold up to 16
   /// more registers among the tile's 32 sums.
-  Value rowScaleBuffer(Value n0, int64_t rowsW) {
+  /// `withExponent`: the scales times 2^-exponent (valueScales), once here.
+  Value rowScaleBuffer(Value n0, int64_t rowsW, bool withExponent = false) {
     if (!format.group || rowsW != 1 || format.group < blockCodes() ||
         k / format.group > kMaxRowScales)
       return Value();
-    return storeOnStack(b, loc, readScales(n0, idx(0), k / format.group));
+    Value scales = readScales(n0, idx(0), k / format.group);
+    if (withExponent)
+      scales = timesExponent(scales);
+    return storeOnStack(b, loc, scales);
   }
 
   /// rowBlock with [1, G] scales into f32: each group's (or, for groups
@@ -1497,10 +1529,11 @@ bool canLowerCodeCvtMatmul(RankedTensorType lhsType, RankedTensorType rhsType,
       lhsType.getEncoding() || !accumulator.isF32() ||
       format->table.size() > tableEntries)
     return false;
-  // Several rows of A multiply the values by their scale first: f16 times
-  // a table's k = value * 2^exponent (|k| < 2^15) stays far inside f32's
-  // range, so that the product times 2^-exponent is the VM's rounded
-  // value * scale; wider scales could overflow where it does not.
+  // Several rows of A multiply the values by their scale first, a table's
+  // k = value * 2^exponent by the scale times 2^-exponent: exact for f16
+  // scales (at least 2^-24, times at least 2^-24), so that each product
+  // is the VM's rounded value * scale; a wider scale times 2^-exponent
+  // could leave f32's normals.
   if (lhsType.getDimSize(0) > 1 && format->group && !format->scale.isF16())
     return false;
   int64_t k = rhsType.getDimSize(1);
@@ -1548,7 +1581,8 @@ Value buildCodeCvtMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
   return buildColumnTiles(
       b, loc, m, n, /*tileCols=*/1, b.getF32Type(),
       [&](Value tile, Value n0) {
-        Value rowScale = kernel.rowScaleBuffer(n0, 1);
+        Value rowScale =
+            kernel.rowScaleBuffer(n0, 1, kernel.scalesTakeExponent());
         if (m == 1)
           return kernel.rowBlockFloat(tile, kernel.idx(0), n0, rowScale);
         return buildRowChunks(b, loc, m, kRowsOfA, tile,

@@ -97,7 +97,8 @@ bool canLowerCodeCvtMatmul(mlir::RankedTensorType lhsType,
 /// 2^exponent for tables), sign-extended from a byte (widened first where
 /// values leave int8: ui8, unsigned floats), converted and multiplied with
 /// A' in f32 (four FMAs of 8 lanes per 32 codes; with several rows of A,
-/// the values times their scale once, then four FMAs per row). Sign-magnitude floats
+/// scaled values times their scale once, then four FMAs per row, each
+/// block decoded again for every 4 rows of A). Sign-magnitude floats
 /// of 32 or 64 patterns build each f32's top half from two byte tables
 /// instead. Trits, base 3 too, whatever the ternary option.
 /// Without 512-bit permutes (the code-FMA kernel's tables) this is a third

@@ -6,11 +6,15 @@
 // one vpshufb, its signed values by subtracting 12, then 32 f32 lanes (the
 // sign extension and conversion LLVM splits into four of 8) multiplied with
 // the permuted activations. A row's two scales are converted once into a
-// stack buffer; each group's sum (two blocks of 64) is scaled by a
-// broadcast load, and the row's sum halved once.
+// stack buffer, and halved there (the codes count halves): each group's
+// sum (two blocks of 64) is scaled by a broadcast load, and the row's sum
+// is the value's, with no sum twice it.
 // CHECK-LABEL: func.func @gemv_e2m1(
 // CHECK: scf.forall
+// CHECK:   %[[HALF:.*]] = arith.constant dense<5.000000e-01> : vector<2xf32>
+// CHECK:   %[[HALVED:.*]] = arith.mulf %{{.*}}, %[[HALF]] : vector<2xf32>
 // CHECK:   %[[SCALES:.*]] = memref.alloca() : memref<2xf32>
+// CHECK:   vector.transfer_write %[[HALVED]], %[[SCALES]]
 // CHECK:   scf.for %[[G:[^ ]*]] = {{.*}} -> (vector<32xf32>) {
 // CHECK:     scf.for {{.*}} -> (vector<32xf32>) {
 // CHECK:       %[[W:.*]] = vector.transfer_read %{{.*}} {in_bounds = [true]} : tensor<264xi8>, vector<32xi8>
@@ -29,7 +33,8 @@
 // CHECK:     %[[SS:.*]] = vector.broadcast %[[S]] : f32 to vector<32xf32>
 // CHECK:     vector.fma %{{.*}}, %[[SS]], %{{.*}} : vector<32xf32>
 // CHECK:   vector.reduction <add>
-// CHECK:   arith.mulf %{{.*}}, %{{.*}} : f32
+// CHECK-NOT: arith.mulf
+// CHECK:   tensor.insert
 // With AVX-512 BW the code-FMA kernel looks the values up in f32 tables.
 // TABLES-LABEL: func.func @gemv_e2m1(
 // TABLES-NOT: arith.sitofp
@@ -79,13 +84,16 @@ func.func @gemv_e3m2(%x: tensor<1x256xf32>, %w: tensor<2x256x!anybit.float<e3m2>
 // -----
 
 // A small batch (3 rows of A, one row of W a tile): each plane's values are
-// decoded once and multiplied by their lanes' scales (the VM's dequantized
-// weights), then FMA'd 8 lanes at a time into two sums per row of A that
-// take alternate slices, and the two are added once at the end.
+// decoded once and multiplied by their lanes' scales, halved (the codes
+// count halves): the VM's dequantized weights. Then they are FMA'd 8 lanes
+// at a time into two sums per row of A that take alternate slices, and
+// the two are added once at the end.
 // CHECK-LABEL: func.func @batch_e2m1(
 // CHECK: scf.forall (%{{.*}}) in (8)
 // CHECK: scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>) {
-// CHECK: %[[SCALES:.*]] = vector.shuffle
+// CHECK: %[[LANES:.*]] = vector.shuffle
+// CHECK: %[[HALF:.*]] = arith.constant dense<5.000000e-01> : vector<32xf32>
+// CHECK: %[[SCALES:.*]] = arith.mulf %[[LANES]], %[[HALF]] : vector<32xf32>
 // CHECK: anybit.x86_vpshufb
 // CHECK: %[[F:.*]] = arith.sitofp %{{.*}} : vector<32xi32> to vector<32xf32>
 // CHECK: %[[V:.*]] = arith.mulf %[[F]], %[[SCALES]] : vector<32xf32>
