@@ -1304,8 +1304,9 @@ Value buildRowSums(OpBuilder &b, Location loc, Value lhs) {
 /// vpdpbusd that kernel is compute-bound one row at a time (127 G
 /// weights/s against 152). With vpmaddubsw (`dotProducts` false) the four
 /// streams are what bounds it: on Zen 3 one row a tile ran trits 3.1x
-/// faster (28 -> 84% of the bandwidth). Scaled products of up to kRowsOfA rows of A (small batches) take
-/// one row of W too: 4 x 4 tiles, with their 16 f32 and 16 int32 sums,
+/// faster (28 -> 84% of the bandwidth). Scaled products of up to kRowsOfA
+/// rows of A (small batches) take one row of W too: 4 x 4 tiles, with
+/// their 16 f32 and 16 int32 sums,
 /// spilled registers every block, and read 4 streams (batch 4 from DRAM:
 /// 4-bit weights 33 -> 45 G weights/s, 3-bit 28 -> 43). Wider products
 /// (more rows of A, or unscaled) are compute-bound and keep 4 x 4 tiles.

@@ -7,8 +7,9 @@
 // signed ones, which flips the sign bit; c = w for unsigned ones), and
 // small floats of 2..6 bits whose values are multiples of one power of two
 // (c = w 2^e + o from a byte table, vpshufb for 16 patterns, vpermb for
-// 64 with VBMI, else a vpshufb per 16 and selects: e2m1 is -12..12 halves; e3m2's -448..448 sixteenths take two tables,
-// the high and low bytes, and two products). Then
+// 64 with VBMI, else a vpshufb per 16 and selects: e2m1 is -12..12 halves;
+// e3m2's -448..448 sixteenths take two tables, k mod 128 and floor(k / 128)
+// plus an offset, and two products). Then
 //
 //     sum_k A[m, k] * W[n, k] = sum_k c[n, k] * A[m, k] - o * sum_k A[m, k],
 //
@@ -75,8 +76,9 @@ bool canLowerCodeDotMatmul(mlir::RankedTensorType lhsType,
 /// for 256-bit vector code, whose byte products are vpmaddubsw and vpmaddwd
 /// when `byteBits` (AVX2: 256, AVX-512 BW: 512) is nonzero (codes of 128
 /// and up split in two products, so that vpmaddubsw's 16-bit pair sums
-/// cannot saturate), else portable widening multiplies; `multishift` lets straddling fields
-/// use vpmultishiftqb of that width (with a nonzero `dotBits`).
+/// cannot saturate), else portable widening multiplies; `multishift` lets
+/// straddling fields use vpmultishiftqb of that width (with a nonzero
+/// `dotBits`).
 mlir::Value buildCodeDotMatmul(mlir::OpBuilder &b, mlir::Location loc,
                                mlir::Value lhs, mlir::RankedTensorType lhsType,
                                mlir::Value rhs,
