@@ -343,7 +343,7 @@ struct CodeDotKernel : IndexMath {
   /// Bytes of W read per block.
   int64_t blockBytes() const {
     return format.decoding == Decoding::Fields
-               ? format.planes * vectorBytes * format.bits / 8
+               ? blockCodes() * format.bits / 8
                : vectorBytes;
   }
 
@@ -615,6 +615,15 @@ struct CodeDotKernel : IndexMath {
                : codes;
   }
 
+  int64_t blockCodes() const { return format.planes * vectorBytes; }
+
+  /// Block `kb` of row `row` of W as loaded and prepared for its planes
+  /// (loadBlock, prepare).
+  Value preparedBlock(Value row, Value kb, bool inBounds) {
+    Value offset = add(mul(row, rowBytes), mul(kb, blockBytes()));
+    return prepare(loadBlock(offset, inBounds));
+  }
+
   /// Block `kb` (P V codes of each row) of rows n0.. of W against rows m0..
   /// of A', added to `accs` (part, then row of W, then row of A). Reads of
   /// W stay inside the buffer when `inBounds`; the last blocks of a row may
@@ -623,11 +632,9 @@ struct CodeDotKernel : IndexMath {
   SmallVector<Value> block(Value kb, bool inBounds, Value n0, int64_t rowsW,
                            Value m0, int64_t rowsA, ValueRange accs) {
     SmallVector<Value> next(accs);
-    Value blockStart = mul(kb, format.planes * vectorBytes);
+    Value blockStart = mul(kb, blockCodes());
     for (int64_t r = 0; r < rowsW; ++r) {
-      Value offset = arith::AddIOp::create(b, loc, mul(add(n0, r), rowBytes),
-                                           mul(kb, blockBytes()));
-      Value w = prepare(loadBlock(offset, inBounds));
+      Value w = preparedBlock(add(n0, r), kb, inBounds);
       // Without vpdpbusd, the planes' 16-bit pair sums, widened once.
       SmallVector<Value> pairs(format.parts() * rowsA);
       for (int64_t j = 0; j < format.planes; ++j)
@@ -658,7 +665,6 @@ struct CodeDotKernel : IndexMath {
     return next;
   }
 
-  int64_t blockCodes() const { return format.planes * vectorBytes; }
 
   /// The blocks of a row of W, and how many of them (from the first) read
   /// inside the storage for every row: all where the last row's reads past
@@ -1003,9 +1009,8 @@ struct CodeDotKernel : IndexMath {
   /// Block `kb` of row n0 of W against row m0 of A' (f32), added to
   /// `acc`: an FMA of each plane's values and its activations.
   Value floatBlock(Value kb, bool inBounds, Value n0, Value m0, Value acc) {
-    Value blockStart = mul(kb, format.planes * vectorBytes);
-    Value offset = add(mul(n0, rowBytes), mul(kb, blockBytes()));
-    Value w = prepare(loadBlock(offset, inBounds));
+    Value blockStart = mul(kb, blockCodes());
+    Value w = preparedBlock(n0, kb, inBounds);
     Value zero = arith::ConstantFloatOp::create(b, loc, b.getF32Type(),
                                                 APFloat(0.0f));
     for (int64_t j = 0; j < format.planes; ++j) {
@@ -1098,9 +1103,8 @@ struct CodeDotKernel : IndexMath {
                                     Value m0, int64_t rowsA, Value scales,
                                     ValueRange accs) {
     SmallVector<Value> next(accs);
-    Value blockStart = mul(kb, format.planes * vectorBytes);
-    Value offset = add(mul(n0, rowBytes), mul(kb, blockBytes()));
-    Value w = prepare(loadBlock(offset, inBounds));
+    Value blockStart = mul(kb, blockCodes());
+    Value w = preparedBlock(n0, kb, inBounds);
     Value zero = arith::ConstantFloatOp::create(b, loc, b.getF32Type(),
                                                 APFloat(0.0f));
     auto slice = VectorType::get({kFloatLanes}, b.getF32Type());
