@@ -62,7 +62,7 @@ ScaledCodes readScaled(const RtValue &packed) {
   auto type = cast<RankedTensorType>(packed.getType());
   PackedEncodingAttr enc = getPackedEncoding(type);
   ScaledCodes r;
-  const PackedPlanes &planes = packed.getPlanes();
+  PackedPlanesRef planes = packed.getPlanes();
   r.codes = enc.unpackData(type.getShape(), type.getElementType(),
                            planes.data);
   r.blockOf = blockIndices(type.getShape(), enc.getBlock());
@@ -126,7 +126,7 @@ LogicalResult unpackHandler(Operation *op, ArrayRef<RtValue> operands,
   auto unpack = cast<anybit::UnpackOp>(op);
   auto type = cast<RankedTensorType>(unpack.getInput().getType());
   PackedEncodingAttr enc = getPackedEncoding(type);
-  const PackedPlanes &planes = operands[0].getPlanes();
+  PackedPlanesRef planes = operands[0].getPlanes();
   results.push_back(RtValue::tensor(
       unpack.getResult().getType(),
       enc.unpackData(type.getShape(), type.getElementType(), planes.data)));

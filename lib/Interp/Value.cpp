@@ -38,10 +38,38 @@ RtValue RtValue::tensor(RankedTensorType type, std::vector<uint64_t> elements) {
 }
 
 RtValue RtValue::packedTensor(RankedTensorType type, PackedPlanes planes) {
+  PackedStorage storage;
+  storage.dataBytes = planes.data.size();
+  storage.scaleBytes = planes.scales.size();
+  storage.bytes = std::move(planes.data);
+  storage.bytes.insert(storage.bytes.end(), planes.scales.begin(),
+                       planes.scales.end());
+  storage.bytes.insert(storage.bytes.end(), planes.zeroPoints.begin(),
+                       planes.zeroPoints.end());
   RtValue v;
   v.type = type;
-  v.packed = std::make_shared<const PackedPlanes>(std::move(planes));
+  v.packed = std::make_shared<const PackedStorage>(std::move(storage));
   return v;
+}
+
+RtValue RtValue::packedTensor(RankedTensorType type,
+                              std::vector<uint8_t> bytes) {
+  auto enc = cast<PackedEncodingAttr>(type.getEncoding());
+  PackedStorage storage;
+  storage.dataBytes = enc.getDataBytes(type.getShape(), type.getElementType());
+  storage.scaleBytes = enc.getScaleBytes(type.getShape());
+  storage.bytes = std::move(bytes);
+  RtValue v;
+  v.type = type;
+  v.packed = std::make_shared<const PackedStorage>(std::move(storage));
+  return v;
+}
+
+PackedPlanesRef RtValue::getPlanes() const {
+  ArrayRef<uint8_t> bytes = packed->bytes;
+  return {bytes, bytes.take_front(packed->dataBytes),
+          bytes.slice(packed->dataBytes, packed->scaleBytes),
+          bytes.drop_front(packed->dataBytes + packed->scaleBytes)};
 }
 
 Type RtValue::getElementType() const {

@@ -80,8 +80,6 @@ LogicalResult checkPackedTrits(const uint8_t *data, RankedTensorType type,
 static FailureOr<RtValue> packedFromNpy(const NpyArray &array,
                                         RankedTensorType type, Location loc) {
   PackedEncodingAttr enc = getPackedEncoding(type);
-  uint64_t data = enc.getDataBytes(type.getShape(), type.getElementType());
-  uint64_t scales = enc.getScaleBytes(type.getShape());
   uint64_t total = enc.getTotalBytes(type.getShape(), type.getElementType());
   if (array.dtype != "u1" || array.shape.size() != 1 ||
       static_cast<uint64_t>(array.shape[0]) != total)
@@ -92,11 +90,7 @@ static FailureOr<RtValue> packedFromNpy(const NpyArray &array,
   const uint8_t *p = array.data.data();
   if (failed(checkPackedTrits(p, type, loc)))
     return failure();
-  PackedPlanes planes;
-  planes.data.assign(p, p + data);
-  planes.scales.assign(p + data, p + data + scales);
-  planes.zeroPoints.assign(p + data + scales, p + total);
-  return RtValue::packedTensor(type, std::move(planes));
+  return RtValue::packedTensor(type, std::vector<uint8_t>(p, p + total));
 }
 
 static LogicalResult checkArgumentType(Type type, Location loc) {
@@ -314,8 +308,7 @@ LogicalResult writeResults(ArrayRef<RtValue> results, StringRef outputDir,
   return success();
 }
 
-/// The numpy dtype the elements of values of `type` travel as.
-static std::string npyDtypeOf(Type type) {
+std::string getTravelDtype(Type type) {
   Type elementType = getElementTypeOrSelf(type);
   ElementCodec codec = ElementRules(type).codec;
   if (codec.isFloat()) {
@@ -334,18 +327,14 @@ static std::string npyDtypeOf(Type type) {
 NpyArray valueToNpy(const RtValue &value) {
   NpyArray array;
   if (value.isPacked()) {
-    const PackedPlanes &p = value.getPlanes();
     array.dtype = "u1";
-    array.data = p.data;
-    array.data.insert(array.data.end(), p.scales.begin(), p.scales.end());
-    array.data.insert(array.data.end(), p.zeroPoints.begin(),
-                      p.zeroPoints.end());
+    array.data = value.getPlanes().bytes.vec();
     array.shape = {static_cast<int64_t>(array.data.size())};
     return array;
   }
   Type elementType = value.getElementType();
   ElementCodec codec = ElementRules(value.getType()).codec;
-  array.dtype = npyDtypeOf(value.getType());
+  array.dtype = getTravelDtype(value.getType());
   array.shape.assign(value.getShape().begin(), value.getShape().end());
   size_t size = array.elementSize();
   array.data.resize(size * value.getNumElements());

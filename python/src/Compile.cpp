@@ -3,20 +3,23 @@
 // A source is parsed (through Run.cpp's cache of parsed modules), compiled
 // by the CPU backend (anybit::CPUExecutable: the CPU pipeline and a JIT)
 // and wrapped as a Module whose public functions are called like
-// anybit.interpret calls them: the same argument conversion
-// (convertArguments), CPUExecutable::run instead of the VM, the same result
-// conversion (convertResults).
+// anybit.interpret calls them, with the same values in and out. Calls do
+// not copy what is already in the calling convention: numpy arrays that
+// are their tensor's buffer and PackedArrays are read in place, and
+// results are written into new numpy arrays where those are their buffer;
+// everything else is converted as anybit.interpret converts it.
 //
 // Compiled modules are kept in a cache keyed by (source text, target,
 // optimization level), most recently used first. Everything that touches
 // MLIR (and the cache) holds a ContextLock; the GIL is released while
-// LLVM compiles and while compiled code runs, so other Python threads go on
-// (and wait for the lock only when they need MLIR themselves).
+// LLVM compiles, and the GIL and the lock while compiled code runs, so
+// other Python threads go on, calling kernels too.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Core.h"
 
+#include "anybit/Interp/ValueIO.h"
 #include "anybit/Target/CPU.h"
 
 #include "mlir/IR/SymbolTable.h"
@@ -202,28 +205,113 @@ struct Function {
   std::string name;
 };
 
-py::object call(const CompiledModule &c, const std::string &entry,
-                py::sequence args) {
-  ContextLock lock;
-  ParsedModule &pm = *c.parsed;
-  auto fn = pm.module->lookupSymbol<func::FuncOp>(entry);
-  if (!fn || !c.hasEntry(entry))
-    throwValueError(c.missing(entry));
-  SmallVector<RtValue> values =
-      convertArguments(pm, fn, args, "compiled code");
-  FailureOr<SmallVector<RtValue>> results = failure();
-  std::string diagnostics;
-  {
-    SourceCapture capture(*pm.sourceMgr);
-    {
-      py::gil_scoped_release release;
-      results = c.executable->run(entry, values, fn.getLoc());
-    }
-    diagnostics = capture.text("calling '" + entry + "' failed");
+/// Whether the numpy dtype `given` holds the same bits as `travel`, the
+/// dtype a tensor travels as: the same one, or for integers (which the VM
+/// wraps to their width, and kernels truncate) any integer of its size.
+bool sameBits(const py::dtype &given, StringRef travel) {
+  std::string name = std::string(1, given.kind()) +
+                     std::to_string(given.itemsize());
+  auto integral = [](char kind) {
+    return kind == 'i' || kind == 'u' || kind == 'b';
+  };
+  return name == travel ||
+         (integral(name[0]) && integral(travel[0]) &&
+          name.substr(1) == travel.substr(1));
+}
+
+/// The buffer of `obj` if a compiled call can read it as argument `type`
+/// in place: a PackedArray's storage, or a numpy array that is that
+/// tensor's buffer already (isCPUBufferTravelForm: C-contiguous, aligned,
+/// in native byte order, of the tensor's shape and its travel dtype or an
+/// integer one of that size); else null. Empty tensors are converted.
+const void *bufferInPlace(py::handle obj, Type type) {
+  if (py::isinstance<PackedArray>(obj)) {
+    const PackedArray &p = obj.cast<const PackedArray &>();
+    ArrayRef<uint8_t> bytes = p.getValue().getPlanes().bytes;
+    return p.getType() == type && !bytes.empty() ? bytes.data() : nullptr;
   }
-  if (failed(results))
-    throw CompileError(diagnostics);
-  return convertResults(*results);
+  if (!py::isinstance<py::array>(obj) || !isCPUBufferTravelForm(type))
+    return nullptr;
+  auto array = py::reinterpret_borrow<py::array>(obj);
+  auto tensor = cast<RankedTensorType>(type);
+  int flags = py::detail::array_proxy(array.ptr())->flags;
+  char order = array.dtype().byteorder();
+  if (!(flags & py::detail::npy_api::NPY_ARRAY_C_CONTIGUOUS_) ||
+      !(flags & py::detail::npy_api::NPY_ARRAY_ALIGNED_) || order == '>' ||
+      array.size() == 0 ||
+      !llvm::equal(ArrayRef<py::ssize_t>(array.shape(), array.ndim()),
+                   tensor.getShape()) ||
+      !sameBits(array.dtype(), getTravelDtype(type)))
+    return nullptr;
+  return array.data();
+}
+
+/// Calls `entry` of a compiled module on Python arguments. Arrays that are
+/// their buffer already and PackedArrays are read in place, logical results
+/// that are their travel form are written into new numpy arrays; the rest
+/// is converted as anybit.interpret converts it. Neither the GIL nor the
+/// context lock is held while the kernel runs.
+py::object call(const CompiledPtr &c, const std::string &entry,
+                py::sequence args) {
+  FunctionType type;
+  SmallVector<const void *> argBuffers;
+  SmallVector<void *> resultBuffers;
+  // Converted arguments, results that are not numpy arrays as they are,
+  // and the arrays that are.
+  SmallVector<std::vector<uint8_t>> converted, resultBytes;
+  SmallVector<py::object> resultArrays;
+  auto allocate = [](Type t) {
+    return std::vector<uint8_t>(std::max<uint64_t>(getCPUBufferBytes(t), 8));
+  };
+  {
+    ContextLock lock;
+    ParsedModule &pm = *c->parsed;
+    auto fn = pm.module->lookupSymbol<func::FuncOp>(entry);
+    if (!fn || !c->hasEntry(entry))
+      throwValueError(c->missing(entry));
+    checkCall(pm, fn, args, "compiled code");
+    type = c->executable->getSignature(entry);
+    for (auto [i, t] : llvm::enumerate(type.getInputs())) {
+      if (const void *buffer = bufferInPlace(args[i], t)) {
+        argBuffers.push_back(buffer);
+        continue;
+      }
+      RtValue value = convertArgument(args[i], t, i);
+      converted.push_back(allocate(t));
+      writeCPUBuffer(value, converted.back());
+      argBuffers.push_back(converted.back().data());
+    }
+    for (Type t : type.getResults()) {
+      if (isCPUBufferTravelForm(t) && cast<RankedTensorType>(t).getNumElements()) {
+        auto shape = cast<RankedTensorType>(t).getShape();
+        py::array array(py::dtype("<" + getTravelDtype(t)),
+                        std::vector<py::ssize_t>(shape.begin(), shape.end()));
+        resultBuffers.push_back(array.mutable_data());
+        resultArrays.push_back(std::move(array));
+        continue;
+      }
+      resultBytes.push_back(allocate(t));
+      resultBuffers.push_back(resultBytes.back().data());
+      resultArrays.push_back(py::none());
+    }
+  }
+  {
+    py::gil_scoped_release release;
+    c->executable->invoke(entry, argBuffers, resultBuffers);
+  }
+  ContextLock lock;
+  auto bytes = resultBytes.begin();
+  for (auto [t, result] : llvm::zip_equal(type.getResults(), resultArrays))
+    if (result.is_none())
+      result = convertResult(readCPUBuffer(t, std::move(*bytes++)));
+  if (resultArrays.empty())
+    return py::none();
+  if (resultArrays.size() == 1)
+    return resultArrays.front();
+  py::tuple out(resultArrays.size());
+  for (auto [i, result] : llvm::enumerate(resultArrays))
+    out[i] = result;
+  return out;
 }
 
 std::string moduleRepr(const CompiledModule &c) {
@@ -364,7 +452,7 @@ describe it.)doc");
       .def(
           "__call__",
           [](const Function &f, py::args args) {
-            return call(*f.module, f.name, args);
+            return call(f.module, f.name, args);
           },
           "Calls the compiled function on the arguments.")
       .def_property_readonly(

@@ -231,17 +231,27 @@ private:
   mlir::SourceMgrDiagnosticHandler handler;
 };
 
-/// Checks the arguments of a call of `fn` (their count, and that every
-/// parameter and result type is one values can travel as; `engine` names
-/// what runs the call in that CompileError) and converts them, as
-/// anybit.interpret does. ValueError for bad arguments.
+/// Checks a call of `fn` with `args`: their count (ValueError), and that
+/// every parameter and result type is one values can travel as (a
+/// CompileError naming `engine`, what runs the call).
+void checkCall(ParsedModule &pm, mlir::func::FuncOp fn, py::sequence args,
+               const std::string &engine);
+
+/// Converts argument `index` of a call into a value of `type`, as
+/// anybit.interpret does: a PackedArray of exactly that type, or anything
+/// numpy converts. ValueError when it does not fit.
+RtValue convertArgument(py::handle obj, mlir::Type type, unsigned index);
+
+/// checkCall, then every argument converted.
 llvm::SmallVector<RtValue> convertArguments(ParsedModule &pm,
                                             mlir::func::FuncOp fn,
                                             py::sequence args,
                                             const std::string &engine);
 
-/// None, the single result or a tuple of them: numpy arrays for logical
-/// values, PackedArray for packed ones.
+/// A numpy array for a logical value, a PackedArray for a packed one.
+py::object convertResult(const RtValue &value);
+
+/// None, the single result or a tuple of them (convertResult each).
 py::object convertResults(llvm::ArrayRef<RtValue> results);
 
 //===----------------------------------------------------------------------===//

@@ -135,8 +135,7 @@ static py::object optionalArray(const std::optional<RtValue> &value) {
 }
 
 static uint64_t totalBytes(const PackedArray &p) {
-  const PackedPlanes &planes = p.getValue().getPlanes();
-  return planes.data.size() + planes.scales.size() + planes.zeroPoints.size();
+  return p.getValue().getPlanes().bytes.size();
 }
 
 static py::tuple shapeTuple(ArrayRef<int64_t> shape) {
@@ -232,7 +231,7 @@ void bindPacked(py::module_ &m) {
           "data",
           [](py::object self) {
             const PackedArray &p = self.cast<const PackedArray &>();
-            const std::vector<uint8_t> &bytes = p.getValue().getPlanes().data;
+            ArrayRef<uint8_t> bytes = p.getValue().getPlanes().data;
             py::array_t<uint8_t> view(
                 {static_cast<py::ssize_t>(bytes.size())}, {py::ssize_t(1)},
                 bytes.data(), self);
@@ -294,11 +293,9 @@ void bindPacked(py::module_ &m) {
       .def(
           "tobytes",
           [](const PackedArray &p) {
-            const PackedPlanes &planes = p.getValue().getPlanes();
-            std::string bytes(planes.data.begin(), planes.data.end());
-            bytes.append(planes.scales.begin(), planes.scales.end());
-            bytes.append(planes.zeroPoints.begin(), planes.zeroPoints.end());
-            return py::bytes(bytes);
+            ArrayRef<uint8_t> bytes = p.getValue().getPlanes().bytes;
+            return py::bytes(reinterpret_cast<const char *>(bytes.data()),
+                             bytes.size());
           },
           "The planes concatenated (data, scales, zero points): how a packed "
           "tensor travels across tools (anybit-run .npy files).")
@@ -308,11 +305,9 @@ void bindPacked(py::module_ &m) {
             if (!py::isinstance<PackedArray>(other))
               return py::reinterpret_borrow<py::object>(Py_NotImplemented);
             const PackedArray &b = other.cast<const PackedArray &>();
-            const PackedPlanes &pa = a.getValue().getPlanes();
-            const PackedPlanes &pb = b.getValue().getPlanes();
             return py::bool_(a.getType() == b.getType() &&
-                             pa.data == pb.data && pa.scales == pb.scales &&
-                             pa.zeroPoints == pb.zeroPoints);
+                             a.getValue().getPlanes().bytes ==
+                                 b.getValue().getPlanes().bytes);
           },
           py::is_operator())
       .def("__repr__", [](const PackedArray &p) {

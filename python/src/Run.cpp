@@ -77,7 +77,8 @@ std::string listFunctions(ModuleOp module) {
   return names.empty() ? "none" : names;
 }
 
-/// Converts one Python argument into a value of `type`.
+} // namespace
+
 RtValue convertArgument(py::handle obj, Type type, unsigned index) {
   std::string what = "argument " + std::to_string(index);
   auto tensor = dyn_cast<RankedTensorType>(type);
@@ -101,6 +102,8 @@ py::object convertResult(const RtValue &value) {
   return logicalToNumpy(value);
 }
 
+namespace {
+
 /// Runs `entry` of a parsed module on converted values; CompileError with
 /// the VM's diagnostics when it fails.
 SmallVector<RtValue> execute(ParsedModule &pm, const std::string &entry,
@@ -119,9 +122,8 @@ SmallVector<RtValue> execute(ParsedModule &pm, const std::string &entry,
 
 } // namespace
 
-SmallVector<RtValue> convertArguments(ParsedModule &pm, func::FuncOp fn,
-                                      py::sequence args,
-                                      const std::string &engine) {
+void checkCall(ParsedModule &pm, func::FuncOp fn, py::sequence args,
+               const std::string &engine) {
   StringRef entry = fn.getSymName();
   ArrayRef<Type> argTypes = fn.getFunctionType().getInputs();
   size_t given = py::len(args);
@@ -146,7 +148,13 @@ SmallVector<RtValue> convertArguments(ParsedModule &pm, func::FuncOp fn,
       throw CompileError(diagnostics);
     }
   }
+}
 
+SmallVector<RtValue> convertArguments(ParsedModule &pm, func::FuncOp fn,
+                                      py::sequence args,
+                                      const std::string &engine) {
+  checkCall(pm, fn, args, engine);
+  ArrayRef<Type> argTypes = fn.getFunctionType().getInputs();
   SmallVector<RtValue> values;
   for (auto [i, type] : llvm::enumerate(argTypes))
     values.push_back(convertArgument(args[i], type, i));

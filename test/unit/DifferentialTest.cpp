@@ -117,9 +117,7 @@ protected:
   static bool sameBits(const anybit::RtValue &a, const anybit::RtValue &b,
                        std::string &why) {
     if (a.isPacked()) {
-      if (a.getPlanes().data == b.getPlanes().data &&
-          a.getPlanes().scales == b.getPlanes().scales &&
-          a.getPlanes().zeroPoints == b.getPlanes().zeroPoints)
+      if (a.getPlanes().bytes == b.getPlanes().bytes)
         return true;
       why = "packed bytes differ";
       return false;

@@ -195,7 +195,7 @@ TEST_F(InterpreterTest, PackUnpackRoundTripsThroughTheVM) {
     auto results = anybit::interpret(
         *module, "f", {anybit::RtValue::tensor(type, values)});
     ASSERT_TRUE(succeeded(results));
-    const std::vector<uint8_t> &bytes = (*results)[0].getPlanes().data;
+    ArrayRef<uint8_t> bytes = (*results)[0].getPlanes().data;
     ASSERT_EQ(bytes.size(), (n * w + 7) / 8);
     for (int64_t i = 0; i < n; ++i) {
       uint64_t field = 0;

@@ -498,7 +498,7 @@ protected:
     }
     auto type = cast<RankedTensorType>(value.getType());
     auto enc = cast<anybit::PackedEncodingAttr>(type.getEncoding());
-    const anybit::PackedPlanes &planes = value.getPlanes();
+    anybit::PackedPlanesRef planes = value.getPlanes();
     for (uint64_t code : enc.unpackData(type.getShape(), type.getElementType(),
                                         planes.data))
       out.push_back(codec.toDouble(code));

@@ -23,9 +23,17 @@ namespace anybit {
 bool isRuntimeType(mlir::Type type);
 
 /// The three byte planes of a packed tensor, each laid out as the
-/// `#anybit.packed` encoding says.
+/// `#anybit.packed` encoding says: what a packed value is built from.
 struct PackedPlanes {
   std::vector<uint8_t> data, scales, zeroPoints;
+};
+
+/// The planes of a packed value where it keeps them: back to back in
+/// `bytes` (data, scales, zero points), the form in which a packed tensor
+/// travels (a compiled kernel's buffer, a .npy file, PackedArray.tobytes),
+/// so that it is passed to compiled code without a copy.
+struct PackedPlanesRef {
+  llvm::ArrayRef<uint8_t> bytes, data, scales, zeroPoints;
 };
 
 /// A runtime value: a scalar (integer, index or float) or a statically
@@ -39,6 +47,10 @@ public:
   static RtValue tensor(mlir::RankedTensorType type,
                         std::vector<uint64_t> elements);
   static RtValue packedTensor(mlir::RankedTensorType type, PackedPlanes planes);
+  /// A packed tensor from its planes back to back: `bytes` holds exactly
+  /// the data, scale and zero-point bytes of the encoding of `type`.
+  static RtValue packedTensor(mlir::RankedTensorType type,
+                              std::vector<uint8_t> bytes);
 
   mlir::Type getType() const { return type; }
   mlir::Type getElementType() const;
@@ -50,12 +62,17 @@ public:
   /// Element bit patterns of a logical value (a scalar has one).
   llvm::ArrayRef<uint64_t> getElements() const { return *elements; }
   uint64_t getScalarBits() const { return (*elements)[0]; }
-  const PackedPlanes &getPlanes() const { return *packed; }
+  PackedPlanesRef getPlanes() const;
 
 private:
+  struct PackedStorage {
+    std::vector<uint8_t> bytes;
+    size_t dataBytes = 0, scaleBytes = 0;
+  };
+
   mlir::Type type;
   std::shared_ptr<const std::vector<uint64_t>> elements;
-  std::shared_ptr<const PackedPlanes> packed;
+  std::shared_ptr<const PackedStorage> packed;
 };
 
 } // namespace anybit

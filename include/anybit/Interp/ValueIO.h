@@ -51,6 +51,12 @@ mlir::LogicalResult writeResults(llvm::ArrayRef<RtValue> results,
 /// The numpy array a value travels as.
 NpyArray valueToNpy(const RtValue &value);
 
+/// The numpy dtype ("f4", "i2", "u1", "b1") the elements of a logical value
+/// of `type` travel as: f16 as f2, floats f32 holds exactly as f4, other
+/// floats as f8, i1 as bool, other integers (and residues) in the smallest
+/// of 1, 2, 4, 8 bytes, unsigned ones as 'u'.
+std::string getTravelDtype(mlir::Type type);
+
 /// Checks the data plane `data` of a packed tensor of type `type`: packed
 /// trits must not hold the 2-bit code 3, which is not a trit (a diagnostic
 /// at `loc` names the first). Other element types always pass.

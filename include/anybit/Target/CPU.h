@@ -105,6 +105,24 @@ std::string emitCHeader(mlir::ModuleOp module, llvm::StringRef guard);
 /// kernel's logical buffers.
 unsigned getCPUStorageBytes(mlir::Type elementType);
 
+/// The size in bytes of the buffer of a value of `type` (a tensor's, or a
+/// scalar's storage) in the calling convention.
+uint64_t getCPUBufferBytes(mlir::Type type);
+
+/// Whether the buffer of a logical tensor of `type` is bit for bit the
+/// array it travels as (ValueIO's getTravelDtype, row-major), both ways:
+/// integers (narrow ones come back sign- or zero-extended, as they
+/// travel), f16, f32 and f64. Residues (checked against their modulus),
+/// trits, index, bf16 and small floats (which travel as f32) are not.
+bool isCPUBufferTravelForm(mlir::Type type);
+
+/// Writes `value` into `buffer` (getCPUBufferBytes of its type).
+void writeCPUBuffer(const RtValue &value, llvm::MutableArrayRef<uint8_t> buffer);
+
+/// The value of `type` in `buffer` (getCPUBufferBytes of `type`); a packed
+/// tensor keeps the buffer as its storage.
+RtValue readCPUBuffer(mlir::Type type, std::vector<uint8_t> buffer);
+
 /// A module JIT-compiled for the host CPU.
 class CPUExecutable {
 public:
@@ -115,10 +133,21 @@ public:
   ~CPUExecutable();
 
   /// Calls the public function `entry`. Arguments must match its
-  /// tensor-level signature; errors are emitted at `loc`.
+  /// tensor-level signature; errors are emitted at `loc`. Packed tensors
+  /// are passed in their storage, without a copy.
   mlir::FailureOr<llvm::SmallVector<RtValue>>
   run(llvm::StringRef entry, llvm::ArrayRef<RtValue> args,
       mlir::Location loc);
+
+  /// The tensor-level signature of the public function `entry`, or null.
+  mlir::FunctionType getSignature(llvm::StringRef entry) const;
+
+  /// Calls `entry` (see getSignature) on buffers in the calling convention:
+  /// `args[i]` is argument i's buffer (a scalar's storage too), read only,
+  /// and `results[i]` result i's, getCPUBufferBytes of its type each; none
+  /// may be null. Safe to call from several threads at once.
+  void invoke(llvm::StringRef entry, llvm::ArrayRef<const void *> args,
+              llvm::ArrayRef<void *> results) const;
 
   /// The compiled entry in its packed form, for callers that manage their
   /// own buffers (benchmarks): `fn(args)` where args[i] points to argument
@@ -132,6 +161,8 @@ private:
   std::unique_ptr<mlir::ExecutionEngine> engine;
   /// Tensor-level signatures of the public functions.
   llvm::StringMap<mlir::FunctionType> signatures;
+  /// Their packed forms, looked up once when compiled.
+  llvm::StringMap<void (*)(void **)> entries;
 };
 
 } // namespace anybit

@@ -364,131 +364,14 @@ CPUExecutable::compile(ModuleOp module, const CPUCompileOptions &options) {
                                       << llvm::toString(engine.takeError());
   exe->engine = std::move(*engine);
   registerRuntimeHelpers(*exe->engine);
+  for (const auto &signature : exe->signatures) {
+    FailureOr<void (*)(void **)> fn =
+        exe->lookupPacked(signature.getKey(), module.getLoc());
+    if (failed(fn))
+      return failure();
+    exe->entries[signature.getKey()] = *fn;
+  }
   return exe;
-}
-
-namespace {
-
-/// One argument or result buffer of a compiled call.
-struct Buffer {
-  std::vector<uint8_t> bytes;
-  void *data = nullptr;
-};
-
-Buffer makeBuffer(Type type) {
-  Buffer buffer;
-  auto tensor = dyn_cast<RankedTensorType>(type);
-  Type element = tensor ? tensor.getElementType() : type;
-  int64_t count = tensor ? tensor.getNumElements() : 1;
-  uint64_t size = getCPUStorageBytes(element) * count;
-  if (auto enc = getPackedEncoding(type))
-    size = enc.getTotalBytes(tensor.getShape(), element);
-  buffer.bytes.assign(std::max<uint64_t>(size, 8), 0);
-  buffer.data = buffer.bytes.data();
-  return buffer;
-}
-
-void writeValue(const RtValue &value, Buffer &buffer) {
-  if (value.isPacked()) {
-    const PackedPlanes &p = value.getPlanes();
-    uint8_t *out = buffer.bytes.data();
-    for (const std::vector<uint8_t> *plane : {&p.data, &p.scales, &p.zeroPoints}) {
-      std::memcpy(out, plane->data(), plane->size());
-      out += plane->size();
-    }
-    return;
-  }
-  unsigned size = getCPUStorageBytes(value.getElementType());
-  for (auto [i, bits] : llvm::enumerate(value.getElements()))
-    std::memcpy(buffer.bytes.data() + i * size, &bits, size);
-}
-
-RtValue readValue(Type type, const Buffer &buffer) {
-  auto tensor = dyn_cast<RankedTensorType>(type);
-  Type element = tensor ? tensor.getElementType() : type;
-  if (auto enc = getPackedEncoding(type)) {
-    PackedPlanes planes;
-    const uint8_t *p = buffer.bytes.data();
-    uint64_t data = enc.getDataBytes(tensor.getShape(), element);
-    uint64_t scales = enc.getScaleBytes(tensor.getShape());
-    uint64_t zeros = enc.getZeroPointBytes(tensor.getShape());
-    planes.data.assign(p, p + data);
-    planes.scales.assign(p + data, p + data + scales);
-    planes.zeroPoints.assign(p + data + scales, p + data + scales + zeros);
-    return RtValue::packedTensor(tensor, std::move(planes));
-  }
-  unsigned size = getCPUStorageBytes(element);
-  ElementCodec codec(element);
-  int64_t count = tensor ? tensor.getNumElements() : 1;
-  std::vector<uint64_t> elements(count);
-  for (int64_t i = 0; i < count; ++i) {
-    uint64_t bits = 0;
-    std::memcpy(&bits, buffer.bytes.data() + i * size, size);
-    elements[i] = bits & codec.getMask(); // high bits are unspecified
-  }
-  if (tensor)
-    return RtValue::tensor(tensor, std::move(elements));
-  return RtValue::scalar(type, elements[0]);
-}
-
-} // namespace
-
-FailureOr<void (*)(void **)> CPUExecutable::lookupPacked(StringRef entry,
-                                                       Location loc) {
-  if (!signatures.count(entry))
-    return emitError(loc) << "no public function named '" << entry << "'";
-  auto fn = engine->lookupPacked(entry);
-  if (!fn)
-    return emitError(loc) << "cannot find '" << entry
-                          << "': " << llvm::toString(fn.takeError());
-  return *fn;
-}
-
-FailureOr<SmallVector<RtValue>>
-CPUExecutable::run(StringRef entry, ArrayRef<RtValue> args, Location loc) {
-  auto it = signatures.find(entry);
-  if (it == signatures.end())
-    return emitError(loc) << "no public function named '" << entry << "'";
-  FunctionType type = it->second;
-  if (args.size() != type.getNumInputs())
-    return emitError(loc) << "'" << entry << "' takes " << type.getNumInputs()
-                          << " arguments, got " << args.size();
-  for (auto [i, arg, expected] : llvm::enumerate(args, type.getInputs()))
-    if (arg.getType() != expected)
-      return emitError(loc) << "argument " << i << " of '" << entry
-                            << "' must be " << expected << ", got "
-                            << arg.getType();
-
-  // Scalars travel by value, tensors as a pointer to their buffer; the
-  // packed wrapper takes a pointer to each.
-  SmallVector<Buffer> inputs, outputs;
-  inputs.reserve(args.size());
-  for (const RtValue &arg : args) {
-    inputs.push_back(makeBuffer(arg.getType()));
-    writeValue(arg, inputs.back());
-  }
-  for (Type result : type.getResults())
-    outputs.push_back(makeBuffer(result));
-  SmallVector<void *> packed;
-  for (auto [arg, buffer] : llvm::zip(args, inputs))
-    packed.push_back(arg.isTensor() ? static_cast<void *>(&buffer.data)
-                                    : buffer.data);
-  for (Buffer &buffer : outputs)
-    packed.push_back(&buffer.data);
-  if (llvm::Error err = engine->invokePacked(entry, packed))
-    return emitError(loc) << "cannot call '" << entry
-                          << "': " << llvm::toString(std::move(err));
-  SmallVector<RtValue> results;
-  for (auto [result, buffer] : llvm::zip(type.getResults(), outputs))
-    results.push_back(readValue(isa<ShapedType>(result)
-                                    ? result
-                                    : RankedTensorType::get({}, result),
-                                buffer));
-  // Scalar results come back from their 0-d buffers as scalars.
-  for (auto [result, value] : llvm::zip(type.getResults(), results))
-    if (!isa<ShapedType>(result))
-      value = RtValue::scalar(result, value.getElements()[0]);
-  return results;
 }
 
 } // namespace anybit
