@@ -699,14 +699,17 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     // f32 activations times codes: 512-bit byte shuffles (AVX-512 BW)
     // imply AVX-512F's vpermps tables.
     bool tables = x86ByteBits >= 512;
-    // Without them but with AVX2's byte shuffles: small floats, and whole
+    // Without them but with AVX2's byte shuffles: 6-bit floats, and whole
     // bytes in groups of at least 128 (1.25x faster than the code-FMA
     // kernel's extensions on Zen 3; at G = 32, 8% slower), decoded 32 at a
-    // time as bytes, then converted; narrower integers keep the code-FMA
-    // kernel. Small batches (f16 scales or none) of every code it takes
-    // too, which the code-FMA kernel does not: the vector kernel decoded
-    // each weight as a number (batch 4 on Zen 3: e2m1 2.5x, i3 1.5x
-    // slower; 2-, 4- and 8-bit integers the same).
+    // time as bytes, then converted; narrower integers and 4-bit floats
+    // (byte tables in i32 lanes: e2m1 1.25-1.4x faster than decoded 32 at
+    // a time, whose extensions of 8 bytes each took the shuffle units)
+    // keep the code-FMA kernel, which takes whole blocks of 128. Small
+    // batches (f16 scales or none) of every code it takes too, which the
+    // code-FMA kernel does not: the vector kernel decoded each weight as a
+    // number (batch 4 on Zen 3: e2m1 2.5x, i3 1.5x slower; 2-, 4- and
+    // 8-bit integers the same).
     auto codeCvt = [&] {
       return vectorize && acc.isF32() && !tables && x86ByteBits >= 256 &&
              canLowerCodeCvtMatmul(cast<RankedTensorType>(lhs.getType()),
@@ -726,9 +729,10 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     if (vectorize && acc.isF32() &&
         canLowerCodeFmaMatmul(cast<RankedTensorType>(lhs.getType()),
                               op.getRhs().getType(), op.getTransposeRhs(), acc,
-                              tables)) {
+                              tables, x86ByteBits >= 256)) {
       product = buildCodeFmaMatmul(rewriter, loc, lhs, adaptor.getRhs(),
                                    op.getRhs().getType(), tables,
+                                   x86ByteBits >= 256,
                                    x86Multishift && x86Int8DotBits >= 512);
       return finish(op, product, rewriter);
     }

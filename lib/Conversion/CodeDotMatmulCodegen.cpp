@@ -3,6 +3,7 @@
 #include "CodeDotMatmulCodegen.h"
 
 #include "CodeMatmulSupport.h"
+#include "CodeTables.h"
 
 #include "Anybit/ElementTypes.h"
 #include "Anybit/X86Ops.h"
@@ -121,47 +122,35 @@ static CodeFormat makeFormat(Decoding decoding, unsigned bits, int64_t planes,
 /// else a vpshufb per 16 entries and selects).
 static std::optional<CodeFormat> getTableFormat(const FloatFormat &f,
                                                 unsigned bits) {
-  if (bits > 6 || bits == 1)
+  std::optional<IntegerSteps> integers = getIntegerSteps(f, 32768);
+  if (bits > 6 || bits == 1 || !integers)
     return std::nullopt;
-  const std::vector<double> &values = f.decodeTable();
-  for (int exponent = 0; exponent <= 24; ++exponent) {
-    SmallVector<int64_t, 64> steps;
-    for (double v : values) {
-      double scaled = std::ldexp(v, exponent);
-      if (!std::isfinite(scaled) || scaled != std::trunc(scaled) ||
-          std::fabs(scaled) >= 32768)
-        break;
-      steps.push_back(int64_t(scaled));
-    }
-    if (steps.size() != values.size())
-      continue;
-    // Codes count from min(k, 0), so offsets are never negative (formats
-    // without zero may have only positive values).
-    int64_t low = std::min<int64_t>(0, *llvm::min_element(steps));
-    int64_t top = *llvm::max_element(steps);
-    CodeFormat format = 8 % bits == 0
-                            ? makeFormat(Decoding::Planes, bits, 8 / bits, 0, 0)
-                            : makeFormat(Decoding::Fields, bits, 1, 0, 0);
-    format.exponent = exponent;
-    if (top - low <= 255) {
-      format.offset = -low;
-      for (int64_t step : steps)
-        format.table.push_back(step - low);
-      return format;
-    }
-    // k = 2^s h + l, l in [0, 2^s). s = 7 keeps both codes below 128 where
-    // h spans at most 128 values: one vpmaddubsw each, where l up to 255
-    // took two. Else s = 8: |k| < 2^15 keeps h in [-128, 127].
-    int64_t shift = (top >> 7) - (low >> 7) <= 127 ? 7 : 8;
-    format.highShift = shift;
-    format.highOffset = -(low >> shift);
-    for (int64_t step : steps) {
-      format.table.push_back(step & ((int64_t(1) << shift) - 1));
-      format.high.push_back((step >> shift) + format.highOffset);
-    }
+  ArrayRef<int64_t> steps = integers->steps;
+  // Codes count from min(k, 0), so offsets are never negative (formats
+  // without zero may have only positive values).
+  int64_t low = std::min<int64_t>(0, *llvm::min_element(steps));
+  int64_t top = *llvm::max_element(steps);
+  CodeFormat format = 8 % bits == 0
+                          ? makeFormat(Decoding::Planes, bits, 8 / bits, 0, 0)
+                          : makeFormat(Decoding::Fields, bits, 1, 0, 0);
+  format.exponent = integers->exponent;
+  if (top - low <= 255) {
+    format.offset = -low;
+    for (int64_t step : steps)
+      format.table.push_back(step - low);
     return format;
   }
-  return std::nullopt;
+  // k = 2^s h + l, l in [0, 2^s). s = 7 keeps both codes below 128 where
+  // h spans at most 128 values: one vpmaddubsw each, where l up to 255
+  // took two. Else s = 8: |k| < 2^15 keeps h in [-128, 127].
+  int64_t shift = (top >> 7) - (low >> 7) <= 127 ? 7 : 8;
+  format.highShift = shift;
+  format.highOffset = -(low >> shift);
+  for (int64_t step : steps) {
+    format.table.push_back(step & ((int64_t(1) << shift) - 1));
+    format.high.push_back((step >> shift) + format.highOffset);
+  }
+  return format;
 }
 
 /// The codes of W's elements: trits (c = t + 1), integers of 1..8 bits at

@@ -3,6 +3,7 @@
 #include "CodeFmaMatmulCodegen.h"
 
 #include "Anybit/ElementTypes.h"
+#include "Anybit/X86Ops.h"
 #include "CodeMatmulSupport.h"
 #include "CodeTables.h"
 #include "VectorMatmulCodegen.h"
@@ -13,6 +14,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "llvm/ADT/SmallSet.h"
 
+#include <cmath>
 #include <numeric>
 
 using namespace mlir;
@@ -47,7 +49,8 @@ constexpr int64_t kLongChains = 8, kShortChains = 4;
 ///    (four windows for 6-bit mantissas: see codeWindows).
 ///
 /// A code's value comes from a table, from the mantissa of an f32
-/// (`mantissa`: 6-bit integers), or by a sign or zero extension and a
+/// (`mantissa`: 6-bit integers), from a byte table (`byteTable`: 4-bit
+/// floats without f32 tables), or by a sign or zero extension and a
 /// conversion.
 struct WeightFormat {
   unsigned bits = 0;
@@ -66,6 +69,14 @@ struct WeightFormat {
   bool mantissa = false;
   /// Sign-magnitude lookups by vpmultishiftqb (CodeTables.h).
   bool multishift = false;
+  /// 4-bit floats without f32 tables (AVX2): each code's value times
+  /// 2^byteExponent, an int8, looked up for the even and the odd codes of
+  /// every lane by one byte shuffle (vpshufb) each, then sign-extended and
+  /// converted like an integer. A' is scaled by 2^-byteExponent instead of
+  /// the sums, which would then be 2^byteExponent times their values and
+  /// overflow that much sooner. e2m1: halves, -12..12.
+  SmallVector<int8_t, 16> byteTable;
+  int byteExponent = 0;
   int64_t group = 0; // G, 0 when unscaled
   Type scale;
   /// Scaled tables: the table times the scale of the group a read's codes
@@ -128,7 +139,8 @@ constexpr int64_t kMaxStackScales = 64;
 
 /// The weight format buildCodeFmaMatmul reads `rhsType` with, if any.
 std::optional<WeightFormat> getWeightFormat(RankedTensorType rhsType,
-                                            bool tables, bool multishift) {
+                                            bool tables, bool byteShuffles,
+                                            bool multishift) {
   PackedEncodingAttr enc = getPackedEncoding(rhsType);
   if (!enc || enc.isTiled() || !rhsType.hasStaticShape() ||
       rhsType.getRank() != 2)
@@ -170,8 +182,17 @@ std::optional<WeightFormat> getWeightFormat(RankedTensorType rhsType,
   // mantissas (fewer instructions than 64 entries), with or without tables.
   if (tables)
     format.table = getCodeTable(element);
-  if (!format.table && getFloatFormat(element))
-    return std::nullopt; // floats only by table
+  std::optional<FloatFormat> small = getFloatFormat(element);
+  if (!format.table && small && byteShuffles && bits == 4) {
+    std::optional<IntegerSteps> integers = getIntegerSteps(*small, 128);
+    if (!integers)
+      return std::nullopt;
+    format.byteExponent = integers->exponent;
+    for (int64_t step : integers->steps)
+      format.byteTable.push_back(int8_t(step));
+  }
+  if (!format.table && format.byteTable.empty() && small)
+    return std::nullopt; // floats only by tables
   format.multishift =
       multishift && format.table && format.table->signMagnitude;
   if (!format.table && format.windows) {
@@ -264,6 +285,48 @@ struct CodeFmaKernel : IndexMath {
     if (format.offset)
       field = v.sub(field, v.i32c(format.offset));
     return arith::SIToFPOp::create(b, loc, v.f32v(), field);
+  }
+
+  /// Byte tables: the values (times 2^byteExponent) of the even codes of
+  /// each lane of `x` in its bytes, and of the odd ones, by one vpshufb
+  /// each (in halves of 32 bytes, AVX2's); nothing for other formats.
+  SmallVector<Value, 2> lookUpBytes(Value x) {
+    if (format.byteTable.empty())
+      return {};
+    auto bytes64 = VectorType::get({4 * kLanes}, b.getI8Type());
+    auto bytes32 = VectorType::get({32}, b.getI8Type());
+    SmallVector<int8_t> repeated;
+    for (int64_t i = 0; i < 32; ++i)
+      repeated.push_back(format.byteTable[i % 16]);
+    Value table = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(bytes32, ArrayRef<int8_t>(repeated)));
+    auto lookUp = [&](Value nibbles) {
+      Value indices = vector::BitCastOp::create(b, loc, bytes64, nibbles);
+      SmallVector<Value, 2> halves;
+      for (int64_t first : {0, 32})
+        halves.push_back(X86VpshufbOp::create(
+            b, loc, bytes32, table,
+            vector::ExtractStridedSliceOp::create(b, loc, indices, first, 32,
+                                                  1)));
+      Value joined = vector::ShuffleOp::create(
+          b, loc, halves[0], halves[1],
+          llvm::to_vector(llvm::seq<int64_t>(0, 64)));
+      return vector::BitCastOp::create(b, loc, v.i32v(), joined).getResult();
+    };
+    Value mask = v.i32c(0x0F0F0F0F);
+    return {lookUp(v.and_(x, mask)), lookUp(v.and_(v.shr(x, v.i32c(4)), mask))};
+  }
+
+  /// Code j's value from lookUpBytes' `looked`: byte j / 2 of the even or
+  /// odd codes' lanes, sign-extended (to the top, then arithmetically
+  /// down) and converted.
+  Value byteValue(ArrayRef<Value> looked, int64_t j) {
+    Value lane = looked[j % 2];
+    int64_t byte = j / 2;
+    if (byte != 3)
+      lane = v.shl(lane, v.i32c(24 - 8 * byte));
+    return arith::SIToFPOp::create(b, loc, v.f32v(),
+                                   v.shrs(lane, v.i32c(24)));
   }
 
   /// The integer codes `shift` bits into each lane of `x`, below bit 23,
@@ -371,16 +434,22 @@ struct CodeFmaKernel : IndexMath {
           b, loc, VectorType::get({4 * kLanes}, b.getI8Type()), bytes,
           ValueRange{start()}, pad, ArrayRef<bool>{true});
       Value x = vector::BitCastOp::create(b, loc, v.i32v(), raw);
+      SmallVector<Value, 2> looked = lookUpBytes(x);
       for (int64_t j = 0; j < format.codesPerLane; ++j)
-        fma(0, j, values(x, int32_t(j * format.bits), parts));
+        fma(0, j,
+            looked.empty() ? values(x, int32_t(j * format.bits), parts)
+                           : byteValue(looked, j));
       return next;
     }
     if (!format.windows) {
       Value first = start();
       for (int64_t q = 0; q < format.reads; ++q) {
         Value x = planeBytes(first, q);
+        SmallVector<Value, 2> looked = lookUpBytes(x);
         for (int64_t j = 0; j < format.codesPerLane; ++j)
-          fma(q, j, values(x, int32_t(j * format.bits), parts));
+          fma(q, j,
+              looked.empty() ? values(x, int32_t(j * format.bits), parts)
+                             : byteValue(looked, j));
       }
       return next;
     }
@@ -623,7 +692,8 @@ struct CodeFmaKernel : IndexMath {
 } // namespace
 
 bool canLowerCodeFmaMatmul(RankedTensorType lhsType, RankedTensorType rhsType,
-                           bool transposed, Type accumulator, bool tables) {
+                           bool transposed, Type accumulator, bool tables,
+                           bool byteShuffles) {
   // GEMVs only: with several rows of A, the permuted activations (K f32 a
   // row) outgrow the L1 cache at K = 4096 and each block re-reads them
   // from L2 for every row of W; the vector kernel, which streams 8 rows of
@@ -633,7 +703,7 @@ bool canLowerCodeFmaMatmul(RankedTensorType lhsType, RankedTensorType rhsType,
       !lhsType.getElementType().isF32() || lhsType.getEncoding())
     return false;
   std::optional<WeightFormat> format =
-      getWeightFormat(rhsType, tables, /*multishift=*/false);
+      getWeightFormat(rhsType, tables, byteShuffles, /*multishift=*/false);
   if (!format)
     return false;
   int64_t k = rhsType.getDimSize(1);
@@ -653,16 +723,18 @@ bool canLowerCodeFmaMatmul(RankedTensorType lhsType, RankedTensorType rhsType,
 
 Value buildCodeFmaMatmul(OpBuilder &b, Location loc, Value lhs,
                          Value rhsBytes, RankedTensorType rhsType, bool tables,
-                         bool multishift) {
+                         bool byteShuffles, bool multishift) {
   int64_t k = cast<RankedTensorType>(lhs.getType()).getDimSize(1),
           n = rhsType.getDimSize(0);
-  WeightFormat format = *getWeightFormat(rhsType, tables, multishift);
+  WeightFormat format =
+      *getWeightFormat(rhsType, tables, byteShuffles, multishift);
   PackedEncodingAttr enc = getPackedEncoding(rhsType);
   Value planar =
       format.codesPerLane == 1
           ? lhs
           : buildPlanarActivations(b, loc, lhs, k, format.reads * kLanes,
-                                   format.codesPerLane);
+                                   format.codesPerLane,
+                                   std::ldexp(1.0, -format.byteExponent));
   CodeFmaKernel kernel{
       {b, loc},
       Lanes(b, loc),

@@ -20,7 +20,11 @@
 // f32 table lookup (CodeTables.h: widths up to 5, floats of 6 bits), as
 // the mantissa of a power of two minus that power (6-bit integers, in four
 // windows that keep each code below bit 23), or by sign extension and a
-// conversion (7 bits, and the other widths without tables). Each value is
+// conversion (7 bits, and the other widths without tables). 4-bit floats
+// without f32 tables (AVX2) look their values times 2^e (int8: e2m1's
+// -12..12 halves) up in a byte table, a vpshufb for a lane's even and one
+// for its odd codes, then extend and convert them like integers; A' is
+// scaled by 2^-e once. Each value is
 // one FMA with its activations: a shift, a lookup and an FMA per 16
 // weights (a vpternlogd, a subtraction and an FMA for mantissas).
 // Where a group holds whole reads of words or windows, the table is the
@@ -47,7 +51,9 @@ namespace anybit::codegen {
 /// tensor (a GEMV), W stored N x K (`transposed`) with a packed encoding whose
 /// elements are at bit i * bits (dense, or filling their words exactly),
 /// untiled, of integers of 1..8 bits or trits, or of floats of up to 6 bits
-/// when `tables` (AVX-512F vpermps, vpermi2ps) is set; unscaled, or with
+/// when `tables` (AVX-512F vpermps, vpermi2ps) is set, or of 4 bits whose
+/// values times a power of two are int8 when `byteShuffles` (AVX2 vpshufb)
+/// is; unscaled, or with
 /// [1, G] f16, bf16, f32 or e8m0 scales, G a multiple of a read's codes
 /// (16 lanes of C codes: C = 8 / bits, or 8 for 3, 5, 6 and 7 bits) or a
 /// divisor of it that C divides; K whole blocks (4 reads, 8 for 8-bit
@@ -55,18 +61,20 @@ namespace anybit::codegen {
 /// codes at least one read (64 bytes, 128 from 5 bits) long.
 bool canLowerCodeFmaMatmul(mlir::RankedTensorType lhsType,
                            mlir::RankedTensorType rhsType, bool transposed,
-                           mlir::Type accumulator, bool tables);
+                           mlir::Type accumulator, bool tables,
+                           bool byteShuffles);
 
 /// Emits C = A · W^T in f32, where `lhs` is the f32 tensor A and
 /// `rhsBytes` the 1-D i8 storage of W (of type `rhsType`). `tables`
 /// selects table lookups for widths up to 5 and 6-bit floats (else shifts
 /// and conversions; 6-bit integers take their mantissas either way);
+/// without them, `byteShuffles` selects byte tables for 4-bit floats;
 /// `multishift` (512-bit vpmultishiftqb) spreads each 6-bit sign-magnitude
 /// code for its lookup in one instruction.
 mlir::Value buildCodeFmaMatmul(mlir::OpBuilder &b, mlir::Location loc,
                                mlir::Value lhs, mlir::Value rhsBytes,
                                mlir::RankedTensorType rhsType, bool tables,
-                               bool multishift);
+                               bool byteShuffles, bool multishift);
 
 } // namespace anybit::codegen
 

@@ -143,7 +143,7 @@ Value readGroupScaleSplat(OpBuilder &b, Location loc, Value bytes,
 
 Value buildPlanarActivations(OpBuilder &b, Location loc, Value lhs,
                              int64_t paddedK, int64_t vectorBytes,
-                             int64_t codesPerByte) {
+                             int64_t codesPerByte, double factor) {
   auto lhsType = cast<RankedTensorType>(lhs.getType());
   int64_t m = lhsType.getDimSize(0), k = lhsType.getDimSize(1);
   Type element = lhsType.getElementType();
@@ -171,6 +171,11 @@ Value buildPlanarActivations(OpBuilder &b, Location loc, Value lhs,
         Value clamped = arith::MinUIOp::create(nb, l, source, c(k - 1));
         Value a = tensor::ExtractOp::create(nb, l, lhs,
                                             ValueRange{indices[0], clamped});
+        if (factor != 1.0)
+          a = arith::MulFOp::create(
+              nb, l, a,
+              arith::ConstantOp::create(nb, l, nb.getFloatAttr(element,
+                                                               factor)));
         Value zero =
             arith::ConstantOp::create(nb, l, nb.getZeroAttr(element));
         tensor::YieldOp::create(

@@ -15,6 +15,24 @@ using namespace mlir;
 
 namespace anybit::codegen {
 
+std::optional<IntegerSteps> getIntegerSteps(const FloatFormat &format,
+                                            int64_t limit) {
+  const std::vector<double> &values = format.decodeTable();
+  for (int exponent = 0; exponent <= 24; ++exponent) {
+    IntegerSteps integers{exponent, {}};
+    for (double v : values) {
+      double scaled = std::ldexp(v, exponent);
+      if (!std::isfinite(scaled) || scaled != std::trunc(scaled) ||
+          std::fabs(scaled) >= double(limit))
+        break;
+      integers.steps.push_back(int64_t(scaled));
+    }
+    if (integers.steps.size() == values.size())
+      return integers;
+  }
+  return std::nullopt;
+}
+
 std::optional<float> getCodeValue(Type element, int64_t pattern) {
   unsigned bits = getElementBitWidth(element);
   if (isa<TritType>(element))

@@ -17,6 +17,7 @@
 #define ANYBIT_LIB_CONVERSION_CODETABLES_H
 
 #include "VectorMatmulCodegen.h"
+#include "anybit/Support/FloatFormat.h"
 
 #include <optional>
 
@@ -29,6 +30,19 @@ struct CodeTable {
   llvm::SmallVector<float, 64> entries;
   bool signMagnitude = false;
 };
+
+/// A small float's values as integers: value * 2^exponent, pattern by
+/// pattern.
+struct IntegerSteps {
+  int exponent = 0;
+  llvm::SmallVector<int64_t, 64> steps;
+};
+
+/// The least exponent in [0, 24] that makes every value of `format` an
+/// integer of magnitude below `limit`, and those integers; nothing where
+/// none does (NaNs, infinities, too wide a range).
+std::optional<IntegerSteps> getIntegerSteps(const FloatFormat &format,
+                                            int64_t limit);
 
 /// The value of code `pattern` of `element` (an integer of 1..8 bits,
 /// signless ones signed from 2 bits on; a trit, stored as t + 1, the

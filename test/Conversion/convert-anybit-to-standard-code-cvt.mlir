@@ -1,24 +1,24 @@
 // RUN: anybit-opt %s --convert-anybit-to-standard=x86-byte-bits=256 --split-input-file | FileCheck %s
 // RUN: anybit-opt %s --convert-anybit-to-standard=x86-byte-bits=512 --split-input-file | FileCheck %s --check-prefix=TABLES
 
-// f32 activations times small floats on AVX2 (no 512-bit vpermps tables):
+// f32 activations times small floats on AVX2 (no 512-bit vpermps tables),
+// in rows the code-FMA kernel does not take (K not whole blocks of 128):
 // each nibble plane of 32 bytes becomes its e2m1 codes (halves plus 12) by
 // one vpshufb, its signed values by subtracting 12, then 32 f32 lanes (the
 // sign extension and conversion LLVM splits into four of 8) multiplied with
-// the permuted activations. A row's two scales are converted once into a
+// the permuted activations. A row's five scales are converted once into a
 // stack buffer, and halved there (the codes count halves): each group's
-// sum (two blocks of 64) is scaled by a broadcast load, and the row's sum
+// sum (one block of 64) is scaled by a broadcast load, and the row's sum
 // is the value's, with no sum twice it.
 // CHECK-LABEL: func.func @gemv_e2m1(
 // CHECK: scf.forall
-// CHECK:   %[[HALF:.*]] = arith.constant dense<5.000000e-01> : vector<2xf32>
-// CHECK:   %[[HALVED:.*]] = arith.mulf %{{.*}}, %[[HALF]] : vector<2xf32>
-// CHECK:   %[[SCALES:.*]] = memref.alloca() : memref<2xf32>
+// CHECK:   %[[HALF:.*]] = arith.constant dense<5.000000e-01> : vector<5xf32>
+// CHECK:   %[[HALVED:.*]] = arith.mulf %{{.*}}, %[[HALF]] : vector<5xf32>
+// CHECK:   %[[SCALES:.*]] = memref.alloca() : memref<5xf32>
 // CHECK:   vector.transfer_write %[[HALVED]], %[[SCALES]]
 // CHECK:   scf.for %[[G:[^ ]*]] = {{.*}} -> (vector<32xf32>) {
-// CHECK:     scf.for {{.*}} -> (vector<32xf32>) {
-// CHECK:       %[[W:.*]] = vector.transfer_read %{{.*}} {in_bounds = [true]} : tensor<264xi8>, vector<32xi8>
-// CHECK:       %[[A0:.*]] = vector.transfer_read %{{.*}} : tensor<1x256xf32>, vector<32xf32>
+// CHECK:       %[[W:.*]] = vector.transfer_read %{{.*}} {in_bounds = [true]} : tensor<340xi8>, vector<32xi8>
+// CHECK:       %[[A0:.*]] = vector.transfer_read %{{.*}} : tensor<1x320xf32>, vector<32xf32>
 // CHECK:       %[[LOW:.*]] = arith.andi %[[W]], %{{.*}} : vector<32xi8>
 // CHECK:       %[[CODES:.*]] = anybit.x86_vpshufb %{{.*}}, %[[LOW]] : vector<32xi8>
 // CHECK:       %[[TWELVE:.*]] = arith.constant dense<12> : vector<32xi8>
@@ -29,18 +29,19 @@
 // CHECK:       %[[HIGH:.*]] = arith.shrui %[[W]], %{{.*}} : vector<32xi8>
 // CHECK:       anybit.x86_vpshufb %{{.*}}, %[[HIGH]] : vector<32xi8>
 // CHECK:       vector.fma %{{.*}}, %{{.*}}, %[[P0]] : vector<32xf32>
-// CHECK:     %[[S:.*]] = memref.load %[[SCALES]][%[[G]]] : memref<2xf32>
+// CHECK:     %[[S:.*]] = memref.load %[[SCALES]][%[[G]]] : memref<5xf32>
 // CHECK:     %[[SS:.*]] = vector.broadcast %[[S]] : f32 to vector<32xf32>
 // CHECK:     vector.fma %{{.*}}, %[[SS]], %{{.*}} : vector<32xf32>
 // CHECK:   vector.reduction <add>
 // CHECK-NOT: arith.mulf
 // CHECK:   tensor.insert
-// With AVX-512 BW the code-FMA kernel looks the values up in f32 tables.
+// With AVX-512 BW the vector kernel takes it (the code-FMA kernel's f32
+// tables want whole blocks of 128).
 // TABLES-LABEL: func.func @gemv_e2m1(
-// TABLES-NOT: arith.sitofp
-// TABLES: anybit.x86_vpermps
-func.func @gemv_e2m1(%x: tensor<1x256xf32>, %w: tensor<2x256xf4E2M1FN, #anybit.packed<block = [1, 128], scale = f16>>) -> tensor<1x2xf32> {
-  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x256xf32>, tensor<2x256xf4E2M1FN, #anybit.packed<block = [1, 128], scale = f16>> -> tensor<1x2xf32>
+// TABLES-NOT: anybit.x86_vpshufb
+// TABLES: tensor.insert
+func.func @gemv_e2m1(%x: tensor<1x320xf32>, %w: tensor<2x320xf4E2M1FN, #anybit.packed<block = [1, 64], scale = f16>>) -> tensor<1x2xf32> {
+  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x320xf32>, tensor<2x320xf4E2M1FN, #anybit.packed<block = [1, 64], scale = f16>> -> tensor<1x2xf32>
   return %y : tensor<1x2xf32>
 }
 

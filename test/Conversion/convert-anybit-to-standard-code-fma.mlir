@@ -305,3 +305,44 @@ func.func @gemv_i8_g32(%x: tensor<1x256xf32>, %w: tensor<1x256xi8, #anybit.packe
 // CHECK: %[[N1:.*]] = vector.fma %[[G1]], %[[SC1]], %[[S1]] : vector<16xf32>
 // CHECK: scf.yield %[[N0]], %[[N1]]
 // CHECK-NOT: arith.mulf
+
+// -----
+
+func.func @gemv_e2m1(%x: tensor<1x256xf32>, %w: tensor<2x256xf4E2M1FN, #anybit.packed<block = [1, 128], scale = f16>>) -> tensor<1x2xf32> {
+  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x256xf32>, tensor<2x256xf4E2M1FN, #anybit.packed<block = [1, 128], scale = f16>> -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+
+// Without f32 tables (AVX2) 4-bit floats take byte tables: e2m1's values
+// times 2 (-12..12) are int8, so the activations are halved once (A') and
+// each word of 8 codes is masked into its even and its odd nibbles, each
+// looked up by a vpshufb per 32 bytes. Code j is then byte j / 2 of one of
+// the two, sign-extended by two shifts (one for the top byte) and
+// converted, one FMA a code as for integers.
+// With AVX-512 they look up f32 tables, as integers do.
+// CHECK-LABEL: func.func @gemv_e2m1(
+// CHECK-NOT: anybit.x86_vpshufb
+// CHECK: anybit.x86_vpermps
+// CONVERT-LABEL: func.func @gemv_e2m1(
+// CONVERT: tensor.generate
+// CONVERT:   %[[HALF:.*]] = arith.constant 5.000000e-01 : f32
+// CONVERT:   arith.mulf %{{.*}}, %[[HALF]] : f32
+// CONVERT: scf.forall
+// CONVERT:   %[[LANES:.*]] = vector.bitcast %{{.*}} : vector<64xi8> to vector<16xi32>
+// CONVERT:   %[[TABLE:.*]] = arith.constant dense<[0, 1, 2, 3, 4, 6, 8, 12, 0, -1, -2, -3, -4, -6, -8, -12, 0, 1, 2, 3, 4, 6, 8, 12, 0, -1, -2, -3, -4, -6, -8, -12]> : vector<32xi8>
+// CONVERT:   %[[NIBBLES:.*]] = arith.constant dense<252645135> : vector<16xi32>
+// CONVERT:   arith.andi %[[LANES]], %[[NIBBLES]] : vector<16xi32>
+// CONVERT:   anybit.x86_vpshufb %[[TABLE]], %{{.*}} : vector<32xi8>
+// CONVERT:   anybit.x86_vpshufb %[[TABLE]], %{{.*}} : vector<32xi8>
+// CONVERT:   %[[EVEN:.*]] = vector.bitcast %{{.*}} : vector<64xi8> to vector<16xi32>
+// CONVERT:   %[[HIGH:.*]] = arith.shrui %[[LANES]], %{{.*}} : vector<16xi32>
+// CONVERT:   arith.andi %[[HIGH]], %[[NIBBLES]] : vector<16xi32>
+// CONVERT:   %[[ODD:.*]] = vector.bitcast %{{.*}} : vector<64xi8> to vector<16xi32>
+// CONVERT:   %[[TOP0:.*]] = arith.shli %[[EVEN]], %{{.*}} : vector<16xi32>
+// CONVERT:   %[[K0:.*]] = arith.shrsi %[[TOP0]], %{{.*}} : vector<16xi32>
+// CONVERT:   %[[V0:.*]] = arith.sitofp %[[K0]] : vector<16xi32> to vector<16xf32>
+// CONVERT:   vector.fma %{{.*}}, %[[V0]], %{{.*}} : vector<16xf32>
+// CONVERT:   arith.shli %[[ODD]], %{{.*}} : vector<16xi32>
+// CONVERT:   %[[K7:.*]] = arith.shrsi %[[ODD]], %{{.*}} : vector<16xi32>
+// CONVERT:   arith.sitofp %[[K7]] : vector<16xi32> to vector<16xf32>
+// CONVERT:   vector.reduction <add>

@@ -643,7 +643,8 @@ TEST_F(PackedMatmulTest, CodeFmaKernelMatchesTheReferenceVM) {
                [&](RankedTensorType lhs, RankedTensorType rhs) {
                  return anybit::codegen::canLowerCodeFmaMatmul(
                      lhs, rhs, /*transposed=*/true,
-                     Float32Type::get(&context), /*tables=*/true);
+                     Float32Type::get(&context), /*tables=*/true,
+                     /*byteShuffles=*/true);
                });
   }
   EXPECT_EQ(cases, 192 * anybit::test::sweepScale());

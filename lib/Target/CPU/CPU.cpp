@@ -4,9 +4,7 @@
 
 #include "Anybit/AnybitDialect.h"
 #include "ModArith/ModArithDialect.h"
-#include "anybit/Interp/ElementCodec.h"
 #include "anybit/Pipelines/Pipelines.h"
-#include "anybit/Support/BitPacking.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -25,7 +23,6 @@
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/SubtargetFeature.h"
-#include <cstring>
 
 using namespace mlir;
 

@@ -27,3 +27,8 @@ func.func @batch_e2m1_huge(%x: tensor<2x32xf32>, %w: tensor<1x32xf4E2M1FN, #anyb
   %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<2x32xf32>, tensor<1x32xf4E2M1FN, #anybit.packed<block = [1, 32], scale = f16>> -> tensor<2x1xf32>
   return %y : tensor<2x1xf32>
 }
+
+func.func @gemv_e2m1_huge(%x: tensor<1x128xf32>, %w: tensor<1x128xf4E2M1FN, #anybit.packed<block = [1, 128], scale = f16>>) -> tensor<1x1xf32> {
+  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x128xf32>, tensor<1x128xf4E2M1FN, #anybit.packed<block = [1, 128], scale = f16>> -> tensor<1x1xf32>
+  return %y : tensor<1x1xf32>
+}
