@@ -8,15 +8,15 @@
 // sign extension and conversion LLVM splits into four of 8) multiplied with
 // the permuted activations. A row's five scales are converted once into a
 // stack buffer, and halved there (the codes count halves): each group's
-// sum (one block of 64) is scaled by a broadcast load, and the row's sum
-// is the value's, with no sum twice it.
+// sum (one block of 64), folded to 8 lanes, is scaled by a broadcast
+// load, and the row's sum is the value's, with no sum twice it.
 // CHECK-LABEL: func.func @gemv_e2m1(
 // CHECK: scf.forall
 // CHECK:   %[[HALF:.*]] = arith.constant dense<5.000000e-01> : vector<5xf32>
 // CHECK:   %[[HALVED:.*]] = arith.mulf %{{.*}}, %[[HALF]] : vector<5xf32>
 // CHECK:   %[[SCALES:.*]] = memref.alloca() : memref<5xf32>
 // CHECK:   vector.transfer_write %[[HALVED]], %[[SCALES]]
-// CHECK:   scf.for %[[G:[^ ]*]] = {{.*}} -> (vector<32xf32>) {
+// CHECK:   scf.for %[[G:[^ ]*]] = {{.*}} -> (vector<8xf32>) {
 // CHECK:       %[[W:.*]] = vector.transfer_read %{{.*}} {in_bounds = [true]} : tensor<340xi8>, vector<32xi8>
 // CHECK:       %[[A0:.*]] = vector.transfer_read %{{.*}} : tensor<1x320xf32>, vector<32xf32>
 // CHECK:       %[[LOW:.*]] = arith.andi %[[W]], %{{.*}} : vector<32xi8>
@@ -30,8 +30,8 @@
 // CHECK:       anybit.x86_vpshufb %{{.*}}, %[[HIGH]] : vector<32xi8>
 // CHECK:       vector.fma %{{.*}}, %{{.*}}, %[[P0]] : vector<32xf32>
 // CHECK:     %[[S:.*]] = memref.load %[[SCALES]][%[[G]]] : memref<5xf32>
-// CHECK:     %[[SS:.*]] = vector.broadcast %[[S]] : f32 to vector<32xf32>
-// CHECK:     vector.fma %{{.*}}, %[[SS]], %{{.*}} : vector<32xf32>
+// CHECK:     %[[SS:.*]] = vector.broadcast %[[S]] : f32 to vector<8xf32>
+// CHECK:     vector.fma %{{.*}}, %[[SS]], %{{.*}} : vector<8xf32>
 // CHECK:   vector.reduction <add>
 // CHECK-NOT: arith.mulf
 // CHECK:   tensor.insert
@@ -47,13 +47,59 @@ func.func @gemv_e2m1(%x: tensor<1x320xf32>, %w: tensor<2x320xf4E2M1FN, #anybit.p
 
 // -----
 
-// e3m2 is sign-magnitude and every value is an f32 whose low 16 bits are
-// zero: each 6-bit field (shuffled out of its 16-bit window) looks its 5-bit
-// magnitude up in two 32-entry byte tables, the f32's top two bytes (two
-// vpshufbs and a select on bit 4 each), ors its sign into bit 7 of the top
-// one, and the two bytes, interleaved and shifted up by 16, are the f32
-// value itself: no conversion, and no scaling by a power of two at the end.
+// e3m2 is sign-magnitude, and its magnitude m (a 6-bit field shuffled out
+// of its 16-bit window, masked) as the f16 bits m << 8 is the value times
+// 2^-12 (f16's exponent field holds e3m2's, its two mantissa bits end at
+// bit 9): the sign moved to bit 7 of m makes the f16's high byte, zeros
+// interleaved below it the f16s, and arith.extf (vcvtph2ps) the f32s,
+// exact. The row's f16 scales take the 2^12 once, exactly, into the stack
+// buffer. Each group's 32-lane sum is folded to 8 lanes before its scale,
+// so the row's sum takes one register.
 // CHECK-LABEL: func.func @gemv_e3m2(
+// CHECK: %[[TWELVE:.*]] = arith.constant dense<4.096000e+03> : vector<2xf32>
+// CHECK: %[[SCALED:.*]] = arith.mulf %{{.*}}, %[[TWELVE]] : vector<2xf32>
+// CHECK: %[[SCALES:.*]] = memref.alloca() : memref<2xf32>
+// CHECK: vector.transfer_write %[[SCALED]], %[[SCALES]]
+// CHECK: scf.for %[[G:[^ ]*]] = {{.*}} -> (vector<8xf32>) {
+// CHECK:   scf.for {{.*}} -> (vector<32xf32>) {
+// CHECK:     %[[FIELD:.*]] = anybit.x86_vpackuswb
+// CHECK:     %[[MAG:.*]] = arith.andi %[[FIELD]], %{{.*}} : vector<32xi8>
+// CHECK:     %[[W16:.*]] = vector.bitcast %[[FIELD]] : vector<32xi8> to vector<16xi16>
+// CHECK:     %[[UP:.*]] = arith.shli %[[W16]], %{{.*}} : vector<16xi16>
+// CHECK:     %[[UPB:.*]] = vector.bitcast %[[UP]] : vector<16xi16> to vector<32xi8>
+// CHECK:     %[[SIGN:.*]] = arith.andi %[[UPB]], %{{.*}} : vector<32xi8>
+// CHECK:     %[[HIGH:.*]] = arith.ori %[[MAG]], %[[SIGN]] : vector<32xi8>
+// CHECK:     %[[ZERO:.*]] = arith.constant dense<0> : vector<32xi8>
+// CHECK:     %[[PAIRS:.*]] = vector.shuffle %[[ZERO]], %[[HIGH]] [0, 32, 1, 33,
+// CHECK:     %[[HALVES:.*]] = vector.bitcast %[[PAIRS]] : vector<64xi8> to vector<32xf16>
+// CHECK:     %[[V:.*]] = arith.extf %[[HALVES]] : vector<32xf16> to vector<32xf32>
+// CHECK:     vector.fma %[[V]], %{{.*}}, %{{.*}} : vector<32xf32>
+// CHECK:   vector.extract_strided_slice %{{.*}} {offsets = [24], sizes = [8], strides = [1]} : vector<32xf32> to vector<8xf32>
+// CHECK-COUNT-2: arith.addf %{{.*}}, %{{.*}} : vector<8xf32>
+// CHECK:   %[[FOLDED:.*]] = arith.addf %{{.*}}, %{{.*}} : vector<8xf32>
+// CHECK:   %[[S:.*]] = memref.load %[[SCALES]][%[[G]]] : memref<2xf32>
+// CHECK:   %[[SS:.*]] = vector.broadcast %[[S]] : f32 to vector<8xf32>
+// CHECK:   vector.fma %[[FOLDED]], %[[SS]], %{{.*}} : vector<8xf32>
+// CHECK-NOT: arith.sitofp
+// CHECK: vector.reduction <add>
+// CHECK-NOT: arith.mulf %{{.*}}, %{{.*}} : f32
+// CHECK: tensor.insert
+// TABLES-LABEL: func.func @gemv_e3m2(
+// TABLES: anybit.x86_vpermi2ps
+func.func @gemv_e3m2(%x: tensor<1x256xf32>, %w: tensor<2x256x!anybit.float<e3m2>, #anybit.packed<block = [1, 128], scale = f16>>) -> tensor<1x2xf32> {
+  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x256xf32>, tensor<2x256x!anybit.float<e3m2>, #anybit.packed<block = [1, 128], scale = f16>> -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+
+// -----
+
+// Scales other than f16 times 2^12 could leave f32's range (e8m0 reaches
+// 2^127): e3m2's values then come from two 32-entry byte tables, the top
+// two bytes of each f32 (two vpshufbs and a select on bit 4 each), with the
+// sign or-ed into bit 7 of the top one; the two bytes, interleaved and
+// shifted up by 16, are the f32 value itself: no conversion, and no
+// scaling by a power of two at the end.
+// CHECK-LABEL: func.func @gemv_e3m2_e8m0(
 // CHECK: %[[FIELD:.*]] = anybit.x86_vpackuswb
 // CHECK: %[[MAG:.*]] = arith.andi %[[FIELD]], %{{.*}} : vector<32xi8>
 // CHECK-COUNT-2: anybit.x86_vpshufb %{{.*}}, %[[MAG]] : vector<32xi8>
@@ -75,10 +121,8 @@ func.func @gemv_e2m1(%x: tensor<1x320xf32>, %w: tensor<2x320xf4E2M1FN, #anybit.p
 // CHECK: vector.reduction <add>
 // CHECK-NOT: arith.mulf %{{.*}}, %{{.*}} : f32
 // CHECK: tensor.insert
-// TABLES-LABEL: func.func @gemv_e3m2(
-// TABLES: anybit.x86_vpermi2ps
-func.func @gemv_e3m2(%x: tensor<1x256xf32>, %w: tensor<2x256x!anybit.float<e3m2>, #anybit.packed<block = [1, 128], scale = f16>>) -> tensor<1x2xf32> {
-  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x256xf32>, tensor<2x256x!anybit.float<e3m2>, #anybit.packed<block = [1, 128], scale = f16>> -> tensor<1x2xf32>
+func.func @gemv_e3m2_e8m0(%x: tensor<1x256xf32>, %w: tensor<2x256x!anybit.float<e3m2>, #anybit.packed<block = [1, 128], scale = f8E8M0FNU>>) -> tensor<1x2xf32> {
+  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x256xf32>, tensor<2x256x!anybit.float<e3m2>, #anybit.packed<block = [1, 128], scale = f8E8M0FNU>> -> tensor<1x2xf32>
   return %y : tensor<1x2xf32>
 }
 

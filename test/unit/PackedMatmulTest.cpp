@@ -403,10 +403,17 @@ protected:
                                       : prefix[rng() % 3] +
                                             std::to_string(1 + rng() % 8);
     // Each module's first kernel ui8 (values past int8, of a K that
-    // the code-FMA kernel's blocks do not tile).
+    // the code-FMA kernel's blocks do not tile); its second a sign-magnitude
+    // float of two mantissa bits (f16 high bytes with f16 scales, else two
+    // byte tables).
     if (index == 0) {
       kind = 2;
       element = "ui8";
+    }
+    static const char *twoMantissaBits[] = {"f6E3M2FN", "!anybit.float<e2m2>"};
+    if (index == 1) {
+      kind = 0;
+      element = twoMantissaBits[rng() % 2];
     }
     std::string encoding;
     int64_t k;
@@ -414,9 +421,8 @@ protected:
       static const char *scales[] = {"f32", "f16", "bf16", "f8E8M0FNU"};
       int64_t group = int64_t(32) << (rng() % 3);
       k = group * (1 + rng() % 8);
-      const char *scale = m > 1 && rng() % 3 == 0
-                              ? "f16"
-                              : scales[rng() % std::size(scales)];
+      bool f16 = index == 1 ? rng() % 3 != 0 : m > 1 && rng() % 3 == 0;
+      const char *scale = f16 ? "f16" : scales[rng() % std::size(scales)];
       encoding =
           llvm::formatv("block = [1, {0}], scale = {1}", group, scale);
       if (kind == 1) // trits take no scales
