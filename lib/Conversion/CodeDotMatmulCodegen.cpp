@@ -1062,35 +1062,24 @@ struct CodeDotKernel : IndexMath {
     Value total;
     if (!format.group) {
       total = over(idx(0), blocks, inRow, zeros);
-    } else if (format.group >= blockCodes()) {
-      // One scale a unit: its sum folded to 8 lanes first, so that the
-      // row's sum takes one register, not four (LLVM spilled them).
-      int64_t perUnit = units().blocks;
-      auto slice = VectorType::get({kFloatLanes}, b.getF32Type());
-      Value zeros8 = arith::ConstantOp::create(
-          b, loc, DenseElementsAttr::get(slice, b.getF32FloatAttr(0)));
-      total = overUnits({zeros8}, /*chains=*/1,
-                        [&](int64_t, Value u, int64_t inRowBlocks,
-                            int64_t first, SmallVector<Value> &into) {
-                          Value sum = over(mul(u, perUnit), perUnit,
-                                           inRowBlocks, zeros);
-                          into[0] = vector::FMAOp::create(
-                              b, loc, foldedToSlice(sum),
-                              valueScales(n0, u, first, rowScale,
-                                          kFloatLanes),
-                              into[0]);
-                        })[0];
     } else {
+      // With one scale a unit, its sum is folded to 8 lanes first, so that
+      // the row's sum takes one register, not four (LLVM spilled them).
       int64_t perUnit = units().blocks;
-      total = overUnits({zeros}, /*chains=*/1,
-                        [&](int64_t, Value u, int64_t inRowBlocks,
-                            int64_t first, SmallVector<Value> &into) {
-                          Value sum = over(mul(u, perUnit), perUnit,
-                                           inRowBlocks, zeros);
-                          into[0] = vector::FMAOp::create(
-                              b, loc, sum,
-                              valueScales(n0, u, first, rowScale), into[0]);
-                        })[0];
+      int64_t lanes = format.group >= blockCodes() ? kFloatLanes : vectorBytes;
+      total = overUnits(
+          {arith::ConstantOp::create(
+              b, loc,
+              DenseElementsAttr::get(VectorType::get({lanes}, b.getF32Type()),
+                                     b.getF32FloatAttr(0)))},
+          /*chains=*/1,
+          [&](int64_t, Value u, int64_t inRowBlocks, int64_t first,
+              SmallVector<Value> &into) {
+            Value sum = over(mul(u, perUnit), perUnit, inRowBlocks, zeros);
+            into[0] = vector::FMAOp::create(
+                b, loc, lanes == vectorBytes ? sum : foldedToSlice(sum),
+                valueScales(n0, u, first, rowScale, lanes), into[0]);
+          })[0];
     }
     Value sum = vector::ReductionOp::create(
         b, loc, vector::CombiningKind::ADD, total,
