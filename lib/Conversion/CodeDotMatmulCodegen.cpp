@@ -230,7 +230,7 @@ struct CodeDotKernel : IndexMath {
   // f32 activations times small floats (planeValues): the high and low
   // bytes of the top half of each pattern's f32, whose low half is zero;
   // indexed by the magnitude where `floatSign` (the pattern's sign bit) is
-  // set. Empty: the values as integers times 2^-exponent.
+  // set. Empty: the values as integers times 2^-exponent, or halfValues.
   SmallVector<int64_t, 64> floatHigh, floatLow;
   int64_t floatSign = 0;
   // f32 activations times sign-magnitude floats of two mantissa bits

@@ -102,7 +102,9 @@ bool canLowerCodeCvtMatmul(mlir::RankedTensorType lhsType,
 /// scaled values times their scale once, then four FMAs per row, each
 /// block decoded again for every 4 rows of A). Sign-magnitude floats
 /// of 32 or 64 patterns build each f32's top half from two byte tables
-/// instead. Trits, base 3 too, whatever the ternary option.
+/// instead, or, with f16 scales and two mantissa bits (e3m2), each f16's
+/// high byte, converted by vcvtph2ps. Trits, base 3 too, whatever the
+/// ternary option.
 /// Without 512-bit permutes (the code-FMA kernel's tables) this is a third
 /// of the instructions per weight of decoding every element as a number.
 mlir::Value buildCodeCvtMatmul(mlir::OpBuilder &b, mlir::Location loc,

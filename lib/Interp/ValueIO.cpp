@@ -158,10 +158,20 @@ FailureOr<RtValue> valueFromNpy(const NpyArray &array, Type type,
   std::optional<ElementCodec> half;
   if (array.dtype == "f2")
     half.emplace(Float16Type::get(type.getContext()));
+  // An array of the element's own float type is taken bit for bit (NaN
+  // payloads too), as compiled calls read such arrays in place.
+  Type element = getElementTypeOrSelf(type);
+  bool sameFloat = (element.isF16() && array.dtype == "f2") ||
+                   (element.isF32() && array.dtype == "f4") ||
+                   (element.isF64() && array.dtype == "f8");
   std::vector<uint64_t> elements(array.numElements());
   for (size_t i = 0; i < elements.size(); ++i) {
     uint64_t raw = 0;
     std::memcpy(&raw, array.data.data() + i * size, size);
+    if (sameFloat) {
+      elements[i] = raw;
+      continue;
+    }
     if (kind == 'f') {
       double v = size == 2   ? half->toDouble(raw)
                  : size == 4 ? llvm::bit_cast<float>(static_cast<uint32_t>(raw))

@@ -27,6 +27,7 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <cstring>
 #include <list>
 
 using namespace mlir;
@@ -271,21 +272,32 @@ py::object call(const CompiledPtr &c, const std::string &entry,
       throwValueError(c->missing(entry));
     checkCall(pm, fn, args, "compiled code");
     type = c->executable->getSignature(entry);
-    for (auto [i, t] : llvm::enumerate(type.getInputs())) {
-      if (const void *buffer = bufferInPlace(args[i], t)) {
-        argBuffers.push_back(buffer);
-        continue;
-      }
+    // Conversions first: they may run Python code (__array__) that could
+    // free or resize an array read in place. Its pointer is taken after
+    // them (an array that is no buffer any more is converted then).
+    argBuffers.assign(type.getNumInputs(), nullptr);
+    auto convert = [&](unsigned i, Type t) {
       RtValue value = convertArgument(args[i], t, i);
       converted.push_back(allocate(t));
       writeCPUBuffer(value, converted.back());
-      argBuffers.push_back(converted.back().data());
+      argBuffers[i] = converted.back().data();
+    };
+    SmallVector<bool> inPlace;
+    for (auto [i, t] : llvm::enumerate(type.getInputs())) {
+      inPlace.push_back(bufferInPlace(args[i], t) != nullptr);
+      if (!inPlace.back())
+        convert(i, t);
     }
+    for (auto [i, t] : llvm::enumerate(type.getInputs()))
+      if (inPlace[i] && !(argBuffers[i] = bufferInPlace(args[i], t)))
+        convert(i, t);
     for (Type t : type.getResults()) {
       if (isCPUBufferTravelForm(t) && cast<RankedTensorType>(t).getNumElements()) {
         auto shape = cast<RankedTensorType>(t).getShape();
         py::array array(py::dtype("<" + getTravelDtype(t)),
                         std::vector<py::ssize_t>(shape.begin(), shape.end()));
+        // Zeros, as the VM's results start (a kernel need not write all).
+        std::memset(array.mutable_data(), 0, size_t(array.nbytes()));
         resultBuffers.push_back(array.mutable_data());
         resultArrays.push_back(std::move(array));
         continue;

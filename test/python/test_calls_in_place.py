@@ -203,3 +203,21 @@ def test_arrays_in_place_are_not_converted():
 
     in_place, converted = best(a), best(swapped)
     assert converted > 5 * in_place, (in_place, converted)
+
+
+def test_float_arrays_of_their_own_type_keep_nan_payloads():
+    """An f16 or f32 array of the tensor's own type is its bits, NaN
+    payloads included, compiled (read in place) and on the VM alike."""
+    src = """
+func.func @f(%a: tensor<3xf16>, %b: tensor<2xf32>) -> (tensor<3xi16>, tensor<2xi32>) {
+  %x = arith.bitcast %a : tensor<3xf16> to tensor<3xi16>
+  %y = arith.bitcast %b : tensor<2xf32> to tensor<2xi32>
+  return %x, %y : tensor<3xi16>, tensor<2xi32>
+}"""
+    a = np.array([0xFE00, 0x7C01, 0x3C00], np.uint16).view(np.float16)
+    b = np.array([0x7F800001, 0xFFC12345], np.uint32).view(np.float32)
+    got = anybit.compile(src).f(a, b)
+    want = anybit.interpret(src, "f", a, b)
+    for g, w, raw in zip(got, want, (a, b)):
+        np.testing.assert_array_equal(g, w)
+        np.testing.assert_array_equal(g, raw.view(g.dtype))

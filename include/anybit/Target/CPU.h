@@ -2,8 +2,9 @@
 //
 // Lowers tensor-level Anybit IR through the CPU pipeline to LLVM and either
 // JIT-compiles it (CPUExecutable) or emits LLVM IR, assembly or an object
-// file. Arguments and results travel as the reference VM's RtValues, so a
-// compiled kernel and the VM can be compared directly.
+// file. CPUExecutable::run takes and returns the reference VM's RtValues,
+// so a compiled kernel and the VM can be compared directly; invoke takes
+// buffers in the calling convention below (Python's calls, in place).
 //
 // Calling convention of a compiled public function (one C function per
 // entry): one pointer per tensor argument, scalars by value, then one

@@ -12,6 +12,7 @@
 #include "Anybit/AnybitDialect.h"
 #include "anybit/Interp/ElementCodec.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include <cassert>
 #include <cstring>
 
 using namespace mlir;
@@ -99,7 +100,9 @@ void CPUExecutable::invoke(StringRef entry, ArrayRef<const void *> args,
                                         : const_cast<void *>(address));
   for (void *&address : resultAddresses)
     packed.push_back(&address);
-  entries.lookup(entry)(packed.data());
+  void (*fn)(void **) = entries.lookup(entry);
+  assert(fn && "invoke: no public function of that name (getSignature)");
+  fn(packed.data());
 }
 
 FailureOr<SmallVector<RtValue>>
