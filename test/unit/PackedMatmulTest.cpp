@@ -681,7 +681,11 @@ TEST_F(PackedMatmulTest, CodeCvtKernelMatchesTheReferenceVM) {
     anybit::CPUCompileOptions options;
     options.threads = module % 2 ? 2 : 1;
     options.features = "-avx512f,-avxvnni";
+    // Every third module's activations tiny (2^-110..2^-99), which GEMVs of
+    // f16 high bytes (the value times 2^-12) keep in f32's normals.
+    activationScale = module % 3 == 2 ? std::ldexp(1.0, -100) : 1.0;
     cases += compareWithTheVM(source, options);
+    activationScale = 1.0;
     countTaken(source, functions, taken,
                [&](RankedTensorType lhs, RankedTensorType rhs) {
                  return anybit::codegen::canLowerCodeCvtMatmul(
