@@ -1098,14 +1098,7 @@ struct CodeDotKernel : IndexMath {
     for (int64_t first = 0; first < vectorBytes; first += kFloatLanes)
       slices.push_back(vector::ExtractStridedSliceOp::create(
           b, loc, sum, first, kFloatLanes, 1));
-    while (slices.size() > 1) {
-      SmallVector<Value> next;
-      for (size_t i = 0; i + 1 < slices.size(); i += 2)
-        next.push_back(
-            arith::AddFOp::create(b, loc, slices[i], slices[i + 1]));
-      slices = std::move(next);
-    }
-    return slices[0];
+    return buildTreeSum(b, loc, slices);
   }
 
   /// Whether the scales of table codes k = value * 2^exponent take the

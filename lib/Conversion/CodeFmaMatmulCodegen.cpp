@@ -317,6 +317,14 @@ struct CodeFmaKernel : IndexMath {
     return {lookUp(v.and_(x, mask)), lookUp(v.and_(v.shr(x, v.i32c(4)), mask))};
   }
 
+  /// Code j of each lane of `x`: from lookUpBytes' `looked` where the
+  /// format has byte tables, else by values().
+  Value codeValue(Value x, ArrayRef<Value> looked, int64_t j,
+                  ArrayRef<Value> parts) {
+    return looked.empty() ? values(x, int32_t(j * format.bits), parts)
+                          : byteValue(looked, j);
+  }
+
   /// Code j's value from lookUpBytes' `looked`: byte j / 2 of the even or
   /// odd codes' lanes, sign-extended (to the top, then arithmetically
   /// down) and converted.
@@ -436,9 +444,7 @@ struct CodeFmaKernel : IndexMath {
       Value x = vector::BitCastOp::create(b, loc, v.i32v(), raw);
       SmallVector<Value, 2> looked = lookUpBytes(x);
       for (int64_t j = 0; j < format.codesPerLane; ++j)
-        fma(0, j,
-            looked.empty() ? values(x, int32_t(j * format.bits), parts)
-                           : byteValue(looked, j));
+        fma(0, j, codeValue(x, looked, j, parts));
       return next;
     }
     if (!format.windows) {
@@ -447,9 +453,7 @@ struct CodeFmaKernel : IndexMath {
         Value x = planeBytes(first, q);
         SmallVector<Value, 2> looked = lookUpBytes(x);
         for (int64_t j = 0; j < format.codesPerLane; ++j)
-          fma(q, j,
-              looked.empty() ? values(x, int32_t(j * format.bits), parts)
-                             : byteValue(looked, j));
+          fma(q, j, codeValue(x, looked, j, parts));
       }
       return next;
     }
@@ -586,13 +590,8 @@ struct CodeFmaKernel : IndexMath {
   }
 
   Value addf(Value x, Value y) { return arith::AddFOp::create(b, loc, x, y); }
-  /// `values` added as a balanced tree.
   Value treeSum(ArrayRef<Value> values) {
-    if (values.size() == 1)
-      return values[0];
-    size_t half = values.size() / 2;
-    return addf(treeSum(values.take_front(half)),
-                treeSum(values.drop_front(half)));
+    return buildTreeSum(b, loc, values);
   }
   /// The chains' sums of read q (chains q, q + reads, ...), one per read.
   SmallVector<Value> readSums(ArrayRef<Value> chains) {

@@ -183,4 +183,13 @@ Value buildPlanarActivations(OpBuilder &b, Location loc, Value lhs,
       });
 }
 
+Value buildTreeSum(OpBuilder &b, Location loc, ArrayRef<Value> values) {
+  if (values.size() == 1)
+    return values[0];
+  size_t half = values.size() / 2;
+  return arith::AddFOp::create(b, loc,
+                               buildTreeSum(b, loc, values.take_front(half)),
+                               buildTreeSum(b, loc, values.drop_front(half)));
+}
+
 } // namespace anybit::codegen

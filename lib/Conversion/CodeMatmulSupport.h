@@ -86,6 +86,10 @@ mlir::Value buildPlanarActivations(mlir::OpBuilder &b, mlir::Location loc,
                                    int64_t vectorBytes, int64_t codesPerByte,
                                    double factor = 1.0);
 
+/// `values` (at least one) added as a balanced tree: halves first.
+mlir::Value buildTreeSum(mlir::OpBuilder &b, mlir::Location loc,
+                         llvm::ArrayRef<mlir::Value> values);
+
 } // namespace anybit::codegen
 
 #endif // ANYBIT_LIB_CONVERSION_CODEMATMULSUPPORT_H

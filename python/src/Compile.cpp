@@ -261,9 +261,6 @@ py::object call(const CompiledPtr &c, const std::string &entry,
   // and the arrays that are.
   SmallVector<std::vector<uint8_t>> converted, resultBytes;
   SmallVector<py::object> resultArrays;
-  auto allocate = [](Type t) {
-    return std::vector<uint8_t>(std::max<uint64_t>(getCPUBufferBytes(t), 8));
-  };
   {
     ContextLock lock;
     ParsedModule &pm = *c->parsed;
@@ -278,7 +275,7 @@ py::object call(const CompiledPtr &c, const std::string &entry,
     argBuffers.assign(type.getNumInputs(), nullptr);
     auto convert = [&](unsigned i, Type t) {
       RtValue value = convertArgument(args[i], t, i);
-      converted.push_back(allocate(t));
+      converted.push_back(makeCPUBuffer(t));
       writeCPUBuffer(value, converted.back());
       argBuffers[i] = converted.back().data();
     };
@@ -302,7 +299,7 @@ py::object call(const CompiledPtr &c, const std::string &entry,
         resultArrays.push_back(std::move(array));
         continue;
       }
-      resultBytes.push_back(allocate(t));
+      resultBytes.push_back(makeCPUBuffer(t));
       resultBuffers.push_back(resultBytes.back().data());
       resultArrays.push_back(py::none());
     }
@@ -316,14 +313,7 @@ py::object call(const CompiledPtr &c, const std::string &entry,
   for (auto [t, result] : llvm::zip_equal(type.getResults(), resultArrays))
     if (result.is_none())
       result = convertResult(readCPUBuffer(t, std::move(*bytes++)));
-  if (resultArrays.empty())
-    return py::none();
-  if (resultArrays.size() == 1)
-    return resultArrays.front();
-  py::tuple out(resultArrays.size());
-  for (auto [i, result] : llvm::enumerate(resultArrays))
-    out[i] = result;
-  return out;
+  return packResults(resultArrays);
 }
 
 std::string moduleRepr(const CompiledModule &c) {

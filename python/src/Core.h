@@ -251,7 +251,10 @@ llvm::SmallVector<RtValue> convertArguments(ParsedModule &pm,
 /// A numpy array for a logical value, a PackedArray for a packed one.
 py::object convertResult(const RtValue &value);
 
-/// None, the single result or a tuple of them (convertResult each).
+/// None, the single result or a tuple of them, as a call returns them.
+py::object packResults(llvm::ArrayRef<py::object> results);
+
+/// packResults of convertResult of each.
 py::object convertResults(llvm::ArrayRef<RtValue> results);
 
 //===----------------------------------------------------------------------===//

@@ -161,15 +161,20 @@ SmallVector<RtValue> convertArguments(ParsedModule &pm, func::FuncOp fn,
   return values;
 }
 
-py::object convertResults(ArrayRef<RtValue> results) {
+py::object packResults(ArrayRef<py::object> results) {
   if (results.empty())
     return py::none();
   if (results.size() == 1)
-    return convertResult(results.front());
+    return results.front();
   py::tuple out(results.size());
-  for (auto [i, v] : llvm::enumerate(results))
-    out[i] = convertResult(v);
+  for (auto [i, result] : llvm::enumerate(results))
+    out[i] = result;
   return out;
+}
+
+py::object convertResults(ArrayRef<RtValue> results) {
+  return packResults(llvm::map_to_vector(
+      results, [](const RtValue &v) { return convertResult(v); }));
 }
 
 namespace {

@@ -110,6 +110,10 @@ unsigned getCPUStorageBytes(mlir::Type elementType);
 /// scalar's storage) in the calling convention.
 uint64_t getCPUBufferBytes(mlir::Type type);
 
+/// A zeroed buffer for a value of `type`: getCPUBufferBytes, at least a
+/// word, so that an empty tensor has an address too.
+std::vector<uint8_t> makeCPUBuffer(mlir::Type type);
+
 /// Whether the buffer of a logical tensor of `type` is bit for bit the
 /// array it travels as (ValueIO's getTravelDtype, row-major), both ways:
 /// integers (narrow ones come back sign- or zero-extended, as they

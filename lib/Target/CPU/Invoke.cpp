@@ -28,6 +28,10 @@ uint64_t getCPUBufferBytes(Type type) {
   return uint64_t(getCPUStorageBytes(element)) * count;
 }
 
+std::vector<uint8_t> makeCPUBuffer(Type type) {
+  return std::vector<uint8_t>(std::max<uint64_t>(getCPUBufferBytes(type), 8));
+}
+
 bool isCPUBufferTravelForm(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   if (!tensor || tensor.getEncoding())
@@ -120,10 +124,6 @@ CPUExecutable::run(StringRef entry, ArrayRef<RtValue> args, Location loc) {
                             << "' must be " << expected << ", got "
                             << arg.getType();
 
-  // Buffers are at least a word, so that empty tensors have an address.
-  auto allocate = [](Type t) {
-    return std::vector<uint8_t>(std::max<uint64_t>(getCPUBufferBytes(t), 8));
-  };
   SmallVector<std::vector<uint8_t>> inputs;
   SmallVector<const void *> argBuffers;
   for (const RtValue &arg : args) {
@@ -131,14 +131,14 @@ CPUExecutable::run(StringRef entry, ArrayRef<RtValue> args, Location loc) {
       argBuffers.push_back(arg.getPlanes().bytes.data());
       continue;
     }
-    inputs.push_back(allocate(arg.getType()));
+    inputs.push_back(makeCPUBuffer(arg.getType()));
     writeCPUBuffer(arg, inputs.back());
     argBuffers.push_back(inputs.back().data());
   }
   SmallVector<std::vector<uint8_t>> outputs;
   SmallVector<void *> resultBuffers;
   for (Type result : type.getResults()) {
-    outputs.push_back(allocate(result));
+    outputs.push_back(makeCPUBuffer(result));
     resultBuffers.push_back(outputs.back().data());
   }
   invoke(entry, argBuffers, resultBuffers);
