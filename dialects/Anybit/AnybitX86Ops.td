@@ -103,6 +103,29 @@ def Anybit_X86VpshufbOp : Anybit_Op<"x86_vpshufb", [Pure,
   }];
 }
 
+def Anybit_X86VpsignbOp : Anybit_Op<"x86_vpsignb", [Pure,
+    X86IntrinsicOpInterface,
+    AllTypesMatch<["values", "signs", "result"]>]> {
+  let summary = "x86 vpsignb: bytes negated, kept or zeroed by a sign";
+  let description = [{
+    For each byte i, result[i] = -values[i] (wrapping: -128 stays -128) if
+    signs[i] < 0, 0 if signs[i] = 0, else values[i] (AVX2, 32 bytes; there
+    is no 512-bit form). Gives signed bytes the sign of a weight kept apart
+    from its magnitude in one instruction.
+
+    ```mlir
+    %r = anybit.x86_vpsignb %values, %signs : vector<32xi8>
+    ```
+  }];
+  let arguments = (ins VectorOfLengthAndType<[32], [I8]>:$values,
+                       VectorOfLengthAndType<[32], [I8]>:$signs);
+  let results = (outs VectorOfLengthAndType<[32], [I8]>:$result);
+  let assemblyFormat = "$values `,` $signs attr-dict `:` type($result)";
+  let extraClassDeclaration = [{
+    std::string getIntrinsicName() { return "llvm.x86.avx2.psign.b"; }
+  }];
+}
+
 def Anybit_X86VpermbOp : Anybit_Op<"x86_vpermb", [Pure,
     X86IntrinsicOpInterface,
     AllTypesMatch<["table", "indices", "result"]>]> {

@@ -941,7 +941,8 @@ struct ConvertAnybitToStandardPass
     // The code-dot kernel's instructions.
     target.addLegalOp<X86VpdpbusdOp, X86VpmaddubswOp, X86VpmaddwdOp,
                       X86VpackuswbOp, X86VpmultishiftqbOp, X86VpshufbOp,
-                      X86VpermbOp, X86VpermpsOp, X86Vpermi2psOp>();
+                      X86VpermbOp, X86VpermpsOp, X86Vpermi2psOp,
+                      X86VpsignbOp>();
     target.markUnknownOpDynamicallyLegal(
         [&](Operation *op) { return converter.isLegal(op); });
     target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {

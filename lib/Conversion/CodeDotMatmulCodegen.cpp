@@ -12,6 +12,7 @@
 #include "VectorMatmulCodegen.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
@@ -61,6 +62,11 @@ struct CodeFormat {
   SmallVector<int64_t, 64> high;
   int64_t highOffset = 0;
   int64_t highShift = 8;
+  // Sign-magnitude floats (getSignMagnitudeFormat): the pattern's sign bit.
+  // `table` and `high` hold the codes of the magnitudes, looked up by the
+  // pattern whatever its sign (vpshufb ignores that bit), and each plane's
+  // activations take the sign instead (vpsignb): no offsets.
+  uint8_t signBit = 0;
 
   /// The largest code a field can hold.
   int64_t maxCode() const {
@@ -149,6 +155,61 @@ static std::optional<CodeFormat> getTableFormat(const FloatFormat &f,
   for (int64_t step : steps) {
     format.table.push_back(step & ((int64_t(1) << shift) - 1));
     format.high.push_back((step >> shift) + format.highOffset);
+  }
+  return format;
+}
+
+/// `general` (getTableFormat's codes of a 5- or 6-bit float, whose sign is
+/// bit 4 or 5) as the codes of its magnitudes, where the format is
+/// sign-magnitude: half the patterns,
+/// one vpshufb per 16 where the offset codes of all patterns take one per
+/// 16 of twice as many (e3m2 on AVX2: two vpshufb and two masks per 32
+/// codes for four and three selects). Magnitudes up to 127 are one table;
+/// larger ones (e3m2's 448 sixteenths) split at the magnitude's top bit,
+/// the lower half's as they are, the upper half's as multiples of 2^s
+/// (the largest power that divides them all): two products, each table
+/// zero in the other half. Nothing where the halves do not fit a byte or
+/// the format is not sign-magnitude.
+static std::optional<CodeFormat>
+getSignMagnitudeFormat(const FloatFormat &f, const CodeFormat &general) {
+  // Up to 16 patterns are one vpshufb either way, and it would read the
+  // sign bit as part of the index.
+  if (general.bits < 5 || !f.isSigned)
+    return std::nullopt;
+  std::optional<IntegerSteps> integers = getIntegerSteps(f, 32768);
+  int64_t count = int64_t(1) << general.bits, half = count / 2;
+  if (!integers || int64_t(integers->steps.size()) != count)
+    return std::nullopt;
+  ArrayRef<int64_t> steps = integers->steps;
+  for (int64_t p = 0; p < half; ++p)
+    if (steps[p] < 0 || steps[p + half] != -steps[p])
+      return std::nullopt;
+  CodeFormat format = general;
+  format.offset = format.highOffset = 0;
+  format.table.clear();
+  format.high.clear();
+  format.signBit = uint8_t(half);
+  ArrayRef<int64_t> magnitudes = steps.take_front(half);
+  if (*llvm::max_element(magnitudes) <= 127) {
+    format.table.append(magnitudes.begin(), magnitudes.end());
+    return format;
+  }
+  int64_t quarter = half / 2;
+  ArrayRef<int64_t> lower = magnitudes.take_front(quarter),
+                    upper = magnitudes.drop_front(quarter);
+  if (*llvm::max_element(lower) > 127 || llvm::is_contained(upper, 0))
+    return std::nullopt;
+  int64_t shift = 0;
+  while (llvm::all_of(upper, [&](int64_t k) {
+    return k % (int64_t(2) << shift) == 0;
+  }))
+    ++shift;
+  if (*llvm::max_element(upper) >> shift > 127)
+    return std::nullopt;
+  format.highShift = shift;
+  for (int64_t p = 0; p < half; ++p) {
+    format.table.push_back(p < quarter ? magnitudes[p] : 0);
+    format.high.push_back(p < quarter ? 0 : magnitudes[p] >> shift);
   }
   return format;
 }
@@ -309,13 +370,31 @@ struct CodeDotKernel : IndexMath {
     auto words = VectorType::get({vectorBytes / 2}, b.getI16Type());
     return X86VpmaddubswOp::create(b, loc, words, codes, activations);
   }
-  /// acc + the 16-bit `pairs` added two by two into each 32-bit lane
-  /// (vpmaddwd by ones).
-  Value addPairSums(Value acc, Value pairs) {
+  /// acc + `weight` times the 16-bit `pairs` added two by two into each
+  /// 32-bit lane (vpmaddwd by `weight`s).
+  Value addPairSums(Value acc, Value pairs, int64_t weight = 1) {
     auto words = cast<VectorType>(pairs.getType());
     Value quads = X86VpmaddwdOp::create(b, loc, laneVector(), pairs,
-                                        splat(words, 1));
+                                        splat(words, weight));
     return arith::AddIOp::create(b, loc, acc, quads);
+  }
+
+  /// Whether both parts of split sign-magnitude codes go into one
+  /// accumulator, the high part's pair sums widened times 2^s by their
+  /// vpmaddwd: half the registers of a sum per part (a GEMV of 4 rows of A
+  /// spilled them), and no join. Offsets would each need their own sums.
+  bool joinsParts() const {
+    return format.parts() == 2 && format.signBit && byteMadd;
+  }
+  /// Sets of accumulators (one per part unless joinsParts), and the one
+  /// part `part` adds to.
+  int64_t accumulatorSets() const { return joinsParts() ? 1 : format.parts(); }
+  int64_t accumulatorSet(int64_t part) const {
+    return joinsParts() ? 0 : part;
+  }
+  /// What part `part`'s pair sums are worth in its accumulator.
+  int64_t partWeight(int64_t part) const {
+    return joinsParts() && part ? int64_t(1) << format.highShift : 1;
   }
   /// Whether the 16-bit pair sums of all planes of a block may be added
   /// before widening: each is at most 2 * 128 * maxCode in magnitude, so P
@@ -438,8 +517,13 @@ struct CodeDotKernel : IndexMath {
           size_t pattern = first + i % 16;
           table.push_back(pattern < codes.size() ? int8_t(codes[pattern]) : 0);
         }
-        sixteens.push_back(X86VpshufbOp::create(
-            b, loc, byteVector(), constant(byteVector(), table), field));
+        // Sixteen zeros need no lookup: their select is a mask.
+        sixteens.push_back(
+            llvm::all_of(table, [](int64_t c) { return c == 0; })
+                ? splat(byteVector(), 0)
+                : X86VpshufbOp::create(b, loc, byteVector(),
+                                       constant(byteVector(), table), field)
+                      .getResult());
       }
       for (int64_t bit = 16; sixteens.size() > 1; bit *= 2) {
         Value isSet = arith::CmpIOp::create(
@@ -465,6 +549,24 @@ struct CodeDotKernel : IndexMath {
           b, loc, is, splat(byteVector(), int8_t(codes[pattern])), result);
     }
     return result;
+  }
+
+  /// Bytes negative where the sign-magnitude `field` has its sign set, zero
+  /// only where it is +0 (whose magnitude is zero): the field up to bit 7,
+  /// whole, since no field has bits above its sign.
+  Value signsAtBit7(Value field) {
+    return shiftedToBit7(field, format.signBit);
+  }
+
+  /// `field` shifted up in 16-bit lanes so that its bit `bit` is bit 7; the
+  /// bits above that cross into the next byte.
+  Value shiftedToBit7(Value field, int64_t bit) {
+    auto words = VectorType::get({vectorBytes / 2}, b.getI16Type());
+    return vector::BitCastOp::create(
+        b, loc, byteVector(),
+        arith::ShLIOp::create(
+            b, loc, vector::BitCastOp::create(b, loc, words, field),
+            splat(words, 7 - llvm::Log2_64(bit))));
   }
 
   /// Whether fields come out of byte shuffles and multiplies
@@ -634,29 +736,45 @@ struct CodeDotKernel : IndexMath {
       Value w = preparedBlock(add(n0, r), kb, inBounds);
       // Without vpdpbusd, the planes' 16-bit pair sums, widened once.
       SmallVector<Value> pairs(format.parts() * rowsA);
-      for (int64_t j = 0; j < format.planes; ++j)
-        for (int64_t part = 0; part < format.parts(); ++part) {
-          Value codes = plane(w, j, part);
-          for (int64_t a = 0; a < rowsA; ++a) {
-            Value activations =
-                read(planar, {add(m0, a), add(blockStart, j * vectorBytes)},
-                     /*inBounds=*/true);
-            int64_t at = (part * rowsW + r) * rowsA + a;
-            if (!combinesPlanes()) {
-              next[at] = dot(next[at], codes, activations);
+      auto at = [&](int64_t part, int64_t a) {
+        return (accumulatorSet(part) * rowsW + r) * rowsA + a;
+      };
+      for (int64_t j = 0; j < format.planes; ++j) {
+        Value field = planeField(w, j);
+        SmallVector<Value, 2> codes;
+        for (int64_t part = 0; part < format.parts(); ++part)
+          codes.push_back(format.table.empty() ? field : lookUp(field, part));
+        Value signs = format.signBit ? signsAtBit7(field) : Value();
+        for (int64_t a = 0; a < rowsA; ++a) {
+          Value activations =
+              read(planar, {add(m0, a), add(blockStart, j * vectorBytes)},
+                   /*inBounds=*/true);
+          if (signs)
+            activations = X86VpsignbOp::create(b, loc, byteVector(),
+                                               activations, signs);
+          for (int64_t part = 0; part < format.parts(); ++part) {
+            Value &acc = next[at(part, a)];
+            if (joinsParts() && !combinesPlanes()) {
+              acc = addPairSums(acc, pairSums(codes[part], activations),
+                                partWeight(part));
               continue;
             }
-            Value sums = pairSums(codes, activations);
+            if (!combinesPlanes()) {
+              acc = dot(acc, codes[part], activations);
+              continue;
+            }
+            Value sums = pairSums(codes[part], activations);
             Value &sum = pairs[part * rowsA + a];
             sum = sum ? arith::AddIOp::create(b, loc, sum, sums).getResult()
                       : sums;
           }
         }
+      }
       if (combinesPlanes())
         for (int64_t part = 0; part < format.parts(); ++part)
           for (int64_t a = 0; a < rowsA; ++a) {
-            int64_t at = (part * rowsW + r) * rowsA + a;
-            next[at] = addPairSums(next[at], pairs[part * rowsA + a]);
+            Value &acc = next[at(part, a)];
+            acc = addPairSums(acc, pairs[part * rowsA + a], partWeight(part));
           }
     }
     return next;
@@ -838,9 +956,9 @@ struct CodeDotKernel : IndexMath {
                             body) {
       return overBlocks(kb0, blocks, inRowBlocks, std::move(values), body);
     };
-    SmallVector<Value> partial(format.parts() * perPart);
+    SmallVector<Value> partial(accumulatorSets() * perPart);
     Value pad = arith::ConstantIntOp::create(b, loc, 0, 32);
-    for (int64_t part = 0; part < format.parts(); ++part)
+    for (int64_t part = 0; part < accumulatorSets(); ++part)
       for (int64_t a = 0; a < rowsA; ++a) {
         Value start = splat(laneVector(), 0);
         if (format.partOffset(part) && offsetSums)
@@ -862,7 +980,7 @@ struct CodeDotKernel : IndexMath {
       Value scales = laneScales(add(n0, r), unit, first, rowScales[r]);
       for (int64_t a = 0; a < rowsA; ++a) {
         Value sum = partial[r * rowsA + a];
-        if (format.parts() == 2) // 2^s high + low, exact in int32
+        if (accumulatorSets() == 2) // 2^s high + low, exact in int32
           sum = arith::AddIOp::create(
               b, loc, sum,
               arith::ShLIOp::create(b, loc, partial[perPart + r * rowsA + a],
@@ -1003,18 +1121,10 @@ struct CodeDotKernel : IndexMath {
     return arith::ExtFOp::create(b, loc, byteFloats(), halves);
   }
 
-  /// Each byte's sign (bit floatSign of `field`) at bit 7, zeros elsewhere:
-  /// a shift of 16-bit lanes (bits that cross into the next byte are
-  /// masked off).
+  /// Each byte's sign (bit floatSign of `field`) at bit 7, zeros elsewhere
+  /// (the bits that cross into the next byte masked off).
   Value signAtBit7(Value field) {
-    auto words = VectorType::get({vectorBytes / 2}, b.getI16Type());
-    int64_t up = 7 - llvm::Log2_64(floatSign);
-    Value moved = vector::BitCastOp::create(
-        b, loc, byteVector(),
-        arith::ShLIOp::create(
-            b, loc, vector::BitCastOp::create(b, loc, words, field),
-            splat(words, up)));
-    return bitwise(moved, int8_t(0x80), true);
+    return bitwise(shiftedToBit7(field, floatSign), int8_t(0x80), true);
   }
 
   /// The bytes of `low` and `high` alternating: 16-bit lanes, low first.
@@ -1335,6 +1445,34 @@ Value buildRowSums(OpBuilder &b, Location loc, Value lhs) {
       .getResult(0);
 }
 
+/// Whether any element of the i8 tensor `lhs` is -128.
+Value buildHasMinimum(OpBuilder &b, Location loc, Value lhs) {
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  Type i1 = b.getI1Type();
+  Value init = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{}, i1);
+  Value no = arith::ConstantIntOp::create(b, loc, 0, 1);
+  init = linalg::FillOp::create(b, loc, no, init).getResult(0);
+  MLIRContext *ctx = b.getContext();
+  int64_t rank = lhsType.getRank();
+  SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx),
+                                 AffineMap::get(rank, 0, {}, ctx)};
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::reduction);
+  Value any = linalg::GenericOp::create(
+                  b, loc, TypeRange{init.getType()}, ValueRange{lhs},
+                  ValueRange{init}, maps, iterators,
+                  [&](OpBuilder &nb, Location l, ValueRange args) {
+                    Value minimum = arith::ConstantIntOp::create(nb, l, -128, 8);
+                    Value is = arith::CmpIOp::create(
+                        nb, l, arith::CmpIPredicate::eq, args[0], minimum);
+                    linalg::YieldOp::create(
+                        nb, l,
+                        arith::OrIOp::create(nb, l, args[1], is).getResult());
+                  })
+                  .getResult(0);
+  return tensor::ExtractOp::create(b, loc, any, ValueRange{});
+}
+
 } // namespace
 
 /// Rows of W a tile of outputs accumulates together. A GEMV (one row of A)
@@ -1533,72 +1671,98 @@ Value buildCodeDotMatmul(OpBuilder &b, Location loc, Value lhs,
         SmallVector<ReassociationIndices>{{0, 1}});
   }
   int64_t vectorBytes = dotBits ? dotBits / 8 : 32;
-  CodeFormat format = *getCodeFormat(rhsType);
-  auto [rhsBytes, rowBytes] = weightBytes(b, loc, rhs, format, k);
-  CodeDotKernel kernel{{b, loc},
-                       planeOrdered(b, loc, lhs, format, vectorBytes),
-                       rhsBytes,
-                       format.offset && !format.group
-                           ? buildRowSums(b, loc, lhs)
-                           : Value(),
-                       rowBytes,
-                       vectorBytes,
-                       format,
-                       dotBits,
-                       multishift && dotBits != 0,
-                       !dotBits && byteBits >= 8 * vectorBytes,
-                       k,
-                       dataBytes(rhsType),
-                       lhsBytes,
-                       int64_t(lhsEnc ? lhsEnc.getDataBytes(
-                                            lhsType.getShape(),
-                                            lhsType.getElementType())
-                                      : 0),
-                       lhsEnc ? lhsEnc.getScale() : Type(),
-                       /*offsetSums=*/Value(),
-                       /*bytesAfterRows=*/0,
-                       /*floatHigh=*/{},
-                       /*floatLow=*/{},
-                       /*floatSign=*/0};
-  kernel.bytesAfterRows = storageBytes(rhsBytes) - n * rowBytes;
-  bool offsets = format.offset || format.highOffset;
-  if (format.group && rowsOfWPerTile(format, m, dotBits) == 1 && offsets)
-    kernel.offsetSums = kernel.buildOffsetSums(m);
-  Type resultElement =
-      format.group ? Type(b.getF32Type()) : Type(b.getI32Type());
-  // Outputs [first, first + count) in tiles of `rowsW` rows of W.
-  auto columns = [&](int64_t first, int64_t count, int64_t rowsW) {
-    return buildColumnTiles(
-        b, loc, m, count, rowsW, resultElement, [&](Value tile, Value col0) {
-          Value n0 = kernel.add(col0, first);
-          Value rowScale = kernel.rowScaleBuffer(n0, rowsW);
-          return buildRowChunks(
-              b, loc, m, kRowsOfA, tile,
-              [&](Value t, Value m0, int64_t rowsA) {
-                return format.group
-                           ? kernel.rowBlockScaled(t, m0, rowsA, n0, rowsW,
-                                                   rowScale)
-                           : kernel.rowBlock(t, m0, rowsA, n0, rowsW);
-              });
-        });
+  bool byteMadd = !dotBits && byteBits >= 8 * vectorBytes;
+  multishift = multishift && dotBits != 0;
+  Type resultElement = getCodeFormat(rhsType)->group
+                           ? Type(b.getF32Type())
+                           : Type(b.getI32Type());
+  // The kernel with `format`'s codes, from the builder's insertion point.
+  auto kernelWith = [&](const CodeFormat &format) -> Value {
+    auto [rhsBytes, rowBytes] = weightBytes(b, loc, rhs, format, k);
+    CodeDotKernel kernel{
+        {b, loc},
+        planeOrdered(b, loc, lhs, format, vectorBytes),
+        rhsBytes,
+        format.offset && !format.group ? buildRowSums(b, loc, lhs) : Value(),
+        rowBytes,
+        vectorBytes,
+        format,
+        dotBits,
+        multishift,
+        byteMadd,
+        k,
+        dataBytes(rhsType),
+        lhsBytes,
+        int64_t(lhsEnc ? lhsEnc.getDataBytes(lhsType.getShape(),
+                                             lhsType.getElementType())
+                       : 0),
+        lhsEnc ? lhsEnc.getScale() : Type(),
+        /*offsetSums=*/Value(),
+        /*bytesAfterRows=*/0,
+        /*floatHigh=*/{},
+        /*floatLow=*/{},
+        /*floatSign=*/0};
+    kernel.bytesAfterRows = storageBytes(rhsBytes) - n * rowBytes;
+    bool offsets = format.offset || format.highOffset;
+    if (format.group && rowsOfWPerTile(format, m, dotBits) == 1 && offsets)
+      kernel.offsetSums = kernel.buildOffsetSums(m);
+    // Outputs [first, first + count) in tiles of `rowsW` rows of W.
+    auto columns = [&](int64_t first, int64_t count, int64_t rowsW) {
+      return buildColumnTiles(
+          b, loc, m, count, rowsW, resultElement, [&](Value tile, Value col0) {
+            Value n0 = kernel.add(col0, first);
+            Value rowScale = kernel.rowScaleBuffer(n0, rowsW);
+            return buildRowChunks(
+                b, loc, m, kRowsOfA, tile,
+                [&](Value t, Value m0, int64_t rowsA) {
+                  return format.group
+                             ? kernel.rowBlockScaled(t, m0, rowsA, n0, rowsW,
+                                                     rowScale)
+                             : kernel.rowBlock(t, m0, rowsA, n0, rowsW);
+                });
+          });
+    };
+    // Whole tiles of rowsOfW rows, then the last N mod rowsOfW in one.
+    int64_t rowsOfW = rowsOfWPerTile(format, m, dotBits);
+    int64_t whole = n / rowsOfW * rowsOfW;
+    if (whole == n || whole == 0)
+      return columns(0, n, whole ? rowsOfW : n);
+    Value result =
+        tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{m, n}, resultElement);
+    auto insert = [&](Value part, int64_t first, int64_t count) {
+      return tensor::InsertSliceOp::create(
+                 b, loc, part, result,
+                 ArrayRef<OpFoldResult>{b.getIndexAttr(0),
+                                        b.getIndexAttr(first)},
+                 ArrayRef<OpFoldResult>{b.getIndexAttr(m),
+                                        b.getIndexAttr(count)},
+                 ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)})
+          .getResult();
+    };
+    result = insert(columns(0, whole, rowsOfW), 0, whole);
+    return insert(columns(whole, n - whole, n - whole), whole, n - whole);
   };
-  // Whole tiles of rowsOfW rows, then the last N mod rowsOfW in one.
-  int64_t rowsOfW = rowsOfWPerTile(format, m, dotBits);
-  int64_t whole = n / rowsOfW * rowsOfW;
-  if (whole == n || whole == 0)
-    return columns(0, n, whole ? rowsOfW : n);
-  Value result = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{m, n},
-                                         resultElement);
-  auto insert = [&](Value part, int64_t first, int64_t count) {
-    return tensor::InsertSliceOp::create(
-               b, loc, part, result,
-               ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(first)},
-               ArrayRef<OpFoldResult>{b.getIndexAttr(m), b.getIndexAttr(count)},
-               ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)})
-        .getResult();
-  };
-  result = insert(columns(0, whole, rowsOfW), 0, whole);
-  return insert(columns(whole, n - whole, n - whole), whole, n - whole);
+  CodeFormat general = *getCodeFormat(rhsType);
+  std::optional<FloatFormat> small = getFloatFormat(rhsType.getElementType());
+  std::optional<CodeFormat> signMagnitude;
+  // vpsignb is AVX2's (32 bytes); VBMI looks up 64 codes in one vpermb.
+  if (small && vectorBytes == 32 && (byteMadd || dotBits) && !multishift)
+    signMagnitude = getSignMagnitudeFormat(*small, general);
+  if (!signMagnitude)
+    return kernelWith(general);
+  // Activations negated by the weights' signs are exact but for -128,
+  // whose negation wraps: A holding one takes the offset codes (anybit's
+  // symmetric int8 quantization makes none).
+  auto resultType = RankedTensorType::get({m, n}, resultElement);
+  auto choice = scf::IfOp::create(b, loc, TypeRange{resultType},
+                                  buildHasMinimum(b, loc, lhs),
+                                  /*withElseRegion=*/true);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(choice.thenBlock());
+  scf::YieldOp::create(b, loc, kernelWith(general));
+  b.setInsertionPointToStart(choice.elseBlock());
+  scf::YieldOp::create(b, loc, kernelWith(*signMagnitude));
+  return choice.getResult(0);
 }
 
 bool canLowerCodeCvtMatmul(RankedTensorType lhsType, RankedTensorType rhsType,

@@ -23,6 +23,15 @@
 // lowering: no weight is ever multiplied, the codes select how often each
 // activation is added.
 //
+// Sign-magnitude floats of 5 or 6 bits on 256-bit x86 without VBMI look up
+// codes of their magnitudes instead (half the patterns: e3m2's 0..448
+// sixteenths as 0..28 for exponents below 4 and 4..56 eighths above, two
+// vpshufb and two masks per 32 codes for eight vpshufb and six selects),
+// and vpsignb gives each activation its weight's sign, so there are no
+// offsets. -128 has no negation in int8: an A that holds one takes the
+// offset codes, chosen at run time (symmetric int8 quantization makes
+// none).
+//
 // The codes are never reordered. For widths that divide 8 a load of V
 // bytes holds PV codes (P = 8 / bits a byte, P = 5 base-3 digits), and
 // plane j, the codes of elements P i + j, comes out of the bytes x with

@@ -38,10 +38,11 @@ func.func @zmm(%acc: vector<16xi32>, %u: vector<64xi8>, %s: vector<64xi8>,
 }
 
 // CHECK-LABEL: func.func @ymm(
+// CHECK-SAME: %{{[^:]*}}: vector<8xi32>, %[[YU:[^:]*]]: vector<32xi8>, %[[YS:[^:]*]]: vector<32xi8>
 func.func @ymm(%acc: vector<8xi32>, %u: vector<32xi8>, %s: vector<32xi8>,
                %w: vector<16xi16>)
     -> (vector<8xi32>, vector<32xi8>, vector<16xi16>, vector<8xi32>,
-        vector<32xi8>) {
+        vector<32xi8>, vector<32xi8>) {
   // CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.256"
   %0 = anybit.x86_vpdpbusd %acc, %u, %s : vector<32xi8> -> vector<8xi32>
   // CHECK: llvm.call_intrinsic "llvm.x86.avx2.pshuf.b"
@@ -52,6 +53,9 @@ func.func @ymm(%acc: vector<8xi32>, %u: vector<32xi8>, %s: vector<32xi8>,
   %3 = anybit.x86_vpmaddwd %w, %w : vector<16xi16> -> vector<8xi32>
   // CHECK: llvm.call_intrinsic "llvm.x86.avx2.packuswb"(%[[YW:[^)]*]], %[[YW]])
   %4 = anybit.x86_vpackuswb %w, %w : vector<16xi16> -> vector<32xi8>
-  return %0, %1, %2, %3, %4
-      : vector<8xi32>, vector<32xi8>, vector<16xi16>, vector<8xi32>, vector<32xi8>
+  // CHECK: llvm.call_intrinsic "llvm.x86.avx2.psign.b"(%[[YU]], %[[YS]])
+  %5 = anybit.x86_vpsignb %u, %s : vector<32xi8>
+  return %0, %1, %2, %3, %4, %5
+      : vector<8xi32>, vector<32xi8>, vector<16xi16>, vector<8xi32>, vector<32xi8>,
+        vector<32xi8>
 }

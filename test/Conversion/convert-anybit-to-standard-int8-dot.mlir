@@ -216,8 +216,8 @@ func.func @gemv_e3m2(%a: tensor<1x256xi8>, %w: tensor<8x256x!anybit.float<e3m2>,
 // ZMM: %[[F:.*]] = anybit.x86_vpmultishiftqb
 // ZMM: %[[FIELD:.*]] = arith.andi %[[F]], %{{.*}} : vector<64xi8>
 // ZMM: %[[LOW:.*]] = anybit.x86_vpermb %{{.*}}, %[[FIELD]] : vector<64xi8>
+// ZMM: %[[HIGH:.*]] = anybit.x86_vpermb %{{.*}}, %[[FIELD]] : vector<64xi8>
 // ZMM: anybit.x86_vpdpbusd %{{.*}}, %[[LOW]], %{{.*}}
-// ZMM: %[[HIGH:.*]] = anybit.x86_vpermb %{{.*}}, %{{.*}} : vector<64xi8>
 // ZMM: anybit.x86_vpdpbusd %{{.*}}, %[[HIGH]], %{{.*}}
 // ZMM: %[[S:.*]] = memref.load %[[ROWSCALES]][%[[UNIT]]] : memref<4xf32>
 // ZMM: %[[LANES:.*]] = vector.broadcast %[[S]] : f32 to vector<16xf32>
@@ -246,27 +246,98 @@ func.func @gemv_e3m2(%a: tensor<1x256xi8>, %w: tensor<8x256x!anybit.float<e3m2>,
 // CHECK: %[[IS5:.*]] = arith.cmpi ne, %[[B5]], %{{.*}} : vector<32xi8>
 // CHECK: %[[LOW:.*]] = arith.select %[[IS5]], %[[HIGH2]], %[[LOW2]] : vector<32xi1>, vector<32xi8>
 // CHECK: anybit.x86_vpdpbusd %{{.*}}, %[[LOW]], %{{.*}}
+// Without vpermb, e3m2 is sign-magnitude on 256 bits: activations without
+// -128 take the sign of each weight (vpsignb) and meet the codes of its
+// magnitude, 32 patterns for 64 (see MADD); an A holding -128, whose
+// negation wraps, takes the offset codes.
 // SHIFTS-LABEL: func.func @gemv_e3m2(
+// SHIFTS: scf.if
 // SHIFTS: %[[FIELD:.*]] = anybit.x86_vpackuswb
 // SHIFTS-COUNT-4: anybit.x86_vpshufb %{{.*}}, %[[FIELD]] : vector<32xi8>
 // SHIFTS: anybit.x86_vpdpbusd
-// On AVX2 alone, both parts' codes are below 128 (k mod 128, and
-// floor(k / 128) + 4 up to 7): one vpmaddubsw each, with no split of
-// either, widened by vpmaddwd and joined as 128 high + low. (Each part
-// decodes the fields again; LLVM keeps one.)
+// SHIFTS: } else {
+// SHIFTS: %[[SFIELD:.*]] = anybit.x86_vpackuswb
+// SHIFTS-COUNT-2: anybit.x86_vpshufb %{{.*}}, %[[SFIELD]] : vector<32xi8>
+// SHIFTS-NOT: anybit.x86_vpshufb
+// SHIFTS: anybit.x86_vpsignb
+// SHIFTS-COUNT-2: anybit.x86_vpdpbusd
+// On AVX2 alone: whether any activation is -128, then the offset codes,
+// both parts below 128 (k mod 128, and floor(k / 128) + 4 up to 7): one
+// vpmaddubsw each, with no split of either, widened by vpmaddwd and
+// joined as 128 high + low.
 // MADD-LABEL: func.func @gemv_e3m2(
+// MADD: %[[MIN:.*]] = arith.constant -128 : i8
+// MADD: arith.cmpi eq, %{{.*}}, %[[MIN]] : i8
+// MADD: %[[HAS:.*]] = tensor.extract
+// MADD: scf.if %[[HAS]] -> (tensor<1x8xf32>) {
 // MADD: %[[FIELD:.*]] = anybit.x86_vpackuswb
 // MADD-COUNT-4: anybit.x86_vpshufb %{{.*}}, %[[FIELD]] : vector<32xi8>
 // MADD-COUNT-2: arith.select %{{.*}} : vector<32xi1>, vector<32xi8>
 // MADD: %[[LOW:.*]] = arith.select %{{.*}} : vector<32xi1>, vector<32xi8>
-// MADD-NOT: arith.shrui
-// MADD: %[[LP:.*]] = anybit.x86_vpmaddubsw %[[LOW]], %{{.*}} : vector<32xi8> -> vector<16xi16>
-// MADD: %[[FIELD2:.*]] = anybit.x86_vpackuswb
-// MADD-COUNT-4: anybit.x86_vpshufb %{{.*}}, %[[FIELD2]] : vector<32xi8>
+// MADD-COUNT-4: anybit.x86_vpshufb %{{.*}}, %[[FIELD]] : vector<32xi8>
 // MADD-COUNT-2: arith.select %{{.*}} : vector<32xi1>, vector<32xi8>
 // MADD: %[[HIGH:.*]] = arith.select %{{.*}} : vector<32xi1>, vector<32xi8>
+// MADD-NOT: arith.shrui
+// MADD: %[[LP:.*]] = anybit.x86_vpmaddubsw %[[LOW]], %{{.*}} : vector<32xi8> -> vector<16xi16>
 // MADD: %[[HP:.*]] = anybit.x86_vpmaddubsw %[[HIGH]], %{{.*}} : vector<32xi8> -> vector<16xi16>
 // MADD: anybit.x86_vpmaddwd %[[LP]]
 // MADD: anybit.x86_vpmaddwd %[[HP]]
 // MADD: %[[SEVEN:.*]] = arith.constant dense<7> : vector<8xi32>
 // MADD: arith.shli %{{.*}}, %[[SEVEN]] : vector<8xi32>
+// Else the magnitudes' sixteenths, 0..448: the lower half of the patterns
+// (exponent below 4) as they are, the upper half's in eighths, each table
+// zero in the other half (a mask, not a lookup), so that both are bytes;
+// the sign, shifted to bit 7, negates the activations; both products go
+// into one accumulator, the upper half's pair sums widened times 8.
+// MADD: } else {
+// MADD: %[[MFIELD:.*]] = anybit.x86_vpackuswb
+// MADD: %[[LOWTABLE:.*]] = arith.constant dense<[0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 16, 20, 24, 28, 0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 16, 20, 24, 28]> : vector<32xi8>
+// MADD: %[[LOWQ:.*]] = anybit.x86_vpshufb %[[LOWTABLE]], %[[MFIELD]]
+// MADD: %[[ZERO:.*]] = arith.constant dense<0> : vector<32xi8>
+// MADD: %[[UPPER:.*]] = arith.cmpi ne
+// MADD: %[[LOWS:.*]] = arith.select %[[UPPER]], %[[ZERO]], %[[LOWQ]]
+// MADD: %[[HIGHTABLE:.*]] = arith.constant dense<[4, 5, 6, 7, 8, 10, 12, 14, 16, 20, 24, 28, 32, 40, 48, 56, 4, 5, 6, 7, 8, 10, 12, 14, 16, 20, 24, 28, 32, 40, 48, 56]> : vector<32xi8>
+// MADD: %[[HIGHQ:.*]] = anybit.x86_vpshufb %[[HIGHTABLE]], %[[MFIELD]]
+// MADD: %[[HIGHS:.*]] = arith.select %{{.*}}, %[[HIGHQ]], %{{.*}}
+// MADD: %[[WORDS:.*]] = vector.bitcast %[[MFIELD]] : vector<32xi8> to vector<16xi16>
+// MADD: %[[TWO:.*]] = arith.constant dense<2> : vector<16xi16>
+// MADD: %[[UP:.*]] = arith.shli %[[WORDS]], %[[TWO]]
+// MADD: %[[SIGNS:.*]] = vector.bitcast %[[UP]] : vector<16xi16> to vector<32xi8>
+// MADD: %[[ACT:.*]] = vector.transfer_read
+// MADD: %[[SIGNED:.*]] = anybit.x86_vpsignb %[[ACT]], %[[SIGNS]]
+// MADD: %[[LP2:.*]] = anybit.x86_vpmaddubsw %[[LOWS]], %[[SIGNED]]
+// MADD: %[[HP2:.*]] = anybit.x86_vpmaddubsw %[[HIGHS]], %[[SIGNED]]
+// MADD: %[[ONES:.*]] = arith.constant dense<1> : vector<16xi16>
+// MADD: anybit.x86_vpmaddwd %[[LP2]], %[[ONES]]
+// MADD: %[[EIGHTS:.*]] = arith.constant dense<8> : vector<16xi16>
+// MADD: anybit.x86_vpmaddwd %[[HP2]], %[[EIGHTS]]
+// MADD-NOT: arith.shli %{{.*}} : vector<8xi32>
+// MADD: arith.sitofp
+
+// -----
+
+func.func @gemv_e2m3(%a: tensor<1x256xi8>, %w: tensor<8x256x!anybit.float<e2m3>, #anybit.packed<block = [1, 64], scale = f16>>) -> tensor<1x8xf32> {
+  %c = anybit.matmul %a, %w {accumulator = f32, transpose_rhs} : tensor<1x256xi8>, tensor<8x256x!anybit.float<e2m3>, #anybit.packed<block = [1, 64], scale = f16>> -> tensor<1x8xf32>
+  return %c : tensor<1x8xf32>
+}
+
+// e2m3's magnitudes are 0..60 eighths: one table of the 32, two vpshufb
+// and a select on bit 4 (bit 5, the sign, is no part of the index), and
+// one product with the signed activations, where the offset codes of all
+// 64 patterns took four vpshufb and three selects.
+// MADD-LABEL: func.func @gemv_e2m3(
+// MADD: scf.if
+// MADD-COUNT-4: anybit.x86_vpshufb %cst
+// MADD: } else {
+// MADD: %[[FIELD:.*]] = anybit.x86_vpackuswb
+// MADD: %[[LOWTABLE:.*]] = arith.constant dense<[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]> : vector<32xi8>
+// MADD: %[[LOWQ:.*]] = anybit.x86_vpshufb %[[LOWTABLE]], %[[FIELD]]
+// MADD: %[[UPPERTABLE:.*]] = arith.constant dense<[16, 18, 20, 22, 24, 26, 28, 30, 32, 36, 40, 44, 48, 52, 56, 60, 16, 18, 20, 22, 24, 26, 28, 30, 32, 36, 40, 44, 48, 52, 56, 60]> : vector<32xi8>
+// MADD: %[[UPPERQ:.*]] = anybit.x86_vpshufb %[[UPPERTABLE]], %[[FIELD]]
+// MADD: %[[CODES:.*]] = arith.select %{{.*}}, %[[UPPERQ]], %[[LOWQ]]
+// MADD-NOT: anybit.x86_vpshufb
+// MADD: %[[SIGNED:.*]] = anybit.x86_vpsignb
+// MADD: %[[PAIRS:.*]] = anybit.x86_vpmaddubsw %[[CODES]], %[[SIGNED]]
+// MADD: anybit.x86_vpmaddwd %[[PAIRS]]
+// MADD-NOT: anybit.x86_vpmaddubsw
+// MADD: arith.sitofp
