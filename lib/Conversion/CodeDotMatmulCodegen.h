@@ -45,8 +45,9 @@
 // multiply and shift it into place and pack two vectors of windows with
 // vpackuswb; portable code shifts the 16-bit word of its two bytes.
 // 3-bit fields take two planes (the even and the odd codes: sixteen fill
-// a qword, so one byte shuffle serves both multishifts); wider ones keep
-// their order. Rows of W are
+// a qword, so one byte shuffle serves both multishifts; without VBMI each
+// even code and the odd one after it come out as one 6-bit field, split
+// by a mask and a shift); wider ones keep their order. Rows of W are
 // independent: an scf.forall over tiles of outputs, each tile accumulating
 // a few rows of A against a few rows of W in vector registers.
 //

@@ -40,13 +40,15 @@ func.func @gemv_i3(%a: tensor<1x128xi8>, %w: tensor<4x128xi3, #anybit.packed<>>)
 // CHECK:   arith.muli %{{.*}}, %c4_i32 : i32
 // CHECK:   arith.subi
 // Without VBMI, each 128-bit lane reads the 12 bytes of its 32 codes (two
-// reads of 16, 12 bytes apart), their sign bits flipped once per load;
-// vpshufb picks each code's 16-bit window (a code starting a byte is the
-// high byte of its window, the low one 0x80, zero), a multiply puts the
-// code's top bit at bit 15 and a shift by 16 - 3 brings it down, and
-// vpackuswb makes 32 bytes of two vectors of windows, the codes in order
-// (plane 0: codes 0, 2, 4, ... at bits 0, 6, 12, ...). The portable code
-// takes each field out of the 16-bit word of its two bytes.
+// reads of 16, 12 bytes apart), their sign bits flipped once per load.
+// Each even code and the odd one after it make a 6-bit field: vpshufb
+// picks each pair's 16-bit window (a pair starting a byte is the high
+// byte of its window, the low one 0x80, zero), a multiply puts the pair's
+// top bit at bit 15 and a shift by 16 - 6 brings it down, and vpackuswb
+// makes 32 bytes of two vectors of windows, pairs 0, 1, 2, ... at bits 0,
+// 6, 12, .... Plane 0 (codes 0, 2, 4, ...) is each pair's low 3 bits,
+// plane 1 its high 3. The portable code takes each field out of the
+// 16-bit word of its two bytes.
 // SHIFTS-LABEL: func.func @gemv_i3(
 // SHIFTS: %[[LO:.*]] = vector.transfer_read %{{.*}} {in_bounds = [true]} : tensor<192xi8>, vector<16xi8>
 // SHIFTS: %[[HI:.*]] = vector.transfer_read %{{.*}} {in_bounds = [true]} : tensor<192xi8>, vector<16xi8>
@@ -56,19 +58,28 @@ func.func @gemv_i3(%a: tensor<1x128xi8>, %w: tensor<4x128xi3, #anybit.packed<>>)
 // SHIFTS: %[[PICK:.*]] = arith.constant dense<[-128, 0, 0, 1, 1, 2, 2, 3, 2, 3, 3, 4, 4, 5, 5, 6, -128,
 // SHIFTS: %[[WIN:.*]] = anybit.x86_vpshufb %[[W]], %[[PICK]] : vector<32xi8>
 // SHIFTS: %[[WORDS:.*]] = vector.bitcast %[[WIN]] : vector<32xi8> to vector<16xi16>
-// SHIFTS: %[[TOP:.*]] = arith.constant dense<[32, 128, 512, 2048, 32, 128, 512, 2048,
+// SHIFTS: %[[TOP:.*]] = arith.constant dense<[4, 16, 64, 256, 4, 16, 64, 256,
 // SHIFTS: %[[UP:.*]] = arith.muli %[[WORDS]], %[[TOP]] : vector<16xi16>
-// SHIFTS: %[[DOWN:.*]] = arith.constant dense<13> : vector<16xi16>
+// SHIFTS: %[[DOWN:.*]] = arith.constant dense<10> : vector<16xi16>
 // SHIFTS: %[[FIRST:.*]] = arith.shrui %[[UP]], %[[DOWN]] : vector<16xi16>
 // SHIFTS: anybit.x86_vpshufb %[[W]], %{{.*}} : vector<32xi8>
 // SHIFTS: %[[SECOND:.*]] = arith.shrui %{{.*}}, %{{.*}} : vector<16xi16>
-// SHIFTS: %[[CODES:.*]] = anybit.x86_vpackuswb %[[FIRST]], %[[SECOND]] : vector<16xi16> -> vector<32xi8>
+// SHIFTS: %[[PAIRS:.*]] = anybit.x86_vpackuswb %[[FIRST]], %[[SECOND]] : vector<16xi16> -> vector<32xi8>
+// SHIFTS: %[[SEVEN:.*]] = arith.constant dense<7> : vector<32xi8>
+// SHIFTS: %[[EVEN:.*]] = arith.andi %[[PAIRS]], %[[SEVEN]] : vector<32xi8>
 // SHIFTS-NOT: anybit.x86_vpmultishiftqb
-// SHIFTS: anybit.x86_vpdpbusd %{{.*}}, %[[CODES]], %{{.*}}
-// AVX2 alone takes the same fields into vpmaddubsw and vpmaddwd.
+// SHIFTS: anybit.x86_vpdpbusd %{{.*}}, %[[EVEN]], %{{.*}}
+// SHIFTS: %[[PAIRS2:.*]] = anybit.x86_vpackuswb
+// SHIFTS: %[[THREE:.*]] = arith.constant dense<3> : vector<32xi8>
+// SHIFTS: %[[HIGH:.*]] = arith.shrui %[[PAIRS2]], %[[THREE]] : vector<32xi8>
+// SHIFTS: %[[ODD:.*]] = arith.andi %[[HIGH]], %{{.*}} : vector<32xi8>
+// SHIFTS: anybit.x86_vpdpbusd %{{.*}}, %[[ODD]], %{{.*}}
+// AVX2 alone takes the same fields into vpmaddubsw and vpmaddwd. (Each
+// plane decodes the pairs again; LLVM keeps one.)
 // MADD-LABEL: func.func @gemv_i3(
-// MADD: %[[CODES:.*]] = anybit.x86_vpackuswb
-// MADD: anybit.x86_vpmaddubsw %[[CODES]], %{{.*}} : vector<32xi8> -> vector<16xi16>
+// MADD: %[[PAIRS:.*]] = anybit.x86_vpackuswb
+// MADD: %[[EVEN:.*]] = arith.andi %[[PAIRS]], %{{.*}} : vector<32xi8>
+// MADD: anybit.x86_vpmaddubsw %[[EVEN]], %{{.*}} : vector<32xi8> -> vector<16xi16>
 // MADD: anybit.x86_vpmaddwd
 
 // -----
