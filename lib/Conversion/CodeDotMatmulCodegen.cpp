@@ -161,10 +161,10 @@ static std::optional<CodeFormat> getTableFormat(const FloatFormat &f,
 
 /// `general` (getTableFormat's codes of a 5- or 6-bit float, whose sign is
 /// bit 4 or 5) as the codes of its magnitudes, where the format is
-/// sign-magnitude: half the patterns,
-/// one vpshufb per 16 where the offset codes of all patterns take one per
-/// 16 of twice as many (e3m2 on AVX2: two vpshufb and two masks per 32
-/// codes for four and three selects). Magnitudes up to 127 are one table;
+/// sign-magnitude: half the patterns, one vpshufb per 16 where the offset
+/// codes of all patterns take one per 16 of twice as many (e3m2 on AVX2:
+/// two vpshufb per 32 codes for eight and six selects). Magnitudes up to
+/// 127 are one table;
 /// larger ones (e3m2's 448 sixteenths) split at the magnitude's top bit,
 /// the lower half's as they are, the upper half's as multiples of 2^s
 /// (the largest power that divides them all): two products, each table
@@ -510,21 +510,33 @@ struct CodeDotKernel : IndexMath {
     if (byteShuffles()) {
       // Patterns 16 q .. 16 q + 15 by vpshufb q (the field's low four bits;
       // its bit 7 is clear), then bits 4 and 5 pick among the results.
-      SmallVector<Value, 4> sixteens;
+      SmallVector<SmallVector<int64_t>, 4> tables;
+      SmallVector<bool, 4> zero;
       for (size_t first = 0; first < codes.size(); first += 16) {
-        SmallVector<int64_t> table;
+        SmallVector<int64_t> &table = tables.emplace_back();
         for (int64_t i = 0; i < vectorBytes; ++i) {
           size_t pattern = first + i % 16;
           table.push_back(pattern < codes.size() ? int8_t(codes[pattern]) : 0);
         }
-        // Sixteen zeros need no lookup: their select is a mask.
-        sixteens.push_back(
-            llvm::all_of(table, [](int64_t c) { return c == 0; })
-                ? splat(byteVector(), 0)
-                : X86VpshufbOp::create(b, loc, byteVector(),
-                                       constant(byteVector(), table), field)
-                      .getResult());
+        zero.push_back(llvm::all_of(table, [](int64_t c) { return c == 0; }));
       }
+      if (tables.size() == 2 && (zero[0] || zero[1])) {
+        // One sixteen of two is zero: the other's vpshufb zeroes the
+        // patterns of the zero one by bit 7 of its index, (field & 31) +
+        // 112 for the first (16..31 reach 128), that xor 128 for the
+        // second: three instructions for four of a select.
+        Value index = arith::AddIOp::create(b, loc, bitwise(field, 31, true),
+                                            splat(byteVector(), 112));
+        if (zero[0])
+          index = bitwise(index, int8_t(0x80), /*isAnd=*/false);
+        return X86VpshufbOp::create(b, loc, byteVector(),
+                                    constant(byteVector(), tables[!zero[1]]),
+                                    index);
+      }
+      SmallVector<Value, 4> sixteens;
+      for (ArrayRef<int64_t> table : tables)
+        sixteens.push_back(X86VpshufbOp::create(
+            b, loc, byteVector(), constant(byteVector(), table), field));
       for (int64_t bit = 16; sixteens.size() > 1; bit *= 2) {
         Value isSet = arith::CmpIOp::create(
             b, loc, arith::CmpIPredicate::ne, bitwise(field, bit, true),

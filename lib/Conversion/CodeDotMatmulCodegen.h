@@ -26,7 +26,8 @@
 // Sign-magnitude floats of 5 or 6 bits on 256-bit x86 without VBMI look up
 // codes of their magnitudes instead (half the patterns: e3m2's 0..448
 // sixteenths as 0..28 for exponents below 4 and 4..56 eighths above, two
-// vpshufb and two masks per 32 codes for eight vpshufb and six selects),
+// vpshufb per 32 codes, whose indices zero the other half, for eight and
+// six selects),
 // and vpsignb gives each activation its weight's sign, so there are no
 // offsets. -128 has no negation in int8: an A that holds one takes the
 // offset codes, chosen at run time (symmetric int8 quantization makes

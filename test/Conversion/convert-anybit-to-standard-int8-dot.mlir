@@ -267,8 +267,8 @@ func.func @gemv_e3m2(%a: tensor<1x256xi8>, %w: tensor<8x256x!anybit.float<e3m2>,
 // SHIFTS-COUNT-4: anybit.x86_vpshufb %{{.*}}, %[[FIELD]] : vector<32xi8>
 // SHIFTS: anybit.x86_vpdpbusd
 // SHIFTS: } else {
-// SHIFTS: %[[SFIELD:.*]] = anybit.x86_vpackuswb
-// SHIFTS-COUNT-2: anybit.x86_vpshufb %{{.*}}, %[[SFIELD]] : vector<32xi8>
+// SHIFTS: anybit.x86_vpackuswb
+// SHIFTS-COUNT-2: anybit.x86_vpshufb %cst
 // SHIFTS-NOT: anybit.x86_vpshufb
 // SHIFTS: anybit.x86_vpsignb
 // SHIFTS-COUNT-2: anybit.x86_vpdpbusd
@@ -297,19 +297,23 @@ func.func @gemv_e3m2(%a: tensor<1x256xi8>, %w: tensor<8x256x!anybit.float<e3m2>,
 // MADD: arith.shli %{{.*}}, %[[SEVEN]] : vector<8xi32>
 // Else the magnitudes' sixteenths, 0..448: the lower half of the patterns
 // (exponent below 4) as they are, the upper half's in eighths, each table
-// zero in the other half (a mask, not a lookup), so that both are bytes;
-// the sign, shifted to bit 7, negates the activations; both products go
-// into one accumulator, the upper half's pair sums widened times 8.
+// zero in the other half, so that both are bytes. One vpshufb each, whose
+// index (field & 31) + 112 has bit 7 (zero) set for the upper half, and
+// that xor 128 for the lower. The sign, shifted to bit 7, negates the
+// activations; both products go into one accumulator, the upper half's
+// pair sums widened times 8.
 // MADD: } else {
 // MADD: %[[MFIELD:.*]] = anybit.x86_vpackuswb
+// MADD: %[[MASK:.*]] = arith.constant dense<31> : vector<32xi8>
+// MADD: %[[LOW5:.*]] = arith.andi %[[MFIELD]], %[[MASK]] : vector<32xi8>
+// MADD: %[[BIAS:.*]] = arith.constant dense<112> : vector<32xi8>
+// MADD: %[[INDEX:.*]] = arith.addi %[[LOW5]], %[[BIAS]] : vector<32xi8>
 // MADD: %[[LOWTABLE:.*]] = arith.constant dense<[0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 16, 20, 24, 28, 0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 16, 20, 24, 28]> : vector<32xi8>
-// MADD: %[[LOWQ:.*]] = anybit.x86_vpshufb %[[LOWTABLE]], %[[MFIELD]]
-// MADD: %[[ZERO:.*]] = arith.constant dense<0> : vector<32xi8>
-// MADD: %[[UPPER:.*]] = arith.cmpi ne
-// MADD: %[[LOWS:.*]] = arith.select %[[UPPER]], %[[ZERO]], %[[LOWQ]]
+// MADD: %[[LOWS:.*]] = anybit.x86_vpshufb %[[LOWTABLE]], %[[INDEX]]
+// MADD: %[[FLIP:.*]] = arith.constant dense<-128> : vector<32xi8>
+// MADD: %[[UPPER:.*]] = arith.xori %{{.*}}, %[[FLIP]] : vector<32xi8>
 // MADD: %[[HIGHTABLE:.*]] = arith.constant dense<[4, 5, 6, 7, 8, 10, 12, 14, 16, 20, 24, 28, 32, 40, 48, 56, 4, 5, 6, 7, 8, 10, 12, 14, 16, 20, 24, 28, 32, 40, 48, 56]> : vector<32xi8>
-// MADD: %[[HIGHQ:.*]] = anybit.x86_vpshufb %[[HIGHTABLE]], %[[MFIELD]]
-// MADD: %[[HIGHS:.*]] = arith.select %{{.*}}, %[[HIGHQ]], %{{.*}}
+// MADD: %[[HIGHS:.*]] = anybit.x86_vpshufb %[[HIGHTABLE]], %[[UPPER]]
 // MADD: %[[WORDS:.*]] = vector.bitcast %[[MFIELD]] : vector<32xi8> to vector<16xi16>
 // MADD: %[[TWO:.*]] = arith.constant dense<2> : vector<16xi16>
 // MADD: %[[UP:.*]] = arith.shli %[[WORDS]], %[[TWO]]
