@@ -10,20 +10,9 @@ import numpy as np
 import pytest
 
 import anybit
+from results import describe, same
 
 RNG = np.random.default_rng(20261130)
-
-
-def bits_equal(got, want):
-    """Bit-for-bit equality; NaNs equal NaNs (payloads are unspecified)."""
-    assert got.dtype == want.dtype and got.shape == want.shape, (got, want)
-    if want.dtype.kind == "f":
-        u = np.dtype("u%d" % want.dtype.itemsize)
-        nan = np.isnan(got) & np.isnan(want)
-        np.testing.assert_array_equal(np.where(nan, 0, got.view(u)),
-                                      np.where(nan, 0, want.view(u)))
-    else:
-        np.testing.assert_array_equal(got, want)
 
 
 def kernel(element, op, shape="5x7"):
@@ -89,10 +78,10 @@ def test_every_dtype_gives_the_vms_bits(element, op, dtypes):
         got = m.f(a, b)
         want = anybit.interpret(src, "f", a, b)
         for g, w in zip(got, want):
-            bits_equal(g, w)
+            assert same(g, w), describe(g, w)
         # The kernel only reads its arguments.
-        bits_equal(a, keep_a)
-        bits_equal(b, keep_b)
+        assert same(a, keep_a), "the call changed its first argument"
+        assert same(b, keep_b), "the call changed its second argument"
 
 
 def test_arrays_that_are_not_buffers_are_converted():
@@ -117,7 +106,7 @@ def test_arrays_that_are_not_buffers_are_converted():
         got = m.f(a, a)
         want = anybit.interpret(src, "f", a, a)
         for g, w in zip(got, want):
-            bits_equal(g, w)
+            assert same(g, w), describe(g, w)
 
 
 def test_results_are_fresh_arrays_the_caller_owns():
@@ -147,7 +136,8 @@ func.func @f(%%a: %(t)s) -> %(t)s {
   return %%r : %(t)s
 }""" % {"t": t}
         got = anybit.compile(src).f(arr)
-        bits_equal(got, anybit.interpret(src, "f", arr))
+        want = anybit.interpret(src, "f", arr)
+        assert same(got, want), describe(got, want)
 
 
 GEMV = """
