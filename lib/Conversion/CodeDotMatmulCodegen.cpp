@@ -16,6 +16,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include <array>
 #include <cmath>
 
 using namespace mlir;
@@ -296,9 +297,9 @@ struct CodeDotKernel : IndexMath {
   int64_t floatSign = 0;
   // f32 activations times sign-magnitude floats of two mantissa bits
   // whose magnitude m, as f16 bits m << 8, is value * 2^exponent (f16's
-  // exponent field holds theirs: e3m2, exponent -12): the sign to bit 7 of
-  // m makes the f16's high byte, a zero low byte the f16, and vcvtph2ps
-  // the f32 (exact, subnormals too, whatever MXCSR.DAZ says). Set with
+  // exponent field holds theirs: e3m2, exponent -12): with the sign at bit
+  // 15 that is the f16 (halfWindowValues), and vcvtph2ps the f32 (exact,
+  // subnormals too, whatever MXCSR.DAZ says). Set with
   // floatSign (the sign bit), floatHigh empty, and the format's exponent
   // the f16s': f16 scales take 2^-exponent, exactly.
   bool halfValues = false;
@@ -647,9 +648,22 @@ struct CodeDotKernel : IndexMath {
   /// shuffledFieldCodes of fields of `bits` bits in `planes` planes.
   Value shuffledWindows(Value w, int64_t j, int64_t bits, int64_t planes) {
     auto words = VectorType::get({vectorBytes / 2}, b.getI16Type());
-    // vpackuswb's byte i of lane L is word 8 L + i of its first operand for
-    // i < 8, word 8 L + i - 8 of its second otherwise.
-    Value halves[2];
+    std::array<Value, 2> halves = topAlignedFields(w, j, bits, planes);
+    for (Value &half : halves)
+      half = arith::ShRUIOp::create(b, loc, half, splat(words, 16 - bits));
+    return X86VpackuswbOp::create(b, loc, byteVector(), halves[0], halves[1]);
+  }
+
+  /// The 16-bit windows of plane j's fields (shuffledFieldCodes), each
+  /// multiplied so that its field's top bit is bit 15, the bits above it
+  /// gone. Half h holds, in 128-bit lane L, the codes 16 L + 8 h + i of
+  /// the block for i < 8 (vpackuswb's order: its byte i of lane L is word
+  /// 8 L + i of its first operand for i < 8, word 8 L + i - 8 of its second
+  /// otherwise).
+  std::array<Value, 2> topAlignedFields(Value w, int64_t j, int64_t bits,
+                                        int64_t planes) {
+    auto words = VectorType::get({vectorBytes / 2}, b.getI16Type());
+    std::array<Value, 2> halves;
     for (int64_t half = 0; half < 2; ++half) {
       SmallVector<int64_t> control, multiplier;
       for (int64_t word = 0; word < vectorBytes / 2; ++word) {
@@ -677,12 +691,10 @@ struct CodeDotKernel : IndexMath {
           b, loc, words,
           X86VpshufbOp::create(b, loc, byteVector(), w,
                                constant(byteVector(), control)));
-      Value top = arith::MulIOp::create(b, loc, window,
-                                        constant(words, multiplier));
-      halves[half] = arith::ShRUIOp::create(b, loc, top,
-                                            splat(words, 16 - bits));
+      halves[half] = arith::MulIOp::create(b, loc, window,
+                                           constant(words, multiplier));
     }
-    return X86VpackuswbOp::create(b, loc, byteVector(), halves[0], halves[1]);
+    return halves;
   }
 
   /// Plane j of the P V codes of a block, codes P i + j, from `w`: its
@@ -1076,7 +1088,7 @@ struct CodeDotKernel : IndexMath {
   Value planeValues(Value w, int64_t j) {
     auto wide = VectorType::get({vectorBytes}, b.getI32Type());
     if (halfValues)
-      return halfFloatValues(planeField(w, j));
+      return halfWindowValues(w, j);
     if (!floatHigh.empty())
       return floatValues(planeField(w, j));
     auto valueOf = [&](int64_t part) {
@@ -1131,19 +1143,37 @@ struct CodeDotKernel : IndexMath {
     return vector::BitCastOp::create(b, loc, byteFloats(), bits);
   }
 
-  /// The f32 values of the halfValues patterns `field`: the magnitude and
-  /// the sign at bit 7 are each f16's high byte, zeros its low one.
-  /// Against floatValues' two lookups of 32 entries (each two vpshufbs and
-  /// a select) and a widening and a shift of 16-bit halves, e3m2 GEMVs on
-  /// Zen 3 ran 1.1-1.25x faster (with rowBlockFloat's 8-lane row sums).
-  Value halfFloatValues(Value field) {
-    Value high = arith::OrIOp::create(
-        b, loc, bitwise(field, floatSign - 1, /*isAnd=*/true),
-        signAtBit7(field));
-    Value halves = vector::BitCastOp::create(
+  /// The f32 values of plane j's halfValues patterns (5- or 6-bit fields,
+  /// shuffled: the code-cvt kernel is AVX2's), from their windows: with a
+  /// field's sign at bit 15 (topAlignedFields), an arithmetic shift by
+  /// 8 - bits puts its magnitude at bit 8 and copies of the sign between,
+  /// which a mask clears: each word is the f16. The windows hold
+  /// codes 0-7 and 16-23 of each 32, then 8-15 and 24-31; after vcvtph2ps
+  /// each 8 is a register of its own, so putting them in order costs
+  /// nothing, where the bytes' pack and interleave took five shuffles per
+  /// 32 codes on the two shuffle units (e3m2 on Zen 3: llvm-mca 46 -> 28
+  /// cycles per 128 weights, measured 1.5x).
+  Value halfWindowValues(Value w, int64_t j) {
+    int64_t bits = format.bits;
+    auto words = VectorType::get({vectorBytes / 2}, b.getI16Type());
+    std::array<Value, 2> halves = topAlignedFields(w, j, bits, format.planes);
+    int64_t keep = 0x8000 | ((floatSign - 1) << 8);
+    for (Value &half : halves)
+      half = arith::AndIOp::create(
+          b, loc,
+          arith::ShRSIOp::create(b, loc, half, splat(words, 8 - bits)),
+          splat(words, int16_t(keep)));
+    SmallVector<int64_t> both, inOrder;
+    for (int64_t i = 0; i < vectorBytes; ++i) {
+      both.push_back(i);
+      int64_t lane = i / 16, half = i % 16 / 8;
+      inOrder.push_back(half * vectorBytes / 2 + lane * 8 + i % 8);
+    }
+    Value halvesF16 = vector::BitCastOp::create(
         b, loc, VectorType::get({vectorBytes}, b.getF16Type()),
-        interleaved(splat(byteVector(), 0), high));
-    return arith::ExtFOp::create(b, loc, byteFloats(), halves);
+        vector::ShuffleOp::create(b, loc, halves[0], halves[1], both));
+    Value values = arith::ExtFOp::create(b, loc, byteFloats(), halvesF16);
+    return vector::ShuffleOp::create(b, loc, values, values, inOrder);
   }
 
   /// Each byte's sign (bit floatSign of `field`) at bit 7, zeros elsewhere

@@ -47,14 +47,17 @@ func.func @gemv_e2m1(%x: tensor<1x320xf32>, %w: tensor<2x320xf4E2M1FN, #anybit.p
 
 // -----
 
-// e3m2 is sign-magnitude, and its magnitude m (a 6-bit field shuffled out
-// of its 16-bit window, masked) as the f16 bits m << 8 is the value times
-// 2^-12 (f16's exponent field holds e3m2's, its two mantissa bits end at
-// bit 9): the sign moved to bit 7 of m makes the f16's high byte, zeros
-// interleaved below it the f16s, and arith.extf (vcvtph2ps) the f32s,
-// exact. The row's f16 scales take the 2^12 once, exactly, into the stack
-// buffer. Each group's 32-lane sum is folded to 8 lanes before its scale,
-// so the row's sum takes one register.
+// e3m2 is sign-magnitude, and its magnitude m as the f16 bits m << 8 is
+// the value times 2^-12 (f16's exponent field holds e3m2's, its two
+// mantissa bits end at bit 9). Each 6-bit field's 16-bit window, times
+// the multiplier that puts the field's sign at bit 15, is the f16 after
+// an arithmetic shift by 2 (the magnitude to bit 8, copies of the sign
+// above it) and a mask (0x9F00 = -24832), and arith.extf (vcvtph2ps)
+// makes the f32s, exact. The two vectors of windows hold codes 0-7 and
+// 16-23, then 8-15 and 24-31: a shuffle of 8-lane chunks of the f32s puts
+// them in order. The row's f16 scales take the 2^12 once, exactly, into
+// the stack buffer. Each group's 32-lane sum is folded to 8 lanes before
+// its scale, so the row's sum takes one register.
 // CHECK-LABEL: func.func @gemv_e3m2(
 // CHECK: %[[TWELVE:.*]] = arith.constant dense<4.096000e+03> : vector<2xf32>
 // CHECK: %[[SCALED:.*]] = arith.mulf %{{.*}}, %[[TWELVE]] : vector<2xf32>
@@ -62,17 +65,21 @@ func.func @gemv_e2m1(%x: tensor<1x320xf32>, %w: tensor<2x320xf4E2M1FN, #anybit.p
 // CHECK: vector.transfer_write %[[SCALED]], %[[SCALES]]
 // CHECK: scf.for %[[G:[^ ]*]] = {{.*}} -> (vector<8xf32>) {
 // CHECK:   scf.for {{.*}} -> (vector<32xf32>) {
-// CHECK:     %[[FIELD:.*]] = anybit.x86_vpackuswb
-// CHECK:     %[[MAG:.*]] = arith.andi %[[FIELD]], %{{.*}} : vector<32xi8>
-// CHECK:     %[[W16:.*]] = vector.bitcast %[[FIELD]] : vector<32xi8> to vector<16xi16>
-// CHECK:     %[[UP:.*]] = arith.shli %[[W16]], %{{.*}} : vector<16xi16>
-// CHECK:     %[[UPB:.*]] = vector.bitcast %[[UP]] : vector<16xi16> to vector<32xi8>
-// CHECK:     %[[SIGN:.*]] = arith.andi %[[UPB]], %{{.*}} : vector<32xi8>
-// CHECK:     %[[HIGH:.*]] = arith.ori %[[MAG]], %[[SIGN]] : vector<32xi8>
-// CHECK:     %[[ZERO:.*]] = arith.constant dense<0> : vector<32xi8>
-// CHECK:     %[[PAIRS:.*]] = vector.shuffle %[[ZERO]], %[[HIGH]] [0, 32, 1, 33,
-// CHECK:     %[[HALVES:.*]] = vector.bitcast %[[PAIRS]] : vector<64xi8> to vector<32xf16>
-// CHECK:     %[[V:.*]] = arith.extf %[[HALVES]] : vector<32xf16> to vector<32xf32>
+// CHECK:     %[[WIN0:.*]] = anybit.x86_vpshufb
+// CHECK:     %[[WORDS0:.*]] = vector.bitcast %[[WIN0]] : vector<32xi8> to vector<16xi16>
+// CHECK:     %[[TOP0:.*]] = arith.muli %[[WORDS0]], %{{.*}} : vector<16xi16>
+// CHECK:     %[[TOP1:.*]] = arith.muli %{{.*}}, %{{.*}} : vector<16xi16>
+// CHECK:     %[[TWO:.*]] = arith.constant dense<2> : vector<16xi16>
+// CHECK:     %[[DOWN0:.*]] = arith.shrsi %[[TOP0]], %[[TWO]] : vector<16xi16>
+// CHECK:     %[[KEEP:.*]] = arith.constant dense<-24832> : vector<16xi16>
+// CHECK:     %[[H0:.*]] = arith.andi %[[DOWN0]], %[[KEEP]] : vector<16xi16>
+// CHECK:     %[[DOWN1:.*]] = arith.shrsi %[[TOP1]], %{{.*}} : vector<16xi16>
+// CHECK:     %[[H1:.*]] = arith.andi %[[DOWN1]], %{{.*}} : vector<16xi16>
+// CHECK:     %[[BOTH:.*]] = vector.shuffle %[[H0]], %[[H1]] [0, 1,
+// CHECK:     %[[HALVES:.*]] = vector.bitcast %[[BOTH]] : vector<32xi16> to vector<32xf16>
+// CHECK:     %[[WIDE:.*]] = arith.extf %[[HALVES]] : vector<32xf16> to vector<32xf32>
+// CHECK:     %[[V:.*]] = vector.shuffle %[[WIDE]], %[[WIDE]] [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23, 8, 9, 10, 11, 12, 13, 14, 15, 24,
+// CHECK-NOT: anybit.x86_vpackuswb
 // CHECK:     vector.fma %[[V]], %{{.*}}, %{{.*}} : vector<32xf32>
 // CHECK:   vector.extract_strided_slice %{{.*}} {offsets = [24], sizes = [8], strides = [1]} : vector<32xf32> to vector<8xf32>
 // CHECK-COUNT-2: arith.addf %{{.*}}, %{{.*}} : vector<8xf32>

@@ -60,10 +60,11 @@ func.func @gemv_i3(%a: tensor<1x128xi8>, %w: tensor<4x128xi3, #anybit.packed<>>)
 // SHIFTS: %[[WORDS:.*]] = vector.bitcast %[[WIN]] : vector<32xi8> to vector<16xi16>
 // SHIFTS: %[[TOP:.*]] = arith.constant dense<[4, 16, 64, 256, 4, 16, 64, 256,
 // SHIFTS: %[[UP:.*]] = arith.muli %[[WORDS]], %[[TOP]] : vector<16xi16>
+// SHIFTS: anybit.x86_vpshufb %[[W]], %{{.*}} : vector<32xi8>
+// SHIFTS: %[[UP2:.*]] = arith.muli %{{.*}}, %{{.*}} : vector<16xi16>
 // SHIFTS: %[[DOWN:.*]] = arith.constant dense<10> : vector<16xi16>
 // SHIFTS: %[[FIRST:.*]] = arith.shrui %[[UP]], %[[DOWN]] : vector<16xi16>
-// SHIFTS: anybit.x86_vpshufb %[[W]], %{{.*}} : vector<32xi8>
-// SHIFTS: %[[SECOND:.*]] = arith.shrui %{{.*}}, %{{.*}} : vector<16xi16>
+// SHIFTS: %[[SECOND:.*]] = arith.shrui %[[UP2]], %{{.*}} : vector<16xi16>
 // SHIFTS: %[[PAIRS:.*]] = anybit.x86_vpackuswb %[[FIRST]], %[[SECOND]] : vector<16xi16> -> vector<32xi8>
 // SHIFTS: %[[SEVEN:.*]] = arith.constant dense<7> : vector<32xi8>
 // SHIFTS: %[[EVEN:.*]] = arith.andi %[[PAIRS]], %[[SEVEN]] : vector<32xi8>
