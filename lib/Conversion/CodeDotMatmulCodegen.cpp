@@ -303,6 +303,13 @@ struct CodeDotKernel : IndexMath {
   // floatSign (the sign bit), floatHigh empty, and the format's exponent
   // the f16s': f16 scales take 2^-exponent, exactly.
   bool halfValues = false;
+  // f32 activations times integers of 5 to 7 bits (one plane of shuffled
+  // fields): each value straight from its 16-bit window
+  // (fieldWindowValues), in the windows' order, which A' takes
+  // (getWindowOrder). The fields are then not flipped; `signedFields`: two's
+  // complement ones.
+  bool windowValues = false;
+  bool signedFields = false;
 
   VectorType byteVector() {
     return VectorType::get({vectorBytes}, b.getI8Type());
@@ -1089,6 +1096,8 @@ struct CodeDotKernel : IndexMath {
     auto wide = VectorType::get({vectorBytes}, b.getI32Type());
     if (halfValues)
       return halfWindowValues(w, j);
+    if (windowValues)
+      return fieldWindowValues(w, j);
     if (!floatHigh.empty())
       return floatValues(planeField(w, j));
     auto valueOf = [&](int64_t part) {
@@ -1174,6 +1183,41 @@ struct CodeDotKernel : IndexMath {
         vector::ShuffleOp::create(b, loc, halves[0], halves[1], both));
     Value values = arith::ExtFOp::create(b, loc, byteFloats(), halvesF16);
     return vector::ShuffleOp::create(b, loc, values, values, inOrder);
+  }
+
+  /// The f32 values of plane j's integer fields (windowValues), from their
+  /// windows: each pair of 16-bit windows is an i32 lane whose high word's
+  /// field, top-aligned (topAlignedFields), a shift right by 32 - bits
+  /// sign-extends (or zero-extends), and whose low word's a shift left by
+  /// 16 first; then a conversion. No shuffle past the windows' vpshufb,
+  /// where the bytes' pack and the sign extension of every 8 of them took
+  /// six. The values come out as the windows hold them: even codes, then
+  /// odd, of each half (getWindowOrder).
+  Value fieldWindowValues(Value w, int64_t j) {
+    int64_t bits = format.bits;
+    auto lanes = VectorType::get({vectorBytes / 4}, b.getI32Type());
+    std::array<Value, 2> halves = topAlignedFields(w, j, bits, format.planes);
+    Value down = splat(lanes, 32 - bits);
+    auto shiftDown = [&](Value x) -> Value {
+      if (signedFields)
+        return arith::ShRSIOp::create(b, loc, x, down);
+      return arith::ShRUIOp::create(b, loc, x, down);
+    };
+    SmallVector<Value, 4> parts;
+    for (Value half : halves) {
+      Value pairs = vector::BitCastOp::create(b, loc, lanes, half);
+      parts.push_back(shiftDown(
+          arith::ShLIOp::create(b, loc, pairs, splat(lanes, 16))));
+      parts.push_back(shiftDown(pairs));
+    }
+    auto concat = [&](Value x, Value y) -> Value {
+      int64_t size = cast<VectorType>(x.getType()).getNumElements();
+      return vector::ShuffleOp::create(
+          b, loc, x, y, llvm::to_vector(llvm::seq<int64_t>(0, 2 * size)));
+    };
+    Value values = concat(concat(parts[0], parts[1]),
+                          concat(parts[2], parts[3]));
+    return arith::SIToFPOp::create(b, loc, byteFloats(), values);
   }
 
   /// Each byte's sign (bit floatSign of `field`) at bit 7, zeros elsewhere
@@ -1636,6 +1680,29 @@ static bool setHalfValues(CodeDotKernel &kernel, const FloatFormat &f) {
   return true;
 }
 
+/// Whether the code-cvt kernel takes `format`'s values from their windows
+/// (CodeDotKernel::windowValues): integers in one plane of straddling
+/// fields (5 to 7 bits), unscaled or in groups of whole blocks, whose
+/// values share a scale whatever their order.
+static bool takesWindowValues(const CodeFormat &format, int64_t vectorBytes) {
+  return format.decoding == Decoding::Fields && format.table.empty() &&
+         format.planes == 1 && (!format.group || format.group % vectorBytes == 0);
+}
+
+/// The code each position of fieldWindowValues' vector of `vectorBytes`
+/// values holds: position r of part g (even codes of half 0, odd ones, even
+/// of half 1, odd) is word 2 (r mod 4) (+ 1 for odd) of 128-bit lane r / 4
+/// of half g / 2.
+static SmallVector<int64_t> getWindowOrder(int64_t vectorBytes) {
+  int64_t perPart = vectorBytes / 4;
+  SmallVector<int64_t> order;
+  for (int64_t p = 0; p < vectorBytes; ++p) {
+    int64_t part = p / perPart, r = p % perPart;
+    order.push_back(16 * (r / 4) + 8 * (part / 2) + 2 * (r % 4) + part % 2);
+  }
+  return order;
+}
+
 /// W's storage as 1-D bytes (logical int8 weights as their row-major
 /// bytes) and the bytes of each of its rows of K codes.
 static std::pair<Value, int64_t> weightBytes(OpBuilder &b, Location loc,
@@ -1655,12 +1722,13 @@ static std::pair<Value, int64_t> weightBytes(OpBuilder &b, Location loc,
 /// A' (planes' order, zero-padded to whole blocks of `vectorBytes` bytes of
 /// each plane) of the activations `lhs`.
 static Value planeOrdered(OpBuilder &b, Location loc, Value lhs,
-                          const CodeFormat &format, int64_t vectorBytes) {
+                          const CodeFormat &format, int64_t vectorBytes,
+                          ArrayRef<int64_t> laneOrder = {}) {
   int64_t k = cast<RankedTensorType>(lhs.getType()).getDimSize(1);
   int64_t blockCodes = format.planes * vectorBytes;
   int64_t paddedK = (k + blockCodes - 1) / blockCodes * blockCodes;
   return buildPlanarActivations(b, loc, lhs, paddedK, vectorBytes,
-                                format.planes);
+                                format.planes, /*factor=*/1.0, laneOrder);
 }
 
 /// The bytes of W's codes (its scales follow them), 0 for logical int8.
@@ -1820,6 +1888,11 @@ Value buildCodeDotMatmul(OpBuilder &b, Location loc, Value lhs,
   return choice.getResult(0);
 }
 
+bool codeCvtTakesWindowValues(RankedTensorType rhsType) {
+  std::optional<CodeFormat> format = getCodeFormat(rhsType);
+  return format && takesWindowValues(*format, /*vectorBytes=*/32);
+}
+
 bool canLowerCodeCvtMatmul(RankedTensorType lhsType, RankedTensorType rhsType,
                            bool transposed, Type accumulator,
                            unsigned tableEntries) {
@@ -1853,8 +1926,11 @@ Value buildCodeCvtMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
   int64_t vectorBytes = 32;
   CodeFormat format = *getCodeFormat(rhsType);
   auto [rhsBytes, rowBytes] = weightBytes(b, loc, rhs, format, k);
+  bool windows = takesWindowValues(format, vectorBytes);
   CodeDotKernel kernel{{b, loc},
-                       planeOrdered(b, loc, lhs, format, vectorBytes),
+                       planeOrdered(b, loc, lhs, format, vectorBytes,
+                                    windows ? getWindowOrder(vectorBytes)
+                                            : SmallVector<int64_t>()),
                        rhsBytes,
                        /*rowSums=*/Value(),
                        rowBytes,
@@ -1877,6 +1953,12 @@ Value buildCodeCvtMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
   if (std::optional<FloatFormat> f = getFloatFormat(rhsType.getElementType()))
     if (!setHalfValues(kernel, *f))
       setFloatHalves(kernel, *f);
+  if (windows) {
+    kernel.windowValues = true;
+    kernel.signedFields = format.flip != 0;
+    kernel.format.flip = 0;
+    kernel.format.offset = 0;
+  }
   // One row of W a tile: a GEMV reads W as one sequential stream, and a
   // small batch's rows of A share each block's values.
   int64_t m = cast<RankedTensorType>(lhs.getType()).getDimSize(0);

@@ -104,6 +104,11 @@ bool canLowerCodeCvtMatmul(mlir::RankedTensorType lhsType,
                            mlir::RankedTensorType rhsType, bool transposed,
                            mlir::Type accumulator, unsigned tableEntries);
 
+/// Whether buildCodeCvtMatmul takes the values of W (of type `rhsType`)
+/// straight from their fields' 16-bit windows: integers of 5 to 7 bits,
+/// unscaled or in groups of whole blocks of 32.
+bool codeCvtTakesWindowValues(mlir::RankedTensorType rhsType);
+
 /// Emits C = A · W^T in f32 for f32 activations A on AVX2: W's codes are
 /// decoded 32 at a time as the code-dot kernel decodes them (vpshufb
 /// tables, shuffled fields); the code less its offset is the value (times
@@ -113,9 +118,12 @@ bool canLowerCodeCvtMatmul(mlir::RankedTensorType lhsType,
 /// scaled values times their scale once, then four FMAs per row, each
 /// block decoded again for every 4 rows of A). Sign-magnitude floats
 /// of 32 or 64 patterns build each f32's top half from two byte tables
-/// instead, or, with f16 scales and two mantissa bits (e3m2), each f16's
-/// high byte, converted by vcvtph2ps. Trits, base 3 too, whatever the
-/// ternary option.
+/// instead, or, with f16 scales and two mantissa bits (e3m2), each f16
+/// straight from its field's 16-bit window, converted by vcvtph2ps.
+/// Integers of 5 to 7 bits (unscaled, or groups of whole blocks) skip the
+/// bytes too: two windows are an i32 lane, shifted to sign-extend each
+/// field, then converted, with A' permuted into the windows' order. Trits,
+/// base 3 too, whatever the ternary option.
 /// Without 512-bit permutes (the code-FMA kernel's tables) this is a third
 /// of the instructions per weight of decoding every element as a number.
 mlir::Value buildCodeCvtMatmul(mlir::OpBuilder &b, mlir::Location loc,

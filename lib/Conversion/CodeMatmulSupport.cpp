@@ -143,7 +143,8 @@ Value readGroupScaleSplat(OpBuilder &b, Location loc, Value bytes,
 
 Value buildPlanarActivations(OpBuilder &b, Location loc, Value lhs,
                              int64_t paddedK, int64_t vectorBytes,
-                             int64_t codesPerByte, double factor) {
+                             int64_t codesPerByte, double factor,
+                             ArrayRef<int64_t> laneOrder) {
   auto lhsType = cast<RankedTensorType>(lhs.getType());
   int64_t m = lhsType.getDimSize(0), k = lhsType.getDimSize(1);
   Type element = lhsType.getElementType();
@@ -160,6 +161,18 @@ Value buildPlanarActivations(OpBuilder &b, Location loc, Value lhs,
         Value blockStart = arith::SubIOp::create(nb, l, col, inBlock);
         Value plane = arith::DivUIOp::create(nb, l, inBlock, v);
         Value lane = arith::RemUIOp::create(nb, l, inBlock, v);
+        if (!laneOrder.empty()) {
+          auto orderType = RankedTensorType::get(
+              {int64_t(laneOrder.size())}, nb.getIndexType());
+          Value order = arith::ConstantOp::create(
+              nb, l,
+              DenseElementsAttr::get(
+                  orderType,
+                  llvm::to_vector(llvm::map_range(laneOrder, [&](int64_t i) {
+                    return Attribute(nb.getIndexAttr(i));
+                  }))));
+          lane = tensor::ExtractOp::create(nb, l, order, ValueRange{lane});
+        }
         Value source = arith::AddIOp::create(
             nb, l, blockStart,
             arith::AddIOp::create(nb, l,

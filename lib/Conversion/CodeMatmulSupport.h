@@ -77,14 +77,16 @@ mlir::Value readGroupScaleSplat(mlir::OpBuilder &b, mlir::Location loc,
                                 mlir::Value g, mlir::Type type, int64_t lanes);
 
 /// A' (M x Kp, Kp a multiple of P V, A's element type): within each block
-/// of P V columns, A'[m, P V kb + V j + i] = A[m, P V kb + P i + j] (times
-/// `factor`, a power of two, for float A), zero past K. Plane j of a block
-/// of V bytes of codes (P a byte) then meets its activations in one
-/// contiguous load.
+/// of P V columns, A'[m, P V kb + V j + i] = A[m, P V kb + P o(i) + j]
+/// (times `factor`, a power of two, for float A), zero past K, where o is
+/// `laneOrder` (a permutation of [0, V): the order a kernel's values come
+/// out in) or the identity. Plane j of a block of V bytes of codes (P a
+/// byte) then meets its activations in one contiguous load.
 mlir::Value buildPlanarActivations(mlir::OpBuilder &b, mlir::Location loc,
                                    mlir::Value lhs, int64_t paddedK,
                                    int64_t vectorBytes, int64_t codesPerByte,
-                                   double factor = 1.0);
+                                   double factor = 1.0,
+                                   llvm::ArrayRef<int64_t> laneOrder = {});
 
 /// `values` (at least one) added as a balanced tree: halves first.
 mlir::Value buildTreeSum(mlir::OpBuilder &b, mlir::Location loc,

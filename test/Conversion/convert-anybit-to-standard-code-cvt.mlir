@@ -173,3 +173,45 @@ func.func @batch_f32_scales(%a: tensor<3x128xf32>, %w: tensor<8x128xf4E2M1FN, #a
   %c = anybit.matmul %a, %w {accumulator = f32, transpose_rhs} : tensor<3x128xf32>, tensor<8x128xf4E2M1FN, #anybit.packed<block = [1, 32], scale = f32>> -> tensor<3x8xf32>
   return %c : tensor<3x8xf32>
 }
+
+// -----
+
+// 5- to 7-bit integers take their values straight from the fields' 16-bit
+// windows: each window times its multiplier has its field's sign at bit
+// 15; two windows are an i32 lane, whose high field an arithmetic shift by
+// 32 - 6 sign-extends and whose low one a shift left by 16 first, then a
+// conversion, with no flip of the sign bits (no offset) and no pack. The
+// values come out as the windows hold them, even codes then odd of each
+// half (0, 2, 4, 6, 16, ..., 1, 3, ...), and A' is permuted into that
+// order once.
+// CHECK-LABEL: func.func @gemv_i6(
+// CHECK: tensor.generate
+// CHECK:   %[[ORDER:.*]] = arith.constant dense<[0, 2, 4, 6, 16, 18, 20, 22, 1, 3, 5, 7, 17, 19, 21, 23, 8, 10, 12, 14, 24, 26, 28, 30, 9, 11, 13, 15, 25, 27, 29, 31]> : tensor<32xindex>
+// CHECK:   tensor.extract %[[ORDER]]
+// CHECK: scf.forall
+// CHECK-NOT: arith.xori
+// CHECK:       %[[WIN0:.*]] = anybit.x86_vpshufb
+// CHECK:       %[[WORDS0:.*]] = vector.bitcast %[[WIN0]] : vector<32xi8> to vector<16xi16>
+// CHECK:       %[[TOP0:.*]] = arith.muli %[[WORDS0]], %{{.*}} : vector<16xi16>
+// CHECK:       %[[TOP1:.*]] = arith.muli %{{.*}}, %{{.*}} : vector<16xi16>
+// CHECK:       %[[DOWN:.*]] = arith.constant dense<26> : vector<8xi32>
+// CHECK:       %[[PAIRS0:.*]] = vector.bitcast %[[TOP0]] : vector<16xi16> to vector<8xi32>
+// CHECK:       %[[SIXTEEN:.*]] = arith.constant dense<16> : vector<8xi32>
+// CHECK:       %[[LOW0:.*]] = arith.shli %[[PAIRS0]], %[[SIXTEEN]] : vector<8xi32>
+// CHECK:       %[[EVEN0:.*]] = arith.shrsi %[[LOW0]], %[[DOWN]] : vector<8xi32>
+// CHECK:       %[[ODD0:.*]] = arith.shrsi %[[PAIRS0]], %[[DOWN]] : vector<8xi32>
+// CHECK:       %[[PAIRS1:.*]] = vector.bitcast %[[TOP1]] : vector<16xi16> to vector<8xi32>
+// CHECK:       %[[EVEN1:.*]] = arith.shrsi %{{.*}}, %[[DOWN]] : vector<8xi32>
+// CHECK:       %[[ODD1:.*]] = arith.shrsi %[[PAIRS1]], %[[DOWN]] : vector<8xi32>
+// CHECK:       %[[HALF0:.*]] = vector.shuffle %[[EVEN0]], %[[ODD0]]
+// CHECK:       %[[HALF1:.*]] = vector.shuffle %[[EVEN1]], %[[ODD1]]
+// CHECK:       %[[ALL:.*]] = vector.shuffle %[[HALF0]], %[[HALF1]]
+// CHECK-NOT: anybit.x86_vpackuswb
+// CHECK:       %[[V:.*]] = arith.sitofp %[[ALL]] : vector<32xi32> to vector<32xf32>
+// CHECK:       vector.fma %[[V]], %{{.*}}, %{{.*}} : vector<32xf32>
+// TABLES-LABEL: func.func @gemv_i6(
+// TABLES-NOT: anybit.x86_vpshufb
+func.func @gemv_i6(%x: tensor<1x256xf32>, %w: tensor<2x256xi6, #anybit.packed<block = [1, 128], scale = f16>>) -> tensor<1x2xf32> {
+  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x256xf32>, tensor<2x256xi6, #anybit.packed<block = [1, 128], scale = f16>> -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}

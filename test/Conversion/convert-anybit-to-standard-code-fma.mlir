@@ -204,8 +204,9 @@ func.func @gemv_i5(%x: tensor<1x256xf32>, %w: tensor<1x256xi5, #anybit.packed<>>
 // blocks whose read stays in the row); the last as the 128 bytes up to the
 // row's end, where it starts at byte 48. Lane i's first window holds codes
 // 0-5, the second (from byte 3 of its codes) codes 6 and 7. One 32-entry
-// table (vpermi2ps) gives the values. Without tables, the codes are
-// shifted to the top of the lane, back down arithmetically, and converted.
+// table (vpermi2ps) gives the values. On AVX2, 5- to 7-bit integers take
+// the code-cvt kernel instead, their values straight from the fields'
+// 16-bit windows (convert-anybit-to-standard-code-cvt.mlir).
 // CHECK-LABEL: func.func @gemv_i5(
 // CHECK: scf.for
 // CHECK:   %[[FIRST:.*]] = vector.transfer_read %{{.*}} : tensor<160xi8>, vector<128xi8>
@@ -219,10 +220,9 @@ func.func @gemv_i5(%x: tensor<1x256xf32>, %w: tensor<1x256xi5, #anybit.packed<>>
 // CHECK: vector.shuffle %[[LAST]], %{{.*}} [48, 49, 50, 51, 53, 54, 55, 56,
 // CHECK-NOT: anybit.x86_vpermps
 // CONVERT-LABEL: func.func @gemv_i5(
-// CONVERT: vector.shuffle
-// CONVERT: arith.shli %{{.*}} : vector<16xi32>
-// CONVERT: arith.shrsi %{{.*}} : vector<16xi32>
-// CONVERT: arith.sitofp
+// CONVERT: anybit.x86_vpshufb
+// CONVERT-NOT: anybit.x86_vpackuswb
+// CONVERT: arith.sitofp %{{.*}} : vector<32xi32> to vector<32xf32>
 
 // -----
 
@@ -261,8 +261,8 @@ func.func @gemv_i6(%x: tensor<1x256xf32>, %w: tensor<1x256xi6, #anybit.packed<bl
 // CHECK-NOT: arith.sitofp
 // CHECK: return
 // CONVERT-LABEL: func.func @gemv_i6(
-// CONVERT-NOT: arith.sitofp
-// CONVERT: arith.subf
+// CONVERT: anybit.x86_vpshufb
+// CONVERT: arith.sitofp %{{.*}} : vector<32xi32> to vector<32xf32>
 
 // -----
 
