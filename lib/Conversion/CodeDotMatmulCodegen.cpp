@@ -295,14 +295,15 @@ struct CodeDotKernel : IndexMath {
   // set. Empty: the values as integers times 2^-exponent, or halfValues.
   SmallVector<int64_t, 64> floatHigh, floatLow;
   int64_t floatSign = 0;
-  // f32 activations times sign-magnitude floats of two mantissa bits
-  // whose magnitude m, as f16 bits m << 8, is value * 2^exponent (f16's
-  // exponent field holds theirs: e3m2, exponent -12): with the sign at bit
-  // 15 that is the f16 (halfWindowValues), and vcvtph2ps the f32 (exact,
-  // subnormals too, whatever MXCSR.DAZ says). Set with
+  // f32 activations times sign-magnitude floats whose magnitude m, as f16
+  // bits m << halfShift, is value * 2^exponent (f16's exponent field holds
+  // theirs: e3m2, halfShift 8, exponent -12; e2m3, 7 and -14): with the
+  // sign at bit 15 that is the f16 (halfWindowValues), and vcvtph2ps the
+  // f32 (exact, subnormals too, whatever MXCSR.DAZ says). Set with
   // floatSign (the sign bit), floatHigh empty, and the format's exponent
   // the f16s': f16 scales take 2^-exponent, exactly.
   bool halfValues = false;
+  int64_t halfShift = 8; // m << halfShift is the f16
   // f32 activations times integers of 5 to 7 bits (one plane of shuffled
   // fields): each value straight from its 16-bit window
   // (fieldWindowValues), in the windows' order, which A' takes
@@ -1155,8 +1156,9 @@ struct CodeDotKernel : IndexMath {
   /// The f32 values of plane j's halfValues patterns (5- or 6-bit fields,
   /// shuffled: the code-cvt kernel is AVX2's), from their windows: with a
   /// field's sign at bit 15 (topAlignedFields), an arithmetic shift by
-  /// 8 - bits puts its magnitude at bit 8 and copies of the sign between,
-  /// which a mask clears: each word is the f16. The windows hold
+  /// 16 - bits - halfShift puts its magnitude at bit halfShift and copies
+  /// of the sign between, which a mask clears: each word is the f16. The
+  /// windows hold
   /// codes 0-7 and 16-23 of each 32, then 8-15 and 24-31; after vcvtph2ps
   /// each 8 is a register of its own, so putting them in order costs
   /// nothing, where the bytes' pack and interleave took five shuffles per
@@ -1166,11 +1168,12 @@ struct CodeDotKernel : IndexMath {
     int64_t bits = format.bits;
     auto words = VectorType::get({vectorBytes / 2}, b.getI16Type());
     std::array<Value, 2> halves = topAlignedFields(w, j, bits, format.planes);
-    int64_t keep = 0x8000 | ((floatSign - 1) << 8);
+    int64_t keep = 0x8000 | ((floatSign - 1) << halfShift);
     for (Value &half : halves)
       half = arith::AndIOp::create(
           b, loc,
-          arith::ShRSIOp::create(b, loc, half, splat(words, 8 - bits)),
+          arith::ShRSIOp::create(b, loc, half,
+                                 splat(words, 16 - bits - halfShift)),
           splat(words, int16_t(keep)));
     SmallVector<int64_t> both, inOrder;
     for (int64_t i = 0; i < vectorBytes; ++i) {
@@ -1643,22 +1646,26 @@ static void setFloatHalves(CodeDotKernel &kernel, const FloatFormat &f) {
 }
 
 /// Sets the kernel's halfValues for `f` where each magnitude's f16 bits
-/// m << 8 are its value times one power of two, the same for all (e3m2,
-/// e2m2: f16's exponent field holds theirs, and their two mantissa bits
-/// end at its bit 9), the format is sign-magnitude with 32 or 64
-/// patterns, and the scales are f16 (which take that power exactly).
-/// Whether it did.
+/// m << (10 - mantissa bits) are its value times one power of two, the
+/// same for all (e3m2, e2m2, e2m3, e3m1: f16's exponent field holds
+/// theirs, and their mantissa bits end where f16's begin), the format is
+/// sign-magnitude with 32 or 64 patterns, and the scales are f16 (which
+/// take that power exactly). Whether it did.
 static bool setHalfValues(CodeDotKernel &kernel, const FloatFormat &f) {
   const std::vector<double> &values = f.decodeTable();
   int64_t count = int64_t(values.size()), sign = count / 2;
   if (!f.isSigned || count < 32 || !kernel.format.scale ||
-      !kernel.format.scale.isF16())
+      !kernel.format.scale.isF16() || f.manBits > 10)
+    return false;
+  // The mantissa bits end where f16's begin.
+  int64_t shift = 10 - f.manBits;
+  if (shift + llvm::Log2_64(sign) > 15)
     return false;
   std::optional<int> exponent;
   for (int64_t m = 0; m < sign; ++m) {
     if (!std::isfinite(values[m]) || values[m + sign] != -values[m])
       return false;
-    APFloat half(APFloat::IEEEhalf(), APInt(16, uint64_t(m) << 8));
+    APFloat half(APFloat::IEEEhalf(), APInt(16, uint64_t(m) << shift));
     bool lost = false;
     half.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven, &lost);
     double h = half.convertToDouble();
@@ -1675,6 +1682,7 @@ static bool setHalfValues(CodeDotKernel &kernel, const FloatFormat &f) {
   if (!exponent)
     return false;
   kernel.halfValues = true;
+  kernel.halfShift = shift;
   kernel.floatSign = sign;
   kernel.format.exponent = *exponent;
   return true;

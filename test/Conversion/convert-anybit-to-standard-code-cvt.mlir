@@ -215,3 +215,21 @@ func.func @gemv_i6(%x: tensor<1x256xf32>, %w: tensor<2x256xi6, #anybit.packed<bl
   %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x256xf32>, tensor<2x256xi6, #anybit.packed<block = [1, 128], scale = f16>> -> tensor<1x2xf32>
   return %y : tensor<1x2xf32>
 }
+
+// -----
+
+// e2m3's three mantissa bits end where f16's begin with the magnitude at
+// bit 7: an arithmetic shift by 16 - 6 - 7 = 3 and the mask 0x8F80
+// (-28800) make each f16, the value times 2^-14 (taken by the scales).
+// CHECK-LABEL: func.func @gemv_e2m3(
+// CHECK: %[[POWER:.*]] = arith.constant dense<1.638400e+04> : vector<2xf32>
+// CHECK: arith.mulf %{{.*}}, %[[POWER]] : vector<2xf32>
+// CHECK: %[[THREE:.*]] = arith.constant dense<3> : vector<16xi16>
+// CHECK: %[[DOWN:.*]] = arith.shrsi %{{.*}}, %[[THREE]] : vector<16xi16>
+// CHECK: %[[KEEP:.*]] = arith.constant dense<-28800> : vector<16xi16>
+// CHECK: arith.andi %[[DOWN]], %[[KEEP]] : vector<16xi16>
+// CHECK: arith.extf %{{.*}} : vector<32xf16> to vector<32xf32>
+func.func @gemv_e2m3(%x: tensor<1x256xf32>, %w: tensor<2x256xf6E2M3FN, #anybit.packed<block = [1, 128], scale = f16>>) -> tensor<1x2xf32> {
+  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x256xf32>, tensor<2x256xf6E2M3FN, #anybit.packed<block = [1, 128], scale = f16>> -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}

@@ -421,16 +421,18 @@ protected:
                                             std::to_string(1 + rng() % 8);
     // Each module's first kernel ui8 (values past int8, of a K that
     // the code-FMA kernel's blocks do not tile); its second a sign-magnitude
-    // float of two mantissa bits (f16 high bytes with f16 scales, else two
-    // byte tables).
+    // float that f16 holds (f16s from the fields' windows with f16 scales,
+    // else two byte tables).
     if (index == 0) {
       kind = 2;
       element = "ui8";
     }
-    static const char *twoMantissaBits[] = {"f6E3M2FN", "!anybit.float<e2m2>"};
+    static const char *halfFloats[] = {"f6E3M2FN", "f6E2M3FN",
+                                       "!anybit.float<e2m2>",
+                                       "!anybit.float<e3m1>"};
     if (index == 1) {
       kind = 0;
-      element = twoMantissaBits[rng() % 2];
+      element = halfFloats[rng() % std::size(halfFloats)];
     }
     std::string encoding;
     int64_t k;
