@@ -398,9 +398,7 @@ struct CodeDotKernel : IndexMath {
   /// Sets of accumulators (one per part unless joinsParts), and the one
   /// part `part` adds to.
   int64_t accumulatorSets() const { return joinsParts() ? 1 : format.parts(); }
-  int64_t accumulatorSet(int64_t part) const {
-    return joinsParts() ? 0 : part;
-  }
+  int64_t accumulatorSet(int64_t part) const { return joinsParts() ? 0 : part; }
   /// What part `part`'s pair sums are worth in its accumulator.
   int64_t partWeight(int64_t part) const {
     return joinsParts() && part ? int64_t(1) << format.highShift : 1;
@@ -1158,12 +1156,11 @@ struct CodeDotKernel : IndexMath {
   /// field's sign at bit 15 (topAlignedFields), an arithmetic shift by
   /// 16 - bits - halfShift puts its magnitude at bit halfShift and copies
   /// of the sign between, which a mask clears: each word is the f16. The
-  /// windows hold
-  /// codes 0-7 and 16-23 of each 32, then 8-15 and 24-31; after vcvtph2ps
-  /// each 8 is a register of its own, so putting them in order costs
-  /// nothing, where the bytes' pack and interleave took five shuffles per
-  /// 32 codes on the two shuffle units (e3m2 on Zen 3: llvm-mca 46 -> 28
-  /// cycles per 128 weights, measured 1.5x).
+  /// windows hold codes 0-7 and 16-23 of each 32, then 8-15 and 24-31;
+  /// after vcvtph2ps each 8 is a register of its own, so putting them in
+  /// order costs nothing, where the bytes' pack and interleave took five
+  /// shuffles per 32 codes on the two shuffle units (e3m2 on Zen 3:
+  /// llvm-mca 46 -> 28 cycles per 128 weights, measured 1.5x).
   Value halfWindowValues(Value w, int64_t j) {
     int64_t bits = format.bits;
     auto words = VectorType::get({vectorBytes / 2}, b.getI16Type());
@@ -1560,17 +1557,16 @@ Value buildHasMinimum(OpBuilder &b, Location loc, Value lhs) {
                                  AffineMap::get(rank, 0, {}, ctx)};
   SmallVector<utils::IteratorType> iterators(rank,
                                              utils::IteratorType::reduction);
-  Value any = linalg::GenericOp::create(
-                  b, loc, TypeRange{init.getType()}, ValueRange{lhs},
-                  ValueRange{init}, maps, iterators,
-                  [&](OpBuilder &nb, Location l, ValueRange args) {
-                    Value minimum = arith::ConstantIntOp::create(nb, l, -128, 8);
-                    Value is = arith::CmpIOp::create(
-                        nb, l, arith::CmpIPredicate::eq, args[0], minimum);
-                    linalg::YieldOp::create(
-                        nb, l,
-                        arith::OrIOp::create(nb, l, args[1], is).getResult());
-                  })
+  auto body = [&](OpBuilder &nb, Location l, ValueRange args) {
+    Value minimum = arith::ConstantIntOp::create(nb, l, -128, 8);
+    Value is = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, args[0],
+                                     minimum);
+    linalg::YieldOp::create(
+        nb, l, arith::OrIOp::create(nb, l, args[1], is).getResult());
+  };
+  Value any = linalg::GenericOp::create(b, loc, TypeRange{init.getType()},
+                                        ValueRange{lhs}, ValueRange{init},
+                                        maps, iterators, body)
                   .getResult(0);
   return tensor::ExtractOp::create(b, loc, any, ValueRange{});
 }
@@ -1694,7 +1690,8 @@ static bool setHalfValues(CodeDotKernel &kernel, const FloatFormat &f) {
 /// values share a scale whatever their order.
 static bool takesWindowValues(const CodeFormat &format, int64_t vectorBytes) {
   return format.decoding == Decoding::Fields && format.table.empty() &&
-         format.planes == 1 && (!format.group || format.group % vectorBytes == 0);
+         format.planes == 1 &&
+         (!format.group || format.group % vectorBytes == 0);
 }
 
 /// The code each position of fieldWindowValues' vector of `vectorBytes`
