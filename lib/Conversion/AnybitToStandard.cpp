@@ -702,10 +702,10 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     // Without them but with AVX2's byte shuffles: 6-bit floats, whole
     // bytes in groups of at least 128 (1.25x faster than the code-FMA
     // kernel's extensions on Zen 3; at G = 32, 8% slower), decoded 32 at a
-    // time as bytes, then converted, and integers of 5 to 7 bits, converted
-    // straight from their fields' 16-bit windows (1.2-1.6x faster than the
-    // code-FMA kernel's mantissas and extensions); narrower integers and
-    // 4-bit floats
+    // time as bytes, then converted, and integers of 3, 5, 6 or 7 bits,
+    // converted straight from their fields' 16-bit windows (1.08-1.6x
+    // faster than the code-FMA kernel's mantissas and extensions); 2- and
+    // 4-bit integers and 4-bit floats
     // (byte tables in i32 lanes: e2m1 1.25-1.4x faster than decoded 32 at
     // a time, whose extensions of 8 bytes each took the shuffle units)
     // keep the code-FMA kernel, which takes whole blocks of 128. Small

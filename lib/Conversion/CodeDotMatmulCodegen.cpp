@@ -304,7 +304,7 @@ struct CodeDotKernel : IndexMath {
   // the f16s': f16 scales take 2^-exponent, exactly.
   bool halfValues = false;
   int64_t halfShift = 8; // m << halfShift is the f16
-  // f32 activations times integers of 5 to 7 bits (one plane of shuffled
+  // f32 activations times integers of 3, 5, 6 or 7 bits (shuffled
   // fields): each value straight from its 16-bit window
   // (fieldWindowValues), in the windows' order, which A' takes
   // (getWindowOrder). The fields are then not flipped; `signedFields`: two's
@@ -1196,19 +1196,27 @@ struct CodeDotKernel : IndexMath {
   Value fieldWindowValues(Value w, int64_t j) {
     int64_t bits = format.bits;
     auto lanes = VectorType::get({vectorBytes / 4}, b.getI32Type());
-    std::array<Value, 2> halves = topAlignedFields(w, j, bits, format.planes);
+    // 3-bit codes: the windows of the even code and the odd one after it,
+    // as a 6-bit field (the odd code on top), for both planes.
+    bool pairs = format.planes == 2;
+    std::array<Value, 2> halves =
+        pairs ? topAlignedFields(w, 0, 2 * bits, 1)
+              : topAlignedFields(w, j, bits, format.planes);
+    // Plane 0 of pairs lies `bits` below the top of its window.
+    int64_t below = pairs && j == 0 ? bits : 0;
     Value down = splat(lanes, 32 - bits);
-    auto shiftDown = [&](Value x) -> Value {
+    auto valuesAt = [&](Value x, int64_t up) -> Value {
+      if (up)
+        x = arith::ShLIOp::create(b, loc, x, splat(lanes, up));
       if (signedFields)
         return arith::ShRSIOp::create(b, loc, x, down);
       return arith::ShRUIOp::create(b, loc, x, down);
     };
     SmallVector<Value, 4> parts;
     for (Value half : halves) {
-      Value pairs = vector::BitCastOp::create(b, loc, lanes, half);
-      parts.push_back(shiftDown(
-          arith::ShLIOp::create(b, loc, pairs, splat(lanes, 16))));
-      parts.push_back(shiftDown(pairs));
+      Value words = vector::BitCastOp::create(b, loc, lanes, half);
+      parts.push_back(valuesAt(words, 16 + below));
+      parts.push_back(valuesAt(words, below));
     }
     auto concat = [&](Value x, Value y) -> Value {
       int64_t size = cast<VectorType>(x.getType()).getNumElements();
@@ -1685,13 +1693,12 @@ static bool setHalfValues(CodeDotKernel &kernel, const FloatFormat &f) {
 }
 
 /// Whether the code-cvt kernel takes `format`'s values from their windows
-/// (CodeDotKernel::windowValues): integers in one plane of straddling
-/// fields (5 to 7 bits), unscaled or in groups of whole blocks, whose
-/// values share a scale whatever their order.
+/// (CodeDotKernel::windowValues): integers of straddling fields (3, 5, 6
+/// or 7 bits; 3-bit ones in pairs), unscaled or in groups of whole blocks,
+/// whose values share a scale whatever their order.
 static bool takesWindowValues(const CodeFormat &format, int64_t vectorBytes) {
   return format.decoding == Decoding::Fields && format.table.empty() &&
-         format.planes == 1 &&
-         (!format.group || format.group % vectorBytes == 0);
+         (!format.group || format.group % (format.planes * vectorBytes) == 0);
 }
 
 /// The code each position of fieldWindowValues' vector of `vectorBytes`

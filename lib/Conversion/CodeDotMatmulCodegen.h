@@ -105,8 +105,8 @@ bool canLowerCodeCvtMatmul(mlir::RankedTensorType lhsType,
                            mlir::Type accumulator, unsigned tableEntries);
 
 /// Whether buildCodeCvtMatmul takes the values of W (of type `rhsType`)
-/// straight from their fields' 16-bit windows: integers of 5 to 7 bits,
-/// unscaled or in groups of whole blocks of 32.
+/// straight from their fields' 16-bit windows: integers of 3, 5, 6 or 7
+/// bits, unscaled or in groups of whole blocks.
 bool codeCvtTakesWindowValues(mlir::RankedTensorType rhsType);
 
 /// Emits C = A · W^T in f32 for f32 activations A on AVX2: W's codes are
@@ -120,9 +120,10 @@ bool codeCvtTakesWindowValues(mlir::RankedTensorType rhsType);
 /// of 32 or 64 patterns build each f32's top half from two byte tables
 /// instead, or, with f16 scales and two mantissa bits (e3m2), each f16
 /// straight from its field's 16-bit window, converted by vcvtph2ps.
-/// Integers of 5 to 7 bits (unscaled, or groups of whole blocks) skip the
-/// bytes too: two windows are an i32 lane, shifted to sign-extend each
-/// field, then converted, with A' permuted into the windows' order. Trits,
+/// Integers of 3, 5, 6 or 7 bits (unscaled, or groups of whole blocks)
+/// skip the bytes too: two windows (of 3-bit codes, of pairs) are an i32
+/// lane, shifted to sign-extend each field, then converted, with A'
+/// permuted into the windows' order. Trits,
 /// base 3 too, whatever the ternary option.
 /// Without 512-bit permutes (the code-FMA kernel's tables) this is a third
 /// of the instructions per weight of decoding every element as a number.

@@ -233,3 +233,32 @@ func.func @gemv_e2m3(%x: tensor<1x256xf32>, %w: tensor<2x256xf6E2M3FN, #anybit.p
   %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x256xf32>, tensor<2x256xf6E2M3FN, #anybit.packed<block = [1, 128], scale = f16>> -> tensor<1x2xf32>
   return %y : tensor<1x2xf32>
 }
+
+// -----
+
+// 3-bit integers, two planes (even and odd codes): both come from the
+// windows of the 6-bit pairs, the odd code on top. Plane 0 (even codes)
+// lies 3 bits below the top of each word: shifts left by 16 + 3 and by 3,
+// then right by 29; plane 1 by 16 and 0. A' holds each pair's activations
+// in the windows' order, even codes then odd.
+// CHECK-LABEL: func.func @gemv_i3(
+// CHECK: tensor.generate
+// CHECK:   arith.constant dense<[0, 2, 4, 6, 16, 18, 20, 22, 1, 3, 5, 7, 17,
+// CHECK: scf.forall
+// CHECK:       %[[DOWN:.*]] = arith.constant dense<29> : vector<8xi32>
+// CHECK:       %[[LOW0:.*]] = arith.constant dense<19> : vector<8xi32>
+// CHECK:       %[[UP0:.*]] = arith.shli %{{.*}}, %[[LOW0]] : vector<8xi32>
+// CHECK:       arith.shrsi %[[UP0]], %[[DOWN]] : vector<8xi32>
+// CHECK:       %[[HIGH0:.*]] = arith.constant dense<3> : vector<8xi32>
+// CHECK:       %[[UP1:.*]] = arith.shli %{{.*}}, %[[HIGH0]] : vector<8xi32>
+// CHECK:       arith.shrsi %[[UP1]], %[[DOWN]] : vector<8xi32>
+// CHECK:       arith.sitofp %{{.*}} : vector<32xi32> to vector<32xf32>
+// CHECK:       %[[PAIRS:.*]] = vector.bitcast %{{.*}} : vector<16xi16> to vector<8xi32>
+// CHECK:       %[[LOW1:.*]] = arith.constant dense<16> : vector<8xi32>
+// CHECK:       %[[UP2:.*]] = arith.shli %[[PAIRS]], %[[LOW1]] : vector<8xi32>
+// CHECK:       arith.shrsi %[[UP2]], %{{.*}} : vector<8xi32>
+// CHECK:       arith.shrsi %[[PAIRS]], %{{.*}} : vector<8xi32>
+func.func @gemv_i3(%x: tensor<1x256xf32>, %w: tensor<2x256xi3, #anybit.packed<block = [1, 128], scale = f16>>) -> tensor<1x2xf32> {
+  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x256xf32>, tensor<2x256xi3, #anybit.packed<block = [1, 128], scale = f16>> -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
