@@ -705,14 +705,13 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     // time as bytes, then converted, and integers of 3, 5, 6 or 7 bits,
     // converted straight from their fields' 16-bit windows (1.08-1.6x
     // faster than the code-FMA kernel's mantissas and extensions); 2- and
-    // 4-bit integers and 4-bit floats
-    // (byte tables in i32 lanes: e2m1 1.25-1.4x faster than decoded 32 at
-    // a time, whose extensions of 8 bytes each took the shuffle units)
-    // keep the code-FMA kernel, which takes whole blocks of 128. Small
-    // batches (f16 scales or none) of every code it takes too, which the
-    // code-FMA kernel does not: the vector kernel decoded each weight as a
-    // number (batch 4 on Zen 3: e2m1 2.5x, i3 1.5x slower; 2-, 4- and
-    // 8-bit integers the same).
+    // 4-bit integers and 4-bit floats (byte tables in i32 lanes: e2m1
+    // 1.25-1.4x faster than decoded 32 at a time, whose extensions of 8
+    // bytes each took the shuffle units) keep the code-FMA kernel, which
+    // takes whole blocks of 128. Small batches (f16 scales or none) of
+    // every code it takes too, which the code-FMA kernel does not: the
+    // vector kernel decoded each weight as a number (batch 4 on Zen 3:
+    // e2m1 2.5x, i3 1.5x slower; 2-, 4- and 8-bit integers the same).
     auto codeCvt = [&] {
       return vectorize && acc.isF32() && !tables && x86ByteBits >= 256 &&
              canLowerCodeCvtMatmul(cast<RankedTensorType>(lhs.getType()),

@@ -165,12 +165,12 @@ static std::optional<CodeFormat> getTableFormat(const FloatFormat &f,
 /// sign-magnitude: half the patterns, one vpshufb per 16 where the offset
 /// codes of all patterns take one per 16 of twice as many (e3m2 on AVX2:
 /// two vpshufb per 32 codes for eight and six selects). Magnitudes up to
-/// 127 are one table;
-/// larger ones (e3m2's 448 sixteenths) split at the magnitude's top bit,
-/// the lower half's as they are, the upper half's as multiples of 2^s
-/// (the largest power that divides them all): two products, each table
-/// zero in the other half. Nothing where the halves do not fit a byte or
-/// the format is not sign-magnitude.
+/// 127 are one table; larger ones (e3m2's 448 sixteenths) split at the
+/// magnitude's top bit, the lower half's as they are, the upper half's in
+/// units of 2^s (the largest power that divides them all; e3m2: 8
+/// sixteenths): two products, each table zero in the other half. Nothing
+/// where the halves do not fit a byte or the format is not
+/// sign-magnitude.
 static std::optional<CodeFormat>
 getSignMagnitudeFormat(const FloatFormat &f, const CodeFormat &general) {
   // Up to 16 patterns are one vpshufb either way, and it would read the
@@ -182,6 +182,9 @@ getSignMagnitudeFormat(const FloatFormat &f, const CodeFormat &general) {
   if (!integers || int64_t(integers->steps.size()) != count)
     return std::nullopt;
   ArrayRef<int64_t> steps = integers->steps;
+  // Pattern 0 is +0: signsAtBit7 zeroes its activation.
+  if (steps[0] != 0)
+    return std::nullopt;
   for (int64_t p = 0; p < half; ++p)
     if (steps[p] < 0 || steps[p + half] != -steps[p])
       return std::nullopt;
@@ -292,7 +295,8 @@ struct CodeDotKernel : IndexMath {
   // f32 activations times small floats (planeValues): the high and low
   // bytes of the top half of each pattern's f32, whose low half is zero;
   // indexed by the magnitude where `floatSign` (the pattern's sign bit) is
-  // set. Empty: the values as integers times 2^-exponent, or halfValues.
+  // set. Empty: the values as integers times 2^-exponent, or halfValues,
+  // or windowValues.
   SmallVector<int64_t, 64> floatHigh, floatLow;
   int64_t floatSign = 0;
   // f32 activations times sign-magnitude floats whose magnitude m, as f16
@@ -797,11 +801,8 @@ struct CodeDotKernel : IndexMath {
                                                activations, signs);
           for (int64_t part = 0; part < format.parts(); ++part) {
             Value &acc = next[at(part, a)];
-            if (joinsParts() && !combinesPlanes()) {
-              acc = addPairSums(acc, pairSums(codes[part], activations),
-                                partWeight(part));
-              continue;
-            }
+            // (joinsParts implies combinesPlanes: one plane of codes below
+            // 128.)
             if (!combinesPlanes()) {
               acc = dot(acc, codes[part], activations);
               continue;

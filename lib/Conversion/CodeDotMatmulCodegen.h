@@ -25,11 +25,10 @@
 //
 // Sign-magnitude floats of 5 or 6 bits on 256-bit x86 without VBMI look up
 // codes of their magnitudes instead (half the patterns: e3m2's 0..448
-// sixteenths as 0..28 for exponents below 4 and 4..56 eighths above, two
-// vpshufb per 32 codes, whose indices zero the other half, for eight and
-// six selects),
-// and vpsignb gives each activation its weight's sign, so there are no
-// offsets. -128 has no negation in int8: an A that holds one takes the
+// sixteenths as 0..28 for exponents below 4, and above as 4..56 units of
+// 8 sixteenths; two vpshufb per 32 codes, whose indices zero the other
+// half, for eight and six selects), and vpsignb gives each activation its
+// weight's sign, so there are no offsets. -128 has no negation in int8: an A that holds one takes the
 // offset codes, chosen at run time (symmetric int8 quantization makes
 // none).
 //
@@ -118,8 +117,9 @@ bool codeCvtTakesWindowValues(mlir::RankedTensorType rhsType);
 /// scaled values times their scale once, then four FMAs per row, each
 /// block decoded again for every 4 rows of A). Sign-magnitude floats
 /// of 32 or 64 patterns build each f32's top half from two byte tables
-/// instead, or, with f16 scales and two mantissa bits (e3m2), each f16
-/// straight from its field's 16-bit window, converted by vcvtph2ps.
+/// instead, or, with f16 scales where their mantissa ends where f16's
+/// begins (e3m2, e2m3, e2m2, e3m1), each f16 straight from its field's
+/// 16-bit window, converted by vcvtph2ps.
 /// Integers of 3, 5, 6 or 7 bits (unscaled, or groups of whole blocks)
 /// skip the bytes too: two windows (of 3-bit codes, of pairs) are an i32
 /// lane, shifted to sign-extend each field, then converted, with A'

@@ -161,6 +161,8 @@ Value buildPlanarActivations(OpBuilder &b, Location loc, Value lhs,
         Value blockStart = arith::SubIOp::create(nb, l, col, inBlock);
         Value plane = arith::DivUIOp::create(nb, l, inBlock, v);
         Value lane = arith::RemUIOp::create(nb, l, inBlock, v);
+        assert((laneOrder.empty() || int64_t(laneOrder.size()) == vectorBytes) &&
+               "a lane order permutes a plane's V entries");
         if (!laneOrder.empty()) {
           auto orderType = RankedTensorType::get(
               {int64_t(laneOrder.size())}, nb.getIndexType());

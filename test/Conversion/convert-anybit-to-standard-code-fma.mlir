@@ -346,3 +346,17 @@ func.func @gemv_e2m1(%x: tensor<1x256xf32>, %w: tensor<2x256xf4E2M1FN, #anybit.p
 // CONVERT:   %[[K7:.*]] = arith.shrsi %[[ODD]], %{{.*}} : vector<16xi32>
 // CONVERT:   arith.sitofp %[[K7]] : vector<16xi32> to vector<16xf32>
 // CONVERT:   vector.reduction <add>
+
+// -----
+
+// On AVX2, 6-bit integers in groups smaller than a block of 32 stay with
+// the code-FMA kernel, as f32 mantissas: no conversion.
+// CONVERT-LABEL: func.func @gemv_i6_g16(
+// CONVERT-NOT: arith.sitofp
+// CONVERT: arith.subf %{{.*}}, %{{.*}} : vector<16xf32>
+// CONVERT-NOT: arith.sitofp
+// CONVERT: return
+func.func @gemv_i6_g16(%x: tensor<1x256xf32>, %w: tensor<2x256xi6, #anybit.packed<block = [1, 16], scale = f16>>) -> tensor<1x2xf32> {
+  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x256xf32>, tensor<2x256xi6, #anybit.packed<block = [1, 16], scale = f16>> -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}

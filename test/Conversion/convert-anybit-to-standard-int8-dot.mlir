@@ -273,6 +273,10 @@ func.func @gemv_e3m2(%a: tensor<1x256xi8>, %w: tensor<8x256x!anybit.float<e3m2>,
 // SHIFTS-NOT: anybit.x86_vpshufb
 // SHIFTS: anybit.x86_vpsignb
 // SHIFTS-COUNT-2: anybit.x86_vpdpbusd
+// (vpdpbusd sums each part on its own, joined as low + 8 high.)
+// SHIFTS: %[[EIGHTH:.*]] = arith.constant dense<3> : vector<8xi32>
+// SHIFTS: %[[UPPER:.*]] = arith.shli %{{.*}}, %[[EIGHTH]] : vector<8xi32>
+// SHIFTS: arith.addi %{{.*}}, %[[UPPER]] : vector<8xi32>
 // On AVX2 alone: whether any activation is -128, then the offset codes,
 // both parts below 128 (k mod 128, and floor(k / 128) + 4 up to 7): one
 // vpmaddubsw each, with no split of either, widened by vpmaddwd and
@@ -297,7 +301,7 @@ func.func @gemv_e3m2(%a: tensor<1x256xi8>, %w: tensor<8x256x!anybit.float<e3m2>,
 // MADD: %[[SEVEN:.*]] = arith.constant dense<7> : vector<8xi32>
 // MADD: arith.shli %{{.*}}, %[[SEVEN]] : vector<8xi32>
 // Else the magnitudes' sixteenths, 0..448: the lower half of the patterns
-// (exponent below 4) as they are, the upper half's in eighths, each table
+// (exponent below 4) as they are, the upper half's in units of 8, each table
 // zero in the other half, so that both are bytes. One vpshufb each, whose
 // index (field & 31) + 112 has bit 7 (zero) set for the upper half, and
 // that xor 128 for the lower. The sign, shifted to bit 7, negates the
@@ -357,3 +361,23 @@ func.func @gemv_e2m3(%a: tensor<1x256xi8>, %w: tensor<8x256x!anybit.float<e2m3>,
 // MADD: anybit.x86_vpmaddwd %[[PAIRS]]
 // MADD-NOT: anybit.x86_vpmaddubsw
 // MADD: arith.sitofp
+
+// -----
+
+func.func @gemv_e2m2(%a: tensor<1x256xi8>, %w: tensor<8x256x!anybit.float<e2m2>, #anybit.packed<block = [1, 64], scale = f16>>) -> tensor<1x8xf32> {
+  %c = anybit.matmul %a, %w {accumulator = f32, transpose_rhs} : tensor<1x256xi8>, tensor<8x256x!anybit.float<e2m2>, #anybit.packed<block = [1, 64], scale = f16>> -> tensor<1x8xf32>
+  return %c : tensor<1x8xf32>
+}
+
+// e2m2's 16 magnitudes (0..28 quarters) are one vpshufb of the 5-bit field
+// whose sign, bit 4, the lookup ignores; the field shifted up by 3 signs
+// the activations.
+// MADD-LABEL: func.func @gemv_e2m2(
+// MADD: } else {
+// MADD: %[[FIELD:.*]] = anybit.x86_vpackuswb
+// MADD: %[[TABLE:.*]] = arith.constant dense<[0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 16, 20, 24, 28, 0,
+// MADD: %[[CODES:.*]] = anybit.x86_vpshufb %[[TABLE]], %[[FIELD]] : vector<32xi8>
+// MADD: %[[THREE:.*]] = arith.constant dense<3> : vector<16xi16>
+// MADD: arith.shli %{{.*}}, %[[THREE]] : vector<16xi16>
+// MADD: %[[SIGNED:.*]] = anybit.x86_vpsignb
+// MADD: anybit.x86_vpmaddubsw %[[CODES]], %[[SIGNED]]
