@@ -461,7 +461,12 @@ struct CodeDotKernel : IndexMath {
 
   /// Plane j of the prepared bytes `w`: the codes of elements P i + j.
   Value plane(Value w, int64_t j, int64_t part = 0) {
-    Value field = planeField(w, j);
+    return codesOf(planeField(w, j), part);
+  }
+
+  /// The codes (part `part`) of the fields `field`: themselves, or their
+  /// table's.
+  Value codesOf(Value field, int64_t part) {
     return format.table.empty() ? field : lookUp(field, part);
   }
 
@@ -790,7 +795,7 @@ struct CodeDotKernel : IndexMath {
         Value field = planeField(w, j);
         SmallVector<Value, 2> codes;
         for (int64_t part = 0; part < format.parts(); ++part)
-          codes.push_back(format.table.empty() ? field : lookUp(field, part));
+          codes.push_back(codesOf(field, part));
         Value signs = format.signBit ? signsAtBit7(field) : Value();
         for (int64_t a = 0; a < rowsA; ++a) {
           Value activations =
@@ -1809,9 +1814,9 @@ Value buildCodeDotMatmul(OpBuilder &b, Location loc, Value lhs,
   int64_t vectorBytes = dotBits ? dotBits / 8 : 32;
   bool byteMadd = !dotBits && byteBits >= 8 * vectorBytes;
   multishift = multishift && dotBits != 0;
-  Type resultElement = getCodeFormat(rhsType)->group
-                           ? Type(b.getF32Type())
-                           : Type(b.getI32Type());
+  CodeFormat general = *getCodeFormat(rhsType);
+  Type resultElement =
+      general.group ? Type(b.getF32Type()) : Type(b.getI32Type());
   // The kernel with `format`'s codes, from the builder's insertion point.
   auto kernelWith = [&](const CodeFormat &format) -> Value {
     auto [rhsBytes, rowBytes] = weightBytes(b, loc, rhs, format, k);
@@ -1878,7 +1883,6 @@ Value buildCodeDotMatmul(OpBuilder &b, Location loc, Value lhs,
     result = insert(columns(0, whole, rowsOfW), 0, whole);
     return insert(columns(whole, n - whole, n - whole), whole, n - whole);
   };
-  CodeFormat general = *getCodeFormat(rhsType);
   std::optional<FloatFormat> small = getFloatFormat(rhsType.getElementType());
   std::optional<CodeFormat> signMagnitude;
   // vpsignb is AVX2's (32 bytes); VBMI looks up 64 codes in one vpermb.
