@@ -408,10 +408,13 @@ struct CodeDotKernel : IndexMath {
     return joinsParts() && part ? int64_t(1) << format.highShift : 1;
   }
   /// Whether the 16-bit pair sums of all planes of a block may be added
-  /// before widening: each is at most 2 * 128 * maxCode in magnitude, so P
-  /// planes stay in int16 while P * maxCode <= 127.
-  bool combinesPlanes() const {
-    return byteMadd && format.planes * format.maxCode() <= 127;
+  /// before widening: each is at most 2 * 128 * maxCode in magnitude, so
+  /// the P planes of B blocks stay in int16 while B * P * maxCode <= 127.
+  bool combinesPlanes() const { return blocksPerWidening() > 0; }
+  /// How many blocks' pair sums may be added so (0: not even one block's
+  /// planes): vpmaddwd and its add once per run of blocks, not per block.
+  int64_t blocksPerWidening() const {
+    return byteMadd ? 127 / (format.planes * format.maxCode()) : 0;
   }
 
   Value bitwise(Value x, int64_t v, bool isAnd) {
@@ -775,22 +778,53 @@ struct CodeDotKernel : IndexMath {
     return prepare(loadBlock(offset, inBounds));
   }
 
-  /// Block `kb` (P V codes of each row) of rows n0.. of W against rows m0..
-  /// of A', added to `accs` (part, then row of W, then row of A). Reads of
-  /// W stay inside the buffer when `inBounds`; the last blocks of a row may
-  /// read past it (into the next row, or padding at the end), where A' is
-  /// zero.
-  SmallVector<Value> block(Value kb, bool inBounds, Value n0, int64_t rowsW,
-                           Value m0, int64_t rowsA, ValueRange accs) {
+  /// Blocks [kb0, kb0 + count) (P V codes of each row) of rows n0.. of W
+  /// against rows m0.. of A', added to `accs` (part, then row of W, then
+  /// row of A). Reads of W stay inside the buffer when `inBounds`; the last
+  /// blocks of a row may read past it (into the next row, or padding at the
+  /// end), where A' is zero. Without vpdpbusd, the blocks' 16-bit pair sums
+  /// (at most blocksPerWidening blocks) are added over an scf.for of the
+  /// blocks, then widened once (one block an iteration: the prefetches of
+  /// the stream stay one a block).
+  SmallVector<Value> blockRun(Value kb0, int64_t count, bool inBounds,
+                              Value n0, int64_t rowsW, Value m0, int64_t rowsA,
+                              ValueRange accs) {
+    int64_t inRow = inBounds ? count : 0;
+    if (!combinesPlanes())
+      return overBlocks(kb0, count, inRow, SmallVector<Value>(accs),
+                        [&](Value kb, bool inBounds, ValueRange args) {
+                          return addBlock(kb, inBounds, n0, rowsW, m0, rowsA,
+                                          /*asPairs=*/false, args);
+                        });
+    auto words = VectorType::get({vectorBytes / 2}, b.getI16Type());
+    SmallVector<Value> pairs = overBlocks(
+        kb0, count, inRow,
+        SmallVector<Value>(format.parts() * rowsW * rowsA, splat(words, 0)),
+        [&](Value kb, bool inBounds, ValueRange args) {
+          return addBlock(kb, inBounds, n0, rowsW, m0, rowsA,
+                          /*asPairs=*/true, args);
+        });
     SmallVector<Value> next(accs);
+    for (int64_t part = 0; part < format.parts(); ++part)
+      for (int64_t r = 0; r < rowsW; ++r)
+        for (int64_t a = 0; a < rowsA; ++a) {
+          Value &acc = next[(accumulatorSet(part) * rowsW + r) * rowsA + a];
+          acc = addPairSums(acc, pairs[(part * rowsW + r) * rowsA + a],
+                            partWeight(part));
+        }
+    return next;
+  }
+
+  /// Block `kb`'s products added to `values` (blockRun): byte dot products
+  /// to the i32 accumulators, or with `asPairs` vpmaddubsw's pair sums to
+  /// the 16-bit sums (part, then row of W, then row of A).
+  SmallVector<Value> addBlock(Value kb, bool inBounds, Value n0,
+                              int64_t rowsW, Value m0, int64_t rowsA,
+                              bool asPairs, ValueRange values) {
+    SmallVector<Value> next(values);
     Value blockStart = mul(kb, blockCodes());
     for (int64_t r = 0; r < rowsW; ++r) {
       Value w = preparedBlock(add(n0, r), kb, inBounds);
-      // Without vpdpbusd, the planes' 16-bit pair sums, widened once.
-      SmallVector<Value> pairs(format.parts() * rowsA);
-      auto at = [&](int64_t part, int64_t a) {
-        return (accumulatorSet(part) * rowsW + r) * rowsA + a;
-      };
       for (int64_t j = 0; j < format.planes; ++j) {
         Value field = planeField(w, j);
         SmallVector<Value, 2> codes;
@@ -805,30 +839,23 @@ struct CodeDotKernel : IndexMath {
             activations = X86VpsignbOp::create(b, loc, byteVector(),
                                                activations, signs);
           for (int64_t part = 0; part < format.parts(); ++part) {
-            Value &acc = next[at(part, a)];
-            // (joinsParts implies combinesPlanes: one plane of codes below
-            // 128.)
-            if (!combinesPlanes()) {
+            if (!asPairs) {
+              Value &acc = next[(accumulatorSet(part) * rowsW + r) * rowsA + a];
               acc = dot(acc, codes[part], activations);
               continue;
             }
+            Value &sum = next[(part * rowsW + r) * rowsA + a];
             Value sums = pairSums(codes[part], activations);
-            Value &sum = pairs[part * rowsA + a];
-            sum = sum ? arith::AddIOp::create(b, loc, sum, sums).getResult()
-                      : sums;
+            // (A run's first block starts from zeros.)
+            sum = matchPattern(sum, m_Zero())
+                      ? sums
+                      : arith::AddIOp::create(b, loc, sum, sums).getResult();
           }
         }
       }
-      if (combinesPlanes())
-        for (int64_t part = 0; part < format.parts(); ++part)
-          for (int64_t a = 0; a < rowsA; ++a) {
-            Value &acc = next[at(part, a)];
-            acc = addPairSums(acc, pairs[part * rowsA + a], partWeight(part));
-          }
     }
     return next;
   }
-
 
   /// The blocks of a row of W, and how many of them (from the first) read
   /// inside the storage for every row: all where the last row's reads past
@@ -899,28 +926,48 @@ struct CodeDotKernel : IndexMath {
     return vector::ShuffleOp::create(b, loc, scales, zeros, pick);
   }
 
-  /// `body(kb, inBounds, values)` over blocks [kb0, kb0 + blocks) of a
-  /// row, carrying `values`: the first `inRow` read inside the row, the
-  /// rest may read past it. A run of several blocks is an scf.for, of one
-  /// a single body, of none nothing (the body is large).
+  /// `body(kb, count, inBounds, values)` over blocks [kb0, kb0 + blocks)
+  /// of a row in runs of `run` blocks [kb, kb + count), carrying `values`:
+  /// the first `inRow` read inside the row, the rest may read past it (no
+  /// run holds both). Several whole runs are an scf.for, one a single body,
+  /// the rest a shorter run (the body is large).
+  SmallVector<Value> overBlockRuns(
+      Value kb0, int64_t blocks, int64_t inRow, int64_t run,
+      SmallVector<Value> values,
+      function_ref<SmallVector<Value>(Value, int64_t, bool, ValueRange)>
+          body) {
+    auto over = [&](int64_t first, int64_t count, bool inBounds) {
+      Value start = add(kb0, first);
+      int64_t runs = count / run;
+      if (runs == 1)
+        values = body(start, run, inBounds, values);
+      else if (runs > 1)
+        values = buildLoop(b, loc, runs, 1, values,
+                           [&](Value i, ValueRange args) {
+                             return body(add(start, mul(i, run)), run,
+                                         inBounds, args);
+                           });
+      if (count % run)
+        values = body(add(start, runs * run), count % run, inBounds, values);
+    };
+    over(0, inRow, /*inBounds=*/true);
+    over(inRow, blocks - inRow, /*inBounds=*/false);
+    return values;
+  }
+  /// overBlockRuns one block at a time: `body(kb, inBounds, values)`.
   SmallVector<Value>
   overBlocks(Value kb0, int64_t blocks, int64_t inRow,
              SmallVector<Value> values,
              function_ref<SmallVector<Value>(Value, bool, ValueRange)> body) {
-    auto run = [&](int64_t first, int64_t count, bool inBounds) {
-      Value start = add(kb0, first);
-      if (count == 1)
-        values = body(start, inBounds, values);
-      else if (count > 1)
-        values = buildLoop(b, loc, count, 1, values,
-                           [&](Value i, ValueRange args) {
-                             return body(arith::AddIOp::create(b, loc, start, i),
-                                         inBounds, args);
-                           });
-    };
-    run(0, inRow, /*inBounds=*/true);
-    run(inRow, blocks - inRow, /*inBounds=*/false);
-    return values;
+    return overBlockRuns(kb0, blocks, inRow, 1, std::move(values),
+                         [&](Value kb, int64_t, bool inBounds,
+                             ValueRange args) {
+                           return body(kb, inBounds, args);
+                         });
+  }
+  /// Blocks of the integer sums a run: as many as stay exact in 16 bits.
+  int64_t blocksPerRun() const {
+    return std::max<int64_t>(1, blocksPerWidening());
   }
 
   /// A unit of scaled sums is a group's worth of blocks, or one block
@@ -999,12 +1046,6 @@ struct CodeDotKernel : IndexMath {
                                 ArrayRef<Value> rowScales, ValueRange accs) {
     int64_t perPart = rowsW * rowsA;
     Value kb0 = mul(unit, blocks);
-    auto overUnit = [&](SmallVector<Value> values,
-                        function_ref<SmallVector<Value>(Value, bool,
-                                                        ValueRange)>
-                            body) {
-      return overBlocks(kb0, blocks, inRowBlocks, std::move(values), body);
-    };
     SmallVector<Value> partial(accumulatorSets() * perPart);
     Value pad = arith::ConstantIntOp::create(b, loc, 0, 32);
     for (int64_t part = 0; part < accumulatorSets(); ++part)
@@ -1020,10 +1061,11 @@ struct CodeDotKernel : IndexMath {
         for (int64_t r = 0; r < rowsW; ++r)
           partial[part * perPart + r * rowsA + a] = start;
       }
-    partial = overUnit(partial, [&](Value kb, bool inBounds,
-                                    ValueRange args) {
-      return block(kb, inBounds, n0, rowsW, m0, rowsA, args);
-    });
+    partial = overBlockRuns(
+        kb0, blocks, inRowBlocks, blocksPerRun(), std::move(partial),
+        [&](Value kb, int64_t count, bool inBounds, ValueRange args) {
+          return blockRun(kb, count, inBounds, n0, rowsW, m0, rowsA, args);
+        });
     SmallVector<Value> next(accs);
     for (int64_t r = 0; r < rowsW; ++r) {
       Value scales = laneScales(add(n0, r), unit, first, rowScales[r]);
@@ -1507,11 +1549,11 @@ struct CodeDotKernel : IndexMath {
                  int64_t rowsW) {
     // Blocks whose read ends inside the row, then the rest.
     auto [blocks, inRow] = blockCounts();
-    SmallVector<Value> accs = overBlocks(
-        idx(0), blocks, inRow,
+    SmallVector<Value> accs = overBlockRuns(
+        idx(0), blocks, inRow, blocksPerRun(),
         SmallVector<Value>(rowsW * rowsA, splat(laneVector(), 0)),
-        [&](Value kb, bool inBounds, ValueRange args) {
-          return block(kb, inBounds, n0, rowsW, m0, rowsA, args);
+        [&](Value kb, int64_t count, bool inBounds, ValueRange args) {
+          return blockRun(kb, count, inBounds, n0, rowsW, m0, rowsA, args);
         });
     for (int64_t r = 0; r < rowsW; ++r)
       for (int64_t a = 0; a < rowsA; ++a) {

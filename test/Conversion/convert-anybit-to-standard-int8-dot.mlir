@@ -306,8 +306,11 @@ func.func @gemv_e3m2(%a: tensor<1x256xi8>, %w: tensor<8x256x!anybit.float<e3m2>,
 // index (field & 31) + 112 has bit 7 (zero) set for the upper half, and
 // that xor 128 for the lower. The sign, shifted to bit 7, negates the
 // activations; both products go into one accumulator, the upper half's
-// pair sums widened times 8.
+// pair sums widened times 8, once for the group's two blocks: their pair
+// sums add up in 16 bits over the scf.for of the blocks (2 * 56 * 2 * 128
+// < 2^15).
 // MADD: } else {
+// MADD: %[[BLOCKS:.*]]:2 = scf.for {{.*}} -> (vector<16xi16>, vector<16xi16>)
 // MADD: %[[MFIELD:.*]] = anybit.x86_vpackuswb
 // MADD: %[[MASK:.*]] = arith.constant dense<31> : vector<32xi8>
 // MADD: %[[LOW5:.*]] = arith.andi %[[MFIELD]], %[[MASK]] : vector<32xi8>
@@ -326,11 +329,15 @@ func.func @gemv_e3m2(%a: tensor<1x256xi8>, %w: tensor<8x256x!anybit.float<e3m2>,
 // MADD: %[[ACT:.*]] = vector.transfer_read
 // MADD: %[[SIGNED:.*]] = anybit.x86_vpsignb %[[ACT]], %[[SIGNS]]
 // MADD: %[[LP2:.*]] = anybit.x86_vpmaddubsw %[[LOWS]], %[[SIGNED]]
+// MADD: %[[LS:.*]] = arith.addi %{{.*}}, %[[LP2]] : vector<16xi16>
 // MADD: %[[HP2:.*]] = anybit.x86_vpmaddubsw %[[HIGHS]], %[[SIGNED]]
+// MADD: %[[HS:.*]] = arith.addi %{{.*}}, %[[HP2]] : vector<16xi16>
+// MADD-NOT: anybit.x86_vpmaddwd
+// MADD: scf.yield %[[LS]], %[[HS]]
 // MADD: %[[ONES:.*]] = arith.constant dense<1> : vector<16xi16>
-// MADD: anybit.x86_vpmaddwd %[[LP2]], %[[ONES]]
+// MADD: anybit.x86_vpmaddwd %[[BLOCKS]]#0, %[[ONES]]
 // MADD: %[[EIGHTS:.*]] = arith.constant dense<8> : vector<16xi16>
-// MADD: anybit.x86_vpmaddwd %[[HP2]], %[[EIGHTS]]
+// MADD: anybit.x86_vpmaddwd %[[BLOCKS]]#1, %[[EIGHTS]]
 // MADD-NOT: arith.shli %{{.*}} : vector<8xi32>
 // MADD: arith.sitofp
 
@@ -358,7 +365,9 @@ func.func @gemv_e2m3(%a: tensor<1x256xi8>, %w: tensor<8x256x!anybit.float<e2m3>,
 // MADD-NOT: anybit.x86_vpshufb
 // MADD: %[[SIGNED:.*]] = anybit.x86_vpsignb
 // MADD: %[[PAIRS:.*]] = anybit.x86_vpmaddubsw %[[CODES]], %[[SIGNED]]
-// MADD: anybit.x86_vpmaddwd %[[PAIRS]]
+// MADD: %[[SUM:.*]] = arith.addi %{{.*}}, %[[PAIRS]] : vector<16xi16>
+// MADD: scf.yield %[[SUM]] : vector<16xi16>
+// MADD: anybit.x86_vpmaddwd
 // MADD-NOT: anybit.x86_vpmaddubsw
 // MADD: arith.sitofp
 

@@ -58,23 +58,29 @@
 // PORTABLE-NOT: anybit.x86_vpdpbusd
 // With AVX2's byte instructions but no vpdpbusd, vpmaddubsw adds pairs of
 // code x activation products in 16 bits (exact: codes below 128); the
-// four planes' pair sums of a row of A add up in 16 bits (4 planes * 3 *
-// 2 * 128 < 2^15), and one vpmaddwd by ones adds pairs of pairs into each
-// 32-bit lane. Two rows of A: two chains.
+// pair sums of a row of A add up in 16 bits over the planes and the blocks
+// (B blocks * 4 planes * 3 * 2 * 128 < 2^15 for up to 10 blocks), carried
+// by the scf.for over the blocks that read inside the row; after it one
+// vpmaddwd by ones adds pairs of pairs into each 32-bit lane. Two rows of
+// A and four of W: eight sums.
 // MADD-LABEL: func.func @gemv(
 // MADD: scf.forall
+// MADD: %[[BLOCKS:.*]]:8 = scf.for %{{.*}} iter_args(%[[ACC:[^ ]*]] = %{{.*}}) -> (vector<16xi16>,
 // MADD: %[[P0:.*]] = anybit.x86_vpmaddubsw %{{.*}}, %{{.*}} : vector<32xi8> -> vector<16xi16>
+// MADD: %[[S0:.*]] = arith.addi %[[ACC]], %[[P0]] : vector<16xi16>
 // MADD: anybit.x86_vpmaddubsw
 // MADD: %[[P1:.*]] = anybit.x86_vpmaddubsw %{{.*}}, %{{.*}} : vector<32xi8> -> vector<16xi16>
-// MADD: %[[S1:.*]] = arith.addi %[[P0]], %[[P1]] : vector<16xi16>
+// MADD: %[[S1:.*]] = arith.addi %[[S0]], %[[P1]] : vector<16xi16>
 // MADD: anybit.x86_vpmaddubsw
 // MADD: %[[P2:.*]] = anybit.x86_vpmaddubsw %{{.*}}, %{{.*}} : vector<32xi8> -> vector<16xi16>
 // MADD: %[[S2:.*]] = arith.addi %[[S1]], %[[P2]] : vector<16xi16>
 // MADD: anybit.x86_vpmaddubsw
 // MADD: %[[P3:.*]] = anybit.x86_vpmaddubsw %{{.*}}, %{{.*}} : vector<32xi8> -> vector<16xi16>
 // MADD: %[[S3:.*]] = arith.addi %[[S2]], %[[P3]] : vector<16xi16>
+// MADD-NOT: anybit.x86_vpmaddwd
+// MADD: scf.yield %[[S3]],
 // MADD: %[[ONES:.*]] = arith.constant dense<1> : vector<16xi16>
-// MADD: %[[QUADS:.*]] = anybit.x86_vpmaddwd %[[S3]], %[[ONES]] : vector<16xi16> -> vector<8xi32>
+// MADD: %[[QUADS:.*]] = anybit.x86_vpmaddwd %[[BLOCKS]]#0, %[[ONES]] : vector<16xi16> -> vector<8xi32>
 // MADD: arith.addi %{{.*}}, %[[QUADS]] : vector<8xi32>
 // MADD-NOT: anybit.x86_vpdpbusd
 // ternary=generic: the contraction multiplies each decoded trit.

@@ -40,6 +40,7 @@
 #include "gtest/gtest.h"
 #include <cmath>
 #include <iostream>
+#include <optional>
 #include <random>
 
 using namespace mlir;
@@ -136,9 +137,42 @@ protected:
     return !int8Minimum && type.isSignlessInteger(8) && code == 0x80;
   }
 
-  /// Random finite codes of `type`.
+  /// Extreme inputs instead of random ones (the third run of
+  /// compareWithTheVM's code-dot kernels): every activation the largest
+  /// int8 of one sign, every weight the code of the largest or the
+  /// smallest value, so that every product is as large as it gets, with
+  /// one sign: partial sums a kernel keeps in 16 bits (vpmaddubsw's pairs)
+  /// overflow if they are longer than the bound says.
+  struct Extremes {
+    bool negativeActivations;
+    bool smallestWeights;
+  };
+  std::optional<Extremes> extremes;
+
+  /// The finite code of `type`'s largest (or smallest) value, for types of
+  /// at most 8 bits.
+  std::optional<uint64_t> extremeCode(Type type, bool smallest) const {
+    anybit::ElementCodec codec(type);
+    if (codec.getWidth() > 8)
+      return std::nullopt;
+    std::optional<uint64_t> best;
+    for (uint64_t c = 0; c <= codec.getMask(); ++c) {
+      double v = codec.toDouble(c);
+      if (std::isfinite(v) && !excluded(type, c) &&
+          (!best || (smallest ? v < codec.toDouble(*best)
+                              : v > codec.toDouble(*best))))
+        best = c;
+    }
+    return best;
+  }
+
+  /// Random finite codes of `type` (or all one extreme code).
   std::vector<uint64_t> finiteCodes(Type type, int64_t count) {
     anybit::ElementCodec codec(type);
+    if (extremes)
+      if (std::optional<uint64_t> c =
+              extremeCode(type, extremes->smallestWeights))
+        return std::vector<uint64_t>(count, *c);
     std::vector<uint64_t> codes(count);
     for (uint64_t &c : codes)
       do
@@ -181,6 +215,13 @@ protected:
   anybit::RtValue randomActivations(RankedTensorType type) {
     anybit::ElementCodec codec(type.getElementType());
     std::vector<uint64_t> values(type.getNumElements());
+    if (extremes && codec.isInteger() && codec.getWidth() == 8) {
+      int64_t x = !extremes->negativeActivations ? 127
+                  : int8Minimum                  ? -128
+                                                 : -127;
+      values.assign(values.size(), codec.fromInt(x));
+      return anybit::RtValue::tensor(type, std::move(values));
+    }
     for (uint64_t &v : values)
       do
         v = codec.isInteger()
@@ -473,9 +514,11 @@ protected:
   }
 
   /// Compiles `source` with `options` and compares every function with the
-  /// VM on random inputs, twice; returns the number of comparisons.
+  /// VM on random inputs, twice, and with `extremeRun` a third time on
+  /// extreme ones; returns the number of comparisons.
   int compareWithTheVM(const std::string &source,
-                       const anybit::CPUCompileOptions &options) {
+                       const anybit::CPUCompileOptions &options,
+                       bool extremeRun = false) {
     OwningOpRef<ModuleOp> parsed =
         parseSourceString<ModuleOp>(source, &context);
     EXPECT_TRUE(parsed) << source;
@@ -489,8 +532,11 @@ protected:
     for (auto fn : parsed->getOps<func::FuncOp>()) {
       auto lhsType = cast<RankedTensorType>(fn.getArgumentTypes()[0]);
       auto rhsType = cast<RankedTensorType>(fn.getArgumentTypes()[1]);
-      for (int run = 0; run < 2; ++run) {
-        int8Minimum = run == 0;
+      for (int run = 0; run < (extremeRun ? 3 : 2); ++run) {
+        int8Minimum = run == 0 || (run == 2 && rng() % 2);
+        extremes.reset();
+        if (run == 2)
+          extremes = Extremes{bool(rng() % 2), bool(rng() % 2)};
         SmallVector<anybit::RtValue> args = {
             lhsType.getEncoding() ? randomPacked(lhsType)
                                   : randomActivations(lhsType),
@@ -509,6 +555,7 @@ protected:
         ++cases;
       }
     }
+    extremes.reset();
     return cases;
   }
 
@@ -740,7 +787,7 @@ TEST_F(PackedMatmulTest, CodeDotKernelMatchesTheReferenceVM) {
     options.features = features[module % 4];
     // Every set keeps x86 byte shuffles: tables of up to 64 entries.
     int64_t tableEntries = 64;
-    cases += compareWithTheVM(source, options);
+    cases += compareWithTheVM(source, options, /*extremeRun=*/true);
     // As for the code-FMA kernel: the draws must reach the kernel.
     countTaken(source, functions, taken,
                [&](RankedTensorType lhs, RankedTensorType rhs) {
@@ -749,7 +796,7 @@ TEST_F(PackedMatmulTest, CodeDotKernelMatchesTheReferenceVM) {
                      Float32Type::get(&context), tableEntries);
                });
   }
-  EXPECT_EQ(cases, 96 * anybit::test::sweepScale());
+  EXPECT_EQ(cases, 144 * anybit::test::sweepScale());
   // Table floats whose values are no multiples of one power of two within
   // 16 bits are not the kernel's; a half is the floor.
   std::cout << "[   INFO   ] " << taken << " of " << functions
