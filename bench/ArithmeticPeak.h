@@ -1,8 +1,8 @@
 //===- ArithmeticPeak.h - The cores' peak multiply-add rates ---------------===//
 //
 // The arithmetic half of a roofline: how many f32 multiply-adds (FMA lanes)
-// and int8 byte products (vpdpbusd lanes) the host's cores retire per
-// second at best. A GEMV with f32 activations spends at least one FMA lane
+// and int8 byte products (vpdpbusd or vpmaddubsw lanes) the host's cores
+// retire per second at best. A GEMV with f32 activations spends at least one FMA lane
 // per weight and batch row, one with int8 activations one byte product, so
 // N K B over the peak is the least time its arithmetic takes, whatever the
 // weights' width. Measured, not taken from a data sheet: independent
@@ -86,6 +86,50 @@ dotLanesVNNI(int64_t iterations, const float *operands) {
     sink += _mm512_reduce_add_epi32(v);
   return sink == 1 ? 0 : double(iterations) * kPeakChains * 64;
 }
+
+/// Without VNNI: kPeakChains x `iterations` 256-bit vpmaddubsws, each
+/// product chained into the next (the instruction's speed does not depend
+/// on the values; saturation is harmless); returns byte products. The
+/// kernels' widening of the 16-bit pair sums (one vpmaddwd a run of
+/// blocks) is not counted: this is the products' own bound.
+__attribute__((noinline, target("avx2"))) inline double
+dotLanesAVX2(int64_t iterations, const float *operands) {
+  __m256i acc[kPeakChains];
+  for (int c = 0; c < kPeakChains; ++c)
+    acc[c] = _mm256_set1_epi8(char(int(operands[0]) + c));
+  __m256i s = _mm256_set1_epi8(char(2 + operands[2]));
+  for (int64_t i = 0; i < iterations; ++i)
+    for (int c = 0; c < kPeakChains; ++c) {
+      acc[c] = _mm256_maddubs_epi16(acc[c], s);
+      ANYBIT_PIN(acc[c]);
+    }
+  alignas(32) int32_t words[8];
+  int64_t sink = 0;
+  for (__m256i &v : acc) {
+    _mm256_store_si256(reinterpret_cast<__m256i *>(words), v);
+    for (int32_t w : words)
+      sink += w;
+  }
+  return sink == 1 ? 0 : double(iterations) * kPeakChains * 32;
+}
+
+/// The same with 512-bit vpmaddubsws (AVX-512 without VNNI).
+__attribute__((noinline, target("avx512f,avx512bw"))) inline double
+dotLanesAVX512BW(int64_t iterations, const float *operands) {
+  __m512i acc[kPeakChains];
+  for (int c = 0; c < kPeakChains; ++c)
+    acc[c] = _mm512_set1_epi8(char(int(operands[0]) + c));
+  __m512i s = _mm512_set1_epi8(char(2 + operands[2]));
+  for (int64_t i = 0; i < iterations; ++i)
+    for (int c = 0; c < kPeakChains; ++c) {
+      acc[c] = _mm512_maddubs_epi16(acc[c], s);
+      ANYBIT_PIN(acc[c]);
+    }
+  int64_t sink = 0;
+  for (__m512i &v : acc)
+    sink += _mm512_reduce_add_epi32(v);
+  return sink == 1 ? 0 : double(iterations) * kPeakChains * 64;
+}
 #endif
 
 using PeakKernel = double (*)(int64_t, const float *);
@@ -102,13 +146,23 @@ inline PeakKernel fmaPeakKernel() {
   return nullptr;
 }
 
-/// vpdpbusd where the host has AVX-512 VNNI, else null (no figure).
-inline PeakKernel dotPeakKernel() {
+/// The instruction the int8 kernels multiply bytes with on this host, and
+/// its peak kernel: vpdpbusd with AVX-512 VNNI, else vpmaddubsw (512 or
+/// 256 bits), else none (null: no figure).
+struct DotPeak {
+  const char *instruction;
+  PeakKernel kernel;
+};
+inline DotPeak dotPeak() {
 #if defined(__x86_64__) || defined(__i386__)
   if (__builtin_cpu_supports("avx512vnni"))
-    return dotLanesVNNI;
+    return {"vpdpbusd", dotLanesVNNI};
+  if (__builtin_cpu_supports("avx512bw"))
+    return {"vpmaddubsw (512-bit)", dotLanesAVX512BW};
+  if (__builtin_cpu_supports("avx2"))
+    return {"vpmaddubsw (256-bit)", dotLanesAVX2};
 #endif
-  return nullptr;
+  return {"none", nullptr};
 }
 
 /// Best-of-`passes` lanes per second of `kernel` on `threads` threads,

@@ -397,7 +397,7 @@ struct MachineLimits {
       fma[t - 1] =
           std::max(fma[t - 1], arithmeticPeak(fmaPeakKernel(), t, passes));
       dot[t - 1] =
-          std::max(dot[t - 1], arithmeticPeak(dotPeakKernel(), t, passes));
+          std::max(dot[t - 1], arithmeticPeak(dotPeak().kernel, t, passes));
     }
     ++samples;
   }
@@ -686,10 +686,10 @@ int main(int argc, char **argv) {
               bw.streams[1], bw.wide[1]);
   std::printf("arithmetic peak (%d independent chains of the widest "
               "instruction, best of %d samples): f32 FMA %.1f G lanes/s on "
-              "1 thread, %.1f on 2; int8 vpdpbusd %.1f G byte products/s "
+              "1 thread, %.1f on 2; int8 %s %.1f G byte products/s "
               "on 1, %.1f on 2 (0: none on this host)\n",
               kPeakChains, bw.samples, bw.fma[0] / 1e9, bw.fma[1] / 1e9,
-              bw.dot[0] / 1e9, bw.dot[1] / 1e9);
+              dotPeak().instruction, bw.dot[0] / 1e9, bw.dot[1] / 1e9);
   std::printf("%%roof: the larger of the weights' read time at that "
               "bandwidth and N K B multiply-adds at that peak (f32 lanes "
               "for f32 x, byte products for a8), over the kernel's time\n");
