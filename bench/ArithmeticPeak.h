@@ -2,10 +2,10 @@
 //
 // The arithmetic half of a roofline: how many f32 multiply-adds (FMA lanes)
 // and int8 byte products (vpdpbusd or vpmaddubsw lanes) the host's cores
-// retire per second at best. A GEMV with f32 activations spends at least one FMA lane
-// per weight and batch row, one with int8 activations one byte product, so
-// N K B over the peak is the least time its arithmetic takes, whatever the
-// weights' width. Measured, not taken from a data sheet: independent
+// retire per second at best. A GEMV with f32 activations spends at least
+// one FMA lane per weight and batch row, one with int8 activations one byte
+// product, so N K B over the peak is the least time its arithmetic takes,
+// whatever the weights' width. Measured, not taken from a data sheet: independent
 // chains of the widest instruction the host has, best of a few passes.
 //
 //===----------------------------------------------------------------------===//
@@ -87,6 +87,30 @@ dotLanesVNNI(int64_t iterations, const float *operands) {
   return sink == 1 ? 0 : double(iterations) * kPeakChains * 64;
 }
 
+/// AVX-VNNI (no AVX-512): kPeakChains x `iterations` 256-bit vpdpbusds;
+/// returns byte products.
+__attribute__((noinline, target("avxvnni"))) inline double
+dotLanesAVXVNNI(int64_t iterations, const float *operands) {
+  __m256i acc[kPeakChains];
+  for (int c = 0; c < kPeakChains; ++c)
+    acc[c] = _mm256_set1_epi32(int(operands[0]) + c);
+  __m256i u = _mm256_set1_epi8(char(1 + operands[1])),
+          s = _mm256_set1_epi8(char(2 + operands[2]));
+  for (int64_t i = 0; i < iterations; ++i)
+    for (int c = 0; c < kPeakChains; ++c) {
+      acc[c] = _mm256_dpbusd_avx_epi32(acc[c], u, s);
+      ANYBIT_PIN(acc[c]);
+    }
+  alignas(32) int32_t words[8];
+  int64_t sink = 0;
+  for (__m256i &v : acc) {
+    _mm256_store_si256(reinterpret_cast<__m256i *>(words), v);
+    for (int32_t w : words)
+      sink += w;
+  }
+  return sink == 1 ? 0 : double(iterations) * kPeakChains * 32;
+}
+
 /// Without VNNI: kPeakChains x `iterations` 256-bit vpmaddubsws, each
 /// product chained into the next (the instruction's speed does not depend
 /// on the values; saturation is harmless); returns byte products. The
@@ -147,8 +171,8 @@ inline PeakKernel fmaPeakKernel() {
 }
 
 /// The instruction the int8 kernels multiply bytes with on this host, and
-/// its peak kernel: vpdpbusd with AVX-512 VNNI, else vpmaddubsw (512 or
-/// 256 bits), else none (null: no figure).
+/// its peak kernel: vpdpbusd with AVX-512 VNNI (512 bits) or AVX-VNNI
+/// (256), else vpmaddubsw (512 or 256 bits), else none (null: no figure).
 struct DotPeak {
   const char *instruction;
   PeakKernel kernel;
@@ -156,7 +180,9 @@ struct DotPeak {
 inline DotPeak dotPeak() {
 #if defined(__x86_64__) || defined(__i386__)
   if (__builtin_cpu_supports("avx512vnni"))
-    return {"vpdpbusd", dotLanesVNNI};
+    return {"vpdpbusd (512-bit)", dotLanesVNNI};
+  if (__builtin_cpu_supports("avxvnni"))
+    return {"vpdpbusd (256-bit)", dotLanesAVXVNNI};
   if (__builtin_cpu_supports("avx512bw"))
     return {"vpmaddubsw (512-bit)", dotLanesAVX512BW};
   if (__builtin_cpu_supports("avx2"))

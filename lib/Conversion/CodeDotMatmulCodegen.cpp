@@ -780,81 +780,90 @@ struct CodeDotKernel : IndexMath {
 
   /// Blocks [kb0, kb0 + count) (P V codes of each row) of rows n0.. of W
   /// against rows m0.. of A', added to `accs` (part, then row of W, then
-  /// row of A). Reads of W stay inside the buffer when `inBounds`; the last
-  /// blocks of a row may read past it (into the next row, or padding at the
-  /// end), where A' is zero. Without vpdpbusd, the blocks' 16-bit pair sums
-  /// (at most blocksPerWidening blocks) are added over an scf.for of the
-  /// blocks, then widened once (one block an iteration: the prefetches of
-  /// the stream stay one a block).
+  /// row of A), one row of W after the other. Reads of W stay inside the
+  /// buffer when `inBounds`; the last blocks of a row may read past it
+  /// (into the next row, or padding at the end), where A' is zero. Without
+  /// vpdpbusd, a row's 16-bit pair sums of the blocks (at most
+  /// blocksPerWidening) are added over an scf.for of the blocks, then
+  /// widened once (one block an iteration: the prefetches of the stream
+  /// stay one a block).
   SmallVector<Value> blockRun(Value kb0, int64_t count, bool inBounds,
                               Value n0, int64_t rowsW, Value m0, int64_t rowsA,
                               ValueRange accs) {
     int64_t inRow = inBounds ? count : 0;
-    if (!combinesPlanes())
-      return overBlocks(kb0, count, inRow, SmallVector<Value>(accs),
-                        [&](Value kb, bool inBounds, ValueRange args) {
-                          return addBlock(kb, inBounds, n0, rowsW, m0, rowsA,
-                                          /*asPairs=*/false, args);
-                        });
+    // Split parts that share an accumulator are widened by their weight.
+    assert((combinesPlanes() || !joinsParts()) &&
+           "joined parts take the pair sums");
     auto words = VectorType::get({vectorBytes / 2}, b.getI16Type());
-    SmallVector<Value> pairs = overBlocks(
-        kb0, count, inRow,
-        SmallVector<Value>(format.parts() * rowsW * rowsA, splat(words, 0)),
-        [&](Value kb, bool inBounds, ValueRange args) {
-          return addBlock(kb, inBounds, n0, rowsW, m0, rowsA,
-                          /*asPairs=*/true, args);
-        });
     SmallVector<Value> next(accs);
-    for (int64_t part = 0; part < format.parts(); ++part)
-      for (int64_t r = 0; r < rowsW; ++r)
-        for (int64_t a = 0; a < rowsA; ++a) {
-          Value &acc = next[(accumulatorSet(part) * rowsW + r) * rowsA + a];
-          acc = addPairSums(acc, pairs[(part * rowsW + r) * rowsA + a],
-                            partWeight(part));
-        }
+    for (int64_t r = 0; r < rowsW; ++r) {
+      auto at = [&](int64_t part, int64_t a) {
+        return (accumulatorSet(part) * rowsW + r) * rowsA + a;
+      };
+      if (!combinesPlanes()) {
+        next = overBlocks(kb0, count, inRow, std::move(next),
+                          [&](Value kb, bool inBounds, ValueRange args) {
+                            SmallVector<Value> sums(args);
+                            forBlock(kb, inBounds, add(n0, r), m0, rowsA,
+                                     [&](int64_t part, int64_t a, Value codes,
+                                         Value activations) {
+                                       Value &acc = sums[at(part, a)];
+                                       acc = dot(acc, codes, activations);
+                                     });
+                            return sums;
+                          });
+        continue;
+      }
+      SmallVector<Value> pairs = overBlocks(
+          kb0, count, inRow,
+          SmallVector<Value>(format.parts() * rowsA, splat(words, 0)),
+          [&](Value kb, bool inBounds, ValueRange args) {
+            SmallVector<Value> sums(args);
+            forBlock(kb, inBounds, add(n0, r), m0, rowsA,
+                     [&](int64_t part, int64_t a, Value codes,
+                         Value activations) {
+                       Value &sum = sums[part * rowsA + a];
+                       Value products = pairSums(codes, activations);
+                       // (A run's first block starts from zeros.)
+                       sum = matchPattern(sum, m_Zero())
+                                 ? products
+                                 : arith::AddIOp::create(b, loc, sum, products)
+                                       .getResult();
+                     });
+            return sums;
+          });
+      for (int64_t part = 0; part < format.parts(); ++part)
+        for (int64_t a = 0; a < rowsA; ++a)
+          next[at(part, a)] = addPairSums(
+              next[at(part, a)], pairs[part * rowsA + a], partWeight(part));
+    }
     return next;
   }
 
-  /// Block `kb`'s products added to `values` (blockRun): byte dot products
-  /// to the i32 accumulators, or with `asPairs` vpmaddubsw's pair sums to
-  /// the 16-bit sums (part, then row of W, then row of A).
-  SmallVector<Value> addBlock(Value kb, bool inBounds, Value n0,
-                              int64_t rowsW, Value m0, int64_t rowsA,
-                              bool asPairs, ValueRange values) {
-    SmallVector<Value> next(values);
+  /// `take(part, a, codes, activations)` for block `kb` of row `row` of W:
+  /// each plane's codes of each part against row m0 + a of A' (negated
+  /// where sign-magnitude codes are negative).
+  void forBlock(Value kb, bool inBounds, Value row, Value m0, int64_t rowsA,
+                function_ref<void(int64_t, int64_t, Value, Value)> take) {
     Value blockStart = mul(kb, blockCodes());
-    for (int64_t r = 0; r < rowsW; ++r) {
-      Value w = preparedBlock(add(n0, r), kb, inBounds);
-      for (int64_t j = 0; j < format.planes; ++j) {
-        Value field = planeField(w, j);
-        SmallVector<Value, 2> codes;
+    Value w = preparedBlock(row, kb, inBounds);
+    for (int64_t j = 0; j < format.planes; ++j) {
+      Value field = planeField(w, j);
+      SmallVector<Value, 2> codes;
+      for (int64_t part = 0; part < format.parts(); ++part)
+        codes.push_back(codesOf(field, part));
+      Value signs = format.signBit ? signsAtBit7(field) : Value();
+      for (int64_t a = 0; a < rowsA; ++a) {
+        Value activations =
+            read(planar, {add(m0, a), add(blockStart, j * vectorBytes)},
+                 /*inBounds=*/true);
+        if (signs)
+          activations = X86VpsignbOp::create(b, loc, byteVector(),
+                                             activations, signs);
         for (int64_t part = 0; part < format.parts(); ++part)
-          codes.push_back(codesOf(field, part));
-        Value signs = format.signBit ? signsAtBit7(field) : Value();
-        for (int64_t a = 0; a < rowsA; ++a) {
-          Value activations =
-              read(planar, {add(m0, a), add(blockStart, j * vectorBytes)},
-                   /*inBounds=*/true);
-          if (signs)
-            activations = X86VpsignbOp::create(b, loc, byteVector(),
-                                               activations, signs);
-          for (int64_t part = 0; part < format.parts(); ++part) {
-            if (!asPairs) {
-              Value &acc = next[(accumulatorSet(part) * rowsW + r) * rowsA + a];
-              acc = dot(acc, codes[part], activations);
-              continue;
-            }
-            Value &sum = next[(part * rowsW + r) * rowsA + a];
-            Value sums = pairSums(codes[part], activations);
-            // (A run's first block starts from zeros.)
-            sum = matchPattern(sum, m_Zero())
-                      ? sums
-                      : arith::AddIOp::create(b, loc, sum, sums).getResult();
-          }
-        }
+          take(part, a, codes[part], activations);
       }
     }
-    return next;
   }
 
   /// The blocks of a row of W, and how many of them (from the first) read
@@ -965,9 +974,12 @@ struct CodeDotKernel : IndexMath {
                            return body(kb, inBounds, args);
                          });
   }
-  /// Blocks of the integer sums a run: as many as stay exact in 16 bits.
-  int64_t blocksPerRun() const {
-    return std::max<int64_t>(1, blocksPerWidening());
+  /// Blocks of the integer sums a run: as many as stay exact in 16 bits,
+  /// in tiles of one row of W (GEMVs, small batches); tiles of several
+  /// widen every block, whose 16-bit sums for every row of W and of A would
+  /// otherwise stay live across the run (4 x 4 of them, on 16 registers).
+  int64_t blocksPerRun(int64_t rowsW) const {
+    return rowsW == 1 ? std::max<int64_t>(1, blocksPerWidening()) : 1;
   }
 
   /// A unit of scaled sums is a group's worth of blocks, or one block
@@ -1062,7 +1074,7 @@ struct CodeDotKernel : IndexMath {
           partial[part * perPart + r * rowsA + a] = start;
       }
     partial = overBlockRuns(
-        kb0, blocks, inRowBlocks, blocksPerRun(), std::move(partial),
+        kb0, blocks, inRowBlocks, blocksPerRun(rowsW), std::move(partial),
         [&](Value kb, int64_t count, bool inBounds, ValueRange args) {
           return blockRun(kb, count, inBounds, n0, rowsW, m0, rowsA, args);
         });
@@ -1550,7 +1562,7 @@ struct CodeDotKernel : IndexMath {
     // Blocks whose read ends inside the row, then the rest.
     auto [blocks, inRow] = blockCounts();
     SmallVector<Value> accs = overBlockRuns(
-        idx(0), blocks, inRow, blocksPerRun(),
+        idx(0), blocks, inRow, blocksPerRun(rowsW),
         SmallVector<Value>(rowsW * rowsA, splat(laneVector(), 0)),
         [&](Value kb, int64_t count, bool inBounds, ValueRange args) {
           return blockRun(kb, count, inBounds, n0, rowsW, m0, rowsA, args);

@@ -58,29 +58,25 @@
 // PORTABLE-NOT: anybit.x86_vpdpbusd
 // With AVX2's byte instructions but no vpdpbusd, vpmaddubsw adds pairs of
 // code x activation products in 16 bits (exact: codes below 128); the
-// pair sums of a row of A add up in 16 bits over the planes and the blocks
-// (B blocks * 4 planes * 3 * 2 * 128 < 2^15 for up to 10 blocks), carried
-// by the scf.for over the blocks that read inside the row; after it one
-// vpmaddwd by ones adds pairs of pairs into each 32-bit lane. Two rows of
-// A and four of W: eight sums.
+// four planes' pair sums of a row of A add up in 16 bits (4 planes * 3 *
+// 2 * 128 < 2^15), and one vpmaddwd by ones adds pairs of pairs into each
+// 32-bit lane. Two rows of A: two chains. A tile of several rows of W
+// widens every block: a run of blocks (as a GEMV's tile of one row takes)
+// would keep 16-bit sums of every row of W and of A live across it.
 // MADD-LABEL: func.func @gemv(
 // MADD: scf.forall
-// MADD: %[[BLOCKS:.*]]:8 = scf.for %{{.*}} iter_args(%[[ACC:[^ ]*]] = %{{.*}}) -> (vector<16xi16>,
 // MADD: %[[P0:.*]] = anybit.x86_vpmaddubsw %{{.*}}, %{{.*}} : vector<32xi8> -> vector<16xi16>
-// MADD: %[[S0:.*]] = arith.addi %[[ACC]], %[[P0]] : vector<16xi16>
 // MADD: anybit.x86_vpmaddubsw
 // MADD: %[[P1:.*]] = anybit.x86_vpmaddubsw %{{.*}}, %{{.*}} : vector<32xi8> -> vector<16xi16>
-// MADD: %[[S1:.*]] = arith.addi %[[S0]], %[[P1]] : vector<16xi16>
+// MADD: %[[S1:.*]] = arith.addi %[[P0]], %[[P1]] : vector<16xi16>
 // MADD: anybit.x86_vpmaddubsw
 // MADD: %[[P2:.*]] = anybit.x86_vpmaddubsw %{{.*}}, %{{.*}} : vector<32xi8> -> vector<16xi16>
 // MADD: %[[S2:.*]] = arith.addi %[[S1]], %[[P2]] : vector<16xi16>
 // MADD: anybit.x86_vpmaddubsw
 // MADD: %[[P3:.*]] = anybit.x86_vpmaddubsw %{{.*}}, %{{.*}} : vector<32xi8> -> vector<16xi16>
 // MADD: %[[S3:.*]] = arith.addi %[[S2]], %[[P3]] : vector<16xi16>
-// MADD-NOT: anybit.x86_vpmaddwd
-// MADD: scf.yield %[[S3]],
 // MADD: %[[ONES:.*]] = arith.constant dense<1> : vector<16xi16>
-// MADD: %[[QUADS:.*]] = anybit.x86_vpmaddwd %[[BLOCKS]]#0, %[[ONES]] : vector<16xi16> -> vector<8xi32>
+// MADD: %[[QUADS:.*]] = anybit.x86_vpmaddwd %[[S3]], %[[ONES]] : vector<16xi16> -> vector<8xi32>
 // MADD: arith.addi %{{.*}}, %[[QUADS]] : vector<8xi32>
 // MADD-NOT: anybit.x86_vpdpbusd
 // ternary=generic: the contraction multiplies each decoded trit.
@@ -184,4 +180,25 @@ func.func @int8(%x: tensor<1x128xi8>, %w: tensor<4x128xi8>) -> tensor<1x4xi32> {
 func.func @tail(%x: tensor<1x64xi8>, %w: tensor<6x64x!anybit.trit, #anybit.packed<>>) -> tensor<1x6xi32> {
   %y = anybit.matmul %x, %w {accumulator = i32, transpose_rhs} : tensor<1x64xi8>, tensor<6x64x!anybit.trit, #anybit.packed<>> -> tensor<1x6xi32>
   return %y : tensor<1x6xi32>
+}
+
+// -----
+
+// A GEMV's tile is one row of W: the 16-bit pair sums of its blocks add up
+// over the scf.for of the blocks (10 of 128 codes here; 10 * 4 planes * 3
+// * 2 * 128 < 2^15), one block an iteration, and one vpmaddwd widens them
+// after it.
+// MADD-LABEL: func.func @gemv_row(
+// MADD: scf.forall (%{{.*}}) in (8)
+// MADD: %[[SUM:.*]] = scf.for %{{.*}} = %{{.*}} to %c10 step %{{.*}} iter_args(%[[ACC:.*]] = %{{.*}}) -> (vector<16xi16>) {
+// MADD:   %[[P0:.*]] = anybit.x86_vpmaddubsw
+// MADD:   %[[S0:.*]] = arith.addi %[[ACC]], %[[P0]] : vector<16xi16>
+// MADD-COUNT-3: anybit.x86_vpmaddubsw
+// MADD-NOT: anybit.x86_vpmaddwd
+// MADD:   scf.yield %{{.*}} : vector<16xi16>
+// MADD: %[[ONES:.*]] = arith.constant dense<1> : vector<16xi16>
+// MADD: anybit.x86_vpmaddwd %[[SUM]], %[[ONES]] : vector<16xi16> -> vector<8xi32>
+func.func @gemv_row(%a: tensor<1x1280xi8>, %w: tensor<8x1280x!anybit.trit, #anybit.packed<>>) -> tensor<1x8xi32> {
+  %c = anybit.matmul %a, %w {accumulator = i32, transpose_rhs} : tensor<1x1280xi8>, tensor<8x1280x!anybit.trit, #anybit.packed<>> -> tensor<1x8xi32>
+  return %c : tensor<1x8xi32>
 }

@@ -62,13 +62,15 @@ protected:
   static std::string matmulFunction(llvm::StringRef name, int index,
                                     const std::string &lhs,
                                     const std::string &rhs,
-                                    const std::string &res, bool transposed) {
+                                    const std::string &res, bool transposed,
+                                    llvm::StringRef accumulator = "f32") {
     return llvm::formatv(
         "func.func @{0}{1}(%a: {2}, %b: {3}) -> {4} {{\n"
-        "  %c = anybit.matmul %a, %b {{accumulator = f32{5}} : {2}, {3} -> "
+        "  %c = anybit.matmul %a, %b {{accumulator = {6}{5}} : {2}, {3} -> "
         "{4}\n"
         "  return %c : {4}\n}\n",
-        name, index, lhs, rhs, res, transposed ? ", transpose_rhs" : "");
+        name, index, lhs, rhs, res, transposed ? ", transpose_rhs" : "",
+        accumulator);
   }
 
   /// An element type of 1..8 bits: an integer, a trit or a small float.
@@ -138,14 +140,15 @@ protected:
   }
 
   /// Extreme inputs instead of random ones (the third run of
-  /// compareWithTheVM's code-dot kernels): every activation the largest
-  /// int8 of one sign, every weight the code of the largest or the
-  /// smallest value, so that every product is as large as it gets, with
-  /// one sign: partial sums a kernel keeps in 16 bits (vpmaddubsw's pairs)
-  /// overflow if they are longer than the bound says.
+  /// compareWithTheVM's code-dot kernels): every activation the int8 of
+  /// one sign farthest from zero (-128 where int8Minimum allows it), every
+  /// weight the code of its format's largest value (the largest code of
+  /// offset codes, the largest magnitude of sign-magnitude ones), so that
+  /// every product is as large as it gets, with one sign: partial sums a
+  /// kernel keeps in 16 bits (vpmaddubsw's pairs) overflow if they are
+  /// longer than the bound says.
   struct Extremes {
     bool negativeActivations;
-    bool smallestWeights;
   };
   std::optional<Extremes> extremes;
 
@@ -166,12 +169,14 @@ protected:
     return best;
   }
 
-  /// Random finite codes of `type` (or all one extreme code).
-  std::vector<uint64_t> finiteCodes(Type type, int64_t count) {
+  /// Random finite codes of `type` (or all one extreme code: see
+  /// Extremes; `activations` tells A from W).
+  std::vector<uint64_t> finiteCodes(Type type, int64_t count,
+                                    bool activations) {
     anybit::ElementCodec codec(type);
     if (extremes)
-      if (std::optional<uint64_t> c =
-              extremeCode(type, extremes->smallestWeights))
+      if (std::optional<uint64_t> c = extremeCode(
+              type, activations && extremes->negativeActivations))
         return std::vector<uint64_t>(count, *c);
     std::vector<uint64_t> codes(count);
     for (uint64_t &c : codes)
@@ -182,11 +187,12 @@ protected:
     return codes;
   }
 
-  anybit::RtValue randomPacked(RankedTensorType type) {
+  anybit::RtValue randomPacked(RankedTensorType type,
+                               bool activations = false) {
     auto enc = cast<anybit::PackedEncodingAttr>(type.getEncoding());
     anybit::PackedPlanes planes;
-    std::vector<uint64_t> codes =
-        finiteCodes(type.getElementType(), type.getNumElements());
+    std::vector<uint64_t> codes = finiteCodes(
+        type.getElementType(), type.getNumElements(), activations);
     planes.data.assign(enc.getDataBytes(type.getShape(), type.getElementType()),
                        0);
     anybit::packBits(codes.data(), codes.size(),
@@ -414,9 +420,24 @@ protected:
   /// (64..512 codes) and hold whole ones (whose scales a row reads once).
   /// K holds 2..12 groups (an odd or an even number of units for the two
   /// FMA chains to share), and one time in eight over 64 (too many scales
-  /// to read at once).
+  /// to read at once). One time in four the unscaled path instead: plain
+  /// int8 A times integers of 1..7 bits or trits into i32, K up to 960,
+  /// whose 16-bit sums run over up to 15 blocks (2-bit codes: 10).
   std::string codeDotKernel(int index) {
     int64_t m = rng() % 6 ? 1 : 2 + rng() % 4, n = 1 + rng() % 12;
+    if (rng() % 4 == 0) {
+      std::string element = rng() % 4 == 0
+                                ? std::string("!anybit.trit")
+                                : std::string(rng() % 2 ? "i" : "ui") +
+                                      std::to_string(1 + rng() % 7);
+      int64_t k = 40 * (1 + rng() % 24); // rows fill bytes at any width
+      std::string lhs = llvm::formatv("tensor<{0}x{1}xi8>", m, k);
+      std::string rhs = llvm::formatv(
+          "tensor<{0}x{1}x{2}, #anybit.packed<>>", n, k, element);
+      std::string res = llvm::formatv("tensor<{0}x{1}xi32>", m, n);
+      return matmulFunction("dot", index, lhs, rhs, res, /*transposed=*/true,
+                            "i32");
+    }
     std::string element =
         rng() % 3 == 0 ? tableFloat()
                        : std::string(rng() % 2 ? "i" : "ui") +
@@ -500,16 +521,19 @@ protected:
   }
 
   /// Adds `source`'s functions to `functions`, and those `takes` accepts
-  /// (A's and W's types) to `taken`.
-  void countTaken(
-      const std::string &source, int &functions, int &taken,
-      llvm::function_ref<bool(RankedTensorType, RankedTensorType)> takes) {
+  /// (A's and W's types, and the result's element type) to `taken`.
+  void countTaken(const std::string &source, int &functions, int &taken,
+                  llvm::function_ref<bool(RankedTensorType, RankedTensorType,
+                                          Type)>
+                      takes) {
     OwningOpRef<ModuleOp> parsed =
         parseSourceString<ModuleOp>(source, &context);
     for (auto fn : parsed->getOps<func::FuncOp>()) {
       ++functions;
-      taken += takes(cast<RankedTensorType>(fn.getArgumentTypes()[0]),
-                     cast<RankedTensorType>(fn.getArgumentTypes()[1]));
+      taken += takes(
+          cast<RankedTensorType>(fn.getArgumentTypes()[0]),
+          cast<RankedTensorType>(fn.getArgumentTypes()[1]),
+          cast<RankedTensorType>(fn.getResultTypes()[0]).getElementType());
     }
   }
 
@@ -536,9 +560,9 @@ protected:
         int8Minimum = run == 0 || (run == 2 && rng() % 2);
         extremes.reset();
         if (run == 2)
-          extremes = Extremes{bool(rng() % 2), bool(rng() % 2)};
+          extremes = Extremes{bool(rng() % 2)};
         SmallVector<anybit::RtValue> args = {
-            lhsType.getEncoding() ? randomPacked(lhsType)
+            lhsType.getEncoding() ? randomPacked(lhsType, /*activations=*/true)
                                   : randomActivations(lhsType),
             randomPacked(rhsType)};
         auto want = anybit::interpret(*parsed, fn.getSymName(), args);
@@ -720,7 +744,7 @@ TEST_F(PackedMatmulTest, CodeFmaKernelMatchesTheReferenceVM) {
     // The draws must reach the kernel: a narrowed canLowerCodeFmaMatmul
     // would hand them to the vector kernel and still match the VM.
     countTaken(source, functions, taken,
-               [&](RankedTensorType lhs, RankedTensorType rhs) {
+               [&](RankedTensorType lhs, RankedTensorType rhs, Type) {
                  return anybit::codegen::canLowerCodeFmaMatmul(
                      lhs, rhs, /*transposed=*/true,
                      Float32Type::get(&context), /*tables=*/true,
@@ -754,7 +778,7 @@ TEST_F(PackedMatmulTest, CodeCvtKernelMatchesTheReferenceVM) {
     cases += compareWithTheVM(source, options);
     activationScale = 1.0;
     countTaken(source, functions, taken,
-               [&](RankedTensorType lhs, RankedTensorType rhs) {
+               [&](RankedTensorType lhs, RankedTensorType rhs, Type) {
                  return anybit::codegen::canLowerCodeCvtMatmul(
                      lhs, rhs, /*transposed=*/true,
                      Float32Type::get(&context), /*tableEntries=*/64);
@@ -790,10 +814,9 @@ TEST_F(PackedMatmulTest, CodeDotKernelMatchesTheReferenceVM) {
     cases += compareWithTheVM(source, options, /*extremeRun=*/true);
     // As for the code-FMA kernel: the draws must reach the kernel.
     countTaken(source, functions, taken,
-               [&](RankedTensorType lhs, RankedTensorType rhs) {
+               [&](RankedTensorType lhs, RankedTensorType rhs, Type result) {
                  return anybit::codegen::canLowerCodeDotMatmul(
-                     lhs, rhs, /*transposed=*/true,
-                     Float32Type::get(&context), tableEntries);
+                     lhs, rhs, /*transposed=*/true, result, tableEntries);
                });
   }
   EXPECT_EQ(cases, 144 * anybit::test::sweepScale());
