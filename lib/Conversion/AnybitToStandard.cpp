@@ -6,6 +6,7 @@
 #include "ElementCodegen.h"
 #include "PackedCodegen.h"
 #include "RetypeOp.h"
+#include "CodeCvtMatmulCodegen.h"
 #include "CodeDotMatmulCodegen.h"
 #include "CodeFmaMatmulCodegen.h"
 #include "LookupTableMatmulCodegen.h"

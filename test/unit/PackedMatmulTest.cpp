@@ -21,6 +21,7 @@
 
 #include "Anybit/AnybitDialect.h"
 #include "Anybit/ElementTypes.h"
+#include "CodeCvtMatmulCodegen.h"
 #include "CodeDotMatmulCodegen.h"
 #include "CodeFmaMatmulCodegen.h"
 #include "anybit/Interp/ElementCodec.h"
