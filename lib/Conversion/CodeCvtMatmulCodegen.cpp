@@ -45,6 +45,8 @@ struct CodeCvtKernel : CodeKernel {
   // complement ones.
   bool windowValues = false;
   bool signedFields = false;
+
+
   // f32 activations (buildCodeCvtMatmul): the codes' signed values, one
   // f32 lane per byte of a plane, times A' in f32.
 
@@ -52,6 +54,7 @@ struct CodeCvtKernel : CodeKernel {
   VectorType byteFloats() {
     return VectorType::get({vectorBytes}, b.getF32Type());
   }
+
   /// The values of plane j's codes (one or two parts) as f32: a byte code
   /// less its offset is the signed value (times 2^exponent for tables),
   /// exactly an int8; split tables join 2^s high + low in 32 bits.
@@ -92,6 +95,7 @@ struct CodeCvtKernel : CodeKernel {
     }
     return arith::SIToFPOp::create(b, loc, byteFloats(), value);
   }
+
   /// The f32 values of the small-float patterns `field`: two byte
   /// lookups give the top half of each f32, the sign (sign-magnitude
   /// formats of 32 or 64 patterns) is or-ed in, and the halves become
@@ -113,6 +117,7 @@ struct CodeCvtKernel : CodeKernel {
         b, loc, arith::ExtUIOp::create(b, loc, wide, top), splat(wide, 16));
     return vector::BitCastOp::create(b, loc, byteFloats(), bits);
   }
+
   /// The f32 values of plane j's halfValues patterns (5- or 6-bit fields,
   /// shuffled: the code-cvt kernel is AVX2's), from their windows: with a
   /// field's sign at bit 15 (topAlignedFields), an arithmetic shift by
@@ -146,6 +151,7 @@ struct CodeCvtKernel : CodeKernel {
     Value values = arith::ExtFOp::create(b, loc, byteFloats(), halvesF16);
     return vector::ShuffleOp::create(b, loc, values, values, inOrder);
   }
+
   /// The f32 values of plane j's integer fields (windowValues), from their
   /// windows: each pair of 16-bit windows is an i32 lane whose high word's
   /// field, top-aligned (topAlignedFields), a shift right by 32 - bits
@@ -188,11 +194,13 @@ struct CodeCvtKernel : CodeKernel {
                           concat(parts[2], parts[3]));
     return arith::SIToFPOp::create(b, loc, byteFloats(), values);
   }
+
   /// Each byte's sign (bit floatSign of `field`) at bit 7, zeros elsewhere
   /// (the bits that cross into the next byte masked off).
   Value signAtBit7(Value field) {
     return bitwise(shiftedToBit7(field, floatSign), int8_t(0x80), true);
   }
+
   /// The bytes of `low` and `high` alternating: 16-bit lanes, low first.
   Value interleaved(Value low, Value high) {
     SmallVector<int64_t> order;
@@ -202,6 +210,7 @@ struct CodeCvtKernel : CodeKernel {
     }
     return vector::ShuffleOp::create(b, loc, low, high, order);
   }
+
   /// Block `kb` of row n0 of W against row m0 of A' (f32), added to
   /// `acc`: an FMA of each plane's values and its activations.
   Value floatBlock(Value kb, bool inBounds, Value n0, Value m0, Value acc) {
@@ -218,6 +227,7 @@ struct CodeCvtKernel : CodeKernel {
     }
     return acc;
   }
+
   /// Output n0 for row m0 of A (f32), inserted into `tile`: unscaled, one
   /// sum over the row; scaled, each unit's sum times its lanes' scales
   /// (`rowScale`: rowScaleBuffer's, or null).
@@ -265,6 +275,7 @@ struct CodeCvtKernel : CodeKernel {
     return tensor::InsertOp::create(b, loc, sum, tile,
                                     ValueRange{m0, idx(0)});
   }
+
   /// The kFloatLanes-lane slices of `sum` added (as a tree).
   Value foldedToSlice(Value sum) {
     SmallVector<Value> slices;
@@ -273,6 +284,7 @@ struct CodeCvtKernel : CodeKernel {
           b, loc, sum, first, kFloatLanes, 1));
     return buildTreeSum(b, loc, slices);
   }
+
   /// Whether the scales of table codes k = value * 2^exponent take the
   /// 2^-exponent (valueScales): exact for f16 scales (at least 2^-24, and
   /// so is 2^-exponent); an e8m0 or f32 scale times it may leave f32's
@@ -281,6 +293,7 @@ struct CodeCvtKernel : CodeKernel {
     return format.exponent && floatHigh.empty() && format.scale &&
            format.scale.isF16();
   }
+
   /// The scale of each byte lane of unit `unit` of row n0 (scalesOfLanes),
   /// times 2^-exponent where scalesTakeExponent (`rowScale`, when set, took
   /// it once per row: rowScaleBuffer): values times them are the weights,
@@ -293,6 +306,7 @@ struct CodeCvtKernel : CodeKernel {
     return scalesTakeExponent() && !rowScale ? timesExponent(scales)
                                              : scales;
   }
+
   /// Block `kb` of row n0 of W against rows m0.. of A' (f32), for several
   /// rows of A: each plane's values, times `scales` where set, decoded once
   /// and FMA'd 8 lanes at a time into `accs`, two 8-lane sums per row of A
@@ -327,6 +341,7 @@ struct CodeCvtKernel : CodeKernel {
     }
     return next;
   }
+
   /// Outputs n0 of rows m0..m0+rowsA of A (f32), inserted into `tile`:
   /// each group's values times its scale (the VM's dequantized weights:
   /// exact for f16 scales, see canLowerCodeCvtMatmul), summed over the

@@ -96,6 +96,7 @@ struct CodeDotKernel : CodeKernel {
   // Scaled GEMVs: the unit sums every row of W starts from
   // (buildOffsetSums); null: computed per tile.
   Value offsetSums;
+
   /// acc + the byte dot products of `codes` (unsigned) and `activations`
   /// (signed), four bytes per i32 lane.
   Value dot(Value acc, Value codes, Value activations) {
@@ -134,6 +135,7 @@ struct CodeDotKernel : CodeKernel {
     }
     return acc;
   }
+
   /// vpmaddubsw: pairs of code x activation products in 16 bits (exact:
   /// codes below 128).
   Value pairSums(Value codes, Value activations) {
@@ -148,6 +150,7 @@ struct CodeDotKernel : CodeKernel {
                                         splat(words, weight));
     return arith::AddIOp::create(b, loc, acc, quads);
   }
+
   /// Whether both parts of split sign-magnitude codes go into one
   /// accumulator, the high part's pair sums widened times 2^s by their
   /// vpmaddwd: half the registers of a sum per part (a GEMV of 4 rows of A
@@ -172,12 +175,14 @@ struct CodeDotKernel : CodeKernel {
   int64_t blocksPerWidening() const {
     return byteMadd ? 127 / (format.planes * format.maxCode()) : 0;
   }
+
   /// Bytes negative where the sign-magnitude `field` has its sign set, zero
   /// only where it is +0 (whose magnitude is zero): the field up to bit 7,
   /// whole, since no field has bits above its sign.
   Value signsAtBit7(Value field) {
     return shiftedToBit7(field, format.signBit);
   }
+
   /// Blocks [kb0, kb0 + count) (P V codes of each row) of rows n0.. of W
   /// against rows m0.. of A', added to `accs` (part, then row of W, then
   /// row of A), one row of W after the other. Reads of W stay inside the
@@ -239,6 +244,7 @@ struct CodeDotKernel : CodeKernel {
     }
     return next;
   }
+
   /// `take(part, a, codes, activations)` for block `kb` of row `row` of W:
   /// each plane's codes of each part against row m0 + a of A' (negated
   /// where sign-magnitude codes are negative).
@@ -264,6 +270,7 @@ struct CodeDotKernel : CodeKernel {
       }
     }
   }
+
   /// Blocks of the integer sums a run: as many as stay exact in 16 bits,
   /// in tiles of one row of W (GEMVs, small batches); tiles of several
   /// widen every block, whose 16-bit sums for every row of W and of A would
@@ -271,6 +278,7 @@ struct CodeDotKernel : CodeKernel {
   int64_t blocksPerRun(int64_t rowsW) const {
     return rowsW == 1 ? std::max<int64_t>(1, blocksPerWidening()) : 1;
   }
+
   /// -offset * (the i32 lane sums of unit `unit` of row `row` of A') for
   /// part `part`: the value every row of W's lane sums of that unit start
   /// from.
@@ -290,6 +298,7 @@ struct CodeDotKernel : CodeKernel {
         });
     return arith::SubIOp::create(b, loc, splat(laneVector(), 0), sum[0]);
   }
+
   /// negatedOffsetSums of every row of A, unit and part with an offset,
   /// as a tensor<parts x M x units x lanes>, computed before the tiles:
   /// a GEMV's (or a small batch's) tiles are single rows of W, which would
@@ -319,6 +328,7 @@ struct CodeDotKernel : CodeKernel {
               });
         })[0];
   }
+
   /// Unit `unit` of `blocks` blocks, the first `inRowBlocks` of which read
   /// inside the row (`first`: see laneScales): their products summed
   /// exactly per lane, offsets taken off per lane, then scaled and added to
@@ -366,6 +376,7 @@ struct CodeDotKernel : CodeKernel {
     }
     return next;
   }
+
   /// rowBlock with [1, G] scales into f32: each group's (or, for groups
   /// smaller than a block, each block's) int32 lane sums are scaled once.
   /// `rowScale`: rowScaleBuffer's, or null.
@@ -412,6 +423,7 @@ struct CodeDotKernel : CodeKernel {
       }
     return tile;
   }
+
   /// Rows m0..m0+rowsA of the tile of outputs n0..n0+rowsW, inserted into
   /// `tile` (M x rowsW).
   Value rowBlock(Value tile, Value m0, int64_t rowsA, Value n0,

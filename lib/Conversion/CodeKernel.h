@@ -131,6 +131,7 @@ struct CodeKernel : IndexMath {
   // Bytes of W's storage after its last row (its scales): reads of a
   // row's last blocks that stay within them read in bounds.
   int64_t bytesAfterRows = 0;
+
   mlir::VectorType byteVector() {
     return mlir::VectorType::get({vectorBytes}, b.getI8Type());
   }
@@ -148,9 +149,11 @@ struct CodeKernel : IndexMath {
     return mlir::vector::TransferReadOp::create(
         b, loc, byteVector(), source, at, pad, llvm::ArrayRef<bool>{inBounds});
   }
+
   /// Whether x86 byte shuffles (vpshufb) are available: with vpdpbusd or
   /// vpmaddubsw.
   bool byteShuffles() const { return dotBits || byteMadd; }
+
   mlir::Value bitwise(mlir::Value x, int64_t v, bool isAnd) {
     mlir::Value c = splat(byteVector(), int8_t(v));
     return isAnd ? mlir::arith::AndIOp::create(b, loc, x, c).getResult()
@@ -163,11 +166,13 @@ struct CodeKernel : IndexMath {
     return mlir::arith::ConstantOp::create(
         b, loc, mlir::DenseElementsAttr::get(type, attrs));
   }
+
   /// Bytes of W read per block.
   int64_t blockBytes() const {
     return format.decoding == Decoding::Fields ? blockCodes() * format.bits / 8
                                                : vectorBytes;
   }
+
   /// The loaded bytes `w` with the sign bit of every field flipped, once
   /// per load, for planes and shuffled fields (other fields flip their
   /// codes).
@@ -193,15 +198,18 @@ struct CodeKernel : IndexMath {
       pattern |= int64_t(format.flip) << i;
     return bitwise(w, pattern, /*isAnd=*/false);
   }
+
   /// Plane j of the prepared bytes `w`: the codes of elements P i + j.
   mlir::Value plane(mlir::Value w, int64_t j, int64_t part = 0) {
     return codesOf(planeField(w, j), part);
   }
+
   /// The codes (part `part`) of the fields `field`: themselves, or their
   /// table's.
   mlir::Value codesOf(mlir::Value field, int64_t part) {
     return format.table.empty() ? field : lookUp(field, part);
   }
+
   /// Plane j's fields before any table: codes of integers and trits, bit
   /// patterns of floats.
   mlir::Value planeField(mlir::Value w, int64_t j) {
@@ -234,6 +242,7 @@ struct CodeKernel : IndexMath {
     }
     llvm_unreachable("covered switch");
   }
+
   /// The table codes (part `part`) of the bit patterns `field` (small
   /// floats): for up to 16 patterns one vpshufb with the table in every
   /// 128-bit lane, for up to 64 (fields, with VBMI) one vpermb, else one
@@ -242,6 +251,7 @@ struct CodeKernel : IndexMath {
   mlir::Value lookUp(mlir::Value field, int64_t part) {
     return lookUpBytes(field, part ? format.high : format.table);
   }
+
   /// The bytes `codes[field]` for each byte of `field` (lookUp's ways).
   mlir::Value lookUpBytes(mlir::Value field, llvm::ArrayRef<int64_t> codes) {
     bool byteTable = multishift && int64_t(codes.size()) <= vectorBytes;
@@ -308,6 +318,7 @@ struct CodeKernel : IndexMath {
     }
     return result;
   }
+
   /// `field` shifted up in 16-bit lanes so that its bit `bit` is bit 7; the
   /// bits above that cross into the next byte.
   mlir::Value shiftedToBit7(mlir::Value field, int64_t bit) {
@@ -318,17 +329,20 @@ struct CodeKernel : IndexMath {
             b, loc, mlir::vector::BitCastOp::create(b, loc, words, field),
             splat(words, 7 - llvm::Log2_64(bit))));
   }
+
   /// Whether fields come out of byte shuffles and multiplies
   /// (shuffledFieldCodes): x86 without vpmultishiftqb.
   bool shuffledFields() const {
     return format.decoding == Decoding::Fields && !multishift && byteShuffles();
   }
+
   /// The first byte of the block that 128-bit lane `lane` of a shuffled
   /// fields' load holds: its 16 P codes (of every plane) lie in 2 P bits
   /// bytes from there, no more than 16 (P bits <= 8).
   int64_t laneFirstByte(int64_t lane) const {
     return 2 * format.planes * format.bits * lane;
   }
+
   /// W's bytes for a block from byte `offset`: V of them, or for shuffled
   /// fields each 128-bit lane's 16 (laneFirstByte).
   mlir::Value loadBlock(mlir::Value offset, bool inBounds) {
@@ -357,6 +371,7 @@ struct CodeKernel : IndexMath {
     }
     return lanes[0];
   }
+
   /// Plane j's fields (codes P i + j, before any flip) out of `w`
   /// (loadBlock), byte i holding code i: the 16-bit window of two bytes that
   /// holds each code is picked by a vpshufb in its 128-bit lane, multiplied
@@ -378,6 +393,7 @@ struct CodeKernel : IndexMath {
     }
     return shuffledWindows(w, j, format.bits, format.planes);
   }
+
   /// shuffledFieldCodes of fields of `bits` bits in `planes` planes.
   mlir::Value shuffledWindows(mlir::Value w, int64_t j, int64_t bits,
                               int64_t planes) {
@@ -388,6 +404,7 @@ struct CodeKernel : IndexMath {
           mlir::arith::ShRUIOp::create(b, loc, half, splat(words, 16 - bits));
     return X86VpackuswbOp::create(b, loc, byteVector(), halves[0], halves[1]);
   }
+
   /// The 16-bit windows of plane j's fields (shuffledFieldCodes), each
   /// multiplied so that its field's top bit is bit 15, the bits above it
   /// gone. Half h holds, in 128-bit lane L, the codes 16 L + 8 h + i of
@@ -430,6 +447,7 @@ struct CodeKernel : IndexMath {
     }
     return halves;
   }
+
   /// Plane j of the P V codes of a block, codes P i + j, from `w`: its
   /// first P V bits / 8 bytes (loadBlock), or for shuffled fields each
   /// 128-bit lane's own bytes. Eight fields end on a byte boundary, so the
@@ -483,13 +501,16 @@ struct CodeKernel : IndexMath {
                ? bitwise(codes, format.flip, /*isAnd=*/false)
                : codes;
   }
+
   int64_t blockCodes() const { return format.planes * vectorBytes; }
+
   /// Block `kb` of row `row` of W as loaded and prepared for its planes
   /// (loadBlock, prepare).
   mlir::Value preparedBlock(mlir::Value row, mlir::Value kb, bool inBounds) {
     mlir::Value offset = add(mul(row, rowBytes), mul(kb, blockBytes()));
     return prepare(loadBlock(offset, inBounds));
   }
+
   /// The blocks of a row of W, and how many of them (from the first) read
   /// inside the storage for every row: all where the last row's reads past
   /// its end stay within the bytes after it (its scales), else those
@@ -511,15 +532,18 @@ struct CodeKernel : IndexMath {
   mlir::VectorType floatLanes() {
     return mlir::VectorType::get({vectorBytes / 4}, b.getF32Type());
   }
+
   mlir::Value readFloats(mlir::Value source, mlir::Value at, int64_t count,
                          mlir::Type type) {
     return readFloatsAsF32(b, loc, source, at, count, type);
   }
+
   /// The scales of groups [g0, g0 + count) of row `row` of W, as f32.
   mlir::Value readScales(mlir::Value row, mlir::Value g0, int64_t count) {
     return readGroupScales(b, loc, bytes, scaleBase, k / format.group, row, g0,
                            count, format.scale);
   }
+
   /// The scale of each i32 lane of unit `unit` of row `row` of W. `first`
   /// is the unit's first code when it is one of the last units of the row
   /// (whose scales may stop at K), else 0 (the unit is whole). Lane l holds
@@ -533,6 +557,7 @@ struct CodeKernel : IndexMath {
     return scalesOfLanes(row, unit, first, rowScales, 4,
                          floatLanes().getNumElements());
   }
+
   /// laneScales for lanes of `bytesPerLane` bytes of each plane, `lanes`
   /// of them.
   mlir::Value scalesOfLanes(mlir::Value row, mlir::Value unit, int64_t first,
@@ -558,6 +583,7 @@ struct CodeKernel : IndexMath {
     }
     return mlir::vector::ShuffleOp::create(b, loc, scales, zeros, pick);
   }
+
   /// `body(kb, count, inBounds, values)` over blocks [kb0, kb0 + blocks)
   /// of a row in runs of `run` blocks [kb, kb + count), carrying `values`:
   /// the first `inRow` read inside the row, the rest may read past it (no
@@ -586,6 +612,7 @@ struct CodeKernel : IndexMath {
     over(inRow, blocks - inRow, /*inBounds=*/false);
     return values;
   }
+
   /// overBlockRuns one block at a time: `body(kb, inBounds, values)`.
   llvm::SmallVector<mlir::Value> overBlocks(
       mlir::Value kb0, int64_t blocks, int64_t inRow,
@@ -599,6 +626,7 @@ struct CodeKernel : IndexMath {
           return body(kb, inBounds, args);
         });
   }
+
   /// A unit of scaled sums is a group's worth of blocks, or one block
   /// holding several groups (K is a multiple of G, so units are whole).
   struct Units {
@@ -614,6 +642,7 @@ struct CodeKernel : IndexMath {
     int64_t whole = std::min(inRow, k / blockCodes());
     return {perUnit, (blocks + perUnit - 1) / perUnit, whole / perUnit};
   }
+
   /// `unitInto(chain, u, inRowBlocks, first, values)` for the units of a
   /// row, carrying `values`: the whole ones an scf.for over steps of
   /// `chains` units (unit c of a step into chain c), the rest of them one
@@ -645,6 +674,7 @@ struct CodeKernel : IndexMath {
                u * perUnit * blockCodes(), values);
     return values;
   }
+
   /// A sum of table codes (value * 2^exponent) as the sum of the values.
   mlir::Value tableSumAsValue(mlir::Value sum) {
     if (!format.exponent)
@@ -654,6 +684,7 @@ struct CodeKernel : IndexMath {
         mlir::arith::ConstantOp::create(
             b, loc, b.getF32FloatAttr(std::ldexp(1.0f, -format.exponent))));
   }
+
   /// f32 `scales` times 2^-exponent.
   mlir::Value timesExponent(mlir::Value scales) {
     mlir::Value factor = mlir::arith::ConstantOp::create(
@@ -663,6 +694,7 @@ struct CodeKernel : IndexMath {
             b.getF32FloatAttr(std::ldexp(1.0f, -format.exponent))));
     return mlir::arith::MulFOp::create(b, loc, scales, factor);
   }
+
   /// Row n0's scales converted once into a buffer on the stack, at the top
   /// of its tile (rows of A share it), for tiles of one row of W with at
   /// most 64 groups of whole blocks; null otherwise. A unit's scale is then
