@@ -199,35 +199,33 @@ struct CodeDotKernel : CodeKernel {
     // Split parts that share an accumulator are widened by their weight.
     assert((combinesPlanes() || !joinsParts()) &&
            "joined parts take the pair sums");
+    // The blocks add to the accumulators themselves (byte dot products),
+    // or to 16-bit pair sums from zeros, widened after them.
+    bool pairs = combinesPlanes();
     auto words = VectorType::get({vectorBytes / 2}, b.getI16Type());
     SmallVector<Value> next(accs);
     for (int64_t r = 0; r < rowsW; ++r) {
       auto at = [&](int64_t part, int64_t a) {
         return (accumulatorSet(part) * rowsW + r) * rowsA + a;
       };
-      if (!combinesPlanes()) {
-        next = overBlocks(kb0, count, inRow, std::move(next),
-                          [&](Value kb, bool inBounds, ValueRange args) {
-                            SmallVector<Value> sums(args);
-                            forBlock(kb, inBounds, add(n0, r), m0, rowsA,
-                                     [&](int64_t part, int64_t a, Value codes,
-                                         Value activations) {
-                                       Value &acc = sums[at(part, a)];
-                                       acc = dot(acc, codes, activations);
-                                     });
-                            return sums;
-                          });
-        continue;
-      }
-      SmallVector<Value> pairs = overBlocks(
-          kb0, count, inRow,
-          SmallVector<Value>(format.parts() * rowsA, splat(words, 0)),
+      auto slot = [&](int64_t part, int64_t a) {
+        return pairs ? part * rowsA + a : at(part, a);
+      };
+      SmallVector<Value> sums =
+          pairs ? SmallVector<Value>(format.parts() * rowsA, splat(words, 0))
+                : next;
+      sums = overBlocks(
+          kb0, count, inRow, std::move(sums),
           [&](Value kb, bool inBounds, ValueRange args) {
-            SmallVector<Value> sums(args);
+            SmallVector<Value> into(args);
             forBlock(kb, inBounds, add(n0, r), m0, rowsA,
                      [&](int64_t part, int64_t a, Value codes,
                          Value activations) {
-                       Value &sum = sums[part * rowsA + a];
+                       Value &sum = into[slot(part, a)];
+                       if (!pairs) {
+                         sum = dot(sum, codes, activations);
+                         return;
+                       }
                        Value products = pairSums(codes, activations);
                        // (A run's first block starts from zeros.)
                        sum = matchPattern(sum, m_Zero())
@@ -235,12 +233,17 @@ struct CodeDotKernel : CodeKernel {
                                  : arith::AddIOp::create(b, loc, sum, products)
                                        .getResult();
                      });
-            return sums;
+            return into;
           });
+      if (!pairs) {
+        next = std::move(sums);
+        continue;
+      }
       for (int64_t part = 0; part < format.parts(); ++part)
         for (int64_t a = 0; a < rowsA; ++a)
-          next[at(part, a)] = addPairSums(
-              next[at(part, a)], pairs[part * rowsA + a], partWeight(part));
+          next[at(part, a)] = addPairSums(next[at(part, a)],
+                                          sums[part * rowsA + a],
+                                          partWeight(part));
     }
     return next;
   }
