@@ -138,25 +138,22 @@ std::optional<CodeFormat> getCodeFormat(RankedTensorType rhsType) {
 
 /// W's storage as 1-D bytes (logical int8 weights as their row-major
 /// bytes) and the bytes of each of its rows of K codes.
-std::pair<Value, int64_t> weightBytes(OpBuilder &b, Location loc,
-                                             Value rhs,
-                                             const CodeFormat &format,
-                                             int64_t k) {
+std::pair<Value, int64_t> weightBytes(OpBuilder &b, Location loc, Value rhs,
+                                      const CodeFormat &format, int64_t k) {
   Value bytes = rhs;
   if (cast<RankedTensorType>(rhs.getType()).getRank() == 2)
     bytes = tensor::CollapseShapeOp::create(
         b, loc, rhs, SmallVector<ReassociationIndices>{{0, 1}});
-  int64_t rowBytes = format.decoding == Decoding::Base3
-                         ? k / kBase3Digits
-                         : k * format.bits / 8;
+  int64_t rowBytes = format.decoding == Decoding::Base3 ? k / kBase3Digits
+                                                        : k * format.bits / 8;
   return {bytes, rowBytes};
 }
 
 /// A' (planes' order, zero-padded to whole blocks of `vectorBytes` bytes of
 /// each plane) of the activations `lhs`.
 Value planeOrdered(OpBuilder &b, Location loc, Value lhs,
-                          const CodeFormat &format, int64_t vectorBytes,
-                          ArrayRef<int64_t> laneOrder) {
+                   const CodeFormat &format, int64_t vectorBytes,
+                   ArrayRef<int64_t> laneOrder) {
   int64_t k = cast<RankedTensorType>(lhs.getType()).getDimSize(1);
   int64_t blockCodes = format.planes * vectorBytes;
   int64_t paddedK = (k + blockCodes - 1) / blockCodes * blockCodes;
@@ -174,9 +171,9 @@ int64_t dataBytes(RankedTensorType rhsType) {
 
 /// Whether K codes of `format` make rows of whole bytes (K > 0).
 bool rowsStartOnBytes(const CodeFormat &format, int64_t k) {
-  return k > 0 && (format.decoding == Decoding::Base3
-                       ? k % kBase3Digits == 0
-                       : k * format.bits % 8 == 0);
+  return k > 0 &&
+         (format.decoding == Decoding::Base3 ? k % kBase3Digits == 0
+                                             : k * format.bits % 8 == 0);
 }
 
 /// The bytes of the 1-D storage `bytes` of W.
