@@ -373,12 +373,20 @@ struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
       return buildCast(b, l, x, inElement, b.getF64Type(), false);
     };
 
-    // min(min x, 0) or max(max x, 0) of each block: one reduction over the
-    // input viewed as [grid_0, block_0, grid_1, block_1, ...]. A
-    // linalg.generic, not a tensor.generate, which the canonicalizer would
-    // inline into every code's computation (a whole block's loop per
-    // element).
-    auto blockExtreme = [&](bool isMax) -> Value {
+    enum class Extreme { Min, Max, AbsMax };
+    // min(min x, 0), max(max x, 0) or max(max |x|, 0) of each block: one
+    // reduction over the input viewed as [grid_0, block_0, grid_1, block_1,
+    // ...]. A linalg.generic, not a tensor.generate, which the canonicalizer
+    // would inline into every code's computation (a whole block's loop per
+    // element). An f32 input reduces in f32, where its min and max are exact
+    // and twice as many take one instruction as in f64; its |x| as integers
+    // (the bits of |x| order as its values: one vpmaxsd, where maximumf
+    // takes five instructions to order NaN and signed zeros, which neither
+    // |x| nor the VM, which rejects non-finite inputs, has).
+    auto blockExtreme = [&](Extreme extreme) -> Value {
+      Type reduced = !inElement.isF32()           ? f64
+                     : extreme == Extreme::AbsMax ? rewriter.getI32Type()
+                                                  : inElement;
       MLIRContext *ctx = rewriter.getContext();
       SmallVector<int64_t> split;
       SmallVector<ReassociationIndices> pairs;
@@ -398,9 +406,14 @@ struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
             RankedTensorType::get(
                 split, cast<RankedTensorType>(input.getType()).getElementType()),
             input, pairs);
+      Value zero = arith::ConstantOp::create(
+          rewriter, loc,
+          isa<IntegerType>(reduced)
+              ? TypedAttr(rewriter.getIntegerAttr(reduced, 0))
+              : TypedAttr(rewriter.getFloatAttr(reduced, 0.0)));
       Value init = linalg::FillOp::create(
-                       rewriter, loc, f64c(rewriter, loc, 0.0),
-                       tensor::EmptyOp::create(rewriter, loc, grid, f64)
+                       rewriter, loc, zero,
+                       tensor::EmptyOp::create(rewriter, loc, grid, reduced)
                            .getResult())
                        .getResult(0);
       unsigned loops = split.size();
@@ -411,30 +424,58 @@ struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
                  rewriter, loc, TypeRange{init.getType()}, ValueRange{view},
                  ValueRange{init}, maps, iterators,
                  [&](OpBuilder &b, Location l, ValueRange args) {
-                   Value v = buildCast(b, l, args[0], inElement, f64, false);
+                   Value v = args[0];
+                   if (isa<IntegerType>(reduced)) {
+                     Value bits = arith::BitcastOp::create(b, l, reduced, v);
+                     Value magnitude = arith::AndIOp::create(
+                         b, l, bits,
+                         arith::ConstantIntOp::create(b, l, reduced,
+                                                      0x7fffffff));
+                     linalg::YieldOp::create(
+                         b, l, arith::MaxSIOp::create(b, l, args[1], magnitude)
+                                   .getResult());
+                     return;
+                   }
+                   if (reduced != inElement)
+                     v = buildCast(b, l, v, inElement, f64, false);
+                   if (extreme == Extreme::AbsMax)
+                     v = math::AbsFOp::create(b, l, v);
                    Value r =
-                       isMax ? Value(arith::MaximumFOp::create(b, l, args[1], v))
-                             : Value(arith::MinimumFOp::create(b, l, args[1], v));
+                       extreme == Extreme::Min
+                           ? Value(arith::MinimumFOp::create(b, l, args[1], v))
+                           : Value(arith::MaximumFOp::create(b, l, args[1], v));
                    linalg::YieldOp::create(b, l, r);
                  })
           .getResult(0);
     };
-    Value lo = blockExtreme(false), hi = blockExtreme(true);
+    // Symmetric scales take absmax alone: one reduction, not two.
+    Value lo, hi, absMax;
+    if (zpType) {
+      lo = blockExtreme(Extreme::Min);
+      hi = blockExtreme(Extreme::Max);
+    } else {
+      absMax = blockExtreme(Extreme::AbsMax);
+    }
+    auto extremeAt = [&](OpBuilder &b, Location l, Value extremes,
+                         ValueRange g) -> Value {
+      Value v = tensor::ExtractOp::create(b, l, extremes, g);
+      if (v.getType().isInteger(32))
+        v = arith::BitcastOp::create(b, l, b.getF32Type(), v);
+      return v.getType() == f64 ? v : arith::ExtFOp::create(b, l, f64, v);
+    };
 
     // The scale as its type holds it.
     Value scales = buildGenerate(
         rewriter, loc,
         RankedTensorType::get(grid, getStorageType(scaleType)),
         [&](OpBuilder &b, Location l, ValueRange g) {
-          Value l0 = tensor::ExtractOp::create(b, l, lo, g);
-          Value h0 = tensor::ExtractOp::create(b, l, hi, g);
-          Value absmax = arith::MaximumFOp::create(
-              b, l, arith::NegFOp::create(b, l, l0), h0);
           Value s;
           if (zpType) {
+            Value l0 = extremeAt(b, l, lo, g), h0 = extremeAt(b, l, hi, g);
             s = arith::DivFOp::create(b, l, arith::SubFOp::create(b, l, h0, l0),
                                       f64c(b, l, qmax - qmin));
           } else if (powerOfTwo) {
+            Value absmax = extremeAt(b, l, absMax, g);
             // 2^(floor(log2 absmax) - floor(log2 qmax)) as ldexp computes
             // it: subnormal or zero below 2^-1022, infinite above 2^1023.
             auto i64c = [&](int64_t v) -> Value {
@@ -473,7 +514,8 @@ struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
                 b, l, arith::CmpFPredicate::OEQ, absmax, f64c(b, l, 0.0));
             s = arith::SelectOp::create(b, l, none, f64c(b, l, 1.0), pow);
           } else {
-            s = arith::DivFOp::create(b, l, absmax, f64c(b, l, qmax));
+            s = arith::DivFOp::create(b, l, extremeAt(b, l, absMax, g),
+                                      f64c(b, l, qmax));
           }
           Value isZero = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ,
                                                s, f64c(b, l, 0.0));
@@ -490,7 +532,7 @@ struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
       zeroPoints = buildGenerate(
           rewriter, loc, RankedTensorType::get(grid, getStorageType(zpType)),
           [&](OpBuilder &b, Location l, ValueRange g) {
-            Value l0 = tensor::ExtractOp::create(b, l, lo, g);
+            Value l0 = extremeAt(b, l, lo, g);
             Value z = arith::SubFOp::create(
                 b, l, f64c(b, l, qmin),
                 arith::DivFOp::create(b, l, l0, scaleAt(b, l, g)));

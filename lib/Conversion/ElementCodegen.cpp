@@ -182,16 +182,20 @@ static Value buildF64ToInt(OpBuilder &b, Location loc, Value v, Type to,
   int64_t hiBits = isUnsigned ? int64_t(w == 64 ? ~0ull : (1ull << w) - 1)
                               : int64_t((1ull << (w - 1)) - 1);
   Value r = math::RoundEvenOp::create(b, loc, v);
-  // In range, a 64-bit conversion is exact (fptoui for ui64's top half).
-  auto toI64 = [&](Value x) -> Value {
+  // A clamped result of at most 32 bits converts in 32 (cvttpd2dq, which
+  // vectorizes; a 64-bit conversion takes AVX-512DQ to).
+  bool in32 = saturate && !to.isIndex() && (isUnsigned ? w < 32 : w <= 32);
+  Type intType = in32 ? b.getI32Type() : b.getI64Type();
+  // In range, the conversion is exact (fptoui for ui64's top half).
+  auto toInt = [&](Value x) -> Value {
     if (isUnsigned && w == 64)
       return arith::FPToUIOp::create(b, loc, e.i64(), x);
-    return arith::FPToSIOp::create(b, loc, e.i64(), x);
+    return arith::FPToSIOp::create(b, loc, e.shaped(intType), x);
   };
   Value sat = e.sel(e.cmpf(arith::CmpFPredicate::OLE, r, e.f64c(lo)),
-                    e.i64c(loBits),
+                    e.intc(intType, loBits),
                     e.sel(e.cmpf(arith::CmpFPredicate::OGE, r, e.f64c(hi)),
-                          e.i64c(hiBits), toI64(r)));
+                          e.intc(intType, hiBits), toInt(r)));
   Value result = sat;
   if (!saturate) {
     // |r| >= 2^63 is a multiple of 2^11: reducing it modulo 2^64 is exact.
@@ -207,7 +211,10 @@ static Value buildF64ToInt(OpBuilder &b, Location loc, Value v, Type to,
     result = e.sel(e.isInf(r), sat, wrapped);
   }
   Value isNan = e.cmpf(arith::CmpFPredicate::UNO, v, v);
-  return i64ToStorage(b, loc, e.sel(isNan, e.i64c(0), result), to);
+  result = e.sel(isNan, e.intc(intType, 0), result);
+  if (in32)
+    return e.trunc(e.shaped(getStorageType(to)), result);
+  return i64ToStorage(b, loc, result, to);
 }
 
 /// f64 (exact) rounded once into a float type.

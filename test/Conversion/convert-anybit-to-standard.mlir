@@ -79,20 +79,40 @@ func.func @matmul(%a: tensor<2x64xf32>, %w: tensor<64x3xi1, #anybit.packed<block
 // quantize computes block statistics with one reduction over the input
 // viewed as [grid_0, block_0, grid_1, block_1] (a linalg.generic, which
 // is not inlined into each code's computation), the scales, the codes,
-// then packs all three planes.
+// then packs all three planes. Symmetric scales take max |x| alone, of an
+// f32 input as the integers of its bits (which order as the values), and
+// the codes convert to i32 (cvttpd2dq; the clamp keeps them in range).
 // CHECK-LABEL: func.func @quantize
 // CHECK-SAME: -> tensor<8xi8>
 // CHECK: %[[VIEW:.*]] = tensor.expand_shape %{{.*}} {{\[\[}}0, 1], [2, 3]] output_shape [2, 1, 1, 8] : tensor<2x8xf32> into tensor<2x1x1x8xf32>
-// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel", "reduction"]} ins(%[[VIEW]] : tensor<2x1x1x8xf32>) outs(%{{.*}} : tensor<2x1xf64>)
-// CHECK: arith.minimumf
-// CHECK: linalg.generic {{.*}} ins(%[[VIEW]]
-// CHECK: arith.maximumf
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel", "reduction"]} ins(%[[VIEW]] : tensor<2x1x1x8xf32>) outs(%{{.*}} : tensor<2x1xi32>)
+// CHECK: %[[BITS:.*]] = arith.bitcast %{{.*}} : f32 to i32
+// CHECK: %[[MAGNITUDE:.*]] = arith.andi %[[BITS]], %{{.*}} : i32
+// CHECK: arith.maxsi %{{.*}}, %[[MAGNITUDE]] : i32
+// CHECK-NOT: linalg.generic
+// CHECK: arith.bitcast %{{.*}} : i32 to f32
 // CHECK: arith.divf
+// CHECK: math.roundeven
+// CHECK: arith.fptosi %{{.*}} : f64 to i32
 // CHECK: tensor.insert_slice
 // CHECK: tensor.insert_slice
 func.func @quantize(%x: tensor<2x8xf32>) -> tensor<2x8xi2, #anybit.packed<block = [1, 8], scale = f16>> {
   %q = anybit.quantize %x : tensor<2x8xf32> -> tensor<2x8xi2, #anybit.packed<block = [1, 8], scale = f16>>
   return %q : tensor<2x8xi2, #anybit.packed<block = [1, 8], scale = f16>>
+}
+
+// -----
+
+// With a zero point, min and max: two reductions, in f32 for an f32 input.
+// CHECK-LABEL: func.func @quantize_zero_point
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<2x1xf32>)
+// CHECK: arith.minimumf %{{.*}} : f32
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<2x1xf32>)
+// CHECK: arith.maximumf %{{.*}} : f32
+// CHECK: arith.extf %{{.*}} : f32 to f64
+func.func @quantize_zero_point(%x: tensor<2x8xf32>) -> tensor<2x8xui4, #anybit.packed<block = [1, 8], scale = f32, zero_point = ui4>> {
+  %q = anybit.quantize %x : tensor<2x8xf32> -> tensor<2x8xui4, #anybit.packed<block = [1, 8], scale = f32, zero_point = ui4>>
+  return %q : tensor<2x8xui4, #anybit.packed<block = [1, 8], scale = f32, zero_point = ui4>>
 }
 
 // -----
