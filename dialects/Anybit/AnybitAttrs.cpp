@@ -70,6 +70,9 @@ LogicalResult PackedEncodingAttr::verifyEncoding(
                        << elementType;
   if (ShapedType::isDynamicShape(shape))
     return emitError() << "#anybit.packed needs a static shape";
+  // Its byte sizes would overflow past that.
+  if (!countElements(shape))
+    return emitError() << "#anybit.packed holds at most 2^56 elements";
   if (getBase3() && !isa<TritType>(elementType))
     return emitError() << "base3 packing holds !anybit.trit elements, not "
                        << elementType;

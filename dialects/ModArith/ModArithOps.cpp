@@ -132,6 +132,9 @@ LogicalResult ConstantOp::verify() {
     if (dense.getType() != storage)
       return emitOpError() << "value must have the storage type " << storage
                            << " of " << type << ", got " << dense.getType();
+    // A splat holds one value, however many elements it stands for.
+    if (dense.isSplat())
+      return checkRange(dense.getSplatValue<APInt>());
     for (const APInt &v : dense.getValues<APInt>())
       if (failed(checkRange(v)))
         return failure();

@@ -304,6 +304,10 @@ Value buildPackedTensor(OpBuilder &b, Location loc, RankedTensorType type,
     auto sourceType = cast<RankedTensorType>(source.getType());
     int64_t count = sourceType.getNumElements();
     int64_t bytes = layout.storageBytes(count);
+    // An empty plane adds nothing (and insert_slice's verifier takes any
+    // offset into an empty tensor as out of bounds).
+    if (bytes == 0)
+      return;
     Value plane = buildGenerate(
         b, loc, RankedTensorType::get({bytes}, i8),
         [&](OpBuilder &nb, Location l, ValueRange indices) {

@@ -213,6 +213,11 @@ FailureOr<RtValue> valueFromLiteral(StringRef text, Type type, Location loc) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   Type parseType =
       tensor ? Type(RankedTensorType::get(tensor.getShape(), wide)) : wide;
+  // MLIR's parser takes a complex "(re, im)" for any element type and
+  // builds a malformed splat; no Anybit element is complex.
+  if (text.contains('('))
+    return emitError(loc) << "cannot read '" << text << "' as a literal of "
+                          << type << ": its elements are not complex";
   size_t numRead = 0;
   Attribute attr = parseAttribute(text, ctx, parseType, &numRead);
   if (!attr || numRead != text.size())

@@ -76,6 +76,21 @@ unsigned anybit::base3Digit(uint8_t byte, unsigned n) {
   return (unsigned(uint8_t(byte * base3Power(n))) * 3) >> 8;
 }
 
+std::optional<uint64_t> anybit::countElements(llvm::ArrayRef<int64_t> shape) {
+  uint64_t count = 1;
+  for (int64_t size : shape)
+    if (size < 0 || uint64_t(size) > kMaxTensorElements)
+      return std::nullopt;
+  for (int64_t size : shape) {
+    if (size == 0)
+      return 0;
+    if (uint64_t(size) > kMaxTensorElements / count)
+      return std::nullopt;
+    count *= uint64_t(size);
+  }
+  return count;
+}
+
 uint64_t BitLayout::storageBytes(uint64_t count) const {
   assert(isValid(*this) && "invalid bit layout");
   if (base3)

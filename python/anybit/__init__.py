@@ -77,6 +77,8 @@ rows of a tile side by side, the layout of the ``ternary="lut"`` kernel.
 
 import os as _os
 
+import numpy as _np
+
 from . import _anybit
 from ._anybit import CompileError, Function, Module, PackedArray
 from .gguf import GGUF_BLOCKS, from_gguf_blocks, gguf_dequantize, to_gguf_blocks
@@ -128,6 +130,10 @@ def _read_source(source):
         raise ValueError(
             "source is MLIR text or the path of a .mlir file, got %r" % (type(source),)
         )
+    try:
+        source.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise ValueError("source is not valid Unicode text: %s" % e) from None
     looks_like_path = (
         "\n" not in source and "{" not in source and source.strip() == source
     )
@@ -275,9 +281,11 @@ def compile(source, target="cpu", opt_level=3, *, threads=1, reduction="auto",
     opt_level = opt_level.__index__()
     if not 0 <= opt_level <= 3:
         raise ValueError("opt_level must be 0, 1, 2 or 3, got %d" % opt_level)
-    for option, value in (("threads", threads),):
-        if isinstance(value, bool) or not hasattr(value, "__index__"):
-            raise ValueError("%s must be an int, got %r" % (option, value))
+    if isinstance(threads, bool) or not hasattr(threads, "__index__"):
+        raise ValueError("threads must be an int, got %r" % (threads,))
+    if not 0 <= threads.__index__() < 2**31:
+        raise ValueError("threads must be 0 (all cores) or a positive int below "
+                         "2**31, got %d" % threads.__index__())
     if not isinstance(reduction, str):
         raise ValueError("reduction must be a string, got %r" % (reduction,))
     text, name = _read_source(source)
@@ -307,15 +315,16 @@ def trit_encoding(batch=1, shape=None):
     of 4); without it, ``tile = [64, 4]`` needs N a multiple of 64.
 
     Raises:
-        ValueError: ``batch`` is not a positive int, or ``shape`` not two
-            positive ints.
+        ValueError: ``batch`` is not a positive int below 2**63, or
+            ``shape`` not two such ints.
 
     Example:
         >>> enc = trit_encoding()
         >>> w = pack([[1, 0, -1, 1]] * 64, "!anybit.trit", enc)
     """
     def positive(v):
-        return not isinstance(v, bool) and hasattr(v, "__index__") and v.__index__() >= 1
+        return (not isinstance(v, bool) and hasattr(v, "__index__")
+                and 1 <= v.__index__() < 2**63)
 
     if not positive(batch):
         raise ValueError("batch must be a positive int, got %r" % (batch,))
@@ -412,6 +421,8 @@ def quantize(array, dtype, group_size=32, symmetric=True, axis=-1, scale_dtype="
         CompileError: the VM rejects the data (a non-finite value, a scale
             the scale dtype cannot represent).
     """
+    if not isinstance(symmetric, (bool, _np.bool_)):
+        raise ValueError("symmetric must be True or False, got %r" % (symmetric,))
     shape = _shape_of(array)
     if len(shape) == 0:
         raise ValueError("quantize needs an array of rank 1 or more, got a scalar")

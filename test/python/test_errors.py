@@ -221,3 +221,20 @@ def test_errors_leave_the_module_usable():
         with pytest.raises(ValueError):
             anybit.pack([1], "i0")
     np.testing.assert_array_equal(anybit.interpret(ADD, "add", [1] * 4, [2] * 4), [3] * 4)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: anybit.compile(ADD, threads=2**40), "threads must be 0"),
+    (lambda: anybit.compile(ADD, threads=-1), "threads must be 0"),
+    (lambda: anybit.compile(ADD + "// \udc80\n"), "not valid Unicode"),
+    (lambda: anybit.trit_encoding(batch=2**80), "batch must be a positive int"),
+    (lambda: anybit.trit_encoding(shape=(64, 2**63)), "shape must be two"),
+    (lambda: anybit.quantize(np.ones((1, 32), np.float32), "i4", symmetric="no"),
+     "symmetric must be True or False"),
+])
+def test_out_of_range_arguments_are_value_errors(call, message):
+    # Each was a TypeError from the binding's conversion, or (symmetric)
+    # taken as truthy.
+    with pytest.raises(ValueError, match=message):
+        call()
+

@@ -75,6 +75,8 @@ int main(int argc, char **argv) {
   registerAllDialects(registry);
   anybit::registerInterpreterDialects(registry);
   MLIRContext context(registry);
+  // Diagnostics show the source line; the generic dump of the op is noise.
+  context.printOpOnDiagnostic(false);
 
   std::string error;
   auto file = openInputFile(inputFile, &error);

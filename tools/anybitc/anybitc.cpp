@@ -273,7 +273,10 @@ static LogicalResult compileToFile(ModuleOp module,
     for (char &c : guard)
       if (!llvm::isAlnum(c))
         c = '_';
-    text = anybit::emitCHeader(module, guard);
+    auto header = anybit::emitCHeader(module, guard);
+    if (failed(header))
+      return failure();
+    text = std::move(*header);
   } else if (failed(anybit::lowerToLLVMDialect(module, options))) {
     return failure();
   }
@@ -295,6 +298,12 @@ static LogicalResult compileToFile(ModuleOp module,
       if (ec)
         return emitError(module.getLoc()) << ec.message();
       os << *object;
+      os.flush();
+      if (std::error_code ec = os.error()) {
+        os.clear_error();
+        return emitError(module.getLoc())
+               << "cannot write '" << objectPath << "': " << ec.message();
+      }
     }
     return linkSharedLibrary(module.getLoc(), objectPath, outputFile,
                              anybit::usesOpenMP(options));
@@ -317,6 +326,14 @@ static LogicalResult compileToFile(ModuleOp module,
   if (!out)
     return emitError(module.getLoc()) << error;
   out->os() << text;
+  // A full disk or a closed pipe is reported here, not by the stream's
+  // destructor, which stops the process.
+  out->os().flush();
+  if (std::error_code ec = out->os().error()) {
+    out->os().clear_error();
+    return emitError(module.getLoc())
+           << "cannot write '" << outputFile << "': " << ec.message();
+  }
   out->keep();
   return success();
 }
@@ -332,6 +349,8 @@ int main(int argc, char **argv) {
   registerAllExtensions(registry);
   anybit::registerInterpreterDialects(registry);
   MLIRContext context(registry);
+  // Diagnostics show the source line; the generic dump of the op is noise.
+  context.printOpOnDiagnostic(false);
 
   std::string error;
   auto file = openInputFile(inputFile, &error);

@@ -12,9 +12,20 @@
 #ifndef ANYBIT_SUPPORT_BITPACKING_H
 #define ANYBIT_SUPPORT_BITPACKING_H
 
+#include "llvm/ADT/ArrayRef.h"
 #include <cstdint>
+#include <optional>
 
 namespace anybit {
+
+/// The most elements a tensor may hold: every count of its bits or bytes
+/// (64 bits an element, packed data, scales, zero points) then fits in an
+/// int64, as lowered code and buffers compute them.
+constexpr uint64_t kMaxTensorElements = uint64_t(1) << 56;
+
+/// The number of elements of a static `shape`, or nullopt when a size is
+/// negative (dynamic) or the count, or a size, exceeds kMaxTensorElements.
+std::optional<uint64_t> countElements(llvm::ArrayRef<int64_t> shape);
 
 struct BitLayout {
   /// Element width, 1..64.

@@ -98,9 +98,17 @@ mlir::FailureOr<std::string> emitForCPU(mlir::ModuleOp llvmModule,
                                         const CPUCompileOptions &options,
                                         CPUEmitKind kind);
 
+/// Whether every type in `module` is one the CPU pipeline compiles:
+/// numbers, and statically shaped tensors of them of at most
+/// kMaxTensorElements elements. Anything else is reported at the op that
+/// has it.
+mlir::LogicalResult checkSupportedTypes(mlir::ModuleOp module);
+
 /// A C header declaring one function per public entry of `module`
-/// (tensor-level IR), with each parameter's layout in a comment.
-std::string emitCHeader(mlir::ModuleOp module, llvm::StringRef guard);
+/// (tensor-level IR), with each parameter's layout in a comment; failure
+/// (reported) where checkSupportedTypes fails.
+mlir::FailureOr<std::string> emitCHeader(mlir::ModuleOp module,
+                                         llvm::StringRef guard);
 
 /// The size in bytes one element of `elementType` takes in a compiled
 /// kernel's logical buffers.

@@ -22,6 +22,7 @@
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/SubtargetFeature.h"
 
 using namespace mlir;
@@ -46,29 +47,69 @@ static void registerTranslations(MLIRContext *ctx) {
   ctx->appendDialectRegistry(registry);
 }
 
-/// The CPU pipeline works on statically shaped tensors of the numbers the
-/// reference VM holds; anything else is reported at the op that has it.
-static LogicalResult checkSupportedTypes(ModuleOp module) {
+LogicalResult checkSupportedTypes(ModuleOp module) {
   auto check = [](Operation *op, Type type) -> LogicalResult {
     auto tensor = dyn_cast<RankedTensorType>(type);
     Type element = tensor ? tensor.getElementType() : type;
     bool numeric = isNumericElementType(element) ||
                    isa<modarith::ModIntType>(element);
-    if (isa<FunctionType>(type) ||
-        (numeric && (!tensor || tensor.hasStaticShape())))
+    if (isa<FunctionType>(type))
       return success();
-    return op->emitError("the CPU backend compiles numbers and statically "
-                         "shaped tensors of numbers, not ")
-           << type;
+    if (!numeric || (tensor && !tensor.hasStaticShape()))
+      return op->emitError("the CPU backend compiles numbers and statically "
+                           "shaped tensors of numbers, not ")
+             << type;
+    if (tensor && !anybit::countElements(tensor.getShape()))
+      return op->emitError("the CPU backend compiles tensors of at most 2^56 "
+                           "elements, not ")
+             << type;
+    return success();
+  };
+  // Constants are written out element by element into the object file
+  // (splats too): past this, LLVM runs out of memory first.
+  constexpr uint64_t kMaxConstantBytes = uint64_t(1) << 30;
+  auto checkConstant = [](Operation *op, ElementsAttr value) -> LogicalResult {
+    auto type = dyn_cast<RankedTensorType>(value.getShapedType());
+    if (!type)
+      return success();
+    Type element = type.getElementType();
+    unsigned bits = element.isIntOrFloat() ? element.getIntOrFloatBitWidth() : 64;
+    std::optional<uint64_t> count = anybit::countElements(type.getShape());
+    uint64_t bytes = count ? *count * std::max(1u, bits / 8) : UINT64_MAX;
+    if (bytes <= kMaxConstantBytes)
+      return success();
+    return op->emitError("a constant of ")
+           << bytes << " bytes is larger than the CPU backend embeds (2^30); "
+           << "build it at run time instead (e.g. linalg.fill)";
+  };
+  // Arguments and results are passed as bare pointers, which upstream's
+  // func-to-llvm gives no memref with a stride of 0: one whose size is 0
+  // past its first dimension.
+  auto checkPassed = [](func::FuncOp fn, Type type) -> LogicalResult {
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    if (!tensor || tensor.getRank() < 2 ||
+        !llvm::is_contained(tensor.getShape().drop_front(), 0))
+      return success();
+    return fn.emitError("the CPU backend passes no tensor whose size is 0 "
+                        "past its first dimension, as ")
+           << type << " (the reference VM runs it)";
   };
   WalkResult result = module.walk([&](Operation *op) {
-    if (auto fn = dyn_cast<func::FuncOp>(op))
+    if (auto fn = dyn_cast<func::FuncOp>(op)) {
       for (Type t : fn.getFunctionType().getInputs())
-        if (failed(check(op, t)))
+        if (failed(check(op, t)) || failed(checkPassed(fn, t)))
           return WalkResult::interrupt();
+      for (Type t : fn.getFunctionType().getResults())
+        if (failed(checkPassed(fn, t)))
+          return WalkResult::interrupt();
+    }
     for (Type t : op->getResultTypes())
       if (failed(check(op, t)))
         return WalkResult::interrupt();
+    for (NamedAttribute attr : op->getAttrs())
+      if (auto value = dyn_cast<ElementsAttr>(attr.getValue()))
+        if (failed(checkConstant(op, value)))
+          return WalkResult::interrupt();
     return WalkResult::advance();
   });
   return failure(result.wasInterrupted());
@@ -217,7 +258,52 @@ createTargetMachine(const CPUCompileOptions &options, Location loc,
   if (!tm)
     return emitError(loc) << "cannot create a target machine: "
                           << llvm::toString(tm.takeError());
+  // LLVM's x86 backend stops the process on 32-bit CPUs in 64-bit mode.
+  if ((*tm)->getTargetTriple().getArch() == llvm::Triple::x86_64 &&
+      !(*tm)->getMCSubtargetInfo()->checkFeatures("+64bit"))
+    return emitError(loc) << "CPU '" << (*tm)->getTargetCPU()
+                          << "' cannot run x86-64 code";
   return std::move(*tm);
+}
+
+/// Whether LLVM may select instructions of x86 feature `name` for plain
+/// IR, as Anybit emits (arithmetic, vectors, bit manipulation), where the
+/// system and crypto extensions take intrinsics it never calls. Virtual
+/// machines often hide the latter (mwaitx, rdpru, pku on a Zen 3 guest).
+static bool isX86CodegenFeature(StringRef name) {
+  static const StringRef kNames[] = {
+      "ssse3", "fma",  "fma4",  "f16c", "bmi",  "bmi2", "lzcnt",
+      "popcnt", "movbe", "cmov", "cx16", "xop",  "gfni", "tbm",
+      "adx",   "sahf", "prfchw", "egpr", "ndd",  "ppx",  "push2pop2",
+      "ccmp",  "nf",   "cf",    "zu",   "evex512"};
+  return name.starts_with("sse") || name.starts_with("avx") ||
+         llvm::is_contained(kNames, name);
+}
+
+/// JIT code runs on this host: an instruction set that --mcpu or --mattr
+/// enables and the host lacks would stop the process (SIGILL) at its first
+/// use, so it is reported instead.
+static LogicalResult checkRunsOnHost(const llvm::TargetMachine &tm,
+                                     const CPUCompileOptions &options,
+                                     Location loc) {
+  if (options.cpu.empty() && options.features.empty())
+    return success(); // the host's own CPU and features
+  const llvm::MCSubtargetInfo *info = tm.getMCSubtargetInfo();
+  bool x86 = tm.getTargetTriple().isX86();
+  SmallVector<std::string> missing;
+  // The host's map names every feature its detection knows, present or not.
+  for (const auto &feature : llvm::sys::getHostCPUFeatures())
+    if (!feature.getValue() &&
+        (!x86 || isX86CodegenFeature(feature.getKey())) &&
+        info->checkFeatures(("+" + feature.getKey()).str()))
+      missing.push_back(feature.getKey().str());
+  if (missing.empty())
+    return success();
+  llvm::sort(missing);
+  return emitError(loc) << "this host lacks " << llvm::join(missing, ", ")
+                        << ", which the target CPU and features enable; the "
+                        << "JIT runs code here (emit an object or a shared "
+                        << "library to run it elsewhere)";
 }
 
 /// Defines __truncsfbf2 (f32 to bf16, to nearest even, NaN kept quiet),
@@ -336,7 +422,8 @@ CPUExecutable::compile(ModuleOp module, const CPUCompileOptions &options) {
     return failure();
   auto tm = createTargetMachine(options, module.getLoc(),
                                 /*forObjectFile=*/false);
-  if (failed(tm) || failed(runCPUPipeline(*clone, options, **tm)))
+  if (failed(tm) || failed(checkRunsOnHost(**tm, options, module.getLoc())) ||
+      failed(runCPUPipeline(*clone, options, **tm)))
     return failure();
   registerTranslations(module.getContext());
   // The options hold a function_ref: keep the transformer alive here.
