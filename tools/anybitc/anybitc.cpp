@@ -132,6 +132,13 @@ static cl::opt<bool> check("check",
 static cl::opt<bool> printPipeline("print-pipeline",
                                    cl::desc("Print the pass pipeline"));
 
+/// Whether `arg` is an option, where it follows --inputs: `--x`, or `-x`
+/// with a letter (-O0, -o), not a negative number or `-` (stdin).
+static bool isOption(StringRef arg) {
+  return arg.starts_with("--") ||
+         (arg.size() >= 2 && arg[0] == '-' && llvm::isAlpha(arg[1]));
+}
+
 /// `--inputs a b c` takes every following argument up to the next option.
 static SmallVector<const char *> expandInputs(int argc, char **argv,
                                               std::vector<std::string> &store) {
@@ -143,7 +150,7 @@ static SmallVector<const char *> expandInputs(int argc, char **argv,
       out.push_back(argv[i]);
       continue;
     }
-    while (i + 1 < argc && !StringRef(argv[i + 1]).starts_with("--")) {
+    while (i + 1 < argc && !isOption(argv[i + 1])) {
       store.push_back(std::string("--inputs=") + argv[++i]);
       out.push_back(store.back().c_str());
     }
