@@ -383,10 +383,10 @@ struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
     // ...]. A linalg.generic, not a tensor.generate, which the canonicalizer
     // would inline into every code's computation (a whole block's loop per
     // element). An f32 input reduces in f32, where its min and max are exact
-    // and twice as many take one instruction as in f64; its |x| as integers
-    // (the bits of |x| order as its values: one vpmaxsd, where maximumf
-    // takes five instructions to order NaN and signed zeros, which neither
-    // |x| nor the VM, which rejects non-finite inputs, has).
+    // and twice as many take one instruction as in f64, and its |x| as the
+    // integers of its bits, which order as the values do: one vpmaxsd, where
+    // maximumf takes five instructions to order signed zeros (|x| has none)
+    // and NaN (the VM rejects non-finite inputs).
     auto blockExtreme = [&](Extreme extreme) -> Value {
       Type reduced = !inElement.isF32()           ? f64
                      : extreme == Extreme::AbsMax ? rewriter.getI32Type()
