@@ -37,6 +37,27 @@ RankedTensorType widenedType(Type type) {
       IntegerType::get(type.getContext(), storageWidth(element.getWidth())));
 }
 
+/// A tensor without elements and of a rank other than 1 (tensor<2x0xf32>)
+/// as it travels: tensor<0xE>, in the storage element `E` (widened), since
+/// upstream's bare pointers take no memref with a stride of 0. Null for
+/// other types.
+RankedTensorType emptyTravelType(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor || tensor.getEncoding() || tensor.getRank() == 1 ||
+      tensor.getNumElements() != 0)
+    return {};
+  RankedTensorType wide = widenedType(type);
+  return RankedTensorType::get(
+      {0}, (wide ? wide : tensor).getElementType());
+}
+
+/// A tensor of `type`, which has no elements (nothing to read or copy).
+Value emptyTensor(OpBuilder &b, Location loc, Type type) {
+  auto tensor = cast<RankedTensorType>(type);
+  return tensor::EmptyOp::create(b, loc, tensor.getShape(),
+                                 tensor.getElementType());
+}
+
 /// Whether a result whose tensor-level type was `original` sign-extends.
 bool isSignedElement(Type original) {
   Type element = getElementTypeOrSelf(original);
@@ -65,10 +86,18 @@ struct AnybitCPUCallingConventionPass
     Block &entry = func.getBody().front();
     OpBuilder b(ctx);
 
-    // Arguments: narrow integers arrive widened and are truncated once.
+    // Arguments: narrow integers arrive widened and are truncated once;
+    // tensors without elements arrive as tensor<0xE>.
     SmallVector<Type> inputs(type.getInputs());
     b.setInsertionPointToStart(&entry);
     for (auto [i, t] : llvm::enumerate(inputs)) {
+      if (RankedTensorType empty = emptyTravelType(t)) {
+        BlockArgument arg = entry.getArgument(i);
+        arg.replaceAllUsesWith(emptyTensor(b, func.getLoc(), t));
+        arg.setType(empty);
+        t = empty;
+        continue;
+      }
       RankedTensorType wide = widenedType(t);
       if (!wide)
         continue;
@@ -84,11 +113,19 @@ struct AnybitCPUCallingConventionPass
         func.setArgAttr(i, bufferization::BufferizationDialect::kWritableAttrName,
                         BoolAttr::get(ctx, false));
 
-    // Results: scalars as 0-d tensors, narrow integers widened.
+    // Results: scalars as 0-d tensors, narrow integers widened, tensors
+    // without elements as tensor<0xE>.
     SmallVector<Type> results(type.getResults());
-    SmallVector<bool> wrapped(results.size()), widened(results.size());
+    SmallVector<bool> wrapped(results.size()), widened(results.size()),
+        emptied(results.size());
     SmallVector<Type> narrowResults(results.size());
     for (auto [i, t] : llvm::enumerate(results)) {
+      if (RankedTensorType empty = emptyTravelType(t)) {
+        narrowResults[i] = t;
+        t = empty;
+        emptied[i] = true;
+        continue;
+      }
       if (!isa<ShapedType>(t)) {
         t = RankedTensorType::get({}, t);
         wrapped[i] = true;
@@ -103,6 +140,10 @@ struct AnybitCPUCallingConventionPass
       b.setInsertionPoint(ret);
       for (unsigned i = 0; i < results.size(); ++i) {
         Value v = ret.getOperand(i);
+        if (emptied[i]) {
+          ret.setOperand(i, emptyTensor(b, ret.getLoc(), results[i]));
+          continue;
+        }
         if (wrapped[i])
           v = tensor::FromElementsOp::create(b, ret.getLoc(), narrowResults[i],
                                              ValueRange{v});
@@ -132,15 +173,18 @@ struct AnybitCPUCallingConventionPass
       b.setInsertionPoint(call);
       SmallVector<Value> operands;
       for (auto [operand, t] : llvm::zip(call.getOperands(), inputs))
-        operands.push_back(operand.getType() == t
-                               ? operand
-                               : Value(arith::ExtUIOp::create(
-                                     b, call.getLoc(), t, operand)));
+        operands.push_back(
+            operand.getType() == t ? operand
+            : emptyTravelType(operand.getType())
+                ? emptyTensor(b, call.getLoc(), t)
+                : Value(arith::ExtUIOp::create(b, call.getLoc(), t, operand)));
       auto newCall = func::CallOp::create(b, call.getLoc(), func, operands);
       b.setInsertionPointAfter(newCall);
       SmallVector<Value> replacements;
       for (unsigned i = 0; i < results.size(); ++i) {
         Value v = newCall.getResult(i);
+        if (emptied[i])
+          v = emptyTensor(b, call.getLoc(), narrowResults[i]);
         if (widened[i])
           v = arith::TruncIOp::create(b, call.getLoc(), narrowResults[i], v);
         if (wrapped[i])

@@ -40,3 +40,29 @@ func.func @twice(%a: tensor<4xi8>) -> (tensor<4xi8>, tensor<4xi8>) {
   %p = arith.muli %a, %a : tensor<4xi8>
   return %p, %p : tensor<4xi8>, tensor<4xi8>
 }
+
+// Tensors without elements and of a rank other than 1 travel as
+// tensor<0xE> (widened): the body gets an empty tensor of the original
+// type, the return an empty tensor<0xE>, and calls convert both ways.
+// CHECK-LABEL: func.func @empty(
+// CHECK-SAME: %{{.*}}: tensor<0xi8> {bufferization.writable = false}
+// CHECK-SAME: -> tensor<0xi8>
+// CHECK: %[[NONE:.*]] = tensor.empty() : tensor<2x0xi3>
+// CHECK: arith.addi %[[NONE]], %[[NONE]] : tensor<2x0xi3>
+// CHECK: %[[OUT:.*]] = tensor.empty() : tensor<0xi8>
+// CHECK: return %[[OUT]] : tensor<0xi8>
+func.func @empty(%a: tensor<2x0xi3>) -> tensor<2x0xi3> {
+  %s = arith.addi %a, %a : tensor<2x0xi3>
+  return %s : tensor<2x0xi3>
+}
+
+// CHECK-LABEL: func.func @calls_empty(
+// CHECK: %[[ARG:.*]] = tensor.empty() : tensor<0xi8>
+// CHECK: %[[R:.*]] = call @empty(%[[ARG]]) : (tensor<0xi8>) -> tensor<0xi8>
+// CHECK: %[[BACK:.*]] = tensor.empty() : tensor<2x0xi3>
+// CHECK: arith.addi %[[BACK]], %[[BACK]]
+func.func @calls_empty(%a: tensor<2x0xi3>) -> tensor<2x0xi3> {
+  %r = func.call @empty(%a) : (tensor<2x0xi3>) -> tensor<2x0xi3>
+  %s = arith.addi %r, %r : tensor<2x0xi3>
+  return %s : tensor<2x0xi3>
+}

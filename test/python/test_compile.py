@@ -790,3 +790,20 @@ def test_small_float_gemv_keeps_tiny_activations():
         want = x.astype(np.float64) @ dense.T
         got = m.f(x, w)
         np.testing.assert_allclose(got, want, rtol=1e-4, atol=0)
+
+
+@pytest.mark.parametrize("m, k, n", [(2, 0, 3), (0, 4, 3), (2, 4, 0)])
+def test_matmuls_of_empty_tensors_match_the_vm(m, k, n):
+    # Tensors without elements, of rank 2, travel as tensor<0xE>: bare
+    # pointers take no memref with a stride of 0, and compiling failed.
+    src = f"""func.func @mm(%a: tensor<{m}x{k}xi5>, %b: tensor<{k}x{n}xi5>) -> tensor<{m}x{n}xi16> {{
+  %c = anybit.matmul %a, %b {{accumulator = i16}} : tensor<{m}x{k}xi5>, tensor<{k}x{n}xi5> -> tensor<{m}x{n}xi16>
+  return %c : tensor<{m}x{n}xi16>
+}}"""
+    rng = np.random.default_rng(m * 100 + k * 10 + n)
+    a = rng.integers(-16, 16, size=(m, k)).astype(np.int8)
+    b = rng.integers(-16, 16, size=(k, n)).astype(np.int8)
+    got = anybit.compile(src).mm(a, b)
+    want = anybit.interpret(src, "mm", a, b)
+    assert got.shape == (m, n) and same(got, want)
+    assert got.tolist() == (a.astype(np.int64) @ b.astype(np.int64)).tolist()

@@ -139,6 +139,11 @@ def AnybitCPUCallingConvention : Pass<"anybit-cpu-calling-convention",
     ignored) and results extended on exit (sign-extended when the original
     type in `anybit.signature` is signed, zero-extended when unsigned or a
     small float's bit pattern), so callers see whole, well-defined bytes.
+
+    Tensors without elements of a rank other than 1 (`tensor<2x0xf32>`)
+    travel as `tensor<0xE>`: upstream's bare-pointer calling convention
+    takes no memref with a stride of 0. The function body gets a
+    `tensor.empty` of the original type (there is nothing to read).
   }];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::bufferization::BufferizationDialect",

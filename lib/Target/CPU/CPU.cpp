@@ -82,27 +82,11 @@ LogicalResult checkSupportedTypes(ModuleOp module) {
            << bytes << " bytes is larger than the CPU backend embeds (2^30); "
            << "build it at run time instead (e.g. linalg.fill)";
   };
-  // Arguments and results are passed as bare pointers, which upstream's
-  // func-to-llvm gives no memref with a stride of 0: one whose size is 0
-  // past its first dimension.
-  auto checkPassed = [](func::FuncOp fn, Type type) -> LogicalResult {
-    auto tensor = dyn_cast<RankedTensorType>(type);
-    if (!tensor || tensor.getRank() < 2 ||
-        !llvm::is_contained(tensor.getShape().drop_front(), 0))
-      return success();
-    return fn.emitError("the CPU backend passes no tensor whose size is 0 "
-                        "past its first dimension, as ")
-           << type << " (the reference VM runs it)";
-  };
   WalkResult result = module.walk([&](Operation *op) {
-    if (auto fn = dyn_cast<func::FuncOp>(op)) {
+    if (auto fn = dyn_cast<func::FuncOp>(op))
       for (Type t : fn.getFunctionType().getInputs())
-        if (failed(check(op, t)) || failed(checkPassed(fn, t)))
+        if (failed(check(op, t)))
           return WalkResult::interrupt();
-      for (Type t : fn.getFunctionType().getResults())
-        if (failed(checkPassed(fn, t)))
-          return WalkResult::interrupt();
-    }
     for (Type t : op->getResultTypes())
       if (failed(check(op, t)))
         return WalkResult::interrupt();
