@@ -48,10 +48,10 @@ LogicalResult checkRuntimeType(Operation *op, Type type) {
                          "shaped tensors of numbers, not ")
            << type;
   auto tensor = dyn_cast<RankedTensorType>(type);
-  std::optional<uint64_t> count;
-  if (tensor)
-    count = countElements(tensor.getShape());
-  if (tensor && (!count || *count > uint64_t(kMaxElements)))
+  if (!tensor)
+    return success();
+  std::optional<uint64_t> count = countElements(tensor.getShape());
+  if (!count || *count > uint64_t(kMaxElements))
     return op->emitError("tensor ")
            << type << " is larger than the reference VM's limit of 2^32 "
            << "elements";

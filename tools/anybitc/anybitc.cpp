@@ -268,6 +268,19 @@ static LogicalResult linkSharedLibrary(Location loc, StringRef object,
   return success();
 }
 
+/// Flushes `os` (the file `path`) and reports a write error, such as a full
+/// disk or a closed pipe, here rather than leaving it to the stream's
+/// destructor, which stops the process.
+static LogicalResult checkWritten(llvm::raw_fd_ostream &os, StringRef path,
+                                  Location loc) {
+  os.flush();
+  std::error_code ec = os.error();
+  if (!ec)
+    return success();
+  os.clear_error();
+  return emitError(loc) << "cannot write '" << path << "': " << ec.message();
+}
+
 static LogicalResult compileToFile(ModuleOp module,
                                    const anybit::CPUCompileOptions &options) {
   std::string text;
@@ -305,12 +318,8 @@ static LogicalResult compileToFile(ModuleOp module,
       if (ec)
         return emitError(module.getLoc()) << ec.message();
       os << *object;
-      os.flush();
-      if (std::error_code ec = os.error()) {
-        os.clear_error();
-        return emitError(module.getLoc())
-               << "cannot write '" << objectPath << "': " << ec.message();
-      }
+      if (failed(checkWritten(os, objectPath, module.getLoc())))
+        return failure();
     }
     return linkSharedLibrary(module.getLoc(), objectPath, outputFile,
                              anybit::usesOpenMP(options));
@@ -333,14 +342,8 @@ static LogicalResult compileToFile(ModuleOp module,
   if (!out)
     return emitError(module.getLoc()) << error;
   out->os() << text;
-  // A full disk or a closed pipe is reported here, not by the stream's
-  // destructor, which stops the process.
-  out->os().flush();
-  if (std::error_code ec = out->os().error()) {
-    out->os().clear_error();
-    return emitError(module.getLoc())
-           << "cannot write '" << outputFile << "': " << ec.message();
-  }
+  if (failed(checkWritten(out->os(), outputFile, module.getLoc())))
+    return failure();
   out->keep();
   return success();
 }
