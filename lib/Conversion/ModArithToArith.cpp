@@ -388,6 +388,19 @@ struct MacLowering : ResiduePattern<modarith::MacOp> {
   }
 };
 
+/// Selecting between residues selects between their words, in any form.
+struct SelectLowering : OpConversionPattern<arith::SelectOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(arith::SelectOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<arith::SelectOp>(op, adaptor.getCondition(),
+                                                 adaptor.getTrueValue(),
+                                                 adaptor.getFalseValue());
+    return success();
+  }
+};
+
 /// In Montgomery form, residues cross function borders in canonical form:
 /// each function converts its residue arguments on entry and its residue
 /// results before returning; each call converts around itself.
@@ -507,7 +520,8 @@ struct ConvertModArithToArithPass
                  ExtractLowering, AddLowering, SubLowering, NegLowering,
                  MulLowering, MulShoupLowering, MacLowering>(
         converter, ctx, reduction, errors);
-    patterns.add<RetypeTensorOps>(converter, ctx); // residues pass unchanged
+    // Residues pass unchanged through tensor and linalg ops and selects.
+    patterns.add<RetypeTensorOps, SelectLowering>(converter, ctx);
     populateStructuralTypeConversions(converter, patterns, target);
     if (failed(applyFullConversion(module, target, std::move(patterns))) ||
         errors)

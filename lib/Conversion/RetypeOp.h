@@ -20,23 +20,32 @@
 namespace anybit::codegen {
 
 /// Replaces `op` by a copy with `operands` (already converted) and its
-/// result and region types converted by `converter`.
+/// result and region types converted by `converter`. Every type is
+/// converted before the IR changes, so that a failure leaves nothing to undo.
+/// The regions move into the new op only once it exists: a region of a
+/// bare OperationState is not one the rewriter can move them back from.
 inline mlir::LogicalResult
 retypeOp(mlir::Operation *op, mlir::ValueRange operands,
          const mlir::TypeConverter &converter,
          mlir::ConversionPatternRewriter &rewriter) {
-  llvm::SmallVector<mlir::Type> resultTypes;
+  llvm::SmallVector<mlir::Type> resultTypes, argumentTypes;
   if (mlir::failed(converter.convertTypes(op->getResultTypes(), resultTypes)))
     return mlir::failure();
+  for (mlir::Region &region : op->getRegions())
+    if (mlir::failed(converter.convertTypes(region.getArgumentTypes(),
+                                            argumentTypes)))
+      return mlir::failure();
   mlir::OperationState state(op->getLoc(), op->getName(), operands,
                              resultTypes, op->getAttrs(), op->getSuccessors());
-  for (mlir::Region &region : op->getRegions()) {
-    mlir::Region *newRegion = state.addRegion();
-    rewriter.inlineRegionBefore(region, *newRegion, newRegion->begin());
-    if (mlir::failed(rewriter.convertRegionTypes(newRegion, converter)))
+  for (unsigned i = 0, e = op->getNumRegions(); i < e; ++i)
+    state.addRegion();
+  mlir::Operation *retyped = rewriter.create(state);
+  for (auto [from, to] : llvm::zip(op->getRegions(), retyped->getRegions())) {
+    rewriter.inlineRegionBefore(from, to, to.end());
+    if (mlir::failed(rewriter.convertRegionTypes(&to, converter)))
       return mlir::failure();
   }
-  rewriter.replaceOp(op, rewriter.create(state)->getResults());
+  rewriter.replaceOp(op, retyped->getResults());
   return mlir::success();
 }
 
@@ -50,7 +59,8 @@ struct RetypeTensorOps : mlir::ConversionPattern {
   mlir::LogicalResult
   matchAndRewrite(mlir::Operation *op, llvm::ArrayRef<mlir::Value> operands,
                   mlir::ConversionPatternRewriter &rewriter) const override {
-    if (!(llvm::isa<mlir::tensor::TensorDialect, mlir::linalg::LinalgDialect>(
+    if (!(llvm::isa_and_present<mlir::tensor::TensorDialect,
+                                mlir::linalg::LinalgDialect>(
               op->getDialect()) ||
           llvm::isa<mlir::scf::ForallOp>(op)) ||
         mlir::failed(accepts(op, rewriter)))

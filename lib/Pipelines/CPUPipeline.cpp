@@ -181,7 +181,7 @@ struct PipelineCLOptions : PassPipelineOptions<PipelineCLOptions> {
   Option<bool> lazy{*this, "modarith-lazy-reduction",
                     llvm::cl::desc("Reduce sums of products once"),
                     llvm::cl::init(true)};
-  Option<int64_t> prefetch{
+  Option<unsigned> prefetch{
       *this, "prefetch-distance",
       llvm::cl::desc("Bytes ahead that loops streaming through packed bytes "
                      "prefetch (0: none)"),

@@ -66,6 +66,22 @@ def _base3_bytes(codes):
     return ((q * 256 + 242) // 243).astype(_np.uint8)
 
 
+def _raw_bytes(data, kind):
+    """``data`` as a flat uint8 array; bytes are not converted value by
+    value, so an array of another dtype is refused rather than wrapped."""
+    if isinstance(data, _np.ndarray):
+        if data.dtype != _np.uint8:
+            raise ValueError(
+                "%s data must be a uint8 array (or bytes), got dtype %s"
+                % (kind, data.dtype))
+        return _np.ascontiguousarray(data).reshape(-1)
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise ValueError(
+            "%s data must be bytes, bytearray, memoryview or a uint8 array, "
+            "got %s" % (kind, type(data).__name__))
+    return _np.frombuffer(bytes(data), dtype=_np.uint8)
+
+
 def from_gguf_blocks(data, kind):
     """The values and scales of llama.cpp blocks of ``kind``.
 
@@ -84,8 +100,7 @@ def from_gguf_blocks(data, kind):
     """
     kind = _kind(kind)
     per_block, nbytes, _ = GGUF_BLOCKS[kind]
-    raw = _np.frombuffer(bytes(data), dtype=_np.uint8) if not isinstance(
-        data, _np.ndarray) else _np.ascontiguousarray(data, dtype=_np.uint8).ravel()
+    raw = _raw_bytes(data, kind)
     if raw.size % nbytes:
         raise ValueError(
             "%s data must be whole blocks of %d bytes, got %d bytes"
@@ -135,17 +150,19 @@ def to_gguf_blocks(values, scales, kind):
     v = _np.asarray(values)
     if v.dtype.kind not in "iub":
         raise ValueError("%s values must be integers, got dtype %s" % (kind, v.dtype))
-    v = v.astype(_np.int64).reshape(-1)
+    v = v.reshape(-1)
     if v.size % per_block:
         raise ValueError(
             "%s holds whole blocks of %d values, got %d values" % (kind, per_block, v.size)
         )
+    # Checked in the values' own dtype: a uint64 >= 2^63 must not wrap first.
     bad = _np.flatnonzero((v < lo) | (v > hi))
     if bad.size:
         raise ValueError(
             "%s values must be in [%d, %d]; value %d (at index %d) is not"
-            % (kind, lo, hi, v[bad[0]], bad[0])
+            % (kind, lo, hi, int(v[bad[0]]), bad[0])
         )
+    v = v.astype(_np.int64)
     nb = v.size // per_block
     s = _np.asarray(scales, dtype=_np.float32).astype(_np.float16).reshape(-1)
     if s.size != nb:

@@ -453,10 +453,17 @@ describe it.)doc");
   function
       .def(
           "__call__",
-          [](const Function &f, py::args args) {
+          [](const Function &f, py::args args, py::kwargs kwargs) {
+            // MLIR arguments have no names; a keyword is a misuse of the
+            // call, a TypeError as for any Python function.
+            if (!kwargs.empty())
+              throw py::type_error(
+                  "'" + f.name + "' takes its arguments by position, got "
+                  "keyword argument '" +
+                  py::str(kwargs.begin()->first).cast<std::string>() + "'");
             return call(f.module, f.name, args);
           },
-          "Calls the compiled function on the arguments.")
+          "Calls the compiled function on the arguments, by position.")
       .def_property_readonly(
           "name", [](const Function &f) { return f.name; },
           "The function's name.")

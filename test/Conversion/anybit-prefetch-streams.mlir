@@ -1,4 +1,9 @@
 // RUN: anybit-opt %s --pass-pipeline="builtin.module(func.func(anybit-prefetch-streams{distance=256}))" --split-input-file | FileCheck %s
+// A negative distance is an error of the option, not "none".
+// RUN: not anybit-opt %s --pass-pipeline="builtin.module(func.func(anybit-prefetch-streams{distance=-1}))" 2>&1 | FileCheck %s --check-prefix=NEGATIVE
+// RUN: not anybit-opt %s --pass-pipeline="builtin.module(anybit-cpu-pipeline{prefetch-distance=-5})" 2>&1 | FileCheck %s --check-prefix=NEGATIVE-PIPELINE
+// NEGATIVE: for the --distance option: '-1' value invalid for uint argument!
+// NEGATIVE-PIPELINE: for the --prefetch-distance option: '-5' value invalid for uint argument!
 
 // A loop reading 48 packed bytes an iteration (two reads of one buffer, from
 // byte 48 i + 16): one prefetch, 256 bytes ahead of the first read, clamped

@@ -261,3 +261,33 @@ func.func @mul_shoup(%a: !s, %w: !s, %wp: i16) -> !s {
   %p = modarith.mul_shoup %a, %w, %wp : !s, i16
   return %p : !s
 }
+
+// -----
+
+// Residues pass through linalg ops (their regions retyped) and selects as
+// their words; the modarith op after them still lowers (a failure there
+// once undid the linalg op's rewrite and crashed).
+!p = !modarith.int<97 : i8>
+// AUTO-LABEL: func.func @pass_through(
+// AUTO-SAME: %[[Y:[^:]*]]: tensor<2xi8>, %[[B:[^:]*]]: i1) -> tensor<2xi8>
+// AUTO: %[[INIT:.*]] = tensor.empty() : tensor<2xi8>
+// AUTO: %[[C:.*]] = linalg.copy ins(%[[Y]] : tensor<2xi8>) outs(%[[INIT]] : tensor<2xi8>) -> tensor<2xi8>
+// AUTO: %[[S:.*]] = arith.select %[[B]], %[[C]], %[[Y]] : tensor<2xi8>
+// AUTO: %[[G:.*]] = linalg.generic {{.*}} ins(%[[S]] : tensor<2xi8>) outs(%[[INIT]] : tensor<2xi8>)
+// AUTO-NEXT: ^bb0(%[[IN:.*]]: i8, %{{.*}}: i8):
+// AUTO-NEXT: linalg.yield %[[IN]] : i8
+// AUTO: %[[SUM:.*]] = arith.addi %[[G]], %[[Y]] : tensor<2xi8>
+// AUTO: arith.minui %[[SUM]]
+func.func @pass_through(%y: tensor<2x!p>, %b: i1) -> tensor<2x!p> {
+  %init = tensor.empty() : tensor<2x!p>
+  %c = linalg.copy ins(%y : tensor<2x!p>) outs(%init : tensor<2x!p>) -> tensor<2x!p>
+  %s = arith.select %b, %c, %y : tensor<2x!p>
+  %g = linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>],
+                       iterator_types = ["parallel"]}
+      ins(%s : tensor<2x!p>) outs(%init : tensor<2x!p>) {
+  ^bb0(%in: !p, %out: !p):
+    linalg.yield %in : !p
+  } -> tensor<2x!p>
+  %sum = modarith.add %g, %y : tensor<2x!p>
+  return %sum : tensor<2x!p>
+}

@@ -65,6 +65,13 @@ def test_wrong_argument_count():
         anybit.interpret(ADD, "add", [1] * 4, [1] * 4, [1] * 4)
 
 
+def test_keyword_arguments_are_type_errors():
+    add = anybit.compile(ADD).add
+    with pytest.raises(TypeError, match="'add' takes its arguments by position, got keyword argument 'b'"):
+        add([1] * 4, b=[1] * 4)
+    assert list(add([1] * 4, [2] * 4)) == [3] * 4
+
+
 def test_unknown_entry():
     with pytest.raises(ValueError, match="no function named 'sub'.*add"):
         anybit.interpret(ADD, "sub", [1] * 4, [1] * 4)

@@ -115,6 +115,14 @@ def test_bad_blocks_raise_value_error():
         anybit.to_gguf_blocks([0] * 64, [1.0], "q4_0")
     with pytest.raises(ValueError, match="must be integers"):
         anybit.to_gguf_blocks(np.zeros(256), [1.0], "tq2_0")
+    big = np.zeros(32, np.uint64)
+    big[5] = 2**63 + 3  # would wrap to a negative int64, in range for no kind
+    with pytest.raises(ValueError, match=r"value 9223372036854775811 \(at index 5\)"):
+        anybit.to_gguf_blocks(big, [1.0], "q4_0")
+    with pytest.raises(ValueError, match="must be a uint8 array .* got dtype int16"):
+        anybit.from_gguf_blocks(np.full(66, 300, np.int16), "tq2_0")
+    with pytest.raises(ValueError, match="must be bytes, .* got int"):
+        anybit.from_gguf_blocks(66, "tq2_0")
 
 
 def test_an_anybit_kernel_runs_on_tq1_0_weights():

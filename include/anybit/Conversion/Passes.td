@@ -295,7 +295,7 @@ def AnybitPrefetchStreams : Pass<"anybit-prefetch-streams",
     from 22 to 31 GB/s. Nearer than 2 KB helped less, 8 KB no more.
   }];
   let options = [
-    Option<"distance", "distance", "int64_t", /*default=*/"4096",
+    Option<"distance", "distance", "unsigned", /*default=*/"4096",
            "How many bytes ahead of a read to prefetch">
   ];
   let dependentDialects = ["mlir::arith::ArithDialect",

@@ -37,7 +37,7 @@ struct CPUPipelineOptions {
   TernaryLowering ternary = TernaryLowering::Auto;
   /// Loops that stream through packed bytes prefetch this many bytes ahead
   /// of their reads (anybit-prefetch-streams; 0: none). From optLevel 1.
-  int64_t prefetchDistance = 4096;
+  unsigned prefetchDistance = 4096;
 };
 
 /// Tensor-level anybit IR down to the LLVM dialect for the host CPU: lower
