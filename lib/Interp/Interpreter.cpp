@@ -7,9 +7,11 @@
 #include "ModArith/ModArithDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -90,12 +92,34 @@ private:
   LogicalResult execFor(scf::ForOp op, Env &env);
   LogicalResult execWhile(scf::WhileOp op, Env &env);
   LogicalResult execGenerate(tensor::GenerateOp op, Env &env);
+  LogicalResult execLinalg(linalg::LinalgOp op, Env &env);
   LogicalResult bindResults(Operation *op, ArrayRef<RtValue> values, Env &env);
 
   SymbolTable symbols;
   HandlerMap handlers;
   unsigned depth = 0;
+  /// The iteration point of each linalg op being run, innermost last, for
+  /// linalg.index.
+  SmallVector<SmallVector<int64_t>> linalgPoints;
 };
+
+/// Only anybit ops read and write packed bytes; everything else works on
+/// logical elements, and a packed value reaching it is an error.
+LogicalResult checkLogicalOperands(Operation *op,
+                                   ArrayRef<RtValue> operands) {
+  if (isa<anybit::AnybitDialect>(op->getDialect()))
+    return success();
+  auto isPackedType = [](Type t) {
+    return static_cast<bool>(getPackedEncoding(t));
+  };
+  if (llvm::any_of(operands, [](const RtValue &v) { return v.isPacked(); }) ||
+      llvm::any_of(op->getResultTypes(), isPackedType))
+    return op->emitError("the reference VM runs '")
+           << op->getName()
+           << "' on logical tensors only; use anybit.pack/unpack for packed "
+              "ones";
+  return success();
+}
 
 } // namespace
 
@@ -207,6 +231,91 @@ LogicalResult Machine::execGenerate(tensor::GenerateOp op, Env &env) {
   return bindResults(op, {RtValue::tensor(type, std::move(elements))}, env);
 }
 
+/// A structured op runs its body once per point of its iteration space, in
+/// row-major order of its loops (a reduction accumulates in that order):
+/// each operand's element at the point's image under its indexing map goes
+/// in, and each yielded value is written to its init's element there.
+LogicalResult Machine::execLinalg(linalg::LinalgOp op, Env &env) {
+  if (!op.hasPureTensorSemantics())
+    return op->emitError("the reference VM runs linalg ops on tensors only");
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  std::optional<uint64_t> points = countElements(ranges);
+  if (!points)
+    return op->emitError("the reference VM needs a static iteration space "
+                         "of at most 2^56 points");
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  SmallVector<RtValue> operands;
+  for (OpOperand &operand : op->getOpOperands())
+    operands.push_back(env.lookup(operand.get()));
+  if (failed(checkLogicalOperands(op, operands)))
+    return failure();
+  unsigned numInputs = op.getNumDpsInputs();
+  // The inits' elements, updated point by point.
+  SmallVector<std::vector<uint64_t>> inits;
+  for (const RtValue &init : ArrayRef(operands).drop_front(numInputs))
+    inits.emplace_back(init.getElements().begin(), init.getElements().end());
+
+  // The linear position of `point`'s image in operand `i`; the verifier
+  // bounds only the simplest maps, so each image is checked.
+  auto positionIn = [&](unsigned i,
+                        ArrayRef<int64_t> point) -> FailureOr<int64_t> {
+    SmallVector<int64_t> index = maps[i].compose(point);
+    ArrayRef<int64_t> shape = operands[i].getShape();
+    SmallVector<int64_t> strides = rowMajorStrides(shape);
+    int64_t linear = 0;
+    for (auto [d, x, stride] : llvm::enumerate(index, strides)) {
+      if (x < 0 || x >= shape[d])
+        return op->emitError("indexing map #")
+               << i << " takes iteration point (" << point
+               << ") out of operand #" << i << "'s bounds";
+      linear += x * stride;
+    }
+    return linear;
+  };
+  // The payload's arguments: the elements of the inputs, then of the inits
+  // (those of linalg.map and others may leave out the inits).
+  unsigned numArgs = op.getBlock()->getNumArguments();
+  SmallVector<int64_t> point(ranges.size(), 0);
+  linalgPoints.push_back(point);
+  llvm::scope_exit popPoint([&] { linalgPoints.pop_back(); });
+  for (uint64_t n = 0; n < *points; ++n) {
+    SmallVector<RtValue> args;
+    for (unsigned i = 0; i < numArgs; ++i) {
+      const RtValue &v = operands[i];
+      if (!isa<RankedTensorType>(v.getType())) {
+        args.push_back(v); // a scalar operand, e.g. linalg.fill's value
+        continue;
+      }
+      FailureOr<int64_t> at = positionIn(i, point);
+      if (failed(at))
+        return failure();
+      uint64_t bits = i < numInputs ? v.getElements()[*at]
+                                    : inits[i - numInputs][*at];
+      args.push_back(RtValue::scalar(v.getElementType(), bits));
+    }
+    linalgPoints.back() = point;
+    auto yielded = runRegion(op->getRegion(0), args, env);
+    if (failed(yielded))
+      return failure();
+    for (auto [j, value] : llvm::enumerate(*yielded)) {
+      FailureOr<int64_t> at = positionIn(numInputs + j, point);
+      if (failed(at))
+        return failure();
+      inits[j][*at] = value.getScalarBits();
+    }
+    // The next point, the last loop fastest.
+    for (int64_t d = static_cast<int64_t>(point.size()) - 1; d >= 0; --d) {
+      if (++point[d] < ranges[d])
+        break;
+      point[d] = 0;
+    }
+  }
+  SmallVector<RtValue> results;
+  for (auto [result, elements] : llvm::zip_equal(op->getResults(), inits))
+    results.push_back(makeValue(result.getType(), std::move(elements)));
+  return bindResults(op, results, env);
+}
+
 LogicalResult Machine::exec(Operation *op, Env &env) {
   if (failed(checkRuntimeTypes(op)))
     return failure();
@@ -214,6 +323,18 @@ LogicalResult Machine::exec(Operation *op, Env &env) {
       .Case([&](scf::ForOp forOp) { return execFor(forOp, env); })
       .Case([&](scf::WhileOp whileOp) { return execWhile(whileOp, env); })
       .Case([&](tensor::GenerateOp gen) { return execGenerate(gen, env); })
+      .Case([&](linalg::LinalgOp linalgOp) {
+        return execLinalg(linalgOp, env);
+      })
+      .Case([&](linalg::IndexOp index) -> LogicalResult {
+        if (linalgPoints.empty())
+          return index.emitError("linalg.index outside a linalg op");
+        return bindResults(
+            index,
+            {RtValue::scalar(index.getType(),
+                             linalgPoints.back()[index.getDim()])},
+            env);
+      })
       .Case([&](scf::IfOp ifOp) -> LogicalResult {
         bool cond = env.lookup(ifOp.getCondition()).getScalarBits() & 1;
         Region &region = cond ? ifOp.getThenRegion() : ifOp.getElseRegion();
@@ -250,20 +371,8 @@ LogicalResult Machine::exec(Operation *op, Env &env) {
         SmallVector<RtValue> operands;
         for (Value v : op->getOperands())
           operands.push_back(env.lookup(v));
-        // Only anybit ops read and write packed bytes; everything else
-        // works on logical elements.
-        if (!isa<anybit::AnybitDialect>(op->getDialect())) {
-          auto isPackedType = [](Type t) {
-            return static_cast<bool>(getPackedEncoding(t));
-          };
-          if (llvm::any_of(operands,
-                           [](const RtValue &v) { return v.isPacked(); }) ||
-              llvm::any_of(op->getResultTypes(), isPackedType))
-            return op->emitError("the reference VM runs '")
-                   << op->getName()
-                   << "' on logical tensors only; use anybit.pack/unpack "
-                      "for packed ones";
-        }
+        if (failed(checkLogicalOperands(op, operands)))
+          return failure();
         SmallVector<RtValue> results;
         if (failed(handlers.lookup(op->getName().getTypeID())(op, operands,
                                                                results)))
@@ -295,7 +404,8 @@ FailureOr<SmallVector<RtValue>> interpret(ModuleOp module, StringRef entry,
 }
 
 void registerInterpreterDialects(DialectRegistry &registry) {
-  registry.insert<arith::ArithDialect, func::FuncDialect, scf::SCFDialect,
+  registry.insert<arith::ArithDialect, func::FuncDialect,
+                  linalg::LinalgDialect, scf::SCFDialect,
                   tensor::TensorDialect, anybit::AnybitDialect,
                   anybit::modarith::ModArithDialect>();
 }

@@ -1,9 +1,10 @@
 //===- Interpreter.h - The Anybit reference VM ------------------*- C++ -*-===//
 //
-// Executes func, arith, tensor, scf and anybit IR with exact semantics. It is
-// the oracle every lowering is tested against. Errors (an op it cannot run,
-// undefined behaviour such as division by zero, a bad argument) are emitted
-// as diagnostics at the offending location and the run fails.
+// Executes func, arith, tensor, scf, linalg (structured ops on tensors),
+// anybit and modarith IR with exact semantics. It is the oracle every
+// lowering is tested against. Errors (an op it cannot run, undefined
+// behaviour such as division by zero, a bad argument) are emitted as
+// diagnostics at the offending location and the run fails.
 //
 //===----------------------------------------------------------------------===//
 
@@ -23,7 +24,7 @@ interpret(mlir::ModuleOp module, llvm::StringRef entry,
           llvm::ArrayRef<RtValue> args);
 
 /// Registers every dialect the VM executes (func, arith, tensor, scf,
-/// anybit).
+/// linalg, anybit, modarith).
 void registerInterpreterDialects(mlir::DialectRegistry &registry);
 
 } // namespace anybit
