@@ -827,9 +827,34 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
   }
 };
 
-/// arith on small floats the CPU has no type for: each value is decoded to
-/// f64, computed there and rounded once back, as the reference VM does;
-/// constants become their bit patterns, select and bitcast move bits.
+/// maxnumf/minnumf as the VM defines them: a NaN loses to a number and
+/// -0 < +0. arith leaves the sign of a zero open and LLVM picks an operand
+/// by position, so they become maximumf/minimumf (which order zeros) with
+/// NaN operands passed over.
+Value buildMinMaxNum(OpBuilder &b, Location l, bool isMax, Value x, Value y) {
+  Value m = isMax ? Value(arith::MaximumFOp::create(b, l, x, y))
+                  : Value(arith::MinimumFOp::create(b, l, x, y));
+  auto isNan = [&](Value v) {
+    return arith::CmpFOp::create(b, l, arith::CmpFPredicate::UNO, v, v);
+  };
+  m = arith::SelectOp::create(b, l, isNan(x), y, m);
+  return arith::SelectOp::create(b, l, isNan(y), x, m);
+}
+
+/// Whether `op` is arith whose bf16 result LLVM would round: where the CPU
+/// has vcvtneps2bf16 (AVX-512 BF16, AVX-NE-CONVERT) with it, and it flushes
+/// subnormals to zero. Such ops round like the small floats' instead.
+bool roundsToBF16(Operation *op) {
+  return isa<arith::ArithDialect>(op->getDialect()) &&
+         !isa<arith::ConstantOp, arith::SelectOp, arith::BitcastOp>(op) &&
+         op->getNumResults() == 1 &&
+         getElementTypeOrSelf(op->getResult(0).getType()).isBF16();
+}
+
+/// arith on small floats the CPU has no type for, and arith rounding to
+/// bf16: each value is decoded to f64, computed there and rounded once
+/// back, as the reference VM does; constants become their bit patterns,
+/// select and bitcast move bits.
 struct EmulatedFloatArith : ConversionPattern {
   EmulatedFloatArith(const TypeConverter &converter, MLIRContext *ctx)
       : ConversionPattern(converter, MatchAnyOpTypeTag(), 1, ctx) {}
@@ -857,8 +882,10 @@ struct EmulatedFloatArith : ConversionPattern {
         .Case([&](arith::RemFOp) { return binary(arith::RemFOp()); })
         .Case([&](arith::MaximumFOp) { return binary(arith::MaximumFOp()); })
         .Case([&](arith::MinimumFOp) { return binary(arith::MinimumFOp()); })
-        .Case([&](arith::MaxNumFOp) { return binary(arith::MaxNumFOp()); })
-        .Case([&](arith::MinNumFOp) { return binary(arith::MinNumFOp()); })
+        .Case<arith::MaxNumFOp, arith::MinNumFOp>([&](Operation *op) {
+          return encode(buildMinMaxNum(b, l, isa<arith::MaxNumFOp>(op),
+                                       decode(0), decode(1)));
+        })
         .Case([&](arith::NegFOp) -> Value {
           return encode(arith::NegFOp::create(b, l, decode(0)));
         })
@@ -906,7 +933,8 @@ struct EmulatedFloatArith : ConversionPattern {
   matchAndRewrite(Operation *op, ArrayRef<Value> operands,
                   ConversionPatternRewriter &rewriter) const override {
     if (!isa<arith::ArithDialect>(op->getDialect()) ||
-        getTypeConverter()->isLegal(op) || op->getNumResults() != 1)
+        (getTypeConverter()->isLegal(op) && !roundsToBF16(op)) ||
+        op->getNumResults() != 1)
       return failure();
     Type resultType = getTypeConverter()->convertType(op->getResult(0).getType());
     if (!resultType)
@@ -946,6 +974,23 @@ struct EmulatedFloatArith : ConversionPattern {
     if (!supported)
       return rewriter.notifyMatchFailure(op, "no emulation for this op");
     rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+/// maxnumf/minnumf on the CPU's own floats, as the VM orders zeros.
+template <typename Op>
+struct OrderedZerosMinMaxNum : OpConversionPattern<Op> {
+  using OpConversionPattern<Op>::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(Op op, typename Op::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!this->getTypeConverter()->isLegal(op.getOperation()) ||
+        roundsToBF16(op))
+      return failure(); // EmulatedFloatArith's
+    rewriter.replaceOp(op, buildMinMaxNum(rewriter, op.getLoc(),
+                                          std::is_same_v<Op, arith::MaxNumFOp>,
+                                          adaptor.getLhs(), adaptor.getRhs()));
     return success();
   }
 };
@@ -993,8 +1038,10 @@ struct ConvertAnybitToStandardPass
                       X86VpackuswbOp, X86VpmultishiftqbOp, X86VpshufbOp,
                       X86VpermbOp, X86VpermpsOp, X86Vpermi2psOp,
                       X86VpsignbOp>();
-    target.markUnknownOpDynamicallyLegal(
-        [&](Operation *op) { return converter.isLegal(op); });
+    target.markUnknownOpDynamicallyLegal([&](Operation *op) {
+      return converter.isLegal(op) && !roundsToBF16(op);
+    });
+    target.addIllegalOp<arith::MaxNumFOp, arith::MinNumFOp>();
     target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
       return converter.isSignatureLegal(op.getFunctionType()) &&
              converter.isLegal(&op.getBody());
@@ -1002,6 +1049,8 @@ struct ConvertAnybitToStandardPass
     RewritePatternSet patterns(ctx);
     patterns.add<CastLowering, PackLowering, UnpackLowering, QuantizeLowering,
                  DequantizeLowering, EmulatedFloatArith,
+                 OrderedZerosMinMaxNum<arith::MaxNumFOp>,
+                 OrderedZerosMinMaxNum<arith::MinNumFOp>,
                  TensorOpTypeConversion>(converter, ctx);
     patterns.add<MatmulLowering>(converter, ctx, vectorize, ternary,
                                  x86Int8DotBits, x86Multishift,

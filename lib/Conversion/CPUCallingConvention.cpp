@@ -151,12 +151,6 @@ struct AnybitCPUCallingConventionPass
           v = isSignedElement(original.getResult(i))
                   ? Value(arith::ExtSIOp::create(b, ret.getLoc(), results[i], v))
                   : Value(arith::ExtUIOp::create(b, ret.getLoc(), results[i], v));
-        // Each result gets its own buffer: a tensor returned twice is
-        // copied (upstream buffer-results-to-out-params crashes on it).
-        if (llvm::is_contained(ret.getOperands().take_front(i), v))
-          v = bufferization::AllocTensorOp::create(
-              b, ret.getLoc(), cast<RankedTensorType>(v.getType()),
-              ValueRange{}, v);
         ret.setOperand(i, v);
       }
     });

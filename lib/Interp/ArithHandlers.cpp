@@ -168,8 +168,16 @@ double floatBinary(FloatOp kind, double a, double b) {
       return (kind == FloatOp::Maximum) != std::signbit(a) ? a : b;
     return (kind == FloatOp::Maximum) == (a > b) ? a : b;
   }
-  case FloatOp::MaxNum: return std::fmax(a, b);
-  case FloatOp::MinNum: return std::fmin(a, b);
+  case FloatOp::MaxNum:
+  case FloatOp::MinNum:
+    // A NaN loses to a number. arith leaves the sign of a zero open; the VM
+    // orders -0 < +0, as for maximumf/minimumf.
+    if (std::isnan(a))
+      return b;
+    if (std::isnan(b))
+      return a;
+    return floatBinary(
+        kind == FloatOp::MaxNum ? FloatOp::Maximum : FloatOp::Minimum, a, b);
   }
   return 0;
 }

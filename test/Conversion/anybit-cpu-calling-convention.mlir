@@ -30,17 +30,6 @@ func.func private @helper(%x: tensor<4xf32>) -> i32 {
   return %c : i32
 }
 
-// A tensor returned twice gets a second buffer: a copy.
-// CHECK-LABEL: func.func @twice(
-// CHECK-SAME: %[[A:.*]]: tensor<4xi8> {bufferization.writable = false}
-// CHECK: %[[P:.*]] = arith.muli %[[A]], %[[A]] : tensor<4xi8>
-// CHECK: %[[COPY:.*]] = bufferization.alloc_tensor() copy(%[[P]]) : tensor<4xi8>
-// CHECK: return %[[P]], %[[COPY]] : tensor<4xi8>, tensor<4xi8>
-func.func @twice(%a: tensor<4xi8>) -> (tensor<4xi8>, tensor<4xi8>) {
-  %p = arith.muli %a, %a : tensor<4xi8>
-  return %p, %p : tensor<4xi8>, tensor<4xi8>
-}
-
 // Tensors without elements and of a rank other than 1 travel as
 // tensor<0xE> (widened): the body gets an empty tensor of the original
 // type, the return an empty tensor<0xE>, and calls convert both ways.

@@ -153,6 +153,7 @@ protected:
   /// Compiles `source` once and checks every function on `runs` random
   /// inputs each.
   void check(const std::string &source, int runs = 3) {
+    anybit::test::dumpSweepSource(source);
     OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(source, &context);
     ASSERT_TRUE(module) << source;
     auto exe = anybit::CPUExecutable::compile(*module, {});
@@ -211,6 +212,90 @@ TEST_F(DifferentialTest, CastsBetweenRandomTypes) {
     check(source);
   }
   EXPECT_GT(cases, 600);
+}
+
+/// Chains of random arith ops on one random element type: each op takes
+/// random earlier values, comparisons feed selects, and widths change and
+/// come back through ext/trunc. Division by zero and other undefined
+/// behaviour the VM reports leave an input out.
+TEST_F(DifferentialTest, ArithmeticAtRandomWidths) {
+  static const char *intOps[] = {
+      "addi",  "subi",  "muli",  "divsi", "divui", "remsi", "remui",
+      "ceildivsi", "ceildivui", "floordivsi", "andi", "ori", "xori", "shli",
+      "shrsi", "shrui", "maxsi", "maxui", "minsi", "minui"};
+  static const char *floatOps[] = {"addf",     "subf",     "mulf",
+                                   "divf",     "maximumf", "minimumf",
+                                   "maxnumf",  "minnumf"};
+  static const char *intPredicates[] = {"eq",  "ne",  "slt", "sle", "sgt",
+                                        "sge", "ult", "ule", "ugt", "uge"};
+  static const char *floatPredicates[] = {"oeq", "ogt", "oge", "olt", "ole",
+                                          "one", "ord", "ueq", "ugt", "uge",
+                                          "ult", "ule", "une", "uno"};
+  static const char *floatTypes[] = {"f16",      "bf16",     "f32",
+                                     "f64",      "f4E2M1FN", "f6E2M3FN",
+                                     "f6E3M2FN", "f8E4M3FN", "f8E5M2"};
+  for (int module = 0; module < 6 * anybit::test::sweepScale(); ++module) {
+    std::string source;
+    for (int f = 0; f < 20; ++f) {
+      bool isFloat = rng() % 3 == 0;
+      unsigned width = 1 + rng() % 64;
+      std::string elem = isFloat ? floatTypes[rng() % std::size(floatTypes)]
+                                 : "i" + std::to_string(width);
+      std::string t = llvm::formatv("tensor<{0}x{1}>", 1 + rng() % 17, elem);
+      std::string body;
+      std::vector<std::string> values = {"%a", "%b", "%c"};
+      auto pick = [&] { return values[rng() % values.size()]; };
+      for (int i = 0; i < 6; ++i) {
+        std::string v = "%v" + std::to_string(i), x = pick(), y = pick();
+        switch (rng() % 6) {
+        case 0: { // a comparison choosing between two values
+          std::string pred =
+              isFloat ? floatPredicates[rng() % std::size(floatPredicates)]
+                      : intPredicates[rng() % std::size(intPredicates)];
+          std::string i1 = t.substr(0, t.find('x') + 1) + "i1>";
+          body += llvm::formatv("  %p{0} = arith.cmp{1} {2}, {3}, {4} : {5}\n"
+                                "  {6} = arith.select %p{0}, {4}, {7} : {8}, "
+                                "{5}\n",
+                                i, isFloat ? "f" : "i", pred, x, y, t, v,
+                                pick(), i1);
+          break;
+        }
+        case 1: // to another width and back
+          if (!isFloat) {
+            unsigned other = 1 + rng() % 64;
+            if (other == width)
+              other = width == 64 ? 63 : width + 1;
+            std::string o = t.substr(0, t.find('x') + 1) + "i" +
+                            std::to_string(other) + ">";
+            const char *ext = rng() % 2 ? "extsi" : "extui";
+            const char *out = other > width ? ext : "trunci";
+            const char *back = other > width ? "trunci" : ext;
+            body += llvm::formatv("  %w{0} = arith.{1} {2} : {3} to {4}\n"
+                                  "  {5} = arith.{6} %w{0} : {4} to {3}\n",
+                                  i, out, x, t, o, v, back);
+            break;
+          }
+          [[fallthrough]];
+        default:
+          if (isFloat && rng() % 6 == 0)
+            body += llvm::formatv("  {0} = arith.negf {1} : {2}\n", v, x, t);
+          else
+            body += llvm::formatv(
+                "  {0} = arith.{1} {2}, {3} : {4}\n", v,
+                isFloat ? floatOps[rng() % std::size(floatOps)]
+                        : intOps[rng() % std::size(intOps)],
+                x, y, t);
+        }
+        values.push_back(v);
+      }
+      source += llvm::formatv(
+          "func.func @f{0}(%a: {1}, %b: {1}, %c: {1}) -> ({1}, {1}) {{\n{2}"
+          "  return {3}, {4} : {1}, {1}\n}\n",
+          f, t, body, values.back(), pick());
+    }
+    check(source);
+  }
+  EXPECT_GT(cases, 200);
 }
 
 std::string randomEncoding(std::mt19937_64 &rng, unsigned bits,

@@ -131,8 +131,7 @@ def AnybitCPUCallingConvention : Pass<"anybit-cpu-calling-convention",
     bufferization (`bufferization.writable = false`) and turns their scalar
     results into 0-d tensors, so that after bufferization and
     `buffer-results-to-out-params` every result is a caller-provided buffer.
-    Calls inside the module extract the scalar back. A tensor returned
-    more than once is copied, so that every result has its own buffer.
+    Calls inside the module extract the scalar back.
 
     Integer tensors whose width is not 8, 16, 32 or 64 travel in the next
     such width: arguments are truncated on entry (their high bits are
@@ -254,6 +253,19 @@ def AnybitHoistSequentialAllocas : Pass<"anybit-hoist-sequential-allocas",
     }
     ```
   }];
+}
+
+def AnybitDistinctResultBuffers : Pass<"anybit-distinct-result-buffers",
+                                       "mlir::func::FuncOp"> {
+  let summary = "Gives each buffer a function returns a buffer of its own";
+  let description = [{
+    A buffer returned more than once (`return %m, %m`, as bufferization
+    leaves a tensor returned twice, or two results that folded into one) is
+    copied into a new buffer for each later result. Run before
+    `buffer-results-to-out-params`, which crashes on such returns; each
+    result then becomes its own caller-provided buffer.
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect"];
 }
 
 def AnybitNoAliasBuffers : Pass<"anybit-noalias-buffers", "mlir::ModuleOp"> {
