@@ -130,3 +130,33 @@ func.func @through_scf(%x: tensor<4x!anybit.float<e2m2>>, %n: index) -> !anybit.
   %e = tensor.extract %r[%c0] : tensor<4x!anybit.float<e2m2>>
   return %e : !anybit.float<e2m2>
 }
+
+// -----
+
+// bf16 results round like the small floats' (in f64, subnormals kept), not
+// by LLVM, whose x86 instruction for it flushes subnormals.
+// CHECK-LABEL: func.func @bf16_add(
+// CHECK-NOT: arith.addf {{.*}} : bf16
+// CHECK: %[[S:.*]] = arith.addf %{{.*}}, %{{.*}} : f64
+// CHECK: %[[R:.*]] = arith.bitcast %{{.*}} : i16 to bf16
+// CHECK: return %[[R]] : bf16
+func.func @bf16_add(%a: bf16, %b: bf16) -> bf16 {
+  %s = arith.addf %a, %b : bf16
+  return %s : bf16
+}
+
+// -----
+
+// minnumf orders -0 < +0, as the VM does: minimumf with NaNs passed over.
+// CHECK-LABEL: func.func @minnum(
+// CHECK-SAME: %[[A:[^:]*]]: f32, %[[B:[^:]*]]: f32)
+// CHECK: %[[M:.*]] = arith.minimumf %[[A]], %[[B]] : f32
+// CHECK: %[[AN:.*]] = arith.cmpf uno, %[[A]], %[[A]] : f32
+// CHECK: %[[M1:.*]] = arith.select %[[AN]], %[[B]], %[[M]] : f32
+// CHECK: %[[BN:.*]] = arith.cmpf uno, %[[B]], %[[B]] : f32
+// CHECK: %[[M2:.*]] = arith.select %[[BN]], %[[A]], %[[M1]] : f32
+// CHECK: return %[[M2]] : f32
+func.func @minnum(%a: f32, %b: f32) -> f32 {
+  %m = arith.minnumf %a, %b : f32
+  return %m : f32
+}

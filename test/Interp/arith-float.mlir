@@ -163,7 +163,7 @@ func.func @f8_ops() -> (f8E4M3FN, f8E4M3FN, f8E4M3FN, f8E4M3FN, f8E4M3FN,
 
 // Signed zeros, NaN and infinities.
 // maximumf/minimumf order -0 < +0 and propagate NaN; maxnumf/minnumf
-// ignore a NaN operand.
+// ignore a NaN operand and order -0 < +0 too (arith leaves it open).
 // SPECIAL: result0: f32 = 0
 // SPECIAL-NEXT: result1: f32 = -0
 // SPECIAL-NEXT: result2: f32 = 0
@@ -175,7 +175,12 @@ func.func @f8_ops() -> (f8E4M3FN, f8E4M3FN, f8E4M3FN, f8E4M3FN, f8E4M3FN,
 // SPECIAL-NEXT: result8: f32 = nan
 // SPECIAL-NEXT: result9: f32 = -inf
 // SPECIAL-NEXT: result10: f32 = -0
-func.func @specials() -> (f32, f32, f32, f32, f32, f32, f32, f16, f32, f32, f32) {
+// SPECIAL-NEXT: result11: f32 = 0
+// SPECIAL-NEXT: result12: f32 = -0
+// SPECIAL-NEXT: result13: f32 = 0
+// SPECIAL-NEXT: result14: f32 = -0
+func.func @specials() -> (f32, f32, f32, f32, f32, f32, f32, f16, f32, f32, f32,
+                          f32, f32, f32, f32) {
   %nz = arith.constant -0.0 : f32
   %pz = arith.constant 0.0 : f32
   %nan = arith.constant 0x7FC00000 : f32
@@ -193,8 +198,12 @@ func.func @specials() -> (f32, f32, f32, f32, f32, f32, f32, f16, f32, f32, f32)
   %8 = arith.subf %inf, %inf : f32
   %9 = arith.divf %m1, %pz : f32
   %10 = arith.mulf %m1, %pz : f32
-  return %0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10
-      : f32, f32, f32, f32, f32, f32, f32, f16, f32, f32, f32
+  %11 = arith.maxnumf %nz, %pz : f32
+  %12 = arith.minnumf %pz, %nz : f32
+  %13 = arith.maxnumf %pz, %nz : f32
+  %14 = arith.minnumf %nz, %pz : f32
+  return %0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %11, %12, %13, %14
+      : f32, f32, f32, f32, f32, f32, f32, f16, f32, f32, f32, f32, f32, f32, f32
 }
 
 // Every cmpf predicate. Order: false oeq ogt oge olt ole one ord ueq ugt uge
