@@ -19,12 +19,14 @@ passed=0
 failed=0
 for seed in $(seq 1 "$seeds"); do
   echo "== seed $seed, $rounds rounds"
-  if ANYBIT_SWEEP_SCALE=$rounds ANYBIT_SWEEP_SEED=$seed \
+  last="$BUILD_DIR/sweep-seed$seed-last-kernel.mlir"
+  if ANYBIT_SWEEP_SCALE=$rounds ANYBIT_SWEEP_SEED=$seed ANYBIT_SWEEP_DUMP="$last" \
       "$BUILD_DIR/bin/anybit-differential-tests" \
       --gtest_filter='-*Exhaustive*:*Transforms*:*Millions*' --gtest_brief=1; then
     passed=$((passed + 1))
   else
     failed=$((failed + 1))
+    echo "seed $seed failed; the last kernel it compiled is in $last"
   fi
 done
 echo "$passed passed, $failed failed"

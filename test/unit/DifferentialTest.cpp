@@ -298,6 +298,64 @@ TEST_F(DifferentialTest, ArithmeticAtRandomWidths) {
   EXPECT_GT(cases, 200);
 }
 
+/// Ops that move elements without looking at them (strided and
+/// rank-reducing slices, reshapes, linalg transposes and broadcasts, an
+/// scf.for of extracts and inserts) over random element types: the storage
+/// of every width must travel intact.
+TEST_F(DifferentialTest, DataMovementAtRandomTypes) {
+  for (int module = 0; module < 4 * anybit::test::sweepScale(); ++module) {
+    std::string source;
+    for (int f = 0; f < 15; ++f) {
+      std::string t = numericType();
+      int64_t m = 1 + rng() % 7, n = 1 + rng() % 7;
+      // A strided slice of R x S elements of a.
+      int64_t t0 = 1 + rng() % 2, t1 = 1 + rng() % 3;
+      int64_t o0 = rng() % m, o1 = rng() % n;
+      int64_t r = 1 + rng() % ((m - 1 - o0) / t0 + 1);
+      int64_t c = 1 + rng() % ((n - 1 - o1) / t1 + 1);
+      // Where its transpose (C x R) lands in b (N x M).
+      int64_t p0 = rng() % (n - c + 1), p1 = rng() % (m - r + 1);
+      int64_t k0 = rng() % m, k1 = rng() % n;
+      source += llvm::formatv(
+          "func.func @f{0}(%a: tensor<{1}x{2}x{3}>, %b: tensor<{2}x{1}x{3}>)\n"
+          "    -> (tensor<{11}x{10}x{3}>, tensor<{2}x{1}x{3}>, "
+          "tensor<{14}x{3}>, tensor<{2}x{1}x{3}>, tensor<{1}x{2}x{3}>) {{\n"
+          "  %s = tensor.extract_slice %a[{4}, {5}] [{10}, {11}] [{6}, {7}]"
+          " : tensor<{1}x{2}x{3}> to tensor<{10}x{11}x{3}>\n"
+          "  %e = tensor.empty() : tensor<{11}x{10}x{3}>\n"
+          "  %t = linalg.transpose ins(%s : tensor<{10}x{11}x{3}>)"
+          " outs(%e : tensor<{11}x{10}x{3}>) permutation = [1, 0]\n"
+          "  %i = tensor.insert_slice %t into %b[{8}, {9}] [{11}, {10}] [1, 1]"
+          " : tensor<{11}x{10}x{3}> into tensor<{2}x{1}x{3}>\n"
+          "  %c = tensor.collapse_shape %a [[0, 1]] : tensor<{1}x{2}x{3}> into"
+          " tensor<{14}x{3}>\n"
+          "  %x = tensor.expand_shape %c [[0, 1]] output_shape [{2}, {1}]"
+          " : tensor<{14}x{3}> into tensor<{2}x{1}x{3}>\n"
+          "  %c0 = arith.constant 0 : index\n"
+          "  %c1 = arith.constant 1 : index\n"
+          "  %cn = arith.constant {2} : index\n"
+          "  %ck = arith.constant {12} : index\n"
+          "  %l = scf.for %k = %c0 to %cn step %c1 iter_args(%acc = %x)"
+          " -> (tensor<{2}x{1}x{3}>) {{\n"
+          "    %v = tensor.extract %i[%k, %ck] : tensor<{2}x{1}x{3}>\n"
+          "    %u = tensor.insert %v into %acc[%k, %c0] : tensor<{2}x{1}x{3}>\n"
+          "    scf.yield %u : tensor<{2}x{1}x{3}>\n"
+          "  }\n"
+          "  %row = tensor.extract_slice %a[{13}, 0] [1, {2}] [1, 1]"
+          " : tensor<{1}x{2}x{3}> to tensor<{2}x{3}>\n"
+          "  %eb = tensor.empty() : tensor<{1}x{2}x{3}>\n"
+          "  %bc = linalg.broadcast ins(%row : tensor<{2}x{3}>)"
+          " outs(%eb : tensor<{1}x{2}x{3}>) dimensions = [0]\n"
+          "  return %t, %i, %c, %l, %bc : tensor<{11}x{10}x{3}>, "
+          "tensor<{2}x{1}x{3}>, tensor<{14}x{3}>, tensor<{2}x{1}x{3}>, "
+          "tensor<{1}x{2}x{3}>\n}\n",
+          f, m, n, t, o0, o1, t0, t1, p0, p1, r, c, k1 % m, k0, m * n);
+    }
+    check(source, 2);
+  }
+  EXPECT_GT(cases, 100);
+}
+
 std::string randomEncoding(std::mt19937_64 &rng, unsigned bits,
                            ArrayRef<int64_t> shape, std::string &scaleType,
                            std::string &zpType) {
