@@ -1,9 +1,9 @@
 """Anybit: numbers of any bit width, computed exactly.
 
 This package compiles Anybit kernels (MLIR ``func``/``arith``/``tensor``/
-``scf`` and ``anybit`` IR) for the CPU and calls them on numpy arrays, runs
-them on the reference VM, and packs, unpacks, quantizes and dequantizes
-tensors exactly as the ``anybit`` ops do.
+``scf``/``linalg``, ``anybit`` and ``modarith`` IR) for the CPU and calls
+them on numpy arrays, runs them on the reference VM, and packs, unpacks,
+quantizes and dequantizes tensors exactly as the ``anybit`` ops do.
 
 Functions
 ---------
