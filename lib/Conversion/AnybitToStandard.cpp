@@ -13,6 +13,7 @@
 #include "Anybit/X86Ops.h"
 #include "VectorMatmulCodegen.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -1056,6 +1057,25 @@ struct ConvertAnybitToStandardPass
                                  x86Int8DotBits, x86Multishift,
                                  x86ByteBits);
     populateStructuralTypeConversions(converter, patterns, target);
+    // A named linalg op's body must stay the one its name implies: those
+    // whose body the conversion rewrites become linalg.generic first.
+    SmallVector<linalg::LinalgOp> named;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (!isa<linalg::GenericOp>(op) &&
+          llvm::any_of(op.getBlock()->getOperations(), [&](Operation &inner) {
+            return !target.isLegal(&inner);
+          }))
+        named.push_back(op);
+    });
+    IRRewriter rewriter(ctx);
+    for (linalg::LinalgOp op : named) {
+      rewriter.setInsertionPoint(op);
+      if (failed(linalg::generalizeNamedOp(rewriter, op))) {
+        op->emitOpError("cannot be generalized, and its element types need "
+                        "its body rewritten");
+        return signalPassFailure();
+      }
+    }
     // Upstream folders round small floats by APFloat's rules (an f8E4M3FN
     // overflow folds to NaN), not Anybit's: never fold here.
     ConversionConfig config;

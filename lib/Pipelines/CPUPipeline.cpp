@@ -39,6 +39,7 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   toStandard.x86Multishift = options.x86Multishift;
   toStandard.x86ByteBits = options.x86ByteBits;
   pm.addPass(createConvertAnybitToStandard(toStandard));
+  pm.addNestedPass<func::FuncOp>(createAnybitKeepUnwrittenInits());
   pm.addPass(createAnybitCPUCallingConvention());
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());

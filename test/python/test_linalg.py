@@ -148,3 +148,66 @@ def test_f32_matmul_same_bits_as_the_vm(opt_level):
     rng = np.random.default_rng(3)
     args = [rng.standard_normal(s).astype(np.float32) for s in ((3, 5), (5, 4), (3, 4))]
     check(kernel, "fm", *args, opt_level=opt_level)
+
+
+@pytest.mark.parametrize("t", ["bf16", "f16", "f8E4M3FN", "f8E5M2", "f6E3M2FN", "f4E2M1FN"])
+def test_named_contractions_of_small_floats(t):
+    # Their bodies round to t as the VM does: the lowering makes them
+    # linalg.generic first (a named op's body must stay the one it names).
+    kernel = f"""func.func @f(%a: tensor<2x3x{t}>, %b: tensor<3x2x{t}>, %c: tensor<2x2x{t}>)
+    -> (tensor<2x2x{t}>, tensor<2x{t}>, tensor<{t}>) {{
+  %r = linalg.matmul ins(%a, %b : tensor<2x3x{t}>, tensor<3x2x{t}>) outs(%c : tensor<2x2x{t}>) -> tensor<2x2x{t}>
+  %v = tensor.extract_slice %b[0, 0] [3, 1] [1, 1] : tensor<3x2x{t}> to tensor<3x{t}>
+  %e = tensor.extract_slice %c[0, 0] [2, 1] [1, 1] : tensor<2x2x{t}> to tensor<2x{t}>
+  %m = linalg.matvec ins(%a, %v : tensor<2x3x{t}>, tensor<3x{t}>) outs(%e : tensor<2x{t}>) -> tensor<2x{t}>
+  %w = tensor.extract_slice %a[0, 0] [1, 3] [1, 1] : tensor<2x3x{t}> to tensor<3x{t}>
+  %i0 = arith.constant 0 : index
+  %z = tensor.extract %c[%i0, %i0] : tensor<2x2x{t}>
+  %zt = tensor.from_elements %z : tensor<{t}>
+  %d = linalg.dot ins(%w, %v : tensor<3x{t}>, tensor<3x{t}>) outs(%zt : tensor<{t}>) -> tensor<{t}>
+  return %r, %m, %d : tensor<2x2x{t}>, tensor<2x{t}>, tensor<{t}>
+}}"""
+    rng = np.random.default_rng(1)
+    a, b, c = ((rng.integers(-3, 4, s) * 0.5).astype(np.float32) for s in ((2, 3), (3, 2), (2, 2)))
+    check(kernel, "f", a, b, c)
+
+
+@pytest.mark.parametrize("out_map,n,m", [("(i) -> (i mod 2)", 5, 3), ("(i) -> (0)", 4, 3),
+                                         ("(i) -> (i floordiv 2)", 4, 3), ("(i) -> (i)", 0, 0)])
+@pytest.mark.parametrize("init_kind", ["argument", "empty"])
+def test_elements_no_point_writes_keep_the_init(out_map, n, m, init_kind):
+    # The payload does not read the init; elements it never writes keep the
+    # init's values (zeros for tensor.empty), as the VM has them.
+    width = RNG.randint(2, 64)
+    t = "i%d" % width
+    init = "%init" if init_kind == "argument" else "%e"
+    kernel = f"""func.func @f(%a: tensor<{n}x{t}>, %init: tensor<{m}x{t}>) -> tensor<{m}x{t}> {{
+  %e = tensor.empty() : tensor<{m}x{t}>
+  %r = linalg.generic {{indexing_maps = [affine_map<(i) -> (i)>, affine_map<{out_map}>],
+                       iterator_types = ["parallel"]}}
+      ins(%a : tensor<{n}x{t}>) outs({init} : tensor<{m}x{t}>) {{
+  ^bb0(%x: {t}, %out: {t}):
+    %y = arith.addi %x, %x : {t}
+    linalg.yield %y : {t}
+  }} -> tensor<{m}x{t}>
+  return %r : tensor<{m}x{t}>
+}}"""
+    a, init_values = random_ints((n,), width), random_ints((m,), width)
+    got = check(kernel, "f", a, init_values)
+    if n == 0:
+        want = init_values if init_kind == "argument" else np.zeros(m, init_values.dtype)
+        assert np.array_equal(got, want)
+
+
+def test_empty_reduction_keeps_the_init():
+    kernel = """func.func @f(%a: tensor<4x0xi8>, %init: tensor<4xi8>) -> tensor<4xi8> {
+  %r = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i)>],
+                       iterator_types = ["parallel", "reduction"]}
+      ins(%a : tensor<4x0xi8>) outs(%init : tensor<4xi8>) {
+  ^bb0(%x: i8, %acc: i8):
+    linalg.yield %x : i8
+  } -> tensor<4xi8>
+  return %r : tensor<4xi8>
+}"""
+    init = np.array([1, 2, 3, 4], np.int8)
+    assert list(check(kernel, "f", np.zeros((4, 0), np.int8), init)) == [1, 2, 3, 4]

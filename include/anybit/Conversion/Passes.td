@@ -255,6 +255,28 @@ def AnybitHoistSequentialAllocas : Pass<"anybit-hoist-sequential-allocas",
   }];
 }
 
+def AnybitKeepUnwrittenInits : Pass<"anybit-keep-unwritten-inits",
+                                    "mlir::func::FuncOp"> {
+  let summary = "Keeps the elements of an init a linalg op may not write";
+  let description = [{
+    Upstream takes an init whose value a linalg op's payload does not read
+    as overwritten: element-wise fusion replaces it by `tensor.empty`, and
+    bufferization leaves its buffer uninitialized. That holds when the op
+    writes every element, not when its iteration space is empty or the
+    init's indexing map is not a projected permutation
+    (`(d0) -> (d0 mod 2)`): the elements it does not write keep the init's
+    values (the VM's meaning). Such an op becomes an `scf.for` nest over
+    its iteration space that carries the inits (a `tensor.empty` one
+    zero-filled, as the VM reads it), extracts the operands' elements at
+    their maps' images, runs the payload and inserts what it yields.
+  }];
+  let dependentDialects = ["mlir::affine::AffineDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::scf::SCFDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def AnybitDistinctResultBuffers : Pass<"anybit-distinct-result-buffers",
                                        "mlir::func::FuncOp"> {
   let summary = "Gives each buffer a function returns a buffer of its own";
