@@ -842,20 +842,31 @@ Value buildMinMaxNum(OpBuilder &b, Location l, bool isMax, Value x, Value y) {
   return arith::SelectOp::create(b, l, isNan(y), x, m);
 }
 
-/// Whether `op` is arith whose bf16 result LLVM would round: where the CPU
-/// has vcvtneps2bf16 (AVX-512 BF16, AVX-NE-CONVERT) with it, and it flushes
-/// subnormals to zero. Such ops round like the small floats' instead.
-bool roundsToBF16(Operation *op) {
-  return isa<arith::ArithDialect>(op->getDialect()) &&
-         !isa<arith::ConstantOp, arith::SelectOp, arith::BitcastOp>(op) &&
-         op->getNumResults() == 1 &&
-         getElementTypeOrSelf(op->getResult(0).getType()).isBF16();
+/// Whether `op` is arith whose rounding LLVM would do differently from the
+/// VM, or by a routine the JIT may not find: any bf16 result (rounded by
+/// vcvtneps2bf16 where the CPU has it, AVX-512 BF16 or AVX-NE-CONVERT, and
+/// it flushes subnormals), and f16 results of conversions from f64 and
+/// integers (libgcc's __truncdfhf2 and __float*hf). Such ops round like
+/// the small floats' instead.
+bool needsOwnRounding(Operation *op) {
+  if (!isa<arith::ArithDialect>(op->getDialect()) ||
+      isa<arith::ConstantOp, arith::SelectOp, arith::BitcastOp>(op) ||
+      op->getNumResults() != 1)
+    return false;
+  Type result = getElementTypeOrSelf(op->getResult(0).getType());
+  if (result.isBF16())
+    return true;
+  if (!result.isF16())
+    return false;
+  return isa<arith::SIToFPOp, arith::UIToFPOp>(op) ||
+         (isa<arith::TruncFOp>(op) &&
+          getElementTypeOrSelf(op->getOperand(0).getType()).isF64());
 }
 
-/// arith on small floats the CPU has no type for, and arith rounding to
-/// bf16: each value is decoded to f64, computed there and rounded once
-/// back, as the reference VM does; constants become their bit patterns,
-/// select and bitcast move bits.
+/// arith on small floats the CPU has no type for, and arith whose rounding
+/// LLVM would do otherwise (needsOwnRounding): each value is decoded to
+/// f64, computed there and rounded once back, as the reference VM does;
+/// constants become their bit patterns, select and bitcast move bits.
 struct EmulatedFloatArith : ConversionPattern {
   EmulatedFloatArith(const TypeConverter &converter, MLIRContext *ctx)
       : ConversionPattern(converter, MatchAnyOpTypeTag(), 1, ctx) {}
@@ -934,7 +945,7 @@ struct EmulatedFloatArith : ConversionPattern {
   matchAndRewrite(Operation *op, ArrayRef<Value> operands,
                   ConversionPatternRewriter &rewriter) const override {
     if (!isa<arith::ArithDialect>(op->getDialect()) ||
-        (getTypeConverter()->isLegal(op) && !roundsToBF16(op)) ||
+        (getTypeConverter()->isLegal(op) && !needsOwnRounding(op)) ||
         op->getNumResults() != 1)
       return failure();
     Type resultType = getTypeConverter()->convertType(op->getResult(0).getType());
@@ -987,7 +998,7 @@ struct OrderedZerosMinMaxNum : OpConversionPattern<Op> {
   matchAndRewrite(Op op, typename Op::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     if (!this->getTypeConverter()->isLegal(op.getOperation()) ||
-        roundsToBF16(op))
+        needsOwnRounding(op))
       return failure(); // EmulatedFloatArith's
     rewriter.replaceOp(op, buildMinMaxNum(rewriter, op.getLoc(),
                                           std::is_same_v<Op, arith::MaxNumFOp>,
@@ -1040,7 +1051,7 @@ struct ConvertAnybitToStandardPass
                       X86VpermbOp, X86VpermpsOp, X86Vpermi2psOp,
                       X86VpsignbOp>();
     target.markUnknownOpDynamicallyLegal([&](Operation *op) {
-      return converter.isLegal(op) && !roundsToBF16(op);
+      return converter.isLegal(op) && !needsOwnRounding(op);
     });
     target.addIllegalOp<arith::MaxNumFOp, arith::MinNumFOp>();
     target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {

@@ -51,6 +51,16 @@ RankedTensorType emptyTravelType(Type type) {
       {0}, (wide ? wide : tensor).getElementType());
 }
 
+/// i16 for an f16 or bf16 scalar, which travels as its bits: passed as a
+/// float, it goes through a conversion (vcvtneps2bf16 flushes bf16
+/// subnormals) and in an XMM register where the C header says uint16_t.
+/// Null for other types.
+Type bitsTravelType(Type type) {
+  if (type.isF16() || type.isBF16())
+    return IntegerType::get(type.getContext(), 16);
+  return {};
+}
+
 /// A tensor of `type`, which has no elements (nothing to read or copy).
 Value emptyTensor(OpBuilder &b, Location loc, Type type) {
   auto tensor = cast<RankedTensorType>(type);
@@ -87,10 +97,19 @@ struct AnybitCPUCallingConventionPass
     OpBuilder b(ctx);
 
     // Arguments: narrow integers arrive widened and are truncated once;
-    // tensors without elements arrive as tensor<0xE>.
+    // tensors without elements arrive as tensor<0xE>; f16 and bf16 scalars
+    // as their bits.
     SmallVector<Type> inputs(type.getInputs());
     b.setInsertionPointToStart(&entry);
     for (auto [i, t] : llvm::enumerate(inputs)) {
+      if (Type bits = bitsTravelType(t)) {
+        BlockArgument arg = entry.getArgument(i);
+        arg.setType(bits);
+        auto value = arith::BitcastOp::create(b, func.getLoc(), t, arg);
+        arg.replaceAllUsesExcept(value, value);
+        t = bits;
+        continue;
+      }
       if (RankedTensorType empty = emptyTravelType(t)) {
         BlockArgument arg = entry.getArgument(i);
         arg.replaceAllUsesWith(emptyTensor(b, func.getLoc(), t));
@@ -171,6 +190,8 @@ struct AnybitCPUCallingConventionPass
             operand.getType() == t ? operand
             : emptyTravelType(operand.getType())
                 ? emptyTensor(b, call.getLoc(), t)
+            : bitsTravelType(operand.getType())
+                ? Value(arith::BitcastOp::create(b, call.getLoc(), t, operand))
                 : Value(arith::ExtUIOp::create(b, call.getLoc(), t, operand)));
       auto newCall = func::CallOp::create(b, call.getLoc(), func, operands);
       b.setInsertionPointAfter(newCall);

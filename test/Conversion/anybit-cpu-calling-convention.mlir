@@ -55,3 +55,28 @@ func.func @calls_empty(%a: tensor<2x0xi3>) -> tensor<2x0xi3> {
   %s = arith.addi %r, %r : tensor<2x0xi3>
   return %s : tensor<2x0xi3>
 }
+
+// -----
+
+// f16 and bf16 scalars travel as their bits (the C header's uint16_t), also
+// into calls inside the module.
+// CHECK-LABEL: func.func @half_bits(
+// CHECK-SAME: %[[A:[^:]*]]: i16, %[[B:[^:]*]]: i16) -> tensor<bf16>
+// CHECK: %[[AF:.*]] = arith.bitcast %[[A]] : i16 to f16
+// CHECK: %[[BF:.*]] = arith.bitcast %[[B]] : i16 to bf16
+// CHECK: arith.extf %[[AF]] : f16 to f32
+// CHECK-LABEL: func.func @calls_half_bits(
+// CHECK: %[[H:.*]] = arith.bitcast %{{.*}} : f16 to i16
+// CHECK: %[[G:.*]] = arith.bitcast %{{.*}} : bf16 to i16
+// CHECK: call @half_bits(%[[H]], %[[G]]) : (i16, i16) -> tensor<bf16>
+func.func @half_bits(%a: f16, %b: bf16) -> bf16 {
+  %x = arith.extf %a : f16 to f32
+  %y = arith.extf %b : bf16 to f32
+  %s = arith.addf %x, %y : f32
+  %r = arith.truncf %s : f32 to bf16
+  return %r : bf16
+}
+func.func @calls_half_bits(%a: f16, %b: bf16) -> bf16 {
+  %r = call @half_bits(%a, %b) : (f16, bf16) -> bf16
+  return %r : bf16
+}

@@ -823,3 +823,25 @@ def test_matmuls_of_empty_tensors_match_the_vm(m, k, n):
     want = anybit.interpret(src, "mm", a, b)
     assert got.shape == (m, n) and same(got, want)
     assert got.tolist() == (a.astype(np.int64) @ b.astype(np.int64)).tolist()
+
+
+def test_half_and_bfloat_roundings_and_arguments():
+    # f64 -> f16 and integer -> f16 conversions round in the kernel (the JIT
+    # may not find libgcc's routines); bf16 results and arguments keep
+    # subnormals, at every opt level (x86's conversion to bf16 flushes them).
+    k = """func.func @f(%d: f64, %i: i64, %a: bf16, %b: bf16, %h: f16)
+    -> (f16, f16, bf16, bf16, f16) {
+  %t = arith.truncf %d : f64 to f16
+  %s = arith.sitofp %i : i64 to f16
+  %sum = arith.addf %a, %b : bf16
+  %m = arith.minnumf %a, %b : bf16
+  return %t, %s, %sum, %m, %h : f16, f16, bf16, bf16, f16
+}"""
+    args = (np.float64(1.0 + 2.0 ** -11 + 2.0 ** -30), np.int64(2049),
+            np.float32(9.183549615799121e-41), np.float32(0.0), np.float16(6e-8))
+    for opt_level in (0, 3):
+        got = check(k, "f", *args, opt_level=opt_level)
+        assert float(got[0]) == 1.0 + 2.0 ** -10  # above the tie: rounds up
+        assert float(got[1]) == 2048.0  # 2049 is a tie: to even
+        assert float(got[2]) != 0.0 and float(got[3]) == 0.0
+        assert float(got[4]) == float(np.float16(6e-8))

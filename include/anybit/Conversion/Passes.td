@@ -139,6 +139,10 @@ def AnybitCPUCallingConvention : Pass<"anybit-cpu-calling-convention",
     type in `anybit.signature` is signed, zero-extended when unsigned or a
     small float's bit pattern), so callers see whole, well-defined bytes.
 
+    f16 and bf16 scalar arguments travel as their bits (i16): passed as
+    floats they would go through a conversion (x86's to bf16 flushes
+    subnormals) and in a float register, where the C header has uint16_t.
+
     Tensors without elements of a rank other than 1 (`tensor<2x0xf32>`)
     travel as `tensor<0xE>`: upstream's bare-pointer calling convention
     takes no memref with a stride of 0. The function body gets a
