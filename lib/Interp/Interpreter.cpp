@@ -239,10 +239,13 @@ LogicalResult Machine::execLinalg(linalg::LinalgOp op, Env &env) {
   if (!op.hasPureTensorSemantics())
     return op->emitError("the reference VM runs linalg ops on tensors only");
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  // At about a million points a second, 2^32 is an hour: more is
+  // reported rather than run.
   std::optional<uint64_t> points = countElements(ranges);
-  if (!points)
-    return op->emitError("the reference VM needs a static iteration space "
-                         "of at most 2^56 points");
+  if (!points || *points > uint64_t(kMaxElements))
+    return op->emitError("the reference VM runs linalg ops of at most 2^32 "
+                         "iteration points, not ")
+           << (points ? std::to_string(*points) : "more than 2^56");
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
   SmallVector<RtValue> operands;
   for (OpOperand &operand : op->getOpOperands())

@@ -35,6 +35,8 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -193,8 +195,11 @@ static bool sameResult(const anybit::RtValue &got,
       if ((std::isnan(x) && std::isnan(y)) ||
           std::fabs(x - y) <= 1e-5 * scale)
         continue;
-      why = "element " + std::to_string(i) + ": compiled " +
-            std::to_string(x) + ", reference VM " + std::to_string(y);
+      // 17 digits and the bits: a subnormal must not print as 0.000000.
+      why = llvm::formatv("element {0}: compiled {1} (bits {2:x}), reference "
+                          "VM {3} (bits {4:x})",
+                          i, llvm::format("%.17g", x), a[i],
+                          llvm::format("%.17g", y), b[i]);
       return false;
     }
     why = "element " + std::to_string(i) + ": compiled " +
