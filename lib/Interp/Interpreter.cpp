@@ -104,10 +104,14 @@ private:
 };
 
 /// Only anybit ops read and write packed bytes; everything else works on
-/// logical elements, and a packed value reaching it is an error.
+/// logical elements, and a packed value reaching it is an error. A select
+/// with a scalar condition picks a whole value, packed or not.
 LogicalResult checkLogicalOperands(Operation *op,
                                    ArrayRef<RtValue> operands) {
   if (isa<anybit::AnybitDialect>(op->getDialect()))
+    return success();
+  if (auto select = dyn_cast<arith::SelectOp>(op);
+      select && !isa<ShapedType>(select.getCondition().getType()))
     return success();
   auto isPackedType = [](Type t) {
     return static_cast<bool>(getPackedEncoding(t));

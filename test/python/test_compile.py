@@ -845,3 +845,17 @@ def test_half_and_bfloat_roundings_and_arguments():
         assert float(got[1]) == 2048.0  # 2049 is a tie: to even
         assert float(got[2]) != 0.0 and float(got[3]) == 0.0
         assert float(got[4]) == float(np.float16(6e-8))
+
+
+def test_select_of_packed_values_by_a_scalar_condition():
+    # A scalar condition picks a whole packed value, on the VM as compiled.
+    k = """func.func @f(%a: tensor<8xi3, #anybit.packed<>>, %b: tensor<8xi3, #anybit.packed<>>,
+             %c: i1) -> tensor<8xi3> {
+  %r = arith.select %c, %a, %b : tensor<8xi3, #anybit.packed<>>
+  %u = anybit.unpack %r : tensor<8xi3, #anybit.packed<>> -> tensor<8xi3>
+  return %u : tensor<8xi3>
+}"""
+    a = anybit.pack(np.array([1, 2, 3, -1, -2, -3, 0, 1]), "i3")
+    b = anybit.pack(np.zeros(8, np.int8), "i3")
+    assert as_ints(check(k, "f", a, b, True)) == [1, 2, 3, -1, -2, -3, 0, 1]
+    assert as_ints(check(k, "f", a, b, False)) == [0] * 8
