@@ -207,8 +207,12 @@ FailureOr<RtValue> valueFromLiteral(StringRef text, Type type, Location loc) {
   // Residues are read as i65 so that every value up to 2^64 - 1 and every
   // negative one are told apart, then checked against [0, Q).
   bool residues = rules.rns || codec.getModulus();
-  Type wide = codec.isInteger()
-                  ? Type(IntegerType::get(ctx, residues ? 65 : 64))
+  // A hex literal of a float is its bit pattern, as in MLIR (`0x3C00` is
+  // f16's 1.0), whatever the format: read as an integer, then checked to
+  // fit the element's width.
+  bool floatBits = codec.isFloat() && text.contains_insensitive("0x");
+  Type wide = codec.isInteger() || floatBits
+                  ? Type(IntegerType::get(ctx, residues || floatBits ? 65 : 64))
                   : Type(Float64Type::get(ctx));
   auto tensor = dyn_cast<RankedTensorType>(type);
   Type parseType =
@@ -224,7 +228,7 @@ FailureOr<RtValue> valueFromLiteral(StringRef text, Type type, Location loc) {
     return emitError(loc) << "cannot read '" << text << "' as a literal of "
                           << type;
   std::vector<uint64_t> elements;
-  std::optional<APInt> badResidue;
+  std::optional<APInt> badResidue, badBits;
   bool badTrit = false;
   uint64_t badModulus = 0;
   auto convert = [&](Attribute a) -> uint64_t {
@@ -236,6 +240,15 @@ FailureOr<RtValue> valueFromLiteral(StringRef text, Type type, Location loc) {
           badResidue = v;
           badModulus = modulus;
         }
+        return 0;
+      }
+      return v.getZExtValue();
+    }
+    if (auto i = dyn_cast<IntegerAttr>(a); i && floatBits) {
+      const APInt &v = i.getValue();
+      if (v.isNegative() || v.ugt(codec.getMask())) {
+        if (!badBits)
+          badBits = v;
         return 0;
       }
       return v.getZExtValue();
@@ -260,6 +273,12 @@ FailureOr<RtValue> valueFromLiteral(StringRef text, Type type, Location loc) {
   }
   if (badTrit)
     return failure();
+  if (badBits)
+    return emitError(loc)
+           << "bit pattern " << (badBits->isNegative() ? "-0x" : "0x")
+           << llvm::toString(badBits->abs(), 16, /*Signed=*/false)
+           << " does not fit in the " << llvm::popcount(codec.getMask())
+           << " bits of " << elementType;
   if (badResidue)
     return emitError(loc) << "value "
                           << llvm::toString(*badResidue, 10, /*Signed=*/true)
