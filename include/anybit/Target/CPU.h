@@ -104,6 +104,14 @@ mlir::FailureOr<std::string> emitForCPU(mlir::ModuleOp llvmModule,
 /// has it.
 mlir::LogicalResult checkSupportedTypes(mlir::ModuleOp module);
 
+/// Whether every function of `module` has a name its compiled code can
+/// take: none of the runtime routines compiled code calls (memcpy, libm,
+/// the JIT's, OpenMP's and compiler-rt's prefixes); with `forCHeader`,
+/// public ones are C identifiers and not C or C++ keywords. Reported at
+/// the function.
+mlir::LogicalResult checkFunctionNames(mlir::ModuleOp module,
+                                       bool forCHeader);
+
 /// A C header declaring one function per public entry of `module`
 /// (tensor-level IR), with each parameter's layout in a comment; failure
 /// (reported) where checkSupportedTypes fails.

@@ -79,7 +79,8 @@ static std::string describe(Type type) {
 }
 
 FailureOr<std::string> emitCHeader(ModuleOp module, StringRef guard) {
-  if (failed(checkSupportedTypes(module)))
+  if (failed(checkSupportedTypes(module)) ||
+      failed(checkFunctionNames(module, /*forCHeader=*/true)))
     return failure();
   std::string text;
   llvm::raw_string_ostream os(text);

@@ -195,7 +195,8 @@ static LogicalResult runCPUPipeline(ModuleOp module,
 
 LogicalResult lowerToLLVMDialect(ModuleOp module,
                                  const CPUCompileOptions &options) {
-  if (failed(checkSupportedTypes(module)))
+  if (failed(checkSupportedTypes(module)) ||
+      failed(checkFunctionNames(module, /*forCHeader=*/false)))
     return failure();
   auto tm = createTargetMachine(options, module.getLoc(),
                                 /*forObjectFile=*/false);
@@ -402,7 +403,8 @@ CPUExecutable::compile(ModuleOp module, const CPUCompileOptions &options) {
       exe->signatures[func.getSymName()] = func.getFunctionType();
   // One target machine picks the pipeline's instructions and then runs
   // the JIT.
-  if (failed(checkSupportedTypes(*clone)))
+  if (failed(checkSupportedTypes(*clone)) ||
+      failed(checkFunctionNames(*clone, /*forCHeader=*/false)))
     return failure();
   auto tm = createTargetMachine(options, module.getLoc(),
                                 /*forObjectFile=*/false);
