@@ -385,6 +385,12 @@ int main(int argc, char **argv) {
     llvm::errs() << "anybitc: -O" << optLevel << " is not 0..3\n";
     return 1;
   }
+  if (!runEntry.empty() &&
+      (emit.getNumOccurrences() || outputFile.getNumOccurrences())) {
+    llvm::errs() << "anybitc: --run runs the entry in the JIT and writes no "
+                    "file; --emit and -o do not apply to it\n";
+    return 1;
+  }
   OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
   if (!module)
     return 1;
