@@ -33,7 +33,7 @@ bool mayLeaveInitUnwritten(linalg::LinalgOp op) {
   });
 }
 
-/// The element of `operand` at the image of the loop point `ivs`.
+/// The indices of the image of the loop point `ivs` under `map`.
 SmallVector<Value> imageOf(OpBuilder &b, Location loc, AffineMap map,
                            ValueRange ivs) {
   SmallVector<Value> indices;
@@ -59,7 +59,7 @@ void lowerToLoops(linalg::LinalgOp op, RewriterBase &rewriter) {
   // A tensor.empty init is zeros, as the VM reads it.
   SmallVector<Value> inits;
   for (Value init : op.getDpsInits()) {
-    if (auto empty = init.getDefiningOp<tensor::EmptyOp>()) {
+    if (init.getDefiningOp<tensor::EmptyOp>()) {
       Value zero = arith::ConstantOp::create(
           rewriter, loc, rewriter.getZeroAttr(getElementTypeOrSelf(init)));
       init = linalg::FillOp::create(rewriter, loc, zero, init).result();

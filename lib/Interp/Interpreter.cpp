@@ -262,15 +262,17 @@ LogicalResult Machine::execLinalg(linalg::LinalgOp op, Env &env) {
   for (const RtValue &init : ArrayRef(operands).drop_front(numInputs))
     inits.emplace_back(init.getElements().begin(), init.getElements().end());
 
+  SmallVector<SmallVector<int64_t>> strides;
+  for (const RtValue &operand : operands)
+    strides.push_back(rowMajorStrides(operand.getShape()));
   // The linear position of `point`'s image in operand `i`; the verifier
   // bounds only the simplest maps, so each image is checked.
   auto positionIn = [&](unsigned i,
                         ArrayRef<int64_t> point) -> FailureOr<int64_t> {
     SmallVector<int64_t> index = maps[i].compose(point);
     ArrayRef<int64_t> shape = operands[i].getShape();
-    SmallVector<int64_t> strides = rowMajorStrides(shape);
     int64_t linear = 0;
-    for (auto [d, x, stride] : llvm::enumerate(index, strides)) {
+    for (auto [d, x, stride] : llvm::enumerate(index, strides[i])) {
       if (x < 0 || x >= shape[d])
         return op->emitError("indexing map #")
                << i << " takes iteration point (" << point
