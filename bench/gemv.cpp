@@ -76,6 +76,14 @@ struct Format {
   bool isFloat;
   unsigned expBits, manBits; // floats: sign + exp + man, bias 2^(e-1)-1,
                              // every pattern finite (OCP MX e2m1, e3m2)
+  /// Rows of a tile of `tile = [rows, 32 / bits]`, 0 for row-major: the
+  /// layout of the f32-activation lookup-table kernel (GEMVs only).
+  int64_t tileRows = 0;
+  bool tiled() const { return tileRows != 0; }
+  int64_t tileCols() const { return 32 / bits; }
+  /// Whether the benchmark runs this format at batch `B` with int8
+  /// activations (`a8`) or not: tiles are for f32 activations at batch 1.
+  bool runs(int64_t B, bool a8) const { return !tiled() || (B == 1 && !a8); }
 };
 
 static const Format kFormats[] = {
@@ -87,6 +95,7 @@ static const Format kFormats[] = {
     {"i8", "i8", 8, false, 0, 0},
     {"e2m1", "f4E2M1FN", 4, true, 2, 1},
     {"e3m2", "!anybit.float<e3m2>", 6, true, 3, 2},
+    {"i2/t64", "i2", 2, false, 0, 0, 64},
 };
 
 /// The value of code `bits` of `f`, written out from the format's
@@ -148,12 +157,23 @@ static Weights makeWeights(const Format &f, int64_t K, int64_t N, int64_t G,
   w.packed = AlignedBuffer(w.dataBytes + w.scaleBytes);
   anybit::BitLayout layout{f.bits, 8, true};
   std::vector<uint64_t> row(static_cast<size_t>(K));
-  // Stored N x K; K * bits is a whole number of bytes: pack row by row.
-  for (int64_t n = 0; n < N; ++n) {
-    for (int64_t k = 0; k < K; ++k)
-      row[k] = w.codes[size_t(k * N + n)];
-    anybit::packBits(row.data(), uint64_t(K), layout,
-                     w.packed.data + size_t(n * K * f.bits / 8));
+  if (f.tiled()) {
+    // Tile after tile (row-major over the grid), each tile row-major.
+    int64_t rows = f.tileRows, cols = f.tileCols();
+    std::vector<uint64_t> stored(size_t(K * N));
+    for (int64_t n = 0; n < N; ++n)
+      for (int64_t k = 0; k < K; ++k)
+        stored[size_t(((n / rows) * (K / cols) + k / cols) * rows * cols +
+                      n % rows * cols + k % cols)] = w.codes[size_t(k * N + n)];
+    anybit::packBits(stored.data(), uint64_t(K * N), layout, w.packed.data);
+  } else {
+    // Stored N x K; K * bits is a whole number of bytes: pack row by row.
+    for (int64_t n = 0; n < N; ++n) {
+      for (int64_t k = 0; k < K; ++k)
+        row[k] = w.codes[size_t(k * N + n)];
+      anybit::packBits(row.data(), uint64_t(K), layout,
+                       w.packed.data + size_t(n * K * f.bits / 8));
+    }
   }
   for (int64_t n = 0; n < N; ++n)
     for (int64_t g = 0; g < K / G; ++g) {
@@ -294,7 +314,11 @@ static std::string kernelSource(const Format &f, int64_t B, int64_t K,
                                 int64_t N, int64_t G, bool int8Activations) {
   std::string w = "tensor<" + std::to_string(N) + "x" + std::to_string(K) +
                   "x" + f.mlirType + ", #anybit.packed<block = [1, " +
-                  std::to_string(G) + "], scale = f16>>";
+                  std::to_string(G) + "], scale = f16" +
+                  (f.tiled() ? ", tile = [" + std::to_string(f.tileRows) +
+                                   ", " + std::to_string(f.tileCols()) + "]"
+                             : std::string()) +
+                  ">>";
   std::string x = "tensor<" + std::to_string(B) + "x" + std::to_string(K) +
                   "xf32>";
   std::string y = "tensor<" + std::to_string(B) + "x" + std::to_string(N) +
@@ -453,7 +477,7 @@ int main(int argc, char **argv) {
   std::vector<int64_t> batches = {1}, groups = {32, 128};
   std::vector<const Format *> formats;
   if (quick) {
-    for (const char *name : {"i3", "i4", "e2m1", "e3m2"})
+    for (const char *name : {"i3", "i4", "e2m1", "e3m2", "i2/t64"})
       for (const Format &f : kFormats)
         if (std::string(f.name) == name)
           formats.push_back(&f);
@@ -475,7 +499,7 @@ int main(int argc, char **argv) {
       for (int64_t G : groups)
         for (int64_t B : batches)
           for (bool a8 : {false, true})
-            totalCases += selected(caseLabel(std::to_string(shape.N) + "x" +
+            totalCases += f->runs(B, a8) && selected(caseLabel(std::to_string(shape.N) + "x" +
                                                  std::to_string(shape.K),
                                              B, *f, G, a8));
 
@@ -586,7 +610,7 @@ int main(int argc, char **argv) {
           row.bytes = w.packed.size;
           row.blasSeconds = blasTime[bi];
           std::string label = caseLabel(shapeName, B, *f, G, a8);
-          if (!selected(label))
+          if (!f->runs(B, a8) || !selected(label))
             continue;
 
           auto t0 = Clock::now();

@@ -9,6 +9,7 @@
 #include "CodeCvtMatmulCodegen.h"
 #include "CodeDotMatmulCodegen.h"
 #include "CodeFmaMatmulCodegen.h"
+#include "FloatLookupTableMatmulCodegen.h"
 #include "LookupTableMatmulCodegen.h"
 #include "Anybit/X86Ops.h"
 #include "VectorMatmulCodegen.h"
@@ -747,6 +748,17 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     // f32 activations times codes: 512-bit byte shuffles (AVX-512 BW)
     // imply AVX-512F's vpermps tables.
     bool tables = x86ByteBits >= 512;
+    // 1- and 2-bit codes tiled for it: sums of two or four activations
+    // looked up per 16 rows (the code-FMA kernel declines tiles).
+    if (vectorize && tables &&
+        canLowerFloatLookupTableMatmul(cast<RankedTensorType>(lhs.getType()),
+                                       op.getRhs().getType(),
+                                       op.getTransposeRhs(), acc)) {
+      product = buildFloatLookupTableMatmul(rewriter, loc, lhs,
+                                            adaptor.getRhs(),
+                                            op.getRhs().getType());
+      return finish(op, product, rewriter);
+    }
     // Without them but with AVX2's byte shuffles: 6-bit floats, whole
     // bytes in groups of at least 128 (1.25x faster than the code-FMA
     // kernel's extensions on Zen 3; at G = 32, 8% slower), decoded 32 at a
@@ -1049,7 +1061,7 @@ struct ConvertAnybitToStandardPass
     target.addLegalOp<X86VpdpbusdOp, X86VpmaddubswOp, X86VpmaddwdOp,
                       X86VpackuswbOp, X86VpmultishiftqbOp, X86VpshufbOp,
                       X86VpermbOp, X86VpermpsOp, X86Vpermi2psOp,
-                      X86VpsignbOp>();
+                      X86VpsignbOp, X86VfmaddpsRnOp>();
     target.markUnknownOpDynamicallyLegal([&](Operation *op) {
       return converter.isLegal(op) && !needsOwnRounding(op);
     });

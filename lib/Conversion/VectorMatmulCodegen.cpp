@@ -409,6 +409,12 @@ buildLoop(OpBuilder &b, Location loc, int64_t count, int64_t step,
   auto idx = [&](int64_t x) { return arith::ConstantIndexOp::create(b, loc, x); };
   auto loop = scf::ForOp::create(b, loc, idx(0), idx(count), idx(step), init);
   OpBuilder::InsertionGuard guard(b);
+  if (init.empty()) {
+    // A loop without results comes with its (empty) yield.
+    b.setInsertionPoint(loop.getBody()->getTerminator());
+    body(loop.getInductionVar(), {});
+    return {};
+  }
   b.setInsertionPointToStart(loop.getBody());
   scf::YieldOp::create(b, loc,
                        body(loop.getInductionVar(), loop.getRegionIterArgs()));

@@ -106,7 +106,8 @@ mlir::Value buildVectorizedPackedMatmul(mlir::OpBuilder &b, mlir::Location loc,
                                         bool halfWidthRegisters);
 
 /// An scf.for from 0 to `count` with `init` as iteration arguments, whose
-/// body `body(iv, args)` is built with `b` and returns the yielded values.
+/// body `body(iv, args)` is built with `b` and returns the yielded values
+/// (none without `init`: a loop of side effects).
 llvm::SmallVector<mlir::Value>
 buildLoop(mlir::OpBuilder &b, mlir::Location loc, int64_t count, int64_t step,
           mlir::ValueRange init,

@@ -1,4 +1,5 @@
 // RUN: anybit-opt %s --pass-pipeline="builtin.module(func.func(anybit-prefetch-streams{distance=256}))" --split-input-file | FileCheck %s
+// RUN: anybit-opt %s --pass-pipeline="builtin.module(func.func(anybit-prefetch-streams{distance=4096}))" --split-input-file | FileCheck %s --check-prefix=LINES
 // A negative distance is an error of the option, not "none".
 // RUN: not anybit-opt %s --pass-pipeline="builtin.module(func.func(anybit-prefetch-streams{distance=-1}))" 2>&1 | FileCheck %s --check-prefix=NEGATIVE
 // RUN: not anybit-opt %s --pass-pipeline="builtin.module(anybit-cpu-pipeline{prefetch-distance=-5})" 2>&1 | FileCheck %s --check-prefix=NEGATIVE-PIPELINE
@@ -167,4 +168,69 @@ func.func @codes_and_scales(%w: memref<16384xi8>) -> vector<8xi8> {
     scf.yield %t : vector<8xi8>
   }
   return %r : vector<8xi8>
+}
+
+// -----
+
+// A stream that moves several cache lines an iteration (16 rows' words of
+// a lookup-table tile: four 64-byte reads, 256 bytes apart each iteration)
+// prefetches each of them, the lowest read's index 4096, 4160, 4224 and
+// 4288 bytes ahead, before that read (the reads here out of order). One of
+// 80 bytes an iteration (128-byte reads of 5-bit codes) takes one a line
+// of its stride, rounded down: one.
+// LINES-LABEL: func.func @lines
+// LINES: scf.for %[[I:[a-z0-9]+]] =
+// LINES:   %[[LOW:.*]] = arith.muli %[[I]], %{{.*}} : index
+// LINES:   vector.load
+// LINES:   %[[D0:.*]] = arith.constant 4096 : index
+// LINES:   arith.addi %[[LOW]], %[[D0]] : index
+// LINES:   memref.prefetch
+// LINES:   %[[D1:.*]] = arith.constant 4160 : index
+// LINES:   arith.addi %[[LOW]], %[[D1]] : index
+// LINES:   memref.prefetch
+// LINES:   %[[D2:.*]] = arith.constant 4224 : index
+// LINES:   arith.addi %[[LOW]], %[[D2]] : index
+// LINES:   memref.prefetch
+// LINES:   %[[D3:.*]] = arith.constant 4288 : index
+// LINES:   arith.addi %[[LOW]], %[[D3]] : index
+// LINES:   memref.prefetch
+// LINES-NEXT: vector.load %{{.*}}[%[[LOW]]]
+// LINES-NOT: memref.prefetch
+// LINES: scf.yield
+// LINES: scf.for
+// LINES-COUNT-1: memref.prefetch
+// LINES-NOT: memref.prefetch
+// LINES: scf.yield
+func.func @lines(%w: memref<1048576xi8>) -> (vector<64xi8>, vector<128xi8>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %c80 = arith.constant 80 : index
+  %c128 = arith.constant 128 : index
+  %c192 = arith.constant 192 : index
+  %c256 = arith.constant 256 : index
+  %zero = arith.constant dense<0> : vector<64xi8>
+  %zero128 = arith.constant dense<0> : vector<128xi8>
+  %r = scf.for %i = %c0 to %c64 step %c1 iter_args(%acc = %zero) -> vector<64xi8> {
+    %at = arith.muli %i, %c256 : index
+    %a1 = arith.addi %at, %c64 : index
+    %a2 = arith.addi %at, %c128 : index
+    %a3 = arith.addi %at, %c192 : index
+    %y = vector.load %w[%a1] : memref<1048576xi8>, vector<64xi8>
+    %x = vector.load %w[%at] : memref<1048576xi8>, vector<64xi8>
+    %z = vector.load %w[%a2] : memref<1048576xi8>, vector<64xi8>
+    %u = vector.load %w[%a3] : memref<1048576xi8>, vector<64xi8>
+    %s = arith.addi %x, %y : vector<64xi8>
+    %s2 = arith.addi %z, %u : vector<64xi8>
+    %s3 = arith.addi %s, %s2 : vector<64xi8>
+    %t = arith.addi %acc, %s3 : vector<64xi8>
+    scf.yield %t : vector<64xi8>
+  }
+  %r2 = scf.for %i = %c0 to %c64 step %c1 iter_args(%acc = %zero128) -> vector<128xi8> {
+    %at = arith.muli %i, %c80 : index
+    %x = vector.load %w[%at] : memref<1048576xi8>, vector<128xi8>
+    %t = arith.addi %acc, %x : vector<128xi8>
+    scf.yield %t : vector<128xi8>
+  }
+  return %r, %r2 : vector<64xi8>, vector<128xi8>
 }

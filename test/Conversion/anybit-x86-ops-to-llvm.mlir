@@ -59,3 +59,14 @@ func.func @ymm(%acc: vector<8xi32>, %u: vector<32xi8>, %s: vector<32xi8>,
       : vector<8xi32>, vector<32xi8>, vector<16xi16>, vector<8xi32>, vector<32xi8>,
         vector<32xi8>
 }
+
+// The FMA with embedded rounding takes its rounding immediate last: 8,
+// round to nearest even with exceptions suppressed ({rn-sae}).
+// CHECK-LABEL: func.func @fma_rn(
+// CHECK-SAME: %[[A:[^:]*]]: vector<16xf32>, %[[B:[^:]*]]: vector<16xf32>, %[[C:[^:]*]]: vector<16xf32>)
+// CHECK: %[[RN:.*]] = llvm.mlir.constant(8 : i32) : i32
+// CHECK: llvm.call_intrinsic "llvm.x86.avx512.vfmadd.ps.512"(%[[A]], %[[B]], %[[C]], %[[RN]])
+func.func @fma_rn(%a: vector<16xf32>, %b: vector<16xf32>, %c: vector<16xf32>) -> vector<16xf32> {
+  %0 = anybit.x86_vfmaddps_rn %a, %b, %c : vector<16xf32>
+  return %0 : vector<16xf32>
+}

@@ -24,6 +24,7 @@
 #include "CodeCvtMatmulCodegen.h"
 #include "CodeDotMatmulCodegen.h"
 #include "CodeFmaMatmulCodegen.h"
+#include "FloatLookupTableMatmulCodegen.h"
 #include "anybit/Interp/ElementCodec.h"
 #include "anybit/Interp/Interpreter.h"
 #include "anybit/Support/BitPacking.h"
@@ -414,6 +415,43 @@ protected:
     return matmulFunction("fma", index, lhs, rhs, res, /*transposed=*/true);
   }
 
+  /// A GEMV for the f32 lookup-table kernel (FloatLookupTableMatmulCodegen):
+  /// N x K weights of 1 or 2 bits (integers of either signedness, trits,
+  /// 1- and 2-bit floats) tiled [16 R, 32 / bits], R = 1..4, unscaled or
+  /// with [1, G] scales of every type the kernel reads, G a multiple of
+  /// the tile's columns; rows of up to 40 groups, so that scales come in
+  /// whole blocks of 16 groups and a tail. Now and then a batch of 2 or a
+  /// tile of 5 sub-tiles, which other code takes.
+  std::string floatLookupKernel(int index) {
+    static const char *elements[] = {"i1", "ui1", "si1", "i2", "ui2",
+                                     "si2", "!anybit.trit"};
+    std::string element =
+        rng() % 8 ? elements[rng() % std::size(elements)]
+                  : randomFormat(1, 2, 1, 1, 2, /*mostlyFinite=*/true);
+    int64_t bits = anybit::getElementBitWidth(parseType(element, &context));
+    int64_t cols = 32 / bits, subTiles = 1 + rng() % (rng() % 10 ? 4 : 5);
+    int64_t rows = 16 * subTiles;
+    int64_t n = rows * (1 + rng() % 3), m = rng() % 10 ? 1 : 2;
+    int64_t group = cols << (rng() % 3); // 1, 2 or 4 words
+    int64_t groups = 1 + rng() % 40;
+    int64_t k = group * groups;
+    std::vector<std::string> encoding;
+    if (rng() % 5) {
+      static const char *scales[] = {"f32", "f16", "bf16", "f8E8M0FNU"};
+      encoding.push_back(llvm::formatv("block = [1, {0}]", group));
+      encoding.push_back(std::string("scale = ") +
+                         scales[rng() % std::size(scales)]);
+    }
+    encoding.push_back(llvm::formatv("tile = [{0}, {1}]", rows, cols));
+    std::string rhs =
+        llvm::formatv("tensor<{0}x{1}x{2}, #anybit.packed<{3}>>", n, k,
+                      element, llvm::join(encoding, ", "));
+    return matmulFunction("lut", index,
+                          llvm::formatv("tensor<{0}x{1}xf32>", m, k), rhs,
+                          llvm::formatv("tensor<{0}x{1}xf32>", m, n),
+                          /*transposed=*/true);
+  }
+
   /// A GEMV (now and then a batch) for the code-dot kernel's scaled path:
   /// int8 activations, plain or packed with one scale per row, times N x K
   /// integers of 1..8 bits or table floats with [1, G] scales, G a power
@@ -759,6 +797,42 @@ TEST_F(PackedMatmulTest, CodeFmaKernelMatchesTheReferenceVM) {
   std::cout << "[   INFO   ] " << taken << " of " << functions
             << " kernels are the code-FMA kernel's\n";
   EXPECT_GE(taken * 3, functions);
+}
+
+TEST_F(PackedMatmulTest, FloatLookupTableKernelMatchesTheReferenceVM) {
+  // The lookups are vpermps: AVX-512 BW (the pipeline's x86-byte-bits
+  // 512) on the host; elsewhere the same kernels take other code.
+  if (!llvm::sys::getHostCPUFeatures().lookup("avx512bw"))
+    std::cout << "[   NOTE   ] no AVX-512 BW on this host: the f32 "
+                 "lookup-table kernel is not exercised\n";
+  int cases = 0, functions = 0, taken = 0;
+  for (int module = 0; module < 4 * anybit::test::sweepScale(); ++module) {
+    std::string source;
+    for (int f = 0; f < 10; ++f)
+      source += floatLookupKernel(f);
+    // On 1 and 2 threads; every fourth module without AVX-512 (the
+    // generic contraction reads the tiles).
+    anybit::CPUCompileOptions options;
+    options.threads = module % 2 ? 2 : 1;
+    if (module % 4 == 3)
+      options.features = "-avx512f";
+    // Every third module's activations are tiny (2^-110..2^-99): the
+    // tables' sums of products must not lose them.
+    activationScale = module % 3 == 2 ? std::ldexp(1.0, -100) : 1.0;
+    cases += compareWithTheVM(source, options);
+    activationScale = 1.0;
+    countTaken(source, functions, taken,
+               [&](RankedTensorType lhs, RankedTensorType rhs, Type) {
+                 return anybit::codegen::canLowerFloatLookupTableMatmul(
+                     lhs, rhs, /*transposed=*/true,
+                     Float32Type::get(&context));
+               });
+  }
+  EXPECT_EQ(cases, 80 * anybit::test::sweepScale());
+  // Batches (1 in 10) and tiles of 80 rows (1 in 50) are not the kernel's.
+  std::cout << "[   INFO   ] " << taken << " of " << functions
+            << " kernels are the f32 lookup-table kernel's\n";
+  EXPECT_GE(taken * 10, functions * 7);
 }
 
 TEST_F(PackedMatmulTest, CodeCvtKernelMatchesTheReferenceVM) {

@@ -81,7 +81,16 @@ def ConvertAnybitToStandard : Pass<"convert-anybit-to-standard", "mlir::ModuleOp
     power (6-bit integers), or sign-extended and converted (floats need
     the tables), and one FMA per 16 weights; see CodeFmaMatmulCodegen.h.
     The vector kernel decodes floats of up to 6 bits by the same tables
-    there.
+    there. Such a GEMV with weights of 1 or 2 bits (integers, trits, 1- and
+    2-bit floats of finite values) tiled `tile = [16 R, 32 / bits]` (R =
+    1..4; unscaled or [1, G] scales as above, G a multiple of 32 / bits)
+    takes the f32 lookup-table kernel instead: per pair (2 bits) or four
+    (1 bit) of columns, a 16-entry table of the sums of those activations
+    times every pattern of codes, built once per call; a 64-byte read of a
+    tile is one 32-bit word of 16 rows, whose nibbles index one table in
+    every lane (`anybit.x86_vpermps`), so a shift, a lookup and an addition
+    serve 32 (2 bits) or 64 (1 bit) weights; each group's sums are scaled
+    once. See FloatLookupTableMatmulCodegen.h.
   }];
   let options = [
     Option<"vectorize", "vectorize", "bool", /*default=*/"true",
@@ -116,10 +125,10 @@ def ConvertAnybitToStandard : Pass<"convert-anybit-to-standard", "mlir::ModuleOp
            "portable vector code)">
   ];
   let dependentDialects = [
-    "mlir::arith::ArithDialect", "mlir::linalg::LinalgDialect",
-    "mlir::math::MathDialect", "mlir::memref::MemRefDialect",
-    "mlir::scf::SCFDialect", "mlir::tensor::TensorDialect",
-    "mlir::vector::VectorDialect"
+    "mlir::arith::ArithDialect", "mlir::bufferization::BufferizationDialect",
+    "mlir::linalg::LinalgDialect", "mlir::math::MathDialect",
+    "mlir::memref::MemRefDialect", "mlir::scf::SCFDialect",
+    "mlir::tensor::TensorDialect", "mlir::vector::VectorDialect"
   ];
 }
 
@@ -317,7 +326,12 @@ def AnybitPrefetchStreams : Pass<"anybit-prefetch-streams",
     induction variable; reads less than one iteration's stride apart are
     one stream),
     one `memref.prefetch` (read, data, locality 3) of the byte `distance`
-    past the stream's first read, clamped to the buffer: the packed kernels
+    past the stream's lowest read, clamped to the buffer, and, where the
+    stream moves 256 bytes or more an iteration, one more for each further
+    whole 64-byte line its reads span in an iteration (up to the stride:
+    the f32 lookup-table kernel reads four lines an iteration, and one
+    prefetch left it at 24% of the bandwidth against 58% with four; for
+    shorter strides a prefetch a line measured slower): the packed kernels
     read their weights in one sequential stream, and a loop with a long body
     (the f32 kernels' unpacking and FMAs) keeps too few cache misses in
     flight for the hardware prefetcher to run far enough ahead of it. A

@@ -1,0 +1,101 @@
+// RUN: anybit-opt %s --convert-anybit-to-standard="x86-byte-bits=512" --split-input-file | FileCheck %s
+// Without AVX-512 (no vpermps) tiled weights take the generic contraction.
+// RUN: anybit-opt %s --convert-anybit-to-standard="x86-byte-bits=256" --split-input-file | FileCheck %s --check-prefix=AVX2
+
+func.func @gemv_i2(%x: tensor<1x256xf32>, %w: tensor<128x256xi2, #anybit.packed<block = [1, 32], scale = f16, tile = [64, 16]>>) -> tensor<1x128xf32> {
+  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x256xf32>, tensor<128x256xi2, #anybit.packed<block = [1, 32], scale = f16, tile = [64, 16]>> -> tensor<1x128xf32>
+  return %y : tensor<1x128xf32>
+}
+
+// f32 activations times 2-bit codes tiled [64, 16] (the lookup-table GEMV).
+// First the tables: one a pair of columns, the 16 sums v(e & 3) x0 +
+// v(e >> 2) x1, a multiplication and an FMA by constant vectors of the
+// codes' values (-2..1, the first code in the low bits).
+// CHECK-LABEL: func.func @gemv_i2(
+// CHECK-DAG: %[[V0:.*]] = arith.constant dense<[0.000000e+00, 1.000000e+00, -2.000000e+00, -1.000000e+00, 0.000000e+00, 1.000000e+00, -2.000000e+00, -1.000000e+00, 0.000000e+00, 1.000000e+00, -2.000000e+00, -1.000000e+00, 0.000000e+00, 1.000000e+00, -2.000000e+00, -1.000000e+00]> : vector<16xf32>
+// CHECK-DAG: %[[V1:.*]] = arith.constant dense<[0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 1.000000e+00, 1.000000e+00, 1.000000e+00, 1.000000e+00, -2.000000e+00, -2.000000e+00, -2.000000e+00, -2.000000e+00, -1.000000e+00, -1.000000e+00, -1.000000e+00, -1.000000e+00]> : vector<16xf32>
+// CHECK: %[[TABLES:.*]] = scf.for %[[P:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[T:.*]] = %{{.*}}) -> (tensor<2048xf32>) {
+// CHECK:   %[[X:.*]] = vector.transfer_read %{{.*}} : tensor<1x256xf32>, vector<2xf32>
+// CHECK:   %[[MUL:.*]] = arith.mulf %[[V0]], %{{.*}} : vector<16xf32>
+// CHECK:   %[[SUM:.*]] = vector.fma %[[V1]], %{{.*}}, %[[MUL]] : vector<16xf32>
+// CHECK:   vector.transfer_write %[[SUM]], %[[T]]
+// Tiles of 64 rows (four sub-tiles of 16) on the threads. The scales of the
+// tile's 64 rows are read 16 groups at a time (here all 8), each row's
+// padded to 16 lanes, and transposed by shuffles into a buffer on the
+// stack, group by group.
+// CHECK: scf.forall (%{{.*}}) in (2)
+// CHECK:   %[[COLUMNS:.*]] = memref.alloca() : memref<16x64xf32>
+// CHECK:   arith.extf %{{.*}} : vector<8xf16> to vector<8xf32>
+// CHECK:   vector.shuffle
+// CHECK:   vector.transfer_write %{{.*}}, %[[COLUMNS]]
+// Each group: the scales of the next tile's same group prefetched (a tile's
+// scales are one run), then its first word of 16 rows of each sub-tile
+// (64 bytes each), looked up eight times, the lookups alternating between
+// two sums a sub-tile.
+// CHECK:   scf.for %[[G:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(
+// CHECK:     memref.prefetch %{{.*}}, read, locality<3>, data : memref<{{.*}}xi8, strided<[?], offset: ?>>
+// CHECK:     %[[W0:.*]] = vector.transfer_read %{{.*}} : tensor<{{.*}}xi8>, vector<64xi8>
+// CHECK:     %[[L0:.*]] = vector.bitcast %[[W0]] : vector<64xi8> to vector<16xi32>
+// CHECK-COUNT-3: vector.bitcast %{{.*}} : vector<64xi8> to vector<16xi32>
+// CHECK:     %[[TAB0:.*]] = vector.transfer_read %[[TABLES]]
+// CHECK:     anybit.x86_vpermps %[[TAB0]], %[[L0]] : vector<16xf32>
+// CHECK-COUNT-3: anybit.x86_vpermps %[[TAB0]], %{{.*}} : vector<16xf32>
+// CHECK:     %[[TAB1:.*]] = vector.transfer_read %[[TABLES]]
+// CHECK:     %[[SHIFTED:.*]] = arith.shrui %[[L0]], %{{.*}} : vector<16xi32>
+// CHECK:     anybit.x86_vpermps %[[TAB1]], %[[SHIFTED]] : vector<16xf32>
+// The group's second word (G = 32 is two words of 16 codes) in a loop, its
+// lookups added to the sums by FMAs by 1.0 (on Zen 5 an FMA leaves the
+// pipes of the permutes and shifts to them); then each sub-tile's two sums
+// added, times its 16 scales, into its output.
+// CHECK:     scf.for
+// CHECK:       %[[ONES:.*]] = arith.constant dense<1.000000e+00> : vector<16xf32>
+// CHECK:       %[[LOOKED:.*]] = anybit.x86_vpermps
+// CHECK:       anybit.x86_vfmaddps_rn %[[LOOKED]], %[[ONES]], %{{.*}} : vector<16xf32>
+// CHECK:     arith.addf
+// CHECK:     %[[SCALE:.*]] = vector.load %[[COLUMNS]][%{{.*}}] : memref<16x64xf32>, vector<16xf32>
+// CHECK:     vector.fma %{{.*}}, %[[SCALE]], %{{.*}} : vector<16xf32>
+// CHECK: scf.forall.in_parallel
+// AVX2-LABEL: func.func @gemv_i2(
+// AVX2-NOT: anybit.x86_vpermps
+// AVX2: linalg.generic
+
+// -----
+
+func.func @gemv_i1_unscaled(%x: tensor<1x64xf32>, %w: tensor<16x64xi1, #anybit.packed<tile = [16, 32]>>) -> tensor<1x16xf32> {
+  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x64xf32>, tensor<16x64xi1, #anybit.packed<tile = [16, 32]>> -> tensor<1x16xf32>
+  return %y : tensor<1x16xf32>
+}
+
+// 1-bit codes: a table sums four activations (16 tables for K = 64), a
+// word of a row holds 32 codes, and an unscaled tile of one sub-tile sums
+// all its words, without scales or prefetches.
+// CHECK-LABEL: func.func @gemv_i1_unscaled(
+// CHECK: scf.for {{.*}} -> (tensor<256xf32>) {
+// CHECK:   vector.transfer_read %{{.*}} : tensor<1x64xf32>, vector<4xf32>
+// CHECK:   arith.mulf
+// CHECK-COUNT-3: vector.fma
+// CHECK: scf.forall (%{{.*}}) in (1)
+// CHECK-NOT: memref.prefetch
+// CHECK-NOT: memref.alloca
+// CHECK:   anybit.x86_vpermps
+// CHECK: scf.forall.in_parallel
+
+// -----
+
+// Not the kernel's: tiles of 80 rows (more than four sub-tiles), tiles that
+// are not a row's word ([16, 8] of 2 bits), 3-bit codes, and a batch of 2.
+// CHECK-LABEL: func.func @declined(
+// CHECK-NOT: anybit.x86_vpermps
+// CHECK: return
+func.func @declined(%x: tensor<1x64xf32>, %x2: tensor<2x64xf32>,
+                    %a: tensor<80x64xi2, #anybit.packed<tile = [80, 16]>>,
+                    %b: tensor<16x64xi2, #anybit.packed<tile = [16, 8]>>,
+                    %c: tensor<16x64xi3, #anybit.packed<tile = [16, 16]>>,
+                    %d: tensor<16x64xi2, #anybit.packed<tile = [16, 16]>>)
+    -> (tensor<1x80xf32>, tensor<1x16xf32>, tensor<1x16xf32>, tensor<2x16xf32>) {
+  %ya = anybit.matmul %x, %a {accumulator = f32, transpose_rhs} : tensor<1x64xf32>, tensor<80x64xi2, #anybit.packed<tile = [80, 16]>> -> tensor<1x80xf32>
+  %yb = anybit.matmul %x, %b {accumulator = f32, transpose_rhs} : tensor<1x64xf32>, tensor<16x64xi2, #anybit.packed<tile = [16, 8]>> -> tensor<1x16xf32>
+  %yc = anybit.matmul %x, %c {accumulator = f32, transpose_rhs} : tensor<1x64xf32>, tensor<16x64xi3, #anybit.packed<tile = [16, 16]>> -> tensor<1x16xf32>
+  %yd = anybit.matmul %x2, %d {accumulator = f32, transpose_rhs} : tensor<2x64xf32>, tensor<16x64xi2, #anybit.packed<tile = [16, 16]>> -> tensor<2x16xf32>
+  return %ya, %yb, %yc, %yd : tensor<1x80xf32>, tensor<1x16xf32>, tensor<1x16xf32>, tensor<2x16xf32>
+}

@@ -1,0 +1,131 @@
+"""f32 activations times 1- and 2-bit weights tiled ``[16 R, 32 / bits]``
+(the f32 lookup-table GEMV, FloatLookupTableMatmulCodegen): against numpy's
+float64 product of the same dequantized weights and against the reference
+VM, within the tolerance of a reordered f32 sum; the same weights row-major
+(the code-FMA kernel) give the same products; on two threads; and the
+layouts the kernel declines still compute the right thing."""
+
+import numpy as np
+import pytest
+
+import anybit
+
+RNG = np.random.default_rng(20261201)
+
+
+def gemv_source(m, n, k, element, encoding):
+    a, w, y = (f"tensor<{m}x{k}xf32>",
+               f"tensor<{n}x{k}x{element}, #anybit.packed<{encoding}>>",
+               f"tensor<{m}x{n}xf32>")
+    return (f"func.func @gemv(%a: {a}, %w: {w}) -> {y} {{\n"
+            f"  %y = anybit.matmul %a, %w {{accumulator = f32, transpose_rhs}}"
+            f" : {a}, {w} -> {y}\n  return %y : {y}\n}}\n")
+
+
+def codes(dtype, shape):
+    """Random values of `dtype`: i1 and ui* unsigned, trits -1..1."""
+    if dtype == "!anybit.trit":
+        return RNG.integers(-1, 2, shape).astype(np.int8)
+    bits = int(dtype.lstrip("sui"))
+    if dtype.startswith("ui") or dtype == "i1":
+        return RNG.integers(0, 2**bits, shape).astype(np.int8)
+    return RNG.integers(-(2 ** (bits - 1)), 2 ** (bits - 1), shape).astype(np.int8)
+
+
+def check_close(got, want, terms):
+    """|got - want| within 2 K 2^-24 of the sum of the terms' magnitudes
+    (two orders of a K-term f32 sum) plus 1e-6 of the largest output."""
+    k = terms.shape[-1]
+    bound = 2 * k * 2.0**-24 * np.abs(terms).sum(axis=-1) + 1e-6 * np.max(np.abs(want))
+    assert np.all(np.abs(got.astype(np.float64) - want) <= bound)
+
+
+CASES = [
+    # dtype, n, k, rows of a tile, group (0: unscaled), scale type
+    ("i2", 128, 512, 64, 32, "f16"),
+    ("i2", 64, 2048, 64, 128, "f16"),   # 16 groups: one whole block of scales
+    ("si2", 96, 640, 32, 16, "bf16"),   # 40 groups: two blocks and a tail
+    ("ui2", 48, 256, 48, 64, "f32"),
+    ("!anybit.trit", 64, 320, 16, 32, "f8E8M0FNU"),
+    ("i1", 64, 1024, 64, 32, "f16"),
+    ("ui1", 32, 96, 16, 0, None),
+    ("i2", 16, 16, 16, 0, None),
+]
+
+
+@pytest.mark.parametrize("dtype, n, k, rows, group, scale", CASES)
+def test_tiled_gemv_matches_numpy_and_the_vm(dtype, n, k, rows, group, scale):
+    bits = 1 if dtype.endswith("1") else 2
+    encoding = f"tile = [{rows}, {32 // bits}]"
+    kwargs = {}
+    w = codes(dtype, (n, k))
+    deq = w.astype(np.float64)
+    if group:
+        encoding = f"block = [1, {group}], scale = {scale}, " + encoding
+        s = RNG.uniform(0.5, 2.0, (n, k // group)).astype(np.float32)
+        if scale == "f8E8M0FNU":
+            s = np.exp2(RNG.integers(-3, 4, (n, k // group))).astype(np.float32)
+        kwargs["scales"] = s
+    src = gemv_source(1, n, k, dtype, encoding)
+    packed = anybit.pack(w, dtype, encoding, **kwargs)
+    if group:
+        deq = deq * np.repeat(packed.scales.astype(np.float64), group, axis=1)
+    x = RNG.standard_normal((1, k)).astype(np.float32)
+    want = x.astype(np.float64) @ deq.T
+    terms = x.astype(np.float64)[0] * deq
+    got = anybit.compile(src).gemv(x, packed)
+    check_close(got, want, terms)
+    check_close(anybit.interpret(src, "gemv", x, packed), want, terms)
+
+
+def test_tiled_and_row_major_weights_give_the_same_gemv():
+    n, k, group = 128, 1024, 128
+    w = codes("i2", (n, k))
+    s = RNG.uniform(0.5, 2.0, (n, k // group)).astype(np.float32)
+    x = RNG.standard_normal((1, k)).astype(np.float32)
+    scaled = f"block = [1, {group}], scale = f16"
+    results = []
+    for encoding in (scaled, scaled + ", tile = [64, 16]"):
+        packed = anybit.pack(w, "i2", encoding, scales=s)
+        results.append(anybit.compile(gemv_source(1, n, k, "i2", encoding)).gemv(x, packed))
+    deq = w * np.repeat(anybit.pack(w, "i2", scaled, scales=s).scales.astype(np.float64), group, 1)
+    check_close(results[1], results[0].astype(np.float64), x.astype(np.float64)[0] * deq)
+
+
+def test_tiled_gemv_on_two_threads():
+    n, k = 512, 512
+    encoding = "block = [1, 64], scale = f16, tile = [64, 16]"
+    w = codes("i2", (n, k))
+    s = RNG.uniform(0.5, 2.0, (n, k // 64)).astype(np.float32)
+    packed = anybit.pack(w, "i2", encoding, scales=s)
+    x = RNG.standard_normal((1, k)).astype(np.float32)
+    src = gemv_source(1, n, k, "i2", encoding)
+    one = anybit.compile(src).gemv(x, packed)
+    two = anybit.compile(src, threads=2).gemv(x, packed)
+    # Each output is one tile's: the same code on either thread.
+    np.testing.assert_array_equal(one, two)
+
+
+@pytest.mark.parametrize("m, rows, cols", [(2, 16, 16), (1, 80, 16), (1, 16, 8)])
+def test_layouts_the_kernel_declines_still_compute(m, rows, cols):
+    """A batch, tiles of five sub-tiles, tiles narrower than a word: the
+    generic contraction reads them."""
+    n, k = 80, 64
+    encoding = f"tile = [{rows}, {cols}]"
+    w = codes("i2", (n, k))
+    x = RNG.standard_normal((m, k)).astype(np.float32)
+    src = gemv_source(m, n, k, "i2", encoding)
+    got = anybit.compile(src).gemv(x, anybit.pack(w, "i2", encoding))
+    want = x.astype(np.float64) @ w.T.astype(np.float64)
+    check_close(got, want, x.astype(np.float64)[:, None, :] * w.astype(np.float64))
+
+
+def test_empty_rows_of_weights_give_zeros():
+    """K = 0: tiles divide an empty dimension, and there is no word to read
+    (the kernel declines; every output is an empty sum)."""
+    encoding = "tile = [16, 16]"
+    src = gemv_source(1, 16, 0, "i2", encoding)
+    w = anybit.pack(np.zeros((16, 0), np.int8), "i2", encoding)
+    x = np.zeros((1, 0), np.float32)
+    np.testing.assert_array_equal(anybit.compile(src).gemv(x, w), np.zeros((1, 16), np.float32))
+    np.testing.assert_array_equal(anybit.interpret(src, "gemv", x, w), np.zeros((1, 16), np.float32))
