@@ -22,11 +22,15 @@
 // lookup alone bound the kernel at 42 against 88 G weights/s with R = 4 on
 // Zen 5), and a tile's words are one sequential stream.
 //
+// Each lookup is added by an FMA by 1.0 (anybit.x86_vfmaddps_rn), which
+// Zen 5 issues on pipes the permutes and shifts do not use.
+//
 // [1, G] scales (G a multiple of the tile's columns) multiply each group's
-// sums once; a tile converts its rows' scales onto the stack 64 groups at a
-// time, and each group copies its 16 R scales into one vector a sub-tile
-// (scalar moves, which leave the vector units to the lookups). The sum is
-// reordered against the VM's (docs/semantics.md allows compiled code to).
+// sums once: a tile reads 16 groups' scales of each row at a time and
+// transposes them, 16 x 16 by shuffles, into one vector of 16 rows a group
+// and sub-tile on the stack, and prefetches the next tile's scales. The
+// sum is reordered against the VM's (docs/semantics.md allows compiled
+// code to).
 //
 //===----------------------------------------------------------------------===//
 

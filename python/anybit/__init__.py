@@ -103,6 +103,7 @@ __all__ = [
     "tensor_type",
     "to_gguf_blocks",
     "trit_encoding",
+    "gemv_encoding",
     "unpack",
 ]
 
@@ -322,19 +323,63 @@ def trit_encoding(batch=1, shape=None):
         >>> enc = trit_encoding()
         >>> w = pack([[1, 0, -1, 1]] * 64, "!anybit.trit", enc)
     """
-    def positive(v):
-        return (not isinstance(v, bool) and hasattr(v, "__index__")
-                and 1 <= v.__index__() < 2**63)
-
-    if not positive(batch):
+    if not _is_positive_int(batch):
         raise ValueError("batch must be a positive int, got %r" % (batch,))
-    dims = []
-    if shape is not None:
-        if isinstance(shape, str) or not hasattr(shape, "__len__") or len(shape) != 2 \
-                or not all(positive(d) for d in shape):
-            raise ValueError("shape must be two positive ints (N, K), got %r" % (shape,))
-        dims = [d.__index__() for d in shape]
-    return _anybit.preferred_trit_encoding(batch.__index__(), dims)
+    return _anybit.preferred_trit_encoding(batch.__index__(), _weight_dims(shape))
+
+
+def _is_positive_int(v):
+    """Whether `v` is an int (not a bool) in [1, 2**63)."""
+    return (not isinstance(v, bool) and hasattr(v, "__index__")
+            and 1 <= v.__index__() < 2**63)
+
+
+def _weight_dims(shape):
+    """`shape` (N, K) of weights as a list of two ints, [] for None."""
+    if shape is None:
+        return []
+    if isinstance(shape, str) or not hasattr(shape, "__len__") or len(shape) != 2 \
+            or not all(_is_positive_int(d) for d in shape):
+        raise ValueError("shape must be two positive ints (N, K), got %r" % (shape,))
+    return [d.__index__() for d in shape]
+
+
+def gemv_encoding(dtype, shape=None, group_size=None, scale="f16"):
+    """The encoding to pack GEMV weights in for the host CPU's fastest f32-activation kernel.
+
+    For ``y = W x`` with ``W`` stored N x K (``transpose_rhs``) and one
+    row of f32 activations: 1- and 2-bit integers (any signedness) and
+    trits are tiled ``[64, 32 / bits]`` (or 32 or 16 rows, whichever
+    divides N) where the CPU has AVX-512 BW, the layout of the f32
+    lookup-table kernel (sums of two or four activations looked up for 16
+    rows at once: 1.4-2.3x the row-major kernel for 2-bit weights on Zen
+    5); anything else, or where a tile does not fit, is row-major. With
+    ``group_size``, the encoding carries ``[1, group_size]`` block scales
+    of type ``scale`` (f16, bf16, f32 or e8m0), so that
+    ``pack(w, dtype, enc, scales=s)`` takes it as it is.
+
+    Raises:
+        ValueError: a bad ``dtype`` or ``scale``, ``shape`` not two
+            positive ints, ``group_size`` not a positive int (dividing K
+            when ``shape`` is given).
+
+    Example:
+        >>> enc = gemv_encoding("i2", (4096, 4096), group_size=128)
+        >>> # "#anybit.packed<block = [1, 128], scale = f16, tile = [64, 16]>" on AVX-512
+    """
+    if not isinstance(dtype, str):
+        raise ValueError("dtype must be a string, got %r" % (dtype,))
+    dims = _weight_dims(shape)
+    group = 0
+    if group_size is not None:
+        if not _is_positive_int(group_size):
+            raise ValueError("group_size must be a positive int, got %r" % (group_size,))
+        group = group_size.__index__()
+        if dims and dims[1] % group != 0:
+            raise ValueError("group_size %d does not divide K = %d" % (group, dims[1]))
+    if not isinstance(scale, str):
+        raise ValueError("scale must be a string, got %r" % (scale,))
+    return _anybit.preferred_gemv_encoding(dtype, dims, group, scale)
 
 
 def pack(array, dtype, encoding=None, scales=None, zero_points=None):

@@ -22,6 +22,7 @@
 #include "anybit/Interp/ValueIO.h"
 #include "anybit/Target/CPU.h"
 
+#include "mlir/AsmParser/AsmParser.h"
 #include "mlir/IR/SymbolTable.h"
 
 #include <pybind11/stl.h>
@@ -504,6 +505,37 @@ describe it.)doc");
       py::arg("batch"), py::arg("shape"),
       "The #anybit.packed encoding of trit weights whose kernel is fastest "
       "on the host CPU; see anybit.trit_encoding.");
+  m.def(
+      "preferred_gemv_encoding",
+      [](const std::string &dtype, std::vector<int64_t> shape, int64_t group,
+         const std::string &scale) {
+        ContextLock lock;
+        MLIRContext *ctx = &getContext();
+        Type element = parseDtype(dtype);
+        Type scaleType = group ? parseDtype(scale) : Type();
+        FailureOr<std::string> encoding = failure();
+        std::string diagnostics;
+        {
+          DiagnosticCapture capture(/*withLocations=*/false);
+          encoding = getPreferredGemvEncoding(CPUCompileOptions(), element,
+                                              shape, group, scaleType,
+                                              UnknownLoc::get(ctx));
+          diagnostics = capture.text();
+        }
+        if (failed(encoding))
+          throw CompileError(diagnostics);
+        // A scale type the encoding does not take is a bad argument.
+        {
+          DiagnosticCapture capture(/*withLocations=*/false);
+          if (!parseAttribute(*encoding, ctx))
+            throwValueError("no GEMV encoding with scale '" + scale +
+                            "': " + capture.text());
+        }
+        return *encoding;
+      },
+      py::arg("dtype"), py::arg("shape"), py::arg("group"), py::arg("scale"),
+      "The #anybit.packed encoding of f32-activation GEMV weights whose "
+      "kernel is fastest on the host CPU; see anybit.gemv_encoding.");
   m.def("compile", &compile, py::arg("source"), py::arg("name"),
         py::arg("target"), py::arg("opt_level"), py::arg("threads") = 1,
         py::arg("reduction") = "auto", py::arg("bat") = false,

@@ -129,3 +129,63 @@ def test_empty_rows_of_weights_give_zeros():
     x = np.zeros((1, 0), np.float32)
     np.testing.assert_array_equal(anybit.compile(src).gemv(x, w), np.zeros((1, 16), np.float32))
     np.testing.assert_array_equal(anybit.interpret(src, "gemv", x, w), np.zeros((1, 16), np.float32))
+
+
+def host_has_avx512bw():
+    try:
+        with open("/proc/cpuinfo") as f:
+            return " avx512bw" in f.read()
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("dtype, shape, group, want_tile", [
+    ("i2", (4096, 4096), 128, "tile = [64, 16]"),
+    ("!anybit.trit", (96, 64), 32, "tile = [32, 16]"),   # 64 does not divide 96
+    ("ui1", (48, 64), None, "tile = [16, 32]"),
+    ("i2", (40, 64), 32, None),                          # no tile divides 40
+    ("i2", (64, 64), 8, None),                           # groups split words
+    ("i4", (64, 64), 32, None),                          # one code a lookup: no gain
+])
+def test_gemv_encoding_is_a_layout_the_fast_kernels_read(dtype, shape, group, want_tile):
+    enc = anybit.gemv_encoding(dtype, shape, group_size=group)
+    scales = f"block = [1, {group}], scale = f16" if group else ""
+    if want_tile and host_has_avx512bw():
+        want = ", ".join(p for p in (scales, want_tile) if p)
+    else:
+        want = scales
+    assert enc == f"#anybit.packed<{want}>"
+    n, k = shape
+    if n * k > 1 << 16:
+        return
+    w = codes(dtype, shape)
+    kwargs = {"scales": RNG.uniform(0.5, 2.0, (n, k // group)).astype(np.float32)} if group else {}
+    packed = anybit.pack(w, dtype, enc, **kwargs)
+    deq = w.astype(np.float64)
+    if group:
+        deq = deq * np.repeat(packed.scales.astype(np.float64), group, axis=1)
+    x = RNG.standard_normal((1, k)).astype(np.float32)
+    got = anybit.compile(gemv_source(1, n, k, dtype, enc[len("#anybit.packed<"):-1])).gemv(x, packed)
+    check_close(got, x.astype(np.float64) @ deq.T, x.astype(np.float64)[0] * deq)
+
+
+def test_gemv_encoding_without_a_shape_takes_64_rows():
+    enc = anybit.gemv_encoding("si2", group_size=64, scale="bf16")
+    tiled = "#anybit.packed<block = [1, 64], scale = bf16, tile = [64, 16]>"
+    assert enc == (tiled if host_has_avx512bw() else "#anybit.packed<block = [1, 64], scale = bf16>")
+    assert anybit.gemv_encoding("i8") == "#anybit.packed<>"
+
+
+@pytest.mark.parametrize("args, kwargs, message", [
+    (("i2", (64, 64)), {"group_size": 48}, "group_size 48 does not divide K = 64"),
+    (("i2", (64,)), {}, "shape must be two positive ints"),
+    (("i2", (0, 64)), {}, "shape must be two positive ints"),
+    (("i2",), {"group_size": 0}, "group_size must be a positive int"),
+    (("i2",), {"group_size": 32, "scale": "i8"}, "no GEMV encoding with scale 'i8'"),
+    (("i2",), {"group_size": 32, "scale": 16}, "scale must be a string"),
+    ((2,), {}, "dtype must be a string"),
+    (("q7",), {}, "dtype"),
+])
+def test_gemv_encoding_rejects_bad_arguments(args, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        anybit.gemv_encoding(*args, **kwargs)

@@ -3,6 +3,7 @@
 #include "anybit/Target/CPU.h"
 
 #include "Anybit/AnybitDialect.h"
+#include "Anybit/ElementTypes.h"
 #include "ModArith/ModArithDialect.h"
 #include "anybit/Pipelines/Pipelines.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -163,6 +164,37 @@ FailureOr<std::string> getPreferredTritEncoding(const CPUCompileOptions &options
         (shape.size() == 2 && shape[0] % rows == 0 && shape[1] % 4 == 0))
       return "#anybit.packed<tile = [" + std::to_string(rows) + ", 4]>";
   return rowMajor;
+}
+
+FailureOr<std::string> getPreferredGemvEncoding(
+    const CPUCompileOptions &options, Type element, ArrayRef<int64_t> shape,
+    int64_t group, Type scale, Location loc) {
+  auto tm = createTargetMachine(options, loc, /*forObjectFile=*/false);
+  if (failed(tm))
+    return failure();
+  std::string scales;
+  if (group) {
+    llvm::raw_string_ostream os(scales);
+    os << "block = [1, " << group << "], scale = " << scale;
+  }
+  auto encoding = [&](StringRef tile) {
+    std::string parts = scales;
+    if (!tile.empty())
+      parts += (parts.empty() ? "" : ", ") + tile.str();
+    return "#anybit.packed<" + parts + ">";
+  };
+  int64_t bits = getElementBitWidth(element);
+  bool codes = isa<TritType>(element) ||
+               (isa<IntegerType>(element) && (bits == 1 || bits == 2));
+  int64_t columns = codes ? 32 / bits : 0;
+  if (x86ByteBits(**tm) < 512 || !codes || group % columns != 0 ||
+      (!shape.empty() && shape[1] % columns != 0))
+    return encoding("");
+  for (int64_t rows : {64, 32, 16})
+    if (shape.empty() || shape[0] % rows == 0)
+      return encoding("tile = [" + std::to_string(rows) + ", " +
+                      std::to_string(columns) + "]");
+  return encoding("");
 }
 
 /// The CPU pipeline on a module whose types are supported, for the
