@@ -50,6 +50,12 @@ std::optional<FloatFormat> getFloatFormat(Type type) {
   return std::nullopt;
 }
 
+bool isE8M0(Type type) {
+  std::optional<FloatFormat> f = getFloatFormat(type);
+  return f && f->expBits == 8 && f->manBits == 0 && !f->isSigned &&
+         !f->hasZero && f->bias == 127 && f->nonFinite == NonFinite::NanOnly;
+}
+
 bool isAnyFloat(Type type) {
   return isa<anybit::FloatFormatType>(type) || type.isF32() || type.isF64() ||
          getFloatFormat(type).has_value();

@@ -28,6 +28,10 @@ unsigned getElementBitWidth(mlir::Type type);
 /// variants).
 std::optional<::anybit::FloatFormat> getFloatFormat(mlir::Type type);
 
+/// Whether `type` is OCP MX's e8m0 (2^(e - 127), e = 255 NaN), the scale
+/// of MXFP4 blocks, builtin (f8E8M0FNU) or spelled as an !anybit.float.
+bool isE8M0(mlir::Type type);
+
 /// True for every float element type Anybit models, builtin or not.
 bool isAnyFloat(mlir::Type type);
 

@@ -20,12 +20,6 @@ bool isAtBitIndex(PackedEncodingAttr enc, Type element) {
   return !layout.base3 && (layout.straddle || layout.wordBits % bits == 0);
 }
 
-bool isE8M0(Type type) {
-  std::optional<FloatFormat> f = getFloatFormat(type);
-  return f && f->expBits == 8 && f->manBits == 0 && !f->isSigned &&
-         !f->hasZero && f->bias == 127 && f->nonFinite == NonFinite::NanOnly;
-}
-
 std::optional<std::pair<int64_t, Type>>
 getGroupScales(PackedEncodingAttr enc) {
   if (!enc || !enc.hasBlocks())

@@ -22,10 +22,6 @@ namespace anybit::codegen {
 /// dense, or words the elements fill exactly (not base 3).
 bool isAtBitIndex(PackedEncodingAttr enc, mlir::Type element);
 
-/// Whether `type` is OCP MX's e8m0 (2^(e - 127), e = 255 NaN), the scale
-/// of MXFP4 blocks.
-bool isE8M0(mlir::Type type);
-
 /// The [1, G] scales of `enc` these kernels read (f16, bf16, f32 or e8m0,
 /// no zero point), as {G, scale type}; {0, null} when unscaled; nothing
 /// otherwise.

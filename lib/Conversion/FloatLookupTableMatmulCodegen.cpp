@@ -128,11 +128,13 @@ struct FloatLookupTableKernel : IndexMath {
   /// `bytes` as a buffer, for prefetches; null until the first.
   Value storage = {};
 
-  /// Prefetches the scales of group `group` of the tile after the one
-  /// whose rows start at `row0`: a tile's scales are one contiguous run
-  /// (rows x groups, row-major), which its groups walk 16 R scales at a
-  /// time. Read in blocks of 16 groups, 16 rows a line apart or more, they
-  /// missed the cache a line each (G = 32 took 1.4x as long as G = 128).
+  /// Prefetches slice `group` of the scales of the tile after the one whose
+  /// rows start at `row0`: a tile's scales are one contiguous run (rows x
+  /// groups, row-major), which its groups walk a group's worth of bytes
+  /// (16 R scales) at a time, so that by its last group the next tile's
+  /// run is in the cache. Read in blocks of 16 groups, 16 rows a line
+  /// apart or more, they missed the cache a line each (G = 32 took 1.4x
+  /// as long as G = 128).
   void prefetchNextScales(Value row0, Value group) {
     int64_t scaleBytes = getElementBitWidth(g.scale) / 8;
     int64_t groups = g.k / g.group, perGroup = g.rows() * scaleBytes;

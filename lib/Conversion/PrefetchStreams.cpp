@@ -159,6 +159,8 @@ struct AnybitPrefetchStreamsPass
       // codes and its group scales) each prefetch (linesToPrefetch).
       struct Stream {
         Value buffer;
+        int64_t anchor; // the first read's constant: reads within a
+                        // stride of it are the stream's, in any order
         LinearForm form; // of the lowest read
         Operation *first;
         Value index;
@@ -180,11 +182,11 @@ struct AnybitPrefetchStreamsPass
         auto known = llvm::find_if(streams, [&](const Stream &stream) {
           return stream.buffer == buffer && stream.stride == stride &&
                  stream.form.sameTerms(*form) &&
-                 std::abs(stream.form.constant - form->constant) < stride;
+                 std::abs(stream.anchor - form->constant) < stride;
         });
         if (known == streams.end()) {
-          streams.push_back(
-              {buffer, *form, &op, index, stride, bytesRead(&op)});
+          streams.push_back({buffer, form->constant, *form, &op, index, stride,
+                             bytesRead(&op)});
           continue;
         }
         int64_t shift = form->constant - known->form.constant;

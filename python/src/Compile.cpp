@@ -22,7 +22,6 @@
 #include "anybit/Interp/ValueIO.h"
 #include "anybit/Target/CPU.h"
 
-#include "mlir/AsmParser/AsmParser.h"
 #include "mlir/IR/SymbolTable.h"
 
 #include <pybind11/stl.h>
@@ -522,15 +521,9 @@ describe it.)doc");
                                               UnknownLoc::get(ctx));
           diagnostics = capture.text();
         }
+        // Bad shapes, groups and scales are bad arguments.
         if (failed(encoding))
-          throw CompileError(diagnostics);
-        // A scale type the encoding does not take is a bad argument.
-        {
-          DiagnosticCapture capture(/*withLocations=*/false);
-          if (!parseAttribute(*encoding, ctx))
-            throwValueError("no GEMV encoding with scale '" + scale +
-                            "': " + capture.text());
-        }
+          throwValueError(diagnostics);
         return *encoding;
       },
       py::arg("dtype"), py::arg("shape"), py::arg("group"), py::arg("scale"),

@@ -176,8 +176,8 @@ func.func @codes_and_scales(%w: memref<16384xi8>) -> vector<8xi8> {
 // a lookup-table tile: four 64-byte reads, 256 bytes apart each iteration)
 // prefetches each of them, the lowest read's index 4096, 4160, 4224 and
 // 4288 bytes ahead, before that read (the reads here out of order). One of
-// 80 bytes an iteration (128-byte reads of 5-bit codes) takes one a line
-// of its stride, rounded down: one.
+// 80 bytes an iteration (128-byte reads of 5-bit codes), under 256, takes
+// one an iteration.
 // LINES-LABEL: func.func @lines
 // LINES: scf.for %[[I:[a-z0-9]+]] =
 // LINES:   %[[LOW:.*]] = arith.muli %[[I]], %{{.*}} : index
@@ -233,4 +233,39 @@ func.func @lines(%w: memref<1048576xi8>) -> (vector<64xi8>, vector<128xi8>) {
     scf.yield %t : vector<128xi8>
   }
   return %r, %r2 : vector<64xi8>, vector<128xi8>
+}
+
+// -----
+
+// Reads of one stream in any order: 128, then 0 (the lowest, which the
+// prefetches follow), then 320, within a stride (256) of the first. One
+// stream, four lines an iteration from the lowest read.
+// LINES-LABEL: func.func @lines_out_of_order
+// LINES: scf.for %[[I:[a-z0-9]+]] =
+// LINES:   %[[LOW:.*]] = arith.muli %[[I]], %{{.*}} : index
+// LINES-COUNT-4: memref.prefetch
+// LINES-NEXT: vector.load %{{.*}}[%[[LOW]]]
+// LINES-NOT: memref.prefetch
+// LINES: scf.yield
+func.func @lines_out_of_order(%w: memref<1048576xi8>) -> vector<64xi8> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %c128 = arith.constant 128 : index
+  %c256 = arith.constant 256 : index
+  %c320 = arith.constant 320 : index
+  %zero = arith.constant dense<0> : vector<64xi8>
+  %r = scf.for %i = %c0 to %c64 step %c1 iter_args(%acc = %zero) -> vector<64xi8> {
+    %at = arith.muli %i, %c256 : index
+    %a1 = arith.addi %at, %c128 : index
+    %a2 = arith.addi %at, %c320 : index
+    %y = vector.load %w[%a1] : memref<1048576xi8>, vector<64xi8>
+    %x = vector.load %w[%at] : memref<1048576xi8>, vector<64xi8>
+    %z = vector.load %w[%a2] : memref<1048576xi8>, vector<64xi8>
+    %s = arith.addi %x, %y : vector<64xi8>
+    %s2 = arith.addi %s, %z : vector<64xi8>
+    %t = arith.addi %acc, %s2 : vector<64xi8>
+    scf.yield %t : vector<64xi8>
+  }
+  return %r : vector<64xi8>
 }

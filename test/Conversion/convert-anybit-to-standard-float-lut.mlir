@@ -28,8 +28,8 @@ func.func @gemv_i2(%x: tensor<1x256xf32>, %w: tensor<128x256xi2, #anybit.packed<
 // CHECK:   arith.extf %{{.*}} : vector<8xf16> to vector<8xf32>
 // CHECK:   vector.shuffle
 // CHECK:   vector.transfer_write %{{.*}}, %[[COLUMNS]]
-// Each group: the scales of the next tile's same group prefetched (a tile's
-// scales are one run), then its first word of 16 rows of each sub-tile
+// Each group: a group's worth of the next tile's scales prefetched (a
+// tile's scales are one run, which its groups walk), then its first word of 16 rows of each sub-tile
 // (64 bytes each), looked up eight times, the lookups alternating between
 // two sums a sub-tile.
 // CHECK:   scf.for %[[G:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(

@@ -142,7 +142,8 @@ def host_has_avx512bw():
 @pytest.mark.parametrize("dtype, shape, group, want_tile", [
     ("i2", (4096, 4096), 128, "tile = [64, 16]"),
     ("!anybit.trit", (96, 64), 32, "tile = [32, 16]"),   # 64 does not divide 96
-    ("ui1", (48, 64), None, "tile = [16, 32]"),
+    ("ui1", (96, 64), None, "tile = [32, 32]"),
+    ("i2", (48, 64), 16, None),                          # 16 rows: slower than row-major
     ("i2", (40, 64), 32, None),                          # no tile divides 40
     ("i2", (64, 64), 8, None),                           # groups split words
     ("i4", (64, 64), 32, None),                          # one code a lookup: no gain
@@ -174,6 +175,10 @@ def test_gemv_encoding_without_a_shape_takes_64_rows():
     tiled = "#anybit.packed<block = [1, 64], scale = bf16, tile = [64, 16]>"
     assert enc == (tiled if host_has_avx512bw() else "#anybit.packed<block = [1, 64], scale = bf16>")
     assert anybit.gemv_encoding("i8") == "#anybit.packed<>"
+    mx = anybit.gemv_encoding("i2", (64, 64), group_size=32, scale="e8m0fnu")
+    assert mx.startswith("#anybit.packed<block = [1, 32], scale = ")
+    w = codes("i2", (64, 64))
+    anybit.pack(w, "i2", mx, scales=np.exp2(RNG.integers(-2, 3, (64, 2))).astype(np.float32))
 
 
 @pytest.mark.parametrize("args, kwargs, message", [
@@ -181,7 +186,10 @@ def test_gemv_encoding_without_a_shape_takes_64_rows():
     (("i2", (64,)), {}, "shape must be two positive ints"),
     (("i2", (0, 64)), {}, "shape must be two positive ints"),
     (("i2",), {"group_size": 0}, "group_size must be a positive int"),
-    (("i2",), {"group_size": 32, "scale": "i8"}, "no GEMV encoding with scale 'i8'"),
+    (("i2",), {"group_size": 32, "scale": "i8"}, "GEMV scales are f16, bf16, f32 or e8m0, not 'i8'"),
+    (("i2",), {"group_size": 32, "scale": "f64"}, "GEMV scales are f16, bf16, f32 or e8m0, not 'f64'"),
+    (("i2",), {"group_size": 32, "scale": "e3m2"}, "GEMV scales are"),
+    (("i2",), {"group_size": 32, "scale": "e8m0"}, "GEMV scales are"),  # signed, with zero
     (("i2",), {"group_size": 32, "scale": 16}, "scale must be a string"),
     ((2,), {}, "dtype must be a string"),
     (("q7",), {}, "dtype"),

@@ -89,13 +89,16 @@ getPreferredTritEncoding(const CPUCompileOptions &options, int64_t batch,
 /// The #anybit.packed encoding to store the N x K weights of GEMVs with f32
 /// activations (y = W x, `transpose_rhs`, one row of x) in, for the target's
 /// fastest kernel, with [1, `group`] scales of type `scale` (none for
-/// `group` 0): integers of 1 or 2 bits (any signedness) and trits tiled
-/// `[R, 32 / bits]`, the f32 lookup-table kernel's layout, where the target
-/// has AVX-512 BW (its 16-entry vpermps) and the tile fits (R = 64, 32 or
-/// 16 dividing N, `group` a multiple of 32 / bits, K too); else row-major
-/// codes (the code-FMA kernel). Measured on Zen 5 (bench/gemv.cpp): 2-bit
-/// weights tiled 1.4-2.3x faster than row-major. `shape` is empty when
-/// unknown (then R = 64).
+/// `group` 0; else f16, bf16, f32 or e8m0, and `group` divides K):
+/// integers of 1 or 2 bits (any signedness) and trits tiled
+/// `[rows, 32 / bits]`, the f32 lookup-table kernel's layout, where the
+/// lowering takes that kernel (AVX-512 BW, which brings AVX-512F's
+/// 16-entry vpermps) and a tile fits (64 or 32 rows dividing N,
+/// `group` a multiple of 32 / bits, K too); else row-major codes (the
+/// code-FMA kernel). Measured on Zen 5 (bench/gemv.cpp): 2-bit weights
+/// tiled 1.4-2.3x faster than row-major. `shape` (N, K) is empty when
+/// unknown (then 64 rows). Errors (a bad rank, group or scale) are
+/// diagnostics at `loc`.
 mlir::FailureOr<std::string>
 getPreferredGemvEncoding(const CPUCompileOptions &options, mlir::Type element,
                          llvm::ArrayRef<int64_t> shape, int64_t group,
