@@ -21,6 +21,10 @@ quantize(array, dtype, group_size=32, symmetric=True, axis=-1, scale_dtype="f16"
     Block-scaled quantization (``anybit.quantize``).
 dequantize(packed, dtype="f32")
     Codes times scales (``anybit.dequantize``).
+trit_encoding(batch=1, shape=None), gemv_encoding(dtype, shape=None, group_size=None, scale="f16")
+    The encoding to pack weights in for the host's fastest kernel: trits
+    for ``bitlinear``-style int8 products, 1- and 2-bit GEMV weights for
+    f32 activations (tiles that the lookup-table kernels read).
 from_gguf_blocks(data, kind), to_gguf_blocks(values, scales, kind), gguf_dequantize(data, kind)
     llama.cpp's TQ2_0, TQ1_0 and Q4_0 blocks, byte-exact (``anybit.gguf``).
 mlir_type, canonical_dtype, encoding_text, tensor_type
