@@ -593,10 +593,11 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
   MatmulLowering(const TypeConverter &converter, MLIRContext *ctx,
                  bool vectorize, TernaryLowering ternary,
                  unsigned x86Int8DotBits, bool x86Multishift,
-                 unsigned x86ByteBits)
+                 unsigned x86ByteBits, unsigned threads)
       : OpConversionPattern(converter, ctx), vectorize(vectorize),
         ternary(ternary), x86Int8DotBits(x86Int8DotBits),
-        x86Multishift(x86Multishift), x86ByteBits(x86ByteBits) {}
+        x86Multishift(x86Multishift), x86ByteBits(x86ByteBits),
+        threads(threads) {}
 
   /// Whether packed weights may take the vector code path.
   bool vectorize;
@@ -607,6 +608,8 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
   unsigned x86Int8DotBits;
   bool x86Multishift;
   unsigned x86ByteBits;
+  /// The OpenMP threads parallel loops will run on, 0 when not known.
+  unsigned threads;
 
   /// Element `indices` of a packed operand in the accumulator type, as the
   /// VM rounds it: integers converted, block-scaled values dequantized
@@ -756,7 +759,7 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
                                        op.getTransposeRhs(), acc)) {
       product = buildFloatLookupTableMatmul(rewriter, loc, lhs,
                                             adaptor.getRhs(),
-                                            op.getRhs().getType());
+                                            op.getRhs().getType(), threads);
       return finish(op, product, rewriter);
     }
     // Without them but with AVX2's byte shuffles: 6-bit floats, whole
@@ -1078,7 +1081,7 @@ struct ConvertAnybitToStandardPass
                  TensorOpTypeConversion>(converter, ctx);
     patterns.add<MatmulLowering>(converter, ctx, vectorize, ternary,
                                  x86Int8DotBits, x86Multishift,
-                                 x86ByteBits);
+                                 x86ByteBits, threads);
     populateStructuralTypeConversions(converter, patterns, target);
     // A named linalg op's body must stay the one its name implies: those
     // whose body the conversion rewrites become linalg.generic first.

@@ -305,14 +305,14 @@ struct FloatLookupTableKernel : IndexMath {
     return m;
   }
 
-  /// The 1 x 16 R tile of y whose first output is `row0`.
-  Value tileOf(Value out, Value row0) {
+  /// `out` with the 16 R outputs of y from `row0` written at column `at`.
+  Value tileOf(Value out, Value row0, Value at) {
     Value tile = arith::DivUIOp::create(b, loc, row0, idx(g.rows()));
     SmallVector<Value> sums = g.group ? scaledSums(tile, row0)
                                       : sumWords(tile, idx(0), g.words());
     for (int64_t q = 0; q < g.subTiles; ++q)
       out = vector::TransferWriteOp::create(b, loc, sums[q], out,
-                                            ValueRange{idx(0), idx(q * kLanes)},
+                                            ValueRange{idx(0), add(at, q * kLanes)},
                                             ArrayRef<bool>{true})
                 .getResult();
     return out;
@@ -331,15 +331,31 @@ bool canLowerFloatLookupTableMatmul(RankedTensorType lhsType,
 }
 
 Value buildFloatLookupTableMatmul(OpBuilder &b, Location loc, Value lhs,
-                                  Value rhsBytes, RankedTensorType rhsType) {
+                                  Value rhsBytes, RankedTensorType rhsType,
+                                  unsigned threads) {
   Geometry g = *getGeometry(rhsType);
   Lanes v(b, loc);
-  FloatLookupTableKernel kernel{
-      {b, loc}, v, buildTables(v, lhs, g), rhsBytes, g};
-  return buildColumnTiles(b, loc, /*m=*/1, rhsType.getDimSize(0), g.rows(),
-                          b.getF32Type(), [&](Value out, Value row0) {
-                            return kernel.tileOf(out, row0);
-                          });
+  FloatLookupTableKernel kernel{{b, loc}, v, Value(), rhsBytes, g};
+  int64_t n = rhsType.getDimSize(0), tiles = n / g.rows();
+  if (threads < 2 || tiles % threads != 0) {
+    kernel.tables = buildTables(v, lhs, g);
+    return buildColumnTiles(b, loc, /*m=*/1, n, g.rows(), b.getF32Type(),
+                            [&](Value out, Value row0) {
+                              return kernel.tileOf(out, row0, kernel.idx(0));
+                            });
+  }
+  int64_t perPart = tiles / threads;
+  return buildColumnTiles(
+      b, loc, /*m=*/1, n, perPart * g.rows(), b.getF32Type(),
+      [&](Value out, Value partRow0) {
+        kernel.tables = buildTables(v, lhs, g);
+        return buildLoop(b, loc, perPart, 1, ValueRange{out},
+                         [&](Value i, ValueRange args) {
+                           Value at = kernel.mul(i, g.rows());
+                           return SmallVector<Value>{kernel.tileOf(
+                               args[0], kernel.add(partRow0, at), at)};
+                         })[0];
+      });
 }
 
 } // namespace anybit::codegen

@@ -53,10 +53,15 @@ bool canLowerFloatLookupTableMatmul(mlir::RankedTensorType lhsType,
 
 /// Emits y = A · W^T in f32 (1 x N), where `lhs` is the f32 tensor A and
 /// `rhsBytes` the 1-D i8 storage of W (of type `rhsType`). Needs AVX-512F
-/// (the lookups are x86 vpermps).
+/// (the lookups are x86 vpermps). With `threads` > 1 dividing the tiles,
+/// the parallel loop is over one part of the tiles a thread, each building
+/// its own tables: read from the core that built them, the tables cost the
+/// other thread 26 µs a call at K = 4096 (128 KiB, a modified line at a
+/// time), as long as a quarter of its work; else it is over tiles.
 mlir::Value buildFloatLookupTableMatmul(mlir::OpBuilder &b, mlir::Location loc,
                                         mlir::Value lhs, mlir::Value rhsBytes,
-                                        mlir::RankedTensorType rhsType);
+                                        mlir::RankedTensorType rhsType,
+                                        unsigned threads);
 
 } // namespace anybit::codegen
 

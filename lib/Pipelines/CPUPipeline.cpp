@@ -38,6 +38,7 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   toStandard.x86Int8DotBits = options.x86Int8DotBits;
   toStandard.x86Multishift = options.x86Multishift;
   toStandard.x86ByteBits = options.x86ByteBits;
+  toStandard.threads = options.openMP ? options.threads : 1;
   pm.addPass(createConvertAnybitToStandard(toStandard));
   pm.addNestedPass<func::FuncOp>(createAnybitKeepUnwrittenInits());
   pm.addPass(createAnybitCPUCallingConvention());

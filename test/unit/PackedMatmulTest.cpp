@@ -431,7 +431,8 @@ protected:
     int64_t bits = anybit::getElementBitWidth(parseType(element, &context));
     int64_t cols = 32 / bits, subTiles = 1 + rng() % (rng() % 10 ? 4 : 5);
     int64_t rows = 16 * subTiles;
-    int64_t n = rows * (1 + rng() % 3), m = rng() % 10 ? 1 : 2;
+    // 1 to 4 tiles: on 2 threads, 2 and 4 split into parts of whole tiles.
+    int64_t n = rows * (1 + rng() % 4), m = rng() % 10 ? 1 : 2;
     int64_t group = cols << (rng() % 3); // 1, 2 or 4 words
     int64_t groups = 1 + rng() % 40;
     int64_t k = group * groups;

@@ -116,6 +116,11 @@ def ConvertAnybitToStandard : Pass<"convert-anybit-to-standard", "mlir::ModuleOp
            "The code-dot kernel may use vpmultishiftqb of the vpdpbusd "
            "width (AVX-512 VBMI, with VL for 256), and at 512 bits the "
            "code-FMA kernel for 6-bit sign-magnitude lookups">,
+    Option<"threads", "threads", "unsigned", /*default=*/"0",
+           "The OpenMP threads the parallel loops will run on (0: not "
+           "known). The f32 lookup-table kernel splits its tiles into one "
+           "part a thread, each building its own tables, where it knows "
+           "them">,
     Option<"x86ByteBits", "x86-byte-bits", "unsigned",
            /*default=*/"0",
            "Width of the x86 byte instructions (vpshufb, vpmaddubsw): "
