@@ -56,6 +56,11 @@ bool isE8M0(Type type) {
          !f->hasZero && f->bias == 127 && f->nonFinite == NonFinite::NanOnly;
 }
 
+bool isKernelScaleType(Type type) {
+  return type && (type.isF16() || type.isBF16() || type.isF32() ||
+                  isE8M0(type));
+}
+
 bool isAnyFloat(Type type) {
   return isa<anybit::FloatFormatType>(type) || type.isF32() || type.isF64() ||
          getFloatFormat(type).has_value();

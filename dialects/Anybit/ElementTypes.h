@@ -32,6 +32,10 @@ std::optional<::anybit::FloatFormat> getFloatFormat(mlir::Type type);
 /// of MXFP4 blocks, builtin (f8E8M0FNU) or spelled as an !anybit.float.
 bool isE8M0(mlir::Type type);
 
+/// Whether `type` is a block scale the packed-weight matmul kernels read:
+/// f16, bf16, f32 or e8m0.
+bool isKernelScaleType(mlir::Type type);
+
 /// True for every float element type Anybit models, builtin or not.
 bool isAnyFloat(mlir::Type type);
 

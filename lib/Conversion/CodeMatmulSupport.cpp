@@ -26,7 +26,7 @@ getGroupScales(PackedEncodingAttr enc) {
     return std::pair<int64_t, Type>{0, Type()};
   Type scale = enc.getScale();
   if (enc.getZeroPoint() || enc.getBlock()[0] != 1 ||
-      !(scale.isF16() || scale.isBF16() || scale.isF32() || isE8M0(scale)))
+      !isKernelScaleType(scale))
     return std::nullopt;
   return std::pair<int64_t, Type>{enc.getBlock()[1], scale};
 }

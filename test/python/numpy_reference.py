@@ -12,6 +12,15 @@ import numpy as np
 # ---------------------------------------------------------------------------
 
 
+def int_range(dtype):
+    """[low, high) of an integer dtype string ("iN", "uiN", "siN"): i1 and
+    uiN unsigned, the others two's complement."""
+    bits = int(dtype.lstrip("sui"))
+    if dtype.startswith("ui") or dtype == "i1":
+        return 0, 2**bits
+    return -(2 ** (bits - 1)), 2 ** (bits - 1)
+
+
 def wrap(values, n, signed):
     """Python ints reduced modulo 2^n, as two's complement when signed."""
     out = []

@@ -9,15 +9,9 @@ import numpy as np
 import pytest
 
 import anybit
+from numpy_reference import int_range
 
 RNG = np.random.default_rng(20261130)
-
-
-def int_range(dtype):
-    bits = int(dtype.lstrip("sui"))
-    if dtype.startswith("ui") or dtype == "i1":
-        return 0, 2**bits
-    return -(2 ** (bits - 1)), 2 ** (bits - 1)
 
 
 def int_matmul(m, n, k, dtype):

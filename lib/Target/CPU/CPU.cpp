@@ -177,8 +177,7 @@ FailureOr<std::string> getPreferredGemvEncoding(
                           << " does not divide K";
   // The scales the GEMV kernels read: an encoding with others would leave
   // the tiles to the generic contraction.
-  if (group && !(scale && (scale.isF16() || scale.isBF16() ||
-                           scale.isF32() || isE8M0(scale))))
+  if (group && !isKernelScaleType(scale))
     return emitError(loc) << "GEMV scales are f16, bf16, f32 or e8m0, not "
                           << scale;
   auto tm = createTargetMachine(options, loc, /*forObjectFile=*/false);
