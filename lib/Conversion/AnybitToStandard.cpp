@@ -3,15 +3,16 @@
 #include "anybit/Conversion/Passes.h"
 
 #include "Anybit/AnybitDialect.h"
-#include "ElementCodegen.h"
-#include "PackedCodegen.h"
-#include "RetypeOp.h"
+#include "Anybit/X86Ops.h"
 #include "CodeCvtMatmulCodegen.h"
 #include "CodeDotMatmulCodegen.h"
 #include "CodeFmaMatmulCodegen.h"
+#include "ElementCodegen.h"
 #include "FloatLookupTableMatmulCodegen.h"
 #include "LookupTableMatmulCodegen.h"
-#include "Anybit/X86Ops.h"
+#include "PackedCodegen.h"
+#include "RetypeOp.h"
+#include "RowMajorRepack.h"
 #include "VectorMatmulCodegen.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -655,15 +656,16 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
   /// The contraction as a linalg.generic, in the accumulator type, with the
   /// VM's order of operations.
   Value buildContraction(OpBuilder &b, Location loc, MatmulOp op,
-                         OpAdaptor adaptor, Value lhs, Type acc) const {
+                         OpAdaptor adaptor, Value rhs, RankedTensorType rhsType,
+                         Value lhs, Type acc) const {
     auto resultType = op.getType();
-    // A packed right-hand side (the weights) is read in place inside the
-    // contraction rather than expanded into a dequantized copy.
-    auto rhsType = op.getRhs().getType();
+    // A packed right-hand side (the weights; `rhs`, of type `rhsType`) is
+    // read in place inside the contraction rather than expanded into a
+    // dequantized copy.
     std::optional<PackedView> rhsView;
     SmallVector<Value> inputs = {lhs};
     if (PackedEncodingAttr enc = getPackedEncoding(rhsType))
-      rhsView = PackedView{adaptor.getRhs(), rhsType, enc};
+      rhsView = PackedView{rhs, rhsType, enc};
     else
       inputs.push_back(
           toAccumulator(b, loc, op.getRhs(), adaptor.getRhs(), acc));
@@ -732,34 +734,41 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
                                        x86ByteBits);
       return finish(op, product, rewriter);
     }
+    RankedTensorType rhsType = op.getRhs().getType();
+    Value rhs = adaptor.getRhs();
+    // 512-bit byte shuffles (AVX-512 BW) imply AVX-512F's vpermps tables.
+    bool tables = x86ByteBits >= 512;
+    // Tiles are the lookup-table kernels' layout: where neither runs, the
+    // other kernels take the weights moved row-major (RowMajorRepack.h).
+    auto accumulatorLhs =
+        RankedTensorType::get(op.getLhs().getType().getShape(), acc);
+    if (!(vectorize && tables &&
+          canLowerFloatLookupTableMatmul(accumulatorLhs, rhsType,
+                                         op.getTransposeRhs(), acc)))
+      if (std::optional<RankedTensorType> rowMajor = getRowMajorTwin(rhsType)) {
+        rhs = buildRowMajorStorage(rewriter, loc, rhs, rhsType);
+        rhsType = *rowMajor;
+      }
     // Into f32 the code-dot kernel reorders the sum: a vector kernel too.
     if ((!trits || ternary == TernaryLowering::Auto ||
          ternary == TernaryLowering::AddSub) &&
         (isa<IntegerType>(acc) || vectorize) &&
-        canLowerCodeDotMatmul(op.getLhs().getType(), op.getRhs().getType(),
+        canLowerCodeDotMatmul(op.getLhs().getType(), rhsType,
                               op.getTransposeRhs(), acc,
-                              x86Int8DotBits || x86ByteBits >= 256 ? 64
-                                                                   : 16)) {
+                              x86Int8DotBits || x86ByteBits >= 256 ? 64 : 16)) {
       product = buildCodeDotMatmul(rewriter, loc, adaptor.getLhs(),
-                                   op.getLhs().getType(), adaptor.getRhs(),
-                                   op.getRhs().getType(),
-                                   x86Int8DotBits, x86Multishift,
-                                   x86ByteBits);
+                                   op.getLhs().getType(), rhs, rhsType,
+                                   x86Int8DotBits, x86Multishift, x86ByteBits);
       return finish(op, product, rewriter);
     }
     Value lhs = toAccumulator(rewriter, loc, op.getLhs(), adaptor.getLhs(), acc);
-    // f32 activations times codes: 512-bit byte shuffles (AVX-512 BW)
-    // imply AVX-512F's vpermps tables.
-    bool tables = x86ByteBits >= 512;
-    // 1- and 2-bit codes tiled for it: sums of two or four activations
-    // looked up per 16 rows (the code-FMA kernel declines tiles).
+    // f32 activations times 1- and 2-bit codes tiled for it: sums of two
+    // or four activations looked up per 16 rows.
     if (vectorize && tables &&
         canLowerFloatLookupTableMatmul(cast<RankedTensorType>(lhs.getType()),
-                                       op.getRhs().getType(),
-                                       op.getTransposeRhs(), acc)) {
-      product = buildFloatLookupTableMatmul(rewriter, loc, lhs,
-                                            adaptor.getRhs(),
-                                            op.getRhs().getType(), threads);
+                                       rhsType, op.getTransposeRhs(), acc)) {
+      product = buildFloatLookupTableMatmul(rewriter, loc, lhs, rhs, rhsType,
+                                            threads);
       return finish(op, product, rewriter);
     }
     // Without them but with AVX2's byte shuffles: 6-bit floats, whole
@@ -778,44 +787,39 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     auto codeCvt = [&] {
       return vectorize && acc.isF32() && !tables && x86ByteBits >= 256 &&
              canLowerCodeCvtMatmul(cast<RankedTensorType>(lhs.getType()),
-                                   op.getRhs().getType(),
-                                   op.getTransposeRhs(), acc,
+                                   rhsType, op.getTransposeRhs(), acc,
                                    /*tableEntries=*/64);
     };
-    PackedEncodingAttr rhsEnc = getPackedEncoding(op.getRhs().getType());
+    PackedEncodingAttr rhsEnc = getPackedEncoding(rhsType);
     bool longByteGroups =
-        getElementBitWidth(op.getRhs().getType().getElementType()) == 8 &&
+        getElementBitWidth(rhsType.getElementType()) == 8 &&
         (!rhsEnc || !rhsEnc.hasBlocks() || rhsEnc.getBlock().back() >= 128);
-    if ((longByteGroups || codeCvtTakesWindowValues(op.getRhs().getType())) &&
-        codeCvt()) {
-      product = buildCodeCvtMatmul(rewriter, loc, lhs, adaptor.getRhs(),
-                                   op.getRhs().getType());
+    if ((longByteGroups || codeCvtTakesWindowValues(rhsType)) && codeCvt()) {
+      product = buildCodeCvtMatmul(rewriter, loc, lhs, rhs, rhsType);
       return finish(op, product, rewriter);
     }
     if (vectorize && acc.isF32() &&
-        canLowerCodeFmaMatmul(cast<RankedTensorType>(lhs.getType()),
-                              op.getRhs().getType(), op.getTransposeRhs(), acc,
-                              tables, x86ByteBits >= 256)) {
-      product = buildCodeFmaMatmul(rewriter, loc, lhs, adaptor.getRhs(),
-                                   op.getRhs().getType(), tables,
+        canLowerCodeFmaMatmul(cast<RankedTensorType>(lhs.getType()), rhsType,
+                              op.getTransposeRhs(), acc, tables,
+                              x86ByteBits >= 256)) {
+      product = buildCodeFmaMatmul(rewriter, loc, lhs, rhs, rhsType, tables,
                                    x86ByteBits >= 256,
                                    x86Multishift && x86Int8DotBits >= 512);
       return finish(op, product, rewriter);
     }
     if (codeCvt()) {
-      product = buildCodeCvtMatmul(rewriter, loc, lhs, adaptor.getRhs(),
-                                   op.getRhs().getType());
+      product = buildCodeCvtMatmul(rewriter, loc, lhs, rhs, rhsType);
       return finish(op, product, rewriter);
     }
     if (vectorize && acc.isF32() &&
-        canVectorizePackedMatmul(cast<RankedTensorType>(lhs.getType()),
-                                 op.getRhs().getType(), op.getTransposeRhs()))
-      product = buildVectorizedPackedMatmul(rewriter, loc, lhs, adaptor.getRhs(),
-                                            op.getRhs().getType(),
+        canVectorizePackedMatmul(cast<RankedTensorType>(lhs.getType()), rhsType,
+                                 op.getTransposeRhs()))
+      product = buildVectorizedPackedMatmul(rewriter, loc, lhs, rhs, rhsType,
                                             op.getTransposeRhs(), tables,
                                             x86ByteBits == 256);
     else
-      product = buildContraction(rewriter, loc, op, adaptor, lhs, acc);
+      product =
+          buildContraction(rewriter, loc, op, adaptor, rhs, rhsType, lhs, acc);
     return finish(op, product, rewriter);
   }
 

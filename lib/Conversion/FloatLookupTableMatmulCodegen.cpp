@@ -31,9 +31,22 @@ constexpr int64_t kLineBytes = 64;
 /// Sub-tiles of 16 rows a tile may have: each keeps two sums, an output
 /// and its word in registers, beside the table and the shifted words.
 constexpr int64_t kMaxSubTiles = 4;
+/// Rows of x one pass over a tile's words takes. With scales a pass keeps
+/// a group's sums and the scaled outputs of each row and sub-tile in
+/// registers: 16 of each for 4 rows, which spilled (B = 4, G = 32: 877
+/// against 564 us at 4096 x 4096 with 2 rows a pass, on Zen 5).
+constexpr int64_t kMaxRowsPerPass = 2;
+/// Rows of x a block of the kernel takes over all of W: every tile reads
+/// every row's tables (64 bytes per c columns: 8 rows are 1 MiB at
+/// K = 4096 and 2 bits, Zen 5's L2).
+constexpr int64_t kRowsPerBlock = 8;
+/// Independent sums a pass keeps so that an FMA's latency (4 cycles, 2 a
+/// cycle on Zen 5) is hidden: with fewer sums, two a sub-tile and row.
+constexpr int64_t kMinChains = 8;
 
 /// The operands' shape, as the kernel reads them.
 struct Geometry {
+  int64_t batch; // M: rows of x and y
   Type element;
   int64_t bits;     // 1 or 2
   int64_t k;        // columns of W
@@ -47,9 +60,11 @@ struct Geometry {
   int64_t words() const { return k / columnsPerWord(); }
   int64_t rows() const { return kLanes * subTiles; }
   int64_t tileBytes() const { return kSubTileBytes * subTiles; }
+  /// f32s of one row's tables.
+  int64_t tableStride() const { return k / codesPerIndex() * kEntries; }
 };
 
-std::optional<Geometry> getGeometry(RankedTensorType rhsType) {
+std::optional<Geometry> getGeometry(int64_t batch, RankedTensorType rhsType) {
   PackedEncodingAttr enc = getPackedEncoding(rhsType);
   Type element = rhsType.getElementType();
   // K = 0 has no word to read (tiles divide an empty dimension).
@@ -71,7 +86,8 @@ std::optional<Geometry> getGeometry(RankedTensorType rhsType) {
   std::optional<std::pair<int64_t, Type>> scales = getGroupScales(enc);
   if (!scales || scales->first % tile[1] != 0)
     return std::nullopt;
-  return Geometry{element,
+  return Geometry{batch,
+                  element,
                   bits,
                   rhsType.getDimSize(1),
                   tile[0] / kLanes,
@@ -80,9 +96,10 @@ std::optional<Geometry> getGeometry(RankedTensorType rhsType) {
                   int64_t(enc.getDataBytes(rhsType.getShape(), element))};
 }
 
-/// The tables of the activations `lhs` (1 x K f32): table p, at 16 p, holds
-/// sum_i value(code i of e) x[c p + i] at entry e, the first code in the low
-/// bits, summed in order (a multiplication, then FMAs).
+/// The tables of the activations `lhs` (M x K f32): table p of row m, at
+/// m stride + 16 p, holds sum_i value(code i of e) x[m, c p + i] at entry
+/// e, the first code in the low bits, summed in order (a multiplication,
+/// then FMAs).
 Value buildTables(Lanes &v, Value lhs, const Geometry &g) {
   OpBuilder &b = v.b;
   Location loc = v.loc;
@@ -97,28 +114,44 @@ Value buildTables(Lanes &v, Value lhs, const Geometry &g) {
         b, loc, DenseElementsAttr::get(v.f32v(), ArrayRef<float>(lane))));
   }
   Value tables = tensor::EmptyOp::create(
-      b, loc, ArrayRef<int64_t>{count * kEntries}, b.getF32Type());
+      b, loc, ArrayRef<int64_t>{g.batch * g.tableStride()}, b.getF32Type());
   IndexMath m{b, loc};
   Value pad = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
-  return buildLoop(
-      b, loc, count, 1, ValueRange{tables},
-      [&](Value p, ValueRange args) {
-        Value x = vector::TransferReadOp::create(
-            b, loc, VectorType::get({c}, b.getF32Type()), lhs,
-            ValueRange{m.idx(0), m.mul(p, c)}, pad, ArrayRef<bool>{true});
-        Value sum;
-        for (int64_t i = 0; i < c; ++i) {
-          Value xi = splatElement(b, loc, x, b.getIndexAttr(i), kLanes);
-          sum = i ? vector::FMAOp::create(b, loc, weights[i], xi, sum)
-                  : arith::MulFOp::create(b, loc, weights[i], xi).getResult();
-        }
-        return SmallVector<Value>{
-            vector::TransferWriteOp::create(b, loc, sum, args[0],
-                                            ValueRange{m.mul(p, kEntries)},
-                                            ArrayRef<bool>{true})
-                .getResult()};
-      })[0];
+  auto rowTables = [&](Value row, Value init) {
+    return buildLoop(
+        b, loc, count, 1, ValueRange{init}, [&](Value p, ValueRange args) {
+          Value x = vector::TransferReadOp::create(
+              b, loc, VectorType::get({c}, b.getF32Type()), lhs,
+              ValueRange{row, m.mul(p, c)}, pad, ArrayRef<bool>{true});
+          Value sum;
+          for (int64_t i = 0; i < c; ++i) {
+            Value xi = splatElement(b, loc, x, b.getIndexAttr(i), kLanes);
+            sum = i ? vector::FMAOp::create(b, loc, weights[i], xi, sum)
+                    : arith::MulFOp::create(b, loc, weights[i], xi).getResult();
+          }
+          return SmallVector<Value>{
+              vector::TransferWriteOp::create(
+                  b, loc, sum, args[0],
+                  ValueRange{
+                      m.add(m.mul(row, g.tableStride()), m.mul(p, kEntries))},
+                  ArrayRef<bool>{true})
+                  .getResult()};
+        })[0];
+  };
+  if (g.batch == 1)
+    return rowTables(m.idx(0), tables);
+  return buildLoop(b, loc, g.batch, 1, ValueRange{tables},
+                   [&](Value row, ValueRange args) {
+                     return SmallVector<Value>{rowTables(row, args[0])};
+                   })[0];
 }
+
+/// Rows [first, first + count) of x, whose sums one pass over a tile's
+/// words computes.
+struct RowPass {
+  Value first;
+  int64_t count;
+};
 
 struct FloatLookupTableKernel : IndexMath {
   Lanes v;
@@ -173,63 +206,84 @@ struct FloatLookupTableKernel : IndexMath {
     return vector::BitCastOp::create(b, loc, v.i32v(), raw);
   }
 
-  /// `sums` (two a sub-tile: consecutive lookups alternate, so that an
-  /// addition's latency is hidden) plus word `word` of tile `tile`; with no
-  /// `sums`, the word's lookups alone (not added to zeros, which LLVM may
-  /// not fold away: -0 + +0 is +0). Each lookup is added by an FMA by 1.0
-  /// (anybit.x86_vfmaddps_rn, exactly an addition): Zen 5's additions
-  /// share two pipes with the permutes and shifts, its FMAs use the other
-  /// two (136 against 100 G weights/s in a C++ model, weights in cache).
-  SmallVector<Value> addWord(Value tile, Value word, ValueRange sums) {
+  /// Sums a pass keeps per sub-tile and row: two (consecutive lookups
+  /// alternate) where fewer than kMinChains would be independent.
+  int64_t chainsPer(const RowPass &rows) const {
+    return rows.count * g.subTiles < kMinChains ? 2 : 1;
+  }
+
+  /// `sums` (chainsPer(rows) per row and sub-tile, row-major) plus word
+  /// `word` of tile `tile` for `rows`; with no `sums`, the word's lookups
+  /// alone (not added to zeros, which LLVM may not fold away: -0 + +0 is
+  /// +0). A row's lookup of a sub-tile shares its shifted word with the
+  /// pass's other rows, and a table read with the other sub-tiles. Each
+  /// lookup is added by an FMA by 1.0 (anybit.x86_vfmaddps_rn, exactly an
+  /// addition): Zen 5's additions share two pipes with the permutes and
+  /// shifts, its FMAs use the other two (136 against 100 G weights/s in a
+  /// C++ model, weights in cache).
+  SmallVector<Value> addWord(Value tile, Value word, const RowPass &rows,
+                             ValueRange sums) {
     SmallVector<Value, kMaxSubTiles> w;
     for (int64_t q = 0; q < g.subTiles; ++q)
       w.push_back(read(tile, word, q));
+    int64_t chains = chainsPer(rows);
     SmallVector<Value> next(sums);
-    next.resize(2 * g.subTiles);
+    next.resize(rows.count * g.subTiles * chains);
     Value pad = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
     Value ones = v.f32c(1);
     for (int64_t j = 0; j < kLookupsPerWord; ++j) {
       Value at = mul(add(mul(word, kLookupsPerWord), j), kEntries);
-      Value table = vector::TransferReadOp::create(
-          b, loc, v.f32v(), tables, ValueRange{at}, pad, ArrayRef<bool>{true});
+      SmallVector<Value, kMaxRowsPerPass> table;
+      for (int64_t i = 0; i < rows.count; ++i)
+        table.push_back(vector::TransferReadOp::create(
+            b, loc, v.f32v(), tables,
+            ValueRange{add(at, mul(add(rows.first, i), g.tableStride()))}, pad,
+            ArrayRef<bool>{true}));
       for (int64_t q = 0; q < g.subTiles; ++q) {
         Value index = j ? v.shr(w[q], v.i32c(kIndexBits * j)) : w[q];
-        Value looked = X86VpermpsOp::create(b, loc, v.f32v(), table, index);
-        Value &sum = next[2 * q + j % 2];
-        sum = sum ? X86VfmaddpsRnOp::create(b, loc, v.f32v(), looked, ones,
-                                            sum)
+        for (int64_t i = 0; i < rows.count; ++i) {
+          Value looked =
+              X86VpermpsOp::create(b, loc, v.f32v(), table[i], index);
+          Value &sum = next[(i * g.subTiles + q) * chains + j % chains];
+          sum =
+              sum ? X86VfmaddpsRnOp::create(b, loc, v.f32v(), looked, ones, sum)
                         .getResult()
                   : looked;
+        }
       }
     }
     return next;
   }
 
-  /// The sums of `count` (> 0) words of tile `tile` from word `first`, one
-  /// a sub-tile.
-  SmallVector<Value> sumWords(Value tile, Value first, int64_t count) {
-    SmallVector<Value> sums = addWord(tile, first, {});
+  /// The sums of `count` (> 0) words of tile `tile` from word `first` for
+  /// `rows`, one a row and sub-tile (row-major).
+  SmallVector<Value> sumWords(Value tile, Value first, int64_t count,
+                              const RowPass &rows) {
+    SmallVector<Value> sums = addWord(tile, first, rows, {});
     if (count > 1)
-      sums = buildLoop(b, loc, count - 1, 1, sums,
-                       [&](Value i, ValueRange args) {
-                         return addWord(tile, add(add(first, i), 1), args);
-                       });
-    SmallVector<Value> perSubTile;
-    for (int64_t q = 0; q < g.subTiles; ++q)
-      perSubTile.push_back(
-          arith::AddFOp::create(b, loc, sums[2 * q], sums[2 * q + 1]));
-    return perSubTile;
+      sums =
+          buildLoop(b, loc, count - 1, 1, sums, [&](Value i, ValueRange args) {
+            return addWord(tile, add(add(first, i), 1), rows, args);
+          });
+    int64_t chains = chainsPer(rows);
+    if (chains == 1)
+      return sums;
+    SmallVector<Value> each;
+    for (int64_t s = 0; s < int64_t(sums.size()); s += chains)
+      each.push_back(arith::AddFOp::create(b, loc, sums[s], sums[s + 1]));
+    return each;
   }
 
-  /// The scaled sums of tile `tile` (rows from `row0`), one a sub-tile:
-  /// each group's sums times its scales, in blocks of 16 groups. A block
-  /// reads each row's 16 scales (stored row by row), transposes each
-  /// sub-tile's 16 x 16 by shuffles into `columns` on the stack (group by
-  /// group, the tile's rows side by side), and each group loads its
-  /// sub-tiles' scales from there. LLVM made per-group scalar moves into
-  /// 16 masked loads and 14 shuffles a vector, and a gather takes 7 cycles
-  /// on Zen 5: 64 shuffles per 256 scales cost 10% at G = 32.
-  SmallVector<Value> scaledSums(Value tile, Value row0) {
+  /// The scaled sums of tile `tile` (rows of W from `row0`) for `rows`, one
+  /// a row and sub-tile: each group's sums times its scales, in blocks of
+  /// 16 groups. A block reads each row's 16 scales (stored row by row),
+  /// transposes each sub-tile's 16 x 16 by shuffles into `columns` on the
+  /// stack (group by group, the tile's rows side by side), and each group
+  /// loads its sub-tiles' scales from there. LLVM made per-group scalar
+  /// moves into 16 masked loads and 14 shuffles a vector, and a gather
+  /// takes 7 cycles on Zen 5: 64 shuffles per 256 scales cost 10% at
+  /// G = 32.
+  SmallVector<Value> scaledSums(Value tile, Value row0, const RowPass &rows) {
     int64_t groups = g.k / g.group;
     int64_t wordsPerGroup = g.group / g.columnsPerWord();
     Value columns = memref::AllocaOp::create(
@@ -251,18 +305,20 @@ struct FloatLookupTableKernel : IndexMath {
           b, loc, count, 1, outs, [&](Value gi, ValueRange args) {
             prefetchNextScales(row0, add(g0, gi));
             SmallVector<Value> sums = sumWords(
-                tile, mul(add(g0, gi), wordsPerGroup), wordsPerGroup);
+                tile, mul(add(g0, gi), wordsPerGroup), wordsPerGroup, rows);
             SmallVector<Value> next;
-            for (int64_t q = 0; q < g.subTiles; ++q) {
-              Value scale = vector::LoadOp::create(
-                  b, loc, v.f32v(), columns, ValueRange{gi, idx(q * kLanes)});
-              next.push_back(
-                  vector::FMAOp::create(b, loc, sums[q], scale, args[q]));
-            }
+            for (int64_t i = 0; i < rows.count; ++i)
+              for (int64_t q = 0; q < g.subTiles; ++q) {
+                Value scale = vector::LoadOp::create(
+                    b, loc, v.f32v(), columns, ValueRange{gi, idx(q * kLanes)});
+                int64_t s = i * g.subTiles + q;
+                next.push_back(
+                    vector::FMAOp::create(b, loc, sums[s], scale, args[s]));
+              }
             return next;
           });
     };
-    SmallVector<Value> outs(g.subTiles, v.f32c(0));
+    SmallVector<Value> outs(rows.count * g.subTiles, v.f32c(0));
     int64_t whole = groups / kLanes;
     if (whole)
       outs = buildLoop(b, loc, whole, 1, outs, [&](Value i, ValueRange args) {
@@ -305,17 +361,27 @@ struct FloatLookupTableKernel : IndexMath {
     return m;
   }
 
-  /// `out` with the 16 R outputs of y from `row0` written at column `at`.
+  /// `out` with the 16 R outputs of y's rows from `row0` written at column
+  /// `at`, in passes of up to kMaxRowsPerPass rows of x over the tile's
+  /// words (from L2 after the first: 64 KiB at K = 4096).
   Value tileOf(Value out, Value row0, Value at) {
     Value tile = arith::DivUIOp::create(b, loc, row0, idx(g.rows()));
-    SmallVector<Value> sums = g.group ? scaledSums(tile, row0)
-                                      : sumWords(tile, idx(0), g.words());
-    for (int64_t q = 0; q < g.subTiles; ++q)
-      out = vector::TransferWriteOp::create(b, loc, sums[q], out,
-                                            ValueRange{idx(0), add(at, q * kLanes)},
-                                            ArrayRef<bool>{true})
-                .getResult();
-    return out;
+    return buildRowChunks(
+        b, loc, g.batch, std::min(g.batch, kMaxRowsPerPass), out,
+        [&](Value t, Value first, int64_t count) {
+          RowPass rows{first, count};
+          SmallVector<Value> sums =
+              g.group ? scaledSums(tile, row0, rows)
+                      : sumWords(tile, idx(0), g.words(), rows);
+          for (int64_t i = 0; i < count; ++i)
+            for (int64_t q = 0; q < g.subTiles; ++q)
+              t = vector::TransferWriteOp::create(
+                      b, loc, sums[i * g.subTiles + q], t,
+                      ValueRange{add(first, i), add(at, q * kLanes)},
+                      ArrayRef<bool>{true})
+                      .getResult();
+          return t;
+        });
   }
 };
 
@@ -325,28 +391,29 @@ bool canLowerFloatLookupTableMatmul(RankedTensorType lhsType,
                                     RankedTensorType rhsType, bool transposed,
                                     Type accumulator) {
   return transposed && accumulator.isF32() && lhsType.hasStaticShape() &&
-         lhsType.getRank() == 2 && lhsType.getDimSize(0) == 1 &&
+         lhsType.getRank() == 2 && lhsType.getDimSize(0) >= 1 &&
          lhsType.getElementType().isF32() && !lhsType.getEncoding() &&
-         getGeometry(rhsType).has_value();
+         getGeometry(lhsType.getDimSize(0), rhsType).has_value();
 }
 
-Value buildFloatLookupTableMatmul(OpBuilder &b, Location loc, Value lhs,
-                                  Value rhsBytes, RankedTensorType rhsType,
-                                  unsigned threads) {
-  Geometry g = *getGeometry(rhsType);
+/// y for the rows of `lhs` (at most kRowsPerBlock), over all of W.
+static Value buildBlock(OpBuilder &b, Location loc, Value lhs, Value rhsBytes,
+                        RankedTensorType rhsType, unsigned threads) {
+  int64_t batch = cast<RankedTensorType>(lhs.getType()).getDimSize(0);
+  Geometry g = *getGeometry(batch, rhsType);
   Lanes v(b, loc);
   FloatLookupTableKernel kernel{{b, loc}, v, Value(), rhsBytes, g};
   int64_t n = rhsType.getDimSize(0), tiles = n / g.rows();
   if (threads < 2 || tiles % threads != 0) {
     kernel.tables = buildTables(v, lhs, g);
-    return buildColumnTiles(b, loc, /*m=*/1, n, g.rows(), b.getF32Type(),
+    return buildColumnTiles(b, loc, batch, n, g.rows(), b.getF32Type(),
                             [&](Value out, Value row0) {
                               return kernel.tileOf(out, row0, kernel.idx(0));
                             });
   }
   int64_t perPart = tiles / threads;
   return buildColumnTiles(
-      b, loc, /*m=*/1, n, perPart * g.rows(), b.getF32Type(),
+      b, loc, batch, n, perPart * g.rows(), b.getF32Type(),
       [&](Value out, Value partRow0) {
         kernel.tables = buildTables(v, lhs, g);
         return buildLoop(b, loc, perPart, 1, ValueRange{out},
@@ -355,6 +422,36 @@ Value buildFloatLookupTableMatmul(OpBuilder &b, Location loc, Value lhs,
                            return SmallVector<Value>{kernel.tileOf(
                                args[0], kernel.add(partRow0, at), at)};
                          })[0];
+      });
+}
+
+Value buildFloatLookupTableMatmul(OpBuilder &b, Location loc, Value lhs,
+                                  Value rhsBytes, RankedTensorType rhsType,
+                                  unsigned threads) {
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  int64_t batch = lhsType.getDimSize(0), k = lhsType.getDimSize(1);
+  if (batch <= kRowsPerBlock)
+    return buildBlock(b, loc, lhs, rhsBytes, rhsType, threads);
+  // A larger batch, a block of rows of x at a time: each block reads W
+  // again, a tenth of the time its lookups take (2-bit W, on Zen 5).
+  Value y = tensor::EmptyOp::create(
+      b, loc, ArrayRef<int64_t>{batch, rhsType.getDimSize(0)}, b.getF32Type());
+  OpFoldResult zero = b.getIndexAttr(0), one = b.getIndexAttr(1);
+  return buildRowChunks(
+      b, loc, batch, kRowsPerBlock, y,
+      [&](Value out, Value first, int64_t count) {
+        Value rows = tensor::ExtractSliceOp::create(
+            b, loc, lhs, ArrayRef<OpFoldResult>{first, zero},
+            ArrayRef<OpFoldResult>{b.getIndexAttr(count), b.getIndexAttr(k)},
+            ArrayRef<OpFoldResult>{one, one});
+        Value block = buildBlock(b, loc, rows, rhsBytes, rhsType, threads);
+        return tensor::InsertSliceOp::create(
+                   b, loc, block, out, ArrayRef<OpFoldResult>{first, zero},
+                   ArrayRef<OpFoldResult>{
+                       b.getIndexAttr(count),
+                       b.getIndexAttr(rhsType.getDimSize(0))},
+                   ArrayRef<OpFoldResult>{one, one})
+            .getResult();
       });
 }
 

@@ -351,13 +351,16 @@ def _weight_dims(shape):
 def gemv_encoding(dtype, shape=None, group_size=None, scale="f16"):
     """The encoding to pack GEMV weights in for the host CPU's fastest f32-activation kernel.
 
-    For ``y = W x`` with ``W`` stored N x K (``transpose_rhs``) and one
-    row of f32 activations: 1- and 2-bit integers (any signedness) and
-    trits are tiled ``[64, 32 / bits]`` (or 32 rows where 64 do not divide
-    N) where the CPU has AVX-512 BW, the layout of the f32
-    lookup-table kernel (sums of two or four activations looked up for 16
-    rows at once: 1.4-2.3x the row-major kernel for 2-bit weights on Zen
-    5); anything else, or where a tile does not fit, is row-major. With
+    For ``y = W x`` with ``W`` stored N x K (``transpose_rhs``) and f32
+    activations (one row or a batch): 1- and 2-bit integers (any
+    signedness) and trits are tiled ``[64, 32 / bits]`` (or 32 rows where
+    64 do not divide N) where the CPU has AVX-512 BW, the layout of the
+    f32 lookup-table kernel (sums of two or four activations looked up for
+    16 rows at once: 1.4-2.3x the row-major kernel for 2-bit weights on
+    Zen 5 at batch 1, 2.1-2.4x at batch 4); anything else, or where a tile
+    does not fit, is row-major. (Tiled weights still compute elsewhere:
+    where no kernel reads their tiles they are copied row-major each
+    call.) With
     ``group_size``, the encoding carries ``[1, group_size]`` block scales
     of type ``scale`` (``"f16"``, ``"bf16"``, ``"f32"`` or MX's e8m0,
     ``"e8m0fnu"``), so that

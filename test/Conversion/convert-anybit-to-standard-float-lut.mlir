@@ -1,7 +1,8 @@
 // RUN: anybit-opt %s --convert-anybit-to-standard="x86-byte-bits=512" --split-input-file | FileCheck %s
 // Known threads dividing the tiles: one part of the tiles a thread.
 // RUN: anybit-opt %s --convert-anybit-to-standard="x86-byte-bits=512 threads=2" --split-input-file | FileCheck %s --check-prefix=PARTS
-// Without AVX-512 (no vpermps) tiled weights take the generic contraction.
+// Without AVX-512 (no vpermps) tiled weights are moved row-major for the
+// row-major kernels.
 // RUN: anybit-opt %s --convert-anybit-to-standard="x86-byte-bits=256" --split-input-file | FileCheck %s --check-prefix=AVX2
 
 func.func @gemv_i2(%x: tensor<1x256xf32>, %w: tensor<128x256xi2, #anybit.packed<block = [1, 32], scale = f16, tile = [64, 16]>>) -> tensor<1x128xf32> {
@@ -66,9 +67,20 @@ func.func @gemv_i2(%x: tensor<1x256xf32>, %w: tensor<128x256xi2, #anybit.packed<
 // PARTS:     vector.fma
 // PARTS:   scf.for {{.*}} -> (tensor<1x64xf32>) {
 // PARTS:     anybit.x86_vpermps
+// Without vpermps: the scales (2048 bytes from byte 8192) copied as they
+// are, then each tile's 64 words of 4 bytes read in order and written to
+// their rows; the code-FMA kernel reads the copy.
 // AVX2-LABEL: func.func @gemv_i2(
+// AVX2: tensor.extract_slice %{{.*}}[8192] [2048] [1] : tensor<10240xi8> to tensor<2048xi8>
+// AVX2: tensor.insert_slice
+// AVX2: %[[ROW_MAJOR:.*]] = scf.for {{.*}} -> (tensor<10240xi8>) {
+// AVX2:   scf.for {{.*}} -> (tensor<10240xi8>) {
+// AVX2:     vector.transfer_read %{{.*}} : tensor<10240xi8>, vector<4xi8>
+// AVX2:     vector.transfer_write %{{.*}} : vector<4xi8>, tensor<10240xi8>
 // AVX2-NOT: anybit.x86_vpermps
-// AVX2: linalg.generic
+// AVX2-NOT: linalg.generic
+// AVX2: scf.forall
+// AVX2: vector.transfer_read %[[ROW_MAJOR]][%{{.*}}], %{{.*}} : tensor<10240xi8>, vector<64xi8>
 
 // -----
 
@@ -94,19 +106,67 @@ func.func @gemv_i1_unscaled(%x: tensor<1x64xf32>, %w: tensor<16x64xi1, #anybit.p
 // -----
 
 // Not the kernel's: tiles of 80 rows (more than four sub-tiles), tiles that
-// are not a row's word ([16, 8] of 2 bits), 3-bit codes, and a batch of 2.
+// are not a row's word ([16, 8] of 2 bits), and 3-bit codes.
 // CHECK-LABEL: func.func @declined(
 // CHECK-NOT: anybit.x86_vpermps
 // CHECK: return
-func.func @declined(%x: tensor<1x64xf32>, %x2: tensor<2x64xf32>,
+func.func @declined(%x: tensor<1x64xf32>,
                     %a: tensor<80x64xi2, #anybit.packed<tile = [80, 16]>>,
                     %b: tensor<16x64xi2, #anybit.packed<tile = [16, 8]>>,
-                    %c: tensor<16x64xi3, #anybit.packed<tile = [16, 16]>>,
-                    %d: tensor<16x64xi2, #anybit.packed<tile = [16, 16]>>)
-    -> (tensor<1x80xf32>, tensor<1x16xf32>, tensor<1x16xf32>, tensor<2x16xf32>) {
+                    %c: tensor<16x64xi3, #anybit.packed<tile = [16, 16]>>)
+    -> (tensor<1x80xf32>, tensor<1x16xf32>, tensor<1x16xf32>) {
   %ya = anybit.matmul %x, %a {accumulator = f32, transpose_rhs} : tensor<1x64xf32>, tensor<80x64xi2, #anybit.packed<tile = [80, 16]>> -> tensor<1x80xf32>
   %yb = anybit.matmul %x, %b {accumulator = f32, transpose_rhs} : tensor<1x64xf32>, tensor<16x64xi2, #anybit.packed<tile = [16, 8]>> -> tensor<1x16xf32>
   %yc = anybit.matmul %x, %c {accumulator = f32, transpose_rhs} : tensor<1x64xf32>, tensor<16x64xi3, #anybit.packed<tile = [16, 16]>> -> tensor<1x16xf32>
-  %yd = anybit.matmul %x2, %d {accumulator = f32, transpose_rhs} : tensor<2x64xf32>, tensor<16x64xi2, #anybit.packed<tile = [16, 16]>> -> tensor<2x16xf32>
-  return %ya, %yb, %yc, %yd : tensor<1x80xf32>, tensor<1x16xf32>, tensor<1x16xf32>, tensor<2x16xf32>
+  return %ya, %yb, %yc : tensor<1x80xf32>, tensor<1x16xf32>, tensor<1x16xf32>
 }
+
+// -----
+
+func.func @batch_of_3(%x: tensor<3x64xf32>, %w: tensor<64x64xi2, #anybit.packed<tile = [64, 16]>>) -> tensor<3x64xf32> {
+  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<3x64xf32>, tensor<64x64xi2, #anybit.packed<tile = [64, 16]>> -> tensor<3x64xf32>
+  return %y : tensor<3x64xf32>
+}
+
+// A batch: tables for each row of x (3 x 512 f32s), built row by row.
+// CHECK-LABEL: func.func @batch_of_3(
+// CHECK: scf.for %[[ROW:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}}) -> (tensor<1536xf32>) {
+// CHECK:   scf.for {{.*}} -> (tensor<1536xf32>) {
+// CHECK:     vector.transfer_read %{{.*}}[%[[ROW]], %{{.*}}]{{.*}} : tensor<3x64xf32>, vector<2xf32>
+// Each tile in passes of two rows of x (a loop of one here) and one: a
+// pass shifts each sub-tile's word once and looks it up in each row's
+// table, one sum a row and sub-tile (8 independent sums).
+// CHECK: scf.forall
+// CHECK:   scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}}) -> (tensor<3x64xf32>) {
+// CHECK-COUNT-4: vector.bitcast %{{.*}} : vector<64xi8> to vector<16xi32>
+// CHECK:     %[[T0:.*]] = vector.transfer_read %{{.*}} : tensor<1536xf32>, vector<16xf32>
+// CHECK:     %[[T1:.*]] = vector.transfer_read %{{.*}} : tensor<1536xf32>, vector<16xf32>
+// CHECK:     anybit.x86_vpermps %[[T0]], %[[W:.*]] : vector<16xf32>
+// CHECK:     anybit.x86_vpermps %[[T1]], %[[W]] : vector<16xf32>
+// CHECK-NOT: arith.addf
+// CHECK:     vector.transfer_write {{.*}} : vector<16xf32>, tensor<3x64xf32>
+// CHECK:   scf.yield
+// The last row: one row's 4 sums alone would be 4 chains, so two a sub-tile.
+// CHECK:   anybit.x86_vpermps
+// CHECK:   arith.addf
+// CHECK: scf.forall.in_parallel
+
+// -----
+
+func.func @batch_of_9(%x: tensor<9x64xf32>, %w: tensor<16x64xi2, #anybit.packed<tile = [16, 16]>>) -> tensor<9x16xf32> {
+  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<9x64xf32>, tensor<16x64xi2, #anybit.packed<tile = [16, 16]>> -> tensor<9x16xf32>
+  return %y : tensor<9x16xf32>
+}
+
+// More than 8 rows of x: a block of 8 (tables of 8 rows, 8 x 512 f32s, in
+// L2 at K = 4096), then a block of the last row, each over all of W.
+// CHECK-LABEL: func.func @batch_of_9(
+// CHECK: scf.for %[[FIRST:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[Y:.*]] = %{{.*}}) -> (tensor<9x16xf32>) {
+// CHECK:   tensor.extract_slice %{{.*}}[%[[FIRST]], 0] [8, 64] [1, 1] : tensor<9x64xf32> to tensor<8x64xf32>
+// CHECK:   -> (tensor<4096xf32>)
+// CHECK:   anybit.x86_vpermps
+// CHECK:   tensor.insert_slice %{{.*}} into %[[Y]][%[[FIRST]], 0] [8, 16] [1, 1] : tensor<8x16xf32> into tensor<9x16xf32>
+// CHECK: tensor.extract_slice %{{.*}}[%{{.*}}, 0] [1, 64] [1, 1] : tensor<9x64xf32> to tensor<1x64xf32>
+// CHECK: -> (tensor<512xf32>)
+// CHECK: anybit.x86_vpermps
+// CHECK: tensor.insert_slice %{{.*}}[%{{.*}}, 0] [1, 16] [1, 1] : tensor<1x16xf32> into tensor<9x16xf32>

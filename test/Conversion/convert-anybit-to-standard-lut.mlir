@@ -74,28 +74,46 @@ func.func @gemm(%a: tensor<2x8xi8>, %w: tensor<128x8x!anybit.trit, #anybit.packe
 
 // -----
 
-// Tiles the kernel does not take (16 rows) read one element at a time:
-// the element at (n, k) is at storage position
-// ((n / 16) * 2 + k / 4) * 64 + (n mod 16) * 4 + k mod 4, the row-major
-// position of (n / 16, k / 4, n mod 16, k mod 4) in a 2 x 2 x 16 x 4
-// tensor (the grid of tiles, then one tile).
+// Tiles the kernel does not take (16 rows), whose rows are whole bytes
+// (4 trits): moved row-major first, tile by tile and row by row, one
+// byte a tile row, to where the row-major kernels read them (here the
+// add/sub kernel).
 // CHECK-LABEL: func.func @small_tiles
+// CHECK: scf.for {{.*}} -> (tensor<64xi8>) {
+// CHECK:   scf.for {{.*}} -> (tensor<64xi8>) {
+// CHECK:     vector.transfer_read %{{.*}} : tensor<64xi8>, vector<1xi8>
+// CHECK:     vector.transfer_write %{{.*}} : vector<1xi8>, tensor<64xi8>
+// CHECK-NOT: anybit.x86_vpshufb
+// CHECK: anybit.x86_vpmaddubsw
+func.func @small_tiles(%a: tensor<1x8xi8>, %w: tensor<32x8x!anybit.trit, #anybit.packed<tile = [16, 4]>>) -> tensor<1x32xi32> {
+  %c = anybit.matmul %a, %w {accumulator = i32, transpose_rhs} : tensor<1x8xi8>, tensor<32x8x!anybit.trit, #anybit.packed<tile = [16, 4]>> -> tensor<1x32xi32>
+  return %c : tensor<1x32xi32>
+}
+
+// -----
+
+// Tiles whose rows are half bytes (2 trits) stay where they are and are
+// read one element at a time: the element at (n, k) is at storage position
+// ((n / 16) * 4 + k / 2) * 32 + (n mod 16) * 2 + k mod 2, the row-major
+// position of (n / 16, k / 2, n mod 16, k mod 2) in a 2 x 4 x 16 x 2
+// tensor (the grid of tiles, then one tile).
+// CHECK-LABEL: func.func @half_byte_tiles
 // CHECK-NOT: anybit.x86_vpshufb
 // CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "reduction", "parallel"]
 // CHECK: %[[K:.*]] = linalg.index 1
 // CHECK: %[[N:.*]] = linalg.index 2
 // CHECK: %[[TILE_ROW:.*]] = arith.divui %[[N]], %c16
 // CHECK: %[[IN_ROW:.*]] = arith.remui %[[N]], %c16
-// CHECK: %[[TILE_COL:.*]] = arith.divui %[[K]], %c4
-// CHECK: %[[IN_COL:.*]] = arith.remui %[[K]], %c4
+// CHECK: %[[TILE_COL:.*]] = arith.divui %[[K]], %c2
+// CHECK: %[[IN_COL:.*]] = arith.remui %[[K]], %c2
 // CHECK: %[[P0:.*]] = arith.addi %{{.*}}, %[[TILE_ROW]]
-// CHECK: %[[P0X:.*]] = arith.muli %[[P0]], %c2
+// CHECK: %[[P0X:.*]] = arith.muli %[[P0]], %c4
 // CHECK: %[[TILE:.*]] = arith.addi %[[P0X]], %[[TILE_COL]]
 // CHECK: %[[TILEX:.*]] = arith.muli %[[TILE]], %c16
 // CHECK: %[[ROW:.*]] = arith.addi %[[TILEX]], %[[IN_ROW]]
-// CHECK: %[[ROWX:.*]] = arith.muli %[[ROW]], %c4
+// CHECK: %[[ROWX:.*]] = arith.muli %[[ROW]], %c2
 // CHECK: arith.addi %[[ROWX]], %[[IN_COL]]
-func.func @small_tiles(%a: tensor<1x8xi8>, %w: tensor<32x8x!anybit.trit, #anybit.packed<tile = [16, 4]>>) -> tensor<1x32xi32> {
-  %c = anybit.matmul %a, %w {accumulator = i32, transpose_rhs} : tensor<1x8xi8>, tensor<32x8x!anybit.trit, #anybit.packed<tile = [16, 4]>> -> tensor<1x32xi32>
+func.func @half_byte_tiles(%a: tensor<1x8xi8>, %w: tensor<32x8x!anybit.trit, #anybit.packed<tile = [16, 2]>>) -> tensor<1x32xi32> {
+  %c = anybit.matmul %a, %w {accumulator = i32, transpose_rhs} : tensor<1x8xi8>, tensor<32x8x!anybit.trit, #anybit.packed<tile = [16, 2]>> -> tensor<1x32xi32>
   return %c : tensor<1x32xi32>
 }

@@ -2,8 +2,8 @@
 (the f32 lookup-table GEMV, FloatLookupTableMatmulCodegen): against numpy's
 float64 product of the same dequantized weights and against the reference
 VM, within the tolerance of a reordered f32 sum; the same weights row-major
-(the code-FMA kernel) give the same products; on two threads; and the
-layouts the kernel declines still compute the right thing."""
+(the code-FMA kernel) give the same products; on two threads; batches; and
+the layouts the kernel declines still compute the right thing."""
 
 import numpy as np
 import pytest
@@ -104,11 +104,40 @@ def test_tiled_gemv_on_two_threads():
     np.testing.assert_array_equal(one, two)
 
 
-@pytest.mark.parametrize("m, rows, cols", [(2, 16, 16), (1, 80, 16), (1, 16, 8)])
-def test_layouts_the_kernel_declines_still_compute(m, rows, cols):
-    """A batch, tiles of five sub-tiles, tiles narrower than a word: the
-    generic contraction reads them."""
-    n, k = 80, 64
+@pytest.mark.parametrize("m, dtype, group, threads", [
+    (2, "i2", 32, 1),             # one pass of two rows
+    (3, "!anybit.trit", 64, 2),   # a pass of two rows and one of one
+    (8, "i1", 0, 1),              # one block of 8 rows, four passes
+    (11, "si2", 128, 2),          # a block of 8 rows and one of 3
+])
+def test_batched_tiled_gemv_matches_numpy_and_the_vm(m, dtype, group, threads):
+    """Batches: tables for each row of x, two rows a pass over a tile's
+    words, blocks of 8 rows over all of W."""
+    bits = 1 if dtype.endswith("1") else 2
+    n, k = 128, 512
+    encoding = f"tile = [64, {32 // bits}]"
+    kwargs = {}
+    w = codes(dtype, (n, k))
+    deq = w.astype(np.float64)
+    if group:
+        encoding = f"block = [1, {group}], scale = f16, " + encoding
+        kwargs["scales"] = RNG.uniform(0.5, 2.0, (n, k // group)).astype(np.float32)
+    packed = anybit.pack(w, dtype, encoding, **kwargs)
+    if group:
+        deq = deq * np.repeat(packed.scales.astype(np.float64), group, axis=1)
+    x = RNG.standard_normal((m, k)).astype(np.float32)
+    src = gemv_source(m, n, k, dtype, encoding)
+    want = x.astype(np.float64) @ deq.T
+    terms = x.astype(np.float64)[:, None, :] * deq
+    check_close(anybit.compile(src, threads=threads).gemv(x, packed), want, terms)
+    check_close(anybit.interpret(src, "gemv", x, packed), want, terms)
+
+
+@pytest.mark.parametrize("rows, cols", [(80, 16), (16, 8)])
+def test_layouts_the_kernel_declines_still_compute(rows, cols):
+    """Tiles of five sub-tiles, tiles narrower than a word: the generic
+    contraction reads them."""
+    m, n, k = 1, 80, 64
     encoding = f"tile = [{rows}, {cols}]"
     w = codes("i2", (n, k))
     x = RNG.standard_normal((m, k)).astype(np.float32)

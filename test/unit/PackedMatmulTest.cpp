@@ -25,6 +25,7 @@
 #include "CodeDotMatmulCodegen.h"
 #include "CodeFmaMatmulCodegen.h"
 #include "FloatLookupTableMatmulCodegen.h"
+#include "RowMajorRepack.h"
 #include "anybit/Interp/ElementCodec.h"
 #include "anybit/Interp/Interpreter.h"
 #include "anybit/Support/BitPacking.h"
@@ -42,6 +43,7 @@
 #include "gtest/gtest.h"
 #include <cmath>
 #include <iostream>
+#include <numeric>
 #include <optional>
 #include <random>
 
@@ -294,6 +296,51 @@ protected:
     return matmulFunction("mm", index, lhs, rhs, res, transposed);
   }
 
+  /// A matmul whose weights are tiled for a kernel that is not the one to
+  /// run them (RowMajorRepack): 1..8-bit weights (integers, trits, small
+  /// floats) tiled [R, C] with rows of whole bytes (C bits a multiple of
+  /// 8; R of 1..80 rows), N x K (mostly) or K x N, f32 activations (a
+  /// batch one time in three) unscaled or with [1, G] scales, or int8
+  /// activations times integers into i32. K is now and then a multiple of
+  /// 128, which the row-major kernels take whole.
+  std::string tiledKernel(int index) {
+    bool intAcc = rng() % 4 == 0;
+    std::string element =
+        intAcc ? (rng() % 2 ? "i" : "ui") + std::to_string(1 + rng() % 8)
+               : weightType();
+    int64_t bits = anybit::getElementBitWidth(parseType(element, &context));
+    int64_t cols = 8 / std::gcd(bits, int64_t(8)) * (1 + rng() % 4);
+    static const int64_t tileRows[] = {1, 2, 3, 16, 32, 64, 80};
+    int64_t rows = tileRows[rng() % std::size(tileRows)];
+    int64_t k = rng() % 3 ? cols * (1 + rng() % 6)
+                          : std::lcm(cols, int64_t(128)) * (1 + rng() % 2);
+    int64_t m = rng() % 3 ? 1 : 2 + rng() % 3;
+    // N x K tiled [R, C], or K x N tiled [1 or K, C].
+    bool transposed = rng() % 4 != 0;
+    int64_t n = transposed ? rows * (1 + rng() % 3) : cols * (1 + rng() % 3);
+    if (!transposed)
+      rows = rng() % 2 ? 1 : k;
+    std::vector<std::string> encoding;
+    if (!intAcc && transposed && rng() % 2) {
+      static const char *scales[] = {"f32", "f16", "bf16", "f8E8M0FNU"};
+      int64_t group = cols * (rng() % 2 ? 1 : k / cols);
+      encoding.push_back(llvm::formatv("block = [1, {0}]", group));
+      encoding.push_back(std::string("scale = ") +
+                         scales[rng() % std::size(scales)]);
+    }
+    encoding.push_back(llvm::formatv("tile = [{0}, {1}]", rows, cols));
+    std::string shape = transposed ? llvm::formatv("{0}x{1}", n, k).str()
+                                   : llvm::formatv("{0}x{1}", k, n).str();
+    std::string rhs = llvm::formatv("tensor<{0}x{1}, #anybit.packed<{2}>>",
+                                    shape, element, llvm::join(encoding, ", "));
+    std::string lhs =
+        llvm::formatv("tensor<{0}x{1}x{2}>", m, k, intAcc ? "i8" : "f32");
+    std::string res =
+        llvm::formatv("tensor<{0}x{1}x{2}>", m, n, intAcc ? "i32" : "f32");
+    return matmulFunction("tiled", index, lhs, rhs, res, transposed,
+                          intAcc ? "i32" : "f32");
+  }
+
   /// A kernel for the code-FMA kernel (CodeFmaMatmulCodegen): f32
   /// activations times N x K weights of integers of 1..8 bits, trits or
   /// floats of up to 6 bits, K whole blocks (and, for windows, rows of at
@@ -420,8 +467,10 @@ protected:
   /// 1- and 2-bit floats) tiled [16 R, 32 / bits], R = 1..4, unscaled or
   /// with [1, G] scales of every type the kernel reads, G a multiple of
   /// the tile's columns; rows of up to 40 groups, so that scales come in
-  /// whole blocks of 16 groups and a tail. Now and then a batch of 2 or a
-  /// tile of 5 sub-tiles, which other code takes.
+  /// whole blocks of 16 groups and a tail. One time in three a batch: of
+  /// 2 to 5 rows (passes of 2 rows and 1), or of 9 or 17 (blocks of 8 rows
+  /// and a tail); now and then a tile of 5 sub-tiles, which other code
+  /// takes.
   std::string floatLookupKernel(int index) {
     static const char *elements[] = {"i1", "ui1", "si1", "i2", "ui2",
                                      "si2", "!anybit.trit"};
@@ -432,7 +481,9 @@ protected:
     int64_t cols = 32 / bits, subTiles = 1 + rng() % (rng() % 10 ? 4 : 5);
     int64_t rows = 16 * subTiles;
     // 1 to 4 tiles: on 2 threads, 2 and 4 split into parts of whole tiles.
-    int64_t n = rows * (1 + rng() % 4), m = rng() % 10 ? 1 : 2;
+    static const int64_t batches[] = {2, 3, 4, 5, 9, 17};
+    int64_t n = rows * (1 + rng() % 4);
+    int64_t m = rng() % 3 ? 1 : batches[rng() % std::size(batches)];
     int64_t group = cols << (rng() % 3); // 1, 2 or 4 words
     int64_t groups = 1 + rng() % 40;
     int64_t k = group * groups;
@@ -830,10 +881,39 @@ TEST_F(PackedMatmulTest, FloatLookupTableKernelMatchesTheReferenceVM) {
                });
   }
   EXPECT_EQ(cases, 80 * anybit::test::sweepScale());
-  // Batches (1 in 10) and tiles of 80 rows (1 in 50) are not the kernel's.
+  // Tiles of 80 rows (1 in 50) are not the kernel's.
   std::cout << "[   INFO   ] " << taken << " of " << functions
             << " kernels are the f32 lookup-table kernel's\n";
-  EXPECT_GE(taken * 10, functions * 7);
+  EXPECT_GE(taken * 10, functions * 9);
+}
+
+TEST_F(PackedMatmulTest, TiledWeightsMovedRowMajorMatchTheReferenceVM) {
+  // With AVX-512 and without (where no weights take the f32 lookup-table
+  // kernel), on 1 and 2 threads.
+  int cases = 0, functions = 0, taken = 0;
+  for (int module = 0; module < 6 * anybit::test::sweepScale(); ++module) {
+    std::string source;
+    for (int f = 0; f < 10; ++f)
+      source += tiledKernel(f);
+    anybit::CPUCompileOptions options;
+    options.threads = module % 2 ? 2 : 1;
+    if (module % 3 == 2)
+      options.features = "-avx512f";
+    cases += compareWithTheVM(source, options);
+    countTaken(source, functions, taken,
+               [&](RankedTensorType lhs, RankedTensorType rhs, Type) {
+                 return anybit::codegen::getRowMajorTwin(rhs).has_value() &&
+                        !anybit::codegen::canLowerFloatLookupTableMatmul(
+                            lhs, rhs, /*transposed=*/true,
+                            Float32Type::get(&context));
+               });
+  }
+  EXPECT_EQ(cases, 120 * anybit::test::sweepScale());
+  // 1- and 2-bit weights tiled [16 R, 32 / bits] with f32 activations
+  // are the lookup-table kernel's (on AVX-512 hosts).
+  std::cout << "[   INFO   ] " << taken << " of " << functions
+            << " kernels move their weights row-major\n";
+  EXPECT_GE(taken * 10, functions * 8);
 }
 
 TEST_F(PackedMatmulTest, CodeCvtKernelMatchesTheReferenceVM) {
