@@ -295,7 +295,7 @@ struct FloatLookupTableKernel : IndexMath {
           rowScales.push_back(padTo16(readGroupScales(
               b, loc, bytes, g.scaleBase, groups,
               add(row0, q * kLanes + i), g0, count, g.scale)));
-        SmallVector<Value> groupScales = transpose16(rowScales);
+        SmallVector<Value> groupScales = transpose16(b, loc, rowScales);
         for (int64_t e = 0; e < count; ++e)
           vector::TransferWriteOp::create(b, loc, groupScales[e], columns,
                                           ValueRange{idx(e), idx(q * kLanes)},
@@ -339,26 +339,6 @@ struct FloatLookupTableKernel : IndexMath {
       mask.push_back(std::min(i, n));
     Value zeros = arith::ConstantOp::create(b, loc, b.getZeroAttr(x.getType()));
     return vector::ShuffleOp::create(b, loc, x, zeros, mask);
-  }
-
-  /// The 16 x 16 `m` (16 vectors) transposed: vector i of the result holds
-  /// element i of each. Each of four steps swaps the off-diagonal blocks of
-  /// d x d (d = 8, 4, 2, 1) with one two-source shuffle a vector.
-  SmallVector<Value> transpose16(SmallVector<Value> m) {
-    for (int64_t d = kLanes / 2; d >= 1; d /= 2)
-      for (int64_t i = 0; i < kLanes; ++i) {
-        if (i & d)
-          continue;
-        SmallVector<int64_t> first, second;
-        for (int64_t e = 0; e < kLanes; ++e) {
-          first.push_back(e & d ? kLanes + e - d : e);
-          second.push_back(e & d ? kLanes + e : e + d);
-        }
-        Value top = vector::ShuffleOp::create(b, loc, m[i], m[i + d], first);
-        m[i + d] = vector::ShuffleOp::create(b, loc, m[i], m[i + d], second);
-        m[i] = top;
-      }
-    return m;
   }
 
   /// `out` with the 16 R outputs of y's rows from `row0` written at column

@@ -24,13 +24,15 @@ namespace anybit::codegen {
 /// `type` with its elements stored row-major (the encoding without its
 /// tile), where buildRowMajorStorage can move them there: a 2-D tensor
 /// tiled [T0, T1] whose elements lie at bit i * bits of its data and
-/// whose tile rows are whole bytes (T1 bits a multiple of 8). Nothing
-/// otherwise.
+/// whose tile rows are whole bytes (T1 bits a multiple of 8), or tiled
+/// [1, T1] or [T0, K], which store the elements row-major already.
+/// Nothing otherwise.
 std::optional<mlir::RankedTensorType>
 getRowMajorTwin(mlir::RankedTensorType type);
 
 /// The storage (1-D i8) of the row-major twin of `type` whose tiled
-/// storage is `bytes`: each tile row's bytes moved to its place in its
+/// storage is `bytes` (`bytes` itself for tiles that store the elements
+/// row-major): each tile row's bytes moved to its place in its
 /// row; scales and zero points (stored by block, whatever the tiles) as
 /// they are.
 mlir::Value buildRowMajorStorage(mlir::OpBuilder &b, mlir::Location loc,

@@ -450,6 +450,24 @@ Value buildColumnTiles(OpBuilder &b, Location loc, int64_t m, int64_t n,
   return forall.getResult(0);
 }
 
+SmallVector<Value> transpose16(OpBuilder &b, Location loc,
+                               SmallVector<Value> m) {
+  for (int64_t d = kLanes / 2; d >= 1; d /= 2)
+    for (int64_t i = 0; i < kLanes; ++i) {
+      if (i & d)
+        continue;
+      SmallVector<int64_t> first, second;
+      for (int64_t e = 0; e < kLanes; ++e) {
+        first.push_back(e & d ? kLanes + e - d : e);
+        second.push_back(e & d ? kLanes + e : e + d);
+      }
+      Value top = vector::ShuffleOp::create(b, loc, m[i], m[i + d], first);
+      m[i + d] = vector::ShuffleOp::create(b, loc, m[i], m[i + d], second);
+      m[i] = top;
+    }
+  return m;
+}
+
 Value buildRowChunks(OpBuilder &b, Location loc, int64_t m, int64_t chunk,
                      Value tile,
                      function_ref<Value(Value, Value, int64_t)> rowBlock) {

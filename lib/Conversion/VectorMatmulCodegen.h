@@ -105,6 +105,14 @@ mlir::Value buildVectorizedPackedMatmul(mlir::OpBuilder &b, mlir::Location loc,
                                         bool transposed, bool tables,
                                         bool halfWidthRegisters);
 
+/// The 16 x 16 matrix `m` (16 vectors of 16 elements) transposed: vector i
+/// of the result holds element i of each. Each of four steps swaps the
+/// off-diagonal blocks of d x d (d = 8, 4, 2, 1) with one two-source
+/// shuffle a vector: 64 shuffles.
+llvm::SmallVector<mlir::Value> transpose16(mlir::OpBuilder &b,
+                                           mlir::Location loc,
+                                           llvm::SmallVector<mlir::Value> m);
+
 /// An scf.for from 0 to `count` with `init` as iteration arguments, whose
 /// body `body(iv, args)` is built with `b` and returns the yielded values
 /// (none without `init`: a loop of side effects).

@@ -231,8 +231,9 @@ def compile(source, target="cpu", opt_level=3, *, threads=1, reduction="auto",
             looks partial sums of activations up in tables. ``"auto"``
             (the default) takes the one the weights' layout is for (see
             :func:`trit_encoding` for the layout to choose);
-            ``"generic"``, or a layout the named kernel does not read,
-            takes the contraction that multiplies.
+            ``"generic"`` takes the contraction that multiplies, as do
+            row-major codes with ``"lut"``; tiled codes with
+            ``"addsub"`` are copied row-major first.
 
     Returns:
         Module: ``module.NAME(*arrays)`` (or ``module["NAME"](*arrays)``)
@@ -359,8 +360,8 @@ def gemv_encoding(dtype, shape=None, group_size=None, scale="f16"):
     16 rows at once: 1.4-2.3x the row-major kernel for 2-bit weights on
     Zen 5 at batch 1, 2.1-2.4x at batch 4); anything else, or where a tile
     does not fit, is row-major. (Tiled weights still compute elsewhere:
-    where no kernel reads their tiles they are copied row-major each
-    call.) With
+    where no kernel reads their tiles, tiles whose rows are whole bytes
+    are copied row-major each call.) With
     ``group_size``, the encoding carries ``[1, group_size]`` block scales
     of type ``scale`` (``"f16"``, ``"bf16"``, ``"f32"`` or MX's e8m0,
     ``"e8m0fnu"``), so that

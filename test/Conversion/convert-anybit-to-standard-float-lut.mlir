@@ -68,15 +68,17 @@ func.func @gemv_i2(%x: tensor<1x256xf32>, %w: tensor<128x256xi2, #anybit.packed<
 // PARTS:   scf.for {{.*}} -> (tensor<1x64xf32>) {
 // PARTS:     anybit.x86_vpermps
 // Without vpermps: the scales (2048 bytes from byte 8192) copied as they
-// are, then each tile's 64 words of 4 bytes read in order and written to
-// their rows; the code-FMA kernel reads the copy.
+// are, then, for each 16 rows (8 groups) and 16 tiles (one block), the 16
+// tiles' words of the 16 rows read, transposed by shuffles and written as
+// 16 words of each row; the code-FMA kernel reads the copy.
 // AVX2-LABEL: func.func @gemv_i2(
 // AVX2: tensor.extract_slice %{{.*}}[8192] [2048] [1] : tensor<10240xi8> to tensor<2048xi8>
 // AVX2: tensor.insert_slice
-// AVX2: %[[ROW_MAJOR:.*]] = scf.for {{.*}} -> (tensor<10240xi8>) {
+// AVX2: %[[ROW_MAJOR:.*]] = scf.for %{{.*}} = %c0 to %c8 step %c1 iter_args({{.*}}) -> (tensor<10240xi8>) {
 // AVX2:   scf.for {{.*}} -> (tensor<10240xi8>) {
-// AVX2:     vector.transfer_read %{{.*}} : tensor<10240xi8>, vector<4xi8>
-// AVX2:     vector.transfer_write %{{.*}} : vector<4xi8>, tensor<10240xi8>
+// AVX2-COUNT-16: vector.transfer_read %{{.*}} : tensor<10240xi8>, vector<64xi8>
+// AVX2-COUNT-64: vector.shuffle
+// AVX2-COUNT-16: vector.transfer_write %{{.*}} : vector<64xi8>, tensor<10240xi8>
 // AVX2-NOT: anybit.x86_vpermps
 // AVX2-NOT: linalg.generic
 // AVX2: scf.forall
@@ -170,3 +172,19 @@ func.func @batch_of_9(%x: tensor<9x64xf32>, %w: tensor<16x64xi2, #anybit.packed<
 // CHECK: -> (tensor<512xf32>)
 // CHECK: anybit.x86_vpermps
 // CHECK: tensor.insert_slice %{{.*}}[%{{.*}}, 0] [1, 16] [1, 1] : tensor<1x16xf32> into tensor<9x16xf32>
+
+// -----
+
+func.func @row_major_tiles(%x: tensor<1x256xf32>, %w: tensor<128x256xi2, #anybit.packed<tile = [1, 16]>>) -> tensor<1x128xf32> {
+  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x256xf32>, tensor<128x256xi2, #anybit.packed<tile = [1, 16]>> -> tensor<1x128xf32>
+  return %y : tensor<1x128xf32>
+}
+
+// Tiles of one row store the elements row-major already: no copy, the
+// code-FMA kernel reads the argument's bytes.
+// CHECK-LABEL: func.func @row_major_tiles(
+// CHECK-SAME: %[[X:.*]]: tensor<1x256xf32>, %[[W:.*]]: tensor<8192xi8>)
+// CHECK-NOT: tensor<8192xi8>, vector<4xi8>
+// CHECK-NOT: vector<64xi8>, tensor<8192xi8>
+// CHECK: scf.forall
+// CHECK: vector.transfer_read %[[W]]

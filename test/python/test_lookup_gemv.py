@@ -51,8 +51,10 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("dtype, n, k, rows, group, scale", CASES)
-def test_tiled_gemv_matches_numpy_and_the_vm(dtype, n, k, rows, group, scale):
+def check_tiled_gemv(m, n, k, dtype, rows, group, scale, threads=1):
+    """Compiled and VM GEMVs of m rows of x times n x k `dtype` weights
+    tiled [rows, 32 / bits] (scaled per [1, group] when `group`) against
+    numpy's float64 product of the dequantized weights."""
     bits = 1 if dtype.endswith("1") else 2
     encoding = f"tile = [{rows}, {32 // bits}]"
     kwargs = {}
@@ -64,16 +66,20 @@ def test_tiled_gemv_matches_numpy_and_the_vm(dtype, n, k, rows, group, scale):
         if scale == "f8E8M0FNU":
             s = np.exp2(RNG.integers(-3, 4, (n, k // group))).astype(np.float32)
         kwargs["scales"] = s
-    src = gemv_source(1, n, k, dtype, encoding)
+    src = gemv_source(m, n, k, dtype, encoding)
     packed = anybit.pack(w, dtype, encoding, **kwargs)
     if group:
         deq = deq * np.repeat(packed.scales.astype(np.float64), group, axis=1)
-    x = RNG.standard_normal((1, k)).astype(np.float32)
+    x = RNG.standard_normal((m, k)).astype(np.float32)
     want = x.astype(np.float64) @ deq.T
-    terms = x.astype(np.float64)[0] * deq
-    got = anybit.compile(src).gemv(x, packed)
-    check_close(got, want, terms)
+    terms = x.astype(np.float64)[:, None, :] * deq
+    check_close(anybit.compile(src, threads=threads).gemv(x, packed), want, terms)
     check_close(anybit.interpret(src, "gemv", x, packed), want, terms)
+
+
+@pytest.mark.parametrize("dtype, n, k, rows, group, scale", CASES)
+def test_tiled_gemv_matches_numpy_and_the_vm(dtype, n, k, rows, group, scale):
+    check_tiled_gemv(1, n, k, dtype, rows, group, scale)
 
 
 def test_tiled_and_row_major_weights_give_the_same_gemv():
@@ -113,24 +119,7 @@ def test_tiled_gemv_on_two_threads():
 def test_batched_tiled_gemv_matches_numpy_and_the_vm(m, dtype, group, threads):
     """Batches: tables for each row of x, two rows a pass over a tile's
     words, blocks of 8 rows over all of W."""
-    bits = 1 if dtype.endswith("1") else 2
-    n, k = 128, 512
-    encoding = f"tile = [64, {32 // bits}]"
-    kwargs = {}
-    w = codes(dtype, (n, k))
-    deq = w.astype(np.float64)
-    if group:
-        encoding = f"block = [1, {group}], scale = f16, " + encoding
-        kwargs["scales"] = RNG.uniform(0.5, 2.0, (n, k // group)).astype(np.float32)
-    packed = anybit.pack(w, dtype, encoding, **kwargs)
-    if group:
-        deq = deq * np.repeat(packed.scales.astype(np.float64), group, axis=1)
-    x = RNG.standard_normal((m, k)).astype(np.float32)
-    src = gemv_source(m, n, k, dtype, encoding)
-    want = x.astype(np.float64) @ deq.T
-    terms = x.astype(np.float64)[:, None, :] * deq
-    check_close(anybit.compile(src, threads=threads).gemv(x, packed), want, terms)
-    check_close(anybit.interpret(src, "gemv", x, packed), want, terms)
+    check_tiled_gemv(m, 128, 512, dtype, 64, group, "f16", threads)
 
 
 @pytest.mark.parametrize("rows, cols", [(80, 16), (16, 8)])

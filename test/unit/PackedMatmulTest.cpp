@@ -309,11 +309,16 @@ protected:
         intAcc ? (rng() % 2 ? "i" : "ui") + std::to_string(1 + rng() % 8)
                : weightType();
     int64_t bits = anybit::getElementBitWidth(parseType(element, &context));
-    int64_t cols = 8 / std::gcd(bits, int64_t(8)) * (1 + rng() % 4);
+    // Half the time tile rows of one 32-bit word, which move 16 rows by 16
+    // tiles at a time (over 16 to 40 tiles, a tail of single tiles).
+    bool words = 32 % bits == 0 && rng() % 2;
+    int64_t cols =
+        words ? 32 / bits : 8 / std::gcd(bits, int64_t(8)) * (1 + rng() % 4);
     static const int64_t tileRows[] = {1, 2, 3, 16, 32, 64, 80};
     int64_t rows = tileRows[rng() % std::size(tileRows)];
-    int64_t k = rng() % 3 ? cols * (1 + rng() % 6)
-                          : std::lcm(cols, int64_t(128)) * (1 + rng() % 2);
+    int64_t k = words && rng() % 2 ? cols * (16 + rng() % 25)
+                : rng() % 3        ? cols * (1 + rng() % 6)
+                            : std::lcm(cols, int64_t(128)) * (1 + rng() % 2);
     int64_t m = rng() % 3 ? 1 : 2 + rng() % 3;
     // N x K tiled [R, C], or K x N tiled [1 or K, C].
     bool transposed = rng() % 4 != 0;

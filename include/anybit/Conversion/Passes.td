@@ -31,8 +31,9 @@ def ConvertAnybitToStandard : Pass<"convert-anybit-to-standard", "mlir::ModuleOp
     A matmul of logical i8 activations by packed trit weights (N x K,
     `transpose_rhs`) into i32 is computed without multiplying by weights
     by the kernel that reads the weights' layout (`ternary=auto`, the
-    default), or by the one `ternary` names (`addsub`, `lut`; weights in
-    another layout then take the generic contraction, as with `generic`).
+    default), or by the one `ternary` names (`addsub`, `lut`; tiled
+    weights for `addsub` are copied row-major first, row-major codes for
+    `lut` take the generic contraction, as with `generic`).
     Row-major codes (K > 0 a multiple of 4, or of 5 for base 3) take
     add/sub: the codes c = t + 1 are contracted as unsigned bytes
     against the activations (x86 `vpdpbusd` with `x86-int8-dot-bits`, else
