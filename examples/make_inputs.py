@@ -25,6 +25,10 @@ def make_inputs(out_dir, seed=0):
         "pa": rng.integers(0, 1073479681, size=256, dtype=np.uint32),
         "pb": rng.integers(0, 1073479681, size=256, dtype=np.uint32),
         "hx": rng.integers(0, 1073479681, size=16, dtype=np.uint32),
+        # lookup_gemv.mlir: four tokens, int2 weights (N x K), f16 group scales
+        "lx": rng.standard_normal((4, 256)).astype(np.float32),
+        "lw": rng.integers(-2, 2, size=(128, 256), dtype=np.int8),
+        "ls": (rng.random((128, 8)) * 0.1 + 0.01).astype(np.float16),
     }
     # he_kernels.mlir @rns_polymul: integers modulo P = q1 * q2 as their
     # residues, limb l modulo q_l.

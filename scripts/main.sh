@@ -22,5 +22,8 @@ echo "== RNS negacyclic product modulo a 60-bit P, NTTs as MAT+BAT matmuls (exam
 echo "== f32 -> e3m2 -> f32 (examples/e3m2_cast_roundtrip.mlir)"
 "$BUILD_DIR/bin/anybitc" examples/e3m2_cast_roundtrip.mlir --target=cpu \
   --run=main --check --inputs "$INPUTS/c.npy"
+echo "== int2 x f32 GEMV of weights tiled for lookups, a batch of 4 (examples/lookup_gemv.mlir)"
+"$BUILD_DIR/bin/anybitc" examples/lookup_gemv.mlir --target=cpu \
+  --run=main --check --inputs "$INPUTS/lx.npy" "$INPUTS/lw.npy" "$INPUTS/ls.npy" | tail -n 1
 echo "== one MatMul-free LM block: MLGRU + GLU of ternary BitLinear layers (examples/matmulfree_block.py)"
 PYTHONPATH="$BUILD_DIR/python" /usr/bin/python3 examples/matmulfree_block.py | tail -n 1

@@ -160,5 +160,14 @@ check("RNS negacyclic product equals schoolbook multiplication modulo P",
 check("RNS sum equals the sum modulo P",
       crt(total) == [(u + v) % P for u, v in zip(a, b)])
 
+# 5. 2-bit weights tiled for the f32 lookup-table GEMV, a batch of four.
+lx, lw, ls = (inputs[k] for k in ("lx", "lw", "ls"))
+(y,) = run("lookup_gemv.mlir", "main", ["lx", "lw", "ls"],
+           os.path.join(WORK, "lookup"))
+dequant = lw.astype(np.float32) * np.repeat(ls.astype(np.float32), 32, axis=1)
+ok, err = matmul_close(y, lx, dequant.T)
+check("int2 x f32 GEMV of tiled weights, batch of 4", ok and y.shape == (4, 128),
+      "max abs err %.3g" % err)
+
 print("%d passed, %d failed" % (checks - len(failures), len(failures)))
 sys.exit(1 if failures else 0)
