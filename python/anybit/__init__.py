@@ -358,7 +358,7 @@ def gemv_encoding(dtype, shape=None, group_size=None, scale="f16"):
     64 do not divide N) where the CPU has AVX-512 BW, the layout of the
     f32 lookup-table kernel (sums of two or four activations looked up for
     16 rows at once: 1.4-2.3x the row-major kernel for 2-bit weights on
-    Zen 5 at batch 1, 2.1-2.4x at batch 4); anything else, or where a tile
+    Zen 5 at batch 1, 1.7-2.4x at batch 4); anything else, or where a tile
     does not fit, is row-major. (Tiled weights still compute elsewhere:
     where no kernel reads their tiles, tiles whose rows are whole bytes
     are copied row-major each call.) With

@@ -96,9 +96,9 @@ getPreferredTritEncoding(const CPUCompileOptions &options, int64_t batch,
 /// 16-entry vpermps) and a tile fits (64 or 32 rows dividing N,
 /// `group` a multiple of 32 / bits, K too); else row-major codes (the
 /// code-FMA kernel). Measured on Zen 5 (bench/gemv.cpp): 2-bit weights
-/// tiled 1.4-2.3x faster than row-major at batch 1, 2.1-2.4x at batch 4. `shape` (N, K) is empty when
-/// unknown (then 64 rows). Errors (a bad rank, group or scale) are
-/// diagnostics at `loc`.
+/// tiled 1.4-2.3x faster than row-major at batch 1, 1.7-2.4x at batch 4.
+/// `shape` (N, K) is empty when unknown (then 64 rows). Errors (a bad
+/// rank, group or scale) are diagnostics at `loc`.
 mlir::FailureOr<std::string>
 getPreferredGemvEncoding(const CPUCompileOptions &options, mlir::Type element,
                          llvm::ArrayRef<int64_t> shape, int64_t group,
