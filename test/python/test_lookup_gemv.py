@@ -82,6 +82,21 @@ def test_tiled_gemv_matches_numpy_and_the_vm(dtype, n, k, rows, group, scale):
     check_tiled_gemv(1, n, k, dtype, rows, group, scale)
 
 
+def test_tiled_weights_repack_once_for_another_host():
+    """What the README tells users with weights packed for another host:
+    unpack, pack again in the host's encoding with the same scales. The
+    bytes equal packing row-major in the first place."""
+    n, k, group = 128, 256, 32
+    w = codes("i2", (n, k))
+    s = RNG.uniform(0.5, 2.0, (n, k // group)).astype(np.float32)
+    scaled = f"block = [1, {group}], scale = f16"
+    tiled = anybit.pack(w, "i2", scaled + ", tile = [64, 16]", scales=s)
+    again = anybit.pack(anybit.unpack(tiled), tiled.dtype, scaled, scales=tiled.scales)
+    direct = anybit.pack(w, "i2", scaled, scales=s)
+    np.testing.assert_array_equal(again.data, direct.data)
+    np.testing.assert_array_equal(again.scales, direct.scales)
+
+
 def test_tiled_and_row_major_weights_give_the_same_gemv():
     n, k, group = 128, 1024, 128
     w = codes("i2", (n, k))
