@@ -738,13 +738,16 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     Value rhs = adaptor.getRhs();
     // 512-bit byte shuffles (AVX-512 BW) imply AVX-512F's vpermps tables.
     bool tables = x86ByteBits >= 512;
+    // f32 activations (A in the accumulator type, as toAccumulator makes
+    // it) times 1- and 2-bit codes tiled for the f32 lookup-table kernel.
+    bool floatLookups =
+        vectorize && tables &&
+        canLowerFloatLookupTableMatmul(
+            RankedTensorType::get(op.getLhs().getType().getShape(), acc),
+            rhsType, op.getTransposeRhs(), acc);
     // Tiles are the lookup-table kernels' layout: where neither runs, the
     // other kernels take the weights moved row-major (RowMajorRepack.h).
-    auto accumulatorLhs =
-        RankedTensorType::get(op.getLhs().getType().getShape(), acc);
-    if (!(vectorize && tables &&
-          canLowerFloatLookupTableMatmul(accumulatorLhs, rhsType,
-                                         op.getTransposeRhs(), acc)))
+    if (!floatLookups)
       if (std::optional<RankedTensorType> rowMajor = getRowMajorTwin(rhsType)) {
         rhs = buildRowMajorStorage(rewriter, loc, rhs, rhsType);
         rhsType = *rowMajor;
@@ -762,11 +765,9 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
       return finish(op, product, rewriter);
     }
     Value lhs = toAccumulator(rewriter, loc, op.getLhs(), adaptor.getLhs(), acc);
-    // f32 activations times 1- and 2-bit codes tiled for it: sums of two
-    // or four activations looked up per 16 rows.
-    if (vectorize && tables &&
-        canLowerFloatLookupTableMatmul(cast<RankedTensorType>(lhs.getType()),
-                                       rhsType, op.getTransposeRhs(), acc)) {
+    // The f32 lookup-table kernel: sums of two or four activations looked
+    // up per 16 rows.
+    if (floatLookups) {
       product = buildFloatLookupTableMatmul(rewriter, loc, lhs, rhs, rhsType,
                                             threads);
       return finish(op, product, rewriter);

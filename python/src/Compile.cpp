@@ -329,6 +329,23 @@ Function getFunction(const CompiledPtr &c, const std::string &name) {
   return Function{c, name};
 }
 
+/// The encoding `choose` picks (at an unknown location; the context held
+/// locked), or its diagnostics passed to `raise`, which throws.
+std::string
+chooseEncoding(llvm::function_ref<FailureOr<std::string>(Location)> choose,
+               llvm::function_ref<void(const std::string &)> raise) {
+  FailureOr<std::string> encoding = failure();
+  std::string diagnostics;
+  {
+    DiagnosticCapture capture(/*withLocations=*/false);
+    encoding = choose(UnknownLoc::get(&getContext()));
+    diagnostics = capture.text();
+  }
+  if (failed(encoding))
+    raise(diagnostics);
+  return *encoding;
+}
+
 } // namespace
 
 void bindCompile(py::module_ &m) {
@@ -488,18 +505,14 @@ describe it.)doc");
       "preferred_trit_encoding",
       [](int64_t batch, std::vector<int64_t> shape) {
         ContextLock lock;
-        MLIRContext *ctx = &getContext();
-        FailureOr<std::string> encoding = failure();
-        std::string diagnostics;
-        {
-          DiagnosticCapture capture(/*withLocations=*/false);
-          encoding = getPreferredTritEncoding(CPUCompileOptions(), batch,
-                                              shape, UnknownLoc::get(ctx));
-          diagnostics = capture.text();
-        }
-        if (failed(encoding))
-          throw CompileError(diagnostics);
-        return *encoding;
+        return chooseEncoding(
+            [&](Location loc) {
+              return getPreferredTritEncoding(CPUCompileOptions(), batch, shape,
+                                              loc);
+            },
+            [](const std::string &diagnostics) {
+              throw CompileError(diagnostics);
+            });
       },
       py::arg("batch"), py::arg("shape"),
       "The #anybit.packed encoding of trit weights whose kernel is fastest "
@@ -509,22 +522,15 @@ describe it.)doc");
       [](const std::string &dtype, std::vector<int64_t> shape, int64_t group,
          const std::string &scale) {
         ContextLock lock;
-        MLIRContext *ctx = &getContext();
         Type element = parseDtype(dtype);
         Type scaleType = group ? parseDtype(scale) : Type();
-        FailureOr<std::string> encoding = failure();
-        std::string diagnostics;
-        {
-          DiagnosticCapture capture(/*withLocations=*/false);
-          encoding = getPreferredGemvEncoding(CPUCompileOptions(), element,
-                                              shape, group, scaleType,
-                                              UnknownLoc::get(ctx));
-          diagnostics = capture.text();
-        }
         // Bad shapes, groups and scales are bad arguments.
-        if (failed(encoding))
-          throwValueError(diagnostics);
-        return *encoding;
+        return chooseEncoding(
+            [&](Location loc) {
+              return getPreferredGemvEncoding(CPUCompileOptions(), element,
+                                              shape, group, scaleType, loc);
+            },
+            throwValueError);
       },
       py::arg("dtype"), py::arg("shape"), py::arg("group"), py::arg("scale"),
       "The #anybit.packed encoding of f32-activation GEMV weights whose "
