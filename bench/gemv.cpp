@@ -76,11 +76,17 @@ struct Format {
   bool isFloat;
   unsigned expBits, manBits; // floats: sign + exp + man, bias 2^(e-1)-1,
                              // every pattern finite (OCP MX e2m1, e3m2)
-  /// Rows of a tile of `tile = [rows, 32 / bits]`, 0 for row-major: the
-  /// layout of the f32-activation lookup-table kernel (GEMVs only).
+  /// Rows of a tile of `tile = [rows, 32 / bits]` (32 over the widest bit
+  /// plane's bits), 0 for row-major: the layout of the f32-activation
+  /// lookup-table kernel (GEMVs only).
   int64_t tileRows = 0;
+  /// Bits of the low plane of `bit_planes = [lowPlane, bits - lowPlane]`,
+  /// 0 for none.
+  unsigned lowPlane = 0;
   bool tiled() const { return tileRows != 0; }
-  int64_t tileCols() const { return 32 / bits; }
+  int64_t tileCols() const {
+    return 32 / (lowPlane ? std::max(lowPlane, bits - lowPlane) : bits);
+  }
   /// Whether the benchmark runs this format with int8 activations (`a8`)
   /// or not: tiles are for f32 activations (int8 ones are dequantized to
   /// f32 for them).
@@ -97,6 +103,7 @@ static const Format kFormats[] = {
     {"e2m1", "f4E2M1FN", 4, true, 2, 1},
     {"e3m2", "!anybit.float<e3m2>", 6, true, 3, 2},
     {"i2/t64", "i2", 2, false, 0, 0, 64},
+    {"i3/t64", "i3", 3, false, 0, 0, 64, 2},
 };
 
 /// The value of code `bits` of `f`, written out from the format's
@@ -157,6 +164,8 @@ static Weights makeWeights(const Format &f, int64_t K, int64_t N, int64_t G,
   w.scaleBytes = w.scales.size() * 2;
   w.packed = AlignedBuffer(w.dataBytes + w.scaleBytes);
   anybit::BitLayout layout{f.bits, 8, true};
+  if (f.lowPlane)
+    layout.bitPlanes = {f.lowPlane, f.bits - f.lowPlane};
   std::vector<uint64_t> row(static_cast<size_t>(K));
   if (f.tiled()) {
     // Tile after tile (row-major over the grid), each tile row-major.
@@ -313,13 +322,17 @@ static BlasResult runOpenBLAS(BlasCall how, int64_t N, int64_t K, int64_t B,
 /// kernels quantize activations, and the matmul takes the int8 codes.
 static std::string kernelSource(const Format &f, int64_t B, int64_t K,
                                 int64_t N, int64_t G, bool int8Activations) {
-  std::string w = "tensor<" + std::to_string(N) + "x" + std::to_string(K) +
-                  "x" + f.mlirType + ", #anybit.packed<block = [1, " +
-                  std::to_string(G) + "], scale = f16" +
-                  (f.tiled() ? ", tile = [" + std::to_string(f.tileRows) +
-                                   ", " + std::to_string(f.tileCols()) + "]"
-                             : std::string()) +
-                  ">>";
+  std::string w =
+      "tensor<" + std::to_string(N) + "x" + std::to_string(K) + "x" +
+      f.mlirType + ", #anybit.packed<block = [1, " + std::to_string(G) +
+      "], scale = f16" +
+      (f.tiled() ? ", tile = [" + std::to_string(f.tileRows) + ", " +
+                       std::to_string(f.tileCols()) + "]"
+                 : std::string()) +
+      (f.lowPlane ? ", bit_planes = [" + std::to_string(f.lowPlane) + ", " +
+                        std::to_string(f.bits - f.lowPlane) + "]"
+                  : std::string()) +
+      ">>";
   std::string x = "tensor<" + std::to_string(B) + "x" + std::to_string(K) +
                   "xf32>";
   std::string y = "tensor<" + std::to_string(B) + "x" + std::to_string(N) +
@@ -478,7 +491,7 @@ int main(int argc, char **argv) {
   std::vector<int64_t> batches = {1}, groups = {32, 128};
   std::vector<const Format *> formats;
   if (quick) {
-    for (const char *name : {"i3", "i4", "e2m1", "e3m2", "i2/t64"})
+    for (const char *name : {"i3", "i4", "e2m1", "e3m2", "i2/t64", "i3/t64"})
       for (const Format &f : kFormats)
         if (std::string(f.name) == name)
           formats.push_back(&f);

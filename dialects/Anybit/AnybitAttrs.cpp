@@ -25,12 +25,10 @@ void AnybitDialect::registerAttributes() {
 // PackedEncodingAttr
 //===----------------------------------------------------------------------===//
 
-LogicalResult
-PackedEncodingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                           unsigned word, bool straddle,
-                           ArrayRef<int64_t> block, Type scale,
-                           Type zeroPoint, bool base3,
-                           ArrayRef<int64_t> tile) {
+LogicalResult PackedEncodingAttr::verify(
+    function_ref<InFlightDiagnostic()> emitError, unsigned word, bool straddle,
+    ArrayRef<int64_t> block, Type scale, Type zeroPoint, bool base3,
+    ArrayRef<int64_t> tile, ArrayRef<int64_t> bitPlanes) {
   if (base3 && (word != 8 || !straddle || !block.empty()))
     return emitError() << "base3 packing has no word size, straddle option "
                           "or blocks";
@@ -45,6 +43,15 @@ PackedEncodingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     if (t <= 0)
       return emitError() << "tile sizes must be positive, got [" << tile
                          << "]";
+  if (bitPlanes.size() == 1)
+    return emitError() << "bit_planes needs at least two planes, got ["
+                       << bitPlanes << "]";
+  for (int64_t w : bitPlanes)
+    if (w <= 0 || w > 64)
+      return emitError() << "bit plane widths must be 1 to 64, got ["
+                         << bitPlanes << "]";
+  if (base3 && !bitPlanes.empty())
+    return emitError() << "base3 packing has no bit planes";
   if (!block.empty() && !scale)
     return emitError() << "a block encoding needs a scale type";
   if (block.empty() && (scale || zeroPoint))
@@ -80,6 +87,14 @@ LogicalResult PackedEncodingAttr::verifyEncoding(
   if (!getStraddle() && bits > getWord())
     return emitError() << bits << "-bit elements do not fit a " << getWord()
                        << "-bit word without straddling";
+  if (hasBitPlanes()) {
+    int64_t sum = 0;
+    for (int64_t w : getBitPlanes())
+      sum += w;
+    if (sum != bits)
+      return emitError() << "bit planes [" << getBitPlanes() << "] hold " << sum
+                         << " bits, not the " << bits << " of " << elementType;
+  }
   if (ArrayRef<int64_t> tile = getTile(); !tile.empty()) {
     if (tile.size() != shape.size())
       return emitError() << "tile rank " << tile.size()
@@ -109,6 +124,8 @@ LogicalResult PackedEncodingAttr::verifyEncoding(
   layout.wordBits = getWord();
   layout.straddle = getStraddle();
   layout.base3 = getBase3();
+  for (int64_t w : getBitPlanes())
+    layout.bitPlanes.push_back(unsigned(w));
   return layout;
 }
 

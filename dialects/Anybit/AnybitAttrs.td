@@ -63,12 +63,22 @@ def Anybit_PackedEncodingAttr : AttrDef<Anybit_Dialect, "PackedEncoding",
     lookup-table matmul reads (one table per group of columns, indexed by
     the codes of many rows at once).
 
+    With `bit_planes = [w0, w1, ...]` (at least two widths, summing to the
+    element's width; not with `base3`) each element's bits are split into
+    planes, low bits first: plane p holds bits `[o, o + wp)` of every
+    element's bit pattern (`o` the widths of the planes before it), as a
+    tensor of `wp`-bit elements in the layout above (word, straddle, tile)
+    would, and starts where plane p - 1 ends (a whole number of words).
+    llama.cpp's Q3_K stores 3-bit weights so (a 2-bit plane and a plane of
+    high bits); a lookup-table matmul reads each plane with its own tables.
+
     ```mlir
     tensor<64x32xi3, #anybit.packed<>>
     tensor<256x2560x!anybit.trit, #anybit.packed<base3 = true>>
     tensor<64x32xi4, #anybit.packed<word = 32, block = [32, 1], scale = f16>>
     tensor<4x64xui4, #anybit.packed<block = [1, 64], scale = f32, zero_point = ui4>>
     tensor<256x2560x!anybit.trit, #anybit.packed<tile = [64, 4]>>
+    tensor<4096x4096xi3, #anybit.packed<tile = [64, 16], bit_planes = [2, 1]>>
     ```
   }];
   let parameters = (ins
@@ -78,7 +88,8 @@ def Anybit_PackedEncodingAttr : AttrDef<Anybit_Dialect, "PackedEncoding",
     OptionalParameter<"::mlir::Type">:$scale,
     OptionalParameter<"::mlir::Type">:$zero_point,
     DefaultValuedParameter<"bool", "false">:$base3,
-    Anybit_BracketedShapeParameter:$tile);
+    Anybit_BracketedShapeParameter:$tile,
+    Anybit_BracketedShapeParameter:$bit_planes);
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
@@ -91,6 +102,8 @@ def Anybit_PackedEncodingAttr : AttrDef<Anybit_Dialect, "PackedEncoding",
     bool hasBlocks() const { return !getBlock().empty(); }
     /// Whether elements are stored tile by tile rather than row-major.
     bool isTiled() const { return !getTile().empty(); }
+    /// Whether each element's bits are split into bit planes.
+    bool hasBitPlanes() const { return !getBitPlanes().empty(); }
     /// The position in storage order (what the bit layout counts) of the
     /// element at row-major index `linear` of a tensor of `shape`.
     uint64_t getStoragePosition(::llvm::ArrayRef<int64_t> shape,

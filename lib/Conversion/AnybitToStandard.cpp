@@ -4,6 +4,7 @@
 
 #include "Anybit/AnybitDialect.h"
 #include "Anybit/X86Ops.h"
+#include "BitPlaneSplit.h"
 #include "CodeCvtMatmulCodegen.h"
 #include "CodeDotMatmulCodegen.h"
 #include "CodeFmaMatmulCodegen.h"
@@ -151,9 +152,9 @@ struct PackedView {
   /// The storage-form element at logical `indices`.
   Value element(OpBuilder &b, Location loc, ValueRange indices) const {
     Value position = storagePosition(b, loc, indices, type.getShape(), enc);
-    Value bits = buildReadField(b, loc, bytes, numBytes(), 0,
-                                enc.getBitLayout(type.getElementType()),
-                                position);
+    Value bits =
+        buildReadElementBits(b, loc, bytes, numBytes(), type.getNumElements(),
+                             enc.getBitLayout(type.getElementType()), position);
     return buildFromBits(b, loc, bits, getStorageType(type.getElementType()));
   }
 
@@ -301,9 +302,11 @@ Value buildPackedTensor(OpBuilder &b, Location loc, RankedTensorType type,
   Value result = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{total}, i8);
   int64_t offset = 0;
   // Element planes are placed by the encoding's storage order, the scale
-  // and zero-point planes row-major.
+  // and zero-point planes row-major. A bit plane holds the `layout.bits`
+  // element bits from `bitPlaneShift`.
   auto addPlane = [&](Value source, const BitLayout &layout,
-                      PackedEncodingAttr order) {
+                      PackedEncodingAttr order,
+                      std::optional<unsigned> bitPlaneShift = std::nullopt) {
     auto sourceType = cast<RankedTensorType>(source.getType());
     int64_t count = sourceType.getNumElements();
     int64_t bytes = layout.storageBytes(count);
@@ -320,7 +323,17 @@ Value buildPackedTensor(OpBuilder &b, Location loc, RankedTensorType type,
                     eb, l, source,
                     order ? storedIndices(eb, l, i, sourceType.getShape(), order)
                           : delinearize(eb, l, i, sourceType.getShape()));
-                return buildBitsOf(eb, l, e);
+                Value bits = buildBitsOf(eb, l, e);
+                if (!bitPlaneShift)
+                  return bits;
+                auto i64 = [&](int64_t c) {
+                  return arith::ConstantIntOp::create(eb, l, c, 64);
+                };
+                Value field =
+                    arith::ShRUIOp::create(eb, l, bits, i64(*bitPlaneShift));
+                return arith::AndIOp::create(
+                           eb, l, field, i64((int64_t(1) << layout.bits) - 1))
+                    .getResult();
               });
         });
     result = tensor::InsertSliceOp::create(
@@ -329,7 +342,11 @@ Value buildPackedTensor(OpBuilder &b, Location loc, RankedTensorType type,
         ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
     offset += bytes;
   };
-  addPlane(values, enc.getBitLayout(type.getElementType()), enc);
+  BitLayout layout = enc.getBitLayout(type.getElementType());
+  if (!layout.hasBitPlanes())
+    addPlane(values, layout, enc);
+  for (unsigned p = 0; p < layout.bitPlanes.size(); ++p)
+    addPlane(values, layout.plane(p), enc, layout.planeShift(p));
   if (scales)
     addPlane(scales, enc.getScaleLayout(), {});
   if (zeroPoints)
@@ -734,19 +751,87 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
                                        x86ByteBits);
       return finish(op, product, rewriter);
     }
-    RankedTensorType rhsType = op.getRhs().getType();
-    Value rhs = adaptor.getRhs();
+    product = buildProduct(rewriter, op, adaptor, adaptor.getRhs(),
+                           op.getRhs().getType(), acc);
+    return finish(op, product, rewriter);
+  }
+
+  /// The sum over bit planes of 2^shift times each plane's product (in
+  /// the accumulator type): exactly the product for integers, reordered
+  /// for floats (compiled f32 GEMVs may reorder, docs/semantics.md).
+  Value buildPlaneProducts(ConversionPatternRewriter &rewriter, MatmulOp op,
+                           OpAdaptor adaptor, Value rhs,
+                           RankedTensorType rhsType,
+                           ArrayRef<BitPlaneOperand> planes, Type acc) const {
+    Location loc = op.getLoc();
+    SmallVector<Value> products;
+    for (auto [p, plane] : llvm::enumerate(planes)) {
+      // Planes no kernel reads tiled move row-major straight from `rhs`.
+      RankedTensorType planeType = plane.type;
+      std::optional<RankedTensorType> rowMajor = getRowMajorTwin(planeType);
+      bool move = rowMajor && !takesFloatLookups(op, planeType, acc);
+      Value storage =
+          buildBitPlaneStorage(rewriter, loc, rhs, rhsType, p, planeType, move);
+      products.push_back(buildProduct(rewriter, op, adaptor, storage,
+                                      move ? *rowMajor : planeType, acc));
+    }
+    auto type = cast<RankedTensorType>(products[0].getType());
+    return buildElementwise(
+        rewriter, loc, type, products,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value sum = args[0]; // the low plane's place is 1
+          for (auto [plane, product] :
+               llvm::zip(ArrayRef(planes).drop_front(), args.drop_front())) {
+            if (isa<IntegerType>(acc)) {
+              Value shift = arith::ConstantOp::create(
+                  b, l, b.getIntegerAttr(acc, plane.shift));
+              sum = arith::AddIOp::create(
+                  b, l, sum, arith::ShLIOp::create(b, l, product, shift));
+              continue;
+            }
+            Value place = arith::ConstantOp::create(
+                b, l, b.getFloatAttr(acc, std::ldexp(1.0, plane.shift)));
+            sum = math::FmaOp::create(b, l, product, place, sum);
+          }
+          return sum;
+        });
+  }
+
+  /// Whether the f32 lookup-table kernel takes A (`op`'s lhs, in the
+  /// accumulator type, as toAccumulator makes it) times weights of
+  /// `rhsType`: f32 activations and codes tiled (or in bit planes) for it.
+  bool takesFloatLookups(MatmulOp op, RankedTensorType rhsType,
+                         Type acc) const {
     // 512-bit byte shuffles (AVX-512 BW) imply AVX-512F's vpermps tables.
+    return vectorize && x86ByteBits >= 512 &&
+           canLowerFloatLookupTableMatmul(
+               RankedTensorType::get(op.getLhs().getType().getShape(), acc),
+               rhsType, op.getTransposeRhs(), acc);
+  }
+
+  /// The product of A (`op`'s lhs) and the weights `rhs` (storage of type
+  /// `rhsType`), in the accumulator type, by the fastest kernel that takes
+  /// them.
+  Value buildProduct(ConversionPatternRewriter &rewriter, MatmulOp op,
+                     OpAdaptor adaptor, Value rhs, RankedTensorType rhsType,
+                     Type acc) const {
+    Location loc = op.getLoc();
+    Value product;
+    bool trits = isa<TritType>(rhsType.getElementType());
+    // vpermps tables (AVX-512F, which AVX-512 BW implies).
     bool tables = x86ByteBits >= 512;
-    // f32 activations (A in the accumulator type, as toAccumulator makes
-    // it) times 1- and 2-bit codes tiled for the f32 lookup-table kernel.
-    bool floatLookups =
-        vectorize && tables &&
-        canLowerFloatLookupTableMatmul(
-            RankedTensorType::get(op.getLhs().getType().getShape(), acc),
-            rhsType, op.getTransposeRhs(), acc);
+    bool floatLookups = takesFloatLookups(op, rhsType, acc);
     // Tiles are the lookup-table kernels' layout: where neither runs, the
     // other kernels take the weights moved row-major (RowMajorRepack.h).
+    // Bit planes are that kernel's layout too: elsewhere, a product per
+    // plane, each of whose kernels reads it (BitPlaneSplit.h). Integers
+    // into integers are exact either way; into floats the split reorders
+    // the sum, as the vector kernels may.
+    if (!floatLookups && (isa<IntegerType>(acc) || vectorize))
+      if (std::optional<SmallVector<BitPlaneOperand>> planes =
+              getBitPlaneOperands(rhsType))
+        return buildPlaneProducts(rewriter, op, adaptor, rhs, rhsType, *planes,
+                                  acc);
     if (!floatLookups)
       if (std::optional<RankedTensorType> rowMajor = getRowMajorTwin(rhsType)) {
         rhs = buildRowMajorStorage(rewriter, loc, rhs, rhsType);
@@ -762,7 +847,7 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
       product = buildCodeDotMatmul(rewriter, loc, adaptor.getLhs(),
                                    op.getLhs().getType(), rhs, rhsType,
                                    x86Int8DotBits, x86Multishift, x86ByteBits);
-      return finish(op, product, rewriter);
+      return product;
     }
     Value lhs = toAccumulator(rewriter, loc, op.getLhs(), adaptor.getLhs(), acc);
     // The f32 lookup-table kernel: sums of two or four activations looked
@@ -770,7 +855,7 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     if (floatLookups) {
       product = buildFloatLookupTableMatmul(rewriter, loc, lhs, rhs, rhsType,
                                             threads);
-      return finish(op, product, rewriter);
+      return product;
     }
     // Without them but with AVX2's byte shuffles: 6-bit floats, whole
     // bytes in groups of at least 128 (1.25x faster than the code-FMA
@@ -797,7 +882,7 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
         (!rhsEnc || !rhsEnc.hasBlocks() || rhsEnc.getBlock().back() >= 128);
     if ((longByteGroups || codeCvtTakesWindowValues(rhsType)) && codeCvt()) {
       product = buildCodeCvtMatmul(rewriter, loc, lhs, rhs, rhsType);
-      return finish(op, product, rewriter);
+      return product;
     }
     if (vectorize && acc.isF32() &&
         canLowerCodeFmaMatmul(cast<RankedTensorType>(lhs.getType()), rhsType,
@@ -806,11 +891,11 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
       product = buildCodeFmaMatmul(rewriter, loc, lhs, rhs, rhsType, tables,
                                    x86ByteBits >= 256,
                                    x86Multishift && x86Int8DotBits >= 512);
-      return finish(op, product, rewriter);
+      return product;
     }
     if (codeCvt()) {
       product = buildCodeCvtMatmul(rewriter, loc, lhs, rhs, rhsType);
-      return finish(op, product, rewriter);
+      return product;
     }
     if (vectorize && acc.isF32() &&
         canVectorizePackedMatmul(cast<RankedTensorType>(lhs.getType()), rhsType,
@@ -821,7 +906,7 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     else
       product =
           buildContraction(rewriter, loc, op, adaptor, rhs, rhsType, lhs, acc);
-    return finish(op, product, rewriter);
+    return product;
   }
 
   /// Replaces `op` by `product` (in the accumulator type), converted to the

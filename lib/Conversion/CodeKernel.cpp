@@ -96,7 +96,7 @@ std::optional<CodeFormat> getCodeFormat(RankedTensorType rhsType) {
   if ((rhsType.getEncoding() && !enc) || (enc && enc.isTiled()))
     return std::nullopt;
   if (isa<TritType>(element)) {
-    if (!enc || enc.hasBlocks())
+    if (!enc || enc.hasBlocks() || enc.hasBitPlanes())
       return std::nullopt;
     if (enc.getBase3())
       return makeFormat(Decoding::Base3, 2, kBase3Digits, 0, 1);

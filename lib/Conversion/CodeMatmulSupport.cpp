@@ -17,7 +17,8 @@ namespace anybit::codegen {
 bool isAtBitIndex(PackedEncodingAttr enc, Type element) {
   BitLayout layout = enc.getBitLayout(element);
   unsigned bits = getElementBitWidth(element);
-  return !layout.base3 && (layout.straddle || layout.wordBits % bits == 0);
+  return !layout.base3 && !layout.hasBitPlanes() &&
+         (layout.straddle || layout.wordBits % bits == 0);
 }
 
 std::optional<std::pair<int64_t, Type>>

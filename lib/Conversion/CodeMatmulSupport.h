@@ -19,7 +19,8 @@
 namespace anybit::codegen {
 
 /// Whether `enc` puts element i of `element` at bit i * bits of its data:
-/// dense, or words the elements fill exactly (not base 3).
+/// dense, or words the elements fill exactly (not base 3, not in bit
+/// planes).
 bool isAtBitIndex(PackedEncodingAttr enc, mlir::Type element);
 
 /// The [1, G] scales of `enc` these kernels read (f16, bf16, f32 or e8m0,

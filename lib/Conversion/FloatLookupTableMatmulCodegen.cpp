@@ -22,10 +22,6 @@ namespace {
 /// A lookup's index: the low four bits of a lane (vpermps' 16 entries).
 constexpr int64_t kIndexBits = 4;
 constexpr int64_t kEntries = 1 << kIndexBits;
-/// Lookups per 32-bit word of a row's codes.
-constexpr int64_t kLookupsPerWord = 32 / kIndexBits;
-/// Bytes of one word of 16 rows: a sub-tile's read.
-constexpr int64_t kSubTileBytes = 4 * kLanes;
 /// Bytes of a cache line, the unit of a prefetch.
 constexpr int64_t kLineBytes = 64;
 /// Sub-tiles of 16 rows a tile may have: each keeps two sums, an output
@@ -44,80 +40,154 @@ constexpr int64_t kRowsPerBlock = 8;
 /// cycle on Zen 5) is hidden: with fewer sums, two a sub-tile and row.
 constexpr int64_t kMinChains = 8;
 
+/// The codes of W the kernel looks up: all of each element's bits, or one
+/// bit plane of them.
+struct Plane {
+  int64_t bits;                 // 1 or 2
+  int64_t start;                // byte of W's storage it starts at
+  SmallVector<float, 4> values; // what each code adds, times x
+  int64_t tableBase = 0;        // its tables' first f32 in a row's tables
+
+  int64_t codesPerIndex() const { return kIndexBits / bits; }
+};
+
 /// The operands' shape, as the kernel reads them.
 struct Geometry {
   int64_t batch; // M: rows of x and y
-  Type element;
-  int64_t bits;     // 1 or 2
+  SmallVector<Plane, 2> planes;
+  int64_t columns;  // of a tile: its rows are 32 bits in the widest plane
   int64_t k;        // columns of W
   int64_t subTiles; // R: a tile is 16 R rows
   int64_t group;    // G, 0 when unscaled
   Type scale;
   int64_t scaleBase; // byte of W's storage where its scales start
 
-  int64_t codesPerIndex() const { return kIndexBits / bits; }
-  int64_t columnsPerWord() const { return 32 / bits; }
-  int64_t words() const { return k / columnsPerWord(); }
+  /// Column tiles of W, a word of the widest plane's tile row each.
+  int64_t words() const { return k / columns; }
   int64_t rows() const { return kLanes * subTiles; }
-  int64_t tileBytes() const { return kSubTileBytes * subTiles; }
+  /// Bytes of a tile row of `plane`: 4 or 2.
+  int64_t rowBytes(const Plane &plane) const {
+    return columns * plane.bits / 8;
+  }
+  /// Lookups in a tile row of `plane`.
+  int64_t lookups(const Plane &plane) const {
+    return columns * plane.bits / kIndexBits;
+  }
   /// f32s of one row's tables.
-  int64_t tableStride() const { return k / codesPerIndex() * kEntries; }
+  int64_t tableStride() const {
+    int64_t floats = 0;
+    for (const Plane &plane : planes)
+      floats += k / plane.codesPerIndex() * kEntries;
+    return floats;
+  }
 };
+
+/// The planes of W's codes the kernel reads, or nothing: one plane of 1- or
+/// 2-bit elements whose codes have finite values, or integers in bit planes
+/// of 1 and 2 bits, the top plane's fields two's complement for signed
+/// ones (so that each plane's fields, times their place, add up to the
+/// element's value).
+std::optional<SmallVector<Plane, 2>> getPlanes(PackedEncodingAttr enc,
+                                               RankedTensorType rhsType) {
+  Type element = rhsType.getElementType();
+  int64_t bits = getElementBitWidth(element);
+  if (!enc.hasBitPlanes()) {
+    if ((bits != 1 && bits != 2) || !isAtBitIndex(enc, element))
+      return std::nullopt;
+    Plane plane{bits, 0, {}};
+    for (int64_t pattern = 0; pattern < (int64_t(1) << bits); ++pattern) {
+      std::optional<float> value = getCodeValue(element, pattern);
+      if (!value || !std::isfinite(*value))
+        return std::nullopt;
+      plane.values.push_back(*value);
+    }
+    return SmallVector<Plane, 2>{plane};
+  }
+  auto integer = dyn_cast<IntegerType>(element);
+  BitLayout layout = enc.getBitLayout(element);
+  // Sums of up to four products of values below 2^8 stay exact enough in
+  // f32 tables; wider integers gain nothing from lookups.
+  if (!integer || bits > 8)
+    return std::nullopt;
+  SmallVector<Plane, 2> planes;
+  int64_t count = rhsType.getNumElements();
+  for (unsigned p = 0; p < layout.bitPlanes.size(); ++p) {
+    BitLayout fields = layout.plane(p);
+    if ((fields.bits != 1 && fields.bits != 2) ||
+        (!fields.straddle && fields.wordBits % fields.bits != 0))
+      return std::nullopt;
+    bool top = p + 1 == layout.bitPlanes.size();
+    Plane plane{fields.bits, int64_t(layout.planeStart(p, count)), {}};
+    for (uint64_t field = 0; field < (uint64_t(1) << fields.bits); ++field) {
+      int64_t v = top && isTwosComplementInteger(integer)
+                      ? signExtend(field, fields.bits)
+                      : int64_t(field);
+      plane.values.push_back(float(v * (int64_t(1) << layout.planeShift(p))));
+    }
+    planes.push_back(plane);
+  }
+  return planes;
+}
 
 std::optional<Geometry> getGeometry(int64_t batch, RankedTensorType rhsType) {
   PackedEncodingAttr enc = getPackedEncoding(rhsType);
-  Type element = rhsType.getElementType();
   // K = 0 has no word to read (tiles divide an empty dimension).
   if (!enc || !rhsType.hasStaticShape() || rhsType.getRank() != 2 ||
-      rhsType.getDimSize(1) == 0 || !isAtBitIndex(enc, element))
+      rhsType.getDimSize(1) == 0)
     return std::nullopt;
-  int64_t bits = getElementBitWidth(element);
-  if (bits != 1 && bits != 2)
+  std::optional<SmallVector<Plane, 2>> planes = getPlanes(enc, rhsType);
+  if (!planes)
     return std::nullopt;
-  for (int64_t pattern = 0; pattern < (int64_t(1) << bits); ++pattern) {
-    std::optional<float> value = getCodeValue(element, pattern);
-    if (!value || !std::isfinite(*value))
-      return std::nullopt;
-  }
+  int64_t widest = 0;
+  for (const Plane &plane : *planes)
+    widest = std::max(widest, plane.bits);
   ArrayRef<int64_t> tile = enc.getTile();
-  if (tile.size() != 2 || tile[1] != 32 / bits || tile[0] % kLanes != 0 ||
+  if (tile.size() != 2 || tile[1] != 32 / widest || tile[0] % kLanes != 0 ||
       tile[0] > kLanes * kMaxSubTiles)
     return std::nullopt;
   std::optional<std::pair<int64_t, Type>> scales = getGroupScales(enc);
   if (!scales || scales->first % tile[1] != 0)
     return std::nullopt;
-  return Geometry{batch,
-                  element,
-                  bits,
-                  rhsType.getDimSize(1),
-                  tile[0] / kLanes,
-                  scales->first,
-                  scales->second,
-                  int64_t(enc.getDataBytes(rhsType.getShape(), element))};
+  Geometry g{
+      batch,
+      std::move(*planes),
+      tile[1],
+      rhsType.getDimSize(1),
+      tile[0] / kLanes,
+      scales->first,
+      scales->second,
+      int64_t(enc.getDataBytes(rhsType.getShape(), rhsType.getElementType()))};
+  int64_t base = 0;
+  for (Plane &plane : g.planes) {
+    plane.tableBase = base;
+    base += g.k / plane.codesPerIndex() * kEntries;
+  }
+  return g;
 }
 
-/// The tables of the activations `lhs` (M x K f32): table p of row m, at
-/// m stride + 16 p, holds sum_i value(code i of e) x[m, c p + i] at entry
-/// e, the first code in the low bits, summed in order (a multiplication,
-/// then FMAs).
+/// The tables of the activations `lhs` (M x K f32): table p of plane P
+/// and row m, at m stride + P.tableBase + 16 p, holds
+/// sum_i P.values[code i of e] x[m, c p + i] at entry e (c = 4 / P.bits),
+/// the first code in the low bits, summed in order (a multiplication, then
+/// FMAs).
 Value buildTables(Lanes &v, Value lhs, const Geometry &g) {
   OpBuilder &b = v.b;
   Location loc = v.loc;
-  int64_t c = g.codesPerIndex(), count = g.k / c;
-  SmallVector<Value, 4> weights;
-  for (int64_t i = 0; i < c; ++i) {
-    SmallVector<float> lane;
-    for (int64_t e = 0; e < kEntries; ++e)
-      lane.push_back(*getCodeValue(
-          g.element, (e >> (g.bits * i)) & ((int64_t(1) << g.bits) - 1)));
-    weights.push_back(arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(v.f32v(), ArrayRef<float>(lane))));
-  }
   Value tables = tensor::EmptyOp::create(
       b, loc, ArrayRef<int64_t>{g.batch * g.tableStride()}, b.getF32Type());
   IndexMath m{b, loc};
   Value pad = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
-  auto rowTables = [&](Value row, Value init) {
+  auto planeTables = [&](const Plane &plane, Value row, Value init) {
+    int64_t c = plane.codesPerIndex(), count = g.k / c;
+    SmallVector<Value, 4> weights;
+    for (int64_t i = 0; i < c; ++i) {
+      SmallVector<float> lane;
+      for (int64_t e = 0; e < kEntries; ++e)
+        lane.push_back(
+            plane.values[(e >> (plane.bits * i)) & ((1 << plane.bits) - 1)]);
+      weights.push_back(arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(v.f32v(), ArrayRef<float>(lane))));
+    }
     return buildLoop(
         b, loc, count, 1, ValueRange{init}, [&](Value p, ValueRange args) {
           Value x = vector::TransferReadOp::create(
@@ -133,10 +203,16 @@ Value buildTables(Lanes &v, Value lhs, const Geometry &g) {
               vector::TransferWriteOp::create(
                   b, loc, sum, args[0],
                   ValueRange{
-                      m.add(m.mul(row, g.tableStride()), m.mul(p, kEntries))},
+                      m.add(m.add(m.mul(row, g.tableStride()), plane.tableBase),
+                            m.mul(p, kEntries))},
                   ArrayRef<bool>{true})
                   .getResult()};
         })[0];
+  };
+  auto rowTables = [&](Value row, Value init) {
+    for (const Plane &plane : g.planes)
+      init = planeTables(plane, row, init);
+    return init;
   };
   if (g.batch == 1)
     return rowTables(m.idx(0), tables);
@@ -195,15 +271,24 @@ struct FloatLookupTableKernel : IndexMath {
           /*isWrite=*/false, /*localityHint=*/3, /*isDataCache=*/true);
   }
 
-  /// Word `word` of the 16 rows of sub-tile q of tile `tile`.
-  Value read(Value tile, Value word, int64_t q) {
-    Value at = add(mul(add(mul(tile, g.words()), word), g.tileBytes()),
-                   q * kSubTileBytes);
+  /// The tile row of column tile `word` of `plane` of the 16 rows of
+  /// sub-tile q of tile `tile`, one i32 lane a row (16-bit rows
+  /// zero-extended).
+  Value read(Value tile, Value word, int64_t q, const Plane &plane) {
+    int64_t rowBytes = g.rowBytes(plane), subTileBytes = kLanes * rowBytes;
+    Value at =
+        add(add(mul(add(mul(tile, g.words()), word), subTileBytes * g.subTiles),
+                q * subTileBytes),
+            plane.start);
     Value pad = arith::ConstantIntOp::create(b, loc, 0, 8);
     Value raw = vector::TransferReadOp::create(
-        b, loc, VectorType::get({kSubTileBytes}, b.getI8Type()), bytes,
+        b, loc, VectorType::get({subTileBytes}, b.getI8Type()), bytes,
         ValueRange{at}, pad, ArrayRef<bool>{true});
-    return vector::BitCastOp::create(b, loc, v.i32v(), raw);
+    if (rowBytes == 4)
+      return vector::BitCastOp::create(b, loc, v.i32v(), raw);
+    Value halves = vector::BitCastOp::create(
+        b, loc, VectorType::get({kLanes}, b.getI16Type()), raw);
+    return arith::ExtUIOp::create(b, loc, v.i32v(), halves);
   }
 
   /// Sums a pass keeps per sub-tile and row: two (consecutive lookups
@@ -223,16 +308,32 @@ struct FloatLookupTableKernel : IndexMath {
   /// C++ model, weights in cache).
   SmallVector<Value> addWord(Value tile, Value word, const RowPass &rows,
                              ValueRange sums) {
-    SmallVector<Value, kMaxSubTiles> w;
-    for (int64_t q = 0; q < g.subTiles; ++q)
-      w.push_back(read(tile, word, q));
     int64_t chains = chainsPer(rows);
     SmallVector<Value> next(sums);
     next.resize(rows.count * g.subTiles * chains);
+    // Lookups so far, across planes: consecutive ones alternate chains.
+    int64_t done = 0;
+    for (const Plane &plane : g.planes) {
+      addPlaneWord(tile, word, rows, plane, done, next);
+      done += g.lookups(plane);
+    }
+    return next;
+  }
+
+  /// Adds the lookups of `plane`'s tile rows of column tile `word` to `sums`
+  /// (as addWord), the first of them lookup `done` of the word.
+  void addPlaneWord(Value tile, Value word, const RowPass &rows,
+                    const Plane &plane, int64_t done,
+                    SmallVector<Value> &next) {
+    SmallVector<Value, kMaxSubTiles> w;
+    for (int64_t q = 0; q < g.subTiles; ++q)
+      w.push_back(read(tile, word, q, plane));
+    int64_t chains = chainsPer(rows), lookups = g.lookups(plane);
     Value pad = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
     Value ones = v.f32c(1);
-    for (int64_t j = 0; j < kLookupsPerWord; ++j) {
-      Value at = mul(add(mul(word, kLookupsPerWord), j), kEntries);
+    for (int64_t j = 0; j < lookups; ++j) {
+      Value at =
+          add(mul(add(mul(word, lookups), j), kEntries), plane.tableBase);
       SmallVector<Value, kMaxRowsPerPass> table;
       for (int64_t i = 0; i < rows.count; ++i)
         table.push_back(vector::TransferReadOp::create(
@@ -244,7 +345,8 @@ struct FloatLookupTableKernel : IndexMath {
         for (int64_t i = 0; i < rows.count; ++i) {
           Value looked =
               X86VpermpsOp::create(b, loc, v.f32v(), table[i], index);
-          Value &sum = next[(i * g.subTiles + q) * chains + j % chains];
+          Value &sum =
+              next[(i * g.subTiles + q) * chains + (done + j) % chains];
           sum =
               sum ? X86VfmaddpsRnOp::create(b, loc, v.f32v(), looked, ones, sum)
                         .getResult()
@@ -252,7 +354,6 @@ struct FloatLookupTableKernel : IndexMath {
         }
       }
     }
-    return next;
   }
 
   /// The sums of `count` (> 0) words of tile `tile` from word `first` for
@@ -285,7 +386,7 @@ struct FloatLookupTableKernel : IndexMath {
   /// G = 32.
   SmallVector<Value> scaledSums(Value tile, Value row0, const RowPass &rows) {
     int64_t groups = g.k / g.group;
-    int64_t wordsPerGroup = g.group / g.columnsPerWord();
+    int64_t wordsPerGroup = g.group / g.columns;
     Value columns = memref::AllocaOp::create(
         b, loc, MemRefType::get({kLanes, g.rows()}, b.getF32Type()));
     auto block = [&](Value g0, int64_t count, ValueRange outs) {

@@ -255,8 +255,9 @@ bool canLowerLookupTableMatmul(RankedTensorType lhsType,
                                Type accumulator) {
   PackedEncodingAttr enc = getPackedEncoding(rhsType);
   if (!transposed || !enc || !isa<TritType>(rhsType.getElementType()) ||
-      enc.hasBlocks() || enc.getBase3() || !accumulator.isSignlessInteger(32) ||
-      lhsType.getEncoding() || !lhsType.getElementType().isSignlessInteger(8) ||
+      enc.hasBlocks() || enc.getBase3() || enc.hasBitPlanes() ||
+      !accumulator.isSignlessInteger(32) || lhsType.getEncoding() ||
+      !lhsType.getElementType().isSignlessInteger(8) ||
       !lhsType.hasStaticShape() || !rhsType.hasStaticShape())
     return false;
   ArrayRef<int64_t> tile = enc.getTile();

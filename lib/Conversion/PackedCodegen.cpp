@@ -139,6 +139,23 @@ Value buildReadField(OpBuilder &b, Location loc, Value bytes,
   return field;
 }
 
+Value buildReadElementBits(OpBuilder &b, Location loc, Value bytes,
+                           int64_t numBytes, int64_t count,
+                           const BitLayout &layout, Value index) {
+  if (!layout.hasBitPlanes())
+    return buildReadField(b, loc, bytes, numBytes, 0, layout, index);
+  Value bits;
+  for (unsigned p = 0; p < layout.bitPlanes.size(); ++p) {
+    Value field = buildReadField(b, loc, bytes, numBytes,
+                                 int64_t(layout.planeStart(p, count)),
+                                 layout.plane(p), index);
+    if (unsigned shift = layout.planeShift(p))
+      field = arith::ShLIOp::create(b, loc, field, i64c(b, loc, shift));
+    bits = bits ? arith::OrIOp::create(b, loc, bits, field).getResult() : field;
+  }
+  return bits;
+}
+
 Value buildPackedByte(OpBuilder &b, Location loc, int64_t count,
                       const BitLayout &layout, Value byteIndex,
                       function_ref<Value(OpBuilder &, Value)> element) {

@@ -22,6 +22,14 @@ mlir::Value buildReadField(mlir::OpBuilder &b, mlir::Location loc,
                            int64_t baseByte, const BitLayout &layout,
                            mlir::Value index);
 
+/// Reads the bits of element `index` of the `count` elements of a tensor
+/// whose data, laid out by `layout`, starts at byte 0 of `bytes`: one field,
+/// or one field of each bit plane, shifted to its bits and or-ed.
+mlir::Value buildReadElementBits(mlir::OpBuilder &b, mlir::Location loc,
+                                 mlir::Value bytes, int64_t numBytes,
+                                 int64_t count, const BitLayout &layout,
+                                 mlir::Value index);
+
 /// Computes byte `byteIndex` (an index value) of the packed form of the
 /// `count` elements returned by `element(b, i)` (an i64 holding the
 /// element's bits, for an index value i in [0, count)), as an i8.

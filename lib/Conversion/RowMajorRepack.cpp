@@ -31,7 +31,8 @@ std::optional<RankedTensorType> getRowMajorTwin(RankedTensorType type) {
     return std::nullopt;
   auto rowMajor = PackedEncodingAttr::get(
       type.getContext(), enc.getWord(), enc.getStraddle(), enc.getBlock(),
-      enc.getScale(), enc.getZeroPoint(), enc.getBase3(), ArrayRef<int64_t>{});
+      enc.getScale(), enc.getZeroPoint(), enc.getBase3(), ArrayRef<int64_t>{},
+      enc.getBitPlanes());
   return RankedTensorType::get(type.getShape(), element, rowMajor);
 }
 
@@ -40,27 +41,48 @@ Value buildRowMajorStorage(OpBuilder &b, Location loc, Value bytes,
   if (isRowMajorAlready(type))
     return bytes;
   PackedEncodingAttr enc = getPackedEncoding(type);
+  return buildRowMajorStorage(
+      b, loc, bytes, type, 0,
+      enc.getDataBytes(type.getShape(), type.getElementType()));
+}
+
+Value buildRowMajorStorage(OpBuilder &b, Location loc, Value bytes,
+                           RankedTensorType type, int64_t dataStart,
+                           int64_t restStart) {
+  PackedEncodingAttr enc = getPackedEncoding(type);
   ArrayRef<int64_t> tile = enc.getTile();
   int64_t bits = getElementBitWidth(type.getElementType());
   int64_t rows = type.getDimSize(0), k = type.getDimSize(1);
   int64_t segment = tile[1] * bits / 8, rowBytes = k * bits / 8;
   int64_t tilesPerRow = k / tile[1];
-  // Bytes past the elements (a last word's padding, scales, zero points)
-  // are where they were.
+  // Bytes past the elements (a last word's padding, then the scales and
+  // zero points from `restStart`) keep their places after the data.
   int64_t moved = rows * rowBytes;
+  int64_t dataBytes = enc.getDataBytes(type.getShape(), type.getElementType());
   int64_t total = cast<RankedTensorType>(bytes.getType()).getDimSize(0);
   IndexMath m{b, loc};
-  Value out =
-      tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{total}, b.getI8Type());
-  if (total > moved) {
-    OpFoldResult at = b.getIndexAttr(moved),
-                 size = b.getIndexAttr(total - moved), one = b.getIndexAttr(1);
-    Value rest = tensor::ExtractSliceOp::create(
-        b, loc, bytes, ArrayRef<OpFoldResult>{at}, ArrayRef<OpFoldResult>{size},
-        ArrayRef<OpFoldResult>{one});
+  Value out = tensor::EmptyOp::create(
+      b, loc, ArrayRef<int64_t>{dataBytes + total - restStart}, b.getI8Type());
+  auto copy = [&](int64_t from, int64_t to, int64_t size) {
+    if (size == 0)
+      return;
+    OpFoldResult one = b.getIndexAttr(1), n = b.getIndexAttr(size);
+    Value part = tensor::ExtractSliceOp::create(
+        b, loc, bytes, ArrayRef<OpFoldResult>{b.getIndexAttr(from)},
+        ArrayRef<OpFoldResult>{n}, ArrayRef<OpFoldResult>{one});
     out = tensor::InsertSliceOp::create(
-        b, loc, rest, out, ArrayRef<OpFoldResult>{at},
-        ArrayRef<OpFoldResult>{size}, ArrayRef<OpFoldResult>{one});
+        b, loc, part, out, ArrayRef<OpFoldResult>{b.getIndexAttr(to)},
+        ArrayRef<OpFoldResult>{n}, ArrayRef<OpFoldResult>{one});
+  };
+  // Elements already in row-major order (rows of any bits) move as they
+  // are.
+  if (isRowMajorAlready(type))
+    moved = 0;
+  if (restStart == dataStart + dataBytes) {
+    copy(dataStart + moved, moved, total - dataStart - moved);
+  } else {
+    copy(dataStart + moved, moved, dataBytes - moved);
+    copy(restStart, dataBytes, total - restStart);
   }
   if (moved == 0)
     return out;
@@ -70,7 +92,9 @@ Value buildRowMajorStorage(OpBuilder &b, Location loc, Value bytes,
   auto tiledRowStart = [&](Value row) {
     Value rowTile = arith::DivUIOp::create(b, loc, row, m.idx(tile[0]));
     Value inTile = arith::RemUIOp::create(b, loc, row, m.idx(tile[0]));
-    return m.mul(m.add(m.mul(rowTile, tilesPerRow * tile[0]), inTile), segment);
+    return m.add(
+        m.mul(m.add(m.mul(rowTile, tilesPerRow * tile[0]), inTile), segment),
+        dataStart);
   };
   int64_t tileStride = tile[0] * segment;
 

@@ -39,6 +39,15 @@ mlir::Value buildRowMajorStorage(mlir::OpBuilder &b, mlir::Location loc,
                                  mlir::Value bytes,
                                  mlir::RankedTensorType type);
 
+/// The same for a `type` whose data (getDataBytes of it) starts at byte
+/// `dataStart` of `bytes` and whose scales and zero points are the bytes
+/// from `restStart` to the end: a bit plane of a tensor (BitPlaneSplit.h),
+/// moved row-major without a copy of it first. Tiles that store the
+/// elements row-major are copied as they are.
+mlir::Value buildRowMajorStorage(mlir::OpBuilder &b, mlir::Location loc,
+                                 mlir::Value bytes, mlir::RankedTensorType type,
+                                 int64_t dataStart, int64_t restStart);
+
 } // namespace anybit::codegen
 
 #endif // ANYBIT_LIB_CONVERSION_ROWMAJORREPACK_H

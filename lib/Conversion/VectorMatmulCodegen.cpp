@@ -500,7 +500,8 @@ bool canVectorizePackedMatmul(RankedTensorType lhsType,
     return false;
   // Elements must sit at bit i * w: dense, or exactly filling their words.
   BitLayout layout = enc.getBitLayout(element);
-  if (layout.base3 || (!layout.straddle && layout.wordBits % layout.bits != 0))
+  if (layout.base3 || layout.hasBitPlanes() ||
+      (!layout.straddle && layout.wordBits % layout.bits != 0))
     return false;
   if (!enc.hasBlocks())
     return true;

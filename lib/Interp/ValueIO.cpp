@@ -43,8 +43,9 @@ static std::optional<uint64_t> findNonTritCode(const uint8_t *data,
   if (enc.getBase3())
     return std::nullopt;
   uint64_t count = type.getNumElements();
-  // Tiles store elements out of row-major order: read them back in it.
-  if (enc.isTiled()) {
+  // Tiles store elements out of row-major order, bit planes their bits
+  // apart: read them back whole, in row-major order.
+  if (enc.isTiled() || enc.hasBitPlanes()) {
     std::vector<uint64_t> codes = enc.unpackData(
         type.getShape(), type.getElementType(),
         ArrayRef<uint8_t>(data, enc.getDataBytes(type.getShape(),

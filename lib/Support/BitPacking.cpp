@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cstring>
+#include <vector>
 
 using namespace anybit;
 using namespace llvm::support::endian;
@@ -14,8 +15,16 @@ using namespace llvm::support::endian;
 [[maybe_unused]] static bool isValid(const BitLayout &layout) {
   bool goodWord = layout.wordBits == 8 || layout.wordBits == 16 ||
                   layout.wordBits == 32 || layout.wordBits == 64;
+  unsigned planeBits = 0;
+  for (unsigned p = 0; p < layout.bitPlanes.size(); ++p) {
+    if (layout.bitPlanes[p] < 1 || !isValid(layout.plane(p)))
+      return false;
+    planeBits += layout.bitPlanes[p];
+  }
   return layout.bits >= 1 && layout.bits <= 64 && goodWord &&
-         (layout.straddle || layout.bits <= layout.wordBits);
+         (layout.straddle || layout.bits <= layout.wordBits) &&
+         (!layout.hasBitPlanes() ||
+          (planeBits == layout.bits && !layout.base3));
 }
 
 /// A word layout whose words hold a whole number of elements has no gaps, so
@@ -58,7 +67,7 @@ int64_t anybit::signExtend(uint64_t v, unsigned n) {
 }
 
 uint64_t BitLayout::bitOffset(uint64_t i) const {
-  assert(isValid(*this) && "invalid bit layout");
+  assert(isValid(*this) && !base3 && !hasBitPlanes() && "no bit offsets");
   if (straddle)
     return i * bits;
   uint64_t per = wordBits / bits;
@@ -91,8 +100,24 @@ std::optional<uint64_t> anybit::countElements(llvm::ArrayRef<int64_t> shape) {
   return count;
 }
 
+unsigned BitLayout::planeShift(unsigned p) const {
+  unsigned shift = 0;
+  for (unsigned q = 0; q < p; ++q)
+    shift += bitPlanes[q];
+  return shift;
+}
+
+uint64_t BitLayout::planeStart(unsigned p, uint64_t count) const {
+  uint64_t start = 0;
+  for (unsigned q = 0; q < p; ++q)
+    start += plane(q).storageBytes(count);
+  return start;
+}
+
 uint64_t BitLayout::storageBytes(uint64_t count) const {
   assert(isValid(*this) && "invalid bit layout");
+  if (hasBitPlanes())
+    return planeStart(bitPlanes.size(), count);
   if (base3)
     return ceilDiv(count, kBase3Digits);
   uint64_t totalBits =
@@ -136,6 +161,17 @@ void anybit::packBits(const uint64_t *values, uint64_t count,
   assert(isValid(layout) && "invalid bit layout");
   unsigned n = layout.bits;
   uint64_t total = layout.storageBytes(count);
+  if (layout.hasBitPlanes()) {
+    std::vector<uint64_t> fields(count);
+    for (unsigned p = 0; p < layout.bitPlanes.size(); ++p) {
+      unsigned shift = layout.planeShift(p);
+      for (uint64_t i = 0; i < count; ++i)
+        fields[i] = values[i] >> shift;
+      packBits(fields.data(), count, layout.plane(p),
+               out + layout.planeStart(p, count));
+    }
+    return;
+  }
   if (layout.base3) {
     for (uint64_t b = 0; b < total; ++b) {
       uint64_t codes[kBase3Digits] = {0, 0, 0, 0, 0};
@@ -205,6 +241,18 @@ void anybit::unpackBits(const uint8_t *in, uint64_t count,
                         const BitLayout &layout, uint64_t *values) {
   assert(isValid(layout) && "invalid bit layout");
   unsigned n = layout.bits;
+  if (layout.hasBitPlanes()) {
+    std::vector<uint64_t> fields(count);
+    std::fill_n(values, count, 0);
+    for (unsigned p = 0; p < layout.bitPlanes.size(); ++p) {
+      unsigned shift = layout.planeShift(p);
+      unpackBits(in + layout.planeStart(p, count), count, layout.plane(p),
+                 fields.data());
+      for (uint64_t i = 0; i < count; ++i)
+        values[i] |= fields[i] << shift;
+    }
+    return;
+  }
   if (layout.base3) {
     for (uint64_t i = 0; i < count; ++i)
       values[i] = base3Digit(in[i / kBase3Digits], unsigned(i % kBase3Digits));

@@ -68,8 +68,11 @@ Encodings
 64), ``straddle`` (bool), ``block`` (list of ints), ``scale`` and
 ``zero_point`` (dtype strings), ``base3`` (bool: trits five per byte as
 base-3 digits instead of 2-bit codes), ``tile`` (list of ints: elements
-stored tile by tile), e.g. ``{"block": [1, 32], "scale": "f16"}``,
-``{"base3": True}`` or ``{"tile": [64, 4]}``. Packed trits
+stored tile by tile), ``bit_planes`` (list of ints: each element's bits
+split into planes of these widths, low bits first, one plane after
+another), e.g. ``{"block": [1, 32], "scale": "f16"}``,
+``{"base3": True}``, ``{"tile": [64, 4]}`` or
+``{"tile": [64, 16], "bit_planes": [2, 1]}``. Packed trits
 are their codes t + 1, four per byte LSB-first, or with ``base3`` five per
 byte: element 5b + n is digit n (most significant first) of byte b, which
 holds ceil(256 v / 243) for v = sum_n c_n 3^(4-n). With ``tile`` the
@@ -77,6 +80,9 @@ elements are counted tile after tile (tiles row-major in the grid of tiles,
 elements row-major in each tile) instead of row-major: trits with
 ``tile=[64, 4]`` put row r's codes of columns 4j..4j+3 in one byte, the 64
 rows of a tile side by side, the layout of the ``ternary="lut"`` kernel.
+With ``bit_planes=[2, 1]`` 3-bit values store their low two bits first
+(every element's, in the layout above), then their high bits (llama.cpp's
+Q3_K splits its 3-bit weights so).
 """
 
 import os as _os
@@ -358,10 +364,13 @@ def gemv_encoding(dtype, shape=None, group_size=None, scale="f16"):
     64 do not divide N) where the CPU has AVX-512 BW, the layout of the
     f32 lookup-table kernel (sums of two or four activations looked up for
     16 rows at once: 1.4-2.3x the row-major kernel for 2-bit weights on
-    Zen 5 at batch 1, 1.7-2.4x at batch 4); anything else, or where a tile
-    does not fit, is row-major. (Tiled weights still compute elsewhere:
-    where no kernel reads their tiles, tiles whose rows are whole bytes
-    are copied row-major each call.) With
+    Zen 5 at batch 1, 1.7-2.4x at batch 4); 3-bit integers are tiled
+    ``[64, 16]`` in ``bit_planes = [2, 1]`` there (a plane of their low two
+    bits and one of their high bits, each looked up: 1.3-1.7x the
+    row-major kernel at batch 1); anything else, or where a tile does not
+    fit, is row-major. (Tiled weights still compute elsewhere: where no
+    kernel reads their tiles, tiles whose rows are whole bytes are copied
+    row-major each call; bit planes, one product per plane.) With
     ``group_size``, the encoding carries ``[1, group_size]`` block scales
     of type ``scale`` (``"f16"``, ``"bf16"``, ``"f32"`` or MX's e8m0,
     ``"e8m0fnu"``), so that

@@ -206,7 +206,7 @@ static PackedEncodingAttr encodingFromDict(const py::dict &dict) {
   MLIRContext *ctx = &getContext();
   unsigned word = 8;
   bool straddle = true, base3 = false;
-  llvm::SmallVector<int64_t> block, tile;
+  llvm::SmallVector<int64_t> block, tile, bitPlanes;
   Type scale, zeroPoint;
   for (auto [key, value] : dict) {
     std::string name = py::str(key).cast<std::string>();
@@ -224,6 +224,8 @@ static PackedEncodingAttr encodingFromDict(const py::dict &dict) {
         block = shapeFromObject(value);
       } else if (name == "tile") {
         tile = shapeFromObject(value);
+      } else if (name == "bit_planes") {
+        bitPlanes = shapeFromObject(value);
       } else if (name == "scale") {
         scale = dtypeFromObject(value);
       } else if (name == "zero_point" || name == "zero_points") {
@@ -231,7 +233,7 @@ static PackedEncodingAttr encodingFromDict(const py::dict &dict) {
       } else {
         throwValueError("unknown encoding key '" + name +
                         "'; expected word, straddle, base3, block, scale, "
-                        "zero_point or tile");
+                        "zero_point, tile or bit_planes");
       }
     } catch (py::cast_error &) {
       throwValueError("encoding key '" + name + "' has a value of the wrong "
@@ -245,7 +247,7 @@ static PackedEncodingAttr encodingFromDict(const py::dict &dict) {
     enc = PackedEncodingAttr::getChecked(
         [&] { return mlir::emitError(UnknownLoc::get(ctx)); }, ctx, word,
         straddle, ArrayRef<int64_t>(block), scale, zeroPoint, base3,
-        ArrayRef<int64_t>(tile));
+        ArrayRef<int64_t>(tile), ArrayRef<int64_t>(bitPlanes));
     diagnostics = capture.text();
   }
   if (!enc)

@@ -99,8 +99,8 @@ func.func @dynamic(%w: memref<?xi8>, %n: index) -> vector<16xi8> {
 
 // -----
 
-// Two rows of one buffer read side by side (64 bytes apart, less than the
-// distance but not less than the 16-byte stride) are two streams: left to
+// Four rows of one buffer read side by side (64 bytes apart, less than the
+// distance but not less than the 16-byte stride) are four streams: left to
 // the hardware prefetcher. Another buffer in the same loop is still
 // prefetched.
 // CHECK-LABEL: func.func @rows
@@ -113,16 +113,59 @@ func.func @rows(%w: memref<65536xi8>, %v: memref<1024xi8>) -> vector<16xi8> {
   %c1 = arith.constant 1 : index
   %c16 = arith.constant 16 : index
   %c64 = arith.constant 64 : index
+  %c128 = arith.constant 128 : index
+  %c192 = arith.constant 192 : index
   %zero = arith.constant dense<0> : vector<16xi8>
   %r = scf.for %i = %c0 to %c64 step %c1 iter_args(%acc = %zero) -> vector<16xi8> {
     %at = arith.muli %i, %c16 : index
-    %next = arith.addi %at, %c64 : index
-    %x = vector.load %w[%at] : memref<65536xi8>, vector<16xi8>
-    %y = vector.load %w[%next] : memref<65536xi8>, vector<16xi8>
+    %at1 = arith.addi %at, %c64 : index
+    %at2 = arith.addi %at, %c128 : index
+    %at3 = arith.addi %at, %c192 : index
+    %x0 = vector.load %w[%at] : memref<65536xi8>, vector<16xi8>
+    %x1 = vector.load %w[%at1] : memref<65536xi8>, vector<16xi8>
+    %x2 = vector.load %w[%at2] : memref<65536xi8>, vector<16xi8>
+    %x3 = vector.load %w[%at3] : memref<65536xi8>, vector<16xi8>
     %z = vector.load %v[%at] : memref<1024xi8>, vector<16xi8>
-    %s = arith.addi %x, %y : vector<16xi8>
+    %s0 = arith.addi %x0, %x1 : vector<16xi8>
+    %s1 = arith.addi %x2, %x3 : vector<16xi8>
+    %s = arith.addi %s0, %s1 : vector<16xi8>
     %s2 = arith.addi %s, %z : vector<16xi8>
     %t = arith.addi %acc, %s2 : vector<16xi8>
+    scf.yield %t : vector<16xi8>
+  }
+  return %r : vector<16xi8>
+}
+
+// -----
+
+// Two streams of one buffer and stride (the two bit planes of tiled
+// weights, `bit_planes = [2, 2]`, here 2048 bytes apart) each prefetch.
+// CHECK-LABEL: func.func @bit_planes
+// CHECK: scf.for %[[I:[a-z0-9]+]] =
+// CHECK:   %[[AT:.*]] = arith.muli %[[I]], %c16
+// CHECK:   %[[HIGH:.*]] = arith.addi %[[AT]], %c2048
+// CHECK:   arith.addi %[[AT]], %c256
+// CHECK:   memref.prefetch %{{.*}}[%{{.*}}], read, locality<3>, data : memref<4096xi8>
+// CHECK:   vector.load %{{.*}}[%[[AT]]]
+// CHECK:   arith.addi %[[HIGH]], %c256
+// CHECK:   memref.prefetch %{{.*}}[%{{.*}}], read, locality<3>, data : memref<4096xi8>
+// CHECK:   vector.load %{{.*}}[%[[HIGH]]]
+// CHECK-NOT: memref.prefetch
+// CHECK: scf.yield
+func.func @bit_planes(%w: memref<4096xi8>) -> vector<16xi8> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %c128 = arith.constant 128 : index
+  %c2048 = arith.constant 2048 : index
+  %zero = arith.constant dense<0> : vector<16xi8>
+  %r = scf.for %i = %c0 to %c128 step %c1 iter_args(%acc = %zero) -> vector<16xi8> {
+    %at = arith.muli %i, %c16 : index
+    %high = arith.addi %at, %c2048 : index
+    %x = vector.load %w[%at] : memref<4096xi8>, vector<16xi8>
+    %y = vector.load %w[%high] : memref<4096xi8>, vector<16xi8>
+    %s = arith.addi %x, %y : vector<16xi8>
+    %t = arith.addi %acc, %s : vector<16xi8>
     scf.yield %t : vector<16xi8>
   }
   return %r : vector<16xi8>

@@ -188,3 +188,57 @@ func.func @row_major_tiles(%x: tensor<1x256xf32>, %w: tensor<128x256xi2, #anybit
 // CHECK-NOT: vector<64xi8>, tensor<8192xi8>
 // CHECK: scf.forall
 // CHECK: vector.transfer_read %[[W]]
+
+// -----
+
+func.func @gemv_i3_planes(%x: tensor<1x32xf32>, %w: tensor<16x32xi3, #anybit.packed<tile = [16, 16], bit_planes = [2, 1]>>) -> tensor<1x16xf32> {
+  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x32xf32>, tensor<16x32xi3, #anybit.packed<tile = [16, 16], bit_planes = [2, 1]>> -> tensor<1x16xf32>
+  return %y : tensor<1x16xf32>
+}
+
+// 3-bit integers in bit planes [2, 1]: each plane has its tables, the low
+// plane's over pairs of columns (the two bits' values 0..3), the high
+// plane's over fours (the sign bit's value, -4): 16 + 8 tables of 16 f32s.
+// CHECK-LABEL: func.func @gemv_i3_planes(
+// CHECK-SAME: %{{.*}}: tensor<1x32xf32>, %[[W:.*]]: tensor<192xi8>)
+// CHECK: %[[LOW:.*]] = scf.for {{.*}} -> (tensor<384xf32>) {
+// CHECK:   vector.transfer_read %{{.*}} : tensor<1x32xf32>, vector<2xf32>
+// CHECK: arith.constant dense<[0.000000e+00, -4.000000e+00, 0.000000e+00, -4.000000e+00, 0.000000e+00, -4.000000e+00, 0.000000e+00, -4.000000e+00, 0.000000e+00, -4.000000e+00, 0.000000e+00, -4.000000e+00, 0.000000e+00, -4.000000e+00, 0.000000e+00, -4.000000e+00]> : vector<16xf32>
+// CHECK: %[[TABLES:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %[[LOW]]) -> (tensor<384xf32>) {
+// CHECK:   vector.transfer_read %{{.*}} : tensor<1x32xf32>, vector<4xf32>
+// A column tile: the low plane's word of 16 rows (64 bytes, eight
+// lookups), then from byte 128 the high plane's 16 bits of each row (32
+// bytes, zero-extended, four lookups), all into the same sums.
+// CHECK: scf.forall
+// CHECK:   vector.transfer_read %[[W]][%{{.*}}], %{{.*}} : tensor<192xi8>, vector<64xi8>
+// CHECK-COUNT-8: anybit.x86_vpermps %{{.*}} : vector<16xf32>
+// CHECK:   %[[HIGH:.*]] = arith.addi %{{.*}}, %c128 : index
+// CHECK:   %[[BYTES:.*]] = vector.transfer_read %[[W]][%[[HIGH]]], %{{.*}} : tensor<192xi8>, vector<32xi8>
+// CHECK:   %[[HALVES:.*]] = vector.bitcast %[[BYTES]] : vector<32xi8> to vector<16xi16>
+// CHECK:   %[[ROWS:.*]] = arith.extui %[[HALVES]] : vector<16xi16> to vector<16xi32>
+// CHECK:   anybit.x86_vpermps %{{.*}}, %[[ROWS]] : vector<16xf32>
+// CHECK-COUNT-3: anybit.x86_vpermps %{{.*}} : vector<16xf32>
+// The second column tile in a loop, the same way.
+// CHECK:   scf.for
+// CHECK:     vector<64xi8>
+// CHECK:     vector<32xi8>
+// CHECK: scf.forall.in_parallel
+
+// Without AVX-512 no kernel reads bit planes: one product per plane, each
+// plane moved row-major straight from the argument (the low plane's 128
+// bytes, then the high plane's 64 from byte 128) for a row-major kernel,
+// and the high plane's product (of its fields as si1, -1 or 0) times 4
+// added to the low plane's.
+// AVX2-LABEL: func.func @gemv_i3_planes(
+// AVX2-SAME: %{{.*}}: tensor<1x32xf32>, %[[W:.*]]: tensor<192xi8>)
+// AVX2-NOT: anybit.x86_vpermps
+// AVX2: tensor.empty() : tensor<128xi8>
+// AVX2: vector.transfer_read %[[W]][%{{.*}}], %{{.*}} : tensor<192xi8>, vector<4xi8>
+// AVX2: %[[LOW:.*]] = scf.forall
+// AVX2: tensor.empty() : tensor<64xi8>
+// AVX2: arith.constant 128 : index
+// AVX2: vector.transfer_read %[[W]][%{{.*}}], %{{.*}} : tensor<192xi8>, vector<2xi8>
+// AVX2: %[[HIGH:.*]] = scf.forall
+// AVX2: linalg.generic {{.*}} ins(%[[LOW]], %[[HIGH]] : tensor<1x16xf32>, tensor<1x16xf32>)
+// AVX2:   %[[FOUR:.*]] = arith.constant 4.000000e+00 : f32
+// AVX2:   math.fma %{{.*}}, %[[FOUR]], %{{.*}} : f32

@@ -6,6 +6,7 @@
 
 // RUN: anybit-run %s --entry i3_dense --input 'dense<[1, 2, 3, -1, -4, 0, -3, 2]>' | FileCheck %s --match-full-lines --check-prefix=I3
 // RUN: anybit-run %s --entry i3_words --input 'dense<[1, 2, 3, -1, -4, 0, -3, 2, 1, 1, 3, -2]>' | FileCheck %s --match-full-lines --check-prefix=I3-WORDS
+// RUN: anybit-run %s --entry i3_planes --input 'dense<[1, 2, 3, -1, -4, 0, -3, 2]>' | FileCheck %s --match-full-lines --check-prefix=I3-PLANES
 // RUN: anybit-run %s --entry i5 --input 'dense<[1, -1, 15, -16, 7, 10, 3, -3]>' | FileCheck %s --match-full-lines --check-prefix=I5
 // RUN: anybit-run %s --entry other_widths | FileCheck %s --match-full-lines --check-prefix=WIDTHS
 // RUN: anybit-run %s --entry floats | FileCheck %s --match-full-lines --check-prefix=FLOATS
@@ -26,6 +27,18 @@ func.func @i3_dense(%x: tensor<8xi3>) -> (tensor<8xi3, #anybit.packed<>>, tensor
   %q = anybit.pack %m : tensor<2x4xi3> -> tensor<2x4xi3, #anybit.packed<>>
   return %p, %u, %q : tensor<8xi3, #anybit.packed<>>, tensor<8xi3>,
                       tensor<2x4xi3, #anybit.packed<>>
+}
+
+// Bit planes [2, 1]: the low two bits of the codes 1, 2, 3, 7, 4, 0, 5, 2
+// (01 10 11 11 00 00 01 10: 0xf9 0x90), then their high bits (0 0 0 1 1 0
+// 1 0: 0x58).
+// I3-PLANES: result0: tensor<8xi3, #anybit.packed<bit_planes = [2, 1]>> = bytes[f9 90 58]
+// I3-PLANES-NEXT: result1: tensor<8xi3> = [1, 2, 3, -1, -4, 0, -3, 2]
+func.func @i3_planes(%x: tensor<8xi3>)
+    -> (tensor<8xi3, #anybit.packed<bit_planes = [2, 1]>>, tensor<8xi3>) {
+  %p = anybit.pack %x : tensor<8xi3> -> tensor<8xi3, #anybit.packed<bit_planes = [2, 1]>>
+  %u = anybit.unpack %p : tensor<8xi3, #anybit.packed<bit_planes = [2, 1]>> -> tensor<8xi3>
+  return %p, %u : tensor<8xi3, #anybit.packed<bit_planes = [2, 1]>>, tensor<8xi3>
 }
 
 // 12 elements of 3 bits: densely 36 bits, 5 bytes rounded up to 6 for

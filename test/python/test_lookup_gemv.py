@@ -51,12 +51,10 @@ CASES = [
 ]
 
 
-def check_tiled_gemv(m, n, k, dtype, rows, group, scale, threads=1):
+def check_gemv(m, n, k, dtype, encoding, group, scale, threads=1):
     """Compiled and VM GEMVs of m rows of x times n x k `dtype` weights
-    tiled [rows, 32 / bits] (scaled per [1, group] when `group`) against
+    packed with `encoding` (scaled per [1, group] when `group`) against
     numpy's float64 product of the dequantized weights."""
-    bits = 1 if dtype.endswith("1") else 2
-    encoding = f"tile = [{rows}, {32 // bits}]"
     kwargs = {}
     w = codes(dtype, (n, k))
     deq = w.astype(np.float64)
@@ -68,6 +66,7 @@ def check_tiled_gemv(m, n, k, dtype, rows, group, scale, threads=1):
         kwargs["scales"] = s
     src = gemv_source(m, n, k, dtype, encoding)
     packed = anybit.pack(w, dtype, encoding, **kwargs)
+    np.testing.assert_array_equal(anybit.unpack(packed), w)
     if group:
         deq = deq * np.repeat(packed.scales.astype(np.float64), group, axis=1)
     x = RNG.standard_normal((m, k)).astype(np.float32)
@@ -75,6 +74,12 @@ def check_tiled_gemv(m, n, k, dtype, rows, group, scale, threads=1):
     terms = x.astype(np.float64)[:, None, :] * deq
     check_close(anybit.compile(src, threads=threads).gemv(x, packed), want, terms)
     check_close(anybit.interpret(src, "gemv", x, packed), want, terms)
+
+
+def check_tiled_gemv(m, n, k, dtype, rows, group, scale, threads=1):
+    """check_gemv of weights tiled [rows, 32 / bits]."""
+    bits = 1 if dtype.endswith("1") else 2
+    check_gemv(m, n, k, dtype, f"tile = [{rows}, {32 // bits}]", group, scale, threads)
 
 
 @pytest.mark.parametrize("dtype, n, k, rows, group, scale", CASES)
@@ -178,6 +183,9 @@ def host_has_avx512bw():
     ("i2", (40, 64), 32, None),                          # no tile divides 40
     ("i2", (64, 64), 8, None),                           # groups split words
     ("i4", (64, 64), 32, None),                          # one code a lookup: no gain
+    ("i3", (4096, 4096), 128, "tile = [64, 16], bit_planes = [2, 1]"),
+    ("ui3", (96, 64), 16, "tile = [32, 16], bit_planes = [2, 1]"),
+    ("i3", (64, 64), 8, None),                           # groups split tile rows
 ])
 def test_gemv_encoding_is_a_layout_the_fast_kernels_read(dtype, shape, group, want_tile):
     enc = anybit.gemv_encoding(dtype, shape, group_size=group)
@@ -228,3 +236,51 @@ def test_gemv_encoding_without_a_shape_takes_64_rows():
 def test_gemv_encoding_rejects_bad_arguments(args, kwargs, message):
     with pytest.raises(ValueError, match=message):
         anybit.gemv_encoding(*args, **kwargs)
+
+
+PLANE_CASES = [
+    # dtype, bit planes, n, k, rows of a tile, group (0: unscaled), scale type
+    ("i3", [2, 1], 128, 512, 64, 32, "f16"),
+    ("ui3", [2, 1], 64, 2048, 64, 128, "bf16"),
+    ("si3", [1, 2], 32, 160, 32, 16, "f32"),
+    ("i4", [2, 2], 48, 256, 48, 64, "f8E8M0FNU"),
+    ("i5", [2, 2, 1], 64, 96, 16, 0, None),
+    ("ui6", [1, 1, 2, 2], 16, 64, 16, 0, None),
+]
+
+
+def check_planar_gemv(m, dtype, planes, n, k, rows, group, scale, threads=1):
+    """check_gemv of weights in `planes` tiled [rows, 32 / the widest
+    plane's bits]."""
+    check_gemv(m, n, k, dtype, f"tile = [{rows}, {32 // max(planes)}], bit_planes = {planes}",
+               group, scale, threads)
+
+
+@pytest.mark.parametrize("dtype, planes, n, k, rows, group, scale", PLANE_CASES)
+def test_bit_plane_gemv_matches_numpy_and_the_vm(dtype, planes, n, k, rows, group, scale):
+    check_planar_gemv(1, dtype, planes, n, k, rows, group, scale)
+
+
+@pytest.mark.parametrize("m, threads", [(3, 1), (9, 2), (1, 2)])
+def test_batched_bit_plane_gemv_on_threads(m, threads):
+    check_planar_gemv(m, "i3", [2, 1], 128, 256, 64, 32, "f16", threads)
+
+
+def test_bit_planes_store_each_plane_after_the_other():
+    # 3-bit values 1, 2, 3, -1, -4, 0, -3, 2: codes 1 2 3 7 4 0 5 2, low
+    # bits 01 10 11 11 00 00 01 10 (0xf9 0x90), high bits 00011010 (0x58).
+    w = np.array([1, 2, 3, -1, -4, 0, -3, 2], np.int8)
+    packed = anybit.pack(w, "i3", {"bit_planes": [2, 1]})
+    assert packed.data.tolist() == [0xF9, 0x90, 0x58]
+    np.testing.assert_array_equal(anybit.unpack(packed), w)
+
+
+@pytest.mark.parametrize("encoding, message", [
+    ({"bit_planes": [3]}, "at least two planes"),
+    ({"bit_planes": [2, 2]}, "hold 4 bits, not the 3"),
+    ({"bit_planes": [2, 0, 1]}, "widths must be 1 to 64"),
+    ("bit_planes = [1, 1, 1], base3 = true", "base3"),
+])
+def test_bad_bit_planes_raise(encoding, message):
+    with pytest.raises(ValueError, match=message):
+        anybit.pack(np.zeros((4, 4), np.int8), "i3", encoding)

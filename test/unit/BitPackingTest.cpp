@@ -303,3 +303,63 @@ TEST(BitPackingTest, Base3KnownValues) {
   unpackBits(bytes.data(), back.size(), layout, back.data());
   EXPECT_EQ(back, codes);
 }
+
+TEST(BitPackingTest, BitPlanesKnownValues) {
+  // 3-bit values in planes [2, 1]: the low two bits of all five densely
+  // (10 bits: 2 bytes), then their high bits (1 byte).
+  BitLayout layout{3};
+  layout.bitPlanes = {2, 1};
+  std::vector<uint64_t> values = {0b101, 0b011, 0b110, 0b001, 0b111};
+  ASSERT_EQ(layout.storageBytes(values.size()), 3u);
+  EXPECT_EQ(layout.planeStart(1, values.size()), 2u);
+  EXPECT_EQ(layout.planeShift(1), 2u);
+  std::vector<uint8_t> bytes(3, 0xff);
+  packBits(values.data(), values.size(), layout, bytes.data());
+  // Low bits 01 11 10 01 | 11: byte 0 = 0b01'10'11'01, byte 1 = 0b11;
+  // high bits 1 0 1 0 1: byte 2 = 0b10101.
+  EXPECT_EQ(bytes, (std::vector<uint8_t>{0b01101101, 0b11, 0b10101}));
+  std::vector<uint64_t> back(values.size());
+  unpackBits(bytes.data(), back.size(), layout, back.data());
+  EXPECT_EQ(back, values);
+}
+
+TEST(BitPackingTest, BitPlanesRoundTripInEveryWordLayout) {
+  std::mt19937_64 rng(7);
+  for (int trial = 0; trial < 200; ++trial) {
+    unsigned bits = 2 + unsigned(rng() % 63);
+    BitLayout layout{bits, 8u << (rng() % 4), rng() % 2 == 0};
+    if (!layout.straddle && bits > layout.wordBits)
+      layout.straddle = true;
+    for (unsigned left = bits; left;) {
+      unsigned width = layout.bitPlanes.empty()
+                           ? 1 + unsigned(rng() % (left - 1))
+                           : 1 + unsigned(rng() % left);
+      layout.bitPlanes.push_back(width);
+      left -= width;
+    }
+    uint64_t count = rng() % 50;
+    std::vector<uint64_t> values(count);
+    for (uint64_t &v : values)
+      v = truncateBits(rng(), bits);
+    uint64_t expected = 0;
+    for (unsigned p = 0; p < layout.bitPlanes.size(); ++p) {
+      EXPECT_EQ(layout.planeStart(p, count), expected);
+      expected += layout.plane(p).storageBytes(count);
+    }
+    ASSERT_EQ(layout.storageBytes(count), expected);
+    std::vector<uint8_t> bytes(expected);
+    packBits(values.data(), count, layout, bytes.data());
+    // Plane p alone unpacks to the values' bits of that plane.
+    for (unsigned p = 0; p < layout.bitPlanes.size(); ++p) {
+      std::vector<uint64_t> fields(count);
+      unpackBits(bytes.data() + layout.planeStart(p, count), count,
+                 layout.plane(p), fields.data());
+      for (uint64_t i = 0; i < count; ++i)
+        ASSERT_EQ(fields[i], truncateBits(values[i] >> layout.planeShift(p),
+                                          layout.bitPlanes[p]));
+    }
+    std::vector<uint64_t> back(count);
+    unpackBits(bytes.data(), count, layout, back.data());
+    ASSERT_EQ(back, values) << "bits " << bits;
+  }
+}

@@ -395,6 +395,17 @@ std::string randomEncoding(std::mt19937_64 &rng, unsigned bits,
   // Elements stored tile by tile.
   if (rng() % 3 == 0)
     fields.push_back("tile = " + divisors());
+  // Each element's bits split into two or three bit planes.
+  if (bits >= 2 && rng() % 4 == 0) {
+    unsigned planes = bits >= 3 && rng() % 2 ? 3 : 2, left = bits;
+    std::string list = "[";
+    for (unsigned p = planes; p > 1; --p) {
+      unsigned width = 1 + unsigned(rng() % (left - (p - 1)));
+      list += std::to_string(width) + ", ";
+      left -= width;
+    }
+    fields.push_back("bit_planes = " + list + std::to_string(left) + "]");
+  }
   std::string enc = "#anybit.packed<";
   for (auto [i, f] : llvm::enumerate(fields))
     enc += (i ? ", " : "") + f;

@@ -21,6 +21,7 @@
 
 #include "Anybit/AnybitDialect.h"
 #include "Anybit/ElementTypes.h"
+#include "BitPlaneSplit.h"
 #include "CodeCvtMatmulCodegen.h"
 #include "CodeDotMatmulCodegen.h"
 #include "CodeFmaMatmulCodegen.h"
@@ -296,6 +297,34 @@ protected:
     return matmulFunction("mm", index, lhs, rhs, res, transposed);
   }
 
+  /// Appends [1, group] scales of a random type the kernels read.
+  void addGroupScales(std::vector<std::string> &encoding, int64_t group) {
+    static const char *scales[] = {"f32", "f16", "bf16", "f8E8M0FNU"};
+    encoding.push_back(llvm::formatv("block = [1, {0}]", group));
+    encoding.push_back(std::string("scale = ") +
+                       scales[rng() % std::size(scales)]);
+  }
+
+  /// A matmul of m x k activations (f32, or int8 into i32 with `intAcc`)
+  /// and `element` weights packed with the `encoding` fields, N x K with
+  /// `transposed`, else K x N.
+  static std::string weightsMatmul(llvm::StringRef name, int index, int64_t m,
+                                   int64_t n, int64_t k,
+                                   const std::string &element,
+                                   const std::vector<std::string> &encoding,
+                                   bool transposed, bool intAcc) {
+    std::string shape = transposed ? llvm::formatv("{0}x{1}", n, k).str()
+                                   : llvm::formatv("{0}x{1}", k, n).str();
+    std::string rhs = llvm::formatv("tensor<{0}x{1}, #anybit.packed<{2}>>",
+                                    shape, element, llvm::join(encoding, ", "));
+    std::string lhs =
+        llvm::formatv("tensor<{0}x{1}x{2}>", m, k, intAcc ? "i8" : "f32");
+    std::string res =
+        llvm::formatv("tensor<{0}x{1}x{2}>", m, n, intAcc ? "i32" : "f32");
+    return matmulFunction(name, index, lhs, rhs, res, transposed,
+                          intAcc ? "i32" : "f32");
+  }
+
   /// A matmul whose weights are tiled for a kernel that is not the one to
   /// run them (RowMajorRepack): 1..8-bit weights (integers, trits, small
   /// floats) tiled [R, C] with rows of whole bytes (C bits a multiple of
@@ -326,24 +355,47 @@ protected:
     if (!transposed)
       rows = rng() % 2 ? 1 : k;
     std::vector<std::string> encoding;
-    if (!intAcc && transposed && rng() % 2) {
-      static const char *scales[] = {"f32", "f16", "bf16", "f8E8M0FNU"};
-      int64_t group = cols * (rng() % 2 ? 1 : k / cols);
-      encoding.push_back(llvm::formatv("block = [1, {0}]", group));
-      encoding.push_back(std::string("scale = ") +
-                         scales[rng() % std::size(scales)]);
-    }
+    if (!intAcc && transposed && rng() % 2)
+      addGroupScales(encoding, cols * (rng() % 2 ? 1 : k / cols));
     encoding.push_back(llvm::formatv("tile = [{0}, {1}]", rows, cols));
-    std::string shape = transposed ? llvm::formatv("{0}x{1}", n, k).str()
-                                   : llvm::formatv("{0}x{1}", k, n).str();
-    std::string rhs = llvm::formatv("tensor<{0}x{1}, #anybit.packed<{2}>>",
-                                    shape, element, llvm::join(encoding, ", "));
-    std::string lhs =
-        llvm::formatv("tensor<{0}x{1}x{2}>", m, k, intAcc ? "i8" : "f32");
-    std::string res =
-        llvm::formatv("tensor<{0}x{1}x{2}>", m, n, intAcc ? "i32" : "f32");
-    return matmulFunction("tiled", index, lhs, rhs, res, transposed,
-                          intAcc ? "i32" : "f32");
+    return weightsMatmul("tiled", index, m, n, k, element, encoding, transposed,
+                         intAcc);
+  }
+
+  /// A matmul of integers in bit planes that no kernel reads as they are
+  /// (BitPlaneSplit): 2..12-bit integers of any signedness in 2 to 4
+  /// planes, row-major or tiled [R, C] (plane rows of whole bytes or not,
+  /// R of 1..64), N x K (mostly) or K x N, f32 activations (a batch one
+  /// time in three) unscaled or with [1, G] scales, or int8 activations
+  /// into i32.
+  std::string bitPlaneKernel(int index) {
+    static const char *signs[] = {"i", "ui", "si"};
+    int64_t bits = 2 + rng() % (rng() % 4 ? 7 : 11);
+    std::string element = signs[rng() % 3] + std::to_string(bits);
+    std::vector<std::string> widths;
+    for (int64_t left = bits; left > 0;) {
+      int64_t most = left == bits ? left - 1 : left;
+      int64_t width = 1 + rng() % std::min<int64_t>(most, 4);
+      widths.push_back(std::to_string(width));
+      left -= width;
+    }
+    bool intAcc = rng() % 3 == 0, transposed = rng() % 4 != 0;
+    static const int64_t cols[] = {4, 8, 16, 32};
+    int64_t c = cols[rng() % std::size(cols)];
+    static const int64_t tileRows[] = {1, 2, 16, 32, 64};
+    int64_t r = tileRows[rng() % std::size(tileRows)];
+    int64_t k = c * (1 + rng() % 8), m = rng() % 3 ? 1 : 2 + rng() % 3;
+    int64_t n = transposed ? r * (1 + rng() % 3) : c * (1 + rng() % 3);
+    std::vector<std::string> encoding;
+    if (!intAcc && transposed && rng() % 2)
+      addGroupScales(encoding, c);
+    if (rng() % 4)
+      encoding.push_back(transposed
+                             ? llvm::formatv("tile = [{0}, {1}]", r, c).str()
+                             : llvm::formatv("tile = [{0}, {1}]", c, n).str());
+    encoding.push_back("bit_planes = [" + llvm::join(widths, ", ") + "]");
+    return weightsMatmul("planes", index, m, n, k, element, encoding,
+                         transposed, intAcc);
   }
 
   /// A kernel for the code-FMA kernel (CodeFmaMatmulCodegen): f32
@@ -469,7 +521,9 @@ protected:
 
   /// A GEMV for the f32 lookup-table kernel (FloatLookupTableMatmulCodegen):
   /// N x K weights of 1 or 2 bits (integers of either signedness, trits,
-  /// 1- and 2-bit floats) tiled [16 R, 32 / bits], R = 1..4, unscaled or
+  /// 1- and 2-bit floats) tiled [16 R, 32 / bits], or integers of 2..8 bits
+  /// in bit planes of 1 and 2 bits tiled [16 R, 32 / the widest plane's
+  /// bits], R = 1..4, unscaled or
   /// with [1, G] scales of every type the kernel reads, G a multiple of
   /// the tile's columns; rows of up to 40 groups, so that scales come in
   /// whole blocks of 16 groups and a tail. One time in three a batch: of
@@ -482,8 +536,27 @@ protected:
     std::string element =
         rng() % 8 ? elements[rng() % std::size(elements)]
                   : randomFormat(1, 2, 1, 1, 2, /*mostlyFinite=*/true);
-    int64_t bits = anybit::getElementBitWidth(parseType(element, &context));
-    int64_t cols = 32 / bits, subTiles = 1 + rng() % (rng() % 10 ? 4 : 5);
+    int64_t widest = anybit::getElementBitWidth(parseType(element, &context));
+    // One time in three, integers of 2..8 bits in bit planes of 1 and 2
+    // bits, tile rows of one word in the widest.
+    std::string planes;
+    if (rng() % 3 == 0) {
+      static const char *signs[] = {"i", "ui", "si"};
+      int64_t bits = 2 + rng() % 7;
+      element = signs[rng() % 3] + std::to_string(bits);
+      std::vector<std::string> widths;
+      widest = 1;
+      for (int64_t left = bits; left > 0;) {
+        int64_t width = left == 1 || (left == bits && bits == 2)
+                            ? 1
+                            : 1 + int64_t(rng() % 2);
+        widths.push_back(std::to_string(width));
+        widest = std::max(widest, width);
+        left -= width;
+      }
+      planes = "bit_planes = [" + llvm::join(widths, ", ") + "]";
+    }
+    int64_t cols = 32 / widest, subTiles = 1 + rng() % (rng() % 10 ? 4 : 5);
     int64_t rows = 16 * subTiles;
     // 1 to 4 tiles: on 2 threads, 2 and 4 split into parts of whole tiles.
     static const int64_t batches[] = {2, 3, 4, 5, 9, 17};
@@ -500,6 +573,8 @@ protected:
                          scales[rng() % std::size(scales)]);
     }
     encoding.push_back(llvm::formatv("tile = [{0}, {1}]", rows, cols));
+    if (!planes.empty())
+      encoding.push_back(planes);
     std::string rhs =
         llvm::formatv("tensor<{0}x{1}x{2}, #anybit.packed<{3}>>", n, k,
                       element, llvm::join(encoding, ", "));
@@ -919,6 +994,35 @@ TEST_F(PackedMatmulTest, TiledWeightsMovedRowMajorMatchTheReferenceVM) {
   std::cout << "[   INFO   ] " << taken << " of " << functions
             << " kernels move their weights row-major\n";
   EXPECT_GE(taken * 10, functions * 8);
+}
+
+TEST_F(PackedMatmulTest, BitPlanesSplitIntoPlaneProductsMatchTheReferenceVM) {
+  // With AVX-512 and without, on 1 and 2 threads.
+  int cases = 0, functions = 0, taken = 0;
+  for (int module = 0; module < 4 * anybit::test::sweepScale(); ++module) {
+    std::string source;
+    for (int f = 0; f < 10; ++f)
+      source += bitPlaneKernel(f);
+    anybit::CPUCompileOptions options;
+    options.threads = module % 2 ? 2 : 1;
+    if (module % 4 >= 2)
+      options.features = "-avx512f";
+    cases += compareWithTheVM(source, options);
+    countTaken(
+        source, functions, taken,
+        [&](RankedTensorType lhs, RankedTensorType rhs, Type acc) {
+          return anybit::codegen::getBitPlaneOperands(rhs) &&
+                 !(module % 4 < 2 &&
+                   anybit::codegen::canLowerFloatLookupTableMatmul(
+                       lhs, rhs, rhs.getDimSize(1) == lhs.getDimSize(1), acc));
+        });
+  }
+  EXPECT_EQ(cases, 80 * anybit::test::sweepScale());
+  // Planes of 1 and 2 bits tiled for the f32 lookup-table kernel are its
+  // on AVX-512 hosts.
+  std::cout << "[   INFO   ] " << taken << " of " << functions
+            << " kernels split their weights' bit planes\n";
+  EXPECT_GE(taken * 10, functions * 7);
 }
 
 TEST_F(PackedMatmulTest, CodeCvtKernelMatchesTheReferenceVM) {

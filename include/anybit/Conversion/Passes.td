@@ -341,9 +341,11 @@ def AnybitPrefetchStreams : Pass<"anybit-prefetch-streams",
     read their weights in one sequential stream, and a loop with a long body
     (the f32 kernels' unpacking and FMAs) keeps too few cache misses in
     flight for the hardware prefetcher to run far enough ahead of it. A
-    buffer read as several streams of one stride (rows of weights read side
-    by side) is left to the hardware: prefetching them made the ternary
-    add/sub kernel (four rows a tile) 25% slower. Streams of different
+    buffer read as more than two streams of one stride (rows of weights
+    read side by side) is left to the hardware: prefetching them made the
+    ternary add/sub kernel (four rows a tile) 25% slower. Two streams of
+    one stride (the two bit planes of `bit_planes = [2, 2]` tiles: 4-bit
+    weights at twice the speed prefetched) and streams of different
     strides (a row's codes and its group scales) each prefetch. Activations and outputs (other element
     types) are left alone: they are reused from the
     cache. Measured on Zen 5 (one core, 37 GB/s), GEMVs with 5- and 6-bit

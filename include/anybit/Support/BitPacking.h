@@ -5,7 +5,10 @@
 // bits [i*n, (i+1)*n), so odd widths straddle bytes. The word layout instead
 // fills little-endian container words of wordBits bits with wordBits / n
 // elements each and never lets an element straddle two words. The base-3
-// layout holds trits, five 2-bit codes in each byte as base-3 digits.
+// layout holds trits, five 2-bit codes in each byte as base-3 digits. A
+// layout of bit planes splits each element's bits: plane p holds a field of
+// its own width of every element, in one of the layouts above, one plane
+// after another.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,6 +16,7 @@
 #define ANYBIT_SUPPORT_BITPACKING_H
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
 #include <cstdint>
 #include <optional>
 
@@ -38,11 +42,27 @@ struct BitLayout {
   /// Base-3 packing of 2-bit codes 0..2 (trits), five per byte instead of
   /// bit fields: see packBase3Byte. Elements have no bit offset then.
   bool base3 = false;
+  /// Bit planes, low bits first; empty for one plane of `bits`. Plane p
+  /// holds bits [o, o + bitPlanes[p]) of every element (o the widths of the
+  /// planes before it) as fields of bitPlanes[p] bits in the layout
+  /// plane(p), starting where plane p - 1 ends. Not with base3.
+  llvm::SmallVector<unsigned, 4> bitPlanes = {};
 
-  /// First bit of element \p i (not for base3).
+  /// First bit of element \p i (not for base3 or bit planes).
   uint64_t bitOffset(uint64_t i) const;
-  /// Bytes needed for \p count elements, rounded up to a whole word.
+  /// Bytes needed for \p count elements, rounded up to a whole word (a
+  /// whole word a plane).
   uint64_t storageBytes(uint64_t count) const;
+
+  bool hasBitPlanes() const { return !bitPlanes.empty(); }
+  /// The layout of plane \p p's fields.
+  BitLayout plane(unsigned p) const {
+    return BitLayout{bitPlanes[p], wordBits, straddle};
+  }
+  /// The element bit that is bit 0 of plane \p p's fields.
+  unsigned planeShift(unsigned p) const;
+  /// First byte of plane \p p in storage of \p count elements.
+  uint64_t planeStart(unsigned p, uint64_t count) const;
 };
 
 /// Returns the n-bit field at \p bitOffset, zero-extended. Reads only the
@@ -59,7 +79,8 @@ void packBits(const uint64_t *values, uint64_t count, const BitLayout &layout,
               uint8_t *out);
 
 /// Unpacks \p count zero-extended fields. Reads only the bytes that hold
-/// elements, so \p in may stop at the last byte of the last element.
+/// elements, so \p in may stop at the last byte of the last element (of the
+/// last plane).
 void unpackBits(const uint8_t *in, uint64_t count, const BitLayout &layout,
                 uint64_t *values);
 

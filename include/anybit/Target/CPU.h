@@ -91,12 +91,14 @@ getPreferredTritEncoding(const CPUCompileOptions &options, int64_t batch,
 /// fastest kernel, with [1, `group`] scales of type `scale` (none for
 /// `group` 0; else f16, bf16, f32 or e8m0, and `group` divides K):
 /// integers of 1 or 2 bits (any signedness) and trits tiled
-/// `[rows, 32 / bits]`, the f32 lookup-table kernel's layout, where the
+/// `[rows, 32 / bits]`, and 3-bit integers tiled `[rows, 16]` in
+/// `bit_planes = [2, 1]`, the f32 lookup-table kernel's layouts, where the
 /// lowering takes that kernel (AVX-512 BW, which brings AVX-512F's
 /// 16-entry vpermps) and a tile fits (64 or 32 rows dividing N,
-/// `group` a multiple of 32 / bits, K too); else row-major codes (the
-/// code-FMA kernel). Measured on Zen 5 (bench/gemv.cpp): 2-bit weights
-/// tiled 1.4-2.3x faster than row-major at batch 1, 1.7-2.4x at batch 4.
+/// `group` a multiple of the tile's columns, K too); else row-major codes
+/// (the code-FMA kernel). Measured on Zen 5 (bench/gemv.cpp): 2-bit weights
+/// tiled 1.4-2.3x faster than row-major at batch 1, 1.7-2.4x at batch 4;
+/// 3-bit ones in bit planes 1.3-1.7x at batch 1.
 /// `shape` (N, K) is empty when unknown (then 64 rows). Errors (a bad
 /// rank, group or scale) are diagnostics at `loc`.
 mlir::FailureOr<std::string>

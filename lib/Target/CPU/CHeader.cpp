@@ -53,6 +53,11 @@ static std::string describe(Type type) {
       llvm::interleaveComma(enc.getTile(), os);
       os << "]";
     }
+    if (enc.hasBitPlanes()) {
+      os << ", in bit planes of [";
+      llvm::interleaveComma(enc.getBitPlanes(), os);
+      os << "] bits, low bits first, one plane after another";
+    }
     if (enc.hasBlocks())
       os << ", " << enc.getScaleBytes(tensor.getShape()) << " of scales";
     if (enc.getZeroPoint())

@@ -81,6 +81,18 @@ func.func @packed_tiles() attributes {
   return
 }
 
+// Bit planes print after the other parameters.
+// CHECK-LABEL: func.func @packed_bit_planes()
+// CHECK-SAME: a = #anybit.packed<bit_planes = [2, 1]>
+// CHECK-SAME: b = #anybit.packed<block = [1, 32], scale = f16, tile = [64, 16], bit_planes = [1, 1, 2]>
+// CHECK-SAME: c = tensor<64x32xi3, #anybit.packed<tile = [64, 16], bit_planes = [2, 1]>>
+func.func @packed_bit_planes() attributes {
+    a = #anybit.packed<bit_planes = [2, 1]>,
+    b = #anybit.packed<bit_planes = [1, 1, 2], tile = [64, 16], block = [1, 32], scale = f16>,
+    c = tensor<64x32xi3, #anybit.packed<bit_planes = [2, 1], tile = [64, 16]>>} {
+  return
+}
+
 // As tensor encodings, the way the ops use them.
 // CHECK-LABEL: func.func @packed_tensors
 // CHECK-SAME: tensor<64x32xi3, #anybit.packed<>>

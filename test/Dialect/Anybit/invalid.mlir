@@ -210,6 +210,26 @@ func.func private @f(tensor<96x32x!anybit.trit, #anybit.packed<tile = [64, 4]>>)
 
 // -----
 
+// expected-error @+1 {{bit_planes needs at least two planes, got [3]}}
+func.func private @f(tensor<4x32xi3, #anybit.packed<bit_planes = [3]>>)
+
+// -----
+
+// expected-error @+1 {{bit plane widths must be 1 to 64, got [2, 0, 1]}}
+func.func private @f(tensor<4x32xi3, #anybit.packed<bit_planes = [2, 0, 1]>>)
+
+// -----
+
+// expected-error @+1 {{bit planes [2, 2] hold 4 bits, not the 3 of 'i3'}}
+func.func private @f(tensor<4x32xi3, #anybit.packed<bit_planes = [2, 2]>>)
+
+// -----
+
+// expected-error @+1 {{base3 packing has no bit planes}}
+func.func private @f(tensor<5x!anybit.trit, #anybit.packed<base3 = true, bit_planes = [1, 1]>>)
+
+// -----
+
 //===----------------------------------------------------------------------===//
 // #anybit.layout
 //===----------------------------------------------------------------------===//
