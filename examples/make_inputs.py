@@ -29,6 +29,8 @@ def make_inputs(out_dir, seed=0):
         "lx": rng.standard_normal((4, 256)).astype(np.float32),
         "lw": rng.integers(-2, 2, size=(128, 256), dtype=np.int8),
         "ls": (rng.random((128, 8)) * 0.1 + 0.01).astype(np.float16),
+        # lookup_gemv.mlir @int3: int3 weights for the bit-plane layout
+        "lw3": rng.integers(-4, 4, size=(128, 256), dtype=np.int8),
     }
     # he_kernels.mlir @rns_polymul: integers modulo P = q1 * q2 as their
     # residues, limb l modulo q_l.

@@ -25,5 +25,8 @@ echo "== f32 -> e3m2 -> f32 (examples/e3m2_cast_roundtrip.mlir)"
 echo "== int2 x f32 GEMV of weights tiled for lookups, a batch of 4 (examples/lookup_gemv.mlir)"
 "$BUILD_DIR/bin/anybitc" examples/lookup_gemv.mlir --target=cpu \
   --run=main --check --inputs "$INPUTS/lx.npy" "$INPUTS/lw.npy" "$INPUTS/ls.npy" | tail -n 1
+echo "== int3 x f32 GEMV of weights in bit planes, a batch of 4 (examples/lookup_gemv.mlir @int3)"
+"$BUILD_DIR/bin/anybitc" examples/lookup_gemv.mlir --target=cpu \
+  --run=int3 --check --inputs "$INPUTS/lx.npy" "$INPUTS/lw3.npy" "$INPUTS/ls.npy" | tail -n 1
 echo "== one MatMul-free LM block: MLGRU + GLU of ternary BitLinear layers (examples/matmulfree_block.py)"
 PYTHONPATH="$BUILD_DIR/python" /usr/bin/python3 examples/matmulfree_block.py | tail -n 1

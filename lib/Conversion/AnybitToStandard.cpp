@@ -767,13 +767,11 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     SmallVector<Value> products;
     for (auto [p, plane] : llvm::enumerate(planes)) {
       // Planes no kernel reads tiled move row-major straight from `rhs`.
-      RankedTensorType planeType = plane.type;
-      std::optional<RankedTensorType> rowMajor = getRowMajorTwin(planeType);
-      bool move = rowMajor && !takesFloatLookups(op, planeType, acc);
-      Value storage =
-          buildBitPlaneStorage(rewriter, loc, rhs, rhsType, p, planeType, move);
-      products.push_back(buildProduct(rewriter, op, adaptor, storage,
-                                      move ? *rowMajor : planeType, acc));
+      RankedTensorType read = asRead(op, plane.type, acc);
+      Value storage = buildBitPlaneStorage(rewriter, loc, rhs, rhsType, p,
+                                           plane.type, read != plane.type);
+      products.push_back(
+          buildProduct(rewriter, op, adaptor, storage, read, acc));
     }
     auto type = cast<RankedTensorType>(products[0].getType());
     return buildElementwise(
@@ -783,6 +781,10 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
           for (auto [plane, product] :
                llvm::zip(ArrayRef(planes).drop_front(), args.drop_front())) {
             if (isa<IntegerType>(acc)) {
+              // Fields at or above the accumulator's width add 0 to a
+              // wrapping sum (and a shift that far is poison).
+              if (plane.shift >= acc.getIntOrFloatBitWidth())
+                continue;
               Value shift = arith::ConstantOp::create(
                   b, l, b.getIntegerAttr(acc, plane.shift));
               sum = arith::AddIOp::create(
@@ -809,54 +811,38 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
                rhsType, op.getTransposeRhs(), acc);
   }
 
-  /// The product of A (`op`'s lhs) and the weights `rhs` (storage of type
-  /// `rhsType`), in the accumulator type, by the fastest kernel that takes
-  /// them.
-  Value buildProduct(ConversionPatternRewriter &rewriter, MatmulOp op,
-                     OpAdaptor adaptor, Value rhs, RankedTensorType rhsType,
-                     Type acc) const {
-    Location loc = op.getLoc();
-    Value product;
+  /// The kernels a product may take, in the order they are tried.
+  enum class Kernel {
+    CodeDot,
+    FloatLookups,
+    CodeCvt,
+    CodeFma,
+    Vector,
+    Generic
+  };
+
+  /// The kernel that takes A (`op`'s lhs) times weights of `rhsType` (not
+  /// tiled for another kernel) into `acc`, where the f32 lookup-table
+  /// kernel does or does not (`floatLookups`).
+  Kernel chooseKernel(MatmulOp op, RankedTensorType rhsType, Type acc,
+                      bool floatLookups) const {
     bool trits = isa<TritType>(rhsType.getElementType());
     // vpermps tables (AVX-512F, which AVX-512 BW implies).
     bool tables = x86ByteBits >= 512;
-    bool floatLookups = takesFloatLookups(op, rhsType, acc);
-    // Tiles are the lookup-table kernels' layout: where neither runs, the
-    // other kernels take the weights moved row-major (RowMajorRepack.h).
-    // Bit planes are that kernel's layout too: elsewhere, a product per
-    // plane, each of whose kernels reads it (BitPlaneSplit.h). Integers
-    // into integers are exact either way; into floats the split reorders
-    // the sum, as the vector kernels may.
-    if (!floatLookups && (isa<IntegerType>(acc) || vectorize))
-      if (std::optional<SmallVector<BitPlaneOperand>> planes =
-              getBitPlaneOperands(rhsType))
-        return buildPlaneProducts(rewriter, op, adaptor, rhs, rhsType, *planes,
-                                  acc);
-    if (!floatLookups)
-      if (std::optional<RankedTensorType> rowMajor = getRowMajorTwin(rhsType)) {
-        rhs = buildRowMajorStorage(rewriter, loc, rhs, rhsType);
-        rhsType = *rowMajor;
-      }
     // Into f32 the code-dot kernel reorders the sum: a vector kernel too.
     if ((!trits || ternary == TernaryLowering::Auto ||
          ternary == TernaryLowering::AddSub) &&
         (isa<IntegerType>(acc) || vectorize) &&
         canLowerCodeDotMatmul(op.getLhs().getType(), rhsType,
                               op.getTransposeRhs(), acc,
-                              x86Int8DotBits || x86ByteBits >= 256 ? 64 : 16)) {
-      product = buildCodeDotMatmul(rewriter, loc, adaptor.getLhs(),
-                                   op.getLhs().getType(), rhs, rhsType,
-                                   x86Int8DotBits, x86Multishift, x86ByteBits);
-      return product;
-    }
-    Value lhs = toAccumulator(rewriter, loc, op.getLhs(), adaptor.getLhs(), acc);
+                              x86Int8DotBits || x86ByteBits >= 256 ? 64 : 16))
+      return Kernel::CodeDot;
     // The f32 lookup-table kernel: sums of two or four activations looked
     // up per 16 rows.
-    if (floatLookups) {
-      product = buildFloatLookupTableMatmul(rewriter, loc, lhs, rhs, rhsType,
-                                            threads);
-      return product;
-    }
+    if (floatLookups)
+      return Kernel::FloatLookups;
+    // A in the accumulator type, as toAccumulator makes it.
+    auto lhsType = RankedTensorType::get(op.getLhs().getType().getShape(), acc);
     // Without them but with AVX2's byte shuffles: 6-bit floats, whole
     // bytes in groups of at least 128 (1.25x faster than the code-FMA
     // kernel's extensions on Zen 3; at G = 32, 8% slower), decoded 32 at a
@@ -872,41 +858,99 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     // e2m1 2.5x, i3 1.5x slower; 2-, 4- and 8-bit integers the same).
     auto codeCvt = [&] {
       return vectorize && acc.isF32() && !tables && x86ByteBits >= 256 &&
-             canLowerCodeCvtMatmul(cast<RankedTensorType>(lhs.getType()),
-                                   rhsType, op.getTransposeRhs(), acc,
+             canLowerCodeCvtMatmul(lhsType, rhsType, op.getTransposeRhs(), acc,
                                    /*tableEntries=*/64);
     };
     PackedEncodingAttr rhsEnc = getPackedEncoding(rhsType);
     bool longByteGroups =
         getElementBitWidth(rhsType.getElementType()) == 8 &&
         (!rhsEnc || !rhsEnc.hasBlocks() || rhsEnc.getBlock().back() >= 128);
-    if ((longByteGroups || codeCvtTakesWindowValues(rhsType)) && codeCvt()) {
-      product = buildCodeCvtMatmul(rewriter, loc, lhs, rhs, rhsType);
-      return product;
-    }
+    if ((longByteGroups || codeCvtTakesWindowValues(rhsType)) && codeCvt())
+      return Kernel::CodeCvt;
     if (vectorize && acc.isF32() &&
-        canLowerCodeFmaMatmul(cast<RankedTensorType>(lhs.getType()), rhsType,
-                              op.getTransposeRhs(), acc, tables,
-                              x86ByteBits >= 256)) {
-      product = buildCodeFmaMatmul(rewriter, loc, lhs, rhs, rhsType, tables,
-                                   x86ByteBits >= 256,
-                                   x86Multishift && x86Int8DotBits >= 512);
-      return product;
-    }
-    if (codeCvt()) {
-      product = buildCodeCvtMatmul(rewriter, loc, lhs, rhs, rhsType);
-      return product;
-    }
+        canLowerCodeFmaMatmul(lhsType, rhsType, op.getTransposeRhs(), acc,
+                              tables, x86ByteBits >= 256))
+      return Kernel::CodeFma;
+    if (codeCvt())
+      return Kernel::CodeCvt;
     if (vectorize && acc.isF32() &&
-        canVectorizePackedMatmul(cast<RankedTensorType>(lhs.getType()), rhsType,
-                                 op.getTransposeRhs()))
-      product = buildVectorizedPackedMatmul(rewriter, loc, lhs, rhs, rhsType,
-                                            op.getTransposeRhs(), tables,
-                                            x86ByteBits == 256);
-    else
-      product =
-          buildContraction(rewriter, loc, op, adaptor, rhs, rhsType, lhs, acc);
-    return product;
+        canVectorizePackedMatmul(lhsType, rhsType, op.getTransposeRhs()))
+      return Kernel::Vector;
+    return Kernel::Generic;
+  }
+
+  /// The weights `rhsType` as a kernel reads them: tiles are the
+  /// lookup-table kernels' layout, and where neither runs, the other
+  /// kernels take the weights moved row-major (RowMajorRepack.h).
+  RankedTensorType asRead(MatmulOp op, RankedTensorType rhsType,
+                          Type acc) const {
+    if (takesFloatLookups(op, rhsType, acc))
+      return rhsType;
+    return getRowMajorTwin(rhsType).value_or(rhsType);
+  }
+
+  /// Whether the product with weights `rhsType` is one per bit plane
+  /// (BitPlaneSplit.h): integers in bit planes the f32 lookup-table kernel
+  /// does not take. Into integers the split is exact; into floats it
+  /// reorders the sum, which only a vector kernel may, so every plane must
+  /// take one.
+  bool splitsBitPlanes(MatmulOp op, RankedTensorType rhsType, Type acc) const {
+    std::optional<SmallVector<BitPlaneOperand>> planes =
+        getBitPlaneOperands(rhsType);
+    if (!planes || takesFloatLookups(op, rhsType, acc))
+      return false;
+    if (isa<IntegerType>(acc))
+      return true;
+    return llvm::all_of(*planes, [&](const BitPlaneOperand &plane) {
+      RankedTensorType read = asRead(op, plane.type, acc);
+      return chooseKernel(op, read, acc,
+                          takesFloatLookups(op, plane.type, acc)) !=
+             Kernel::Generic;
+    });
+  }
+
+  /// The product of A (`op`'s lhs) and the weights `rhs` (storage of type
+  /// `rhsType`), in the accumulator type, by the fastest kernel that takes
+  /// them.
+  Value buildProduct(ConversionPatternRewriter &rewriter, MatmulOp op,
+                     OpAdaptor adaptor, Value rhs, RankedTensorType rhsType,
+                     Type acc) const {
+    Location loc = op.getLoc();
+    if (splitsBitPlanes(op, rhsType, acc))
+      return buildPlaneProducts(rewriter, op, adaptor, rhs, rhsType,
+                                *getBitPlaneOperands(rhsType), acc);
+    bool floatLookups = takesFloatLookups(op, rhsType, acc);
+    if (RankedTensorType read = asRead(op, rhsType, acc); read != rhsType) {
+      rhs = buildRowMajorStorage(rewriter, loc, rhs, rhsType);
+      rhsType = read;
+    }
+    Kernel kernel = chooseKernel(op, rhsType, acc, floatLookups);
+    if (kernel == Kernel::CodeDot)
+      return buildCodeDotMatmul(rewriter, loc, adaptor.getLhs(),
+                                op.getLhs().getType(), rhs, rhsType,
+                                x86Int8DotBits, x86Multishift, x86ByteBits);
+    Value lhs =
+        toAccumulator(rewriter, loc, op.getLhs(), adaptor.getLhs(), acc);
+    bool tables = x86ByteBits >= 512;
+    switch (kernel) {
+    case Kernel::FloatLookups:
+      return buildFloatLookupTableMatmul(rewriter, loc, lhs, rhs, rhsType,
+                                         threads);
+    case Kernel::CodeCvt:
+      return buildCodeCvtMatmul(rewriter, loc, lhs, rhs, rhsType);
+    case Kernel::CodeFma:
+      return buildCodeFmaMatmul(rewriter, loc, lhs, rhs, rhsType, tables,
+                                x86ByteBits >= 256,
+                                x86Multishift && x86Int8DotBits >= 512);
+    case Kernel::Vector:
+      return buildVectorizedPackedMatmul(rewriter, loc, lhs, rhs, rhsType,
+                                         op.getTransposeRhs(), tables,
+                                         x86ByteBits == 256);
+    case Kernel::CodeDot:
+    case Kernel::Generic:
+      break;
+    }
+    return buildContraction(rewriter, loc, op, adaptor, rhs, rhsType, lhs, acc);
   }
 
   /// Replaces `op` by `product` (in the accumulator type), converted to the

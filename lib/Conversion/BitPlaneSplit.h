@@ -9,7 +9,9 @@
 // fields two's complement for a signed integer), and block scales multiply
 // the integer, so W x = sum_p 2^o_p (W_p x) where W_p is plane p as a
 // tensor of its own (unsigned, or signed at the top) integers with W's
-// scales: each takes the kernels of its width and layout.
+// scales: each takes the kernels of its width and layout. Into floats the
+// split reorders the sum, so the matmul lowering splits only where every
+// plane's product is a vector kernel's (docs/semantics.md).
 //
 //===----------------------------------------------------------------------===//
 

@@ -543,7 +543,8 @@ static int64_t rowsOfWPerTile(const CodeFormat &format, int64_t m,
 static bool isRowScaled(RankedTensorType type) {
   PackedEncodingAttr enc = getPackedEncoding(type);
   if (!enc || !enc.hasBlocks() || enc.getZeroPoint() || enc.isTiled() ||
-      enc.getBlock()[0] != 1 || enc.getBlock()[1] != type.getDimSize(1))
+      enc.hasBitPlanes() || enc.getBlock()[0] != 1 ||
+      enc.getBlock()[1] != type.getDimSize(1))
     return false;
   // Bytes fill every word size: the codes are M K bytes in order.
   Type scale = enc.getScale();

@@ -366,11 +366,12 @@ def gemv_encoding(dtype, shape=None, group_size=None, scale="f16"):
     16 rows at once: 1.4-2.3x the row-major kernel for 2-bit weights on
     Zen 5 at batch 1, 1.7-2.4x at batch 4); 3-bit integers are tiled
     ``[64, 16]`` in ``bit_planes = [2, 1]`` there (a plane of their low two
-    bits and one of their high bits, each looked up: 1.3-1.7x the
+    bits and one of their high bits, each looked up: 1.4-1.6x the
     row-major kernel at batch 1); anything else, or where a tile does not
     fit, is row-major. (Tiled weights still compute elsewhere: where no
     kernel reads their tiles, tiles whose rows are whole bytes are copied
-    row-major each call; bit planes, one product per plane.) With
+    row-major each call; integers in bit planes, one product per plane
+    where each plane's kernel takes it.) With
     ``group_size``, the encoding carries ``[1, group_size]`` block scales
     of type ``scale`` (``"f16"``, ``"bf16"``, ``"f32"`` or MX's e8m0,
     ``"e8m0fnu"``), so that

@@ -169,5 +169,14 @@ ok, err = matmul_close(y, lx, dequant.T)
 check("int2 x f32 GEMV of tiled weights, batch of 4", ok and y.shape == (4, 128),
       "max abs err %.3g" % err)
 
+# 6. The same with 3-bit weights in bit planes.
+lw3 = inputs["lw3"]
+(y,) = run("lookup_gemv.mlir", "int3", ["lx", "lw3", "ls"],
+           os.path.join(WORK, "lookup3"))
+dequant = lw3.astype(np.float32) * np.repeat(ls.astype(np.float32), 32, axis=1)
+ok, err = matmul_close(y, lx, dequant.T)
+check("int3 x f32 GEMV of weights in bit planes, batch of 4",
+      ok and y.shape == (4, 128), "max abs err %.3g" % err)
+
 print("%d passed, %d failed" % (checks - len(failures), len(failures)))
 sys.exit(1 if failures else 0)

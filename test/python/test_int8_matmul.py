@@ -116,3 +116,51 @@ def test_mxfp4_gemv_with_e8m0_scales():
     assert np.max(np.abs(got[0, rows] - want[0, rows])) <= \
         1e-5 * np.max(np.abs(want[0, rows]))
     assert want[0, 4] != 0 and abs(got[0, 4] - want[0, 4]) <= 1e-5 * abs(want[0, 4])
+
+
+def test_row_scaled_activations_in_bit_planes_are_read_as_planes():
+    # int8 codes with one scale per row, their bits in two planes of 4: the
+    # code-dot kernel reads row-scaled codes as bytes in order, so it must
+    # not take these; the product still agrees with the VM and numpy.
+    m, k, n = 2, 256, 8
+    a = f"tensor<{m}x{k}xi8, #anybit.packed<block = [1, {k}], scale = f16, bit_planes = [4, 4]>>"
+    w = f"tensor<{n}x{k}xi4, #anybit.packed<block = [1, 32], scale = f16>>"
+    y = f"tensor<{m}x{n}xf32>"
+    source = (f"func.func @mm(%a: {a}, %w: {w}) -> {y} {{\n"
+              f"  %y = anybit.matmul %a, %w {{accumulator = f32, transpose_rhs}}"
+              f" : {a}, {w} -> {y}\n  return %y : {y}\n}}\n")
+    codes = RNG.integers(-128, 128, (m, k)).astype(np.int8)
+    row_scales = np.exp2(RNG.integers(-3, 3, (m, 1))).astype(np.float32)
+    pa = anybit.pack(codes, "i8", {"block": [1, k], "scale": "f16", "bit_planes": [4, 4]},
+                     scales=row_scales)
+    weights = RNG.integers(-8, 8, (n, k))
+    w_scales = np.exp2(RNG.integers(-3, 3, (n, k // 32))).astype(np.float32)
+    pw = anybit.pack(weights, "i4", {"block": [1, 32], "scale": "f16"}, scales=w_scales)
+    got = anybit.compile(source).mm(pa, pw)
+    want = (codes * row_scales.astype(np.float64)) @ (
+        weights * np.repeat(w_scales.astype(np.float64), 32, axis=1)).T
+    # Powers of two and small integers: every product and sum is exact.
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(anybit.interpret(source, "mm", pa, pw), want)
+
+
+@pytest.mark.parametrize("acc", ["i8", "i16", "i32"])
+def test_int8_times_bit_planes_into_narrow_accumulators_wraps(acc):
+    # 12-bit weights in planes [4, 4, 4]: the product is one per plane,
+    # summed by place, and a plane at or above the accumulator's width
+    # adds nothing to the wrapping sum (i8: the top plane).
+    m, k, n = 2, 64, 5
+    a = f"tensor<{m}x{k}xi8>"
+    w = f"tensor<{n}x{k}xi12, #anybit.packed<bit_planes = [4, 4, 4]>>"
+    c = f"tensor<{m}x{n}x{acc}>"
+    source = (f"func.func @mm(%a: {a}, %w: {w}) -> {c} {{\n"
+              f"  %c = anybit.matmul %a, %w {{accumulator = {acc}, transpose_rhs}}"
+              f" : {a}, {w} -> {c}\n  return %c : {c}\n}}\n")
+    x = RNG.integers(-128, 128, (m, k)).astype(np.int8)
+    weights = RNG.integers(-2048, 2048, (n, k))
+    packed = anybit.pack(weights, "i12", {"bit_planes": [4, 4, 4]})
+    bits = int(acc[1:])
+    exact = x.astype(np.int64) @ weights.T.astype(np.int64)
+    wrapped = ((exact + (1 << (bits - 1))) % (1 << bits)) - (1 << (bits - 1))
+    np.testing.assert_array_equal(anybit.compile(source).mm(x, packed), wrapped)
+    np.testing.assert_array_equal(anybit.interpret(source, "mm", x, packed), wrapped)

@@ -198,7 +198,7 @@ FailureOr<std::string> getPreferredGemvEncoding(
   bool codes = isa<TritType>(element) ||
                (isa<IntegerType>(element) && (bits == 1 || bits == 2));
   // 3-bit integers as a plane of their low 2 bits and one of their high
-  // bits, each looked up: 1.3-1.7x the row-major kernel. Wider integers in
+  // bits, each looked up: 1.4-1.6x the row-major kernel. Wider integers in
   // planes of 2 bits make as many lookups as the code-FMA kernel (4-bit:
   // as fast), so they stay row-major.
   bool planes = isa<IntegerType>(element) && bits == 3;
