@@ -14,13 +14,17 @@ from numpy_reference import int_range
 RNG = np.random.default_rng(20261130)
 
 
-def int_matmul(m, n, k, dtype):
-    a = f"tensor<{m}x{k}xi8>"
-    w = f"tensor<{n}x{k}x{dtype}, #anybit.packed<>>"
-    c = f"tensor<{m}x{n}xi32>"
+def matmul_source(a, w, c, acc):
+    """@mm: c = a w^T in `acc`, for the tensor types a, w and c."""
     return (f"func.func @mm(%a: {a}, %w: {w}) -> {c} {{\n"
-            f"  %c = anybit.matmul %a, %w {{accumulator = i32, transpose_rhs}}"
+            f"  %c = anybit.matmul %a, %w {{accumulator = {acc}, transpose_rhs}}"
             f" : {a}, {w} -> {c}\n  return %c : {c}\n}}\n")
+
+
+def int_matmul(m, n, k, dtype):
+    return matmul_source(f"tensor<{m}x{k}xi8>",
+                         f"tensor<{n}x{k}x{dtype}, #anybit.packed<>>",
+                         f"tensor<{m}x{n}xi32>", "i32")
 
 
 @pytest.mark.parametrize("dtype", ["i1", "ui1", "i2", "ui2", "i3", "si3",
@@ -125,10 +129,7 @@ def test_row_scaled_activations_in_bit_planes_are_read_as_planes():
     m, k, n = 2, 256, 8
     a = f"tensor<{m}x{k}xi8, #anybit.packed<block = [1, {k}], scale = f16, bit_planes = [4, 4]>>"
     w = f"tensor<{n}x{k}xi4, #anybit.packed<block = [1, 32], scale = f16>>"
-    y = f"tensor<{m}x{n}xf32>"
-    source = (f"func.func @mm(%a: {a}, %w: {w}) -> {y} {{\n"
-              f"  %y = anybit.matmul %a, %w {{accumulator = f32, transpose_rhs}}"
-              f" : {a}, {w} -> {y}\n  return %y : {y}\n}}\n")
+    source = matmul_source(a, w, f"tensor<{m}x{n}xf32>", "f32")
     codes = RNG.integers(-128, 128, (m, k)).astype(np.int8)
     row_scales = np.exp2(RNG.integers(-3, 3, (m, 1))).astype(np.float32)
     pa = anybit.pack(codes, "i8", {"block": [1, k], "scale": "f16", "bit_planes": [4, 4]},
@@ -152,10 +153,7 @@ def test_int8_times_bit_planes_into_narrow_accumulators_wraps(acc):
     m, k, n = 2, 64, 5
     a = f"tensor<{m}x{k}xi8>"
     w = f"tensor<{n}x{k}xi12, #anybit.packed<bit_planes = [4, 4, 4]>>"
-    c = f"tensor<{m}x{n}x{acc}>"
-    source = (f"func.func @mm(%a: {a}, %w: {w}) -> {c} {{\n"
-              f"  %c = anybit.matmul %a, %w {{accumulator = {acc}, transpose_rhs}}"
-              f" : {a}, {w} -> {c}\n  return %c : {c}\n}}\n")
+    source = matmul_source(a, w, f"tensor<{m}x{n}x{acc}>", acc)
     x = RNG.integers(-128, 128, (m, k)).astype(np.int8)
     weights = RNG.integers(-2048, 2048, (n, k))
     packed = anybit.pack(weights, "i12", {"bit_planes": [4, 4, 4]})
