@@ -208,6 +208,15 @@ static PackedEncodingAttr encodingFromDict(const py::dict &dict) {
   bool straddle = true, base3 = false;
   llvm::SmallVector<int64_t> block, tile, bitPlanes;
   Type scale, zeroPoint;
+  // A list of ints; errors name the key (shapeFromObject speaks of
+  // shapes).
+  auto ints = [](py::handle value, const std::string &name) {
+    try {
+      return shapeFromObject(value);
+    } catch (py::value_error &e) {
+      throwValueError("encoding key '" + name + "': " + e.what());
+    }
+  };
   for (auto [key, value] : dict) {
     std::string name = py::str(key).cast<std::string>();
     if (value.is_none())
@@ -221,11 +230,11 @@ static PackedEncodingAttr encodingFromDict(const py::dict &dict) {
       } else if (name == "base3") {
         base3 = value.cast<bool>();
       } else if (name == "block") {
-        block = shapeFromObject(value);
+        block = ints(value, name);
       } else if (name == "tile") {
-        tile = shapeFromObject(value);
+        tile = ints(value, name);
       } else if (name == "bit_planes") {
-        bitPlanes = shapeFromObject(value);
+        bitPlanes = ints(value, name);
       } else if (name == "scale") {
         scale = dtypeFromObject(value);
       } else if (name == "zero_point" || name == "zero_points") {

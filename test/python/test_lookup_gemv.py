@@ -280,6 +280,8 @@ def test_bit_planes_store_each_plane_after_the_other():
     ({"bit_planes": [2, 2]}, "hold 4 bits, not the 3"),
     ({"bit_planes": [2, 0, 1]}, "widths must be 1 to 64"),
     ("bit_planes = [1, 1, 1], base3 = true", "base3"),
+    ({"bit_planes": "x"}, "encoding key 'bit_planes': a shape is an int or a sequence"),
+    ({"bit_planes": [-1, 4]}, "encoding key 'bit_planes': dimensions must not be negative"),
 ])
 def test_bad_bit_planes_raise(encoding, message):
     with pytest.raises(ValueError, match=message):
