@@ -889,24 +889,26 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     return getRowMajorTwin(rhsType).value_or(rhsType);
   }
 
-  /// Whether the product with weights `rhsType` is one per bit plane
-  /// (BitPlaneSplit.h): integers in bit planes the f32 lookup-table kernel
-  /// does not take. Into integers the split is exact; into floats it
-  /// reorders the sum, which only a vector kernel may, so every plane must
-  /// take one.
-  bool splitsBitPlanes(MatmulOp op, RankedTensorType rhsType, Type acc) const {
+  /// The bit planes whose products make the product with weights
+  /// `rhsType` (BitPlaneSplit.h), if it is split: integers in bit planes the
+  /// f32 lookup-table kernel does not take. Into integers the split is
+  /// exact; into floats it reorders the sum, which only a vector kernel
+  /// may, so every plane must take one.
+  std::optional<SmallVector<BitPlaneOperand>>
+  getPlanesToSplit(MatmulOp op, RankedTensorType rhsType, Type acc) const {
     std::optional<SmallVector<BitPlaneOperand>> planes =
         getBitPlaneOperands(rhsType);
     if (!planes || takesFloatLookups(op, rhsType, acc))
-      return false;
-    if (isa<IntegerType>(acc))
-      return true;
-    return llvm::all_of(*planes, [&](const BitPlaneOperand &plane) {
-      RankedTensorType read = asRead(op, plane.type, acc);
-      return chooseKernel(op, read, acc,
-                          takesFloatLookups(op, plane.type, acc)) !=
-             Kernel::Generic;
-    });
+      return std::nullopt;
+    if (isa<IntegerType>(acc) ||
+        llvm::all_of(*planes, [&](const BitPlaneOperand &plane) {
+          RankedTensorType read = asRead(op, plane.type, acc);
+          return chooseKernel(op, read, acc,
+                              takesFloatLookups(op, plane.type, acc)) !=
+                 Kernel::Generic;
+        }))
+      return planes;
+    return std::nullopt;
   }
 
   /// The product of A (`op`'s lhs) and the weights `rhs` (storage of type
@@ -916,9 +918,10 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
                      OpAdaptor adaptor, Value rhs, RankedTensorType rhsType,
                      Type acc) const {
     Location loc = op.getLoc();
-    if (splitsBitPlanes(op, rhsType, acc))
-      return buildPlaneProducts(rewriter, op, adaptor, rhs, rhsType,
-                                *getBitPlaneOperands(rhsType), acc);
+    if (std::optional<SmallVector<BitPlaneOperand>> planes =
+            getPlanesToSplit(op, rhsType, acc))
+      return buildPlaneProducts(rewriter, op, adaptor, rhs, rhsType, *planes,
+                                acc);
     bool floatLookups = takesFloatLookups(op, rhsType, acc);
     if (RankedTensorType read = asRead(op, rhsType, acc); read != rhsType) {
       rhs = buildRowMajorStorage(rewriter, loc, rhs, rhsType);

@@ -4,6 +4,7 @@
 
 #include "Anybit/ElementTypes.h"
 #include "Anybit/X86Ops.h"
+#include "BitPlaneSplit.h"
 #include "CodeMatmulSupport.h"
 #include "CodeTables.h"
 #include "VectorMatmulCodegen.h"
@@ -82,49 +83,53 @@ struct Geometry {
   }
 };
 
+/// A plane of `bits`-bit codes of type `element` from byte `start`, each
+/// code's value times `place`; nothing where a code has no finite value.
+std::optional<Plane> makePlane(Type element, int64_t start, float place) {
+  int64_t bits = getElementBitWidth(element);
+  if (bits != 1 && bits != 2)
+    return std::nullopt;
+  Plane plane{bits, start, {}};
+  for (int64_t pattern = 0; pattern < (int64_t(1) << bits); ++pattern) {
+    std::optional<float> value = getCodeValue(element, pattern);
+    if (!value || !std::isfinite(*value))
+      return std::nullopt;
+    plane.values.push_back(*value * place);
+  }
+  return plane;
+}
+
 /// The planes of W's codes the kernel reads, or nothing: one plane of 1- or
-/// 2-bit elements whose codes have finite values, or integers in bit planes
-/// of 1 and 2 bits, the top plane's fields two's complement for signed
-/// ones (so that each plane's fields, times their place, add up to the
-/// element's value).
+/// 2-bit elements whose codes have finite values, or integers of up to 8
+/// bits in bit planes of 1 and 2 bits, each plane's fields as the integers
+/// BitPlaneSplit makes of them times their place (so that they add up to
+/// the element's value).
 std::optional<SmallVector<Plane, 2>> getPlanes(PackedEncodingAttr enc,
                                                RankedTensorType rhsType) {
   Type element = rhsType.getElementType();
-  int64_t bits = getElementBitWidth(element);
+  SmallVector<Plane, 2> planes;
   if (!enc.hasBitPlanes()) {
-    if ((bits != 1 && bits != 2) || !isAtBitIndex(enc, element))
+    std::optional<Plane> plane = makePlane(element, 0, 1);
+    if (!plane || !isAtBitIndex(enc, element))
       return std::nullopt;
-    Plane plane{bits, 0, {}};
-    for (int64_t pattern = 0; pattern < (int64_t(1) << bits); ++pattern) {
-      std::optional<float> value = getCodeValue(element, pattern);
-      if (!value || !std::isfinite(*value))
-        return std::nullopt;
-      plane.values.push_back(*value);
-    }
-    return SmallVector<Plane, 2>{plane};
+    planes.push_back(*plane);
+    return planes;
   }
-  auto integer = dyn_cast<IntegerType>(element);
-  BitLayout layout = enc.getBitLayout(element);
   // Sums of up to four products of values below 2^8 stay exact enough in
   // f32 tables; wider integers gain nothing from lookups.
-  if (!integer || bits > 8)
+  std::optional<SmallVector<BitPlaneOperand>> operands =
+      getBitPlaneOperands(rhsType);
+  if (!operands || getElementBitWidth(element) > 8)
     return std::nullopt;
-  SmallVector<Plane, 2> planes;
-  int64_t count = rhsType.getNumElements();
-  for (unsigned p = 0; p < layout.bitPlanes.size(); ++p) {
-    BitLayout fields = layout.plane(p);
-    if ((fields.bits != 1 && fields.bits != 2) ||
-        (!fields.straddle && fields.wordBits % fields.bits != 0))
+  BitLayout layout = enc.getBitLayout(element);
+  for (auto [p, operand] : llvm::enumerate(*operands)) {
+    std::optional<Plane> plane =
+        makePlane(operand.type.getElementType(),
+                  int64_t(layout.planeStart(p, rhsType.getNumElements())),
+                  std::ldexp(1.0f, int(operand.shift)));
+    if (!plane)
       return std::nullopt;
-    bool top = p + 1 == layout.bitPlanes.size();
-    Plane plane{fields.bits, int64_t(layout.planeStart(p, count)), {}};
-    for (uint64_t field = 0; field < (uint64_t(1) << fields.bits); ++field) {
-      int64_t v = top && isTwosComplementInteger(integer)
-                      ? signExtend(field, fields.bits)
-                      : int64_t(field);
-      plane.values.push_back(float(v * (int64_t(1) << layout.planeShift(p))));
-    }
-    planes.push_back(plane);
+    planes.push_back(*plane);
   }
   return planes;
 }
