@@ -30,6 +30,18 @@ namespace {
 /// add a block.
 constexpr int64_t kLongChains = 8, kShortChains = 4;
 
+/// Rows of W a tile takes at once, each activation load serving all of
+/// them. One row at a time loads 8 f32 vectors of A' per 64 bytes of 4-bit
+/// codes, and once A' outgrows the L1 cache those loads come from L2.
+/// Measured on Zen 5, W flushed from the cache: at 4096 x 14336 (A' 56
+/// KiB) two rows were 1.25-2.5x faster than one at every width; at 4096 x
+/// 4096 up to 1.18x (i3 and i4 at G = 128), other widths within 3%. Four
+/// rows were slower than two. Two rows' short chains are eight in flight.
+constexpr int64_t kTileRows = 2;
+
+/// A' up to this size stays in L1 through a row (K = 4096).
+constexpr int64_t kL1ActivationBytes = 16 * 1024;
+
 /// How W's bytes hold its codes and what each code is worth.
 ///
 /// A block is `reads` reads of 16 i32 lanes, lane i of read q holding the
@@ -58,6 +70,9 @@ struct WeightFormat {
   bool words = false;
   int64_t codesPerLane = 1;
   int64_t reads = 1;
+  /// Rows of W a tile takes (kTileRows where they divide N), and each
+  /// one's FMA chains.
+  int64_t rows = 1;
   int64_t chains = kShortChains;
   bool isSigned = false;
   int32_t offset = 0; // converted integers: value = field - offset (trits)
@@ -205,11 +220,21 @@ std::optional<WeightFormat> getWeightFormat(RankedTensorType rhsType,
   // block) in groups of whole reads.
   format.scaledTables = format.table && format.group && format.reads == 1 &&
                         format.group % format.readCodes() == 0;
-  // Long chains where sums run unscaled (or scaled per weight, by the
-  // tables), or through groups of a multiple of four blocks (of four reads,
-  // for whole bytes, which then take eight reads a block, one a chain).
-  if (!format.group || format.scaledTables ||
-      format.group % (4 * format.blockCodes()) == 0) {
+  // Two rows a tile where they divide N. Mantissa values keep 8 constant
+  // vectors live: beside two rows' chains and scales LLVM reloaded them
+  // every block (i6 at G = 32, K = 4096: 10% slower), so they take one
+  // row while A' fits in L1.
+  bool fitsL1 = rhsType.getDimSize(1) * 4 <= kL1ActivationBytes;
+  format.rows =
+      rhsType.getDimSize(0) % kTileRows == 0 && !(format.mantissa && fitsL1)
+          ? kTileRows
+          : 1;
+  // One row: long chains where sums run unscaled (or scaled per weight, by
+  // the tables), or through groups of a multiple of four blocks (of four
+  // reads, for whole bytes, which then take eight reads a block, one a
+  // chain). Two rows' short chains are as many.
+  if (format.rows == 1 && (!format.group || format.scaledTables ||
+                           format.group % (4 * format.blockCodes()) == 0)) {
     format.chains = kLongChains;
     if (bits == 8)
       format.reads = kLongChains;
@@ -230,7 +255,8 @@ struct CodeFmaKernel : IndexMath {
   Value planar; // A' (1 x K, f32)
   Value bytes;  // W's storage
   WeightFormat format;
-  int64_t k, rowBytes, scaleBase;
+  int64_t k, n, rowBytes, scaleBase;
+  SmallVector<Value> rows; // the tile's rows of W (tileBlock)
 
   /// The 16 lanes of read q of a block of planes starting at byte `start`:
   /// bytes zero-extended to i32, each holding P codes.
@@ -354,8 +380,9 @@ struct CodeFmaKernel : IndexMath {
   }
 
   /// Scaled tables (one group a block; words and windows, one read a
-  /// block, so a block takes one table): a row's blocks, each looking its
-  /// codes up in the table times its group's scale; the chains' sums.
+  /// block, so a block takes one table): the tile's rows' blocks, each
+  /// looking its codes up in the table times its group's scale; each row's
+  /// chains' sum.
   ///
   /// A row of at most 64 groups converts its scales once into a buffer on
   /// the stack; a block's is then a broadcast load, which no vector unit
@@ -368,31 +395,31 @@ struct CodeFmaKernel : IndexMath {
   /// shifts' units) and a vector of the scales indexed by the loop's
   /// variable (which LLVM stores to the stack every block and loads one
   /// element of, so the lookups wait on the store).
-  SmallVector<Value> scaledTableBlocks(Value row) {
+  SmallVector<Value> scaledTableBlocks() {
     int64_t numBlocks = k / format.blockCodes();
     int64_t perGroup = format.group / format.blockCodes();
-    Value rowScales = stackScales(row);
+    SmallVector<Value> rowScales =
+        llvm::map_to_vector(rows, [&](Value row) { return stackScales(row); });
     // The table of block kb + 1 is made in block kb (the loop carries it):
     // a block's lookups would otherwise wait on its own.
-    auto tableOf = [&](Value kb) {
-      Value scale = groupScale(
-          rowScales, row, arith::DivUIOp::create(b, loc, kb, idx(perGroup)));
+    auto tableOf = [&](int64_t r, Value kb) {
+      Value scale =
+          groupScale(rowScales[r], rows[r],
+                     arith::DivUIOp::create(b, loc, kb, idx(perGroup)));
       SmallVector<Value> parts;
       for (Value part : getTableParts(v, *format.table))
         parts.push_back(arith::MulFOp::create(b, loc, part, scale));
       return parts;
     };
     int64_t chains = format.chains;
-    SmallVector<Value> carried(chains, v.f32c(0));
-    llvm::append_range(carried, tableOf(idx(0)));
+    SmallVector<Value> carried;
+    for (int64_t r = 0, e = rows.size(); r < e; ++r) {
+      carried.append(chains, v.f32c(0));
+      llvm::append_range(carried, tableOf(r, idx(0)));
+    }
     carried = loopThenEach(
         blocksInRow(), numBlocks, carried,
         [&](Value kb, int64_t kbConst, ValueRange args) {
-          ValueRange accs = args.take_front(chains);
-          SmallVector<Value> parts(args.drop_front(chains));
-          SmallVector<Value> next = kbConst < 0
-                                        ? block(kb, -1, row, accs, parts)
-                                        : blockAt(kbConst, row, accs, parts);
           // The last block's successor is itself: no scale past the row.
           Value following =
               kbConst >= 0
@@ -400,11 +427,32 @@ struct CodeFmaKernel : IndexMath {
                   : arith::MinUIOp::create(b, loc, add(kb, 1),
                                            idx(numBlocks - 1))
                         .getResult();
-          llvm::append_range(next, tableOf(following));
-          return next;
+          return eachRow(args, [&](int64_t r, ValueRange own) {
+            ValueRange accs = own.take_front(chains);
+            SmallVector<Value> parts(own.drop_front(chains));
+            SmallVector<Value> next =
+                kbConst < 0 ? block(kb, -1, rows[r], accs, parts)
+                            : blockAt(kbConst, rows[r], accs, parts);
+            llvm::append_range(next, tableOf(r, following));
+            return next;
+          });
         });
-    carried.resize(chains);
-    return carried;
+    return eachRow(carried, [&](int64_t, ValueRange own) {
+      return SmallVector<Value>{
+          treeSum(llvm::to_vector(own.take_front(chains)))};
+    });
+  }
+
+  /// `each(r, own)` for each row r of the tile, `own` its share of
+  /// `values` (laid out row after row, equal shares), joined in order.
+  SmallVector<Value>
+  eachRow(ValueRange values,
+          function_ref<SmallVector<Value>(int64_t, ValueRange)> each) {
+    size_t own = values.size() / rows.size();
+    SmallVector<Value> joined;
+    for (size_t r = 0; r < rows.size(); ++r)
+      llvm::append_range(joined, each(r, values.slice(r * own, own)));
+    return joined;
   }
 
   /// Block `kb` of row `row` of W against A', added to `accs` (the
@@ -515,16 +563,20 @@ struct CodeFmaKernel : IndexMath {
     return next;
   }
 
-  /// Blocks [firstConst, firstConst + count) of a row (`first` the same
-  /// index as a value): an scf.for over those whose read stays inside it
-  /// from their first byte, then the last ones one by one.
+  /// Blocks [firstConst, firstConst + count) of the tile's rows (`first`
+  /// the same index as a value), against `accs` (each row's chains): an
+  /// scf.for over those whose read stays inside their row from their first
+  /// byte, then the last ones one by one.
   SmallVector<Value> blocks(Value first, int64_t firstConst, int64_t count,
-                            Value row, ValueRange accs) {
+                            ValueRange accs) {
     int64_t inRow = std::clamp<int64_t>(blocksInRow() - firstConst, 0, count);
     return loopThenEach(
         inRow, count, accs, [&](Value i, int64_t iConst, ValueRange args) {
-          return iConst < 0 ? block(add(first, i), -1, row, args)
-                            : blockAt(firstConst + iConst, row, args);
+          Value kb = iConst < 0 ? add(first, i) : Value();
+          return eachRow(args, [&](int64_t r, ValueRange own) {
+            return iConst < 0 ? block(kb, -1, rows[r], own)
+                              : blockAt(firstConst + iConst, rows[r], own);
+          });
         });
   }
 
@@ -605,86 +657,108 @@ struct CodeFmaKernel : IndexMath {
     return sums;
   }
 
-  /// Output `row` (one row of W against A), inserted into `tile` (1 x 1).
-  /// Products accumulate in independent FMA chains; scaled sums in
-  /// one vector.
-  Value rowBlock(Value tile, Value row) {
+  /// Outputs t + r N / rows for r < rows (rows of W against A), inserted
+  /// into `tile` (rows x 1) at (r, 0). Products accumulate in independent
+  /// FMA chains; scaled sums in one vector a row.
+  Value tileBlock(Value tile, Value t) {
+    rows.clear();
+    for (int64_t r = 0; r < format.rows; ++r)
+      rows.push_back(add(t, r * (n / format.rows)));
     int64_t numBlocks = k / format.blockCodes();
-    SmallVector<Value> zeros(format.chains, v.f32c(0));
-    Value total;
+    SmallVector<Value> rowChains(format.chains, v.f32c(0));
+    SmallVector<Value> zeros(format.chains * format.rows, v.f32c(0));
+    SmallVector<Value> rowZeros(format.rows, v.f32c(0));
+    SmallVector<Value> totals; // one vector a row
+    auto sumEach = [&](ValueRange chains) {
+      return eachRow(chains, [&](int64_t, ValueRange own) {
+        return SmallVector<Value>{treeSum(llvm::to_vector(own))};
+      });
+    };
     if (!format.group) {
-      total = treeSum(blocks(idx(0), 0, numBlocks, row, zeros));
+      totals = sumEach(blocks(idx(0), 0, numBlocks, zeros));
     } else if (format.scaledTables) {
-      total = treeSum(scaledTableBlocks(row));
+      totals = scaledTableBlocks();
     } else if (format.group % format.blockCodes() == 0) {
       // Each group's products summed first, then scaled once: an scf.for
       // over the groups inside the row, then the last ones one by one.
       int64_t perGroup = format.group / format.blockCodes();
       int64_t groups = k / format.group;
       int64_t inRow = blocksInRow() / perGroup;
-      Value rowScales = stackScales(row);
-      auto group = [&](Value g, int64_t gConst, ValueRange sum) {
+      SmallVector<Value> rowScales = llvm::map_to_vector(
+          rows, [&](Value row) { return stackScales(row); });
+      auto group = [&](Value g, int64_t gConst, ValueRange sums) {
         SmallVector<Value> partial =
-            gConst < 0 ? blocks(mul(g, perGroup), 0, perGroup, row, zeros)
+            gConst < 0 ? blocks(mul(g, perGroup), 0, perGroup, zeros)
                        : blocks(idx(gConst * perGroup), gConst * perGroup,
-                                perGroup, row, zeros);
-        return SmallVector<Value>{vector::FMAOp::create(
-            b, loc, treeSum(partial), groupScale(rowScales, row, g), sum[0])};
+                                perGroup, zeros);
+        return eachRow(sumEach(partial), [&](int64_t r, ValueRange own) {
+          return SmallVector<Value>{vector::FMAOp::create(
+              b, loc, own[0], groupScale(rowScales[r], rows[r], g), sums[r])};
+        });
       };
-      total = loopThenEach(inRow, groups, v.f32c(0), group)[0];
-    } else {
-      // Groups end inside blocks: each read's sum is scaled by its own
-      // groups' scales, and the products added as a tree.
-      if (format.readsPerChain > 1) {
-        // Each chain a group's sum: one FMA with its scale, into two running
-        // sums in turn (one would wait on the last FMA's latency).
-        int64_t groupsInBlock = format.reads / format.readsPerChain;
-        auto groupBlock = [&](Value kb, int64_t kbConst, ValueRange sums) {
-          SmallVector<Value> chains = kbConst < 0
-                                          ? block(kb, -1, row, zeros)
-                                          : blockAt(kbConst, row, zeros);
-          Value inBlock = blockScales(row, kb);
-          SmallVector<Value> next(sums);
+      totals = loopThenEach(inRow, groups, rowZeros, group);
+    } else if (format.readsPerChain > 1) {
+      // Groups end inside blocks, each chain a group's sum: one FMA with
+      // its scale, into two running sums in turn (one would wait on the
+      // last FMA's latency).
+      int64_t groupsInBlock = format.reads / format.readsPerChain;
+      auto groupBlock = [&](Value kb, int64_t kbConst, ValueRange sums) {
+        return eachRow(sums, [&](int64_t r, ValueRange own) {
+          SmallVector<Value> chains =
+              kbConst < 0 ? block(kb, -1, rows[r], rowChains)
+                          : blockAt(kbConst, rows[r], rowChains);
+          Value inBlock = blockScales(rows[r], kb);
+          SmallVector<Value> next(own);
           for (int64_t g = 0; g < groupsInBlock; ++g) {
-            Value scale =
-                readScalesPerLane(row, kb, g * format.readsPerChain, inBlock);
+            Value scale = readScalesPerLane(rows[r], kb,
+                                            g * format.readsPerChain, inBlock);
             next[g % 2] =
                 vector::FMAOp::create(b, loc, chains[g], scale, next[g % 2]);
           }
           return next;
-        };
-        SmallVector<Value> sums = loopThenEach(
-            blocksInRow(), numBlocks, {v.f32c(0), v.f32c(0)}, groupBlock);
-        total = addf(sums[0], sums[1]);
-      } else {
-      auto scaledBlock = [&](Value kb, int64_t kbConst, ValueRange sum) {
-        SmallVector<Value> sums = readSums(
-            kbConst < 0 ? block(kb, -1, row, zeros)
-                        : blockAt(kbConst, row, zeros));
-        Value inBlock = blockScales(row, kb);
-        auto scaled = [&](int64_t q) {
-          return readScalesPerLane(row, kb, q, inBlock);
-        };
-        if (sums.size() == 1)
-          return SmallVector<Value>{
-              vector::FMAOp::create(b, loc, sums[0], scaled(0), sum[0])};
-        SmallVector<Value> pairs;
-        for (size_t q = 0; q + 1 < sums.size(); q += 2) {
-          Value first = arith::MulFOp::create(b, loc, sums[q], scaled(q));
-          pairs.push_back(
-              vector::FMAOp::create(b, loc, sums[q + 1], scaled(q + 1), first));
-        }
-        return SmallVector<Value>{addf(sum[0], treeSum(pairs))};
+        });
       };
-      total = loopThenEach(blocksInRow(), numBlocks, v.f32c(0), scaledBlock)[0];
-      }
+      SmallVector<Value> sums(2 * format.rows, v.f32c(0));
+      sums = loopThenEach(blocksInRow(), numBlocks, sums, groupBlock);
+      totals = eachRow(sums, [&](int64_t, ValueRange own) {
+        return SmallVector<Value>{addf(own[0], own[1])};
+      });
+    } else {
+      // Groups end inside blocks: each read's sum is scaled by its own
+      // groups' scales, and the products added as a tree.
+      auto scaledBlock = [&](Value kb, int64_t kbConst, ValueRange sums) {
+        return eachRow(sums, [&](int64_t r, ValueRange own) {
+          Value row = rows[r];
+          SmallVector<Value> readSum =
+              readSums(kbConst < 0 ? block(kb, -1, row, rowChains)
+                                   : blockAt(kbConst, row, rowChains));
+          Value inBlock = blockScales(row, kb);
+          auto scaled = [&](int64_t q) {
+            return readScalesPerLane(row, kb, q, inBlock);
+          };
+          if (readSum.size() == 1)
+            return SmallVector<Value>{
+                vector::FMAOp::create(b, loc, readSum[0], scaled(0), own[0])};
+          SmallVector<Value> pairs;
+          for (size_t q = 0; q + 1 < readSum.size(); q += 2) {
+            Value first = arith::MulFOp::create(b, loc, readSum[q], scaled(q));
+            pairs.push_back(vector::FMAOp::create(b, loc, readSum[q + 1],
+                                                  scaled(q + 1), first));
+          }
+          return SmallVector<Value>{addf(own[0], treeSum(pairs))};
+        });
+      };
+      totals = loopThenEach(blocksInRow(), numBlocks, rowZeros, scaledBlock);
     }
     // The lanes hold partial sums in no order that matters: a tree.
-    Value sum = vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
-                                            total,
-                                            arith::FastMathFlags::reassoc);
-    return tensor::InsertOp::create(b, loc, sum, tile,
-                                    ValueRange{idx(0), idx(0)});
+    for (auto [r, total] : llvm::enumerate(totals)) {
+      Value sum =
+          vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, total,
+                                      arith::FastMathFlags::reassoc);
+      tile = tensor::InsertOp::create(b, loc, sum, tile,
+                                      ValueRange{idx(r), idx(0)});
+    }
+    return tile;
   }
 };
 
@@ -741,14 +815,24 @@ Value buildCodeFmaMatmul(OpBuilder &b, Location loc, Value lhs,
       rhsBytes,
       format,
       k,
+      n,
       k * format.bits / 8,
-      int64_t(enc.getDataBytes(rhsType.getShape(), rhsType.getElementType()))};
-  // One row of W a tile: a GEMV reads W as one sequential stream (see
-  // CodeDotMatmulCodegen.cpp).
-  return buildColumnTiles(b, loc, /*m=*/1, n, /*tileCols=*/1, b.getF32Type(),
-                          [&](Value tile, Value row) {
-                            return kernel.rowBlock(tile, row);
-                          });
+      int64_t(enc.getDataBytes(rhsType.getShape(), rhsType.getElementType())),
+      {}};
+  // Tile t takes rows t + r N / rows of W: each r reads one sequential
+  // stream, prefetched like a single row's (the rows of a tile side by
+  // side would put each row's prefetches into its neighbour's, which that
+  // one is reading). The outputs, (rows x N / rows), are y row-major.
+  int64_t rows = format.rows;
+  Value y = buildColumnTiles(
+      b, loc, rows, n / rows, /*tileCols=*/1, b.getF32Type(),
+      [&](Value tile, Value t) { return kernel.tileBlock(tile, t); });
+  if (rows == 1)
+    return y;
+  SmallVector<ReassociationIndices> both = {{0, 1}};
+  Value flat = tensor::CollapseShapeOp::create(b, loc, y, both);
+  return tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get({1, n}, b.getF32Type()), flat, both);
 }
 
 } // namespace anybit::codegen

@@ -11,40 +11,56 @@ func.func @gemv_i4(%x: tensor<1x256xf32>, %w: tensor<2x256xi4, #anybit.packed<bl
 // f32 activations times i4 codes (the code-FMA kernel), in words: a block
 // of 128 codes is one read of 64 bytes as 16 i32 lanes, lane i holding
 // codes 8 i .. 8 i + 7 (the activations permuted once to match:
-// tensor.generate, x[8 i + j] for code j of lane i); one row of W a tile.
-// Code j is looked up after a shift by 4 j in a 16-entry table
-// (anybit.x86_vpermps reads the low four bits of a lane) of the values
-// -8..7 times the block's group scale, so every value is the weight the
-// VM dequantizes, and each value vector is one FMA with 16 activations,
-// in eight chains carried through the row. The row's two scales are read
-// and converted at once into a buffer on the stack; a block's is a
-// broadcast load, and its table made one block ahead. The chains are
-// added and the lanes reduced in any order.
+// tensor.generate, x[8 i + j] for code j of lane i). A tile takes two rows
+// of W, t and t + N / 2 (each row one sequential stream across the tiles),
+// block by block against the same activations. Code j is looked up after
+// a shift by 4 j in a 16-entry table (anybit.x86_vpermps reads the low four
+// bits of a lane) of the values -8..7 times the block's group scale, so
+// every value is the weight the VM dequantizes, and each value vector is
+// one FMA with 16 activations, in four chains a row carried through it.
+// Each row's two scales are read and converted at once into a buffer on
+// the stack; a block's is a broadcast load, and its table made one block
+// ahead. The chains are added and the lanes reduced in any order; the
+// tiles' outputs (2 x N / 2) are y row-major.
 // CHECK-LABEL: func.func @gemv_i4(
 // CHECK: %[[XP:.*]] = tensor.generate
-// CHECK: scf.forall (%[[ROW:.*]]) in (2)
+// CHECK: scf.forall (%[[T:.*]]) in (1) shared_outs(%{{.*}}) -> (tensor<2x1xf32>)
 // CHECK:   %[[TWO:.*]] = arith.extf %{{.*}} : vector<2xf16> to vector<2xf32>
 // CHECK:   %[[BUF:.*]] = memref.alloca() : memref<2xf32>
 // CHECK:   vector.transfer_write %[[TWO]], %[[BUF]][%{{.*}}] {in_bounds = [true]} : vector<2xf32>, memref<2xf32>
+// CHECK:   %[[BUF1:.*]] = memref.alloca() : memref<2xf32>
 // CHECK:   %[[FIRST:.*]] = memref.load %[[BUF]][%{{.*}}] : memref<2xf32>
 // CHECK:   %[[FIRSTV:.*]] = vector.broadcast %[[FIRST]] : f32 to vector<16xf32>
 // CHECK:   %[[TABLE:.*]] = arith.constant dense<[0.000000e+00, 1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00, 5.000000e+00, 6.000000e+00, 7.000000e+00, -8.000000e+00, -7.000000e+00, -6.000000e+00, -5.000000e+00, -4.000000e+00, -3.000000e+00, -2.000000e+00, -1.000000e+00]> : vector<16xf32>
 // CHECK:   %[[SCALED:.*]] = arith.mulf %[[TABLE]], %[[FIRSTV]] : vector<16xf32>
-// CHECK:   scf.for %[[KB:.*]] = {{.*}} iter_args(%[[C0:[^ ]*]] = %{{.*}}, %[[C1:[^ ]*]] = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %[[T:[^ ]*]] = %[[SCALED]]) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK:   memref.load %[[BUF1]]
+// CHECK:   %[[SCALED1:.*]] = arith.mulf %{{.*}}, %{{.*}} : vector<16xf32>
+// CHECK:   scf.for %[[KB:.*]] = {{.*}} iter_args(%[[C0:[^ ]*]] = %{{.*}}, %[[C1:[^ ]*]] = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %[[T0:[^ ]*]] = %[[SCALED]], %[[D0:[^ ]*]] = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %[[T1:[^ ]*]] = %[[SCALED1]]) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK:     arith.minui %{{.*}}, %{{.*}} : index
 // CHECK:     %[[RAW:.*]] = vector.transfer_read %{{.*}} : tensor<{{.*}}xi8>, vector<64xi8>
 // CHECK:     %[[LANES:.*]] = vector.bitcast %[[RAW]] : vector<64xi8> to vector<16xi32>
-// CHECK:     %[[V0:.*]] = anybit.x86_vpermps %[[T]], %[[LANES]] : vector<16xf32>
+// CHECK:     %[[V0:.*]] = anybit.x86_vpermps %[[T0]], %[[LANES]] : vector<16xf32>
 // CHECK:     %[[X0:.*]] = vector.transfer_read %[[XP]]
 // CHECK:     vector.fma %[[X0]], %[[V0]], %[[C0]] : vector<16xf32>
 // CHECK:     %[[CODE1:.*]] = arith.shrui %[[LANES]], %{{.*}} : vector<16xi32>
-// CHECK:     %[[V1:.*]] = anybit.x86_vpermps %[[T]], %[[CODE1]] : vector<16xf32>
+// CHECK:     %[[V1:.*]] = anybit.x86_vpermps %[[T0]], %[[CODE1]] : vector<16xf32>
 // CHECK:     vector.fma %{{.*}}, %[[V1]], %[[C1]] : vector<16xf32>
-// CHECK:     %[[FOLLOWING:.*]] = arith.minui %{{.*}}, %{{.*}} : index
 // CHECK:     %[[S:.*]] = memref.load %[[BUF]][%{{.*}}] : memref<2xf32>
 // CHECK:     %[[SV:.*]] = vector.broadcast %[[S]] : f32 to vector<16xf32>
 // CHECK:     %[[NEXTTABLE:.*]] = arith.mulf %{{.*}}, %[[SV]] : vector<16xf32>
-// CHECK:     scf.yield {{.*}}, %[[NEXTTABLE]] :
-// CHECK:   vector.reduction <add>, %{{.*}} fastmath<reassoc> : vector<16xf32> into f32
+// CHECK:     %[[RAW1:.*]] = vector.transfer_read %{{.*}} : tensor<{{.*}}xi8>, vector<64xi8>
+// CHECK:     %[[LANES1:.*]] = vector.bitcast %[[RAW1]] : vector<64xi8> to vector<16xi32>
+// CHECK:     %[[W0:.*]] = anybit.x86_vpermps %[[T1]], %[[LANES1]] : vector<16xf32>
+// CHECK:     vector.fma %{{.*}}, %[[W0]], %[[D0]] : vector<16xf32>
+// CHECK:     memref.load %[[BUF1]][%{{.*}}] : memref<2xf32>
+// CHECK:     %[[NEXTTABLE1:.*]] = arith.mulf
+// CHECK:     scf.yield {{.*}}, %[[NEXTTABLE]], {{.*}}, %[[NEXTTABLE1]] :
+// CHECK:   %[[Y0:.*]] = vector.reduction <add>, %{{.*}} fastmath<reassoc> : vector<16xf32> into f32
+// CHECK:   %[[IN0:.*]] = tensor.insert %[[Y0]] into %{{.*}}[%c0{{.*}}, %c0{{.*}}] : tensor<2x1xf32>
+// CHECK:   %[[Y1:.*]] = vector.reduction <add>, %{{.*}} fastmath<reassoc> : vector<16xf32> into f32
+// CHECK:   tensor.insert %[[Y1]] into %[[IN0]][%c1{{.*}}, %c0{{.*}}] : tensor<2x1xf32>
+// CHECK: %[[FLAT:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0, 1]] : tensor<2x1xf32> into tensor<2xf32>
+// CHECK: tensor.expand_shape %[[FLAT]] {{\[\[}}0, 1]] output_shape [1, 2] : tensor<2xf32> into tensor<1x2xf32>
 // Without AVX-512 BW there is no vpermps: the nibbles are sign-extended
 // (shifted to the top of the lane and back) and converted, and each
 // group's sums scaled once.
@@ -360,3 +376,34 @@ func.func @gemv_i6_g16(%x: tensor<1x256xf32>, %w: tensor<2x256xi6, #anybit.packe
   %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x256xf32>, tensor<2x256xi6, #anybit.packed<block = [1, 16], scale = f16>> -> tensor<1x2xf32>
   return %y : tensor<1x2xf32>
 }
+
+// -----
+
+func.func @gemv_i6_rows(%x: tensor<1x256xf32>, %w: tensor<2x256xi6, #anybit.packed<block = [1, 128], scale = f16>>) -> tensor<1x2xf32> {
+  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x256xf32>, tensor<2x256xi6, #anybit.packed<block = [1, 128], scale = f16>> -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+
+func.func @gemv_i6_long_rows(%x: tensor<1x8192xf32>, %w: tensor<2x8192xi6, #anybit.packed<block = [1, 128], scale = f16>>) -> tensor<1x2xf32> {
+  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x8192xf32>, tensor<2x8192xi6, #anybit.packed<block = [1, 128], scale = f16>> -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+
+func.func @gemv_i4_odd_rows(%x: tensor<1x256xf32>, %w: tensor<3x256xi4, #anybit.packed<block = [1, 128], scale = f16>>) -> tensor<1x3xf32> {
+  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x256xf32>, tensor<3x256xi4, #anybit.packed<block = [1, 128], scale = f16>> -> tensor<1x3xf32>
+  return %y : tensor<1x3xf32>
+}
+
+// A tile's rows: 6-bit integers' mantissas keep eight constant vectors
+// live, so they take one row a tile while the activations fit in L1 (K
+// up to 4096), and two beyond; an odd N takes one row a tile.
+// CHECK-LABEL: func.func @gemv_i6_rows(
+// CHECK: scf.forall (%{{.*}}) in (2) shared_outs(%{{.*}}) -> (tensor<1x2xf32>)
+// CHECK-NOT: tensor.collapse_shape
+// CHECK-LABEL: func.func @gemv_i6_long_rows(
+// CHECK: scf.forall (%{{.*}}) in (1) shared_outs(%{{.*}}) -> (tensor<2x1xf32>)
+// CHECK: tensor.collapse_shape
+// CHECK-LABEL: func.func @gemv_i4_odd_rows(
+// CHECK: scf.forall (%{{.*}}) in (3) shared_outs(%{{.*}}) -> (tensor<1x3xf32>)
+// CHECK-NOT: tensor.collapse_shape
+// CHECK: return

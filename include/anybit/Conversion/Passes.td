@@ -338,7 +338,8 @@ def AnybitPrefetchStreams : Pass<"anybit-prefetch-streams",
     the f32 lookup-table kernel reads four lines an iteration, and one
     prefetch left it at 24% of the bandwidth against 58% with four; for
     shorter strides a prefetch a line measured slower): the packed kernels
-    read their weights in one sequential stream, and a loop with a long body
+    read their weights in one sequential stream (the code-FMA kernel in
+    two, rows t and t + N / 2), and a loop with a long body
     (the f32 kernels' unpacking and FMAs) keeps too few cache misses in
     flight for the hardware prefetcher to run far enough ahead of it. A
     buffer read as more than two streams of one stride (rows of weights
