@@ -35,12 +35,16 @@ constexpr int64_t kLongChains = 8, kShortChains = 4;
 /// codes, and once A' outgrows the L1 cache those loads come from L2.
 /// Measured on Zen 5, W flushed from the cache: at 4096 x 14336 (A' 56
 /// KiB) two rows were 1.25-2.5x faster than one at every width; at 4096 x
-/// 4096 up to 1.18x (i3 and i4 at G = 128), other widths within 3%. Four
-/// rows were slower than two. Two rows' short chains are eight in flight.
+/// 4096 up to 1.18x (i3 and i4 at G = 128; i8 and e2m1 1.07-1.09x), the
+/// others within 3%. Four rows were slower than two. Two rows' short
+/// chains are eight in flight.
 constexpr int64_t kTileRows = 2;
 
-/// A' up to this size stays in L1 through a row (K = 4096).
-constexpr int64_t kL1ActivationBytes = 16 * 1024;
+/// The most bytes of A' with which 6-bit integer mantissas keep one row
+/// of W a tile: at K = 4096 (16 KiB) one row was 10% faster at G = 32 (two
+/// rows' chains and scales made LLVM reload the 8 mantissa constants
+/// every block); at K = 14336 two rows were 1.9x faster.
+constexpr int64_t kMantissaOneRowActivationBytes = 16 * 1024;
 
 /// How W's bytes hold its codes and what each code is worth.
 ///
@@ -70,9 +74,10 @@ struct WeightFormat {
   bool words = false;
   int64_t codesPerLane = 1;
   int64_t reads = 1;
-  /// Rows of W a tile takes (kTileRows where they divide N), and each
-  /// one's FMA chains.
+  /// Rows of W a tile takes: kTileRows where they divide N (for mantissa
+  /// values only past kMantissaOneRowActivationBytes of A'), else 1.
   int64_t rows = 1;
+  /// FMA chains a row of the tile keeps.
   int64_t chains = kShortChains;
   bool isSigned = false;
   int32_t offset = 0; // converted integers: value = field - offset (trits)
@@ -220,13 +225,12 @@ std::optional<WeightFormat> getWeightFormat(RankedTensorType rhsType,
   // block) in groups of whole reads.
   format.scaledTables = format.table && format.group && format.reads == 1 &&
                         format.group % format.readCodes() == 0;
-  // Two rows a tile where they divide N. Mantissa values keep 8 constant
-  // vectors live: beside two rows' chains and scales LLVM reloaded them
-  // every block (i6 at G = 32, K = 4096: 10% slower), so they take one
-  // row while A' fits in L1.
-  bool fitsL1 = rhsType.getDimSize(1) * 4 <= kL1ActivationBytes;
+  // Two rows a tile where they divide N; mantissa values keep 8 constant
+  // vectors live and take one while A' is small
+  // (kMantissaOneRowActivationBytes).
+  bool smallA = rhsType.getDimSize(1) * 4 <= kMantissaOneRowActivationBytes;
   format.rows =
-      rhsType.getDimSize(0) % kTileRows == 0 && !(format.mantissa && fitsL1)
+      rhsType.getDimSize(0) % kTileRows == 0 && !(format.mantissa && smallA)
           ? kTileRows
           : 1;
   // One row: long chains where sums run unscaled (or scaled per weight, by
@@ -256,7 +260,9 @@ struct CodeFmaKernel : IndexMath {
   Value bytes;  // W's storage
   WeightFormat format;
   int64_t k, n, rowBytes, scaleBase;
-  SmallVector<Value> rows; // the tile's rows of W (tileBlock)
+  /// The rows of W of the tile being built: set by tileBlock for the
+  /// functions it calls (blocks, scaledTableBlocks, eachRow).
+  SmallVector<Value> rows;
 
   /// The 16 lanes of read q of a block of planes starting at byte `start`:
   /// bytes zero-extended to i32, each holding P codes.
@@ -448,9 +454,11 @@ struct CodeFmaKernel : IndexMath {
   SmallVector<Value>
   eachRow(ValueRange values,
           function_ref<SmallVector<Value>(int64_t, ValueRange)> each) {
+    assert(!rows.empty() && values.size() % rows.size() == 0 &&
+           "a share for each row");
     size_t own = values.size() / rows.size();
     SmallVector<Value> joined;
-    for (size_t r = 0; r < rows.size(); ++r)
+    for (size_t r = 0, e = rows.size(); r < e; ++r)
       llvm::append_range(joined, each(r, values.slice(r * own, own)));
     return joined;
   }
@@ -665,9 +673,11 @@ struct CodeFmaKernel : IndexMath {
     for (int64_t r = 0; r < format.rows; ++r)
       rows.push_back(add(t, r * (n / format.rows)));
     int64_t numBlocks = k / format.blockCodes();
+    // Zeros for one row's chains, for all the tile's rows' chains, and
+    // one sum a row.
     SmallVector<Value> rowChains(format.chains, v.f32c(0));
-    SmallVector<Value> zeros(format.chains * format.rows, v.f32c(0));
-    SmallVector<Value> rowZeros(format.rows, v.f32c(0));
+    SmallVector<Value> tileChains(format.chains * format.rows, v.f32c(0));
+    SmallVector<Value> rowSums(format.rows, v.f32c(0));
     SmallVector<Value> totals; // one vector a row
     auto sumEach = [&](ValueRange chains) {
       return eachRow(chains, [&](int64_t, ValueRange own) {
@@ -675,7 +685,7 @@ struct CodeFmaKernel : IndexMath {
       });
     };
     if (!format.group) {
-      totals = sumEach(blocks(idx(0), 0, numBlocks, zeros));
+      totals = sumEach(blocks(idx(0), 0, numBlocks, tileChains));
     } else if (format.scaledTables) {
       totals = scaledTableBlocks();
     } else if (format.group % format.blockCodes() == 0) {
@@ -688,15 +698,15 @@ struct CodeFmaKernel : IndexMath {
           rows, [&](Value row) { return stackScales(row); });
       auto group = [&](Value g, int64_t gConst, ValueRange sums) {
         SmallVector<Value> partial =
-            gConst < 0 ? blocks(mul(g, perGroup), 0, perGroup, zeros)
+            gConst < 0 ? blocks(mul(g, perGroup), 0, perGroup, tileChains)
                        : blocks(idx(gConst * perGroup), gConst * perGroup,
-                                perGroup, zeros);
+                                perGroup, tileChains);
         return eachRow(sumEach(partial), [&](int64_t r, ValueRange own) {
           return SmallVector<Value>{vector::FMAOp::create(
               b, loc, own[0], groupScale(rowScales[r], rows[r], g), sums[r])};
         });
       };
-      totals = loopThenEach(inRow, groups, rowZeros, group);
+      totals = loopThenEach(inRow, groups, rowSums, group);
     } else if (format.readsPerChain > 1) {
       // Groups end inside blocks, each chain a group's sum: one FMA with
       // its scale, into two running sums in turn (one would wait on the
@@ -748,7 +758,7 @@ struct CodeFmaKernel : IndexMath {
           return SmallVector<Value>{addf(own[0], treeSum(pairs))};
         });
       };
-      totals = loopThenEach(blocksInRow(), numBlocks, rowZeros, scaledBlock);
+      totals = loopThenEach(blocksInRow(), numBlocks, rowSums, scaledBlock);
     }
     // The lanes hold partial sums in no order that matters: a tree.
     for (auto [r, total] : llvm::enumerate(totals)) {

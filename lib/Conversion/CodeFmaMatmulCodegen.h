@@ -57,7 +57,8 @@ namespace anybit::codegen {
 /// [1, G] f16, bf16, f32 or e8m0 scales, G a multiple of a read's codes
 /// (16 lanes of C codes: C = 8 / bits, or 8 for 3, 5, 6 and 7 bits) or a
 /// divisor of it that C divides; K whole blocks (4 reads, 8 for 8-bit
-/// codes with long chains, 1 for 3, 5, 6, 7 bits), and rows of 3..7-bit
+/// codes with long chains, which only an odd N, one row of W a tile,
+/// takes; 1 for 3, 5, 6, 7 bits), and rows of 3..7-bit
 /// codes at least one read (64 bytes, 128 from 5 bits) long.
 bool canLowerCodeFmaMatmul(mlir::RankedTensorType lhsType,
                            mlir::RankedTensorType rhsType, bool transposed,
@@ -65,7 +66,9 @@ bool canLowerCodeFmaMatmul(mlir::RankedTensorType lhsType,
                            bool byteShuffles);
 
 /// Emits C = A · W^T in f32, where `lhs` is the f32 tensor A and
-/// `rhsBytes` the 1-D i8 storage of W (of type `rhsType`). `tables`
+/// `rhsBytes` the 1-D i8 storage of W (of type `rhsType`), two rows of W a
+/// tile (t and t + N / 2) where N is even (except 6-bit integers with K
+/// up to 4096), one otherwise. `tables`
 /// selects table lookups for widths up to 5 and 6-bit floats (else shifts
 /// and conversions; 6-bit integers take their mantissas either way);
 /// without them, `byteShuffles` selects byte tables for 4-bit floats;

@@ -407,3 +407,27 @@ func.func @gemv_i4_odd_rows(%x: tensor<1x256xf32>, %w: tensor<3x256xi4, #anybit.
 // CHECK: scf.forall (%{{.*}}) in (3) shared_outs(%{{.*}}) -> (tensor<1x3xf32>)
 // CHECK-NOT: tensor.collapse_shape
 // CHECK: return
+
+// -----
+
+func.func @gemv_i4_four_rows(%x: tensor<1x256xf32>, %w: tensor<4x256xi4, #anybit.packed<block = [1, 128], scale = f16>>) -> tensor<1x4xf32> {
+  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x256xf32>, tensor<4x256xi4, #anybit.packed<block = [1, 128], scale = f16>> -> tensor<1x4xf32>
+  return %y : tensor<1x4xf32>
+}
+
+// Tile t of N = 4 takes rows t and t + 2, far apart: row t's bytes from
+// t * 128, row t + 2's from (t + 2) * 128, each block's reads and scales
+// its own row's; the tile's two outputs go to (0, t) and (1, t) of a 2 x 2
+// tensor, which is y row-major.
+// CHECK-LABEL: func.func @gemv_i4_four_rows(
+// CHECK: scf.forall (%[[I:.*]]) in (2) shared_outs(%{{.*}}) -> (tensor<2x2xf32>)
+// CHECK:   %[[T:.*]] = arith.muli %[[I]], %c1{{.*}} : index
+// CHECK:   %[[FAR:.*]] = arith.addi %[[T]], %c2{{.*}} : index
+// CHECK:   scf.for
+// CHECK:     arith.muli %[[T]], %c128{{.*}} : index
+// CHECK:     arith.muli %[[FAR]], %c128{{.*}} : index
+// CHECK:   %[[Y0:.*]] = tensor.insert %{{.*}} into %{{.*}}[%c0{{.*}}, %c0{{.*}}] : tensor<2x1xf32>
+// CHECK:   %[[Y1:.*]] = tensor.insert %{{.*}} into %[[Y0]][%c1{{.*}}, %c0{{.*}}] : tensor<2x1xf32>
+// CHECK:   tensor.parallel_insert_slice %[[Y1]] into %{{.*}}[0, %[[T]]] [2, 1] [1, 1] : tensor<2x1xf32> into tensor<2x2xf32>
+// CHECK: %[[FLAT:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0, 1]] : tensor<2x2xf32> into tensor<4xf32>
+// CHECK: tensor.expand_shape %[[FLAT]] {{\[\[}}0, 1]] output_shape [1, 4] : tensor<4xf32> into tensor<1x4xf32>

@@ -406,13 +406,17 @@ protected:
   /// 3, 5, 6 or 7 bits do not fill, f8E4M3FN scales, groups of three reads
   /// that K does not hold whole, batches) take the vector kernel instead.
   /// `forced`, where given, is the weights' element type, and
-  /// `forcedGroup`, where not 0, their group (a GEMV then).
+  /// `forcedGroup`, where not 0, their group (a GEMV then). `pairedLong`:
+  /// a GEMV of an even N and K over 4096 (two rows a tile for every
+  /// format, 6-bit mantissas included).
   std::string codeFmaKernel(int index, const char *forced = nullptr,
-                            int64_t forcedGroup = 0) {
+                            int64_t forcedGroup = 0, bool pairedLong = false) {
     // GEMVs, and now and then a batch (the vector kernel's).
     int64_t m = rng() % 6 ? 1 : 2 + rng() % 4, n = 1 + rng() % 20;
-    if (forcedGroup)
+    if (forcedGroup || pairedLong)
       m = 1;
+    if (pairedLong)
+      n = 2 + 2 * (rng() % 8);
     std::string element;
     unsigned bits;
     switch (forced ? 4 : rng() % 4) {
@@ -444,13 +448,13 @@ protected:
     // The kernel's geometry: lanes of C codes (a word's 32 / bits for 1, 2
     // and 4 bits; a byte's 8 / bits where groups split words, and for 8
     // bits; 8 of 3, 5, 6 or 7 bits in a window), reads of 16 lanes, blocks
-    // of 4 reads of bytes (8 of whole bytes), of 1 read of words or
-    // windows.
+    // of 4 reads of bytes (up to 8 of whole bytes where N is odd: one row
+    // a tile, with long chains), of 1 read of words or windows.
     bool windows = 8 % bits != 0;
     bool planes = bits == 8 || (!windows && rng() % 5 == 0);
     int64_t lane = windows ? 8 : planes ? 8 / bits : 32 / bits;
     int64_t read = 16 * lane;
-    int64_t block = read * (!planes ? 1 : bits == 8 ? 8 : 4);
+    int64_t block = read * (!planes ? 1 : bits == 8 && n % 2 ? 8 : 4);
     int64_t windowBytes = 16 * bits <= 64 ? 64 : 128;
     int64_t minBlocks =
         windows ? (windowBytes * 8 / bits + block - 1) / block : 1;
@@ -461,6 +465,8 @@ protected:
     bool longRow = rng() % 6 == 0;
     if (longRow)
       k = block * (16 + rng() % 65);
+    if (pairedLong)
+      k = block * (4096 / block + 1 + rng() % 48);
     std::vector<std::string> encoding;
     if (rng() % 5 == 0)
       encoding.push_back("word = " + std::to_string(8 << (rng() % 4)));
@@ -891,7 +897,10 @@ TEST_F(PackedMatmulTest, CodeFmaKernelMatchesTheReferenceVM) {
                                     "f6E2M3FN"};
     // The second, whole bytes in groups of two reads (one chain a group).
     static const char *bytes[] = {"i8", "ui8", "si8"};
-    source += codeFmaKernel(0, sixBits[module % std::size(sixBits)]);
+    // Every other module's, a GEMV of two rows a tile past K = 4096 (where
+    // 6-bit integers' mantissas take two rows too).
+    source += codeFmaKernel(0, sixBits[module % std::size(sixBits)], 0,
+                            /*pairedLong=*/module / 2 % 2);
     source += codeFmaKernel(1, bytes[module % std::size(bytes)], 32);
     for (int f = 2; f < 12; ++f)
       source += codeFmaKernel(f);
