@@ -7,9 +7,11 @@
 #include "CodeMatmulSupport.h"
 #include "CodeTables.h"
 #include "VectorMatmulCodegen.h"
+#include "anybit/Conversion/Passes.h"
 #include "anybit/Support/BitPacking.h"
 #include "anybit/Support/FloatFormat.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "llvm/ADT/SmallSet.h"
@@ -39,6 +41,11 @@ constexpr int64_t kLongChains = 8, kShortChains = 4;
 /// others within 3%. Four rows were slower than two. Two rows' short
 /// chains are eight in flight.
 constexpr int64_t kTileRows = 2;
+
+/// The most bytes of A' a pass over the tiles reads (a panel of K): at
+/// K = 8192 (32 KiB) 4-bit weights read at 59 G weights/s, at 10240 at 45
+/// and at 14336 at 40 (Zen 5, L1 48 KiB).
+constexpr int64_t kPanelActivationBytes = 32 * 1024;
 
 /// The most bytes of A' with which 6-bit integer mantissas keep one row
 /// of W a tile: at K = 4096 (16 KiB) one row was 10% faster at G = 32 (two
@@ -263,6 +270,13 @@ struct CodeFmaKernel : IndexMath {
   /// The rows of W of the tile being built: set by tileBlock for the
   /// functions it calls (blocks, scaledTableBlocks, eachRow).
   SmallVector<Value> rows;
+  /// The panel of K the tiles take (buildCodeFmaMatmul): blocks
+  /// [firstBlock, endBlock), added to the tile's values unless first.
+  int64_t firstBlock = 0, endBlock = 0;
+  bool firstPanel = true;
+  /// Bytes ahead the loops' reads of W prefetch, where not the pass's
+  /// default: with several panels, a row's (the next tile's row).
+  int64_t prefetchDistance = 0;
 
   /// The 16 lanes of read q of a block of planes starting at byte `start`:
   /// bytes zero-extended to i32, each holding P codes.
@@ -402,7 +416,6 @@ struct CodeFmaKernel : IndexMath {
   /// variable (which LLVM stores to the stack every block and loads one
   /// element of, so the lookups wait on the store).
   SmallVector<Value> scaledTableBlocks() {
-    int64_t numBlocks = k / format.blockCodes();
     int64_t perGroup = format.group / format.blockCodes();
     SmallVector<Value> rowScales =
         llvm::map_to_vector(rows, [&](Value row) { return stackScales(row); });
@@ -421,18 +434,16 @@ struct CodeFmaKernel : IndexMath {
     SmallVector<Value> carried;
     for (int64_t r = 0, e = rows.size(); r < e; ++r) {
       carried.append(chains, v.f32c(0));
-      llvm::append_range(carried, tableOf(r, idx(0)));
+      llvm::append_range(carried, tableOf(r, idx(firstBlock)));
     }
-    carried = loopThenEach(
-        blocksInRow(), numBlocks, carried,
-        [&](Value kb, int64_t kbConst, ValueRange args) {
-          // The last block's successor is itself: no scale past the row.
-          Value following =
-              kbConst >= 0
-                  ? idx(std::min(kbConst + 1, numBlocks - 1))
-                  : arith::MinUIOp::create(b, loc, add(kb, 1),
-                                           idx(numBlocks - 1))
-                        .getResult();
+    carried =
+        panelBlocks(carried, [&](Value kb, int64_t kbConst, ValueRange args) {
+          // The last block's successor is itself: no scale past the panel.
+          Value following = kbConst >= 0
+                                ? idx(std::min(kbConst + 1, endBlock - 1))
+                                : arith::MinUIOp::create(b, loc, add(kb, 1),
+                                                         idx(endBlock - 1))
+                                      .getResult();
           return eachRow(args, [&](int64_t r, ValueRange own) {
             ValueRange accs = own.take_front(chains);
             SmallVector<Value> parts(own.drop_front(chains));
@@ -562,13 +573,36 @@ struct CodeFmaKernel : IndexMath {
                function_ref<SmallVector<Value>(Value, int64_t, ValueRange)>
                    body) {
     SmallVector<Value> next(values);
-    if (looped > 0)
+    if (looped > 0) {
       next = buildLoop(b, loc, looped, 1, next, [&](Value i, ValueRange args) {
         return body(i, -1, args);
       });
+      // Panels read a run of each row and then the next row's: prefetch
+      // there (anybit-prefetch-streams), not further along this row.
+      if (prefetchDistance && !next.empty())
+        if (auto loop = next.front().getDefiningOp<scf::ForOp>())
+          loop->setAttr(anybit::kPrefetchDistanceAttrName,
+                        b.getI64IntegerAttr(prefetchDistance));
+    }
     for (int64_t i = looped; i < count; ++i)
       next = body(idx(i), i, next);
     return next;
+  }
+
+  /// `body(kb, kbConst, values)` for the panel's blocks, carrying
+  /// `values`: an scf.for over those whose read stays inside their row
+  /// (kbConst = -1), then the others one by one (kbConst = kb).
+  SmallVector<Value> panelBlocks(
+      ValueRange values,
+      function_ref<SmallVector<Value>(Value, int64_t, ValueRange)> body) {
+    int64_t count = endBlock - firstBlock;
+    int64_t looped = std::clamp<int64_t>(blocksInRow() - firstBlock, 0, count);
+    return loopThenEach(looped, count, values,
+                        [&](Value i, int64_t iConst, ValueRange args) {
+                          return iConst < 0 ? body(add(i, firstBlock), -1, args)
+                                            : body(idx(firstBlock + iConst),
+                                                   firstBlock + iConst, args);
+                        });
   }
 
   /// Blocks [firstConst, firstConst + count) of the tile's rows (`first`
@@ -592,10 +626,16 @@ struct CodeFmaKernel : IndexMath {
   /// has at most kMaxStackScales groups; null otherwise. At the top of
   /// the tile's body (storeOnStack).
   Value stackScales(Value row) {
-    int64_t groups = k / format.group;
+    int64_t groups =
+        (endBlock - firstBlock) * format.blockCodes() / format.group;
     if (groups > kMaxStackScales)
       return Value();
-    return storeOnStack(b, loc, readScales(row, idx(0), groups));
+    return storeOnStack(b, loc, readScales(row, idx(firstGroup()), groups));
+  }
+
+  /// The first group of the panel (whose scale stackScales stores first).
+  int64_t firstGroup() const {
+    return firstBlock * format.blockCodes() / format.group;
   }
 
   /// The scale of group `g` of row `row` in every lane: a broadcast load
@@ -603,7 +643,7 @@ struct CodeFmaKernel : IndexMath {
   Value groupScale(Value buffer, Value row, Value g) {
     if (!buffer)
       return scaleOf(row, g);
-    return broadcastLoad(b, loc, buffer, g, kLanes);
+    return broadcastLoad(b, loc, buffer, add(g, -firstGroup()), kLanes);
   }
 
   /// The scale of group `g` of row `row`, in every lane.
@@ -672,7 +712,6 @@ struct CodeFmaKernel : IndexMath {
     rows.clear();
     for (int64_t r = 0; r < format.rows; ++r)
       rows.push_back(add(t, r * (n / format.rows)));
-    int64_t numBlocks = k / format.blockCodes();
     // Zeros for one row's chains, for all the tile's rows' chains, and
     // one sum a row.
     SmallVector<Value> rowChains(format.chains, v.f32c(0));
@@ -685,18 +724,22 @@ struct CodeFmaKernel : IndexMath {
       });
     };
     if (!format.group) {
-      totals = sumEach(blocks(idx(0), 0, numBlocks, tileChains));
+      totals = sumEach(blocks(idx(firstBlock), firstBlock,
+                              endBlock - firstBlock, tileChains));
     } else if (format.scaledTables) {
       totals = scaledTableBlocks();
     } else if (format.group % format.blockCodes() == 0) {
       // Each group's products summed first, then scaled once: an scf.for
       // over the groups inside the row, then the last ones one by one.
       int64_t perGroup = format.group / format.blockCodes();
-      int64_t groups = k / format.group;
-      int64_t inRow = blocksInRow() / perGroup;
+      int64_t g0 = firstBlock / perGroup, groups = endBlock / perGroup - g0;
+      int64_t inRow =
+          std::clamp<int64_t>(blocksInRow() / perGroup - g0, 0, groups);
       SmallVector<Value> rowScales = llvm::map_to_vector(
           rows, [&](Value row) { return stackScales(row); });
-      auto group = [&](Value g, int64_t gConst, ValueRange sums) {
+      auto group = [&](Value i, int64_t iConst, ValueRange sums) {
+        Value g = iConst < 0 ? add(i, g0) : idx(g0 + iConst);
+        int64_t gConst = iConst < 0 ? -1 : g0 + iConst;
         SmallVector<Value> partial =
             gConst < 0 ? blocks(mul(g, perGroup), 0, perGroup, tileChains)
                        : blocks(idx(gConst * perGroup), gConst * perGroup,
@@ -729,7 +772,7 @@ struct CodeFmaKernel : IndexMath {
         });
       };
       SmallVector<Value> sums(2 * format.rows, v.f32c(0));
-      sums = loopThenEach(blocksInRow(), numBlocks, sums, groupBlock);
+      sums = panelBlocks(sums, groupBlock);
       totals = eachRow(sums, [&](int64_t, ValueRange own) {
         return SmallVector<Value>{addf(own[0], own[1])};
       });
@@ -758,19 +801,46 @@ struct CodeFmaKernel : IndexMath {
           return SmallVector<Value>{addf(own[0], treeSum(pairs))};
         });
       };
-      totals = loopThenEach(blocksInRow(), numBlocks, rowSums, scaledBlock);
+      totals = panelBlocks(rowSums, scaledBlock);
     }
     // The lanes hold partial sums in no order that matters: a tree.
     for (auto [r, total] : llvm::enumerate(totals)) {
       Value sum =
           vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, total,
                                       arith::FastMathFlags::reassoc);
-      tile = tensor::InsertOp::create(b, loc, sum, tile,
-                                      ValueRange{idx(r), idx(0)});
+      SmallVector<Value, 2> at = {idx(r), idx(0)};
+      if (!firstPanel)
+        sum = addf(tensor::ExtractOp::create(b, loc, tile, at), sum);
+      tile = tensor::InsertOp::create(b, loc, sum, tile, at);
     }
     return tile;
   }
 };
+
+/// The blocks where the panels of K begin, and K's blocks at the end:
+/// panels of whole groups (where groups are whole blocks) whose A' is at
+/// most kPanelActivationBytes, of equal sizes to a unit. Only for words
+/// (1, 2 and 4 bits): at W 4096 x 14336 on Zen 5 they took those 1.1-1.5x
+/// faster; windows and bytes moved by -14% to +10% between runs, and
+/// where groups end inside their blocks ran 7-13% slower (a block's scale
+/// reads, a few bytes, then come in runs a panel long that nothing
+/// prefetches).
+SmallVector<int64_t> getPanelBlocks(const WeightFormat &format, int64_t k) {
+  int64_t blockCodes = format.blockCodes();
+  if (!format.words)
+    return {0, k / blockCodes};
+  int64_t unit = format.group && format.group % blockCodes == 0
+                     ? format.group / blockCodes
+                     : 1;
+  int64_t units = k / blockCodes / unit;
+  int64_t panels =
+      std::clamp<int64_t>(llvm::divideCeil(k * 4, kPanelActivationBytes), 1,
+                          std::max<int64_t>(units, 1));
+  SmallVector<int64_t> bounds;
+  for (int64_t p = 0; p <= panels; ++p)
+    bounds.push_back(p * units / panels * unit);
+  return bounds;
+}
 
 } // namespace
 
@@ -833,10 +903,22 @@ Value buildCodeFmaMatmul(OpBuilder &b, Location loc, Value lhs,
   // stream, prefetched like a single row's (the rows of a tile side by
   // side would put each row's prefetches into its neighbour's, which that
   // one is reading). The outputs, (rows x N / rows), are y row-major.
+  // Panels of K whose A' fits in L1, one pass over the tiles each, each
+  // adding to the last's outputs.
   int64_t rows = format.rows;
-  Value y = buildColumnTiles(
-      b, loc, rows, n / rows, /*tileCols=*/1, b.getF32Type(),
-      [&](Value tile, Value t) { return kernel.tileBlock(tile, t); });
+  Value y = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{rows, n / rows},
+                                    b.getF32Type());
+  SmallVector<int64_t> bounds = getPanelBlocks(format, k);
+  if (bounds.size() > 2)
+    kernel.prefetchDistance = kernel.rowBytes;
+  for (size_t p = 0; p + 1 < bounds.size(); ++p) {
+    kernel.firstBlock = bounds[p];
+    kernel.endBlock = bounds[p + 1];
+    kernel.firstPanel = p == 0;
+    y = buildColumnTiles(b, loc, y, /*tileCols=*/1, [&](Value tile, Value t) {
+      return kernel.tileBlock(tile, t);
+    });
+  }
   if (rows == 1)
     return y;
   SmallVector<ReassociationIndices> both = {{0, 1}};

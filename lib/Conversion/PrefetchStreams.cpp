@@ -156,6 +156,13 @@ struct AnybitPrefetchStreamsPass
       std::optional<int64_t> step = getConstantIntValue(loop.getStep());
       if (!step || *step <= 0)
         return;
+      int64_t ahead = distance;
+      auto own =
+          loop->getAttrOfType<IntegerAttr>(anybit::kPrefetchDistanceAttrName);
+      if (own)
+        ahead = own.getInt();
+      if (ahead <= 0)
+        return;
       // The streams of the loop's own body: reads of one buffer whose
       // indices differ by a constant of less than the stride (the bytes one
       // iteration moves on) are one, whose first read prefetches; rows read
@@ -184,7 +191,7 @@ struct AnybitPrefetchStreamsPass
         if (!form)
           continue;
         int64_t stride = form->of(loop.getInductionVar()) * *step;
-        if (stride < kMinStride || stride > distance)
+        if (stride < kMinStride || stride > ahead)
           continue;
         auto known = llvm::find_if(streams, [&](const Stream &stream) {
           return stream.buffer == buffer && stream.stride == stride &&
@@ -210,23 +217,23 @@ struct AnybitPrefetchStreamsPass
               return other.buffer == stream.buffer &&
                      other.stride == stream.stride;
             }) <= kMaxPrefetchedTwins)
-          for (int64_t line = 0; line < linesToPrefetch(stream.end,
-                                                         stream.stride);
-               ++line)
+          for (int64_t line = 0,
+                       lines = own ? llvm::divideCeil(stream.stride, kLineBytes)
+                                   : linesToPrefetch(stream.end, stream.stride);
+               line < lines; ++line)
             prefetch(stream.first, stream.buffer, stream.index,
-                     line * kLineBytes);
+                     ahead + line * kLineBytes);
     });
   }
 
-  /// memref.prefetch of byte `index` + distance + `offset` of `buffer` (at
-  /// most its last byte), before `read` (the stream's lowest read, whose
-  /// index it adds to).
+  /// memref.prefetch of byte `index` + `offset` of `buffer` (at most its
+  /// last byte), before `read` (the stream's lowest read, whose index it
+  /// adds to).
   void prefetch(Operation *read, Value buffer, Value index, int64_t offset) {
     OpBuilder b(read);
     Location loc = read->getLoc();
     Value ahead = arith::AddIOp::create(
-        b, loc, index,
-        arith::ConstantIndexOp::create(b, loc, distance + offset));
+        b, loc, index, arith::ConstantIndexOp::create(b, loc, offset));
     auto type = cast<MemRefType>(buffer.getType());
     Value last =
         type.isDynamicDim(0)

@@ -426,6 +426,13 @@ Value buildColumnTiles(OpBuilder &b, Location loc, int64_t m, int64_t n,
                        function_ref<Value(Value, Value)> body) {
   Value init = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{m, n},
                                        element);
+  return buildColumnTiles(b, loc, init, tileCols, body);
+}
+
+Value buildColumnTiles(OpBuilder &b, Location loc, Value init, int64_t tileCols,
+                       function_ref<Value(Value, Value)> body) {
+  auto type = cast<RankedTensorType>(init.getType());
+  int64_t m = type.getDimSize(0), n = type.getDimSize(1);
   if (m == 0 || n == 0) // nothing to compute, and no tile to slice
     return init;
   auto forall = scf::ForallOp::create(

@@ -132,6 +132,12 @@ buildColumnTiles(mlir::OpBuilder &b, mlir::Location loc, int64_t m, int64_t n,
                  int64_t tileCols, mlir::Type element,
                  llvm::function_ref<mlir::Value(mlir::Value, mlir::Value)> body);
 
+/// The same over the tiles of `init` (M x N), each tile's initial value
+/// the init's.
+mlir::Value buildColumnTiles(
+    mlir::OpBuilder &b, mlir::Location loc, mlir::Value init, int64_t tileCols,
+    llvm::function_ref<mlir::Value(mlir::Value, mlir::Value)> body);
+
 /// `tile` with its rows [0, m) computed by `rowBlock(tile, row0, count)` in
 /// chunks of `chunk` rows: an scf.for over the whole chunks, then one call
 /// for the last m mod chunk rows.

@@ -431,3 +431,32 @@ func.func @gemv_i4_four_rows(%x: tensor<1x256xf32>, %w: tensor<4x256xi4, #anybit
 // CHECK:   tensor.parallel_insert_slice %[[Y1]] into %{{.*}}[0, %[[T]]] [2, 1] [1, 1] : tensor<2x1xf32> into tensor<2x2xf32>
 // CHECK: %[[FLAT:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0, 1]] : tensor<2x2xf32> into tensor<4xf32>
 // CHECK: tensor.expand_shape %[[FLAT]] {{\[\[}}0, 1]] output_shape [1, 4] : tensor<4xf32> into tensor<1x4xf32>
+
+// -----
+
+func.func @gemv_i4_panels(%x: tensor<1x10240xf32>, %w: tensor<2x10240xi4, #anybit.packed<block = [1, 128], scale = f16>>) -> tensor<1x2xf32> {
+  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<1x10240xf32>, tensor<2x10240xi4, #anybit.packed<block = [1, 128], scale = f16>> -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+
+// K = 10240: A' (40 KiB) would outgrow L1, so K is split into two panels of
+// 40 groups (20 KiB of A' each), each one pass over the tiles: the first
+// writes its sums, the second adds its own to them. Each pass converts its
+// own 40 scales a row, and its loop over blocks carries
+// anybit.prefetch_distance = 5120 (a row's bytes): the next tile's row.
+// CHECK-LABEL: func.func @gemv_i4_panels(
+// CHECK: %[[FIRST:.*]] = scf.forall (%{{.*}}) in (1) shared_outs(%{{.*}} = %{{.*}}) -> (tensor<2x1xf32>)
+// CHECK:   vector.transfer_read %{{.*}} : tensor<10560xi8>, vector<80xi8>
+// CHECK:   memref.alloca() : memref<40xf32>
+// CHECK:   scf.for %{{.*}} = %{{.*}} to %c40{{.*}} step
+// CHECK:   } {anybit.prefetch_distance = 5120 : i64}
+// CHECK-NOT: arith.addf %extracted
+// CHECK:   tensor.insert
+// CHECK: scf.forall (%{{.*}}) in (1) shared_outs(%{{.*}} = %[[FIRST]]) -> (tensor<2x1xf32>)
+// CHECK:   memref.alloca() : memref<40xf32>
+// CHECK:   scf.for %{{.*}} = %{{.*}} to %c40{{.*}} step
+// CHECK:   } {anybit.prefetch_distance = 5120 : i64}
+// CHECK:   %[[OLD:.*]] = tensor.extract %{{.*}}[%c0{{.*}}, %c0{{.*}}] : tensor<2x1xf32>
+// CHECK:   %[[NEW:.*]] = arith.addf %[[OLD]], %{{.*}} : f32
+// CHECK:   tensor.insert %[[NEW]] into %{{.*}}[%c0{{.*}}, %c0{{.*}}] : tensor<2x1xf32>
+// CHECK: tensor.collapse_shape

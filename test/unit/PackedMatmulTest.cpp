@@ -408,7 +408,7 @@ protected:
   /// `forced`, where given, is the weights' element type, and
   /// `forcedGroup`, where not 0, their group (a GEMV then). `pairedLong`:
   /// a GEMV of an even N and K over 4096 (two rows a tile for every
-  /// format, 6-bit mantissas included).
+  /// format, 6-bit mantissas included; past 8192, panels of K).
   std::string codeFmaKernel(int index, const char *forced = nullptr,
                             int64_t forcedGroup = 0, bool pairedLong = false) {
     // GEMVs, and now and then a batch (the vector kernel's).
@@ -465,8 +465,8 @@ protected:
     bool longRow = rng() % 6 == 0;
     if (longRow)
       k = block * (16 + rng() % 65);
-    if (pairedLong)
-      k = block * (4096 / block + 1 + rng() % 48);
+    if (pairedLong) // past 4096, up to 20480: 1 to 3 panels of K
+      k = block * (4096 / block + 1 + rng() % (4 * 4096 / block));
     std::vector<std::string> encoding;
     if (rng() % 5 == 0)
       encoding.push_back("word = " + std::to_string(8 << (rng() % 4)));
@@ -902,8 +902,9 @@ TEST_F(PackedMatmulTest, CodeFmaKernelMatchesTheReferenceVM) {
     source += codeFmaKernel(0, sixBits[module % std::size(sixBits)], 0,
                             /*pairedLong=*/module / 2 % 2);
     source += codeFmaKernel(1, bytes[module % std::size(bytes)], 32);
+    // And every other module's third, of any format.
     for (int f = 2; f < 12; ++f)
-      source += codeFmaKernel(f);
+      source += codeFmaKernel(f, nullptr, 0, f == 2 && module % 2);
     // vpermps tables, half the modules: on the host (AVX-512 with VBMI,
     // 6-bit sign-magnitude codes spread by vpmultishiftqb) and without VBMI
     // (by shifts); shifts and conversions without AVX-512 BW, and portable
