@@ -818,13 +818,13 @@ struct CodeFmaKernel : IndexMath {
 };
 
 /// The blocks where the panels of K begin, and K's blocks at the end:
-/// panels of whole groups (where groups are whole blocks) whose A' is at
-/// most kPanelActivationBytes, of equal sizes to a unit. Only for words
-/// (1, 2 and 4 bits): at W 4096 x 14336 on Zen 5 they took those 1.1-1.5x
-/// faster; windows and bytes moved by -14% to +10% between runs, and
-/// where groups end inside their blocks ran 7-13% slower (a block's scale
-/// reads, a few bytes, then come in runs a panel long that nothing
-/// prefetches).
+/// panels of whole units (a group where groups are whole blocks, else a
+/// block) of at most kPanelActivationBytes of A' where a unit is not
+/// larger, of equal sizes to a unit. Only for words (1, 2 and 4 bits): at
+/// W 4096 x 14336 on Zen 5 they took those 1.1-1.5x faster; windows and
+/// bytes moved by -14% to +10% between runs, and windows and bytes whose
+/// groups end inside their blocks ran 7-13% slower (a block's scale
+/// reads, a few bytes, then come in runs a panel long).
 SmallVector<int64_t> getPanelBlocks(const WeightFormat &format, int64_t k) {
   int64_t blockCodes = format.blockCodes();
   if (!format.words)
@@ -833,9 +833,9 @@ SmallVector<int64_t> getPanelBlocks(const WeightFormat &format, int64_t k) {
                      ? format.group / blockCodes
                      : 1;
   int64_t units = k / blockCodes / unit;
-  int64_t panels =
-      std::clamp<int64_t>(llvm::divideCeil(k * 4, kPanelActivationBytes), 1,
-                          std::max<int64_t>(units, 1));
+  int64_t perPanel =
+      std::max<int64_t>(1, kPanelActivationBytes / (unit * blockCodes * 4));
+  int64_t panels = std::max<int64_t>(1, llvm::divideCeil(units, perPanel));
   SmallVector<int64_t> bounds;
   for (int64_t p = 0; p <= panels; ++p)
     bounds.push_back(p * units / panels * unit);

@@ -156,13 +156,16 @@ struct AnybitPrefetchStreamsPass
       std::optional<int64_t> step = getConstantIntValue(loop.getStep());
       if (!step || *step <= 0)
         return;
-      int64_t ahead = distance;
+      if (distance == 0)
+        return;
+      // A kernel's own distance, for its widest streams (a row's codes; a
+      // row's group scales, a narrower stream, keep the pass's).
       auto own =
           loop->getAttrOfType<IntegerAttr>(anybit::kPrefetchDistanceAttrName);
-      if (own)
-        ahead = own.getInt();
-      if (ahead <= 0)
-        return;
+      if (own && own.getInt() <= 0)
+        own = nullptr;
+      int64_t longest =
+          own ? std::max<int64_t>(distance, own.getInt()) : int64_t(distance);
       // The streams of the loop's own body: reads of one buffer whose
       // indices differ by a constant of less than the stride (the bytes one
       // iteration moves on) are one, whose first read prefetches; rows read
@@ -191,7 +194,7 @@ struct AnybitPrefetchStreamsPass
         if (!form)
           continue;
         int64_t stride = form->of(loop.getInductionVar()) * *step;
-        if (stride < kMinStride || stride > ahead)
+        if (stride < kMinStride || stride > longest)
           continue;
         auto known = llvm::find_if(streams, [&](const Stream &stream) {
           return stream.buffer == buffer && stream.stride == stride &&
@@ -212,17 +215,25 @@ struct AnybitPrefetchStreamsPass
           known->index = index;
         }
       }
+      int64_t widest = 0;
       for (const Stream &stream : streams)
+        widest = std::max(widest, stream.stride);
+      for (const Stream &stream : streams) {
         if (llvm::count_if(streams, [&](const Stream &other) {
               return other.buffer == stream.buffer &&
                      other.stride == stream.stride;
-            }) <= kMaxPrefetchedTwins)
-          for (int64_t line = 0,
-                       lines = own ? llvm::divideCeil(stream.stride, kLineBytes)
-                                   : linesToPrefetch(stream.end, stream.stride);
-               line < lines; ++line)
-            prefetch(stream.first, stream.buffer, stream.index,
-                     ahead + line * kLineBytes);
+            }) > kMaxPrefetchedTwins)
+          continue;
+        bool kernels = own && stream.stride == widest;
+        if (!kernels && stream.stride > int64_t(distance))
+          continue;
+        int64_t ahead = kernels ? own.getInt() : int64_t(distance);
+        int64_t lines = kernels ? llvm::divideCeil(stream.stride, kLineBytes)
+                                : linesToPrefetch(stream.end, stream.stride);
+        for (int64_t line = 0; line < lines; ++line)
+          prefetch(stream.first, stream.buffer, stream.index,
+                   ahead + line * kLineBytes);
+      }
     });
   }
 

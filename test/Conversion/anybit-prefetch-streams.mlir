@@ -317,36 +317,62 @@ func.func @lines_out_of_order(%w: memref<1048576xi8>) -> vector<64xi8> {
 
 // A loop a kernel marks with anybit.prefetch_distance (the code-FMA
 // kernel's panels of K: a run of each row, then the next row's) prefetches
-// that far ahead, whatever the pass's distance, and every line its stream
-// moves on an iteration (80 bytes: two): the next row's run starts cold,
-// with no sequential reads before it for the hardware prefetcher to
-// follow.
+// its widest stream (the codes, 80 bytes an iteration) that far ahead,
+// whatever the pass's distance, and every line the stream moves on (two):
+// the next row's run starts cold, with no sequential reads before it for
+// the hardware prefetcher to follow. A narrower stream (group scales, 16
+// bytes an iteration) keeps the pass's distance. An attribute that is not
+// positive is ignored.
 // CHECK-LABEL: func.func @panel_rows
 // CHECK: scf.for
-// CHECK:   %[[AT:.*]] = arith.muli %{{.*}}, %{{.*}} : index
+// CHECK:   %[[AT:.*]] = arith.muli %{{.*}}, %c80{{.*}} : index
 // CHECK:   %[[ROW:.*]] = arith.constant 7168 : index
 // CHECK:   arith.addi %[[AT]], %[[ROW]] : index
 // CHECK:   memref.prefetch
 // CHECK:   %[[ROW2:.*]] = arith.constant 7232 : index
 // CHECK:   arith.addi %[[AT]], %[[ROW2]] : index
 // CHECK:   memref.prefetch
+// CHECK:   %[[S:.*]] = arith.addi %{{.*}}, %c60000{{.*}} : index
+// CHECK:   %[[PASS:.*]] = arith.constant 256 : index
+// CHECK:   arith.addi %[[S]], %[[PASS]] : index
+// CHECK:   memref.prefetch
 // CHECK-NOT: memref.prefetch
 // CHECK: } {anybit.prefetch_distance = 7168 : i64}
+// CHECK: scf.for
+// CHECK:   arith.constant 256 : index
+// CHECK:   memref.prefetch
+// CHECK-NOT: memref.prefetch
+// CHECK: } {anybit.prefetch_distance = 0 : i64}
 // LINES-LABEL: func.func @panel_rows
 // LINES: arith.constant 7168 : index
 // LINES: arith.constant 7232 : index
+// LINES: arith.constant 4096 : index
 func.func @panel_rows(%w: memref<65536xi8>) -> vector<128xi8> {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
   %c44 = arith.constant 44 : index
   %c80 = arith.constant 80 : index
+  %c60000 = arith.constant 60000 : index
   %pad = arith.constant 0 : i8
   %zero = arith.constant dense<0> : vector<128xi8>
   %r = scf.for %i = %c0 to %c44 step %c1 iter_args(%acc = %zero) -> vector<128xi8> {
     %at = arith.muli %i, %c80 : index
     %x = vector.transfer_read %w[%at], %pad {in_bounds = [true]} : memref<65536xi8>, vector<128xi8>
+    %so = arith.muli %i, %c16 : index
+    %sat = arith.addi %so, %c60000 : index
+    %sc = vector.transfer_read %w[%sat], %pad {in_bounds = [true]} : memref<65536xi8>, vector<16xi8>
+    %scw = vector.broadcast %sc : vector<16xi8> to vector<8x16xi8>
+    %scf = vector.shape_cast %scw : vector<8x16xi8> to vector<128xi8>
+    %t = arith.addi %acc, %x : vector<128xi8>
+    %u = arith.addi %t, %scf : vector<128xi8>
+    scf.yield %u : vector<128xi8>
+  } {anybit.prefetch_distance = 7168 : i64}
+  %r2 = scf.for %i = %c0 to %c44 step %c1 iter_args(%acc = %r) -> vector<128xi8> {
+    %at = arith.muli %i, %c80 : index
+    %x = vector.transfer_read %w[%at], %pad {in_bounds = [true]} : memref<65536xi8>, vector<128xi8>
     %t = arith.addi %acc, %x : vector<128xi8>
     scf.yield %t : vector<128xi8>
-  } {anybit.prefetch_distance = 7168 : i64}
-  return %r : vector<128xi8>
+  } {anybit.prefetch_distance = 0 : i64}
+  return %r2 : vector<128xi8>
 }

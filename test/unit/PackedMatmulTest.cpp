@@ -460,13 +460,18 @@ protected:
         windows ? (windowBytes * 8 / bits + block - 1) / block : 1;
     int64_t k = block * (minBlocks + rng() % 6);
     // Now and then a row of 16 to 80 blocks in groups of one read: scaled
-    // tables load a block's scale from the row's converted on the stack
-    // (up to 64), or read it alone past 64.
+    // tables load a block's scale from those of the row (or, for words, of
+    // its panel of K) converted on the stack (up to 64), or read it alone
+    // past 64 (windows' long rows).
     bool longRow = rng() % 6 == 0;
     if (longRow)
       k = block * (16 + rng() % 65);
-    if (pairedLong) // past 4096, up to 20480: 1 to 3 panels of K
-      k = block * (4096 / block + 1 + rng() % (4 * 4096 / block));
+    // Past 4096, up to 20480 (1 to 3 panels of K), whole runs of 16 blocks
+    // (that most groups divide).
+    if (pairedLong) {
+      int64_t run = 16 * block;
+      k = run * (4096 / run + 1 + rng() % (4 * 4096 / run));
+    }
     std::vector<std::string> encoding;
     if (rng() % 5 == 0)
       encoding.push_back("word = " + std::to_string(8 << (rng() % 4)));
@@ -902,9 +907,10 @@ TEST_F(PackedMatmulTest, CodeFmaKernelMatchesTheReferenceVM) {
     source += codeFmaKernel(0, sixBits[module % std::size(sixBits)], 0,
                             /*pairedLong=*/module / 2 % 2);
     source += codeFmaKernel(1, bytes[module % std::size(bytes)], 32);
-    // And every other module's third, of any format.
+    // And the third of modules 0, 1, 4 and 5 (tables on modules 0 and 4),
+    // of any format.
     for (int f = 2; f < 12; ++f)
-      source += codeFmaKernel(f, nullptr, 0, f == 2 && module % 2);
+      source += codeFmaKernel(f, nullptr, 0, f == 2 && module / 2 % 2 == 0);
     // vpermps tables, half the modules: on the host (AVX-512 with VBMI,
     // 6-bit sign-magnitude codes spread by vpmultishiftqb) and without VBMI
     // (by shifts); shifts and conversions without AVX-512 BW, and portable

@@ -25,9 +25,9 @@ namespace anybit {
 constexpr llvm::StringLiteral kTensorSignatureAttrName = "anybit.signature";
 
 /// On an scf.for: how many bytes ahead anybit-prefetch-streams prefetches
-/// the loop's streams (an i64), where the kernel that built the loop knows
-/// better than the pass's `distance` (a run of each row, then the next
-/// row's: that row's bytes).
+/// the loop's widest streams (a positive i64), where the kernel that built
+/// the loop knows better than the pass's `distance` (a run of each row,
+/// then the next row's: that row's bytes).
 constexpr llvm::StringLiteral kPrefetchDistanceAttrName =
     "anybit.prefetch_distance";
 

@@ -348,12 +348,15 @@ def AnybitPrefetchStreams : Pass<"anybit-prefetch-streams",
     one stride (the two bit planes of `bit_planes = [2, 2]` tiles: 4-bit
     weights at twice the speed prefetched) and streams of different
     strides (a row's codes and its group scales) each prefetch. A loop
-    with an `anybit.prefetch_distance` attribute (an i64) prefetches that
-    many bytes ahead instead, and every line its stream moves on an
-    iteration: the code-FMA kernel's panels of K read a run of each row
+    with an `anybit.prefetch_distance` attribute (a positive i64; other
+    values are ignored) prefetches its widest streams (a row's codes) that
+    many bytes ahead instead, every line they move on an iteration, and
+    takes them at strides up to that distance; narrower streams keep
+    `distance`. The code-FMA kernel's panels of K read a run of each row
     and then the next row's, which starts cold (prefetched 4 KB further
     along their own row, panels ran 1.6x slower than without them;
-    prefetched a row ahead, up to 1.5x faster). Activations and outputs
+    prefetched a row ahead, up to 1.5x faster). `distance` 0 prefetches
+    nothing. Activations and outputs
     (other element types) are left alone: they are reused from the
     cache. Measured on Zen 5 (one core, 37 GB/s), GEMVs with 5- and 6-bit
     weights and f32 activations, which unpack at 23 GB/s from the cache,
