@@ -273,10 +273,11 @@ struct CodeFmaKernel : IndexMath {
   /// The panel of K the tiles take (buildCodeFmaMatmul): blocks
   /// [firstBlock, endBlock), added to the tile's values unless first.
   int64_t firstBlock = 0, endBlock = 0;
-  bool firstPanel = true;
-  /// Bytes ahead the loops' reads of W prefetch, where not the pass's
-  /// default: with several panels, a row's (the next tile's row).
-  int64_t prefetchDistance = 0;
+
+  /// Whether the panel is all of K (one pass over the tiles).
+  bool wholeK() const {
+    return firstBlock == 0 && endBlock == k / format.blockCodes();
+  }
 
   /// The 16 lanes of read q of a block of planes starting at byte `start`:
   /// bytes zero-extended to i32, each holding P codes.
@@ -448,8 +449,7 @@ struct CodeFmaKernel : IndexMath {
             ValueRange accs = own.take_front(chains);
             SmallVector<Value> parts(own.drop_front(chains));
             SmallVector<Value> next =
-                kbConst < 0 ? block(kb, -1, rows[r], accs, parts)
-                            : blockAt(kbConst, rows[r], accs, parts);
+                blockOf(kb, kbConst, rows[r], accs, parts);
             llvm::append_range(next, tableOf(r, following));
             return next;
           });
@@ -565,6 +565,14 @@ struct CodeFmaKernel : IndexMath {
     return block(idx(kb), window, row, accs, scaled);
   }
 
+  /// Block `kb` of `row`: looped (`kbConst` -1), or the constant `kbConst`
+  /// with the window its read needs (blockAt).
+  SmallVector<Value> blockOf(Value kb, int64_t kbConst, Value row,
+                             ValueRange accs, ArrayRef<Value> scaled = {}) {
+    return kbConst < 0 ? block(kb, -1, row, accs, scaled)
+                       : blockAt(kbConst, row, accs, scaled);
+  }
+
   /// `body(i, iConst, values)` for i in [0, count), carrying `values`: an
   /// scf.for over the first `looped` (iConst = -1), then the others one
   /// by one (iConst = i): the last blocks of a row read differently.
@@ -578,48 +586,52 @@ struct CodeFmaKernel : IndexMath {
         return body(i, -1, args);
       });
       // Panels read a run of each row and then the next row's: prefetch
-      // there (anybit-prefetch-streams), not further along this row.
-      if (prefetchDistance && !next.empty())
+      // there, a row ahead (anybit-prefetch-streams), not further along
+      // this row.
+      if (!wholeK() && !next.empty())
         if (auto loop = next.front().getDefiningOp<scf::ForOp>())
           loop->setAttr(anybit::kPrefetchDistanceAttrName,
-                        b.getI64IntegerAttr(prefetchDistance));
+                        b.getI64IntegerAttr(rowBytes));
     }
     for (int64_t i = looped; i < count; ++i)
       next = body(idx(i), i, next);
     return next;
   }
 
-  /// `body(kb, kbConst, values)` for the panel's blocks, carrying
-  /// `values`: an scf.for over those whose read stays inside their row
-  /// (kbConst = -1), then the others one by one (kbConst = kb).
-  SmallVector<Value> panelBlocks(
-      ValueRange values,
+  /// `body(kb, kbConst, values)` for blocks [firstConst, firstConst +
+  /// count) (`first` the same index as a value), carrying `values`: an
+  /// scf.for over those whose read stays inside their row from their first
+  /// byte (kbConst = -1), then the last ones one by one (kbConst = kb).
+  SmallVector<Value> blockRange(
+      Value first, int64_t firstConst, int64_t count, ValueRange values,
       function_ref<SmallVector<Value>(Value, int64_t, ValueRange)> body) {
-    int64_t count = endBlock - firstBlock;
-    int64_t looped = std::clamp<int64_t>(blocksInRow() - firstBlock, 0, count);
+    int64_t looped = std::clamp<int64_t>(blocksInRow() - firstConst, 0, count);
     return loopThenEach(looped, count, values,
                         [&](Value i, int64_t iConst, ValueRange args) {
-                          return iConst < 0 ? body(add(i, firstBlock), -1, args)
-                                            : body(idx(firstBlock + iConst),
-                                                   firstBlock + iConst, args);
+                          return iConst < 0 ? body(add(first, i), -1, args)
+                                            : body(idx(firstConst + iConst),
+                                                   firstConst + iConst, args);
                         });
   }
 
-  /// Blocks [firstConst, firstConst + count) of the tile's rows (`first`
-  /// the same index as a value), against `accs` (each row's chains): an
-  /// scf.for over those whose read stays inside their row from their first
-  /// byte, then the last ones one by one.
+  /// blockRange over the panel's blocks.
+  SmallVector<Value> panelBlocks(
+      ValueRange values,
+      function_ref<SmallVector<Value>(Value, int64_t, ValueRange)> body) {
+    return blockRange(idx(firstBlock), firstBlock, endBlock - firstBlock,
+                      values, body);
+  }
+
+  /// Blocks [firstConst, firstConst + count) of the tile's rows against
+  /// `accs` (each row's chains), by blockRange.
   SmallVector<Value> blocks(Value first, int64_t firstConst, int64_t count,
                             ValueRange accs) {
-    int64_t inRow = std::clamp<int64_t>(blocksInRow() - firstConst, 0, count);
-    return loopThenEach(
-        inRow, count, accs, [&](Value i, int64_t iConst, ValueRange args) {
-          Value kb = iConst < 0 ? add(first, i) : Value();
-          return eachRow(args, [&](int64_t r, ValueRange own) {
-            return iConst < 0 ? block(kb, -1, rows[r], own)
-                              : blockAt(firstConst + iConst, rows[r], own);
-          });
-        });
+    return blockRange(first, firstConst, count, accs,
+                      [&](Value kb, int64_t kbConst, ValueRange args) {
+                        return eachRow(args, [&](int64_t r, ValueRange own) {
+                          return blockOf(kb, kbConst, rows[r], own);
+                        });
+                      });
   }
 
   /// A row's scales converted once into a buffer on the stack, where it
@@ -757,9 +769,7 @@ struct CodeFmaKernel : IndexMath {
       int64_t groupsInBlock = format.reads / format.readsPerChain;
       auto groupBlock = [&](Value kb, int64_t kbConst, ValueRange sums) {
         return eachRow(sums, [&](int64_t r, ValueRange own) {
-          SmallVector<Value> chains =
-              kbConst < 0 ? block(kb, -1, rows[r], rowChains)
-                          : blockAt(kbConst, rows[r], rowChains);
+          SmallVector<Value> chains = blockOf(kb, kbConst, rows[r], rowChains);
           Value inBlock = blockScales(rows[r], kb);
           SmallVector<Value> next(own);
           for (int64_t g = 0; g < groupsInBlock; ++g) {
@@ -783,8 +793,7 @@ struct CodeFmaKernel : IndexMath {
         return eachRow(sums, [&](int64_t r, ValueRange own) {
           Value row = rows[r];
           SmallVector<Value> readSum =
-              readSums(kbConst < 0 ? block(kb, -1, row, rowChains)
-                                   : blockAt(kbConst, row, rowChains));
+              readSums(blockOf(kb, kbConst, row, rowChains));
           Value inBlock = blockScales(row, kb);
           auto scaled = [&](int64_t q) {
             return readScalesPerLane(row, kb, q, inBlock);
@@ -809,7 +818,7 @@ struct CodeFmaKernel : IndexMath {
           vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, total,
                                       arith::FastMathFlags::reassoc);
       SmallVector<Value, 2> at = {idx(r), idx(0)};
-      if (!firstPanel)
+      if (firstBlock != 0) // a later panel's: added to the earlier ones'
         sum = addf(tensor::ExtractOp::create(b, loc, tile, at), sum);
       tile = tensor::InsertOp::create(b, loc, sum, tile, at);
     }
@@ -909,12 +918,9 @@ Value buildCodeFmaMatmul(OpBuilder &b, Location loc, Value lhs,
   Value y = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{rows, n / rows},
                                     b.getF32Type());
   SmallVector<int64_t> bounds = getPanelBlocks(format, k);
-  if (bounds.size() > 2)
-    kernel.prefetchDistance = kernel.rowBytes;
   for (size_t p = 0; p + 1 < bounds.size(); ++p) {
     kernel.firstBlock = bounds[p];
     kernel.endBlock = bounds[p + 1];
-    kernel.firstPanel = p == 0;
     y = buildColumnTiles(b, loc, y, /*tileCols=*/1, [&](Value tile, Value t) {
       return kernel.tileBlock(tile, t);
     });
