@@ -92,18 +92,21 @@ std::optional<LinearForm> linearize(Value value, scf::ForOp loop,
 /// Bytes of a cache line.
 constexpr int64_t kLineBytes = 64;
 /// The stride from which a stream prefetches each line an iteration reads.
-constexpr int64_t kLinesFrom = 4 * kLineBytes;
+constexpr int64_t kLinesFrom = 2 * kLineBytes;
 
 /// Prefetches an iteration for a stream whose reads span `span` bytes an
-/// iteration, `stride` apart: one, or, from four lines an iteration, one
-/// for each whole line of the span (up to the stride). 16 rows' words of
-/// an f32 lookup-table tile are four lines an iteration, and one prefetch
-/// an iteration left that kernel at 24% of the bandwidth, against 58%
-/// with four. Below, the hardware prefetcher fetches the lines between,
-/// and the kernels were tuned with one: a second prefetch for 80 bytes of
-/// 5-bit codes an iteration measured 5-10% slower on Zen 5, and on Zen 3
-/// an int8 x i4 loop of 128 bytes with one prefetch a line ran 1.5x
-/// slower than one of 32 (architecture.md).
+/// iteration, `stride` apart: one, or, from two lines an iteration, one
+/// for each whole line of the span (up to the stride). With one an
+/// iteration, a stream of two lines an iteration leaves every other line
+/// to the hardware prefetcher, which falls behind: on Zen 5 (W flushed
+/// from the cache, 4096 x 14336) int8-activation GEMVs of 128 bytes an
+/// iteration ran 1.2-1.6x faster with both lines prefetched (i4 and e2m1
+/// at G = 32: 40 to 63 G weights/s), 1.05-1.2x at 4096 x 4096; 16 rows'
+/// words of an f32 lookup-table tile (four lines) had read at 24% of the
+/// bandwidth with one prefetch, 58% with four. Below two lines one an
+/// iteration stays: the f32 kernels' 80 and 96 bytes of 5- and 6-bit
+/// codes, which compute longer than they wait, measured 0-5% slower with
+/// a second prefetch, and the int8 ones 2-5% faster.
 int64_t linesToPrefetch(int64_t span, int64_t stride) {
   if (stride < kLinesFrom)
     return 1;

@@ -218,9 +218,10 @@ func.func @codes_and_scales(%w: memref<16384xi8>) -> vector<8xi8> {
 // A stream that moves several cache lines an iteration (16 rows' words of
 // a lookup-table tile: four 64-byte reads, 256 bytes apart each iteration)
 // prefetches each of them, the lowest read's index 4096, 4160, 4224 and
-// 4288 bytes ahead, before that read (the reads here out of order). One of
-// 80 bytes an iteration (128-byte reads of 5-bit codes), under 256, takes
-// one an iteration.
+// 4288 bytes ahead, before that read (the reads here out of order). So
+// does one of two lines (the int8-activation kernels' 128 bytes of 4-bit
+// codes: 4096 and 4160 ahead). One of 80 bytes an iteration (128-byte reads
+// of 5-bit codes), under two lines, takes one an iteration.
 // LINES-LABEL: func.func @lines
 // LINES: scf.for %[[I:[a-z0-9]+]] =
 // LINES:   %[[LOW:.*]] = arith.muli %[[I]], %{{.*}} : index
@@ -240,11 +241,22 @@ func.func @codes_and_scales(%w: memref<16384xi8>) -> vector<8xi8> {
 // LINES-NEXT: vector.load %{{.*}}[%[[LOW]]]
 // LINES-NOT: memref.prefetch
 // LINES: scf.yield
+// LINES: scf.for %[[J:[a-z0-9]+]] =
+// LINES:   %[[LOW2:.*]] = arith.muli %[[J]], %{{.*}} : index
+// LINES:   %[[E0:.*]] = arith.constant 4096 : index
+// LINES:   arith.addi %[[LOW2]], %[[E0]] : index
+// LINES:   memref.prefetch
+// LINES:   %[[E1:.*]] = arith.constant 4160 : index
+// LINES:   arith.addi %[[LOW2]], %[[E1]] : index
+// LINES:   memref.prefetch
+// LINES-NEXT: vector.load %{{.*}}[%[[LOW2]]]
+// LINES-NOT: memref.prefetch
+// LINES: scf.yield
 // LINES: scf.for
 // LINES-COUNT-1: memref.prefetch
 // LINES-NOT: memref.prefetch
 // LINES: scf.yield
-func.func @lines(%w: memref<1048576xi8>) -> (vector<64xi8>, vector<128xi8>) {
+func.func @lines(%w: memref<1048576xi8>) -> (vector<64xi8>, vector<128xi8>, vector<128xi8>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c64 = arith.constant 64 : index
@@ -269,13 +281,19 @@ func.func @lines(%w: memref<1048576xi8>) -> (vector<64xi8>, vector<128xi8>) {
     %t = arith.addi %acc, %s3 : vector<64xi8>
     scf.yield %t : vector<64xi8>
   }
+  %r1 = scf.for %i = %c0 to %c64 step %c1 iter_args(%acc = %zero128) -> vector<128xi8> {
+    %at = arith.muli %i, %c128 : index
+    %x = vector.load %w[%at] : memref<1048576xi8>, vector<128xi8>
+    %t = arith.addi %acc, %x : vector<128xi8>
+    scf.yield %t : vector<128xi8>
+  }
   %r2 = scf.for %i = %c0 to %c64 step %c1 iter_args(%acc = %zero128) -> vector<128xi8> {
     %at = arith.muli %i, %c80 : index
     %x = vector.load %w[%at] : memref<1048576xi8>, vector<128xi8>
     %t = arith.addi %acc, %x : vector<128xi8>
     scf.yield %t : vector<128xi8>
   }
-  return %r, %r2 : vector<64xi8>, vector<128xi8>
+  return %r, %r1, %r2 : vector<64xi8>, vector<128xi8>, vector<128xi8>
 }
 
 // -----

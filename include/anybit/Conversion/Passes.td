@@ -333,11 +333,14 @@ def AnybitPrefetchStreams : Pass<"anybit-prefetch-streams",
     one stream),
     one `memref.prefetch` (read, data, locality 3) of the byte `distance`
     past the stream's lowest read, clamped to the buffer, and, where the
-    stream moves 256 bytes or more an iteration, one more for each further
+    stream moves 128 bytes or more an iteration, one more for each further
     whole 64-byte line its reads span in an iteration (up to the stride:
     the f32 lookup-table kernel reads four lines an iteration, and one
-    prefetch left it at 24% of the bandwidth against 58% with four; for
-    shorter strides a prefetch a line measured slower): the packed kernels
+    prefetch left it at 24% of the bandwidth against 58% with four; the
+    int8-activation kernels' 128 bytes of 4-bit codes ran 1.2-1.6x faster
+    with both lines prefetched at K = 14336; the f32 kernels' 80 and 96
+    bytes of 5- and 6-bit codes keep one, a second measured up to 5%
+    slower): the packed kernels
     read their weights in one sequential stream (the code-FMA kernel in
     two, rows t and t + N / 2), and a loop with a long body
     (the f32 kernels' unpacking and FMAs) keeps too few cache misses in
