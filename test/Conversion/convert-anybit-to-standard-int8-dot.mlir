@@ -174,6 +174,75 @@ func.func @gemv_scaled(%a: tensor<1x128xi8, #anybit.packed<block = [1, 128], sca
 
 // -----
 
+func.func @gemv_scaled_long(%a: tensor<1x16384xi8>, %w: tensor<2x16384xi4, #anybit.packed<block = [1, 32], scale = f16>>) -> tensor<1x2xf32> {
+  %c = anybit.matmul %a, %w {accumulator = f32, transpose_rhs} : tensor<1x16384xi8>, tensor<2x16384xi4, #anybit.packed<block = [1, 32], scale = f16>> -> tensor<1x2xf32>
+  return %c : tensor<1x2xf32>
+}
+
+// @gemv_scaled at K = 16384: A' and the lanes' offset sums would take 24
+// KiB of L1. A block's lanes of one group are scaled alike and summed at
+// the end, so one lane of a group holds all of its offsets: the tensor
+// before the tiles holds one sum a group (parts x rows of A x units x
+// groups), and a block's seed is its two sums broadcast, kept in lane 0
+// (group 0) and lane 5 (group 1), the other lanes 0.
+// CHECK-LABEL: func.func @gemv_scaled_long(
+// CHECK: %[[EMPTY:.*]] = tensor.empty() : tensor<1x1x256x2xi32>
+// CHECK: %[[OFFSETS:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %[[EMPTY]])
+// CHECK:   %[[NEG:.*]] = arith.subi %{{.*}}, %{{.*}} : vector<8xi32>
+// CHECK:   %[[G0:.*]] = vector.extract_strided_slice %[[NEG]] {offsets = [0], sizes = [4], strides = [1]}
+// CHECK:   %[[S0:.*]] = vector.reduction <add>, %[[G0]] : vector<4xi32> into i32
+// CHECK:   %[[G1:.*]] = vector.extract_strided_slice %[[NEG]] {offsets = [4], sizes = [4], strides = [1]}
+// CHECK:   %[[S1:.*]] = vector.reduction <add>, %[[G1]] : vector<4xi32> into i32
+// CHECK:   %[[GROUPS:.*]] = vector.from_elements %[[S0]], %[[S1]] : vector<2xi32>
+// CHECK:   vector.transfer_write %[[GROUPS]], {{.*}} : vector<2xi32>, tensor<1x1x256x2xi32>
+// CHECK: scf.forall
+// CHECK:   %[[PAIR:.*]] = vector.transfer_read %[[OFFSETS]]{{.*}} : tensor<1x1x256x2xi32>, vector<2xi32>
+// CHECK:   %[[BROADCAST:.*]] = vector.shuffle %[[PAIR]], %[[PAIR]] [0, 1, 0, 1, 0, 1, 0, 1]
+// CHECK:   %[[KEEP:.*]] = arith.constant dense<[true, false, false, false, false, true, false, false]> : vector<8xi1>
+// CHECK:   %[[SEED:.*]] = arith.select %[[KEEP]], %[[BROADCAST]], %{{.*}} : vector<8xi1>, vector<8xi32>
+// CHECK:   anybit.x86_vpdpbusd %[[SEED]], %{{.*}}, %{{.*}}
+
+// -----
+
+func.func @gemv_group_units(%a: tensor<1x256xi8>, %w: tensor<2x256xi4, #anybit.packed<block = [1, 128], scale = f16>>) -> tensor<1x2xf32> {
+  %c = anybit.matmul %a, %w {accumulator = f32, transpose_rhs} : tensor<1x256xi8>, tensor<2x256xi4, #anybit.packed<block = [1, 128], scale = f16>> -> tensor<1x2xf32>
+  return %c : tensor<1x2xf32>
+}
+
+// Groups of two blocks: a unit is one group, whose offset sum, one i32,
+// seeds lane 0 (a scalar load into a zeroed vector), whatever K.
+// CHECK-LABEL: func.func @gemv_group_units(
+// CHECK: %[[EMPTY:.*]] = tensor.empty() : tensor<1x1x2x1xi32>
+// CHECK: %[[OFFSETS:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %[[EMPTY]])
+// CHECK:   %[[NEG:.*]] = arith.subi %{{.*}}, %{{.*}} : vector<8xi32>
+// CHECK:   %[[S:.*]] = vector.reduction <add>, %[[NEG]] : vector<8xi32> into i32
+// CHECK:   vector.from_elements %[[S]] : vector<1xi32>
+// CHECK: scf.forall
+// CHECK:   %[[ONE:.*]] = vector.transfer_read %[[OFFSETS]]{{.*}} : tensor<1x1x2x1xi32>, vector<1xi32>
+// CHECK:   %[[BROADCAST:.*]] = vector.shuffle %[[ONE]], %[[ONE]] [0, 0, 0, 0, 0, 0, 0, 0]
+// CHECK:   %[[KEEP:.*]] = arith.constant dense<[true, false, false, false, false, false, false, false]> : vector<8xi1>
+// CHECK:   arith.select %[[KEEP]], %[[BROADCAST]], %{{.*}} : vector<8xi1>, vector<8xi32>
+
+// -----
+
+func.func @gemv_large_groups(%a: tensor<1x2048xi8>, %w: tensor<2x2048xi8, #anybit.packed<block = [1, 1024], scale = f16>>) -> tensor<1x2xf32> {
+  %c = anybit.matmul %a, %w {accumulator = f32, transpose_rhs} : tensor<1x2048xi8>, tensor<2x2048xi8, #anybit.packed<block = [1, 1024], scale = f16>> -> tensor<1x2xf32>
+  return %c : tensor<1x2xf32>
+}
+
+// Groups of 1024 int8 codes (offset 128): all of a group's offsets in one
+// lane could reach 128 * (128 + 255 / 8) * 1024 > 2^24, past what an f32
+// holds exactly, so each unit's offsets stay spread over its lanes (a
+// tensor of parts x rows of A x units x lanes) and seed its sums as read.
+// CHECK-LABEL: func.func @gemv_large_groups(
+// CHECK: tensor.empty() : tensor<1x1x2x8xi32>
+// CHECK-NOT: vector.from_elements
+// CHECK: scf.forall
+// CHECK:   vector.transfer_read %{{.*}} : tensor<1x1x2x8xi32>, vector<8xi32>
+// CHECK-NOT: arith.select %{{.*}} : vector<8xi1>, vector<8xi32>
+
+// -----
+
 func.func @gemv_e2m1(%a: tensor<1x128xi8, #anybit.packed<block = [1, 128], scale = f32>>, %w: tensor<4x128xf4E2M1FN, #anybit.packed<block = [1, 32], scale = f16>>) -> tensor<1x4xf32> {
   %c = anybit.matmul %a, %w {accumulator = f32, transpose_rhs} : tensor<1x128xi8, #anybit.packed<block = [1, 128], scale = f32>>, tensor<4x128xf4E2M1FN, #anybit.packed<block = [1, 32], scale = f16>> -> tensor<1x4xf32>
   return %c : tensor<1x4xf32>

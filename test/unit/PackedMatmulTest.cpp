@@ -602,7 +602,8 @@ protected:
   /// (64..512 codes) and hold whole ones (whose scales a row reads once).
   /// K holds 2..12 groups (an odd or an even number of units for the two
   /// FMA chains to share), and one time in eight over 64 (too many scales
-  /// to read at once). One time in four the unscaled path instead: plain
+  /// to read at once), and one in eight of the rest past K = 16384. One time
+  /// in four the unscaled path instead: plain
   /// int8 A times integers of 1..7 bits or trits into i32, K up to 960,
   /// whose 16-bit sums run over up to 15 blocks (2-bit codes: 10).
   std::string codeDotKernel(int index) {
@@ -630,6 +631,13 @@ protected:
       group = 64;
       k = group * (65 + rng() % 3);
       n = 1 + rng() % 3;
+    } else if (rng() % 8 == 0) {
+      // Rows past 16 KiB of A' (buildOffsetSums: units of several groups
+      // then seed one lane a group).
+      group = 32 << (rng() % 2);
+      k = 16384 + group * (rng() % 64);
+      m = 1;
+      n = 1 + rng() % 2;
     }
     static const char *scales[] = {"f32", "f16", "bf16", "f8E8M0FNU"};
     static const char *rowScales[] = {"f32", "f16", "bf16"};
