@@ -83,14 +83,6 @@ getSignMagnitudeFormat(const FloatFormat &f, const CodeFormat &general) {
   return format;
 }
 
-/// The most bytes of A' and of its offset sums as lane vectors (for all
-/// rows of A) that keep those lane vectors where a unit holds several
-/// groups (see offsetSumsPerGroup). Measured on Zen 5, W flushed: at K =
-/// 4096 (8 KiB or less) one i32 a group, spread by a shuffle, made 2-bit
-/// codes at G = 128 7% slower; at K = 14336 (17.5-28 KiB) 2- to 6-bit
-/// codes 1.03-1.18x faster.
-constexpr int64_t kSpreadOffsetBytes = 16 * 1024;
-
 /// The code-dot kernel: W's codes times int8 A' by byte dot products
 /// (vpdpbusd, or vpmaddubsw and vpmaddwd), exact int32 sums, then the
 /// scales.
@@ -104,9 +96,6 @@ struct CodeDotKernel : CodeKernel {
   // Scaled GEMVs: the unit sums every row of W starts from
   // (buildOffsetSums); null: computed per tile.
   Value offsetSums;
-  // Their groups per unit when they hold one i32 a group
-  // (offsetSumsPerGroup), else 0: a vector of lanes a unit.
-  int64_t offsetGroups = 0;
 
   /// acc + the byte dot products of `codes` (unsigned) and `activations`
   /// (signed), four bytes per i32 lane.
@@ -313,51 +302,18 @@ struct CodeDotKernel : CodeKernel {
     return arith::SubIOp::create(b, loc, splat(laneVector(), 0), sum[0]);
   }
 
-  /// Groups a unit of the offset sums holds when they are one i32 a group
-  /// instead of a vector of lanes a unit, else 0. A unit's lanes of one
-  /// group are all scaled by that group's scale and summed at the end, so
-  /// the group's offset sum may start any one of them: lane g L + g of
-  /// group g (L lanes a group) takes it, where a broadcast of the unit's P
-  /// sums holds it (P <= L). A unit of one group reads its sum into lane 0
-  /// (vmovd), so those always do; units of several groups take a shuffle
-  /// for it, and do only once the lane vectors (1 byte a weight for a
-  /// block of 64 codes) and A' outgrow kSpreadOffsetBytes for the rows of
-  /// A. That lane's sum must still convert to f32 exactly: below 2^24 with
-  /// all G of the group's offsets and its own codes in it.
-  int64_t offsetSumsPerGroup(int64_t m) {
-    int64_t lanes = vectorBytes / 4, group = format.group;
-    int64_t perUnit = std::max<int64_t>(1, blockCodes() / group);
-    int64_t lanesPerGroup = lanes / perUnit;
-    if (lanes % perUnit || lanesPerGroup % perUnit)
-      return 0;
-    int64_t spreadBytes = m * (k + units().count * lanes * 4);
-    if (perUnit > 1 && spreadBytes <= kSpreadOffsetBytes)
-      return 0;
-    int64_t bound = 0;
-    for (int64_t part = 0; part < format.parts(); ++part) {
-      int64_t shift = part ? format.highShift : 0;
-      bound += (int64_t(255) * (group / lanesPerGroup) +
-                std::abs(format.partOffset(part)) * group)
-               << shift;
-    }
-    return bound * 128 < (int64_t(1) << 24) ? perUnit : 0;
-  }
-
   /// negatedOffsetSums of every row of A, unit and part with an offset,
-  /// as a tensor<parts x M x units x lanes>, or of their groups as a
-  /// tensor<parts x M x units x groups> (offsetGroups), computed before the
-  /// tiles: a GEMV's (or a small batch's) tiles are single rows of W, which
-  /// would each compute them again, as many dot products as their own for
-  /// 2-bit codes. (Tiles of several rows of W, for more rows of A, compute
-  /// them per tile: this tensor grows with M.)
+  /// as a tensor<parts x M x units x lanes>, computed before the tiles:
+  /// a GEMV's (or a small batch's) tiles are single rows of W, which would
+  /// each compute them again, as many dot products as their own for 2-bit
+  /// codes. (Tiles of several rows of W, for more rows of A, compute them
+  /// per tile: this tensor grows with M.)
   Value buildOffsetSums(int64_t m) {
     Units u = units();
-    int64_t lanes = vectorBytes / 4, perUnit = offsetGroups;
-    Value sums =
-        tensor::EmptyOp::create(b, loc,
-                                ArrayRef<int64_t>{format.parts(), m, u.count,
-                                                  perUnit ? perUnit : lanes},
-                                b.getI32Type());
+    int64_t lanes = vectorBytes / 4;
+    Value sums = tensor::EmptyOp::create(
+        b, loc, ArrayRef<int64_t>{format.parts(), m, u.count, lanes},
+        b.getI32Type());
     return buildLoop(
         b, loc, m, 1, ValueRange{sums},
         [&](Value row, ValueRange rowArgs) {
@@ -365,55 +321,15 @@ struct CodeDotKernel : CodeKernel {
               b, loc, u.count, 1, rowArgs, [&](Value unit, ValueRange args) {
                 Value t = args[0];
                 for (int64_t part = 0; part < format.parts(); ++part)
-                  if (format.partOffset(part)) { // others read as zeros
-                    Value sum = negatedOffsetSums(part, row, unit);
-                    if (perUnit)
-                      sum = groupSums(sum, perUnit);
+                  if (format.partOffset(part)) // others read as zeros
                     t = vector::TransferWriteOp::create(
-                            b, loc, sum, t,
+                            b, loc, negatedOffsetSums(part, row, unit), t,
                             ValueRange{idx(part), row, unit, idx(0)},
                             ArrayRef<bool>{true})
                             .getResult();
-                  }
                 return SmallVector<Value>{t};
               });
         })[0];
-  }
-
-  /// The sums of `groups` runs of equally many lanes of `lanes`.
-  Value groupSums(Value lanes, int64_t groups) {
-    int64_t width = cast<VectorType>(lanes.getType()).getNumElements() / groups;
-    SmallVector<Value> sums;
-    for (int64_t g = 0; g < groups; ++g)
-      sums.push_back(vector::ReductionOp::create(
-          b, loc, vector::CombiningKind::ADD,
-          groups == 1 ? lanes
-                      : vector::ExtractStridedSliceOp::create(
-                            b, loc, lanes, g * width, width, 1)
-                            .getResult()));
-    return vector::FromElementsOp::create(
-        b, loc, VectorType::get({groups}, b.getI32Type()), sums);
-  }
-
-  /// The lanes a unit's sums start from, from the P sums of its groups
-  /// (offsetGroups): group g's in lane g L + g, which the broadcast of the
-  /// P sums holds, the other lanes 0.
-  Value spreadGroupSums(Value sums) {
-    VectorType type = laneVector();
-    int64_t lanes = type.getNumElements(), groups = offsetGroups,
-            perGroup = lanes / groups;
-    SmallVector<int64_t> repeat;
-    SmallVector<bool> keep;
-    for (int64_t l = 0; l < lanes; ++l) {
-      repeat.push_back(l % groups);
-      keep.push_back(l / perGroup == l % perGroup);
-    }
-    Value spread = vector::ShuffleOp::create(b, loc, sums, sums, repeat);
-    Value mask = arith::ConstantOp::create(
-        b, loc,
-        DenseElementsAttr::get(VectorType::get({lanes}, b.getI1Type()),
-                               ArrayRef<bool>(keep)));
-    return arith::SelectOp::create(b, loc, mask, spread, splat(type, 0));
   }
 
   /// Unit `unit` of `blocks` blocks, the first `inRowBlocks` of which read
@@ -431,12 +347,7 @@ struct CodeDotKernel : CodeKernel {
     for (int64_t part = 0; part < accumulatorSets(); ++part)
       for (int64_t a = 0; a < rowsA; ++a) {
         Value start = splat(laneVector(), 0);
-        if (format.partOffset(part) && offsetSums && offsetGroups)
-          start = spreadGroupSums(vector::TransferReadOp::create(
-              b, loc, VectorType::get({offsetGroups}, b.getI32Type()),
-              offsetSums, ValueRange{idx(part), add(m0, a), unit, idx(0)}, pad,
-              ArrayRef<bool>{true}));
-        else if (format.partOffset(part) && offsetSums)
+        if (format.partOffset(part) && offsetSums)
           start = vector::TransferReadOp::create(
               b, loc, laneVector(), offsetSums,
               ValueRange{idx(part), add(m0, a), unit, idx(0)}, pad,
@@ -713,10 +624,8 @@ Value buildCodeDotMatmul(OpBuilder &b, Location loc, Value lhs,
         lhsEnc ? lhsEnc.getScale() : Type(),
         /*offsetSums=*/Value()};
     bool offsets = format.offset || format.highOffset;
-    if (format.group && rowsOfWPerTile(format, m, dotBits) == 1 && offsets) {
-      kernel.offsetGroups = kernel.offsetSumsPerGroup(m);
+    if (format.group && rowsOfWPerTile(format, m, dotBits) == 1 && offsets)
       kernel.offsetSums = kernel.buildOffsetSums(m);
-    }
     // Outputs [first, first + count) in tiles of `rowsW` rows of W.
     auto columns = [&](int64_t first, int64_t count, int64_t rowsW) {
       return buildColumnTiles(

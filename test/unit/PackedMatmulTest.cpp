@@ -632,8 +632,7 @@ protected:
       k = group * (65 + rng() % 3);
       n = 1 + rng() % 3;
     } else if (rng() % 8 == 0) {
-      // Rows past 16 KiB of A' (buildOffsetSums: units of several groups
-      // then seed one lane a group).
+      // Long rows: A' and its lanes' offset sums past a third of L1.
       group = 32 << (rng() % 2);
       k = 16384 + group * (rng() % 64);
       m = 1;
