@@ -1115,4 +1115,90 @@ TEST_F(PackedMatmulTest, CodeDotKernelMatchesTheReferenceVM) {
   EXPECT_GE(taken * 2, functions);
 }
 
+// The code-dot kernel sums each group exactly: every lane of a block starts
+// from its own offset sum (-offset times its activations), so its int32 sum
+// is that of its weights times activations, small and exact in f32, and
+// with power-of-two scales nothing after it rounds while the partial sums
+// stay below 2^23. Activations of a large mean and weights near zero make
+// the offset sums far larger than the result: a kernel that left sums of
+// offset codes in the lanes (one lane taking a group's whole offset sum,
+// 1.1-1.2x faster at K = 14336) rounded them away, 4e-7 to 1e-6 of the
+// sum of |terms|, which the differential tests' tolerance allows.
+TEST_F(PackedMatmulTest, CodeDotKernelSumsEachGroupExactly) {
+  const int64_t k = 8192, n = 4;
+  struct Case {
+    const char *element;
+    int64_t group;
+  };
+  static const Case cases[] = {{"i8", 128}, {"i4", 128}, {"i5", 32}};
+  static const char *features[] = {"", "-avx512vnni,-avxvnni",
+                                   "-avx512f,-avxvnni"};
+  for (const Case &c : cases)
+    for (const char *feature : features) {
+      std::string rhs = llvm::formatv(
+          "tensor<{0}x{1}x{2}, #anybit.packed<block = [1, {3}], scale = f16>>",
+          n, k, c.element, c.group);
+      std::string source = matmulFunction(
+          "dot", 0, llvm::formatv("tensor<1x{0}xi8>", k).str(), rhs,
+          llvm::formatv("tensor<1x{0}xf32>", n).str(), /*transposed=*/true);
+      OwningOpRef<ModuleOp> parsed =
+          parseSourceString<ModuleOp>(source, &context);
+      ASSERT_TRUE(parsed) << source;
+      auto fn = *parsed->getOps<func::FuncOp>().begin();
+      auto lhsType = cast<RankedTensorType>(fn.getArgumentTypes()[0]);
+      auto rhsType = cast<RankedTensorType>(fn.getArgumentTypes()[1]);
+      ASSERT_TRUE(anybit::codegen::canLowerCodeDotMatmul(
+          lhsType, rhsType, /*transposed=*/true, Float32Type::get(&context),
+          /*tableEntries=*/64));
+      // Activations 96..127; weights -4..4; scales 1/2 or 1. Each lane's
+      // sum over K stays below 2^19, each output below 2^23.
+      std::vector<int64_t> a(k), q(n * k);
+      std::vector<double> scales(n * k / c.group);
+      anybit::ElementCodec i8(lhsType.getElementType());
+      std::vector<uint64_t> activations(k);
+      for (int64_t i = 0; i < k; ++i)
+        activations[i] = i8.fromInt(a[i] = 96 + int64_t(rng() % 32));
+      auto enc = cast<anybit::PackedEncodingAttr>(rhsType.getEncoding());
+      anybit::ElementCodec codes(rhsType.getElementType());
+      std::vector<uint64_t> fields(n * k);
+      for (int64_t i = 0; i < n * k; ++i)
+        fields[i] = codes.fromInt(q[i] = int64_t(rng() % 9) - 4);
+      anybit::PackedPlanes planes;
+      planes.data.assign(
+          enc.getDataBytes(rhsType.getShape(), rhsType.getElementType()), 0);
+      anybit::packBits(fields.data(), fields.size(),
+                       enc.getBitLayout(rhsType.getElementType()),
+                       planes.data.data());
+      anybit::ElementCodec f16(enc.getScale());
+      std::vector<uint64_t> scaleFields(scales.size());
+      for (size_t i = 0; i < scales.size(); ++i)
+        scaleFields[i] = f16.fromDouble(scales[i] = rng() % 2 ? 1.0 : 0.5);
+      planes.scales.assign(enc.getScaleBytes(rhsType.getShape()), 0);
+      anybit::packBits(scaleFields.data(), scaleFields.size(),
+                       enc.getScaleLayout(), planes.scales.data());
+      SmallVector<anybit::RtValue> args = {
+          anybit::RtValue::tensor(lhsType, std::move(activations)),
+          anybit::RtValue::packedTensor(rhsType, std::move(planes))};
+      anybit::CPUCompileOptions options;
+      options.features = feature;
+      auto exe = anybit::CPUExecutable::compile(*parsed, options);
+      ASSERT_TRUE(succeeded(exe)) << source;
+      auto got = (*exe)->run(fn.getSymName(), args, fn.getLoc());
+      ASSERT_TRUE(succeeded(got));
+      anybit::ElementCodec f32((*got)[0].getElementType());
+      for (int64_t row = 0; row < n; ++row) {
+        double want = 0;
+        for (int64_t g = 0; g < k / c.group; ++g) {
+          int64_t sum = 0;
+          for (int64_t i = g * c.group; i < (g + 1) * c.group; ++i)
+            sum += q[row * k + i] * a[i];
+          want += scales[row * (k / c.group) + g] * double(sum);
+        }
+        EXPECT_EQ(f32.toDouble((*got)[0].getElements()[row]), want)
+            << c.element << " G = " << c.group << " features '" << feature
+            << "' row " << row;
+      }
+    }
+}
+
 } // namespace
