@@ -192,32 +192,43 @@ protected:
     return codes;
   }
 
-  anybit::RtValue randomPacked(RankedTensorType type,
-                               bool activations = false) {
+  /// A packed tensor of `type` holding `codes` (its elements' fields, row
+  /// major) and, for block encodings, `scales` (their fields, one a block).
+  static anybit::RtValue packed(RankedTensorType type, ArrayRef<uint64_t> codes,
+                                ArrayRef<uint64_t> scales) {
     auto enc = cast<anybit::PackedEncodingAttr>(type.getEncoding());
     anybit::PackedPlanes planes;
-    std::vector<uint64_t> codes = finiteCodes(
-        type.getElementType(), type.getNumElements(), activations);
     planes.data.assign(enc.getDataBytes(type.getShape(), type.getElementType()),
                        0);
     anybit::packBits(codes.data(), codes.size(),
                      enc.getBitLayout(type.getElementType()),
                      planes.data.data());
     if (enc.hasBlocks()) {
-      // Scales in [1/8, 4): products stay far from f32's limits.
-      anybit::ElementCodec codec(enc.getScale());
-      int64_t blocks = 1;
-      for (int64_t d : enc.getBlockGridShape(type.getShape()))
-        blocks *= d;
-      std::vector<uint64_t> scales(blocks);
-      for (uint64_t &s : scales)
-        s = codec.fromDouble(std::ldexp(1.0 + double(rng() % 8) / 8,
-                                        int(rng() % 5) - 3));
       planes.scales.assign(enc.getScaleBytes(type.getShape()), 0);
       anybit::packBits(scales.data(), scales.size(), enc.getScaleLayout(),
                        planes.scales.data());
     }
     return anybit::RtValue::packedTensor(type, std::move(planes));
+  }
+
+  anybit::RtValue randomPacked(RankedTensorType type,
+                               bool activations = false) {
+    auto enc = cast<anybit::PackedEncodingAttr>(type.getEncoding());
+    std::vector<uint64_t> codes =
+        finiteCodes(type.getElementType(), type.getNumElements(), activations);
+    std::vector<uint64_t> scales;
+    if (enc.hasBlocks()) {
+      // Scales in [1/8, 4): products stay far from f32's limits.
+      anybit::ElementCodec codec(enc.getScale());
+      int64_t blocks = 1;
+      for (int64_t d : enc.getBlockGridShape(type.getShape()))
+        blocks *= d;
+      scales.resize(blocks);
+      for (uint64_t &s : scales)
+        s = codec.fromDouble(
+            std::ldexp(1.0 + double(rng() % 8) / 8, int(rng() % 5) - 3));
+    }
+    return packed(type, codes, scales);
   }
 
   /// Float activations are multiples of 1/1000 in [-2, 2], times this.
@@ -1163,22 +1174,13 @@ TEST_F(PackedMatmulTest, CodeDotKernelSumsEachGroupExactly) {
       std::vector<uint64_t> fields(n * k);
       for (int64_t i = 0; i < n * k; ++i)
         fields[i] = codes.fromInt(q[i] = int64_t(rng() % 9) - 4);
-      anybit::PackedPlanes planes;
-      planes.data.assign(
-          enc.getDataBytes(rhsType.getShape(), rhsType.getElementType()), 0);
-      anybit::packBits(fields.data(), fields.size(),
-                       enc.getBitLayout(rhsType.getElementType()),
-                       planes.data.data());
       anybit::ElementCodec f16(enc.getScale());
       std::vector<uint64_t> scaleFields(scales.size());
       for (size_t i = 0; i < scales.size(); ++i)
         scaleFields[i] = f16.fromDouble(scales[i] = rng() % 2 ? 1.0 : 0.5);
-      planes.scales.assign(enc.getScaleBytes(rhsType.getShape()), 0);
-      anybit::packBits(scaleFields.data(), scaleFields.size(),
-                       enc.getScaleLayout(), planes.scales.data());
       SmallVector<anybit::RtValue> args = {
           anybit::RtValue::tensor(lhsType, std::move(activations)),
-          anybit::RtValue::packedTensor(rhsType, std::move(planes))};
+          packed(rhsType, fields, scaleFields)};
       anybit::CPUCompileOptions options;
       options.features = feature;
       auto exe = anybit::CPUExecutable::compile(*parsed, options);
