@@ -58,6 +58,18 @@ def test_unsupported_types_are_compile_errors():
         anybit.interpret(ext, "g", 1)
 
 
+def test_unresolved_functions_are_compile_errors_at_the_entry():
+    k = """func.func private @nowhere(f32) -> f32
+func.func @f(%a: f32) -> f32 {
+  %r = func.call @nowhere(%a) : (f32) -> f32
+  return %r : f32
+}"""
+    with pytest.raises(anybit.CompileError,
+                       match=r"<source>:2:1: error: cannot link 'f': "
+                       r"Symbols not found: \[ nowhere \]"):
+        anybit.compile(k)
+
+
 def test_wrong_argument_count():
     with pytest.raises(ValueError, match="takes 2 arguments, got 1"):
         anybit.interpret(ADD, "add", [1, 2, 3, 4])

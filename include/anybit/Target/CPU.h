@@ -29,11 +29,9 @@
 #include <memory>
 #include <string>
 
-namespace mlir {
-class ExecutionEngine;
-} // namespace mlir
-
 namespace anybit {
+
+class CPUJit;
 
 struct CPUCompileOptions {
   unsigned optLevel = 3;
@@ -199,7 +197,7 @@ public:
 
 private:
   CPUExecutable() = default;
-  std::unique_ptr<mlir::ExecutionEngine> engine;
+  std::unique_ptr<CPUJit> jit;
   /// Tensor-level signatures of the public functions.
   llvm::StringMap<mlir::FunctionType> signatures;
   /// Their packed forms, looked up once when compiled.

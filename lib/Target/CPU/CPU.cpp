@@ -2,12 +2,13 @@
 
 #include "anybit/Target/CPU.h"
 
+#include "Jit.h"
+
 #include "Anybit/AnybitDialect.h"
 #include "Anybit/ElementTypes.h"
 #include "ModArith/ModArithDialect.h"
 #include "anybit/Pipelines/Pipelines.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Pass/PassManager.h"
@@ -113,8 +114,7 @@ bool usesOpenMP(const CPUCompileOptions &options) {
 }
 
 static FailureOr<std::unique_ptr<llvm::TargetMachine>>
-createTargetMachine(const CPUCompileOptions &options, Location loc,
-                    bool forObjectFile);
+createTargetMachine(const CPUCompileOptions &options, Location loc);
 
 /// The width of the target's vpdpbusd: 512 with AVX-512 VNNI (and BW),
 /// 256 with AVX-VNNI, else 0.
@@ -154,7 +154,7 @@ FailureOr<std::string> getPreferredTritEncoding(const CPUCompileOptions &options
   // The smallest batch at which lookups beat AVX2's add/sub (measured).
   constexpr int64_t kLookupTableBatch = 8;
   const std::string rowMajor = "#anybit.packed<>";
-  auto tm = createTargetMachine(options, loc, /*forObjectFile=*/false);
+  auto tm = createTargetMachine(options, loc);
   if (failed(tm))
     return failure();
   if (x86Int8DotBits(**tm) || !x86ByteBits(**tm) || batch < kLookupTableBatch)
@@ -180,7 +180,7 @@ FailureOr<std::string> getPreferredGemvEncoding(
   if (group && !isKernelScaleType(scale))
     return emitError(loc) << "GEMV scales are f16, bf16, f32 or e8m0, not "
                           << scale;
-  auto tm = createTargetMachine(options, loc, /*forObjectFile=*/false);
+  auto tm = createTargetMachine(options, loc);
   if (failed(tm))
     return failure();
   std::string scales;
@@ -249,18 +249,16 @@ LogicalResult lowerToLLVMDialect(ModuleOp module,
   if (failed(checkSupportedTypes(module)) ||
       failed(checkFunctionNames(module, /*forCHeader=*/false)))
     return failure();
-  auto tm = createTargetMachine(options, module.getLoc(),
-                                /*forObjectFile=*/false);
+  auto tm = createTargetMachine(options, module.getLoc());
   if (failed(tm))
     return failure();
   return runCPUPipeline(module, options, **tm);
 }
 
-/// `forObjectFile`: position-independent code with the small code model, as
-/// a shared library needs; otherwise the JIT's defaults.
+/// Position-independent code with the small code model, as a shared
+/// library needs and JITLink places (Jit.h).
 static FailureOr<std::unique_ptr<llvm::TargetMachine>>
-createTargetMachine(const CPUCompileOptions &options, Location loc,
-                    bool forObjectFile) {
+createTargetMachine(const CPUCompileOptions &options, Location loc) {
   initializeNativeTarget();
   auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!builder)
@@ -272,10 +270,8 @@ createTargetMachine(const CPUCompileOptions &options, Location loc,
   }
   if (!options.features.empty())
     builder->addFeatures(llvm::SubtargetFeatures(options.features).getFeatures());
-  if (forObjectFile) {
-    builder->setRelocationModel(llvm::Reloc::PIC_);
-    builder->setCodeModel(llvm::CodeModel::Small);
-  }
+  builder->setRelocationModel(llvm::Reloc::PIC_);
+  builder->setCodeModel(llvm::CodeModel::Small);
   builder->setCodeGenOptLevel(options.optLevel == 0
                                   ? llvm::CodeGenOptLevel::None
                                   : llvm::CodeGenOptLevel::Aggressive);
@@ -372,30 +368,43 @@ static void addBFloatRuntime(llvm::Module &module) {
   b.CreateRet(b.CreateBitCast(b.CreateTrunc(high, i16), bf16));
 }
 
+/// `module`, lowered to the LLVM dialect, as LLVM IR in `context` for `tm`,
+/// optimized at the options' level.
+static FailureOr<std::unique_ptr<llvm::Module>>
+translateAndOptimize(ModuleOp module, const CPUCompileOptions &options,
+                     llvm::TargetMachine &tm, llvm::LLVMContext &context) {
+  Location loc = module.getLoc();
+  registerTranslations(module.getContext());
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(module, context);
+  if (!llvmModule)
+    return emitError(loc) << "cannot translate the module to LLVM IR";
+  llvmModule->setDataLayout(tm.createDataLayout());
+  llvmModule->setTargetTriple(tm.getTargetTriple());
+  addBFloatRuntime(*llvmModule);
+  auto optimize = makeOptimizingTransformer(options.optLevel, 0, &tm);
+  if (llvm::Error err = optimize(llvmModule.get()))
+    return emitError(loc) << "LLVM optimization failed: "
+                          << llvm::toString(std::move(err));
+  return llvmModule;
+}
+
 FailureOr<std::string> emitForCPU(ModuleOp module,
                                   const CPUCompileOptions &options,
                                   CPUEmitKind kind) {
   Location loc = module.getLoc();
-  auto tm = createTargetMachine(options, loc, /*forObjectFile=*/true);
+  auto tm = createTargetMachine(options, loc);
   if (failed(tm))
     return failure();
-  registerTranslations(module.getContext());
   llvm::LLVMContext llvmContext;
-  std::unique_ptr<llvm::Module> llvmModule =
-      translateModuleToLLVMIR(module, llvmContext);
-  if (!llvmModule)
-    return emitError(loc) << "cannot translate the module to LLVM IR";
-  llvmModule->setDataLayout((*tm)->createDataLayout());
-  llvmModule->setTargetTriple((*tm)->getTargetTriple());
-  addBFloatRuntime(*llvmModule);
-  auto optimize = makeOptimizingTransformer(options.optLevel, 0, tm->get());
-  if (llvm::Error err = optimize(llvmModule.get()))
-    return emitError(loc) << "LLVM optimization failed: "
-                          << llvm::toString(std::move(err));
+  FailureOr<std::unique_ptr<llvm::Module>> llvmModule =
+      translateAndOptimize(module, options, **tm, llvmContext);
+  if (failed(llvmModule))
+    return failure();
   std::string out;
   llvm::raw_string_ostream os(out);
   if (kind == CPUEmitKind::LLVMIR) {
-    llvmModule->print(os, nullptr);
+    (*llvmModule)->print(os, nullptr);
     return out;
   }
   llvm::SmallString<0> buffer;
@@ -406,7 +415,7 @@ FailureOr<std::string> emitForCPU(ModuleOp module,
                       : llvm::CodeGenFileType::ObjectFile;
   if ((*tm)->addPassesToEmitFile(codegen, bufferStream, nullptr, fileType))
     return emitError(loc) << "the target cannot emit this file type";
-  codegen.run(*llvmModule);
+  codegen.run(**llvmModule);
   return std::string(buffer.str());
 }
 
@@ -417,77 +426,45 @@ unsigned getCPUStorageBytes(Type elementType) {
   return bits <= 8 ? 1 : bits <= 16 ? 2 : bits <= 32 ? 4 : 8;
 }
 
-// 128-bit division helpers (libgcc's, linked into this library), which
-// LLVM calls for i128 division and remainder (a product of two 64-bit
-// residues reduced by arith.remui). The JIT resolves other symbols from the
-// process, which need not have loaded libgcc_s.
-extern "C" {
-unsigned __int128 __udivti3(unsigned __int128, unsigned __int128);
-unsigned __int128 __umodti3(unsigned __int128, unsigned __int128);
-__int128 __divti3(__int128, __int128);
-__int128 __modti3(__int128, __int128);
-}
-
-static void registerRuntimeHelpers(ExecutionEngine &engine) {
-  engine.registerSymbols([](llvm::orc::MangleAndInterner interner) {
-    llvm::orc::SymbolMap symbols;
-    auto add = [&](StringRef name, void *address) {
-      symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(address),
-                                 llvm::JITSymbolFlags::Exported};
-    };
-    add("__udivti3", reinterpret_cast<void *>(&__udivti3));
-    add("__umodti3", reinterpret_cast<void *>(&__umodti3));
-    add("__divti3", reinterpret_cast<void *>(&__divti3));
-    add("__modti3", reinterpret_cast<void *>(&__modti3));
-    return symbols;
-  });
-}
-
 CPUExecutable::~CPUExecutable() = default;
 
 FailureOr<std::unique_ptr<CPUExecutable>>
 CPUExecutable::compile(ModuleOp module, const CPUCompileOptions &options) {
   std::unique_ptr<CPUExecutable> exe(new CPUExecutable());
   OwningOpRef<ModuleOp> clone = module.clone();
+  // Each entry's location, for what linking it reports.
+  llvm::StringMap<Location> entryLocs;
   for (auto func : clone->getOps<func::FuncOp>())
-    if (func.isPublic() && !func.isExternal())
+    if (func.isPublic() && !func.isExternal()) {
       exe->signatures[func.getSymName()] = func.getFunctionType();
+      entryLocs.try_emplace(func.getSymName(), func.getLoc());
+    }
   // One target machine picks the pipeline's instructions and then runs
   // the JIT.
   if (failed(checkSupportedTypes(*clone)) ||
       failed(checkFunctionNames(*clone, /*forCHeader=*/false)))
     return failure();
-  auto tm = createTargetMachine(options, module.getLoc(),
-                                /*forObjectFile=*/false);
+  auto tm = createTargetMachine(options, module.getLoc());
   if (failed(tm) || failed(checkRunsOnHost(**tm, options, module.getLoc())) ||
       failed(runCPUPipeline(*clone, options, **tm)))
     return failure();
-  registerTranslations(module.getContext());
-  // The options hold a function_ref: keep the transformer alive here.
-  auto optimize = makeOptimizingTransformer(options.optLevel, 0, tm->get());
-  std::function<llvm::Error(llvm::Module *)> transformer =
-      [&](llvm::Module *m) {
-        addBFloatRuntime(*m);
-        return optimize(m);
-      };
-  ExecutionEngineOptions engineOptions;
-  engineOptions.transformer = transformer;
+  auto llvmContext = std::make_unique<llvm::LLVMContext>();
+  FailureOr<std::unique_ptr<llvm::Module>> llvmModule =
+      translateAndOptimize(*clone, options, **tm, *llvmContext);
+  if (failed(llvmModule))
+    return failure();
   SmallVector<StringRef, 1> libraries;
   if (usesOpenMP(options))
     libraries.push_back(openMPRuntimePath());
-  engineOptions.sharedLibPaths = libraries;
-  engineOptions.jitCodeGenOptLevel = options.optLevel == 0
-                                         ? llvm::CodeGenOptLevel::None
-                                         : llvm::CodeGenOptLevel::Aggressive;
-  auto engine = ExecutionEngine::create(*clone, engineOptions, std::move(*tm));
-  if (!engine)
-    return emitError(module.getLoc()) << "JIT compilation failed: "
-                                      << llvm::toString(engine.takeError());
-  exe->engine = std::move(*engine);
-  registerRuntimeHelpers(*exe->engine);
+  auto jit = CPUJit::create(std::move(*llvmModule), std::move(llvmContext),
+                            std::move(*tm), libraries);
+  if (!jit)
+    return emitError(module.getLoc())
+           << "JIT compilation failed: " << llvm::toString(jit.takeError());
+  exe->jit = std::move(*jit);
   for (const auto &signature : exe->signatures) {
     FailureOr<void (*)(void **)> fn =
-        exe->lookupPacked(signature.getKey(), module.getLoc());
+        exe->lookupPacked(signature.getKey(), entryLocs.at(signature.getKey()));
     if (failed(fn))
       return failure();
     exe->entries[signature.getKey()] = *fn;

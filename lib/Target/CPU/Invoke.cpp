@@ -9,9 +9,10 @@
 
 #include "anybit/Target/CPU.h"
 
+#include "Jit.h"
+
 #include "Anybit/AnybitDialect.h"
 #include "anybit/Interp/ElementCodec.h"
-#include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include <cassert>
 #include <cstring>
 
@@ -80,9 +81,9 @@ FailureOr<void (*)(void **)> CPUExecutable::lookupPacked(StringRef entry,
                                                        Location loc) {
   if (!signatures.count(entry))
     return emitError(loc) << "no public function named '" << entry << "'";
-  auto fn = engine->lookupPacked(entry);
+  auto fn = jit->lookupPacked(entry);
   if (!fn)
-    return emitError(loc) << "cannot find '" << entry
+    return emitError(loc) << "cannot link '" << entry
                           << "': " << llvm::toString(fn.takeError());
   return *fn;
 }

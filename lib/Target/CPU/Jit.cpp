@@ -1,0 +1,143 @@
+//===- Jit.cpp - An LLVM module linked into this process ------------------===//
+
+#include "Jit.h"
+
+#include "llvm/ExecutionEngine/Orc/AbsoluteSymbols.h"
+#include "llvm/ExecutionEngine/Orc/CompileUtils.h"
+#include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
+#include "llvm/ExecutionEngine/Orc/LLJIT.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Target/TargetMachine.h"
+
+// 128-bit division helpers (libgcc's, linked into this library), which
+// LLVM calls for i128 division and remainder (a product of two 64-bit
+// residues reduced by arith.remui). The JIT resolves other symbols from the
+// process, which need not have loaded libgcc_s.
+extern "C" {
+unsigned __int128 __udivti3(unsigned __int128, unsigned __int128);
+unsigned __int128 __umodti3(unsigned __int128, unsigned __int128);
+__int128 __divti3(__int128, __int128);
+__int128 __modti3(__int128, __int128);
+}
+
+namespace anybit {
+
+static constexpr llvm::StringLiteral kPackedPrefix = "_mlir_";
+
+/// Adds `_mlir_NAME(ptr args)` for each function definition NAME: it loads
+/// argument i through args[i], calls NAME and stores its result, if any,
+/// through args[#arguments].
+static void addPackedWrappers(llvm::Module &module) {
+  llvm::LLVMContext &ctx = module.getContext();
+  auto *ptr = llvm::PointerType::getUnqual(ctx);
+  auto *type =
+      llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), {ptr}, false);
+  llvm::SmallVector<llvm::Function *> definitions;
+  for (llvm::Function &fn : module)
+    if (!fn.isDeclaration() && fn.hasExternalLinkage())
+      definitions.push_back(&fn);
+  for (llvm::Function *fn : definitions) {
+    auto *wrapper =
+        llvm::Function::Create(type, llvm::GlobalValue::ExternalLinkage,
+                               kPackedPrefix + fn->getName(), module);
+    llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", wrapper));
+    llvm::Value *packed = wrapper->getArg(0);
+    auto slot = [&](unsigned i) {
+      return b.CreateLoad(ptr, b.CreateConstGEP1_64(ptr, packed, i));
+    };
+    llvm::SmallVector<llvm::Value *> args;
+    for (llvm::Argument &arg : fn->args())
+      args.push_back(b.CreateLoad(arg.getType(), slot(arg.getArgNo())));
+    llvm::CallInst *call = b.CreateCall(fn, args);
+    if (!fn->getReturnType()->isVoidTy())
+      b.CreateStore(call, slot(fn->arg_size()));
+    b.CreateRetVoid();
+  }
+}
+
+/// The helpers above, by name.
+static llvm::orc::SymbolMap
+getRuntimeHelpers(llvm::orc::MangleAndInterner &intern) {
+  llvm::orc::SymbolMap symbols;
+  auto add = [&](llvm::StringRef name, void *address) {
+    symbols[intern(name)] = {llvm::orc::ExecutorAddr::fromPtr(address),
+                             llvm::JITSymbolFlags::Exported};
+  };
+  add("__udivti3", reinterpret_cast<void *>(&__udivti3));
+  add("__umodti3", reinterpret_cast<void *>(&__umodti3));
+  add("__divti3", reinterpret_cast<void *>(&__divti3));
+  add("__modti3", reinterpret_cast<void *>(&__modti3));
+  return symbols;
+}
+
+CPUJit::CPUJit(std::unique_ptr<llvm::orc::LLJIT> jit) : jit(std::move(jit)) {
+  this->jit->getExecutionSession().setErrorReporter([this](llvm::Error err) {
+    linkErrors += (linkErrors.empty() ? "" : "; ") + toString(std::move(err));
+  });
+}
+CPUJit::~CPUJit() = default;
+
+llvm::Expected<std::unique_ptr<CPUJit>>
+CPUJit::create(std::unique_ptr<llvm::Module> module,
+               std::unique_ptr<llvm::LLVMContext> context,
+               std::unique_ptr<llvm::TargetMachine> tm,
+               llvm::ArrayRef<llvm::StringRef> libraries) {
+  addPackedWrappers(*module);
+  llvm::DataLayout layout = tm->createDataLayout();
+  // The builder links with JITLink on x86-64 and AArch64 ELF; `tm` already
+  // compiles for it (small code model, PIC), and this machine builder only
+  // names the target.
+  llvm::orc::JITTargetMachineBuilder target(tm->getTargetTriple());
+  target.setCodeModel(llvm::CodeModel::Small);
+  target.setRelocationModel(llvm::Reloc::PIC_);
+  // The builder copies its compile function, which runs once.
+  auto compiler =
+      std::make_shared<std::unique_ptr<llvm::TargetMachine>>(std::move(tm));
+  auto jit =
+      llvm::orc::LLJITBuilder()
+          .setJITTargetMachineBuilder(std::move(target))
+          .setDataLayout(layout)
+          .setCompileFunctionCreator(
+              [compiler](llvm::orc::JITTargetMachineBuilder)
+                  -> llvm::Expected<
+                      std::unique_ptr<llvm::orc::IRCompileLayer::IRCompiler>> {
+                return std::make_unique<llvm::orc::TMOwningSimpleCompiler>(
+                    std::move(*compiler));
+              })
+          .create();
+  if (!jit)
+    return jit.takeError();
+  llvm::orc::JITDylib &main = (*jit)->getMainJITDylib();
+  llvm::orc::MangleAndInterner intern((*jit)->getExecutionSession(), layout);
+  if (llvm::Error err =
+          main.define(llvm::orc::absoluteSymbols(getRuntimeHelpers(intern))))
+    return std::move(err);
+  for (llvm::StringRef path : libraries) {
+    auto library = llvm::orc::DynamicLibrarySearchGenerator::Load(
+        path.str().c_str(), layout.getGlobalPrefix());
+    if (!library)
+      return library.takeError();
+    main.addGenerator(std::move(*library));
+  }
+  if (llvm::Error err = (*jit)->addIRModule(
+          llvm::orc::ThreadSafeModule(std::move(module), std::move(context))))
+    return std::move(err);
+  if (llvm::Error err = (*jit)->initialize(main))
+    return std::move(err);
+  return std::unique_ptr<CPUJit>(new CPUJit(std::move(*jit)));
+}
+
+llvm::Expected<void (*)(void **)> CPUJit::lookupPacked(llvm::StringRef name) {
+  linkErrors.clear();
+  auto address = jit->lookup((kPackedPrefix + name).str());
+  if (!address && !linkErrors.empty()) {
+    llvm::consumeError(address.takeError());
+    return llvm::createStringError(linkErrors);
+  }
+  if (!address)
+    return address.takeError();
+  return address->toPtr<void (*)(void **)>();
+}
+
+} // namespace anybit
