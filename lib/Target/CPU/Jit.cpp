@@ -4,6 +4,7 @@
 
 #include "llvm/ExecutionEngine/Orc/AbsoluteSymbols.h"
 #include "llvm/ExecutionEngine/Orc/CompileUtils.h"
+#include "llvm/ExecutionEngine/Orc/Debugging/DebuggerSupport.h"
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
 #include "llvm/IR/IRBuilder.h"
@@ -108,6 +109,10 @@ CPUJit::create(std::unique_ptr<llvm::Module> module,
           .create();
   if (!jit)
     return jit.takeError();
+  // Registers each linked object with GDB's JIT interface, so that a
+  // debugger names the kernels in backtraces, as MLIR's engine did. Only
+  // debugging needs it: a process without the interface still runs them.
+  llvm::consumeError(llvm::orc::enableDebuggerSupport(**jit));
   llvm::orc::JITDylib &main = (*jit)->getMainJITDylib();
   llvm::orc::MangleAndInterner intern((*jit)->getExecutionSession(), layout);
   if (llvm::Error err =
