@@ -302,8 +302,20 @@ struct CodeDotKernel : CodeKernel {
     return arith::SubIOp::create(b, loc, splat(laneVector(), 0), sum[0]);
   }
 
+  /// The element type of buildOffsetSums' tensor: i16 where every lane
+  /// sum fits (|a| <= 128 times the lane's 4 bytes a block and plane, the
+  /// unit's blocks and the offset), which halves what a row of W reads
+  /// besides A' (as many bytes as A' for 64-code units, half for 128);
+  /// else i32.
+  Type offsetSumType() {
+    int64_t offset = std::max(format.partOffset(0), format.partOffset(1));
+    int64_t bound = offset * 128 * 4 * format.planes * units().blocks;
+    return bound <= INT16_MAX ? b.getI16Type() : b.getI32Type();
+  }
+
   /// negatedOffsetSums of every row of A, unit and part with an offset,
-  /// as a tensor<parts x M x units x lanes>, computed before the tiles:
+  /// as a tensor<parts x M x units x lanes> (offsetSumType), computed
+  /// before the tiles:
   /// a GEMV's (or a small batch's) tiles are single rows of W, which would
   /// each compute them again, as many dot products as their own for 2-bit
   /// codes. (Tiles of several rows of W, for more rows of A, compute them
@@ -311,9 +323,10 @@ struct CodeDotKernel : CodeKernel {
   Value buildOffsetSums(int64_t m) {
     Units u = units();
     int64_t lanes = vectorBytes / 4;
+    Type element = offsetSumType();
+    auto stored = VectorType::get({lanes}, element);
     Value sums = tensor::EmptyOp::create(
-        b, loc, ArrayRef<int64_t>{format.parts(), m, u.count, lanes},
-        b.getI32Type());
+        b, loc, ArrayRef<int64_t>{format.parts(), m, u.count, lanes}, element);
     return buildLoop(
         b, loc, m, 1, ValueRange{sums},
         [&](Value row, ValueRange rowArgs) {
@@ -321,12 +334,16 @@ struct CodeDotKernel : CodeKernel {
               b, loc, u.count, 1, rowArgs, [&](Value unit, ValueRange args) {
                 Value t = args[0];
                 for (int64_t part = 0; part < format.parts(); ++part)
-                  if (format.partOffset(part)) // others read as zeros
+                  if (format.partOffset(part)) { // others read as zeros
+                    Value sum = negatedOffsetSums(part, row, unit);
+                    if (element != b.getI32Type())
+                      sum = arith::TruncIOp::create(b, loc, stored, sum);
                     t = vector::TransferWriteOp::create(
-                            b, loc, negatedOffsetSums(part, row, unit), t,
+                            b, loc, sum, t,
                             ValueRange{idx(part), row, unit, idx(0)},
                             ArrayRef<bool>{true})
                             .getResult();
+                  }
                 return SmallVector<Value>{t};
               });
         })[0];
@@ -343,16 +360,22 @@ struct CodeDotKernel : CodeKernel {
     int64_t perPart = rowsW * rowsA;
     Value kb0 = mul(unit, blocks);
     SmallVector<Value> partial(accumulatorSets() * perPart);
-    Value pad = arith::ConstantIntOp::create(b, loc, 0, 32);
+    Type sumType = offsetSums ? getElementTypeOrSelf(offsetSums.getType())
+                              : b.getI32Type();
+    auto stored = VectorType::get({vectorBytes / 4}, sumType);
+    Value pad = arith::ConstantIntOp::create(b, loc, 0,
+                                             sumType.getIntOrFloatBitWidth());
     for (int64_t part = 0; part < accumulatorSets(); ++part)
       for (int64_t a = 0; a < rowsA; ++a) {
         Value start = splat(laneVector(), 0);
-        if (format.partOffset(part) && offsetSums)
+        if (format.partOffset(part) && offsetSums) {
           start = vector::TransferReadOp::create(
-              b, loc, laneVector(), offsetSums,
+              b, loc, stored, offsetSums,
               ValueRange{idx(part), add(m0, a), unit, idx(0)}, pad,
               ArrayRef<bool>{true});
-        else if (format.partOffset(part))
+          if (stored != laneVector())
+            start = arith::ExtSIOp::create(b, loc, laneVector(), start);
+        } else if (format.partOffset(part))
           start = negatedOffsetSums(part, add(m0, a), unit);
         for (int64_t r = 0; r < rowsW; ++r)
           partial[part * perPart + r * rowsA + a] = start;

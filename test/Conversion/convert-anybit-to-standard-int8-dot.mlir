@@ -133,8 +133,9 @@ func.func @gemv_scaled(%a: tensor<1x128xi8, #anybit.packed<block = [1, 128], sca
 // codes are the first 128 bytes of its storage. Per block of 64 codes
 // (V = 32 bytes, two nibble planes) and row of A, the offsets 8 sum_k a_k
 // of each lane come from vpdpbusd with 8s, once per product before the
-// tiles (a tensor of parts x rows of A x units x lanes), and seed every
-// row's exact int32 sums. A GEMV takes one row of W a tile (one
+// tiles (a tensor of parts x rows of A x units x lanes, in i16: a lane's
+// sum is at most 8 * 128 * 8 activations, which halves what every row of
+// W reads besides A'), and seed every row's exact int32 sums. A GEMV takes one row of W a tile (one
 // sequential stream). The block holds two groups: lanes 0-3 (codes 0-31)
 // take the first scale, lanes 4-7 the second; each lane sum is converted
 // and scaled once (vector.fma), and the lanes are reduced in any order.
@@ -145,17 +146,19 @@ func.func @gemv_scaled(%a: tensor<1x128xi8, #anybit.packed<block = [1, 128], sca
 // CHECK-SAME: %[[A:[^:]*]]: tensor<132xi8>, %[[W:[^:]*]]: tensor<288xi8>)
 // CHECK: %[[CODES:.*]] = tensor.extract_slice %[[A]][0] [128] [1] : tensor<132xi8> to tensor<128xi8>
 // CHECK: tensor.expand_shape %[[CODES]] {{.*}} into tensor<1x128xi8>
-// CHECK: %[[EMPTY:.*]] = tensor.empty() : tensor<1x1x2x8xi32>
+// CHECK: %[[EMPTY:.*]] = tensor.empty() : tensor<1x1x2x8xi16>
 // CHECK: %[[OFFSETS:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %[[EMPTY]])
 // CHECK:   scf.for
 // CHECK:     %[[EIGHTS:.*]] = arith.constant dense<8> : vector<32xi8>
 // CHECK:     %[[O0:.*]] = anybit.x86_vpdpbusd %{{.*}}, %[[EIGHTS]], %{{.*}}
 // CHECK:     %[[O1:.*]] = anybit.x86_vpdpbusd %[[O0]], %[[EIGHTS]], %{{.*}}
 // CHECK:   %[[NEG:.*]] = arith.subi %{{.*}}, %{{.*}} : vector<8xi32>
-// CHECK:   vector.transfer_write %[[NEG]]
+// CHECK:   %[[NARROW:.*]] = arith.trunci %[[NEG]] : vector<8xi32> to vector<8xi16>
+// CHECK:   vector.transfer_write %[[NARROW]]
 // CHECK: scf.forall (%{{.*}}) in (4)
 // CHECK:   %[[CHAINS:.*]]:2 = scf.for {{.*}} iter_args(%[[C0:.*]] = %{{.*}}, %[[C1:.*]] = %{{.*}}) -> (vector<8xf32>, vector<8xf32>) {
-// CHECK:     %[[SEED:.*]] = vector.transfer_read %[[OFFSETS]]
+// CHECK:     %[[SEED16:.*]] = vector.transfer_read %[[OFFSETS]]{{.*}} : tensor<1x1x2x8xi16>, vector<8xi16>
+// CHECK:     %[[SEED:.*]] = arith.extsi %[[SEED16]] : vector<8xi16> to vector<8xi32>
 // CHECK:     arith.xori
 // CHECK:     %[[P0:.*]] = anybit.x86_vpdpbusd %[[SEED]], %{{.*}}, %{{.*}}
 // CHECK:     %[[P1:.*]] = anybit.x86_vpdpbusd %[[P0]], %{{.*}}, %{{.*}}
@@ -201,6 +204,22 @@ func.func @gemv_e2m1(%a: tensor<1x128xi8, #anybit.packed<block = [1, 128], scale
 // PORTABLE: arith.select %[[IS1]], %{{.*}}, %{{.*}} : vector<32xi1>, vector<32xi8>
 // PORTABLE: arith.cmpi eq, %[[F]], %{{.*}} : vector<32xi8>
 // PORTABLE-NOT: anybit.x86_vpshufb
+
+// -----
+
+func.func @gemv_scaled_i8(%a: tensor<1x128xi8, #anybit.packed<block = [1, 128], scale = f32>>, %w: tensor<4x128xi8, #anybit.packed<block = [1, 32], scale = f16>>) -> tensor<1x4xf32> {
+  %c = anybit.matmul %a, %w {accumulator = f32, transpose_rhs} : tensor<1x128xi8, #anybit.packed<block = [1, 128], scale = f32>>, tensor<4x128xi8, #anybit.packed<block = [1, 32], scale = f16>> -> tensor<1x4xf32>
+  return %c : tensor<1x4xf32>
+}
+
+// 8-bit codes take the offset 128: a lane's offset sum, up to 128 * 128 *
+// 4 a block, does not fit i16, so the offset sums stay i32.
+// CHECK-LABEL: func.func @gemv_scaled_i8(
+// CHECK: tensor.empty() : tensor<1x1x4x8xi32>
+// CHECK: scf.forall
+// CHECK:   vector.transfer_read %{{.*}} : tensor<1x1x4x8xi32>, vector<8xi32>
+// CHECK-NOT: arith.extsi {{.*}} to vector<8xi32>
+// CHECK:   anybit.x86_vpdpbusd
 
 // -----
 
