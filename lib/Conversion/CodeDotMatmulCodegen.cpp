@@ -19,6 +19,7 @@
 
 #include <array>
 #include <cmath>
+#include <numeric>
 
 using namespace mlir;
 
@@ -302,19 +303,34 @@ struct CodeDotKernel : CodeKernel {
     return arith::SubIOp::create(b, loc, splat(laneVector(), 0), sum[0]);
   }
 
-  /// The element type of buildOffsetSums' tensor: i16 where every lane
-  /// sum fits (|a| <= 128 times the lane's 4 bytes a block and plane, the
-  /// unit's blocks and the offset), which halves what a row of W reads
-  /// besides A' (as many bytes as A' for 64-code units, half for 128);
-  /// else i32.
-  Type offsetSumType() {
-    int64_t offset = std::max(format.partOffset(0), format.partOffset(1));
-    int64_t bound = offset * 128 * 4 * format.planes * units().blocks;
-    return bound <= INT16_MAX ? b.getI16Type() : b.getI32Type();
+  /// How buildOffsetSums stores the lane sums: i16 where they fit, each
+  /// divided by 2^shift (exactly: 2^shift divides every offset) where that
+  /// makes them fit (8-bit codes, offset 128; 6-bit ones in two-block
+  /// units), which halves what a row of W reads besides A' (as many bytes
+  /// as A' for 64-code units, half for 128); else i32. A lane's sum is at
+  /// most 128 times its 4 bytes a block and plane, the unit's blocks and
+  /// the offset.
+  struct OffsetSumStorage {
+    Type element;
+    int64_t shift;
+  };
+  OffsetSumStorage offsetSumStorage() {
+    int64_t offsets[] = {format.partOffset(0), format.partOffset(1)};
+    int64_t bound =
+        *llvm::max_element(offsets) * 128 * 4 * format.planes * units().blocks;
+    int64_t divisor = 0; // the gcd of the nonzero offsets
+    for (int64_t offset : offsets)
+      divisor = std::gcd(divisor, offset);
+    int64_t shift = 0;
+    while (bound > INT16_MAX && divisor % (int64_t(2) << shift) == 0)
+      bound >>= 1, ++shift;
+    if (bound > INT16_MAX)
+      return {b.getI32Type(), 0};
+    return {b.getI16Type(), shift};
   }
 
   /// negatedOffsetSums of every row of A, unit and part with an offset,
-  /// as a tensor<parts x M x units x lanes> (offsetSumType), computed
+  /// as a tensor<parts x M x units x lanes> (offsetSumStorage), computed
   /// before the tiles:
   /// a GEMV's (or a small batch's) tiles are single rows of W, which would
   /// each compute them again, as many dot products as their own for 2-bit
@@ -323,7 +339,7 @@ struct CodeDotKernel : CodeKernel {
   Value buildOffsetSums(int64_t m) {
     Units u = units();
     int64_t lanes = vectorBytes / 4;
-    Type element = offsetSumType();
+    auto [element, shift] = offsetSumStorage();
     auto stored = VectorType::get({lanes}, element);
     Value sums = tensor::EmptyOp::create(
         b, loc, ArrayRef<int64_t>{format.parts(), m, u.count, lanes}, element);
@@ -336,6 +352,9 @@ struct CodeDotKernel : CodeKernel {
                 for (int64_t part = 0; part < format.parts(); ++part)
                   if (format.partOffset(part)) { // others read as zeros
                     Value sum = negatedOffsetSums(part, row, unit);
+                    if (shift)
+                      sum = arith::ShRSIOp::create(b, loc, sum,
+                                                   splat(laneVector(), shift));
                     if (element != b.getI32Type())
                       sum = arith::TruncIOp::create(b, loc, stored, sum);
                     t = vector::TransferWriteOp::create(
@@ -360,8 +379,8 @@ struct CodeDotKernel : CodeKernel {
     int64_t perPart = rowsW * rowsA;
     Value kb0 = mul(unit, blocks);
     SmallVector<Value> partial(accumulatorSets() * perPart);
-    Type sumType = offsetSums ? getElementTypeOrSelf(offsetSums.getType())
-                              : b.getI32Type();
+    OffsetSumStorage storage = offsetSumStorage();
+    Type sumType = offsetSums ? storage.element : b.getI32Type();
     auto stored = VectorType::get({vectorBytes / 4}, sumType);
     Value pad = arith::ConstantIntOp::create(b, loc, 0,
                                              sumType.getIntOrFloatBitWidth());
@@ -375,6 +394,9 @@ struct CodeDotKernel : CodeKernel {
               ArrayRef<bool>{true});
           if (stored != laneVector())
             start = arith::ExtSIOp::create(b, loc, laneVector(), start);
+          if (storage.shift)
+            start = arith::ShLIOp::create(b, loc, start,
+                                          splat(laneVector(), storage.shift));
         } else if (format.partOffset(part))
           start = negatedOffsetSums(part, add(m0, a), unit);
         for (int64_t r = 0; r < rowsW; ++r)

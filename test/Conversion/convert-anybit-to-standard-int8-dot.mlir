@@ -213,13 +213,18 @@ func.func @gemv_scaled_i8(%a: tensor<1x128xi8, #anybit.packed<block = [1, 128], 
 }
 
 // 8-bit codes take the offset 128: a lane's offset sum, up to 128 * 128 *
-// 4 a block, does not fit i16, so the offset sums stay i32.
+// 4 a block, does not fit i16 as it is, but divided by 4 it does, exactly
+// (128 divides it): stored shifted right by 2, shifted back when read.
 // CHECK-LABEL: func.func @gemv_scaled_i8(
-// CHECK: tensor.empty() : tensor<1x1x4x8xi32>
+// CHECK: tensor.empty() : tensor<1x1x4x8xi16>
+// CHECK:   %[[TWO:.*]] = arith.constant dense<2> : vector<8xi32>
+// CHECK:   %[[QUARTER:.*]] = arith.shrsi %{{.*}}, %[[TWO]] : vector<8xi32>
+// CHECK:   arith.trunci %[[QUARTER]] : vector<8xi32> to vector<8xi16>
 // CHECK: scf.forall
-// CHECK:   vector.transfer_read %{{.*}} : tensor<1x1x4x8xi32>, vector<8xi32>
-// CHECK-NOT: arith.extsi {{.*}} to vector<8xi32>
-// CHECK:   anybit.x86_vpdpbusd
+// CHECK:   %[[S16:.*]] = vector.transfer_read %{{.*}} : tensor<1x1x4x8xi16>, vector<8xi16>
+// CHECK:   %[[S32:.*]] = arith.extsi %[[S16]] : vector<8xi16> to vector<8xi32>
+// CHECK:   %[[SEED:.*]] = arith.shli %[[S32]], %{{.*}} : vector<8xi32>
+// CHECK:   anybit.x86_vpdpbusd %[[SEED]]
 
 // -----
 
