@@ -1,8 +1,9 @@
 //===- JitTest.cpp - What the CPU JIT shows a debugger --------------------===//
 //
-// The JIT registers each module it links with GDB's JIT interface (the
+// With CPUCompileOptions::registerWithDebugger (anybitc --run), the JIT
+// registers each module it links with GDB's JIT interface (the
 // `__jit_debug_descriptor` list that debuggers read), so that a debugger
-// names JIT-compiled kernels in backtraces.
+// names JIT-compiled kernels in backtraces; by default it registers none.
 //
 //===----------------------------------------------------------------------===//
 
@@ -34,35 +35,61 @@ extern jit_descriptor __jit_debug_descriptor;
 
 namespace {
 
-/// Whether a registered object file mentions `name` (its symbol table).
-bool debuggerSees(llvm::StringRef name) {
-  for (jit_code_entry *e = __jit_debug_descriptor.first_entry; e;
+/// Whether an object file registered in front of `before` (the list's
+/// head before a compile: registration inserts at the head) mentions
+/// `name` (its symbol table). Older entries may point at freed code.
+bool registeredSince(jit_code_entry *before, llvm::StringRef name) {
+  for (jit_code_entry *e = __jit_debug_descriptor.first_entry; e != before;
        e = e->next_entry)
     if (llvm::StringRef(e->symfile_addr, e->symfile_size).contains(name))
       return true;
   return false;
 }
 
-TEST(JitTest, RegistersKernelsWithTheDebugger) {
-  mlir::DialectRegistry registry;
-  mlir::registerAllDialects(registry);
-  registry.insert<anybit::AnybitDialect>();
-  mlir::MLIRContext context(registry);
-  const char *source = R"mlir(
-    func.func @anybit_kernel_a_debugger_names(%a: i32) -> i32 {
-      %b = arith.addi %a, %a : i32
-      return %b : i32
-    })mlir";
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceString<mlir::ModuleOp>(source, &context);
+class JitTest : public ::testing::Test {
+protected:
+  JitTest() : context(registry()) {}
+  static mlir::DialectRegistry registry() {
+    mlir::DialectRegistry registry;
+    mlir::registerAllDialects(registry);
+    registry.insert<anybit::AnybitDialect>();
+    return registry;
+  }
+  mlir::OwningOpRef<mlir::ModuleOp> kernel() {
+    return mlir::parseSourceString<mlir::ModuleOp>(R"mlir(
+      func.func @anybit_kernel_a_debugger_names(%a: i32) -> i32 {
+        %b = arith.addi %a, %a : i32
+        return %b : i32
+      })mlir",
+                                                   &context);
+  }
+  mlir::MLIRContext context;
+};
+
+TEST_F(JitTest, RegistersKernelsWithTheDebuggerWhenAsked) {
+  mlir::OwningOpRef<mlir::ModuleOp> module = kernel();
   ASSERT_TRUE(module);
-  EXPECT_FALSE(debuggerSees("anybit_kernel_a_debugger_names"));
-  auto exe = anybit::CPUExecutable::compile(*module, {});
+  anybit::CPUCompileOptions options;
+  options.registerWithDebugger = true;
+  jit_code_entry *before = __jit_debug_descriptor.first_entry;
+  auto exe = anybit::CPUExecutable::compile(*module, options);
   ASSERT_TRUE(mlir::succeeded(exe));
-  EXPECT_TRUE(debuggerSees("anybit_kernel_a_debugger_names"));
+  EXPECT_TRUE(registeredSince(before, "anybit_kernel_a_debugger_names"));
   int32_t input = 21, output = 0;
   (*exe)->invoke("anybit_kernel_a_debugger_names", {&input}, {&output});
   EXPECT_EQ(output, 42);
+}
+
+// LLVM 22 never unregisters an object, so by default nothing is
+// registered: an executable freed before the process ends would leave an
+// entry pointing at freed memory.
+TEST_F(JitTest, RegistersNothingByDefault) {
+  mlir::OwningOpRef<mlir::ModuleOp> module = kernel();
+  ASSERT_TRUE(module);
+  jit_code_entry *before = __jit_debug_descriptor.first_entry;
+  auto exe = anybit::CPUExecutable::compile(*module, {});
+  ASSERT_TRUE(mlir::succeeded(exe));
+  EXPECT_EQ(__jit_debug_descriptor.first_entry, before);
 }
 
 } // namespace

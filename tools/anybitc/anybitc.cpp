@@ -405,6 +405,8 @@ int main(int argc, char **argv) {
   options.ternary = ternaryLowering;
   options.lazyReduction = modArithLazy;
   options.printPipeline = printPipeline;
+  // One executable for the process's life: a debugger may see it.
+  options.registerWithDebugger = !runEntry.empty();
   // LLVM owns --time-passes; it times the MLIR passes here too.
   options.timePasses = llvm::TimePassesIsEnabled;
   LogicalResult result = runEntry.empty()

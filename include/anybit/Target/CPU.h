@@ -57,6 +57,11 @@ struct CPUCompileOptions {
   bool lazyReduction = true;
   /// How int8 x trit matmuls (anybit.bitlinear's product) are lowered.
   TernaryLowering ternary = TernaryLowering::Auto;
+  /// Register JIT-compiled code with GDB's JIT interface, so that a
+  /// debugger names the kernels and breaks in them. For executables that
+  /// live as long as the process (`anybitc --run`): LLVM 22 leaves each
+  /// registration, pointing at freed memory, after the code is freed.
+  bool registerWithDebugger = false;
 };
 
 /// The OpenMP runtime compiled code links when it runs parallel loops, or
@@ -191,7 +196,8 @@ public:
   /// The compiled entry in its packed form, for callers that manage their
   /// own buffers (benchmarks): `fn(args)` where args[i] points to argument
   /// i (a scalar, or the address of a tensor's buffer), then to each result
-  /// buffer's address, in the calling convention described above.
+  /// buffer's address, in the calling convention described above (looked
+  /// up when compiled; safe to call from several threads at once).
   mlir::FailureOr<void (*)(void **)> lookupPacked(llvm::StringRef entry,
                                                   mlir::Location loc);
 

@@ -456,18 +456,22 @@ CPUExecutable::compile(ModuleOp module, const CPUCompileOptions &options) {
   SmallVector<StringRef, 1> libraries;
   if (usesOpenMP(options))
     libraries.push_back(openMPRuntimePath());
-  auto jit = CPUJit::create(std::move(*llvmModule), std::move(llvmContext),
-                            std::move(*tm), libraries);
+  auto jit =
+      CPUJit::create(std::move(*llvmModule), std::move(llvmContext),
+                     std::move(*tm), libraries, options.registerWithDebugger);
   if (!jit)
     return emitError(module.getLoc())
            << "JIT compilation failed: " << llvm::toString(jit.takeError());
   exe->jit = std::move(*jit);
+  // Each entry looked up once, here: later calls read `entries`.
   for (const auto &signature : exe->signatures) {
-    FailureOr<void (*)(void **)> fn =
-        exe->lookupPacked(signature.getKey(), entryLocs.at(signature.getKey()));
-    if (failed(fn))
-      return failure();
-    exe->entries[signature.getKey()] = *fn;
+    StringRef name = signature.getKey();
+    auto fn = exe->jit->lookupPacked(name);
+    if (!fn)
+      return emitError(entryLocs.at(name))
+             << "cannot link '" << name
+             << "': " << llvm::toString(fn.takeError());
+    exe->entries[name] = *fn;
   }
   return exe;
 }

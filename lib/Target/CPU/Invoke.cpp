@@ -9,8 +9,6 @@
 
 #include "anybit/Target/CPU.h"
 
-#include "Jit.h"
-
 #include "Anybit/AnybitDialect.h"
 #include "anybit/Interp/ElementCodec.h"
 #include <cassert>
@@ -79,13 +77,10 @@ RtValue readCPUBuffer(Type type, std::vector<uint8_t> buffer) {
 
 FailureOr<void (*)(void **)> CPUExecutable::lookupPacked(StringRef entry,
                                                        Location loc) {
-  if (!signatures.count(entry))
-    return emitError(loc) << "no public function named '" << entry << "'";
-  auto fn = jit->lookupPacked(entry);
+  void (*fn)(void **) = entries.lookup(entry);
   if (!fn)
-    return emitError(loc) << "cannot link '" << entry
-                          << "': " << llvm::toString(fn.takeError());
-  return *fn;
+    return emitError(loc) << "no public function named '" << entry << "'";
+  return fn;
 }
 
 FunctionType CPUExecutable::getSignature(StringRef entry) const {

@@ -77,14 +77,22 @@ CPUJit::CPUJit(std::unique_ptr<llvm::orc::LLJIT> jit) : jit(std::move(jit)) {
     linkErrors += (linkErrors.empty() ? "" : "; ") + toString(std::move(err));
   });
 }
-CPUJit::~CPUJit() = default;
+
+CPUJit::~CPUJit() {
+  // As MLIR's engine did: the module's global destructors, if any.
+  llvm::consumeError(jit->deinitialize(jit->getMainJITDylib()));
+}
 
 llvm::Expected<std::unique_ptr<CPUJit>>
 CPUJit::create(std::unique_ptr<llvm::Module> module,
                std::unique_ptr<llvm::LLVMContext> context,
                std::unique_ptr<llvm::TargetMachine> tm,
-               llvm::ArrayRef<llvm::StringRef> libraries) {
-  addPackedWrappers(*module);
+               llvm::ArrayRef<llvm::StringRef> libraries,
+               bool registerWithDebugger) {
+  // One owner from here on, which frees the module before its context on
+  // every return.
+  llvm::orc::ThreadSafeModule owned(std::move(module), std::move(context));
+  owned.withModuleDo([](llvm::Module &m) { addPackedWrappers(m); });
   llvm::DataLayout layout = tm->createDataLayout();
   // The builder links with JITLink on x86-64 and AArch64 ELF; `tm` already
   // compiles for it (small code model, PIC), and this machine builder only
@@ -109,10 +117,12 @@ CPUJit::create(std::unique_ptr<llvm::Module> module,
           .create();
   if (!jit)
     return jit.takeError();
-  // Registers each linked object with GDB's JIT interface, so that a
-  // debugger names the kernels in backtraces, as MLIR's engine did. Only
-  // debugging needs it: a process without the interface still runs them.
-  llvm::consumeError(llvm::orc::enableDebuggerSupport(**jit));
+  // Each linked object registered with GDB's JIT interface, so that a
+  // debugger names the kernels in backtraces. LLVM 22's ELF plugin never
+  // unregisters one, so this is for executables that live as long as the
+  // process. Only debugging needs it: without the interface the code runs.
+  if (registerWithDebugger)
+    llvm::consumeError(llvm::orc::enableDebuggerSupport(**jit));
   llvm::orc::JITDylib &main = (*jit)->getMainJITDylib();
   llvm::orc::MangleAndInterner intern((*jit)->getExecutionSession(), layout);
   if (llvm::Error err =
@@ -125,8 +135,7 @@ CPUJit::create(std::unique_ptr<llvm::Module> module,
       return library.takeError();
     main.addGenerator(std::move(*library));
   }
-  if (llvm::Error err = (*jit)->addIRModule(
-          llvm::orc::ThreadSafeModule(std::move(module), std::move(context))))
+  if (llvm::Error err = (*jit)->addIRModule(std::move(owned)))
     return std::move(err);
   if (llvm::Error err = (*jit)->initialize(main))
     return std::move(err);

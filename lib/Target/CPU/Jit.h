@@ -37,24 +37,29 @@ public:
   /// a packed wrapper `_mlir_NAME(void **)` for each function definition
   /// NAME: its pointers address the arguments in order, then the result, if
   /// any. Undefined symbols resolve to this process's, the runtime helpers'
-  /// and those of the shared libraries at `libraries`.
+  /// and those of the shared libraries at `libraries`. With
+  /// `registerWithDebugger`, linked objects are registered with GDB's JIT
+  /// interface (CPUCompileOptions::registerWithDebugger).
   static llvm::Expected<std::unique_ptr<CPUJit>>
   create(std::unique_ptr<llvm::Module> module,
          std::unique_ptr<llvm::LLVMContext> context,
          std::unique_ptr<llvm::TargetMachine> tm,
-         llvm::ArrayRef<llvm::StringRef> libraries);
+         llvm::ArrayRef<llvm::StringRef> libraries, bool registerWithDebugger);
+  /// Runs the module's destructors, then frees its code.
   ~CPUJit();
 
   /// The packed wrapper of function `name`, compiling and linking the
-  /// module the first time. A symbol no library defines fails here.
+  /// module the first time. A symbol no library defines fails here. Not
+  /// thread-safe (CPUExecutable looks every entry up once).
   llvm::Expected<void (*)(void **)> lookupPacked(llvm::StringRef name);
 
 private:
   explicit CPUJit(std::unique_ptr<llvm::orc::LLJIT> jit);
-  std::unique_ptr<llvm::orc::LLJIT> jit;
   /// What failed while linking (the session reports it apart from the
   /// lookup's own error, which only names the symbols not materialized).
+  /// Declared first: the session may still report while `jit` is freed.
   std::string linkErrors;
+  std::unique_ptr<llvm::orc::LLJIT> jit;
 };
 
 } // namespace anybit
