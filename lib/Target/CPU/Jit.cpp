@@ -98,8 +98,6 @@ CPUJit::create(std::unique_ptr<llvm::Module> module,
   // compiles for it (small code model, PIC), and this machine builder only
   // names the target.
   llvm::orc::JITTargetMachineBuilder target(tm->getTargetTriple());
-  target.setCodeModel(llvm::CodeModel::Small);
-  target.setRelocationModel(llvm::Reloc::PIC_);
   // The builder copies its compile function, which runs once.
   auto compiler =
       std::make_shared<std::unique_ptr<llvm::TargetMachine>>(std::move(tm));
