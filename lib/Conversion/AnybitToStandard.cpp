@@ -21,6 +21,8 @@
 #include "mlir/Transforms/DialectConversion.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <numeric>
+
 namespace anybit {
 #define GEN_PASS_DEF_CONVERTANYBITTOSTANDARD
 #include "anybit/Conversion/Passes.h.inc"
@@ -211,6 +213,30 @@ Value buildElementwise(
   return generic.getResult(0);
 }
 
+/// A linalg.generic of `type` whose elements are `body(args)`, `args` the
+/// elements of `inputs` (`inputMaps` from the result's indices). Unlike a
+/// tensor.generate, which the canonicalizer folds into every tensor.extract
+/// of it, computed once per element.
+Value buildMaterialized(
+    OpBuilder &b, Location loc, RankedTensorType type, ValueRange inputs,
+    ArrayRef<AffineMap> inputMaps,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  int64_t rank = type.getRank();
+  Value init =
+      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+  SmallVector<AffineMap> maps(inputMaps);
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type}, inputs, ValueRange{init}, maps, iterators,
+             [&](OpBuilder &nb, Location nloc, ValueRange args) {
+               linalg::YieldOp::create(nb, nloc,
+                                       body(nb, nloc, args.drop_back()));
+             })
+      .getResult(0);
+}
+
 /// tensor.generate of `type` whose element at `indices` is `body(indices)`.
 Value buildGenerate(OpBuilder &b, Location loc, RankedTensorType type,
                     function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
@@ -292,6 +318,27 @@ struct UnpackLowering : OpConversionPattern<UnpackOp> {
   }
 };
 
+/// The plane of `source`'s bytes laid out by `layout` in `order` (null:
+/// row-major) where it is the source itself, flattened: bytes row-major,
+/// byte i element i, no padding. Null otherwise.
+static Value buildBytesInOrder(OpBuilder &b, Location loc, Value source,
+                               const BitLayout &layout,
+                               PackedEncodingAttr order) {
+  auto type = cast<RankedTensorType>(source.getType());
+  if (layout.bits != 8 || layout.base3 || layout.hasBitPlanes() ||
+      (order && order.isTiled()) || type.getRank() == 0 ||
+      !type.getElementType().isSignlessInteger(8) ||
+      layout.storageBytes(type.getNumElements()) != type.getNumElements())
+    return {}; // (words of 16 bits and more pad the last one)
+  if (type.getRank() == 1)
+    return source;
+  ReassociationIndices all(type.getRank());
+  std::iota(all.begin(), all.end(), 0);
+  return tensor::CollapseShapeOp::create(
+      b, loc, RankedTensorType::get({type.getNumElements()}, b.getI8Type()),
+      source, ArrayRef<ReassociationIndices>{all});
+}
+
 /// The bytes of a packed tensor of type `type` from its logical planes (in
 /// storage form): data, then scales and zero points when given.
 Value buildPackedTensor(OpBuilder &b, Location loc, RankedTensorType type,
@@ -314,28 +361,33 @@ Value buildPackedTensor(OpBuilder &b, Location loc, RankedTensorType type,
     // offset into an empty tensor as out of bounds).
     if (bytes == 0)
       return;
-    Value plane = buildGenerate(
-        b, loc, RankedTensorType::get({bytes}, i8),
-        [&](OpBuilder &nb, Location l, ValueRange indices) {
-          return buildPackedByte(
-              nb, l, count, layout, indices[0], [&](OpBuilder &eb, Value i) {
-                Value e = tensor::ExtractOp::create(
-                    eb, l, source,
-                    order ? storedIndices(eb, l, i, sourceType.getShape(), order)
-                          : delinearize(eb, l, i, sourceType.getShape()));
-                Value bits = buildBitsOf(eb, l, e);
-                if (!bitPlaneShift)
-                  return bits;
-                auto i64 = [&](int64_t c) {
-                  return arith::ConstantIntOp::create(eb, l, c, 64);
-                };
-                Value field =
-                    arith::ShRUIOp::create(eb, l, bits, i64(*bitPlaneShift));
-                return arith::AndIOp::create(
-                           eb, l, field, i64((int64_t(1) << layout.bits) - 1))
-                    .getResult();
-              });
-        });
+    Value plane = bitPlaneShift
+                      ? Value()
+                      : buildBytesInOrder(b, loc, source, layout, order);
+    if (!plane)
+      plane = buildGenerate(
+          b, loc, RankedTensorType::get({bytes}, i8),
+          [&](OpBuilder &nb, Location l, ValueRange indices) {
+            return buildPackedByte(
+                nb, l, count, layout, indices[0], [&](OpBuilder &eb, Value i) {
+                  Value e = tensor::ExtractOp::create(
+                      eb, l, source,
+                      order ? storedIndices(eb, l, i, sourceType.getShape(),
+                                            order)
+                            : delinearize(eb, l, i, sourceType.getShape()));
+                  Value bits = buildBitsOf(eb, l, e);
+                  if (!bitPlaneShift)
+                    return bits;
+                  auto i64 = [&](int64_t c) {
+                    return arith::ConstantIntOp::create(eb, l, c, 64);
+                  };
+                  Value field =
+                      arith::ShRUIOp::create(eb, l, bits, i64(*bitPlaneShift));
+                  return arith::AndIOp::create(
+                             eb, l, field, i64((int64_t(1) << layout.bits) - 1))
+                      .getResult();
+                });
+          });
     result = tensor::InsertSliceOp::create(
         b, loc, plane, result, ArrayRef<OpFoldResult>{b.getIndexAttr(offset)},
         ArrayRef<OpFoldResult>{b.getIndexAttr(bytes)},
@@ -392,10 +444,22 @@ struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
     auto f64c = [&](OpBuilder &b, Location l, double v) -> Value {
       return arith::ConstantFloatOp::create(b, l, b.getF64Type(), APFloat(v));
     };
-    auto valueAt = [&](OpBuilder &b, Location l, ValueRange indices) {
-      Value x = tensor::ExtractOp::create(b, l, input, indices);
-      return buildCast(b, l, x, inElement, b.getF64Type(), false);
-    };
+    // The input viewed as [grid_0, block_0, grid_1, block_1, ...]: the
+    // blocks' reductions, and the codes, whose block indices are outer
+    // loops (a block's scale is invariant in the loop over its elements,
+    // which vectorizes).
+    SmallVector<int64_t> split;
+    SmallVector<ReassociationIndices> pairs;
+    SmallVector<AffineExpr> gridDims;
+    for (auto [d, size] : llvm::enumerate(block)) {
+      split.append({grid[d], size});
+      pairs.push_back({int64_t(2 * d), int64_t(2 * d + 1)});
+      gridDims.push_back(rewriter.getAffineDimExpr(2 * d));
+    }
+    Value view = input;
+    if (!shape.empty())
+      view = tensor::ExpandShapeOp::create(
+          rewriter, loc, RankedTensorType::get(split, inElement), input, pairs);
 
     enum class Extreme { Min, Max, AbsMax };
     // min(min x, 0), max(max x, 0) or max(max |x|, 0) of each block: one
@@ -412,24 +476,10 @@ struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
                      : extreme == Extreme::AbsMax ? rewriter.getI32Type()
                                                   : inElement;
       MLIRContext *ctx = rewriter.getContext();
-      SmallVector<int64_t> split;
-      SmallVector<ReassociationIndices> pairs;
-      SmallVector<AffineExpr> gridDims;
       SmallVector<utils::IteratorType> iterators;
-      for (auto [d, size] : llvm::enumerate(block)) {
-        split.append({grid[d], size});
-        pairs.push_back({int64_t(2 * d), int64_t(2 * d + 1)});
-        gridDims.push_back(getAffineDimExpr(2 * d, ctx));
+      for (size_t d = 0; d < block.size(); ++d)
         iterators.append(
             {utils::IteratorType::parallel, utils::IteratorType::reduction});
-      }
-      Value view = input;
-      if (!shape.empty())
-        view = tensor::ExpandShapeOp::create(
-            rewriter, loc,
-            RankedTensorType::get(
-                split, cast<RankedTensorType>(input.getType()).getElementType()),
-            input, pairs);
       Value zero = arith::ConstantOp::create(
           rewriter, loc,
           isa<IntegerType>(reduced)
@@ -480,26 +530,29 @@ struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
     } else {
       absMax = blockExtreme(Extreme::AbsMax);
     }
-    auto extremeAt = [&](OpBuilder &b, Location l, Value extremes,
-                         ValueRange g) -> Value {
-      Value v = tensor::ExtractOp::create(b, l, extremes, g);
+    // A block's extreme (as blockExtreme holds it) as f64.
+    auto extremeValue = [&](OpBuilder &b, Location l, Value v) -> Value {
       if (v.getType().isInteger(32))
         v = arith::BitcastOp::create(b, l, b.getF32Type(), v);
       return v.getType() == f64 ? v : arith::ExtFOp::create(b, l, f64, v);
     };
 
-    // The scale as its type holds it.
-    Value scales = buildGenerate(
-        rewriter, loc,
-        RankedTensorType::get(grid, getStorageType(scaleType)),
-        [&](OpBuilder &b, Location l, ValueRange g) {
+    // The scale as its type holds it, once per block.
+    AffineMap blockMap = rewriter.getMultiDimIdentityMap(grid.size());
+    SmallVector<Value> extremes =
+        zpType ? SmallVector<Value>{lo, hi} : SmallVector<Value>{absMax};
+    Value scales = buildMaterialized(
+        rewriter, loc, RankedTensorType::get(grid, getStorageType(scaleType)),
+        extremes, SmallVector<AffineMap>(extremes.size(), blockMap),
+        [&](OpBuilder &b, Location l, ValueRange args) {
           Value s;
           if (zpType) {
-            Value l0 = extremeAt(b, l, lo, g), h0 = extremeAt(b, l, hi, g);
+            Value l0 = extremeValue(b, l, args[0]),
+                  h0 = extremeValue(b, l, args[1]);
             s = arith::DivFOp::create(b, l, arith::SubFOp::create(b, l, h0, l0),
                                       f64c(b, l, qmax - qmin));
           } else if (powerOfTwo) {
-            Value absmax = extremeAt(b, l, absMax, g);
+            Value absmax = extremeValue(b, l, args[0]);
             // 2^(floor(log2 absmax) - floor(log2 qmax)) as ldexp computes
             // it: subnormal or zero below 2^-1022, infinite above 2^1023.
             auto i64c = [&](int64_t v) -> Value {
@@ -538,7 +591,7 @@ struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
                 b, l, arith::CmpFPredicate::OEQ, absmax, f64c(b, l, 0.0));
             s = arith::SelectOp::create(b, l, none, f64c(b, l, 1.0), pow);
           } else {
-            s = arith::DivFOp::create(b, l, extremeAt(b, l, absMax, g),
+            s = arith::DivFOp::create(b, l, extremeValue(b, l, args[0]),
                                       f64c(b, l, qmax));
           }
           Value isZero = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ,
@@ -546,40 +599,44 @@ struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
           s = arith::SelectOp::create(b, l, isZero, f64c(b, l, 1.0), s);
           return buildCast(b, l, s, b.getF64Type(), scaleType, true);
         });
-    auto scaleAt = [&](OpBuilder &b, Location l, ValueRange g) {
-      Value bits = tensor::ExtractOp::create(b, l, scales, g);
-      return buildCast(b, l, bits, scaleType, b.getF64Type(), false);
-    };
-
     Value zeroPoints;
     if (zpType)
-      zeroPoints = buildGenerate(
+      zeroPoints = buildMaterialized(
           rewriter, loc, RankedTensorType::get(grid, getStorageType(zpType)),
-          [&](OpBuilder &b, Location l, ValueRange g) {
-            Value l0 = extremeAt(b, l, lo, g);
+          ValueRange{lo, scales}, {blockMap, blockMap},
+          [&](OpBuilder &b, Location l, ValueRange args) {
+            Value l0 = extremeValue(b, l, args[0]);
+            Value scale = buildCast(b, l, args[1], scaleType, f64, false);
             Value z = arith::SubFOp::create(
-                b, l, f64c(b, l, qmin),
-                arith::DivFOp::create(b, l, l0, scaleAt(b, l, g)));
+                b, l, f64c(b, l, qmin), arith::DivFOp::create(b, l, l0, scale));
             return buildCast(b, l, z, b.getF64Type(), zpType, true);
           });
 
-    Value codes = buildGenerate(
-        rewriter, loc, RankedTensorType::get(shape, getStorageType(codeType)),
-        [&](OpBuilder &b, Location l, ValueRange indices) {
-          SmallVector<Value> g;
-          for (auto [index, size] : llvm::zip(indices, block))
-            g.push_back(arith::DivUIOp::create(
-                b, l, index, arith::ConstantIndexOp::create(b, l, size)));
-          Value q = arith::DivFOp::create(b, l, valueAt(b, l, indices),
-                                          scaleAt(b, l, g));
-          if (zpType) {
-            Value zbits = tensor::ExtractOp::create(b, l, zeroPoints, g);
+    AffineMap all = rewriter.getMultiDimIdentityMap(split.size());
+    AffineMap perBlock =
+        AffineMap::get(split.size(), 0, gridDims, rewriter.getContext());
+    SmallVector<Value> operands = {view, scales};
+    SmallVector<AffineMap> maps = {all, perBlock};
+    if (zeroPoints) {
+      operands.push_back(zeroPoints);
+      maps.push_back(perBlock);
+    }
+    Type storage = getStorageType(codeType);
+    Value codes = buildMaterialized(
+        rewriter, loc, RankedTensorType::get(split, storage), operands, maps,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value x = buildCast(b, l, args[0], inElement, f64, false);
+          Value scale = buildCast(b, l, args[1], scaleType, f64, false);
+          Value q = arith::DivFOp::create(b, l, x, scale);
+          if (zpType)
             q = arith::AddFOp::create(
                 b, l, math::RoundEvenOp::create(b, l, q),
-                buildCast(b, l, zbits, zpType, b.getF64Type(), false));
-          }
-          return buildCast(b, l, q, b.getF64Type(), codeType, true);
+                buildCast(b, l, args[2], zpType, f64, false));
+          return buildCast(b, l, q, f64, codeType, true);
         });
+    if (!shape.empty())
+      codes = tensor::CollapseShapeOp::create(
+          rewriter, loc, RankedTensorType::get(shape, storage), codes, pairs);
     rewriter.replaceOp(op, buildPackedTensor(rewriter, loc, type, codes,
                                              scales, zeroPoints));
     return success();

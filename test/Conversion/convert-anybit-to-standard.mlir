@@ -77,28 +77,55 @@ func.func @matmul(%a: tensor<2x64xf32>, %w: tensor<64x3xi1, #anybit.packed<block
 // -----
 
 // quantize computes block statistics with one reduction over the input
-// viewed as [grid_0, block_0, grid_1, block_1] (a linalg.generic, which
-// is not inlined into each code's computation), the scales, the codes,
-// then packs all three planes. Symmetric scales take max |x| alone, of an
-// f32 input as the integers of its bits (which order as the values), and
-// the codes convert to i32 (cvttpd2dq; the clamp keeps them in range).
+// viewed as [grid_0, block_0, grid_1, block_1], then the scales and the
+// codes, each a linalg.generic (a tensor.generate would be inlined into
+// every use: the block's statistics into each scale, its scale into each
+// code), the codes over the same view with the block's scale an input
+// indexed by the grid dimensions (invariant in the loop over a block),
+// then packs both planes. Symmetric scales take max |x| alone, of an f32
+// input as the integers of its bits (which order as the values), and the
+// codes convert to i32 (cvttpd2dq; the clamp keeps them in range).
+// CHECK-DAG: #[[ALL:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[GRID:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d2)>
 // CHECK-LABEL: func.func @quantize
 // CHECK-SAME: -> tensor<8xi8>
 // CHECK: %[[VIEW:.*]] = tensor.expand_shape %{{.*}} {{\[\[}}0, 1], [2, 3]] output_shape [2, 1, 1, 8] : tensor<2x8xf32> into tensor<2x1x1x8xf32>
-// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel", "reduction"]} ins(%[[VIEW]] : tensor<2x1x1x8xf32>) outs(%{{.*}} : tensor<2x1xi32>)
+// CHECK: %[[ABSMAX:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel", "reduction"]} ins(%[[VIEW]] : tensor<2x1x1x8xf32>) outs(%{{.*}} : tensor<2x1xi32>)
 // CHECK: %[[BITS:.*]] = arith.bitcast %{{.*}} : f32 to i32
 // CHECK: %[[MAGNITUDE:.*]] = arith.andi %[[BITS]], %{{.*}} : i32
 // CHECK: arith.maxsi %{{.*}}, %[[MAGNITUDE]] : i32
-// CHECK-NOT: linalg.generic
+// CHECK: %[[SCALES:.*]] = linalg.generic {{.*}} ins(%[[ABSMAX]] : tensor<2x1xi32>) outs(%{{.*}} : tensor<2x1xf16>)
 // CHECK: arith.bitcast %{{.*}} : i32 to f32
+// CHECK: arith.divf
+// CHECK: %[[CODES:.*]] = linalg.generic {indexing_maps = [#[[ALL]], #[[GRID]], #[[ALL]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[VIEW]], %[[SCALES]] : tensor<2x1x1x8xf32>, tensor<2x1xf16>) outs(%{{.*}} : tensor<2x1x1x8xi2>)
 // CHECK: arith.divf
 // CHECK: math.roundeven
 // CHECK: arith.fptosi %{{.*}} : f64 to i32
+// CHECK: tensor.collapse_shape %[[CODES]] {{\[\[}}0, 1], [2, 3]] : tensor<2x1x1x8xi2> into tensor<2x8xi2>
+// CHECK: tensor.generate
 // CHECK: tensor.insert_slice
+// CHECK: tensor.generate
 // CHECK: tensor.insert_slice
 func.func @quantize(%x: tensor<2x8xf32>) -> tensor<2x8xi2, #anybit.packed<block = [1, 8], scale = f16>> {
   %q = anybit.quantize %x : tensor<2x8xf32> -> tensor<2x8xi2, #anybit.packed<block = [1, 8], scale = f16>>
   return %q : tensor<2x8xi2, #anybit.packed<block = [1, 8], scale = f16>>
+}
+
+// -----
+
+// Bytes in order (8-bit codes, row-major, no padding) are the data plane
+// themselves: no per-byte packing.
+// CHECK-LABEL: func.func @quantize_i8
+// CHECK-SAME: -> tensor<24xi8>
+// CHECK: %[[CODES:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<2x1x1x8xi8>)
+// CHECK: %[[MATRIX:.*]] = tensor.collapse_shape %[[CODES]] {{\[\[}}0, 1], [2, 3]] : tensor<2x1x1x8xi8> into tensor<2x8xi8>
+// CHECK: %[[BYTES:.*]] = tensor.collapse_shape %[[MATRIX]] {{\[\[}}0, 1]] : tensor<2x8xi8> into tensor<16xi8>
+// CHECK: tensor.insert_slice %[[BYTES]] into %{{.*}}[0] [16] [1] : tensor<16xi8> into tensor<24xi8>
+// CHECK: tensor.generate
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[16] [8] [1] : tensor<8xi8> into tensor<24xi8>
+func.func @quantize_i8(%x: tensor<2x8xf32>) -> tensor<2x8xi8, #anybit.packed<block = [1, 8], scale = f32>> {
+  %q = anybit.quantize %x : tensor<2x8xf32> -> tensor<2x8xi8, #anybit.packed<block = [1, 8], scale = f32>>
+  return %q : tensor<2x8xi8, #anybit.packed<block = [1, 8], scale = f32>>
 }
 
 // -----
