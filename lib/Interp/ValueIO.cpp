@@ -219,10 +219,13 @@ FailureOr<RtValue> valueFromLiteral(StringRef text, Type type, Location loc) {
   Type parseType =
       tensor ? Type(RankedTensorType::get(tensor.getShape(), wide)) : wide;
   // MLIR's parser takes a complex "(re, im)" for any element type and
-  // builds a malformed splat; no Anybit element is complex.
+  // builds a malformed splat; no Anybit element is complex, and no other
+  // attribute with parentheses (a location, a map) is a literal.
   if (text.contains('('))
     return emitError(loc) << "cannot read '" << text << "' as a literal of "
-                          << type << ": its elements are not complex";
+                          << type
+                          << ": expected numbers (e.g. dense<[1, 2]> or 3), "
+                             "not complex ones or another attribute";
   size_t numRead = 0;
   Attribute attr = parseAttribute(text, ctx, parseType, &numRead);
   if (!attr || numRead != text.size())

@@ -347,6 +347,17 @@ chooseEncoding(llvm::function_ref<FailureOr<std::string>(Location)> choose,
 }
 
 } // namespace
+} // namespace anybit::python
+
+template <>
+class pybind11::detail::type_caster<anybit::python::CompiledModule>
+    : public anybit::python::ConstructedCaster<anybit::python::CompiledModule> {
+};
+template <>
+class pybind11::detail::type_caster<anybit::python::Function>
+    : public anybit::python::ConstructedCaster<anybit::python::Function> {};
+
+namespace anybit::python {
 
 void bindCompile(py::module_ &m) {
   py::tuple targets(std::size(kTargets));

@@ -266,6 +266,32 @@ void bindPacked(py::module_ &m);
 void bindRun(py::module_ &m);
 void bindCompile(py::module_ &m);
 
+/// The caster of a bound class whose instances must be constructed: Python
+/// can make one without running its __init__ (`T.__new__(T)`), and
+/// pybind11 would then give the bindings uninitialized memory (it allocates
+/// a missing value lazily, for __init__ to construct in place). A TypeError
+/// instead.
+template <typename T>
+class ConstructedCaster : public py::detail::type_caster_base<T> {
+public:
+  bool load(py::handle src, bool convert) {
+    if (!py::detail::type_caster_base<T>::load(src, convert))
+      return false;
+    if (!PyObject_TypeCheck(src.ptr(), this->typeinfo->type))
+      return true; // an implicit conversion, constructed
+    auto *instance = reinterpret_cast<py::detail::instance *>(src.ptr());
+    if (!instance->get_value_and_holder(this->typeinfo).holder_constructed())
+      throw py::type_error(std::string(this->typeinfo->type->tp_name) +
+                           " object is not initialized (made by __new__ "
+                           "without __init__)");
+    return true;
+  }
+};
+
 } // namespace anybit::python
+
+template <>
+class pybind11::detail::type_caster<anybit::python::PackedArray>
+    : public anybit::python::ConstructedCaster<anybit::python::PackedArray> {};
 
 #endif // ANYBIT_PYTHON_CORE_H

@@ -259,3 +259,22 @@ def test_out_of_range_arguments_are_value_errors(call, message):
     with pytest.raises(ValueError, match=message):
         call()
 
+
+
+def test_objects_made_without_init_are_type_errors():
+    # T.__new__(T) skips __init__; pybind11 had handed the bindings
+    # uninitialized memory (a segfault).
+    packed = anybit.PackedArray.__new__(anybit.PackedArray)
+    module = anybit.Module.__new__(anybit.Module)
+    function = anybit.Function.__new__(anybit.Function)
+    real = anybit.compile(ADD)
+    for call in (lambda: repr(packed), lambda: packed.shape, lambda: packed.data,
+                 lambda: packed == packed, lambda: anybit.unpack(packed),
+                 lambda: anybit.dequantize(packed), lambda: repr(module),
+                 lambda: module.entries, lambda: function([1] * 4, [2] * 4),
+                 lambda: function.signature):
+        with pytest.raises(TypeError, match="not initialized"):
+            call()
+    # As an argument of a real call, too.
+    with pytest.raises((TypeError, ValueError)):
+        real.add(packed, [2] * 4)

@@ -32,11 +32,12 @@
 #include "llvm/Pass.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/Path.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -383,6 +384,23 @@ int main(int argc, char **argv) {
   }
   if (optLevel > 3) {
     llvm::errs() << "anybitc: -O" << optLevel << " is not 0..3\n";
+    return 1;
+  }
+  if (runEntry.getNumOccurrences() && runEntry.empty()) {
+    llvm::errs() << "anybitc: --run needs an entry: --run=ENTRY\n";
+    return 1;
+  }
+  if (runEntry.empty() &&
+      (inputs.getNumOccurrences() || outputDir.getNumOccurrences() || check)) {
+    llvm::errs() << "anybitc: --inputs, --outputs and --check apply to "
+                    "--run=ENTRY, which is missing\n";
+    return 1;
+  }
+  // As LLVM's tools do for bitcode: an object file would garble a terminal.
+  if (runEntry.empty() && emit == Emit::Obj && outputFile == "-" &&
+      llvm::sys::Process::StandardOutIsDisplayed()) {
+    llvm::errs() << "anybitc: not writing an object file to a terminal; use "
+                    "-o FILE, or redirect standard output\n";
     return 1;
   }
   if (!runEntry.empty() &&
