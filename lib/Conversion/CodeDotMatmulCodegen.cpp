@@ -97,6 +97,12 @@ struct CodeDotKernel : CodeKernel {
   // Scaled GEMVs: the unit sums every row of W starts from
   // (buildOffsetSums); null: computed per tile.
   Value offsetSums;
+  // How far apart a tile's rows of W are: 1 (adjacent), or N / rows
+  // (interleaved tiles, each row one sequential stream).
+  int64_t rowStride = 1;
+
+  /// Row `r` of the tile whose first row of W is `n0`.
+  Value rowOfW(Value n0, int64_t r) { return add(n0, r * rowStride); }
 
   /// acc + the byte dot products of `codes` (unsigned) and `activations`
   /// (signed), four bytes per i32 lane.
@@ -219,7 +225,7 @@ struct CodeDotKernel : CodeKernel {
           kb0, count, inRow, std::move(sums),
           [&](Value kb, bool inBounds, ValueRange args) {
             SmallVector<Value> into(args);
-            forBlock(kb, inBounds, add(n0, r), m0, rowsA,
+            forBlock(kb, inBounds, rowOfW(n0, r), m0, rowsA,
                      [&](int64_t part, int64_t a, Value codes,
                          Value activations) {
                        Value &sum = into[slot(part, a)];
@@ -409,7 +415,7 @@ struct CodeDotKernel : CodeKernel {
         });
     SmallVector<Value> next(accs);
     for (int64_t r = 0; r < rowsW; ++r) {
-      Value scales = laneScales(add(n0, r), unit, first, rowScales[r]);
+      Value scales = laneScales(rowOfW(n0, r), unit, first, rowScales[r]);
       for (int64_t a = 0; a < rowsA; ++a) {
         Value sum = partial[r * rowsA + a];
         if (accumulatorSets() == 2) // 2^s high + low, exact in int32
@@ -583,6 +589,20 @@ static int64_t rowsOfWPerTile(const CodeFormat &format, int64_t m,
   return 1;
 }
 
+/// Whether a scaled small batch takes two rows of W a tile, N / 2 apart,
+/// rather than one: each load of A' (and of its offset sums) then serves
+/// both rows, and each row is still one sequential stream. One row a tile
+/// loads as many bytes of A' a block as the block has codes times the rows
+/// of A, which bounds it on Zen 5 (4-bit weights at batch 4: 45 G
+/// weights/s with the weights in cache; loading wider offset sums made it
+/// slower, dropping them faster). With 32 vector registers only: the 8 f32
+/// and 8 int32 sums of 2 x 4 outputs stay in registers.
+static bool takesRowPairs(const CodeFormat &format, int64_t m, int64_t n,
+                          unsigned dotBits) {
+  return format.group && m >= 2 && m <= kRowsOfA && n % 2 == 0 &&
+         dotBits >= 512 && format.parts() == 1;
+}
+
 /// Whether `type` (M x K) is packed with one symmetric f16, bf16 or f32
 /// scale per row: [1, K] blocks, as anybit.quantize makes per token.
 static bool isRowScaled(RankedTensorType type) {
@@ -669,12 +689,16 @@ Value buildCodeDotMatmul(OpBuilder &b, Location loc, Value lhs,
         lhsEnc ? lhsEnc.getScale() : Type(),
         /*offsetSums=*/Value()};
     bool offsets = format.offset || format.highOffset;
-    if (format.group && rowsOfWPerTile(format, m, dotBits) == 1 && offsets)
+    if (format.group && m <= kRowsOfA && offsets)
       kernel.offsetSums = kernel.buildOffsetSums(m);
-    // Outputs [first, first + count) in tiles of `rowsW` rows of W.
-    auto columns = [&](int64_t first, int64_t count, int64_t rowsW) {
+    // Outputs [first, first + count) in tiles of `rowsW` rows of W,
+    // adjacent or `interleaved` (count / rowsW apart).
+    auto columns = [&](int64_t first, int64_t count, int64_t rowsW,
+                       bool interleaved = false) {
+      kernel.rowStride = interleaved ? count / rowsW : 1;
       return buildColumnTiles(
-          b, loc, m, count, rowsW, resultElement, [&](Value tile, Value col0) {
+          b, loc, m, count, rowsW, resultElement,
+          [&](Value tile, Value col0) {
             Value n0 = kernel.add(col0, first);
             Value rowScale = kernel.rowScaleBuffer(n0, rowsW);
             return buildRowChunks(
@@ -685,8 +709,11 @@ Value buildCodeDotMatmul(OpBuilder &b, Location loc, Value lhs,
                                                      rowScale)
                              : kernel.rowBlock(t, m0, rowsA, n0, rowsW);
                 });
-          });
+          },
+          interleaved);
     };
+    if (takesRowPairs(format, m, n, dotBits))
+      return columns(0, n, 2, /*interleaved=*/true);
     // Whole tiles of rowsOfW rows, then the last N mod rowsOfW in one.
     int64_t rowsOfW = rowsOfWPerTile(format, m, dotBits);
     int64_t whole = n / rowsOfW * rowsOfW;

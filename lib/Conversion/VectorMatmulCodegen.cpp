@@ -423,14 +423,16 @@ buildLoop(OpBuilder &b, Location loc, int64_t count, int64_t step,
 
 Value buildColumnTiles(OpBuilder &b, Location loc, int64_t m, int64_t n,
                        int64_t tileCols, Type element,
-                       function_ref<Value(Value, Value)> body) {
+                       function_ref<Value(Value, Value)> body,
+                       bool interleaved) {
   Value init = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{m, n},
                                        element);
-  return buildColumnTiles(b, loc, init, tileCols, body);
+  return buildColumnTiles(b, loc, init, tileCols, body, interleaved);
 }
 
 Value buildColumnTiles(OpBuilder &b, Location loc, Value init, int64_t tileCols,
-                       function_ref<Value(Value, Value)> body) {
+                       function_ref<Value(Value, Value)> body,
+                       bool interleaved) {
   auto type = cast<RankedTensorType>(init.getType());
   int64_t m = type.getDimSize(0), n = type.getDimSize(1);
   if (m == 0 || n == 0) // nothing to compute, and no tile to slice
@@ -440,14 +442,16 @@ Value buildColumnTiles(OpBuilder &b, Location loc, Value init, int64_t tileCols,
       ValueRange{init}, std::nullopt);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(forall.getBody());
-  Value col0 = arith::MulIOp::create(
-      b, loc, forall.getInductionVar(0),
-      arith::ConstantIndexOp::create(b, loc, tileCols));
+  Value col0 = forall.getInductionVar(0);
+  if (!interleaved)
+    col0 = arith::MulIOp::create(
+        b, loc, col0, arith::ConstantIndexOp::create(b, loc, tileCols));
   Value out = forall.getRegionIterArgs()[0];
   SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), col0};
   SmallVector<OpFoldResult> sizes = {b.getIndexAttr(m),
                                      b.getIndexAttr(tileCols)};
-  SmallVector<OpFoldResult> strides(2, b.getIndexAttr(1));
+  SmallVector<OpFoldResult> strides = {
+      b.getIndexAttr(1), b.getIndexAttr(interleaved ? n / tileCols : 1)};
   Value tile =
       tensor::ExtractSliceOp::create(b, loc, out, offsets, sizes, strides);
   tile = body(tile, col0);

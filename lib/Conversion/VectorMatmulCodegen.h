@@ -127,16 +127,21 @@ buildLoop(mlir::OpBuilder &b, mlir::Location loc, int64_t count, int64_t step,
 /// tiles of width `tileCols` (which divides N): `body(tile, col0)` returns
 /// the M x tileCols tile whose first column is `col0`, given its initial
 /// value. An empty M x N tensor has no tiles (`body` is not called).
+/// `interleaved` tiles are strided instead: tile t holds the columns
+/// t + j N / tileCols (col0 = t).
 mlir::Value
 buildColumnTiles(mlir::OpBuilder &b, mlir::Location loc, int64_t m, int64_t n,
                  int64_t tileCols, mlir::Type element,
-                 llvm::function_ref<mlir::Value(mlir::Value, mlir::Value)> body);
+                 llvm::function_ref<mlir::Value(mlir::Value, mlir::Value)> body,
+                 bool interleaved = false);
 
 /// The same over the tiles of `init` (M x N), each tile's initial value
 /// the init's.
-mlir::Value buildColumnTiles(
-    mlir::OpBuilder &b, mlir::Location loc, mlir::Value init, int64_t tileCols,
-    llvm::function_ref<mlir::Value(mlir::Value, mlir::Value)> body);
+mlir::Value
+buildColumnTiles(mlir::OpBuilder &b, mlir::Location loc, mlir::Value init,
+                 int64_t tileCols,
+                 llvm::function_ref<mlir::Value(mlir::Value, mlir::Value)> body,
+                 bool interleaved = false);
 
 /// `tile` with its rows [0, m) computed by `rowBlock(tile, row0, count)` in
 /// chunks of `chunk` rows: an scf.for over the whole chunks, then one call

@@ -414,3 +414,26 @@ func.func @gemv_e2m2(%a: tensor<1x256xi8>, %w: tensor<8x256x!anybit.float<e2m2>,
 // MADD: arith.shli %{{.*}}, %[[THREE]] : vector<16xi16>
 // MADD: %[[SIGNED:.*]] = anybit.x86_vpsignb
 // MADD: anybit.x86_vpmaddubsw %[[CODES]], %[[SIGNED]]
+
+// -----
+
+func.func @batch_pairs(%a: tensor<3x128xi8, #anybit.packed<block = [1, 128], scale = f32>>, %w: tensor<4x128xi4, #anybit.packed<block = [1, 32], scale = f16>>) -> tensor<3x4xf32> {
+  %c = anybit.matmul %a, %w {accumulator = f32, transpose_rhs} : tensor<3x128xi8, #anybit.packed<block = [1, 128], scale = f32>>, tensor<4x128xi4, #anybit.packed<block = [1, 32], scale = f16>> -> tensor<3x4xf32>
+  return %c : tensor<3x4xf32>
+}
+
+// A scaled small batch with 512-bit vpdpbusd takes two rows of W a tile,
+// t and t + N / 2 (each row one sequential stream), whose products share
+// each row of A's offset sums and A' loads; the tile's outputs are columns
+// t and t + 2. With 256 bits (16 registers), one row a tile.
+// ZMM-LABEL: func.func @batch_pairs(
+// ZMM: scf.forall (%[[T:.*]]) in (2) shared_outs(%[[Y:.*]] = %{{.*}}) -> (tensor<3x4xf32>)
+// ZMM: tensor.extract_slice %[[Y]][0, %[[T]]] [3, 2] [1, 2] : tensor<3x4xf32> to tensor<3x2xf32>
+// ZMM: %[[SEED:.*]] = arith.extsi %{{.*}} : vector<16xi16> to vector<16xi32>
+// ZMM: anybit.x86_vpdpbusd %[[SEED]],
+// ZMM: %[[SECOND:.*]] = arith.addi %[[T]], %{{.*}} : index
+// ZMM: arith.muli %[[SECOND]],
+// ZMM: anybit.x86_vpdpbusd %[[SEED]],
+// ZMM: tensor.parallel_insert_slice %{{.*}} into %[[Y]][0, %[[T]]] [3, 2] [1, 2] : tensor<3x2xf32> into tensor<3x4xf32>
+// CHECK-LABEL: func.func @batch_pairs(
+// CHECK: scf.forall (%{{.*}}) in (4)

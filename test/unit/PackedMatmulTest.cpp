@@ -233,6 +233,9 @@ protected:
 
   /// Float activations are multiples of 1/1000 in [-2, 2], times this.
   double activationScale = 1.0;
+  /// Whether codeDotKernel draws scaled small batches only (2..4 rows of A,
+  /// an even N: the kernel's two rows of W a tile, N / 2 apart).
+  bool smallBatches = false;
 
   anybit::RtValue randomActivations(RankedTensorType type) {
     anybit::ElementCodec codec(type.getElementType());
@@ -619,7 +622,9 @@ protected:
   /// whose 16-bit sums run over up to 15 blocks (2-bit codes: 10).
   std::string codeDotKernel(int index) {
     int64_t m = rng() % 6 ? 1 : 2 + rng() % 4, n = 1 + rng() % 12;
-    if (rng() % 4 == 0) {
+    if (smallBatches)
+      m = 2 + rng() % 3, n = 2 * (1 + rng() % 8);
+    if (!smallBatches && rng() % 4 == 0) {
       std::string element = rng() % 4 == 0
                                 ? std::string("!anybit.trit")
                                 : std::string(rng() % 2 ? "i" : "ui") +
@@ -638,7 +643,8 @@ protected:
                              std::to_string(1 + rng() % 8);
     int64_t group = int64_t(32) << (rng() % 4);
     int64_t k = group * (2 + rng() % 11);
-    if (rng() % 8 == 0) {
+    if (smallBatches) {
+    } else if (rng() % 8 == 0) {
       group = 64;
       k = group * (65 + rng() % 3);
       n = 1 + rng() % 3;
@@ -1124,6 +1130,26 @@ TEST_F(PackedMatmulTest, CodeDotKernelMatchesTheReferenceVM) {
   std::cout << "[   INFO   ] " << taken << " of " << functions
             << " kernels are the code-dot kernel's\n";
   EXPECT_GE(taken * 2, functions);
+}
+
+TEST_F(PackedMatmulTest, CodeDotKernelRowPairsMatchTheReferenceVM) {
+  // Scaled batches of 2..4 rows with vpdpbusd: two rows of W a tile, N / 2
+  // apart, sharing each load of A' and of its offset sums (and the other
+  // layouts, for sign-magnitude floats); with VBMI and without, on 1 and 2
+  // threads.
+  smallBatches = true;
+  int cases = 0;
+  for (int module = 0; module < 4 * anybit::test::sweepScale(); ++module) {
+    std::string source;
+    for (int f = 0; f < 6; ++f)
+      source += codeDotKernel(f);
+    anybit::CPUCompileOptions options;
+    options.threads = module / 2 % 2 ? 2 : 1;
+    options.features = module % 2 ? "-avx512vbmi" : "";
+    cases += compareWithTheVM(source, options, /*extremeRun=*/true);
+  }
+  smallBatches = false;
+  EXPECT_EQ(cases, 72 * anybit::test::sweepScale());
 }
 
 // The code-dot kernel sums each group exactly: every lane of a block starts
