@@ -1,15 +1,17 @@
-//===- JitTest.cpp - What the CPU JIT shows a debugger --------------------===//
+//===- JitTest.cpp - What the CPU JIT shows a debugger, and its errors ----===//
 //
 // With CPUCompileOptions::registerWithDebugger (anybitc --run), the JIT
 // registers each module it links with GDB's JIT interface (the
 // `__jit_debug_descriptor` list that debuggers read), so that a debugger
 // names JIT-compiled kernels in backtraces; by default it registers none.
+// Errors from LLVM's code generation are diagnostics.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Anybit/AnybitDialect.h"
 #include "anybit/Target/CPU.h"
 
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/Parser/Parser.h"
@@ -90,6 +92,40 @@ TEST_F(JitTest, RegistersNothingByDefault) {
   auto exe = anybit::CPUExecutable::compile(*module, {});
   ASSERT_TRUE(mlir::succeeded(exe));
   EXPECT_EQ(__jit_debug_descriptor.first_entry, before);
+}
+
+// Code LLVM cannot generate (an f32 in a register without SSE2) is a diagnostic
+// at the function, from the JIT and from object emission alike, not
+// LLVM's default handler, which printed it without a location and exited
+// the process (a library's caller, Python's interpreter).
+TEST_F(JitTest, CodeLLVMCannotGenerateIsADiagnostic) {
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceString<mlir::ModuleOp>(R"mlir(
+        func.func @to_e3m2(%a: tensor<8xi8>) -> tensor<8x!anybit.float<e3m2>> {
+          %f = anybit.cast %a : tensor<8xi8> to tensor<8x!anybit.float<e3m2>>
+          return %f : tensor<8x!anybit.float<e3m2>>
+        })mlir",
+                                              &context);
+  ASSERT_TRUE(module);
+  anybit::CPUCompileOptions options;
+  options.features = "-sse2";
+  std::string diagnostics;
+  mlir::ScopedDiagnosticHandler capture(&context, [&](mlir::Diagnostic &d) {
+    diagnostics += d.str() + "\n";
+    return mlir::success();
+  });
+  EXPECT_TRUE(mlir::failed(anybit::CPUExecutable::compile(*module, options)));
+  EXPECT_NE(diagnostics.find("LLVM cannot generate code for 'to_e3m2': SSE2 "
+                             "register return with SSE2 disabled"),
+            std::string::npos)
+      << diagnostics;
+  diagnostics.clear();
+  ASSERT_TRUE(mlir::succeeded(anybit::lowerToLLVMDialect(*module, options)));
+  EXPECT_TRUE(mlir::failed(
+      anybit::emitForCPU(*module, options, anybit::CPUEmitKind::Object)));
+  EXPECT_NE(diagnostics.find("LLVM cannot generate code for 'to_e3m2'"),
+            std::string::npos)
+      << diagnostics;
 }
 
 } // namespace

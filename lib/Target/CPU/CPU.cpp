@@ -17,6 +17,8 @@
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/IR/DiagnosticInfo.h"
+#include "llvm/IR/DiagnosticPrinter.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
@@ -368,6 +370,61 @@ static void addBFloatRuntime(llvm::Module &module) {
   b.CreateRet(b.CreateBitCast(b.CreateTrunc(high, i16), bf16));
 }
 
+/// The errors LLVM reported through an LLVMContext (code generation it
+/// cannot do, e.g. an f32 return with SSE2 disabled), each once, with the
+/// function it was generating where it says.
+struct LLVMErrors {
+  llvm::SmallVector<std::pair<std::string, std::string>> errors;
+
+  /// An error diagnostic at the location of the function it names (else
+  /// the module's), for the first error; failure.
+  LogicalResult report(ModuleOp module) const {
+    auto [function, message] = errors.front();
+    Location loc = module.getLoc();
+    if (Operation *func = SymbolTable::lookupSymbolIn(module, function))
+      loc = func->getLoc(); // a func.func or, lowered, an llvm.func
+    InFlightDiagnostic diag = emitError(loc) << "LLVM cannot generate code";
+    if (!function.empty())
+      diag << " for '" << function << "'";
+    return diag << ": " << message;
+  }
+};
+
+/// Collects LLVMErrors: LLVM's default handler prints them without a
+/// location and exits the process. Shared, so that the JIT, which owns
+/// the context and generates code as it links, may report after the
+/// capture's scope.
+struct LLVMErrorCapture : llvm::DiagnosticHandler {
+  std::shared_ptr<LLVMErrors> errors = std::make_shared<LLVMErrors>();
+
+  bool handleDiagnostics(const llvm::DiagnosticInfo &info) override {
+    if (info.getSeverity() != llvm::DS_Error)
+      return false; // warnings and remarks as LLVM prints them
+    std::string function, message;
+    llvm::raw_string_ostream os(message);
+    if (auto *unsupported =
+            llvm::dyn_cast<llvm::DiagnosticInfoUnsupported>(&info)) {
+      function = unsupported->getFunction().getName().str();
+      os << unsupported->getMessage();
+    } else {
+      llvm::DiagnosticPrinterRawOStream printer(os);
+      info.print(printer);
+    }
+    std::pair<std::string, std::string> error = {function, message};
+    if (!llvm::is_contained(errors->errors, error))
+      errors->errors.push_back(std::move(error));
+    return true;
+  }
+
+  /// Installs a capture on `context`; its errors, as they come.
+  static std::shared_ptr<LLVMErrors> install(llvm::LLVMContext &context) {
+    auto handler = std::make_unique<LLVMErrorCapture>();
+    std::shared_ptr<LLVMErrors> errors = handler->errors;
+    context.setDiagnosticHandler(std::move(handler));
+    return errors;
+  }
+};
+
 /// `module`, lowered to the LLVM dialect, as LLVM IR in `context` for `tm`,
 /// optimized at the options' level.
 static FailureOr<std::unique_ptr<llvm::Module>>
@@ -397,6 +454,8 @@ FailureOr<std::string> emitForCPU(ModuleOp module,
   if (failed(tm))
     return failure();
   llvm::LLVMContext llvmContext;
+  std::shared_ptr<LLVMErrors> llvmErrors =
+      LLVMErrorCapture::install(llvmContext);
   FailureOr<std::unique_ptr<llvm::Module>> llvmModule =
       translateAndOptimize(module, options, **tm, llvmContext);
   if (failed(llvmModule))
@@ -416,6 +475,8 @@ FailureOr<std::string> emitForCPU(ModuleOp module,
   if ((*tm)->addPassesToEmitFile(codegen, bufferStream, nullptr, fileType))
     return emitError(loc) << "the target cannot emit this file type";
   codegen.run(**llvmModule);
+  if (!llvmErrors->errors.empty())
+    return llvmErrors->report(module);
   return std::string(buffer.str());
 }
 
@@ -449,6 +510,8 @@ CPUExecutable::compile(ModuleOp module, const CPUCompileOptions &options) {
       failed(runCPUPipeline(*clone, options, **tm)))
     return failure();
   auto llvmContext = std::make_unique<llvm::LLVMContext>();
+  std::shared_ptr<LLVMErrors> llvmErrors =
+      LLVMErrorCapture::install(*llvmContext);
   FailureOr<std::unique_ptr<llvm::Module>> llvmModule =
       translateAndOptimize(*clone, options, **tm, *llvmContext);
   if (failed(llvmModule))
@@ -473,6 +536,9 @@ CPUExecutable::compile(ModuleOp module, const CPUCompileOptions &options) {
              << "': " << llvm::toString(fn.takeError());
     exe->entries[name] = *fn;
   }
+  // The JIT generated the code as it linked the entries.
+  if (!llvmErrors->errors.empty())
+    return llvmErrors->report(module);
   return exe;
 }
 
