@@ -456,10 +456,12 @@ struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
       pairs.push_back({int64_t(2 * d), int64_t(2 * d + 1)});
       gridDims.push_back(rewriter.getAffineDimExpr(2 * d));
     }
+    // (In storage form: an emulated float's bits.)
+    Type stored = cast<RankedTensorType>(input.getType()).getElementType();
     Value view = input;
     if (!shape.empty())
       view = tensor::ExpandShapeOp::create(
-          rewriter, loc, RankedTensorType::get(split, inElement), input, pairs);
+          rewriter, loc, RankedTensorType::get(split, stored), input, pairs);
 
     enum class Extreme { Min, Max, AbsMax };
     // min(min x, 0), max(max x, 0) or max(max |x|, 0) of each block: one

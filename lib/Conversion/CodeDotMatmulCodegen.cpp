@@ -190,8 +190,9 @@ struct CodeDotKernel : CodeKernel {
     return shiftedToBit7(field, format.signBit);
   }
 
-  /// Blocks [kb0, kb0 + count) (P V codes of each row) of rows n0.. of W
-  /// against rows m0.. of A', added to `accs` (part, then row of W, then
+  /// Blocks [kb0, kb0 + count) (P V codes of each row) of the tile's rows
+  /// of W (rowOfW(n0, r), r < rowsW) against rows m0.. of A', added to
+  /// `accs` (part, then row of W, then
   /// row of A), one row of W after the other. Reads of W stay inside the
   /// buffer when `inBounds`; the last blocks of a row may read past it
   /// (into the next row, or padding at the end), where A' is zero. Without
@@ -282,7 +283,8 @@ struct CodeDotKernel : CodeKernel {
   }
 
   /// Blocks of the integer sums a run: as many as stay exact in 16 bits,
-  /// in tiles of one row of W (GEMVs, small batches); tiles of several
+  /// in tiles of one row of W (GEMVs, small batches without vpdpbusd, which
+  /// alone takes pair sums); tiles of several
   /// widen every block, whose 16-bit sums for every row of W and of A would
   /// otherwise stay live across the run (4 x 4 of them, on 16 registers).
   int64_t blocksPerRun(int64_t rowsW) const {
@@ -338,10 +340,10 @@ struct CodeDotKernel : CodeKernel {
   /// negatedOffsetSums of every row of A, unit and part with an offset,
   /// as a tensor<parts x M x units x lanes> (offsetSumStorage), computed
   /// before the tiles:
-  /// a GEMV's (or a small batch's) tiles are single rows of W, which would
-  /// each compute them again, as many dot products as their own for 2-bit
-  /// codes. (Tiles of several rows of W, for more rows of A, compute them
-  /// per tile: this tensor grows with M.)
+  /// a GEMV's (or a small batch's) tiles are one or two rows of W, which
+  /// would each compute them again, as many dot products as their own for
+  /// 2-bit codes. (Tiles of several rows of W, for more rows of A, compute
+  /// them per tile: this tensor grows with M.)
   Value buildOffsetSums(int64_t m) {
     Units u = units();
     int64_t lanes = vectorBytes / 4;
@@ -478,8 +480,8 @@ struct CodeDotKernel : CodeKernel {
     return tile;
   }
 
-  /// Rows m0..m0+rowsA of the tile of outputs n0..n0+rowsW, inserted into
-  /// `tile` (M x rowsW).
+  /// Rows m0..m0+rowsA of the tile of outputs rowOfW(n0, r), r < rowsW,
+  /// inserted into `tile` (M x rowsW).
   Value rowBlock(Value tile, Value m0, int64_t rowsA, Value n0,
                  int64_t rowsW) {
     // Blocks whose read ends inside the row, then the rest.
@@ -575,7 +577,8 @@ Value buildHasMinimum(OpBuilder &b, Location loc, Value lhs) {
 /// weights/s against 152). With vpmaddubsw (`dotProducts` false) the four
 /// streams are what bounds it: on Zen 3 one row a tile ran trits 3.1x
 /// faster (28 -> 84% of the bandwidth). Scaled products of up to kRowsOfA
-/// rows of A (small batches) take one row of W too: 4 x 4 tiles, with
+/// rows of A (small batches) take one row of W too, or two N / 2 apart
+/// with 512-bit vpdpbusd (takesRowPairs): 4 x 4 tiles, with
 /// their 16 f32 and 16 int32 sums,
 /// spilled registers every block, and read 4 streams (batch 4 from DRAM:
 /// 4-bit weights 33 -> 45 G weights/s, 3-bit 28 -> 43). Wider products

@@ -260,7 +260,6 @@ def test_out_of_range_arguments_are_value_errors(call, message):
         call()
 
 
-
 def test_objects_made_without_init_are_type_errors():
     # T.__new__(T) skips __init__; pybind11 had handed the bindings
     # uninitialized memory (a segfault).

@@ -166,3 +166,23 @@ def test_integer_input_reads_as_f64():
     q = anybit.quantize(x, "i8", group_size=32)
     codes, scales = ref.quantize_int_symmetric(x, 8, 32)
     np.testing.assert_array_equal(anybit.unpack(q), codes)
+
+
+@pytest.mark.parametrize("input_type", ["f8E4M3FN", "!anybit.float<e3m2>", "f16", "f64"])
+@pytest.mark.parametrize("code, scale", [("i4", "f16"), ("i8", "f32"), ("f4E2M1FN", "f8E8M0FNU")])
+def test_compiled_quantize_matches_the_vm_for_every_input_format(input_type, code, scale):
+    # Inputs stored as other integers than the float they are (emulated
+    # formats: their bits) as well as native ones, codes packed by bytes
+    # and below them, grouped along rows and columns.
+    t = "tensor<4x64x%s, #anybit.packed<block = [2, 16], scale = %s>>" % (code, scale)
+    src = """func.func @q(%%x: tensor<4x64x%s>) -> %s {
+  %%q = anybit.quantize %%x : tensor<4x64x%s> -> %s
+  return %%q : %s
+}""" % (input_type, t, input_type, t, t)
+    x = np.random.default_rng(3).uniform(-6, 6, size=(4, 64)).astype(np.float32)
+    x = anybit.unpack(anybit.pack(x, anybit.canonical_dtype(input_type.replace(
+        "!anybit.float<", "").rstrip(">")) if input_type.startswith("!") else input_type))
+    compiled = anybit.compile(src).q(x)
+    expected = anybit.interpret(src, "q", x)
+    np.testing.assert_array_equal(compiled.data, expected.data)
+    np.testing.assert_array_equal(compiled.scales, expected.scales)

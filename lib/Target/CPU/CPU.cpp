@@ -370,8 +370,11 @@ static void addBFloatRuntime(llvm::Module &module) {
   b.CreateRet(b.CreateBitCast(b.CreateTrunc(high, i16), bf16));
 }
 
-/// The errors LLVM reported through an LLVMContext (code generation it
-/// cannot do, e.g. an f32 return with SSE2 disabled), each once, with the
+namespace {
+
+/// The errors LLVM reported through an LLVMContext's diagnostics (code
+/// generation it cannot do, e.g. an f32 return with SSE2 disabled; not its
+/// fatal errors, which still end the process), each once, with the
 /// function it was generating where it says.
 struct LLVMErrors {
   llvm::SmallVector<std::pair<std::string, std::string>> errors;
@@ -393,7 +396,8 @@ struct LLVMErrors {
 /// Collects LLVMErrors: LLVM's default handler prints them without a
 /// location and exits the process. Shared, so that the JIT, which owns
 /// the context and generates code as it links, may report after the
-/// capture's scope.
+/// capture's scope. (The JIT runs a module's constructors as it links it,
+/// before the errors are checked; Anybit's modules have none.)
 struct LLVMErrorCapture : llvm::DiagnosticHandler {
   std::shared_ptr<LLVMErrors> errors = std::make_shared<LLVMErrors>();
 
@@ -424,6 +428,8 @@ struct LLVMErrorCapture : llvm::DiagnosticHandler {
     return errors;
   }
 };
+
+} // namespace
 
 /// `module`, lowered to the LLVM dialect, as LLVM IR in `context` for `tm`,
 /// optimized at the options' level.
@@ -460,6 +466,8 @@ FailureOr<std::string> emitForCPU(ModuleOp module,
       translateAndOptimize(module, options, **tm, llvmContext);
   if (failed(llvmModule))
     return failure();
+  if (!llvmErrors->errors.empty())
+    return llvmErrors->report(module);
   std::string out;
   llvm::raw_string_ostream os(out);
   if (kind == CPUEmitKind::LLVMIR) {
@@ -530,6 +538,10 @@ CPUExecutable::compile(ModuleOp module, const CPUCompileOptions &options) {
   for (const auto &signature : exe->signatures) {
     StringRef name = signature.getKey();
     auto fn = exe->jit->lookupPacked(name);
+    if (!fn && !llvmErrors->errors.empty()) { // the cause, where LLVM said
+      llvm::consumeError(fn.takeError());
+      return llvmErrors->report(module);
+    }
     if (!fn)
       return emitError(entryLocs.at(name))
              << "cannot link '" << name
