@@ -465,8 +465,10 @@ TEST_F(DifferentialTest, QuantizeAtRandomWidths) {
   for (int module = 0; module < 6 * anybit::test::sweepScale(); ++module) {
     std::string source;
     for (int f = 0; f < 15; ++f) {
-      static const char *inputs[] = {"f32", "f16", "bf16", "f64"};
-      std::string in = inputs[rng() % 4];
+      // Native floats and emulated ones (stored as their bits).
+      static const char *inputs[] = {"f32", "f16",      "bf16",
+                                     "f64", "f8E4M3FN", "!anybit.float<e3m3>"};
+      std::string in = inputs[rng() % std::size(inputs)];
       bool useInt = rng() % 3 != 0;
       std::string code =
           useInt ? (rng() % 2 ? "i" : "ui") + std::to_string(2 + rng() % 15)
