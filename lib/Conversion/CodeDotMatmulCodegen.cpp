@@ -459,13 +459,13 @@ struct CodeDotKernel : CodeKernel {
       for (int64_t i = 0; i < outputs; ++i)
         accs[i] = arith::AddFOp::create(b, loc, accs[i],
                                         accs[c * outputs + i]);
+    // The lanes hold partial sums in no order that matters: a tree, all
+    // the tile's outputs folded together.
+    SmallVector<Value> sums =
+        buildLaneSums(b, loc, ArrayRef<Value>(accs).take_front(outputs));
     for (int64_t r = 0; r < rowsW; ++r)
       for (int64_t a = 0; a < rowsA; ++a) {
-        // The lanes hold partial sums in no order that matters: a tree.
-        Value sum = vector::ReductionOp::create(
-            b, loc, vector::CombiningKind::ADD, accs[r * rowsA + a],
-            arith::FastMathFlags::reassoc);
-        sum = tableSumAsValue(sum);
+        Value sum = tableSumAsValue(sums[r * rowsA + a]);
         if (lhsBytes) { // times A's row scale, once
           int64_t bytesPer = lhsScale.getIntOrFloatBitWidth() / 8;
           Value at = add(mul(add(m0, a), bytesPer), lhsScaleBase);

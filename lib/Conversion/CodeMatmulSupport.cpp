@@ -202,4 +202,65 @@ Value buildTreeSum(OpBuilder &b, Location loc, ArrayRef<Value> values) {
                                buildTreeSum(b, loc, values.drop_front(half)));
 }
 
+SmallVector<Value> buildLaneSums(OpBuilder &b, Location loc,
+                                 ArrayRef<Value> vectors) {
+  auto type = cast<VectorType>(vectors.front().getType());
+  int64_t lanes = type.getNumElements();
+  bool isFloat = isa<FloatType>(type.getElementType());
+  auto add = [&](Value x, Value y) -> Value {
+    if (isFloat)
+      return arith::AddFOp::create(b, loc, x, y);
+    return arith::AddIOp::create(b, loc, x, y);
+  };
+  // The largest power of two of the vectors, at most one per lane, fold
+  // into one; the rest go the same way after them.
+  int64_t p = 1;
+  while (2 * p <= int64_t(vectors.size()) && 2 * p <= lanes)
+    p *= 2;
+  SmallVector<Value> sums;
+  if (p == 1) {
+    auto flags =
+        isFloat ? arith::FastMathFlags::reassoc : arith::FastMathFlags::none;
+    sums.push_back(vector::ReductionOp::create(
+        b, loc, vector::CombiningKind::ADD, vectors.front(), flags));
+  } else {
+    // Each folded vector holds `count` vectors' partial sums, `width`
+    // lanes each, in order.
+    SmallVector<Value> folded(vectors.take_front(p));
+    int64_t width = lanes, count = 1;
+    while (folded.size() > 1) {
+      SmallVector<Value> next;
+      SmallVector<int64_t> low, high; // each segment's halves, both vectors
+      for (int64_t from : {int64_t(0), lanes})
+        for (int64_t s = 0; s < count; ++s)
+          for (int64_t l = 0; l < width / 2; ++l) {
+            low.push_back(from + s * width + l);
+            high.push_back(from + s * width + width / 2 + l);
+          }
+      for (size_t i = 0; i < folded.size(); i += 2)
+        next.push_back(add(
+            vector::ShuffleOp::create(b, loc, folded[i], folded[i + 1], low),
+            vector::ShuffleOp::create(b, loc, folded[i], folded[i + 1], high)));
+      folded = std::move(next);
+      width /= 2;
+      count *= 2;
+    }
+    // Each segment reduced: its lanes added across (lane l of every
+    // segment at once), then its first lane.
+    Value sum = folded.front();
+    for (int64_t w = width / 2; w >= 1; w /= 2) {
+      SmallVector<int64_t> shifted;
+      for (int64_t l = 0; l < lanes; ++l)
+        shifted.push_back(l % width + w < width ? l + w : l);
+      sum = add(sum, vector::ShuffleOp::create(b, loc, sum, sum, shifted));
+    }
+    for (int64_t s = 0; s < count; ++s)
+      sums.push_back(
+          vector::ExtractOp::create(b, loc, sum, ArrayRef<int64_t>{s * width}));
+  }
+  if (int64_t(vectors.size()) > p)
+    sums.append(buildLaneSums(b, loc, vectors.drop_front(p)));
+  return sums;
+}
+
 } // namespace anybit::codegen

@@ -434,6 +434,14 @@ func.func @batch_pairs(%a: tensor<3x128xi8, #anybit.packed<block = [1, 128], sca
 // ZMM: %[[SECOND:.*]] = arith.addi %[[T]], %{{.*}} : index
 // ZMM: arith.muli %[[SECOND]],
 // ZMM: anybit.x86_vpdpbusd %[[SEED]],
+// The tile's 6 outputs are summed together: 4 folded into one vector (the
+// lower halves of two vectors' lanes against their upper halves, then
+// quarters), each reduced within its 4 lanes, then 2 more.
+// ZMM: vector.shuffle %{{.*}}, %{{.*}} [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23] : vector<16xf32>, vector<16xf32>
+// ZMM: vector.shuffle %{{.*}}, %{{.*}} [0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27] : vector<16xf32>, vector<16xf32>
+// ZMM: vector.extract %{{.*}}[12] : f32 from vector<16xf32>
+// ZMM: vector.extract %{{.*}}[8] : f32 from vector<16xf32>
+// ZMM-NOT: vector.reduction
 // ZMM: tensor.parallel_insert_slice %{{.*}} into %[[Y]][0, %[[T]]] [3, 2] [1, 2] : tensor<3x2xf32> into tensor<3x4xf32>
 // CHECK-LABEL: func.func @batch_pairs(
 // CHECK: scf.forall (%{{.*}}) in (4)
