@@ -186,3 +186,52 @@ def test_compiled_quantize_matches_the_vm_for_every_input_format(input_type, cod
     expected = anybit.interpret(src, "q", x)
     np.testing.assert_array_equal(compiled.data, expected.data)
     np.testing.assert_array_equal(compiled.scales, expected.scales)
+
+
+@pytest.mark.parametrize("case", range(12))
+def test_large_arrays_take_a_compiled_kernel_with_the_vms_results(case, monkeypatch):
+    # quantize compiles anybit.quantize for large arrays; every array here
+    # takes that path, whose packed bytes, scales and zero points must be
+    # the VM's.
+    monkeypatch.setattr(anybit, "_COMPILED_QUANTIZE_MIN_ELEMENTS", 0)
+    compiles = []
+    compile_ = anybit.compile
+    monkeypatch.setattr(anybit, "compile",
+                        lambda source: compiles.append(source) or compile_(source))
+    rng = np.random.default_rng(100 + case)
+    dtype, scale, symmetric = [
+        ("i4", "f16", True), ("ui4", "f16", False), ("i8", "f32", True),
+        ("i3", "bf16", True), ("i5", "f16", False), ("e2m1", "f8E8M0FNU", True),
+        ("e3m2", "f16", True), ("i2", "f32", False), ("f8E4M3FN", "f16", True),
+        ("i6", "f8E8M0FNU", True), ("ui8", "bf16", False), ("i1", "f16", True),
+    ][case]
+    shape = [(8, 64), (3, 4, 32), (64, 16)][case % 3]
+    axis = [-1, 1, 0][case % 3]
+    group = [32, 4, 16][case % 3]
+    x = (rng.standard_normal(shape) * 10.0 ** rng.integers(-3, 4)).astype(
+        [np.float32, np.float16, np.float64][case % 3])
+    x.flat[0] = 0.0
+    got = anybit.quantize(x, dtype, group_size=group, symmetric=symmetric,
+                          axis=axis, scale_dtype=scale)
+    block = [1] * len(shape)
+    block[axis] = group
+    encoding = {"block": block, "scale": scale}
+    if not symmetric:
+        encoding["zero_point"] = dtype
+    assert got == anybit._anybit.quantize(x, dtype, encoding)
+    assert len(compiles) == 1 and "anybit.quantize" in compiles[0]
+
+
+def test_large_arrays_the_vm_must_judge_still_go_to_it(monkeypatch):
+    monkeypatch.setattr(anybit, "_COMPILED_QUANTIZE_MIN_ELEMENTS", 0)
+    x = np.ones((4, 32), np.float32)
+    x[1, 3] = np.nan
+    with pytest.raises(anybit.CompileError, match="non-finite"):
+        anybit.quantize(x, "i4")
+    # A scale that f16 flushes to zero is the VM's error.
+    with pytest.raises(anybit.CompileError, match="cannot represent"):
+        anybit.quantize(np.full((4, 32), 1e-30, np.float32), "i4")
+    # A scale past f16's range saturates, as the VM does it.
+    big = np.full((4, 32), 1e30, np.float32)
+    assert anybit.quantize(big, "i4") == anybit._anybit.quantize(
+        big, "i4", {"block": [1, 32], "scale": "f16"})
