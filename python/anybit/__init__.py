@@ -467,7 +467,8 @@ def quantize(array, dtype, group_size=32, symmetric=True, axis=-1, scale_dtype="
     A block of zeros gets ``s = 1``.
 
     Arrays of a million elements and more are quantized by a compiled
-    ``anybit.quantize`` kernel (compiled once per shape and types), whose
+    ``anybit.quantize`` kernel (per shape and types, kept in
+    :func:`compile`'s cache), whose
     results are the reference VM's bit for bit; smaller ones, non-finite
     ones, and blocks whose scale nears the scale dtype's limits go to the
     VM, which raises where the op is an error.
@@ -557,11 +558,13 @@ def _quantize_compiled(array, dtype, encoding, axis, group):
     or None where the VM should take it (small or non-finite arrays, other
     types, or a block whose scale lies near the scale dtype's limits, where
     the VM may reject it)."""
-    if not isinstance(array, _np.ndarray) or array.size < _COMPILED_QUANTIZE_MIN_ELEMENTS:
+    # (Not an ndarray's subclass: a masked array's statistics skip what the
+    # VM reads.)
+    if type(array) is not _np.ndarray or array.size < _COMPILED_QUANTIZE_MIN_ELEMENTS:
         return None
-    try:  # bad dtypes are the VM's to report
+    try:  # types the VM does not take are the VM's to report
         scale_range = _COMPILED_QUANTIZE_SCALES.get(canonical_dtype(encoding["scale"]))
-        qmin, qmax = _anybit.code_range(dtype)
+        qmin, qmax = _anybit.quantize_code_range(dtype, encoding)
         result = _anybit.tensor_type(array.shape, dtype, encoding)
     except ValueError:
         return None

@@ -10,6 +10,8 @@
 
 #include "Core.h"
 
+#include "Anybit/ElementTypes.h"
+
 #include "anybit/Interp/Interpreter.h"
 #include "anybit/Interp/ValueIO.h"
 
@@ -220,8 +222,10 @@ Type floatTypeOf(const NpyArray &array) {
   return Float64Type::get(ctx);
 }
 
-PackedArray quantize(py::object array, py::object dtype, py::object encoding) {
-  ContextLock lock;
+/// The code type and encoding of a quantize, checked as the VM takes them
+/// (a ValueError otherwise). With the context lock held.
+std::pair<Type, PackedEncodingAttr> quantizeTypes(py::object dtype,
+                                                  py::object encoding) {
   Type code = dtypeFromObject(dtype);
   if (code.isIndex())
     throwValueError("index is not a code type");
@@ -244,6 +248,12 @@ PackedArray quantize(py::object array, py::object dtype, py::object encoding) {
     if (!isa<IntegerType>(zp))
       throwValueError("zero points must be integers, got " + dtypeName(zp));
   }
+  return {code, enc};
+}
+
+PackedArray quantize(py::object array, py::object dtype, py::object encoding) {
+  ContextLock lock;
+  auto [code, enc] = quantizeTypes(dtype, encoding);
   NpyArray npy = npyFromObject(array, "array");
   if (npy.shape.empty())
     throwValueError("quantize needs an array of rank 1 or more, got a scalar");
@@ -284,6 +294,16 @@ void bindRun(py::module_ &m) {
         py::arg("entry"), py::arg("args"),
         "Runs `entry` of the MLIR text `source` (diagnostics name it "
         "`name`) on the reference VM; see anybit.interpret.");
+  m.def(
+      "quantize_code_range",
+      [](py::object dtype, py::object encoding) {
+        ContextLock lock;
+        return getCodeRange(quantizeTypes(dtype, encoding).first);
+      },
+      py::arg("dtype"), py::arg("encoding"),
+      "The (smallest, largest) code of a quantize to `dtype` with "
+      "`encoding`, as its formulas take them (code_range of 'i4': (-8.0, "
+      "7.0)); a ValueError where quantize takes neither.");
   m.def("quantize", &quantize, py::arg("array"), py::arg("dtype"),
         py::arg("encoding"),
         "Runs anybit.quantize of `array` into tensor<shape x dtype, "

@@ -2,8 +2,6 @@
 
 #include "Core.h"
 
-#include "Anybit/ElementTypes.h"
-
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringExtras.h"
@@ -370,16 +368,6 @@ void bindTypes(py::module_ &m) {
       py::arg("dtype"),
       "The canonical dtype string: canonical_dtype('e4m3fn') == 'e4m3, fn', "
       "canonical_dtype(numpy.uint8) == 'ui8'.");
-  m.def(
-      "code_range",
-      [](py::object dtype) {
-        ContextLock lock;
-        return getCodeRange(dtypeFromObject(dtype));
-      },
-      py::arg("dtype"),
-      "The (smallest, largest) code of a dtype, as anybit.quantize's "
-      "formulas take them: code_range('i4') == (-8.0, 7.0), "
-      "code_range('e2m1') == (-6.0, 6.0).");
   m.def(
       "encoding_text",
       [](py::object encoding) {

@@ -231,6 +231,17 @@ def test_large_arrays_the_vm_must_judge_still_go_to_it(monkeypatch):
     # A scale that f16 flushes to zero is the VM's error.
     with pytest.raises(anybit.CompileError, match="cannot represent"):
         anybit.quantize(np.full((4, 32), 1e-30, np.float32), "i4")
+    # Codes quantize does not take are ValueErrors, as on the VM.
+    x = np.ones((4, 32), np.float32)
+    for code in ["!anybit.trit", "f32", "index"]:
+        with pytest.raises(ValueError):
+            anybit.quantize(x, code, scale_dtype="f32")
+    # A masked array is read as its data, as the VM reads it.
+    masked = np.ma.masked_array(x.copy(), mask=np.zeros_like(x, bool))
+    masked.data[1, 3] = np.nan
+    masked.mask[1, 3] = True
+    with pytest.raises(anybit.CompileError, match="non-finite"):
+        anybit.quantize(masked, "i4")
     # A scale past f16's range saturates, as the VM does it.
     big = np.full((4, 32), 1e30, np.float32)
     assert anybit.quantize(big, "i4") == anybit._anybit.quantize(
