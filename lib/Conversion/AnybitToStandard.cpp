@@ -194,25 +194,6 @@ struct PackedView {
   }
 };
 
-/// An element-wise linalg.generic over `inputs` producing `resultType`.
-Value buildElementwise(
-    OpBuilder &b, Location loc, RankedTensorType resultType, ValueRange inputs,
-    function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
-  Value init = tensor::EmptyOp::create(b, loc, resultType.getShape(),
-                                       resultType.getElementType());
-  AffineMap id = b.getMultiDimIdentityMap(resultType.getRank());
-  SmallVector<AffineMap> maps(inputs.size() + 1, id);
-  SmallVector<utils::IteratorType> iterators(resultType.getRank(),
-                                             utils::IteratorType::parallel);
-  auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{resultType}, inputs, ValueRange{init}, maps, iterators,
-      [&](OpBuilder &nb, Location nloc, ValueRange args) {
-        Value r = body(nb, nloc, args.drop_back());
-        linalg::YieldOp::create(nb, nloc, r);
-      });
-  return generic.getResult(0);
-}
-
 /// A linalg.generic of `type` whose elements are `body(args)`, `args` the
 /// elements of `inputs` (`inputMaps` from the result's indices). Unlike a
 /// tensor.generate, which the canonicalizer folds into every tensor.extract
@@ -235,6 +216,15 @@ Value buildMaterialized(
                                        body(nb, nloc, args.drop_back()));
              })
       .getResult(0);
+}
+
+/// An element-wise linalg.generic over `inputs` producing `resultType`.
+Value buildElementwise(
+    OpBuilder &b, Location loc, RankedTensorType resultType, ValueRange inputs,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  SmallVector<AffineMap> maps(inputs.size(),
+                              b.getMultiDimIdentityMap(resultType.getRank()));
+  return buildMaterialized(b, loc, resultType, inputs, maps, body);
 }
 
 /// tensor.generate of `type` whose element at `indices` is `body(indices)`.
@@ -321,9 +311,8 @@ struct UnpackLowering : OpConversionPattern<UnpackOp> {
 /// The plane of `source`'s bytes laid out by `layout` in `order` (null:
 /// row-major) where it is the source itself, flattened: bytes row-major,
 /// byte i element i, no padding. Null otherwise.
-static Value buildBytesInOrder(OpBuilder &b, Location loc, Value source,
-                               const BitLayout &layout,
-                               PackedEncodingAttr order) {
+Value buildBytesInOrder(OpBuilder &b, Location loc, Value source,
+                        const BitLayout &layout, PackedEncodingAttr order) {
   auto type = cast<RankedTensorType>(source.getType());
   if (layout.bits != 8 || layout.base3 || layout.hasBitPlanes() ||
       (order && order.isTiled()) || type.getRank() == 0 ||

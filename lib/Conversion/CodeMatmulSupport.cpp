@@ -204,13 +204,9 @@ Value buildTreeSum(OpBuilder &b, Location loc, ArrayRef<Value> values) {
 
 SmallVector<Value> buildLaneSums(OpBuilder &b, Location loc,
                                  ArrayRef<Value> vectors) {
-  auto type = cast<VectorType>(vectors.front().getType());
-  int64_t lanes = type.getNumElements();
-  bool isFloat = isa<FloatType>(type.getElementType());
+  int64_t lanes = cast<VectorType>(vectors.front().getType()).getNumElements();
   auto add = [&](Value x, Value y) -> Value {
-    if (isFloat)
-      return arith::AddFOp::create(b, loc, x, y);
-    return arith::AddIOp::create(b, loc, x, y);
+    return arith::AddFOp::create(b, loc, x, y);
   };
   // The largest power of two of the vectors, at most one per lane, fold
   // into one; the rest go the same way after them.
@@ -219,10 +215,9 @@ SmallVector<Value> buildLaneSums(OpBuilder &b, Location loc,
     p *= 2;
   SmallVector<Value> sums;
   if (p == 1) {
-    auto flags =
-        isFloat ? arith::FastMathFlags::reassoc : arith::FastMathFlags::none;
     sums.push_back(vector::ReductionOp::create(
-        b, loc, vector::CombiningKind::ADD, vectors.front(), flags));
+        b, loc, vector::CombiningKind::ADD, vectors.front(),
+        arith::FastMathFlags::reassoc));
   } else {
     // Each folded vector holds `count` vectors' partial sums, `width`
     // lanes each, in order.

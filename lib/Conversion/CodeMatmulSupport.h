@@ -85,8 +85,8 @@ mlir::Value buildPlanarActivations(mlir::OpBuilder &b, mlir::Location loc,
                                    double factor = 1.0,
                                    llvm::ArrayRef<int64_t> laneOrder = {});
 
-/// The sum of each vector's lanes (`vectors`, at least one, of one
-/// power-of-two length, float or integer), as scalars: vectors are folded
+/// The sum of each f32 vector's lanes (`vectors`, at least one, of one
+/// power-of-two length), as scalars: vectors are folded
 /// together in pairs, the lower halves of each vector's partial sums
 /// against the upper halves (2 shuffles and an add), until one vector
 /// holds a power of two of them, whose segments are then reduced together

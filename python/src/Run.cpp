@@ -302,8 +302,8 @@ void bindRun(py::module_ &m) {
       },
       py::arg("dtype"), py::arg("encoding"),
       "The (smallest, largest) code of a quantize to `dtype` with "
-      "`encoding`, as its formulas take them (code_range of 'i4': (-8.0, "
-      "7.0)); a ValueError where quantize takes neither.");
+      "`encoding`, as its formulas take them ((-8.0, 7.0) for 'i4'); a "
+      "ValueError where quantize takes neither.");
   m.def("quantize", &quantize, py::arg("array"), py::arg("dtype"),
         py::arg("encoding"),
         "Runs anybit.quantize of `array` into tensor<shape x dtype, "
