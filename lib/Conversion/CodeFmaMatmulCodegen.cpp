@@ -42,6 +42,10 @@ constexpr int64_t kLongChains = 8, kShortChains = 4;
 /// chains are eight in flight.
 constexpr int64_t kTileRows = 2;
 
+/// The most rows of A the kernel takes: each value looked up is one FMA
+/// a row.
+constexpr int64_t kMaxBatch = 4;
+
 /// The most bytes of A' a pass over the tiles reads (a panel of K): at
 /// K = 8192 (32 KiB) 4-bit weights read at 59 G weights/s, at 10240 at 45
 /// and at 14336 at 40 (Zen 5, L1 48 KiB).
@@ -84,7 +88,9 @@ struct WeightFormat {
   /// Rows of W a tile takes: kTileRows where they divide N (for mantissa
   /// values only past kMantissaOneRowActivationBytes of A'), else 1.
   int64_t rows = 1;
-  /// FMA chains a row of the tile keeps.
+  /// Rows of A, each against every value looked up (batch).
+  int64_t batch = 1;
+  /// FMA chains each (row of W, row of A) of the tile keeps.
   int64_t chains = kShortChains;
   bool isSigned = false;
   int32_t offset = 0; // converted integers: value = field - offset (trits)
@@ -166,7 +172,8 @@ constexpr int64_t kMaxStackScales = 64;
 
 /// The weight format buildCodeFmaMatmul reads `rhsType` with, if any.
 std::optional<WeightFormat> getWeightFormat(RankedTensorType rhsType,
-                                            bool tables, bool byteShuffles,
+                                            int64_t batch, bool tables,
+                                            bool byteShuffles,
                                             bool multishift) {
   PackedEncodingAttr enc = getPackedEncoding(rhsType);
   if (!enc || enc.isTiled() || !rhsType.hasStaticShape() ||
@@ -244,8 +251,15 @@ std::optional<WeightFormat> getWeightFormat(RankedTensorType rhsType,
   // the tables), or through groups of a multiple of four blocks (of four
   // reads, for whole bytes, which then take eight reads a block, one a
   // chain). Two rows' short chains are as many.
-  if (format.rows == 1 && (!format.group || format.scaledTables ||
-                           format.group % (4 * format.blockCodes()) == 0)) {
+  format.batch = batch;
+  if (batch > 1) {
+    // Each (row of W, row of A) is a chain of its own: enough of them in
+    // flight to hide the FMA's latency.
+    format.chains = std::max<int64_t>(
+        1, llvm::divideCeil(kLongChains, format.rows * batch));
+  } else if (format.rows == 1 &&
+             (!format.group || format.scaledTables ||
+              format.group % (4 * format.blockCodes()) == 0)) {
     format.chains = kLongChains;
     if (bits == 8)
       format.reads = kLongChains;
@@ -260,10 +274,11 @@ std::optional<WeightFormat> getWeightFormat(RankedTensorType rhsType,
   return format;
 }
 
-/// One row of A (a GEMV) against rows of W.
+/// Rows of A against rows of W. A row of W's share of the values a tile
+/// carries holds each row of A's chains in turn (chainsOf).
 struct CodeFmaKernel : IndexMath {
   Lanes v;
-  Value planar; // A' (1 x K, f32)
+  Value planar; // A' (batch x K, f32)
   Value bytes;  // W's storage
   WeightFormat format;
   int64_t k, n, rowBytes, scaleBase;
@@ -431,7 +446,7 @@ struct CodeFmaKernel : IndexMath {
         parts.push_back(arith::MulFOp::create(b, loc, part, scale));
       return parts;
     };
-    int64_t chains = format.chains;
+    int64_t chains = format.chains * format.batch;
     SmallVector<Value> carried;
     for (int64_t r = 0, e = rows.size(); r < e; ++r) {
       carried.append(chains, v.f32c(0));
@@ -445,18 +460,25 @@ struct CodeFmaKernel : IndexMath {
                                 : arith::MinUIOp::create(b, loc, add(kb, 1),
                                                          idx(endBlock - 1))
                                       .getResult();
-          return eachRow(args, [&](int64_t r, ValueRange own) {
-            ValueRange accs = own.take_front(chains);
-            SmallVector<Value> parts(own.drop_front(chains));
-            SmallVector<Value> next =
-                blockOf(kb, kbConst, rows[r], accs, parts);
+          // Each row's share: its chains, then its table.
+          size_t own = args.size() / rows.size();
+          SmallVector<Value> accs;
+          SmallVector<SmallVector<Value, 4>> parts;
+          for (size_t r = 0; r < rows.size(); ++r) {
+            ValueRange mine = args.slice(r * own, own);
+            llvm::append_range(accs, mine.take_front(chains));
+            parts.emplace_back(mine.drop_front(chains));
+          }
+          SmallVector<Value> sums = blockOf(kb, kbConst, accs, parts);
+          SmallVector<Value> next;
+          for (size_t r = 0; r < rows.size(); ++r) {
+            llvm::append_range(next, ArrayRef(sums).slice(r * chains, chains));
             llvm::append_range(next, tableOf(r, following));
-            return next;
-          });
+          }
+          return next;
         });
     return eachRow(carried, [&](int64_t, ValueRange own) {
-      return SmallVector<Value>{
-          treeSum(llvm::to_vector(own.take_front(chains)))};
+      return chainSums(own.take_front(chains));
     });
   }
 
@@ -474,72 +496,99 @@ struct CodeFmaKernel : IndexMath {
     return joined;
   }
 
-  /// Block `kb` of row `row` of W against A', added to `accs` (the
-  /// chains; code j of read q goes to chain (j reads + q) mod chains,
-  /// so a chain's lanes all belong to one read). Windows read whole
-  /// vectors of 64 bytes: from the block's first byte, or, for the last
-  /// blocks of a row (`window` >= 0, the block's first byte in the read),
-  /// the bytes up to the row's end, so that no read leaves the row.
-  SmallVector<Value> block(Value kb, int64_t window, Value row,
-                           ValueRange accs, ArrayRef<Value> scaled = {}) {
+  /// Block `kb` of the tile's rows of W against A', added to `accs` (each
+  /// row of W's share, each row of A's chains in it; code j of read q goes
+  /// to chain (j reads + q) mod chains, so a chain's lanes all belong to
+  /// one read). `scaled` holds each row's table where it is scaled. The
+  /// rows' codes meet each load of A' together: a row's block after
+  /// another's kept every load of A' live until the last row's (spilled
+  /// at four rows of A). Windows read whole vectors of 64 bytes: from the
+  /// block's first byte, or, for the last blocks of a row (`window` >= 0,
+  /// the block's first byte in the read), the bytes up to the row's end,
+  /// so that no read leaves the row.
+  SmallVector<Value> block(Value kb, int64_t window, ValueRange accs,
+                           ArrayRef<SmallVector<Value, 4>> scaled = {}) {
     SmallVector<Value> next(accs);
-    // The table's entries (`scaled`, or the constant ones) where the codes
-    // go through one.
-    SmallVector<Value, 4> parts(scaled);
+    size_t numRows = rows.size();
+    int64_t share = format.chains * format.batch;
+    // Each row's table entries (`scaled`, or the constant ones) where the
+    // codes go through one.
+    SmallVector<SmallVector<Value, 4>> parts(scaled);
     if (format.table && scaled.empty())
-      parts = getTableParts(v, *format.table);
-    Value rowStart = mul(row, rowBytes);
-    // The block's first byte (the last blocks of a row read from `window`).
-    auto start = [&] { return add(rowStart, mul(kb, format.blockBytes())); };
+      parts.assign(numRows, getTableParts(v, *format.table));
+    auto partsOf = [&](size_t r) {
+      return parts.empty() ? ArrayRef<Value>() : ArrayRef<Value>(parts[r]);
+    };
+    SmallVector<Value> rowStarts = llvm::map_to_vector(
+        rows, [&](Value row) { return mul(row, rowBytes); });
+    // The block's first byte in row r (the last blocks of a row read from
+    // `window`).
+    auto start = [&](size_t r) {
+      return add(rowStarts[r], mul(kb, format.blockBytes()));
+    };
     Value blockStart = mul(kb, format.blockCodes());
     Value zero = arith::ConstantFloatOp::create(b, loc, b.getF32Type(),
                                                 APFloat(0.0f));
-    auto fma = [&](int64_t q, int64_t j, Value value) {
+    // Code j of read q of each row (`values`) times A'.
+    auto fma = [&](int64_t q, int64_t j, ArrayRef<Value> values) {
       Value col = add(blockStart, j * format.reads * kLanes + q * kLanes);
-      Value act = vector::TransferReadOp::create(
-          b, loc, v.f32v(), planar, ValueRange{idx(0), col}, zero,
-          ArrayRef<bool>{true});
-      Value &acc =
-          next[(j * format.reads + q) / format.readsPerChain % format.chains];
-      acc = vector::FMAOp::create(b, loc, act, value, acc);
+      int64_t chain =
+          (j * format.reads + q) / format.readsPerChain % format.chains;
+      for (int64_t i = 0; i < format.batch; ++i) {
+        Value act = vector::TransferReadOp::create(b, loc, v.f32v(), planar,
+                                                   ValueRange{idx(i), col},
+                                                   zero, ArrayRef<bool>{true});
+        for (size_t r = 0; r < numRows; ++r) {
+          Value &acc = next[r * share + i * format.chains + chain];
+          acc = vector::FMAOp::create(b, loc, act, values[r], acc);
+        }
+      }
     };
-    if (format.words) {
-      Value pad = arith::ConstantIntOp::create(b, loc, 0, 8);
-      Value raw = vector::TransferReadOp::create(
-          b, loc, VectorType::get({4 * kLanes}, b.getI8Type()), bytes,
-          ValueRange{start()}, pad, ArrayRef<bool>{true});
-      Value x = vector::BitCastOp::create(b, loc, v.i32v(), raw);
-      SmallVector<Value, 2> looked = lookUpBytes(x);
-      for (int64_t j = 0; j < format.codesPerLane; ++j)
-        fma(0, j, codeValue(x, looked, j, parts));
-      return next;
-    }
+    Value pad = arith::ConstantIntOp::create(b, loc, 0, 8);
     if (!format.windows) {
-      Value first = start();
       for (int64_t q = 0; q < format.reads; ++q) {
-        Value x = planeBytes(first, q);
-        SmallVector<Value, 2> looked = lookUpBytes(x);
+        SmallVector<Value> x;
+        SmallVector<SmallVector<Value, 2>> looked;
+        for (size_t r = 0; r < numRows; ++r) {
+          if (format.words) {
+            Value raw = vector::TransferReadOp::create(
+                b, loc, VectorType::get({4 * kLanes}, b.getI8Type()), bytes,
+                ValueRange{start(r)}, pad, ArrayRef<bool>{true});
+            x.push_back(vector::BitCastOp::create(b, loc, v.i32v(), raw));
+          } else {
+            x.push_back(planeBytes(start(r), q));
+          }
+          looked.push_back(lookUpBytes(x[r]));
+        }
         for (int64_t j = 0; j < format.codesPerLane; ++j)
-          fma(q, j, codeValue(x, looked, j, parts));
+          fma(q, j, llvm::map_to_vector(llvm::seq(numRows), [&](size_t r) {
+                return codeValue(x[r], looked[r], j, partsOf(r));
+              }));
       }
       return next;
     }
     int64_t readBytes = format.windowBytes();
-    Value pad = arith::ConstantIntOp::create(b, loc, 0, 8);
-    Value at = window >= 0 ? add(rowStart, rowBytes - readBytes) : start();
-    Value w = vector::TransferReadOp::create(
-        b, loc, VectorType::get({readBytes}, b.getI8Type()), bytes,
-        ValueRange{at}, pad, ArrayRef<bool>{true});
     int64_t base = std::max<int64_t>(window, 0);
-    Value x;
+    SmallVector<Value> w, x(numRows);
+    for (size_t r = 0; r < numRows; ++r) {
+      Value at =
+          window >= 0 ? add(rowStarts[r], rowBytes - readBytes) : start(r);
+      w.push_back(vector::TransferReadOp::create(
+          b, loc, VectorType::get({readBytes}, b.getI8Type()), bytes,
+          ValueRange{at}, pad, ArrayRef<bool>{true}));
+    }
     int64_t xByte = -1;
     for (auto [j, code] : llvm::enumerate(
              codeWindows(format.bits, windowTop(format.mantissa)))) {
       if (code.byte != xByte) {
-        x = this->window(w, base, code.byte);
+        for (size_t r = 0; r < numRows; ++r)
+          x[r] = this->window(w[r], base, code.byte);
         xByte = code.byte;
       }
-      fma(0, j, values(x, code.shift, parts));
+      int32_t shift = code.shift;
+      fma(0, j, llvm::map_to_vector(llvm::seq(numRows), [&](size_t r) {
+            return values(x[r], shift, partsOf(r));
+          }));
     }
     return next;
   }
@@ -556,21 +605,21 @@ struct CodeFmaKernel : IndexMath {
   }
 
   /// Block `kb` (a constant), the window its read needs.
-  SmallVector<Value> blockAt(int64_t kb, Value row, ValueRange accs,
-                             ArrayRef<Value> scaled = {}) {
+  SmallVector<Value> blockAt(int64_t kb, ValueRange accs,
+                             ArrayRef<SmallVector<Value, 4>> scaled = {}) {
     int64_t window =
         kb < blocksInRow()
             ? -1
             : kb * format.blockBytes() - (rowBytes - format.windowBytes());
-    return block(idx(kb), window, row, accs, scaled);
+    return block(idx(kb), window, accs, scaled);
   }
 
-  /// Block `kb` of `row`: looped (`kbConst` -1), or the constant `kbConst`
-  /// with the window its read needs (blockAt).
-  SmallVector<Value> blockOf(Value kb, int64_t kbConst, Value row,
-                             ValueRange accs, ArrayRef<Value> scaled = {}) {
-    return kbConst < 0 ? block(kb, -1, row, accs, scaled)
-                       : blockAt(kbConst, row, accs, scaled);
+  /// Block `kb` of the tile's rows: looped (`kbConst` -1), or the constant
+  /// `kbConst` with the window its read needs (blockAt).
+  SmallVector<Value> blockOf(Value kb, int64_t kbConst, ValueRange accs,
+                             ArrayRef<SmallVector<Value, 4>> scaled = {}) {
+    return kbConst < 0 ? block(kb, -1, accs, scaled)
+                       : blockAt(kbConst, accs, scaled);
   }
 
   /// `body(i, iConst, values)` for i in [0, count), carrying `values`: an
@@ -628,9 +677,7 @@ struct CodeFmaKernel : IndexMath {
                             ValueRange accs) {
     return blockRange(first, firstConst, count, accs,
                       [&](Value kb, int64_t kbConst, ValueRange args) {
-                        return eachRow(args, [&](int64_t r, ValueRange own) {
-                          return blockOf(kb, kbConst, rows[r], own);
-                        });
+                        return blockOf(kb, kbConst, args);
                       });
   }
 
@@ -705,6 +752,17 @@ struct CodeFmaKernel : IndexMath {
   Value treeSum(ArrayRef<Value> values) {
     return buildTreeSum(b, loc, values);
   }
+  /// Row i of A's chains in `own` (a row of W's).
+  ValueRange chainsOf(ValueRange own, int64_t i) const {
+    return own.slice(i * format.chains, format.chains);
+  }
+  /// Each row of A's sum of its chains in `own`.
+  SmallVector<Value> chainSums(ValueRange own) {
+    SmallVector<Value> sums;
+    for (int64_t i = 0; i < format.batch; ++i)
+      sums.push_back(treeSum(llvm::to_vector(chainsOf(own, i))));
+    return sums;
+  }
   /// The chains' sums of read q (chains q, q + reads, ...), one per read.
   SmallVector<Value> readSums(ArrayRef<Value> chains) {
     SmallVector<Value> sums;
@@ -717,23 +775,24 @@ struct CodeFmaKernel : IndexMath {
     return sums;
   }
 
-  /// Outputs t + r N / rows for r < rows (rows of W against A), inserted
-  /// into `tile` (rows x 1) at (r, 0). Products accumulate in independent
-  /// FMA chains; scaled sums in one vector a row.
+  /// Outputs t + r N / rows for r < rows (rows of W) of each row i of A,
+  /// inserted into `tile` (batch rows x 1) at (i rows + r, 0). Products
+  /// accumulate in independent FMA chains; scaled sums in one vector for
+  /// each row of W and of A.
   Value tileBlock(Value tile, Value t) {
     rows.clear();
     for (int64_t r = 0; r < format.rows; ++r)
       rows.push_back(add(t, r * (n / format.rows)));
-    // Zeros for one row's chains, for all the tile's rows' chains, and
-    // one sum a row.
-    SmallVector<Value> rowChains(format.chains, v.f32c(0));
-    SmallVector<Value> tileChains(format.chains * format.rows, v.f32c(0));
-    SmallVector<Value> rowSums(format.rows, v.f32c(0));
-    SmallVector<Value> totals; // one vector a row
+    // Zeros for one row of W's chains, for all the tile's rows' chains,
+    // and one sum for each row of W and of A.
+    int64_t batch = format.batch;
+    SmallVector<Value> rowChains(format.chains * batch, v.f32c(0));
+    SmallVector<Value> tileChains(rowChains.size() * format.rows, v.f32c(0));
+    SmallVector<Value> rowSums(format.rows * batch, v.f32c(0));
+    SmallVector<Value> totals; // row of W r, row of A i at r batch + i
     auto sumEach = [&](ValueRange chains) {
-      return eachRow(chains, [&](int64_t, ValueRange own) {
-        return SmallVector<Value>{treeSum(llvm::to_vector(own))};
-      });
+      return eachRow(chains,
+                     [&](int64_t, ValueRange own) { return chainSums(own); });
     };
     if (!format.group) {
       totals = sumEach(blocks(idx(firstBlock), firstBlock,
@@ -757,8 +816,12 @@ struct CodeFmaKernel : IndexMath {
                        : blocks(idx(gConst * perGroup), gConst * perGroup,
                                 perGroup, tileChains);
         return eachRow(sumEach(partial), [&](int64_t r, ValueRange own) {
-          return SmallVector<Value>{vector::FMAOp::create(
-              b, loc, own[0], groupScale(rowScales[r], rows[r], g), sums[r])};
+          Value scale = groupScale(rowScales[r], rows[r], g);
+          SmallVector<Value> next;
+          for (int64_t i = 0; i < batch; ++i)
+            next.push_back(vector::FMAOp::create(b, loc, own[i], scale,
+                                                 sums[r * batch + i]));
+          return next;
         });
       };
       totals = loopThenEach(inRow, groups, rowSums, group);
@@ -766,10 +829,13 @@ struct CodeFmaKernel : IndexMath {
       // Groups end inside blocks, each chain a group's sum: one FMA with
       // its scale, into two running sums in turn (one would wait on the
       // last FMA's latency).
+      assert(batch == 1 && "chains of groups for one row of A");
       int64_t groupsInBlock = format.reads / format.readsPerChain;
       auto groupBlock = [&](Value kb, int64_t kbConst, ValueRange sums) {
+        SmallVector<Value> all = blockOf(kb, kbConst, tileChains);
         return eachRow(sums, [&](int64_t r, ValueRange own) {
-          SmallVector<Value> chains = blockOf(kb, kbConst, rows[r], rowChains);
+          ArrayRef<Value> chains =
+              ArrayRef(all).slice(r * rowChains.size(), rowChains.size());
           Value inBlock = blockScales(rows[r], kb);
           SmallVector<Value> next(own);
           for (int64_t g = 0; g < groupsInBlock; ++g) {
@@ -790,34 +856,45 @@ struct CodeFmaKernel : IndexMath {
       // Groups end inside blocks: each read's sum is scaled by its own
       // groups' scales, and the products added as a tree.
       auto scaledBlock = [&](Value kb, int64_t kbConst, ValueRange sums) {
+        SmallVector<Value> all = blockOf(kb, kbConst, tileChains);
         return eachRow(sums, [&](int64_t r, ValueRange own) {
           Value row = rows[r];
-          SmallVector<Value> readSum =
-              readSums(blockOf(kb, kbConst, row, rowChains));
+          ValueRange chains =
+              ValueRange(all).slice(r * rowChains.size(), rowChains.size());
           Value inBlock = blockScales(row, kb);
-          auto scaled = [&](int64_t q) {
-            return readScalesPerLane(row, kb, q, inBlock);
-          };
-          if (readSum.size() == 1)
-            return SmallVector<Value>{
-                vector::FMAOp::create(b, loc, readSum[0], scaled(0), own[0])};
-          SmallVector<Value> pairs;
-          for (size_t q = 0; q + 1 < readSum.size(); q += 2) {
-            Value first = arith::MulFOp::create(b, loc, readSum[q], scaled(q));
-            pairs.push_back(vector::FMAOp::create(b, loc, readSum[q + 1],
-                                                  scaled(q + 1), first));
+          SmallVector<Value> scaled;
+          for (int64_t q = 0; q < format.reads; ++q)
+            scaled.push_back(readScalesPerLane(row, kb, q, inBlock));
+          SmallVector<Value> next;
+          for (int64_t i = 0; i < batch; ++i) {
+            SmallVector<Value> readSum =
+                readSums(llvm::to_vector(chainsOf(chains, i)));
+            if (readSum.size() == 1) {
+              next.push_back(
+                  vector::FMAOp::create(b, loc, readSum[0], scaled[0], own[i]));
+              continue;
+            }
+            SmallVector<Value> pairs;
+            for (size_t q = 0; q + 1 < readSum.size(); q += 2) {
+              Value first =
+                  arith::MulFOp::create(b, loc, readSum[q], scaled[q]);
+              pairs.push_back(vector::FMAOp::create(b, loc, readSum[q + 1],
+                                                    scaled[q + 1], first));
+            }
+            next.push_back(addf(own[i], treeSum(pairs)));
           }
-          return SmallVector<Value>{addf(own[0], treeSum(pairs))};
+          return next;
         });
       };
       totals = panelBlocks(rowSums, scaledBlock);
     }
     // The lanes hold partial sums in no order that matters: a tree.
-    for (auto [r, total] : llvm::enumerate(totals)) {
+    for (auto [index, total] : llvm::enumerate(totals)) {
       Value sum =
           vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, total,
                                       arith::FastMathFlags::reassoc);
-      SmallVector<Value, 2> at = {idx(r), idx(0)};
+      int64_t r = index / batch, i = index % batch;
+      SmallVector<Value, 2> at = {idx(i * format.rows + r), idx(0)};
       if (firstBlock != 0) // a later panel's: added to the earlier ones'
         sum = addf(tensor::ExtractOp::create(b, loc, tile, at), sum);
       tile = tensor::InsertOp::create(b, loc, sum, tile, at);
@@ -833,17 +910,23 @@ struct CodeFmaKernel : IndexMath {
 /// W 4096 x 14336 on Zen 5 they took those 1.1-1.5x faster; windows and
 /// bytes moved by -14% to +10% between runs, and windows and bytes whose
 /// groups end inside their blocks ran 7-13% slower (a block's scale
-/// reads, a few bytes, then come in runs a panel long).
+/// reads, a few bytes, then come in runs a panel long). Several rows of A
+/// (each one more A') take panels where no scale is read in a block:
+/// unscaled, or scaled tables, at every width (batch 4 at 4096 x 14336:
+/// 4-bit integers at G = 128 1.4x faster). Groups inside blocks ran
+/// 1.1-1.35x slower with them, at K = 4096 too.
 SmallVector<int64_t> getPanelBlocks(const WeightFormat &format, int64_t k) {
   int64_t blockCodes = format.blockCodes();
-  if (!format.words)
+  bool paneled =
+      format.batch == 1 ? format.words : !format.group || format.scaledTables;
+  if (!paneled)
     return {0, k / blockCodes};
   int64_t unit = format.group && format.group % blockCodes == 0
                      ? format.group / blockCodes
                      : 1;
   int64_t units = k / blockCodes / unit;
-  int64_t perPanel =
-      std::max<int64_t>(1, kPanelActivationBytes / (unit * blockCodes * 4));
+  int64_t perPanel = std::max<int64_t>(
+      1, kPanelActivationBytes / (unit * blockCodes * 4 * format.batch));
   int64_t panels = std::max<int64_t>(1, llvm::divideCeil(units, perPanel));
   SmallVector<int64_t> bounds;
   for (int64_t p = 0; p <= panels; ++p)
@@ -856,17 +939,21 @@ SmallVector<int64_t> getPanelBlocks(const WeightFormat &format, int64_t k) {
 bool canLowerCodeFmaMatmul(RankedTensorType lhsType, RankedTensorType rhsType,
                            bool transposed, Type accumulator, bool tables,
                            bool byteShuffles) {
-  // GEMVs only: with several rows of A, the permuted activations (K f32 a
-  // row) outgrow the L1 cache at K = 4096 and each block re-reads them
-  // from L2 for every row of W; the vector kernel, which streams 8 rows of
-  // W against one load of them, was 1.5-2x faster at 4 rows.
   if (!transposed || !accumulator.isF32() || !lhsType.hasStaticShape() ||
-      lhsType.getRank() != 2 || lhsType.getDimSize(0) != 1 ||
-      !lhsType.getElementType().isF32() || lhsType.getEncoding())
+      lhsType.getRank() != 2 || !lhsType.getElementType().isF32() ||
+      lhsType.getEncoding())
     return false;
-  std::optional<WeightFormat> format =
-      getWeightFormat(rhsType, tables, byteShuffles, /*multishift=*/false);
+  int64_t batch = lhsType.getDimSize(0);
+  if (batch < 1 || batch > kMaxBatch)
+    return false;
+  std::optional<WeightFormat> format = getWeightFormat(
+      rhsType, batch, tables, byteShuffles, /*multishift=*/false);
   if (!format)
+    return false;
+  // Batches of words and windows (one read a block) looked up in tables.
+  // 6-bit integers' mantissas, 7 and 8 bits keep the vector kernel: at
+  // batch 4 the mantissas took 0.96-1.9x its time.
+  if (batch > 1 && (!format->table || format->reads != 1))
     return false;
   int64_t k = rhsType.getDimSize(1);
   if (k <= 0 || k % format->blockCodes() != 0)
@@ -886,10 +973,11 @@ bool canLowerCodeFmaMatmul(RankedTensorType lhsType, RankedTensorType rhsType,
 Value buildCodeFmaMatmul(OpBuilder &b, Location loc, Value lhs,
                          Value rhsBytes, RankedTensorType rhsType, bool tables,
                          bool byteShuffles, bool multishift) {
-  int64_t k = cast<RankedTensorType>(lhs.getType()).getDimSize(1),
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  int64_t batch = lhsType.getDimSize(0), k = lhsType.getDimSize(1),
           n = rhsType.getDimSize(0);
   WeightFormat format =
-      *getWeightFormat(rhsType, tables, byteShuffles, multishift);
+      *getWeightFormat(rhsType, batch, tables, byteShuffles, multishift);
   PackedEncodingAttr enc = getPackedEncoding(rhsType);
   Value planar =
       format.codesPerLane == 1
@@ -915,8 +1003,8 @@ Value buildCodeFmaMatmul(OpBuilder &b, Location loc, Value lhs,
   // Panels of K whose A' fits in L1, one pass over the tiles each, each
   // adding to the last's outputs.
   int64_t rows = format.rows;
-  Value y = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{rows, n / rows},
-                                    b.getF32Type());
+  Value y = tensor::EmptyOp::create(
+      b, loc, ArrayRef<int64_t>{batch * rows, n / rows}, b.getF32Type());
   SmallVector<int64_t> bounds = getPanelBlocks(format, k);
   for (size_t p = 0; p + 1 < bounds.size(); ++p) {
     kernel.firstBlock = bounds[p];
@@ -930,7 +1018,7 @@ Value buildCodeFmaMatmul(OpBuilder &b, Location loc, Value lhs,
   SmallVector<ReassociationIndices> both = {{0, 1}};
   Value flat = tensor::CollapseShapeOp::create(b, loc, y, both);
   return tensor::ExpandShapeOp::create(
-      b, loc, RankedTensorType::get({1, n}, b.getF32Type()), flat, both);
+      b, loc, RankedTensorType::get({batch, n}, b.getF32Type()), flat, both);
 }
 
 } // namespace anybit::codegen

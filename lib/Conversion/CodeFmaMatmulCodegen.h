@@ -1,9 +1,9 @@
 //===- CodeFmaMatmulCodegen.h - f32 activations times codes -----*- C++ -*-===//
 //
-// anybit.matmul of f32 activations A (1 x K, a GEMV) by packed weights W
-// stored N x K (transpose_rhs) into f32: integers of 1..8 bits, trits, or
-// floats of up to 6 bits, dense at bit i * bits, with optional [1, G]
-// scales.
+// anybit.matmul of f32 activations A (1 x K, a GEMV, or up to 4 rows where
+// the codes go through tables) by packed weights W stored N x K
+// (transpose_rhs) into f32: integers of 1..8 bits, trits, or floats of up
+// to 6 bits, dense at bit i * bits, with optional [1, G] scales.
 //
 // The weights are read as the code-dot kernel reads them, whole bytes in
 // order, into i32 lanes of several codes each, and the activations are
@@ -36,6 +36,9 @@
 // FMA's latency; shorter groups restart theirs and keep four, and groups
 // of products are summed first and scaled once, as the other f32 kernels
 // do; a row's scales are read and converted once.
+// With several rows of A each value looked up is one FMA a row (a tile's
+// rows of W meet each load of A' together), each (row of W, row of A)
+// keeping its own chains, eight in all.
 //
 //===----------------------------------------------------------------------===//
 
@@ -48,7 +51,9 @@
 namespace anybit::codegen {
 
 /// Whether buildCodeFmaMatmul handles these operands: A a 1 x K f32
-/// tensor (a GEMV), W stored N x K (`transposed`) with a packed encoding whose
+/// tensor (a GEMV), or 2 to 4 rows where W's codes are words or windows
+/// (one read a block) looked up in tables, W stored N x K (`transposed`)
+/// with a packed encoding whose
 /// elements are at bit i * bits (dense, or filling their words exactly),
 /// untiled, of integers of 1..8 bits or trits, or of floats of up to 6 bits
 /// when `tables` (AVX-512F vpermps, vpermi2ps) is set, or of 4 bits whose
@@ -65,7 +70,7 @@ bool canLowerCodeFmaMatmul(mlir::RankedTensorType lhsType,
                            mlir::Type accumulator, bool tables,
                            bool byteShuffles);
 
-/// Emits C = A · W^T in f32, where `lhs` is the f32 tensor A and
+/// Emits C = A · W^T in f32, where `lhs` is the f32 tensor A (B x K) and
 /// `rhsBytes` the 1-D i8 storage of W (of type `rhsType`), two rows of W a
 /// tile (t and t + N / 2) where N is even (except 6-bit integers with K
 /// up to 4096), one otherwise. `tables`

@@ -13,7 +13,7 @@ func.func @gemv_i4(%x: tensor<1x256xf32>, %w: tensor<2x256xi4, #anybit.packed<bl
 // codes 8 i .. 8 i + 7 (the activations permuted once to match:
 // tensor.generate, x[8 i + j] for code j of lane i). A tile takes two rows
 // of W, t and t + N / 2 (each row one sequential stream across the tiles),
-// block by block against the same activations. Code j is looked up after
+// both rows' code j against each load of activations. Code j is looked up after
 // a shift by 4 j in a 16-entry table (anybit.x86_vpermps reads the low four
 // bits of a lane) of the values -8..7 times the block's group scale, so
 // every value is the weight the VM dequantizes, and each value vector is
@@ -39,19 +39,20 @@ func.func @gemv_i4(%x: tensor<1x256xf32>, %w: tensor<2x256xi4, #anybit.packed<bl
 // CHECK:     arith.minui %{{.*}}, %{{.*}} : index
 // CHECK:     %[[RAW:.*]] = vector.transfer_read %{{.*}} : tensor<{{.*}}xi8>, vector<64xi8>
 // CHECK:     %[[LANES:.*]] = vector.bitcast %[[RAW]] : vector<64xi8> to vector<16xi32>
+// CHECK:     %[[RAW1:.*]] = vector.transfer_read %{{.*}} : tensor<{{.*}}xi8>, vector<64xi8>
+// CHECK:     %[[LANES1:.*]] = vector.bitcast %[[RAW1]] : vector<64xi8> to vector<16xi32>
 // CHECK:     %[[V0:.*]] = anybit.x86_vpermps %[[T0]], %[[LANES]] : vector<16xf32>
+// CHECK:     %[[W0:.*]] = anybit.x86_vpermps %[[T1]], %[[LANES1]] : vector<16xf32>
 // CHECK:     %[[X0:.*]] = vector.transfer_read %[[XP]]
 // CHECK:     vector.fma %[[X0]], %[[V0]], %[[C0]] : vector<16xf32>
+// CHECK:     vector.fma %[[X0]], %[[W0]], %[[D0]] : vector<16xf32>
 // CHECK:     %[[CODE1:.*]] = arith.shrui %[[LANES]], %{{.*}} : vector<16xi32>
 // CHECK:     %[[V1:.*]] = anybit.x86_vpermps %[[T0]], %[[CODE1]] : vector<16xf32>
-// CHECK:     vector.fma %{{.*}}, %[[V1]], %[[C1]] : vector<16xf32>
+// CHECK:     %[[X1:.*]] = vector.transfer_read %[[XP]]
+// CHECK:     vector.fma %[[X1]], %[[V1]], %[[C1]] : vector<16xf32>
 // CHECK:     %[[S:.*]] = memref.load %[[BUF]][%{{.*}}] : memref<2xf32>
 // CHECK:     %[[SV:.*]] = vector.broadcast %[[S]] : f32 to vector<16xf32>
 // CHECK:     %[[NEXTTABLE:.*]] = arith.mulf %{{.*}}, %[[SV]] : vector<16xf32>
-// CHECK:     %[[RAW1:.*]] = vector.transfer_read %{{.*}} : tensor<{{.*}}xi8>, vector<64xi8>
-// CHECK:     %[[LANES1:.*]] = vector.bitcast %[[RAW1]] : vector<64xi8> to vector<16xi32>
-// CHECK:     %[[W0:.*]] = anybit.x86_vpermps %[[T1]], %[[LANES1]] : vector<16xf32>
-// CHECK:     vector.fma %{{.*}}, %[[W0]], %[[D0]] : vector<16xf32>
 // CHECK:     memref.load %[[BUF1]][%{{.*}}] : memref<2xf32>
 // CHECK:     %[[NEXTTABLE1:.*]] = arith.mulf
 // CHECK:     scf.yield {{.*}}, %[[NEXTTABLE]], {{.*}}, %[[NEXTTABLE1]] :
@@ -460,3 +461,49 @@ func.func @gemv_i4_panels(%x: tensor<1x10240xf32>, %w: tensor<2x10240xi4, #anybi
 // CHECK:   %[[NEW:.*]] = arith.addf %[[OLD]], %{{.*}} : f32
 // CHECK:   tensor.insert %[[NEW]] into %{{.*}}[%c0{{.*}}, %c0{{.*}}] : tensor<2x1xf32>
 // CHECK: tensor.collapse_shape
+
+// -----
+
+func.func @batch_i4(%x: tensor<4x256xf32>, %w: tensor<2x256xi4, #anybit.packed<block = [1, 128], scale = f16>>) -> tensor<4x2xf32> {
+  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<4x256xf32>, tensor<2x256xi4, #anybit.packed<block = [1, 128], scale = f16>> -> tensor<4x2xf32>
+  return %y : tensor<4x2xf32>
+}
+
+// Four rows of A: each value looked up (one vpermps a row of W) meets every
+// row's activations, a load of A' each serving both rows of W, and each
+// (row of W, row of A) is one chain (eight in flight): a row of W carries
+// four chains and its table. Output i of row r of W goes to (2 i + r, 0)
+// of the tile (8 x 1), and the tiles' (8 x N / 2) are y row-major.
+// CHECK-LABEL: func.func @batch_i4(
+// CHECK: %[[XP:.*]] = tensor.generate
+// CHECK: scf.forall (%{{.*}}) in (1) shared_outs(%{{.*}}) -> (tensor<8x1xf32>)
+// CHECK:   scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK:     %[[V:.*]] = anybit.x86_vpermps
+// CHECK:     %[[W:.*]] = anybit.x86_vpermps
+// CHECK:     %[[X0:.*]] = vector.transfer_read %[[XP]][%c0{{.*}}, %[[COL:.*]]], %{{.*}} : tensor<4x256xf32>, vector<16xf32>
+// CHECK:     vector.fma %[[X0]], %[[V]]
+// CHECK:     vector.fma %[[X0]], %[[W]]
+// CHECK:     %[[X1:.*]] = vector.transfer_read %[[XP]][%c1{{.*}}, %[[COL]]]
+// CHECK:     vector.fma %[[X1]], %[[V]]
+// CHECK:     vector.fma %[[X1]], %[[W]]
+// CHECK:     %[[X2:.*]] = vector.transfer_read %[[XP]][%c2{{.*}}, %[[COL]]]
+// CHECK:     vector.fma %[[X2]], %[[V]]
+// CHECK:     vector.fma %[[X2]], %[[W]]
+// CHECK:     %[[X3:.*]] = vector.transfer_read %[[XP]][%c3{{.*}}, %[[COL]]]
+// CHECK:     vector.fma %[[X3]], %[[V]]
+// CHECK:     vector.fma %[[X3]], %[[W]]
+// CHECK:   tensor.insert %{{.*}}[%c0{{.*}}, %c0{{.*}}] : tensor<8x1xf32>
+// CHECK:   tensor.insert %{{.*}}[%c2{{.*}}, %c0{{.*}}] : tensor<8x1xf32>
+// CHECK:   tensor.insert %{{.*}}[%c4{{.*}}, %c0{{.*}}] : tensor<8x1xf32>
+// CHECK:   tensor.insert %{{.*}}[%c6{{.*}}, %c0{{.*}}] : tensor<8x1xf32>
+// CHECK:   tensor.insert %{{.*}}[%c1{{.*}}, %c0{{.*}}] : tensor<8x1xf32>
+// CHECK:   tensor.insert %{{.*}}[%c3{{.*}}, %c0{{.*}}] : tensor<8x1xf32>
+// CHECK:   tensor.insert %{{.*}}[%c5{{.*}}, %c0{{.*}}] : tensor<8x1xf32>
+// CHECK:   tensor.insert %{{.*}}[%c7{{.*}}, %c0{{.*}}] : tensor<8x1xf32>
+// CHECK: %[[FLAT:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0, 1]] : tensor<8x1xf32> into tensor<8xf32>
+// CHECK: tensor.expand_shape %[[FLAT]] {{\[\[}}0, 1]] output_shape [4, 2] : tensor<8xf32> into tensor<4x2xf32>
+
+// Batches of codes without tables (AVX2) keep their kernels: no vpermps.
+// CONVERT-LABEL: func.func @batch_i4(
+// CONVERT-NOT: anybit.x86_vpermps
+// CONVERT: return

@@ -418,17 +418,22 @@ protected:
   /// least one read of 64 or 128 bytes), groups of whole reads (16 lanes'
   /// codes) or of whole lanes inside one. Some it declines (words that
   /// 3, 5, 6 or 7 bits do not fill, f8E4M3FN scales, groups of three reads
-  /// that K does not hold whole, batches) take the vector kernel instead.
+  /// that K does not hold whole, batches of codes without tables or of
+  /// planes, and of 5 rows) take the vector kernel instead.
   /// `forced`, where given, is the weights' element type, and
   /// `forcedGroup`, where not 0, their group (a GEMV then). `pairedLong`:
   /// a GEMV of an even N and K over 4096 (two rows a tile for every
-  /// format, 6-bit mantissas included; past 8192, panels of K).
+  /// format, 6-bit mantissas included; past 8192, panels of K), or with
+  /// `batch` (the rows of A, where not 0) that many rows' panels.
   std::string codeFmaKernel(int index, const char *forced = nullptr,
-                            int64_t forcedGroup = 0, bool pairedLong = false) {
-    // GEMVs, and now and then a batch (the vector kernel's).
+                            int64_t forcedGroup = 0, bool pairedLong = false,
+                            int64_t batch = 0) {
+    // GEMVs, and now and then a batch.
     int64_t m = rng() % 6 ? 1 : 2 + rng() % 4, n = 1 + rng() % 20;
     if (forcedGroup || pairedLong)
       m = 1;
+    if (batch)
+      m = batch;
     if (pairedLong)
       n = 2 + 2 * (rng() % 8);
     std::string element;
@@ -968,6 +973,42 @@ TEST_F(PackedMatmulTest, CodeFmaKernelMatchesTheReferenceVM) {
   std::cout << "[   INFO   ] " << taken << " of " << functions
             << " kernels are the code-FMA kernel's\n";
   EXPECT_GE(taken * 3, functions);
+}
+
+TEST_F(PackedMatmulTest, CodeFmaKernelBatchesMatchTheReferenceVM) {
+  // Batches of 2 to 4 rows of A whose codes go through tables: each value
+  // looked up meets every row's activations, each (row of W, row of A) its
+  // own chains. Long rows of two rows a tile: scaled tables take panels of
+  // K sized for the batch.
+  static const char *tabled[] = {
+      "i1", "ui2",          "i3",       "si4",      "ui5",     "i4",
+      "i2", "!anybit.trit", "f4E2M1FN", "f6E3M2FN", "f6E2M3FN"};
+  int cases = 0, functions = 0, taken = 0;
+  for (int module = 0; module < 4 * anybit::test::sweepScale(); ++module) {
+    std::string source;
+    for (int f = 0; f < 8; ++f)
+      source += codeFmaKernel(f, tabled[rng() % std::size(tabled)], 0,
+                              /*pairedLong=*/f < 2, /*batch=*/2 + rng() % 3);
+    // Sign-magnitude 6-bit codes spread by vpmultishiftqb and by shifts;
+    // on 1 and 2 threads.
+    anybit::CPUCompileOptions options;
+    options.threads = module % 2 ? 2 : 1;
+    options.features = module / 2 % 2 ? "-avx512vbmi" : "";
+    cases += compareWithTheVM(source, options);
+    countTaken(source, functions, taken,
+               [&](RankedTensorType lhs, RankedTensorType rhs, Type) {
+                 return anybit::codegen::canLowerCodeFmaMatmul(
+                     lhs, rhs, /*transposed=*/true, Float32Type::get(&context),
+                     /*tables=*/true,
+                     /*byteShuffles=*/true);
+               });
+  }
+  EXPECT_EQ(cases, 64 * anybit::test::sweepScale());
+  // Planes, f8E4M3FN scales and groups the kernel declines take the vector
+  // kernel; half is the floor.
+  std::cout << "[   INFO   ] " << taken << " of " << functions
+            << " batches are the code-FMA kernel's\n";
+  EXPECT_GE(taken * 2, functions);
 }
 
 TEST_F(PackedMatmulTest, FloatLookupTableKernelMatchesTheReferenceVM) {
