@@ -32,7 +32,7 @@ static py::object arrayFromPythonInt(py::handle obj, const std::string &what,
                   " does not fit in 64 bits; pass a numpy array or a float");
 }
 
-NpyArray npyFromObject(py::handle obj, const std::string &what) {
+NumpyView numpyViewOf(py::handle obj, const std::string &what) {
   py::module_ np = py::module_::import("numpy");
   py::object arr;
   if (py::isinstance<py::bool_>(obj))
@@ -63,17 +63,24 @@ NpyArray npyFromObject(py::handle obj, const std::string &what) {
                     "float16/float32/float64");
   // C order, little-endian (ascontiguousarray would turn 0-d into 1-d).
   py::object little = dt.attr("newbyteorder")("<");
-  py::array contiguous =
-      np.attr("asarray")(arr, py::arg("dtype") = little, py::arg("order") = "C");
+  NumpyView view;
+  view.array = np.attr("asarray")(arr, py::arg("dtype") = little,
+                                  py::arg("order") = "C");
+  view.dtype = std::string(1, kind) + std::to_string(size);
+  for (py::ssize_t i = 0; i < view.array.ndim(); ++i)
+    view.shape.push_back(static_cast<int64_t>(view.array.shape(i)));
+  return view;
+}
 
+NpyArray npyFromObject(py::handle obj, const std::string &what) {
+  NumpyView view = numpyViewOf(obj, what);
   NpyArray out;
-  out.dtype = std::string(1, kind) + std::to_string(size);
-  for (py::ssize_t i = 0; i < contiguous.ndim(); ++i)
-    out.shape.push_back(static_cast<int64_t>(contiguous.shape(i)));
-  size_t bytes = static_cast<size_t>(contiguous.nbytes());
+  out.dtype = view.dtype;
+  out.shape = view.shape;
+  size_t bytes = static_cast<size_t>(view.array.nbytes());
   out.data.resize(bytes);
   if (bytes)
-    std::memcpy(out.data.data(), contiguous.data(), bytes);
+    std::memcpy(out.data.data(), view.array.data(), bytes);
   return out;
 }
 

@@ -140,6 +140,16 @@ mlir::RankedTensorType makeTensorType(llvm::ArrayRef<int64_t> shape,
 // numpy
 //===----------------------------------------------------------------------===//
 
+/// `obj` as a C-contiguous little-endian numpy array (itself where it is
+/// one already) and its NpyArray dtype code and shape, as npyFromObject
+/// reads it.
+struct NumpyView {
+  py::array array;
+  std::string dtype;
+  std::vector<int64_t> shape;
+};
+NumpyView numpyViewOf(py::handle obj, const std::string &what);
+
 /// A C-contiguous little-endian copy of `obj` (numpy array, numpy scalar,
 /// Python bool/int/float, nested sequence). Python ints become int64, or
 /// uint64 above its range. ValueError for unsupported dtypes (complex,

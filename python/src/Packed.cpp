@@ -9,10 +9,13 @@
 
 #include "Core.h"
 
+#include "Anybit/ElementTypes.h"
 #include "anybit/Interp/ValueIO.h"
 #include "anybit/Support/BitPacking.h"
 
 #include <pybind11/stl.h>
+
+#include <numeric>
 
 using namespace mlir;
 
@@ -149,14 +152,121 @@ static py::tuple shapeTuple(ArrayRef<int64_t> shape) {
 // pack / unpack
 //===----------------------------------------------------------------------===//
 
+// The VM's value of a whole array holds 8 bytes an element: for 4096 x 4096
+// that was 128 MiB to zero and fault in, most of pack's and unpack's 0.6-0.8
+// s. Where storage order is row-major and elements fill whole container
+// words in runs, pack and unpack convert and lay out a run at a time with
+// the same ValueIO conversion and BitLayout code.
+
+/// Elements a run of packInRuns and unpackInRuns holds at most.
+constexpr uint64_t kRunElements = 16384;
+
+/// The elements whose bits fill whole container words of `layout`, so
+/// that a run of a multiple of them starts a word; 0 where a run is not
+/// laid out alone (bit planes).
+static uint64_t runUnit(const BitLayout &layout) {
+  if (layout.hasBitPlanes())
+    return 0;
+  if (layout.base3)
+    return kBase3Digits;
+  if (!layout.straddle)
+    return layout.wordBits / layout.bits;
+  return layout.wordBits / std::gcd(layout.bits, layout.wordBits);
+}
+
+/// The BitLayout `type`'s data plane takes in runs of a multiple of
+/// runUnit elements, if any: untiled (row-major storage), and elements
+/// converted one by one (integers, trits and floats; residues' moduli
+/// depend on where an element lies).
+static std::optional<BitLayout> runLayout(RankedTensorType type) {
+  PackedEncodingAttr enc = getPackedEncoding(type);
+  Type element = type.getElementType();
+  if (!enc || enc.isTiled() ||
+      (!isa<IntegerType, TritType>(element) && !isAnyFloat(element)))
+    return std::nullopt;
+  BitLayout layout = enc.getBitLayout(element);
+  if (!runUnit(layout))
+    return std::nullopt;
+  return layout;
+}
+
+/// Elements [first, first + count) of `view` as the VM's values of
+/// `element`, or failure (whose diagnostic is dropped: the caller converts
+/// the whole array to report it with the element's index).
+static FailureOr<RtValue> runValues(const NumpyView &view, Type element,
+                                    uint64_t first, uint64_t count) {
+  NpyArray run;
+  run.dtype = view.dtype;
+  run.shape = {int64_t(count)};
+  size_t size = run.elementSize();
+  auto *in = static_cast<const uint8_t *>(view.array.data()) + first * size;
+  run.data.assign(in, in + count * size);
+  DiagnosticCapture capture(/*withLocations=*/false);
+  return valueFromNpy(run, RankedTensorType::get({int64_t(count)}, element),
+                      UnknownLoc::get(&getContext()));
+}
+
+/// The data plane of `type` (runLayout's `layout`) holding `view`'s
+/// values, converted and packed a run at a time; nullopt where a value
+/// does not convert.
+static std::optional<std::vector<uint8_t>> packInRuns(const NumpyView &view,
+                                                      RankedTensorType type,
+                                                      const BitLayout &layout) {
+  uint64_t count = type.getNumElements();
+  uint64_t run = llvm::alignTo(kRunElements, runUnit(layout));
+  std::vector<uint8_t> bytes(layout.storageBytes(count));
+  for (uint64_t first = 0; first < count; first += run) {
+    uint64_t n = std::min(run, count - first);
+    FailureOr<RtValue> values =
+        runValues(view, type.getElementType(), first, n);
+    if (failed(values))
+      return std::nullopt;
+    packBits(values->getElements().data(), n, layout,
+             bytes.data() + layout.storageBytes(first));
+  }
+  return bytes;
+}
+
+/// `packed`'s elements (runLayout's `layout`) as a numpy array of their
+/// travel dtype, unpacked and converted a run at a time.
+static py::array unpackInRuns(const PackedArray &packed,
+                              const BitLayout &layout) {
+  RankedTensorType type = packed.getType();
+  Type element = type.getElementType();
+  uint64_t count = type.getNumElements();
+  py::dtype dtype("<" + getTravelDtype(element));
+  py::array result(dtype, std::vector<py::ssize_t>(type.getShape().begin(),
+                                                   type.getShape().end()));
+  auto *out = static_cast<uint8_t *>(result.mutable_data());
+  const uint8_t *data = packed.getValue().getPlanes().data.data();
+  uint64_t run = llvm::alignTo(kRunElements, runUnit(layout));
+  std::vector<uint64_t> values(std::min(run, count));
+  for (uint64_t first = 0; first < count; first += run) {
+    uint64_t n = std::min(run, count - first);
+    values.resize(n);
+    unpackBits(data + layout.storageBytes(first), n, layout, values.data());
+    NpyArray npy = valueToNpy(
+        RtValue::tensor(RankedTensorType::get({int64_t(n)}, element), values));
+    std::memcpy(out + first * npy.elementSize(), npy.data.data(),
+                npy.data.size());
+  }
+  return result;
+}
+
 static PackedArray pack(py::object array, py::object dtype,
                         py::object encoding, py::object scales,
                         py::object zeroPoints) {
   ContextLock lock;
   Type element = dtypeFromObject(dtype);
   PackedEncodingAttr enc = encodingFromObject(encoding);
-  NpyArray npy = npyFromObject(array, "array");
-  RankedTensorType type = makeTensorType(npy.shape, element, enc);
+  NumpyView view = numpyViewOf(array, "array");
+  RankedTensorType type = makeTensorType(view.shape, element, enc);
+  if (std::optional<BitLayout> layout = runLayout(type))
+    if (std::optional<std::vector<uint8_t>> data =
+            packInRuns(view, type, *layout))
+      return PackedArray(
+          assemblePacked(type, std::move(*data), scales, zeroPoints));
+  NpyArray npy = npyFromObject(view.array, "array");
   RtValue logical =
       logicalFromNpy(npy, makeTensorType(npy.shape, element), "array");
   std::vector<uint8_t> data =
@@ -167,6 +277,8 @@ static PackedArray pack(py::object array, py::object dtype,
 static py::array unpack(const PackedArray &packed) {
   ContextLock lock;
   RankedTensorType type = packed.getType();
+  if (std::optional<BitLayout> layout = runLayout(type))
+    return unpackInRuns(packed, *layout);
   PackedEncodingAttr enc = packed.getEncoding();
   Type element = type.getElementType();
   RankedTensorType logical = RankedTensorType::get(type.getShape(), element);

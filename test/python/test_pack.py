@@ -224,3 +224,70 @@ def test_pack_matches_the_anybit_pack_op():
     direct = anybit.pack(x, "i5", "word = 32, block = [1, 32], scale = f16", scales=s)
     assert from_vm == direct
     assert from_vm.type == direct.type
+
+
+# Arrays longer than a run (16384 elements, each run starting a container
+# word of the data plane) are converted and laid out a run at a time:
+# several runs and a partial last one, against the independent packer.
+RUN = 16384
+
+
+@pytest.mark.parametrize(
+    "n,encoding",
+    [(1, None), (3, None), (4, None), (6, None), (33, None), (5, {"word": 16}),
+     (12, {"word": 64}), (3, {"word": 32, "straddle": False}),
+     (7, {"word": 64, "straddle": False}), (4, {"word": 8, "straddle": False})],
+)
+def test_arrays_of_several_runs(n, encoding):
+    count = 2 * RUN + 37
+    x = RNG.integers(0, 1 << n, count, dtype=np.uint64)
+    p = anybit.pack(x, "ui%d" % n, encoding=encoding)
+    np.testing.assert_array_equal(p.data, ref.pack_bits(x, n, **(encoding or {})))
+    back = anybit.unpack(p)
+    assert back.dtype == ref.travel_dtype(n, signed=False)
+    np.testing.assert_array_equal(back, x)
+    # Signed values wrap the same way in every run.
+    signed = x.astype(np.int64) - (1 << (n - 1))
+    q = anybit.pack(signed, "i%d" % n, encoding=encoding)
+    np.testing.assert_array_equal(
+        q.data, ref.pack_bits(ref.wrap(signed, n, signed=False), n, **(encoding or {})))
+    np.testing.assert_array_equal(anybit.unpack(q), signed if n > 1 else signed != 0)
+
+
+@pytest.mark.parametrize("dtype,fmt", [("e2m1", ref.E2M1), ("e3m2", ref.E3M2)])
+def test_float_arrays_of_several_runs(dtype, fmt):
+    x = RNG.uniform(-fmt.max * 1.1, fmt.max * 1.1, (3, RUN + 5)).astype(np.float32)
+    p = anybit.pack(x, dtype, {"block": [1, RUN + 5], "scale": "f16"},
+                    scales=np.array([[1.0], [2.0], [0.5]], np.float16))
+    patterns = fmt.encode(x.ravel())
+    np.testing.assert_array_equal(p.data, ref.pack_bits(patterns, fmt.width))
+    np.testing.assert_array_equal(p.scales.ravel(), [1.0, 2.0, 0.5])
+    back = anybit.unpack(p)
+    assert back.shape == x.shape
+    np.testing.assert_array_equal(back.ravel(), fmt.decode(patterns).astype(np.float32))
+
+
+@pytest.mark.parametrize("base3", [False, True])
+def test_trit_arrays_of_several_runs(base3):
+    trit = "!anybit.trit"
+    t = RNG.integers(-1, 2, 2 * RUN + 3)
+    p = anybit.pack(t, trit, {"base3": True} if base3 else None)
+    if base3:
+        # Five codes a byte, ceil(q 256 / 243) of q = sum c_n 3^(4 - n), as
+        # GGUF's TQ1_0 packs them.
+        codes = np.concatenate([t + 1, np.zeros(-t.size % 5, np.int64)]).reshape(-1, 5)
+        q = (codes * 3 ** np.arange(4, -1, -1)).sum(axis=1)
+        want = (-(-q * 256 // 243)).astype(np.uint8)
+    else:
+        want = ref.pack_bits(t + 1, 2)
+    np.testing.assert_array_equal(p.data, want)
+    np.testing.assert_array_equal(anybit.unpack(p), t)
+
+
+def test_a_bad_value_in_a_later_run_names_its_index():
+    t = np.zeros(2 * RUN + 10, np.int8)
+    t[2 * RUN + 5] = 2
+    with pytest.raises(ValueError, match=r"element %d .* is 2, not a trit" % (2 * RUN + 5)):
+        anybit.pack(t, "!anybit.trit")
+    with pytest.raises(ValueError, match="integer data"):
+        anybit.pack(np.zeros(2 * RUN, np.float32), "i4")
