@@ -317,7 +317,8 @@ Value buildBytesInOrder(OpBuilder &b, Location loc, Value source,
   if (layout.bits != 8 || layout.base3 || layout.hasBitPlanes() ||
       (order && order.isTiled()) || type.getRank() == 0 ||
       !type.getElementType().isSignlessInteger(8) ||
-      layout.storageBytes(type.getNumElements()) != type.getNumElements())
+      layout.storageBytes(type.getNumElements()) !=
+          uint64_t(type.getNumElements()))
     return {}; // (words of 16 bits and more pad the last one)
   if (type.getRank() == 1)
     return source;

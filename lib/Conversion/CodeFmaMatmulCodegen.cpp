@@ -417,8 +417,8 @@ struct CodeFmaKernel : IndexMath {
 
   /// Scaled tables (one group a block; words and windows, one read a
   /// block, so a block takes one table): the tile's rows' blocks, each
-  /// looking its codes up in the table times its group's scale; each row's
-  /// chains' sum.
+  /// looking its codes up in the table times its group's scale; the sum of
+  /// each (row of W, row of A)'s chains.
   ///
   /// A row of at most 64 groups converts its scales once into a buffer on
   /// the stack; a block's is then a broadcast load, which no vector unit
@@ -999,7 +999,8 @@ Value buildCodeFmaMatmul(OpBuilder &b, Location loc, Value lhs,
   // Tile t takes rows t + r N / rows of W: each r reads one sequential
   // stream, prefetched like a single row's (the rows of a tile side by
   // side would put each row's prefetches into its neighbour's, which that
-  // one is reading). The outputs, (rows x N / rows), are y row-major.
+  // one is reading). The outputs, (batch rows x N / rows), output i of
+  // row r of a tile at row i rows + r, are y row-major.
   // Panels of K whose A' fits in L1, one pass over the tiles each, each
   // adding to the last's outputs.
   int64_t rows = format.rows;

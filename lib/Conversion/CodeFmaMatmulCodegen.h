@@ -38,7 +38,7 @@
 // do; a row's scales are read and converted once.
 // With several rows of A each value looked up is one FMA a row (a tile's
 // rows of W meet each load of A' together), each (row of W, row of A)
-// keeping its own chains, eight in all.
+// keeping its own chains, at least eight in all.
 //
 //===----------------------------------------------------------------------===//
 

@@ -261,7 +261,11 @@ static PackedArray pack(py::object array, py::object dtype,
   PackedEncodingAttr enc = encodingFromObject(encoding);
   NumpyView view = numpyViewOf(array, "array");
   RankedTensorType type = makeTensorType(view.shape, element, enc);
-  if (std::optional<BitLayout> layout = runLayout(type))
+  // (An empty array converts no run, whose checks of its dtype it needs.)
+  std::optional<BitLayout> layout;
+  if (type.getNumElements() > 0)
+    layout = runLayout(type);
+  if (layout)
     if (std::optional<std::vector<uint8_t>> data =
             packInRuns(view, type, *layout))
       return PackedArray(

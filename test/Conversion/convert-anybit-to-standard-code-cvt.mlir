@@ -161,8 +161,10 @@ func.func @gemv_e3m2_e8m0(%x: tensor<1x256xf32>, %w: tensor<2x256x!anybit.float<
 // CHECK-LABEL: func.func @batch_f32_scales(
 // CHECK-NOT: anybit.x86_vpshufb
 // CHECK: vector.fma %{{.*}} : vector<16xf32>
-// At 512 bits the batch is the vector kernel's too.
+// At 512 bits the batch is the code-FMA kernel's: e2m1 codes looked up
+// by vpermps, each value one FMA a row of A.
 // TABLES-LABEL: func.func @batch_e2m1(
+// TABLES: scf.forall (%{{.*}}) in (4) shared_outs(%{{.*}}) -> (tensor<6x4xf32>)
 // TABLES: anybit.x86_vpermps
 // TABLES-NOT: anybit.x86_vpshufb
 func.func @batch_e2m1(%a: tensor<3x128xf32>, %w: tensor<8x128xf4E2M1FN, #anybit.packed<block = [1, 32], scale = f16>>) -> tensor<3x8xf32> {

@@ -472,26 +472,27 @@ func.func @batch_i4(%x: tensor<4x256xf32>, %w: tensor<2x256xi4, #anybit.packed<b
 // Four rows of A: each value looked up (one vpermps a row of W) meets every
 // row's activations, a load of A' each serving both rows of W, and each
 // (row of W, row of A) is one chain (eight in flight): a row of W carries
-// four chains and its table. Output i of row r of W goes to (2 i + r, 0)
-// of the tile (8 x 1), and the tiles' (8 x N / 2) are y row-major.
+// four chains, one a row of A, and its table. Output i of row r of W goes
+// to (2 i + r, 0) of the tile (8 x 1), and the tiles' (8 x N / 2) are y
+// row-major.
 // CHECK-LABEL: func.func @batch_i4(
 // CHECK: %[[XP:.*]] = tensor.generate
 // CHECK: scf.forall (%{{.*}}) in (1) shared_outs(%{{.*}}) -> (tensor<8x1xf32>)
-// CHECK:   scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
-// CHECK:     %[[V:.*]] = anybit.x86_vpermps
-// CHECK:     %[[W:.*]] = anybit.x86_vpermps
+// CHECK:   scf.for {{.*}} iter_args(%[[A0:[^ ]*]] = %{{.*}}, %[[A1:[^ ]*]] = %{{.*}}, %[[A2:[^ ]*]] = %{{.*}}, %[[A3:[^ ]*]] = %{{.*}}, %[[T0:[^ ]*]] = %{{.*}}, %[[B0:[^ ]*]] = %{{.*}}, %[[B1:[^ ]*]] = %{{.*}}, %[[B2:[^ ]*]] = %{{.*}}, %[[B3:[^ ]*]] = %{{.*}}, %[[T1:[^ ]*]] = %{{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK:     %[[V:.*]] = anybit.x86_vpermps %[[T0]], %{{.*}} : vector<16xf32>
+// CHECK:     %[[W:.*]] = anybit.x86_vpermps %[[T1]], %{{.*}} : vector<16xf32>
 // CHECK:     %[[X0:.*]] = vector.transfer_read %[[XP]][%c0{{.*}}, %[[COL:.*]]], %{{.*}} : tensor<4x256xf32>, vector<16xf32>
-// CHECK:     vector.fma %[[X0]], %[[V]]
-// CHECK:     vector.fma %[[X0]], %[[W]]
+// CHECK:     vector.fma %[[X0]], %[[V]], %[[A0]]
+// CHECK:     vector.fma %[[X0]], %[[W]], %[[B0]]
 // CHECK:     %[[X1:.*]] = vector.transfer_read %[[XP]][%c1{{.*}}, %[[COL]]]
-// CHECK:     vector.fma %[[X1]], %[[V]]
-// CHECK:     vector.fma %[[X1]], %[[W]]
+// CHECK:     vector.fma %[[X1]], %[[V]], %[[A1]]
+// CHECK:     vector.fma %[[X1]], %[[W]], %[[B1]]
 // CHECK:     %[[X2:.*]] = vector.transfer_read %[[XP]][%c2{{.*}}, %[[COL]]]
-// CHECK:     vector.fma %[[X2]], %[[V]]
-// CHECK:     vector.fma %[[X2]], %[[W]]
+// CHECK:     vector.fma %[[X2]], %[[V]], %[[A2]]
+// CHECK:     vector.fma %[[X2]], %[[W]], %[[B2]]
 // CHECK:     %[[X3:.*]] = vector.transfer_read %[[XP]][%c3{{.*}}, %[[COL]]]
-// CHECK:     vector.fma %[[X3]], %[[V]]
-// CHECK:     vector.fma %[[X3]], %[[W]]
+// CHECK:     vector.fma %[[X3]], %[[V]], %[[A3]]
+// CHECK:     vector.fma %[[X3]], %[[W]], %[[B3]]
 // CHECK:   tensor.insert %{{.*}}[%c0{{.*}}, %c0{{.*}}] : tensor<8x1xf32>
 // CHECK:   tensor.insert %{{.*}}[%c2{{.*}}, %c0{{.*}}] : tensor<8x1xf32>
 // CHECK:   tensor.insert %{{.*}}[%c4{{.*}}, %c0{{.*}}] : tensor<8x1xf32>

@@ -291,3 +291,5 @@ def test_a_bad_value_in_a_later_run_names_its_index():
         anybit.pack(t, "!anybit.trit")
     with pytest.raises(ValueError, match="integer data"):
         anybit.pack(np.zeros(2 * RUN, np.float32), "i4")
+    with pytest.raises(ValueError, match="integer data"):
+        anybit.pack(np.zeros((0, 5), np.float32), "i3")  # no run to convert
