@@ -11,6 +11,7 @@
 #include "anybit/Support/BitPacking.h"
 #include "anybit/Support/FloatFormat.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -285,13 +286,23 @@ struct CodeFmaKernel : IndexMath {
   /// The rows of W of the tile being built: set by tileBlock for the
   /// functions it calls (blocks, scaledTableBlocks, eachRow).
   SmallVector<Value> rows;
-  /// The panel of K the tiles take (buildCodeFmaMatmul): blocks
-  /// [firstBlock, endBlock), added to the tile's values unless first.
-  int64_t firstBlock = 0, endBlock = 0;
+  /// The panel of K the tiles take (buildCodeFmaMatmul): `panelSize`
+  /// blocks from block `firstBlock`, or, in the loop over panels
+  /// (firstBlock -1, every block inside its row's windows), from
+  /// `panelFirst`; added to the tile's values unless the first.
+  int64_t firstBlock = 0, panelSize = 0;
+  Value panelFirst = Value();
 
+  /// The panel's first block.
+  Value first() { return firstBlock >= 0 ? idx(firstBlock) : panelFirst; }
+  /// The panel's last block.
+  Value last() {
+    return firstBlock >= 0 ? idx(firstBlock + panelSize - 1)
+                           : add(panelFirst, panelSize - 1);
+  }
   /// Whether the panel is all of K (one pass over the tiles).
   bool wholeK() const {
-    return firstBlock == 0 && endBlock == k / format.blockCodes();
+    return firstBlock == 0 && panelSize == k / format.blockCodes();
   }
 
   /// The 16 lanes of read q of a block of planes starting at byte `start`:
@@ -450,16 +461,16 @@ struct CodeFmaKernel : IndexMath {
     SmallVector<Value> carried;
     for (int64_t r = 0, e = rows.size(); r < e; ++r) {
       carried.append(chains, v.f32c(0));
-      llvm::append_range(carried, tableOf(r, idx(firstBlock)));
+      llvm::append_range(carried, tableOf(r, first()));
     }
     carried =
         panelBlocks(carried, [&](Value kb, int64_t kbConst, ValueRange args) {
           // The last block's successor is itself: no scale past the panel.
-          Value following = kbConst >= 0
-                                ? idx(std::min(kbConst + 1, endBlock - 1))
-                                : arith::MinUIOp::create(b, loc, add(kb, 1),
-                                                         idx(endBlock - 1))
-                                      .getResult();
+          Value following =
+              kbConst >= 0
+                  ? idx(std::min(kbConst + 1, firstBlock + panelSize - 1))
+                  : arith::MinUIOp::create(b, loc, add(kb, 1), last())
+                        .getResult();
           // Each row's share: its chains, then its table.
           size_t own = args.size() / rows.size();
           SmallVector<Value> accs;
@@ -651,10 +662,14 @@ struct CodeFmaKernel : IndexMath {
   /// count) (`first` the same index as a value), carrying `values`: an
   /// scf.for over those whose read stays inside their row from their first
   /// byte (kbConst = -1), then the last ones one by one (kbConst = kb).
+  /// A `firstConst` of -1 (a panel of the loop's) has all of them inside.
   SmallVector<Value> blockRange(
       Value first, int64_t firstConst, int64_t count, ValueRange values,
       function_ref<SmallVector<Value>(Value, int64_t, ValueRange)> body) {
-    int64_t looped = std::clamp<int64_t>(blocksInRow() - firstConst, 0, count);
+    int64_t looped =
+        firstConst < 0
+            ? count
+            : std::clamp<int64_t>(blocksInRow() - firstConst, 0, count);
     return loopThenEach(looped, count, values,
                         [&](Value i, int64_t iConst, ValueRange args) {
                           return iConst < 0 ? body(add(first, i), -1, args)
@@ -667,8 +682,7 @@ struct CodeFmaKernel : IndexMath {
   SmallVector<Value> panelBlocks(
       ValueRange values,
       function_ref<SmallVector<Value>(Value, int64_t, ValueRange)> body) {
-    return blockRange(idx(firstBlock), firstBlock, endBlock - firstBlock,
-                      values, body);
+    return blockRange(first(), firstBlock, panelSize, values, body);
   }
 
   /// Blocks [firstConst, firstConst + count) of the tile's rows against
@@ -685,16 +699,18 @@ struct CodeFmaKernel : IndexMath {
   /// has at most kMaxStackScales groups; null otherwise. At the top of
   /// the tile's body (storeOnStack).
   Value stackScales(Value row) {
-    int64_t groups =
-        (endBlock - firstBlock) * format.blockCodes() / format.group;
+    int64_t groups = panelSize * format.blockCodes() / format.group;
     if (groups > kMaxStackScales)
       return Value();
-    return storeOnStack(b, loc, readScales(row, idx(firstGroup()), groups));
+    return storeOnStack(b, loc, readScales(row, firstGroup(), groups));
   }
 
   /// The first group of the panel (whose scale stackScales stores first).
-  int64_t firstGroup() const {
-    return firstBlock * format.blockCodes() / format.group;
+  Value firstGroup() {
+    if (firstBlock >= 0)
+      return idx(firstBlock * format.blockCodes() / format.group);
+    return arith::DivUIOp::create(b, loc, mul(panelFirst, format.blockCodes()),
+                                  idx(format.group));
   }
 
   /// The scale of group `g` of row `row` in every lane: a broadcast load
@@ -702,7 +718,8 @@ struct CodeFmaKernel : IndexMath {
   Value groupScale(Value buffer, Value row, Value g) {
     if (!buffer)
       return scaleOf(row, g);
-    return broadcastLoad(b, loc, buffer, add(g, -firstGroup()), kLanes);
+    return broadcastLoad(
+        b, loc, buffer, arith::SubIOp::create(b, loc, g, firstGroup()), kLanes);
   }
 
   /// The scale of group `g` of row `row`, in every lane.
@@ -795,21 +812,28 @@ struct CodeFmaKernel : IndexMath {
                      [&](int64_t, ValueRange own) { return chainSums(own); });
     };
     if (!format.group) {
-      totals = sumEach(blocks(idx(firstBlock), firstBlock,
-                              endBlock - firstBlock, tileChains));
+      totals = sumEach(blocks(first(), firstBlock, panelSize, tileChains));
     } else if (format.scaledTables) {
       totals = scaledTableBlocks();
     } else if (format.group % format.blockCodes() == 0) {
       // Each group's products summed first, then scaled once: an scf.for
       // over the groups inside the row, then the last ones one by one.
+      // (The middle panels' groups are all inside their rows.)
       int64_t perGroup = format.group / format.blockCodes();
-      int64_t g0 = firstBlock / perGroup, groups = endBlock / perGroup - g0;
+      int64_t g0 = firstBlock / perGroup, groups = panelSize / perGroup;
       int64_t inRow =
-          std::clamp<int64_t>(blocksInRow() / perGroup - g0, 0, groups);
+          firstBlock < 0
+              ? groups
+              : std::clamp<int64_t>(blocksInRow() / perGroup - g0, 0, groups);
+      Value firstGroupOfPanel =
+          firstBlock < 0
+              ? arith::DivUIOp::create(b, loc, panelFirst, idx(perGroup))
+                    .getResult()
+              : idx(g0);
       SmallVector<Value> rowScales = llvm::map_to_vector(
           rows, [&](Value row) { return stackScales(row); });
       auto group = [&](Value i, int64_t iConst, ValueRange sums) {
-        Value g = iConst < 0 ? add(i, g0) : idx(g0 + iConst);
+        Value g = iConst < 0 ? add(i, firstGroupOfPanel) : idx(g0 + iConst);
         int64_t gConst = iConst < 0 ? -1 : g0 + iConst;
         SmallVector<Value> partial =
             gConst < 0 ? blocks(mul(g, perGroup), 0, perGroup, tileChains)
@@ -895,7 +919,7 @@ struct CodeFmaKernel : IndexMath {
                                       arith::FastMathFlags::reassoc);
       int64_t r = index / batch, i = index % batch;
       SmallVector<Value, 2> at = {idx(i * format.rows + r), idx(0)};
-      if (firstBlock != 0) // a later panel's: added to the earlier ones'
+      if (firstBlock != 0) // a later panel's, or the loop's: added
         sum = addf(tensor::ExtractOp::create(b, loc, tile, at), sum);
       tile = tensor::InsertOp::create(b, loc, sum, tile, at);
     }
@@ -1007,13 +1031,47 @@ Value buildCodeFmaMatmul(OpBuilder &b, Location loc, Value lhs,
   Value y = tensor::EmptyOp::create(
       b, loc, ArrayRef<int64_t>{batch * rows, n / rows}, b.getF32Type());
   SmallVector<int64_t> bounds = getPanelBlocks(format, k);
-  for (size_t p = 0; p + 1 < bounds.size(); ++p) {
+  auto pass = [&](Value y) {
+    return buildColumnTiles(
+        b, loc, y, /*tileCols=*/1,
+        [&](Value tile, Value t) { return kernel.tileBlock(tile, t); });
+  };
+  auto constantPanel = [&](Value y, size_t p) {
     kernel.firstBlock = bounds[p];
-    kernel.endBlock = bounds[p + 1];
-    y = buildColumnTiles(b, loc, y, /*tileCols=*/1, [&](Value tile, Value t) {
-      return kernel.tileBlock(tile, t);
-    });
+    kernel.panelSize = bounds[p + 1] - bounds[p];
+    return pass(y);
+  };
+  // Panels of one size from the first on, inside every row's windows, are
+  // one scf.for, each adding to y's zeros: unrolled, each panel was the
+  // kernel's code again (batch 4 at K = 14336: 7 panels, 0.3-0.4 s to
+  // compile; in the loop 0.1). The others follow, each its own pass.
+  // Windows of 128-byte reads (5 and 6 bits) keep a pass a panel: in the
+  // loop they ran 1.14-1.17x slower (batch 4, 4096 x 14336, timed in turn;
+  // the blocks' code was the same, the reason not found), where words
+  // ran 0.94x and 3-bit windows 0.9x the time.
+  size_t panels = bounds.size() - 1, looped = 0;
+  int64_t size = bounds[1] - bounds[0];
+  bool loopable = !format.windows || format.windowBytes() == 64;
+  while (loopable && looped < panels &&
+         bounds[looped + 1] - bounds[looped] == size &&
+         bounds[looped + 1] <= kernel.blocksInRow())
+    ++looped;
+  if (looped < 2)
+    looped = 0;
+  if (looped) {
+    Value zero =
+        arith::ConstantFloatOp::create(b, loc, b.getF32Type(), APFloat(0.0f));
+    y = linalg::FillOp::create(b, loc, zero, y).getResult(0);
+    y = buildLoop(b, loc, looped * size, size, ValueRange{y},
+                  [&](Value offset, ValueRange args) {
+                    kernel.firstBlock = -1;
+                    kernel.panelSize = size;
+                    kernel.panelFirst = offset;
+                    return SmallVector<Value>{pass(args[0])};
+                  })[0];
   }
+  for (size_t p = looped; p < panels; ++p)
+    y = constantPanel(y, p);
   if (rows == 1)
     return y;
   SmallVector<ReassociationIndices> both = {{0, 1}};

@@ -441,25 +441,27 @@ func.func @gemv_i4_panels(%x: tensor<1x10240xf32>, %w: tensor<2x10240xi4, #anybi
 }
 
 // K = 10240: A' (40 KiB) would outgrow L1, so K is split into two panels of
-// 40 groups (20 KiB of A' each), each one pass over the tiles: the first
-// writes its sums, the second adds its own to them. Each pass converts its
-// own 40 scales a row, and its loop over blocks carries
+// 40 groups (20 KiB of A' each), each one pass over the tiles adding its
+// sums to the last's (to zeros first). Panels of one size are one scf.for
+// over their first blocks (each panel unrolled had been the kernel's code
+// again). Each pass converts its own 40 scales a row, from group
+// first block * 128 / 128, and its loop over blocks carries
 // anybit.prefetch_distance = 5120 (a row's bytes): the next tile's row.
 // CHECK-LABEL: func.func @gemv_i4_panels(
-// CHECK: %[[FIRST:.*]] = scf.forall (%{{.*}}) in (1) shared_outs(%{{.*}} = %{{.*}}) -> (tensor<2x1xf32>)
-// CHECK:   vector.transfer_read %{{.*}} : tensor<10560xi8>, vector<80xi8>
-// CHECK:   memref.alloca() : memref<40xf32>
-// CHECK:   scf.for %{{.*}} = %{{.*}} to %c40{{.*}} step
-// CHECK:   } {anybit.prefetch_distance = 5120 : i64}
-// CHECK-NOT: tensor.extract{{ }}
-// CHECK:   tensor.insert
-// CHECK: scf.forall (%{{.*}}) in (1) shared_outs(%{{.*}} = %[[FIRST]]) -> (tensor<2x1xf32>)
-// CHECK:   memref.alloca() : memref<40xf32>
-// CHECK:   scf.for %{{.*}} = %{{.*}} to %c40{{.*}} step
-// CHECK:   } {anybit.prefetch_distance = 5120 : i64}
-// CHECK:   %[[OLD:.*]] = tensor.extract %{{.*}}[%c0{{.*}}, %c0{{.*}}] : tensor<2x1xf32>
-// CHECK:   %[[NEW:.*]] = arith.addf %[[OLD]], %{{.*}} : f32
-// CHECK:   tensor.insert %[[NEW]] into %{{.*}}[%c0{{.*}}, %c0{{.*}}] : tensor<2x1xf32>
+// CHECK: %[[ZEROS:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<2x1xf32>) -> tensor<2x1xf32>
+// CHECK: scf.for %[[P:.*]] = %{{.*}} to %c80{{.*}} step %c40{{.*}} iter_args(%[[Y:.*]] = %[[ZEROS]]) -> (tensor<2x1xf32>)
+// CHECK:   scf.forall (%{{.*}}) in (1) shared_outs(%{{.*}} = %[[Y]]) -> (tensor<2x1xf32>)
+// CHECK:     %[[CODE:.*]] = arith.muli %[[P]], %c128{{.*}} : index
+// CHECK:     %[[GROUP:.*]] = arith.divui %[[CODE]], %c128{{.*}} : index
+// CHECK:     arith.addi %{{.*}}, %[[GROUP]] : index
+// CHECK:     vector.transfer_read %{{.*}} : tensor<10560xi8>, vector<80xi8>
+// CHECK:     memref.alloca() : memref<40xf32>
+// CHECK:     scf.for %{{.*}} = %{{.*}} to %c40{{.*}} step
+// CHECK:     } {anybit.prefetch_distance = 5120 : i64}
+// CHECK:     %[[OLD:.*]] = tensor.extract %{{.*}}[%c0{{.*}}, %c0{{.*}}] : tensor<2x1xf32>
+// CHECK:     %[[NEW:.*]] = arith.addf %[[OLD]], %{{.*}} : f32
+// CHECK:     tensor.insert %[[NEW]] into %{{.*}}[%c0{{.*}}, %c0{{.*}}] : tensor<2x1xf32>
+// CHECK-NOT: scf.forall (
 // CHECK: tensor.collapse_shape
 
 // -----
