@@ -241,13 +241,15 @@ std::optional<WeightFormat> getWeightFormat(RankedTensorType rhsType,
   format.scaledTables = format.table && format.group && format.reads == 1 &&
                         format.group % format.readCodes() == 0;
   // Two rows a tile where they divide N; mantissa values keep 8 constant
-  // vectors live and take one while A' is small
-  // (kMantissaOneRowActivationBytes).
+  // vectors live and take one while A' of one row of A is small
+  // (kMantissaOneRowActivationBytes). Batches of them take two: with one,
+  // batch 4 took 1.4-2.4x the vector kernel's time at K = 4096, with two
+  // 0.67 at G = 32 (1.07-1.13 at G = 128), batch 2 and 3 0.6-0.78.
   bool smallA = rhsType.getDimSize(1) * 4 <= kMantissaOneRowActivationBytes;
-  format.rows =
-      rhsType.getDimSize(0) % kTileRows == 0 && !(format.mantissa && smallA)
-          ? kTileRows
-          : 1;
+  format.rows = rhsType.getDimSize(0) % kTileRows == 0 &&
+                        !(format.mantissa && smallA && batch == 1)
+                    ? kTileRows
+                    : 1;
   // One row: long chains where sums run unscaled (or scaled per weight, by
   // the tables), or through groups of a multiple of four blocks (of four
   // reads, for whole bytes, which then take eight reads a block, one a
@@ -974,10 +976,11 @@ bool canLowerCodeFmaMatmul(RankedTensorType lhsType, RankedTensorType rhsType,
       rhsType, batch, tables, byteShuffles, /*multishift=*/false);
   if (!format)
     return false;
-  // Batches of words and windows (one read a block) looked up in tables.
-  // 6-bit integers' mantissas, 7 and 8 bits keep the vector kernel: at
-  // batch 4 the mantissas took 0.96-1.9x its time.
-  if (batch > 1 && (!format->table || format->reads != 1))
+  // Batches of words and windows (one read a block) looked up in tables
+  // or made from mantissas (6-bit integers). 7 and 8 bits, and codes
+  // converted without tables, keep the vector kernel.
+  if (batch > 1 &&
+      ((!format->table && !format->mantissa) || format->reads != 1))
     return false;
   int64_t k = rhsType.getDimSize(1);
   if (k <= 0 || k % format->blockCodes() != 0)

@@ -1,7 +1,7 @@
 //===- CodeFmaMatmulCodegen.h - f32 activations times codes -----*- C++ -*-===//
 //
 // anybit.matmul of f32 activations A (1 x K, a GEMV, or up to 4 rows where
-// the codes go through tables) by packed weights W stored N x K
+// the codes go through tables or mantissas) by packed weights W stored N x K
 // (transpose_rhs) into f32: integers of 1..8 bits, trits, or floats of up
 // to 6 bits, dense at bit i * bits, with optional [1, G] scales.
 //
@@ -52,7 +52,8 @@ namespace anybit::codegen {
 
 /// Whether buildCodeFmaMatmul handles these operands: A a 1 x K f32
 /// tensor (a GEMV), or 2 to 4 rows where W's codes are words or windows
-/// (one read a block) looked up in tables, W stored N x K (`transposed`)
+/// (one read a block) looked up in tables or made from their mantissas,
+/// W stored N x K (`transposed`)
 /// with a packed encoding whose
 /// elements are at bit i * bits (dense, or filling their words exactly),
 /// untiled, of integers of 1..8 bits or trits, or of floats of up to 6 bits

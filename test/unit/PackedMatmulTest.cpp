@@ -978,17 +978,18 @@ TEST_F(PackedMatmulTest, CodeFmaKernelMatchesTheReferenceVM) {
 }
 
 TEST_F(PackedMatmulTest, CodeFmaKernelBatchesMatchTheReferenceVM) {
-  // Batches of 2 to 4 rows of A whose codes go through tables: each value
-  // looked up meets every row's activations, each (row of W, row of A) its
-  // own chains. Long rows of two rows a tile: scaled tables take panels of
-  // K sized for the batch. The tables need AVX-512 BW on the host.
+  // Batches of 2 to 4 rows of A whose codes go through tables (or are
+  // 6-bit integers' mantissas): each value meets every row's activations,
+  // each (row of W, row of A) its own chains. Long rows of two rows a tile:
+  // scaled tables take panels of K sized for the batch. The tables need AVX-512
+  // BW on the host.
   if (!llvm::sys::getHostCPUFeatures().lookup("avx512bw"))
     std::cout << "[   NOTE   ] no AVX-512 BW on this host: the code-FMA "
                  "kernel's batches are not exercised (other kernels take "
                  "them)\n";
   static const char *tabled[] = {
-      "i1", "ui2",          "i3",       "si4",      "ui5",     "i4",
-      "i2", "!anybit.trit", "f4E2M1FN", "f6E3M2FN", "f6E2M3FN"};
+      "i1",           "ui2",      "i3",       "si4",      "ui5", "i4",  "i2",
+      "!anybit.trit", "f4E2M1FN", "f6E3M2FN", "f6E2M3FN", "i6",  "ui6", "si6"};
   int cases = 0, functions = 0, taken = 0;
   for (int module = 0; module < 4 * anybit::test::sweepScale(); ++module) {
     std::string source;
