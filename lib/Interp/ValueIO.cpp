@@ -13,8 +13,10 @@
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/bit.h"
+#include "llvm/Support/Endian.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/Path.h"
 #include <cmath>
 #include <cstdio>
@@ -166,9 +168,25 @@ FailureOr<RtValue> valueFromNpy(const NpyArray &array, Type type,
                    (element.isF32() && array.dtype == "f4") ||
                    (element.isF64() && array.dtype == "f8");
   std::vector<uint64_t> elements(array.numElements());
+  // (Decided once, not per element: pack's and .npy inputs' cost is this
+  // loop.)
+  const uint8_t *data = array.data.data();
+  auto rawAt = [&](size_t i) -> uint64_t {
+    switch (size) {
+    case 1:
+      return data[i];
+    case 2:
+      return llvm::support::endian::read16le(data + 2 * i);
+    case 4:
+      return llvm::support::endian::read32le(data + 4 * i);
+    default:
+      return llvm::support::endian::read64le(data + 8 * i);
+    }
+  };
+  bool trits = codec.getKind() == ElementCodec::Kind::Trit;
+  bool residues = rules.rns || codec.getModulus();
   for (size_t i = 0; i < elements.size(); ++i) {
-    uint64_t raw = 0;
-    std::memcpy(&raw, array.data.data() + i * size, size);
+    uint64_t raw = rawAt(i);
     if (sameFloat) {
       elements[i] = raw;
       continue;
@@ -180,10 +198,12 @@ FailureOr<RtValue> valueFromNpy(const NpyArray &array, Type type,
       elements[i] = codec.fromDouble(v);
       continue;
     }
-    Int128 v = kind == 'i' ? Int128(signExtend(raw, 8 * size)) : Int128(raw);
-    if (failed(checkTrit(codec, v, i, type, loc)))
+    Int128 v =
+        kind == 'i' ? Int128(llvm::SignExtend64(raw, 8 * size)) : Int128(raw);
+    if (trits && failed(checkTrit(codec, v, i, type, loc)))
       return failure();
-    if (uint64_t q = rules.modulusAt(i); q && (v < 0 || v >= Int128(q)))
+    if (uint64_t q = residues ? rules.modulusAt(i) : 0;
+        q && (v < 0 || v >= Int128(q)))
       return emitError(loc) << "element " << i << " of the array for " << type
                             << " is " << (v < 0 ? "negative" : "too large")
                             << ": a residue modulo " << q
@@ -378,15 +398,31 @@ NpyArray valueToNpy(const RtValue &value) {
   array.data.resize(size * value.getNumElements());
   bool nativeBits = elementType.isF16() || elementType.isF32() ||
                     elementType.isF64();
+  bool integer = codec.isInteger();
+  uint8_t *data = array.data.data();
   for (auto [i, bits] : llvm::enumerate(value.getElements())) {
     uint64_t raw;
-    if (nativeBits || codec.isInteger())
-      raw = codec.isInteger() ? static_cast<uint64_t>(codec.toInt(bits)) : bits;
+    if (integer)
+      raw = static_cast<uint64_t>(codec.toInt(bits));
+    else if (nativeBits)
+      raw = bits;
     else if (size == 8)
       raw = llvm::bit_cast<uint64_t>(codec.toDouble(bits));
     else
       raw = llvm::bit_cast<uint32_t>(static_cast<float>(codec.toDouble(bits)));
-    std::memcpy(array.data.data() + i * size, &raw, size);
+    switch (size) {
+    case 1:
+      data[i] = static_cast<uint8_t>(raw);
+      break;
+    case 2:
+      llvm::support::endian::write16le(data + 2 * i, uint16_t(raw));
+      break;
+    case 4:
+      llvm::support::endian::write32le(data + 4 * i, uint32_t(raw));
+      break;
+    default:
+      llvm::support::endian::write64le(data + 8 * i, raw);
+    }
   }
   return array;
 }
