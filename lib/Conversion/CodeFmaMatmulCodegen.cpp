@@ -52,10 +52,10 @@ constexpr int64_t kMaxBatch = 4;
 /// and at 14336 at 40 (Zen 5, L1 48 KiB).
 constexpr int64_t kPanelActivationBytes = 32 * 1024;
 
-/// The most bytes of A' with which 6-bit integer mantissas keep one row
-/// of W a tile: at K = 4096 (16 KiB) one row was 10% faster at G = 32 (two
-/// rows' chains and scales made LLVM reload the 8 mantissa constants
-/// every block); at K = 14336 two rows were 1.9x faster.
+/// The most bytes of A' with which GEMVs of 6-bit integer mantissas keep
+/// one row of W a tile: at K = 4096 (16 KiB) one row was 10% faster at G = 32
+/// (two rows' chains and scales made LLVM reload the 8 mantissa constants every
+/// block); at K = 14336 two rows were 1.9x faster.
 constexpr int64_t kMantissaOneRowActivationBytes = 16 * 1024;
 
 /// How W's bytes hold its codes and what each code is worth.
@@ -86,8 +86,9 @@ struct WeightFormat {
   bool words = false;
   int64_t codesPerLane = 1;
   int64_t reads = 1;
-  /// Rows of W a tile takes: kTileRows where they divide N (for mantissa
-  /// values only past kMantissaOneRowActivationBytes of A'), else 1.
+  /// Rows of W a tile takes: kTileRows where they divide N (for GEMVs of
+  /// mantissa values only past kMantissaOneRowActivationBytes of A'),
+  /// else 1.
   int64_t rows = 1;
   /// Rows of A, each against every value looked up (batch).
   int64_t batch = 1;
@@ -243,8 +244,9 @@ std::optional<WeightFormat> getWeightFormat(RankedTensorType rhsType,
   // Two rows a tile where they divide N; mantissa values keep 8 constant
   // vectors live and take one while A' of one row of A is small
   // (kMantissaOneRowActivationBytes). Batches of them take two: with one,
-  // batch 4 took 1.4-2.4x the vector kernel's time at K = 4096, with two
-  // 0.67 at G = 32 (1.07-1.13 at G = 128), batch 2 and 3 0.6-0.78.
+  // batch 4 took 1.4-2.4x the vector kernel's time at K = 4096; with two,
+  // batch 2 0.60-0.74, batch 3 0.73, batch 4 0.66-0.72 (1.05-1.13 at G =
+  // 128 and K = 4096).
   bool smallA = rhsType.getDimSize(1) * 4 <= kMantissaOneRowActivationBytes;
   format.rows = rhsType.getDimSize(0) % kTileRows == 0 &&
                         !(format.mantissa && smallA && batch == 1)
@@ -820,7 +822,7 @@ struct CodeFmaKernel : IndexMath {
     } else if (format.group % format.blockCodes() == 0) {
       // Each group's products summed first, then scaled once: an scf.for
       // over the groups inside the row, then the last ones one by one.
-      // (The middle panels' groups are all inside their rows.)
+      // (A loop panel's groups are all inside their rows.)
       int64_t perGroup = format.group / format.blockCodes();
       int64_t g0 = firstBlock / perGroup, groups = panelSize / perGroup;
       int64_t inRow =
@@ -977,10 +979,11 @@ bool canLowerCodeFmaMatmul(RankedTensorType lhsType, RankedTensorType rhsType,
   if (!format)
     return false;
   // Batches of words and windows (one read a block) looked up in tables
-  // or made from mantissas (6-bit integers). 7 and 8 bits, and codes
-  // converted without tables, keep the vector kernel.
+  // or made from mantissas (6-bit integers), with AVX-512 (where they were
+  // timed; AVX2's batches are the code-cvt kernel's). 7 and 8 bits, and
+  // codes converted without tables, keep the vector kernel.
   if (batch > 1 &&
-      ((!format->table && !format->mantissa) || format->reads != 1))
+      (!tables || (!format->table && !format->mantissa) || format->reads != 1))
     return false;
   int64_t k = rhsType.getDimSize(1);
   if (k <= 0 || k % format->blockCodes() != 0)

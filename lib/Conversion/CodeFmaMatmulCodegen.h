@@ -51,9 +51,9 @@
 namespace anybit::codegen {
 
 /// Whether buildCodeFmaMatmul handles these operands: A a 1 x K f32
-/// tensor (a GEMV), or 2 to 4 rows where W's codes are words or windows
-/// (one read a block) looked up in tables or made from their mantissas,
-/// W stored N x K (`transposed`)
+/// tensor (a GEMV), or with `tables` 2 to 4 rows where W's codes are words
+/// or windows (one read a block) looked up in tables or made from their
+/// mantissas, W stored N x K (`transposed`)
 /// with a packed encoding whose
 /// elements are at bit i * bits (dense, or filling their words exactly),
 /// untiled, of integers of 1..8 bits or trits, or of floats of up to 6 bits
@@ -73,13 +73,12 @@ bool canLowerCodeFmaMatmul(mlir::RankedTensorType lhsType,
 
 /// Emits C = A · W^T in f32, where `lhs` is the f32 tensor A (B x K) and
 /// `rhsBytes` the 1-D i8 storage of W (of type `rhsType`), two rows of W a
-/// tile (t and t + N / 2) where N is even (except 6-bit integers with K
-/// up to 4096), one otherwise. `tables`
-/// selects table lookups for widths up to 5 and 6-bit floats (else shifts
-/// and conversions; 6-bit integers take their mantissas either way);
-/// without them, `byteShuffles` selects byte tables for 4-bit floats;
-/// `multishift` (512-bit vpmultishiftqb) spreads each 6-bit sign-magnitude
-/// code for its lookup in one instruction.
+/// tile (t and t + N / 2) where N is even (except GEMVs of 6-bit integers with
+/// K up to 4096), one otherwise. `tables` selects table lookups for widths up
+/// to 5 and 6-bit floats (else shifts and conversions; 6-bit integers take
+/// their mantissas either way); without them, `byteShuffles` selects byte
+/// tables for 4-bit floats; `multishift` (512-bit vpmultishiftqb) spreads each
+/// 6-bit sign-magnitude code for its lookup in one instruction.
 mlir::Value buildCodeFmaMatmul(mlir::OpBuilder &b, mlir::Location loc,
                                mlir::Value lhs, mlir::Value rhsBytes,
                                mlir::RankedTensorType rhsType, bool tables,

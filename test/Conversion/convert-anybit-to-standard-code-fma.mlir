@@ -510,3 +510,24 @@ func.func @batch_i4(%x: tensor<4x256xf32>, %w: tensor<2x256xi4, #anybit.packed<b
 // CONVERT-LABEL: func.func @batch_i4(
 // CONVERT-NOT: anybit.x86_vpermps
 // CONVERT: return
+
+// -----
+
+func.func @batch_i6(%x: tensor<2x256xf32>, %w: tensor<2x256xi6, #anybit.packed<block = [1, 128], scale = f16>>) -> tensor<2x2xf32> {
+  %y = anybit.matmul %x, %w {accumulator = f32, transpose_rhs} : tensor<2x256xf32>, tensor<2x256xi6, #anybit.packed<block = [1, 128], scale = f16>> -> tensor<2x2xf32>
+  return %y : tensor<2x2xf32>
+}
+
+// Batches of 6-bit integers take the code-FMA kernel on AVX-512, values
+// made from their mantissas (vpternlogd as xor of the masked code, an
+// exact subtraction), two rows of W a tile even at K = 256 (GEMVs there
+// take one): the tile is 2 rows of A x 2 rows of W. Without AVX-512 the
+// batch is the code-cvt kernel's (byte shuffles, one column a tile).
+// CHECK-LABEL: func.func @batch_i6(
+// CHECK: scf.forall (%{{.*}}) in (1) shared_outs(%{{.*}}) -> (tensor<4x1xf32>)
+// CHECK:   arith.xori %{{.*}} : vector<16xi32>
+// CHECK:   arith.subf %{{.*}} : vector<16xf32>
+// CHECK: tensor.expand_shape %{{.*}} output_shape [2, 2] : tensor<4xf32> into tensor<2x2xf32>
+// CONVERT-LABEL: func.func @batch_i6(
+// CONVERT: scf.forall (%{{.*}}) in (2) shared_outs(%{{.*}}) -> (tensor<2x2xf32>)
+// CONVERT: anybit.x86_vpshufb
