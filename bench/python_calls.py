@@ -6,9 +6,11 @@ Prints, for each case, the best of several timed calls (warm caches; the
 weights of the GEMV fit in the last-level cache on most hosts, so it shows
 the call's overhead rather than memory bandwidth) and its ratio to the
 numpy baseline: a call's fixed cost on tiny arrays, an f32 addition of 4M
-elements (arrays in place), the same with byte-swapped arguments (which are
-converted element by element), and an i4 GEMV with f16 group scales (the
-PackedArray read in place) against numpy's f32 matrix-vector product.
+elements (arrays in place), the same with byte-swapped arguments (which
+numpy copies into native byte order first), an i4 GEMV with f16 group scales (the
+PackedArray read in place) against numpy's f32 matrix-vector product, and
+anybit.pack / anybit.unpack of 16M int8 values as i4 against numpy's
+vector operations making the same bytes.
 """
 
 import sys
@@ -70,7 +72,7 @@ def main():
         row("f32 add, %d elements" % n, t, best(lambda: a + b), gbs)
         if n > 16:
             sa, sb = a.astype(">f4"), b.astype(">f4")
-            row("  byte-swapped (converted)", best(lambda: m.add(sa, sb)),
+            row("  byte-swapped (copied)", best(lambda: m.add(sa, sb)),
                 best(lambda: sa + sb))
 
     n = k = 4096
@@ -85,6 +87,30 @@ def main():
     row("i4 GEMV %dx%d G=128 (vs f32)" % (n, k), t,
         best(lambda: x @ dense.T, seconds=1.0),
         "%.1f GB/s of weights" % (w.nbytes / t / 1e9))
+
+    # pack and unpack of 4096 x 4096 int8 values as i4 (LSB-first nibbles)
+    # against the same bytes made by numpy's vector operations.
+    codes = RNG.integers(-8, 8, (n, k)).astype(np.int8)
+    flat = codes.reshape(-1)
+
+    def numpy_pack():
+        return ((flat[0::2] & 0xF) | ((flat[1::2] & 0xF) << 4)).astype(np.uint8)
+
+    def numpy_unpack(data):
+        nibbles = np.empty(2 * data.size, np.int8)
+        nibbles[0::2] = (data & 0xF).astype(np.int8)
+        nibbles[1::2] = (data >> 4).astype(np.int8)
+        return ((nibbles ^ 8) - 8).reshape(n, k)
+
+    p = anybit.pack(codes, "i4")
+    assert np.array_equal(p.data, numpy_pack())
+    assert np.array_equal(anybit.unpack(p), numpy_unpack(p.data))
+    row("pack int8 -> i4, %dx%d" % (n, k), best(lambda: anybit.pack(codes, "i4")),
+        best(numpy_pack), "%.1f ns an element" %
+        (best(lambda: anybit.pack(codes, "i4")) / codes.size * 1e9))
+    data = np.array(p.data)
+    row("unpack i4 -> int8, %dx%d" % (n, k), best(lambda: anybit.unpack(p)),
+        best(lambda: numpy_unpack(data)))
     return 0
 
 
