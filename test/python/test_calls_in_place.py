@@ -173,6 +173,16 @@ def test_packed_arguments_in_place_and_packed_results():
     np.testing.assert_array_equal(q.scales, w.scales)
 
 
+def best_call(entry, arg, calls):
+    """The fastest of `calls` calls of `entry(arg, arg)`, in seconds."""
+    times = []
+    for _ in range(calls):
+        start = time.perf_counter()
+        entry(arg, arg)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
 def test_arrays_in_place_are_not_converted():
     """The in-place path is taken: converting a million floats element by
     element costs tens of times what the kernel does, so an argument that
@@ -182,17 +192,8 @@ def test_arrays_in_place_are_not_converted():
     n = 1 << 20
     m = anybit.compile(kernel("f32", "arith.addf", str(n)))
     a = RNG.standard_normal(n).astype(np.float32)
-    swapped = a.astype(np.float64)
-
-    def best(x):
-        t = []
-        for _ in range(5):
-            start = time.perf_counter()
-            m.f(x, x)
-            t.append(time.perf_counter() - start)
-        return min(t)
-
-    in_place, converted = best(a), best(swapped)
+    in_place = best_call(m.f, a, 5)
+    converted = best_call(m.f, a.astype(np.float64), 5)
     assert converted > 5 * in_place, (in_place, converted)
 
 
@@ -231,16 +232,8 @@ func.func @f(%a: tensor<4x6xi16>, %b: tensor<4x6xi3>, %c: tensor<4x6xf32>)
     n = 1 << 22
     add = anybit.compile(kernel("f32", "arith.addf", str(n)))
     x = RNG.standard_normal(n).astype(np.float32)
-
-    def best(arg):
-        t = []
-        for _ in range(3):
-            start = time.perf_counter()
-            add.f(arg, arg)
-            t.append(time.perf_counter() - start)
-        return min(t)
-
-    converted, copied = best(x.astype(np.float64)), best(x.astype(">f4"))
+    converted = best_call(add.f, x.astype(np.float64), 3)
+    copied = best_call(add.f, x.astype(">f4"), 3)
     assert copied * 5 < converted, (copied, converted)
 
 
