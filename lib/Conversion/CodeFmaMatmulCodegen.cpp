@@ -461,7 +461,7 @@ struct CodeFmaKernel : IndexMath {
         parts.push_back(arith::MulFOp::create(b, loc, part, scale));
       return parts;
     };
-    int64_t chains = format.chains * format.batch;
+    int64_t chains = rowShare();
     SmallVector<Value> carried;
     for (int64_t r = 0, e = rows.size(); r < e; ++r) {
       carried.append(chains, v.f32c(0));
@@ -525,7 +525,7 @@ struct CodeFmaKernel : IndexMath {
                            ArrayRef<SmallVector<Value, 4>> scaled = {}) {
     SmallVector<Value> next(accs);
     size_t numRows = rows.size();
-    int64_t share = format.chains * format.batch;
+    int64_t share = rowShare();
     // Each row's table entries (`scaled`, or the constant ones) where the
     // codes go through one.
     SmallVector<SmallVector<Value, 4>> parts(scaled);
@@ -773,6 +773,8 @@ struct CodeFmaKernel : IndexMath {
   Value treeSum(ArrayRef<Value> values) {
     return buildTreeSum(b, loc, values);
   }
+  /// The chains a row of W of the tile carries: each row of A's.
+  int64_t rowShare() const { return format.chains * format.batch; }
   /// Row i of A's chains in `own` (a row of W's).
   ValueRange chainsOf(ValueRange own, int64_t i) const {
     return own.slice(i * format.chains, format.chains);
@@ -804,11 +806,11 @@ struct CodeFmaKernel : IndexMath {
     rows.clear();
     for (int64_t r = 0; r < format.rows; ++r)
       rows.push_back(add(t, r * (n / format.rows)));
-    // Zeros for one row of W's chains, for all the tile's rows' chains,
-    // and one sum for each row of W and of A.
+    // Zeros for all the tile's rows' chains, and one sum for each row of W
+    // and of A.
     int64_t batch = format.batch;
-    SmallVector<Value> rowChains(format.chains * batch, v.f32c(0));
-    SmallVector<Value> tileChains(rowChains.size() * format.rows, v.f32c(0));
+    int64_t share = rowShare();
+    SmallVector<Value> tileChains(share * format.rows, v.f32c(0));
     SmallVector<Value> rowSums(format.rows * batch, v.f32c(0));
     SmallVector<Value> totals; // row of W r, row of A i at r batch + i
     auto sumEach = [&](ValueRange chains) {
@@ -862,8 +864,7 @@ struct CodeFmaKernel : IndexMath {
       auto groupBlock = [&](Value kb, int64_t kbConst, ValueRange sums) {
         SmallVector<Value> all = blockOf(kb, kbConst, tileChains);
         return eachRow(sums, [&](int64_t r, ValueRange own) {
-          ArrayRef<Value> chains =
-              ArrayRef(all).slice(r * rowChains.size(), rowChains.size());
+          ArrayRef<Value> chains = ArrayRef(all).slice(r * share, share);
           Value inBlock = blockScales(rows[r], kb);
           SmallVector<Value> next(own);
           for (int64_t g = 0; g < groupsInBlock; ++g) {
@@ -887,8 +888,7 @@ struct CodeFmaKernel : IndexMath {
         SmallVector<Value> all = blockOf(kb, kbConst, tileChains);
         return eachRow(sums, [&](int64_t r, ValueRange own) {
           Value row = rows[r];
-          ValueRange chains =
-              ValueRange(all).slice(r * rowChains.size(), rowChains.size());
+          ValueRange chains = ValueRange(all).slice(r * share, share);
           Value inBlock = blockScales(row, kb);
           SmallVector<Value> scaled;
           for (int64_t q = 0; q < format.reads; ++q)

@@ -220,6 +220,16 @@ bool sameBits(const py::dtype &given, StringRef travel) {
           name.substr(1) == travel.substr(1));
 }
 
+/// Whether `array` holds the elements of `type` (a tensor in its CPU
+/// buffer's travel form) in some layout: not empty, of its shape, and of
+/// its travel dtype or an integer one of that size.
+static bool holdsTensor(const py::array &array, Type type) {
+  return array.size() != 0 &&
+         llvm::equal(ArrayRef<py::ssize_t>(array.shape(), array.ndim()),
+                     cast<RankedTensorType>(type).getShape()) &&
+         sameBits(array.dtype(), getTravelDtype(type));
+}
+
 /// The buffer of `obj` if a compiled call can read it as argument `type`
 /// in place: a PackedArray's storage, or a numpy array that is that
 /// tensor's buffer already (isCPUBufferTravelForm: C-contiguous, aligned,
@@ -234,15 +244,11 @@ const void *bufferInPlace(py::handle obj, Type type) {
   if (!py::isinstance<py::array>(obj) || !isCPUBufferTravelForm(type))
     return nullptr;
   auto array = py::reinterpret_borrow<py::array>(obj);
-  auto tensor = cast<RankedTensorType>(type);
   int flags = py::detail::array_proxy(array.ptr())->flags;
   char order = array.dtype().byteorder();
   if (!(flags & py::detail::npy_api::NPY_ARRAY_C_CONTIGUOUS_) ||
       !(flags & py::detail::npy_api::NPY_ARRAY_ALIGNED_) || order == '>' ||
-      array.size() == 0 ||
-      !llvm::equal(ArrayRef<py::ssize_t>(array.shape(), array.ndim()),
-                   tensor.getShape()) ||
-      !sameBits(array.dtype(), getTravelDtype(type)))
+      !holdsTensor(array, type))
     return nullptr;
   return array.data();
 }
@@ -258,11 +264,7 @@ static py::object nativeCopy(py::handle obj, Type type) {
   if (!obj.get_type().is(np.attr("ndarray")) || !isCPUBufferTravelForm(type))
     return py::reinterpret_borrow<py::object>(obj);
   auto array = py::reinterpret_borrow<py::array>(obj);
-  auto tensor = cast<RankedTensorType>(type);
-  if (array.size() == 0 ||
-      !llvm::equal(ArrayRef<py::ssize_t>(array.shape(), array.ndim()),
-                   tensor.getShape()) ||
-      !sameBits(array.dtype(), getTravelDtype(type)))
+  if (!holdsTensor(array, type))
     return array;
   return np.attr("ascontiguousarray")(
       array, py::arg("dtype") = array.dtype().attr("newbyteorder")("="));
