@@ -52,6 +52,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <string>
 #include <thread>
 #include <unistd.h>
@@ -810,7 +811,8 @@ int main(int argc, char **argv) {
   // Summary.
   double minPct = 1e300, maxPct = 0, logSpeed = 0, maxSpeed = 0;
   double minPct2 = 1e300, maxPct2 = 0;
-  double minRoof = 1e300, maxRoof = 0; // batch 1, 1 thread
+  // % of the roofline on 1 thread, per batch size.
+  std::map<int64_t, std::pair<double, double>> roofs;
   int timed = 0;
   const Row *best = nullptr;
   for (const Row &r : rows) {
@@ -821,12 +823,11 @@ int main(int argc, char **argv) {
     double speedup = r.blasSeconds / r.t.median;
     minPct = std::min(minPct, pct);
     maxPct = std::max(maxPct, pct);
-    if (r.B == 1) {
-      double roof = bw.roofline(r.bytes, r.lanes(), r.int8Activations, 1,
-                                r.t.median);
-      minRoof = std::min(minRoof, roof);
-      maxRoof = std::max(maxRoof, roof);
-    }
+    double roof =
+        bw.roofline(r.bytes, r.lanes(), r.int8Activations, 1, r.t.median);
+    auto [range, first] = roofs.try_emplace(r.B, roof, roof);
+    range->second.first = std::min(range->second.first, roof);
+    range->second.second = std::max(range->second.second, roof);
     if (r.has2) {
       double pct2 = 100 * double(r.bytes) / r.t2.median / 1e9 / bw2;
       minPct2 = std::min(minPct2, pct2);
@@ -840,21 +841,28 @@ int main(int argc, char **argv) {
   }
   double total = seconds(start, Clock::now());
   std::printf("\n");
-  if (timed)
+  if (timed) {
+    std::string roofText;
+    for (auto [batch, range] : roofs)
+      roofText += (roofText.empty() ? "" : ", ") + std::string("batch ") +
+                  std::to_string(batch) + ": " +
+                  std::to_string(int(std::lround(range.first))) + "-" +
+                  std::to_string(int(std::lround(range.second))) + "%";
     std::printf("summary: %d Anybit cases, %d FAIL; read bandwidth %.1f GB/s "
-                "(1 thread); Anybit 1 thread: %.2f-%.2f%% of it (batch 1: "
-                "%.0f-%.0f%% of the roofline), %.4fx "
+                "(1 thread); Anybit 1 thread: %.2f-%.2f%% of it (of the "
+                "roofline: %s), %.4fx "
                 "OpenBLAS f32 (geomean; best %.3fx: %s %s G=%lld B=%lld); "
-                "OpenBLAS f32 1 thread: %.0f-%.0f%%; Anybit 2 threads: "
-                "%.2f-%.2f%% of the 2-thread bandwidth %.1f GB/s; run took "
-                "%.0f s\n",
-                int(rows.size()), int(failureLines.size()), bw1, minPct,
-                maxPct, minRoof > maxRoof ? 0.0 : minRoof, maxRoof,
-                std::exp(logSpeed / timed), maxSpeed,
+                "OpenBLAS f32 1 thread: %.0f-%.0f%%; ",
+                int(rows.size()), int(failureLines.size()), bw1, minPct, maxPct,
+                roofText.c_str(), std::exp(logSpeed / timed), maxSpeed,
                 best->type.c_str(), best->shape.c_str(), (long long)best->G,
-                (long long)best->B, blasMinPct, blasMaxPct,
-                minPct2 > maxPct2 ? 0.0 : minPct2, maxPct2, bw2, total);
-  else
+                (long long)best->B, blasMinPct, blasMaxPct);
+    if (minPct2 <= maxPct2)
+      std::printf("Anybit 2 threads: %.2f-%.2f%% of the 2-thread bandwidth "
+                  "%.1f GB/s; ",
+                  minPct2, maxPct2, bw2);
+    std::printf("run took %.0f s\n", total);
+  } else
     std::printf("summary: %d Anybit cases, none compiled, %d FAIL; run took "
                 "%.0f s\n",
                 int(rows.size()), int(failureLines.size()), total);
