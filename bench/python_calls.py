@@ -9,8 +9,9 @@ numpy baseline: a call's fixed cost on tiny arrays, an f32 addition of 4M
 elements (arrays in place), the same with byte-swapped arguments (which
 numpy copies into native byte order first), an i4 GEMV with f16 group scales (the
 PackedArray read in place) against numpy's f32 matrix-vector product, and
-anybit.pack / anybit.unpack of 16M int8 values as i4 against numpy's
-vector operations making the same bytes.
+anybit.pack / anybit.unpack of 16M int8 values as i4, and anybit.pack of
+16M f32 values as e2m1, against numpy's vector operations making the same
+bytes.
 """
 
 import sys
@@ -111,6 +112,25 @@ def main():
     data = np.array(p.data)
     row("unpack i4 -> int8, %dx%d" % (n, k), best(lambda: anybit.unpack(p)),
         best(lambda: numpy_unpack(data)))
+
+    # f32 to e2m1 (values 0, 0.5, 1, 1.5, 2, 3, 4, 6; nearest, ties to the
+    # even pattern; past 6 saturates): a step at each midpoint, or just
+    # above it where the tie goes to the lower pattern.
+    values = np.array([0, 0.5, 1, 1.5, 2, 3, 4, 6])
+    mids = (values[:-1] + values[1:]) / 2
+    steps = np.where(np.arange(1, 8) % 2 == 0, mids,
+                     np.nextafter(mids, np.inf)).astype(np.float32)
+
+    def numpy_pack_e2m1():
+        codes = np.searchsorted(steps, np.abs(w_f32).reshape(-1), "right")
+        codes = codes.astype(np.uint8) | (np.signbit(w_f32).reshape(-1) << 3)
+        return codes[0::2] | (codes[1::2] << 4)
+
+    p = anybit.pack(w_f32, "e2m1")
+    assert np.array_equal(p.data, numpy_pack_e2m1())
+    t = best(lambda: anybit.pack(w_f32, "e2m1"))
+    row("pack f32 -> e2m1, %dx%d" % (n, k), t, best(numpy_pack_e2m1),
+        "%.1f ns an element" % (t / w_f32.size * 1e9))
     return 0
 
 

@@ -33,9 +33,11 @@ ElementCodec::ElementCodec(Type type) {
   } else if (auto f = anybit::getFloatFormat(type)) {
     kind = Kind::SmallFloat;
     format = *f;
-    // Small floats decode through a table: the VM's hot loops read
-    // elements one at a time.
+    // Small floats decode and encode through tables: the VM's hot loops
+    // convert elements one at a time.
     table = &format.decodeTable();
+    encoders = {FloatEncoder::get(format, false),
+                FloatEncoder::get(format, true)};
   } else {
     kind = anybit::isUnsignedInteger(type) ||
                    (type.isInteger(1) && type.isSignlessInteger())
@@ -128,6 +130,8 @@ uint64_t ElementCodec::fromDouble(double value, bool saturate) const {
       value = std::copysign(std::numeric_limits<double>::max(), value);
     return llvm::bit_cast<uint64_t>(value);
   case Kind::SmallFloat:
+    if (const FloatEncoder *encoder = encoders[saturate])
+      return encoder->encode(value);
     return format.encode(value, saturate);
   case Kind::SignedInt:
   case Kind::UnsignedInt:

@@ -10,8 +10,10 @@
 #ifndef ANYBIT_INTERP_ELEMENTCODEC_H
 #define ANYBIT_INTERP_ELEMENTCODEC_H
 
+#include "anybit/Support/FloatEncoder.h"
 #include "anybit/Support/FloatFormat.h"
 #include "mlir/IR/Types.h"
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -68,6 +70,8 @@ private:
   uint64_t modulus = 0;
   FloatFormat format;
   const std::vector<double> *table = nullptr; // FloatFormat's cached table
+  // Small floats encode by table where one exists: [saturate].
+  std::array<const FloatEncoder *, 2> encoders = {};
 };
 
 } // namespace anybit
