@@ -42,6 +42,9 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   pm.addPass(createConvertAnybitToStandard(toStandard));
   pm.addNestedPass<func::FuncOp>(createAnybitKeepUnwrittenInits());
   pm.addPass(createAnybitCPUCallingConvention());
+  // Before any canonicalization, which would drop the truncation of an
+  // index cast back and forth through a narrow integer.
+  pm.addNestedPass<func::FuncOp>(createAnybitTruncateIndexCasts());
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   if (options.optLevel > 0)

@@ -194,6 +194,23 @@ def AnybitWidenLoopIndices : Pass<"anybit-widen-loop-indices",
   let dependentDialects = ["mlir::arith::ArithDialect", "mlir::scf::SCFDialect"];
 }
 
+def AnybitTruncateIndexCasts : Pass<"anybit-truncate-index-casts",
+                                    "mlir::func::FuncOp"> {
+  let summary = "Narrows index values by arith.trunci, not by index casts";
+  let description = [{
+    Rewrites each `arith.index_cast` or `arith.index_castui` from `index`
+    to a narrower integer (scalars, vectors and tensors) as the same cast to
+    an integer of the index's width (the data layout's, 64 by default)
+    followed by `arith.trunci`: the same bits. Upstream MLIR 22's
+    canonicalization folds `index_cast(index_cast(%x : index to i3) : i3
+    to index)` to `%x`, dropping the truncation (llvm-project issues 90238
+    and 90296, fixed after 22): 46 came back as 46 instead of -2. The
+    reference VM truncates, and so does the code after this pass, which
+    the CPU pipeline runs before its first canonicalization.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect"];
+}
+
 def AnybitFuseElementwise : Pass<"anybit-fuse-elementwise"> {
   let summary = "Fuses element-wise linalg ops unless that recomputes them";
   let description = [{
