@@ -47,6 +47,7 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   pm.addNestedPass<func::FuncOp>(createAnybitTruncateIndexCasts());
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
+  pm.addNestedPass<func::FuncOp>(createAnybitGuardIntegerDivision());
   if (options.optLevel > 0)
     pm.addPass(createAnybitFuseElementwise());
   if (options.x86Int8DotBits) {

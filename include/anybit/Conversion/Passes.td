@@ -211,6 +211,26 @@ def AnybitTruncateIndexCasts : Pass<"anybit-truncate-index-casts",
   let dependentDialects = ["mlir::arith::ArithDialect"];
 }
 
+def AnybitGuardIntegerDivision : Pass<"anybit-guard-integer-division",
+                                      "mlir::func::FuncOp"> {
+  let summary = "Keeps integer divisions from trapping";
+  let description = [{
+    x86's integer division traps on a zero divisor and on the signed
+    overflow INT_MIN / -1, and LLVM may assume neither happens: a compiled
+    kernel given such operands killed the process that called it (Python
+    included). The reference VM reports both as errors. This pass makes
+    every `arith` integer division and remainder (`divsi`, `divui`,
+    `remsi`, `remui`, `ceildivsi`, `ceildivui`, `floordivsi`) on scalars,
+    vectors and static tensors divide by 1 where the divisor is 0, or where
+    a signed operation would overflow: x / 0 gives x and x % 0 gives 0, and
+    INT_MIN / -1 gives INT_MIN (the wrapped quotient) and INT_MIN % -1
+    gives 0, as they would in exact arithmetic. A compare and a select per
+    division; divisors that are constants which can do neither keep their
+    division as it is.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect"];
+}
+
 def AnybitFuseElementwise : Pass<"anybit-fuse-elementwise"> {
   let summary = "Fuses element-wise linalg ops unless that recomputes them";
   let description = [{
