@@ -177,6 +177,35 @@ def test_division_by_zero_and_overflow_do_not_trap(opt_level):
         np.testing.assert_array_equal(got, want)
 
 
+GATHERS = """
+func.func @get(%t: tensor<4x5xi32>, %i: index, %j: index) -> (i32, tensor<4x5xi32>, tensor<2xi32>) {
+  %v = tensor.extract %t[%i, %j] : tensor<4x5xi32>
+  %c7 = arith.constant 7 : i32
+  %w = tensor.insert %c7 into %t[%i, %j] : tensor<4x5xi32>
+  %row = tensor.extract_slice %t[%i, %j] [1, 2] [1, 1] : tensor<4x5xi32> to tensor<2xi32>
+  return %v, %w, %row : i32, tensor<4x5xi32>, tensor<2xi32>
+}
+"""
+
+
+def test_out_of_bounds_indices_clamp_instead_of_crashing():
+    # An index of 2^40 read and wrote outside the buffers (a segmentation
+    # fault); compiled code clamps run-time indices into bounds. The VM
+    # reports them as errors.
+    m = anybit.compile(GATHERS)
+    t = np.arange(20, dtype=np.int32).reshape(4, 5)
+    for i, j in [(1, 2), (3, 3), (0, 0)]:  # in bounds: the VM's results
+        for got, want in zip(m.get(t, i, j),
+                             anybit.interpret(GATHERS, "get", t, i, j)):
+            np.testing.assert_array_equal(got, want)
+    v, w, row = m.get(t, 1 << 40, -1)
+    assert int(v) == t[3, 4] and w[3, 4] == 7
+    np.testing.assert_array_equal(row, t[3, 3:5])
+    np.testing.assert_array_equal(t, np.arange(20).reshape(4, 5))
+    with pytest.raises(anybit.CompileError, match="out of bounds"):
+        anybit.interpret(GATHERS, "get", t, 1 << 40, 0)
+
+
 def int_kernel(n, count):
     t = "tensor<%dxi%d>" % (count, n)
     return f"""

@@ -211,6 +211,27 @@ def AnybitTruncateIndexCasts : Pass<"anybit-truncate-index-casts",
   let dependentDialects = ["mlir::arith::ArithDialect"];
 }
 
+def AnybitClampTensorIndices : Pass<"anybit-clamp-tensor-indices",
+                                    "mlir::func::FuncOp"> {
+  let summary = "Keeps element and slice accesses with run-time indices in bounds";
+  let description = [{
+    A `tensor.extract` or `tensor.insert` whose index comes from the
+    kernel's inputs, read out of bounds, made compiled code read or write
+    outside its buffers: an index of 2^40 killed the calling Python process
+    with a segmentation fault. The reference VM reports such an index as an
+    error. This pass clamps every index that is not a constant in bounds to
+    the last element of its dimension (`arith.minui`, so negative indices
+    clamp too), and the run-time offsets of `tensor.extract_slice` and
+    `tensor.insert_slice` whose sizes and strides are constants to the
+    last offset at which the slice fits. Slices of run-time sizes, and
+    accesses to empty dimensions, are left as they are. The CPU pipeline
+    runs it first, on the kernel's own ops; Anybit's lowerings make their
+    indices in bounds themselves.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def AnybitGuardIntegerDivision : Pass<"anybit-guard-integer-division",
                                       "mlir::func::FuncOp"> {
   let summary = "Keeps integer divisions from trapping";
