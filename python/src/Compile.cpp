@@ -390,6 +390,14 @@ class pybind11::detail::type_caster<anybit::python::Function>
 
 namespace anybit::python {
 
+/// The module `self` holds: a TypeError where it was made by __new__
+/// without __init__ (pybind11's holder caster would raise a bare
+/// RuntimeError; the value's caster checks).
+static CompiledPtr holderOf(py::handle self) {
+  (void)py::cast<const CompiledModule &>(self);
+  return py::cast<CompiledPtr>(self);
+}
+
 void bindCompile(py::module_ &m) {
   py::tuple targets(std::size(kTargets));
   for (size_t i = 0; i < std::size(kTargets); ++i)
@@ -462,12 +470,12 @@ describe it.)doc");
           "How its int8 x trit matmuls were lowered ('addsub' or "
           "'generic').")
       .def_property_readonly(
-          "source_name",
-          [](const CompiledModule &c) { return c.parsed->name; },
+          "source_name", [](const CompiledModule &c) { return c.parsed->name; },
           "The name diagnostics give the source: its path, or '<source>'.")
       .def(
           "__getattr__",
-          [](const CompiledPtr &c, const std::string &name) {
+          [](py::handle self, const std::string &name) {
+            CompiledPtr c = holderOf(self);
             if (!c->hasEntry(name))
               throw py::attribute_error(c->missing(name));
             return getFunction(c, name);
@@ -475,7 +483,8 @@ describe it.)doc");
           py::arg("name"), "The entry `name` as a Function.")
       .def(
           "__getitem__",
-          [](const CompiledPtr &c, py::handle key) {
+          [](py::handle self, py::handle key) {
+            CompiledPtr c = holderOf(self);
             if (!py::isinstance<py::str>(key))
               throw py::key_error("entries are named by strings, got " +
                                   py::repr(key).cast<std::string>() +

@@ -1,6 +1,8 @@
 """Errors: CompileError for MLIR diagnostics, ValueError for bad arguments,
 and never a crash."""
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -270,7 +272,10 @@ def test_objects_made_without_init_are_type_errors():
     for call in (lambda: repr(packed), lambda: packed.shape, lambda: packed.data,
                  lambda: packed == packed, lambda: anybit.unpack(packed),
                  lambda: anybit.dequantize(packed), lambda: repr(module),
-                 lambda: module.entries, lambda: function([1] * 4, [2] * 4),
+                 lambda: module.entries, lambda: module.add,
+                 lambda: module["add"], lambda: hasattr(module, "add"),
+                 lambda: copy.deepcopy(module),
+                 lambda: function([1] * 4, [2] * 4),
                  lambda: function.signature):
         with pytest.raises(TypeError, match="not initialized"):
             call()
