@@ -266,9 +266,11 @@ def compile(source, target="cpu", opt_level=3, *, threads=1, reduction="auto",
             exist.
 
     Unlike the VM, compiled code does not check for undefined behaviour:
-    division by zero, an out-of-range shift or quantizing NaN give an
-    unspecified result (or a crash, for division by zero) instead of a
-    CompileError. Run such inputs through :func:`interpret`.
+    an out-of-range shift or quantizing NaN gives an unspecified result
+    instead of a CompileError; a division by zero divides by 1 (x / 0 = x),
+    and an index out of bounds reads or writes the last element of its
+    dimension, so neither crashes. Run such inputs through
+    :func:`interpret`, which reports them.
 
     Example:
         >>> k = '''func.func @add(%a: tensor<4xi3>, %b: tensor<4xi3>) -> tensor<4xi3> {
