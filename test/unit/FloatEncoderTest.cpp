@@ -10,6 +10,8 @@
 
 #include "anybit/Support/FloatEncoder.h"
 
+#include "FormatVariants.h"
+
 #include "llvm/ADT/bit.h"
 
 #include <gtest/gtest.h>
@@ -22,41 +24,9 @@ using namespace anybit;
 
 namespace {
 
-/// Every signed (e, m) format of up to 8 bits, and the variants: unsigned,
-/// no infinity, IEEE, no zero, other biases.
+/// Every format of up to 8 bits the unit tests sweep.
 std::vector<FloatFormat> tabledFormats() {
-  std::vector<FloatFormat> formats;
-  for (unsigned e = 1; e <= 7; ++e)
-    for (unsigned m = 0; 1 + e + m <= 8; ++m)
-      formats.push_back(FloatFormat::get(e, m));
-  const char *const variants[] = {"e4m3, fn",
-                                  "e5m2, ieee",
-                                  "e4m3, ieee",
-                                  "e8m0, unsigned, fn, nozero",
-                                  "e8m0, unsigned",
-                                  "e2m1, unsigned",
-                                  "e4m3, unsigned, fn",
-                                  "e5m2, unsigned, ieee",
-                                  "e1m0",
-                                  "e1m1, ieee",
-                                  "e1m1, fn",
-                                  "e1m0, fn, nozero",
-                                  "e3m2, bias = 5",
-                                  "e2m3, bias = 0",
-                                  "e4m3, fn, bias = -3",
-                                  "e5m2, ieee, bias = 20",
-                                  "e3m3, unsigned, bias = 1",
-                                  "e7m0, bias = -60",
-                                  "e8m0, unsigned, nozero, bias = 0",
-                                  "e4m4, unsigned, fn, bias = 200"};
-  for (const char *text : variants) {
-    std::string error;
-    std::optional<FloatFormat> format = FloatFormat::parse(text, &error);
-    EXPECT_TRUE(format) << text << ": " << error;
-    if (format)
-      formats.push_back(*format);
-  }
-  return formats;
+  return anybit::test::formatVariants(FloatEncoder::kMaxWidth);
 }
 
 /// The inputs whose results the steps decide, both signs.

@@ -8,6 +8,8 @@
 
 #include "anybit/Support/FloatFormat.h"
 
+#include "FormatVariants.h"
+
 #include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/APInt.h"
 #include "llvm/ADT/bit.h"
@@ -47,40 +49,7 @@ bool sameValue(double a, double b) {
 /// The formats checked exhaustively: every signed (e, m) of at most 16 bits
 /// plus the special-value, unsigned, no-zero and custom-bias variants.
 std::vector<FloatFormat> exhaustiveFormats() {
-  std::vector<FloatFormat> formats;
-  for (unsigned e = 1; e <= 8; ++e)
-    for (unsigned m = 0; m <= 10; ++m)
-      if (1 + e + m <= 16)
-        formats.push_back(FloatFormat::get(e, m));
-  const char *const extras[] = {"e4m3, fn",
-                                "e5m2, ieee",
-                                "e8m0, unsigned, fn, nozero",
-                                "e4m3, ieee",
-                                "e3m4, ieee",
-                                "e5m10, ieee",
-                                "e8m7, ieee",
-                                "e2m1, unsigned",
-                                "e4m3, unsigned, fn",
-                                "e5m2, unsigned, ieee",
-                                "e8m0, unsigned",
-                                "e8m0, nozero",
-                                "e8m0, unsigned, nozero, bias = 0",
-                                "e1m0",
-                                "e1m1, ieee",
-                                "e1m1, fn",
-                                "e1m0, fn, nozero",
-                                "e3m2, bias = 5",
-                                "e2m3, bias = 0",
-                                "e4m3, fn, bias = -3",
-                                "e5m2, ieee, bias = 20",
-                                "e3m3, unsigned, bias = 1",
-                                "e6m9, bias = -100",
-                                "e8m10, ieee",
-                                "e8m10, unsigned, fn, bias = 512",
-                                "e8m10, bias = -512"};
-  for (const char *text : extras)
-    formats.push_back(fmt(text));
-  return formats;
+  return anybit::test::formatVariants(16);
 }
 
 /// The value of a pattern by the documented field formula, for patterns
