@@ -3,6 +3,7 @@
 #include "anybit/Conversion/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Index/IR/IndexOps.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/DataLayoutInterfaces.h"
 
@@ -55,12 +56,14 @@ struct AnybitGuardIntegerDivisionPass
     SmallVector<std::pair<Operation *, bool>> divisions; // op, signed
     getOperation().walk([&](Operation *op) {
       bool isSigned = isa<arith::DivSIOp, arith::RemSIOp, arith::CeilDivSIOp,
-                          arith::FloorDivSIOp>(op);
+                          arith::FloorDivSIOp, index::DivSOp, index::RemSOp,
+                          index::CeilDivSOp, index::FloorDivSOp>(op);
       if (!isSigned &&
-          !isa<arith::DivUIOp, arith::RemUIOp, arith::CeilDivUIOp>(op))
+          !isa<arith::DivUIOp, arith::RemUIOp, arith::CeilDivUIOp,
+               index::DivUOp, index::RemUOp, index::CeilDivUOp>(op))
         return;
-      // Dynamic tensors take no constants; the pipeline runs this pass
-      // once element-wise tensor ops are linalg.generics over scalars.
+      // Dynamic tensors take no constants (the CPU pipeline runs this pass
+      // on loops over scalars and vectors).
       auto shaped = dyn_cast<ShapedType>(op->getResult(0).getType());
       if (shaped && !shaped.hasStaticShape())
         return;

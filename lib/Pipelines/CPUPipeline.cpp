@@ -49,7 +49,6 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   pm.addNestedPass<func::FuncOp>(createAnybitTruncateIndexCasts());
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
-  pm.addNestedPass<func::FuncOp>(createAnybitGuardIntegerDivision());
   if (options.optLevel > 0)
     pm.addPass(createAnybitFuseElementwise());
   if (options.x86Int8DotBits) {
@@ -95,6 +94,9 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   // Strided metadata expands into affine.apply, so affine lowers after it.
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  // Every division is arith's or index's now, affine's mod and floordiv
+  // included.
+  pm.addNestedPass<func::FuncOp>(createAnybitGuardIntegerDivision());
   pm.addPass(createForallToParallelLoopPass());
   if (options.openMP) {
     ConvertSCFToOpenMPPassOptions omp;

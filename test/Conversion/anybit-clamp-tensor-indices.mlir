@@ -1,4 +1,4 @@
-// RUN: anybit-opt %s --anybit-clamp-tensor-indices | FileCheck %s
+// RUN: anybit-opt %s --split-input-file --verify-diagnostics --anybit-clamp-tensor-indices | FileCheck %s
 
 // Run-time indices clamp to the last element (unsigned: negatives too);
 // constant indices in bounds stay.
@@ -19,6 +19,8 @@ func.func @elements(%t: tensor<4x?xi32>, %i: index, %j: index, %v: i32) -> (i32,
   return %e, %r : i32, tensor<4x?xi32>
 }
 
+// -----
+
 // A constant index out of bounds clamps too.
 // CHECK-LABEL: func.func @constant_out_of_bounds
 // CHECK: arith.minui %{{.*}}, %{{.*}} : index
@@ -27,6 +29,8 @@ func.func @constant_out_of_bounds(%t: tensor<4xi32>) -> i32 {
   %e = tensor.extract %t[%c9] : tensor<4xi32>
   return %e : i32
 }
+
+// -----
 
 // Slice offsets clamp to the last offset where the slice fits: 16 - ((4 -
 // 1) * 2 + 1) = 9.
@@ -43,6 +47,8 @@ func.func @slices(%t: tensor<16xf32>, %o: index) -> (tensor<4xf32>, tensor<16xf3
   return %s, %r : tensor<4xf32>, tensor<16xf32>
 }
 
+// -----
+
 // Run-time sizes and empty dimensions are left alone.
 // CHECK-LABEL: func.func @left_alone
 // CHECK-NOT: arith.minui
@@ -51,4 +57,75 @@ func.func @left_alone(%t: tensor<16xf32>, %e: tensor<0xf32>, %o: index, %n: inde
   %s = tensor.extract_slice %t[%o] [%n] [1] : tensor<16xf32> to tensor<?xf32>
   %x = tensor.extract %e[%o] : tensor<0xf32>
   return %s, %x : tensor<?xf32>, f32
+}
+
+// -----
+
+// A run-time stride shrinks to the longest that fits from the offset (from
+// 0 where the offset is run-time: (16 - 1) / (4 - 1) = 5), then the offset
+// to where that span fits; a stride of 0 spans one element.
+// CHECK-LABEL: func.func @strides
+// CHECK: %[[C5:.*]] = arith.constant 5 : index
+// CHECK: %[[ST:.*]] = arith.minui %{{.*}}, %[[C5]] : index
+// CHECK: %[[SPAN:.*]] = arith.addi
+// CHECK: %[[LAST:.*]] = arith.subi %{{.*}}, %[[SPAN]] : index
+// CHECK: %[[O:.*]] = arith.minui %{{.*}}, %[[LAST]] : index
+// CHECK: tensor.extract_slice %{{.*}}[%[[O]]] [4] [%[[ST]]]
+// CHECK: %[[C15:.*]] = arith.constant 15 : index
+// CHECK: %[[Z:.*]] = arith.minui %{{.*}}, %[[C15]] : index
+// CHECK: tensor.extract_slice %{{.*}}[%[[Z]]] [4] [0]
+func.func @strides(%t: tensor<16xi32>, %o: index, %st: index) -> (tensor<4xi32>, tensor<4xi32>) {
+  %a = tensor.extract_slice %t[%o] [4] [%st] : tensor<16xi32> to tensor<4xi32>
+  %b = tensor.extract_slice %t[%o] [4] [0] : tensor<16xi32> to tensor<4xi32>
+  return %a, %b : tensor<4xi32>, tensor<4xi32>
+}
+
+// -----
+
+// parallel_insert_slice's clamp goes before the in_parallel terminator.
+// CHECK-LABEL: func.func @parallel
+// CHECK: scf.forall
+// CHECK: %[[O:.*]] = arith.minui %{{.*}}, %{{.*}} : index
+// CHECK-NEXT: scf.forall.in_parallel
+// CHECK-NEXT: tensor.parallel_insert_slice %{{.*}} into %{{.*}}[%[[O]]] [1] [1]
+func.func @parallel(%t: tensor<16xi32>, %o: index) -> tensor<16xi32> {
+  %c = arith.constant dense<7> : tensor<1xi32>
+  %r = scf.forall (%i) in (1) shared_outs(%out = %t) -> tensor<16xi32> {
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %c into %out[%o] [1] [1] : tensor<1xi32> into tensor<16xi32>
+    }
+  }
+  return %r : tensor<16xi32>
+}
+
+// -----
+
+// A pad's run-time low padding stays within the room around its source
+// (8 - 4), and tensor.dim's run-time dimension below the rank.
+// CHECK-LABEL: func.func @pad_and_dim
+// CHECK: %[[C4:.*]] = arith.constant 4 : index
+// CHECK: %[[L:.*]] = arith.minui %{{.*}}, %[[C4]] : index
+// CHECK: tensor.pad %{{.*}} low[%[[L]]]
+// CHECK: %[[C1:.*]] = arith.constant 1 : index
+// CHECK: %[[D:.*]] = arith.minui %{{.*}}, %[[C1]] : index
+// CHECK: tensor.dim %{{.*}}, %[[D]]
+func.func @pad_and_dim(%t: tensor<4xi32>, %l: index, %m: tensor<2x3xi32>, %d: index) -> (tensor<8xi32>, index) {
+  %c0 = arith.constant 0 : i32
+  %c0i = arith.constant 0 : index
+  %p = tensor.pad %t low[%l] high[%c0i] {
+  ^bb0(%i: index):
+    tensor.yield %c0 : i32
+  } : tensor<4xi32> to tensor<8xi32>
+  %n = tensor.dim %m, %d : tensor<2x3xi32>
+  return %p, %n : tensor<8xi32>, index
+}
+
+// -----
+
+// A slice that fits at no offset is an error, not code that reads past
+// the tensor.
+func.func @never_fits(%t: tensor<16xi32>, %o: index) -> tensor<4xi32> {
+  // expected-error @+1 {{slice of 4 elements 8 apart never fits in dimension 0 of size 16}}
+  %s = tensor.extract_slice %t[%o] [4] [8] : tensor<16xi32> to tensor<4xi32>
+  return %s : tensor<4xi32>
 }

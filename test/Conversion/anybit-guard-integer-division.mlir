@@ -102,3 +102,19 @@ func.func @dynamic(%x: tensor<?xi32>, %d: tensor<?xi32>) -> tensor<?xi32> {
   %0 = arith.divsi %x, %d : tensor<?xi32>
   return %0 : tensor<?xi32>
 }
+
+// The index dialect's divisions too.
+// CHECK-LABEL: func.func @index_ops
+// CHECK: %[[Z:.*]] = arith.cmpi eq, %{{.*}}, %{{.*}} : index
+// CHECK: arith.select
+// CHECK: index.divs
+// CHECK: arith.select
+// CHECK: index.remu
+// CHECK: arith.select
+// CHECK: index.floordivs
+func.func @index_ops(%x: index, %d: index) -> (index, index, index) {
+  %0 = index.divs %x, %d
+  %1 = index.remu %x, %d
+  %2 = index.floordivs %x, %d
+  return %0, %1, %2 : index, index, index
+}

@@ -150,6 +150,11 @@ func.func @scalar(%a: i64, %b: i64) -> (i64, i64) {
   %r = arith.remui %a, %b : i64
   return %q, %r : i64, i64
 }
+func.func @other_dialects(%a: index, %b: index) -> (index, index) {
+  %q = index.divs %a, %b
+  %m = affine.apply affine_map<()[s0, s1] -> (s0 mod s1)>()[%a, %b]
+  return %q, %m : index, index
+}
 """
 
 
@@ -169,6 +174,8 @@ def test_division_by_zero_and_overflow_do_not_trap(opt_level):
     with pytest.raises(anybit.CompileError, match="division by zero"):
         anybit.interpret(DIVISIONS, "div", a, b)
     assert [int(v) for v in m.scalar(-5, 0)] == [-5, 0]
+    assert [int(v) for v in m.other_dialects(7, 0)] == [7, 0]
+    assert [int(v) for v in m.other_dialects(-7, 2)] == [-3, 1]
     assert [int(v) for v in m.scalar(np.iinfo(np.int64).min, -1)] == [
         np.iinfo(np.int64).min, np.iinfo(np.int64).min]
     # Where nothing is undefined the results are the VM's.
@@ -184,6 +191,17 @@ func.func @get(%t: tensor<4x5xi32>, %i: index, %j: index) -> (i32, tensor<4x5xi3
   %w = tensor.insert %c7 into %t[%i, %j] : tensor<4x5xi32>
   %row = tensor.extract_slice %t[%i, %j] [1, 2] [1, 1] : tensor<4x5xi32> to tensor<2xi32>
   return %v, %w, %row : i32, tensor<4x5xi32>, tensor<2xi32>
+}
+func.func @strided(%t: tensor<16xi32>, %o: index, %st: index, %l: index) -> (tensor<4xi32>, tensor<8xi32>) {
+  %s = tensor.extract_slice %t[%o] [4] [%st] : tensor<16xi32> to tensor<4xi32>
+  %h = tensor.extract_slice %t[0] [4] [1] : tensor<16xi32> to tensor<4xi32>
+  %c0 = arith.constant 0 : i32
+  %c0i = arith.constant 0 : index
+  %p = tensor.pad %h low[%l] high[%c0i] {
+  ^bb0(%i: index):
+    tensor.yield %c0 : i32
+  } : tensor<4xi32> to tensor<8xi32>
+  return %s, %p : tensor<4xi32>, tensor<8xi32>
 }
 """
 
@@ -204,6 +222,15 @@ def test_out_of_bounds_indices_clamp_instead_of_crashing():
     np.testing.assert_array_equal(t, np.arange(20).reshape(4, 5))
     with pytest.raises(anybit.CompileError, match="out of bounds"):
         anybit.interpret(GATHERS, "get", t, 1 << 40, 0)
+    # Run-time strides shrink to fit, offsets follow; a pad's low padding
+    # stays within the room around its source.
+    u = np.arange(16, dtype=np.int32)
+    s, p = m.strided(u, 1, 2, 3)
+    np.testing.assert_array_equal(s, [1, 3, 5, 7])
+    np.testing.assert_array_equal(p, [0, 0, 0, 0, 1, 2, 3, 0])
+    s, p = m.strided(u, 1 << 40, 1 << 40, 1 << 40)
+    np.testing.assert_array_equal(s, [0, 5, 10, 15])
+    np.testing.assert_array_equal(p, [0, 0, 0, 0, 0, 1, 2, 3])
 
 
 def int_kernel(n, count):

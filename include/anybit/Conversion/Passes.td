@@ -219,14 +219,23 @@ def AnybitClampTensorIndices : Pass<"anybit-clamp-tensor-indices",
     kernel's inputs, read out of bounds, made compiled code read or write
     outside its buffers: an index of 2^40 killed the calling Python process
     with a segmentation fault. The reference VM reports such an index as an
-    error. This pass clamps every index that is not a constant in bounds to
-    the last element of its dimension (`arith.minui`, so negative indices
-    clamp too), and the run-time offsets of `tensor.extract_slice` and
-    `tensor.insert_slice` whose sizes and strides are constants to the
-    last offset at which the slice fits. Slices of run-time sizes, and
-    accesses to empty dimensions, are left as they are. The CPU pipeline
-    runs it first, on the kernel's own ops; Anybit's lowerings make their
-    indices in bounds themselves.
+    error. This pass clamps, wherever they are not constants known to be in
+    bounds:
+    - the indices of `tensor.extract` and `tensor.insert`, to the last
+      element of their dimension (`arith.minui`, so negative indices too);
+    - the strides and offsets of `tensor.extract_slice`, `insert_slice` and
+      `parallel_insert_slice` along dimensions of constant slice size: a
+      run-time stride to the longest that fits (from the offset, or from 0
+      where the offset is run-time too), then a run-time offset to the
+      last at which the slice fits;
+    - the run-time low padding of a `tensor.pad` of constant shapes, to the
+      room the result leaves around the source;
+    - a run-time dimension index of `tensor.dim`, below the rank.
+    A slice of constant size and stride that fits its constant dimension at
+    no offset is an error. Slices of run-time sizes, and accesses to empty
+    dimensions, are left as they are (the CPU backend takes static shapes
+    only). The CPU pipeline runs it first, on the kernel's own ops;
+    Anybit's lowerings make their indices in bounds themselves.
   }];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::tensor::TensorDialect"];
@@ -240,14 +249,17 @@ def AnybitGuardIntegerDivision : Pass<"anybit-guard-integer-division",
     overflow INT_MIN / -1, and LLVM may assume neither happens: a compiled
     kernel given such operands killed the process that called it (Python
     included). The reference VM reports both as errors. This pass makes
-    every `arith` integer division and remainder (`divsi`, `divui`,
-    `remsi`, `remui`, `ceildivsi`, `ceildivui`, `floordivsi`) on scalars,
-    vectors and static tensors divide by 1 where the divisor is 0, or where
+    every integer division and remainder of `arith` (`divsi`, `divui`,
+    `remsi`, `remui`, `ceildivsi`, `ceildivui`, `floordivsi`) and `index`
+    (`divs`, `divu`, `rems`, `remu`, `ceildivs`, `ceildivu`, `floordivs`)
+    on scalars, vectors and static tensors divide by 1 where the divisor
+    is 0, or where
     a signed operation would overflow: x / 0 gives x and x % 0 gives 0, and
     INT_MIN / -1 gives INT_MIN (the wrapped quotient) and INT_MIN % -1
     gives 0, as they would in exact arithmetic. A compare and a select per
     division; divisors that are constants which can do neither keep their
-    division as it is.
+    division as it is The CPU pipeline runs it once `affine` has lowered
+    (its `mod`, `floordiv` and `ceildiv` by symbols become `arith`).
   }];
   let dependentDialects = ["mlir::arith::ArithDialect"];
 }
