@@ -61,12 +61,6 @@ std::string FloatFormat::validate() const {
   return "";
 }
 
-bool FloatFormat::operator==(const FloatFormat &other) const {
-  return expBits == other.expBits && manBits == other.manBits &&
-         bias == other.bias && isSigned == other.isSigned &&
-         nonFinite == other.nonFinite && hasZero == other.hasZero;
-}
-
 bool FloatFormat::isNaN(uint64_t bits) const {
   uint64_t mag = bits & magMask();
   switch (nonFinite) {
@@ -104,14 +98,13 @@ double FloatFormat::decode(uint64_t bits) const {
 }
 
 const std::vector<double> &FloatFormat::decodeTable() const {
-  using Key = std::tuple<unsigned, unsigned, int, bool, NonFinite, bool>;
   static std::mutex mutex;
   // Tables are never freed or moved, so the returned references stay valid.
-  static std::map<Key, std::unique_ptr<std::vector<double>>> tables;
+  static std::map<decltype(fields()), std::unique_ptr<std::vector<double>>>
+      tables;
   assert(validate().empty() && "invalid format");
   std::lock_guard<std::mutex> lock(mutex);
-  std::unique_ptr<std::vector<double>> &table =
-      tables[{expBits, manBits, bias, isSigned, nonFinite, hasZero}];
+  std::unique_ptr<std::vector<double>> &table = tables[fields()];
   if (!table) {
     table = std::make_unique<std::vector<double>>(uint64_t(1) << width());
     for (uint64_t bits = 0, e = table->size(); bits != e; ++bits)

@@ -64,13 +64,13 @@ private:
     uint32_t below;
   };
   /// The results for one sign, as a step function of the magnitude (a
-  /// double's bits without its sign): codes[i] in [steps[i - 1],
-  /// steps[i]), from 0 to infinity. The binades from the first step's to
-  /// the last one's are cut into 2^k cells each, k the least for which no
-  /// cell holds two steps: a format with m mantissa bits puts its steps at
-  /// or just above the midpoints between its values, 2^(m + 1) a binade.
+  /// double's bits without its sign): its codes, in order from 0 to
+  /// infinity, each taking over at a step. The binades from the first
+  /// step's to the last one's are cut into 2^k cells each, k the least for
+  /// which no cell holds two steps: a format with m mantissa bits puts its
+  /// steps at or just above the midpoints between its values, 2^(m + 1) a
+  /// binade.
   struct Side {
-    std::vector<uint64_t> steps;
     std::vector<uint64_t> codes;
     uint64_t first = 0; // the first cell's first magnitude
     unsigned cellShift = 52;

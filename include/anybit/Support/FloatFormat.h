@@ -40,6 +40,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace anybit {
@@ -78,7 +79,14 @@ struct FloatFormat {
   /// every value is a normal double), and at least one positive finite value.
   std::string validate() const;
 
-  bool operator==(const FloatFormat &other) const;
+  /// Every field that tells formats apart, as a tuple: for comparisons and
+  /// for the keys of per-format caches.
+  std::tuple<unsigned, unsigned, int, bool, NonFinite, bool> fields() const {
+    return {expBits, manBits, bias, isSigned, nonFinite, hasZero};
+  }
+  bool operator==(const FloatFormat &other) const {
+    return fields() == other.fields();
+  }
   bool operator!=(const FloatFormat &other) const { return !(*this == other); }
 
   bool hasNaN() const { return nonFinite != NonFinite::None; }
