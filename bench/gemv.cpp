@@ -825,9 +825,9 @@ int main(int argc, char **argv) {
     maxPct = std::max(maxPct, pct);
     double roof =
         bw.roofline(r.bytes, r.lanes(), r.int8Activations, 1, r.t.median);
-    auto [range, first] = roofs.try_emplace(r.B, roof, roof);
-    range->second.first = std::min(range->second.first, roof);
-    range->second.second = std::max(range->second.second, roof);
+    auto &[lowest, highest] = roofs.try_emplace(r.B, roof, roof).first->second;
+    lowest = std::min(lowest, roof);
+    highest = std::max(highest, roof);
     if (r.has2) {
       double pct2 = 100 * double(r.bytes) / r.t2.median / 1e9 / bw2;
       minPct2 = std::min(minPct2, pct2);

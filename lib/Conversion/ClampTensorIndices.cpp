@@ -28,44 +28,10 @@ Value clampTo(OpBuilder &b, Location loc, Value value, OpFoldResult last) {
   return arith::MinUIOp::create(b, loc, value, bound);
 }
 
-/// The size of `tensor`'s dimension `d` less `minus`, folded where static.
-OpFoldResult dimLess(OpBuilder &b, Location loc, Value tensor, int64_t d,
-                     int64_t minus) {
-  auto type = cast<RankedTensorType>(tensor.getType());
-  if (!type.isDynamicDim(d))
-    return b.getIndexAttr(type.getDimSize(d) - minus);
-  Value size = tensor::DimOp::create(b, loc, tensor, d);
-  return arith::SubIOp::create(b, loc, size,
-                               arith::ConstantIndexOp::create(b, loc, minus))
-      .getResult();
-}
-
-/// Whether dimension `d` of `tensor` may be empty, where no index is in
-/// bounds and clamping cannot help.
-bool mayBeEmpty(Value tensor, int64_t d) {
-  auto type = cast<RankedTensorType>(tensor.getType());
-  return type.getDimSize(d) == 0;
-}
-
-/// Clamps the indices of an element access to `tensor`.
-void clampIndices(Operation *op, Value tensor, MutableOperandRange indices) {
-  OpBuilder b(op);
-  for (auto [d, index] : llvm::enumerate(indices)) {
-    if (mayBeEmpty(tensor, d))
-      continue;
-    index.set(clampTo(b, op->getLoc(), index.get(),
-                      dimLess(b, op->getLoc(), tensor, d, 1)));
-  }
-}
-
-/// Keeps a run-time dimension index of tensor.dim below the rank.
-void clampDimIndex(tensor::DimOp dim) {
-  auto type = dyn_cast<RankedTensorType>(dim.getSource().getType());
-  if (!type || type.getRank() == 0)
-    return;
-  OpBuilder b(dim);
-  dim.getIndexMutable().assign(clampTo(b, dim.getLoc(), dim.getIndex(),
-                                       b.getIndexAttr(type.getRank() - 1)));
+/// Whether dimension `d` of `tensor` is empty, where no index is in bounds
+/// and clamping cannot help.
+bool isEmptyDim(Value tensor, int64_t d) {
+  return cast<RankedTensorType>(tensor.getType()).getDimSize(d) == 0;
 }
 
 /// Index arithmetic on OpFoldResults, folded where both are constants.
@@ -79,6 +45,29 @@ OpFoldResult subtract(OpBuilder &b, Location loc, OpFoldResult x,
                                getValueOrCreateConstantIndexOp(b, loc, x),
                                getValueOrCreateConstantIndexOp(b, loc, y))
       .getResult();
+}
+
+/// Clamps the indices of an element access to `tensor`.
+void clampIndices(Operation *op, Value tensor, MutableOperandRange indices) {
+  OpBuilder b(op);
+  for (auto [d, index] : llvm::enumerate(indices)) {
+    if (isEmptyDim(tensor, d))
+      continue;
+    Location loc = op->getLoc();
+    index.set(clampTo(b, loc, index.get(),
+                      subtract(b, loc, tensor::getMixedSize(b, loc, tensor, d),
+                               b.getIndexAttr(1))));
+  }
+}
+
+/// Keeps a run-time dimension index of tensor.dim below the rank.
+void clampDimIndex(tensor::DimOp dim) {
+  auto type = dyn_cast<RankedTensorType>(dim.getSource().getType());
+  if (!type || type.getRank() == 0)
+    return;
+  OpBuilder b(dim);
+  dim.getIndexMutable().assign(clampTo(b, dim.getLoc(), dim.getIndex(),
+                                       b.getIndexAttr(type.getRank() - 1)));
 }
 
 /// Keeps a slice of `tensor` in bounds along each dimension whose size is
@@ -111,12 +100,9 @@ LogicalResult clampSlice(OffsetSizeAndStrideOpInterface slice, Value tensor) {
     OpOperand *strideUse =
         stride ? &slice->getOpOperand(strideOperand++) : nullptr;
     std::optional<int64_t> size = getConstantIntValue(sizes[d]);
-    if (!size || *size < 1 || (!offset && !stride) || mayBeEmpty(tensor, d))
+    if (!size || *size < 1 || (!offset && !stride) || isEmptyDim(tensor, d))
       continue;
-    OpFoldResult dim =
-        type.isDynamicDim(d)
-            ? OpFoldResult(tensor::DimOp::create(b, loc, tensor, d).getResult())
-            : b.getIndexAttr(type.getDimSize(d));
+    OpFoldResult dim = tensor::getMixedSize(b, loc, tensor, d);
     OpFoldResult step = strides[d];
     if (stride && *size > 1) {
       // The longest stride that fits from the (constant) offset, or from 0.
