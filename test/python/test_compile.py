@@ -206,13 +206,41 @@ func.func @strided(%t: tensor<16xi32>, %o: index, %st: index, %l: index) -> (ten
 """
 
 
+def test_index_casts_at_random_widths():
+    # Round trips of random index values through random widths, each cast
+    # kind, against the VM and the wrap rule.
+    rng = random.Random(3)
+    for _ in range(12):
+        n = rng.randint(1, 63)
+        k = f"""
+func.func @trip(%x: index) -> (index, index) {{
+  %a = arith.index_cast %x : index to i{n}
+  %b = arith.index_cast %a : i{n} to index
+  %c = arith.index_castui %x : index to i{n}
+  %d = arith.index_castui %c : i{n} to index
+  return %b, %d : index, index
+}}
+"""
+        m = anybit.compile(k)
+        for _ in range(8):
+            v = rng.randint(-(1 << 62), (1 << 62) - 1)
+            got = [int(r) for r in m.trip(v)]
+            want = [int(r) for r in anybit.interpret(k, "trip", v)]
+            assert got == want, (n, v)
+            assert got[0] == ref.wrap(v, n, signed=True)[0]
+            assert got[1] == v % (1 << n)
+
+
 def test_out_of_bounds_indices_clamp_instead_of_crashing():
     # An index of 2^40 read and wrote outside the buffers (a segmentation
     # fault); compiled code clamps run-time indices into bounds. The VM
     # reports them as errors.
     m = anybit.compile(GATHERS)
     t = np.arange(20, dtype=np.int32).reshape(4, 5)
-    for i, j in [(1, 2), (3, 3), (0, 0)]:  # in bounds: the VM's results
+    rng = random.Random(5)
+    pairs = [(1, 2), (3, 3), (0, 0)] + [
+        (rng.randrange(4), rng.randrange(4)) for _ in range(12)]
+    for i, j in pairs:  # in bounds: the VM's results
         for got, want in zip(m.get(t, i, j),
                              anybit.interpret(GATHERS, "get", t, i, j)):
             np.testing.assert_array_equal(got, want)
