@@ -41,6 +41,10 @@ constexpr unsigned kMaxCallDepth = 256;
 /// Tensors larger than this are reported instead of exhausting memory.
 constexpr int64_t kMaxElements = int64_t(1) << 32;
 
+/// Region runs between two questions to InterpretOptions::shouldStop: at
+/// about a million a second, a few ms apart.
+constexpr uint64_t kRunsPerPoll = 4096;
+
 /// The VM holds scalars of numeric types and statically shaped tensors of
 /// them; anything else (vectors, memrefs, i128, dynamic shapes) is reported
 /// before an op touches it.
@@ -72,7 +76,8 @@ LogicalResult checkRuntimeTypes(Operation *op) {
 
 class Machine {
 public:
-  explicit Machine(ModuleOp module) : symbols(module) {
+  Machine(ModuleOp module, const InterpretOptions &options)
+      : symbols(module), options(options) {
     addArithHandlers(handlers);
     addTensorHandlers(handlers);
     addAnybitHandlers(handlers);
@@ -94,10 +99,14 @@ private:
   LogicalResult execGenerate(tensor::GenerateOp op, Env &env);
   LogicalResult execLinalg(linalg::LinalgOp op, Env &env);
   LogicalResult bindResults(Operation *op, ArrayRef<RtValue> values, Env &env);
+  LogicalResult poll(Region &region);
 
   SymbolTable symbols;
+  const InterpretOptions &options;
   HandlerMap handlers;
   unsigned depth = 0;
+  /// Regions run so far; every loop, linalg point and call runs one.
+  uint64_t regionRuns = 0;
   /// The iteration point of each linalg op being run, innermost last, for
   /// linalg.index.
   SmallVector<SmallVector<int64_t>> linalgPoints;
@@ -141,8 +150,17 @@ FailureOr<SmallVector<RtValue>> Machine::call(func::FuncOp func,
   return results;
 }
 
+LogicalResult Machine::poll(Region &region) {
+  if (!options.shouldStop || ++regionRuns % kRunsPerPoll != 0 ||
+      !options.shouldStop())
+    return success();
+  return region.getParentOp()->emitError("interrupted");
+}
+
 FailureOr<SmallVector<RtValue>>
 Machine::runRegion(Region &region, ArrayRef<RtValue> args, Env &env) {
+  if (failed(poll(region)))
+    return failure();
   if (!region.hasOneBlock())
     return emitError(region.getLoc(),
                      "the reference VM runs structured control flow only; "
@@ -393,7 +411,8 @@ LogicalResult Machine::exec(Operation *op, Env &env) {
 } // namespace detail
 
 FailureOr<SmallVector<RtValue>> interpret(ModuleOp module, StringRef entry,
-                                          ArrayRef<RtValue> args) {
+                                          ArrayRef<RtValue> args,
+                                          const InterpretOptions &options) {
   auto func = SymbolTable(module).lookup<func::FuncOp>(entry);
   if (!func)
     return emitError(module.getLoc(), "no function named '") << entry << "'";
@@ -409,7 +428,7 @@ FailureOr<SmallVector<RtValue>> interpret(ModuleOp module, StringRef entry,
       return func.emitError("argument ")
              << i << " of '" << entry << "' must be " << expected << ", got "
              << arg.getType();
-  return detail::Machine(module).call(func, args);
+  return detail::Machine(module, options).call(func, args);
 }
 
 void registerInterpreterDialects(DialectRegistry &registry) {

@@ -19,7 +19,9 @@ using namespace mlir;
 namespace anybit {
 
 void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
-  // The kernel's own run-time indices, before any lowering adds its own.
+  // The kernel's own loops and run-time indices, before any lowering adds
+  // its own.
+  pm.addNestedPass<func::FuncOp>(createAnybitGuardLoopSteps());
   pm.addNestedPass<func::FuncOp>(createAnybitClampTensorIndices());
   if (options.ntt == NttLowering::Mat)
     pm.addPass(createModArithMat());

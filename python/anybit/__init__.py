@@ -182,6 +182,11 @@ def interpret(source, entry, *arrays):
             argument of the wrong shape or dtype.
         FileNotFoundError: ``source`` names a ``.mlir`` file that does not
             exist.
+        KeyboardInterrupt: Ctrl-C (or any signal handler's exception)
+            while the VM runs: it looks at Python's signals every 50 ms.
+
+    The VM runs without the GIL, so other Python threads go on meanwhile
+    (their calls into anybit wait for it).
 
     Example:
         >>> k = '''func.func @add(%a: tensor<4xi3>, %b: tensor<4xi3>) -> tensor<4xi3> {
@@ -268,8 +273,9 @@ def compile(source, target="cpu", opt_level=3, *, threads=1, reduction="auto",
     Unlike the VM, compiled code does not check for undefined behaviour:
     an out-of-range shift or quantizing NaN gives an unspecified result
     instead of a CompileError; a division by zero divides by 1 (x / 0 = x),
-    and an index out of bounds reads or writes the last element of its
-    dimension, so neither crashes. Run such inputs through
+    an index out of bounds reads or writes the last element of its
+    dimension, and a loop whose step is not positive runs no iterations,
+    so none crashes or hangs. Run such inputs through
     :func:`interpret`, which reports them.
 
     Example:

@@ -22,6 +22,7 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <chrono>
 #include <list>
 
 using namespace mlir;
@@ -106,17 +107,41 @@ py::object convertResult(const RtValue &value) {
 
 namespace {
 
+/// How often a run on the VM lets Python's signal handlers run.
+constexpr std::chrono::milliseconds kSignalPollInterval(50);
+
 /// Runs `entry` of a parsed module on converted values; CompileError with
-/// the VM's diagnostics when it fails.
+/// the VM's diagnostics when it fails. The caller holds the context lock;
+/// the GIL is released while the VM runs, so other Python threads go on
+/// (their anybit calls wait for the lock). Every kSignalPollInterval the
+/// run takes the GIL back to run Python's signal handlers: one that raises,
+/// as Ctrl-C's does, stops it with that exception.
 SmallVector<RtValue> execute(ParsedModule &pm, const std::string &entry,
                              ArrayRef<RtValue> values) {
+  bool interrupted = false;
+  auto lastPoll = std::chrono::steady_clock::now();
+  InterpretOptions options;
+  options.shouldStop = [&] {
+    auto now = std::chrono::steady_clock::now();
+    if (now - lastPoll < kSignalPollInterval)
+      return false;
+    lastPoll = now;
+    py::gil_scoped_acquire gil;
+    interrupted = PyErr_CheckSignals() != 0;
+    return interrupted;
+  };
   FailureOr<SmallVector<RtValue>> results = failure();
   std::string diagnostics;
   {
     SourceCapture capture(*pm.sourceMgr);
-    results = anybit::interpret(*pm.module, entry, values);
+    {
+      py::gil_scoped_release release;
+      results = anybit::interpret(*pm.module, entry, values, options);
+    }
     diagnostics = capture.text("the reference VM failed");
   }
+  if (interrupted)
+    throw py::error_already_set();
   if (failed(results))
     throw CompileError(diagnostics);
   return std::move(*results);

@@ -3,6 +3,7 @@ against the reference VM (anybit.interpret) on the same inputs and against
 independent numpy references."""
 
 import random
+import threading
 import time
 
 import numpy as np
@@ -259,6 +260,140 @@ def test_out_of_bounds_indices_clamp_instead_of_crashing():
     s, p = m.strided(u, 1 << 40, 1 << 40, 1 << 40)
     np.testing.assert_array_equal(s, [0, 5, 10, 15])
     np.testing.assert_array_equal(p, [0, 0, 0, 0, 0, 1, 2, 3])
+
+
+LOOPS = """
+func.func @count(%lb: index, %ub: index, %s: index) -> (index, index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %r:2 = scf.for %i = %lb to %ub step %s iter_args(%n = %c0, %t = %c0)
+      -> (index, index) {
+    %n1 = arith.addi %n, %c1 : index
+    %t1 = arith.addi %t, %i : index
+    scf.yield %n1, %t1 : index, index
+  }
+  return %r#0, %r#1 : index, index
+}
+func.func @psum(%lb: index, %ub: index, %s: index) -> (index, index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %r:2 = scf.parallel (%i) = (%lb) to (%ub) step (%s) init (%c0, %c0)
+      -> (index, index) {
+    scf.reduce(%c1, %i : index, index) {
+    ^bb0(%a: index, %b: index):
+      %x = arith.addi %a, %b : index
+      scf.reduce.return %x : index
+    }, {
+    ^bb0(%a: index, %b: index):
+      %x = arith.addi %a, %b : index
+      scf.reduce.return %x : index
+    }
+  }
+  return %r#0, %r#1 : index, index
+}
+func.func @hits(%lb: index, %ub: index, %s: index) -> tensor<8xi32> {
+  %z = arith.constant 0 : i32
+  %one = arith.constant dense<1> : tensor<1xi32>
+  %e = tensor.empty() : tensor<8xi32>
+  %t = linalg.fill ins(%z : i32) outs(%e : tensor<8xi32>) -> tensor<8xi32>
+  %r = scf.forall (%i) = (%lb) to (%ub) step (%s) shared_outs(%o = %t)
+      -> tensor<8xi32> {
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %one into %o[%i] [1] [1]
+          : tensor<1xi32> into tensor<8xi32>
+    }
+  }
+  return %r : tensor<8xi32>
+}
+"""
+
+
+def narrow_loop(n, unsigned):
+    u = "unsigned " if unsigned else ""
+    return f"""
+func.func @count(%lb: i{n}, %ub: i{n}, %s: i{n}) -> (i64, i{n}) {{
+  %c0 = arith.constant 0 : i64
+  %c1 = arith.constant 1 : i64
+  %z = arith.constant 0 : i{n}
+  %r:2 = scf.for {u}%i = %lb to %ub step %s iter_args(%k = %c0, %t = %z)
+      -> (i64, i{n}) : i{n} {{
+    %k1 = arith.addi %k, %c1 : i64
+    %t1 = arith.addi %t, %i : i{n}
+    scf.yield %k1, %t1 : i64, i{n}
+  }}
+  return %r#0, %r#1 : i64, i{n}
+}}
+"""
+
+
+def returns_in_time(fn, *args, timeout=60):
+    """fn(*args) on a daemon thread (compiled code runs without the GIL):
+    a kernel that never returns fails the test instead of hanging it."""
+    result = []
+    thread = threading.Thread(target=lambda: result.append(fn(*args)),
+                              daemon=True)
+    thread.start()
+    thread.join(timeout)
+    assert result, f"{fn} did not return within {timeout} s"
+    return result[0]
+
+
+@pytest.mark.parametrize("opt_level", [0, 3])
+def test_loops_end_whatever_their_steps(opt_level):
+    # A step of 0 or less hung compiled loops, as did an induction variable
+    # wrapping past the top of its type; they run no iterations, and the
+    # exact number, respectively (anybit-guard-loop-steps). The VM reports
+    # steps that are not positive as errors.
+    m = anybit.compile(LOOPS, opt_level=opt_level)
+
+    def ints(r):
+        return [int(v) for v in r]
+
+    top = (1 << 63) - 1
+    for lb, ub, s in [(0, top, 1 << 62), (top - 10, top, 7), (-8, 100, 9),
+                      (5, 5, 3), (-(1 << 63), top, 1 << 62)]:
+        want = range(lb, ub, s)
+        for entry in ("count", "psum"):
+            got = ints(returns_in_time(getattr(m, entry), lb, ub, s))
+            assert got == [len(want), ref.wrap([sum(want)], 64, True)[0]]
+        assert ints(m.count(lb, ub, s)) == ints(
+            anybit.interpret(LOOPS, "count", lb, ub, s))
+    for lb, ub, s in [(0, 10, 0), (0, 10, -1), (10, 0, -1), (3, 8, -top)]:
+        for entry in ("count", "psum"):
+            assert ints(returns_in_time(getattr(m, entry), lb, ub, s)) == [
+                0, 0]
+        assert list(returns_in_time(m.hits, lb, ub, s)) == [0] * 8
+        with pytest.raises(anybit.CompileError, match="step must be positive"):
+            anybit.interpret(LOOPS, "count", lb, ub, s)
+    for lb, ub, s in [(1, 8, 3), (0, 8, 1), (7, 8, 100), (2, 6, 2)]:
+        want = [int(i in range(lb, ub, s)) for i in range(8)]
+        assert list(returns_in_time(m.hits, lb, ub, s)) == want
+
+
+def test_narrow_loops_at_random_widths_and_steps():
+    # Signed and unsigned loops over random widths, bounds and steps near
+    # the top of the type, against the VM; steps that are not positive run
+    # no iterations.
+    rng = random.Random(11)
+    for _ in range(10):
+        n = rng.randint(2, 64)
+        for unsigned in (False, True):
+            k = narrow_loop(n, unsigned)
+            m = anybit.compile(k)
+            lo, hi = (0, (1 << n) - 1) if unsigned else (
+                -(1 << (n - 1)), (1 << (n - 1)) - 1)
+            for _ in range(6):
+                s = rng.randint(1, max(1, (hi - lo) // 3))
+                ub = rng.choice([hi, hi - rng.randint(0, s), rng.randint(lo, hi)])
+                lb = max(lo, ub - s * rng.randint(0, 20) - rng.randint(0, s))
+                args = [ref.wrap([v], n, signed=True)[0] for v in (lb, ub, s)]
+                got = [int(v) for v in returns_in_time(m.count, *args)]
+                want = [int(v) for v in anybit.interpret(k, "count", *args)]
+                assert got == want, (n, unsigned, lb, ub, s)
+                assert got[0] == len(range(lb, ub, s))
+            if not unsigned and n > 2:
+                got = [int(v) for v in returns_in_time(m.count, lo, hi, -1)]
+                assert got == [0, 0]
 
 
 def int_kernel(n, count):

@@ -1,6 +1,10 @@
 """anybit.interpret: kernels on the reference VM against numpy."""
 
+import os
 import pathlib
+import signal
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -236,3 +240,84 @@ def test_threads_share_the_vm():
             anybit.quantize(big, "i4")  # numpy may release the GIL here
 
     assert ref.run_in_threads(work) == []
+
+
+FOREVER = """
+func.func @spin(%x: i64) -> i64 {
+  %r = scf.while (%a = %x) : (i64) -> i64 {
+    %t = arith.constant true
+    scf.condition(%t) %a : i64
+  } do {
+  ^bb0(%b: i64):
+    %c1 = arith.constant 1 : i64
+    %n = arith.addi %b, %c1 : i64
+    scf.yield %n : i64
+  }
+  return %r : i64
+}
+"""
+
+
+def test_ctrl_c_stops_a_kernel_that_loops_forever():
+    # The VM polls Python's signal handlers while it runs: SIGINT raises
+    # KeyboardInterrupt out of interpret instead of leaving it spinning.
+    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    start = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        anybit.interpret(FOREVER, "spin", 0)
+    timer.join()
+    assert time.monotonic() - start < 10
+    # The package works on afterwards.
+    assert int(anybit.interpret(SCALAR_LOOP, "sum", 4)) == 12
+
+
+SCALAR_LOOP = """
+func.func @sum(%n: index) -> i64 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %z = arith.constant 0 : i64
+  %three = arith.constant 3 : i64
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %z) -> (i64) {
+    %next = arith.addi %acc, %three : i64
+    scf.yield %next : i64
+  }
+  return %r : i64
+}
+"""
+
+
+def test_other_threads_run_while_the_vm_does():
+    # The VM runs without the GIL: a Python thread counts on meanwhile, at
+    # a good part of the rate it counts at alone. Holding the GIL, it would
+    # count for one switch interval (5 ms) after the call.
+    count = 0
+    done = threading.Event()
+
+    def counter():
+        nonlocal count
+        while not done.is_set():
+            count += 1
+
+    thread = threading.Thread(target=counter)
+    thread.start()
+    try:
+        n = 20000
+        while True:  # a third of a second of VM time, whatever its speed
+            start = time.monotonic()
+            assert int(anybit.interpret(SCALAR_LOOP, "sum", n)) == 3 * n
+            if time.monotonic() - start > 0.33:
+                break
+            n *= 2
+        before = count
+        time.sleep(0.2)
+        rate = (count - before) / 0.2
+        before = count
+        start = time.monotonic()
+        anybit.interpret(SCALAR_LOOP, "sum", n)
+        elapsed = time.monotonic() - start
+        ran = count - before
+        assert ran > 0.2 * rate * elapsed, (ran, rate, elapsed)
+    finally:
+        done.set()
+        thread.join()

@@ -209,4 +209,55 @@ TEST_F(InterpreterTest, PackUnpackRoundTripsThroughTheVM) {
   }
 }
 
+TEST_F(InterpreterTest, ShouldStopInterruptsAKernelThatLoopsForever) {
+  const char *source = R"(
+    func.func @f(%x: i64) -> i64 {
+      %r = scf.while (%a = %x) : (i64) -> i64 {
+        %t = arith.constant true
+        scf.condition(%t) %a : i64
+      } do {
+      ^bb0(%b: i64):
+        %c1 = arith.constant 1 : i64
+        %n = arith.addi %b, %c1 : i64
+        scf.yield %n : i64
+      }
+      return %r : i64
+    })";
+  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(source, &context);
+  ASSERT_TRUE(module);
+  std::string message;
+  ScopedDiagnosticHandler handler(&context, [&](Diagnostic &d) {
+    message = d.str();
+    return success();
+  });
+  unsigned asked = 0;
+  anybit::InterpretOptions options;
+  options.shouldStop = [&] { return ++asked == 3; };
+  Type i64 = IntegerType::get(&context, 64);
+  auto results = anybit::interpret(*module, "f",
+                                   {anybit::RtValue::scalar(i64, 0)}, options);
+  EXPECT_TRUE(failed(results));
+  EXPECT_EQ(asked, 3u);
+  EXPECT_EQ(message, "interrupted");
+  // Asked, and never told to stop: the run is the same.
+  options.shouldStop = [&] { return false; };
+  auto sum = parseSourceString<ModuleOp>(R"(
+    func.func @f(%n: index) -> index {
+      %c0 = arith.constant 0 : index
+      %c1 = arith.constant 1 : index
+      %r = scf.for %i = %c0 to %n step %c1 iter_args(%a = %c0) -> index {
+        %b = arith.addi %a, %i : index
+        scf.yield %b : index
+      }
+      return %r : index
+    })",
+                                         &context);
+  ASSERT_TRUE(sum);
+  auto total = anybit::interpret(
+      *sum, "f", {anybit::RtValue::scalar(IndexType::get(&context), 10000)},
+      options);
+  ASSERT_TRUE(succeeded(total));
+  EXPECT_EQ((*total)[0].getScalarBits(), 10000u * 9999u / 2);
+}
+
 } // namespace

@@ -15,13 +15,23 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LLVM.h"
 
+#include <functional>
+
 namespace anybit {
+
+struct InterpretOptions {
+  /// Asked now and then (every few thousand loop iterations, linalg points
+  /// or calls) whether to give up; a run told to stops with an
+  /// "interrupted" error at the op it is in. Lets a caller stop a kernel
+  /// that loops forever, as Python's Ctrl-C does.
+  std::function<bool()> shouldStop;
+};
 
 /// Runs the function `entry` of `module` on `args`, which must match its
 /// signature. Diagnostics go to the module's context.
 mlir::FailureOr<llvm::SmallVector<RtValue>>
 interpret(mlir::ModuleOp module, llvm::StringRef entry,
-          llvm::ArrayRef<RtValue> args);
+          llvm::ArrayRef<RtValue> args, const InterpretOptions &options = {});
 
 /// Registers every dialect the VM executes (func, arith, tensor, scf,
 /// linalg, anybit, modarith).
