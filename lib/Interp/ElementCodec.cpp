@@ -62,7 +62,7 @@ Int128 ElementCodec::maxInt() const {
   return (Int128(1) << (width - 1)) - 1;
 }
 
-Int128 ElementCodec::toInt(uint64_t bits) const {
+Int128 ElementCodec::toIntSlow(uint64_t bits) const {
   if (kind == Kind::UnsignedInt)
     return Int128(bits & mask);
   if (kind == Kind::Trit)
@@ -88,7 +88,7 @@ double ElementCodec::toDoubleSlow(uint64_t bits) const {
   return 0;
 }
 
-uint64_t ElementCodec::fromInt(Int128 value, bool saturate) const {
+uint64_t ElementCodec::fromIntSlow(Int128 value, bool saturate) const {
   switch (kind) {
   case Kind::F32: {
     // int64 and uint64 convert with one correctly rounded step.

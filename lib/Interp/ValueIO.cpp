@@ -36,6 +36,48 @@ static std::string shapeString(ArrayRef<int64_t> shape) {
   return s + (shape.size() == 1 ? ",)" : ")");
 }
 
+/// Plain integers from numpy integers of type T (little-endian), each
+/// wrapped to `mask`: the general conversion's rule, in a loop of its own
+/// per dtype (pack's and .npy inputs' time is spent here).
+template <typename T>
+static void wrapIntegers(const uint8_t *data, uint64_t mask,
+                         MutableArrayRef<uint64_t> out) {
+  using namespace llvm::support;
+  for (auto [i, bits] : llvm::enumerate(out))
+    bits =
+        static_cast<uint64_t>(static_cast<int64_t>(
+            endian::read<T, llvm::endianness::little>(data + i * sizeof(T)))) &
+        mask;
+}
+
+/// The integer elements `bits` as numpy integers of type T: ElementCodec's
+/// toInt, with the codec's fields in locals (stores through `out` could
+/// alias them, which reloaded them for every element).
+template <typename T>
+static void writeIntegers(const ElementCodec &codec, ArrayRef<uint64_t> bits,
+                          uint8_t *out) {
+  using namespace llvm::support;
+  auto write = [&](size_t i, Int128 value) {
+    endian::write<T, llvm::endianness::little>(out + i * sizeof(T),
+                                               static_cast<T>(value));
+  };
+  unsigned width = codec.getWidth();
+  uint64_t mask = codec.getMask();
+  switch (codec.getKind()) {
+  case ElementCodec::Kind::SignedInt:
+    for (auto [i, b] : llvm::enumerate(bits))
+      write(i, llvm::SignExtend64(b, width));
+    break;
+  case ElementCodec::Kind::UnsignedInt:
+    for (auto [i, b] : llvm::enumerate(bits))
+      write(i, b & mask);
+    break;
+  default:
+    for (auto [i, b] : llvm::enumerate(bits))
+      write(i, codec.toInt(b));
+  }
+}
+
 /// The first element (row-major) of packed trits whose 2-bit code is 3, if
 /// any.
 static std::optional<uint64_t> findNonTritCode(const uint8_t *data,
@@ -185,6 +227,28 @@ FailureOr<RtValue> valueFromNpy(const NpyArray &array, Type type,
   };
   bool trits = codec.getKind() == ElementCodec::Kind::Trit;
   bool residues = rules.rns || codec.getModulus();
+  if (!trits && !residues && codec.isInteger() && kind != 'f') {
+    bool isSigned = kind == 'i';
+    uint64_t mask = codec.getMask();
+    switch (size) {
+    case 1:
+      isSigned ? wrapIntegers<int8_t>(data, mask, elements)
+               : wrapIntegers<uint8_t>(data, mask, elements);
+      break;
+    case 2:
+      isSigned ? wrapIntegers<int16_t>(data, mask, elements)
+               : wrapIntegers<uint16_t>(data, mask, elements);
+      break;
+    case 4:
+      isSigned ? wrapIntegers<int32_t>(data, mask, elements)
+               : wrapIntegers<uint32_t>(data, mask, elements);
+      break;
+    default:
+      isSigned ? wrapIntegers<int64_t>(data, mask, elements)
+               : wrapIntegers<uint64_t>(data, mask, elements);
+    }
+    return detail::makeValue(type, std::move(elements));
+  }
   for (size_t i = 0; i < elements.size(); ++i) {
     uint64_t raw = rawAt(i);
     if (sameFloat) {
@@ -390,41 +454,52 @@ NpyArray valueToNpy(const RtValue &value) {
     array.shape = {static_cast<int64_t>(array.data.size())};
     return array;
   }
-  Type elementType = value.getElementType();
-  ElementCodec codec = ElementRules(value.getType()).codec;
   array.dtype = getTravelDtype(value.getType());
   array.shape.assign(value.getShape().begin(), value.getShape().end());
-  size_t size = array.elementSize();
-  array.data.resize(size * value.getNumElements());
-  bool nativeBits = elementType.isF16() || elementType.isF32() ||
-                    elementType.isF64();
-  bool integer = codec.isInteger();
-  uint8_t *data = array.data.data();
-  for (auto [i, bits] : llvm::enumerate(value.getElements())) {
-    uint64_t raw;
-    if (integer)
-      raw = static_cast<uint64_t>(codec.toInt(bits));
-    else if (nativeBits)
-      raw = bits;
-    else if (size == 8)
-      raw = llvm::bit_cast<uint64_t>(codec.toDouble(bits));
-    else
-      raw = llvm::bit_cast<uint32_t>(static_cast<float>(codec.toDouble(bits)));
+  array.data.resize(array.elementSize() * value.getNumElements());
+  writeTravelElements(value.getType(), value.getElements(), array.data.data());
+  return array;
+}
+
+void writeTravelElements(Type type, ArrayRef<uint64_t> bits, uint8_t *out) {
+  Type elementType = getElementTypeOrSelf(type);
+  ElementCodec codec = ElementRules(type).codec;
+  NpyArray travel;
+  travel.dtype = getTravelDtype(type);
+  size_t size = travel.elementSize();
+  if (codec.isInteger()) {
     switch (size) {
     case 1:
-      data[i] = static_cast<uint8_t>(raw);
-      break;
+      return writeIntegers<uint8_t>(codec, bits, out);
     case 2:
-      llvm::support::endian::write16le(data + 2 * i, uint16_t(raw));
-      break;
+      return writeIntegers<uint16_t>(codec, bits, out);
     case 4:
-      llvm::support::endian::write32le(data + 4 * i, uint32_t(raw));
-      break;
+      return writeIntegers<uint32_t>(codec, bits, out);
     default:
-      llvm::support::endian::write64le(data + 8 * i, raw);
+      return writeIntegers<uint64_t>(codec, bits, out);
     }
   }
-  return array;
+  bool nativeBits = elementType.isF16() || elementType.isF32() ||
+                    elementType.isF64();
+  for (auto [i, b] : llvm::enumerate(bits)) {
+    uint64_t raw;
+    if (nativeBits)
+      raw = b;
+    else if (size == 8)
+      raw = llvm::bit_cast<uint64_t>(codec.toDouble(b));
+    else
+      raw = llvm::bit_cast<uint32_t>(static_cast<float>(codec.toDouble(b)));
+    switch (size) {
+    case 2:
+      llvm::support::endian::write16le(out + 2 * i, uint16_t(raw));
+      break;
+    case 4:
+      llvm::support::endian::write32le(out + 4 * i, uint32_t(raw));
+      break;
+    default:
+      llvm::support::endian::write64le(out + 8 * i, raw);
+    }
+  }
 }
 
 static void printElement(raw_ostream &os, const ElementCodec &codec,

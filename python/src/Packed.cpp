@@ -245,10 +245,7 @@ static py::array unpackInRuns(const PackedArray &packed,
     uint64_t n = std::min(run, count - first);
     values.resize(n);
     unpackBits(data + layout.storageBytes(first), n, layout, values.data());
-    NpyArray npy = valueToNpy(
-        RtValue::tensor(RankedTensorType::get({int64_t(n)}, element), values));
-    std::memcpy(out + first * npy.elementSize(), npy.data.data(),
-                npy.data.size());
+    writeTravelElements(element, values, out + first * dtype.itemsize());
   }
   return result;
 }

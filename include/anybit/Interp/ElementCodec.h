@@ -13,6 +13,7 @@
 #include "anybit/Support/FloatEncoder.h"
 #include "anybit/Support/FloatFormat.h"
 #include "mlir/IR/Types.h"
+#include "llvm/Support/MathExtras.h"
 #include <array>
 #include <cstdint>
 #include <vector>
@@ -49,20 +50,33 @@ public:
     return toDoubleSlow(bits);
   }
   /// The exact value of an integer pattern (signless read as signed).
-  Int128 toInt(uint64_t bits) const;
+  /// Inline for plain integers, the bulk of the VM's and of pack's work.
+  Int128 toInt(uint64_t bits) const {
+    if (kind == Kind::SignedInt)
+      return llvm::SignExtend64(bits, width);
+    if (kind == Kind::UnsignedInt)
+      return bits & mask;
+    return toIntSlow(bits);
+  }
 
   /// Rounds to nearest even. Integers: NaN gives 0; out-of-range values wrap
   /// modulo 2^width unless `saturate`, which clamps; trits always clamp. Floats: see FloatFormat
   /// (f32/f64 overflow to infinity unless `saturate`).
   uint64_t fromDouble(double value, bool saturate = false) const;
   /// Exact integer to this type (one rounding for floats).
-  uint64_t fromInt(Int128 value, bool saturate = false) const;
+  uint64_t fromInt(Int128 value, bool saturate = false) const {
+    if (!saturate && (kind == Kind::SignedInt || kind == Kind::UnsignedInt))
+      return static_cast<uint64_t>(value) & mask;
+    return fromIntSlow(value, saturate);
+  }
 
   Int128 minInt() const;
   Int128 maxInt() const;
 
 private:
   double toDoubleSlow(uint64_t bits) const;
+  Int128 toIntSlow(uint64_t bits) const;
+  uint64_t fromIntSlow(Int128 value, bool saturate) const;
 
   Kind kind;
   unsigned width;

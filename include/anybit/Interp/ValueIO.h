@@ -51,6 +51,11 @@ mlir::LogicalResult writeResults(llvm::ArrayRef<RtValue> results,
 /// The numpy array a value travels as.
 NpyArray valueToNpy(const RtValue &value);
 
+/// Writes the elements `bits` of a logical value of `type` to `out` as
+/// valueToNpy does: getTravelDtype(type), little-endian.
+void writeTravelElements(mlir::Type type, llvm::ArrayRef<uint64_t> bits,
+                         uint8_t *out);
+
 /// The numpy dtype ("f4", "i2", "u1", "b1") the elements of a logical value
 /// of `type` travel as: f16 as f2, floats f32 holds exactly as f4, other
 /// floats as f8, i1 as bool, other integers (and residues) in the smallest
