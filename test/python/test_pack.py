@@ -40,6 +40,30 @@ def test_integer_round_trip_random_widths_and_lengths(seed):
         assert anybit.pack(back, p.dtype) == p
 
 
+def test_every_numpy_integer_dtype_wraps_into_every_width():
+    # Each numpy integer dtype has a conversion loop of its own: values of
+    # each, at random widths and signedness, long enough to fill several
+    # of pack's runs, wrap to the width as Python's integers do.
+    rnd = random.Random(17)
+    dtypes = [np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint32,
+              np.int64, np.uint64]
+    for dtype in dtypes:
+        info = np.iinfo(dtype)
+        x = RNG.integers(info.min, info.max, 20000, dtype=dtype,
+                         endpoint=True)
+        for _ in range(3):
+            n = rnd.randint(2, 64)
+            signed = rnd.random() < 0.5
+            values = [int(v) for v in x]
+            p = anybit.pack(x, ("i%d" if signed else "ui%d") % n)
+            np.testing.assert_array_equal(
+                p.data, ref.pack_bits(ref.wrap(values, n, signed=False), n))
+            back = anybit.unpack(p)
+            assert back.dtype == ref.travel_dtype(n, signed)
+            np.testing.assert_array_equal(
+                back.astype(object), ref.wrap(values, n, signed=signed))
+
+
 def test_lengths_ending_mid_byte():
     for n in (1, 3, 5, 7, 9, 13, 31, 33, 63):
         for count in range(1, 17):
