@@ -28,17 +28,12 @@ std::optional<APInt> constantOf(OpFoldResult v) {
 }
 
 /// Whether a loop dimension must count its trips: its step is not the
-/// constant 1, and the step after its last iteration may wrap past the top
-/// of the type. A constant step that is not positive is an error at `loop`.
-FailureOr<bool> needsTripCount(Operation *loop, OpFoldResult ub,
-                               OpFoldResult step, bool isUnsigned) {
+/// constant 1, and it may not be positive or the step after its last
+/// iteration may wrap past the top of the type.
+bool needsTripCount(OpFoldResult ub, OpFoldResult step, bool isUnsigned) {
   std::optional<APInt> s = constantOf(step);
-  if (!s)
+  if (!s || (isUnsigned ? s->isZero() : s->isNonPositive()))
     return true;
-  if (isUnsigned ? s->isZero() : s->isNonPositive())
-    return loop->emitError()
-           << loop->getName() << " step must be positive, got "
-           << llvm::toString(*s, 10, !isUnsigned);
   if (s->isOne())
     return false;
   std::optional<APInt> u = constantOf(ub);
@@ -95,12 +90,14 @@ void rebaseInductionVar(Value iv, Value lb, Value step) {
   iv.replaceAllUsesExcept(moved, scaled);
 }
 
-LogicalResult guardFor(scf::ForOp loop) {
+void guardFor(scf::ForOp loop) {
+  // The VM reads a signless i1 as a boolean, 0 or 1, as unsigned loops do
+  // (signed, 0 to 1 would be 0 to -1).
+  if (loop.getInductionVar().getType().isInteger(1))
+    loop.setUnsignedCmp(true);
   bool isUnsigned = loop.getUnsignedCmp();
-  FailureOr<bool> needed =
-      needsTripCount(loop, loop.getUpperBound(), loop.getStep(), isUnsigned);
-  if (failed(needed) || !*needed)
-    return success(succeeded(needed));
+  if (!needsTripCount(loop.getUpperBound(), loop.getStep(), isUnsigned))
+    return;
   OpBuilder b(loop);
   Location loc = loop.getLoc();
   Value lb = loop.getLowerBound(), step = loop.getStep();
@@ -112,16 +109,15 @@ LogicalResult guardFor(scf::ForOp loop) {
   loop.setUpperBound(trips);
   loop.setStep(c.one);
   loop.setUnsignedCmp(true);
-  return success();
 }
 
 /// Counts the trips of each dimension of a parallel loop (index bounds,
 /// signed) that needs it, replacing `lbs`, `ubs` and `steps` there; whether
 /// any did.
-FailureOr<bool> guardDims(Operation *loop, ValueRange ivs,
-                          MutableArrayRef<OpFoldResult> lbs,
-                          MutableArrayRef<OpFoldResult> ubs,
-                          MutableArrayRef<OpFoldResult> steps) {
+bool guardDims(Operation *loop, ValueRange ivs,
+               MutableArrayRef<OpFoldResult> lbs,
+               MutableArrayRef<OpFoldResult> ubs,
+               MutableArrayRef<OpFoldResult> steps) {
   OpBuilder b(loop);
   Location loc = loop->getLoc();
   // Built for the first dimension that needs them.
@@ -129,10 +125,7 @@ FailureOr<bool> guardDims(Operation *loop, ValueRange ivs,
   Value largest;
   for (auto [iv, lbBound, ubBound, stepBound] :
        llvm::zip_equal(ivs, lbs, ubs, steps)) {
-    FailureOr<bool> needed = needsTripCount(loop, ubBound, stepBound, false);
-    if (failed(needed))
-      return failure();
-    if (!*needed)
+    if (!needsTripCount(ubBound, stepBound, false))
       continue;
     if (!c) {
       c.emplace(b, loc, b.getIndexType());
@@ -155,13 +148,11 @@ FailureOr<bool> guardDims(Operation *loop, ValueRange ivs,
   return c.has_value();
 }
 
-LogicalResult guardParallel(scf::ParallelOp loop) {
+void guardParallel(scf::ParallelOp loop) {
   SmallVector<OpFoldResult> lbs(loop.getLowerBound()),
       ubs(loop.getUpperBound()), steps(loop.getStep());
-  FailureOr<bool> changed =
-      guardDims(loop, loop.getInductionVars(), lbs, ubs, steps);
-  if (failed(changed) || !*changed)
-    return success(succeeded(changed));
+  if (!guardDims(loop, loop.getInductionVars(), lbs, ubs, steps))
+    return;
   OpBuilder b(loop);
   Location loc = loop.getLoc();
   loop.getLowerBoundMutable().assign(
@@ -169,17 +160,14 @@ LogicalResult guardParallel(scf::ParallelOp loop) {
   loop.getUpperBoundMutable().assign(
       getValueOrCreateConstantIndexOp(b, loc, ubs));
   loop.getStepMutable().assign(getValueOrCreateConstantIndexOp(b, loc, steps));
-  return success();
 }
 
-LogicalResult guardForall(scf::ForallOp loop) {
+void guardForall(scf::ForallOp loop) {
   SmallVector<OpFoldResult> lbs = loop.getMixedLowerBound(),
                             ubs = loop.getMixedUpperBound(),
                             steps = loop.getMixedStep();
-  FailureOr<bool> changed =
-      guardDims(loop, loop.getInductionVars(), lbs, ubs, steps);
-  if (failed(changed) || !*changed)
-    return success(succeeded(changed));
+  if (!guardDims(loop, loop.getInductionVars(), lbs, ubs, steps))
+    return;
   auto set = [](ArrayRef<OpFoldResult> bounds, MutableOperandRange dynamic,
                 auto setStatic) {
     SmallVector<Value> values;
@@ -199,7 +187,6 @@ LogicalResult guardForall(scf::ForallOp loop) {
       [&](ArrayRef<int64_t> c) { loop.setStaticUpperBound(c); });
   set(steps, loop.getDynamicStepMutable(),
       [&](ArrayRef<int64_t> c) { loop.setStaticStep(c); });
-  return success();
 }
 
 struct AnybitGuardLoopStepsPass
@@ -210,15 +197,11 @@ struct AnybitGuardLoopStepsPass
       if (isa<scf::ForOp, scf::ParallelOp, scf::ForallOp>(op))
         loops.push_back(op);
     });
-    for (Operation *op : loops) {
-      LogicalResult guarded =
-          TypeSwitch<Operation *, LogicalResult>(op)
-              .Case([](scf::ForOp loop) { return guardFor(loop); })
-              .Case([](scf::ParallelOp loop) { return guardParallel(loop); })
-              .Case([](scf::ForallOp loop) { return guardForall(loop); });
-      if (failed(guarded))
-        return signalPassFailure();
-    }
+    for (Operation *op : loops)
+      TypeSwitch<Operation *>(op)
+          .Case([](scf::ForOp loop) { guardFor(loop); })
+          .Case([](scf::ParallelOp loop) { guardParallel(loop); })
+          .Case([](scf::ForallOp loop) { guardForall(loop); });
   }
 };
 

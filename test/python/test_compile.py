@@ -305,6 +305,42 @@ func.func @hits(%lb: index, %ub: index, %s: index) -> tensor<8xi32> {
   }
   return %r : tensor<8xi32>
 }
+func.func @dead_step(%c: i1, %n: index) -> index {
+  %c0 = arith.constant 0 : index
+  %r = scf.if %c -> index {
+    %x = scf.for %i = %c0 to %n step %c0 iter_args(%a = %n) -> index {
+      scf.yield %i : index
+    }
+    scf.yield %x : index
+  } else {
+    scf.yield %c0 : index
+  }
+  return %r : index
+}
+func.func @boolean(%lb: i1, %ub: i1, %s: i1) -> (i64, i64) {
+  %c0 = arith.constant 0 : i64
+  %c1 = arith.constant 1 : i64
+  %t = arith.constant true
+  %r = scf.for %i = %lb to %ub step %s iter_args(%k = %c0) -> i64 : i1 {
+    %k1 = arith.addi %k, %c1 : i64
+    scf.yield %k1 : i64
+  }
+  %q = scf.for %i = %lb to %ub step %t iter_args(%k = %c0) -> i64 : i1 {
+    %k1 = arith.addi %k, %c1 : i64
+    scf.yield %k1 : i64
+  }
+  return %r, %q : i64, i64
+}
+func.func @affine_count(%lb: index, %ub: index) -> index {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %r = affine.for %i = %lb to %ub step 4611686018427387904
+      iter_args(%n = %c0) -> index {
+    %n1 = arith.addi %n, %c1 : index
+    affine.yield %n1 : index
+  }
+  return %r : index
+}
 """
 
 
@@ -368,6 +404,21 @@ def test_loops_end_whatever_their_steps(opt_level):
     for lb, ub, s in [(1, 8, 3), (0, 8, 1), (7, 8, 100), (2, 6, 2)]:
         want = [int(i in range(lb, ub, s)) for i in range(8)]
         assert list(returns_in_time(m.hits, lb, ub, s)) == want
+    # A constant step of 0 compiles (the VM reports it only if it gets
+    # there) and runs nothing.
+    for c in (False, True):
+        assert int(returns_in_time(m.dead_step, c, 5)) == (5 if c else 0)
+    assert int(anybit.interpret(LOOPS, "dead_step", False, 5)) == 0
+    # Loops over i1 read their bounds as booleans, as the VM does.
+    for lb, ub, s in [(False, True, True), (True, False, True),
+                      (False, False, True), (True, True, True)]:
+        got = ints(returns_in_time(m.boolean, lb, ub, s))
+        assert got == ints(anybit.interpret(LOOPS, "boolean", lb, ub, s))
+        assert got == [int(lb < ub)] * 2
+    assert ints(returns_in_time(m.boolean, False, True, False))[0] == 0
+    # The kernel's affine loops are guarded as scf loops.
+    assert int(returns_in_time(m.affine_count, 0, top)) == 2
+    assert int(returns_in_time(m.affine_count, 5, 6)) == 1
 
 
 def test_narrow_loops_at_random_widths_and_steps():

@@ -220,15 +220,18 @@ def AnybitGuardLoopSteps : Pass<"anybit-guard-loop-steps",
     less, which the reference VM reports as an error, hung the compiled
     kernel, and so did an induction variable that wrapped past the top of
     its type (0 to 2^63 - 1 by 2^62 over `index`: two iterations on the VM).
-    This pass rewrites each loop dimension whose step is not the constant 1
-    and whose last step could wrap to count its iterations instead: 0 to
-    the trip count by 1 (an `unsigned` `scf.for`), the induction variable
-    being `lb + k * step` in the body. The trip count is exact wherever the
-    induction variable would wrap, and 0 where the step is not positive
-    (not 0 for an `unsigned` `scf.for`); a parallel loop runs at most
-    2^63 - 1 iterations in a dimension. A constant step that is not
-    positive is an error. The CPU pipeline runs it first, on the kernel's
-    own loops; Anybit's lowerings build loops of constant bounds and steps.
+    This pass rewrites each loop dimension whose step is not the constant 1,
+    and may not be positive or whose last step could wrap, to count its
+    iterations instead: 0 to the trip count by 1 (an `unsigned` `scf.for`),
+    the induction variable being `lb + k * step` in the body. The trip
+    count is exact wherever the induction variable would wrap, and 0 where
+    the step is not positive (not 0 for an `unsigned` `scf.for`), constant
+    or not (the VM reports such a step when it reaches the loop, which may
+    be never); a parallel loop runs at most 2^63 - 1 iterations in a
+    dimension. An `scf.for` over signless `i1` becomes `unsigned`: the VM
+    reads its bounds as booleans, 0 and 1. The CPU pipeline runs it first,
+    after lowering the kernel's affine loops to scf, on the kernel's own
+    loops; Anybit's lowerings build loops of constant bounds and steps.
   }];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::scf::SCFDialect"];
