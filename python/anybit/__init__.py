@@ -183,7 +183,11 @@ def interpret(source, entry, *arrays):
         FileNotFoundError: ``source`` names a ``.mlir`` file that does not
             exist.
         KeyboardInterrupt: Ctrl-C (or any signal handler's exception)
-            while the VM runs: it looks at Python's signals every 50 ms.
+            while the VM runs: it looks at Python's signals every 50 ms,
+            between loop iterations, linalg points and calls (one op on a
+            large tensor runs to its end). Python runs signal handlers in
+            the main thread only: a VM running in another thread cannot
+            be interrupted.
 
     The VM runs without the GIL, so other Python threads go on meanwhile
     (their calls into anybit wait for it).
