@@ -283,11 +283,28 @@ LogicalResult Machine::execLinalg(linalg::LinalgOp op, Env &env) {
   SmallVector<SmallVector<int64_t>> strides;
   for (const RtValue &operand : operands)
     strides.push_back(rowMajorStrides(operand.getShape()));
+  // The loop each result of a projected permutation (almost every map)
+  // reads, which spares evaluating the map at every point.
+  SmallVector<std::optional<SmallVector<unsigned>>> loopOfResult;
+  for (AffineMap map : maps) {
+    if (!map.isProjectedPermutation()) {
+      loopOfResult.emplace_back();
+      continue;
+    }
+    loopOfResult.emplace_back(SmallVector<unsigned>());
+    for (unsigned r = 0; r < map.getNumResults(); ++r)
+      loopOfResult.back()->push_back(map.getDimPosition(r));
+  }
   // The linear position of `point`'s image in operand `i`; the verifier
   // bounds only the simplest maps, so each image is checked.
   auto positionIn = [&](unsigned i,
                         ArrayRef<int64_t> point) -> FailureOr<int64_t> {
-    SmallVector<int64_t> index = maps[i].compose(point);
+    SmallVector<int64_t> index;
+    if (loopOfResult[i])
+      for (unsigned loop : *loopOfResult[i])
+        index.push_back(point[loop]);
+    else
+      index = maps[i].compose(point);
     ArrayRef<int64_t> shape = operands[i].getShape();
     int64_t linear = 0;
     for (auto [d, x, stride] : llvm::enumerate(index, strides[i])) {

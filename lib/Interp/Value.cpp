@@ -25,7 +25,7 @@ bool isRuntimeType(Type type) {
 RtValue RtValue::scalar(Type type, uint64_t bits) {
   RtValue v;
   v.type = type;
-  v.elements = std::make_shared<const std::vector<uint64_t>>(1, bits);
+  v.scalarBits = bits;
   return v;
 }
 

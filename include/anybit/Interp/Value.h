@@ -59,9 +59,16 @@ public:
   llvm::ArrayRef<int64_t> getShape() const;
   int64_t getNumElements() const;
 
-  /// Element bit patterns of a logical value (a scalar has one).
-  llvm::ArrayRef<uint64_t> getElements() const { return *elements; }
-  uint64_t getScalarBits() const { return (*elements)[0]; }
+  /// Element bit patterns of a logical value (a scalar has one). A
+  /// tensor's are shared by its copies; a scalar's live in the RtValue
+  /// itself, valid while it is.
+  llvm::ArrayRef<uint64_t> getElements() const {
+    return elements ? llvm::ArrayRef<uint64_t>(*elements)
+                    : llvm::ArrayRef<uint64_t>(scalarBits);
+  }
+  uint64_t getScalarBits() const {
+    return elements ? (*elements)[0] : scalarBits;
+  }
   PackedPlanesRef getPlanes() const;
 
 private:
@@ -71,6 +78,9 @@ private:
   };
 
   mlir::Type type;
+  /// A scalar's bits, inline: the VM makes one for every op result and
+  /// block argument, which allocating took a third of its time.
+  uint64_t scalarBits = 0;
   std::shared_ptr<const std::vector<uint64_t>> elements;
   std::shared_ptr<const PackedStorage> packed;
 };
