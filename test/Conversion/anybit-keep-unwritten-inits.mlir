@@ -75,3 +75,37 @@ func.func @untouched(%a: tensor<4x3xi8>, %init: tensor<4xi8>) -> (tensor<4xi8>, 
   } -> tensor<4xi8>
   return %s, %t : tensor<4xi8>, tensor<4xi8>
 }
+
+// -----
+
+// A linalg.map whose payload reads its init's element becomes the
+// equivalent linalg.generic, which says it reads the init (upstream's map
+// says it does not, and bufferization left the buffer unfilled).
+// CHECK-LABEL: func.func @map_reads_init(
+// CHECK-NOT: linalg.map
+// CHECK: %[[F:.*]] = linalg.fill
+// CHECK: linalg.generic
+// CHECK-SAME: ins(%{{.*}} : tensor<3xi8>) outs(%[[F]] : tensor<3xi32>)
+// CHECK: ^bb0(%[[IN:.*]]: i8, %[[OUT:.*]]: i32):
+// CHECK: %[[X:.*]] = arith.extsi %[[IN]] : i8 to i32
+// CHECK: %[[S:.*]] = arith.addi %[[X]], %[[OUT]] : i32
+// CHECK: linalg.yield %[[S]] : i32
+// CHECK: linalg.map { arith.extsi } ins(%{{.*}} : tensor<3xi8>)
+func.func @map_reads_init(%a: tensor<3xi8>) -> (tensor<3xi32>, tensor<3xi32>, tensor<3xi32>) {
+  %c4 = arith.constant 4 : i32
+  %e = tensor.empty() : tensor<3xi32>
+  %f = linalg.fill ins(%c4 : i32) outs(%e : tensor<3xi32>) -> tensor<3xi32>
+  %m = linalg.map ins(%a : tensor<3xi8>) outs(%f : tensor<3xi32>)
+    (%x: i8, %o: i32) {
+      %w = arith.extsi %x : i8 to i32
+      %s = arith.addi %w, %o : i32
+      linalg.yield %s : i32
+    }
+  // A map that does not read its init stays a map.
+  %n = linalg.map ins(%a : tensor<3xi8>) outs(%e : tensor<3xi32>)
+    (%x: i8, %unread: i32) {
+      %w = arith.extsi %x : i8 to i32
+      linalg.yield %w : i32
+    }
+  return %f, %m, %n : tensor<3xi32>, tensor<3xi32>, tensor<3xi32>
+}

@@ -211,3 +211,26 @@ def test_empty_reduction_keeps_the_init():
 }"""
     init = np.array([1, 2, 3, 4], np.int8)
     assert list(check(kernel, "f", np.zeros((4, 0), np.int8), init)) == [1, 2, 3, 4]
+
+
+@pytest.mark.parametrize("opt_level", [0, 3])
+@pytest.mark.parametrize("width", [3, 17] + [RNG.randint(1, 64) for _ in range(2)])
+def test_map_reading_its_init(opt_level, width):
+    # A linalg.map whose payload uses its init's element: upstream's map
+    # says it never reads its init, and its buffer was left unfilled (the
+    # result was 0 where the VM gives the fill). The init is also returned,
+    # so bufferization must copy it.
+    t = "i%d" % width
+    kernel = f"""func.func @f(%a: tensor<5x{t}>, %c: {t}) -> (tensor<5x{t}>, tensor<5x{t}>) {{
+  %e = tensor.empty() : tensor<5x{t}>
+  %f = linalg.fill ins(%c : {t}) outs(%e : tensor<5x{t}>) -> tensor<5x{t}>
+  %m = linalg.map ins(%a : tensor<5x{t}>) outs(%f : tensor<5x{t}>)
+    (%x: {t}, %o: {t}) {{
+      %s = arith.muli %x, %o : {t}
+      linalg.yield %s : {t}
+    }}
+  return %f, %m : tensor<5x{t}>, tensor<5x{t}>
+}}"""
+    a = random_ints((5,), width)
+    c = int(random_ints((1,), width)[0])
+    check(kernel, "f", a, c, opt_level=opt_level)

@@ -384,6 +384,10 @@ def AnybitKeepUnwrittenInits : Pass<"anybit-keep-unwritten-inits",
     its iteration space that carries the inits (a `tensor.empty` one
     zero-filled, as the VM reads it), extracts the operands' elements at
     their maps' images, runs the payload and inserts what it yields.
+    Upstream's `linalg.map` also says it never reads its init, even where
+    its payload takes the init's element (MLIR 22): bufferization left the
+    buffer of a map yielding that element unfilled. Such a map becomes the
+    equivalent `linalg.generic` first, which reads it.
   }];
   let dependentDialects = ["mlir::affine::AffineDialect",
                            "mlir::arith::ArithDialect",
