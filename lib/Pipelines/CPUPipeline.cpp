@@ -86,8 +86,11 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
   // The deallocation of a buffer a loop carries calls a helper over dynamic
   // memrefs, which the bare-pointer calling convention cannot lower: inline
-  // it (and every other call).
+  // it (and every other call). A helper left uncalled (its caller was an
+  // uncalled private function, which the inliner erases) would reach
+  // LLVM as a func.func: symbol-dce drops it.
   pm.addPass(createInlinerPass());
+  pm.addPass(createSymbolDCEPass());
   if (options.optLevel > 0 && options.prefetchDistance > 0) {
     AnybitPrefetchStreamsOptions prefetch;
     prefetch.distance = options.prefetchDistance;

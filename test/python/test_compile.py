@@ -1130,6 +1130,42 @@ def test_loop_carried_tensor_state():
         assert np.array_equal(got, anybit.interpret(src, "f", h0, x, n))
 
 
+@pytest.mark.parametrize("opt_level", [0, 3])
+def test_private_functions_called_or_not(opt_level):
+    # A loop swapping two tensors needs a buffer-deallocation helper; in an
+    # uncalled private function, the inliner erased its caller and left
+    # the helper, which reached LLVM as a func.func: "cannot translate".
+    src = """
+    func.func private @swap(%a: tensor<6xi12>, %b: tensor<6xi12>, %n: index)
+        -> (tensor<6xi12>, tensor<6xi12>) {
+      %c0 = arith.constant 0 : index
+      %c1 = arith.constant 1 : index
+      %r:2 = scf.for %i = %c0 to %n step %c1 iter_args(%x = %a, %y = %b)
+          -> (tensor<6xi12>, tensor<6xi12>) {
+        scf.yield %y, %x : tensor<6xi12>, tensor<6xi12>
+      }
+      return %r#0, %r#1 : tensor<6xi12>, tensor<6xi12>
+    }
+    func.func @same(%a: tensor<6xi12>) -> tensor<6xi12> {
+      return %a : tensor<6xi12>
+    }"""
+    called = src + """
+    func.func @swapped(%a: tensor<6xi12>, %b: tensor<6xi12>, %n: index)
+        -> tensor<6xi12> {
+      %r:2 = func.call @swap(%a, %b, %n)
+          : (tensor<6xi12>, tensor<6xi12>, index) -> (tensor<6xi12>, tensor<6xi12>)
+      return %r#0 : tensor<6xi12>
+    }"""
+    a = np.arange(6, dtype=np.int16) - 3
+    b = np.arange(6, dtype=np.int16) * 100
+    assert np.array_equal(anybit.compile(src, opt_level=opt_level).same(a), a)
+    m = anybit.compile(called, opt_level=opt_level)
+    for n in (0, 1, 2, 7):
+        got = m.swapped(a, b, n)
+        assert np.array_equal(got, a if n % 2 == 0 else b)
+        assert np.array_equal(got, anybit.interpret(called, "swapped", a, b, n))
+
+
 def test_small_float_gemv_keeps_tiny_activations():
     """An e3m2 GEMV with f16 scales sums f16 values (the value times 2^-12)
     times the activations before each scale, so activations near 2^-125
