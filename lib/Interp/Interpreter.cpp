@@ -97,6 +97,16 @@ private:
   LogicalResult execFor(scf::ForOp op, Env &env);
   LogicalResult execWhile(scf::WhileOp op, Env &env);
   LogicalResult execGenerate(tensor::GenerateOp op, Env &env);
+  LogicalResult execPad(tensor::PadOp op, Env &env);
+  LogicalResult execIndexSwitch(scf::IndexSwitchOp op, Env &env);
+  LogicalResult execParallel(scf::ParallelOp op, Env &env);
+  LogicalResult execForall(scf::ForallOp op, Env &env);
+  LogicalResult
+  forEachPoint(Operation *op, ArrayRef<OpFoldResult> lbs,
+               ArrayRef<OpFoldResult> ubs, ArrayRef<OpFoldResult> steps,
+               Env &env,
+               llvm::function_ref<LogicalResult(ArrayRef<RtValue>)> body);
+  int64_t valueOf(OpFoldResult r, Env &env);
   LogicalResult execLinalg(linalg::LinalgOp op, Env &env);
   LogicalResult bindResults(Operation *op, ArrayRef<RtValue> values, Env &env);
   LogicalResult poll(Region &region);
@@ -253,6 +263,179 @@ LogicalResult Machine::execGenerate(tensor::GenerateOp op, Env &env) {
   return bindResults(op, {RtValue::tensor(type, std::move(elements))}, env);
 }
 
+/// The padded tensor: the source's elements where they land, the body's
+/// value (given the element's indices) elsewhere.
+LogicalResult Machine::execPad(tensor::PadOp op, Env &env) {
+  RankedTensorType type = op.getResultType();
+  const RtValue &source = env.lookup(op.getSource());
+  ArrayRef<int64_t> sourceShape = source.getShape();
+  SmallVector<int64_t> low;
+  for (auto [d, l, h] :
+       llvm::enumerate(op.getMixedLowPad(), op.getMixedHighPad())) {
+    low.push_back(valueOf(l, env));
+    int64_t high = valueOf(h, env);
+    if (low.back() < 0 || high < 0 ||
+        sourceShape[d] + low.back() + high != type.getDimSize(d))
+      return op.emitError("padding ")
+             << low.back() << " low and " << high << " high of dimension " << d
+             << " (size " << sourceShape[d] << ") does not make the result's "
+             << type.getDimSize(d);
+  }
+  Type indexType = IndexType::get(op.getContext());
+  SmallVector<int64_t> strides = rowMajorStrides(type.getShape());
+  SmallVector<int64_t> sourceStrides = rowMajorStrides(sourceShape);
+  std::vector<uint64_t> elements(type.getNumElements());
+  for (int64_t linear = 0, e = type.getNumElements(); linear < e; ++linear) {
+    SmallVector<int64_t> index;
+    int64_t from = 0; // the source element's position, if inside
+    bool inside = true;
+    for (auto [d, stride] : llvm::enumerate(strides)) {
+      index.push_back(linear / stride % type.getDimSize(d));
+      int64_t s = index.back() - low[d];
+      inside = inside && s >= 0 && s < sourceShape[d];
+      from += s * sourceStrides[d];
+    }
+    if (inside) {
+      elements[linear] = source.getElements()[from];
+      continue;
+    }
+    auto args = llvm::map_to_vector(
+        index, [&](int64_t i) { return RtValue::scalar(indexType, i); });
+    auto yielded = runRegion(op.getRegion(), args, env);
+    if (failed(yielded))
+      return failure();
+    elements[linear] = yielded->front().getScalarBits();
+  }
+  return bindResults(op, {RtValue::tensor(type, std::move(elements))}, env);
+}
+
+LogicalResult Machine::execIndexSwitch(scf::IndexSwitchOp op, Env &env) {
+  auto arg = static_cast<int64_t>(env.lookup(op.getArg()).getScalarBits());
+  Region *region = &op.getDefaultRegion();
+  for (auto [value, caseRegion] :
+       llvm::zip_equal(op.getCases(), op.getCaseRegions()))
+    if (value == arg)
+      region = &caseRegion;
+  auto results = runRegion(*region, {}, env);
+  if (failed(results))
+    return failure();
+  return bindResults(op, *results, env);
+}
+
+/// An index operand's value, constant or not.
+int64_t Machine::valueOf(OpFoldResult r, Env &env) {
+  if (auto attr = dyn_cast<Attribute>(r))
+    return cast<IntegerAttr>(attr).getInt();
+  return static_cast<int64_t>(env.lookup(cast<Value>(r)).getScalarBits());
+}
+
+/// Calls `body` with the induction values of each point of a parallel
+/// loop's iteration space, row-major (the last dimension fastest); steps
+/// that are not positive are an error.
+LogicalResult Machine::forEachPoint(
+    Operation *op, ArrayRef<OpFoldResult> lbs, ArrayRef<OpFoldResult> ubs,
+    ArrayRef<OpFoldResult> steps, Env &env,
+    llvm::function_ref<LogicalResult(ArrayRef<RtValue>)> body) {
+  SmallVector<int64_t> first, step;
+  SmallVector<uint64_t> trips;
+  Int128 count = 1;
+  for (auto [lb, ub, s] : llvm::zip_equal(lbs, ubs, steps)) {
+    first.push_back(valueOf(lb, env));
+    step.push_back(valueOf(s, env));
+    if (step.back() <= 0)
+      return op->emitError()
+             << op->getName() << " step must be positive, got " << step.back();
+    Int128 span = Int128(valueOf(ub, env)) - first.back();
+    trips.push_back(span <= 0 ? 0 : uint64_t((span - 1) / step.back() + 1));
+    count *= trips.back();
+    if (count > kMaxElements)
+      return op->emitError("the reference VM runs parallel loops of at most "
+                           "2^32 iterations");
+  }
+  Type indexType = IndexType::get(op->getContext());
+  SmallVector<uint64_t> at(trips.size(), 0);
+  for (Int128 n = 0; n < count; ++n) {
+    SmallVector<RtValue> ivs;
+    for (auto [d, k] : llvm::enumerate(at))
+      ivs.push_back(
+          RtValue::scalar(indexType, uint64_t(first[d] + Int128(k) * step[d])));
+    if (failed(body(ivs)))
+      return failure();
+    for (int64_t d = int64_t(at.size()) - 1; d >= 0; --d) {
+      if (++at[d] < trips[d])
+        break;
+      at[d] = 0;
+    }
+  }
+  return success();
+}
+
+/// The iterations run one after another, in row-major order; each one's
+/// values are folded into the accumulators (the inits first) by the
+/// scf.reduce regions.
+LogicalResult Machine::execParallel(scf::ParallelOp op, Env &env) {
+  SmallVector<RtValue> acc;
+  for (Value v : op.getInitVals())
+    acc.push_back(env.lookup(v));
+  auto reduce = cast<scf::ReduceOp>(op.getBody()->getTerminator());
+  auto iteration = [&](ArrayRef<RtValue> ivs) -> LogicalResult {
+    auto values = runRegion(op.getRegion(), ivs, env);
+    if (failed(values))
+      return failure();
+    for (auto [j, value] : llvm::enumerate(*values)) {
+      auto folded = runRegion(reduce.getReductions()[j], {acc[j], value}, env);
+      if (failed(folded))
+        return failure();
+      acc[j] = folded->front();
+    }
+    return success();
+  };
+  if (failed(forEachPoint(op, getAsOpFoldResult(op.getLowerBound()),
+                          getAsOpFoldResult(op.getUpperBound()),
+                          getAsOpFoldResult(op.getStep()), env, iteration)))
+    return failure();
+  return bindResults(op, acc, env);
+}
+
+/// The iterations run one after another, in row-major order, each seeing
+/// the shared outputs as the earlier ones left them; their
+/// tensor.parallel_insert_slices write the outputs in turn.
+LogicalResult Machine::execForall(scf::ForallOp op, Env &env) {
+  SmallVector<RtValue> outs;
+  for (Value v : op.getOutputs())
+    outs.push_back(env.lookup(v));
+  unsigned rank = op.getRank();
+  auto iteration = [&](ArrayRef<RtValue> ivs) -> LogicalResult {
+    SmallVector<RtValue> args(ivs);
+    args.append(outs);
+    if (failed(runRegion(op.getRegion(), args, env)))
+      return failure();
+    for (Operation &write : op.getTerminator().getYieldingOps()) {
+      auto insert = dyn_cast<tensor::ParallelInsertSliceOp>(write);
+      if (!insert)
+        return write.emitError("the reference VM cannot execute '")
+               << write.getName() << "'";
+      unsigned out =
+          cast<BlockArgument>(insert.getDest()).getArgNumber() - rank;
+      SmallVector<RtValue> operands;
+      for (Value v : write.getOperands())
+        operands.push_back(env.lookup(v));
+      operands[1] = outs[out];
+      SmallVector<RtValue> written;
+      if (failed(checkLogicalOperands(&write, operands)) ||
+          failed(handlers.lookup(write.getName().getTypeID())(&write, operands,
+                                                              written)))
+        return failure();
+      outs[out] = written.front();
+    }
+    return success();
+  };
+  if (failed(forEachPoint(op, op.getMixedLowerBound(), op.getMixedUpperBound(),
+                          op.getMixedStep(), env, iteration)))
+    return failure();
+  return bindResults(op, outs, env);
+}
+
 /// A structured op runs its body once per point of its iteration space, in
 /// row-major order of its loops (a reduction accumulates in that order):
 /// each operand's element at the point's image under its indexing map goes
@@ -367,9 +550,12 @@ LogicalResult Machine::exec(Operation *op, Env &env) {
       .Case([&](scf::ForOp forOp) { return execFor(forOp, env); })
       .Case([&](scf::WhileOp whileOp) { return execWhile(whileOp, env); })
       .Case([&](tensor::GenerateOp gen) { return execGenerate(gen, env); })
-      .Case([&](linalg::LinalgOp linalgOp) {
-        return execLinalg(linalgOp, env);
-      })
+      .Case([&](tensor::PadOp pad) { return execPad(pad, env); })
+      .Case([&](scf::IndexSwitchOp s) { return execIndexSwitch(s, env); })
+      .Case([&](scf::ParallelOp p) { return execParallel(p, env); })
+      .Case([&](scf::ForallOp f) { return execForall(f, env); })
+      .Case(
+          [&](linalg::LinalgOp linalgOp) { return execLinalg(linalgOp, env); })
       .Case([&](linalg::IndexOp index) -> LogicalResult {
         if (linalgPoints.empty())
           return index.emitError("linalg.index outside a linalg op");

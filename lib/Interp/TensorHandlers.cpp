@@ -174,9 +174,11 @@ LogicalResult extractSliceHandler(Operation *op, ArrayRef<RtValue> operands,
   return success();
 }
 
+/// tensor.insert_slice, and tensor.parallel_insert_slice (whose "result"
+/// is its destination updated, for scf.forall to carry).
 LogicalResult insertSliceHandler(Operation *op, ArrayRef<RtValue> operands,
                                  SmallVectorImpl<RtValue> &results) {
-  auto slice = cast<tensor::InsertSliceOp>(op);
+  auto slice = cast<OffsetSizeAndStrideOpInterface>(op);
   ArrayRef<RtValue> dynamic = operands.drop_front(2);
   SmallVector<int64_t> offsets = resolve(slice.getStaticOffsets(), dynamic);
   SmallVector<int64_t> sizes = resolve(slice.getStaticSizes(), dynamic);
@@ -193,6 +195,32 @@ LogicalResult insertSliceHandler(Operation *op, ArrayRef<RtValue> operands,
   return success();
 }
 
+/// The inputs laid side by side along the concatenated dimension.
+LogicalResult concatHandler(Operation *op, ArrayRef<RtValue> operands,
+                            SmallVectorImpl<RtValue> &results) {
+  auto concat = cast<tensor::ConcatOp>(op);
+  RankedTensorType type = concat.getResultType();
+  int64_t dim = concat.getDim();
+  SmallVector<int64_t> strides = rowMajorStrides(type.getShape());
+  std::vector<uint64_t> elements(type.getNumElements());
+  int64_t offset = 0; // along `dim`, where the next input starts
+  for (const RtValue &input : operands) {
+    ArrayRef<int64_t> shape = input.getShape();
+    SmallVector<int64_t> inputStrides = rowMajorStrides(shape);
+    for (auto [i, bits] : llvm::enumerate(input.getElements())) {
+      int64_t linear = 0;
+      for (auto [d, size] : llvm::enumerate(shape)) {
+        int64_t index = int64_t(i) / inputStrides[d] % size;
+        linear += (index + (int64_t(d) == dim ? offset : 0)) * strides[d];
+      }
+      elements[linear] = bits;
+    }
+    offset += shape[dim];
+  }
+  results.push_back(makeValue(type, std::move(elements)));
+  return success();
+}
+
 } // namespace
 
 void addTensorHandlers(HandlerMap &map) {
@@ -205,6 +233,8 @@ void addTensorHandlers(HandlerMap &map) {
   map[TypeID::get<DimOp>()] = dimHandler;
   map[TypeID::get<ExtractSliceOp>()] = extractSliceHandler;
   map[TypeID::get<InsertSliceOp>()] = insertSliceHandler;
+  map[TypeID::get<ParallelInsertSliceOp>()] = insertSliceHandler;
+  map[TypeID::get<ConcatOp>()] = concatHandler;
   map[TypeID::get<CollapseShapeOp>()] = reinterpretHandler;
   map[TypeID::get<ExpandShapeOp>()] = reinterpretHandler;
   map[TypeID::get<ReshapeOp>()] = reinterpretHandler;

@@ -30,7 +30,9 @@
 // RUN: not anybit-run %s --entry call_external 2>&1 | FileCheck %s --check-prefix=EXTERNAL
 // RUN: not anybit-run %s --entry two_blocks 2>&1 | FileCheck %s --check-prefix=BLOCKS
 // RUN: not anybit-run %s --entry no_handler 2>&1 | FileCheck %s --check-prefix=NO-HANDLER
-// RUN: not anybit-run %s --entry pad 2>&1 | FileCheck %s --check-prefix=PAD
+// RUN: not anybit-run %s --entry affine_loop 2>&1 | FileCheck %s --check-prefix=AFFINE
+// RUN: not anybit-run %s --entry pad_sizes --input 2 2>&1 | FileCheck %s --check-prefix=PAD-SIZES
+// RUN: not anybit-run %s --entry forall_step --input 0 2>&1 | FileCheck %s --check-prefix=FORALL-STEP
 // RUN: not anybit-run %s --entry slice_packed 2>&1 | FileCheck %s --check-prefix=SLICE-PACKED
 // RUN: not anybit-run %s --entry dynamic_empty --input 3 2>&1 | FileCheck %s --check-prefix=DYNAMIC
 
@@ -250,16 +252,35 @@ func.func @no_handler() -> i8 {
   return %s : i8
 }
 
-// Ops with regions other than scf.for/while/if/execute_region and
-// tensor.generate are not run either.
-func.func @pad() -> tensor<4xi8> {
+// Ops with regions the VM does not know (affine loops, for one) are not
+// run either.
+func.func @affine_loop() -> i8 {
+  %z = arith.constant 0 : i8
+  // AFFINE: errors.mlir:[[@LINE+1]]:8: error: the reference VM cannot execute 'affine.for'
+  %0 = affine.for %i = 0 to 4 iter_args(%a = %z) -> i8 {
+    affine.yield %a : i8
+  }
+  return %0 : i8
+}
+
+// A pad whose run-time padding does not make its result's size.
+func.func @pad_sizes(%l: index) -> tensor<4xi8> {
   %t = arith.constant dense<1> : tensor<2xi8>
   %z = arith.constant 0 : i8
-  // PAD: errors.mlir:[[@LINE+1]]:8: error: the reference VM cannot execute 'tensor.pad'
-  %0 = tensor.pad %t low[1] high[1] {
+  // PAD-SIZES: errors.mlir:[[@LINE+1]]:8: error: padding 2 low and 1 high of dimension 0 (size 2) does not make the result's 4
+  %0 = tensor.pad %t low[%l] high[1] {
   ^bb0(%i: index):
     tensor.yield %z : i8
   } : tensor<2xi8> to tensor<4xi8>
+  return %0 : tensor<4xi8>
+}
+
+// Parallel loops' steps must be positive too.
+func.func @forall_step(%s: index) -> tensor<4xi8> {
+  %t = arith.constant dense<1> : tensor<4xi8>
+  // FORALL-STEP: errors.mlir:[[@LINE+1]]:8: error: scf.forall step must be positive, got 0
+  %0 = scf.forall (%i) = (0) to (4) step (%s) shared_outs(%o = %t) -> tensor<4xi8> {
+  }
   return %0 : tensor<4xi8>
 }
 

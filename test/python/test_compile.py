@@ -344,6 +344,95 @@ func.func @affine_count(%lb: index, %ub: index) -> index {
 """
 
 
+PARALLEL_AND_FRIENDS = """
+func.func @tiles(%t: tensor<8x6xi32>, %s: index) -> (tensor<8x6xi32>, i32) {
+  %c0 = arith.constant 0 : index
+  %c8 = arith.constant 8 : index
+  %c6 = arith.constant 6 : index
+  %z = arith.constant 0 : i32
+  %c3 = arith.constant 3 : i32
+  // Each iteration doubles a 2x3 tile in place.
+  %r = scf.forall (%i, %j) = (0, 0) to (8, 6) step (2, 3) shared_outs(%o = %t)
+      -> tensor<8x6xi32> {
+    %tile = tensor.extract_slice %o[%i, %j] [2, 3] [1, 1]
+        : tensor<8x6xi32> to tensor<2x3xi32>
+    %d = arith.addi %tile, %tile : tensor<2x3xi32>
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %d into %o[%i, %j] [2, 3] [1, 1]
+          : tensor<2x3xi32> into tensor<8x6xi32>
+    }
+  }
+  %m = scf.parallel (%i, %j) = (%c0, %c0) to (%c8, %c6) step (%s, %s)
+      init (%z) -> i32 {
+    %v = tensor.extract %r[%i, %j] : tensor<8x6xi32>
+    scf.reduce(%v : i32) {
+    ^bb0(%a: i32, %b: i32):
+      %x = arith.muli %a, %c3 : i32
+      %y = arith.addi %x, %b : i32
+      scf.reduce.return %y : i32
+    }
+  }
+  return %r, %m : tensor<8x6xi32>, i32
+}
+func.func @shapes(%a: tensor<2x3xi7>, %b: tensor<2x2xi7>, %lo: index,
+                  %hi: index, %k: index)
+    -> (tensor<2x5xi7>, tensor<4x7xi7>, i7) {
+  %c = tensor.concat dim(1) %a, %b
+      : (tensor<2x3xi7>, tensor<2x2xi7>) -> tensor<2x5xi7>
+  %c1 = arith.constant 1 : index
+  %p = tensor.pad %c low[1, %lo] high[1, %hi] {
+  ^bb0(%i: index, %j: index):
+    %s = arith.addi %i, %j : index
+    %v = arith.index_cast %s : index to i7
+    tensor.yield %v : i7
+  } : tensor<2x5xi7> to tensor<4x7xi7>
+  %w = scf.index_switch %k -> i7
+  case 0 {
+    %e = tensor.extract %p[%c1, %c1] : tensor<4x7xi7>
+    scf.yield %e : i7
+  }
+  case 3 {
+    %e = tensor.extract %c[%c1, %c1] : tensor<2x5xi7>
+    scf.yield %e : i7
+  }
+  default {
+    %m = arith.constant -64 : i7
+    scf.yield %m : i7
+  }
+  return %c, %p, %w : tensor<2x5xi7>, tensor<4x7xi7>, i7
+}
+"""
+
+
+@pytest.mark.parametrize("opt_level", [0, 3])
+def test_vm_runs_parallel_loops_pads_concats_and_switches(opt_level):
+    # The VM runs scf.forall and scf.parallel one iteration after another
+    # (row-major), scf.index_switch, tensor.pad and tensor.concat; compiled
+    # code on one thread gives the same results, bit for bit.
+    k = PARALLEL_AND_FRIENDS
+    m = anybit.compile(k, opt_level=opt_level)
+    rng = random.Random(29)
+    for _ in range(4):
+        t = np.array([rng.randint(-1000, 1000) for _ in range(48)],
+                     np.int32).reshape(8, 6)
+        for s in (1, 2, 3, 5):
+            got = m.tiles(t, s)
+            want = anybit.interpret(k, "tiles", t, s)
+            assert same(got, want), describe(got, want)
+            np.testing.assert_array_equal(got[0], 2 * t)
+        a = np.array([rng.randint(-64, 63) for _ in range(6)],
+                     np.int8).reshape(2, 3)
+        b = np.array([rng.randint(-64, 63) for _ in range(4)],
+                     np.int8).reshape(2, 2)
+        for lo, sel in [(0, 0), (1, 3), (1, 2), (2, 3)]:
+            got = m.shapes(a, b, lo, 2 - lo, sel)
+            want = anybit.interpret(k, "shapes", a, b, lo, 2 - lo, sel)
+            assert same(got, want), describe(got, want)
+            np.testing.assert_array_equal(got[0], np.concatenate([a, b], 1))
+    with pytest.raises(anybit.CompileError, match="padding 2 low"):
+        anybit.interpret(k, "shapes", a, b, 2, 1, 0)
+
+
 def narrow_loop(n, unsigned):
     u = "unsigned " if unsigned else ""
     return f"""
@@ -392,18 +481,22 @@ def test_loops_end_whatever_their_steps(opt_level):
         for entry in ("count", "psum"):
             got = ints(returns_in_time(getattr(m, entry), lb, ub, s))
             assert got == [len(want), ref.wrap([sum(want)], 64, True)[0]]
-        assert ints(m.count(lb, ub, s)) == ints(
-            anybit.interpret(LOOPS, "count", lb, ub, s))
+        for entry in ("count", "psum"):
+            assert ints(getattr(m, entry)(lb, ub, s)) == ints(
+                anybit.interpret(LOOPS, entry, lb, ub, s))
     for lb, ub, s in [(0, 10, 0), (0, 10, -1), (10, 0, -1), (3, 8, -top)]:
         for entry in ("count", "psum"):
             assert ints(returns_in_time(getattr(m, entry), lb, ub, s)) == [
                 0, 0]
         assert list(returns_in_time(m.hits, lb, ub, s)) == [0] * 8
-        with pytest.raises(anybit.CompileError, match="step must be positive"):
-            anybit.interpret(LOOPS, "count", lb, ub, s)
+        for entry in ("count", "psum", "hits"):
+            with pytest.raises(anybit.CompileError,
+                               match="step must be positive"):
+                anybit.interpret(LOOPS, entry, lb, ub, s)
     for lb, ub, s in [(1, 8, 3), (0, 8, 1), (7, 8, 100), (2, 6, 2)]:
         want = [int(i in range(lb, ub, s)) for i in range(8)]
         assert list(returns_in_time(m.hits, lb, ub, s)) == want
+        assert list(anybit.interpret(LOOPS, "hits", lb, ub, s)) == want
     # A constant step of 0 compiles (the VM reports it only if it gets
     # there) and runs nothing.
     for c in (False, True):

@@ -1,7 +1,8 @@
 //===- Interpreter.h - The Anybit reference VM ------------------*- C++ -*-===//
 //
-// Executes func, arith, tensor, scf, linalg (structured ops on tensors),
-// anybit and modarith IR with exact semantics. It is the oracle every
+// Executes func, arith, tensor, scf (parallel loops one iteration after
+// another), linalg (structured ops on tensors), anybit and modarith IR
+// with exact semantics. It is the oracle every
 // lowering is tested against. Errors (an op it cannot run, undefined
 // behaviour such as division by zero, a bad argument) are emitted as
 // diagnostics at the offending location and the run fails.
