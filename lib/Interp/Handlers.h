@@ -11,6 +11,7 @@
 
 #include "anybit/Interp/ElementCodec.h"
 #include "anybit/Interp/Value.h"
+#include "mlir/IR/IntegerSet.h"
 #include "mlir/IR/Operation.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/DenseMap.h"
@@ -27,6 +28,18 @@ void addTensorHandlers(HandlerMap &map);
 void addAnybitHandlers(HandlerMap &map);
 void addTernaryHandlers(HandlerMap &map);
 void addModArithHandlers(HandlerMap &map);
+void addAffineHandlers(HandlerMap &map);
+
+/// The values of `map`'s results at the index values `operands` (its
+/// dimensions, then its symbols); undefined expressions are errors at `op`.
+mlir::FailureOr<llvm::SmallVector<int64_t>>
+evaluateAffineMap(mlir::Operation *op, mlir::AffineMap map,
+                  llvm::ArrayRef<RtValue> operands);
+
+/// Whether the index values `operands` satisfy every constraint of `set`.
+mlir::FailureOr<bool> evaluateIntegerSet(mlir::Operation *op,
+                                         mlir::IntegerSet set,
+                                         llvm::ArrayRef<RtValue> operands);
 
 /// A scalar or tensor value of `type` (a tensor type or a scalar type).
 RtValue makeValue(mlir::Type type, std::vector<uint64_t> elements);

@@ -5,6 +5,7 @@
 #include "Anybit/AnybitDialect.h"
 #include "Handlers.h"
 #include "ModArith/ModArithDialect.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -83,6 +84,7 @@ public:
     addAnybitHandlers(handlers);
     addTernaryHandlers(handlers);
     addModArithHandlers(handlers);
+    addAffineHandlers(handlers);
   }
 
   FailureOr<SmallVector<RtValue>> call(func::FuncOp func,
@@ -98,6 +100,9 @@ private:
   LogicalResult execWhile(scf::WhileOp op, Env &env);
   LogicalResult execGenerate(tensor::GenerateOp op, Env &env);
   LogicalResult execPad(tensor::PadOp op, Env &env);
+  LogicalResult execAffineFor(affine::AffineForOp op, Env &env);
+  LogicalResult execAffineIf(affine::AffineIfOp op, Env &env);
+  SmallVector<RtValue> valuesOf(ValueRange values, Env &env);
   LogicalResult execIndexSwitch(scf::IndexSwitchOp op, Env &env);
   LogicalResult execParallel(scf::ParallelOp op, Env &env);
   LogicalResult execForall(scf::ForallOp op, Env &env);
@@ -307,6 +312,48 @@ LogicalResult Machine::execPad(tensor::PadOp op, Env &env) {
     elements[linear] = yielded->front().getScalarBits();
   }
   return bindResults(op, {RtValue::tensor(type, std::move(elements))}, env);
+}
+
+SmallVector<RtValue> Machine::valuesOf(ValueRange values, Env &env) {
+  return llvm::map_to_vector(values, [&](Value v) { return env.lookup(v); });
+}
+
+/// From the largest of the lower bound map's results while below the
+/// smallest of the upper bound map's, by the (positive) step.
+LogicalResult Machine::execAffineFor(affine::AffineForOp op, Env &env) {
+  auto lbs = evaluateAffineMap(op, op.getLowerBoundMap(),
+                               valuesOf(op.getLowerBoundOperands(), env));
+  auto ubs = evaluateAffineMap(op, op.getUpperBoundMap(),
+                               valuesOf(op.getUpperBoundOperands(), env));
+  if (failed(lbs) || failed(ubs))
+    return failure();
+  Int128 step = op.getStepAsInt();
+  SmallVector<RtValue> carried = valuesOf(op.getInits(), env);
+  Type indexType = op.getInductionVar().getType();
+  for (Int128 iv = *llvm::max_element(*lbs), ub = *llvm::min_element(*ubs);
+       iv < ub; iv += step) {
+    SmallVector<RtValue> args{RtValue::scalar(indexType, uint64_t(iv))};
+    args.append(carried);
+    auto next = runRegion(op.getRegion(), args, env);
+    if (failed(next))
+      return failure();
+    carried = std::move(*next);
+  }
+  return bindResults(op, carried, env);
+}
+
+LogicalResult Machine::execAffineIf(affine::AffineIfOp op, Env &env) {
+  FailureOr<bool> holds = evaluateIntegerSet(op, op.getIntegerSet(),
+                                             valuesOf(op.getOperands(), env));
+  if (failed(holds))
+    return failure();
+  Region &region = *holds ? op.getThenRegion() : op.getElseRegion();
+  if (region.empty())
+    return success();
+  auto results = runRegion(region, {}, env);
+  if (failed(results))
+    return failure();
+  return bindResults(op, *results, env);
 }
 
 LogicalResult Machine::execIndexSwitch(scf::IndexSwitchOp op, Env &env) {
@@ -551,6 +598,8 @@ LogicalResult Machine::exec(Operation *op, Env &env) {
       .Case([&](scf::WhileOp whileOp) { return execWhile(whileOp, env); })
       .Case([&](tensor::GenerateOp gen) { return execGenerate(gen, env); })
       .Case([&](tensor::PadOp pad) { return execPad(pad, env); })
+      .Case([&](affine::AffineForOp f) { return execAffineFor(f, env); })
+      .Case([&](affine::AffineIfOp i) { return execAffineIf(i, env); })
       .Case([&](scf::IndexSwitchOp s) { return execIndexSwitch(s, env); })
       .Case([&](scf::ParallelOp p) { return execParallel(p, env); })
       .Case([&](scf::ForallOp f) { return execForall(f, env); })
@@ -635,10 +684,9 @@ FailureOr<SmallVector<RtValue>> interpret(ModuleOp module, StringRef entry,
 }
 
 void registerInterpreterDialects(DialectRegistry &registry) {
-  registry.insert<arith::ArithDialect, func::FuncDialect,
-                  linalg::LinalgDialect, scf::SCFDialect,
-                  tensor::TensorDialect, anybit::AnybitDialect,
-                  anybit::modarith::ModArithDialect>();
+  registry.insert<affine::AffineDialect, arith::ArithDialect, func::FuncDialect,
+                  linalg::LinalgDialect, scf::SCFDialect, tensor::TensorDialect,
+                  anybit::AnybitDialect, anybit::modarith::ModArithDialect>();
 }
 
 } // namespace anybit

@@ -30,7 +30,8 @@
 // RUN: not anybit-run %s --entry call_external 2>&1 | FileCheck %s --check-prefix=EXTERNAL
 // RUN: not anybit-run %s --entry two_blocks 2>&1 | FileCheck %s --check-prefix=BLOCKS
 // RUN: not anybit-run %s --entry no_handler 2>&1 | FileCheck %s --check-prefix=NO-HANDLER
-// RUN: not anybit-run %s --entry affine_loop 2>&1 | FileCheck %s --check-prefix=AFFINE
+// RUN: not anybit-run %s --entry affine_parallel 2>&1 | FileCheck %s --check-prefix=AFFINE-PARALLEL
+// RUN: not anybit-run %s --entry affine_mod --input 0 2>&1 | FileCheck %s --check-prefix=AFFINE-MOD
 // RUN: not anybit-run %s --entry pad_sizes --input 2 2>&1 | FileCheck %s --check-prefix=PAD-SIZES
 // RUN: not anybit-run %s --entry forall_step --input 0 2>&1 | FileCheck %s --check-prefix=FORALL-STEP
 // RUN: not anybit-run %s --entry slice_packed 2>&1 | FileCheck %s --check-prefix=SLICE-PACKED
@@ -252,15 +253,23 @@ func.func @no_handler() -> i8 {
   return %s : i8
 }
 
-// Ops with regions the VM does not know (affine loops, for one) are not
-// run either.
-func.func @affine_loop() -> i8 {
+// Ops with regions the VM does not know (affine.parallel, for one) are
+// not run either.
+func.func @affine_parallel() -> i8 {
   %z = arith.constant 0 : i8
-  // AFFINE: errors.mlir:[[@LINE+1]]:8: error: the reference VM cannot execute 'affine.for'
-  %0 = affine.for %i = 0 to 4 iter_args(%a = %z) -> i8 {
-    affine.yield %a : i8
+  // AFFINE-PARALLEL: errors.mlir:[[@LINE+1]]:8: error: the reference VM cannot execute 'affine.parallel'
+  %0 = affine.parallel (%i) = (0) to (4) reduce ("addi") -> i8 {
+    affine.yield %z : i8
   }
   return %0 : i8
+}
+
+// Affine divisors must be positive (semi-affine maps take symbols).
+func.func @affine_mod(%d: index) -> index {
+  %c7 = arith.constant 7 : index
+  // AFFINE-MOD: errors.mlir:[[@LINE+1]]:8: error: affine expression d0 mod s0 divides by 0: divisors must be positive
+  %0 = affine.apply affine_map<(d0)[s0] -> (d0 mod s0)>(%c7)[%d]
+  return %0 : index
 }
 
 // A pad whose run-time padding does not make its result's size.

@@ -433,6 +433,53 @@ def test_vm_runs_parallel_loops_pads_concats_and_switches(opt_level):
         anybit.interpret(k, "shapes", a, b, 2, 1, 0)
 
 
+AFFINE = """
+#lb = affine_map<(d0)[s0] -> (d0, s0 - 3)>
+#ub = affine_map<(d0)[s0] -> (d0 + 20, s0 * 2)>
+func.func @f(%a: index, %b: index, %t: tensor<16xi16>) -> (index, index, index, index, i16) {
+  %c0 = arith.constant 0 : index
+  %z = arith.constant 0 : i16
+  // From max(a, b - 3) while below min(a + 20, 2b), by 3.
+  %r:2 = affine.for %i = max #lb(%a)[%b] to min #ub(%a)[%b] step 3
+      iter_args(%n = %c0, %s = %z) -> (index, i16) {
+    %n1 = arith.addi %n, %i : index
+    %j = affine.apply affine_map<(d0) -> (d0 mod 16)>(%i)
+    %v = tensor.extract %t[%j] : tensor<16xi16>
+    %s1 = affine.if affine_set<(d0)[s0] : (d0 - s0 >= 0, d0 floordiv 4 - 1 >= 0)>(%i)[%b] -> i16 {
+      %w = arith.addi %s, %v : i16
+      affine.yield %w : i16
+    } else {
+      %w = arith.subi %s, %v : i16
+      affine.yield %w : i16
+    }
+    affine.yield %n1, %s1 : index, i16
+  }
+  %q = affine.apply affine_map<(d0)[s0] -> (d0 floordiv 7 + s0 ceildiv 5)>(%a)[%b]
+  %m = affine.min affine_map<(d0)[s0] -> (d0 mod 9, s0, 4)>(%a)[%b]
+  %x = affine.max affine_map<(d0)[s0] -> (-d0, s0 - 100)>(%a)[%b]
+  return %r#0, %q, %m, %x, %r#1 : index, index, index, index, i16
+}
+"""
+
+
+@pytest.mark.parametrize("opt_level", [0, 3])
+def test_vm_runs_affine_loops_ifs_and_maps(opt_level):
+    # affine.for (bounds the max/min of their maps), affine.if, apply, min
+    # and max on the VM, against compiled code and Python's // and %.
+    m = anybit.compile(AFFINE, opt_level=opt_level)
+    rng = random.Random(31)
+    t = np.array([rng.randint(-300, 300) for _ in range(16)], np.int16)
+    for _ in range(12):
+        a, b = rng.randint(-40, 40), rng.randint(-40, 40)
+        got = [int(v) for v in m.f(a, b, t)]
+        assert got == [int(v) for v in anybit.interpret(AFFINE, "f", a, b, t)]
+        ivs = range(max(a, b - 3), min(a + 20, 2 * b), 3)
+        s = sum(int(t[i % 16]) * (1 if i >= b and i // 4 >= 1 else -1)
+                for i in ivs)
+        assert got == [sum(ivs), a // 7 - (-b // 5), min(a % 9, b, 4),
+                       max(-a, b - 100), ref.wrap([s], 16, True)[0]]
+
+
 def narrow_loop(n, unsigned):
     u = "unsigned " if unsigned else ""
     return f"""

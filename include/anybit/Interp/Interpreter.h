@@ -1,8 +1,8 @@
 //===- Interpreter.h - The Anybit reference VM ------------------*- C++ -*-===//
 //
 // Executes func, arith, tensor, scf (parallel loops one iteration after
-// another), linalg (structured ops on tensors), anybit and modarith IR
-// with exact semantics. It is the oracle every
+// another), affine (for, if, apply, min, max), linalg (structured ops on
+// tensors), anybit and modarith IR with exact semantics. It is the oracle every
 // lowering is tested against. Errors (an op it cannot run, undefined
 // behaviour such as division by zero, a bad argument) are emitted as
 // diagnostics at the offending location and the run fails.
@@ -35,7 +35,7 @@ interpret(mlir::ModuleOp module, llvm::StringRef entry,
           llvm::ArrayRef<RtValue> args, const InterpretOptions &options = {});
 
 /// Registers every dialect the VM executes (func, arith, tensor, scf,
-/// linalg, anybit, modarith).
+/// affine, linalg, anybit, modarith).
 void registerInterpreterDialects(mlir::DialectRegistry &registry);
 
 } // namespace anybit
