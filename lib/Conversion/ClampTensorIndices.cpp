@@ -155,17 +155,19 @@ LogicalResult clampSlice(OffsetSizeAndStrideOpInterface slice, Value tensor) {
 void clampPad(tensor::PadOp pad) {
   OpBuilder b(pad);
   RankedTensorType source = pad.getSourceType(), result = pad.getResultType();
+  // The operands, in the order of the dynamic entries of the static low
+  // padding (getMixedLowPad folds constant operands to attributes, which
+  // would misalign the two).
   unsigned dynamic = 0;
-  for (auto [d, low] : llvm::enumerate(pad.getMixedLowPad())) {
-    auto value = dyn_cast<Value>(low);
-    if (!value)
+  for (auto [d, low] : llvm::enumerate(pad.getStaticLow())) {
+    if (!ShapedType::isDynamic(low))
       continue;
     OpOperand &use = pad.getLowMutable()[dynamic++];
     if (source.isDynamicDim(d) || result.isDynamicDim(d) ||
         result.getDimSize(d) < source.getDimSize(d))
       continue;
     use.set(
-        clampTo(b, pad.getLoc(), value,
+        clampTo(b, pad.getLoc(), use.get(),
                 b.getIndexAttr(result.getDimSize(d) - source.getDimSize(d))));
   }
 }

@@ -122,6 +122,27 @@ func.func @pad_and_dim(%t: tensor<4xi32>, %l: index, %m: tensor<2x3xi32>, %d: in
 
 // -----
 
+// A constant operand among the low padding keeps its place: only the
+// run-time one after it is clamped, to its own dimension's room (3 - 2).
+// The constant had been taken for a static entry, misaligning the two.
+// CHECK-LABEL: func.func @pad_constant_operand
+// CHECK-SAME: (%{{.*}}: tensor<3x2xi32>, %[[N:.*]]: index)
+// CHECK: %[[C2:.*]] = arith.constant 2 : index
+// CHECK: %[[C1:.*]] = arith.constant 1 : index
+// CHECK: %[[L:.*]] = arith.minui %[[N]], %[[C1]] : index
+// CHECK: tensor.pad %{{.*}} low[%[[C2]], %[[L]]] high[0, 0]
+func.func @pad_constant_operand(%a: tensor<3x2xi32>, %n: index) -> tensor<5x3xi32> {
+  %c2 = arith.constant 2 : index
+  %c7 = arith.constant 7 : i32
+  %p = tensor.pad %a low[%c2, %n] high[0, 0] {
+  ^bb0(%i: index, %j: index):
+    tensor.yield %c7 : i32
+  } : tensor<3x2xi32> to tensor<5x3xi32>
+  return %p : tensor<5x3xi32>
+}
+
+// -----
+
 // A slice that fits at no offset is an error, not code that reads past
 // the tensor.
 func.func @never_fits(%t: tensor<16xi32>, %o: index) -> tensor<4xi32> {

@@ -433,6 +433,41 @@ def test_vm_runs_parallel_loops_pads_concats_and_switches(opt_level):
         anybit.interpret(k, "shapes", a, b, 2, 1, 0)
 
 
+MIXED_PAD = """
+func.func @pad(%a: tensor<3x2xi32>, %n: index) -> (tensor<5x3xi32>, tensor<4x2xi32>) {
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %z = arith.subi %c1, %c1 : index
+  %hi = arith.subi %c1, %n : index
+  %p = tensor.pad %a low[%c2, %n] high[0, %hi] {
+  ^bb0(%i: index, %j: index):
+    %v = arith.index_cast %j : index to i32
+    tensor.yield %v : i32
+  } : tensor<3x2xi32> to tensor<5x3xi32>
+  %q = tensor.pad %a low[%c1, %z] high[%z, %z] {
+  ^bb0(%i: index, %j: index):
+    %c7 = arith.constant 7 : i32
+    tensor.yield %c7 : i32
+  } : tensor<3x2xi32> to tensor<4x2xi32>
+  return %p, %q : tensor<5x3xi32>, tensor<4x2xi32>
+}
+"""
+
+
+@pytest.mark.parametrize("opt_level", [0, 3])
+def test_pad_with_constant_and_run_time_padding(opt_level):
+    # Constant operands among a pad's low padding were taken for static
+    # entries by anybit-clamp-tensor-indices, which clamped the wrong
+    # operand: rows moved, or folding made a cast error.
+    m = anybit.compile(MIXED_PAD, opt_level=opt_level)
+    a = np.arange(6, dtype=np.int32).reshape(3, 2) * 10
+    for n in (0, 1):
+        got = m.pad(a, n)
+        want = anybit.interpret(MIXED_PAD, "pad", a, n)
+        assert same(got, want), describe(got, want)
+        np.testing.assert_array_equal(got[0][2:, n:n + 2], a)
+
+
 AFFINE = """
 #lb = affine_map<(d0)[s0] -> (d0, s0 - 3)>
 #ub = affine_map<(d0)[s0] -> (d0 + 20, s0 * 2)>
