@@ -22,6 +22,7 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   // The kernel's own loops and run-time indices, before any lowering adds
   // its own; its affine loops as scf loops first, for the guard to see.
   pm.addPass(createLowerAffinePass());
+  pm.addNestedPass<func::FuncOp>(createAnybitIndexSwitchToIf());
   pm.addNestedPass<func::FuncOp>(createAnybitGuardLoopSteps());
   pm.addNestedPass<func::FuncOp>(createAnybitClampTensorIndices());
   if (options.ntt == NttLowering::Mat)

@@ -468,6 +468,44 @@ def test_pad_with_constant_and_run_time_padding(opt_level):
         np.testing.assert_array_equal(got[0][2:, n:n + 2], a)
 
 
+SWITCH_ALIASES = """
+func.func @insert(%a: tensor<4xi32>, %s: index, %v: i32)
+    -> (tensor<4xi32>, tensor<4xi32>, tensor<4xi32>) {
+  %t = arith.addi %a, %a : tensor<4xi32>
+  %r = scf.index_switch %s -> tensor<4xi32>
+  case 0 {
+    scf.yield %t : tensor<4xi32>
+  }
+  case 1 {
+    %d = arith.constant dense<[2, 3, 4, 5]> : tensor<4xi32>
+    scf.yield %d : tensor<4xi32>
+  }
+  default {
+    scf.yield %a : tensor<4xi32>
+  }
+  %c0 = arith.constant 0 : index
+  %u = tensor.insert %v into %t[%c0] : tensor<4xi32>
+  %w = tensor.insert %v into %r[%c0] : tensor<4xi32>
+  return %r, %u, %w : tensor<4xi32>, tensor<4xi32>, tensor<4xi32>
+}
+"""
+
+
+@pytest.mark.parametrize("opt_level", [0, 3])
+def test_index_switch_results_alias_what_they_yield(opt_level):
+    # Upstream bufferized scf.index_switch without taking its result as an
+    # alias of the yielded tensors: writes after it changed the result,
+    # wrote into a read-only constant (SIGSEGV) or into the caller's array.
+    # anybit-index-switch-to-if makes it a chain of scf.if.
+    m = anybit.compile(SWITCH_ALIASES, opt_level=opt_level)
+    a = np.array([10, 20, 30, 40], np.int32)
+    for s in (0, 1, 2):
+        got = returns_in_time(m.insert, a, s, 99)
+        want = anybit.interpret(SWITCH_ALIASES, "insert", a, s, 99)
+        assert same(got, want), describe(got, want)
+        np.testing.assert_array_equal(a, [10, 20, 30, 40])
+
+
 AFFINE = """
 #lb = affine_map<(d0)[s0] -> (d0, s0 - 3)>
 #ub = affine_map<(d0)[s0] -> (d0 + 20, s0 * 2)>

@@ -211,6 +211,23 @@ def AnybitTruncateIndexCasts : Pass<"anybit-truncate-index-casts",
   let dependentDialects = ["mlir::arith::ArithDialect"];
 }
 
+def AnybitIndexSwitchToIf : Pass<"anybit-index-switch-to-if",
+                                 "mlir::func::FuncOp"> {
+  let summary = "Rewrites scf.index_switch as a chain of scf.if";
+  let description = [{
+    Upstream MLIR 22 bufferizes `scf.index_switch` without taking its
+    results as aliases of the tensors its cases yield: a later in-place
+    write to a yielded tensor changed the switch's result, wrote into a
+    read-only constant (a segmentation fault) or into the caller's numpy
+    array. `scf.if` bufferizes correctly, so each switch becomes `if (arg
+    == c0) {case 0} else if (arg == c1) {case 1} ... else {default}`, its
+    regions moved as they are (a switch without cases: an
+    `scf.execute_region` of its default). The CPU pipeline runs it first.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::scf::SCFDialect"];
+}
+
 def AnybitGuardLoopSteps : Pass<"anybit-guard-loop-steps",
                                 "mlir::func::FuncOp"> {
   let summary = "Keeps loops from running forever on their steps";
