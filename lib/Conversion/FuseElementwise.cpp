@@ -37,6 +37,20 @@ struct AnybitFuseElementwisePass
     : anybit::impl::AnybitFuseElementwiseBase<AnybitFuseElementwisePass> {
   void runOnOperation() override {
     MLIRContext *context = &getContext();
+    // Upstream's patterns crash on a named op of no loops with a constant
+    // operand (a 0-d linalg.copy of a constant, MLIR 22); as
+    // generics they do not.
+    SmallVector<linalg::LinalgOp> scalarOps;
+    getOperation()->walk([&](linalg::LinalgOp op) {
+      if (op.getNumLoops() == 0 && !isa<linalg::GenericOp>(op))
+        scalarOps.push_back(op);
+    });
+    IRRewriter rewriter(context);
+    for (linalg::LinalgOp op : scalarOps) {
+      rewriter.setInsertionPoint(op);
+      (void)linalg::generalizeNamedOp(rewriter, op);
+    }
+
     RewritePatternSet patterns(context);
     linalg::ControlFusionFn control = fusesWithoutRecomputing;
     // What upstream's linalg-fuse-elementwise-ops runs, with `control`.

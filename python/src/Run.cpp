@@ -13,11 +13,11 @@
 #include "Anybit/ElementTypes.h"
 
 #include "anybit/Interp/Interpreter.h"
+#include "anybit/Interp/ParseModule.h"
 #include "anybit/Interp/ValueIO.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/SymbolTable.h"
-#include "mlir/Parser/Parser.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
@@ -59,8 +59,7 @@ std::shared_ptr<ParsedModule> getModule(const std::string &text,
   std::string diagnostics;
   {
     SourceCapture capture(*pm->sourceMgr);
-    pm->module = parseSourceFile<ModuleOp>(*pm->sourceMgr,
-                                           ParserConfig(&getContext()));
+    pm->module = parseModule(*pm->sourceMgr, &getContext());
     diagnostics = capture.text("cannot parse " + name);
   }
   if (!pm->module)

@@ -506,6 +506,32 @@ def test_index_switch_results_alias_what_they_yield(opt_level):
         np.testing.assert_array_equal(a, [10, 20, 30, 40])
 
 
+SCALAR_COPIES = """
+func.func @copy() -> tensor<i8> {
+  %t = arith.constant dense<-7> : tensor<i8>
+  %o = tensor.empty() : tensor<i8>
+  %r = linalg.copy ins(%t : tensor<i8>) outs(%o : tensor<i8>) -> tensor<i8>
+  return %r : tensor<i8>
+}
+"""
+
+
+@pytest.mark.parametrize("opt_level", [0, 3])
+def test_scalar_named_ops_of_constants(opt_level):
+    # Upstream's fusion patterns crashed the compiler (SIGSEGV at -O3) on a
+    # 0-d linalg.copy of a constant; anybit-fuse-elementwise generalizes
+    # such ops first. A 0-d transpose, whose upstream verifier crashes, is
+    # a CompileError.
+    got = anybit.compile(SCALAR_COPIES, opt_level=opt_level).copy()
+    assert int(got) == int(anybit.interpret(SCALAR_COPIES, "copy")) == -7
+    transpose = SCALAR_COPIES.replace(
+        "linalg.copy ins(%t : tensor<i8>) outs(%o : tensor<i8>) -> tensor<i8>",
+        "linalg.transpose ins(%t : tensor<i8>) outs(%o : tensor<i8>) "
+        "permutation = []")
+    with pytest.raises(anybit.CompileError, match="0-d tensor is its input"):
+        anybit.compile(transpose, opt_level=opt_level)
+
+
 AFFINE = """
 #lb = affine_map<(d0)[s0] -> (d0, s0 - 3)>
 #ub = affine_map<(d0)[s0] -> (d0 + 20, s0 * 2)>

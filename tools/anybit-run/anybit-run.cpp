@@ -12,6 +12,7 @@
 
 #include "Anybit/AnybitDialect.h"
 #include "anybit/Interp/Interpreter.h"
+#include "anybit/Interp/ParseModule.h"
 #include "anybit/Interp/ValueIO.h"
 #include "anybit/Support/Npy.h"
 
@@ -19,7 +20,6 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/InitAllDialects.h"
-#include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -43,7 +43,7 @@ static cl::opt<std::string>
 static cl::opt<bool> quiet("quiet", cl::desc("Do not print the results"));
 
 static LogicalResult run(MLIRContext &context, llvm::SourceMgr &sourceMgr) {
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = anybit::parseModule(sourceMgr, &context);
   if (!module)
     return failure();
   auto fn = module->lookupSymbol<func::FuncOp>(entry);

@@ -16,6 +16,7 @@
 #include "Anybit/AnybitDialect.h"
 #include "anybit/Interp/ElementCodec.h"
 #include "anybit/Interp/Interpreter.h"
+#include "anybit/Interp/ParseModule.h"
 #include "anybit/Interp/ValueIO.h"
 #include "anybit/Support/Npy.h"
 #include "anybit/Target/CPU.h"
@@ -27,7 +28,6 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
-#include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Pass.h"
 #include "llvm/Support/CommandLine.h"
@@ -409,7 +409,7 @@ int main(int argc, char **argv) {
                     "file; --emit and -o do not apply to it\n";
     return 1;
   }
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = anybit::parseModule(sourceMgr, &context);
   if (!module)
     return 1;
   anybit::CPUCompileOptions options;
