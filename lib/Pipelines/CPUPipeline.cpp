@@ -24,6 +24,7 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   pm.addPass(createLowerAffinePass());
   pm.addNestedPass<func::FuncOp>(createAnybitIndexSwitchToIf());
   pm.addNestedPass<func::FuncOp>(createAnybitGuardLoopSteps());
+  pm.addNestedPass<func::FuncOp>(createAnybitGuardFloatToInt());
   pm.addNestedPass<func::FuncOp>(createAnybitClampTensorIndices());
   if (options.ntt == NttLowering::Mat)
     pm.addPass(createModArithMat());

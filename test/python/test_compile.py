@@ -532,6 +532,40 @@ def test_scalar_named_ops_of_constants(opt_level):
         anybit.compile(transpose, opt_level=opt_level)
 
 
+FLOAT_TO_INT = """
+func.func @f(%x: tensor<16xf32>) -> (tensor<16xi8>, tensor<16xi8>, tensor<16xi32>) {
+  %a = arith.fptosi %x : tensor<16xf32> to tensor<16xi8>
+  %b = arith.fptoui %x : tensor<16xf32> to tensor<16xi8>
+  %c = arith.fptosi %x : tensor<16xf32> to tensor<16xi32>
+  return %a, %b, %c : tensor<16xi8>, tensor<16xi8>, tensor<16xi32>
+}
+"""
+
+
+@pytest.mark.parametrize("opt_level", [0, 3])
+def test_float_to_int_out_of_range_saturates(opt_level):
+    # fptosi/fptoui of NaN or out of range is poison (the VM reports it);
+    # compiled code clamps into range and takes NaN as 0, as anybit.cast
+    # with saturate does (anybit-guard-float-to-int). In range, the VM's
+    # results.
+    m = anybit.compile(FLOAT_TO_INT, opt_level=opt_level)
+    x = np.array([0.5, 3.7, 100.2, 126.9, 1.0, 2.0, 3.0, 4.0,
+                  5.9, 6.1, 7.5, 8.0, 9.0, 10.0, 11.0, 12.0], np.float32)
+    got, want = m.f(x), anybit.interpret(FLOAT_TO_INT, "f", x)
+    assert same(got, want), describe(got, want)
+    wild = np.array([np.nan, np.inf, -np.inf, 128.0, -129.0, 255.9, 256.0,
+                     -0.5, -1.0, 3e9, -3e9, 127.999, -128.0, 1e-30, 0.0,
+                     -0.0], np.float32)
+    a, b, c = m.f(wild)
+    np.testing.assert_array_equal(
+        a, [0, 127, -128, 127, -128, 127, 127, 0, -1, 127, -128, 127, -128,
+            0, 0, 0])
+    np.testing.assert_array_equal(
+        b.view(np.uint8), [0, 255, 0, 128, 0, 255, 255, 0, 0, 255, 0, 127,
+                           0, 0, 0, 0])
+    assert c[1] == 2147483520 and c[2] == -2**31 and c[0] == 0
+
+
 AFFINE = """
 #lb = affine_map<(d0)[s0] -> (d0, s0 - 3)>
 #ub = affine_map<(d0)[s0] -> (d0 + 20, s0 * 2)>

@@ -228,6 +228,25 @@ def AnybitIndexSwitchToIf : Pass<"anybit-index-switch-to-if",
                            "mlir::scf::SCFDialect"];
 }
 
+def AnybitGuardFloatToInt : Pass<"anybit-guard-float-to-int",
+                                 "mlir::func::FuncOp"> {
+  let summary = "Makes fptosi/fptoui defined for every input";
+  let description = [{
+    `arith.fptosi`/`fptoui` of NaN or of a value outside the integer type
+    is poison; the reference VM reports it as an error, and compiled code
+    gave whatever LLVM made of the poison (fuzzing met it in a module that
+    LLVM's x86 backend then aborted on, which turned out to be a separate
+    LLVM bug). This
+    pass clamps each such conversion's operand into the integer's range
+    (the float just below 2^N, or 2^(N-1) signed, and -2^(N-1) or 0) and
+    NaN to 0: out-of-range values saturate, as `anybit.cast` with
+    `saturate` does (truncating toward zero, as fptosi does). On
+    scalars, vectors and static tensors; the CPU pipeline runs it first, on
+    the kernel's own conversions.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect"];
+}
+
 def AnybitGuardLoopSteps : Pass<"anybit-guard-loop-steps",
                                 "mlir::func::FuncOp"> {
   let summary = "Keeps loops from running forever on their steps";
