@@ -278,8 +278,9 @@ def compile(source, target="cpu", opt_level=3, *, threads=1, reduction="auto",
     an out-of-range shift or quantizing NaN gives an unspecified result
     instead of a CompileError; a division by zero divides by 1 (x / 0 = x),
     an index out of bounds reads or writes the last element of its
-    dimension, and a loop whose step is not positive runs no iterations,
-    so none crashes or hangs. Run such inputs through
+    dimension, a loop whose step is not positive runs no iterations, and
+    ``arith.fptosi``/``fptoui`` of NaN give 0 and of values out of range
+    saturate, so none crashes or hangs. Run such inputs through
     :func:`interpret`, which reports them.
 
     Example:
