@@ -103,6 +103,11 @@ private:
   LogicalResult execAffineFor(affine::AffineForOp op, Env &env);
   LogicalResult execAffineIf(affine::AffineIfOp op, Env &env);
   SmallVector<RtValue> valuesOf(ValueRange values, Env &env);
+  /// Runs the body of `op` (one induction variable, a positive step) for
+  /// each value from `lb` below `ub`, carrying `carried`; binds the results.
+  LogicalResult runCountedLoop(LoopLikeOpInterface op, Int128 lb, Int128 ub,
+                               Int128 step, SmallVector<RtValue> carried,
+                               Env &env);
   LogicalResult execIndexSwitch(scf::IndexSwitchOp op, Env &env);
   LogicalResult execParallel(scf::ParallelOp op, Env &env);
   LogicalResult execForall(scf::ForallOp op, Env &env);
@@ -213,14 +218,18 @@ LogicalResult Machine::execFor(scf::ForOp op, Env &env) {
   if (step <= 0)
     return op.emitError("scf.for step must be positive, got ")
            << static_cast<int64_t>(step);
-  SmallVector<RtValue> carried;
-  for (Value v : op.getInitArgs())
-    carried.push_back(env.lookup(v));
-  for (Int128 iv = lb; iv < ub; iv += step) {
-    SmallVector<RtValue> args{RtValue::scalar(op.getInductionVar().getType(),
-                                              codec.fromInt(iv))};
+  return runCountedLoop(op, lb, ub, step, valuesOf(op.getInitArgs(), env), env);
+}
+
+LogicalResult Machine::runCountedLoop(LoopLikeOpInterface op, Int128 lb,
+                                      Int128 ub, Int128 step,
+                                      SmallVector<RtValue> carried, Env &env) {
+  Value iv = *op.getSingleInductionVar();
+  ElementCodec codec(iv.getType());
+  for (Int128 i = lb; i < ub; i += step) {
+    SmallVector<RtValue> args{RtValue::scalar(iv.getType(), codec.fromInt(i))};
     args.append(carried);
-    auto next = runRegion(op.getRegion(), args, env);
+    auto next = runRegion(*op.getLoopRegions().front(), args, env);
     if (failed(next))
       return failure();
     carried = std::move(*next);
@@ -327,19 +336,8 @@ LogicalResult Machine::execAffineFor(affine::AffineForOp op, Env &env) {
                                valuesOf(op.getUpperBoundOperands(), env));
   if (failed(lbs) || failed(ubs))
     return failure();
-  Int128 step = op.getStepAsInt();
-  SmallVector<RtValue> carried = valuesOf(op.getInits(), env);
-  Type indexType = op.getInductionVar().getType();
-  for (Int128 iv = *llvm::max_element(*lbs), ub = *llvm::min_element(*ubs);
-       iv < ub; iv += step) {
-    SmallVector<RtValue> args{RtValue::scalar(indexType, uint64_t(iv))};
-    args.append(carried);
-    auto next = runRegion(op.getRegion(), args, env);
-    if (failed(next))
-      return failure();
-    carried = std::move(*next);
-  }
-  return bindResults(op, carried, env);
+  return runCountedLoop(op, *llvm::max_element(*lbs), *llvm::min_element(*ubs),
+                        op.getStepAsInt(), valuesOf(op.getInits(), env), env);
 }
 
 LogicalResult Machine::execAffineIf(affine::AffineIfOp op, Env &env) {
