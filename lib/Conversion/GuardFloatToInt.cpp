@@ -1,9 +1,9 @@
-//===- GuardFloatToInt.cpp - Float to integer conversions defined for all
-//--===//
+//===- GuardFloatToInt.cpp - fptosi/fptoui defined for every input -------===//
 
 #include "anybit/Conversion/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 
 namespace anybit {
 #define GEN_PASS_DEF_ANYBITGUARDFLOATTOINT
@@ -13,16 +13,6 @@ namespace anybit {
 using namespace mlir;
 
 namespace {
-
-/// A constant of `type` (a float, or a vector or static tensor of them)
-/// whose elements are all `value`.
-Value splat(OpBuilder &b, Location loc, Type type, const APFloat &value) {
-  auto element = cast<FloatType>(getElementTypeOrSelf(type));
-  if (auto shaped = dyn_cast<ShapedType>(type))
-    return arith::ConstantOp::create(b, loc,
-                                     DenseElementsAttr::get(shaped, value));
-  return arith::ConstantOp::create(b, loc, FloatAttr::get(element, value));
-}
 
 /// The float of `semantics` nearest `bound` toward zero; strictly inside
 /// it where `strictly` (the float below an exact bound).
@@ -51,12 +41,15 @@ void guard(Operation *op, bool isSigned) {
   unsigned width = bits + 2; // room for +-2^N as signed integers
   APInt top = APInt::getOneBitSet(width, isSigned ? bits - 1 : bits);
   APInt bottom = isSigned ? -top : APInt::getZero(width);
-  Value hi = splat(b, loc, type, inside(semantics, top, /*strictly=*/true));
-  Value lo = splat(b, loc, type, inside(semantics, bottom, false));
+  Value hi = createScalarOrSplatConstant(
+      b, loc, type, inside(semantics, top, /*strictly=*/true));
+  Value lo = createScalarOrSplatConstant(b, loc, type,
+                                         inside(semantics, bottom, false));
   Value clamped = arith::MaximumFOp::create(
       b, loc, arith::MinimumFOp::create(b, loc, x, hi), lo);
   Value isNaN = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, x, x);
-  Value zero = splat(b, loc, type, APFloat::getZero(semantics));
+  Value zero =
+      createScalarOrSplatConstant(b, loc, type, APFloat::getZero(semantics));
   op->setOperand(0, arith::SelectOp::create(b, loc, isNaN, zero, clamped));
 }
 

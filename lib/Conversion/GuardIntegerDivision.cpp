@@ -25,7 +25,8 @@ unsigned widthOf(Operation *op, Type type) {
 }
 
 /// A constant of `type` (an integer or index, or a vector or static tensor
-/// of them) whose elements are all `value`.
+/// of them) whose elements are all `value` (upstream's
+/// createScalarOrSplatConstant crashed on this pass's index cases).
 Value splat(OpBuilder &b, Location loc, Type type, const APInt &value) {
   Type element = getElementTypeOrSelf(type);
   if (auto shaped = dyn_cast<ShapedType>(type))

@@ -320,7 +320,7 @@ def AnybitGuardIntegerDivision : Pass<"anybit-guard-integer-division",
     INT_MIN / -1 gives INT_MIN (the wrapped quotient) and INT_MIN % -1
     gives 0, as they would in exact arithmetic. A compare and a select per
     division; divisors that are constants which can do neither keep their
-    division as it is The CPU pipeline runs it once `affine` has lowered
+    division as it is. The CPU pipeline runs it once `affine` has lowered
     (its `mod`, `floordiv` and `ceildiv` by symbols become `arith`).
   }];
   let dependentDialects = ["mlir::arith::ArithDialect"];
