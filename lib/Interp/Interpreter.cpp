@@ -103,6 +103,9 @@ private:
   LogicalResult execAffineFor(affine::AffineForOp op, Env &env);
   LogicalResult execAffineIf(affine::AffineIfOp op, Env &env);
   SmallVector<RtValue> valuesOf(ValueRange values, Env &env);
+  /// Runs `region` (of `op`, taking no arguments; none where it is empty)
+  /// and binds what it yields to `op`'s results.
+  LogicalResult runBranch(Operation *op, Region &region, Env &env);
   /// Runs the body of `op` (one induction variable, a positive step) for
   /// each value from `lb` below `ub`, carrying `carried`; binds the results.
   LogicalResult runCountedLoop(LoopLikeOpInterface op, Int128 lb, Int128 ub,
@@ -192,10 +195,7 @@ Machine::runRegion(Region &region, ArrayRef<RtValue> args, Env &env) {
   for (Operation &op : block.without_terminator())
     if (failed(exec(&op, env)))
       return failure();
-  SmallVector<RtValue> results;
-  for (Value v : block.getTerminator()->getOperands())
-    results.push_back(env.lookup(v));
-  return results;
+  return valuesOf(block.getTerminator()->getOperands(), env);
 }
 
 LogicalResult Machine::bindResults(Operation *op, ArrayRef<RtValue> values,
@@ -238,9 +238,7 @@ LogicalResult Machine::runCountedLoop(LoopLikeOpInterface op, Int128 lb,
 }
 
 LogicalResult Machine::execWhile(scf::WhileOp op, Env &env) {
-  SmallVector<RtValue> carried;
-  for (Value v : op.getInits())
-    carried.push_back(env.lookup(v));
+  SmallVector<RtValue> carried = valuesOf(op.getInits(), env);
   while (true) {
     auto before = runRegion(op.getBefore(), carried, env);
     if (failed(before))
@@ -345,13 +343,7 @@ LogicalResult Machine::execAffineIf(affine::AffineIfOp op, Env &env) {
                                              valuesOf(op.getOperands(), env));
   if (failed(holds))
     return failure();
-  Region &region = *holds ? op.getThenRegion() : op.getElseRegion();
-  if (region.empty())
-    return success();
-  auto results = runRegion(region, {}, env);
-  if (failed(results))
-    return failure();
-  return bindResults(op, *results, env);
+  return runBranch(op, *holds ? op.getThenRegion() : op.getElseRegion(), env);
 }
 
 LogicalResult Machine::execIndexSwitch(scf::IndexSwitchOp op, Env &env) {
@@ -361,7 +353,13 @@ LogicalResult Machine::execIndexSwitch(scf::IndexSwitchOp op, Env &env) {
        llvm::zip_equal(op.getCases(), op.getCaseRegions()))
     if (value == arg)
       region = &caseRegion;
-  auto results = runRegion(*region, {}, env);
+  return runBranch(op, *region, env);
+}
+
+LogicalResult Machine::runBranch(Operation *op, Region &region, Env &env) {
+  if (region.empty())
+    return success();
+  auto results = runRegion(region, {}, env);
   if (failed(results))
     return failure();
   return bindResults(op, *results, env);
@@ -419,9 +417,7 @@ LogicalResult Machine::forEachPoint(
 /// values are folded into the accumulators (the inits first) by the
 /// scf.reduce regions.
 LogicalResult Machine::execParallel(scf::ParallelOp op, Env &env) {
-  SmallVector<RtValue> acc;
-  for (Value v : op.getInitVals())
-    acc.push_back(env.lookup(v));
+  SmallVector<RtValue> acc = valuesOf(op.getInitVals(), env);
   auto reduce = cast<scf::ReduceOp>(op.getBody()->getTerminator());
   auto iteration = [&](ArrayRef<RtValue> ivs) -> LogicalResult {
     auto values = runRegion(op.getRegion(), ivs, env);
@@ -446,9 +442,7 @@ LogicalResult Machine::execParallel(scf::ParallelOp op, Env &env) {
 /// the shared outputs as the earlier ones left them; their
 /// tensor.parallel_insert_slices write the outputs in turn.
 LogicalResult Machine::execForall(scf::ForallOp op, Env &env) {
-  SmallVector<RtValue> outs;
-  for (Value v : op.getOutputs())
-    outs.push_back(env.lookup(v));
+  SmallVector<RtValue> outs = valuesOf(op.getOutputs(), env);
   unsigned rank = op.getRank();
   auto iteration = [&](ArrayRef<RtValue> ivs) -> LogicalResult {
     SmallVector<RtValue> args(ivs);
@@ -462,9 +456,7 @@ LogicalResult Machine::execForall(scf::ForallOp op, Env &env) {
                << write.getName() << "'";
       unsigned out =
           cast<BlockArgument>(insert.getDest()).getArgNumber() - rank;
-      SmallVector<RtValue> operands;
-      for (Value v : write.getOperands())
-        operands.push_back(env.lookup(v));
+      SmallVector<RtValue> operands = valuesOf(write.getOperands(), env);
       operands[1] = outs[out];
       SmallVector<RtValue> written;
       if (failed(checkLogicalOperands(&write, operands)) ||
@@ -497,9 +489,7 @@ LogicalResult Machine::execLinalg(linalg::LinalgOp op, Env &env) {
                          "iteration points, not ")
            << (points ? std::to_string(*points) : "more than 2^56");
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  SmallVector<RtValue> operands;
-  for (OpOperand &operand : op->getOpOperands())
-    operands.push_back(env.lookup(operand.get()));
+  SmallVector<RtValue> operands = valuesOf(op->getOperands(), env);
   if (failed(checkLogicalOperands(op, operands)))
     return failure();
   unsigned numInputs = op.getNumDpsInputs();
@@ -612,31 +602,20 @@ LogicalResult Machine::exec(Operation *op, Env &env) {
                              linalgPoints.back()[index.getDim()])},
             env);
       })
-      .Case([&](scf::IfOp ifOp) -> LogicalResult {
+      .Case([&](scf::IfOp ifOp) {
         bool cond = env.lookup(ifOp.getCondition()).getScalarBits() & 1;
-        Region &region = cond ? ifOp.getThenRegion() : ifOp.getElseRegion();
-        if (region.empty())
-          return success();
-        auto results = runRegion(region, {}, env);
-        if (failed(results))
-          return failure();
-        return bindResults(ifOp, *results, env);
+        return runBranch(
+            ifOp, cond ? ifOp.getThenRegion() : ifOp.getElseRegion(), env);
       })
-      .Case([&](scf::ExecuteRegionOp exe) -> LogicalResult {
-        auto results = runRegion(exe.getRegion(), {}, env);
-        if (failed(results))
-          return failure();
-        return bindResults(exe, *results, env);
+      .Case([&](scf::ExecuteRegionOp exe) {
+        return runBranch(exe, exe.getRegion(), env);
       })
       .Case([&](func::CallOp callOp) -> LogicalResult {
         auto callee = symbols.lookup<func::FuncOp>(callOp.getCallee());
         if (!callee)
           return callOp.emitError("unknown callee '")
                  << callOp.getCallee() << "'";
-        SmallVector<RtValue> args;
-        for (Value v : callOp.getOperands())
-          args.push_back(env.lookup(v));
-        auto results = call(callee, args);
+        auto results = call(callee, valuesOf(callOp.getOperands(), env));
         if (failed(results))
           return failure();
         return bindResults(callOp, *results, env);
@@ -645,9 +624,7 @@ LogicalResult Machine::exec(Operation *op, Env &env) {
         if (op->getNumRegions() != 0 || !handlers.count(op->getName().getTypeID()))
           return op->emitError("the reference VM cannot execute '")
                  << op->getName() << "'";
-        SmallVector<RtValue> operands;
-        for (Value v : op->getOperands())
-          operands.push_back(env.lookup(v));
+        SmallVector<RtValue> operands = valuesOf(op->getOperands(), env);
         if (failed(checkLogicalOperands(op, operands)))
           return failure();
         SmallVector<RtValue> results;
