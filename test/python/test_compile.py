@@ -2,6 +2,7 @@
 against the reference VM (anybit.interpret) on the same inputs and against
 independent numpy references."""
 
+import math
 import random
 import threading
 import time
@@ -564,6 +565,67 @@ def test_float_to_int_out_of_range_saturates(opt_level):
         b.view(np.uint8), [0, 255, 0, 128, 0, 255, 255, 0, 0, 255, 0, 127,
                            0, 0, 0, 0])
     assert c[1] == 2147483520 and c[2] == -2**31 and c[0] == 0
+
+
+def test_float_to_int_at_random_widths():
+    # fptosi/fptoui from f64 into random widths: in range the VM's results;
+    # NaN 0 and out of range the operand clamped to [-2^(N-1) or 0, the
+    # double below 2^(N-1) or 2^N], then truncated.
+    rng = random.Random(37)
+    for _ in range(10):
+        n = rng.randint(2, 64)
+        k = f"""
+func.func @f(%x: tensor<8xf64>) -> (tensor<8xi{n}>, tensor<8xi{n}>) {{
+  %a = arith.fptosi %x : tensor<8xf64> to tensor<8xi{n}>
+  %b = arith.fptoui %x : tensor<8xf64> to tensor<8xi{n}>
+  return %a, %b : tensor<8xi{n}>, tensor<8xi{n}>
+}}
+"""
+        m = anybit.compile(k)
+        inside = np.array([rng.uniform(0, 2.0 ** (n - 1) - 1) for _ in range(8)])
+        got, want = m.f(inside), anybit.interpret(k, "f", inside)
+        assert same(got, want), (n, describe(got, want))
+        wild = np.array([np.nan, np.inf, -np.inf, 2.0 ** n, -(2.0 ** n),
+                         rng.uniform(-2.0 ** (n + 3), 2.0 ** (n + 3)),
+                         -0.75, 2.0 ** (n - 1)])
+        a, b = m.f(wild)
+        for x, sa, ub in zip(wild, a, b):
+            def saturate(lo, top):
+                if np.isnan(x):
+                    return 0
+                return int(max(min(x, math.nextafter(top, 0)), lo))
+            assert int(sa) == saturate(-(2.0 ** (n - 1)), 2.0 ** (n - 1)), (n, x)
+            assert int(ub) % (1 << n) == saturate(0.0, 2.0 ** n), (n, x)
+
+
+def test_index_switch_at_random_cases_and_widths():
+    # Random case values and arguments over random integer widths, compiled
+    # (a chain of scf.if) against the VM's switch.
+    rng = random.Random(41)
+    for _ in range(6):
+        n = rng.randint(1, 64)
+        cases = rng.sample(range(-5, 40), rng.randint(0, 5))
+        t = f"tensor<4xi{n}>"
+        arms = "".join(f"""
+  case {c} {{
+    %v{i} = arith.constant dense<{rng.randint(-(1 << (n - 1)), (1 << (n - 1)) - 1) if n > 1 else 0}> : {t}
+    %s{i} = arith.addi %a, %v{i} : {t}
+    scf.yield %s{i} : {t}
+  }}""" for i, c in enumerate(cases))
+        k = f"""
+func.func @f(%a: {t}, %s: index) -> {t} {{
+  %r = scf.index_switch %s -> {t}{arms}
+  default {{
+    scf.yield %a : {t}
+  }}
+  return %r : {t}
+}}
+"""
+        m = anybit.compile(k)
+        a = np.array(ref.random_ints(rng, n, 4, True), dtype=np.int64)
+        for s in cases + [-6, 41]:
+            got, want = m.f(a, s), anybit.interpret(k, "f", a, s)
+            assert same(got, want), (n, s, describe(got, want))
 
 
 AFFINE = """
