@@ -1561,6 +1561,74 @@ def test_half_and_bfloat_roundings_and_arguments():
         assert float(got[4]) == float(np.float16(6e-8))
 
 
+BFLOAT_MOVES = """
+func.func @splat(%a: bf16) -> tensor<4xbf16> {
+  %t = tensor.splat %a : tensor<4xbf16>
+  return %t : tensor<4xbf16>
+}
+func.func @pick(%a: bf16, %b: bf16, %c: i1) -> (tensor<3xbf16>, bf16) {
+  %r = scf.if %c -> tensor<3xbf16> {
+    %t = tensor.splat %a : tensor<3xbf16>
+    scf.yield %t : tensor<3xbf16>
+  } else {
+    %e = tensor.empty() : tensor<3xbf16>
+    %t = linalg.fill ins(%b : bf16) outs(%e : tensor<3xbf16>) -> tensor<3xbf16>
+    scf.yield %t : tensor<3xbf16>
+  }
+  %s = arith.select %c, %b, %a : bf16
+  return %r, %s : tensor<3xbf16>, bf16
+}
+func.func @reverse(%x: tensor<16xbf16>, %n: index) -> (tensor<16xbf16>, bf16) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %z = arith.constant 0.0 : bf16
+  %r:2 = scf.for %i = %c0 to %n step %c1 iter_args(%t = %x, %m = %z)
+      -> (tensor<16xbf16>, bf16) {
+    %j = arith.subi %n, %i : index
+    %k = arith.subi %j, %c1 : index
+    %v = tensor.extract %x[%k] : tensor<16xbf16>
+    %u = tensor.insert %v into %t[%i] : tensor<16xbf16>
+    scf.yield %u, %v : tensor<16xbf16>, bf16
+  }
+  return %r#0, %r#1 : tensor<16xbf16>, bf16
+}
+func.func @transpose(%x: tensor<4x8xbf16>) -> tensor<8x4xbf16> {
+  %e = tensor.empty() : tensor<8x4xbf16>
+  %t = linalg.transpose ins(%x : tensor<4x8xbf16>) outs(%e : tensor<8x4xbf16>)
+      permutation = [1, 0]
+  return %t : tensor<8x4xbf16>
+}
+"""
+
+
+@pytest.mark.parametrize("opt_level", [0, 3])
+def test_bfloat_copies_keep_subnormals(opt_level):
+    # x86 keeps a bf16 value that crosses blocks or enters a vector as an
+    # f32 and rounds it back with vcvtneps2bf16, which flushed subnormals
+    # splatted, filled, yielded or carried by a loop to zero. The CPU
+    # target moves bf16 values as their bits (CodegenWorkarounds).
+    m = anybit.compile(BFLOAT_MOVES, opt_level=opt_level)
+    tiny = np.float32(2.0 ** -133)  # the least bf16 subnormal
+    values = [tiny, -tiny, 3 * tiny, np.float32(-0.0), np.float32(2.0 ** -127)]
+
+    def check_call(entry, *args):
+        got = getattr(m, entry)(*args)
+        want = anybit.interpret(BFLOAT_MOVES, entry, *args)
+        assert same(got, want), describe(got, want)
+        return got
+
+    for v in values:
+        assert check_call("splat", v)[0] == v
+        for c in (True, False):
+            r, s = check_call("pick", v, -v, c)
+            assert r[0] == (v if c else -v) and s == (-v if c else v)
+    x = (np.arange(16, dtype=np.float32) - 8) * tiny
+    for n in (16, 5, 0):
+        check_call("reverse", x, n)
+    assert check_call("reverse", x, 16)[0].tolist() == x[::-1].tolist()
+    y = (np.arange(32, dtype=np.float32).reshape(4, 8) - 16) * tiny
+    assert check_call("transpose", y).tolist() == y.T.tolist()
+
 def test_select_of_packed_values_by_a_scalar_condition():
     # A scalar condition picks a whole packed value, on the VM as compiled.
     k = """func.func @f(%a: tensor<8xi3, #anybit.packed<>>, %b: tensor<8xi3, #anybit.packed<>>,

@@ -2,6 +2,7 @@
 
 #include "anybit/Target/CPU.h"
 
+#include "CodegenWorkarounds.h"
 #include "Jit.h"
 
 #include "Anybit/AnybitDialect.h"
@@ -19,7 +20,6 @@
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/IR/DiagnosticInfo.h"
 #include "llvm/IR/DiagnosticPrinter.h"
-#include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/MCSubtargetInfo.h"
@@ -340,36 +340,6 @@ static LogicalResult checkRunsOnHost(const llvm::TargetMachine &tm,
                         << "library to run it elsewhere)";
 }
 
-/// Defines __truncsfbf2 (f32 to bf16, to nearest even, NaN kept quiet),
-/// which LLVM's x86 backend calls when it promotes a bfloat operation (a
-/// select InstCombine moved past a bitcast) on a target without AVX-512
-/// BF16; GCC 12's libgcc, which objects link and the JIT finds, lacks it.
-/// Weak and hidden: each module carries its own, a real runtime's wins.
-static void addBFloatRuntime(llvm::Module &module) {
-  llvm::LLVMContext &ctx = module.getContext();
-  llvm::Type *f32 = llvm::Type::getFloatTy(ctx), *i32 = llvm::Type::getInt32Ty(ctx),
-             *i16 = llvm::Type::getInt16Ty(ctx), *bf16 = llvm::Type::getBFloatTy(ctx);
-  auto *fn = llvm::cast<llvm::Function>(
-      module
-          .getOrInsertFunction("__truncsfbf2",
-                               llvm::FunctionType::get(bf16, {f32}, false))
-          .getCallee());
-  if (!fn->isDeclaration())
-    return;
-  fn->setLinkage(llvm::GlobalValue::WeakAnyLinkage);
-  fn->setVisibility(llvm::GlobalValue::HiddenVisibility);
-  llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", fn));
-  llvm::Value *x = fn->getArg(0);
-  llvm::Value *bits = b.CreateBitCast(x, i32);
-  llvm::Value *lsb = b.CreateAnd(b.CreateLShr(bits, 16), 1);
-  llvm::Value *rounded =
-      b.CreateLShr(b.CreateAdd(b.CreateAdd(bits, b.getInt32(0x7FFF)), lsb), 16);
-  llvm::Value *quiet = b.CreateOr(b.CreateLShr(bits, 16), 0x40);
-  llvm::Value *isNan = b.CreateFCmpUNO(x, x);
-  llvm::Value *high = b.CreateSelect(isNan, quiet, rounded);
-  b.CreateRet(b.CreateBitCast(b.CreateTrunc(high, i16), bf16));
-}
-
 namespace {
 
 /// The errors LLVM reported through an LLVMContext's diagnostics (code
@@ -449,6 +419,7 @@ translateAndOptimize(ModuleOp module, const CPUCompileOptions &options,
   if (llvm::Error err = optimize(llvmModule.get()))
     return emitError(loc) << "LLVM optimization failed: "
                           << llvm::toString(std::move(err));
+  prepareForCodegen(*llvmModule);
   return llvmModule;
 }
 
