@@ -154,6 +154,24 @@ m:
   store bfloat %e, ptr %q
   ret void
 }
+define void @freeze(ptr %s, ptr %p, i1 %c) {
+entry:
+  %v = load bfloat, ptr %s
+  %f = freeze bfloat %v
+  br i1 %c, label %a, label %m
+a:
+  br label %m
+m:
+  %bits = bitcast bfloat %f to i16
+  store i16 %bits, ptr %p
+  ret void
+}
+define void @masked(ptr %s, ptr %p, <1 x i1> %m) {
+  %v = call nofpclass(snan) <1 x bfloat> @llvm.masked.load.v1bf16.p0(ptr %s, i32 2, <1 x i1> %m, <1 x bfloat> zeroinitializer)
+  %r = call <1 x bfloat> @llvm.vector.reverse.v1bf16(<1 x bfloat> %v)
+  call void @llvm.masked.store.v1bf16.p0(<1 x bfloat> %r, ptr %p, i32 2, <1 x i1> %m)
+  ret void
+}
 )";
 
 TEST_F(CodegenWorkarounds, BFloatMovesKeepTheirBits) {
@@ -177,6 +195,9 @@ TEST_F(CodegenWorkarounds, BFloatMovesKeepTheirBits) {
           EXPECT_TRUE(isa<BitCastInst>(inst) || inst.getType()->isVoidTy() ||
                       !inst.getType()->getScalarType()->isBFloatTy())
               << "left: " << inst.getOpcodeName();
+          if (auto *call = dyn_cast<CallInst>(&inst))
+            for (Value *arg : call->args())
+              EXPECT_FALSE(arg->getType()->getScalarType()->isBFloatTy());
           if (auto *store = dyn_cast<StoreInst>(&inst))
             EXPECT_FALSE(store->getValueOperand()
                              ->getType()

@@ -4,8 +4,10 @@
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/Analysis/ConstantFolding.h"
+#include "llvm/IR/AttributeMask.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/InstIterator.h"
+#include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Module.h"
 #include "llvm/IR/PatternMatch.h"
 #include "llvm/IR/ValueHandle.h"
@@ -126,10 +128,76 @@ private:
                         b.CreateShuffleVector(toBits(shuffle->getOperand(0)),
                                               toBits(shuffle->getOperand(1)),
                                               shuffle->getShuffleMask()));
+    } else if (auto *freeze = dyn_cast<FreezeInst>(inst)) {
+      if (bitsTypeOf(freeze->getType()))
+        replaceWithBits(freeze, b.CreateFreeze(toBits(freeze->getOperand(0))));
+    } else if (auto *call = dyn_cast<IntrinsicInst>(inst)) {
+      if (movesData(call->getIntrinsicID()))
+        retypeIntrinsic(call, b);
     } else if (auto *ext = dyn_cast<FPExtInst>(inst)) {
       if (bitsTypeOf(ext->getSrcTy()))
         widenBits(ext, b);
     }
+  }
+
+  /// Intrinsics that only move their data operands (masked and strided
+  /// loads and stores, vector rearrangements): they take bits as well.
+  static bool movesData(Intrinsic::ID id) {
+    switch (id) {
+    case Intrinsic::masked_load:
+    case Intrinsic::masked_store:
+    case Intrinsic::masked_gather:
+    case Intrinsic::masked_scatter:
+    case Intrinsic::masked_expandload:
+    case Intrinsic::masked_compressstore:
+    case Intrinsic::vector_reverse:
+    case Intrinsic::vector_insert:
+    case Intrinsic::vector_extract:
+      return true;
+    default:
+      return false;
+    }
+  }
+
+  /// The same intrinsic on bits where it moves bfloat data.
+  void retypeIntrinsic(IntrinsicInst *call, IRBuilder<> &b) {
+    SmallVector<Type *> overloads;
+    if (!Intrinsic::getIntrinsicSignature(call->getCalledFunction(), overloads))
+      return;
+    bool moves = false;
+    for (Type *&type : overloads)
+      if (Type *bits = bitsTypeOf(type)) {
+        type = bits;
+        moves = true;
+      }
+    if (!moves)
+      return;
+    Function *onBits = Intrinsic::getOrInsertDeclaration(
+        function.getParent(), call->getIntrinsicID(), overloads);
+    // The same attributes, less those bits cannot have (nofpclass).
+    LLVMContext &ctx = call->getContext();
+    AttributeList attributes = call->getAttributes();
+    SmallVector<Value *> args;
+    for (auto [i, arg] : llvm::enumerate(call->args())) {
+      Type *bits = bitsTypeOf(arg->getType());
+      args.push_back(bits ? toBits(arg) : arg);
+      if (bits)
+        attributes = attributes.removeParamAttributes(
+            ctx, i,
+            AttributeFuncs::typeIncompatible(bits,
+                                             attributes.getParamAttrs(i)));
+    }
+    if (Type *bits = bitsTypeOf(call->getType()))
+      attributes = attributes.removeRetAttributes(
+          ctx,
+          AttributeFuncs::typeIncompatible(bits, attributes.getRetAttrs()));
+    CallInst *moved = b.CreateCall(onBits, args);
+    moved->setAttributes(attributes);
+    moved->copyMetadata(*call);
+    if (call->getType()->isVoidTy())
+      replaced.push_back(call);
+    else
+      replaceWithBits(call, moved);
   }
 
   /// fpext from bfloat as the bits shifted into the top of an f32: the

@@ -23,9 +23,10 @@ namespace anybit {
 /// runtime's wins.
 void addBFloatRuntime(llvm::Module &module);
 
-/// Moves bfloat values as their i16 bits: loads, stores, phis, selects and
-/// vector element moves take the bits, and fpext from bfloat widens the
-/// bits by a shift. Backends without a scalar bfloat register (x86)
+/// Moves bfloat values as their i16 bits: loads, stores, phis, selects,
+/// freezes, vector element moves and the intrinsics that only move data
+/// (masked loads and stores, ...) take the bits, and fpext from bfloat
+/// widens the bits by a shift. Backends without a scalar bfloat register (x86)
 /// promote a bfloat value that crosses blocks or enters a vector to f32
 /// and round it back on the way to memory, and vcvtneps2bf16 flushes
 /// subnormals to zero: a copy changed the value.
