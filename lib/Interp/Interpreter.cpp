@@ -102,6 +102,7 @@ private:
   LogicalResult execPad(tensor::PadOp op, Env &env);
   LogicalResult execAffineFor(affine::AffineForOp op, Env &env);
   LogicalResult execAffineIf(affine::AffineIfOp op, Env &env);
+  LogicalResult execAffineParallel(affine::AffineParallelOp op, Env &env);
   SmallVector<RtValue> valuesOf(ValueRange values, Env &env);
   /// Runs `region` (of `op`, taking no arguments; none where it is empty)
   /// and binds what it yields to `op`'s results.
@@ -346,6 +347,78 @@ LogicalResult Machine::execAffineIf(affine::AffineIfOp op, Env &env) {
   return runBranch(op, *holds ? op.getThenRegion() : op.getElseRegion(), env);
 }
 
+/// Each dimension from the largest of its lower bounds while below the
+/// smallest of its upper bounds; the iterations run one after another in
+/// row-major order, and each yielded value is folded into its
+/// accumulator, which starts at the reduction's identity, by the op
+/// upstream's lowering folds it with (arith::getReductionOp), run here by
+/// its handler.
+LogicalResult Machine::execAffineParallel(affine::AffineParallelOp op,
+                                          Env &env) {
+  Builder builder(op.getContext());
+  SmallVector<OpFoldResult> lbs, ubs, steps;
+  for (unsigned d = 0, e = op.getNumDims(); d < e; ++d) {
+    auto lb = evaluateAffineMap(op, op.getLowerBoundMap(d),
+                                valuesOf(op.getLowerBoundsOperands(), env));
+    auto ub = evaluateAffineMap(op, op.getUpperBoundMap(d),
+                                valuesOf(op.getUpperBoundsOperands(), env));
+    if (failed(lb) || failed(ub))
+      return failure();
+    lbs.push_back(builder.getIndexAttr(*llvm::max_element(*lb)));
+    ubs.push_back(builder.getIndexAttr(*llvm::min_element(*ub)));
+    steps.push_back(builder.getIndexAttr(op.getSteps()[d]));
+  }
+  // Each reduction's fold, built once on two block arguments.
+  Block scratch;
+  OpBuilder b(op.getContext());
+  b.setInsertionPointToStart(&scratch);
+  SmallVector<RtValue> acc;
+  SmallVector<Value> folds;
+  for (auto [kindAttr, type] :
+       llvm::zip_equal(op.getReductions(), op.getResultTypes())) {
+    auto kind = cast<arith::AtomicRMWKindAttr>(kindAttr).getValue();
+    TypedAttr identity =
+        arith::getIdentityValueAttr(kind, type, b, op.getLoc());
+    if (!identity || !isa<IntegerAttr, FloatAttr>(identity))
+      return op.emitError("the reference VM reduces scalars only, not ")
+             << type;
+    acc.push_back(RtValue::scalar(
+        type, isa<IntegerAttr>(identity)
+                  ? cast<IntegerAttr>(identity).getValue().getZExtValue()
+                  : cast<FloatAttr>(identity)
+                        .getValue()
+                        .bitcastToAPInt()
+                        .getZExtValue()));
+    Value lhs = scratch.addArgument(type, op.getLoc());
+    Value rhs = scratch.addArgument(type, op.getLoc());
+    folds.push_back(arith::getReductionOp(kind, b, op.getLoc(), lhs, rhs));
+  }
+  auto iteration = [&](ArrayRef<RtValue> ivs) -> LogicalResult {
+    auto values = runRegion(op.getRegion(), ivs, env);
+    if (failed(values))
+      return failure();
+    for (auto [j, value] : llvm::enumerate(*values)) {
+      Operation *fold = folds[j].getDefiningOp();
+      if (!fold) { // `assign`: the value itself
+        acc[j] = value;
+        continue;
+      }
+      OpHandler handler = handlers.lookup(fold->getName().getTypeID());
+      if (!handler)
+        return op.emitError("the reference VM cannot reduce by '")
+               << fold->getName() << "'";
+      SmallVector<RtValue> folded;
+      if (failed(handler(fold, {acc[j], value}, folded)))
+        return failure();
+      acc[j] = folded.front();
+    }
+    return success();
+  };
+  if (failed(forEachPoint(op, lbs, ubs, steps, env, iteration)))
+    return failure();
+  return bindResults(op, acc, env);
+}
+
 LogicalResult Machine::execIndexSwitch(scf::IndexSwitchOp op, Env &env) {
   auto arg = static_cast<int64_t>(env.lookup(op.getArg()).getScalarBits());
   Region *region = &op.getDefaultRegion();
@@ -588,6 +661,9 @@ LogicalResult Machine::exec(Operation *op, Env &env) {
       .Case([&](tensor::PadOp pad) { return execPad(pad, env); })
       .Case([&](affine::AffineForOp f) { return execAffineFor(f, env); })
       .Case([&](affine::AffineIfOp i) { return execAffineIf(i, env); })
+      .Case([&](affine::AffineParallelOp p) {
+        return execAffineParallel(p, env);
+      })
       .Case([&](scf::IndexSwitchOp s) { return execIndexSwitch(s, env); })
       .Case([&](scf::ParallelOp p) { return execParallel(p, env); })
       .Case([&](scf::ForallOp f) { return execForall(f, env); })
