@@ -62,6 +62,8 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
     pm.addPass(createAnybitX86Int8Dot(dot));
   }
 
+  // Last before bufferization: canonicalization may have made sizes static.
+  pm.addNestedPass<func::FuncOp>(createAnybitDropEmptyInserts());
   // tensor.empty destinations of insert_slice chains (the NTT stages write
   // both halves of their result) become slices of the final tensor, so that
   // bufferization writes in place instead of copying.

@@ -211,6 +211,26 @@ def AnybitTruncateIndexCasts : Pass<"anybit-truncate-index-casts",
   let dependentDialects = ["mlir::arith::ArithDialect"];
 }
 
+def AnybitDropEmptyInserts : Pass<"anybit-drop-empty-inserts",
+                                  "mlir::func::FuncOp"> {
+  let summary = "Drops the insertion of tensors without elements";
+  let description = [{
+    Bufferization writes each operand of `tensor.concat` and the source of
+    `tensor.pad` into a subview of the result's buffer at its offset. For
+    an operand without elements at the end of its dimension, that offset
+    is the dimension's size, and upstream MLIR 22's verifiers reject such
+    a slice ("offset 0 is out-of-bounds: 4 >= 4"), so valid kernels did not
+    compile. Before bufferization, concat operands of a static size 0 are
+    dropped (a single one left is the result, through a `tensor.cast`;
+    none, a `tensor.empty`: the result has no elements either), and a pad
+    of a source without elements becomes the `tensor.generate` of its body.
+  }];
+  // Result sizes are reified with affine.apply and arith constants.
+  let dependentDialects = ["mlir::affine::AffineDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def AnybitIndexSwitchToIf : Pass<"anybit-index-switch-to-if",
                                  "mlir::func::FuncOp"> {
   let summary = "Rewrites scf.index_switch as a chain of scf.if";
