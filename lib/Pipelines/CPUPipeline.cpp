@@ -26,6 +26,7 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   pm.addNestedPass<func::FuncOp>(createAnybitGuardLoopSteps());
   pm.addNestedPass<func::FuncOp>(createAnybitGuardFloatToInt());
   pm.addNestedPass<func::FuncOp>(createAnybitClampTensorIndices());
+  pm.addNestedPass<func::FuncOp>(createAnybitExpandRankReducingSlices());
   if (options.ntt == NttLowering::Mat)
     pm.addPass(createModArithMat());
   pm.addPass(createModArithNttRadix2());
@@ -53,6 +54,8 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   // index cast back and forth through a narrow integer.
   pm.addNestedPass<func::FuncOp>(createAnybitTruncateIndexCasts());
   pm.addPass(createCanonicalizerPass());
+  // Again: canonicalization may fold a payload's read of its init away.
+  pm.addNestedPass<func::FuncOp>(createAnybitKeepUnwrittenInits());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   if (options.optLevel > 0)
     pm.addPass(createAnybitFuseElementwise());

@@ -231,6 +231,23 @@ def AnybitDropEmptyInserts : Pass<"anybit-drop-empty-inserts",
                            "mlir::tensor::TensorDialect"];
 }
 
+def AnybitExpandRankReducingSlices
+    : Pass<"anybit-expand-rank-reducing-slices", "mlir::func::FuncOp"> {
+  let summary = "Rank-reducing slices as full-rank ones and a reshape";
+  let description = [{
+    Upstream MLIR 22's canonicalization, folding constant offsets into a
+    rank-reducing `tensor.extract_slice` whose dropped unit dimensions are
+    ambiguous (`[1, 3, 1]` to `tensor<1x3xi16>`), rebuilt it with sizes
+    `[1, 1, 3]`, which its verifier rejects: valid kernels did not
+    compile. Which unit dimensions go does not change the row-major
+    elements, so each such extract_slice becomes a full-rank slice and a
+    `tensor.collapse_shape`, and each `tensor.insert_slice` of a
+    lower-rank source inserts its `tensor.expand_shape`. The CPU pipeline
+    runs it before any canonicalization.
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect"];
+}
+
 def AnybitIndexSwitchToIf : Pass<"anybit-index-switch-to-if",
                                  "mlir::func::FuncOp"> {
   let summary = "Rewrites scf.index_switch as a chain of scf.if";
