@@ -23,6 +23,7 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   // its own; its affine loops as scf loops first, for the guard to see.
   pm.addPass(createLowerAffinePass());
   pm.addNestedPass<func::FuncOp>(createAnybitIndexSwitchToIf());
+  pm.addNestedPass<func::FuncOp>(createAnybitFoldConstantFloatCompares());
   pm.addNestedPass<func::FuncOp>(createAnybitGuardLoopSteps());
   pm.addNestedPass<func::FuncOp>(createAnybitGuardFloatToInt());
   pm.addNestedPass<func::FuncOp>(createAnybitClampTensorIndices());

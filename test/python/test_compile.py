@@ -607,6 +607,26 @@ def test_empty_reductions_and_ambiguous_rank_reductions(opt_level):
     assert m.xor_init(np.zeros((4, 0), np.int32), z).tolist() == z.tolist()
     assert m.strided_insert(*cases[2][1]).ravel().tolist() == [100, 1, 200, 3, 4, 5]
 
+
+def test_constant_float_compares_of_conversions():
+    # Upstream canonicalization crashed the process (SIGSEGV) on cmpf false
+    # or true of a sitofp and a constant; anybit-fold-constant-float-compares
+    # makes them constants first.
+    k = """func.func @f(%a: i32, %t: tensor<3xi8>) -> (i1, i1, tensor<3xi1>) {
+  %x = arith.sitofp %a : i32 to f32
+  %k = arith.constant 2.5 : f32
+  %f = arith.cmpf false, %x, %k : f32
+  %u = arith.cmpf true, %x, %k : f32
+  %y = arith.uitofp %t : tensor<3xi8> to tensor<3xf32>
+  %c = arith.constant dense<1.0> : tensor<3xf32>
+  %v = arith.cmpf true, %y, %c : tensor<3xf32>
+  return %f, %u, %v : i1, i1, tensor<3xi1>
+}"""
+    for opt_level in (0, 3):
+        got = check(k, "f", np.int32(7), np.array([1, 2, 3], np.int8),
+                    opt_level=opt_level)
+        assert not got[0] and got[1] and got[2].tolist() == [True] * 3
+
 SWITCH_ALIASES = """
 func.func @insert(%a: tensor<4xi32>, %s: index, %v: i32)
     -> (tensor<4xi32>, tensor<4xi32>, tensor<4xi32>) {

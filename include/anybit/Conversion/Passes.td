@@ -248,6 +248,20 @@ def AnybitExpandRankReducingSlices
   let dependentDialects = ["mlir::tensor::TensorDialect"];
 }
 
+def AnybitFoldConstantFloatCompares
+    : Pass<"anybit-fold-constant-float-compares", "mlir::func::FuncOp"> {
+  let summary = "arith.cmpf false and true as constants";
+  let description = [{
+    Upstream MLIR 22's canonicalization crashes (a segmentation fault) on
+    `arith.cmpf false` or `true` of an `arith.sitofp`/`uitofp` and a
+    constant, rewriting it as an integer comparison. Their results do not
+    depend on the operands, so each becomes the constant (a splat of it on
+    tensors and vectors). The CPU pipeline runs it first.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def AnybitIndexSwitchToIf : Pass<"anybit-index-switch-to-if",
                                  "mlir::func::FuncOp"> {
   let summary = "Rewrites scf.index_switch as a chain of scf.if";
