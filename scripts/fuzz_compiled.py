@@ -1,0 +1,1989 @@
+#!/usr/bin/env python3
+"""Differential fuzzer for compiled kernels against the reference VM.
+
+Generates random well-formed kernels in MLIR text: arith on scalars and
+tensors (integer and float arithmetic, comparisons, select, every cast and
+anybit.cast, through unsigned and small float types too), tensor (extract,
+insert, splat, from_elements, generate, empty, extract_slice,
+insert_slice, collapse_shape, expand_shape, pad, concat), linalg (fill,
+copy, generic element-wise with broadcast, transposed, shifted and strided
+operands, generic and named reductions, map, reduce, transpose, broadcast,
+matmul, batch_matmul, matvec, vecmat, dot), scf (for over index and over
+narrow integers, signed and unsigned, if, index_switch, while, forall,
+parallel), affine.apply/min/max and calls of private functions, over
+integers of every width from i1 to i64 (i3, i7, i13... included), index,
+f16, bf16, f32 and f64, in tensors of rank 0 to 3 with small dimensions
+(0 to 9, now and then 16 to 33).
+
+Each kernel is compiled with `anybit.compile` at -O0 and -O3, and every
+call is compared bit for bit (floats by their bits, any NaN equal to any
+NaN) with `anybit.interpret` on five argument sets: small values; extremes
+and specials (subnormals, NaNs, -0, infinities, INT_MIN/INT_MAX); a mix;
+strided and byte-swapped arrays; integers beyond their width in their
+numpy dtype (which both sides wrap). A call must not change its arguments.
+Where the VM rejects an argument set as undefined behaviour that compiled
+code defines (division by zero, out-of-bounds indices, float to integer out
+of range, see docs/semantics.md), -O0 and -O3 are compared with each
+other instead. A kernel that the VM and the compiler both reject with the
+same error is a generator bug, counted as invalid (and written to
+OUT/invalid/), not a finding.
+
+Compilation and calls run in a worker process with a time limit per
+kernel, so a crash (a signal, an LLVM fatal error) or a hang in the
+compiler or in compiled code is recorded as a finding and the worker
+restarted. Findings go to OUT/<seed>-<index>-<kinds>/: kernel.mlir,
+args.pkl (the argument sets, pickled), report.txt (what differed). Findings
+of the bugs in KNOWN are counted and written once per run. Every kernel
+comes from (SEED, index) alone: `--only INDEX` reruns one, `--print` shows
+its text. Not part of the test suite.
+
+Usage (one run at a time; it keeps two cores busy):
+  PYTHONPATH=<build>/python /usr/bin/python3 scripts/fuzz_compiled.py \\
+      SEED COUNT [--out DIR] [--timeout S] [--only INDEX] [--print] [--verbose]
+
+About ten kernels a second. Ends with "N passed, M failed":
+the kernels compared without and with findings.
+"""
+
+import argparse
+import faulthandler
+import math
+import multiprocessing
+import os
+import pickle
+import random
+import re
+import sys
+import tempfile
+import time
+import traceback
+from typing import NamedTuple, Optional, Tuple
+
+import numpy as np
+
+# ---------------------------------------------------------------------------
+# Types and values
+# ---------------------------------------------------------------------------
+
+INT_ELEMS = ["i1", "i2", "i3", "i4", "i5", "i7", "i8", "i9", "i13", "i16",
+             "i17", "i24", "i31", "i32", "i33", "i48", "i63", "i64"]
+COMMON_INTS = ["i8", "i16", "i32", "i64"]
+FLOAT_BITS = {"f16": 16, "bf16": 16, "f32": 32, "f64": 64}
+FLOAT_ELEMS = list(FLOAT_BITS)
+# Types that only anybit.cast takes (round trips through them).
+EXOTIC_ELEMS = ["ui1", "ui3", "ui8", "ui13", "ui32", "si5", "si16", "ui64",
+                "f8E4M3FN", "f8E5M2", "f4E2M1FN", "f6E3M2FN", "f8E8M0FNU",
+                "!anybit.float<e3m2>"]
+
+
+def is_float(elem):
+    return elem in FLOAT_BITS
+
+
+def is_int(elem):
+    return elem == "index" or (elem.startswith("i") and elem[1:].isdigit())
+
+
+def width(elem):
+    if elem == "index":
+        return 64
+    if elem in FLOAT_BITS:
+        return FLOAT_BITS[elem]
+    return int(elem[1:])
+
+
+class Ty(NamedTuple):
+    """An element type and a static shape; `shape` None is a scalar."""
+    elem: str
+    shape: Optional[Tuple[int, ...]] = None
+
+    @property
+    def tensor(self):
+        return self.shape is not None
+
+    @property
+    def numel(self):
+        return math.prod(self.shape) if self.tensor else 1
+
+    def with_elem(self, elem):
+        return Ty(elem, self.shape)
+
+    def __str__(self):
+        if self.shape is None:
+            return self.elem
+        return "tensor<" + "".join("%dx" % d for d in self.shape) + self.elem + ">"
+
+
+class Val:
+    """An SSA value. `raw`: its bits are defined, i.e. floats that no
+    arithmetic produced, whose NaN payloads compiled code and the VM agree
+    on (a bitcast to an integer may read them)."""
+
+    def __init__(self, name, ty, raw=True):
+        self.name, self.ty, self.raw = name, ty, raw
+
+    def __str__(self):
+        return self.name
+
+
+def wrap_signed(v, n):
+    v &= (1 << n) - 1
+    return v - (1 << n) if n > 1 and v >> (n - 1) else v
+
+
+# ---------------------------------------------------------------------------
+# Interesting numbers
+# ---------------------------------------------------------------------------
+
+FLOAT_SPECIALS = {
+    "f16": [0x0000, 0x8000, 0x0001, 0x8001, 0x03FF, 0x0400, 0x7BFF, 0xFBFF,
+            0x7C00, 0xFC00, 0x7E00, 0xFE00, 0x7C01, 0x7FFF, 0x3C00, 0xBC00,
+            0x3800, 0x3C01, 0x3BFF, 0x5800, 0x7800, 0x6800, 0x1400],
+    "bf16": [0x0000, 0x8000, 0x0001, 0x8001, 0x007F, 0x0080, 0x7F7F, 0xFF7F,
+             0x7F80, 0xFF80, 0x7FC0, 0xFFC0, 0x7F81, 0x3F80, 0xBF80, 0x3F00,
+             0x3F81, 0x4B00, 0x4F00, 0x5F00, 0xCF00, 0x4700, 0x477F],
+    "f32": [0x00000000, 0x80000000, 0x00000001, 0x80000001, 0x007FFFFF,
+            0x00800000, 0x7F7FFFFF, 0xFF7FFFFF, 0x7F800000, 0xFF800000,
+            0x7FC00000, 0xFFC00000, 0x7F800001, 0x7FBFFFFF, 0x3F800000,
+            0xBF800000, 0x3F000000, 0x3EFFFFFF, 0x3F800001, 0x4B800000,
+            0x4F000000, 0xCF000000, 0x5F000000, 0xDF000000, 0x477FE000,
+            0x477FF000, 0x33800000, 0x337FFFFF, 0x4B7FFFFF],
+    "f64": [0, 1 << 63, 1, (1 << 63) | 1, 0x000FFFFFFFFFFFFF,
+            0x0010000000000000, 0x7FEFFFFFFFFFFFFF, 0xFFEFFFFFFFFFFFFF,
+            0x7FF0000000000000, 0xFFF0000000000000, 0x7FF8000000000000,
+            0xFFF8000000000000, 0x7FF0000000000001, 0x3FF0000000000000,
+            0xBFF0000000000000, 0x3FE0000000000000, 0x3FDFFFFFFFFFFFFF,
+            0x4340000000000000, 0x43E0000000000000, 0xC3E0000000000000,
+            0x43F0000000000000, 0x41E0000000000000, 0x41DFFFFFFFC00000,
+            0x3FF0000000000001, 0x36A0000000000000, 0x3690000000000000],
+}
+# Values near integer conversion edges and rounding ties.
+FLOAT_VALUES = [0.5, 1.5, 2.5, -0.5, -1.5, 3.0, -3.0, 7.5, 8.0, 127.0,
+                127.5, 128.0, -128.0, -128.5, -129.0, 255.0, 255.5, 256.0,
+                32767.5, 32768.0, -32769.0, 65535.0, 65536.0, 2.0 ** 31,
+                -(2.0 ** 31), 2.0 ** 31 - 1, 2.0 ** 32, 2.0 ** 63, -(2.0 ** 63),
+                2.0 ** 64, 1e-3, -1e-3, 1e30, -1e30, 0.1, 1 / 3]
+
+
+def float_bits(elem, value):
+    """The bits of `value` rounded to `elem` (bf16: nearest even)."""
+    if elem == "f16":
+        with np.errstate(over="ignore"):
+            return int(np.array(value, np.float16).view(np.uint16))
+    if elem == "f64":
+        return int(np.array(value, np.float64).view(np.uint64))
+    with np.errstate(over="ignore"):
+        b = int(np.array(value, np.float32).view(np.uint32))
+    if elem == "f32":
+        return b
+    if (b >> 23) & 0xFF == 0xFF:
+        return (b >> 16) | (0x40 if b & 0x7FFFFF else 0)
+    return ((b + 0x7FFF + ((b >> 16) & 1)) >> 16) & 0xFFFF
+
+
+def random_float_bits(r, elem, tame):
+    n = FLOAT_BITS[elem]
+    x = r.random()
+    if tame:
+        return float_bits(elem, r.choice([0.0, 0.5, 1.0, 1.5, 2.0, -1.0,
+                                          -2.5, 3.0, 4.0, -0.75]))
+    if x < 0.35:
+        return r.choice(FLOAT_SPECIALS[elem])
+    if x < 0.55:
+        return float_bits(elem, r.choice(FLOAT_VALUES) * r.choice([1, -1]))
+    if x < 0.8:
+        return r.getrandbits(n)
+    return float_bits(elem, r.gauss(0, 1) * 10.0 ** r.randint(-6, 6))
+
+
+def random_int(r, n, tame):
+    if n == 1:
+        return r.randint(0, 1)
+    lo, hi = -(1 << (n - 1)), (1 << (n - 1)) - 1
+    x = r.random()
+    if tame:
+        return wrap_signed(r.randint(-3, 4), n)
+    if x < 0.4:
+        return wrap_signed(r.choice([0, 1, -1, 2, lo, hi, lo + 1, hi - 1,
+                                     1 << (n - 2) if n > 2 else 1, 3, 7,
+                                     -2]), n)
+    if x < 0.7:
+        return r.randint(lo, hi)
+    return wrap_signed(r.randint(-20, 20), n)
+
+
+def float_literal(elem, bits):
+    return "0x%0*X" % (FLOAT_BITS[elem] // 4, bits)
+
+
+def int_literal(elem, v):
+    if elem == "i1":
+        return "true" if v & 1 else "false"
+    return str(wrap_signed(v, width(elem)))
+
+
+# ---------------------------------------------------------------------------
+# Kernel generator
+# ---------------------------------------------------------------------------
+
+INT_BINOPS = ["addi", "subi", "muli", "andi", "ori", "xori", "maxsi",
+              "minsi", "maxui", "minui", "divsi", "divui", "remsi", "remui",
+              "ceildivsi", "ceildivui", "floordivsi", "shli", "shrsi",
+              "shrui"]
+DIVISIONS = {"divsi", "divui", "remsi", "remui", "ceildivsi", "ceildivui",
+             "floordivsi"}
+SHIFTS = {"shli", "shrsi", "shrui"}
+FLOAT_BINOPS = ["addf", "subf", "mulf", "divf", "remf", "maximumf",
+                "minimumf", "maxnumf", "minnumf"]
+CMPI = ["eq", "ne", "slt", "sle", "sgt", "sge", "ult", "ule", "ugt", "uge"]
+CMPF = ["false", "oeq", "ogt", "oge", "olt", "ole", "one", "ord", "ueq",
+        "ugt", "uge", "ult", "ule", "une", "uno", "true"]
+INT_REDUCERS = ["addi", "muli", "xori", "ori", "andi", "maxsi", "minsi",
+                "maxui", "minui"]
+FLOAT_REDUCERS = ["addf", "mulf", "maximumf", "minimumf", "maxnumf",
+                  "minnumf"]
+
+
+class Scope:
+    """The values visible at a point of the kernel. A region's scope sees
+    its parent's values; a payload scope (linalg, pad, generate) holds
+    scalars only."""
+
+    def __init__(self, parent=None, scalar_only=False):
+        self.parent = parent
+        self.values = []
+        self.scalar_only = scalar_only
+
+    def visible(self):
+        outer = self.parent.visible() if self.parent else []
+        if self.scalar_only:
+            outer = [v for v in outer if not v.ty.tensor]
+        return outer + self.values
+
+    def add(self, v):
+        self.values.append(v)
+        return v
+
+
+class KernelGen:
+    """Emits one random function `@f` as MLIR text."""
+
+    MAX_DEPTH = 3
+
+    def __init__(self, r):
+        self.r = r
+        self.lines = []
+        self.indent = 1
+        self.count = 0
+        self.depth = 0
+        self.dep = set()  # names of values computed from the arguments
+        self.elems = self.pick_elems()
+        self.shapes = [self.random_shape() for _ in range(r.randint(1, 3))]
+
+    # -- basics -------------------------------------------------------------
+
+    def pick_elems(self):
+        """A few element types per kernel, so that operands meet."""
+        r = self.r
+        elems = set()
+        for _ in range(r.randint(2, 4)):
+            x = r.random()
+            if x < 0.45:
+                elems.add(r.choice(INT_ELEMS))
+            elif x < 0.55:
+                elems.add(r.choice(COMMON_INTS))
+            elif x < 0.6:
+                elems.add("index")
+            else:
+                elems.add(r.choice(FLOAT_ELEMS))
+        return sorted(elems)
+
+    def random_elem(self):
+        r = self.r
+        if r.random() < 0.8:
+            return r.choice(self.elems)
+        return r.choice(INT_ELEMS + FLOAT_ELEMS + ["index"])
+
+    def random_dim(self):
+        if self.r.random() < 0.07:  # past a vector's width now and then
+            return self.r.choice([16, 17, 32, 33])
+        return self.r.choice([0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 6, 7, 8, 9])
+
+    def random_shape(self, rank=None):
+        if rank is None:
+            rank = self.r.choices([0, 1, 2, 3], [1, 4, 4, 2])[0]
+        shape = [self.random_dim() for _ in range(rank)]
+        while math.prod(shape) > 400:
+            shape[self.r.randrange(rank)] //= 2
+        return tuple(shape)
+
+    def shape(self):
+        if self.r.random() < 0.75:
+            return self.r.choice(self.shapes)
+        return self.random_shape()
+
+    def fresh(self, prefix="v"):
+        self.count += 1
+        return "%%%s%d" % (prefix, self.count)
+
+    def emit(self, text):
+        self.lines.append("  " * self.indent + text)
+
+    def define(self, scope, ty, rhs, raw=False):
+        v = Val(self.fresh(), ty, raw)
+        self.emit("%s = %s" % (v.name, rhs))
+        return scope.add(v)
+
+    def choose(self, values):
+        """A value, favouring those computed from the arguments and the
+        most recent ones."""
+        if not values:
+            return None
+        live = [v for v in values if v.name in self.dep]
+        if live and self.r.random() < 0.75:
+            values = live
+        if self.r.random() < 0.6:
+            return self.r.choice(values[-4:])
+        return self.r.choice(values)
+
+    def mark_dependent(self, values, start):
+        """Adds to `self.dep` the values among `values` whose ops (the
+        lines from `start`) use a value computed from the arguments."""
+        used = set(re.findall(r"%[A-Za-z0-9_]+(?:#\d+)?", "\n".join(self.lines[start:])))
+        used |= {u.split("#")[0] for u in used}
+        if used & self.dep:
+            for v in values:
+                self.dep.add(v.name)
+
+    def pick(self, scope, pred=lambda v: True):
+        return self.choose([v for v in scope.visible() if pred(v)])
+
+    # -- constants and values of a given type -------------------------------
+
+    def literal(self, elem, tame=False):
+        if is_float(elem):
+            return float_literal(elem, random_float_bits(self.r, elem, tame))
+        if elem == "index":
+            return str(self.r.choice([0, 1, 2, 3, 5, 7, -1, -2, 1 << 40,
+                                      (1 << 63) - 1, -(1 << 63)]))
+        return int_literal(elem, random_int(self.r, width(elem), tame))
+
+    def const(self, scope, ty, text=None, tame=None):
+        if tame is None:
+            tame = self.r.random() < 0.4
+        if not ty.tensor:
+            text = text or self.literal(ty.elem, tame)
+            if ty.elem == "i1":  # "true : i1" does not parse
+                text = {"true": "1", "false": "0"}.get(text, text)
+            return self.define(scope, ty, "arith.constant %s : %s" % (text, ty), raw=True)
+        if text is None and ty.numel <= 12 and all(ty.shape) and \
+                self.r.random() < 0.6:
+            def nested(shape):
+                if not shape:
+                    return self.literal(ty.elem, tame)
+                return "[" + ", ".join(nested(shape[1:])
+                                       for _ in range(shape[0])) + "]"
+            text = nested(ty.shape)
+        return self.define(scope, ty, "arith.constant dense<%s> : %s" % (
+            text or self.literal(ty.elem, tame), ty), raw=True)
+
+    def small_const(self, scope, elem, value):
+        return self.const(scope, Ty(elem), int_literal(elem, value)
+                          if elem != "index" else str(value))
+
+    def get(self, scope, ty, reuse=0.7):
+        """A value of type `ty`: one in scope or a new one."""
+        same = [v for v in scope.visible() if v.ty == ty]
+        if same and self.r.random() < reuse:
+            return self.choose(same)
+        return self.make(scope, ty)
+
+    def make(self, scope, ty):
+        r = self.r
+        if not ty.tensor:
+            others = [v for v in scope.visible()
+                      if not v.ty.tensor and v.ty.elem != ty.elem]
+            if others and r.random() < 0.3:
+                return self.convert(scope, r.choice(others), ty.elem)
+            return self.const(scope, ty)
+        assert not scope.scalar_only
+        x = r.random()
+        if x < 0.3:
+            return self.const(scope, ty)
+        if x < 0.5:
+            s = self.get(scope, Ty(ty.elem))
+            return self.define(scope, ty, "tensor.splat %s : %s" % (s, ty),
+                               raw=s.raw)
+        if x < 0.65:
+            s = self.get(scope, Ty(ty.elem))
+            e = self.empty(scope, ty)
+            return self.define(scope, ty, "linalg.fill ins(%s : %s) outs(%s : %s) -> %s"
+                               % (s, ty.elem, e, ty, ty), raw=s.raw)
+        same_shape = [v for v in scope.visible()
+                      if v.ty.shape == ty.shape and v.ty.elem != ty.elem]
+        if same_shape:
+            return self.convert(scope, self.choose(same_shape), ty.elem)
+        return self.const(scope, ty)
+
+    def empty(self, scope, ty):
+        name = self.fresh("e")
+        self.emit("%s = tensor.empty() : %s" % (name, ty))
+        return Val(name, ty)  # never offered as an operand: its contents are unspecified
+
+    def init(self, scope, ty):
+        """An init for an op that overwrites it: tensor.empty or a value."""
+        if self.r.random() < 0.6:
+            return self.empty(scope, ty), False
+        return self.get(scope, ty), True
+
+    # -- conversions ----------------------------------------------------------
+
+    def cast_ops(self, src, dst, raw):
+        """The cast ops from element type `src` to `dst`."""
+        if src == dst:
+            return []
+        if src == "index" or dst == "index":
+            if is_int(src) and is_int(dst):
+                return ["index_cast", "index_castui"]
+            return []
+        ops = ["anybit"]
+        ws, wd = width(src), width(dst)
+        if is_int(src) and is_int(dst):
+            ops += ["extsi", "extui"] if wd > ws else ["trunci"] if wd < ws else []
+        elif is_int(src):
+            ops += ["sitofp", "uitofp"] + (["bitcast"] if ws == wd else [])
+        elif is_int(dst):
+            ops += ["fptosi", "fptoui"] + (["bitcast"] if ws == wd and raw else [])
+        else:
+            ops += ["extf"] if wd > ws else ["truncf"] if wd < ws else (
+                ["bitcast"] if raw else [])
+        return ops
+
+    def cast(self, scope, v, elem, op):
+        ty = v.ty.with_elem(elem)
+        raw = op == "bitcast" and is_int(v.ty.elem)
+        if op == "anybit":
+            sat = " saturate" if self.r.random() < 0.3 else ""
+            return self.define(scope, ty, "anybit.cast %s%s : %s to %s"
+                               % (v, sat, v.ty, ty), raw=is_int(elem))
+        return self.define(scope, ty, "arith.%s %s : %s to %s" % (op, v, v.ty, ty),
+                           raw=raw or is_int(elem))
+
+    def convert(self, scope, v, elem, safe=True):
+        """`v` as element type `elem` (same shape), by some cast."""
+        if v.ty.elem == elem:
+            return v
+        if is_float(v.ty.elem) and elem == "index":
+            v = self.convert(scope, v, "i64", safe)
+        if v.ty.elem == "index" and is_float(elem):
+            v = self.convert(scope, v, "i64", safe)
+        ops = self.cast_ops(v.ty.elem, elem, v.raw)
+        if safe and len(ops) > 1:
+            # fptosi/fptoui of NaN or out of range are rejected by the VM.
+            ops = [o for o in ops if o not in ("fptosi", "fptoui")] or ops
+        return self.cast(scope, v, elem, self.r.choice(ops))
+
+    # -- operand helpers ------------------------------------------------------
+
+    def splat_const(self, scope, ty, value):
+        lit = int_literal(ty.elem, value) if ty.elem != "index" else str(value)
+        if ty.tensor:
+            return self.define(scope, ty, "arith.constant dense<%s> : %s" % (lit, ty))
+        return self.const(scope, ty, lit)
+
+    def index_scalar(self, scope):
+        v = self.pick(scope, lambda v: v.ty == Ty("index"))
+        if v is not None and self.r.random() < 0.7:
+            return v
+        ints = [v for v in scope.visible() if not v.ty.tensor and is_int(v.ty.elem)]
+        if ints and self.r.random() < 0.7:
+            return self.convert(scope, self.choose(ints), "index")
+        return self.const(scope, Ty("index"), str(self.r.randint(0, 9)))
+
+    def index_operand(self, scope, bound, raw_prob=0.04):
+        """An index in [0, bound) (bound > 0): a constant, or a run-time
+        value reduced into range; rarely unreduced (the VM rejects it out
+        of bounds, compiled code clamps)."""
+        x = self.r.random()
+        if x < 0.5:
+            return self.small_const(scope, "index", self.r.randrange(bound)).name
+        v = self.index_scalar(scope)
+        if x < 1 - raw_prob:
+            c = self.small_const(scope, "index", bound)
+            v = self.define(scope, Ty("index"), "arith.remui %s, %s : index" % (v, c))
+        return v.name
+
+    def nonzero(self, scope, v):
+        """`v` made nonzero (odd), or positive (signed division by -1
+        overflows on INT_MIN)."""
+        one = self.splat_const(scope, v.ty, 1)
+        op = "ori" if self.r.random() < 0.5 or v.ty.elem == "i1" else "maxsi"
+        return self.define(scope, v.ty, "arith.%s %s, %s : %s" % (op, v, one, v.ty))
+
+    def shift_amount(self, scope, v):
+        n = self.splat_const(scope, v.ty, width(v.ty.elem))
+        return self.define(scope, v.ty, "arith.remui %s, %s : %s" % (v, n, v.ty))
+
+    # -- scalar and element-wise ops -----------------------------------------
+
+    def p_const(self, scope):
+        ty = Ty(self.random_elem(), None if scope.scalar_only or
+                self.r.random() < 0.5 else self.shape())
+        return self.const(scope, ty)
+
+    def p_int_binop(self, scope):
+        a = self.pick(scope, lambda v: is_int(v.ty.elem))
+        if a is None:
+            return None
+        op = self.r.choice(INT_BINOPS)
+        b = self.get(scope, a.ty)
+        if op in DIVISIONS and self.r.random() < 0.93:
+            b = self.nonzero(scope, b)
+        if op in SHIFTS:
+            b = self.shift_amount(scope, b)
+        return self.define(scope, a.ty, "arith.%s %s, %s : %s" % (op, a, b, a.ty))
+
+    def p_float_binop(self, scope):
+        a = self.pick(scope, lambda v: is_float(v.ty.elem))
+        if a is None:
+            return None
+        b = self.get(scope, a.ty)
+        if self.r.random() < 0.15:
+            return self.define(scope, a.ty, "arith.negf %s : %s" % (a, a.ty))
+        op = self.r.choice(FLOAT_BINOPS)
+        return self.define(scope, a.ty, "arith.%s %s, %s : %s" % (op, a, b, a.ty))
+
+    def p_cmp(self, scope):
+        a = self.pick(scope, lambda v: is_int(v.ty.elem) or is_float(v.ty.elem))
+        if a is None:
+            return None
+        b = self.get(scope, a.ty)
+        if is_float(a.ty.elem):
+            text = "arith.cmpf %s, %s, %s : %s" % (self.r.choice(CMPF), a, b, a.ty)
+        else:
+            text = "arith.cmpi %s, %s, %s : %s" % (self.r.choice(CMPI), a, b, a.ty)
+        return self.define(scope, a.ty.with_elem("i1"), text)
+
+    def p_select(self, scope):
+        a = self.pick(scope)
+        if a is None:
+            return None
+        b = self.get(scope, a.ty)
+        if a.ty.tensor and self.r.random() < 0.6:
+            c = self.get(scope, a.ty.with_elem("i1"))
+            text = "arith.select %s, %s, %s : %s, %s" % (c, a, b, c.ty, a.ty)
+        else:
+            c = self.get(scope, Ty("i1"))
+            text = "arith.select %s, %s, %s : %s" % (c, a, b, a.ty)
+        return self.define(scope, a.ty, text, raw=a.raw and b.raw)
+
+    def p_cast(self, scope):
+        a = self.pick(scope)
+        if a is None:
+            return None
+        if self.r.random() < 0.2:
+            # Through a type only anybit.cast takes, and back.
+            mid = self.r.choice(EXOTIC_ELEMS)
+            if a.ty.elem == "index":
+                a = self.convert(scope, a, "i64")
+            t = self.cast(scope, a, mid, "anybit")
+            scope.values.remove(t)  # only anybit.cast takes it
+            back = self.r.choice([e for e in self.elems if e != "index"] or ["i32"])
+            return self.cast(scope, t, back, "anybit")
+        for _ in range(4):
+            elem = self.random_elem()
+            ops = self.cast_ops(a.ty.elem, elem, a.raw)
+            if {"fptosi", "fptoui"} & set(ops) and self.r.random() < 0.5:
+                ops = [o for o in ops if o not in ("fptosi", "fptoui")]
+            if ops:
+                return self.cast(scope, a, elem, self.r.choice(ops))
+        return None
+
+    # -- tensor ops -------------------------------------------------------------
+
+    def tensor_operand(self, scope, pred=lambda v: True):
+        return self.pick(scope, lambda v: v.ty.tensor and pred(v))
+
+    def p_extract(self, scope):
+        t = self.tensor_operand(scope, lambda v: v.ty.numel > 0)
+        if t is None:
+            return None
+        idx = [self.index_operand(scope, d) for d in t.ty.shape]
+        return self.define(scope, Ty(t.ty.elem), "tensor.extract %s[%s] : %s"
+                           % (t, ", ".join(idx), t.ty), raw=t.raw)
+
+    def p_insert(self, scope):
+        t = self.tensor_operand(scope, lambda v: v.ty.numel > 0)
+        if t is None:
+            return None
+        s = self.get(scope, Ty(t.ty.elem))
+        idx = [self.index_operand(scope, d) for d in t.ty.shape]
+        return self.define(scope, t.ty, "tensor.insert %s into %s[%s] : %s"
+                           % (s, t, ", ".join(idx), t.ty), raw=t.raw and s.raw)
+
+    def slice_params(self, scope, shape):
+        """Offsets, sizes, strides (texts) of an in-bounds slice, and the
+        result shape with some unit dimensions dropped."""
+        r = self.r
+        offs, sizes, strides, result = [], [], [], []
+        for d in shape:
+            size = 0 if d == 0 else r.choice([r.randint(0, d), r.randint(1, d), d])
+            stride = 1
+            if size > 1 and r.random() < 0.3:
+                stride = r.randint(2, 3)
+                if (size - 1) * stride >= d:
+                    stride = 1
+            span = (size - 1) * stride + 1 if size else 1
+            room = d - span  # the largest offset (an offset must be < d)
+            if room > 0 and r.random() < 0.35:
+                c = self.small_const(scope, "index", room + 1)
+                v = self.index_scalar(scope)
+                off = self.define(scope, Ty("index"), "arith.remui %s, %s : index"
+                                  % (v, c)).name
+            else:
+                off = str(r.randint(0, max(room, 0)))
+            if stride > 1 and r.random() < 0.2:
+                c = self.small_const(scope, "index", stride)
+                v = self.index_scalar(scope)
+                m = self.define(scope, Ty("index"), "arith.remui %s, %s : index" % (v, c))
+                one = self.small_const(scope, "index", 1)
+                stride = self.define(scope, Ty("index"), "arith.addi %s, %s : index"
+                                     % (m, one)).name
+            offs.append(off)
+            sizes.append(str(size))
+            strides.append(str(stride))
+            if not (size == 1 and r.random() < 0.3):
+                result.append(size)
+        return offs, sizes, strides, tuple(result)
+
+    def p_extract_slice(self, scope):
+        # The verifier rejects every offset into a dimension of size 0.
+        t = self.tensor_operand(scope, lambda v: len(v.ty.shape) >= 1 and v.ty.numel)
+        if t is None:
+            return None
+        offs, sizes, strides, shape = self.slice_params(scope, t.ty.shape)
+        ty = Ty(t.ty.elem, shape)
+        return self.define(scope, ty, "tensor.extract_slice %s[%s] [%s] [%s] : %s to %s"
+                           % (t, ", ".join(offs), ", ".join(sizes),
+                              ", ".join(strides), t.ty, ty), raw=t.raw)
+
+    def p_insert_slice(self, scope):
+        t = self.tensor_operand(scope, lambda v: len(v.ty.shape) >= 1 and v.ty.numel)
+        if t is None:
+            return None
+        offs, sizes, strides, shape = self.slice_params(scope, t.ty.shape)
+        src = self.get(scope, Ty(t.ty.elem, shape))
+        return self.define(scope, t.ty, "tensor.insert_slice %s into %s[%s] [%s] [%s] : %s into %s"
+                           % (src, t, ", ".join(offs), ", ".join(sizes),
+                              ", ".join(strides), src.ty, t.ty),
+                           raw=t.raw and src.raw)
+
+    def groups(self, rank, count):
+        """`rank` dimensions cut into `count` contiguous non-empty groups."""
+        cuts = sorted(self.r.sample(range(1, rank), count - 1))
+        bounds = [0] + cuts + [rank]
+        return [list(range(bounds[i], bounds[i + 1])) for i in range(count)]
+
+    @staticmethod
+    def reassociation(groups):
+        return "[" + ", ".join("[" + ", ".join(map(str, g)) + "]" for g in groups) + "]"
+
+    def p_collapse(self, scope):
+        t = self.tensor_operand(scope, lambda v: len(v.ty.shape) >= 2 or
+                                v.ty.shape == (1,))
+        if t is None:
+            return None
+        rank = len(t.ty.shape)
+        if rank == 1:
+            groups, shape = [], ()
+        else:
+            groups = self.groups(rank, self.r.randint(1, rank - 1))
+            shape = tuple(math.prod(t.ty.shape[i] for i in g) for g in groups)
+        ty = Ty(t.ty.elem, shape)
+        return self.define(scope, ty, "tensor.collapse_shape %s %s : %s into %s"
+                           % (t, self.reassociation(groups), t.ty, ty), raw=t.raw)
+
+    def p_expand(self, scope):
+        t = self.tensor_operand(scope, lambda v: len(v.ty.shape) <= 2)
+        if t is None:
+            return None
+        if not t.ty.shape:
+            shape, groups = (1,) * self.r.randint(1, 2), []
+        else:
+            shape, groups = [], []
+            split = self.r.randrange(len(t.ty.shape))
+            for i, d in enumerate(t.ty.shape):
+                if i != split:
+                    factors = [d]
+                elif d == 0:
+                    factors = self.r.choice([[1, 0], [0, 1]])
+                else:
+                    f = self.r.choice([k for k in range(1, d + 1) if d % k == 0])
+                    factors = [f, d // f]
+                groups.append(list(range(len(shape), len(shape) + len(factors))))
+                shape += factors
+            shape = tuple(shape)
+        ty = Ty(t.ty.elem, shape)
+        return self.define(scope, ty, "tensor.expand_shape %s %s output_shape [%s] : %s into %s"
+                           % (t, self.reassociation(groups),
+                              ", ".join(map(str, shape)), t.ty, ty), raw=t.raw)
+
+    def p_pad(self, scope):
+        t = self.tensor_operand(scope, lambda v: 1 <= len(v.ty.shape) <= 3)
+        if t is None:
+            return None
+        r = self.r
+        low, high, shape = [], [], []
+        for d in t.ty.shape:
+            lo, hi = r.randint(0, 2), r.randint(0, 2)
+            shape.append(d + lo + hi)
+            if r.random() < 0.2:
+                total = lo + hi
+                c = self.small_const(scope, "index", total + 1)
+                v = self.index_scalar(scope)
+                lv = self.define(scope, Ty("index"), "arith.remui %s, %s : index" % (v, c))
+                ct = self.small_const(scope, "index", total)
+                hv = self.define(scope, Ty("index"), "arith.subi %s, %s : index" % (ct, lv))
+                low.append(lv.name)
+                high.append(hv.name)
+            else:
+                low.append(str(lo))
+                high.append(str(hi))
+        ty = Ty(t.ty.elem, tuple(shape))
+        name = self.fresh()
+        self.emit("%s = tensor.pad %s low[%s] high[%s] {" % (
+            name, t, ", ".join(low), ", ".join(high)))
+        args = [Val(self.fresh("i"), Ty("index")) for _ in shape]
+        self.emit("^bb0(%s):" % ", ".join("%s: index" % a for a in args))
+        value = self.payload(scope, args, [t.ty.elem], steps=r.randint(0, 2))[0]
+        self.indent += 1
+        self.emit("tensor.yield %s : %s" % (value, t.ty.elem))
+        self.indent -= 1
+        self.emit("} : %s to %s" % (t.ty, ty))
+        return scope.add(Val(name, ty, t.raw and value.raw))
+
+    def p_slice_update(self, scope):
+        """A slice taken out of a tensor, changed and put back where it
+        was (the tensor before the update stays in use)."""
+        t = self.tensor_operand(scope, lambda v: len(v.ty.shape) >= 1 and v.ty.numel)
+        if t is None:
+            return None
+        offs, sizes, strides, shape = self.slice_params(scope, t.ty.shape)
+        where = "[%s] [%s] [%s]" % (", ".join(offs), ", ".join(sizes), ", ".join(strides))
+        ty = Ty(t.ty.elem, shape)
+        part = self.define(scope, ty, "tensor.extract_slice %s%s : %s to %s"
+                           % (t, where, t.ty, ty), raw=t.raw)
+        for _ in range(self.r.randint(1, 3)):
+            new = self.gen_op(scope, [("p_int_binop", 1), ("p_float_binop", 1),
+                                      ("p_generic", 1), ("p_insert", 1), ("p_map", 1)])
+        new = self.get(scope, ty, reuse=0.95)
+        return self.define(scope, t.ty, "tensor.insert_slice %s into %s%s : %s into %s"
+                           % (new, t, where, ty, t.ty), raw=t.raw and new.raw)
+
+    def p_concat(self, scope):
+        t = self.tensor_operand(scope, lambda v: len(v.ty.shape) >= 1)
+        if t is None:
+            return None
+        dim = self.r.randrange(len(t.ty.shape))
+        parts = [t]
+        for _ in range(self.r.randint(1, 2)):
+            shape = list(t.ty.shape)
+            shape[dim] = self.r.randint(0 if self.r.random() < 0.15 else 1, 4)
+            parts.append(self.get(scope, Ty(t.ty.elem, tuple(shape))))
+        self.r.shuffle(parts)
+        shape = list(t.ty.shape)
+        shape[dim] = sum(p.ty.shape[dim] for p in parts)
+        ty = Ty(t.ty.elem, tuple(shape))
+        return self.define(scope, ty, "tensor.concat dim(%d) %s : (%s) -> %s"
+                           % (dim, ", ".join(p.name for p in parts),
+                              ", ".join(str(p.ty) for p in parts), ty),
+                           raw=all(p.raw for p in parts))
+
+    def p_splat(self, scope):
+        s = self.pick(scope, lambda v: not v.ty.tensor)
+        if s is None:
+            return None
+        ty = Ty(s.ty.elem, self.shape())
+        return self.define(scope, ty, "tensor.splat %s : %s" % (s, ty), raw=s.raw)
+
+    def p_from_elements(self, scope):
+        elem = self.random_elem()
+        shape = self.r.choice([(), (1,), (2,), (3,), (5,), (2, 2), (1, 3), (3, 2)])
+        ty = Ty(elem, shape)
+        items = [self.get(scope, Ty(elem)) for _ in range(ty.numel)]
+        return self.define(scope, ty, "tensor.from_elements %s : %s"
+                           % (", ".join(i.name for i in items), ty),
+                           raw=all(i.raw for i in items))
+
+    def p_generate(self, scope):
+        ty = Ty(self.random_elem(), self.shape())
+        name = self.fresh()
+        self.emit("%s = tensor.generate {" % name)
+        args = [Val(self.fresh("i"), Ty("index")) for _ in ty.shape]
+        self.emit("^bb0(%s):" % ", ".join("%s: index" % a for a in args))
+        value = self.payload(scope, args, [ty.elem], steps=self.r.randint(1, 4))[0]
+        self.indent += 1
+        self.emit("tensor.yield %s : %s" % (value, ty.elem))
+        self.indent -= 1
+        self.emit("} : %s" % (ty,))
+        return scope.add(Val(name, ty, False))
+
+    # -- linalg -------------------------------------------------------------------
+
+    def payload(self, scope, args, out_elems, steps, index_dims=0):
+        """Scalar ops in a region (at one more indentation) over `args`
+        (and the enclosing scope's scalars); returns one value per element
+        type of `out_elems`."""
+        self.indent += 1
+        inner = Scope(scope if self.r.random() < 0.3 else None, scalar_only=True)
+        for a in args:
+            inner.add(a)
+            self.dep.add(a.name)  # the elements: what the payload should use
+        for d in range(index_dims):
+            if self.r.random() < 0.25:
+                self.define(inner, Ty("index"), "linalg.index %d : index" % d)
+        for _ in range(steps):
+            self.gen_op(inner, self.SCALAR_PRODUCERS)
+        outs = []
+        for elem in out_elems:
+            mine = [v for v in inner.values if v.ty.elem == elem]
+            if mine and self.r.random() < 0.8:
+                outs.append(self.choose(mine))
+            elif inner.values and self.r.random() < 0.7:
+                outs.append(self.convert(inner, self.choose(inner.values), elem))
+            else:
+                outs.append(self.get(inner, Ty(elem)))
+        self.indent -= 1
+        return outs
+
+    @staticmethod
+    def affine_map(rank, results):
+        """Results: a loop's number, or an expression's text."""
+        dims = ", ".join("d%d" % i for i in range(rank))
+        return "affine_map<(%s) -> (%s)>" % (dims, ", ".join(
+            "d%d" % i if isinstance(i, int) else i for i in results))
+
+    def emit_generic(self, scope, rank, iterators, ins, in_maps, outs, out_maps,
+                     read_outs, steps, combine=None):
+        """A linalg.generic; `ins`/`outs` values with their map results;
+        returns the result values."""
+        maps = [self.affine_map(rank, m) for m in in_maps + out_maps]
+        names = [self.fresh() for _ in outs]
+        head = names[0] if len(outs) == 1 else "%s:%d" % (names[0], len(outs))
+        ins_text = " ins(%s : %s)" % (", ".join(v.name for v in ins),
+                                      ", ".join(str(v.ty) for v in ins)) if ins else ""
+        self.emit('%s = linalg.generic {indexing_maps = [%s], iterator_types = [%s]}%s outs(%s : %s) {'
+                  % (head, ", ".join(maps),
+                     ", ".join('"%s"' % i for i in iterators), ins_text,
+                     ", ".join(v.name for v in outs),
+                     ", ".join(str(v.ty) for v in outs)))
+        in_args = [Val(self.fresh("x"), Ty(v.ty.elem)) for v in ins]
+        out_args = [Val(self.fresh("o"), Ty(v.ty.elem)) for v in outs]
+        self.emit("^bb0(%s):" % ", ".join("%s: %s" % (a, a.ty) for a in in_args + out_args))
+        usable = in_args + [a for a, ok in zip(out_args, read_outs) if ok]
+        if combine:
+            values = combine(usable, out_args)
+        else:
+            values = self.payload(scope, usable, [v.ty.elem for v in outs], steps, rank)
+        self.indent += 1
+        self.emit("linalg.yield %s : %s" % (", ".join(v.name for v in values),
+                                            ", ".join(v.ty.elem for v in values)))
+        self.indent -= 1
+        tys = [str(v.ty) for v in outs]
+        self.emit("} -> %s" % (tys[0] if len(tys) == 1 else "(%s)" % ", ".join(tys)))
+        if len(outs) == 1:
+            return [scope.add(Val(names[0], outs[0].ty, False))]
+        return [scope.add(Val("%s#%d" % (names[0], i), v.ty, False))
+                for i, v in enumerate(outs)]
+
+    def p_generic(self, scope):
+        """An element-wise linalg.generic with identity, broadcast,
+        transposed and scalar operands, one or two results."""
+        r = self.r
+        base = self.tensor_operand(scope)
+        shape = base.ty.shape if base is not None and r.random() < 0.7 else self.shape()
+        rank = len(shape)
+        ins, maps = [], []
+        for _ in range(r.randint(1, 3)):
+            x = r.random()
+            if x < 0.12 and rank:
+                # Shifted, strided and reversed reads of a larger input.
+                dims, in_shape = [], []
+                for d, size in enumerate(shape):
+                    kind = r.choice(["id", "shift", "stride", "reverse"])
+                    c = r.randint(0, 2)
+                    if kind == "shift" and size:
+                        dims.append("d%d + %d" % (d, c))
+                        in_shape.append(size + c)
+                    elif kind == "stride" and size:
+                        dims.append("d%d * 2 + %d" % (d, c))
+                        in_shape.append(2 * (size - 1) + c + 1)
+                    elif kind == "reverse" and size:
+                        dims.append("%d - d%d" % (size - 1, d))
+                        in_shape.append(size)
+                    else:
+                        dims.append(d)
+                        in_shape.append(size)
+                ins.append(self.get(scope, Ty(self.random_elem(), tuple(in_shape))))
+                maps.append(dims)
+                continue
+            if x < 0.5:
+                dims = list(range(rank))
+            elif x < 0.7:
+                dims = sorted(r.sample(range(rank), r.randint(0, rank)))
+            elif x < 0.85:
+                dims = r.sample(range(rank), rank)
+            else:
+                ins.append(self.get(scope, Ty(self.random_elem())))
+                maps.append([])
+                continue
+            ins.append(self.get(scope, Ty(r.choice([self.random_elem(), base.ty.elem if base else "i8"]),
+                                          tuple(shape[d] for d in dims))))
+            maps.append(dims)
+        outs, read, out_maps = [], [], []
+        for _ in range(1 if r.random() < 0.8 else 2):
+            perm = list(range(rank))
+            if r.random() < 0.2:
+                r.shuffle(perm)  # a transposed result
+            v, ok = self.init(scope, Ty(self.random_elem(), tuple(shape[p] for p in perm)))
+            outs.append(v)
+            read.append(ok)
+            out_maps.append(perm)
+        return self.emit_generic(scope, rank, ["parallel"] * rank, ins, maps, outs,
+                                 out_maps, read, r.randint(1, 5))[0]
+
+    def reducer(self, scope, acc_elem, value, acc):
+        ops = INT_REDUCERS if is_int(acc_elem) else FLOAT_REDUCERS
+        return self.define(scope, Ty(acc_elem), "arith.%s %s, %s : %s"
+                           % (self.r.choice(ops), value, acc, acc_elem))
+
+    def reduction_payload(self, scope, usable, out_args, rank):
+        """Ops on the inputs, then each result folded into its accumulator."""
+        self.indent += 1
+        inner = Scope(None, scalar_only=True)
+        for a in usable:
+            inner.add(a)
+            self.dep.add(a.name)
+        for d in range(rank):
+            if self.r.random() < 0.2:
+                self.define(inner, Ty("index"), "linalg.index %d : index" % d)
+        for _ in range(self.r.randint(0, 3)):
+            self.gen_op(inner, self.SCALAR_PRODUCERS)
+        values = []
+        for acc in out_args:
+            v = self.convert(inner, self.choose(inner.values), acc.ty.elem)
+            values.append(self.reducer(inner, acc.ty.elem, v, acc))
+        self.indent -= 1
+        return values
+
+    def reduction_shape(self, t):
+        rank = len(t.ty.shape)
+        reduced = sorted(self.r.sample(range(rank), self.r.randint(1, rank)))
+        kept = [d for d in range(rank) if d not in reduced]
+        return reduced, kept, tuple(t.ty.shape[d] for d in kept)
+
+    def p_generic_reduction(self, scope):
+        t = self.tensor_operand(scope, lambda v: len(v.ty.shape) >= 1)
+        if t is None:
+            return None
+        rank = len(t.ty.shape)
+        reduced, kept, shape = self.reduction_shape(t)
+        ins, maps = [t], [list(range(rank))]
+        if self.r.random() < 0.3:
+            ins.append(self.get(scope, Ty(self.random_elem(), t.ty.shape)))
+            maps.append(list(range(rank)))
+        acc = t.ty.elem if self.r.random() < 0.5 else self.random_elem()
+        init = self.get(scope, Ty(acc, shape))  # read: never an empty
+        iterators = ["reduction" if d in reduced else "parallel" for d in range(rank)]
+        return self.emit_generic(
+            scope, rank, iterators, ins, maps, [init], [kept], [True], 0,
+            combine=lambda usable, outs: self.reduction_payload(scope, usable, outs, rank))[0]
+
+    def p_map(self, scope):
+        base = self.tensor_operand(scope)
+        ty = base.ty if base is not None and self.r.random() < 0.7 else Ty(
+            self.random_elem(), self.shape())
+        ins = [self.get(scope, Ty(self.random_elem() if self.r.random() < 0.4 else ty.elem,
+                                  ty.shape)) for _ in range(self.r.randint(1, 3))]
+        out, read = self.init(scope, Ty(self.random_elem(), ty.shape))
+        name = self.fresh()
+        self.emit("%s = linalg.map ins(%s : %s) outs(%s : %s)" % (
+            name, ", ".join(v.name for v in ins), ", ".join(str(v.ty) for v in ins),
+            out, out.ty))
+        args = [Val(self.fresh("x"), Ty(v.ty.elem)) for v in ins]
+        o = Val(self.fresh("o"), Ty(out.ty.elem))
+        self.indent += 1
+        self.emit("(%s) {" % ", ".join("%s: %s" % (a, a.ty) for a in args + [o]))
+        value = self.payload(scope, args + ([o] if read else []), [o.ty.elem],
+                             self.r.randint(1, 4))[0]
+        self.indent += 1
+        self.emit("linalg.yield %s : %s" % (value, o.ty))
+        self.indent -= 1
+        self.emit("}")
+        self.indent -= 1
+        return scope.add(Val(name, out.ty, False))
+
+    def p_reduce(self, scope):
+        t = self.tensor_operand(scope, lambda v: len(v.ty.shape) >= 1)
+        if t is None:
+            return None
+        reduced, kept, shape = self.reduction_shape(t)
+        acc_elem = t.ty.elem if self.r.random() < 0.7 else self.random_elem()
+        init = self.get(scope, Ty(acc_elem, shape))
+        name = self.fresh()
+        self.emit("%s = linalg.reduce ins(%s : %s) outs(%s : %s) dimensions = [%s]" % (
+            name, t, t.ty, init, init.ty, ", ".join(map(str, reduced))))
+        x = Val(self.fresh("x"), Ty(t.ty.elem))
+        acc = Val(self.fresh("o"), Ty(acc_elem))
+        self.indent += 1
+        self.emit("(%s: %s, %s: %s) {" % (x, x.ty, acc, acc.ty))
+        value = self.reduction_payload(scope, [x, acc], [acc], 0)[0]
+        self.indent += 1
+        self.emit("linalg.yield %s : %s" % (value, acc_elem))
+        self.indent -= 1
+        self.emit("}")
+        self.indent -= 1
+        return scope.add(Val(name, init.ty, False))
+
+    def p_transpose(self, scope):
+        t = self.tensor_operand(scope, lambda v: len(v.ty.shape) >= 1)
+        if t is None:
+            return None
+        rank = len(t.ty.shape)
+        perm = self.r.sample(range(rank), rank)
+        ty = Ty(t.ty.elem, tuple(t.ty.shape[p] for p in perm))
+        out, _ = self.init(scope, ty)
+        return self.define(scope, ty, "linalg.transpose ins(%s : %s) outs(%s : %s) permutation = [%s]"
+                           % (t, t.ty, out, ty, ", ".join(map(str, perm))), raw=t.raw)
+
+    def p_broadcast(self, scope):
+        t = self.tensor_operand(scope, lambda v: len(v.ty.shape) <= 2)
+        if t is None:
+            return None
+        rank = len(t.ty.shape) + self.r.randint(1, 3 - len(t.ty.shape))
+        added = sorted(self.r.sample(range(rank), rank - len(t.ty.shape)))
+        dims = iter(t.ty.shape)
+        shape = tuple(self.r.randint(0, 4) if d in added else next(dims)
+                      for d in range(rank))
+        ty = Ty(t.ty.elem, shape)
+        out, _ = self.init(scope, ty)
+        return self.define(scope, ty, "linalg.broadcast ins(%s : %s) outs(%s : %s) dimensions = [%s]"
+                           % (t, t.ty, out, ty, ", ".join(map(str, added))), raw=t.raw)
+
+    def p_copy(self, scope):
+        t = self.tensor_operand(scope)
+        if t is None:
+            return None
+        out, _ = self.init(scope, t.ty)
+        return self.define(scope, t.ty, "linalg.copy ins(%s : %s) outs(%s : %s) -> %s"
+                           % (t, t.ty, out, t.ty, t.ty), raw=t.raw)
+
+    def p_fill(self, scope):
+        s = self.pick(scope, lambda v: not v.ty.tensor)
+        if s is None:
+            return None
+        ty = Ty(s.ty.elem, self.shape())
+        out, _ = self.init(scope, ty)
+        return self.define(scope, ty, "linalg.fill ins(%s : %s) outs(%s : %s) -> %s"
+                           % (s, s.ty, out, ty, ty), raw=s.raw)
+
+    def p_contraction(self, scope):
+        """linalg.matmul, batch_matmul, matvec, vecmat, dot: same element
+        types, or narrower inputs into a wider accumulator."""
+        r = self.r
+        x = r.random()
+        if x < 0.45:
+            ea = eb = ec = r.choice(FLOAT_ELEMS)
+        elif x < 0.75:
+            ea = eb = ec = r.choice(INT_ELEMS)
+        elif x < 0.9:
+            ea, eb = r.choice(INT_ELEMS[:9]), r.choice(INT_ELEMS[:9])
+            ec = r.choice(["i16", "i32", "i64", "i13"])
+        else:
+            ea, eb, ec = r.choice(["f16", "bf16"]), r.choice(["f16", "bf16"]), \
+                r.choice(["f32", "f64"])
+        m, k, n, b = (r.randint(0, 6) for _ in range(4))
+        op, sa, sb, sc = r.choice([
+            ("matmul", (m, k), (k, n), (m, n)),
+            ("matmul", (m, k), (k, n), (m, n)),
+            ("batch_matmul", (b, m, k), (b, k, n), (b, m, n)),
+            ("matvec", (m, k), (k,), (m,)),
+            ("vecmat", (k,), (k, n), (n,)),
+            ("dot", (k,), (k,), ())])
+        a = self.get(scope, Ty(ea, sa))
+        bb = self.get(scope, Ty(eb, sb))
+        c = self.get(scope, Ty(ec, sc))
+        attr = ""
+        if is_int(ec) and (ea != ec or eb != ec) and r.random() < 0.4:
+            attr = " {cast = #linalg.type_fn<cast_unsigned>}"
+        return self.define(scope, c.ty, "linalg.%s%s ins(%s, %s : %s, %s) outs(%s : %s) -> %s"
+                           % (op, attr, a, bb, a.ty, bb.ty, c, c.ty, c.ty))
+
+    # -- scf --------------------------------------------------------------------
+
+    def region_body(self, scope, steps, producers=None):
+        for _ in range(steps):
+            self.gen_op(scope, producers or self.ALL_PRODUCERS)
+
+    def yields_for(self, scope, tys):
+        """A value of each type, favouring the region's own."""
+        out = []
+        for ty in tys:
+            mine = [v for v in scope.values if v.ty == ty]
+            out.append(self.choose(mine) if mine and self.r.random() < 0.85
+                       else self.get(scope, ty))
+        return out
+
+    def carried(self, scope, count):
+        vals = []
+        for _ in range(count):
+            v = self.pick(scope)
+            if v is None:
+                v = self.const(scope, Ty(self.random_elem()))
+            vals.append(v)
+        return vals
+
+    @staticmethod
+    def results_head(name, count):
+        return name if count == 1 else "%s:%d" % (name, count)
+
+    @staticmethod
+    def results(name, tys):
+        if len(tys) == 1:
+            return [Val(name, tys[0], False)]
+        return [Val("%s#%d" % (name, i), ty, False) for i, ty in enumerate(tys)]
+
+    def nested(self):
+        return self.depth < self.MAX_DEPTH
+
+    def p_for(self, scope):
+        if not self.nested():
+            return None
+        r = self.r
+        inits = self.carried(scope, r.randint(1, 3))
+        iv_elem = "index" if r.random() < 0.7 else r.choice(
+            ["i3", "i5", "i7", "i8", "i13", "i16", "i32", "i33", "i64"])
+        n = width(iv_elem)
+        lo_min = -(1 << (n - 1)) if n < 64 else -(1 << 62)
+        lo = max(lo_min, r.choice([0, 0, 1, -2, lo_min]))
+        step = r.randint(1, 3)
+        trips = r.randint(0, 5)
+        hi = lo + trips * step - r.randint(0, step - 1)
+        hi = max(lo_min, min(hi, (1 << (n - 1)) - 1 if n < 64 else 1 << 62))
+        dynamic = iv_elem == "index" and r.random() < 0.3
+        if dynamic:
+            lo = r.randint(0, 2)
+        lb = self.small_const(scope, iv_elem, lo)
+        st = self.small_const(scope, iv_elem, step)
+        if dynamic:
+            c = self.small_const(scope, "index", 7)
+            ub = self.define(scope, Ty("index"), "arith.remui %s, %s : index"
+                             % (self.index_scalar(scope), c))
+        else:
+            ub = self.small_const(scope, iv_elem, hi)
+        name = self.fresh()
+        tys = [v.ty for v in inits]
+        iv = Val(self.fresh("i"), Ty(iv_elem))
+        args = [Val(self.fresh("a"), v.ty, v.raw) for v in inits]
+        self.emit("%s = scf.for %s = %s to %s step %s iter_args(%s) -> (%s)%s {" % (
+            self.results_head(name, len(inits)), iv, lb, ub, st,
+            ", ".join("%s = %s" % (a, v) for a, v in zip(args, inits)),
+            ", ".join(map(str, tys)), "" if iv_elem == "index" else " : " + iv_elem))
+        body = Scope(scope)
+        body.add(iv)
+        for a, v in zip(args, inits):
+            body.add(a)
+            if v.name in self.dep:
+                self.dep.add(a.name)
+        self.depth += 1
+        self.indent += 1
+        self.region_body(body, r.randint(1, 6))
+        ys = self.yields_for(body, tys)
+        self.emit("scf.yield %s : %s" % (", ".join(v.name for v in ys),
+                                         ", ".join(map(str, tys))))
+        self.indent -= 1
+        self.depth -= 1
+        self.emit("}")
+        for v in self.results(name, tys):
+            scope.add(v)
+        return scope.values[-1]
+
+    def condition(self, scope):
+        c = self.pick(scope, lambda v: v.ty == Ty("i1"))
+        if c is None or self.r.random() < 0.3:
+            c = self.p_cmp(scope)
+            if c is None or c.ty.tensor:
+                c = self.get(scope, Ty("i1"))
+        return c
+
+    def branch(self, scope, tys, steps):
+        inner = Scope(scope)
+        self.indent += 1
+        self.region_body(inner, steps)
+        ys = self.yields_for(inner, tys)
+        self.emit("scf.yield %s : %s" % (", ".join(v.name for v in ys),
+                                         ", ".join(map(str, tys))))
+        self.indent -= 1
+
+    def p_if(self, scope):
+        if not self.nested():
+            return None
+        c = self.condition(scope)
+        tys = [v.ty for v in self.carried(scope, self.r.randint(1, 2))]
+        name = self.fresh()
+        self.emit("%s = scf.if %s -> (%s) {" % (self.results_head(name, len(tys)), c,
+                                               ", ".join(map(str, tys))))
+        self.depth += 1
+        self.branch(scope, tys, self.r.randint(0, 4))
+        self.emit("} else {")
+        self.branch(scope, tys, self.r.randint(0, 4))
+        self.depth -= 1
+        self.emit("}")
+        for v in self.results(name, tys):
+            scope.add(v)
+        return scope.values[-1]
+
+    def p_switch(self, scope):
+        if not self.nested():
+            return None
+        arg = self.index_scalar(scope)
+        if self.r.random() < 0.6:
+            c = self.small_const(scope, "index", 4)
+            arg = self.define(scope, Ty("index"), "arith.remui %s, %s : index" % (arg, c))
+        cases = sorted(self.r.sample(range(-1, 6), self.r.randint(1, 3)))
+        tys = [v.ty for v in self.carried(scope, self.r.randint(1, 2))]
+        name = self.fresh()
+        self.emit("%s = scf.index_switch %s -> %s" % (self.results_head(name, len(tys)),
+                                                      arg, ", ".join(map(str, tys))))
+        self.depth += 1
+        for case in cases:
+            self.emit("case %d {" % case)
+            self.branch(scope, tys, self.r.randint(0, 3))
+            self.emit("}")
+        self.emit("default {")
+        self.branch(scope, tys, self.r.randint(0, 3))
+        self.emit("}")
+        self.depth -= 1
+        for v in self.results(name, tys):
+            scope.add(v)
+        return scope.values[-1]
+
+    def p_while(self, scope):
+        """A counted scf.while (counter below a bound, and maybe a data
+        condition) carrying values."""
+        if not self.nested():
+            return None
+        r = self.r
+        zero = self.small_const(scope, "index", 0)
+        if r.random() < 0.5:
+            bound = self.small_const(scope, "index", r.randint(0, 5))
+        else:
+            c = self.small_const(scope, "index", 6)
+            bound = self.define(scope, Ty("index"), "arith.remui %s, %s : index"
+                                % (self.index_scalar(scope), c))
+        inits = [zero] + self.carried(scope, r.randint(1, 2))
+        tys = [v.ty for v in inits]
+        name = self.fresh()
+        before = [Val(self.fresh("b"), ty, v.raw) for ty, v in zip(tys, inits)]
+        self.emit("%s = scf.while (%s) : (%s) -> (%s) {" % (
+            self.results_head(name, len(inits)),
+            ", ".join("%s = %s" % (b, v) for b, v in zip(before, inits)),
+            ", ".join(map(str, tys)), ", ".join(map(str, tys))))
+        self.depth += 1
+        self.indent += 1
+        head = Scope(scope)
+        for b in before:
+            head.add(b)
+        cond = self.define(head, Ty("i1"), "arith.cmpi slt, %s, %s : index" % (before[0], bound))
+        if r.random() < 0.4:
+            extra = self.condition(head)
+            cond = self.define(head, Ty("i1"), "arith.andi %s, %s : i1" % (cond, extra))
+        self.emit("scf.condition(%s) %s : %s" % (cond, ", ".join(b.name for b in before),
+                                                 ", ".join(map(str, tys))))
+        self.indent -= 1
+        self.emit("} do {")
+        after = [Val(self.fresh("d"), ty) for ty in tys]
+        self.emit("^bb0(%s):" % ", ".join("%s: %s" % (a, a.ty) for a in after))
+        self.indent += 1
+        body = Scope(scope)
+        for a in after:
+            body.add(a)
+        self.region_body(body, r.randint(1, 4))
+        one = self.small_const(body, "index", 1)
+        nxt = self.define(body, Ty("index"), "arith.addi %s, %s : index" % (after[0], one))
+        ys = [nxt] + self.yields_for(body, tys[1:])
+        self.emit("scf.yield %s : %s" % (", ".join(v.name for v in ys),
+                                         ", ".join(map(str, tys))))
+        self.indent -= 1
+        self.depth -= 1
+        self.emit("}")
+        for v in self.results(name, tys):
+            scope.add(v)
+        return scope.values[-1]
+
+    def p_unsigned_for(self, scope):
+        """scf.for unsigned over a narrow integer type, with bounds that
+        are negative as signed values."""
+        if not self.nested():
+            return None
+        r = self.r
+        elem = r.choice(["i3", "i4", "i5", "i7", "i8", "i9", "i16", "i33", "i64"])
+        n = width(elem)
+        top = (1 << n) - 1
+        lo = r.choice([0, 1, top - 4, (1 << (n - 1)) - 2, top - 1])
+        step = r.randint(1, 3)
+        hi = min(top, lo + r.randint(0, 5) * step)
+        inits = self.carried(scope, r.randint(1, 2))
+        lb = self.small_const(scope, elem, lo)
+        ub = self.small_const(scope, elem, hi)
+        st = self.small_const(scope, elem, step)
+        name = self.fresh()
+        tys = [v.ty for v in inits]
+        iv = Val(self.fresh("i"), Ty(elem))
+        args = [Val(self.fresh("a"), v.ty, v.raw) for v in inits]
+        self.emit("%s = scf.for unsigned %s = %s to %s step %s iter_args(%s) -> (%s) : %s {" % (
+            self.results_head(name, len(inits)), iv, lb, ub, st,
+            ", ".join("%s = %s" % (a, v) for a, v in zip(args, inits)),
+            ", ".join(map(str, tys)), elem))
+        body = Scope(scope)
+        body.add(iv)
+        self.dep.add(iv.name)
+        for a in args:
+            body.add(a)
+        self.depth += 1
+        self.indent += 1
+        self.region_body(body, r.randint(1, 4))
+        ys = self.yields_for(body, tys)
+        self.emit("scf.yield %s : %s" % (", ".join(v.name for v in ys),
+                                         ", ".join(map(str, tys))))
+        self.indent -= 1
+        self.depth -= 1
+        self.emit("}")
+        for v in self.results(name, tys):
+            scope.add(v)
+        return scope.values[-1]
+
+    def p_forall(self, scope):
+        """scf.forall over the tiles of a tensor: each iteration computes
+        its own tile from the tile's old contents and writes it back."""
+        if not self.nested():
+            return None
+        r = self.r
+        t = self.tensor_operand(scope, lambda v: 1 <= len(v.ty.shape) <= 3 and v.ty.numel)
+        if t is None:
+            return None
+        tiles = [r.choice([k for k in range(1, d + 1) if d % k == 0]) for d in t.ty.shape]
+        tile_ty = Ty(t.ty.elem, tuple(tiles))
+        ivs = [Val(self.fresh("i"), Ty("index")) for _ in tiles]
+        out = Val(self.fresh("o"), t.ty)
+        name = self.fresh()
+        self.emit("%s = scf.forall (%s) = (%s) to (%s) step (%s) shared_outs(%s = %s) -> (%s) {" % (
+            name, ", ".join(map(str, ivs)), ", ".join("0" for _ in tiles),
+            ", ".join(map(str, t.ty.shape)), ", ".join(map(str, tiles)), out, t, t.ty))
+        self.depth += 1
+        self.indent += 1
+        body = Scope(scope)
+        for iv in ivs:
+            body.add(iv)
+            self.dep.add(iv.name)
+        where = "[%s] [%s] [%s]" % (", ".join(map(str, ivs)), ", ".join(map(str, tiles)),
+                                    ", ".join("1" for _ in tiles))
+        tile = self.define(body, tile_ty, "tensor.extract_slice %s%s : %s to %s"
+                           % (out, where, t.ty, tile_ty), raw=t.raw)
+        self.dep.add(tile.name)
+        self.region_body(body, r.randint(1, 4))
+        new = self.yields_for(body, [tile_ty])[0]
+        self.emit("scf.forall.in_parallel {")
+        self.indent += 1
+        self.emit("tensor.parallel_insert_slice %s into %s%s : %s into %s"
+                  % (new, out, where, tile_ty, t.ty))
+        self.indent -= 1
+        self.emit("}")
+        self.indent -= 1
+        self.depth -= 1
+        self.emit("}")
+        return scope.add(Val(name, t.ty, False))
+
+    def p_parallel(self, scope):
+        """scf.parallel folding one or two scalars per iteration with
+        scf.reduce."""
+        if not self.nested():
+            return None
+        r = self.r
+        rank = r.randint(1, 2)
+        bounds = [(r.randint(0, 2), r.randint(0, 6), r.randint(1, 2)) for _ in range(rank)]
+        consts = [[self.small_const(scope, "index", b[k]) for b in bounds] for k in range(3)]
+        inits = [self.get(scope, Ty(self.random_elem())) for _ in range(r.randint(1, 2))]
+        tys = [v.ty for v in inits]
+        ivs = [Val(self.fresh("i"), Ty("index")) for _ in range(rank)]
+        name = self.fresh()
+        self.emit("%s = scf.parallel (%s) = (%s) to (%s) step (%s) init (%s) -> (%s) {" % (
+            self.results_head(name, len(inits)), ", ".join(map(str, ivs)),
+            ", ".join(map(str, consts[0])), ", ".join(map(str, consts[1])),
+            ", ".join(map(str, consts[2])), ", ".join(map(str, inits)),
+            ", ".join(map(str, tys))))
+        self.depth += 1
+        self.indent += 1
+        body = Scope(scope)
+        for iv in ivs:
+            body.add(iv)
+            self.dep.add(iv.name)
+        self.region_body(body, r.randint(1, 4))
+        ys = self.yields_for(body, tys)
+        self.emit("scf.reduce(%s : %s) {" % (", ".join(map(str, ys)), ", ".join(map(str, tys))))
+        for i, ty in enumerate(tys):
+            if i:
+                self.emit("}, {")
+            a, b = Val(self.fresh("p"), ty), Val(self.fresh("q"), ty)
+            self.emit("^bb0(%s: %s, %s: %s):" % (a, ty, b, ty))
+            self.indent += 1
+            inner = Scope(None, scalar_only=True)
+            inner.add(a)
+            inner.add(b)
+            v = self.reducer(inner, ty.elem, a, b) if r.random() < 0.7 else \
+                self.payload(inner, [a, b], [ty.elem], r.randint(1, 3))[0]
+            self.emit("scf.reduce.return %s : %s" % (v, ty))
+            self.indent -= 1
+        self.emit("}")
+        self.indent -= 1
+        self.depth -= 1
+        self.emit("}")
+        for v in self.results(name, tys):
+            scope.add(v)
+        return scope.values[-1]
+
+    def affine_expr(self, names):
+        r = self.r
+        e = r.choice(names)
+        for _ in range(r.randint(0, 3)):
+            op = r.choice(["+", "-", "*", "floordiv", "ceildiv", "mod", "+ sym"])
+            if op == "+ sym":
+                e = "%s + %s" % (e, r.choice(names))
+            elif op in ("+", "-"):
+                e = "%s %s %d" % (e, op, r.randint(1, 9))
+            elif op == "*":
+                e = "(%s) * %d" % (e, r.choice([-3, -1, 2, 3, 7]))
+            else:
+                e = "(%s) %s %d" % (e, op, r.choice([1, 2, 3, 4, 7, 16]))
+        return e
+
+    def p_affine(self, scope):
+        """affine.apply, affine.min or affine.max of index values."""
+        r = self.r
+        nd, ns = r.randint(1, 2), r.randint(0, 2)
+        ops = [self.index_scalar(scope) for _ in range(nd + ns)]
+        names = ["d%d" % i for i in range(nd)] + ["s%d" % i for i in range(ns)]
+        head = "(%s)[%s]" % (", ".join(names[:nd]), ", ".join(names[nd:]))
+        use = "(%s)[%s]" % (", ".join(map(str, ops[:nd])), ", ".join(map(str, ops[nd:])))
+        kind = r.choice(["apply", "apply", "min", "max"])
+        count = 1 if kind == "apply" else r.randint(1, 3)
+        exprs = ", ".join(self.affine_expr(names) for _ in range(count))
+        return self.define(scope, Ty("index"), "affine.%s affine_map<%s -> (%s)>%s"
+                           % (kind, head, exprs, use))
+
+    # -- driver -----------------------------------------------------------------
+
+    SCALAR_PRODUCERS = [("p_int_binop", 6), ("p_float_binop", 5), ("p_cmp", 2),
+                        ("p_select", 2), ("p_cast", 6), ("p_const", 1)]
+    ALL_PRODUCERS = SCALAR_PRODUCERS + [
+        ("p_extract", 2), ("p_insert", 2), ("p_extract_slice", 2),
+        ("p_insert_slice", 2), ("p_collapse", 1), ("p_expand", 1),
+        ("p_pad", 1.5), ("p_concat", 1.5), ("p_splat", 1),
+        ("p_from_elements", 0.7), ("p_generate", 0.7), ("p_generic", 3),
+        ("p_generic_reduction", 2), ("p_map", 1.5), ("p_reduce", 1.5),
+        ("p_transpose", 1), ("p_broadcast", 1), ("p_copy", 0.5),
+        ("p_fill", 0.7), ("p_contraction", 1.5), ("p_for", 2), ("p_if", 1.5),
+        ("p_switch", 1), ("p_while", 1), ("p_call", 1), ("p_unsigned_for", 0.7),
+        ("p_forall", 1), ("p_parallel", 1), ("p_affine", 1), ("p_slice_update", 1.5)]
+
+    def gen_op(self, scope, producers):
+        names = [p for p, _ in producers]
+        weights = [w for _, w in producers]
+        start, count = len(self.lines), len(scope.values)
+        v = None
+        for _ in range(10):
+            v = getattr(self, self.r.choices(names, weights)[0])(scope)
+            if v is not None:
+                break
+        else:
+            v = self.p_const(scope)
+        self.mark_dependent(scope.values[count:], start)
+        return v
+
+    def p_call(self, scope):
+        """A call of one of the private functions generated before."""
+        if not self.callees:
+            return None
+        name, params, results = self.r.choice(self.callees)
+        args = [self.get(scope, ty) for ty in params]
+        res = self.fresh()
+        self.emit("%s = func.call @%s(%s) : (%s) -> (%s)" % (
+            self.results_head(res, len(results)), name,
+            ", ".join(a.name for a in args), ", ".join(map(str, params)),
+            ", ".join(map(str, results))))
+        for v in self.results(res, results):
+            scope.add(v)
+        return scope.values[-1]
+
+    def function(self, name, private, size):
+        """The text of a function with random parameters, `size` ops and
+        some of their results; returns (text, parameter types, result
+        types)."""
+        r = self.r
+        self.lines, self.indent, self.depth = [], 1, 0
+        scope = Scope()
+        params = []
+        for i in range(r.randint(1, 4)):
+            ty = Ty(self.random_elem(), self.shape() if r.random() < 0.65 else None)
+            params.append(scope.add(Val("%%arg%d" % i, ty, True)))
+            self.dep.add(params[-1].name)
+        for _ in range(size):
+            self.gen_op(scope, self.ALL_PRODUCERS)
+        made = [v for v in scope.values if v not in params]
+        live = [v for v in made if v.name in self.dep]
+        rets = [(live or made or params)[-1]]
+        for _ in range(r.randint(0, 3)):
+            if r.random() < 0.1:  # an argument, or a result twice
+                rets.append(r.choice(params + rets))
+                continue
+            v = self.choose(made or params)
+            if v not in rets:
+                rets.append(v)
+        sig = ", ".join("%s: %s" % (p, p.ty) for p in params)
+        rtys = ", ".join(str(v.ty) for v in rets)
+        text = ["func.func %s@%s(%s) -> (%s) {" % ("private " if private else "", name, sig, rtys)]
+        text += self.lines + ["  return %s : %s" % (", ".join(v.name for v in rets), rtys), "}"]
+        return "\n".join(text), [p.ty for p in params], [v.ty for v in rets]
+
+    def kernel(self):
+        """The module text (the entry `@f`, maybe private helpers it
+        calls) and the entry's parameter types."""
+        r = self.r
+        self.callees = []
+        parts = []
+        for i in range(r.choices([0, 1, 2], [6, 3, 1])[0]):
+            text, params, results = self.function("g%d" % i, True, r.randint(2, 8))
+            parts.append(text)
+            self.callees.append(("g%d" % i, params, results))
+        text, params, _ = self.function("f", False, r.randint(3, 24))
+        return "\n".join(parts + [text, ""]), params
+
+
+# ---------------------------------------------------------------------------
+# Arguments
+# ---------------------------------------------------------------------------
+
+def travel_dtype(elem):
+    """The numpy dtype an argument of this element type is passed as."""
+    if elem == "i1":
+        return np.dtype(np.bool_)
+    if is_float(elem):
+        return np.dtype({"f16": np.float16, "bf16": np.float32,
+                         "f32": np.float32, "f64": np.float64}[elem])
+    n = width(elem)
+    return np.dtype(np.int8 if n <= 8 else np.int16 if n <= 16 else
+                    np.int32 if n <= 32 else np.int64)
+
+
+def random_elements(r, elem, count, kind):
+    """`count` values as an array of the travel dtype. kind: "tame" (small
+    values), "wild" (extremes and specials), "mixed", or "unwrapped"
+    (integers beyond their width in the travel dtype, which both sides wrap)."""
+    dt = travel_dtype(elem)
+    tame = lambda: kind == "tame" or (kind == "mixed" and r.random() < 0.7)
+    if is_float(elem):
+        bits = [random_float_bits(r, elem, tame()) for _ in range(count)]
+        if elem == "bf16":
+            return np.array([b << 16 for b in bits], np.uint32).view(np.float32)
+        return np.array(bits, {"f16": np.uint16, "f32": np.uint32,
+                               "f64": np.uint64}[elem]).view(dt)
+    if elem == "i1":
+        return np.array([r.random() < 0.5 for _ in range(count)], np.bool_)
+    n = width(elem)
+    if elem == "index":
+        vals = [r.randint(0, 6) if tame() else random_int(r, 64, False)
+                for _ in range(count)]
+    elif kind == "unwrapped":
+        m = dt.itemsize * 8
+        vals = [random_int(r, m, False) for _ in range(count)]
+    else:
+        vals = [random_int(r, n, tame()) for _ in range(count)]
+    return np.array(vals, np.int64).astype(dt)
+
+
+def strided(r, a):
+    """`a` as a view that is not the kernel's buffer: strided, or in the
+    other byte order, or both."""
+    if a.ndim and r.random() < 0.7:
+        big = np.zeros(a.shape[:-1] + (2 * a.shape[-1],), a.dtype)
+        big[..., ::2] = a
+        a = big[..., ::2]
+    if a.dtype.itemsize > 1 and r.random() < 0.5:
+        a = a.astype(a.dtype.newbyteorder())
+    return a
+
+
+def random_args(r, tys, kind):
+    args = []
+    for ty in tys:
+        a = random_elements(r, ty.elem, ty.numel, "wild" if kind == "strided" else kind)
+        if ty.tensor:
+            a = a.reshape(ty.shape)
+            args.append(strided(r, a) if kind == "strided" else a)
+        elif ty.elem == "index":
+            args.append(int(a[0]))
+        elif ty.elem == "i1":
+            args.append(bool(a[0]))
+        else:
+            args.append(a[0])  # a numpy scalar of the travel dtype
+    return args
+
+
+ARG_KINDS = ["tame", "wild", "mixed", "strided", "unwrapped"]
+
+
+# ---------------------------------------------------------------------------
+# Worker: compiles and calls in a separate process
+# ---------------------------------------------------------------------------
+
+def as_tuple(result):
+    if result is None:
+        return ()
+    return result if isinstance(result, tuple) else (result,)
+
+
+def error_text(e):
+    return "%s: %s" % (type(e).__name__, e)
+
+
+def worker_main(conn, errpath):
+    # The worker's stderr (LLVM ERROR messages, faulthandler's report of a
+    # signal) goes to `errpath`, emptied for each job.
+    err = os.open(errpath, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(err, 2)
+    faulthandler.enable()
+    import anybit
+    while True:
+        job = conn.recv()
+        if job is None:
+            return
+        os.ftruncate(2, 0)
+        os.lseek(2, 0, os.SEEK_SET)
+        src, argsets = job
+        out = {"compile": {}, "runs": []}
+        modules = {}
+        for opt in (0, 3):
+            conn.send(("stage", "compile -O%d" % opt))
+            try:
+                modules[opt] = anybit.compile(src, opt_level=opt)
+                out["compile"][opt] = None
+            except Exception as e:
+                out["compile"][opt] = error_text(e)
+        for i, args in enumerate(argsets):
+            run = {}
+            conn.send(("stage", "VM on argument set %d" % i))
+            try:
+                run["vm"] = ("ok", as_tuple(anybit.interpret(src, "f", *args)))
+            except Exception as e:
+                run["vm"] = ("err", error_text(e))
+            for opt, m in modules.items():
+                before = pickle.dumps(args)
+                conn.send(("stage", "call -O%d on argument set %d" % (opt, i)))
+                try:
+                    run[opt] = ("ok", as_tuple(m.f(*args)))
+                except Exception as e:
+                    run[opt] = ("err", error_text(e))
+                if pickle.dumps(args) != before:
+                    run[opt] = ("err", "the call changed its arguments")
+            out["runs"].append(run)
+        conn.send(("done", out))
+
+
+class Worker:
+    """A restartable worker process (spawned: it never shares MLIR state
+    with this one)."""
+
+    def __init__(self, timeout):
+        self.timeout = timeout
+        self.ctx = multiprocessing.get_context("spawn")
+        self.proc = None
+        self.errpath = os.path.join(tempfile.gettempdir(),
+                                    "fuzz_compiled_worker_%d.err" % os.getpid())
+
+    def stderr(self, limit=3000):
+        """The end of what the worker wrote to stderr for the last job."""
+        try:
+            with open(self.errpath, errors="replace") as f:
+                return f.read()[-limit:]
+        except OSError:
+            return ""
+
+    def start(self):
+        self.conn, child = self.ctx.Pipe()
+        self.proc = self.ctx.Process(target=worker_main, args=(child, self.errpath),
+                                     daemon=True)
+        self.proc.start()
+        child.close()
+
+    def stop(self):
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.join()
+            self.proc = None
+
+    def run(self, src, argsets):
+        """("done", results), ("crash", stage, exitcode) or ("hang", stage)."""
+        if self.proc is None or not self.proc.is_alive():
+            self.start()
+        stage = "sending the job"
+        try:
+            self.conn.send((src, argsets))
+        except (BrokenPipeError, OSError):
+            self.stop()
+            self.start()
+            self.conn.send((src, argsets))
+        deadline = time.time() + self.timeout
+        while True:
+            left = deadline - time.time()
+            try:
+                ready = left > 0 and self.conn.poll(left)
+                if not ready:
+                    self.stop()
+                    return ("hang", stage)
+                msg = self.conn.recv()
+            except (EOFError, ConnectionError, OSError):
+                self.proc.join(5)
+                code = self.proc.exitcode
+                self.proc = None
+                return ("crash", stage, code)
+            if msg[0] == "stage":
+                stage = msg[1]
+            else:
+                return msg
+
+
+# ---------------------------------------------------------------------------
+# Comparison and findings
+# ---------------------------------------------------------------------------
+
+def same(got, want):
+    """Bit-for-bit equality of two result tuples; NaNs equal NaNs."""
+    if len(got) != len(want):
+        return False
+    for g, w in zip(got, want):
+        g, w = np.asarray(g), np.asarray(w)
+        if g.dtype != w.dtype or g.shape != w.shape:
+            return False
+        if w.dtype.kind != "f":
+            if not np.array_equal(g, w):
+                return False
+            continue
+        bits = np.dtype("u%d" % w.dtype.itemsize)
+        if not np.all((g.view(bits) == w.view(bits)) | (np.isnan(g) & np.isnan(w))):
+            return False
+    return True
+
+
+def show(x):
+    a = np.asarray(x)
+    if a.dtype.kind == "f":
+        bits = a.view("u%d" % a.dtype.itemsize)
+        return "%r\n  bits: %s" % (a, np.array2string(bits, formatter={
+            "int": lambda b: "0x%0*x" % (a.dtype.itemsize * 2, b)}))
+    return repr(a)
+
+
+def describe(label_a, a, label_b, b):
+    lines = []
+    if len(a) != len(b):
+        return "%s has %d results, %s %d" % (label_a, len(a), label_b, len(b))
+    for i, (x, y) in enumerate(zip(a, b)):
+        if not same((x,), (y,)):
+            lines.append("result %d differs:\n %s: %s\n %s: %s"
+                         % (i, label_a, show(x), label_b, show(y)))
+    return "\n".join(lines)
+
+
+# Findings of known bugs, by a regular expression on their text: counted,
+# and written once per run, so that they do not drown new ones.
+KNOWN = {
+    # name: a regular expression matching the report of a bug not yet
+    # fixed, e.g. "empty-insert-slice": r"offset \d+ is out-of-bounds".
+}
+
+
+def known_bug(text):
+    for name, pattern in KNOWN.items():
+        if re.search(pattern, text):
+            return name
+    return None
+
+
+# VM errors for behaviour that compiled code defines the same at every
+# optimization level (docs/semantics.md); other VM errors (shifts too wide)
+# leave compiled results unspecified.
+GUARDED = ["division by zero", "signed division overflow", "out of bounds",
+           "float to integer conversion out of range", "step must be positive",
+           "does not make the result"]
+
+
+def judge(out, argsets):
+    """Findings [(kind, text)] of one kernel's results, and its status:
+    compared, invalid (rejected by all), vm-unsupported or vm-rejected."""
+    findings = []
+    comp = out["compile"]
+    runs = out["runs"]
+    vm_ok = [run["vm"][0] == "ok" for run in runs]
+    vm_errs = [run["vm"][1] for run in runs if run["vm"][0] == "err"]
+    if comp[0] and comp[3]:
+        first = comp[3].splitlines()[0]
+        if all(e.splitlines()[0] == first for e in vm_errs) and not any(vm_ok):
+            return findings, "invalid"  # a generator bug
+        findings.append(("compile-error", "the VM accepts the kernel but compile fails:\n"
+                         "-O0: %s\n-O3: %s" % (comp[0], comp[3])))
+        return findings, "compared"
+    for opt in (0, 3):
+        if comp[opt]:
+            findings.append(("compile-error-O%d" % opt, "compile fails at -O%d only:\n%s"
+                             % (opt, comp[opt])))
+    if not any(vm_ok) and any("reference VM" in e or "cannot execute" in e
+                              for e in vm_errs):
+        return findings, "vm-unsupported"
+    for i, run in enumerate(runs):
+        for opt in (0, 3):
+            if opt in run and run[opt][0] == "err":
+                findings.append(("call-error-O%d" % opt, "argument set %d: -O%d call fails: %s"
+                                 % (i, opt, run[opt][1])))
+        if run["vm"][0] == "ok":
+            for opt in (0, 3):
+                if opt in run and run[opt][0] == "ok" and not same(run[opt][1], run["vm"][1]):
+                    findings.append(("mismatch-O%d" % opt, "argument set %d:\n%s"
+                                     % (i, describe("compiled -O%d" % opt, run[opt][1],
+                                                    "VM", run["vm"][1]))))
+        elif any(g in run["vm"][1] for g in GUARDED):
+            if all(o in run and run[o][0] == "ok" for o in (0, 3)) and \
+                    not same(run[0][1], run[3][1]):
+                findings.append(("O0-O3", "argument set %d (the VM: %s):\n%s"
+                                 % (i, run["vm"][1].splitlines()[0],
+                                    describe("-O0", run[0][1], "-O3", run[3][1]))))
+    return findings, "compared" if any(vm_ok) else "vm-rejected"
+
+
+def write_finding(outdir, seed, index, kind, src, argsets, text):
+    d = os.path.join(outdir, "%d-%d-%s" % (seed, index, kind))
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "kernel.mlir"), "w") as f:
+        f.write(src)
+    with open(os.path.join(d, "args.pkl"), "wb") as f:
+        pickle.dump(argsets, f)
+    with open(os.path.join(d, "report.txt"), "w") as f:
+        f.write("seed %d, kernel %d: %s\n\n%s\n\nargument sets:\n" % (seed, index, kind, text))
+        for i, args in enumerate(argsets):
+            f.write("%d: %s\n" % (i, "\n   ".join(repr(a) for a in args)))
+    return d
+
+
+# ---------------------------------------------------------------------------
+# Main loop
+# ---------------------------------------------------------------------------
+
+def make_case(seed, index):
+    """The kernel text and argument sets of kernel `index` of `seed`."""
+    r = random.Random("%d:%d" % (seed, index))
+    src, tys = KernelGen(r).kernel()
+    argsets = [random_args(r, tys, kind) for kind in ARG_KINDS]
+    return src, argsets
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("seed", type=int)
+    ap.add_argument("count", type=int)
+    ap.add_argument("--out", default="findings", help="findings directory")
+    ap.add_argument("--timeout", type=float, default=30.0,
+                    help="seconds per kernel before it counts as a hang")
+    ap.add_argument("--only", type=int, help="run only kernel INDEX")
+    ap.add_argument("--print", action="store_true", help="print each kernel")
+    ap.add_argument("--verbose", action="store_true",
+                    help="count what the VM rejected, by message")
+    opts = ap.parse_args()
+
+    indices = [opts.only] if opts.only is not None else range(opts.count)
+    worker = Worker(opts.timeout)
+    stats = {"compared": 0, "invalid": 0, "vm-unsupported": 0, "vm-rejected": 0}
+    calls = 0
+    vm_errors = {}  # what the VM rejected, by message
+    known_counts = {}  # findings of KNOWN bugs
+    passed = failed = 0
+    invalid_dir = os.path.join(opts.out, "invalid")
+    start = time.time()
+    try:
+        for n, index in enumerate(indices):
+            src, argsets = make_case(opts.seed, index)
+            if opts.print:
+                print(src)
+            res = worker.run(src, argsets)
+            if res[0] == "done":
+                out = res[1]
+                calls += sum(len(run) for run in out["runs"])
+                findings, status = judge(out, argsets)
+            elif res[0] == "crash":
+                findings, status = [("crash", "the worker died (exit code %s) at: %s\n%s"
+                                     % (res[2], res[1], worker.stderr()))], "compared"
+            else:
+                findings, status = [("hang", "no answer within %g s at: %s\n%s"
+                                     % (opts.timeout, res[1], worker.stderr()))], "compared"
+            stats[status] += 1
+            if status == "invalid":
+                os.makedirs(invalid_dir, exist_ok=True)
+                with open(os.path.join(invalid_dir, "%d-%d.mlir" % (opts.seed, index)), "w") as f:
+                    f.write(src + "\n// " + out["compile"][3].replace("\n", "\n// ") + "\n")
+            known = {known_bug(t) for _, t in findings}
+            repeat = False
+            if findings and len(known) == 1 and None not in known:
+                name = known.pop()
+                known_counts[name] = known_counts.get(name, 0) + 1
+                repeat = known_counts[name] > 1
+            if findings:
+                failed += 1
+            if findings and not repeat:
+                kinds = sorted({k for k, _ in findings})
+                d = write_finding(opts.out, opts.seed, index, "+".join(kinds), src, argsets,
+                                  "\n\n".join("[%s] %s" % f for f in findings))
+                print("kernel %d: %s -> %s" % (index, ", ".join(kinds), d), flush=True)
+            elif not findings and status == "compared":
+                passed += 1
+            if res[0] == "done":
+                for run in res[1]["runs"]:
+                    if run["vm"][0] == "err":
+                        line = run["vm"][1].splitlines()[0]
+                        key = line.split("error: ")[-1][:60]
+                        vm_errors[key] = vm_errors.get(key, 0) + 1
+            if opts.print and res[0] == "done":
+                for i, run in enumerate(res[1]["runs"]):
+                    print("argument set %d: VM %s" % (i, run["vm"][0]))
+            if (n + 1) % 50 == 0:
+                print("[%d kernels, %.0f s] %s, %d calls" % (
+                    n + 1, time.time() - start,
+                    ", ".join("%s %d" % kv for kv in stats.items()), calls), flush=True)
+    finally:
+        worker.stop()
+        if os.path.exists(worker.errpath):
+            os.unlink(worker.errpath)
+    total = sum(stats.values())
+    valid = total - stats["invalid"]
+    print("%d kernels (%s), %d calls, %.1f%% valid, %.0f s" % (
+        total, ", ".join("%s %d" % kv for kv in stats.items()), calls,
+        100.0 * valid / max(total, 1), time.time() - start))
+    for name, n in known_counts.items():
+        print("%d kernels hit the known bug %s" % (n, name))
+    if opts.verbose:
+        for key, n in sorted(vm_errors.items(), key=lambda kv: -kv[1]):
+            print("VM rejected %d argument sets: %s" % (n, key))
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
