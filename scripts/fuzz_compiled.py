@@ -1195,9 +1195,15 @@ class KernelGen:
             body.add(a)
             if v.name in self.dep:
                 self.dep.add(a.name)
+        return self.yielding_region(scope, body, name, tys, 6)
+
+    def yielding_region(self, scope, body, name, tys, max_ops):
+        """Fills the open region of loop `name` from `body`, ends it with an
+        scf.yield of `tys` and closes it; the loop's results join `scope`,
+        and the last is returned."""
         self.depth += 1
         self.indent += 1
-        self.region_body(body, r.randint(1, 6))
+        self.region_body(body, self.r.randint(1, max_ops))
         ys = self.yields_for(body, tys)
         self.emit("scf.yield %s : %s" % (", ".join(v.name for v in ys),
                                          ", ".join(map(str, tys))))
@@ -1350,18 +1356,7 @@ class KernelGen:
         self.dep.add(iv.name)
         for a in args:
             body.add(a)
-        self.depth += 1
-        self.indent += 1
-        self.region_body(body, r.randint(1, 4))
-        ys = self.yields_for(body, tys)
-        self.emit("scf.yield %s : %s" % (", ".join(v.name for v in ys),
-                                         ", ".join(map(str, tys))))
-        self.indent -= 1
-        self.depth -= 1
-        self.emit("}")
-        for v in self.results(name, tys):
-            scope.add(v)
-        return scope.values[-1]
+        return self.yielding_region(scope, body, name, tys, 4)
 
     def p_forall(self, scope):
         """scf.forall over the tiles of a tensor: each iteration computes
