@@ -368,27 +368,32 @@ LogicalResult Machine::execAffineParallel(affine::AffineParallelOp op,
     ubs.push_back(builder.getIndexAttr(*llvm::min_element(*ub)));
     steps.push_back(builder.getIndexAttr(op.getSteps()[d]));
   }
-  // Each reduction's fold, built once on two block arguments.
+  // Each reduction's identity and fold, built once in a block of their
+  // own (the fold on two of its arguments) and run by their handlers.
   Block scratch;
   OpBuilder b(op.getContext());
   b.setInsertionPointToStart(&scratch);
+  auto run = [&](Operation *built,
+                 ArrayRef<RtValue> operands) -> FailureOr<RtValue> {
+    OpHandler handler = handlers.lookup(built->getName().getTypeID());
+    if (!handler)
+      return op.emitError("the reference VM cannot execute '")
+             << built->getName() << "'";
+    SmallVector<RtValue> results;
+    if (failed(handler(built, operands, results)))
+      return failure();
+    return results.front();
+  };
   SmallVector<RtValue> acc;
   SmallVector<Value> folds;
   for (auto [kindAttr, type] :
        llvm::zip_equal(op.getReductions(), op.getResultTypes())) {
     auto kind = cast<arith::AtomicRMWKindAttr>(kindAttr).getValue();
-    TypedAttr identity =
-        arith::getIdentityValueAttr(kind, type, b, op.getLoc());
-    if (!identity || !isa<IntegerAttr, FloatAttr>(identity))
-      return op.emitError("the reference VM reduces scalars only, not ")
-             << type;
-    acc.push_back(RtValue::scalar(
-        type, isa<IntegerAttr>(identity)
-                  ? cast<IntegerAttr>(identity).getValue().getZExtValue()
-                  : cast<FloatAttr>(identity)
-                        .getValue()
-                        .bitcastToAPInt()
-                        .getZExtValue()));
+    Value identity = arith::getIdentityValue(kind, type, b, op.getLoc());
+    FailureOr<RtValue> start = run(identity.getDefiningOp(), {});
+    if (failed(start))
+      return failure();
+    acc.push_back(*start);
     Value lhs = scratch.addArgument(type, op.getLoc());
     Value rhs = scratch.addArgument(type, op.getLoc());
     folds.push_back(arith::getReductionOp(kind, b, op.getLoc(), lhs, rhs));
@@ -403,14 +408,10 @@ LogicalResult Machine::execAffineParallel(affine::AffineParallelOp op,
         acc[j] = value;
         continue;
       }
-      OpHandler handler = handlers.lookup(fold->getName().getTypeID());
-      if (!handler)
-        return op.emitError("the reference VM cannot reduce by '")
-               << fold->getName() << "'";
-      SmallVector<RtValue> folded;
-      if (failed(handler(fold, {acc[j], value}, folded)))
+      FailureOr<RtValue> folded = run(fold, {acc[j], value});
+      if (failed(folded))
         return failure();
-      acc[j] = folded.front();
+      acc[j] = *folded;
     }
     return success();
   };
