@@ -1204,7 +1204,12 @@ class KernelGen:
         self.depth += 1
         self.indent += 1
         self.region_body(body, self.r.randint(1, max_ops))
-        ys = self.yields_for(body, tys)
+        return self.end_loop(scope, name, tys, self.yields_for(body, tys))
+
+    def end_loop(self, scope, name, tys, ys):
+        """Ends the open region of loop `name` with an scf.yield of `ys`
+        and closes it; the loop's results join `scope`, and the last is
+        returned."""
         self.emit("scf.yield %s : %s" % (", ".join(v.name for v in ys),
                                          ", ".join(map(str, tys))))
         self.indent -= 1
@@ -1317,15 +1322,8 @@ class KernelGen:
         self.region_body(body, r.randint(1, 4))
         one = self.small_const(body, "index", 1)
         nxt = self.define(body, Ty("index"), "arith.addi %s, %s : index" % (after[0], one))
-        ys = [nxt] + self.yields_for(body, tys[1:])
-        self.emit("scf.yield %s : %s" % (", ".join(v.name for v in ys),
-                                         ", ".join(map(str, tys))))
-        self.indent -= 1
-        self.depth -= 1
-        self.emit("}")
-        for v in self.results(name, tys):
-            scope.add(v)
-        return scope.values[-1]
+        return self.end_loop(scope, name, tys,
+                             [nxt] + self.yields_for(body, tys[1:]))
 
     def p_unsigned_for(self, scope):
         """scf.for unsigned over a narrow integer type, with bounds that
