@@ -627,6 +627,35 @@ def test_constant_float_compares_of_conversions():
                     opt_level=opt_level)
         assert not got[0] and got[1] and got[2].tolist() == [True] * 3
 
+def test_unsigned_conversions_of_sign_extended_values():
+    # LLVM 22's SLP vectorizer narrowed the integer of such a uitofp to the
+    # float's width and kept the uitofp: -1 became 2^32, not 2^64. The CPU
+    # target expands these conversions before the vectorizers run.
+    k = """func.func @f(%a: tensor<4xi16>) -> (tensor<4xf32>, tensor<4xf32>,
+                                        tensor<4xf32>, tensor<4xf16>) {
+  %w = arith.extsi %a : tensor<4xi16> to tensor<4xi64>
+  %x = arith.uitofp %w : tensor<4xi64> to tensor<4xf32>
+  %s = arith.addi %w, %w : tensor<4xi64>
+  %y = arith.uitofp %s : tensor<4xi64> to tensor<4xf32>
+  %n = arith.extsi %a : tensor<4xi16> to tensor<4xi48>
+  %z = arith.uitofp %n : tensor<4xi48> to tensor<4xf32>
+  %m = arith.extsi %a : tensor<4xi16> to tensor<4xi32>
+  %h = arith.uitofp %m : tensor<4xi32> to tensor<4xf16>
+  return %x, %y, %z, %h : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>,
+                          tensor<4xf16>
+}"""
+    rng = np.random.default_rng(3)
+    inputs = [np.array([-1, 2, -32768, 7], np.int16),
+              rng.integers(-32768, 32768, 4).astype(np.int16)]
+    for opt_level in (0, 3):
+        for a in inputs:
+            got = check(k, "f", a, opt_level=opt_level)
+        assert got[0].dtype == np.float32
+    got = check(k, "f", inputs[0])
+    assert got[0].tolist() == [2.0**64, 2, 2.0**64, 7]
+    assert got[2].tolist() == [2.0**48, 2, 2.0**48, 7]
+
+
 SWITCH_ALIASES = """
 func.func @insert(%a: tensor<4xi32>, %s: index, %v: i32)
     -> (tensor<4xi32>, tensor<4xi32>, tensor<4xi32>) {

@@ -9,98 +9,17 @@
 
 #include "CodegenWorkarounds.h"
 
+#include "LLVMIRTestSupport.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Analysis/ConstantFolding.h"
-#include "llvm/AsmParser/Parser.h"
-#include "llvm/IR/Constants.h"
-#include "llvm/IR/InstIterator.h"
-#include "llvm/IR/Instructions.h"
-#include "llvm/IR/LegacyPassManager.h"
-#include "llvm/IR/Module.h"
 #include "llvm/IR/Verifier.h"
-#include "llvm/MC/TargetRegistry.h"
-#include "llvm/Support/SourceMgr.h"
-#include "llvm/Support/TargetSelect.h"
-#include "llvm/Target/TargetMachine.h"
-#include "llvm/TargetParser/Triple.h"
-#include "gtest/gtest.h"
 #include <random>
 
 using namespace llvm;
+using namespace anybit::llvmtest;
 
 namespace {
 
-constexpr const char *kTriple = "x86_64-unknown-linux-gnu";
-
-std::unique_ptr<Module> parse(LLVMContext &context, StringRef ir) {
-  SMDiagnostic error;
-  std::unique_ptr<Module> module = parseAssemblyString(ir, error, context);
-  if (!module)
-    ADD_FAILURE() << error.getMessage().str();
-  else
-    module->setTargetTriple(Triple(kTriple));
-  return module;
-}
-
-/// x86 assembly for `module` on `cpu` with `features`, at -O0 or -O3.
-std::string assemble(Module &module, StringRef cpu, StringRef features,
-                     bool optimize) {
-  std::string error;
-  const Target *target = TargetRegistry::lookupTarget(Triple(kTriple), error);
-  if (!target) {
-    ADD_FAILURE() << error;
-    return "";
-  }
-  std::unique_ptr<TargetMachine> tm(target->createTargetMachine(
-      Triple(kTriple), cpu, features, TargetOptions(), std::nullopt,
-      std::nullopt,
-      optimize ? CodeGenOptLevel::Aggressive : CodeGenOptLevel::None));
-  module.setDataLayout(tm->createDataLayout());
-  SmallString<0> text;
-  raw_svector_ostream os(text);
-  legacy::PassManager pm;
-  if (tm->addPassesToEmitFile(pm, os, nullptr, CodeGenFileType::AssemblyFile)) {
-    ADD_FAILURE() << "no assembly printer";
-    return "";
-  }
-  pm.run(module);
-  return text.str().str();
-}
-
-/// What straight-line `function` returns, each instruction folded by LLVM
-/// from `values` (its arguments and any instruction given a value).
-Constant *evaluate(Function &function, DenseMap<Value *, Constant *> values) {
-  for (Instruction &inst : instructions(function)) {
-    if (auto *ret = dyn_cast<ReturnInst>(&inst))
-      return values.lookup(ret->getReturnValue());
-    if (values.count(&inst))
-      continue;
-    SmallVector<Constant *> operands;
-    for (Value *operand : inst.operands())
-      operands.push_back(isa<Constant>(operand) ? cast<Constant>(operand)
-                                                : values.lookup(operand));
-    values[&inst] =
-        ConstantFoldInstOperands(&inst, operands, function.getDataLayout());
-  }
-  return nullptr;
-}
-
-class CodegenWorkarounds : public testing::Test {
-protected:
-  static void SetUpTestSuite() {
-    InitializeNativeTarget();
-    InitializeNativeTargetAsmPrinter();
-    InitializeNativeTargetAsmParser();
-  }
-
-  void SetUp() override {
-    std::string error;
-    if (!TargetRegistry::lookupTarget(Triple(kTriple), error))
-      GTEST_SKIP() << "no x86 backend: " << error;
-  }
-
-  LLVMContext context;
-};
+using CodegenWorkarounds = X86Test;
 
 // A bfloat value that crosses blocks (through a phi, or as a value used in
 // a loop) or enters a vector is promoted to f32 and rounded back with

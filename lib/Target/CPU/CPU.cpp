@@ -4,13 +4,13 @@
 
 #include "CodegenWorkarounds.h"
 #include "Jit.h"
+#include "Optimizer.h"
 
 #include "Anybit/AnybitDialect.h"
 #include "Anybit/ElementTypes.h"
 #include "ModArith/ModArithDialect.h"
 #include "anybit/Pipelines/Pipelines.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
@@ -415,8 +415,7 @@ translateAndOptimize(ModuleOp module, const CPUCompileOptions &options,
   llvmModule->setDataLayout(tm.createDataLayout());
   llvmModule->setTargetTriple(tm.getTargetTriple());
   addBFloatRuntime(*llvmModule);
-  auto optimize = makeOptimizingTransformer(options.optLevel, 0, &tm);
-  if (llvm::Error err = optimize(llvmModule.get()))
+  if (llvm::Error err = optimizeModule(*llvmModule, options.optLevel, tm))
     return emitError(loc) << "LLVM optimization failed: "
                           << llvm::toString(std::move(err));
   prepareForCodegen(*llvmModule);

@@ -1,0 +1,39 @@
+//===- Optimizer.h - LLVM's optimizer on Anybit's modules -------*- C++ -*-===//
+//
+// LLVM's default pipeline at -O0..3, built as MLIR's makeOptimizingTransformer
+// builds it, with rewrites at its extension points around faults of its
+// passes. Each rewrite keeps the IR's meaning and says which fault it avoids.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ANYBIT_LIB_TARGET_CPU_OPTIMIZER_H
+#define ANYBIT_LIB_TARGET_CPU_OPTIMIZER_H
+
+#include "llvm/Support/Error.h"
+
+namespace llvm {
+class Function;
+class Module;
+class TargetMachine;
+} // namespace llvm
+
+namespace anybit {
+
+/// Expands each scalar uitofp whose integer is wider than its float and
+/// holds a sign-extended value (two sign bits or more, not known
+/// non-negative) the way LLVM's x86 backend expands uitofp without AVX-512:
+/// sitofp for non-negative values; for the others, half the value with its
+/// lowest bit kept as a sticky bit, converted and doubled. LLVM 22's SLP
+/// vectorizer narrows such an integer to the float's width and keeps the
+/// uitofp: `uitofp (sext i16 -1 to i64) to float` gave 2^32, not 2^64.
+/// Returns whether it changed `function`.
+bool expandUnsignedToFloatOfSignExtended(llvm::Function &function);
+
+/// Runs LLVM's default pipeline for `optLevel` (0..3) and `tm` on `module`,
+/// with the rewrite above where the vectorizers start.
+llvm::Error optimizeModule(llvm::Module &module, unsigned optLevel,
+                           llvm::TargetMachine &tm);
+
+} // namespace anybit
+
+#endif // ANYBIT_LIB_TARGET_CPU_OPTIMIZER_H
