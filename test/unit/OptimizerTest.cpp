@@ -21,90 +21,43 @@ namespace {
 
 using Optimizer = X86Test;
 
-// Four conversions each, which the SLP vectorizer packs into one vector.
-// LLVM 22 narrowed each integer to the float's width (i32, i16) and kept
-// the uitofp, which then read a negative value's sign bits as magnitude.
-constexpr const char *kSignExtendedToFloat = R"(
-define <4 x float> @sext(i16 %a, i16 %b, i16 %c, i16 %d) {
-  %a1 = sext i16 %a to i64
-  %b1 = sext i16 %b to i64
-  %c1 = sext i16 %c to i64
-  %d1 = sext i16 %d to i64
-  %a2 = uitofp i64 %a1 to float
-  %b2 = uitofp i64 %b1 to float
-  %c2 = uitofp i64 %c1 to float
-  %d2 = uitofp i64 %d1 to float
-  %v0 = insertelement <4 x float> poison, float %a2, i64 0
-  %v1 = insertelement <4 x float> %v0, float %b2, i64 1
-  %v2 = insertelement <4 x float> %v1, float %c2, i64 2
-  %v3 = insertelement <4 x float> %v2, float %d2, i64 3
-  ret <4 x float> %v3
+/// `@name(i16 %a, %b, %c, %d)`: each argument sign-extended to `wide`
+/// (with `sum`, added to the next one's), converted by uitofp to `fp`, the
+/// four results as one vector, which the SLP vectorizer makes of them.
+/// LLVM 22 narrowed such integers to the float's width (i32, i16) and kept
+/// the uitofp, which then read a negative value's sign bits as magnitude.
+std::string fourConversions(StringRef name, StringRef wide, StringRef fp,
+                            bool sum) {
+  std::string ir;
+  raw_string_ostream os(ir);
+  os << "define <4 x " << fp << "> @" << name
+     << "(i16 %a, i16 %b, i16 %c, i16 %d) {\n";
+  const char *args[] = {"a", "b", "c", "d"};
+  for (const char *arg : args)
+    os << "  %" << arg << "1 = sext i16 %" << arg << " to " << wide << "\n";
+  for (int i = 0; i < 4; ++i) {
+    std::string value = std::string("%") + args[i] + "1";
+    if (sum) {
+      os << "  %" << args[i] << "s = add " << wide << " " << value << ", %"
+         << args[(i + 1) % 4] << "1\n";
+      value = std::string("%") + args[i] + "s";
+    }
+    os << "  %" << args[i] << "2 = uitofp " << wide << " " << value << " to "
+       << fp << "\n";
+    os << "  %v" << i << " = insertelement <4 x " << fp << "> "
+       << (i ? "%v" + std::to_string(i - 1) : std::string("poison")) << ", "
+       << fp << " %" << args[i] << "2, i64 " << i << "\n";
+  }
+  os << "  ret <4 x " << fp << "> %v3\n}\n";
+  return ir;
 }
-define <4 x float> @sum(i16 %a, i16 %b, i16 %c, i16 %d) {
-  %a1 = sext i16 %a to i64
-  %b1 = sext i16 %b to i64
-  %c1 = sext i16 %c to i64
-  %d1 = sext i16 %d to i64
-  %ab = add i64 %a1, %b1
-  %bc = add i64 %b1, %c1
-  %cd = add i64 %c1, %d1
-  %da = add i64 %d1, %a1
-  %a2 = uitofp i64 %ab to float
-  %b2 = uitofp i64 %bc to float
-  %c2 = uitofp i64 %cd to float
-  %d2 = uitofp i64 %da to float
-  %v0 = insertelement <4 x float> poison, float %a2, i64 0
-  %v1 = insertelement <4 x float> %v0, float %b2, i64 1
-  %v2 = insertelement <4 x float> %v1, float %c2, i64 2
-  %v3 = insertelement <4 x float> %v2, float %d2, i64 3
-  ret <4 x float> %v3
-}
-define <4 x float> @i48(i16 %a, i16 %b, i16 %c, i16 %d) {
-  %a1 = sext i16 %a to i48
-  %b1 = sext i16 %b to i48
-  %c1 = sext i16 %c to i48
-  %d1 = sext i16 %d to i48
-  %a2 = uitofp i48 %a1 to float
-  %b2 = uitofp i48 %b1 to float
-  %c2 = uitofp i48 %c1 to float
-  %d2 = uitofp i48 %d1 to float
-  %v0 = insertelement <4 x float> poison, float %a2, i64 0
-  %v1 = insertelement <4 x float> %v0, float %b2, i64 1
-  %v2 = insertelement <4 x float> %v1, float %c2, i64 2
-  %v3 = insertelement <4 x float> %v2, float %d2, i64 3
-  ret <4 x float> %v3
-}
-define <4 x half> @half(i16 %a, i16 %b, i16 %c, i16 %d) {
-  %a1 = sext i16 %a to i32
-  %b1 = sext i16 %b to i32
-  %c1 = sext i16 %c to i32
-  %d1 = sext i16 %d to i32
-  %a2 = uitofp i32 %a1 to half
-  %b2 = uitofp i32 %b1 to half
-  %c2 = uitofp i32 %c1 to half
-  %d2 = uitofp i32 %d1 to half
-  %v0 = insertelement <4 x half> poison, half %a2, i64 0
-  %v1 = insertelement <4 x half> %v0, half %b2, i64 1
-  %v2 = insertelement <4 x half> %v1, half %c2, i64 2
-  %v3 = insertelement <4 x half> %v2, half %d2, i64 3
-  ret <4 x half> %v3
-}
-define <4 x bfloat> @bfloat(i16 %a, i16 %b, i16 %c, i16 %d) {
-  %a1 = sext i16 %a to i32
-  %b1 = sext i16 %b to i32
-  %c1 = sext i16 %c to i32
-  %d1 = sext i16 %d to i32
-  %a2 = uitofp i32 %a1 to bfloat
-  %b2 = uitofp i32 %b1 to bfloat
-  %c2 = uitofp i32 %c1 to bfloat
-  %d2 = uitofp i32 %d1 to bfloat
-  %v0 = insertelement <4 x bfloat> poison, bfloat %a2, i64 0
-  %v1 = insertelement <4 x bfloat> %v0, bfloat %b2, i64 1
-  %v2 = insertelement <4 x bfloat> %v1, bfloat %c2, i64 2
-  %v3 = insertelement <4 x bfloat> %v2, bfloat %d2, i64 3
-  ret <4 x bfloat> %v3
-}
-)";
+
+const std::string kSignExtendedToFloat =
+    fourConversions("sext", "i64", "float", false) +
+    fourConversions("sum", "i64", "float", true) +
+    fourConversions("i48", "i48", "float", false) +
+    fourConversions("half", "i32", "half", false) +
+    fourConversions("bfloat", "i32", "bfloat", false);
 
 /// Whether `function` of `optimized` returns what `function` of `original`
 /// does for every argument tuple in `inputs`.
