@@ -83,11 +83,15 @@ struct AnybitCPUCallingConventionPass
     SymbolTableCollection symbols;
     SymbolUserMap users(symbols, module);
     for (auto func : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
-      if (!func.isExternal() && func.isPublic())
-        convert(func, users);
+      if (!func.isExternal())
+        convert(func, users, /*boundary=*/func.isPublic());
   }
 
-  void convert(func::FuncOp func, SymbolUserMap &users) {
+  /// Gives `func` the calling convention of a public function (`boundary`)
+  /// or, for a private one, only its tensors without elements as
+  /// tensor<0xE>: a private function the inliner leaves (a recursive one)
+  /// takes bare pointers too.
+  void convert(func::FuncOp func, SymbolUserMap &users, bool boundary) {
     MLIRContext *ctx = func.getContext();
     FunctionType type = func.getFunctionType();
     FunctionType original = type;
@@ -102,7 +106,8 @@ struct AnybitCPUCallingConventionPass
     SmallVector<Type> inputs(type.getInputs());
     b.setInsertionPointToStart(&entry);
     for (auto [i, t] : llvm::enumerate(inputs)) {
-      if (Type bits = bitsTravelType(t)) {
+      Type bits = boundary ? bitsTravelType(t) : Type();
+      if (bits) {
         BlockArgument arg = entry.getArgument(i);
         arg.setType(bits);
         auto value = arith::BitcastOp::create(b, func.getLoc(), t, arg);
@@ -117,7 +122,7 @@ struct AnybitCPUCallingConventionPass
         t = empty;
         continue;
       }
-      RankedTensorType wide = widenedType(t);
+      RankedTensorType wide = boundary ? widenedType(t) : nullptr;
       if (!wide)
         continue;
       BlockArgument arg = entry.getArgument(i);
@@ -128,7 +133,7 @@ struct AnybitCPUCallingConventionPass
     }
     // The caller owns the inputs: bufferization must not write them.
     for (auto [i, t] : llvm::enumerate(inputs))
-      if (isa<TensorType>(t))
+      if (boundary && isa<TensorType>(t))
         func.setArgAttr(i, bufferization::BufferizationDialect::kWritableAttrName,
                         BoolAttr::get(ctx, false));
 
@@ -145,12 +150,12 @@ struct AnybitCPUCallingConventionPass
         emptied[i] = true;
         continue;
       }
-      if (!isa<ShapedType>(t)) {
+      if (boundary && !isa<ShapedType>(t)) {
         t = RankedTensorType::get({}, t);
         wrapped[i] = true;
       }
       narrowResults[i] = t;
-      if (RankedTensorType wide = widenedType(t)) {
+      if (RankedTensorType wide = boundary ? widenedType(t) : nullptr) {
         t = wide;
         widened[i] = true;
       }

@@ -22,7 +22,8 @@ func.func @caller(%x: tensor<4xf32>) -> i32 {
   return %r#1 : i32
 }
 
-// Private functions keep their signature.
+// Private functions keep their signature, but for tensors without elements
+// (below): one the inliner leaves takes bare pointers too.
 // CHECK-LABEL: func.func private @helper
 // CHECK-SAME: (%{{.*}}: tensor<4xf32>) -> i32
 func.func private @helper(%x: tensor<4xf32>) -> i32 {
@@ -54,6 +55,32 @@ func.func @calls_empty(%a: tensor<2x0xi3>) -> tensor<2x0xi3> {
   %r = func.call @empty(%a) : (tensor<2x0xi3>) -> tensor<2x0xi3>
   %s = arith.addi %r, %r : tensor<2x0xi3>
   return %s : tensor<2x0xi3>
+}
+
+// A private function: only its tensors without elements change (no
+// widening of i3, no 0-d scalar results, no read-only marks).
+// CHECK-LABEL: func.func private @empty_helper(
+// CHECK-SAME: %{{[^:]*}}: tensor<0xi8>, %{{[^:]*}}: tensor<3xi3>, %{{[^:]*}}: i3)
+// CHECK-SAME: -> (tensor<0xi8>, i3)
+// CHECK-NOT: bufferization.writable
+// CHECK: tensor.empty() : tensor<2x0xi3>
+// CHECK: %[[OUT:.*]] = tensor.empty() : tensor<0xi8>
+// CHECK: return %[[OUT]], %{{.*}} : tensor<0xi8>, i3
+func.func private @empty_helper(%a: tensor<2x0xi3>, %b: tensor<3xi3>, %c: i3)
+    -> (tensor<2x0xi3>, i3) {
+  %s = arith.addi %a, %a : tensor<2x0xi3>
+  return %s, %c : tensor<2x0xi3>, i3
+}
+
+// CHECK-LABEL: func.func @calls_empty_helper(
+// CHECK: %[[ARG:.*]] = tensor.empty() : tensor<0xi8>
+// CHECK: %[[R:.*]]:2 = call @empty_helper(%[[ARG]], %{{.*}}, %{{.*}}) : (tensor<0xi8>, tensor<3xi3>, i3) -> (tensor<0xi8>, i3)
+// CHECK: tensor.empty() : tensor<2x0xi3>
+func.func @calls_empty_helper(%a: tensor<2x0xi3>, %b: tensor<3xi3>, %c: i3)
+    -> tensor<2x0xi3> {
+  %r:2 = func.call @empty_helper(%a, %b, %c)
+      : (tensor<2x0xi3>, tensor<3xi3>, i3) -> (tensor<2x0xi3>, i3)
+  return %r#0 : tensor<2x0xi3>
 }
 
 // -----

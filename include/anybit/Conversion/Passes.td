@@ -161,7 +161,9 @@ def AnybitCPUCallingConvention : Pass<"anybit-cpu-calling-convention",
     Tensors without elements of a rank other than 1 (`tensor<2x0xf32>`)
     travel as `tensor<0xE>`: upstream's bare-pointer calling convention
     takes no memref with a stride of 0. The function body gets a
-    `tensor.empty` of the original type (there is nothing to read).
+    `tensor.empty` of the original type (there is nothing to read). Private
+    functions get this part of the convention too: one the inliner leaves
+    (a recursive one) takes bare pointers as well.
   }];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::bufferization::BufferizationDialect",
