@@ -39,6 +39,7 @@ static std::unique_ptr<Pass> createCanonicalizer() {
 void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   // The kernel's own loops and run-time indices, before any lowering adds
   // its own; its affine loops as scf loops first, for the guard to see.
+  pm.addPass(createAnybitSplitAffineCeilDiv());
   pm.addPass(createLowerAffinePass());
   pm.addNestedPass<func::FuncOp>(createAnybitIndexSwitchToIf());
   pm.addNestedPass<func::FuncOp>(createAnybitFoldConstantFloatCompares());
@@ -125,6 +126,7 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
 
   // Strided metadata expands into affine.apply, so affine lowers after it.
   pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createAnybitSplitAffineCeilDiv());
   pm.addPass(createLowerAffinePass());
   // Every division is arith's or index's now, affine's mod and floordiv
   // included.

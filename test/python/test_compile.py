@@ -656,6 +656,25 @@ def test_unsigned_conversions_of_sign_extended_values():
     assert got[2].tolist() == [2.0**48, 2, 2.0**48, 7]
 
 
+def test_affine_ceildiv_of_the_most_negative_index():
+    # Upstream's affine lowering negated a ceildiv's dividend, which
+    # overflows at -2^63 (-2^63 ceildiv 16 gave 2^59, not -2^59);
+    # anybit-split-affine-ceildiv rewrites ceildiv before it lowers.
+    k = """func.func @f(%i: index, %s: index) -> (index, index, index) {
+  %a = affine.apply affine_map<(d0) -> (d0 ceildiv 16)>(%i)
+  %m = affine.max affine_map<(d0)[s0] -> ((d0 ceildiv 3) * 2, d0 mod 5 - 7, s0 ceildiv 7)>(%i)[%s]
+  %n = affine.min affine_map<(d0)[s0] -> (d0 floordiv 4, s0 ceildiv 64 - 1)>(%i)[%s]
+  return %a, %m, %n : index, index, index
+}"""
+    lo, hi = -(1 << 63), (1 << 63) - 1
+    for opt_level in (0, 3):
+        for i, s in [(lo, lo), (lo + 1, 5), (hi, lo), (-17, 3), (17, -1),
+                     (0, hi), (lo, 0)]:
+            got = check(k, "f", np.int64(i), np.int64(s), opt_level=opt_level)
+    got = check(k, "f", np.int64(lo), np.int64(0))
+    assert int(got[0]) == -(1 << 59)
+
+
 SWITCH_ALIASES = """
 func.func @insert(%a: tensor<4xi32>, %s: index, %v: i32)
     -> (tensor<4xi32>, tensor<4xi32>, tensor<4xi32>) {

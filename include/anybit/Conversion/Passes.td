@@ -300,6 +300,21 @@ def AnybitGuardFloatToInt : Pass<"anybit-guard-float-to-int",
   let dependentDialects = ["mlir::arith::ArithDialect"];
 }
 
+def AnybitSplitAffineCeilDiv : Pass<"anybit-split-affine-ceildiv"> {
+  let summary = "Keeps affine ceildiv exact for the most negative dividend";
+  let description = [{
+    Upstream's affine lowering computes `a ceildiv c` (c a positive
+    constant) as `-((-a) / c)` for `a <= 0`, and `-a` overflows for
+    a = -2^63: `-2^63 ceildiv 16` gave 2^59 instead of -2^59. This pass
+    rewrites every `e ceildiv c` (c > 1) in the affine maps and integer sets
+    of the ops it reaches as `e floordiv c + (e mod c) ceildiv c`, which is
+    the same number, and whose lowering cannot overflow: floordiv
+    negates `-1 - a`, mod adjusts a remainder, and the dividend of the new
+    ceildiv is in [0, c). The CPU pipeline runs it before each
+    `lower-affine`.
+  }];
+}
+
 def AnybitGuardLoopSteps : Pass<"anybit-guard-loop-steps",
                                 "mlir::func::FuncOp"> {
   let summary = "Keeps loops from running forever on their steps";
