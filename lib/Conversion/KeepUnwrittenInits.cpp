@@ -34,6 +34,13 @@ bool mayLeaveInitUnwritten(linalg::LinalgOp op) {
   });
 }
 
+/// Whether `op` runs no iteration: its results are its inits, whether or
+/// not its payload reads them (folding may still make it stop reading them:
+/// fusing a constant operand into `muli %c, %init` makes it `0`).
+bool hasEmptyIterationSpace(linalg::LinalgOp op) {
+  return llvm::is_contained(op.getStaticLoopRanges(), 0);
+}
+
 /// Whether a linalg.map's payload takes its init's element (an argument
 /// after the inputs') and uses it.
 bool readsInit(linalg::MapOp map) {
@@ -129,7 +136,8 @@ struct AnybitKeepUnwrittenInitsPass
 
     SmallVector<linalg::LinalgOp> ops;
     getOperation().walk([&](linalg::LinalgOp op) {
-      if (op.hasPureTensorSemantics() && mayLeaveInitUnwritten(op))
+      if (op.hasPureTensorSemantics() &&
+          (mayLeaveInitUnwritten(op) || hasEmptyIterationSpace(op)))
         ops.push_back(op);
     });
     for (linalg::LinalgOp op : ops) {

@@ -55,6 +55,29 @@ func.func @empty_space(%a: tensor<4x0xi32>) -> tensor<4xi32> {
 
 // -----
 
+// An empty iteration space becomes loops even where the payload reads the
+// init: folding after this pass (fusing the constant operand, which makes
+// `muli %c, %acc` a 0) could make it stop reading it.
+// CHECK-LABEL: func.func @empty_space_reading_init(
+// CHECK-SAME: %[[A:[^:]*]]: tensor<4x0xi32>, %[[INIT:[^:]*]]: tensor<4xi32>
+// CHECK: scf.for %{{.*}} iter_args(%{{.*}} = %[[INIT]])
+// CHECK-NOT: linalg.generic
+func.func @empty_space_reading_init(%a: tensor<4x0xi32>, %init: tensor<4xi32>)
+    -> tensor<4xi32> {
+  %c = arith.constant dense<0> : tensor<4x0xi32>
+  %r = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>,
+                                        affine_map<(i, j) -> (i)>],
+                       iterator_types = ["parallel", "reduction"]}
+      ins(%a, %c : tensor<4x0xi32>, tensor<4x0xi32>) outs(%init : tensor<4xi32>) {
+  ^bb0(%x: i32, %k: i32, %acc: i32):
+    %m = arith.muli %k, %acc : i32
+    linalg.yield %m : i32
+  } -> tensor<4xi32>
+  return %r : tensor<4xi32>
+}
+
+// -----
+
 // Ops that write every element, or read their init, stay as they are.
 // CHECK-LABEL: func.func @untouched(
 // CHECK-COUNT-2: linalg.generic

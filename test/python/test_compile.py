@@ -567,6 +567,21 @@ func.func @fused_empty(%a: tensor<0x4xi32>, %z: tensor<4xi32>) -> tensor<4xi32> 
   } -> tensor<4xi32>
   return %r : tensor<4xi32>
 }
+func.func @fused_constant(%a: tensor<4x0xi17>, %z: tensor<4xi32>) -> tensor<4xi32> {
+  %c = arith.constant -0.009 : f32
+  %s = tensor.splat %c : tensor<4x0xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>,
+                                        affine_map<(d0, d1) -> (d0, d1)>,
+                                        affine_map<(d0, d1) -> (d0)>],
+                       iterator_types = ["parallel", "reduction"]}
+      ins(%a, %s : tensor<4x0xi17>, tensor<4x0xf32>) outs(%z : tensor<4xi32>) {
+  ^bb0(%x: i17, %y: f32, %o: i32):
+    %v = arith.fptosi %y : f32 to i32
+    %m = arith.muli %v, %o : i32
+    linalg.yield %m : i32
+  } -> tensor<4xi32>
+  return %r : tensor<4xi32>
+}
 func.func @strided_insert(%t: tensor<6x1x1xf32>, %s: tensor<2x1xf32>) -> tensor<6x1x1xf32> {
   %u = tensor.insert_slice %s into %t[0, 0, 0] [2, 1, 1] [2, 1, 1]
       : tensor<2x1xf32> into tensor<6x1x1xf32>
@@ -587,7 +602,9 @@ func.func @folded_offset(%t: tensor<2x3x1xi16>) -> tensor<1x3xi16> {
 def test_empty_reductions_and_ambiguous_rank_reductions(opt_level):
     # An empty reduction keeps its init, also when canonicalization folds
     # the payload's read of it away (xori %o, %o) or fusion takes it
-    # (anybit-keep-unwritten-inits runs again after canonicalization).
+    # (anybit-keep-unwritten-inits runs again after canonicalization), or
+    # fusion of a constant operand makes it stop reading it (so an empty
+    # iteration space always becomes loops).
     # Rank-reducing slices whose dropped unit dimension is ambiguous
     # crashed upstream's subview lowering or, once canonicalization folded
     # an offset, were rebuilt with permuted sizes; they are full-rank slices
@@ -597,6 +614,7 @@ def test_empty_reductions_and_ambiguous_rank_reductions(opt_level):
     z = np.array([-2, 3, 4, 5], np.int32)
     cases = [("xor_init", (np.zeros((4, 0), np.int32), z)),
              ("fused_empty", (np.zeros((0, 4), np.int32), z)),
+             ("fused_constant", (np.zeros((4, 0), np.int32), z)),
              ("strided_insert", (np.arange(6, dtype=np.float32).reshape(6, 1, 1),
                                  np.array([[100], [200]], np.float32))),
              ("folded_offset", (np.arange(6, dtype=np.int16).reshape(2, 3, 1),))]
@@ -605,7 +623,7 @@ def test_empty_reductions_and_ambiguous_rank_reductions(opt_level):
         want = anybit.interpret(k, entry, *args)
         assert same(got, want), describe(got, want)
     assert m.xor_init(np.zeros((4, 0), np.int32), z).tolist() == z.tolist()
-    assert m.strided_insert(*cases[2][1]).ravel().tolist() == [100, 1, 200, 3, 4, 5]
+    assert m.strided_insert(*dict(cases)["strided_insert"]).ravel().tolist() == [100, 1, 200, 3, 4, 5]
 
 
 def test_constant_float_compares_of_conversions():

@@ -487,7 +487,12 @@ def AnybitKeepUnwrittenInits : Pass<"anybit-keep-unwritten-inits",
     values (the VM's meaning). Such an op becomes an `scf.for` nest over
     its iteration space that carries the inits (a `tensor.empty` one
     zero-filled, as the VM reads it), extracts the operands' elements at
-    their maps' images, runs the payload and inserts what it yields.
+    their maps' images, runs the payload and inserts what it yields. An op
+    whose iteration space is statically empty becomes such a nest too (of
+    no trips: its results are its inits) even when its payload reads the
+    inits, since folding after this pass can make it stop reading them
+    (element-wise fusion of a constant operand turns `muli %c, %init` into
+    `0`, and then replaces the init by `tensor.empty`).
     Upstream's `linalg.map` also says it never reads its init, even where
     its payload takes the init's element (MLIR 22): bufferization left the
     buffer of a map yielding that element unfilled. Such a map becomes the
