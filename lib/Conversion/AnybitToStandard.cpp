@@ -786,6 +786,15 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
   matchAndRewrite(MatmulOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
+    // A result without elements needs no product (and the kernels' slices
+    // of it would start at its end, which upstream's verifiers reject).
+    if (op.getType().getNumElements() == 0) {
+      auto type = cast<RankedTensorType>(
+          getTypeConverter()->convertType(op.getType()));
+      rewriter.replaceOpWithNewOp<tensor::EmptyOp>(op, type.getShape(),
+                                                   type.getElementType());
+      return success();
+    }
     Type acc = op.getAccumulator();
     if (!acc.isSignlessInteger() && !acc.isF32() && !acc.isF64())
       acc = getStorageType(acc); // siN / uiN accumulate like iN

@@ -47,7 +47,12 @@ Value buildBitPlaneStorage(OpBuilder &b, Location loc, Value bytes,
   if (rowMajor)
     return buildRowMajorStorage(b, loc, bytes, planeType, start, dataEnd);
   OpFoldResult one = b.getIndexAttr(1);
+  // Upstream's verifier rejects a slice that starts at the end, even an
+  // empty one (a tensor without elements has empty planes).
   auto slice = [&](Value from, int64_t at, int64_t n) -> Value {
+    if (n == 0)
+      return tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{0},
+                                     b.getI8Type());
     return tensor::ExtractSliceOp::create(
         b, loc, from, ArrayRef<OpFoldResult>{b.getIndexAttr(at)},
         ArrayRef<OpFoldResult>{b.getIndexAttr(n)}, ArrayRef<OpFoldResult>{one});
@@ -58,12 +63,13 @@ Value buildBitPlaneStorage(OpBuilder &b, Location loc, Value bytes,
   Value out = tensor::EmptyOp::create(
       b, loc, ArrayRef<int64_t>{size + total - dataEnd}, b.getI8Type());
   auto insert = [&](Value part, Value into, int64_t at, int64_t n) -> Value {
+    if (n == 0)
+      return into;
     return tensor::InsertSliceOp::create(
         b, loc, part, into, ArrayRef<OpFoldResult>{b.getIndexAttr(at)},
         ArrayRef<OpFoldResult>{b.getIndexAttr(n)}, ArrayRef<OpFoldResult>{one});
   };
-  if (size)
-    out = insert(slice(bytes, start, size), out, 0, size);
+  out = insert(slice(bytes, start, size), out, 0, size);
   return insert(slice(bytes, dataEnd, total - dataEnd), out, size,
                 total - dataEnd);
 }

@@ -187,3 +187,20 @@ func.func @minnum(%a: f32, %b: f32) -> f32 {
   %m = arith.minnumf %a, %b : f32
   return %m : f32
 }
+
+// -----
+
+// A matmul whose result has no elements computes nothing: its result is a
+// tensor.empty, in the result's storage type.
+// CHECK-LABEL: func.func @empty_product(
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<0x5xi6>
+// CHECK-NOT: linalg
+// CHECK: return %[[E]]
+func.func @empty_product(%a: tensor<0x4xi8>,
+                         %w: tensor<5x4xi3, #anybit.packed<bit_planes = [1, 2]>>)
+    -> tensor<0x5x!anybit.float<e3m2>> {
+  %c = anybit.matmul %a, %w {accumulator = i32, transpose_rhs}
+      : tensor<0x4xi8>, tensor<5x4xi3, #anybit.packed<bit_planes = [1, 2]>>
+      -> tensor<0x5x!anybit.float<e3m2>>
+  return %c : tensor<0x5x!anybit.float<e3m2>>
+}

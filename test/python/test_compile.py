@@ -1821,6 +1821,30 @@ def test_matmuls_of_empty_tensors_match_the_vm(m, k, n):
     assert got.tolist() == (a.astype(np.int64) @ b.astype(np.int64)).tolist()
 
 
+@pytest.mark.parametrize("m, k, n", [(2, 0, 3), (0, 4, 5), (2, 4, 0)])
+def test_matmuls_of_empty_bit_plane_weights_match_the_vm(m, k, n):
+    # Weights packed in bit planes, packed in the kernel: with K = 0 the
+    # planes' byte slices started at the end of an empty buffer, and with
+    # M = 0 the code-dot kernel inserted column blocks into an empty
+    # result; upstream's verifiers reject both ("offset 0 is
+    # out-of-bounds"), so valid kernels did not compile.
+    enc = "#anybit.packed<bit_planes = [1, 2]>"
+    src = f"""func.func @mm(%a: tensor<{m}x{k}xi8>, %w: tensor<{n}x{k}xi3>) -> (tensor<{m}x{n}xi32>, tensor<{m}x{n}xf32>) {{
+  %p = anybit.pack %w : tensor<{n}x{k}xi3> -> tensor<{n}x{k}xi3, {enc}>
+  %c = anybit.matmul %a, %p {{accumulator = i32, transpose_rhs}} : tensor<{m}x{k}xi8>, tensor<{n}x{k}xi3, {enc}> -> tensor<{m}x{n}xi32>
+  %f = arith.sitofp %a : tensor<{m}x{k}xi8> to tensor<{m}x{k}xf32>
+  %d = anybit.matmul %f, %p {{accumulator = f32, transpose_rhs}} : tensor<{m}x{k}xf32>, tensor<{n}x{k}xi3, {enc}> -> tensor<{m}x{n}xf32>
+  return %c, %d : tensor<{m}x{n}xi32>, tensor<{m}x{n}xf32>
+}}"""
+    rng = np.random.default_rng(m * 100 + k * 10 + n)
+    a = rng.integers(-128, 128, size=(m, k)).astype(np.int8)
+    w = rng.integers(-4, 4, size=(n, k)).astype(np.int8)
+    for opt_level in (0, 3):
+        got = check(src, "mm", a, w, opt_level=opt_level)
+        assert got[0].shape == (m, n)
+        assert got[0].tolist() == (a.astype(np.int64) @ w.T.astype(np.int64)).tolist()
+
+
 def test_half_and_bfloat_roundings_and_arguments():
     # f64 -> f16 and integer -> f16 conversions round in the kernel (the JIT
     # may not find libgcc's routines); bf16 results and arguments keep
