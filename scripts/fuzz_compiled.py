@@ -10,7 +10,11 @@ copy, generic element-wise with broadcast, transposed, shifted and strided
 operands, generic and named reductions, map, reduce, transpose, broadcast,
 matmul, batch_matmul, matvec, vecmat, dot), scf (for over index and over
 narrow integers, signed and unsigned, if, index_switch, while, forall,
-parallel), affine.apply/min/max and calls of private functions, over
+parallel), affine.apply/min/max, calls of private functions, and anybit
+(pack/unpack in random #anybit.packed encodings: words, straddling, tiles,
+bit planes, base 3, block scales and zero points; quantize, dequantize,
+matmul of packed, plain or quantized weights, ternarize, bitlinear, over
+integer, small-float and trit codes), over
 integers of every width from i1 to i64 (i3, i7, i13... included), index,
 f16, bf16, f32 and f64, in tensors of rank 0 to 3 with small dimensions
 (0 to 9, now and then 16 to 33).
@@ -74,6 +78,15 @@ FLOAT_ELEMS = list(FLOAT_BITS)
 EXOTIC_ELEMS = ["ui1", "ui3", "ui8", "ui13", "ui32", "si5", "si16", "ui64",
                 "f8E4M3FN", "f8E5M2", "f4E2M1FN", "f6E3M2FN", "f8E8M0FNU",
                 "!anybit.float<e3m2>"]
+
+# Code types of packed tensors (only anybit ops take them), their widths.
+CODE_FLOATS = ["!anybit.float<e3m2>", "!anybit.float<e2m3>", "!anybit.float<e2m1>",
+               "!anybit.float<e3m3>", "f4E2M1FN", "f6E3M2FN", "f8E4M3FN", "f8E5M2"]
+SCALE_ELEMS = ["f32", "f16", "bf16", "f8E8M0FNU"]
+ELEM_BITS = {"!anybit.float<e3m2>": 6, "!anybit.float<e2m3>": 6,
+             "!anybit.float<e2m1>": 4, "!anybit.float<e3m3>": 7, "f4E2M1FN": 4,
+             "f6E3M2FN": 6, "f8E4M3FN": 8, "f8E5M2": 8, "f8E8M0FNU": 8,
+             "ui3": 3, "ui4": 4, "ui8": 8, "si5": 5, "!anybit.trit": 2}
 
 
 def is_float(elem):
@@ -1474,6 +1487,253 @@ class KernelGen:
         return self.define(scope, Ty("index"), "affine.%s affine_map<%s -> (%s)>%s"
                            % (kind, head, exprs, use))
 
+    # -- anybit: packed encodings, quantization, mixed-precision matmuls ----
+
+    def divisor(self, n):
+        """A block or tile size for a dimension of size `n`."""
+        if n == 0:
+            return self.r.randint(1, 4)
+        return self.r.choice([d for d in range(1, n + 1) if n % d == 0])
+
+    def encoding(self, shape, elem, blocks=False, scale=None, zero_point=None):
+        """A random #anybit.packed encoding for `elem` tensors of `shape`
+        (a trit with `base3` sometimes); with `blocks`, block scales of
+        type `scale` (and zero points)."""
+        r = self.r
+        bits = ELEM_BITS.get(elem) or width(elem)
+        params = []
+        if elem == "!anybit.trit" and not blocks and r.random() < 0.3:
+            params.append("base3 = true")
+        else:
+            word = r.choice([8, 8, 8, 16, 32, 64])
+            straddle = r.random() < 0.75 or bits > word
+            if word != 8:
+                params.append("word = %d" % word)
+            if not straddle:
+                params.append("straddle = false")
+            if bits >= 2 and r.random() < 0.15:
+                cut = sorted(r.sample(range(1, bits), min(bits - 1, r.randint(1, 2))))
+                planes = [b - a for a, b in zip([0] + cut, cut + [bits])]
+                params.append("bit_planes = [%s]" % ", ".join(map(str, planes)))
+        if shape and r.random() < 0.2:
+            params.append("tile = [%s]" % ", ".join(str(self.divisor(d)) for d in shape))
+        if blocks:
+            params.append("block = [%s]" % ", ".join(str(self.divisor(d)) for d in shape))
+            params.append("scale = %s" % scale)
+            if zero_point:
+                params.append("zero_point = %s" % zero_point)
+        return "#anybit.packed<%s>" % ", ".join(params)
+
+    @staticmethod
+    def packed(shape, elem, enc):
+        return "tensor<" + "".join("%dx" % d for d in shape) + elem + ", " + enc + ">"
+
+    @staticmethod
+    def grid(shape, enc):
+        block = [int(b) for b in re.search(r"block = \[([^\]]*)\]", enc).group(1).split(", ")]
+        return tuple(d // b for d, b in zip(shape, block))
+
+    def exotic(self, scope, v, elem):
+        """`v` cast to an element type only anybit ops take (kept out of
+        scope, as p_cast does)."""
+        if v.ty.elem == "index":
+            v = self.convert(scope, v, "i64")
+        t = self.cast(scope, v, elem, "anybit")
+        scope.values.remove(t)
+        return t
+
+    def back(self, scope, v):
+        """`v` (of an anybit-only type) cast back to one of the kernel's."""
+        elem = self.r.choice([e for e in self.elems if e != "index"] or ["f32"])
+        return self.cast(scope, v, elem, "anybit")
+
+    def code_values(self, scope, shape):
+        """Values to pack, of `shape`: a kernel integer tensor, or one cast
+        to a small float, an unsigned integer or trits."""
+        r = self.r
+        v = self.get(scope, Ty(r.choice([e for e in self.elems if e != "index"] or ["i8"]), shape))
+        x = r.random()
+        if x < 0.25:
+            return self.exotic(scope, v, r.choice(CODE_FLOATS))
+        if x < 0.35:
+            return self.exotic(scope, v, r.choice(["ui3", "ui4", "ui8", "si5"]))
+        if x < 0.45:
+            return self.exotic(scope, v, "!anybit.trit")
+        if not is_int(v.ty.elem):
+            return self.convert(scope, v, r.choice(INT_ELEMS))
+        return v
+
+    def block_data(self, scope, grid, elem):
+        """A scale or zero-point tensor of the block grid."""
+        if elem in FLOAT_BITS or is_int(elem):
+            return self.get(scope, Ty(elem, grid))
+        return self.exotic(scope, self.get(scope, Ty("f32", grid)), elem)
+
+    def floats(self, scope, shape, elems=FLOAT_ELEMS):
+        """A float tensor of `shape`; mostly finite (small integers
+        converted), as the VM rejects quantizing NaN or infinity."""
+        elem = self.r.choice(elems)
+        if self.r.random() < 0.3:
+            return self.get(scope, Ty(elem, shape))
+        ints = self.get(scope, Ty(self.r.choice(["i3", "i4", "i5", "i8", "i13"]), shape))
+        return self.cast(scope, ints, elem, "sitofp")
+
+    def p_pack(self, scope):
+        """anybit.pack, then unpack (with the scales and zero points) or
+        dequantize."""
+        r = self.r
+        shape = self.shape()
+        codes = self.code_values(scope, shape)
+        blocks = bool(shape) and r.random() < 0.5
+        scale = r.choice(SCALE_ELEMS) if blocks else None
+        zp = r.choice([None, None, "ui4", "i8", "i3", "f16"]) if blocks else None
+        enc = self.encoding(shape, codes.ty.elem, blocks, scale, zp)
+        pty = self.packed(shape, codes.ty.elem, enc)
+        operands, types = [codes], [codes.ty]
+        if blocks:
+            grid = self.grid(shape, enc)
+            operands.append(self.block_data(scope, grid, scale))
+            types.append(Ty(scale, grid))
+            if zp:
+                operands.append(self.block_data(scope, grid, zp))
+                types.append(Ty(zp, grid))
+        p = self.fresh("p")
+        self.emit("%s = anybit.pack %s%s%s : %s -> %s" % (
+            p, codes, " scales(%s)" % operands[1] if blocks else "",
+            " zero_points(%s)" % operands[2] if zp else "",
+            ", ".join(map(str, types)), pty))
+        if blocks and r.random() < 0.5:
+            elem = r.choice(FLOAT_ELEMS)
+            return self.define(scope, Ty(elem, shape), "anybit.dequantize %s : %s -> %s"
+                               % (p, pty, Ty(elem, shape)))
+        head = self.fresh()
+        self.emit("%s = anybit.unpack %s : %s -> %s" % (
+            self.results_head(head, len(types)), p, pty, ", ".join(map(str, types))))
+        vals = self.results(head, types)
+        out = None
+        for v in vals:
+            if v.ty.elem in self.elems or v.ty.elem in FLOAT_BITS or is_int(v.ty.elem):
+                out = scope.add(v)
+            else:
+                out = self.back(scope, v)
+        return out
+
+    def p_quantize(self, scope):
+        """anybit.quantize of a float tensor, then dequantize or unpack."""
+        r = self.r
+        shape = self.shape()
+        if not shape:
+            return None
+        x = self.floats(scope, shape)
+        if r.random() < 0.7:
+            code, zp = r.choice(["i2", "i3", "i4", "i5", "i6", "i8", "i1", "i13", "ui4"]), \
+                r.choice([None, None, "ui4", "i8", "ui8"])
+        else:
+            code, zp = r.choice(CODE_FLOATS), None
+        scale = r.choice(SCALE_ELEMS)
+        enc = self.encoding(shape, code, True, scale, zp)
+        pty = self.packed(shape, code, enc)
+        q = self.fresh("q")
+        self.emit("%s = anybit.quantize %s : %s -> %s" % (q, x, x.ty, pty))
+        if r.random() < 0.6:
+            elem = r.choice(FLOAT_ELEMS)
+            return self.define(scope, Ty(elem, shape), "anybit.dequantize %s : %s -> %s"
+                               % (q, pty, Ty(elem, shape)))
+        grid = self.grid(shape, enc)
+        types = [Ty(code, shape), Ty(scale, grid)] + ([Ty(zp, grid)] if zp else [])
+        head = self.fresh()
+        self.emit("%s = anybit.unpack %s : %s -> %s" % (
+            self.results_head(head, len(types)), q, pty, ", ".join(map(str, types))))
+        out = None
+        for v in self.results(head, types):
+            out = scope.add(v) if v.ty.elem in FLOAT_BITS or is_int(v.ty.elem) \
+                else self.back(scope, v)
+        return out
+
+    def p_anybit_matmul(self, scope):
+        """anybit.matmul: any element types, a right operand packed
+        (block-scaled or not) or plain, maybe transposed."""
+        r = self.r
+        m, k, n = r.randint(0, 5), r.choice([0, 1, 2, 3, 4, 6, 8, 16, 32]), r.randint(0, 5)
+        transpose = r.random() < 0.5
+        rshape = (n, k) if transpose else (k, n)
+        integer = r.random() < 0.3
+        lhs = self.get(scope, Ty(r.choice(INT_ELEMS[:10] if integer else
+                                          [e for e in self.elems if e != "index"] or ["f32"]),
+                                 (m, k)))
+        if integer and not is_int(lhs.ty.elem):
+            lhs = self.convert(scope, lhs, "i8")
+        x = r.random()
+        if integer:
+            rhs = self.code_values(scope, rshape)
+            if not (is_int(rhs.ty.elem) or rhs.ty.elem == "!anybit.trit"):
+                rhs = self.get(scope, Ty("i4", rshape))
+            rty, operand = str(rhs.ty), rhs.name
+            if x < 0.6:
+                enc = self.encoding(rshape, rhs.ty.elem)
+                rty = self.packed(rshape, rhs.ty.elem, enc)
+                operand = self.fresh("p")
+                self.emit("%s = anybit.pack %s : %s -> %s" % (operand, rhs, rhs.ty, rty))
+            acc = r.choice(["i32", "i64", "i16", "i24"])
+        else:
+            acc = r.choice(["f32", "f32", "f64"])
+            if x < 0.4:
+                w = self.floats(scope, rshape)
+                code = r.choice(["i2", "i3", "i4", "i5", "i6", "i8", "ui4"] + CODE_FLOATS)
+                block = [1, self.divisor(k)] if transpose else [self.divisor(k), 1]
+                enc = "#anybit.packed<block = [%d, %d], scale = %s>" % (
+                    block[0], block[1], r.choice(SCALE_ELEMS))
+                if r.random() < 0.3:
+                    enc = self.encoding(rshape, code, True, r.choice(SCALE_ELEMS))
+                rty = self.packed(rshape, code, enc)
+                operand = self.fresh("q")
+                self.emit("%s = anybit.quantize %s : %s -> %s" % (operand, w, w.ty, rty))
+            elif x < 0.7:
+                rhs = self.code_values(scope, rshape)
+                enc = self.encoding(rshape, rhs.ty.elem)
+                rty = self.packed(rshape, rhs.ty.elem, enc)
+                operand = self.fresh("p")
+                self.emit("%s = anybit.pack %s : %s -> %s" % (operand, rhs, rhs.ty, rty))
+            else:
+                rhs = self.get(scope, Ty(r.choice([e for e in self.elems if e != "index"] or ["f16"]), rshape))
+                rty, operand = str(rhs.ty), rhs.name
+        out = Ty(r.choice([e for e in self.elems if e != "index"] or ["f32"]), (m, n))
+        return self.define(scope, out, "anybit.matmul %s, %s {accumulator = %s%s} : %s, %s -> %s"
+                           % (lhs, operand, acc, ", transpose_rhs" if transpose else "",
+                              lhs.ty, rty, out))
+
+    def p_ternary(self, scope):
+        """anybit.ternarize of float weights, then bitlinear, a trit matmul
+        or unpack."""
+        r = self.r
+        nrows, k = r.randint(1, 6), r.choice([1, 2, 3, 5, 8, 16, 32])
+        w = self.floats(scope, (nrows, k))
+        enc = self.encoding((nrows, k), "!anybit.trit")
+        tty = self.packed((nrows, k), "!anybit.trit", enc)
+        sty = Ty(r.choice(["f32", "f16", "f64"]), ())
+        head = self.fresh("t")
+        self.emit("%s:2 = anybit.ternarize %s : %s -> %s, %s" % (head, w, w.ty, tty, sty))
+        x = r.random()
+        if x < 0.5:
+            b = r.randint(0, 3)
+            inp = self.floats(scope, (b, k))
+            norm = r.random() < 0.5
+            g = self.get(scope, Ty(inp.ty.elem if r.random() < 0.7 else "f32", (k,))) if norm else None
+            out = Ty(r.choice(FLOAT_ELEMS), (b, nrows))
+            return self.define(scope, out, "anybit.bitlinear %s, %s#0, %s#1%s : %s, %s, %s%s -> %s"
+                               % (inp, head, head, " norm(%s)" % g if norm else "",
+                                  inp.ty, tty, sty, ", %s" % (g.ty,) if norm else "", out))
+        scope.add(Val(head + "#1", sty, False))
+        if x < 0.75:
+            lhs = self.get(scope, Ty(r.choice(["i8", "i4", "i16"]), (r.randint(0, 3), k)))
+            out = Ty(r.choice(["i32", "i16", "f32"]), (lhs.ty.shape[0], nrows))
+            return self.define(scope, out, "anybit.matmul %s, %s#0 {accumulator = i32, transpose_rhs} : %s, %s -> %s"
+                               % (lhs, head, lhs.ty, tty, out))
+        t = self.fresh()
+        tr = Ty("!anybit.trit", (nrows, k))
+        self.emit("%s = anybit.unpack %s#0 : %s -> %s" % (t, head, tty, tr))
+        return self.back(scope, Val(t, tr))
+
     # -- driver -----------------------------------------------------------------
 
     SCALAR_PRODUCERS = [("p_int_binop", 6), ("p_float_binop", 5), ("p_cmp", 2),
@@ -1487,7 +1747,8 @@ class KernelGen:
         ("p_transpose", 1), ("p_broadcast", 1), ("p_copy", 0.5),
         ("p_fill", 0.7), ("p_contraction", 1.5), ("p_for", 2), ("p_if", 1.5),
         ("p_switch", 1), ("p_while", 1), ("p_call", 1), ("p_unsigned_for", 0.7),
-        ("p_forall", 1), ("p_parallel", 1), ("p_affine", 1), ("p_slice_update", 1.5)]
+        ("p_forall", 1), ("p_parallel", 1), ("p_affine", 1), ("p_slice_update", 1.5),
+        ("p_pack", 1.5), ("p_quantize", 1), ("p_anybit_matmul", 1.5), ("p_ternary", 0.7)]
 
     def gen_op(self, scope, producers):
         names = [p for p, _ in producers]
