@@ -1734,6 +1734,46 @@ class KernelGen:
         self.emit("%s = anybit.unpack %s#0 : %s -> %s" % (t, head, tty, tr))
         return self.back(scope, Val(t, tr))
 
+    # -- modarith: residues modulo Q ------------------------------------------
+
+    def p_modarith(self, scope):
+        """A chain of modarith ops (add, sub, mul, neg, mac) on residues
+        reduced from kernel integers (or constants), extracted back."""
+        r = self.r
+        w = r.choice([2, 3, 5, 8, 13, 16, 17, 31, 32, 33, 48, 63, 64])
+        q = r.choice([2, 3, (1 << w) - 1, (1 << (w - 1)) + 1,
+                      r.randint(2, (1 << w) - 1), r.randint(2, (1 << w) - 1)])
+        shape = None if r.random() < 0.3 else self.shape()
+        elem = "!modarith.int<%d : i%d>" % (q, w)
+        mty = elem if shape is None else \
+            "tensor<" + "".join("%dx" % d for d in shape) + elem + ">"
+
+        def residue():
+            name = self.fresh("m")
+            if r.random() < 0.25:
+                k = r.choice([0, 1, q - 1, r.randrange(q)])
+                text = str(k) if shape is None else "dense<%d>" % k
+                self.emit("%s = modarith.constant %s : %s" % (name, text, mty))
+            elif w == 64 or r.random() < 0.15:
+                # A word as it is: the VM rejects one of Q or more.
+                src = self.get(scope, Ty("i%d" % w, shape))
+                self.emit("%s = modarith.encapsulate %s : %s -> %s" % (name, src, src.ty, mty))
+            else:
+                wider = [e for e in INT_ELEMS if width(e) > w]
+                src = self.get(scope, Ty(r.choice(wider), shape))
+                self.emit("%s = modarith.reduce %s : %s -> %s" % (name, src, src.ty, mty))
+            return name
+
+        values = [residue(), residue()]
+        for _ in range(r.randint(1, 4)):
+            op = r.choice(["add", "sub", "mul", "mul", "neg", "mac"])
+            args = [r.choice(values) for _ in range({"neg": 1, "mac": 3}.get(op, 2))]
+            name = self.fresh("m")
+            self.emit("%s = modarith.%s %s : %s" % (name, op, ", ".join(args), mty))
+            values.append(name)
+        return self.define(scope, Ty("i%d" % w, shape), "modarith.extract %s : %s -> %s"
+                           % (values[-1], mty, Ty("i%d" % w, shape)))
+
     # -- driver -----------------------------------------------------------------
 
     SCALAR_PRODUCERS = [("p_int_binop", 6), ("p_float_binop", 5), ("p_cmp", 2),
@@ -1748,7 +1788,8 @@ class KernelGen:
         ("p_fill", 0.7), ("p_contraction", 1.5), ("p_for", 2), ("p_if", 1.5),
         ("p_switch", 1), ("p_while", 1), ("p_call", 1), ("p_unsigned_for", 0.7),
         ("p_forall", 1), ("p_parallel", 1), ("p_affine", 1), ("p_slice_update", 1.5),
-        ("p_pack", 1.5), ("p_quantize", 1), ("p_anybit_matmul", 1.5), ("p_ternary", 0.7)]
+        ("p_pack", 1.5), ("p_quantize", 1), ("p_anybit_matmul", 1.5), ("p_ternary", 0.7),
+        ("p_modarith", 1.5)]
 
     def gen_op(self, scope, producers):
         names = [p for p, _ in producers]

@@ -11,6 +11,7 @@
 #include "ModArith/ModArithDialect.h"
 #include "anybit/Pipelines/Pipelines.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
@@ -408,6 +409,14 @@ translateAndOptimize(ModuleOp module, const CPUCompileOptions &options,
                      llvm::TargetMachine &tm, llvm::LLVMContext &context) {
   Location loc = module.getLoc();
   registerTranslations(module.getContext());
+  // The translation folds constants that depend on the layout (a buffer's
+  // byte size, `ptrtoint (getelementptr null, n)`): with LLVM's default
+  // layout an i96 takes 12 bytes, and x86-64 code strides 16, so buffers
+  // of i96 came out short.
+  module->setAttr(
+      LLVM::LLVMDialect::getDataLayoutAttrName(),
+      StringAttr::get(module.getContext(),
+                      tm.createDataLayout().getStringRepresentation()));
   std::unique_ptr<llvm::Module> llvmModule =
       translateModuleToLLVMIR(module, context);
   if (!llvmModule)
