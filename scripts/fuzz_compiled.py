@@ -14,7 +14,9 @@ parallel), affine.apply/min/max, calls of private functions, and anybit
 (pack/unpack in random #anybit.packed encodings: words, straddling, tiles,
 bit planes, base 3, block scales and zero points; quantize, dequantize,
 matmul of packed, plain or quantized weights, ternarize, bitlinear, over
-integer, small-float and trit codes), over
+integer, small-float and trit codes), modarith (reduce, encapsulate,
+constants, add, sub, mul, neg, mac, extract, for moduli of 2 to 64 bits),
+over
 integers of every width from i1 to i64 (i3, i7, i13... included), index,
 f16, bf16, f32 and f64, in tensors of rank 0 to 3 with small dimensions
 (0 to 9, now and then 16 to 33).
