@@ -1014,6 +1014,19 @@ class KernelGen:
             scope, rank, iterators, ins, maps, [init], [kept], [True], 0,
             combine=lambda usable, outs: self.reduction_payload(scope, usable, outs, rank))[0]
 
+    def named_region(self, params, compute):
+        """The region of linalg.map or linalg.reduce: `params`, the ops
+        `compute()` emits, and the value it returns yielded as the last
+        parameter's type."""
+        self.indent += 1
+        self.emit("(%s) {" % ", ".join("%s: %s" % (a, a.ty) for a in params))
+        value = compute()
+        self.indent += 1
+        self.emit("linalg.yield %s : %s" % (value, params[-1].ty))
+        self.indent -= 1
+        self.emit("}")
+        self.indent -= 1
+
     def p_map(self, scope):
         base = self.tensor_operand(scope)
         ty = base.ty if base is not None and self.r.random() < 0.7 else Ty(
@@ -1027,15 +1040,8 @@ class KernelGen:
             out, out.ty))
         args = [Val(self.fresh("x"), Ty(v.ty.elem)) for v in ins]
         o = Val(self.fresh("o"), Ty(out.ty.elem))
-        self.indent += 1
-        self.emit("(%s) {" % ", ".join("%s: %s" % (a, a.ty) for a in args + [o]))
-        value = self.payload(scope, args + ([o] if read else []), [o.ty.elem],
-                             self.r.randint(1, 4))[0]
-        self.indent += 1
-        self.emit("linalg.yield %s : %s" % (value, o.ty))
-        self.indent -= 1
-        self.emit("}")
-        self.indent -= 1
+        self.named_region(args + [o], lambda: self.payload(
+            scope, args + ([o] if read else []), [o.ty.elem], self.r.randint(1, 4))[0])
         return scope.add(Val(name, out.ty, False))
 
     def p_reduce(self, scope):
@@ -1050,14 +1056,8 @@ class KernelGen:
             name, t, t.ty, init, init.ty, ", ".join(map(str, reduced))))
         x = Val(self.fresh("x"), Ty(t.ty.elem))
         acc = Val(self.fresh("o"), Ty(acc_elem))
-        self.indent += 1
-        self.emit("(%s: %s, %s: %s) {" % (x, x.ty, acc, acc.ty))
-        value = self.reduction_payload(scope, [x, acc], [acc], 0)[0]
-        self.indent += 1
-        self.emit("linalg.yield %s : %s" % (value, acc_elem))
-        self.indent -= 1
-        self.emit("}")
-        self.indent -= 1
+        self.named_region([x, acc], lambda: self.reduction_payload(
+            scope, [x, acc], [acc], 0)[0])
         return scope.add(Val(name, init.ty, False))
 
     def p_transpose(self, scope):
@@ -1196,21 +1196,29 @@ class KernelGen:
                              % (self.index_scalar(scope), c))
         else:
             ub = self.small_const(scope, iv_elem, hi)
+        name, tys, body, _, args = self.for_head(scope, inits, lb, ub, st, iv_elem)
+        for a, v in zip(args, inits):
+            if v.name in self.dep:
+                self.dep.add(a.name)
+        return self.yielding_region(scope, body, name, tys, 6)
+
+    def for_head(self, scope, inits, lb, ub, st, iv_elem, unsigned=False):
+        """Emits the head of an scf.for over `iv_elem` carrying `inits`;
+        returns its name, the carried types, the body's scope (holding the
+        induction variable and the iteration arguments), the induction
+        variable and the iteration arguments."""
         name = self.fresh()
         tys = [v.ty for v in inits]
         iv = Val(self.fresh("i"), Ty(iv_elem))
         args = [Val(self.fresh("a"), v.ty, v.raw) for v in inits]
-        self.emit("%s = scf.for %s = %s to %s step %s iter_args(%s) -> (%s)%s {" % (
-            self.results_head(name, len(inits)), iv, lb, ub, st,
-            ", ".join("%s = %s" % (a, v) for a, v in zip(args, inits)),
+        self.emit("%s = scf.for%s %s = %s to %s step %s iter_args(%s) -> (%s)%s {" % (
+            self.results_head(name, len(inits)), " unsigned" if unsigned else "",
+            iv, lb, ub, st, ", ".join("%s = %s" % (a, v) for a, v in zip(args, inits)),
             ", ".join(map(str, tys)), "" if iv_elem == "index" else " : " + iv_elem))
         body = Scope(scope)
-        body.add(iv)
-        for a, v in zip(args, inits):
-            body.add(a)
-            if v.name in self.dep:
-                self.dep.add(a.name)
-        return self.yielding_region(scope, body, name, tys, 6)
+        for v in [iv] + args:
+            body.add(v)
+        return name, tys, body, iv, args
 
     def yielding_region(self, scope, body, name, tys, max_ops):
         """Fills the open region of loop `name` from `body`, ends it with an
@@ -1225,14 +1233,27 @@ class KernelGen:
         """Ends the open region of loop `name` with an scf.yield of `ys`
         and closes it; the loop's results join `scope`, and the last is
         returned."""
+        self.emit_yield(ys, tys)
+        return self.close_loop(scope, name, tys)
+
+    def emit_yield(self, ys, tys):
         self.emit("scf.yield %s : %s" % (", ".join(v.name for v in ys),
                                          ", ".join(map(str, tys))))
-        self.indent -= 1
-        self.depth -= 1
-        self.emit("}")
+
+    def add_results(self, scope, name, tys):
+        """The results of op `name`, of `tys`, join `scope`; the last is
+        returned."""
         for v in self.results(name, tys):
             scope.add(v)
         return scope.values[-1]
+
+    def close_loop(self, scope, name, tys):
+        """Closes the open region of loop `name`; its results, of `tys`,
+        join `scope`, and the last is returned."""
+        self.indent -= 1
+        self.depth -= 1
+        self.emit("}")
+        return self.add_results(scope, name, tys)
 
     def condition(self, scope):
         c = self.pick(scope, lambda v: v.ty == Ty("i1"))
@@ -1247,8 +1268,7 @@ class KernelGen:
         self.indent += 1
         self.region_body(inner, steps)
         ys = self.yields_for(inner, tys)
-        self.emit("scf.yield %s : %s" % (", ".join(v.name for v in ys),
-                                         ", ".join(map(str, tys))))
+        self.emit_yield(ys, tys)
         self.indent -= 1
 
     def p_if(self, scope):
@@ -1265,9 +1285,7 @@ class KernelGen:
         self.branch(scope, tys, self.r.randint(0, 4))
         self.depth -= 1
         self.emit("}")
-        for v in self.results(name, tys):
-            scope.add(v)
-        return scope.values[-1]
+        return self.add_results(scope, name, tys)
 
     def p_switch(self, scope):
         if not self.nested():
@@ -1290,9 +1308,7 @@ class KernelGen:
         self.branch(scope, tys, self.r.randint(0, 3))
         self.emit("}")
         self.depth -= 1
-        for v in self.results(name, tys):
-            scope.add(v)
-        return scope.values[-1]
+        return self.add_results(scope, name, tys)
 
     def p_while(self, scope):
         """A counted scf.while (counter below a bound, and maybe a data
@@ -1356,19 +1372,9 @@ class KernelGen:
         lb = self.small_const(scope, elem, lo)
         ub = self.small_const(scope, elem, hi)
         st = self.small_const(scope, elem, step)
-        name = self.fresh()
-        tys = [v.ty for v in inits]
-        iv = Val(self.fresh("i"), Ty(elem))
-        args = [Val(self.fresh("a"), v.ty, v.raw) for v in inits]
-        self.emit("%s = scf.for unsigned %s = %s to %s step %s iter_args(%s) -> (%s) : %s {" % (
-            self.results_head(name, len(inits)), iv, lb, ub, st,
-            ", ".join("%s = %s" % (a, v) for a, v in zip(args, inits)),
-            ", ".join(map(str, tys)), elem))
-        body = Scope(scope)
-        body.add(iv)
+        name, tys, body, iv, _ = self.for_head(scope, inits, lb, ub, st, elem,
+                                               unsigned=True)
         self.dep.add(iv.name)
-        for a in args:
-            body.add(a)
         return self.yielding_region(scope, body, name, tys, 4)
 
     def p_forall(self, scope):
@@ -1388,12 +1394,7 @@ class KernelGen:
         self.emit("%s = scf.forall (%s) = (%s) to (%s) step (%s) shared_outs(%s = %s) -> (%s) {" % (
             name, ", ".join(map(str, ivs)), ", ".join("0" for _ in tiles),
             ", ".join(map(str, t.ty.shape)), ", ".join(map(str, tiles)), out, t, t.ty))
-        self.depth += 1
-        self.indent += 1
-        body = Scope(scope)
-        for iv in ivs:
-            body.add(iv)
-            self.dep.add(iv.name)
+        body = self.parallel_body(scope, ivs)
         where = "[%s] [%s] [%s]" % (", ".join(map(str, ivs)), ", ".join(map(str, tiles)),
                                     ", ".join("1" for _ in tiles))
         tile = self.define(body, tile_ty, "tensor.extract_slice %s%s : %s to %s"
@@ -1411,6 +1412,18 @@ class KernelGen:
         self.depth -= 1
         self.emit("}")
         return scope.add(Val(name, t.ty, False))
+
+    def parallel_body(self, scope, ivs):
+        """Opens the region of a parallel loop (scf.forall, scf.parallel):
+        a scope holding its induction variables `ivs`, which count as
+        computed from the arguments."""
+        self.depth += 1
+        self.indent += 1
+        body = Scope(scope)
+        for iv in ivs:
+            body.add(iv)
+            self.dep.add(iv.name)
+        return body
 
     def p_parallel(self, scope):
         """scf.parallel folding one or two scalars per iteration with
@@ -1430,12 +1443,7 @@ class KernelGen:
             ", ".join(map(str, consts[0])), ", ".join(map(str, consts[1])),
             ", ".join(map(str, consts[2])), ", ".join(map(str, inits)),
             ", ".join(map(str, tys))))
-        self.depth += 1
-        self.indent += 1
-        body = Scope(scope)
-        for iv in ivs:
-            body.add(iv)
-            self.dep.add(iv.name)
+        body = self.parallel_body(scope, ivs)
         self.region_body(body, r.randint(1, 4))
         ys = self.yields_for(body, tys)
         self.emit("scf.reduce(%s : %s) {" % (", ".join(map(str, ys)), ", ".join(map(str, tys))))
@@ -1453,12 +1461,7 @@ class KernelGen:
             self.emit("scf.reduce.return %s : %s" % (v, ty))
             self.indent -= 1
         self.emit("}")
-        self.indent -= 1
-        self.depth -= 1
-        self.emit("}")
-        for v in self.results(name, tys):
-            scope.add(v)
-        return scope.values[-1]
+        return self.close_loop(scope, name, tys)
 
     def affine_expr(self, names):
         r = self.r
@@ -1580,6 +1583,35 @@ class KernelGen:
         ints = self.get(scope, Ty(self.r.choice(["i3", "i4", "i5", "i8", "i13"]), shape))
         return self.cast(scope, ints, elem, "sitofp")
 
+    def emit_pack(self, codes, pty, scales=None, zero_points=None):
+        """anybit.pack of `codes` (with their block scales and zero points)
+        into the packed type `pty`; the packed value's name."""
+        p = self.fresh("p")
+        types = [codes.ty] + [v.ty for v in (scales, zero_points) if v]
+        self.emit("%s = anybit.pack %s%s%s : %s -> %s" % (
+            p, codes, " scales(%s)" % scales if scales else "",
+            " zero_points(%s)" % zero_points if zero_points else "",
+            ", ".join(map(str, types)), pty))
+        return p
+
+    def dequantize(self, scope, packed, pty, shape):
+        elem = self.r.choice(FLOAT_ELEMS)
+        return self.define(scope, Ty(elem, shape), "anybit.dequantize %s : %s -> %s"
+                           % (packed, pty, Ty(elem, shape)))
+
+    def unpack(self, scope, packed, pty, types):
+        """anybit.unpack of `packed` into values of `types`: those of a
+        kernel type join the scope, the others are cast back to one;
+        returns the last."""
+        head = self.fresh()
+        self.emit("%s = anybit.unpack %s : %s -> %s" % (
+            self.results_head(head, len(types)), packed, pty, ", ".join(map(str, types))))
+        out = None
+        for v in self.results(head, types):
+            out = scope.add(v) if v.ty.elem in FLOAT_BITS or is_int(v.ty.elem) \
+                else self.back(scope, v)
+        return out
+
     def p_pack(self, scope):
         """anybit.pack, then unpack (with the scales and zero points) or
         dequantize."""
@@ -1591,34 +1623,17 @@ class KernelGen:
         zp = r.choice([None, None, "ui4", "i8", "i3", "f16"]) if blocks else None
         enc = self.encoding(shape, codes.ty.elem, blocks, scale, zp)
         pty = self.packed(shape, codes.ty.elem, enc)
-        operands, types = [codes], [codes.ty]
+        scales = zero_points = None
         if blocks:
             grid = self.grid(shape, enc)
-            operands.append(self.block_data(scope, grid, scale))
-            types.append(Ty(scale, grid))
+            scales = self.block_data(scope, grid, scale)
             if zp:
-                operands.append(self.block_data(scope, grid, zp))
-                types.append(Ty(zp, grid))
-        p = self.fresh("p")
-        self.emit("%s = anybit.pack %s%s%s : %s -> %s" % (
-            p, codes, " scales(%s)" % operands[1] if blocks else "",
-            " zero_points(%s)" % operands[2] if zp else "",
-            ", ".join(map(str, types)), pty))
+                zero_points = self.block_data(scope, grid, zp)
+        p = self.emit_pack(codes, pty, scales, zero_points)
         if blocks and r.random() < 0.5:
-            elem = r.choice(FLOAT_ELEMS)
-            return self.define(scope, Ty(elem, shape), "anybit.dequantize %s : %s -> %s"
-                               % (p, pty, Ty(elem, shape)))
-        head = self.fresh()
-        self.emit("%s = anybit.unpack %s : %s -> %s" % (
-            self.results_head(head, len(types)), p, pty, ", ".join(map(str, types))))
-        vals = self.results(head, types)
-        out = None
-        for v in vals:
-            if v.ty.elem in self.elems or v.ty.elem in FLOAT_BITS or is_int(v.ty.elem):
-                out = scope.add(v)
-            else:
-                out = self.back(scope, v)
-        return out
+            return self.dequantize(scope, p, pty, shape)
+        return self.unpack(scope, p, pty,
+                           [v.ty for v in (codes, scales, zero_points) if v])
 
     def p_quantize(self, scope):
         """anybit.quantize of a float tensor, then dequantize or unpack."""
@@ -1638,19 +1653,10 @@ class KernelGen:
         q = self.fresh("q")
         self.emit("%s = anybit.quantize %s : %s -> %s" % (q, x, x.ty, pty))
         if r.random() < 0.6:
-            elem = r.choice(FLOAT_ELEMS)
-            return self.define(scope, Ty(elem, shape), "anybit.dequantize %s : %s -> %s"
-                               % (q, pty, Ty(elem, shape)))
+            return self.dequantize(scope, q, pty, shape)
         grid = self.grid(shape, enc)
         types = [Ty(code, shape), Ty(scale, grid)] + ([Ty(zp, grid)] if zp else [])
-        head = self.fresh()
-        self.emit("%s = anybit.unpack %s : %s -> %s" % (
-            self.results_head(head, len(types)), q, pty, ", ".join(map(str, types))))
-        out = None
-        for v in self.results(head, types):
-            out = scope.add(v) if v.ty.elem in FLOAT_BITS or is_int(v.ty.elem) \
-                else self.back(scope, v)
-        return out
+        return self.unpack(scope, q, pty, types)
 
     def p_anybit_matmul(self, scope):
         """anybit.matmul: any element types, a right operand packed
@@ -1672,10 +1678,8 @@ class KernelGen:
                 rhs = self.get(scope, Ty("i4", rshape))
             rty, operand = str(rhs.ty), rhs.name
             if x < 0.6:
-                enc = self.encoding(rshape, rhs.ty.elem)
-                rty = self.packed(rshape, rhs.ty.elem, enc)
-                operand = self.fresh("p")
-                self.emit("%s = anybit.pack %s : %s -> %s" % (operand, rhs, rhs.ty, rty))
+                rty = self.packed(rshape, rhs.ty.elem, self.encoding(rshape, rhs.ty.elem))
+                operand = self.emit_pack(rhs, rty)
             acc = r.choice(["i32", "i64", "i16", "i24"])
         else:
             acc = r.choice(["f32", "f32", "f64"])
@@ -1692,10 +1696,8 @@ class KernelGen:
                 self.emit("%s = anybit.quantize %s : %s -> %s" % (operand, w, w.ty, rty))
             elif x < 0.7:
                 rhs = self.code_values(scope, rshape)
-                enc = self.encoding(rshape, rhs.ty.elem)
-                rty = self.packed(rshape, rhs.ty.elem, enc)
-                operand = self.fresh("p")
-                self.emit("%s = anybit.pack %s : %s -> %s" % (operand, rhs, rhs.ty, rty))
+                rty = self.packed(rshape, rhs.ty.elem, self.encoding(rshape, rhs.ty.elem))
+                operand = self.emit_pack(rhs, rty)
             else:
                 rhs = self.get(scope, Ty(r.choice([e for e in self.elems if e != "index"] or ["f16"]), rshape))
                 rty, operand = str(rhs.ty), rhs.name
@@ -1731,10 +1733,7 @@ class KernelGen:
             out = Ty(r.choice(["i32", "i16", "f32"]), (lhs.ty.shape[0], nrows))
             return self.define(scope, out, "anybit.matmul %s, %s#0 {accumulator = i32, transpose_rhs} : %s, %s -> %s"
                                % (lhs, head, lhs.ty, tty, out))
-        t = self.fresh()
-        tr = Ty("!anybit.trit", (nrows, k))
-        self.emit("%s = anybit.unpack %s#0 : %s -> %s" % (t, head, tty, tr))
-        return self.back(scope, Val(t, tr))
+        return self.unpack(scope, head + "#0", tty, [Ty("!anybit.trit", (nrows, k))])
 
     # -- modarith: residues modulo Q ------------------------------------------
 
@@ -1818,9 +1817,7 @@ class KernelGen:
             self.results_head(res, len(results)), name,
             ", ".join(a.name for a in args), ", ".join(map(str, params)),
             ", ".join(map(str, results))))
-        for v in self.results(res, results):
-            scope.add(v)
-        return scope.values[-1]
+        return self.add_results(scope, res, results)
 
     def function(self, name, private, size):
         """The text of a function with random parameters, `size` ops and
