@@ -409,10 +409,11 @@ translateAndOptimize(ModuleOp module, const CPUCompileOptions &options,
                      llvm::TargetMachine &tm, llvm::LLVMContext &context) {
   Location loc = module.getLoc();
   registerTranslations(module.getContext());
-  // The translation folds constants that depend on the layout (a buffer's
-  // byte size, `ptrtoint (getelementptr null, n)`): with LLVM's default
-  // layout an i96 takes 12 bytes, and x86-64 code strides 16, so buffers
-  // of i96 came out short.
+  // The target's layout, for the translation to give the LLVM module: it
+  // folds constants that depend on it (a buffer's byte size,
+  // `ptrtoint (getelementptr null, n)`), and with LLVM's default layout an
+  // i96 takes 12 bytes where x86-64 code strides 16, so buffers of i96 came
+  // out short when the layout was set after translation.
   module->setAttr(
       LLVM::LLVMDialect::getDataLayoutAttrName(),
       StringAttr::get(module.getContext(),
@@ -421,7 +422,6 @@ translateAndOptimize(ModuleOp module, const CPUCompileOptions &options,
       translateModuleToLLVMIR(module, context);
   if (!llvmModule)
     return emitError(loc) << "cannot translate the module to LLVM IR";
-  llvmModule->setDataLayout(tm.createDataLayout());
   llvmModule->setTargetTriple(tm.getTargetTriple());
   addBFloatRuntime(*llvmModule);
   if (llvm::Error err = optimizeModule(*llvmModule, options.optLevel, tm))
