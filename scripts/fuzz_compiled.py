@@ -15,13 +15,22 @@ parallel), affine.apply/min/max, calls of private functions, and anybit
 bit planes, base 3, block scales and zero points; quantize, dequantize,
 matmul of packed, plain or quantized weights, ternarize, bitlinear, over
 integer, small-float and trit codes), modarith (reduce, encapsulate,
-constants, add, sub, mul, neg, mac, extract, for moduli of 2 to 64 bits),
-over
-integers of every width from i1 to i64 (i3, i7, i13... included), index,
-f16, bf16, f32 and f64, in tensors of rank 0 to 3 with small dimensions
-(0 to 9, now and then 16 to 33).
+constants, add, sub, mul, mul_shoup with companions computed in the
+kernel, neg, mac, extract, for moduli of 2 to 64 bits; ntt and intt,
+negacyclic and cyclic, of rows of 2 to 64 residues modulo primes of 8 to
+64 bits, with a given root or the verifier's; matmul and matrix-vector
+products of constant or computed lhs), over integers of every width from
+i1 to i64 (i3, i7, i13... included), index, f16, bf16, f32 and f64, in
+tensors of rank 0 to 3 with small dimensions (0 to 9, now and then 16 to
+33).
 
-Each kernel is compiled with `anybit.compile` at -O0 and -O3, and every
+Each kernel is compiled with `anybit.compile` at -O0 and -O3, and, where
+it has ops that options lower differently (modarith, trit matmuls,
+parallel loops, linalg), in a variant: random options (-O0 or -O3, 1 or
+2 threads, the modarith reduction, BAT, the NTT lowering, the ternary
+lowering) drawn from (SEED, index). A variant may reject its options
+("cannot use Barrett reduction for ...", "BAT needs a modulus of at most
+32 bits"); other compile errors are findings. Every
 call is compared bit for bit (floats by their bits, any NaN equal to any
 NaN) with `anybit.interpret` on five argument sets: small values; extremes
 and specials (subnormals, NaNs, -0, infinities, INT_MIN/INT_MAX); a mix;
@@ -29,8 +38,8 @@ strided and byte-swapped arrays; integers beyond their width in their
 numpy dtype (which both sides wrap). A call must not change its arguments.
 Where the VM rejects an argument set as undefined behaviour that compiled
 code defines (division by zero, out-of-bounds indices, float to integer out
-of range, see docs/semantics.md), -O0 and -O3 are compared with each
-other instead. A kernel that the VM and the compiler both reject with the
+of range, see docs/semantics.md), the compiled configurations are compared
+with each other instead. A kernel that the VM and the compiler both reject with the
 same error is a generator bug, counted as invalid (and written to
 OUT/invalid/), not a finding.
 
@@ -81,6 +90,9 @@ EXOTIC_ELEMS = ["ui1", "ui3", "ui8", "ui13", "ui32", "si5", "si16", "ui64",
                 "f8E4M3FN", "f8E5M2", "f4E2M1FN", "f6E3M2FN", "f8E8M0FNU",
                 "!anybit.float<e3m2>"]
 
+# Storage widths of !modarith.int residues.
+MODARITH_WIDTHS = [2, 3, 5, 8, 13, 16, 17, 31, 32, 33, 48, 63, 64]
+
 # Code types of packed tensors (only anybit ops take them), their widths.
 CODE_FLOATS = ["!anybit.float<e3m2>", "!anybit.float<e2m3>", "!anybit.float<e2m1>",
                "!anybit.float<e3m3>", "f4E2M1FN", "f6E3M2FN", "f8E4M3FN", "f8E5M2"]
@@ -89,6 +101,30 @@ ELEM_BITS = {"!anybit.float<e3m2>": 6, "!anybit.float<e2m3>": 6,
              "!anybit.float<e2m1>": 4, "!anybit.float<e3m3>": 7, "f4E2M1FN": 4,
              "f6E3M2FN": 6, "f8E4M3FN": 8, "f8E5M2": 8, "f8E8M0FNU": 8,
              "ui3": 3, "ui4": 4, "ui8": 8, "si5": 5, "!anybit.trit": 2}
+
+
+def is_prime(n):
+    """Miller-Rabin, deterministic below 3.3e24 with these bases."""
+    bases = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37]
+    if n < 2:
+        return False
+    for p in bases:
+        if n % p == 0:
+            return n == p
+    d, s = n - 1, 0
+    while d % 2 == 0:
+        d, s = d // 2, s + 1
+    for a in bases:
+        x = pow(a, d, n)
+        if x in (1, n - 1):
+            continue
+        for _ in range(s - 1):
+            x = x * x % n
+            if x == n - 1:
+                break
+        else:
+            return False
+    return True
 
 
 def is_float(elem):
@@ -1737,43 +1773,167 @@ class KernelGen:
 
     # -- modarith: residues modulo Q ------------------------------------------
 
-    def p_modarith(self, scope):
-        """A chain of modarith ops (add, sub, mul, neg, mac) on residues
-        reduced from kernel integers (or constants), extracted back."""
+    def modulus(self, w):
         r = self.r
-        w = r.choice([2, 3, 5, 8, 13, 16, 17, 31, 32, 33, 48, 63, 64])
-        q = r.choice([2, 3, (1 << w) - 1, (1 << (w - 1)) + 1,
-                      r.randint(2, (1 << w) - 1), r.randint(2, (1 << w) - 1)])
-        shape = None if r.random() < 0.3 else self.shape()
+        return r.choice([2, 3, (1 << w) - 1, (1 << (w - 1)) + 1,
+                         r.randint(2, (1 << w) - 1), r.randint(2, (1 << w) - 1)])
+
+    @staticmethod
+    def residue_type(q, w, shape):
         elem = "!modarith.int<%d : i%d>" % (q, w)
-        mty = elem if shape is None else \
+        return elem if shape is None else \
             "tensor<" + "".join("%dx" % d for d in shape) + elem + ">"
 
-        def residue():
-            name = self.fresh("m")
-            if r.random() < 0.25:
+    def residue(self, scope, q, w, shape, constant=0.25):
+        """The name of a new residue of `residue_type(q, w, shape)`: a
+        constant (with probability `constant`), or a kernel integer reduced
+        or encapsulated."""
+        r = self.r
+        mty = self.residue_type(q, w, shape)
+        name = self.fresh("m")
+        if r.random() < constant:
+            if shape and all(shape) and math.prod(shape) <= 64 and r.random() < 0.6:
+                def nested(dims):
+                    if not dims:
+                        return str(r.choice([0, 1, q - 1, r.randrange(q), r.randrange(q)]))
+                    return "[" + ", ".join(nested(dims[1:]) for _ in range(dims[0])) + "]"
+                text = "dense<%s>" % nested(shape)
+            else:
                 k = r.choice([0, 1, q - 1, r.randrange(q)])
                 text = str(k) if shape is None else "dense<%d>" % k
-                self.emit("%s = modarith.constant %s : %s" % (name, text, mty))
-            elif w == 64 or r.random() < 0.15:
-                # A word as it is: the VM rejects one of Q or more.
-                src = self.get(scope, Ty("i%d" % w, shape))
-                self.emit("%s = modarith.encapsulate %s : %s -> %s" % (name, src, src.ty, mty))
-            else:
-                wider = [e for e in INT_ELEMS if width(e) > w]
-                src = self.get(scope, Ty(r.choice(wider), shape))
-                self.emit("%s = modarith.reduce %s : %s -> %s" % (name, src, src.ty, mty))
-            return name
+            self.emit("%s = modarith.constant %s : %s" % (name, text, mty))
+        elif w == 64 or r.random() < 0.15:
+            # A word as it is: the VM rejects one of Q or more.
+            src = self.get(scope, Ty("i%d" % w, shape))
+            self.emit("%s = modarith.encapsulate %s : %s -> %s" % (name, src, src.ty, mty))
+        else:
+            wider = [e for e in INT_ELEMS if width(e) > w]
+            src = self.get(scope, Ty(r.choice(wider), shape))
+            self.emit("%s = modarith.reduce %s : %s -> %s" % (name, src, src.ty, mty))
+        return name
 
-        values = [residue(), residue()]
-        for _ in range(r.randint(1, 4)):
-            op = r.choice(["add", "sub", "mul", "mul", "neg", "mac"])
-            args = [r.choice(values) for _ in range({"neg": 1, "mac": 3}.get(op, 2))]
-            name = self.fresh("m")
-            self.emit("%s = modarith.%s %s : %s" % (name, op, ", ".join(args), mty))
-            values.append(name)
+    def extract_residue(self, scope, name, q, w, shape):
         return self.define(scope, Ty("i%d" % w, shape), "modarith.extract %s : %s -> %s"
-                           % (values[-1], mty, Ty("i%d" % w, shape)))
+                           % (name, self.residue_type(q, w, shape), Ty("i%d" % w, shape)))
+
+    def shoup_operands(self, values, q, w, shape):
+        """A multiplier among `values` and its Shoup companion floor(w *
+        2^W / Q): computed in the kernel in 2W bits where W <= 32, else a
+        new constant multiplier with the companion as a constant."""
+        word, wide = Ty("i%d" % w, shape), Ty("i%d" % (2 * w), shape)
+
+        def line(rhs):
+            v = self.fresh("s")
+            self.emit("%s = %s" % (v, rhs))
+            return v
+
+        def const(ty, value):
+            text = int_literal(ty.elem, value)
+            return line("arith.constant %s : %s"
+                        % (text if shape is None else "dense<%s>" % text, ty))
+
+        mty = self.residue_type(q, w, shape)
+        if 2 * w > 64:  # the backend compiles integers of up to 64 bits
+            k = self.r.choice([1, q - 1, self.r.randrange(q)])
+            root = self.fresh("m")
+            self.emit("%s = modarith.constant %s : %s"
+                      % (root, k if shape is None else "dense<%d>" % k, mty))
+            return root, const(word, (k << w) // q)
+        root = self.r.choice(values)
+        x = line("modarith.extract %s : %s -> %s" % (root, mty, word))
+        x = line("arith.extui %s : %s to %s" % (x, word, wide))
+        x = line("arith.shli %s, %s : %s" % (x, const(wide, w), wide))
+        x = line("arith.divui %s, %s : %s" % (x, const(wide, q), wide))
+        return root, line("arith.trunci %s : %s to %s" % (x, wide, word))
+
+    def p_modarith(self, scope):
+        """A chain of modarith ops (add, sub, mul, mul_shoup, neg, mac) on
+        residues reduced from kernel integers (or constants), extracted
+        back."""
+        r = self.r
+        w = r.choice(MODARITH_WIDTHS)
+        q = self.modulus(w)
+        shape = None if r.random() < 0.3 else self.shape()
+        mty = self.residue_type(q, w, shape)
+        values = [self.residue(scope, q, w, shape), self.residue(scope, q, w, shape)]
+        for _ in range(r.randint(1, 4)):
+            op = r.choice(["add", "sub", "mul", "mul", "mul_shoup", "neg", "mac"])
+            if op == "mul_shoup":
+                lhs = r.choice(values)
+                root, companion = self.shoup_operands(values, q, w, shape)
+                text = "modarith.mul_shoup %s, %s, %s : %s, %s" % (
+                    lhs, root, companion, mty, Ty("i%d" % w, shape))
+            else:
+                args = [r.choice(values) for _ in range({"neg": 1, "mac": 3}.get(op, 2))]
+                text = "modarith.%s %s : %s" % (op, ", ".join(args), mty)
+            name = self.fresh("m")
+            self.emit("%s = %s" % (name, text))
+            values.append(name)
+        return self.extract_residue(scope, values[-1], q, w, shape)
+
+    def transform_modulus(self, order):
+        """A prime Q = 1 (mod `order`) of a random width W, and W."""
+        r = self.r
+        for _ in range(200):
+            w = r.choice(MODARITH_WIDTHS)
+            if (1 << w) - 1 <= order + 1:
+                continue
+            q = r.randint(1, ((1 << w) - 2) // order) * order + 1
+            if is_prime(q):
+                return q, w
+        return None
+
+    def p_transform(self, scope):
+        """modarith.ntt and/or intt (negacyclic or cyclic, the root given or
+        the verifier's) of residue rows, maybe a pointwise product between
+        them: a convolution."""
+        r = self.r
+        n = 1 << r.choice([1, 1, 2, 3, 3, 4, 5, 6])
+        cyclic = r.random() < 0.3
+        order = n if cyclic else 2 * n
+        found = self.transform_modulus(order)
+        if found is None:
+            return None
+        q, w = found
+        attrs = ["cyclic"] if cyclic else []
+        if r.random() < 0.5:
+            root = next(p for p in (pow(x, (q - 1) // order, q) for x in range(2, q))
+                        if pow(p, order // 2, q) == q - 1)
+            attrs.insert(0, "root = %d : ui64" % pow(root, r.randrange(1, order, 2), q))
+        attr = " {%s}" % ", ".join(attrs) if attrs else ""
+        shape = tuple(r.choice([0, 1, 2, 3]) for _ in range(r.choice([0, 0, 1, 1, 2]))) + (n,)
+        mty = self.residue_type(q, w, shape)
+        x = self.residue(scope, q, w, shape)
+        steps = r.choice([["ntt"], ["intt"], ["ntt", "intt"], ["ntt", "mul", "intt"],
+                          ["intt", "ntt"]])
+        for step in steps:
+            y = self.fresh("m")
+            if step == "mul":
+                self.emit("%s = modarith.mul %s, %s : %s"
+                          % (y, x, self.residue(scope, q, w, shape), mty))
+            else:
+                self.emit("%s = modarith.%s %s%s : %s" % (y, step, x, attr, mty))
+            x = y
+        return self.extract_residue(scope, x, q, w, shape)
+
+    def p_modarith_matmul(self, scope):
+        """modarith.matmul, matrix-matrix or matrix-vector, of a constant
+        lhs (BAT's) or any."""
+        r = self.r
+        w = r.choice(MODARITH_WIDTHS)
+        q = self.modulus(w)
+        m, k = self.random_dim(), self.random_dim()
+        rhs_shape = (k,) if r.random() < 0.4 else (k, self.random_dim())
+        out_shape = (m,) + rhs_shape[1:]
+        if math.prod((m, k)) > 400 or math.prod(rhs_shape) > 400:
+            return None
+        lhs = self.residue(scope, q, w, (m, k), constant=0.6)
+        rhs = self.residue(scope, q, w, rhs_shape)
+        y = self.fresh("m")
+        self.emit("%s = modarith.matmul %s, %s : %s, %s -> %s" % (
+            y, lhs, rhs, self.residue_type(q, w, (m, k)),
+            self.residue_type(q, w, rhs_shape), self.residue_type(q, w, out_shape)))
+        return self.extract_residue(scope, y, q, w, out_shape)
 
     # -- driver -----------------------------------------------------------------
 
@@ -1790,7 +1950,7 @@ class KernelGen:
         ("p_switch", 1), ("p_while", 1), ("p_call", 1), ("p_unsigned_for", 0.7),
         ("p_forall", 1), ("p_parallel", 1), ("p_affine", 1), ("p_slice_update", 1.5),
         ("p_pack", 1.5), ("p_quantize", 1), ("p_anybit_matmul", 1.5), ("p_ternary", 0.7),
-        ("p_modarith", 1.5)]
+        ("p_modarith", 1.5), ("p_transform", 0.7), ("p_modarith_matmul", 0.7)]
 
     def gen_op(self, scope, producers):
         names = [p for p, _ in producers]
@@ -1963,16 +2123,16 @@ def worker_main(conn, errpath):
             return
         os.ftruncate(2, 0)
         os.lseek(2, 0, os.SEEK_SET)
-        src, argsets = job
+        src, argsets, configs = job
         out = {"compile": {}, "runs": []}
         modules = {}
-        for opt in (0, 3):
-            conn.send(("stage", "compile -O%d" % opt))
+        for label, options in configs:
+            conn.send(("stage", "compile " + label))
             try:
-                modules[opt] = anybit.compile(src, opt_level=opt)
-                out["compile"][opt] = None
+                modules[label] = anybit.compile(src, **options)
+                out["compile"][label] = None
             except Exception as e:
-                out["compile"][opt] = error_text(e)
+                out["compile"][label] = error_text(e)
         for i, args in enumerate(argsets):
             run = {}
             conn.send(("stage", "VM on argument set %d" % i))
@@ -1980,15 +2140,15 @@ def worker_main(conn, errpath):
                 run["vm"] = ("ok", as_tuple(anybit.interpret(src, "f", *args)))
             except Exception as e:
                 run["vm"] = ("err", error_text(e))
-            for opt, m in modules.items():
+            for label, m in modules.items():
                 before = pickle.dumps(args)
-                conn.send(("stage", "call -O%d on argument set %d" % (opt, i)))
+                conn.send(("stage", "call %s on argument set %d" % (label, i)))
                 try:
-                    run[opt] = ("ok", as_tuple(m.f(*args)))
+                    run[label] = ("ok", as_tuple(m.f(*args)))
                 except Exception as e:
-                    run[opt] = ("err", error_text(e))
+                    run[label] = ("err", error_text(e))
                 if pickle.dumps(args) != before:
-                    run[opt] = ("err", "the call changed its arguments")
+                    run[label] = ("err", "the call changed its arguments")
             out["runs"].append(run)
         conn.send(("done", out))
 
@@ -2025,17 +2185,18 @@ class Worker:
             self.proc.join()
             self.proc = None
 
-    def run(self, src, argsets):
-        """("done", results), ("crash", stage, exitcode) or ("hang", stage)."""
+    def run(self, job):
+        """Runs job = (src, argsets, configs): ("done", results), ("crash",
+        stage, exitcode) or ("hang", stage)."""
         if self.proc is None or not self.proc.is_alive():
             self.start()
         stage = "sending the job"
         try:
-            self.conn.send((src, argsets))
+            self.conn.send(job)
         except (BrokenPipeError, OSError):
             self.stop()
             self.start()
-            self.conn.send((src, argsets))
+            self.conn.send(job)
         deadline = time.time() + self.timeout
         while True:
             left = deadline - time.time()
@@ -2121,49 +2282,68 @@ GUARDED = ["division by zero", "signed division overflow", "out of bounds",
            "does not make the result"]
 
 
+# Compile errors of a variant that are its options' to give: the modulus
+# or the shape does not suit the reduction or the rewrite asked for.
+OPTION_REJECTIONS = re.compile(r"cannot use (Barrett|Montgomery|Shoup)|BAT needs|"
+                               r"BAT contraction too long|BAT recombination could overflow|"
+                               r"MAT needs rows")
+
+
 def judge(out, argsets):
     """Findings [(kind, text)] of one kernel's results, and its status:
-    compared, invalid (rejected by all), vm-unsupported or vm-rejected."""
+    compared, invalid (rejected by all), vm-unsupported or vm-rejected.
+    -O0 and -O3 are the reference configurations; a variant (VARIANT) is
+    compared like them, but may reject its options."""
     findings = []
-    comp = out["compile"]
+    comp = dict(out["compile"])
     runs = out["runs"]
     vm_ok = [run["vm"][0] == "ok" for run in runs]
     vm_errs = [run["vm"][1] for run in runs if run["vm"][0] == "err"]
-    if comp[0] and comp[3]:
-        first = comp[3].splitlines()[0]
+    if comp["-O0"] and comp["-O3"]:
+        first = comp["-O3"].splitlines()[0]
         if all(e.splitlines()[0] == first for e in vm_errs) and not any(vm_ok):
             return findings, "invalid"  # a generator bug
         findings.append(("compile-error", "the VM accepts the kernel but compile fails:\n"
-                         "-O0: %s\n-O3: %s" % (comp[0], comp[3])))
+                         "-O0: %s\n-O3: %s" % (comp["-O0"], comp["-O3"])))
         return findings, "compared"
-    for opt in (0, 3):
-        if comp[opt]:
-            findings.append(("compile-error-O%d" % opt, "compile fails at -O%d only:\n%s"
-                             % (opt, comp[opt])))
+    for label, error in comp.items():
+        if label == VARIANT and error and OPTION_REJECTIONS.search(error):
+            continue
+        if error:
+            findings.append(("compile-error" + kind_suffix(label), "compile fails with %s only:\n%s"
+                             % (label, error)))
     if not any(vm_ok) and any("reference VM" in e or "cannot execute" in e
                               for e in vm_errs):
         return findings, "vm-unsupported"
+    compiled = [label for label, error in comp.items() if not error]
     for i, run in enumerate(runs):
-        for opt in (0, 3):
-            if opt in run and run[opt][0] == "err":
-                findings.append(("call-error-O%d" % opt, "argument set %d: -O%d call fails: %s"
-                                 % (i, opt, run[opt][1])))
+        for label in compiled:
+            if run[label][0] == "err":
+                findings.append(("call-error" + kind_suffix(label), "argument set %d: %s call fails: %s"
+                                 % (i, label, run[label][1])))
+        ok = [label for label in compiled if run[label][0] == "ok"]
         if run["vm"][0] == "ok":
-            for opt in (0, 3):
-                if opt in run and run[opt][0] == "ok" and not same(run[opt][1], run["vm"][1]):
-                    findings.append(("mismatch-O%d" % opt, "argument set %d:\n%s"
-                                     % (i, describe("compiled -O%d" % opt, run[opt][1],
+            for label in ok:
+                if not same(run[label][1], run["vm"][1]):
+                    findings.append(("mismatch" + kind_suffix(label), "argument set %d:\n%s"
+                                     % (i, describe("compiled " + label, run[label][1],
                                                     "VM", run["vm"][1]))))
-        elif any(g in run["vm"][1] for g in GUARDED):
-            if all(o in run and run[o][0] == "ok" for o in (0, 3)) and \
-                    not same(run[0][1], run[3][1]):
-                findings.append(("O0-O3", "argument set %d (the VM: %s):\n%s"
-                                 % (i, run["vm"][1].splitlines()[0],
-                                    describe("-O0", run[0][1], "-O3", run[3][1]))))
+        elif any(g in run["vm"][1] for g in GUARDED) and len(ok) == len(compiled) > 1:
+            for label in ok[1:]:
+                if not same(run[ok[0]][1], run[label][1]):
+                    findings.append(("O0-O3", "argument set %d (the VM: %s):\n%s"
+                                     % (i, run["vm"][1].splitlines()[0],
+                                        describe(ok[0], run[ok[0]][1], label, run[label][1]))))
     return findings, "compared" if any(vm_ok) else "vm-rejected"
 
 
-def write_finding(outdir, seed, index, kind, src, argsets, text):
+def kind_suffix(label):
+    """"-O0", "-O3" or "-variant": how a configuration names its findings."""
+    return "-variant" if label == VARIANT else label
+
+
+def write_finding(outdir, seed, index, kind, case, text):
+    src, argsets, configs = case
     d = os.path.join(outdir, "%d-%d-%s" % (seed, index, kind))
     os.makedirs(d, exist_ok=True)
     with open(os.path.join(d, "kernel.mlir"), "w") as f:
@@ -2171,7 +2351,10 @@ def write_finding(outdir, seed, index, kind, src, argsets, text):
     with open(os.path.join(d, "args.pkl"), "wb") as f:
         pickle.dump(argsets, f)
     with open(os.path.join(d, "report.txt"), "w") as f:
-        f.write("seed %d, kernel %d: %s\n\n%s\n\nargument sets:\n" % (seed, index, kind, text))
+        f.write("seed %d, kernel %d: %s\n" % (seed, index, kind))
+        for label, options in configs:
+            f.write("%s: anybit.compile options %r\n" % (label, options))
+        f.write("\n%s\n\nargument sets:\n" % text)
         for i, args in enumerate(argsets):
             f.write("%d: %s\n" % (i, "\n   ".join(repr(a) for a in args)))
     return d
@@ -2181,12 +2364,47 @@ def write_finding(outdir, seed, index, kind, src, argsets, text):
 # Main loop
 # ---------------------------------------------------------------------------
 
+VARIANT = "variant"
+
+
+def variant_options(seed, index, src):
+    """`anybit.compile` options of a third compilation, for kernels whose
+    ops lower differently under options: modarith (reduction, BAT, NTT
+    lowering), ternary matmuls, parallel loops (threads). None for the
+    others. From a stream of its own, so that kernels and arguments do not
+    depend on it."""
+    modarith = "modarith." in src
+    ternary = "!anybit.trit" in src
+    parallel = re.search(r"scf\.(forall|parallel)|linalg\.", src) is not None
+    if not (modarith or ternary or parallel):
+        return None
+    r = random.Random("%d:%d:options" % (seed, index))
+    options = {"opt_level": r.choice([0, 3]), "threads": r.choice([1, 2])}
+    # Float sums and products of scf.parallel loops run on OpenMP threads
+    # reorder their roundings (docs/semantics.md): one thread for them.
+    if re.search(r"scf\.reduce\([^)]*:[^)]*\bf(16|32|64)\b", src):
+        options["threads"] = 1
+    if modarith:
+        options["reduction"] = r.choice(["auto", "barrett", "montgomery", "shoup",
+                                         "remainder"])
+        options["bat"] = r.random() < 0.5
+        options["ntt"] = r.choice(["radix2", "mat"])
+    if ternary:
+        options["ternary"] = r.choice(["auto", "addsub", "lut", "generic"])
+    return options
+
+
 def make_case(seed, index):
-    """The kernel text and argument sets of kernel `index` of `seed`."""
+    """The kernel text, its argument sets, and the configurations to
+    compile it in: [(label, anybit.compile options)]."""
     r = random.Random("%d:%d" % (seed, index))
     src, tys = KernelGen(r).kernel()
     argsets = [random_args(r, tys, kind) for kind in ARG_KINDS]
-    return src, argsets
+    configs = [("-O0", {"opt_level": 0}), ("-O3", {"opt_level": 3})]
+    variant = variant_options(seed, index, src)
+    if variant is not None:
+        configs.append((VARIANT, variant))
+    return src, argsets, configs
 
 
 def main():
@@ -2214,10 +2432,13 @@ def main():
     start = time.time()
     try:
         for n, index in enumerate(indices):
-            src, argsets = make_case(opts.seed, index)
+            case = make_case(opts.seed, index)
+            src, argsets, configs = case
             if opts.print:
                 print(src)
-            res = worker.run(src, argsets)
+                for label, options in configs:
+                    print("// %s: %r" % (label, options))
+            res = worker.run(case)
             if res[0] == "done":
                 out = res[1]
                 calls += sum(len(run) for run in out["runs"])
@@ -2232,7 +2453,7 @@ def main():
             if status == "invalid":
                 os.makedirs(invalid_dir, exist_ok=True)
                 with open(os.path.join(invalid_dir, "%d-%d.mlir" % (opts.seed, index)), "w") as f:
-                    f.write(src + "\n// " + out["compile"][3].replace("\n", "\n// ") + "\n")
+                    f.write(src + "\n// " + out["compile"]["-O3"].replace("\n", "\n// ") + "\n")
             known = {known_bug(t) for _, t in findings}
             repeat = False
             if findings and len(known) == 1 and None not in known:
@@ -2243,7 +2464,7 @@ def main():
                 failed += 1
             if findings and not repeat:
                 kinds = sorted({k for k, _ in findings})
-                d = write_finding(opts.out, opts.seed, index, "+".join(kinds), src, argsets,
+                d = write_finding(opts.out, opts.seed, index, "+".join(kinds), case,
                                   "\n\n".join("[%s] %s" % f for f in findings))
                 print("kernel %d: %s -> %s" % (index, ", ".join(kinds), d), flush=True)
             elif not findings and status == "compared":

@@ -133,6 +133,7 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   pm.addNestedPass<func::FuncOp>(createAnybitGuardIntegerDivision());
   pm.addPass(createForallToParallelLoopPass());
   if (options.openMP) {
+    pm.addNestedPass<func::FuncOp>(createAnybitLegalizeOpenMPReductions());
     ConvertSCFToOpenMPPassOptions omp;
     omp.numThreads = options.threads;
     pm.addPass(createConvertSCFToOpenMPPass(omp));

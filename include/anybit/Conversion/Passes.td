@@ -442,6 +442,57 @@ def AnybitX86Int8Dot : Pass<"anybit-x86-int8-dot"> {
                            "mlir::vector::VectorDialect"];
 }
 
+def AnybitLegalizeOpenMPReductions
+    : Pass<"anybit-legalize-openmp-reductions", "mlir::func::FuncOp"> {
+  let summary = "Gives scf.parallel reductions a form convert-scf-to-openmp "
+                "lowers exactly";
+  let description = [{
+    Upstream's `convert-scf-to-openmp` declares an OpenMP reduction for
+    each `scf.reduce` region it recognizes (one `addi`, `muli`, `andi`,
+    `ori`, `xori`, `addf`, `mulf` of the two arguments in order, or a
+    compare and select), with an `llvm.atomicrmw` combiner. Three things go
+    wrong with what it is given: an atomic of a width that has none (i1,
+    i17, i48) or of `index` is invalid IR; a loop with a region it does
+    not recognize after one it does is left half rewritten ("unconverted
+    operation found"); and float min/max start from the largest finite
+    value, not infinity. This pass runs before it, loop by loop:
+    - where every region is one of those integer ops, `arith.max/minsi`
+      or `arith.max/minui` (a compare and select after this pass), or
+      `addf`/`mulf` on f16, f32 or f64, of the two arguments in either
+      order, it rewrites each region to upstream's form; integer
+      reductions of other widths, and `index`, are carried in the next of
+      i8, i16, i32 and i64 (sign-extended for signed min/max, zero-extended
+      otherwise: the low bits of the wide result are the narrow one's),
+      truncated back after the loop;
+    - otherwise the loop runs sequentially as an `scf.for` nest, each
+      iteration's values folded into the accumulators in row-major order,
+      as the reference VM folds them.
+
+    ```mlir
+    %s = scf.parallel (%i) = (%c0) to (%n) step (%c1) init (%z) -> i17 {
+      scf.reduce(%x : i17) {
+      ^bb0(%a: i17, %b: i17):
+        %t = arith.addi %b, %a : i17
+        scf.reduce.return %t : i17
+      }
+    }
+    // becomes
+    %zw = arith.extui %z : i17 to i32
+    %sw = scf.parallel (%i) = (%c0) to (%n) step (%c1) init (%zw) -> i32 {
+      %xw = arith.extui %x : i17 to i32
+      scf.reduce(%xw : i32) {
+      ^bb0(%a: i32, %b: i32):
+        %t = arith.addi %a, %b : i32
+        scf.reduce.return %t : i32
+      }
+    }
+    %s = arith.trunci %sw : i32 to i17
+    ```
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::scf::SCFDialect"];
+}
+
 def AnybitHoistSequentialAllocas : Pass<"anybit-hoist-sequential-allocas",
                                          "mlir::func::FuncOp"> {
   let summary = "Hoists scf.parallel bodies' stack buffers where the loops "

@@ -42,6 +42,16 @@ void addBFloatRuntime(Module &module) {
   b.CreateRet(b.CreateBitCast(b.CreateTrunc(high, i16), bf16));
 }
 
+Value *extendBFloatBits(IRBuilderBase &b, Value *bits, Type *type) {
+  Type *i32 = b.getInt32Ty(), *f32 = b.getFloatTy();
+  if (auto *vector = dyn_cast<VectorType>(bits->getType())) {
+    i32 = VectorType::get(i32, vector->getElementCount());
+    f32 = VectorType::get(f32, vector->getElementCount());
+  }
+  Value *wide = b.CreateBitCast(b.CreateShl(b.CreateZExt(bits, i32), 16), f32);
+  return wide->getType() == type ? wide : b.CreateFPExt(wide, type);
+}
+
 namespace {
 
 /// The i16 type (or vector of it) of a bfloat type's bits; null for any
@@ -200,20 +210,9 @@ private:
       replaceWithBits(call, moved);
   }
 
-  /// fpext from bfloat as the bits shifted into the top of an f32: the
-  /// bf16 value exactly, NaN payloads included.
   void widenBits(FPExtInst *ext, IRBuilder<> &b) {
-    Value *bits = toBits(ext->getOperand(0));
-    Type *i32 = b.getInt32Ty(), *f32 = b.getFloatTy();
-    if (auto *vector = dyn_cast<VectorType>(bits->getType())) {
-      i32 = VectorType::get(i32, vector->getElementCount());
-      f32 = VectorType::get(f32, vector->getElementCount());
-    }
-    Value *wide =
-        b.CreateBitCast(b.CreateShl(b.CreateZExt(bits, i32), 16), f32);
-    if (wide->getType() != ext->getType())
-      wide = b.CreateFPExt(wide, ext->getType());
-    ext->replaceAllUsesWith(wide);
+    ext->replaceAllUsesWith(
+        extendBFloatBits(b, toBits(ext->getOperand(0)), ext->getType()));
     replaced.push_back(ext);
   }
 

@@ -11,7 +11,10 @@
 
 namespace llvm {
 class Function;
+class IRBuilderBase;
 class Module;
+class Type;
+class Value;
 } // namespace llvm
 
 namespace anybit {
@@ -22,6 +25,13 @@ namespace anybit {
 /// finds, lacks it. Weak and hidden: each module carries its own, a real
 /// runtime's wins.
 void addBFloatRuntime(llvm::Module &module);
+
+/// The bfloat value whose i16 bits (or vector of them) are `bits`, as a
+/// float of `type` (float, double, or vectors of them): the bits shifted
+/// into the top of an f32, exact, NaN payloads included, extended further
+/// if `type` is wider.
+llvm::Value *extendBFloatBits(llvm::IRBuilderBase &b, llvm::Value *bits,
+                              llvm::Type *type);
 
 /// Moves bfloat values as their i16 bits: loads, stores, phis, selects,
 /// freezes, vector element moves and the intrinsics that only move data

@@ -2,6 +2,8 @@
 
 #include "Optimizer.h"
 
+#include "CodegenWorkarounds.h"
+
 #include "llvm/ADT/APFloat.h"
 #include "llvm/Analysis/ValueTracking.h"
 #include "llvm/IR/IRBuilder.h"
@@ -60,11 +62,32 @@ bool expandUnsignedToFloatOfSignExtended(Function &function) {
   return !conversions.empty();
 }
 
+bool extendBFloatThroughBits(Function &function) {
+  SmallVector<FPExtInst *> extensions;
+  for (Instruction &inst : instructions(function))
+    if (auto *ext = dyn_cast<FPExtInst>(&inst);
+        ext && ext->getSrcTy()->getScalarType()->isBFloatTy())
+      extensions.push_back(ext);
+  for (FPExtInst *ext : extensions) {
+    IRBuilder<> b(ext);
+    Type *i16 = b.getInt16Ty();
+    if (auto *vector = dyn_cast<VectorType>(ext->getSrcTy()))
+      i16 = VectorType::get(i16, vector->getElementCount());
+    Value *wide = extendBFloatBits(b, b.CreateBitCast(ext->getOperand(0), i16),
+                                   ext->getType());
+    wide->takeName(ext);
+    ext->replaceAllUsesWith(wide);
+    ext->eraseFromParent();
+  }
+  return !extensions.empty();
+}
+
 namespace {
-struct ExpandUnsignedToFloatOfSignExtendedPass
-    : PassInfoMixin<ExpandUnsignedToFloatOfSignExtendedPass> {
+/// A function pass of `rewrite`, which keeps the control flow.
+template <bool (*rewrite)(Function &)>
+struct RewritePass : PassInfoMixin<RewritePass<rewrite>> {
   PreservedAnalyses run(Function &function, FunctionAnalysisManager &) {
-    if (!expandUnsignedToFloatOfSignExtended(function))
+    if (!rewrite(function))
       return PreservedAnalyses::all();
     PreservedAnalyses preserved;
     preserved.preserveSet<CFGAnalyses>();
@@ -96,9 +119,14 @@ Error optimizeModule(Module &module, unsigned optLevel, TargetMachine &tm) {
   builder.registerFunctionAnalyses(functions);
   builder.registerLoopAnalyses(loops);
   builder.crossRegisterProxies(loops, functions, sccs, modules);
+  builder.registerPipelineStartEPCallback(
+      [](ModulePassManager &pm, OptimizationLevel) {
+        pm.addPass(createModuleToFunctionPassAdaptor(
+            RewritePass<extendBFloatThroughBits>()));
+      });
   builder.registerVectorizerStartEPCallback(
       [](FunctionPassManager &pm, OptimizationLevel) {
-        pm.addPass(ExpandUnsignedToFloatOfSignExtendedPass());
+        pm.addPass(RewritePass<expandUnsignedToFloatOfSignExtended>());
       });
 
   ModulePassManager pm =

@@ -29,8 +29,18 @@ namespace anybit {
 /// Returns whether it changed `function`.
 bool expandUnsignedToFloatOfSignExtended(llvm::Function &function);
 
+/// Rewrites each fpext from bfloat as its bits shifted into an f32
+/// (extendBFloatBits). LLVM 22's InstCombine shrinks `fptrunc (frem
+/// (fpext bfloat %x to double), C) to float`, and sums of such values
+/// truncated to half, into half arithmetic when C fits in half: it ranks
+/// formats by their mantissas alone, and a bfloat past 65504 became
+/// infinity (1e30 frem 1.5 gave NaN). It does not look through the bits.
+/// Returns whether it changed `function`.
+bool extendBFloatThroughBits(llvm::Function &function);
+
 /// Runs LLVM's default pipeline for `optLevel` (0..3) and `tm` on `module`,
-/// with the rewrite above where the vectorizers start.
+/// with the bfloat rewrite where it starts and the uitofp one where the
+/// vectorizers start.
 llvm::Error optimizeModule(llvm::Module &module, unsigned optLevel,
                            llvm::TargetMachine &tm);
 
