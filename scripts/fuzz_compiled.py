@@ -28,7 +28,8 @@ Each kernel is compiled with `anybit.compile` at -O0 and -O3, and, where
 it has ops that options lower differently (modarith, trit matmuls,
 parallel loops, linalg), in a variant: random options (-O0 or -O3, 1 or
 2 threads, the modarith reduction, BAT, the NTT lowering, the ternary
-lowering) drawn from (SEED, index). A variant may reject its options
+lowering, AVX2 or SSE code instead of the host's) drawn from (SEED,
+index). A variant may reject its options
 ("cannot use Barrett reduction for ...", "BAT needs a modulus of at most
 32 bits"); other compile errors are findings. Every
 call is compared bit for bit (floats by their bits, any NaN equal to any
@@ -2286,7 +2287,7 @@ GUARDED = ["division by zero", "signed division overflow", "out of bounds",
 # or the shape does not suit the reduction or the rewrite asked for.
 OPTION_REJECTIONS = re.compile(r"cannot use (Barrett|Montgomery|Shoup)|BAT needs|"
                                r"BAT contraction too long|BAT recombination could overflow|"
-                               r"MAT needs rows")
+                               r"MAT needs rows|this host lacks")
 
 
 def judge(out, argsets):
@@ -2370,8 +2371,8 @@ VARIANT = "variant"
 def variant_options(seed, index, src):
     """`anybit.compile` options of a third compilation, for kernels whose
     ops lower differently under options: modarith (reduction, BAT, NTT
-    lowering), ternary matmuls, parallel loops (threads). None for the
-    others. From a stream of its own, so that kernels and arguments do not
+    lowering), ternary matmuls, parallel loops (threads), and the target's
+    instruction set for all of those and linalg. None for the others. From a stream of its own, so that kernels and arguments do not
     depend on it."""
     modarith = "modarith." in src
     ternary = "!anybit.trit" in src
@@ -2380,6 +2381,11 @@ def variant_options(seed, index, src):
         return None
     r = random.Random("%d:%d:options" % (seed, index))
     options = {"opt_level": r.choice([0, 3]), "threads": r.choice([1, 2])}
+    # Other instruction sets: AVX2 without AVX-512, SSE only (no F16C).
+    target = r.choice([("", ""), ("", ""), ("", "-avx512f"), ("", "-avx512f,-avxvnni"),
+                       ("x86-64-v3", ""), ("x86-64", "")])
+    if target != ("", ""):
+        options["cpu"], options["features"] = target
     # Float sums and products of scf.parallel loops run on OpenMP threads
     # reorder their roundings (docs/semantics.md): one thread for them.
     if re.search(r"scf\.reduce\([^)]*:[^)]*\bf(16|32|64)\b", src):

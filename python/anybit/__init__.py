@@ -7,7 +7,7 @@ quantizes and dequantizes tensors exactly as the ``anybit`` ops do.
 
 Functions
 ---------
-compile(source, target="cpu", opt_level=3, *, threads=1, reduction="auto", bat=False, ntt="radix2", ternary="auto")
+compile(source, target="cpu", opt_level=3, *, threads=1, reduction="auto", bat=False, ntt="radix2", ternary="auto", cpu="", features="")
     Compile an MLIR module (JIT, through the CPU pipeline) into a
     :class:`Module` whose public functions are called like ``interpret``
     calls them: ``anybit.compile(k).add(x, y)``. Cached.
@@ -209,7 +209,7 @@ def interpret(source, entry, *arrays):
 
 
 def compile(source, target="cpu", opt_level=3, *, threads=1, reduction="auto",
-            bat=False, ntt="radix2", ternary="auto"):
+            bat=False, ntt="radix2", ternary="auto", cpu="", features=""):
     """Compile an MLIR module for ``target``; call its public functions on numpy arrays.
 
     The module (tensor-level Anybit IR, as :func:`interpret` runs it) goes
@@ -249,6 +249,14 @@ def compile(source, target="cpu", opt_level=3, *, threads=1, reduction="auto",
             ``"generic"`` takes the contraction that multiplies, as do
             row-major codes with ``"lut"``; tiled codes with
             ``"addsub"`` are copied row-major first.
+        cpu: the CPU to compile for, as ``anybitc --mcpu`` (an LLVM CPU
+            name such as ``"znver4"`` or ``"x86-64-v3"``); ``""`` (the
+            default) is the host's.
+        features: CPU features added to or removed from the CPU's, as
+            ``anybitc --mattr``: comma-separated ``+NAME`` or ``-NAME``
+            (LLVM's names), e.g. ``"-avx512f"`` for the AVX2 kernels on an
+            AVX-512 host. The code runs here, so a CPU or feature this
+            host lacks is a CompileError, as is an unknown one.
 
     Returns:
         Module: ``module.NAME(*arrays)`` (or ``module["NAME"](*arrays)``)
@@ -257,7 +265,9 @@ def compile(source, target="cpu", opt_level=3, *, threads=1, reduction="auto",
         :class:`PackedArray` in; None, one array or a tuple out), and the
         results equal the VM's bit for bit (integers and packed bytes
         always; floats too, matmul included, since both add products in
-        ascending k with fused multiply-add), so::
+        ascending k with fused multiply-add; on several threads,
+        ``scf.parallel`` float sums and products reorder their roundings),
+        so::
 
             anybit.compile(k).f(x, y)  ==  anybit.interpret(k, "f", x, y)
 
@@ -268,9 +278,10 @@ def compile(source, target="cpu", opt_level=3, *, threads=1, reduction="auto",
         CompileError: the source does not parse or verify, or the pipeline
             rejects it (the diagnostics with their ``file:line:col:``
             locations), for example a reduction method that cannot handle
-            a modulus.
+            a modulus, or an unknown CPU or feature.
         ValueError: an unknown target, reduction, ntt or ternary, an opt_level outside
-            0..3 or a negative thread count.
+            0..3, a negative thread count, or a cpu or features that is not
+            a string.
         FileNotFoundError: ``source`` names a ``.mlir`` file that does not
             exist.
 
@@ -316,11 +327,12 @@ def compile(source, target="cpu", opt_level=3, *, threads=1, reduction="auto",
     text, name = _read_source(source)
     if not isinstance(bat, bool):
         raise ValueError("bat must be True or False, got %r" % (bat,))
-    for option, value in (("ntt", ntt), ("ternary", ternary)):
+    for option, value in (("ntt", ntt), ("ternary", ternary), ("cpu", cpu),
+                          ("features", features)):
         if not isinstance(value, str):
             raise ValueError("%s must be a string, got %r" % (option, value))
     return _anybit.compile(text, name, target, opt_level, threads.__index__(),
-                           reduction, bat, ntt, ternary)
+                           reduction, bat, ntt, ternary, cpu, features)
 
 
 def trit_encoding(batch=1, shape=None):

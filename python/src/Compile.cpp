@@ -9,8 +9,8 @@
 // results are written into new numpy arrays where those are their buffer;
 // everything else is converted as anybit.interpret converts it.
 //
-// Compiled modules are kept in a cache keyed by (source text, target,
-// optimization level), most recently used first. Everything that touches
+// Compiled modules are kept in a cache keyed by the source text and every
+// option (CompileSettings), most recently used first. Everything that touches
 // MLIR (and the cache) holds a ContextLock; the GIL is released while
 // LLVM compiles, and the GIL and the lock while compiled code runs, so
 // other Python threads go on, calling kernels too.
@@ -44,16 +44,32 @@ std::string supportedTargets() {
   return list;
 }
 
-/// A module compiled for a target. Immutable once built, so the Python
-/// wrappers read its names and signatures without the lock.
-struct CompiledModule {
-  std::string target;
+/// What anybit.compile was asked for, as given (the options' names):
+/// with the source text, the key of the compile cache.
+struct CompileSettings {
+  std::string target = "cpu";
   unsigned optLevel = 3;
   unsigned threads = 1;
   std::string reduction = "auto";
   bool bat = false;
   std::string ntt = "radix2";
   std::string ternary = "auto";
+  /// The target CPU and features (--mcpu, --mattr); empty: the host's.
+  std::string cpu, features;
+
+  auto tied() const {
+    return std::tie(target, optLevel, threads, reduction, bat, ntt, ternary,
+                    cpu, features);
+  }
+  bool operator==(const CompileSettings &other) const {
+    return tied() == other.tied();
+  }
+};
+
+/// A module compiled for a target. Immutable once built, so the Python
+/// wrappers read its names and signatures without the lock.
+struct CompiledModule {
+  CompileSettings settings;
   std::shared_ptr<ParsedModule> parsed;
   std::unique_ptr<CPUExecutable> executable;
   /// The public functions with a body, in source order, and their
@@ -121,46 +137,37 @@ E parseOption(const OptionName<E> (&table)[N], const std::string &name,
 }
 
 CompiledPtr compile(const std::string &text, const std::string &name,
-                    const std::string &target, int optLevel, int threads,
-                    const std::string &reduction, bool bat,
-                    const std::string &ntt, const std::string &ternary) {
-  if (std::find(std::begin(kTargets), std::end(kTargets), target) ==
+                    const CompileSettings &settings) {
+  if (std::find(std::begin(kTargets), std::end(kTargets), settings.target) ==
       std::end(kTargets))
-    throwValueError("unknown target '" + target +
+    throwValueError("unknown target '" + settings.target +
                     "'; supported targets: " + supportedTargets());
-  if (optLevel < 0 || optLevel > 3)
+  if (settings.optLevel > 3)
     throwValueError("opt_level must be 0, 1, 2 or 3, got " +
-                    std::to_string(optLevel));
-  if (threads < 0)
-    throwValueError("threads must be 0 (the OpenMP runtime's choice) or "
-                    "more, got " +
-                    std::to_string(threads));
-  ModularReduction method =
-      parseOption(kModularReductions, reduction, "reduction");
-  NttLowering nttLowering = parseOption(kNttLowerings, ntt, "ntt lowering");
-  TernaryLowering ternaryLowering =
-      parseOption(kTernaryLowerings, ternary, "ternary lowering");
+                    std::to_string(settings.optLevel));
+  CPUCompileOptions options;
+  options.optLevel = settings.optLevel;
+  options.threads = settings.threads;
+  options.reduction =
+      parseOption(kModularReductions, settings.reduction, "reduction");
+  options.bat = settings.bat;
+  options.ntt = parseOption(kNttLowerings, settings.ntt, "ntt lowering");
+  options.ternary =
+      parseOption(kTernaryLowerings, settings.ternary, "ternary lowering");
+  options.cpu = settings.cpu;
+  options.features = settings.features;
   ContextLock lock;
   std::list<CompiledPtr> &cache = compileCache();
   for (auto it = cache.begin(); it != cache.end(); ++it) {
     const CompiledModule &c = **it;
-    if (c.optLevel == unsigned(optLevel) && c.target == target &&
-        c.threads == unsigned(threads) && c.reduction == reduction &&
-        c.bat == bat && c.ntt == ntt && c.ternary == ternary &&
-        c.parsed->text == text) {
+    if (c.settings == settings && c.parsed->text == text) {
       cache.splice(cache.begin(), cache, it);
       return cache.front();
     }
   }
 
   auto compiled = std::make_shared<CompiledModule>();
-  compiled->target = target;
-  compiled->optLevel = unsigned(optLevel);
-  compiled->threads = unsigned(threads);
-  compiled->reduction = reduction;
-  compiled->bat = bat;
-  compiled->ntt = ntt;
-  compiled->ternary = ternary;
+  compiled->settings = settings;
   compiled->parsed = getModule(text, name);
   ParsedModule &pm = *compiled->parsed;
   for (auto fn : pm.module->getOps<func::FuncOp>()) {
@@ -173,13 +180,6 @@ CompiledPtr compile(const std::string &text, const std::string &name,
     compiled->signatures[fn.getSymName()] = sig;
   }
 
-  CPUCompileOptions options;
-  options.optLevel = unsigned(optLevel);
-  options.threads = unsigned(threads);
-  options.reduction = method;
-  options.bat = bat;
-  options.ntt = nttLowering;
-  options.ternary = ternaryLowering;
   FailureOr<std::unique_ptr<CPUExecutable>> executable = failure();
   std::string diagnostics;
   {
@@ -351,9 +351,9 @@ std::string moduleRepr(const CompiledModule &c) {
   std::string entries;
   for (const std::string &e : c.entries)
     entries += (entries.empty() ? "" : ", ") + e;
-  return "<anybit.Module " + c.parsed->name + " target=" + c.target +
-         " opt_level=" + std::to_string(c.optLevel) + " entries: " +
-         (entries.empty() ? "none" : entries) + ">";
+  return "<anybit.Module " + c.parsed->name + " target=" + c.settings.target +
+         " opt_level=" + std::to_string(c.settings.optLevel) +
+         " entries: " + (entries.empty() ? "none" : entries) + ">";
 }
 
 Function getFunction(const CompiledPtr &c, const std::string &name) {
@@ -445,30 +445,40 @@ describe it.)doc");
           "The public functions (with a body) that can be called, in source "
           "order.")
       .def_property_readonly(
-          "target", [](const CompiledModule &c) { return c.target; },
+          "target", [](const CompiledModule &c) { return c.settings.target; },
           "The target the module was compiled for ('cpu').")
       .def_property_readonly(
-          "opt_level", [](const CompiledModule &c) { return c.optLevel; },
+          "opt_level",
+          [](const CompiledModule &c) { return c.settings.optLevel; },
           "The optimization level it was compiled at (0..3).")
       .def_property_readonly(
-          "threads", [](const CompiledModule &c) { return c.threads; },
+          "threads", [](const CompiledModule &c) { return c.settings.threads; },
           "The threads its parallel loops run on (1: sequential, 0: the "
           "OpenMP runtime's choice).")
       .def_property_readonly(
-          "reduction", [](const CompiledModule &c) { return c.reduction; },
+          "reduction",
+          [](const CompiledModule &c) { return c.settings.reduction; },
           "How its modarith products are reduced ('auto', 'barrett', "
           "'montgomery', 'shoup' or 'remainder').")
       .def_property_readonly(
-          "bat", [](const CompiledModule &c) { return c.bat; },
+          "bat", [](const CompiledModule &c) { return c.settings.bat; },
           "Whether modular matmuls with a constant lhs became int8 matmuls "
           "(BAT).")
       .def_property_readonly(
-          "ntt", [](const CompiledModule &c) { return c.ntt; },
+          "ntt", [](const CompiledModule &c) { return c.settings.ntt; },
           "How its modarith.ntt/intt were lowered ('radix2' or 'mat').")
       .def_property_readonly(
-          "ternary", [](const CompiledModule &c) { return c.ternary; },
+          "ternary", [](const CompiledModule &c) { return c.settings.ternary; },
           "How its int8 x trit matmuls were lowered ('addsub' or "
           "'generic').")
+      .def_property_readonly(
+          "cpu", [](const CompiledModule &c) { return c.settings.cpu; },
+          "The CPU it was compiled for, as given ('': the host's).")
+      .def_property_readonly(
+          "features",
+          [](const CompiledModule &c) { return c.settings.features; },
+          "The CPU features added or removed, as given (e.g. '-avx512f'; '': "
+          "the CPU's own).")
       .def_property_readonly(
           "source_name", [](const CompiledModule &c) { return c.parsed->name; },
           "The name diagnostics give the source: its path, or '<source>'.")
@@ -586,13 +596,25 @@ describe it.)doc");
       py::arg("dtype"), py::arg("shape"), py::arg("group"), py::arg("scale"),
       "The #anybit.packed encoding of f32-activation GEMV weights whose "
       "kernel is fastest on the host CPU; see anybit.gemv_encoding.");
-  m.def("compile", &compile, py::arg("source"), py::arg("name"),
-        py::arg("target"), py::arg("opt_level"), py::arg("threads") = 1,
-        py::arg("reduction") = "auto", py::arg("bat") = false,
-        py::arg("ntt") = "radix2", py::arg("ternary") = "auto",
-        "Compiles the MLIR text `source` (diagnostics name it `name`) for "
-        "`target` with the given options, or returns the cached Module; see "
-        "anybit.compile.");
+  m.def(
+      "compile",
+      [](const std::string &text, const std::string &name,
+         const std::string &target, unsigned optLevel, unsigned threads,
+         const std::string &reduction, bool bat, const std::string &ntt,
+         const std::string &ternary, const std::string &cpu,
+         const std::string &features) {
+        return compile(text, name,
+                       CompileSettings{target, optLevel, threads, reduction,
+                                       bat, ntt, ternary, cpu, features});
+      },
+      py::arg("source"), py::arg("name"), py::arg("target"),
+      py::arg("opt_level"), py::arg("threads") = 1,
+      py::arg("reduction") = "auto", py::arg("bat") = false,
+      py::arg("ntt") = "radix2", py::arg("ternary") = "auto",
+      py::arg("cpu") = "", py::arg("features") = "",
+      "Compiles the MLIR text `source` (diagnostics name it `name`) for "
+      "`target` with the given options, or returns the cached Module; see "
+      "anybit.compile.");
   m.def(
       "clear_compile_cache",
       [] {

@@ -1538,6 +1538,60 @@ def test_cache_is_bounded_and_lru():
 
 
 # ---------------------------------------------------------------------------
+# Target CPU and features
+# ---------------------------------------------------------------------------
+
+GROUPED_GEMV = """
+func.func @gemv(%x: tensor<3x64xf32>, %w: tensor<16x64xi5>, %s: tensor<16x2xf16>)
+    -> tensor<3x16xf32> {
+  %p = anybit.pack %w scales(%s) : tensor<16x64xi5>, tensor<16x2xf16>
+         -> tensor<16x64xi5, #anybit.packed<block = [1, 32], scale = f16>>
+  %y = anybit.matmul %x, %p {accumulator = f32, transpose_rhs}
+         : tensor<3x64xf32>, tensor<16x64xi5, #anybit.packed<block = [1, 32], scale = f16>>
+         -> tensor<3x16xf32>
+  return %y : tensor<3x16xf32>
+}
+"""
+
+
+@pytest.mark.parametrize("cpu,features", [("", "-avx512f"), ("", "-avx512f,-avx2"),
+                                          ("x86-64-v3", ""), ("x86-64", "+sse4.2")])
+def test_cpu_and_features_select_other_kernels(cpu, features):
+    """The AVX2 and SSE kernels on any host that runs them, as the VM computes."""
+    x = RNG.integers(-8, 8, (3, 64)).astype(np.float32) / 4
+    w = RNG.integers(-16, 16, (16, 64)).astype(np.int8)
+    s = (RNG.integers(1, 8, (16, 2)) / 8).astype(np.float16)
+    module = anybit.compile(GROUPED_GEMV, cpu=cpu, features=features)
+    assert (module.cpu, module.features) == (cpu, features)
+    assert anybit.compile(GROUPED_GEMV, cpu=cpu, features=features) is module
+    assert anybit.compile(GROUPED_GEMV) is not module
+    got = module.gemv(x, w, s)
+    want = anybit.interpret(GROUPED_GEMV, "gemv", x, w, s)
+    assert same(got, want), describe(got, want)
+
+
+@pytest.mark.parametrize("options,message", [
+    (dict(features="+not-a-feature"), "unknown CPU feature 'not-a-feature' for x86_64"),
+    (dict(features="avx2"), "CPU feature 'avx2' needs a sign"),
+    (dict(features="-avx512f,"), "an empty CPU feature in '-avx512f,'"),
+    (dict(cpu="not-a-cpu"), "unknown CPU 'not-a-cpu'"),
+    # XOP and FMA4 (AMD family 15h) are on no host since: JIT code would
+    # stop the process at its first such instruction.
+    (dict(cpu="bdver4"), "this host lacks .*xop"),
+])
+def test_bad_cpu_or_features_raise_compile_error(options, message):
+    with pytest.raises(anybit.CompileError, match=message):
+        anybit.compile(GROUPED_GEMV, **options)
+
+
+def test_cpu_and_features_must_be_strings():
+    with pytest.raises(ValueError, match="features must be a string"):
+        anybit.compile(GROUPED_GEMV, features=["-avx512f"])
+    with pytest.raises(ValueError, match="cpu must be a string"):
+        anybit.compile(GROUPED_GEMV, cpu=None)
+
+
+# ---------------------------------------------------------------------------
 # Errors
 # ---------------------------------------------------------------------------
 

@@ -258,6 +258,43 @@ LogicalResult lowerToLLVMDialect(ModuleOp module,
   return runCPUPipeline(module, options, **tm);
 }
 
+/// The CPU `options` names, if any, is one `target` knows, and each of
+/// its features (comma-separated) is +NAME or -NAME of one it knows. LLVM
+/// itself only warns on stderr about an unknown CPU or feature, and
+/// clears a feature given without a sign.
+static LogicalResult checkCPUAndFeatures(const llvm::Target &target,
+                                         const llvm::Triple &triple,
+                                         const CPUCompileOptions &options,
+                                         Location loc) {
+  if (options.cpu.empty() && options.features.empty())
+    return success();
+  std::unique_ptr<llvm::MCSubtargetInfo> info(
+      target.createMCSubtargetInfo(triple, "", ""));
+  if (!info)
+    return emitError(loc) << "no CPU descriptions for " << triple.str();
+  if (!options.cpu.empty() && !info->isCPUStringValid(options.cpu))
+    return emitError(loc) << "unknown CPU '" << options.cpu << "'";
+  if (options.features.empty())
+    return success();
+  for (StringRef feature : llvm::split(options.features, ',')) {
+    if (feature.empty())
+      return emitError(loc) << "an empty CPU feature in '" << options.features
+                            << "' (features are separated by one comma)";
+    if (!feature.starts_with("+") && !feature.starts_with("-"))
+      return emitError(loc)
+             << "CPU feature '" << feature
+             << "' needs a sign: +NAME enables it, -NAME disables it";
+    StringRef name = feature.drop_front();
+    if (!llvm::any_of(info->getAllProcessorFeatures(),
+                      [&](const llvm::SubtargetFeatureKV &known) {
+                        return name == known.Key;
+                      }))
+      return emitError(loc) << "unknown CPU feature '" << name << "' for "
+                            << triple.getArchName();
+  }
+  return success();
+}
+
 /// Position-independent code with the small code model, as a shared
 /// library needs and JITLink places (Jit.h).
 static FailureOr<std::unique_ptr<llvm::TargetMachine>>
@@ -283,12 +320,9 @@ createTargetMachine(const CPUCompileOptions &options, Location loc) {
       builder->getTargetTriple(), error);
   if (!target)
     return emitError(loc) << "no LLVM target: " << error;
-  if (!options.cpu.empty()) {
-    std::unique_ptr<llvm::MCSubtargetInfo> info(target->createMCSubtargetInfo(
-        builder->getTargetTriple(), options.cpu, ""));
-    if (!info || !info->isCPUStringValid(options.cpu))
-      return emitError(loc) << "unknown CPU '" << options.cpu << "'";
-  }
+  if (failed(checkCPUAndFeatures(*target, builder->getTargetTriple(), options,
+                                 loc)))
+    return failure();
   auto tm = builder->createTargetMachine();
   if (!tm)
     return emitError(loc) << "cannot create a target machine: "

@@ -11,15 +11,22 @@
 #include "llvm/IR/Module.h"
 #include "llvm/Target/TargetMachine.h"
 
-// 128-bit division helpers (libgcc's, linked into this library), which
-// LLVM calls for i128 division and remainder (a product of two 64-bit
-// residues reduced by arith.remui). The JIT resolves other symbols from the
+// libgcc's helpers (linked into this library) that LLVM calls: 128-bit
+// division and remainder (a product of two 64-bit residues reduced by
+// arith.remui), and on x86 the f16 conversions of CPUs without F16C (and
+// f64 to f16 on every CPU). The JIT resolves other symbols from the
 // process, which need not have loaded libgcc_s.
 extern "C" {
 unsigned __int128 __udivti3(unsigned __int128, unsigned __int128);
 unsigned __int128 __umodti3(unsigned __int128, unsigned __int128);
 __int128 __divti3(__int128, __int128);
 __int128 __modti3(__int128, __int128);
+#if defined(__x86_64__)
+float __extendhfsf2(_Float16);
+double __extendhfdf2(_Float16);
+_Float16 __truncsfhf2(float);
+_Float16 __truncdfhf2(double);
+#endif
 }
 
 namespace anybit {
@@ -69,6 +76,12 @@ getRuntimeHelpers(llvm::orc::MangleAndInterner &intern) {
   add("__umodti3", reinterpret_cast<void *>(&__umodti3));
   add("__divti3", reinterpret_cast<void *>(&__divti3));
   add("__modti3", reinterpret_cast<void *>(&__modti3));
+#if defined(__x86_64__)
+  add("__extendhfsf2", reinterpret_cast<void *>(&__extendhfsf2));
+  add("__extendhfdf2", reinterpret_cast<void *>(&__extendhfdf2));
+  add("__truncsfhf2", reinterpret_cast<void *>(&__truncsfhf2));
+  add("__truncdfhf2", reinterpret_cast<void *>(&__truncdfhf2));
+#endif
   return symbols;
 }
 
