@@ -10,7 +10,8 @@ copy, generic element-wise with broadcast, transposed, shifted and strided
 operands, generic and named reductions, map, reduce, transpose, broadcast,
 matmul, batch_matmul, matvec, vecmat, dot), scf (for over index and over
 narrow integers, signed and unsigned, if, index_switch, while, forall,
-parallel), affine.apply/min/max, calls of private functions, and anybit
+parallel), affine (apply, min, max; for, parallel with reductions and if,
+on bounds and sets of symbols), calls of private functions, and anybit
 (pack/unpack in random #anybit.packed encodings: words, straddling, tiles,
 bit planes, base 3, block scales and zero points; quantize, dequantize,
 matmul of packed, plain or quantized weights, ternarize, bitlinear, over
@@ -329,6 +330,7 @@ class KernelGen:
         self.count = 0
         self.depth = 0
         self.dep = set()  # names of values computed from the arguments
+        self.affine_ivs = set()  # induction variables of affine loops
         self.elems = self.pick_elems()
         self.shapes = [self.random_shape() for _ in range(r.randint(1, 3))]
 
@@ -929,8 +931,10 @@ class KernelGen:
                      ", ".join('"%s"' % i for i in iterators), ins_text,
                      ", ".join(v.name for v in outs),
                      ", ".join(str(v.ty) for v in outs)))
-        in_args = [Val(self.fresh("x"), Ty(v.ty.elem)) for v in ins]
-        out_args = [Val(self.fresh("o"), Ty(v.ty.elem)) for v in outs]
+        # An element is as raw as its operand; an output may hold what an
+        # earlier step computed.
+        in_args = [Val(self.fresh("x"), Ty(v.ty.elem), v.raw) for v in ins]
+        out_args = [Val(self.fresh("o"), Ty(v.ty.elem), False) for v in outs]
         self.emit("^bb0(%s):" % ", ".join("%s: %s" % (a, a.ty) for a in in_args + out_args))
         usable = in_args + [a for a, ok in zip(out_args, read_outs) if ok]
         if combine:
@@ -1075,8 +1079,8 @@ class KernelGen:
         self.emit("%s = linalg.map ins(%s : %s) outs(%s : %s)" % (
             name, ", ".join(v.name for v in ins), ", ".join(str(v.ty) for v in ins),
             out, out.ty))
-        args = [Val(self.fresh("x"), Ty(v.ty.elem)) for v in ins]
-        o = Val(self.fresh("o"), Ty(out.ty.elem))
+        args = [Val(self.fresh("x"), Ty(v.ty.elem), v.raw) for v in ins]
+        o = Val(self.fresh("o"), Ty(out.ty.elem), False)
         self.named_region(args + [o], lambda: self.payload(
             scope, args + ([o] if read else []), [o.ty.elem], self.r.randint(1, 4))[0])
         return scope.add(Val(name, out.ty, False))
@@ -1091,8 +1095,8 @@ class KernelGen:
         name = self.fresh()
         self.emit("%s = linalg.reduce ins(%s : %s) outs(%s : %s) dimensions = [%s]" % (
             name, t, t.ty, init, init.ty, ", ".join(map(str, reduced))))
-        x = Val(self.fresh("x"), Ty(t.ty.elem))
-        acc = Val(self.fresh("o"), Ty(acc_elem))
+        x = Val(self.fresh("x"), Ty(t.ty.elem), t.raw)
+        acc = Val(self.fresh("o"), Ty(acc_elem), False)
         self.named_region([x, acc], lambda: self.reduction_payload(
             scope, [x, acc], [acc], 0)[0])
         return scope.add(Val(name, init.ty, False))
@@ -1257,25 +1261,25 @@ class KernelGen:
             body.add(v)
         return name, tys, body, iv, args
 
-    def yielding_region(self, scope, body, name, tys, max_ops):
-        """Fills the open region of loop `name` from `body`, ends it with an
-        scf.yield of `tys` and closes it; the loop's results join `scope`,
-        and the last is returned."""
+    def yielding_region(self, scope, body, name, tys, max_ops, terminator="scf.yield"):
+        """Fills the open region of loop `name` from `body`, ends it with a
+        `terminator` of `tys` and closes it; the loop's results join
+        `scope`, and the last is returned."""
         self.depth += 1
         self.indent += 1
         self.region_body(body, self.r.randint(1, max_ops))
-        return self.end_loop(scope, name, tys, self.yields_for(body, tys))
+        return self.end_loop(scope, name, tys, self.yields_for(body, tys), terminator)
 
-    def end_loop(self, scope, name, tys, ys):
-        """Ends the open region of loop `name` with an scf.yield of `ys`
+    def end_loop(self, scope, name, tys, ys, terminator="scf.yield"):
+        """Ends the open region of loop `name` with a `terminator` of `ys`
         and closes it; the loop's results join `scope`, and the last is
         returned."""
-        self.emit_yield(ys, tys)
+        self.emit_yield(ys, tys, terminator)
         return self.close_loop(scope, name, tys)
 
-    def emit_yield(self, ys, tys):
-        self.emit("scf.yield %s : %s" % (", ".join(v.name for v in ys),
-                                         ", ".join(map(str, tys))))
+    def emit_yield(self, ys, tys, terminator="scf.yield"):
+        self.emit("%s %s : %s" % (terminator, ", ".join(v.name for v in ys),
+                                  ", ".join(map(str, tys))))
 
     def add_results(self, scope, name, tys):
         """The results of op `name`, of `tys`, join `scope`; the last is
@@ -1300,12 +1304,12 @@ class KernelGen:
                 c = self.get(scope, Ty("i1"))
         return c
 
-    def branch(self, scope, tys, steps):
+    def branch(self, scope, tys, steps, terminator="scf.yield"):
         inner = Scope(scope)
         self.indent += 1
         self.region_body(inner, steps)
         ys = self.yields_for(inner, tys)
-        self.emit_yield(ys, tys)
+        self.emit_yield(ys, tys, terminator)
         self.indent -= 1
 
     def p_if(self, scope):
@@ -1426,7 +1430,7 @@ class KernelGen:
         tiles = [r.choice([k for k in range(1, d + 1) if d % k == 0]) for d in t.ty.shape]
         tile_ty = Ty(t.ty.elem, tuple(tiles))
         ivs = [Val(self.fresh("i"), Ty("index")) for _ in tiles]
-        out = Val(self.fresh("o"), t.ty)
+        out = Val(self.fresh("o"), t.ty, t.raw)
         name = self.fresh()
         self.emit("%s = scf.forall (%s) = (%s) to (%s) step (%s) shared_outs(%s = %s) -> (%s) {" % (
             name, ", ".join(map(str, ivs)), ", ".join("0" for _ in tiles),
@@ -1487,7 +1491,7 @@ class KernelGen:
         for i, ty in enumerate(tys):
             if i:
                 self.emit("}, {")
-            a, b = Val(self.fresh("p"), ty), Val(self.fresh("q"), ty)
+            a, b = Val(self.fresh("p"), ty, False), Val(self.fresh("q"), ty, False)
             self.emit("^bb0(%s: %s, %s: %s):" % (a, ty, b, ty))
             self.indent += 1
             inner = Scope(None, scalar_only=True)
@@ -1520,6 +1524,9 @@ class KernelGen:
         r = self.r
         nd, ns = r.randint(1, 2), r.randint(0, 2)
         ops = [self.index_scalar(scope) for _ in range(nd + ns)]
+        # An affine loop's induction variable is a dimension, never a symbol.
+        ops[nd:] = [self.small_const(scope, "index", self.r.randint(0, 9))
+                    if v.name in self.affine_ivs else v for v in ops[nd:]]
         names = ["d%d" % i for i in range(nd)] + ["s%d" % i for i in range(ns)]
         head = "(%s)[%s]" % (", ".join(names[:nd]), ", ".join(names[nd:]))
         use = "(%s)[%s]" % (", ".join(map(str, ops[:nd])), ", ".join(map(str, ops[nd:])))
@@ -1528,6 +1535,109 @@ class KernelGen:
         exprs = ", ".join(self.affine_expr(names) for _ in range(count))
         return self.define(scope, Ty("index"), "affine.%s affine_map<%s -> (%s)>%s"
                            % (kind, head, exprs, use))
+
+    def symbols(self, scope, count):
+        """`count` index values usable as affine symbols: top-level values
+        of the function (an affine scope); None inside regions, where
+        values computed there are not symbols."""
+        if self.depth:
+            return None
+        return [self.index_scalar(scope) for _ in range(count)]
+
+    def affine_bound(self, scope, kind, const):
+        """A bound of affine.for: the constant `const`, or `kind` (max for
+        lower bounds, min for upper ones) of it and expressions of
+        symbols, so that the constants bound the trip count."""
+        r = self.r
+        operands = self.symbols(scope, r.randint(1, 2)) if r.random() < 0.6 else None
+        if not operands:
+            return str(const)
+        names = ["s%d" % i for i in range(len(operands))]
+        exprs = [str(const)] + [self.affine_expr(names) for _ in range(r.randint(1, 2))]
+        r.shuffle(exprs)
+        return "%s affine_map<()[%s] -> (%s)>()[%s]" % (
+            kind, ", ".join(names), ", ".join(exprs), ", ".join(map(str, operands)))
+
+    def p_affine_for(self, scope):
+        """affine.for carrying values, its bounds the max/min of constants
+        and symbol expressions."""
+        if not self.nested():
+            return None
+        r = self.r
+        lo = r.randint(-2, 2)
+        lb = self.affine_bound(scope, "max", lo)
+        ub = self.affine_bound(scope, "min", lo + r.randint(0, 6))
+        inits = self.carried(scope, r.randint(1, 2))
+        name, tys = self.fresh(), [v.ty for v in inits]
+        iv = Val(self.fresh("i"), Ty("index"))
+        args = [Val(self.fresh("a"), v.ty, v.raw) for v in inits]
+        self.emit("%s = affine.for %s = %s to %s step %d iter_args(%s) -> (%s) {" % (
+            self.results_head(name, len(inits)), iv, lb, ub, r.randint(1, 3),
+            ", ".join("%s = %s" % (a, v) for a, v in zip(args, inits)),
+            ", ".join(map(str, tys))))
+        body = Scope(scope)
+        for v in [iv] + args:
+            body.add(v)
+        self.dep.add(iv.name)
+        self.affine_ivs.add(iv.name)
+        for a, v in zip(args, inits):
+            if v.name in self.dep:
+                self.dep.add(a.name)
+        return self.yielding_region(scope, body, name, tys, 6, "affine.yield")
+
+    # The kinds affine.parallel's verifier takes for these types ("assign"
+    # too, which has no identity: an error, tested in the suite).
+    AFFINE_INT_REDUCTIONS = ["addi", "muli", "andi", "ori"]
+    AFFINE_FLOAT_REDUCTIONS = ["addf", "mulf", "maximumf", "minimumf"]
+
+    def p_affine_parallel(self, scope):
+        """affine.parallel with constant bounds folding scalars with
+        reductions from their identities."""
+        if not self.nested():
+            return None
+        r = self.r
+        rank = r.randint(1, 2)
+        lbs = [r.randint(0, 2) for _ in range(rank)]
+        ubs = [lo + r.randint(0, 4) for lo in lbs]
+        steps = [r.randint(1, 2) for _ in range(rank)]
+        tys = [Ty(r.choice([e for e in self.elems if e != "index"] + ["i32", "f32"]))
+               for _ in range(r.randint(1, 2))]
+        kinds = [r.choice(self.AFFINE_FLOAT_REDUCTIONS if is_float(t.elem)
+                          else self.AFFINE_INT_REDUCTIONS) for t in tys]
+        ivs = [Val(self.fresh("i"), Ty("index")) for _ in range(rank)]
+        name = self.fresh()
+        self.emit("%s = affine.parallel (%s) = (%s) to (%s) step (%s) reduce (%s) -> (%s) {" % (
+            self.results_head(name, len(tys)), ", ".join(map(str, ivs)),
+            ", ".join(map(str, lbs)), ", ".join(map(str, ubs)), ", ".join(map(str, steps)),
+            ", ".join('"%s"' % k for k in kinds), ", ".join(map(str, tys))))
+        body = self.parallel_body(scope, ivs)
+        self.affine_ivs.update(iv.name for iv in ivs)
+        self.region_body(body, r.randint(1, 4))
+        return self.end_loop(scope, name, tys, self.yields_for(body, tys), "affine.yield")
+
+    def p_affine_if(self, scope):
+        """affine.if on a set of symbol constraints, yielding values."""
+        if not self.nested():
+            return None
+        r = self.r
+        operands = self.symbols(scope, r.randint(1, 2))
+        if not operands:
+            return None
+        names = ["s%d" % i for i in range(len(operands))]
+        constraints = ", ".join("%s %s 0" % (self.affine_expr(names), r.choice([">=", "==", ">="]))
+                                for _ in range(r.randint(1, 2)))
+        tys = [v.ty for v in self.carried(scope, r.randint(1, 2))]
+        name = self.fresh()
+        self.emit("%s = affine.if affine_set<()[%s] : (%s)>()[%s] -> (%s) {" % (
+            self.results_head(name, len(tys)), ", ".join(names), constraints,
+            ", ".join(map(str, operands)), ", ".join(map(str, tys))))
+        self.depth += 1
+        self.branch(scope, tys, r.randint(0, 4), "affine.yield")
+        self.emit("} else {")
+        self.branch(scope, tys, r.randint(0, 4), "affine.yield")
+        self.depth -= 1
+        self.emit("}")
+        return self.add_results(scope, name, tys)
 
     # -- anybit: packed encodings, quantization, mixed-precision matmuls ----
 
@@ -1949,7 +2059,8 @@ class KernelGen:
         ("p_transpose", 1), ("p_broadcast", 1), ("p_copy", 0.5),
         ("p_fill", 0.7), ("p_contraction", 1.5), ("p_for", 2), ("p_if", 1.5),
         ("p_switch", 1), ("p_while", 1), ("p_call", 1), ("p_unsigned_for", 0.7),
-        ("p_forall", 1), ("p_parallel", 1), ("p_affine", 1), ("p_slice_update", 1.5),
+        ("p_forall", 1), ("p_parallel", 1), ("p_affine", 1), ("p_affine_for", 0.8),
+        ("p_affine_parallel", 0.8), ("p_affine_if", 0.6), ("p_slice_update", 1.5),
         ("p_pack", 1.5), ("p_quantize", 1), ("p_anybit_matmul", 1.5), ("p_ternary", 0.7),
         ("p_modarith", 1.5), ("p_transform", 0.7), ("p_modarith_matmul", 0.7)]
 
@@ -2388,7 +2499,8 @@ def variant_options(seed, index, src):
         options["cpu"], options["features"] = target
     # Float sums and products of scf.parallel loops run on OpenMP threads
     # reorder their roundings (docs/semantics.md): one thread for them.
-    if re.search(r"scf\.reduce\([^)]*:[^)]*\bf(16|32|64)\b", src):
+    if re.search(r"scf\.reduce\([^)]*:[^)]*\bf(16|32|64)\b", src) or \
+            re.search(r'reduce \([^)]*"(addf|mulf)"', src):
         options["threads"] = 1
     if modarith:
         options["reduction"] = r.choice(["auto", "barrett", "montgomery", "shoup",

@@ -389,6 +389,11 @@ LogicalResult Machine::execAffineParallel(affine::AffineParallelOp op,
   for (auto [kindAttr, type] :
        llvm::zip_equal(op.getReductions(), op.getResultTypes())) {
     auto kind = cast<arith::AtomicRMWKindAttr>(kindAttr).getValue();
+    // Upstream builds no identity for it (a null constant, which aborts).
+    if (kind == arith::AtomicRMWKind::assign)
+      return op.emitOpError("reduction 'assign' has no identity to start "
+                            "from: its result over the iterations is not "
+                            "defined");
     Value identity = arith::getIdentityValue(kind, type, b, op.getLoc());
     FailureOr<RtValue> start = run(identity.getDefiningOp(), {});
     if (failed(start))

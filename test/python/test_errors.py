@@ -60,6 +60,22 @@ def test_unsupported_types_are_compile_errors():
         anybit.interpret(ext, "g", 1)
 
 
+def test_affine_parallel_assign_is_a_compile_error_not_an_abort():
+    # Upstream's affine lowering builds a null identity for it and aborts.
+    src = """func.func @f() -> i32 {
+  %r = affine.parallel (%i) = (0) to (3) reduce ("assign") -> (i32) {
+    %c = arith.constant 1 : i32
+    affine.yield %c : i32
+  }
+  return %r : i32
+}"""
+    message = "2:8: error: 'affine.parallel' op reduction 'assign' has no identity"
+    with pytest.raises(anybit.CompileError, match=message):
+        anybit.compile(src)
+    with pytest.raises(anybit.CompileError, match=message):
+        anybit.interpret(src, "f")
+
+
 def test_unresolved_functions_are_compile_errors_at_the_entry(capfd):
     k = """func.func private @nowhere(f32) -> f32
 func.func @f(%a: f32) -> f32 {

@@ -127,6 +127,12 @@ mlir::FailureOr<std::string> emitForCPU(mlir::ModuleOp llvmModule,
 /// has it.
 mlir::LogicalResult checkSupportedTypes(mlir::ModuleOp module);
 
+/// Whether the CPU pipeline lowers every op of `module` that verifies:
+/// an `affine.parallel` reduction must have an identity to start from
+/// (not 'assign', for which upstream's lowering aborts). Reported at the
+/// op.
+mlir::LogicalResult checkLowerableOps(mlir::ModuleOp module);
+
 /// Whether every function of `module` has a name its compiled code can
 /// take: none of the runtime routines compiled code calls (memcpy, libm,
 /// the JIT's, OpenMP's and compiler-rt's prefixes); with `forCHeader`,

@@ -10,6 +10,7 @@
 #include "Anybit/ElementTypes.h"
 #include "ModArith/ModArithDialect.h"
 #include "anybit/Pipelines/Pipelines.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Diagnostics.h"
@@ -99,6 +100,20 @@ LogicalResult checkSupportedTypes(ModuleOp module) {
       if (auto value = dyn_cast<ElementsAttr>(attr.getValue()))
         if (failed(checkConstant(op, value)))
           return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  return failure(result.wasInterrupted());
+}
+
+LogicalResult checkLowerableOps(ModuleOp module) {
+  WalkResult result = module.walk([](affine::AffineParallelOp op) {
+    for (Attribute kind : op.getReductions())
+      if (cast<arith::AtomicRMWKindAttr>(kind).getValue() ==
+          arith::AtomicRMWKind::assign) {
+        op.emitOpError("reduction 'assign' has no identity to start from: "
+                       "its result over the iterations is not defined");
+        return WalkResult::interrupt();
+      }
     return WalkResult::advance();
   });
   return failure(result.wasInterrupted());
@@ -250,6 +265,7 @@ static LogicalResult runCPUPipeline(ModuleOp module,
 LogicalResult lowerToLLVMDialect(ModuleOp module,
                                  const CPUCompileOptions &options) {
   if (failed(checkSupportedTypes(module)) ||
+      failed(checkLowerableOps(module)) ||
       failed(checkFunctionNames(module, /*forCHeader=*/false)))
     return failure();
   auto tm = createTargetMachine(options, module.getLoc());
@@ -524,6 +540,7 @@ CPUExecutable::compile(ModuleOp module, const CPUCompileOptions &options) {
   // One target machine picks the pipeline's instructions and then runs
   // the JIT.
   if (failed(checkSupportedTypes(*clone)) ||
+      failed(checkLowerableOps(*clone)) ||
       failed(checkFunctionNames(*clone, /*forCHeader=*/false)))
     return failure();
   auto tm = createTargetMachine(options, module.getLoc());
