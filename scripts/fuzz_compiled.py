@@ -8,7 +8,8 @@ insert, splat, from_elements, generate, empty, extract_slice,
 insert_slice, collapse_shape, expand_shape, pad, concat), linalg (fill,
 copy, generic element-wise with broadcast, transposed, shifted and strided
 operands, generic and named reductions, map, reduce, transpose, broadcast,
-matmul, batch_matmul, matvec, vecmat, dot), scf (for over index and over
+matmul, batch_matmul, matvec, vecmat, dot; convolutions, depthwise
+convolutions and poolings in 1 and 2 dimensions, strided and dilated), scf (for over index and over
 narrow integers, signed and unsigned, if, index_switch, while, forall,
 parallel), affine (apply, min, max; for, parallel with reductions and if,
 on bounds and sets of symbols), calls of private functions, and anybit
@@ -1175,6 +1176,49 @@ class KernelGen:
         return self.define(scope, c.ty, "linalg.%s%s ins(%s, %s : %s, %s) outs(%s : %s) -> %s"
                            % (op, attr, a, bb, a.ty, bb.ty, c, c.ty, c.ty))
 
+    def p_convolution(self, scope):
+        """linalg convolutions and poolings over 1 or 2 spatial dimensions,
+        with strides and dilations: the window's positions that stay in
+        the input (out = (in - (k - 1) * d - 1) / s + 1)."""
+        r = self.r
+        elem = r.choice(FLOAT_ELEMS + INT_ELEMS[1:])  # not i1: a sum of i1s
+        rank = 1 if r.random() < 0.6 else 2
+        sizes, strides, dilations = [], [], []
+        for _ in range(rank):
+            k, st, d = r.randint(1, 3), r.randint(1, 2), r.randint(1, 2)
+            size = (k - 1) * d + 1 + r.randint(0, 5)
+            sizes.append((size, k, (size - (k - 1) * d - 1) // st + 1))
+            strides.append(st)
+            dilations.append(d)
+        n, c, f = r.randint(0, 2), r.randint(1, 3), r.randint(1, 3)
+        ins_sp = tuple(s_[0] for s_ in sizes)
+        win = tuple(s_[1] for s_ in sizes)
+        out_sp = tuple(s_[2] for s_ in sizes)
+        sp = "w" if rank == 1 else "hw"
+        kind = r.choice(["conv", "conv", "depthwise", "pooling_sum", "pooling_max",
+                         "pooling_min"])
+        if kind == "conv":
+            op = "conv_%dd_n%sc_%scf" % (rank, sp, sp)
+            filt, out = win + (c, f), (n,) + out_sp + (f,)
+        elif kind == "depthwise":
+            op = "depthwise_conv_%dd_n%sc_%sc" % (rank, sp, sp)
+            filt, out = win + (c,), (n,) + out_sp + (c,)
+        else:
+            op = "pooling_n%sc_%s" % (sp, kind.split("_")[1])
+            if is_int(elem) and kind != "pooling_sum" and r.random() < 0.4:
+                op += "_unsigned"
+            filt, out = win, (n,) + out_sp + (c,)
+        x = self.get(scope, Ty(elem, (n,) + ins_sp + (c,)))
+        # A pooling's window is a shape only; its contents are never read.
+        w = self.empty(scope, Ty(elem, filt)) if kind.startswith("pooling") \
+            else self.get(scope, Ty(elem, filt))
+        init = self.get(scope, Ty(elem, out))
+        attrs = "{dilations = dense<%s> : tensor<%dxi64>, strides = dense<%s> : tensor<%dxi64>}" % (
+            dilations if rank > 1 else dilations[0], rank, strides if rank > 1 else strides[0],
+            rank)
+        return self.define(scope, init.ty, "linalg.%s %s ins(%s, %s : %s, %s) outs(%s : %s) -> %s"
+                           % (op, attrs, x, w, x.ty, w.ty, init, init.ty, init.ty))
+
     # -- scf --------------------------------------------------------------------
 
     def region_body(self, scope, steps, producers=None):
@@ -2057,7 +2101,7 @@ class KernelGen:
         ("p_from_elements", 0.7), ("p_generate", 0.7), ("p_generic", 3),
         ("p_generic_reduction", 2), ("p_map", 1.5), ("p_reduce", 1.5),
         ("p_transpose", 1), ("p_broadcast", 1), ("p_copy", 0.5),
-        ("p_fill", 0.7), ("p_contraction", 1.5), ("p_for", 2), ("p_if", 1.5),
+        ("p_fill", 0.7), ("p_contraction", 1.5), ("p_convolution", 1), ("p_for", 2), ("p_if", 1.5),
         ("p_switch", 1), ("p_while", 1), ("p_call", 1), ("p_unsigned_for", 0.7),
         ("p_forall", 1), ("p_parallel", 1), ("p_affine", 1), ("p_affine_for", 0.8),
         ("p_affine_parallel", 0.8), ("p_affine_if", 0.6), ("p_slice_update", 1.5),
@@ -2503,9 +2547,20 @@ def variant_options(seed, index, src):
             re.search(r'reduce \([^)]*"(addf|mulf)"', src):
         options["threads"] = 1
     if modarith:
-        options["reduction"] = r.choice(["auto", "barrett", "montgomery", "shoup",
-                                         "remainder"])
-        options["bat"] = r.random() < 0.5
+        # The methods every modulus of the kernel suits (README), so that
+        # few variants are rejected: Montgomery needs odd moduli, Shoup
+        # 2Q <= 2^W, Barrett Q < 2^(W-1); BAT moduli of at most 32 bits.
+        moduli = [(int(q), int(w)) for q, w in
+                  re.findall(r"!modarith\.int<(\d+) : i(\d+)>", src)]
+        methods = ["auto", "remainder"]
+        if all(q % 2 for q, _ in moduli):
+            methods.append("montgomery")
+        if all(2 * q <= 1 << w for q, w in moduli):
+            methods.append("shoup")
+        if all(q < 1 << (w - 1) for q, w in moduli):
+            methods.append("barrett")
+        options["reduction"] = r.choice(methods)
+        options["bat"] = r.random() < 0.5 and all(q < 1 << 32 for q, _ in moduli)
         options["ntt"] = r.choice(["radix2", "mat"])
     if ternary:
         options["ternary"] = r.choice(["auto", "addsub", "lut", "generic"])

@@ -11,6 +11,7 @@
 
 #include "LLVMIRTestSupport.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Verifier.h"
 #include <random>
 
@@ -232,6 +233,60 @@ TEST_F(CodegenWorkarounds, MaskBitsMatchTheBitcast) {
       }
     }
   }
+}
+
+// maximum/minimum of a maybe-NaN value and one that cannot be NaN: with
+// AVX-512 DQ the x86 backend picks the operand order with vfpclass $3/$5
+// (quiet NaN, a zero), so a signaling NaN lost to the number. The rewrite
+// quiets every maybe-NaN scalar operand (vmulsd by 1.0 before the test)
+// and leaves known numbers and vectors alone.
+TEST_F(CodegenWorkarounds, ScalarMinMaxQuietTheirNaNs) {
+  const char *ir = R"(
+define double @max(double %x, i64 %k) {
+  %y = sitofp i64 %k to double
+  %m = call double @llvm.maximum.f64(double %x, double %y)
+  ret double %m
+}
+define float @min(float %x, float %z) {
+  %m = call float @llvm.minimum.f32(float %z, float %x)
+  ret float %m
+}
+define <4 x float> @vec(<4 x float> %x, <4 x i32> %k) {
+  %y = sitofp <4 x i32> %k to <4 x float>
+  %m = call <4 x float> @llvm.maximum.v4f32(<4 x float> %x, <4 x float> %y)
+  ret <4 x float> %m
+}
+)";
+  std::unique_ptr<Module> before = parse(context, ir);
+  ASSERT_TRUE(before);
+  // The fault: the operand order is chosen on quiet NaNs alone.
+  std::string unfixed = assemble(*before, "znver5", "", true);
+  size_t max = unfixed.find("max:");
+  ASSERT_NE(max, std::string::npos);
+  EXPECT_NE(unfixed.find("vfpclasssd\t$3", max), std::string::npos) << unfixed;
+  EXPECT_EQ(unfixed.substr(max, unfixed.find("ret", max) - max).find("vmulsd"),
+            std::string::npos);
+
+  std::unique_ptr<Module> module = parse(context, ir);
+  anybit::prepareForCodegen(*module);
+  ASSERT_FALSE(verifyModule(*module, &errs()));
+  auto quieted = [&](StringRef function) {
+    SmallVector<bool> result;
+    for (Instruction &inst : instructions(*module->getFunction(function)))
+      if (auto *call = dyn_cast<IntrinsicInst>(&inst);
+          call && call->getIntrinsicID() != Intrinsic::canonicalize)
+        for (Value *arg : call->args())
+          result.push_back(isa<IntrinsicInst>(arg) &&
+                           cast<IntrinsicInst>(arg)->getIntrinsicID() ==
+                               Intrinsic::canonicalize);
+    return result;
+  };
+  EXPECT_EQ(quieted("max"), SmallVector<bool>({true, false}));
+  EXPECT_EQ(quieted("min"), SmallVector<bool>({true, true}));
+  EXPECT_EQ(quieted("vec"), SmallVector<bool>({false, false}));
+  std::string fixed = assemble(*module, "znver5", "", true);
+  max = fixed.find("max:");
+  EXPECT_LT(fixed.find("vmulsd", max), fixed.find("vfpclasssd", max)) << fixed;
 }
 
 } // namespace

@@ -4,6 +4,8 @@
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/Analysis/ConstantFolding.h"
+#include "llvm/Analysis/SimplifyQuery.h"
+#include "llvm/Analysis/ValueTracking.h"
 #include "llvm/IR/AttributeMask.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/InstIterator.h"
@@ -316,12 +318,33 @@ void extractMaskBitsFromIntegers(Function &function) {
   }
 }
 
+void quietNaNsBeforeScalarMinMax(Function &function) {
+  SmallVector<IntrinsicInst *> calls;
+  for (Instruction &inst : instructions(function))
+    if (auto *call = dyn_cast<IntrinsicInst>(&inst);
+        call &&
+        (call->getIntrinsicID() == Intrinsic::maximum ||
+         call->getIntrinsicID() == Intrinsic::minimum) &&
+        (call->getType()->isHalfTy() || call->getType()->isFloatTy() ||
+         call->getType()->isDoubleTy()))
+      calls.push_back(call);
+  SimplifyQuery query(function.getDataLayout());
+  for (IntrinsicInst *call : calls) {
+    IRBuilder<> b(call);
+    for (Use &operand : call->args())
+      if (!isKnownNeverNaN(operand.get(), query.getWithInstruction(call)))
+        operand.set(
+            b.CreateUnaryIntrinsic(Intrinsic::canonicalize, operand.get()));
+  }
+}
+
 void prepareForCodegen(Module &module) {
   for (Function &function : module) {
     if (function.isDeclaration())
       continue;
     keepBFloatMovesAsBits(function);
     extractMaskBitsFromIntegers(function);
+    quietNaNsBeforeScalarMinMax(function);
   }
 }
 

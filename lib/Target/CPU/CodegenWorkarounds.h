@@ -49,6 +49,13 @@ void keepBFloatMovesAsBits(llvm::Function &function);
 /// instruction").
 void extractMaskBitsFromIntegers(llvm::Function &function);
 
+/// Quiets each operand of a scalar llvm.maximum/minimum (half, float,
+/// double) that may be NaN with llvm.canonicalize (a multiply by 1.0).
+/// Where the other operand is known not to be NaN, the x86 backend with
+/// AVX-512 DQ tests the first with vfpclass for quiet NaNs only, and a
+/// signaling one then lost to the number: maximum(sNaN, 0.0) gave 0.0.
+void quietNaNsBeforeScalarMinMax(llvm::Function &function);
+
 /// Every workaround above, on each function `module` defines.
 void prepareForCodegen(llvm::Module &module);
 
