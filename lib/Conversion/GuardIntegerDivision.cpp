@@ -77,6 +77,16 @@ struct AnybitGuardIntegerDivisionPass
       Value x = op->getOperand(0), d = op->getOperand(1);
       Type type = d.getType();
       unsigned width = widthOf(op, type);
+      if (isSigned && width == 1) {
+        // The only i1 divisor that is not 0 is -1, and -1 / -1 overflows,
+        // so no divisor is safe: dividing by 1, as at other widths, gives
+        // x itself, and the remainder 0 (x / -1 is x too: -0 = 0).
+        Value result =
+            isa<arith::RemSIOp>(op) ? splat(b, loc, type, APInt(1, 0)) : x;
+        op->getResult(0).replaceAllUsesWith(result);
+        op->erase();
+        continue;
+      }
       auto equals = [&](Value v, const APInt &c) {
         return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, v,
                                      splat(b, loc, type, c));

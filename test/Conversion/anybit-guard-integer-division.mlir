@@ -118,3 +118,26 @@ func.func @index_ops(%x: index, %d: index) -> (index, index, index) {
   %2 = index.floordivs %x, %d
   return %0, %1, %2 : index, index, index
 }
+
+// In i1 no divisor is safe (the only one that is not 0, -1, overflows
+// -1 / -1, which LLVM may assume never happens): a signed quotient is the
+// dividend, as dividing by 1 gives it, and a signed remainder is 0;
+// unsigned i1 divisions divide by 1 where the divisor is 0.
+// CHECK-LABEL: func.func @bits
+// CHECK-SAME: (%[[X:[^:]*]]: i1, %[[D:[^:]*]]: i1, %[[V:[^:]*]]: tensor<4xi1>, %[[W:[^:]*]]: tensor<4xi1>)
+// CHECK-NOT: arith.divsi
+// CHECK-NOT: arith.ceildivsi
+// CHECK-NOT: arith.floordivsi
+// CHECK: %[[ZERO:.*]] = arith.constant dense<false> : tensor<4xi1>
+// CHECK-NOT: arith.remsi
+// CHECK: %[[U:.*]] = arith.divui %[[X]], %{{.*}} : i1
+// CHECK: return %[[X]], %[[X]], %[[V]], %[[ZERO]], %[[U]]
+func.func @bits(%x: i1, %d: i1, %v: tensor<4xi1>, %w: tensor<4xi1>)
+    -> (i1, i1, tensor<4xi1>, tensor<4xi1>, i1) {
+  %q = arith.divsi %x, %d : i1
+  %c = arith.ceildivsi %x, %d : i1
+  %f = arith.floordivsi %v, %w : tensor<4xi1>
+  %r = arith.remsi %v, %w : tensor<4xi1>
+  %u = arith.divui %x, %d : i1
+  return %q, %c, %f, %r, %u : i1, i1, tensor<4xi1>, tensor<4xi1>, i1
+}

@@ -6,6 +6,9 @@
 // RUN: anybitc %s --num-threads=2 --run=widths --inputs 'dense<[3, -7, 12, -16, 15, 1, 0, -1, 9, -9, 4, 5]>' --check | FileCheck %s --check-prefix=WIDTHS
 // RUN: anybitc %s --num-threads=2 --run=mixed --inputs 'dense<[3, -7, 12, -16, 15, 1, 0, -1, 9, -9, 4, 5]>' --check | FileCheck %s --check-prefix=MIXED
 // RUN: anybitc %s --num-threads=2 --run=floats --inputs 'dense<[1.5, -2.0, 0.25, 3.0, -0.5, 8.0, 1.0, -1.0, 2.0, 0.5, -4.0, 6.0]>' --check | FileCheck %s --check-prefix=FLOATS
+// Upstream starts a float compare-and-select maximum from the largest
+// finite value: a maximum of -infs came out -3.4e38.
+// RUN: anybitc %s --num-threads=2 --run=select_max --inputs 'dense<0xFF800000>' --check | FileCheck %s --check-prefix=SELECT
 // RUN: anybitc %s --num-threads=2 --emit=llvm -o - | FileCheck %s --check-prefix=OMP
 
 // WIDTHS: result0: i17 = 16
@@ -20,6 +23,8 @@
 // FLOATS: result0: bf16 = 14.75
 // FLOATS: result1: f32 = 8
 // FLOATS: check: 2 results match the reference VM
+// SELECT: result0: f32 = -inf
+// SELECT: check: 1 results match the reference VM
 // The widened reductions are OpenMP's: one parallel region per loop that
 // keeps running in parallel (widths), none for those that run sequentially.
 // OMP-LABEL: define {{.*}} @widths(
@@ -113,4 +118,21 @@ func.func @floats(%t: tensor<12xf32>) -> (bf16, f32) {
     }
   }
   return %r#0, %r#1 : bf16, f32
+}
+
+func.func @select_max(%t: tensor<8xf32>) -> f32 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %init = arith.constant 0xFF800000 : f32
+  %r = scf.parallel (%i) = (%c0) to (%c8) step (%c1) init (%init) -> f32 {
+    %x = tensor.extract %t[%i] : tensor<8xf32>
+    scf.reduce(%x : f32) {
+    ^bb0(%a: f32, %b: f32):
+      %gt = arith.cmpf ogt, %a, %b : f32
+      %m = arith.select %gt, %a, %b : f32
+      scf.reduce.return %m : f32
+    }
+  }
+  return %r : f32
 }

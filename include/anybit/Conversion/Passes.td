@@ -556,6 +556,29 @@ def AnybitKeepUnwrittenInits : Pass<"anybit-keep-unwritten-inits",
                            "mlir::tensor::TensorDialect"];
 }
 
+def AnybitDistinctLoopYields : Pass<"anybit-distinct-loop-yields",
+                                    "mlir::func::FuncOp"> {
+  let summary = "Gives each tensor a loop yields twice a copy of its own";
+  let description = [{
+    One-shot bufferization with `allow-return-allocs-from-loops` gives a
+    loop's results the buffers its body yields, but does not see that two
+    results yielding the same tensor share one: a write in place into one
+    result changed the other (MLIR 22; `scf.yield %n, %n`, which
+    canonicalization makes of loops that pass a value through). Before
+    bufferization, this pass yields a copy (`bufferization.alloc_tensor
+    copy(...)`) for each later position of a tensor that an `scf.for`
+    yield, an `scf.while` condition or an `scf.while` yield already passes.
+
+    ```mlir
+    scf.yield %n, %n : tensor<4xi8>, tensor<4xi8>
+    // becomes
+    %c = bufferization.alloc_tensor() copy(%n) : tensor<4xi8>
+    scf.yield %n, %c : tensor<4xi8>, tensor<4xi8>
+    ```
+  }];
+  let dependentDialects = ["mlir::bufferization::BufferizationDialect"];
+}
+
 def AnybitDistinctResultBuffers : Pass<"anybit-distinct-result-buffers",
                                        "mlir::func::FuncOp"> {
   let summary = "Gives each buffer a function returns a buffer of its own";
