@@ -1287,17 +1287,18 @@ class KernelGen:
                 self.dep.add(a.name)
         return self.yielding_region(scope, body, name, tys, 6)
 
-    def for_head(self, scope, inits, lb, ub, st, iv_elem, unsigned=False):
-        """Emits the head of an scf.for over `iv_elem` carrying `inits`;
-        returns its name, the carried types, the body's scope (holding the
-        induction variable and the iteration arguments), the induction
-        variable and the iteration arguments."""
+    def for_head(self, scope, inits, lb, ub, st, iv_elem, unsigned=False, op="scf.for"):
+        """Emits the head of an scf.for (or affine.for, whose bounds are
+        maps) over `iv_elem` carrying `inits`; returns its name, the
+        carried types, the body's scope (holding the induction variable and
+        the iteration arguments), the induction variable and the iteration
+        arguments."""
         name = self.fresh()
         tys = [v.ty for v in inits]
         iv = Val(self.fresh("i"), Ty(iv_elem))
         args = [Val(self.fresh("a"), v.ty, v.raw) for v in inits]
-        self.emit("%s = scf.for%s %s = %s to %s step %s iter_args(%s) -> (%s)%s {" % (
-            self.results_head(name, len(inits)), " unsigned" if unsigned else "",
+        self.emit("%s = %s%s %s = %s to %s step %s iter_args(%s) -> (%s)%s {" % (
+            self.results_head(name, len(inits)), op, " unsigned" if unsigned else "",
             iv, lb, ub, st, ", ".join("%s = %s" % (a, v) for a, v in zip(args, inits)),
             ", ".join(map(str, tys)), "" if iv_elem == "index" else " : " + iv_elem))
         body = Scope(scope)
@@ -1612,16 +1613,8 @@ class KernelGen:
         lb = self.affine_bound(scope, "max", lo)
         ub = self.affine_bound(scope, "min", lo + r.randint(0, 6))
         inits = self.carried(scope, r.randint(1, 2))
-        name, tys = self.fresh(), [v.ty for v in inits]
-        iv = Val(self.fresh("i"), Ty("index"))
-        args = [Val(self.fresh("a"), v.ty, v.raw) for v in inits]
-        self.emit("%s = affine.for %s = %s to %s step %d iter_args(%s) -> (%s) {" % (
-            self.results_head(name, len(inits)), iv, lb, ub, r.randint(1, 3),
-            ", ".join("%s = %s" % (a, v) for a, v in zip(args, inits)),
-            ", ".join(map(str, tys))))
-        body = Scope(scope)
-        for v in [iv] + args:
-            body.add(v)
+        name, tys, body, iv, args = self.for_head(scope, inits, lb, ub, r.randint(1, 3),
+                                                  "index", op="affine.for")
         self.dep.add(iv.name)
         self.affine_ivs.add(iv.name)
         for a, v in zip(args, inits):

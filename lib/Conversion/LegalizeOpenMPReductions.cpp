@@ -2,6 +2,7 @@
 
 #include "anybit/Conversion/Passes.h"
 
+#include "Emitter.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -82,22 +83,19 @@ std::optional<arith::CmpIPredicate> minMaxPredicate(Operation *op) {
 /// integer or an index).
 Value extend(RewriterBase &rewriter, Location loc, Value value, Type type,
              bool signExtend) {
-  if (value.getType() == type)
-    return value;
   if (value.getType().isIndex())
     return signExtend ? arith::IndexCastOp::create(rewriter, loc, type, value)
                             .getResult()
                       : arith::IndexCastUIOp::create(rewriter, loc, type, value)
                             .getResult();
-  return signExtend
-             ? arith::ExtSIOp::create(rewriter, loc, type, value).getResult()
-             : arith::ExtUIOp::create(rewriter, loc, type, value).getResult();
+  anybit::codegen::Emitter e{rewriter, loc};
+  return signExtend ? e.sext(type, value) : e.zext(type, value);
 }
 
 Value truncate(RewriterBase &rewriter, Location loc, Value value, Type type) {
   if (type.isIndex())
     return arith::IndexCastOp::create(rewriter, loc, type, value);
-  return arith::TruncIOp::create(rewriter, loc, type, value);
+  return anybit::codegen::Emitter{rewriter, loc}.trunc(type, value);
 }
 
 /// Replaces `region` by upstream's form of `combiner` in its type:

@@ -355,6 +355,8 @@ LogicalResult Machine::execAffineIf(affine::AffineIfOp op, Env &env) {
 /// its handler.
 LogicalResult Machine::execAffineParallel(affine::AffineParallelOp op,
                                           Env &env) {
+  if (failed(checkParallelReductions(op)))
+    return failure();
   Builder builder(op.getContext());
   SmallVector<OpFoldResult> lbs, ubs, steps;
   for (unsigned d = 0, e = op.getNumDims(); d < e; ++d) {
@@ -389,11 +391,6 @@ LogicalResult Machine::execAffineParallel(affine::AffineParallelOp op,
   for (auto [kindAttr, type] :
        llvm::zip_equal(op.getReductions(), op.getResultTypes())) {
     auto kind = cast<arith::AtomicRMWKindAttr>(kindAttr).getValue();
-    // Upstream builds no identity for it (a null constant, which aborts).
-    if (kind == arith::AtomicRMWKind::assign)
-      return op.emitOpError("reduction 'assign' has no identity to start "
-                            "from: its result over the iterations is not "
-                            "defined");
     Value identity = arith::getIdentityValue(kind, type, b, op.getLoc());
     FailureOr<RtValue> start = run(identity.getDefiningOp(), {});
     if (failed(start))
@@ -738,6 +735,19 @@ FailureOr<SmallVector<RtValue>> interpret(ModuleOp module, StringRef entry,
              << i << " of '" << entry << "' must be " << expected << ", got "
              << arg.getType();
   return detail::Machine(module, options).call(func, args);
+}
+
+LogicalResult checkParallelReductions(Operation *op) {
+  auto parallel = dyn_cast<affine::AffineParallelOp>(op);
+  if (!parallel)
+    return success();
+  for (Attribute kind : parallel.getReductions())
+    if (cast<arith::AtomicRMWKindAttr>(kind).getValue() ==
+        arith::AtomicRMWKind::assign)
+      return parallel.emitOpError(
+          "reduction 'assign' has no identity to start from: its result "
+          "over the iterations is not defined");
+  return success();
 }
 
 void registerInterpreterDialects(DialectRegistry &registry) {

@@ -34,6 +34,13 @@ mlir::FailureOr<llvm::SmallVector<RtValue>>
 interpret(mlir::ModuleOp module, llvm::StringRef entry,
           llvm::ArrayRef<RtValue> args, const InterpretOptions &options = {});
 
+/// Whether every reduction of `op`, if it is an affine.parallel, has an
+/// identity to start from, which the VM and upstream's lowering fold into:
+/// not 'assign', whose result over the iterations is not defined (upstream
+/// builds a null constant for it and aborts). Reported at the op; the VM
+/// checks it where it runs one, the CPU backend before compiling.
+mlir::LogicalResult checkParallelReductions(mlir::Operation *op);
+
 /// Registers every dialect the VM executes (func, arith, tensor, scf,
 /// affine, linalg, anybit, modarith).
 void registerInterpreterDialects(mlir::DialectRegistry &registry);

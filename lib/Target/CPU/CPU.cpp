@@ -9,6 +9,7 @@
 #include "Anybit/AnybitDialect.h"
 #include "Anybit/ElementTypes.h"
 #include "ModArith/ModArithDialect.h"
+#include "anybit/Interp/Interpreter.h"
 #include "anybit/Pipelines/Pipelines.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -107,14 +108,8 @@ LogicalResult checkSupportedTypes(ModuleOp module) {
 
 LogicalResult checkLowerableOps(ModuleOp module) {
   WalkResult result = module.walk([](affine::AffineParallelOp op) {
-    for (Attribute kind : op.getReductions())
-      if (cast<arith::AtomicRMWKindAttr>(kind).getValue() ==
-          arith::AtomicRMWKind::assign) {
-        op.emitOpError("reduction 'assign' has no identity to start from: "
-                       "its result over the iterations is not defined");
-        return WalkResult::interrupt();
-      }
-    return WalkResult::advance();
+    return failed(checkParallelReductions(op)) ? WalkResult::interrupt()
+                                               : WalkResult::advance();
   });
   return failure(result.wasInterrupted());
 }

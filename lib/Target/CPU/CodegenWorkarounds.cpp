@@ -44,16 +44,6 @@ void addBFloatRuntime(Module &module) {
   b.CreateRet(b.CreateBitCast(b.CreateTrunc(high, i16), bf16));
 }
 
-Value *extendBFloatBits(IRBuilderBase &b, Value *bits, Type *type) {
-  Type *i32 = b.getInt32Ty(), *f32 = b.getFloatTy();
-  if (auto *vector = dyn_cast<VectorType>(bits->getType())) {
-    i32 = VectorType::get(i32, vector->getElementCount());
-    f32 = VectorType::get(f32, vector->getElementCount());
-  }
-  Value *wide = b.CreateBitCast(b.CreateShl(b.CreateZExt(bits, i32), 16), f32);
-  return wide->getType() == type ? wide : b.CreateFPExt(wide, type);
-}
-
 namespace {
 
 /// The i16 type (or vector of it) of a bfloat type's bits; null for any
@@ -66,6 +56,23 @@ Type *bitsTypeOf(Type *type) {
     return VectorType::get(i16, vector->getElementCount());
   return i16;
 }
+
+} // namespace
+
+Value *extendBFloat(IRBuilderBase &b, Value *value, Type *type) {
+  Value *bits = value;
+  if (Type *bitsType = bitsTypeOf(value->getType()))
+    bits = b.CreateBitCast(value, bitsType);
+  Type *i32 = b.getInt32Ty(), *f32 = b.getFloatTy();
+  if (auto *vector = dyn_cast<VectorType>(bits->getType())) {
+    i32 = VectorType::get(i32, vector->getElementCount());
+    f32 = VectorType::get(f32, vector->getElementCount());
+  }
+  Value *wide = b.CreateBitCast(b.CreateShl(b.CreateZExt(bits, i32), 16), f32);
+  return wide->getType() == type ? wide : b.CreateFPExt(wide, type);
+}
+
+namespace {
 
 /// Rewrites one function's bfloat moves to i16 ones. Replaced
 /// instructions stay until the end, so that no address in the cache is
@@ -214,7 +221,7 @@ private:
 
   void widenBits(FPExtInst *ext, IRBuilder<> &b) {
     ext->replaceAllUsesWith(
-        extendBFloatBits(b, toBits(ext->getOperand(0)), ext->getType()));
+        extendBFloat(b, toBits(ext->getOperand(0)), ext->getType()));
     replaced.push_back(ext);
   }
 

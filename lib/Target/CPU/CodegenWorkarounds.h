@@ -26,12 +26,12 @@ namespace anybit {
 /// runtime's wins.
 void addBFloatRuntime(llvm::Module &module);
 
-/// The bfloat value whose i16 bits (or vector of them) are `bits`, as a
-/// float of `type` (float, double, or vectors of them): the bits shifted
+/// The bfloat `value` (or vector), given as itself or as its i16 bits, as
+/// a float of `type` (float, double, or vectors of them): the bits shifted
 /// into the top of an f32, exact, NaN payloads included, extended further
 /// if `type` is wider.
-llvm::Value *extendBFloatBits(llvm::IRBuilderBase &b, llvm::Value *bits,
-                              llvm::Type *type);
+llvm::Value *extendBFloat(llvm::IRBuilderBase &b, llvm::Value *value,
+                          llvm::Type *type);
 
 /// Moves bfloat values as their i16 bits: loads, stores, phis, selects,
 /// freezes, vector element moves and the intrinsics that only move data

@@ -70,11 +70,7 @@ bool extendBFloatThroughBits(Function &function) {
       extensions.push_back(ext);
   for (FPExtInst *ext : extensions) {
     IRBuilder<> b(ext);
-    Type *i16 = b.getInt16Ty();
-    if (auto *vector = dyn_cast<VectorType>(ext->getSrcTy()))
-      i16 = VectorType::get(i16, vector->getElementCount());
-    Value *wide = extendBFloatBits(b, b.CreateBitCast(ext->getOperand(0), i16),
-                                   ext->getType());
+    Value *wide = extendBFloat(b, ext->getOperand(0), ext->getType());
     wide->takeName(ext);
     ext->replaceAllUsesWith(wide);
     ext->eraseFromParent();

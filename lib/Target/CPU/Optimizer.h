@@ -30,7 +30,7 @@ namespace anybit {
 bool expandUnsignedToFloatOfSignExtended(llvm::Function &function);
 
 /// Rewrites each fpext from bfloat as its bits shifted into an f32
-/// (extendBFloatBits). LLVM 22's InstCombine shrinks `fptrunc (frem
+/// (extendBFloat). LLVM 22's InstCombine shrinks `fptrunc (frem
 /// (fpext bfloat %x to double), C) to float`, and sums of such values
 /// truncated to half, into half arithmetic when C fits in half: it ranks
 /// formats by their mantissas alone, and a bfloat past 65504 became
